@@ -1,0 +1,130 @@
+import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { loadConfig } from "../src/config.ts";
+import { createServices } from "../src/services.ts";
+import { createApp } from "../src/web/app.ts";
+import { freshDatabase, type TestDatabase } from "../test/helpers/database.ts";
+
+/**
+ * Browser journeys: the real application on a loopback port with its own copy of the demo
+ * database, driven by Debian's Chromium. Every page a journey visits is checked with axe-core
+ * against WCAG 2.0, 2.1 and 2.2 A and AA; any violation fails the test, and a failing test
+ * leaves a screenshot in test-results/.
+ */
+
+const CHROMIUM = process.env.BASEPLAN_CHROMIUM ?? "/usr/bin/chromium";
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface Journey {
+  baseUrl: string;
+  app: FastifyInstance;
+  database: TestDatabase;
+  /** A page with JavaScript on (axe needs it); the pages themselves must not. */
+  page: Page;
+  /** A page with JavaScript off, to prove forms work without it. */
+  pageWithoutJavaScript: Page;
+}
+
+/** Starts the app and a browser once for a test file; the returned object fills in before the tests. */
+export function setUpJourney(): Journey {
+  const journey = {} as Journey;
+  let browser: Browser;
+  let contexts: BrowserContext[] = [];
+  before(async () => {
+    journey.database = await freshDatabase("pglite", { demo: true });
+    const config = loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example" });
+    journey.app = await createApp(createServices(journey.database.db, config));
+    const address = await journey.app.listen({ port: 0, host: "127.0.0.1" });
+    journey.baseUrl = address;
+    browser = await launchChromium();
+    // axe is injected as an inline script, which the page's own policy rightly forbids.
+    const withJavaScript = await browser.newContext({ bypassCSP: true, baseURL: address });
+    const withoutJavaScript = await browser.newContext({ javaScriptEnabled: false, baseURL: address });
+    contexts = [withJavaScript, withoutJavaScript];
+    journey.page = await withJavaScript.newPage();
+    journey.pageWithoutJavaScript = await withoutJavaScript.newPage();
+  });
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await journey.app?.close();
+    await journey.database?.close();
+  });
+  return journey;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Runs axe on the page as it stands and fails with every violation listed. */
+export async function assertAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = (await page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    return results.violations;
+  }, WCAG_TAGS)) as AxeViolation[];
+  if (violations.length > 0) {
+    const lines = violations.map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help}\n${violation.nodes
+          .slice(0, 5)
+          .map((node) => `    at ${node.target.join(" ")}: ${node.failureSummary ?? ""}`)
+          .join("\n")}`,
+    );
+    throw new Error(`axe found ${violations.length} accessibility violation(s) on ${page.url()}:\n${lines.join("\n")}`);
+  }
+}
+
+/** Opens a path, checks the status, and runs axe on it. */
+export async function visit(page: Page, path: string, expectedStatus = 200): Promise<void> {
+  const response = await page.goto(path);
+  if (!response) throw new Error(`No response for ${path}`);
+  if (response.status() !== expectedStatus) {
+    throw new Error(`${path} answered ${response.status()}, expected ${expectedStatus}`);
+  }
+  await assertAccessible(page);
+}
+
+/** A browser test that leaves a screenshot of every open page in test-results/ when it fails. */
+export function journeyTest(name: string, journey: Journey, body: () => Promise<void>): void {
+  test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await mkdir("test-results", { recursive: true });
+      const slug = name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+      for (const [which, page] of [
+        ["js", journey.page],
+        ["nojs", journey.pageWithoutJavaScript],
+      ] as const) {
+        await page?.screenshot({ path: `test-results/${slug}-${which}.png`, fullPage: true }).catch(() => {});
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,60 @@
+import { loadConfig } from "./config.ts";
+import { connect } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { loadDemo } from "./demo/load-demo.ts";
+import { startServer } from "./server.ts";
+
+const USAGE = `Usage: baseplan <command>
+
+Commands:
+  serve     migrate the database, load the demo council on first run, and serve on PORT (default 3000)
+  migrate   apply any new database migrations and stop
+  demo      load the demo council into an empty database and stop
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case "serve": {
+      const server = await startServer(config);
+      const engine = server.connection.engine === "pglite" ? `embedded PGlite in ${config.dataDirectory}` : "PostgreSQL";
+      console.log(`Baseplan is serving on http://localhost:${config.port} (database: ${engine})`);
+      const stop = async () => {
+        await server.stop();
+        process.exit(0);
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      return -1;
+    }
+    case "migrate": {
+      const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
+      const ran = await migrate(connection.db);
+      console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
+      await connection.close();
+      return 0;
+    }
+    case "demo": {
+      const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
+      await migrate(connection.db);
+      const loaded = await loadDemo(connection.db, config.actingUser);
+      console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
+      await connection.close();
+      return 0;
+    }
+    default:
+      process.stderr.write(USAGE);
+      return command ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

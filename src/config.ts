@@ -1,0 +1,66 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration is read once, at start-up, from the environment. Development gets safe
+ * defaults; production refuses to start without the secrets it needs.
+ */
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    BASEPLAN_DATA_DIR: z.string().min(1).default("./data"),
+    DATABASE_URL: z.string().url().optional(),
+    BASEPLAN_ACTING_USER: z.string().min(1).default("performance.officer@demo-council.example"),
+    BASEPLAN_COOKIE_SECRET: z.string().min(32).optional(),
+    BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).default("true"),
+    BASEPLAN_OCID_PREFIX: z.string().min(1).default("ocds-baseplan-"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, context) => {
+    if (env.NODE_ENV === "production" && !env.BASEPLAN_COOKIE_SECRET) {
+      context.addIssue({
+        code: "custom",
+        path: ["BASEPLAN_COOKIE_SECRET"],
+        message: "is required in production (at least 32 characters)",
+      });
+    }
+  });
+
+export interface Config {
+  environment: "development" | "test" | "production";
+  port: number;
+  host: string;
+  dataDirectory: string;
+  databaseUrl: string | undefined;
+  /** Until sign-in exists, every write is recorded against this named user. */
+  actingUser: string;
+  cookieSecret: string;
+  loadDemo: boolean;
+  ocidPrefix: string;
+  logLevel: string;
+}
+
+const DEVELOPMENT_COOKIE_SECRET = "baseplan-development-only-cookie-secret-not-for-production";
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+    throw new Error(`Baseplan cannot start: the configuration is not valid.\n- ${problems.join("\n- ")}`);
+  }
+  const env = parsed.data;
+  return {
+    environment: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    dataDirectory: resolve(env.BASEPLAN_DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    actingUser: env.BASEPLAN_ACTING_USER,
+    cookieSecret: env.BASEPLAN_COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
+    loadDemo: env.BASEPLAN_LOAD_DEMO === "true",
+    ocidPrefix: env.BASEPLAN_OCID_PREFIX,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,60 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+
+/**
+ * The query builder every repository is handed. PGlite and node-postgres builders differ only
+ * in their result type, which repositories never look at, so both are used through this type.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type Engine = "pglite" | "postgresql";
+
+export interface DatabaseConnection {
+  db: Database;
+  engine: Engine;
+  /** Runs a script of several statements (used for restoring dumps and test set-up). */
+  close(): Promise<void>;
+  /** The embedded database, when there is one (for dumps in tests). */
+  pglite?: PGlite;
+}
+
+export interface ConnectOptions {
+  /** A PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  databaseUrl?: string | undefined;
+  /** Folder for the embedded database's files; in memory when absent. */
+  dataDirectory?: string | undefined;
+  /** A dump of an embedded database to start from (tests copy a migrated template). */
+  loadDataDir?: Blob | File | undefined;
+  /** Connections in the pool for a PostgreSQL server. */
+  poolSize?: number;
+}
+
+export async function connect(options: ConnectOptions): Promise<DatabaseConnection> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // Fail at start-up, not on the first request, when the server cannot be reached.
+    const client = await pool.connect();
+    client.release();
+    const db = drizzlePostgres({ client: pool, schema }) as unknown as Database;
+    return { db, engine: "postgresql", close: () => pool.end() };
+  }
+  let dataDir: string | undefined;
+  if (options.dataDirectory) {
+    dataDir = join(options.dataDirectory, "pglite");
+    await mkdir(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = drizzlePglite({ client: pglite, schema }) as unknown as Database;
+  return { db, engine: "pglite", pglite, close: () => pglite.close() };
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client.ts";
+import { settings } from "../db/schema/index.ts";
+
+export const DEMO_DIRECTORY = fileURLToPath(new URL("../../data/demo/", import.meta.url));
+
+/** A capability's demo loader: reads its files under data/demo and writes through its services. */
+export interface DemoLoader {
+  name: string;
+  load(db: Database, actor: string): Promise<void>;
+}
+
+/** Loaders in dependency order (measures before the plan that links to them, and so on). */
+export const DEMO_LOADERS: DemoLoader[] = [];
+
+const DEMO_MARKER = "demo.loaded";
+
+export async function demoLoaded(db: Database): Promise<boolean> {
+  const rows = await db.select().from(settings).where(eq(settings.key, DEMO_MARKER));
+  return rows.length > 0;
+}
+
+/**
+ * Loads the seed council's data once. All of it lands in one transaction, so a failure part-way
+ * leaves an empty database to try again, never half a demo.
+ */
+export async function loadDemo(db: Database, actor: string, loaders = DEMO_LOADERS): Promise<boolean> {
+  if (await demoLoaded(db)) return false;
+  await db.transaction(async (tx) => {
+    for (const loader of loaders) await loader.load(tx, actor);
+    await tx.insert(settings).values({ key: DEMO_MARKER, value: { loadedAt: new Date().toISOString(), actor } });
+  });
+  return true;
+}

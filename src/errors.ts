@@ -1,0 +1,61 @@
+/**
+ * Errors a service raises for a person to act on. Each has a code; the web layer maps them to
+ * GOV.UK error pages and statuses in one place (src/web/error-handler.ts).
+ */
+export abstract class BaseplanError extends Error {
+  abstract readonly code: "not-found" | "forbidden" | "conflict" | "validation-failed" | "bad-request";
+}
+
+export class NotFound extends BaseplanError {
+  readonly code = "not-found";
+  constructor(what: string) {
+    super(`${what} could not be found.`);
+  }
+}
+
+export class Forbidden extends BaseplanError {
+  readonly code = "forbidden";
+}
+
+export class BadRequest extends BaseplanError {
+  readonly code = "bad-request";
+}
+
+export interface FieldError {
+  /** The form field (or import cell) the problem is in; the error summary links to `#${field}`. */
+  field: string;
+  message: string;
+}
+
+export class ValidationFailed extends BaseplanError {
+  readonly code = "validation-failed";
+  constructor(
+    readonly errors: FieldError[],
+    message = "The information given has problems.",
+  ) {
+    super(message);
+  }
+}
+
+/** One field of a record as a person sees it, for the side-by-side conflict page. */
+export interface ComparedField {
+  label: string;
+  saved: string;
+  submitted: string;
+}
+
+/**
+ * Someone else saved the record after this person opened it. Nothing is written; the conflict
+ * page shows the saved version beside the submitted one so the person can decide.
+ */
+export class Conflict extends BaseplanError {
+  readonly code = "conflict";
+  constructor(
+    readonly entity: string,
+    readonly fields: ComparedField[],
+    readonly returnUrl: string,
+    readonly savedBy?: { actor: string; at: Date },
+  ) {
+    super(`${entity} was changed by someone else after you opened it.`);
+  }
+}

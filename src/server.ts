@@ -1,0 +1,32 @@
+import type { FastifyInstance } from "fastify";
+import { type Config, loadConfig } from "./config.ts";
+import { connect, type DatabaseConnection } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { loadDemo } from "./demo/load-demo.ts";
+import { createServices } from "./services.ts";
+import { createApp } from "./web/app.ts";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  connection: DatabaseConnection;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Connects, migrates, loads the demo council on first run, and serves. */
+export async function startServer(config: Config = loadConfig(), logger = true): Promise<RunningServer> {
+  const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
+  await migrate(connection.db);
+  if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+  const app = await createApp(createServices(connection.db, config), { logger });
+  const url = await app.listen({ port: config.port, host: config.host });
+  return {
+    app,
+    connection,
+    url,
+    async stop() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { fileURLToPath } from "node:url";
+import formbody from "@fastify/formbody";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Services } from "../services.ts";
+import { setUpErrorHandling } from "./error-handler.ts";
+import { setUpCsrf } from "./middleware/csrf.ts";
+import { setUpHealthChecks } from "./middleware/health.ts";
+import { setUpWebSecurity } from "./middleware/security.ts";
+import { type NavigationItem, setUpViews } from "./views.ts";
+import { MODULES } from "./modules.ts";
+
+const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** Large enough for a pasted table of a few thousand rows; anything bigger is refused with 413. */
+export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+export interface AppOptions {
+  logger?: boolean;
+}
+
+/**
+ * Builds the web application around the services it is given. The order reads top to bottom:
+ * security, static files, body parsing, CSRF, views, health, errors, then each module's routes.
+ */
+export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: services.config.logLevel } : false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    disableRequestLogging: true,
+  });
+
+  await setUpWebSecurity(app);
+  await serveStaticFiles(app);
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  await setUpCsrf(app, services.config.cookieSecret);
+
+  const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
+  await setUpViews(app, navigation);
+  await setUpHealthChecks(app, services.db);
+  setUpErrorHandling(app);
+
+  for (const module of MODULES) await app.register(module.routes, { services });
+  return app;
+}
+
+async function serveStaticFiles(app: FastifyInstance): Promise<void> {
+  const cacheFor = { maxAge: "1d" };
+  await app.register(fastifyStatic, {
+    root: fromRoot("node_modules/govuk-frontend/dist/govuk/assets"),
+    prefix: "/assets/",
+    ...cacheFor,
+  });
+  await app.register(fastifyStatic, {
+    root: fromRoot("node_modules/govuk-frontend/dist/govuk"),
+    prefix: "/govuk/",
+    allowedPath: (path) => path === "/govuk-frontend.min.css" || path === "/govuk-frontend.min.js",
+    decorateReply: false,
+    ...cacheFor,
+  });
+  await app.register(fastifyStatic, {
+    root: fromRoot("node_modules/@ministryofjustice/frontend/moj"),
+    prefix: "/moj/",
+    allowedPath: (path) => path === "/moj-frontend.min.css" || path === "/moj-frontend.min.js",
+    decorateReply: false,
+    ...cacheFor,
+  });
+  await app.register(fastifyStatic, { root: fromRoot("public"), prefix: "/static/", decorateReply: false });
+}

@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import { BaseplanError, Conflict, ValidationFailed } from "../errors.ts";
+
+interface ErrorPage {
+  status: number;
+  title: string;
+  message: string;
+}
+
+/** What a person is told for errors that come from Fastify or its plugins rather than a service. */
+function pageForFrameworkError(error: FastifyError): ErrorPage {
+  const code = error.code ?? "";
+  if (code.startsWith("FST_CSRF")) {
+    return {
+      status: 403,
+      title: "Your form could not be sent",
+      message:
+        "The form was missing its security token or the token had expired. Nothing was saved. Go back, reload the page and try again.",
+    };
+  }
+  if (code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+    return {
+      status: 413,
+      title: "What you sent is too large",
+      message: "Nothing was saved. Send a smaller table or file, or split it into parts.",
+    };
+  }
+  if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    return {
+      status: 415,
+      title: "That kind of request is not accepted",
+      message: "Forms must be sent as ordinary web forms. Nothing was saved.",
+    };
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return {
+      status: error.statusCode,
+      title: "There is a problem with the request",
+      message: "The request could not be understood. Nothing was saved. Go back and try again.",
+    };
+  }
+  return {
+    status: 500,
+    title: "Sorry, there is a problem with the service",
+    message: "Nothing was saved. Try again later. If it keeps happening, tell your system administrator.",
+  };
+}
+
+async function renderError(reply: FastifyReply, page: ErrorPage) {
+  return reply.code(page.status).view("errors/error.njk", page);
+}
+
+/**
+ * One place maps every error to a GOV.UK error page and status code. A person never sees a stack
+ * trace; unexpected errors are logged in full for the administrator.
+ */
+export function setUpErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler(async (_request, reply) =>
+    renderError(reply, {
+      status: 404,
+      title: "Page not found",
+      message: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+    }),
+  );
+
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error instanceof Conflict) {
+      return reply.code(409).view("errors/conflict.njk", { conflict: error });
+    }
+    if (error instanceof ValidationFailed) {
+      return reply.code(400).view("errors/error.njk", {
+        status: 400,
+        title: "There is a problem",
+        message: error.message,
+        errors: error.errors,
+      });
+    }
+    if (error instanceof BaseplanError) {
+      const status = { "not-found": 404, forbidden: 403, "bad-request": 400 }[error.code] ?? 400;
+      const title = {
+        "not-found": "Page not found",
+        forbidden: "You do not have permission to do this",
+        "bad-request": "There is a problem with the request",
+      }[error.code as "not-found" | "forbidden" | "bad-request"];
+      return renderError(reply, { status, title, message: error.message });
+    }
+    const page = pageForFrameworkError(error);
+    if (page.status >= 500) request.log.error({ err: error }, "unexpected error");
+    else request.log.info({ code: error.code, status: page.status }, error.message);
+    return renderError(reply, page);
+  });
+}

@@ -1,0 +1,18 @@
+import type { FastifyPluginAsync } from "fastify";
+import type { Services } from "../services.ts";
+import type { NavigationItem } from "./views.ts";
+import { homeModule } from "../modules/home/home.routes.ts";
+
+export interface RoutesOptions {
+  services: Services;
+}
+
+/** A capability's routes and its place in the service navigation. */
+export interface BaseplanModule {
+  name: string;
+  navigation?: NavigationItem[];
+  routes: FastifyPluginAsync<RoutesOptions>;
+}
+
+/** Every module, in the order the service navigation shows them. */
+export const MODULES: BaseplanModule[] = [homeModule];

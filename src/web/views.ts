@@ -1,0 +1,45 @@
+import { fileURLToPath } from "node:url";
+import view from "@fastify/view";
+import type { FastifyInstance } from "fastify";
+import nunjucks from "nunjucks";
+import { registerFilters } from "./filters.ts";
+
+const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** Where templates are found: shared views, each module's views, then GOV.UK and MOJ Frontend. */
+export const TEMPLATE_PATHS = [
+  fromRoot("src/web/views"),
+  fromRoot("src/modules"),
+  fromRoot("node_modules/govuk-frontend/dist"),
+  fromRoot("node_modules/@ministryofjustice/frontend"),
+];
+
+export interface NavigationItem {
+  href: string;
+  text: string;
+}
+
+export async function setUpViews(app: FastifyInstance, navigation: NavigationItem[]): Promise<void> {
+  await app.register(view, {
+    engine: { nunjucks },
+    templates: TEMPLATE_PATHS,
+    options: {
+      autoescape: true,
+      throwOnUndefined: false,
+      onConfigure: (environment: nunjucks.Environment) => registerFilters(environment),
+    },
+  });
+  app.addHook("preHandler", async (request, reply) => {
+    const path = request.url.split("?")[0] ?? "/";
+    reply.locals = {
+      ...reply.locals,
+      cspNonce: reply.scriptNonce,
+      currentPath: path,
+      navigation: navigation.map((item) => ({
+        ...item,
+        active: item.href === "/" ? path === "/" : path === item.href || path.startsWith(`${item.href}/`),
+      })),
+      csrfToken: reply.generateCsrf(),
+    };
+  });
+}

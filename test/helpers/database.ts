@@ -1,0 +1,193 @@
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe } from "node:test";
+import pg from "pg";
+import { connect, type Database, type DatabaseConnection, type Engine } from "../../src/db/client.ts";
+import { migrate, migrationsFingerprint, readMigrations } from "../../src/db/migrate.ts";
+import { DEMO_LOADERS, loadDemo } from "../../src/demo/load-demo.ts";
+
+/**
+ * Fresh, migrated databases for tests, quickly, on both engines.
+ *
+ * PGlite: one database is migrated (and, for demo tests, loaded with the demo council), dumped to
+ * a tarball cached by the migrations' and demo files' fingerprint, and each test loads a copy.
+ * PostgreSQL: the same template is built once as a database, and each test gets
+ * CREATE DATABASE ... TEMPLATE, which is a file copy on the server.
+ */
+
+export const TEST_ACTOR = "test.officer@demo-council.example";
+
+/** The PostgreSQL server for the second half of the suite; CI always sets it. */
+export const POSTGRES_URL = process.env.BASEPLAN_TEST_DATABASE_URL;
+
+export function postgresSkipReason(): string | false {
+  if (POSTGRES_URL) return false;
+  if (process.env.CI) {
+    throw new Error("CI must run the PostgreSQL tests: set BASEPLAN_TEST_DATABASE_URL (see .ci/run).");
+  }
+  return "PostgreSQL tests skipped: no server here. Set BASEPLAN_TEST_DATABASE_URL to a PostgreSQL 15 server to run them (.ci/run does).";
+}
+
+export interface TestDatabase {
+  db: Database;
+  engine: Engine;
+  connection: DatabaseConnection;
+  close(): Promise<void>;
+}
+
+export interface FreshOptions {
+  /** Load the demo council as `npm start` does. */
+  demo?: boolean;
+}
+
+async function fingerprint(demo: boolean): Promise<string> {
+  const hash = createHash("sha256").update(migrationsFingerprint(await readMigrations()));
+  if (demo) {
+    hash.update(DEMO_LOADERS.map((loader) => loader.name).join(","));
+    hash.update(await demoFilesFingerprint());
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function demoFilesFingerprint(): Promise<string> {
+  const { readdir, stat } = await import("node:fs/promises");
+  const { DEMO_DIRECTORY } = await import("../../src/demo/load-demo.ts");
+  const sourceRoot = new URL("../../src/", import.meta.url).pathname;
+  const hash = createHash("sha256");
+  // The demo depends on its files and on the loader code that reads them.
+  for (const root of [DEMO_DIRECTORY, sourceRoot]) {
+    const entries = await readdir(root, { recursive: true });
+    for (const entry of entries.sort()) {
+      const path = join(root, entry);
+      const info = await stat(path);
+      if (info.isFile() && !entry.endsWith(".test.ts")) hash.update(`${entry}:${info.size}:${info.mtimeMs}`);
+    }
+  }
+  return hash.digest("hex");
+}
+
+const pgliteTemplates = new Map<boolean, Promise<Blob>>();
+
+async function pgliteTemplate(demo: boolean): Promise<Blob> {
+  const cached = pgliteTemplates.get(demo);
+  if (cached) return cached;
+  const promise = (async () => {
+    const directory = join(tmpdir(), "baseplan-test-templates");
+    const file = join(directory, `pglite-${demo ? "demo" : "empty"}-${await fingerprint(demo)}.tar.gz`);
+    if (existsSync(file)) return new Blob([await readFile(file)]);
+    const connection = await connect({});
+    await migrate(connection.db);
+    if (demo) await loadDemo(connection.db, TEST_ACTOR);
+    const dump = await connection.pglite?.dumpDataDir("gzip");
+    await connection.close();
+    if (!dump) throw new Error("PGlite could not dump its data directory");
+    await mkdir(directory, { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+    return dump;
+  })();
+  pgliteTemplates.set(demo, promise);
+  return promise;
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(POSTGRES_URL ?? "");
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl("postgres") });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+const postgresTemplates = new Map<boolean, Promise<string>>();
+
+async function postgresTemplate(demo: boolean): Promise<string> {
+  const cached = postgresTemplates.get(demo);
+  if (cached) return cached;
+  const promise = (async () => {
+    const name = `baseplan_template_${demo ? "demo" : "empty"}_${await fingerprint(demo)}`;
+    const client = new pg.Client({ connectionString: databaseUrl("postgres") });
+    await client.connect();
+    try {
+      const exists = await client.query("select 1 from pg_database where datname = $1", [name]);
+      if (exists.rowCount) return name;
+      const building = `${name}_${process.pid}`;
+      await client.query(`create database ${building}`);
+      const connection = await connect({ databaseUrl: databaseUrl(building), poolSize: 2 });
+      await migrate(connection.db);
+      if (demo) await loadDemo(connection.db, TEST_ACTOR);
+      await connection.close();
+      // Renaming makes the finished template appear at once to other test processes; if another
+      // process finished first, its template is used and this copy dropped.
+      try {
+        await client.query(`alter database ${building} rename to ${name}`);
+      } catch {
+        await client.query(`drop database if exists ${building}`);
+      }
+      return name;
+    } finally {
+      await client.end();
+    }
+  })();
+  postgresTemplates.set(demo, promise);
+  return promise;
+}
+
+let databaseCounter = 0;
+
+export async function freshDatabase(engine: Engine, options: FreshOptions = {}): Promise<TestDatabase> {
+  const demo = options.demo ?? false;
+  if (engine === "pglite") {
+    const connection = await connect({ loadDataDir: await pgliteTemplate(demo) });
+    return { db: connection.db, engine, connection, close: () => connection.close() };
+  }
+  const template = await postgresTemplate(demo);
+  databaseCounter += 1;
+  const name = `baseplan_test_${process.pid}_${databaseCounter}`;
+  await adminQuery(`create database ${name} template ${template}`);
+  const connection = await connect({ databaseUrl: databaseUrl(name), poolSize: 4 });
+  return {
+    db: connection.db,
+    engine,
+    connection,
+    async close() {
+      await connection.close();
+      await adminQuery(`drop database if exists ${name}`);
+    },
+  };
+}
+
+/**
+ * Runs the same tests on embedded PGlite and on a PostgreSQL server. The PostgreSQL half reports
+ * itself skipped, with the reason, where there is no server (never in CI).
+ */
+export function describeOnBothDatabases(
+  title: string,
+  body: (fresh: (options?: FreshOptions) => Promise<TestDatabase>) => void,
+): void {
+  for (const engine of ["pglite", "postgresql"] as const) {
+    const skip = engine === "postgresql" ? postgresSkipReason() : false;
+    describe(`${title} [${engine}]`, { skip }, () => {
+      const opened: TestDatabase[] = [];
+      after(async () => {
+        await Promise.all(opened.map((database) => database.close()));
+      });
+      body(async (options) => {
+        const database = await freshDatabase(engine, options);
+        opened.push(database);
+        return database;
+      });
+    });
+  }
+}
