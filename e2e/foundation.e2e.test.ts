@@ -7,7 +7,10 @@ describe("foundation pages", () => {
 
   journeyTest("the home page passes axe and has the service navigation", journey, async () => {
     await visit(journey.page, "/");
-    assert.equal(await journey.page.getByRole("navigation", { name: /menu|navigation/i }).count() > 0, true);
+    assert.equal(
+      (await journey.page.getByRole("navigation", { name: /menu|navigation/i }).count()) > 0,
+      true,
+    );
   });
 
   journeyTest("an unknown page is a GOV.UK 404 page that passes axe", journey, async () => {

@@ -84,7 +84,11 @@ export interface AxeViolation {
 export async function assertAccessible(page: Page): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = (await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> };
+      }
+    ).axe;
     const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
     return results.violations;
   }, WCAG_TAGS)) as AxeViolation[];
@@ -96,7 +100,9 @@ export async function assertAccessible(page: Page): Promise<void> {
           .map((node) => `    at ${node.target.join(" ")}: ${node.failureSummary ?? ""}`)
           .join("\n")}`,
     );
-    throw new Error(`axe found ${violations.length} accessibility violation(s) on ${page.url()}:\n${lines.join("\n")}`);
+    throw new Error(
+      `axe found ${violations.length} accessibility violation(s) on ${page.url()}:\n${lines.join("\n")}`,
+    );
   }
 }
 

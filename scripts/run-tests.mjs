@@ -9,7 +9,9 @@ import { join } from "node:path";
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["src", "test", "e2e"];
 const files = roots
   .flatMap((root) =>
-    root.endsWith(".ts") ? [root] : readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))),
+    root.endsWith(".ts")
+      ? [root]
+      : readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))),
   )
   .filter((file) => file.endsWith(".test.ts") && !file.includes("node_modules"))
   .sort();

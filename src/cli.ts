@@ -18,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "serve": {
       const server = await startServer(config);
-      const engine = server.connection.engine === "pglite" ? `embedded PGlite in ${config.dataDirectory}` : "PostgreSQL";
+      const engine =
+        server.connection.engine === "pglite" ? `embedded PGlite in ${config.dataDirectory}` : "PostgreSQL";
       console.log(`Baseplan is serving on http://localhost:${config.port} (database: ${engine})`);
       const stop = async () => {
         await server.stop();
@@ -29,14 +30,20 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     }
     case "migrate": {
-      const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
       const ran = await migrate(connection.db);
       console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
       await connection.close();
       return 0;
     }
     case "demo": {
-      const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
       await migrate(connection.db);
       const loaded = await loadDemo(connection.db, config.actingUser);
       console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");

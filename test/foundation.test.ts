@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
+import { queryRows } from "../src/db/client.ts";
 import { readMigrations } from "../src/db/migrate.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
 
@@ -8,9 +9,12 @@ describeOnBothDatabases("migrations", (fresh) => {
   test("every migration is applied once and recorded", async () => {
     const { db } = await fresh();
     const migrations = await readMigrations();
-    const result = await db.execute(sql.raw("select name from baseplan_migrations order by name"));
+    const rows = await queryRows<{ name: string }>(
+      db,
+      sql.raw("select name from baseplan_migrations order by name"),
+    );
     assert.deepEqual(
-      result.rows.map((row) => (row as { name: string }).name),
+      rows.map((row) => row.name),
       migrations.map((migration) => migration.name),
     );
   });
@@ -19,7 +23,7 @@ describeOnBothDatabases("migrations", (fresh) => {
     const first = await fresh();
     const second = await fresh();
     await first.db.execute(sql.raw("insert into settings (key, value) values ('isolation', '1')"));
-    const seen = await second.db.execute(sql.raw("select * from settings where key = 'isolation'"));
-    assert.equal(seen.rows.length, 0);
+    const seen = await queryRows(second.db, sql.raw("select * from settings where key = 'isolation'"));
+    assert.equal(seen.length, 0);
   });
 });

@@ -29,10 +29,18 @@ describe("the web foundation", () => {
       throw new NotFound("Measure 999");
     });
     app.get("/test/conflict", async () => {
-      throw new Conflict("Measure 'Number of missing episodes'", [{ label: "Title", saved: "A", submitted: "B" }], "/measures/1");
+      throw new Conflict(
+        "Measure 'Number of missing episodes'",
+        [{ label: "Title", saved: "A", submitted: "B" }],
+        "/measures/1",
+      );
     });
     app.get("/test/form", async (_request, reply) =>
-      reply.type("text/html").send(`<form method="post"><input type="hidden" name="_csrf" value="${reply.generateCsrf()}"></form>`),
+      reply
+        .type("text/html")
+        .send(
+          `<form method="post"><input type="hidden" name="_csrf" value="${reply.generateCsrf()}"></form>`,
+        ),
     );
     app.post("/test/form", async () => ({ saved: true }));
   });
@@ -76,11 +84,19 @@ describe("the web foundation", () => {
     const response = await app.inject("/test/conflict");
     assert.equal(response.statusCode, 409);
     assert.match(response.body, /Saved version/);
-    assert.match(response.body, /<td class="govuk-table__cell">A<\/td>\s*<td class="govuk-table__cell">B<\/td>/);
+    assert.match(
+      response.body,
+      /<td class="govuk-table__cell">A<\/td>\s*<td class="govuk-table__cell">B<\/td>/,
+    );
   });
 
   test("a form post without its CSRF token is refused with 403", async () => {
-    const response = await app.inject({ method: "POST", url: "/test/form", payload: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const response = await app.inject({
+      method: "POST",
+      url: "/test/form",
+      payload: "a=1",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     assert.equal(response.statusCode, 403);
     assert.match(response.body, /security token/);
   });

@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import type { Database } from "./client.ts";
+import { type Database, queryRows } from "./client.ts";
 
 const MIGRATIONS_DIRECTORY = fileURLToPath(new URL("./migrations/", import.meta.url));
 
@@ -52,10 +52,11 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<s
   );
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-    const applied = await tx.execute(sql.raw("select name, checksum from baseplan_migrations"));
-    const appliedByName = new Map(
-      (applied.rows as { name: string; checksum: string }[]).map((row) => [row.name, row.checksum]),
+    const applied = await queryRows<{ name: string; checksum: string }>(
+      tx,
+      sql.raw("select name, checksum from baseplan_migrations"),
     );
+    const appliedByName = new Map(applied.map((row) => [row.name, row.checksum]));
     const ran: string[] = [];
     for (const migration of toApply) {
       const checksum = appliedByName.get(migration.name);

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { settings } from "../db/schema/index.ts";
+import { DEMO_LOADERS } from "./loaders.ts";
 
 export const DEMO_DIRECTORY = fileURLToPath(new URL("../../data/demo/", import.meta.url));
 
@@ -10,9 +11,6 @@ export interface DemoLoader {
   name: string;
   load(db: Database, actor: string): Promise<void>;
 }
-
-/** Loaders in dependency order (measures before the plan that links to them, and so on). */
-export const DEMO_LOADERS: DemoLoader[] = [];
 
 const DEMO_MARKER = "demo.loaded";
 
@@ -29,7 +27,9 @@ export async function loadDemo(db: Database, actor: string, loaders = DEMO_LOADE
   if (await demoLoaded(db)) return false;
   await db.transaction(async (tx) => {
     for (const loader of loaders) await loader.load(tx, actor);
-    await tx.insert(settings).values({ key: DEMO_MARKER, value: { loadedAt: new Date().toISOString(), actor } });
+    await tx
+      .insert(settings)
+      .values({ key: DEMO_MARKER, value: { loadedAt: new Date().toISOString(), actor } });
   });
   return true;
 }

@@ -7,8 +7,8 @@ import { setUpErrorHandling } from "./error-handler.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
-import { type NavigationItem, setUpViews } from "./views.ts";
 import { MODULES } from "./modules.ts";
+import { type NavigationItem, setUpViews } from "./views.ts";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

@@ -59,7 +59,8 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     renderError(reply, {
       status: 404,
       title: "Page not found",
-      message: "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
+      message:
+        "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
     }),
   );
 
@@ -76,13 +77,13 @@ export function setUpErrorHandling(app: FastifyInstance): void {
       });
     }
     if (error instanceof BaseplanError) {
-      const status = { "not-found": 404, forbidden: 403, "bad-request": 400 }[error.code] ?? 400;
-      const title = {
-        "not-found": "Page not found",
-        forbidden: "You do not have permission to do this",
-        "bad-request": "There is a problem with the request",
-      }[error.code as "not-found" | "forbidden" | "bad-request"];
-      return renderError(reply, { status, title, message: error.message });
+      const pages = {
+        "not-found": { status: 404, title: "Page not found" },
+        forbidden: { status: 403, title: "You do not have permission to do this" },
+        "bad-request": { status: 400, title: "There is a problem with the request" },
+      } as const;
+      const page = pages[error.code as keyof typeof pages] ?? pages["bad-request"];
+      return renderError(reply, { ...page, message: error.message });
     }
     const page = pageForFrameworkError(error);
     if (page.status >= 500) request.log.error({ err: error }, "unexpected error");

@@ -1,4 +1,5 @@
 import type nunjucks from "nunjucks";
+import { formatMillions, formatPounds } from "../domain/money.ts";
 import type { FieldError } from "../errors.ts";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
@@ -26,6 +27,12 @@ export function registerFilters(environment: nunjucks.Environment): void {
   );
   environment.addFilter("date", (value: Date | string | null | undefined) =>
     value ? dateFormat.format(new Date(value)) : "",
+  );
+  environment.addFilter("pounds", (pence: number | null | undefined) =>
+    pence == null ? "" : formatPounds(pence),
+  );
+  environment.addFilter("millions", (pence: number | null | undefined, decimals = 3) =>
+    pence == null ? "" : formatMillions(pence, decimals),
   );
   environment.addFilter("json", (value: unknown) => JSON.stringify(value, null, 2));
 }

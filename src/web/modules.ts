@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
+import { homeModule } from "../modules/home/home.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
-import { homeModule } from "../modules/home/home.routes.ts";
 
 export interface RoutesOptions {
   services: Services;

@@ -43,3 +43,10 @@ export async function setUpViews(app: FastifyInstance, navigation: NavigationIte
     };
   });
 }
+
+declare module "fastify" {
+  interface FastifyReply {
+    /** Merged into every template's context by @fastify/view. */
+    locals: Record<string, unknown>;
+  }
+}

@@ -7,7 +7,8 @@ import { after, describe } from "node:test";
 import pg from "pg";
 import { connect, type Database, type DatabaseConnection, type Engine } from "../../src/db/client.ts";
 import { migrate, migrationsFingerprint, readMigrations } from "../../src/db/migrate.ts";
-import { DEMO_LOADERS, loadDemo } from "../../src/demo/load-demo.ts";
+import { loadDemo } from "../../src/demo/load-demo.ts";
+import { DEMO_LOADERS } from "../../src/demo/loaders.ts";
 
 /**
  * Fresh, migrated databases for tests, quickly, on both engines.

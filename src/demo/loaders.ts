@@ -1,0 +1,7 @@
+import type { DemoLoader } from "./load-demo.ts";
+
+/**
+ * Every capability's demo loader, in dependency order: measures first (the plan links to them),
+ * then the plan, finance and procurement.
+ */
+export const DEMO_LOADERS: DemoLoader[] = [];
