@@ -28,7 +28,6 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     logger: options.logger ? { level: services.config.logLevel } : false,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
-    disableRequestLogging: true,
   });
 
   await setUpWebSecurity(app);
