@@ -98,7 +98,9 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 
 function requireDateTime(text: string, what: string): string {
   if (!DATE_TIME.test(text) || !isIsoDate(text.slice(0, 10))) {
-    throw new RangeError(`${what} must be a date and time with a zone, e.g. 2022-04-01T09:00:00Z; got "${text}".`);
+    throw new RangeError(
+      `${what} must be a date and time with a zone, e.g. 2022-04-01T09:00:00Z; got "${text}".`,
+    );
   }
   return text;
 }
@@ -216,7 +218,9 @@ export function releasePackage(
   for (const release of releases) {
     const key = `${release.ocid}\u0000${release.id}`;
     if (seen.has(key)) {
-      throw new RangeError(`Release "${release.id}" of ${release.ocid} appears twice; release ids must be unique.`);
+      throw new RangeError(
+        `Release "${release.id}" of ${release.ocid} appears twice; release ids must be unique.`,
+      );
     }
     seen.add(key);
   }

@@ -81,7 +81,8 @@ export function isIsoDate(text: string): boolean {
 }
 
 function requireIsoDate(text: string, what: string): IsoDate {
-  if (!isIsoDate(text)) throw new RangeError(`${what} must be a real date written YYYY-MM-DD; got "${text}".`);
+  if (!isIsoDate(text))
+    throw new RangeError(`${what} must be a real date written YYYY-MM-DD; got "${text}".`);
   return text;
 }
 
@@ -156,7 +157,8 @@ export function penceToDecimalPounds(pence: number): string {
 }
 
 function requirePence(value: number, what: string): number {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be a whole number of pence; got ${value}.`);
+  if (!Number.isSafeInteger(value))
+    throw new RangeError(`${what} must be a whole number of pence; got ${value}.`);
   return value;
 }
 
@@ -368,7 +370,8 @@ export function thresholdInForce(
   requireValidTable(table);
   let found: ThresholdRow | undefined;
   for (const row of table) {
-    if (row.inForceFrom <= isoDate && (found === undefined || row.inForceFrom > found.inForceFrom)) found = row;
+    if (row.inForceFrom <= isoDate && (found === undefined || row.inForceFrom > found.inForceFrom))
+      found = row;
   }
   if (found === undefined) return undefined;
   if (found.inForceUntil !== undefined && isoDate > found.inForceUntil) return undefined;
@@ -426,7 +429,9 @@ export function procurementBand(
   requirePence(reportingFloorPence, "The reporting floor");
   const commencementDate = requireIsoDate(expectedTenderDate(procurement), "The commencement date");
   const commencementDateFrom =
-    procurement.expectedCommencementDate === undefined ? "estimated-start-date" : "expected-commencement-date";
+    procurement.expectedCommencementDate === undefined
+      ? "estimated-start-date"
+      : "expected-commencement-date";
   const threshold = thresholdInForce(table, commencementDate, procurement.category);
   const on = formatLongDate(commencementDate);
   if (threshold === undefined) {
@@ -507,7 +512,9 @@ export function pipelineNotice<T extends PipelineCandidate>(
   table: ThresholdTable = DEFAULT_THRESHOLD_TABLE,
 ): PipelineNotice<T> {
   if (!Number.isInteger(financialYearStart) || financialYearStart < 1000 || financialYearStart > 9998) {
-    throw new RangeError(`The financial year must be given by the year it starts in, e.g. 2025; got ${financialYearStart}.`);
+    throw new RangeError(
+      `The financial year must be given by the year it starts in, e.g. 2025; got ${financialYearStart}.`,
+    );
   }
   requirePence(expectedPaymentsPence, "Expected payments");
   const financialYear = `${financialYearStart}/${String((financialYearStart + 1) % 100).padStart(2, "0")}`;
