@@ -23,4 +23,9 @@ export const MEASURE_UNITS: readonly MeasureUnit[] = [
 /** Which direction is good. "monitor" measures have no polarity: no rank, no quartile, no rating. */
 export type Polarity = "higher-is-better" | "lower-is-better" | "within-range" | "monitor";
 
-export const POLARITIES: readonly Polarity[] = ["higher-is-better", "lower-is-better", "within-range", "monitor"];
+export const POLARITIES: readonly Polarity[] = [
+  "higher-is-better",
+  "lower-is-better",
+  "within-range",
+  "monitor",
+];
