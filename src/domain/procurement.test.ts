@@ -172,6 +172,14 @@ describe("procurementBand", () => {
     );
   });
 
+  it("refuses a negative value or floor", () => {
+    assert.throws(
+      () => procurementBand(services(-1, "2025-03-01"), DEFAULT_THRESHOLD_TABLE, FLOOR),
+      RangeError,
+    );
+    assert.throws(() => procurementBand(services(1, "2025-03-01"), DEFAULT_THRESHOLD_TABLE, -1), RangeError);
+  });
+
   it("refuses with a coded error when the table is invalid", () => {
     const broken = [row("2024-01-01"), row("2022-01-01")];
     assert.throws(
@@ -583,8 +591,14 @@ describe("the demo forward plan (seed Appendix B)", () => {
     assert.deepEqual(
       demo.procurements
         .filter((p) => p.estimatedStartDate >= "2023-04-01")
-        .map((p) => p.estimatedStartDateText),
-      ["01/04/2023", "01/04/2024", "01/09/2023", "29/02/2024", "01/05/2023"],
+        .map((p) => [p.table, p.estimatedStartDateText]),
+      [
+        ["Table Two", "01/04/2023"],
+        ["Table Two", "01/04/2024"],
+        ["Table Two", "01/09/2023"],
+        ["Table Two", "29/02/2024"],
+        ["Table Two", "01/05/2023"],
+      ],
     );
   });
 

@@ -418,7 +418,8 @@ export function expectedTenderDate(
 /**
  * Bands a procurement by the threshold in force on the day it is expected to commence
  * (thresholds apply to procurements commenced on or after they change).
- * Throws ProcurementRuleError when no threshold is in force that day.
+ * Throws ProcurementRuleError when the table is invalid or no threshold is in force that day,
+ * and RangeError for a value or floor that is not a whole, non-negative number of pence.
  */
 export function procurementBand(
   procurement: BandableProcurement,
@@ -427,6 +428,9 @@ export function procurementBand(
 ): ProcurementBanding {
   const value = requirePence(procurement.estimatedValuePence, "The estimated value");
   requirePence(reportingFloorPence, "The reporting floor");
+  if (value < 0 || reportingFloorPence < 0) {
+    throw new RangeError("The estimated value and the reporting floor cannot be less than £0.");
+  }
   const commencementDate = requireIsoDate(expectedTenderDate(procurement), "The commencement date");
   const commencementDateFrom =
     procurement.expectedCommencementDate === undefined
