@@ -31,6 +31,7 @@ import {
   totalPosition,
   variance,
   variancePercentage,
+  withinRounding,
 } from "./budget.ts";
 import { parseMoney } from "./money.ts";
 
@@ -176,15 +177,27 @@ describe("reconciliation", () => {
       stated: 100,
       difference: 0,
       agrees: true,
+      parts: 1,
     });
     const off = reconcileTotal("Total", [100, 250], 300);
     assert.equal(off.agrees, false);
     assert.equal(off.difference, 50);
+    assert.equal(off.parts, 2);
     assert.equal(
       describeReconciliation(off),
       "Total: the parts add to £3.50 but the stated total is £3.00, a difference of £0.50.",
     );
     assert.equal(describeReconciliation(reconcile("Net", 100, 100)), "Net: £1.00 agrees.");
+  });
+
+  it("tells a difference that rounding each figure could cause from one it could not", () => {
+    // Three parts and a total, each rounded to the pound, can miss by up to 4 x 50p = £2.
+    assert.equal(withinRounding(reconcileTotal("T", [100, 100, 100], 100), 100), true); // £2
+    assert.equal(withinRounding(reconcileTotal("T", [100, 100, 101], 100), 100), false); // £2.01
+    assert.equal(withinRounding(reconcileTotal("T", [100, 100, 100], 500), 100), true); // -£2
+    assert.equal(withinRounding(reconcileTotal("T", [100, 100, 100], 501), 100), false); // -£2.01
+    assert.equal(withinRounding(reconcile("T", 5, 5), 100), true);
+    assert.throws(() => withinRounding(reconcile("T", 5, 5), 0), RangeError);
   });
 });
 
@@ -238,14 +251,26 @@ describe("approved controllable budget", () => {
     const result = reconcileControllableBudget([wrongRow, unallocated], wrongTotal);
     assert.equal(result.agrees, false);
     assert.deepEqual(
-      result.disagreements.map((d) => [d.label, d.difference]),
+      result.disagreements.map((d) => [d.label, d.difference, d.parts]),
       [
-        ["Strategic Services: Net Budget", pounds(326)],
-        ["Total controllable budget: Gross Budget", pounds(-558)],
-        ["Total controllable budget: Net Budget", pounds(-558)],
-        ["Total: Premises", pounds(558)],
+        ["Strategic Services: Net Budget", pounds(326), 3],
+        ["Total controllable budget: Gross Budget", pounds(-558), 8],
+        ["Total: Premises", pounds(558), 2],
+        ["Total: Net Budget", pounds(-326), 2],
       ],
     );
+  });
+
+  it("checks figures as printed: a row's net from its printed gross, a column from its printed cells", () => {
+    // A gross printed £1 above its headings (as rounding to the pound can give) carries into the
+    // net only through the printed gross, so the net agrees and only the gross is reported.
+    const rounded = { ...strategic, statedGross: pounds(2_720_973), statedNet: pounds(2_498_327) };
+    const result = reconcileControllableBudget([rounded]);
+    assert.deepEqual(
+      result.disagreements.map((d) => [d.label, d.difference]),
+      [["Strategic Services: Gross Budget", pounds(-1)]],
+    );
+    assert.ok(result.disagreements.every((d) => withinRounding(d, 100)));
   });
 
   it("checks only the rows' own arithmetic when no total row is given", () => {

@@ -127,17 +127,32 @@ export type Reconciliation = {
   /** computed - stated; zero when they agree. */
   readonly difference: Pence;
   readonly agrees: boolean;
+  /** How many stated figures were added to give `computed`. */
+  readonly parts: number;
 };
 
-/** Compare a computed figure with a stated one. */
-export function reconcile(label: string, computed: Pence, stated: Pence): Reconciliation {
+/** Compare a computed figure (the sum of `parts` stated figures) with a stated one. */
+export function reconcile(label: string, computed: Pence, stated: Pence, parts = 1): Reconciliation {
   const difference = sumPence([computed, -assertPence(stated, "stated total")]);
-  return { label, computed, stated, difference, agrees: difference === 0 };
+  return { label, computed, stated, difference, agrees: difference === 0, parts };
 }
 
 /** Sum parts exactly and compare with a stated total. */
 export function reconcileTotal(label: string, parts: readonly Pence[], stated: Pence): Reconciliation {
-  return reconcile(label, sumPence(parts), stated);
+  return reconcile(label, sumPence(parts), stated, parts.length);
+}
+
+/**
+ * Whether a disagreement could come from rounding alone: if every part and the total were each
+ * rounded on their own to `resolutionPence` (100 for whole pounds, 100,000 for £m to 3 decimals),
+ * the parts can miss the total by at most half a unit per figure, (parts + 1) x resolution / 2.
+ * A bigger difference is an error in the figures, not rounding.
+ */
+export function withinRounding(result: Reconciliation, resolutionPence: number): boolean {
+  if (!Number.isSafeInteger(resolutionPence) || resolutionPence <= 0) {
+    throw new RangeError(`The resolution must be a positive whole number of pence; got ${resolutionPence}.`);
+  }
+  return Math.abs(result.difference) * 2 <= (result.parts + 1) * resolutionPence;
 }
 
 /** Plain-English account of a reconciliation, for an import report or a data-quality page. */
@@ -212,9 +227,11 @@ function collect(checks: readonly Reconciliation[]): BudgetReconciliation {
 }
 
 /**
- * Check an approved controllable budget: each row's stated gross and net against its own headings,
- * and, given the stated total row, each column's sum over the divisions against it. Reports every
- * disagreement rather than stopping at the first.
+ * Check an approved controllable budget as a reader would, figure by figure as printed: each row's
+ * stated gross against its eight headings, each row's stated net against its stated gross plus
+ * income and grants, and, given the stated total row, each column's printed cells against the total
+ * printed under them. Reports every disagreement rather than stopping at the first; use
+ * `withinRounding` to tell rounding of whole pounds from an error.
  */
 export function reconcileControllableBudget(
   divisions: readonly ControllableBudgetRow[],
@@ -222,33 +239,39 @@ export function reconcileControllableBudget(
 ): BudgetReconciliation {
   const checks: Reconciliation[] = [];
   const rows = statedTotal === undefined ? divisions : [...divisions, statedTotal];
+  const shownGross = (row: ControllableBudgetRow) => row.statedGross ?? grossBudget(row.headings);
+  const shownNet = (row: ControllableBudgetRow) => row.statedNet ?? netBudget(row);
   for (const row of rows) {
     if (row.statedGross !== undefined) {
-      checks.push(reconcile(`${row.division}: Gross Budget`, grossBudget(row.headings), row.statedGross));
+      checks.push(
+        reconcileTotal(
+          `${row.division}: Gross Budget`,
+          SUBJECTIVE_HEADINGS.map((heading) => row.headings[heading]),
+          row.statedGross,
+        ),
+      );
     }
     if (row.statedNet !== undefined) {
-      checks.push(reconcile(`${row.division}: Net Budget`, netBudget(row), row.statedNet));
+      checks.push(
+        reconcileTotal(
+          `${row.division}: Net Budget`,
+          [shownGross(row), row.income, row.grants],
+          row.statedNet,
+        ),
+      );
     }
   }
   if (statedTotal !== undefined) {
-    const column = (
-      label: string,
-      pick: (row: ControllableBudgetRow) => Pence,
-      stated: Pence | undefined,
-    ) => {
-      if (stated !== undefined) checks.push(reconcileTotal(`Total: ${label}`, divisions.map(pick), stated));
+    const column = (label: string, pick: (row: ControllableBudgetRow) => Pence) => {
+      checks.push(reconcileTotal(`Total: ${label}`, divisions.map(pick), pick(statedTotal)));
     };
     for (const heading of SUBJECTIVE_HEADINGS) {
-      column(
-        SUBJECTIVE_HEADING_TITLES[heading],
-        (row) => row.headings[heading],
-        statedTotal.headings[heading],
-      );
+      column(SUBJECTIVE_HEADING_TITLES[heading], (row) => row.headings[heading]);
     }
-    column("Gross Budget", (row) => grossBudget(row.headings), statedTotal.statedGross);
-    column("Income", (row) => row.income, statedTotal.income);
-    column("Grants", (row) => row.grants, statedTotal.grants);
-    column("Net Budget", netBudget, statedTotal.statedNet);
+    column("Gross Budget", shownGross);
+    column("Income", (row) => row.income);
+    column("Grants", (row) => row.grants);
+    column("Net Budget", shownNet);
   }
   return collect(checks);
 }
