@@ -237,6 +237,7 @@ describe("parsePlanDates: other ways of writing dates", () => {
   it("reads other recurrences, and flags dates it did not read inside one", () => {
     assert.equal(parsePlanDates("Reported quarterly to SMT").recurring?.frequency, "quarterly");
     assert.equal(parsePlanDates("Monthly").recurring?.frequency, "monthly");
+    assert.deepEqual(parsePlanDates("Started, reviewed annually").start, started);
     const withDates = parsePlanDates("Reviewed annually from Apr 2021");
     assert.equal(withDates.recurring?.frequency, "annually");
     assert.deepEqual([withDates.start, withDates.finish], [none, none]);
@@ -341,7 +342,11 @@ describe("formatPlanMonth and explainPlanDates", () => {
     assert.equal(explainPlanDates(parsePlanDates("Started")), "Already started; no finish given.");
     assert.equal(
       explainPlanDates(parsePlanDates("Reviewed annually with partners")),
-      "Recurring (annually); no start or finish.",
+      "Recurring (annually); no finish.",
+    );
+    assert.equal(
+      explainPlanDates(parsePlanDates("Started, reviewed annually")),
+      "Already started; recurring (annually); no finish.",
     );
     assert.equal(explainPlanDates(parsePlanDates("")), "No start or finish given.");
     assert.equal(explainPlanDates(parsePlanDates("Ongoing")), "Not understood; see the flag.");

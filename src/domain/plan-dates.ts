@@ -199,15 +199,17 @@ export function parsePlanDates(written: string): PlanDates {
   const recurrence = RECURRENCES.find(({ pattern }) => pattern.test(text));
   if (recurrence !== undefined) {
     const recurring = { frequency: recurrence.frequency, words: written.trim() };
+    // "Started, reviewed annually" still says the work is under way.
+    const start = /\bstarted\b/.test(text) ? STARTED_END : NONE;
     if (/\d/.test(text)) {
-      return result(written, NONE, NONE, recurring, [
+      return result(written, start, NONE, recurring, [
         {
           code: "recurring-dates-not-read",
           message: `"${written.trim()}" is read as recurring ${recurrence.frequency}, but the dates in it were not read. Give the start and finish separately if they matter.`,
         },
       ]);
     }
-    return result(written, NONE, NONE, recurring, []);
+    return result(written, start, NONE, recurring, []);
   }
 
   const started = STARTED.exec(text);
@@ -275,7 +277,8 @@ function describeEnd(end: PlanDateEnd): string {
  */
 export function explainPlanDates(dates: PlanDates): string {
   if (dates.recurring !== null) {
-    return `Recurring (${dates.recurring.frequency}); no start or finish.`;
+    const already = dates.start.status === "started" ? "Already started; recurring" : "Recurring";
+    return `${already} (${dates.recurring.frequency}); no finish.`;
   }
   const { start, finish } = dates;
   if (start.status === "none" && finish.status === "none") {
