@@ -17,39 +17,44 @@ import type { Polarity } from "./measure-types.ts";
 // Exact comparison of written decimals
 // ---------------------------------------------------------------------------------------------
 
-/** Beyond this many decimals a figure cannot have been written by a person; compare it as it is. */
-const MAX_EXACT_DECIMALS = 12;
+/**
+ * No council writes a figure with more than this many decimals; digits beyond it are binary
+ * floating-point noise (0.1 + 0.2 = 0.30000000000000004) and are rounded away before comparing.
+ */
+export const MAX_WRITTEN_DECIMALS = 6;
+
+const POWERS_OF_TEN = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13];
 
 /**
- * How many decimals a number was written with, read from its shortest round-trip form
- * (96.3 -> 1, 155000 -> 0, 0.05 -> 2). Trailing zeros are not recoverable (7.0 -> 0) and do
- * not matter for comparison; callers that display a figure keep the decimals it was written with.
+ * How many decimals a number was written with: the fewest (up to MAX_WRITTEN_DECIMALS) that
+ * give the number back (96.3 -> 1, 155000 -> 0, 0.05 -> 2, 0.1 + 0.2 -> 6). Trailing zeros are
+ * not recoverable (7.0 -> 0) and do not matter for comparison; callers that display a figure
+ * keep the decimals it was written with.
  */
 export function decimalPlaces(n: number): number {
   if (Number.isInteger(n) || !Number.isFinite(n)) return 0;
-  const text = String(n);
-  const e = text.indexOf("e");
-  if (e < 0) return text.length - text.indexOf(".") - 1;
-  const mantissa = text.slice(0, e);
-  const exponent = Number(text.slice(e + 1));
-  const dot = mantissa.indexOf(".");
-  const mantissaDecimals = dot < 0 ? 0 : mantissa.length - dot - 1;
-  return Math.max(0, mantissaDecimals - exponent);
+  for (let d = 1; d < MAX_WRITTEN_DECIMALS; d++) {
+    const s = POWERS_OF_TEN[d] as number;
+    if (Math.round(n * s) / s === n) return d;
+  }
+  return MAX_WRITTEN_DECIMALS;
 }
 
 function scale(decimals: number): number {
-  return 10 ** decimals;
+  return POWERS_OF_TEN[decimals] ?? 10 ** decimals;
 }
 
 function commonDecimals(a: number, b: number): number {
   return Math.max(decimalPlaces(a), decimalPlaces(b));
 }
 
-/** Compare two written decimals exactly: -1 if a < b, 0 if equal, 1 if a > b. */
+/**
+ * Compare two written decimals exactly: -1 if a < b, 0 if equal, 1 if a > b. Both are scaled to
+ * whole numbers at the larger number of decimals, so 0.1 + 0.2 compares equal to 0.3.
+ */
 export function compareExact(a: number, b: number): -1 | 0 | 1 {
-  const d = commonDecimals(a, b);
-  if (d > MAX_EXACT_DECIMALS) return a < b ? -1 : a > b ? 1 : 0;
-  const s = scale(d);
+  if (Number.isInteger(a) && Number.isInteger(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const s = scale(commonDecimals(a, b));
   const x = Math.round(a * s);
   const y = Math.round(b * s);
   return x < y ? -1 : x > y ? 1 : 0;
@@ -57,9 +62,7 @@ export function compareExact(a: number, b: number): -1 | 0 | 1 {
 
 /** a - b, computed on the scaled whole numbers so that 9.0 - 8 is exactly 1 and 0.3 - 0.1 is 0.2. */
 export function differenceExact(a: number, b: number): number {
-  const d = commonDecimals(a, b);
-  if (d > MAX_EXACT_DECIMALS) return a - b;
-  const s = scale(d);
+  const s = scale(commonDecimals(a, b));
   return (Math.round(a * s) - Math.round(b * s)) / s;
 }
 
@@ -67,7 +70,6 @@ export function differenceExact(a: number, b: number): number {
 export function productExact(a: number, b: number): number {
   const da = decimalPlaces(a);
   const db = decimalPlaces(b);
-  if (da + db > MAX_EXACT_DECIMALS) return a * b;
   return (Math.round(a * scale(da)) * Math.round(b * scale(db))) / scale(da + db);
 }
 
@@ -99,7 +101,6 @@ function scaleValues(values: readonly number[], extra: readonly number[] = []): 
   let d = 0;
   for (const v of values) d = Math.max(d, decimalPlaces(v));
   for (const v of extra) d = Math.max(d, decimalPlaces(v));
-  d = Math.min(d, MAX_EXACT_DECIMALS);
   const factor = scale(d);
   const sorted = values.map((v) => Math.round(v * factor)).sort((a, b) => a - b);
   return { sorted, factor };
@@ -233,7 +234,9 @@ export function quartilePlacement(
   }
   const { q25, q50, q75 } = cutPoints;
   const entryPoint =
-    polarity === "higher-is-better" ? { A: q75, B: q50, C: q25, D: null } : { A: q25, B: q50, C: q75, D: null };
+    polarity === "higher-is-better"
+      ? { A: q75, B: q50, C: q25, D: null }
+      : { A: q25, B: q50, C: q75, D: null };
   return { band, cutPoints, shortOf, entryPoint };
 }
 
