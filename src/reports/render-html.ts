@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import nunjucks from "nunjucks";
+import { TEMPLATE_PATHS } from "../web/views.ts";
+import { chartSvg } from "./charts.ts";
+import type { Block, Report } from "./model.ts";
+
+export type DrawnBlock = Block | (Extract<Block, { kind: "chart" }> & { svg: string });
+export type DrawnReport = Omit<Report, "sections"> & {
+  sections: (Report["sections"][number] & { blocks: DrawnBlock[] })[];
+};
+
+/** Draws each chart's SVG once, for the page template and the standalone (PDF) document. */
+export function drawCharts(report: Report): DrawnReport {
+  return {
+    ...report,
+    sections: report.sections.map((section) => ({
+      ...section,
+      blocks: section.blocks.map((block) =>
+        block.kind === "chart" ? { ...block, svg: chartSvg(block) } : block,
+      ),
+    })),
+  };
+}
+
+const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+let printStyles: string | undefined;
+
+/** GOV.UK Frontend's and Baseplan's styles, inlined so the document stands on its own. */
+function styles(): string {
+  printStyles ??= [
+    readFileSync(fromRoot("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css"), "utf8"),
+    readFileSync(fromRoot("public/stylesheets/application.css"), "utf8"),
+    "@page { size: A4; margin: 18mm 15mm; } body { font-family: Arial, 'Liberation Sans', sans-serif; }",
+    ".bp-report-section { break-before: page; } .bp-report-section:first-of-type { break-before: auto; }",
+  ].join("\n");
+  return printStyles;
+}
+
+const environment = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATE_PATHS), {
+  autoescape: true,
+});
+
+/** A complete HTML document for the report, with no external files: what Chromium prints. */
+export function renderStandaloneHtml(report: Report): string {
+  return environment.render("reports/standalone.njk", { report: drawCharts(report), styles: styles() });
+}

@@ -1,0 +1,36 @@
+import { chromium } from "playwright-core";
+import type { Report } from "./model.ts";
+import { renderStandaloneHtml } from "./render-html.ts";
+
+const CHROMIUM = process.env.BASEPLAN_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--no-first-run",
+];
+
+/**
+ * PDF is Chromium printing the report's own HTML with the print stylesheet: A4, page numbers,
+ * table rows kept whole, the same SVG charts as the page.
+ */
+export async function renderPdf(report: Report): Promise<Buffer> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.setContent(renderStandaloneHtml(report), { waitUntil: "load" });
+    await page.emulateMedia({ media: "print" });
+    return await page.pdf({
+      format: "A4",
+      printBackground: true,
+      displayHeaderFooter: true,
+      headerTemplate: "<span></span>",
+      footerTemplate:
+        '<div style="font-size:9px;width:100%;text-align:center;">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
+      margin: { top: "18mm", bottom: "18mm", left: "15mm", right: "15mm" },
+    });
+  } finally {
+    await browser.close();
+  }
+}

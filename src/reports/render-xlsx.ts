@@ -1,0 +1,106 @@
+import ExcelJS from "exceljs";
+import type { Report, TableBlock } from "./model.ts";
+
+const NUMBER_FORMATS: Record<string, string> = {
+  pounds: '"£"#,##0;-"£"#,##0',
+  millions: "#,##0.000;-#,##0.000",
+  percent: '0.0"%"',
+  number: "#,##0.###",
+};
+
+function columnLetter(index: number): string {
+  let letter = "";
+  let n = index + 1;
+  while (n > 0) {
+    const remainder = (n - 1) % 26;
+    letter = String.fromCharCode(65 + remainder) + letter;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letter;
+}
+
+function sheetName(caption: string, used: Set<string>): string {
+  const base =
+    caption
+      .replace(/[\\/?*[\]:]/g, " ")
+      .slice(0, 28)
+      .trim() || "Table";
+  let name = base;
+  for (let n = 2; used.has(name.toLowerCase()); n += 1) name = `${base.slice(0, 26)} ${n}`;
+  used.add(name.toLowerCase());
+  return name;
+}
+
+function addTableSheet(workbook: ExcelJS.Workbook, table: TableBlock, name: string): void {
+  const sheet = workbook.addWorksheet(name, {
+    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    views: [{ state: "frozen", ySplit: 2 }],
+  });
+  sheet.addRow([table.caption]).font = { bold: true, size: 12 };
+  const header = sheet.addRow(table.columns.map((column) => column.heading));
+  header.font = { bold: true };
+  sheet.pageSetup.printTitlesRow = "2:2";
+  const firstDataRow = 3;
+  for (const row of table.rows) {
+    sheet.addRow(
+      row.cells.map((cell, index) => {
+        const format = table.columns[index]?.format ?? "text";
+        return format !== "text" && format !== "rating" && cell.value !== undefined ? cell.value : cell.text;
+      }),
+    );
+  }
+  const lastDataRow = firstDataRow + table.rows.length - 1;
+  for (const total of table.totals ?? []) {
+    const added = sheet.addRow(
+      total.cells.map((cell, index) => {
+        const format = table.columns[index]?.format ?? "text";
+        const numeric = format === "pounds" || format === "millions" || format === "number";
+        if (numeric && cell.value !== undefined && total.sumOfRows && table.rows.length > 0) {
+          const letter = columnLetter(index);
+          // The total is a live formula; its cached result is the figure the report shows.
+          return { formula: `SUM(${letter}${firstDataRow}:${letter}${lastDataRow})`, result: cell.value };
+        }
+        return format !== "text" && format !== "rating" && cell.value !== undefined ? cell.value : cell.text;
+      }),
+    );
+    added.font = { bold: true };
+  }
+  table.columns.forEach((column, index) => {
+    const excelColumn = sheet.getColumn(index + 1);
+    excelColumn.width = index === 0 ? 48 : Math.max(12, column.heading.length + 2);
+    const format = NUMBER_FORMATS[column.format];
+    if (format) {
+      excelColumn.numFmt = format;
+      excelColumn.alignment = { horizontal: "right" };
+    } else {
+      excelColumn.alignment = { wrapText: true, vertical: "top" };
+    }
+  });
+  for (const note of table.notes ?? []) sheet.addRow([note]);
+}
+
+/**
+ * Excel: a sheet per table (charts contribute their data tables), numbers stored as numbers with
+ * number formats, totals as SUM formulas with cached results, frozen header rows, A4.
+ */
+export async function renderXlsx(report: Report): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Baseplan";
+  workbook.title = report.title;
+  const used = new Set<string>();
+  const contents = workbook.addWorksheet("Contents", { pageSetup: { paperSize: 9 } });
+  used.add("contents");
+  contents.addRow([report.title]).font = { bold: true, size: 14 };
+  for (const line of report.meta) contents.addRow([line]);
+  contents.getColumn(1).width = 100;
+  for (const section of report.sections) {
+    for (const block of section.blocks) {
+      const table = block.kind === "table" ? block : block.kind === "chart" ? block.table : undefined;
+      if (!table || table.rows.length === 0) continue;
+      const name = sheetName(table.caption, used);
+      addTableSheet(workbook, table, name);
+      contents.addRow([`${section.title}: ${table.caption} (sheet "${name}")`]);
+    }
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
