@@ -1,0 +1,126 @@
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+
+export const measures = pgTable("measures", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  slug: text("slug").notNull().unique(),
+  title: text("title").notNull(),
+  otherTitles: jsonb("other_titles").$type<string[]>().notNull().default([]),
+  code: text("code"),
+  definition: text("definition"),
+  unit: text("unit"),
+  decimals: integer("decimals"),
+  polarity: text("polarity"),
+  frequency: text("frequency"),
+  basis: text("basis"),
+  source: text("source"),
+  owner: text("owner"),
+  footnoteMarkers: jsonb("footnote_markers").$type<string[]>().notNull().default([]),
+  note: text("note"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export interface StoredFootnote {
+  marker: string;
+  text: string;
+}
+
+export interface StoredColumn {
+  heading: string;
+  role: "value" | "latest" | "target" | "rating";
+  period: string | null;
+}
+
+export const measureGroups = pgTable(
+  "measure_groups",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    document: text("document").notNull(),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    keyLine: text("key_line"),
+    footnotes: jsonb("footnotes").$type<StoredFootnote[]>().notNull().default([]),
+    columns: jsonb("columns").$type<StoredColumn[]>().notNull().default([]),
+    position: integer("position").notNull().default(0),
+  },
+  (table) => [unique().on(table.document, table.title)],
+);
+
+export const measureRows = pgTable(
+  "measure_rows",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    groupId: bigint("group_id", { mode: "number" })
+      .notNull()
+      .references(() => measureGroups.id),
+    measureId: bigint("measure_id", { mode: "number" }).references(() => measures.id),
+    position: integer("position").notNull(),
+    kind: text("kind").notNull().default("measure"),
+    titleAsWritten: text("title_as_written").notNull(),
+    printedRating: text("printed_rating"),
+  },
+  (table) => [index("measure_rows_group").on(table.groupId, table.position)],
+);
+
+export const measureValues = pgTable(
+  "measure_values",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    measureId: bigint("measure_id", { mode: "number" })
+      .notNull()
+      .references(() => measures.id),
+    groupId: bigint("group_id", { mode: "number" }).references(() => measureGroups.id),
+    document: text("document").notNull(),
+    columnHeading: text("column_heading").notNull(),
+    columnRole: text("column_role").notNull(),
+    periodLabel: text("period_label").notNull(),
+    periodKey: text("period_key").notNull(),
+    cellText: text("cell_text").notNull(),
+    amount: numeric("amount"),
+    decimals: integer("decimals"),
+    status: text("status"),
+    annotations: jsonb("annotations").$type<string[]>().notNull().default([]),
+    warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
+    current: boolean("current").notNull().default(true),
+    supersededBy: bigint("superseded_by", { mode: "number" }),
+    recordedBy: text("recorded_by").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+    version: integer("version").notNull().default(1),
+  },
+  (table) => [index("measure_values_measure").on(table.measureId, table.current)],
+);
+
+export const measureTargets = pgTable(
+  "measure_targets",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    measureId: bigint("measure_id", { mode: "number" })
+      .notNull()
+      .references(() => measures.id),
+    groupId: bigint("group_id", { mode: "number" }).references(() => measureGroups.id),
+    document: text("document").notNull(),
+    periodLabel: text("period_label").notNull(),
+    periodKey: text("period_key").notNull(),
+    targetText: text("target_text").notNull(),
+    kind: text("kind").notNull(),
+    warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
+    changedFrom: text("changed_from"),
+    current: boolean("current").notNull().default(true),
+    supersededBy: bigint("superseded_by", { mode: "number" }),
+    recordedBy: text("recorded_by").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+    version: integer("version").notNull().default(1),
+  },
+  (table) => [index("measure_targets_measure").on(table.measureId, table.current)],
+);

@@ -1,0 +1,610 @@
+import { eq as eqId } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import type { StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
+import { measureTargets, measureValues } from "../../db/schema/index.ts";
+import { updateIfVersion } from "../../db/versioning.ts";
+import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
+import { parsePeriod } from "../../domain/periods.ts";
+import { type MeasureRating, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
+import { parseTarget } from "../../domain/targets.ts";
+import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
+import { parsePastedTable } from "./measures.paste.ts";
+import type { Measure, MeasureGroup, MeasureTarget, MeasureValue } from "./measures.repository.ts";
+import * as repository from "./measures.repository.ts";
+
+export type { Measure, MeasureGroup, MeasureTarget, MeasureValue };
+
+/** Baseplan's own spelling of a period label, so "2020/2021" and "2020/21" are the same year. */
+export function periodKey(label: string): string {
+  return parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures
+
+export interface NewMeasure {
+  slug: string;
+  title: string;
+  otherTitles?: string[];
+  code?: string | null;
+  unit?: string | null;
+  decimals?: number | null;
+  polarity?: string | null;
+  frequency?: string | null;
+  basis?: string | null;
+  footnoteMarkers?: string[];
+  note?: string | null;
+}
+
+export async function createMeasure(db: Database, actor: string, input: NewMeasure): Promise<Measure> {
+  return db.transaction(async (tx) => {
+    const measure = await repository.insertMeasure(tx, input);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "measure",
+      entityId: measure.id,
+      summary: `Added the measure "${measure.title}"`,
+      after: measure,
+    });
+    return measure;
+  });
+}
+
+function matchMeasure(measures: Measure[], title: string): Measure | undefined {
+  return measures.find((measure) => measure.title === title || measure.otherTitles.includes(title));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paste import
+
+export interface ImportInput {
+  text: string;
+  document: string;
+  groupKind: string;
+  groupTitle: string;
+  /** From the demo's metadata; a paste takes the key line pasted with the table. */
+  key?: string | null;
+  footnotes?: StoredFootnote[];
+  position?: number;
+}
+
+export interface PreviewCell {
+  column: StoredColumn;
+  text: string;
+  understood: UnderstoodCell | null;
+  /** For target cells. */
+  targetKind: string | null;
+  warnings: string[];
+}
+
+export interface PreviewRow {
+  line: number;
+  kind: "measure" | "sub-heading";
+  title: string;
+  measure: Measure | null;
+  cells: PreviewCell[];
+  warnings: string[];
+}
+
+export interface ImportPreview {
+  columns: StoredColumn[];
+  rows: PreviewRow[];
+  key: string | null;
+  footnotes: StoredFootnote[];
+  /** Problems that stop the table being saved, naming row, column and value. */
+  problems: FieldError[];
+  warningCount: number;
+}
+
+export async function previewImport(db: Database, input: ImportInput): Promise<ImportPreview> {
+  const table = parsePastedTable(input.text);
+  const known = await repository.listMeasures(db);
+  const problems: FieldError[] = [];
+  if (table.columns.length === 0) {
+    problems.push({
+      field: "table",
+      message:
+        "The table has no header rows. Copy the whole table from the document, including the header rows with the years.",
+    });
+  }
+  if (table.rows.length === 0) {
+    problems.push({ field: "table", message: "The table has no rows of measures. Paste the table again." });
+  }
+  const rows: PreviewRow[] = table.rows.map((row) => {
+    const measure = row.kind === "measure" ? (matchMeasure(known, row.title) ?? null) : null;
+    const warnings: string[] = [];
+    if (row.kind === "measure" && measure === null) {
+      warnings.push(
+        `"${row.title}" is not a measure Baseplan has yet; saving adds it as a new measure with no unit.`,
+      );
+    }
+    if (row.kind === "measure" && measure !== null && measure.unit === null) {
+      warnings.push(`"${row.title}" has no unit recorded.`);
+    }
+    for (const join of row.joins) {
+      const heading = table.columns[join.column]?.heading ?? `column ${join.column + 2}`;
+      warnings.push(
+        `Row ${row.line}, column "${heading}": the copy split "${join.parts.join(" / ")}" over two lines; joined as "${row.cells[join.column]}".`,
+      );
+    }
+    if (row.kind === "measure" && row.cells.length > table.columns.length) {
+      problems.push({
+        field: "table",
+        message: `Row ${row.line} ("${row.title}") has ${row.cells.length} cells but the table has ${table.columns.length} columns: "${row.cells.slice(table.columns.length).join('", "')}" has no column. Check the row was copied whole.`,
+      });
+    }
+    if (row.kind === "measure" && row.title.trim() === "") {
+      problems.push({ field: "table", message: `Row ${row.line} has no measure title.` });
+    }
+    const cells: PreviewCell[] = table.columns.map((column, index) => {
+      const text = row.cells[index] ?? "";
+      if (column.role === "target") {
+        const target = text.trim() === "" ? null : parseTarget(text);
+        const targetWarnings = (target?.warnings ?? []).map(
+          (warning) => `Row ${row.line}, column "${column.heading}", "${text}": ${warning}`,
+        );
+        return { column, text, understood: null, targetKind: target?.kind ?? null, warnings: targetWarnings };
+      }
+      if (column.role === "rating") {
+        return { column, text, understood: null, targetKind: null, warnings: [] };
+      }
+      const understood = understandCell(text, {
+        unit: measure?.unit ?? null,
+        columnPeriod: column.period,
+        columnHeading: column.heading,
+      });
+      return {
+        column,
+        text,
+        understood,
+        targetKind: null,
+        warnings: understood.warnings.map(
+          (warning) => `Row ${row.line}, column "${column.heading}": ${warning}`,
+        ),
+      };
+    });
+    return { line: row.line, kind: row.kind, title: row.title, measure, cells, warnings };
+  });
+  const warningCount = rows.reduce(
+    (count, row) =>
+      count + row.warnings.length + row.cells.reduce((sum, cell) => sum + cell.warnings.length, 0),
+    0,
+  );
+  return {
+    columns: table.columns,
+    rows,
+    key: input.key ?? table.key,
+    footnotes: input.footnotes ?? table.footnotes,
+    problems,
+    warningCount,
+  };
+}
+
+function slugOf(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 80);
+}
+
+/** Saves a pasted table, all or nothing, in one transaction. Problems in any row save nothing. */
+export async function saveImport(db: Database, actor: string, input: ImportInput): Promise<MeasureGroup> {
+  return db.transaction(async (tx) => {
+    const preview = await previewImport(tx, input);
+    if (preview.problems.length > 0) throw new ValidationFailed(preview.problems, "Nothing was saved.");
+    const group = await repository.upsertGroup(tx, {
+      document: input.document,
+      kind: input.groupKind,
+      title: input.groupTitle,
+      keyLine: preview.key,
+      footnotes: preview.footnotes,
+      columns: preview.columns,
+      position: input.position ?? 0,
+    });
+    const rowRecords: Parameters<typeof repository.insertRows>[1] = [];
+    let written = 0;
+    for (const [position, row] of preview.rows.entries()) {
+      let measure = row.measure;
+      if (row.kind === "measure" && measure === null) {
+        measure = await repository.insertMeasure(tx, {
+          slug: `${slugOf(row.title)}-${Date.now()}-${position}`,
+          title: row.title,
+        });
+        await recordAuditEvent(tx, {
+          actor,
+          action: "create",
+          entityType: "measure",
+          entityId: measure.id,
+          summary: `Added the measure "${row.title}" from a pasted table`,
+          after: measure,
+        });
+      }
+      const printed = row.cells.find((cell) => cell.column.role === "rating")?.text.trim() || null;
+      rowRecords.push({
+        groupId: group.id,
+        measureId: measure?.id ?? null,
+        position,
+        kind: row.kind,
+        titleAsWritten: row.title,
+        printedRating: printed,
+      });
+      if (measure === null) continue;
+      for (const cell of row.cells) {
+        const period = cell.column.period ?? cell.column.heading;
+        const key = periodKey(period);
+        if (cell.column.role === "target") {
+          if (cell.text.trim() === "") continue;
+          await saveTarget(tx, actor, measure.id, group, period, key, cell.text);
+          written += 1;
+        } else if (cell.understood && cell.understood.status !== "blank") {
+          for (const old of await repository.currentValuesFor(
+            tx,
+            measure.id,
+            input.document,
+            key,
+            cell.column.role,
+          )) {
+            await tx.update(measureValues).set({ current: false }).where(eqId(measureValues.id, old.id));
+          }
+          await repository.insertValue(tx, valueRecord(measure.id, group, cell, period, key, actor));
+          written += 1;
+        }
+      }
+    }
+    await repository.insertRows(tx, rowRecords);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "import",
+      entityType: "measure-group",
+      entityId: group.id,
+      summary: `Imported the table "${group.title}" (${input.document}): ${preview.rows.length} rows, ${written} cells`,
+      after: { group, rows: preview.rows.map((row) => row.title) },
+    });
+    return group;
+  });
+}
+
+function valueRecord(
+  measureId: number,
+  group: MeasureGroup,
+  cell: PreviewCell,
+  period: string,
+  key: string,
+  actor: string,
+): typeof measureValues.$inferInsert {
+  const understood = cell.understood as UnderstoodCell;
+  return {
+    measureId,
+    groupId: group.id,
+    document: group.document,
+    columnHeading: cell.column.heading,
+    columnRole: cell.column.role,
+    periodLabel: period,
+    periodKey: key,
+    cellText: cell.text,
+    amount: understood.amount === null ? null : String(understood.amount),
+    decimals: understood.decimals,
+    status: understood.status,
+    annotations: understood.annotations,
+    warnings: understood.warnings,
+    recordedBy: actor,
+  };
+}
+
+async function saveTarget(
+  tx: Database,
+  actor: string,
+  measureId: number,
+  group: MeasureGroup,
+  period: string,
+  key: string,
+  text: string,
+): Promise<MeasureTarget> {
+  const target = parseTarget(text);
+  const earlier = (await repository.targetsOf(tx, [measureId])).filter(
+    (existing) => existing.current && existing.periodKey === key,
+  );
+  const differing = earlier.find((existing) => existing.targetText.trim() !== text.trim());
+  for (const old of earlier.filter((existing) => existing.document === group.document)) {
+    await tx.update(measureTargets).set({ current: false }).where(eqId(measureTargets.id, old.id));
+  }
+  const record = await repository.insertTarget(tx, {
+    measureId,
+    groupId: group.id,
+    document: group.document,
+    periodLabel: period,
+    periodKey: key,
+    targetText: text,
+    kind: target.kind,
+    warnings: [...target.warnings],
+    changedFrom: differing ? `${differing.targetText} (${differing.document})` : null,
+    recordedBy: actor,
+  });
+  return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ratings and pages
+
+export interface RatedRow {
+  measure: Measure;
+  titleAsWritten: string;
+  latest: MeasureValue | null;
+  target: MeasureTarget | null;
+  rating: MeasureRating;
+  /** The rating the document itself printed, where it printed one. */
+  printedRating: string | null;
+}
+
+export interface GroupListing {
+  group: MeasureGroup;
+  rows: (RatedRow | { subHeading: string })[];
+}
+
+function amountOf(value: MeasureValue | null | undefined): number | null {
+  return value?.amount === null || value?.amount === undefined ? null : Number(value.amount);
+}
+
+/** Rates a measure from the value a document gave for a period and the target it set for that period. */
+export function rateFromStored(
+  measure: Measure,
+  value: MeasureValue | null,
+  target: MeasureTarget | null,
+  period: string,
+  earlier: MeasureValue[],
+): MeasureRating {
+  const unit = (measure.unit ?? "count") as MeasureUnit;
+  const polarity = (measure.polarity ?? "monitor") as Polarity;
+  const previous = earlier.at(-1);
+  return rateMeasure({
+    target: target?.targetText ?? "",
+    value: amountOf(value),
+    unit,
+    decimals: value?.decimals ?? measure.decimals ?? 0,
+    polarity,
+    period,
+    ...(previous ? { previousPeriod: previous.periodLabel, previousValue: amountOf(previous) } : {}),
+    ownValueFor: (label) => amountOf(earlier.find((candidate) => candidate.periodKey === periodKey(label))),
+  });
+}
+
+function rowRating(measure: Measure, group: MeasureGroup, values: MeasureValue[], targets: MeasureTarget[]) {
+  const own = values.filter((value) => value.current && value.document === group.document);
+  const latestColumn =
+    group.columns.find((column) => column.role === "latest") ??
+    group.columns.filter((column) => column.role === "value").at(-1);
+  const targetColumn =
+    group.columns.find((column) => column.role === "target" && column.period === latestColumn?.period) ??
+    group.columns.find((column) => column.role === "target");
+  const period = latestColumn?.period ?? targetColumn?.period ?? "";
+  const key = periodKey(period);
+  const latest =
+    own.find((value) => value.periodKey === key && value.columnRole === (latestColumn?.role ?? "")) ?? null;
+  const target =
+    targets.find(
+      (candidate) =>
+        candidate.current &&
+        candidate.document === group.document &&
+        candidate.periodKey === periodKey(targetColumn?.period ?? ""),
+    ) ?? null;
+  const earlier = own.filter((value) => value.columnRole === "value" && value.periodKey !== key);
+  return { latest, target, rating: rateFromStored(measure, latest, target, period, earlier) };
+}
+
+export interface ListFilters {
+  rating?: string | undefined;
+  group?: string | undefined;
+}
+
+export async function listMeasureGroups(db: Database, filters: ListFilters = {}): Promise<GroupListing[]> {
+  const [groups, rows, measures] = await Promise.all([
+    repository.listGroups(db),
+    repository.listRows(db),
+    repository.listMeasures(db),
+  ]);
+  const ids = measures.map((measure) => measure.id);
+  const [values, targets] = await Promise.all([repository.valuesOf(db, ids), repository.targetsOf(db, ids)]);
+  const listings: GroupListing[] = [];
+  for (const group of groups) {
+    if (filters.group && String(group.id) !== filters.group) continue;
+    const listed: GroupListing["rows"] = [];
+    for (const row of rows.filter((candidate) => candidate.groupId === group.id)) {
+      const measure = measures.find((candidate) => candidate.id === row.measureId);
+      if (!measure) {
+        if (!filters.rating) listed.push({ subHeading: row.titleAsWritten });
+        continue;
+      }
+      const rated = rowRating(
+        measure,
+        group,
+        values.filter((value) => value.measureId === measure.id),
+        targets.filter((target) => target.measureId === measure.id),
+      );
+      if (filters.rating && rated.rating.rating !== filters.rating) continue;
+      listed.push({
+        measure,
+        titleAsWritten: row.titleAsWritten,
+        printedRating: row.printedRating,
+        ...rated,
+      });
+    }
+    if (listed.length > 0) listings.push({ group, rows: listed });
+  }
+  return listings;
+}
+
+export interface TargetVerdict {
+  target: MeasureTarget;
+  value: MeasureValue | null;
+  rating: MeasureRating;
+}
+
+export interface MeasurePage {
+  measure: Measure;
+  groups: MeasureGroup[];
+  values: MeasureValue[];
+  history: MeasureValue[];
+  targets: TargetVerdict[];
+  targetHistory: MeasureTarget[];
+  rows: RatedRow[];
+}
+
+export async function measurePage(db: Database, id: number): Promise<MeasurePage> {
+  const measure = await repository.findMeasure(db, id);
+  if (!measure) throw new NotFound(`Measure ${id}`);
+  const [allValues, allTargets, rows, groups] = await Promise.all([
+    repository.valuesOf(db, [id]),
+    repository.targetsOf(db, [id]),
+    repository.rowsOfMeasure(db, id),
+    repository.listGroups(db),
+  ]);
+  const values = allValues.filter((value) => value.current);
+  const current = allTargets.filter((target) => target.current);
+  const targets = current.map((target) => {
+    const forPeriod = values.filter((value) => value.periodKey === target.periodKey);
+    const value =
+      forPeriod.find((candidate) => candidate.document === target.document && candidate.amount !== null) ??
+      forPeriod.find((candidate) => candidate.amount !== null) ??
+      forPeriod[0] ??
+      null;
+    const earlier = values.filter(
+      (candidate) =>
+        candidate.document === target.document &&
+        candidate.periodKey < target.periodKey &&
+        candidate.columnRole === "value",
+    );
+    return { target, value, rating: rateFromStored(measure, value, target, target.periodLabel, earlier) };
+  });
+  const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
+  const rated: RatedRow[] = rows.flatMap((row) => {
+    const group = measureGroups.find((candidate) => candidate.id === row.groupId);
+    if (!group) return [];
+    return [
+      {
+        measure,
+        titleAsWritten: row.titleAsWritten,
+        printedRating: row.printedRating,
+        ...rowRating(measure, group, allValues, allTargets),
+      },
+    ];
+  });
+  return {
+    measure,
+    groups: measureGroups,
+    values,
+    history: allValues.filter((value) => !value.current),
+    targets,
+    targetHistory: allTargets.filter((target) => !target.current),
+    rows: rated,
+  };
+}
+
+export { ratingMeta };
+
+// ---------------------------------------------------------------------------------------------
+// Edits: a new value or target replaces the current one, which is kept as history.
+
+export interface EditInput {
+  measureId: number;
+  recordId: number;
+  version: number;
+  text: string;
+}
+
+export async function editValue(db: Database, actor: string, input: EditInput): Promise<MeasureValue> {
+  return db.transaction(async (tx) => {
+    const measure = await repository.findMeasure(tx, input.measureId);
+    const old = await repository.findValue(tx, input.recordId);
+    if (!measure || !old || old.measureId !== measure.id) throw new NotFound(`Value ${input.recordId}`);
+    const retired = await updateIfVersion(tx, measureValues, old.id, input.version, { current: false });
+    if (!retired || !old.current) {
+      throw new Conflict(
+        `The ${old.columnHeading} value of "${measure.title}"`,
+        [
+          {
+            label: "Value as written",
+            saved: old.current ? old.cellText : "(replaced by a later value)",
+            submitted: input.text,
+          },
+        ],
+        `/measures/${measure.id}`,
+      );
+    }
+    const understood = understandCell(input.text, {
+      unit: measure.unit,
+      columnPeriod: old.periodLabel,
+      columnHeading: old.columnHeading,
+    });
+    const { id: _id, version: _version, recordedAt: _at, supersededBy: _by, ...kept } = old;
+    const replacement = await repository.insertValue(tx, {
+      ...kept,
+      cellText: input.text,
+      amount: understood.amount === null ? null : String(understood.amount),
+      decimals: understood.decimals,
+      status: understood.status,
+      annotations: understood.annotations,
+      warnings: understood.warnings,
+      current: true,
+      recordedBy: actor,
+    });
+    await repository.markValueSuperseded(tx, old.id, replacement.id);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "restate",
+      entityType: "measure-value",
+      entityId: replacement.id,
+      summary: `Changed the ${old.columnHeading} value of "${measure.title}" from "${old.cellText}" to "${input.text}"`,
+      before: old,
+      after: replacement,
+    });
+    return replacement;
+  });
+}
+
+export async function editTarget(db: Database, actor: string, input: EditInput): Promise<MeasureTarget> {
+  return db.transaction(async (tx) => {
+    const measure = await repository.findMeasure(tx, input.measureId);
+    const old = await repository.findTarget(tx, input.recordId);
+    if (!measure || !old || old.measureId !== measure.id) throw new NotFound(`Target ${input.recordId}`);
+    const retired = await updateIfVersion(tx, measureTargets, old.id, input.version, { current: false });
+    if (!retired || !old.current) {
+      throw new Conflict(
+        `The ${old.periodLabel} target of "${measure.title}"`,
+        [
+          {
+            label: "Target as written",
+            saved: old.current ? old.targetText : "(replaced by a later target)",
+            submitted: input.text,
+          },
+        ],
+        `/measures/${measure.id}`,
+      );
+    }
+    const target = parseTarget(input.text);
+    const { id: _id, version: _version, recordedAt: _at, supersededBy: _by, ...kept } = old;
+    const replacement = await repository.insertTarget(tx, {
+      ...kept,
+      targetText: input.text,
+      kind: target.kind,
+      warnings: [...target.warnings],
+      changedFrom: old.targetText === input.text ? old.changedFrom : `${old.targetText} (edited)`,
+      current: true,
+      recordedBy: actor,
+    });
+    await repository.markTargetSuperseded(tx, old.id, replacement.id);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "measure-target",
+      entityId: replacement.id,
+      summary: `Changed the ${old.periodLabel} target of "${measure.title}" from "${old.targetText}" to "${input.text}"`,
+      before: old,
+      after: replacement,
+    });
+    return replacement;
+  });
+}
