@@ -2,3 +2,4 @@
 // src/db/migrations; test/schema-drift.test.ts checks that the two agree.
 export * from "./foundation.ts";
 export * from "./measures.ts";
+export * from "./procurement.ts";

@@ -1,0 +1,671 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../../db/client.ts";
+import { sumPence } from "../../domain/money.ts";
+import { type OcdsReleasePackage, planningRelease, releasePackage } from "../../domain/ocds.ts";
+import {
+  type CsvCell,
+  expectedTenderDate,
+  extendThresholdTable,
+  formatLongDate,
+  formatPoundsFromPence,
+  PIPELINE_NOTICE_HEADER,
+  type PipelineNotice,
+  type PlannedProcurement,
+  type ProcurementBand,
+  type ProcurementBanding,
+  ProcurementRuleError,
+  type ProcurementStatus,
+  penceToDecimalPounds,
+  pipelineNotice,
+  pipelineNoticeRows,
+  procurementBand,
+  type ThresholdRow,
+  type ThresholdTable,
+  TRANSPARENCY_CODE_HEADER,
+  transparencyCodeRows,
+  writeCsv,
+} from "../../domain/procurement.ts";
+import { type ComparedField, Conflict, NotFound, ValidationFailed } from "../../errors.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
+import {
+  findExpectedPayments,
+  findProcurement,
+  findSettings,
+  insertExpectedPayments,
+  insertProcurement,
+  insertThreshold,
+  listProcurements,
+  listThresholds,
+  type PlannedProcurementInsert,
+  type PlannedProcurementRow,
+  updateExpectedPaymentsIfVersion,
+  updateProcurementIfVersion,
+  updateSettingsIfVersion,
+} from "./procurement.repository.ts";
+import {
+  CATEGORY_NAMES,
+  type Category,
+  durationMonthsOf,
+  type ForwardPlanQuery,
+  type ProcurementForm,
+  STATUS_NAMES,
+  type Status,
+  type ThresholdForm,
+} from "./procurement.schemas.ts";
+
+/*
+ * How the forward plan bands a row (the decision, also said on the forward plan page):
+ * Baseplan bands every procurement by the threshold in force on the day it is expected to
+ * commence (DOMAIN.md section 8). The published plan the demo comes from banded both of its tables
+ * by one figure, the £189,330 goods and services threshold of 1 January 2020, even for rows
+ * commencing after the threshold rose. So a row loaded from a published plan keeps the band the
+ * plan listed it in (`source_band`), and where the threshold in force would band it differently
+ * its page and row say so, naming both. Editing its value, category or dates makes it a
+ * Baseplan estimate: the published band is dropped and the computed band applies.
+ */
+
+export const AUDIT_ENTITY = "planned-procurement";
+
+const DOMAIN_CATEGORY: Record<Category, PlannedProcurement["category"]> = {
+  goods: "goods",
+  services: "services",
+  works: "works",
+  "light-touch": "light-touch-services",
+};
+
+// The domain calls a withdrawn procurement "cancelled".
+const DOMAIN_STATUS: Record<Status, ProcurementStatus> = {
+  planned: "planned",
+  advertised: "advertised",
+  awarded: "awarded",
+  withdrawn: "cancelled",
+};
+
+export type InForwardPlanBand = Exclude<ProcurementBand, "below-floor">;
+
+export interface PlanEntry extends PlannedProcurement {
+  record: PlannedProcurementRow;
+  banding: ProcurementBanding;
+  /** The band it is shown in: the published plan's where it has one, else the computed one. */
+  band: ProcurementBand;
+  /** Set where the published plan's band differs from the threshold in force. */
+  publishedBandNote: string | null;
+  /** The financial year (by its first calendar year) the procurement is expected to commence in. */
+  financialYearStart: number;
+}
+
+export interface ThresholdSettings {
+  table: ThresholdTable;
+  reportingFloorPence: number;
+  settingsVersion: number;
+  buyer: { id: string; name: string };
+}
+
+/** "2022/23" for 2022. */
+export function financialYearName(start: number): string {
+  return `${start}/${String((start + 1) % 100).padStart(2, "0")}`;
+}
+
+export function financialYearOf(isoDate: string): number {
+  const year = Number(isoDate.slice(0, 4));
+  return Number(isoDate.slice(5, 7)) >= 4 ? year : year - 1;
+}
+
+export async function thresholdSettings(db: Database): Promise<ThresholdSettings> {
+  const [rows, settings] = await Promise.all([listThresholds(db), findSettings(db)]);
+  if (!settings) throw new Error("The procurement settings row is missing: run the migrations");
+  return {
+    table: rows.map(toThresholdRow),
+    reportingFloorPence: settings.reportingFloorPence,
+    settingsVersion: settings.version,
+    buyer: { id: settings.buyerId ?? "council", name: settings.buyerName ?? "The council" },
+  };
+}
+
+function toThresholdRow(row: Awaited<ReturnType<typeof listThresholds>>[number]): ThresholdRow {
+  return {
+    inForceFrom: row.inForceFrom,
+    ...(row.inForceUntil ? { inForceUntil: row.inForceUntil } : {}),
+    goodsAndServicesPence: row.goodsAndServicesPence,
+    worksPence: row.worksPence,
+    lightTouchServicesPence: row.lightTouchServicesPence,
+    ...(row.note ? { note: row.note } : {}),
+  };
+}
+
+export function toPlannedProcurement(row: PlannedProcurementRow): PlannedProcurement {
+  return {
+    id: row.id,
+    title: row.title,
+    ...(row.description ? { description: row.description } : {}),
+    department: row.division ? `${row.department}, ${row.division}` : row.department,
+    category: DOMAIN_CATEGORY[row.category as Category],
+    estimatedValuePence: row.estimatedValuePence,
+    estimatedStartDate: row.estimatedStartDate,
+    ...(row.expectedCommencementDate ? { expectedCommencementDate: row.expectedCommencementDate } : {}),
+    ...(row.durationMonths ? { durationMonths: row.durationMonths } : {}),
+    status: DOMAIN_STATUS[row.status as Status],
+  };
+}
+
+const BAND_NAMES: Record<ProcurementBand, string> = {
+  "below-floor": "below the reporting floor",
+  "floor-to-threshold": "from the reporting floor to below the threshold",
+  "above-threshold": "at or above the threshold",
+};
+
+function toEntry(row: PlannedProcurementRow, settings: ThresholdSettings): PlanEntry {
+  const procurement = toPlannedProcurement(row);
+  const banding = procurementBand(procurement, settings.table, settings.reportingFloorPence);
+  const published = row.sourceBand as InForwardPlanBand | null;
+  const band = published ?? banding.band;
+  const publishedBandNote =
+    published && published !== banding.band
+      ? `The published plan listed this ${BAND_NAMES[published]} by the £189,330 threshold it used throughout; by the threshold in force on ${formatLongDate(banding.commencementDate)} it would be ${BAND_NAMES[banding.band]}.`
+      : null;
+  return {
+    ...procurement,
+    record: row,
+    banding,
+    band,
+    publishedBandNote,
+    financialYearStart: financialYearOf(expectedTenderDate(procurement)),
+  };
+}
+
+export async function allEntries(db: Database, settings?: ThresholdSettings): Promise<PlanEntry[]> {
+  const using = settings ?? (await thresholdSettings(db));
+  return (await listProcurements(db)).map((row) => toEntry(row, using));
+}
+
+export interface PlanBand {
+  band: ProcurementBand;
+  heading: string;
+  entries: PlanEntry[];
+  totalPence: number;
+}
+
+export interface ForwardPlan {
+  bands: PlanBand[];
+  years: number[];
+  reportingFloorPence: number;
+  publishedBandCount: number;
+  differingFromPublished: number;
+}
+
+const SORTS: Record<NonNullable<ForwardPlanQuery["sort"]>, (a: PlanEntry, b: PlanEntry) => number> = {
+  title: (a, b) => a.title.localeCompare(b.title),
+  value: (a, b) => a.estimatedValuePence - b.estimatedValuePence,
+  start: (a, b) => a.estimatedStartDate.localeCompare(b.estimatedStartDate),
+  status: (a, b) => a.record.status.localeCompare(b.record.status),
+};
+
+/**
+ * The forward plan in its bands, each with its total, filtered and sorted as asked. Rows below
+ * the reporting floor are not part of the plan; they are listed in a band of their own only
+ * when there are any, so nothing entered disappears.
+ */
+export async function forwardPlan(db: Database, query: ForwardPlanQuery = {}): Promise<ForwardPlan> {
+  const settings = await thresholdSettings(db);
+  const entries = await allEntries(db, settings);
+  const years = [...new Set(entries.map((entry) => entry.financialYearStart))].sort();
+  let shown = entries.filter(
+    (entry) =>
+      (query.band === undefined || entry.band === query.band) &&
+      (query.year === undefined || entry.financialYearStart === query.year) &&
+      (query.status === undefined || entry.record.status === query.status),
+  );
+  if (query.sort) {
+    const compare = SORTS[query.sort];
+    shown = [...shown].sort((a, b) => (query.order === "desc" ? compare(b, a) : compare(a, b)));
+  }
+  const floor = formatPoundsFromPence(settings.reportingFloorPence);
+  const headings: Record<ProcurementBand, string> = {
+    "floor-to-threshold": `Above ${floor} and below the threshold in force`,
+    "above-threshold": "At or above the threshold in force",
+    "below-floor": `Below the reporting floor of ${floor} (not part of the forward plan)`,
+  };
+  const order: ProcurementBand[] = ["floor-to-threshold", "above-threshold", "below-floor"];
+  const bands = order
+    .map((band) => {
+      const inBand = shown.filter((entry) => entry.band === band);
+      return {
+        band,
+        heading: headings[band],
+        entries: inBand,
+        totalPence: sumPence(inBand.map((entry) => entry.estimatedValuePence)),
+      };
+    })
+    .filter((band) => band.band !== "below-floor" || band.entries.length > 0);
+  return {
+    bands,
+    years,
+    reportingFloorPence: settings.reportingFloorPence,
+    publishedBandCount: entries.filter((entry) => entry.record.sourceBand !== null).length,
+    differingFromPublished: entries.filter((entry) => entry.publishedBandNote !== null).length,
+  };
+}
+
+export async function getProcurement(db: Database, id: string): Promise<PlanEntry> {
+  const row = await findProcurement(db, id);
+  if (!row) throw new NotFound(`Planned procurement ${id}`);
+  return toEntry(row, await thresholdSettings(db));
+}
+
+/** Where the published plan a demo row comes from listed it. */
+export interface PublishedSource {
+  id: string;
+  band: InForwardPlanBand;
+  table: string;
+  row: number;
+  durationMonths?: number;
+}
+
+function valuesFromForm(form: ProcurementForm): Omit<PlannedProcurementInsert, "id"> {
+  return {
+    title: form.title,
+    description: form.description,
+    estimatedValuePence: form.estimatedValue.pence,
+    estimatedValueText: form.estimatedValue.text,
+    valueBasis: form.estimatedValue.basis,
+    durationText: form.durationText,
+    durationMonths: form.durationText ? durationMonthsOf(form.durationText) : null,
+    // Required by the schema, which reports a missing date as a field error.
+    estimatedStartDate: form.estimatedStartDate ?? "",
+    expectedCommencementDate: form.expectedCommencementDate,
+    category: form.category,
+    department: form.department,
+    division: form.division,
+    status: form.status,
+    notes: form.notes,
+  };
+}
+
+/** Refuses a procurement no threshold covers, naming the date field that decided it. */
+function requireBandable(values: Omit<PlannedProcurementInsert, "id">, settings: ThresholdSettings): void {
+  const procurement = toPlannedProcurement({ ...values, id: "check" } as PlannedProcurementRow);
+  try {
+    procurementBand(procurement, settings.table, settings.reportingFloorPence);
+  } catch (error) {
+    if (!(error instanceof ProcurementRuleError)) throw error;
+    const field = values.expectedCommencementDate ? "expectedCommencementDate" : "estimatedStartDate";
+    throw new ValidationFailed([{ field, message: error.message }]);
+  }
+}
+
+export async function createProcurement(
+  db: Database,
+  actor: string,
+  form: ProcurementForm,
+  source?: PublishedSource,
+): Promise<PlannedProcurementRow> {
+  return db.transaction(async (tx) => {
+    const values = valuesFromForm(form);
+    if (source?.durationMonths !== undefined) values.durationMonths = source.durationMonths;
+    requireBandable(values, await thresholdSettings(tx));
+    const row = await insertProcurement(tx, {
+      ...values,
+      id: source?.id ?? `pp-${randomUUID().slice(0, 8)}`,
+      sourceBand: source?.band ?? null,
+      sourceTable: source?.table ?? null,
+      sourceRow: source?.row ?? null,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: AUDIT_ENTITY,
+      entityId: row.id,
+      summary: `Added "${row.title}" to the procurement forward plan`,
+      after: row,
+    });
+    return row;
+  });
+}
+
+const COMPARED: [keyof PlannedProcurementRow, string][] = [
+  ["title", "Contract title"],
+  ["description", "Description"],
+  ["estimatedValueText", "Estimated value"],
+  ["durationText", "Duration"],
+  ["estimatedStartDate", "Estimated start date"],
+  ["expectedCommencementDate", "Expected commencement date"],
+  ["category", "Category"],
+  ["department", "Department"],
+  ["division", "Division"],
+  ["status", "Status"],
+  ["notes", "Notes"],
+];
+
+function shown(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+export async function updateProcurement(
+  db: Database,
+  actor: string,
+  id: string,
+  version: number,
+  form: ProcurementForm,
+): Promise<PlannedProcurementRow> {
+  return db.transaction(async (tx) => {
+    const before = await findProcurement(tx, id);
+    if (!before) throw new NotFound(`Planned procurement ${id}`);
+    const values = valuesFromForm(form);
+    if (values.durationText === before.durationText) values.durationMonths = before.durationMonths;
+    requireBandable(values, await thresholdSettings(tx));
+    const estimateChanged =
+      values.estimatedValuePence !== before.estimatedValuePence ||
+      values.category !== before.category ||
+      values.estimatedStartDate !== before.estimatedStartDate ||
+      (values.expectedCommencementDate ?? null) !== before.expectedCommencementDate;
+    const after = await updateProcurementIfVersion(tx, id, version, {
+      ...values,
+      ...(estimateChanged ? { sourceBand: null } : {}),
+    });
+    if (!after) {
+      throw new Conflict(
+        `Planned procurement "${before.title}"`,
+        COMPARED.map(([field, label]) => ({
+          label,
+          saved: shown(before[field]),
+          submitted: shown((values as Record<string, unknown>)[field]),
+        })) satisfies ComparedField[],
+        `/procurement/${encodeURIComponent(id)}/edit`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: AUDIT_ENTITY,
+      entityId: id,
+      summary: `Changed "${after.title}" in the procurement forward plan`,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/**
+ * Adds a row at the end of the threshold table. Refused, with nothing changed, when the table
+ * would have overlapping or unordered dates, or when a planned procurement would be left with no
+ * threshold in force on its commencement date.
+ */
+export async function addThreshold(db: Database, actor: string, form: ThresholdForm) {
+  return db.transaction(async (tx) => {
+    const settings = await thresholdSettings(tx);
+    const row: ThresholdRow = {
+      inForceFrom: form.inForceFrom ?? "",
+      ...(form.inForceUntil ? { inForceUntil: form.inForceUntil } : {}),
+      goodsAndServicesPence: form.goodsAndServices,
+      worksPence: form.works,
+      lightTouchServicesPence: form.lightTouchServices,
+      ...(form.note ? { note: form.note } : {}),
+    };
+    const extended = extendThresholdTable(settings.table, row);
+    if (!extended.ok) {
+      const rowCount = settings.table.length + 1;
+      throw new ValidationFailed(
+        extended.problems.map((problem) => ({
+          // A problem with an earlier row is caused by the new one's dates.
+          field:
+            problem.rowNumber === rowCount && problem.field ? fieldOfThreshold(problem.field) : "inForceFrom",
+          message: problem.message,
+        })),
+        "The threshold table was not changed.",
+      );
+    }
+    const entries = await listProcurements(tx);
+    const uncovered = entries.filter((entry) => {
+      try {
+        procurementBand(toPlannedProcurement(entry), extended.table, settings.reportingFloorPence);
+        return false;
+      } catch (error) {
+        if (error instanceof ProcurementRuleError) return true;
+        throw error;
+      }
+    });
+    if (uncovered.length > 0) {
+      throw new ValidationFailed([
+        {
+          field: "inForceUntil",
+          message: `With that end date no threshold would be in force for ${uncovered.length} planned ${uncovered.length === 1 ? "procurement" : "procurements"}, such as "${uncovered[0]?.title}" commencing ${formatLongDate(expectedTenderDate(toPlannedProcurement(uncovered[0] as PlannedProcurementRow)))}: leave the end date blank or make it later.`,
+        },
+      ]);
+    }
+    const inserted = await insertThreshold(tx, {
+      inForceFrom: row.inForceFrom,
+      inForceUntil: row.inForceUntil ?? null,
+      goodsAndServicesPence: row.goodsAndServicesPence,
+      worksPence: row.worksPence,
+      lightTouchServicesPence: row.lightTouchServicesPence,
+      note: row.note ?? null,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "procurement-threshold",
+      entityId: inserted.id,
+      summary: `Added thresholds in force from ${formatLongDate(inserted.inForceFrom)}`,
+      after: inserted,
+    });
+    return inserted;
+  });
+}
+
+function fieldOfThreshold(field: keyof ThresholdRow): string {
+  const fields: Partial<Record<keyof ThresholdRow, string>> = {
+    inForceFrom: "inForceFrom",
+    inForceUntil: "inForceUntil",
+    goodsAndServicesPence: "goodsAndServices",
+    worksPence: "works",
+    lightTouchServicesPence: "lightTouchServices",
+  };
+  return fields[field] ?? "note";
+}
+
+export async function updateProcurementSettings(
+  db: Database,
+  actor: string,
+  version: number,
+  values: { reportingFloorPence?: number; buyerId?: string; buyerName?: string },
+) {
+  return db.transaction(async (tx) => {
+    const before = await findSettings(tx);
+    const after = await updateSettingsIfVersion(tx, version, values);
+    if (!before || !after) {
+      throw new Conflict(
+        "The procurement settings",
+        [
+          {
+            label: "Reporting floor",
+            saved: before ? formatPoundsFromPence(before.reportingFloorPence) : "",
+            submitted:
+              values.reportingFloorPence === undefined
+                ? ""
+                : formatPoundsFromPence(values.reportingFloorPence),
+          },
+        ],
+        "/procurement/thresholds",
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "procurement-settings",
+      entityId: 1,
+      summary: `Set the procurement reporting floor to ${formatPoundsFromPence(after.reportingFloorPence)}`,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+/** Records what the council expects to pay under contracts in a financial year. */
+export async function setExpectedPayments(
+  db: Database,
+  actor: string,
+  financialYearStart: number,
+  version: number | null,
+  expectedPaymentsPence: number,
+) {
+  return db.transaction(async (tx) => {
+    const before = await findExpectedPayments(tx, financialYearStart);
+    const after = before
+      ? await updateExpectedPaymentsIfVersion(tx, financialYearStart, version ?? -1, expectedPaymentsPence)
+      : version === null
+        ? await insertExpectedPayments(tx, financialYearStart, expectedPaymentsPence)
+        : null;
+    if (!after) {
+      throw new Conflict(
+        `Expected payments for ${financialYearName(financialYearStart)}`,
+        [
+          {
+            label: "Expected payments under contracts",
+            saved: before ? formatPoundsFromPence(before.expectedPaymentsPence) : "",
+            submitted: formatPoundsFromPence(expectedPaymentsPence),
+          },
+        ],
+        `/procurement/pipeline?year=${financialYearStart}`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: before ? "update" : "create",
+      entityType: "procurement-expected-payments",
+      entityId: financialYearStart,
+      summary: `Set expected payments under contracts in ${financialYearName(financialYearStart)} to ${formatPoundsFromPence(expectedPaymentsPence)}`,
+      before: before ?? null,
+      after,
+    });
+    return after;
+  });
+}
+
+export interface PipelineView {
+  notice: PipelineNotice<PlanEntry>;
+  financialYearStart: number;
+  expectedPaymentsEntered: boolean;
+  expectedPaymentsVersion: number | null;
+  totalPence: number;
+}
+
+/** The pipeline notice for the financial year starting 1 April `financialYearStart`. */
+export async function pipeline(db: Database, financialYearStart: number): Promise<PipelineView> {
+  const settings = await thresholdSettings(db);
+  const [entries, payments] = await Promise.all([
+    allEntries(db, settings),
+    findExpectedPayments(db, financialYearStart),
+  ]);
+  const notice = pipelineNotice(
+    entries,
+    financialYearStart,
+    payments?.expectedPaymentsPence ?? 0,
+    settings.table,
+  );
+  return {
+    notice,
+    financialYearStart,
+    expectedPaymentsEntered: payments !== undefined,
+    expectedPaymentsVersion: payments?.version ?? null,
+    totalPence: sumPence(notice.contracts.map((entry) => entry.estimatedValuePence)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports
+
+const FORWARD_PLAN_HEADER = [
+  "Reference",
+  "Band",
+  "Title",
+  "Description",
+  "Estimated value (£)",
+  "Estimated value as written",
+  "Basis of the value",
+  "Duration as written",
+  "Estimated start date",
+  "Expected commencement date",
+  "Category",
+  "Department",
+  "Division",
+  "Status",
+  "Threshold in force (£)",
+  "Band explanation",
+];
+
+const CSV_BAND_NAMES: Record<ProcurementBand, string> = {
+  "below-floor": "Below the reporting floor",
+  "floor-to-threshold": "Above the reporting floor, below the threshold",
+  "above-threshold": "At or above the threshold",
+};
+
+export async function forwardPlanCsv(db: Database): Promise<string> {
+  const entries = await allEntries(db);
+  const rows: CsvCell[][] = entries.map((entry) => [
+    entry.id,
+    CSV_BAND_NAMES[entry.band],
+    entry.title,
+    entry.record.description,
+    penceToDecimalPounds(entry.estimatedValuePence),
+    entry.record.estimatedValueText,
+    entry.record.valueBasis,
+    entry.record.durationText,
+    entry.estimatedStartDate,
+    entry.record.expectedCommencementDate,
+    CATEGORY_NAMES[entry.record.category as Category],
+    entry.record.department,
+    entry.record.division,
+    STATUS_NAMES[entry.record.status as Status],
+    penceToDecimalPounds(entry.banding.threshold.amountPence),
+    entry.publishedBandNote ?? entry.banding.explanation,
+  ]);
+  return writeCsv([FORWARD_PLAN_HEADER, ...rows]);
+}
+
+/** Contracts and invitations to tender over £5,000, in the Local Government Transparency Code's shape. */
+export async function transparencyCsv(db: Database): Promise<string> {
+  const entries = await allEntries(db);
+  return writeCsv([TRANSPARENCY_CODE_HEADER, ...transparencyCodeRows(entries)]);
+}
+
+export async function pipelineCsv(db: Database, financialYearStart: number): Promise<string> {
+  const { notice } = await pipeline(db, financialYearStart);
+  return writeCsv([PIPELINE_NOTICE_HEADER, ...pipelineNoticeRows(notice)]);
+}
+
+/** RFC 3339 to the second, as OCDS dates are written. */
+function releaseDateOf(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * The pipeline's contracts as an OCDS 1.1 release package of planning releases. Null when the
+ * year's pipeline lists no contracts (a package must hold at least one release).
+ */
+export async function pipelineReleasePackage(
+  db: Database,
+  financialYearStart: number,
+  options: { ocidPrefix: string; uri: string },
+): Promise<OcdsReleasePackage | null> {
+  const settings = await thresholdSettings(db);
+  const { notice } = await pipeline(db, financialYearStart);
+  if (notice.contracts.length === 0) return null;
+  // The standard composes an ocid as prefix, hyphen, identifier; a configured prefix may already
+  // end with the hyphen.
+  const ocidPrefix = options.ocidPrefix.replace(/-+$/, "");
+  const releases = notice.contracts.map((entry) =>
+    planningRelease(entry, {
+      ocidPrefix,
+      buyer: settings.buyer,
+      releaseDate: releaseDateOf(entry.record.updatedAt),
+      ...(entry.record.notes ? { rationale: entry.record.notes } : {}),
+    }),
+  );
+  return releasePackage(releases, {
+    uri: options.uri,
+    publishedDate: releaseDateOf(new Date()),
+    publisher: { name: settings.buyer.name },
+  });
+}
