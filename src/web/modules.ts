@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { homeModule } from "../modules/home/home.routes.ts";
+import { measuresModule } from "../modules/measures/measures.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
 
@@ -15,4 +16,4 @@ export interface BaseplanModule {
 }
 
 /** Every module, in the order the service navigation shows them. */
-export const MODULES: BaseplanModule[] = [homeModule];
+export const MODULES: BaseplanModule[] = [homeModule, measuresModule];

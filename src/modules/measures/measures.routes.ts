@@ -1,0 +1,186 @@
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { z } from "zod";
+import { RATINGS } from "../../domain/ratings.ts";
+import { NotFound, ValidationFailed } from "../../errors.ts";
+import { parseForm, versionOf } from "../../web/forms.ts";
+import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { trendChart } from "./measures.chart.ts";
+import { importSchema, listFilterSchema, targetEditSchema, valueEditSchema } from "./measures.schemas.ts";
+import {
+  editTarget,
+  editValue,
+  type ImportInput,
+  listMeasureGroups,
+  type MeasurePage,
+  measurePage,
+  previewImport,
+  saveImport,
+} from "./measures.service.ts";
+
+function idOf(raw: string | undefined, what: string): number {
+  if (!raw || !/^\d{1,12}$/.test(raw)) throw new NotFound(what);
+  return Number(raw);
+}
+
+function chartOf(page: MeasurePage) {
+  const byPeriod = new Map<string, { label: string; amount: number; text: string }>();
+  for (const value of page.values) {
+    if (value.amount === null || value.columnRole === "rating") continue;
+    byPeriod.set(value.periodKey, {
+      label: value.periodKey,
+      amount: Number(value.amount),
+      text: value.cellText,
+    });
+  }
+  const points = [...byPeriod.values()].sort((a, b) => a.label.localeCompare(b.label));
+  return { points, chart: trendChart(points) };
+}
+
+async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"]["db"], id: number) {
+  const page = await measurePage(db, id);
+  return reply.view("measures/views/measure.njk", {
+    pageTitle: page.measure.title,
+    ...page,
+    ...chartOf(page),
+  });
+}
+
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  app.get("/measures", async (request, reply) => {
+    const parsed = listFilterSchema.safeParse(request.query ?? {});
+    const filters = parsed.success ? parsed.data : {};
+    const listings = await listMeasureGroups(services.db, {
+      rating: filters.rating || undefined,
+      group: filters.group || undefined,
+    });
+    const allGroups = filters.group || filters.rating ? await listMeasureGroups(services.db) : listings;
+    return reply.view("measures/views/list.njk", {
+      pageTitle: "Key performance measures",
+      listings,
+      groups: allGroups.map((listing) => listing.group),
+      ratings: RATINGS,
+      filters,
+    });
+  });
+
+  app.get("/measures/import", async (_request, reply) =>
+    reply.view("measures/views/import.njk", {
+      pageTitle: "Paste a measure table",
+      form: { groupKind: "priority" },
+    }),
+  );
+
+  app.post("/measures/import", async (request, reply) => {
+    const form = parseForm(importSchema, request.body);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!form.ok) {
+      return reply.code(400).view("measures/views/import.njk", {
+        pageTitle: "Paste a measure table",
+        form: body,
+        errors: form.errors,
+      });
+    }
+    const input: ImportInput = {
+      text: form.value.table,
+      document: form.value.document,
+      groupKind: form.value.groupKind,
+      groupTitle: form.value.groupTitle,
+    };
+    const preview = await previewImport(services.db, input);
+    const problems = preview.problems.map((problem) => ({ ...problem, field: "table" }));
+    if (form.value.action === "save" && problems.length === 0) {
+      try {
+        await saveImport(services.db, services.config.actingUser, input);
+      } catch (error) {
+        if (!(error instanceof ValidationFailed)) throw error;
+        return reply.code(400).view("measures/views/import.njk", {
+          pageTitle: "Paste a measure table",
+          form: body,
+          preview,
+          errors: error.errors,
+        });
+      }
+      return reply.redirect("/measures?imported=1", 303);
+    }
+    return reply.code(problems.length > 0 ? 400 : 200).view("measures/views/import.njk", {
+      pageTitle: "Paste a measure table",
+      form: body,
+      preview,
+      errors: problems,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>("/measures/:id", async (request, reply) =>
+    renderMeasure(reply, services.db, idOf(request.params.id, "Measure")),
+  );
+
+  for (const kind of ["values", "targets"] as const) {
+    const field = kind === "values" ? "cellText" : "targetText";
+    // Both forms have one text field; reading it by name keeps one handler for values and targets.
+    const schema = (kind === "values" ? valueEditSchema : targetEditSchema) as z.ZodType<
+      Record<string, string>
+    >;
+
+    async function editForm(
+      reply: FastifyReply,
+      measureId: number,
+      recordId: number,
+      extra: Record<string, unknown>,
+    ) {
+      const page = await measurePage(services.db, measureId);
+      const record =
+        kind === "values"
+          ? page.values.find((value) => value.id === recordId)
+          : page.targets.find((verdict) => verdict.target.id === recordId)?.target;
+      if (!record) throw new NotFound(kind === "values" ? "Value" : "Target");
+      const current = "cellText" in record ? record.cellText : record.targetText;
+      return reply.view("measures/views/edit.njk", {
+        pageTitle: `Change ${kind === "values" ? "a value" : "a target"}: ${page.measure.title}`,
+        kind,
+        field,
+        measure: page.measure,
+        record,
+        entered: current,
+        ...extra,
+      });
+    }
+
+    app.get<{ Params: { id: string; recordId: string } }>(
+      `/measures/:id/${kind}/:recordId/edit`,
+      async (request, reply) =>
+        editForm(reply, idOf(request.params.id, "Measure"), idOf(request.params.recordId, "Record"), {}),
+    );
+
+    app.post<{ Params: { id: string; recordId: string } }>(
+      `/measures/:id/${kind}/:recordId`,
+      async (request, reply) => {
+        const measureId = idOf(request.params.id, "Measure");
+        const recordId = idOf(request.params.recordId, "Record");
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const form = parseForm(schema, body);
+        const version = versionOf(body);
+        if (!form.ok || version === null) {
+          const errors = form.ok ? [] : [...form.errors];
+          if (version === null)
+            errors.push({
+              field,
+              message: "The form was missing its version. Reload the page and try again.",
+            });
+          reply.code(400);
+          return editForm(reply, measureId, recordId, { errors, entered: body[field] ?? "" });
+        }
+        const text = form.value[field] ?? "";
+        const edit = { measureId, recordId, version, text };
+        if (kind === "values") await editValue(services.db, services.config.actingUser, edit);
+        else await editTarget(services.db, services.config.actingUser, edit);
+        return reply.redirect(`/measures/${measureId}`, 303);
+      },
+    );
+  }
+};
+
+export const measuresModule: BaseplanModule = {
+  name: "measures",
+  navigation: [{ href: "/measures", text: "Measures" }],
+  routes,
+};
