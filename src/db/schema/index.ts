@@ -3,3 +3,4 @@
 export * from "./foundation.ts";
 export * from "./measures.ts";
 export * from "./procurement.ts";
+export * from "./finance.ts";

@@ -1,0 +1,450 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import {
+  additionalFunding,
+  approvedBudgetCells,
+  budgetDivisions,
+  debtProfile,
+  debtWriteOffs,
+  earmarkedReserveBalances,
+  earmarkedReserves,
+  financialRisks,
+  financialYears,
+  growthItems,
+  monitoringForecasts,
+  monitoringLines,
+  monitoringReports,
+  oneOffIncome,
+  pressureFunding,
+  savingsInitiativeForecasts,
+  savingsInitiatives,
+  savingsNotes,
+  savingsProposals,
+  savingsTargets,
+  statedTotals,
+  subjectiveHeadings,
+  varianceNarrativeLines,
+  varianceNarratives,
+} from "../../db/schema/index.ts";
+
+// All the SQL of budget monitoring. Each function takes the Database (or transaction) it is handed.
+
+export type FinancialYear = typeof financialYears.$inferSelect;
+export type MonitoringForecast = typeof monitoringForecasts.$inferSelect;
+export type MonitoringLine = typeof monitoringLines.$inferSelect;
+export type SavingsInitiativeForecast = typeof savingsInitiativeForecasts.$inferSelect;
+
+export async function findFinancialYear(db: Database, code: string): Promise<FinancialYear | undefined> {
+  const [year] = await db.select().from(financialYears).where(eq(financialYears.code, code));
+  return year;
+}
+
+export async function listFinancialYears(db: Database): Promise<FinancialYear[]> {
+  return db.select().from(financialYears).orderBy(asc(financialYears.code));
+}
+
+export async function insertFinancialYear(db: Database, code: string, label: string): Promise<FinancialYear> {
+  const existing = await findFinancialYear(db, code);
+  if (existing) return existing;
+  const [year] = await db.insert(financialYears).values({ code, label }).returning();
+  if (!year) throw new Error("The financial year was not saved");
+  return year;
+}
+
+// ---- approved budget -------------------------------------------------------------------------
+
+export async function listSubjectiveHeadings(db: Database) {
+  return db.select().from(subjectiveHeadings).orderBy(asc(subjectiveHeadings.position));
+}
+
+export async function insertDivision(db: Database, values: typeof budgetDivisions.$inferInsert) {
+  const [division] = await db.insert(budgetDivisions).values(values).returning();
+  if (!division) throw new Error("The division was not saved");
+  return division;
+}
+
+export async function insertBudgetCells(db: Database, values: (typeof approvedBudgetCells.$inferInsert)[]) {
+  if (values.length > 0) await db.insert(approvedBudgetCells).values(values);
+}
+
+export async function listDivisions(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(budgetDivisions)
+    .where(eq(budgetDivisions.financialYearId, financialYearId))
+    .orderBy(asc(budgetDivisions.position));
+}
+
+export async function listBudgetCells(db: Database, divisionIds: number[]) {
+  if (divisionIds.length === 0) return [];
+  return db.select().from(approvedBudgetCells).where(inArray(approvedBudgetCells.divisionId, divisionIds));
+}
+
+// ---- monitoring ------------------------------------------------------------------------------
+
+export async function insertMonitoringReport(db: Database, values: typeof monitoringReports.$inferInsert) {
+  const [report] = await db.insert(monitoringReports).values(values).returning();
+  if (!report) throw new Error("The monitoring report was not saved");
+  return report;
+}
+
+export async function findMonitoringReport(db: Database, financialYearId: number, quarter: number) {
+  const [report] = await db
+    .select()
+    .from(monitoringReports)
+    .where(
+      and(eq(monitoringReports.financialYearId, financialYearId), eq(monitoringReports.quarter, quarter)),
+    );
+  return report;
+}
+
+export async function listReportQuarters(db: Database) {
+  return db
+    .select({ code: financialYears.code, label: financialYears.label, quarter: monitoringReports.quarter })
+    .from(monitoringReports)
+    .innerJoin(financialYears, eq(financialYears.id, monitoringReports.financialYearId))
+    .orderBy(asc(financialYears.code), asc(monitoringReports.quarter));
+}
+
+export async function findOrInsertLine(db: Database, values: typeof monitoringLines.$inferInsert) {
+  const [existing] = await db
+    .select()
+    .from(monitoringLines)
+    .where(
+      and(
+        eq(monitoringLines.financialYearId, values.financialYearId),
+        eq(monitoringLines.portfolio, values.portfolio),
+        eq(monitoringLines.name, values.name),
+      ),
+    );
+  if (existing) return existing;
+  const [line] = await db.insert(monitoringLines).values(values).returning();
+  if (!line) throw new Error("The budget line was not saved");
+  return line;
+}
+
+export async function insertForecast(db: Database, values: typeof monitoringForecasts.$inferInsert) {
+  const [forecast] = await db.insert(monitoringForecasts).values(values).returning();
+  if (!forecast) throw new Error("The forecast was not saved");
+  return forecast;
+}
+
+/** The lines of a portfolio with their forecast at one quarter (lines without one are left out). */
+export async function listQuarterForecasts(
+  db: Database,
+  financialYearId: number,
+  portfolio: string,
+  quarter: number,
+) {
+  return db
+    .select({ line: monitoringLines, forecast: monitoringForecasts })
+    .from(monitoringLines)
+    .innerJoin(
+      monitoringForecasts,
+      and(eq(monitoringForecasts.lineId, monitoringLines.id), eq(monitoringForecasts.quarter, quarter)),
+    )
+    .where(
+      and(eq(monitoringLines.financialYearId, financialYearId), eq(monitoringLines.portfolio, portfolio)),
+    )
+    .orderBy(asc(monitoringLines.position));
+}
+
+export async function findLine(db: Database, lineId: number) {
+  const [row] = await db
+    .select({ line: monitoringLines, year: financialYears })
+    .from(monitoringLines)
+    .innerJoin(financialYears, eq(financialYears.id, monitoringLines.financialYearId))
+    .where(eq(monitoringLines.id, lineId));
+  return row;
+}
+
+export async function listLineForecasts(db: Database, lineId: number) {
+  return db
+    .select()
+    .from(monitoringForecasts)
+    .where(eq(monitoringForecasts.lineId, lineId))
+    .orderBy(asc(monitoringForecasts.quarter));
+}
+
+export async function findForecast(db: Database, lineId: number, quarter: number) {
+  const [forecast] = await db
+    .select()
+    .from(monitoringForecasts)
+    .where(and(eq(monitoringForecasts.lineId, lineId), eq(monitoringForecasts.quarter, quarter)));
+  return forecast;
+}
+
+export async function insertNarrative(
+  db: Database,
+  values: typeof varianceNarratives.$inferInsert,
+  lineIds: number[],
+) {
+  const [narrative] = await db.insert(varianceNarratives).values(values).returning();
+  if (!narrative) throw new Error("The narrative was not saved");
+  if (lineIds.length > 0) {
+    await db
+      .insert(varianceNarrativeLines)
+      .values(lineIds.map((lineId) => ({ narrativeId: narrative.id, lineId })));
+  }
+  return narrative;
+}
+
+export async function listNarratives(db: Database, reportId: number) {
+  const narratives = await db
+    .select()
+    .from(varianceNarratives)
+    .where(eq(varianceNarratives.reportId, reportId))
+    .orderBy(asc(varianceNarratives.position));
+  const links =
+    narratives.length === 0
+      ? []
+      : await db
+          .select()
+          .from(varianceNarrativeLines)
+          .where(
+            inArray(
+              varianceNarrativeLines.narrativeId,
+              narratives.map((narrative) => narrative.id),
+            ),
+          );
+  return narratives.map((narrative) => ({
+    ...narrative,
+    lineIds: links.filter((link) => link.narrativeId === narrative.id).map((link) => link.lineId),
+  }));
+}
+
+/** Narratives, with their report's quarter, that speak about a line. */
+export async function listLineNarratives(db: Database, lineId: number) {
+  return db
+    .select({ narrative: varianceNarratives, quarter: monitoringReports.quarter })
+    .from(varianceNarrativeLines)
+    .innerJoin(varianceNarratives, eq(varianceNarratives.id, varianceNarrativeLines.narrativeId))
+    .innerJoin(monitoringReports, eq(monitoringReports.id, varianceNarratives.reportId))
+    .where(eq(varianceNarrativeLines.lineId, lineId))
+    .orderBy(asc(monitoringReports.quarter), asc(varianceNarratives.position));
+}
+
+export async function insertAdditionalFunding(db: Database, values: typeof additionalFunding.$inferInsert) {
+  await db.insert(additionalFunding).values(values);
+}
+
+export async function listAdditionalFunding(db: Database, reportId: number) {
+  return db
+    .select()
+    .from(additionalFunding)
+    .where(eq(additionalFunding.reportId, reportId))
+    .orderBy(asc(additionalFunding.id));
+}
+
+export async function insertOneOffIncome(db: Database, values: typeof oneOffIncome.$inferInsert) {
+  await db.insert(oneOffIncome).values(values);
+}
+
+export async function listOneOffIncome(db: Database, reportId: number) {
+  return db
+    .select()
+    .from(oneOffIncome)
+    .where(eq(oneOffIncome.reportId, reportId))
+    .orderBy(asc(oneOffIncome.id));
+}
+
+// ---- savings ---------------------------------------------------------------------------------
+
+export async function insertSavingsTarget(db: Database, values: typeof savingsTargets.$inferInsert) {
+  const [target] = await db.insert(savingsTargets).values(values).returning();
+  if (!target) throw new Error("The savings target was not saved");
+  return target;
+}
+
+export async function findSavingsTarget(db: Database, financialYearId: number) {
+  const [target] = await db
+    .select()
+    .from(savingsTargets)
+    .where(eq(savingsTargets.financialYearId, financialYearId))
+    .orderBy(asc(savingsTargets.id));
+  return target;
+}
+
+export async function insertSavingsInitiative(db: Database, values: typeof savingsInitiatives.$inferInsert) {
+  const [initiative] = await db.insert(savingsInitiatives).values(values).returning();
+  if (!initiative) throw new Error("The savings initiative was not saved");
+  return initiative;
+}
+
+export async function insertInitiativeForecast(
+  db: Database,
+  values: typeof savingsInitiativeForecasts.$inferInsert,
+) {
+  const [forecast] = await db.insert(savingsInitiativeForecasts).values(values).returning();
+  if (!forecast) throw new Error("The savings forecast was not saved");
+  return forecast;
+}
+
+export async function listInitiatives(db: Database, targetId: number, quarter: number) {
+  return db
+    .select({ initiative: savingsInitiatives, forecast: savingsInitiativeForecasts })
+    .from(savingsInitiatives)
+    .leftJoin(
+      savingsInitiativeForecasts,
+      and(
+        eq(savingsInitiativeForecasts.initiativeId, savingsInitiatives.id),
+        eq(savingsInitiativeForecasts.quarter, quarter),
+      ),
+    )
+    .where(eq(savingsInitiatives.targetId, targetId))
+    .orderBy(asc(savingsInitiatives.position));
+}
+
+export async function findInitiative(db: Database, initiativeId: number) {
+  const [row] = await db
+    .select({ initiative: savingsInitiatives, target: savingsTargets, year: financialYears })
+    .from(savingsInitiatives)
+    .innerJoin(savingsTargets, eq(savingsTargets.id, savingsInitiatives.targetId))
+    .innerJoin(financialYears, eq(financialYears.id, savingsTargets.financialYearId))
+    .where(eq(savingsInitiatives.id, initiativeId));
+  return row;
+}
+
+export async function findInitiativeForecast(db: Database, initiativeId: number, quarter: number) {
+  const [forecast] = await db
+    .select()
+    .from(savingsInitiativeForecasts)
+    .where(
+      and(
+        eq(savingsInitiativeForecasts.initiativeId, initiativeId),
+        eq(savingsInitiativeForecasts.quarter, quarter),
+      ),
+    );
+  return forecast;
+}
+
+export async function insertSavingsNote(db: Database, values: typeof savingsNotes.$inferInsert) {
+  await db.insert(savingsNotes).values(values);
+}
+
+export async function listSavingsNotes(db: Database, targetId: number) {
+  return db
+    .select()
+    .from(savingsNotes)
+    .where(eq(savingsNotes.targetId, targetId))
+    .orderBy(asc(savingsNotes.marker));
+}
+
+export async function insertSavingsProposal(db: Database, values: typeof savingsProposals.$inferInsert) {
+  await db.insert(savingsProposals).values(values);
+}
+
+export async function listSavingsProposals(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(savingsProposals)
+    .where(eq(savingsProposals.financialYearId, financialYearId))
+    .orderBy(asc(savingsProposals.position));
+}
+
+// ---- growth, pressures, risks ----------------------------------------------------------------
+
+export async function insertGrowthItem(db: Database, values: typeof growthItems.$inferInsert) {
+  await db.insert(growthItems).values(values);
+}
+
+export async function listGrowthItems(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(growthItems)
+    .where(eq(growthItems.financialYearId, financialYearId))
+    .orderBy(asc(growthItems.position));
+}
+
+export async function insertPressureFunding(db: Database, values: typeof pressureFunding.$inferInsert) {
+  await db.insert(pressureFunding).values(values);
+}
+
+export async function listPressureFunding(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(pressureFunding)
+    .where(eq(pressureFunding.financialYearId, financialYearId))
+    .orderBy(asc(pressureFunding.position));
+}
+
+export async function insertFinancialRisk(db: Database, values: typeof financialRisks.$inferInsert) {
+  await db.insert(financialRisks).values(values);
+}
+
+export async function listFinancialRisks(db: Database, financialYearId: number, quarter: number) {
+  return db
+    .select()
+    .from(financialRisks)
+    .where(and(eq(financialRisks.financialYearId, financialYearId), eq(financialRisks.quarter, quarter)))
+    .orderBy(asc(financialRisks.position));
+}
+
+// ---- reserves and debt -----------------------------------------------------------------------
+
+export async function findOrInsertReserve(db: Database, values: typeof earmarkedReserves.$inferInsert) {
+  const [existing] = await db
+    .select()
+    .from(earmarkedReserves)
+    .where(
+      and(
+        eq(earmarkedReserves.financialYearId, values.financialYearId),
+        eq(earmarkedReserves.name, values.name),
+      ),
+    );
+  if (existing) return existing;
+  const [reserve] = await db.insert(earmarkedReserves).values(values).returning();
+  if (!reserve) throw new Error("The reserve was not saved");
+  return reserve;
+}
+
+export async function insertReserveBalance(
+  db: Database,
+  values: typeof earmarkedReserveBalances.$inferInsert,
+) {
+  await db.insert(earmarkedReserveBalances).values(values);
+}
+
+/** Every reserve of a year with all its quarterly balances (quarters not given have no row). */
+export async function listReserveBalances(db: Database, financialYearId: number) {
+  return db
+    .select({ reserve: earmarkedReserves, balance: earmarkedReserveBalances })
+    .from(earmarkedReserves)
+    .leftJoin(earmarkedReserveBalances, eq(earmarkedReserveBalances.reserveId, earmarkedReserves.id))
+    .where(eq(earmarkedReserves.financialYearId, financialYearId))
+    .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserveBalances.quarter));
+}
+
+export async function insertDebtBand(db: Database, values: typeof debtProfile.$inferInsert) {
+  await db.insert(debtProfile).values(values);
+}
+
+export async function listDebtProfile(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(debtProfile)
+    .where(eq(debtProfile.financialYearId, financialYearId))
+    .orderBy(asc(debtProfile.quarter), asc(debtProfile.position));
+}
+
+export async function insertDebtWriteOff(db: Database, values: typeof debtWriteOffs.$inferInsert) {
+  await db.insert(debtWriteOffs).values(values);
+}
+
+export async function findDebtWriteOff(db: Database, financialYearId: number, quarter: number) {
+  const [row] = await db
+    .select()
+    .from(debtWriteOffs)
+    .where(and(eq(debtWriteOffs.financialYearId, financialYearId), eq(debtWriteOffs.quarter, quarter)));
+  return row;
+}
+
+// ---- stated totals ---------------------------------------------------------------------------
+
+export async function insertStatedTotal(db: Database, values: typeof statedTotals.$inferInsert) {
+  await db.insert(statedTotals).values(values);
+}
+
+export async function listStatedTotals(db: Database, financialYearId: number) {
+  return db.select().from(statedTotals).where(eq(statedTotals.financialYearId, financialYearId));
+}

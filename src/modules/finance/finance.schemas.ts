@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { parseMoney } from "../../domain/money.ts";
+
+/**
+ * A money field: parsed exactly into pence by parseMoney, or refused with its reason. A bare
+ * figure is pounds ("£1,234,567", "1234567.89"); a figure with its unit keeps it ("£0.151m").
+ */
+function moneyField(what: string) {
+  const enter = `Enter the ${what} in pounds, like £1,234,567 or £0.151m`;
+  return z.string({ error: enter }).transform((text, context) => {
+    if (text.trim() === "") {
+      context.addIssue({ code: "custom", message: enter });
+      return z.NEVER;
+    }
+    const parsed = parseMoney(text, { unit: "pounds", allowNote: false });
+    if (!parsed.ok) {
+      context.addIssue({ code: "custom", message: `The ${what} could not be read: ${parsed.reason}` });
+      return z.NEVER;
+    }
+    return parsed.pence;
+  });
+}
+
+const version = z.coerce
+  .number({ error: "The form was missing its version: reload the page and try again" })
+  .int()
+  .positive({ error: "The form was missing its version: reload the page and try again" });
+
+/** Editing a budget line's controllable budget and full-year forecast for one quarter. */
+export const forecastEditSchema = z.object({
+  controllableBudget: moneyField("controllable budget"),
+  forecastOutturn: moneyField("full year forecast"),
+  version,
+});
+
+export type ForecastEdit = z.infer<typeof forecastEditSchema>;
+
+/** Editing what a savings initiative is forecast to achieve by the year end. */
+export const savingsForecastEditSchema = z.object({
+  forecastAchieved: moneyField("forecast achieved by the year end"),
+  version,
+});
+
+export type SavingsForecastEdit = z.infer<typeof savingsForecastEditSchema>;
+
+/** "2020-21" in addresses; "2020/21" or "2020-21" in documents. */
+export const financialYearCode = z
+  .string()
+  .regex(/^\d{4}-\d{2}$/, { error: "Give the financial year like 2020-21" });
+
+/** "3" or "q3". */
+export function parseQuarter(text: string | undefined): number | null {
+  const match = /^q?([1-4])$/i.exec(text ?? "");
+  return match ? Number(match[1]) : null;
+}

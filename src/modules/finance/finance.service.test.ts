@@ -1,0 +1,309 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { formatTableMillions } from "../../domain/money.ts";
+import { Conflict, ValidationFailed } from "../../errors.ts";
+import { listAuditEvents } from "../audit/audit.repository.ts";
+import * as finance from "./finance.service.ts";
+
+const seed = JSON.parse(
+  readFileSync(new URL("../../../data/demo/finance/monitoring-2020-21-q3.json", import.meta.url), "utf8"),
+) as {
+  forecastOutturn: {
+    lines: {
+      name: string;
+      controllableBudget: { stated: string };
+      forecastOutturn: { stated: string };
+      variance: { stated: string };
+      variancePercentage: string;
+    }[];
+  };
+};
+
+async function report(db: Parameters<typeof finance.forecastOutturnReport>[0]) {
+  const result = await finance.forecastOutturnReport(db, "2020-21", 3);
+  if (!result.report) throw new Error("no quarter 3 report");
+  return result;
+}
+
+describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
+  test("the quarter 3 2020/21 table gives every figure of the seed's table", async () => {
+    const { db } = await fresh({ demo: true });
+    const result = await report(db);
+    assert.equal(result.lines.length, seed.forecastOutturn.lines.length);
+    for (const [index, expected] of seed.forecastOutturn.lines.entries()) {
+      const line = result.lines[index];
+      assert.ok(line);
+      assert.equal(line.name, expected.name);
+      assert.equal(line.controllableBudget.table, expected.controllableBudget.stated, expected.name);
+      assert.equal(line.forecastOutturn.table, expected.forecastOutturn.stated, expected.name);
+      assert.equal(line.variance.table, expected.variance.stated, expected.name);
+      assert.equal(line.percentage, expected.variancePercentage, expected.name);
+    }
+    assert.deepEqual(
+      [
+        result.total.controllableBudget.table,
+        result.total.forecastOutturn.table,
+        result.total.variance.table,
+        result.total.percentage,
+      ],
+      ["120.833", "134.676", "13.843", "11.5%"],
+    );
+    assert.equal(result.fundingTotal.table, "9.599");
+    assert.deepEqual(
+      [
+        result.afterFunding.controllableBudget.table,
+        result.afterFunding.forecastOutturn.table,
+        result.afterFunding.variance.table,
+        result.afterFunding.percentage,
+      ],
+      ["130.432", "134.676", "4.244", "3.3%"],
+    );
+    assert.deepEqual(result.disagreements, [], "the demo's lines agree with its stated totals");
+    assert.equal(result.total.rating.word, "Red");
+    assert.equal(result.narratives.length, 8);
+    assert.equal(result.oneOffIncome[0]?.amount.table, "1.390");
+  });
+
+  test("quarters the seeds do not give stay empty", async () => {
+    const { db } = await fresh({ demo: true });
+    const first = await finance.forecastOutturnReport(db, "2020-21", 1);
+    assert.equal(first.report, null);
+    const placements = (await report(db)).lines[0];
+    assert.ok(placements);
+    const detail = await finance.budgetLineDetail(db, placements.lineId);
+    assert.deepEqual(
+      detail.quarters.map((quarter) => quarter.forecast === null),
+      [true, true, false, true],
+    );
+  });
+
+  test("savings: 2.350 identified, 1.207 achieved, -1.143 short, against a target of 3.179", async () => {
+    const { db } = await fresh({ demo: true });
+    const savings = await finance.savingsReport(db, "2020-21", 3);
+    assert.ok(savings.target);
+    assert.equal(savings.target.total.table, "3.179");
+    assert.equal(savings.target.currentYear.table, "2.350");
+    assert.equal(savings.target.priorYearBroughtForward.table, "0.829");
+    assert.equal(savings.position.identified.table, "2.350");
+    assert.equal(savings.position.forecastAchieved.table, "1.207");
+    assert.equal(savings.position.shortfall.table, "-1.143");
+    assert.equal(savings.position.shortfallOfIdentifiedSavings.table, "0.829");
+    assert.equal(savings.position.mark, "✗");
+    assert.deepEqual(savings.disagreements, []);
+    assert.equal(savings.initiatives.filter((initiative) => initiative.statedMarkDiffers).length, 0);
+  });
+
+  test("debt: a total of 0.482 with largest-remainder shares, and the printed 99.9% said so", async () => {
+    const { db } = await fresh({ demo: true });
+    const debt = await finance.debtReport(db, "2020-21", 3);
+    assert.equal(debt.total.amount.table, "0.482");
+    assert.deepEqual(
+      debt.bands.map((band) => band.share),
+      ["31.3%", "42.3%", "18.1%", "2.9%", "2.7%", "2.7%"],
+    );
+    assert.ok(debt.disagreements.some((entry) => /add to 99\.9%/.test(entry.message)));
+    assert.ok(
+      debt.disagreements.some((entry) => /1 - 2 Years: the document prints 18\.0%/.test(entry.message)),
+    );
+    assert.equal(debt.writeOff?.amount.table, "0.035");
+    assert.equal(debt.bands[0]?.trend, "down");
+    assert.equal(debt.bands[0]?.asReported, true);
+  });
+
+  test("the approved budget reconciles: 160,865,341 gross and 121,341,986 net", async () => {
+    const { db } = await fresh({ demo: true });
+    const budget = await finance.approvedBudgetReport(db, "2020-21");
+    assert.equal(budget.total.gross.text, "160,865,341");
+    assert.equal(budget.total.net.text, "121,341,986");
+    // The printed table was rounded cell by cell: eight checks are out by £1, and the page says so.
+    const known = JSON.parse(
+      readFileSync(
+        new URL("../../../data/demo/finance/approved-budget-2020-21.json", import.meta.url),
+        "utf8",
+      ),
+    ).reconciliation.knownDisagreements as { check: string; differencePence: number }[];
+    assert.deepEqual(
+      budget.reconciliation.disagreements.map((check) => [check.label, check.difference]).sort(),
+      known
+        .map((entry) => [
+          entry.check.replace(/^Total controllable budget: /, "Total controllable budget: "),
+          entry.differencePence,
+        ])
+        .sort(),
+    );
+    assert.match(budget.disagreements[0]?.message ?? "", /the parts add to/);
+    assert.equal(budget.divisions.length, 6);
+  });
+
+  test("the 2024-25 proposed savings add to 12,528,000", async () => {
+    const { db } = await fresh({ demo: true });
+    const growth = await finance.growthReport(db, "2024-25");
+    assert.equal(growth.proposalsTotal.pounds, "£12,528,000");
+    assert.deepEqual(growth.disagreements, []);
+    assert.equal(growth.pressures.length, 3);
+    const growth2020 = await finance.growthReport(db, "2020-21");
+    assert.equal(growth2020.growth.length > 0, true);
+  });
+
+  test("reserves total 7.101 with the trends as reported, and three financial risks", async () => {
+    const { db } = await fresh({ demo: true });
+    const reserves = await finance.reservesReport(db, "2020-21", 3);
+    assert.equal(reserves.total.balance.table, "7.101");
+    assert.equal(reserves.total.trend, "up");
+    assert.equal(reserves.total.asReported, true);
+    const risks = await finance.financialRisksReport(db, "2020-21", 3);
+    assert.deepEqual(
+      risks.risks.map((risk) => [risk.sensitivity.table, risk.likelihood]),
+      [
+        ["1.300", 4],
+        ["0.020", 1],
+        ["0.500", 3],
+      ],
+    );
+  });
+
+  test("a forecast edit is saved exactly and audited, and the totals follow", async () => {
+    const { db } = await fresh({ demo: true });
+    const line = (await report(db)).lines[2];
+    assert.ok(line);
+    await finance.updateForecast(db, TEST_ACTOR, {
+      lineId: line.lineId,
+      quarter: 3,
+      form: {
+        controllableBudget: "£5,716,000",
+        forecastOutturn: "£5,900,000.01",
+        version: String(line.version),
+      },
+    });
+    const after = await report(db);
+    assert.equal(after.lines[2]?.forecastOutturn.exact, "£5,900,000.01");
+    assert.equal(formatTableMillions(after.lines[2]?.variance.pence ?? 0), "0.184");
+    assert.ok(after.disagreements.some((entry) => entry.label === "Total full year forecast"));
+    const events = await listAuditEvents(db, "monitoring-forecast", line.forecastId);
+    assert.equal(events[0]?.action, "update");
+    assert.equal(events[0]?.actor, TEST_ACTOR);
+    assert.deepEqual(events[0]?.before, {
+      controllableBudgetPence: 571600000,
+      forecastOutturnPence: 586700000,
+      version: 1,
+    });
+  });
+
+  test("a stale forecast edit is refused with Conflict and nothing changes", async () => {
+    const { db } = await fresh({ demo: true });
+    const line = (await report(db)).lines[0];
+    assert.ok(line);
+    const form = (forecast: string) => ({
+      controllableBudget: "£37,875,000",
+      forecastOutturn: forecast,
+      version: "1",
+    });
+    await finance.updateForecast(db, TEST_ACTOR, {
+      lineId: line.lineId,
+      quarter: 3,
+      form: form("£48,000,000"),
+    });
+    await assert.rejects(
+      finance.updateForecast(db, "someone.else@demo-council.example", {
+        lineId: line.lineId,
+        quarter: 3,
+        form: form("£50,000,000"),
+      }),
+      (error: unknown) => error instanceof Conflict && error.fields[1]?.saved === "£48,000,000.00",
+    );
+    const after = await report(db);
+    assert.equal(after.lines[0]?.forecastOutturn.exact, "£48,000,000.00");
+    assert.equal(after.lines[0]?.version, 2);
+    assert.equal((await listAuditEvents(db, "monitoring-forecast", line.forecastId)).length, 2);
+  });
+
+  test("amounts are parsed exactly or refused with the reason, and a refused amount changes nothing", async () => {
+    const { db } = await fresh({ demo: true });
+    const line = (await report(db)).lines[3];
+    assert.ok(line);
+    const attempt = (forecastOutturn: string) =>
+      finance.updateForecast(db, TEST_ACTOR, {
+        lineId: line.lineId,
+        quarter: 3,
+        form: { controllableBudget: "£37,976,000", forecastOutturn, version: String(line.version) },
+      });
+    for (const refused of ["£1,234.567", "1,23,4", "(0.657)", "-0.657", "12.5.3", ""]) {
+      await assert.rejects(attempt(refused), (error: unknown) => {
+        assert.ok(error instanceof ValidationFailed, refused);
+        assert.equal(error.errors[0]?.field, "forecastOutturn");
+        assert.ok((error.errors[0]?.message.length ?? 0) > 20, error.errors[0]?.message);
+        return true;
+      });
+    }
+    const unchanged = await report(db);
+    assert.equal(unchanged.lines[3]?.forecastOutturn.table, "37.319");
+    assert.equal(unchanged.lines[3]?.version, line.version);
+    assert.equal(
+      (await listAuditEvents(db, "monitoring-forecast", line.forecastId)).length,
+      1,
+      "only the demo load",
+    );
+    // Figures with their own unit are read exactly.
+    await attempt("£0.151m");
+    assert.equal((await report(db)).lines[3]?.forecastOutturn.exact, "£151,000.00");
+    const again = (await report(db)).lines[3];
+    await finance.updateForecast(db, TEST_ACTOR, {
+      lineId: line.lineId,
+      quarter: 3,
+      form: {
+        controllableBudget: "£37,976,000",
+        forecastOutturn: "£6.464 million",
+        version: String(again?.version),
+      },
+    });
+    assert.equal((await report(db)).lines[3]?.forecastOutturn.exact, "£6,464,000.00");
+  });
+
+  test("a savings figure is saved, audited and version-checked", async () => {
+    const { db } = await fresh({ demo: true });
+    const savings = await finance.savingsReport(db, "2020-21", 3);
+    const outdoor = savings.initiatives?.find((initiative) => initiative.name === "Outdoor Education");
+    assert.ok(outdoor);
+    await assert.rejects(
+      finance.updateInitiativeForecast(db, TEST_ACTOR, {
+        initiativeId: outdoor.id,
+        quarter: 3,
+        form: { forecastAchieved: "£130,000.005", version: "1" },
+      }),
+      ValidationFailed,
+    );
+    await finance.updateInitiativeForecast(db, TEST_ACTOR, {
+      initiativeId: outdoor.id,
+      quarter: 3,
+      form: { forecastAchieved: "£130,000", version: "1" },
+    });
+    const after = await finance.savingsReport(db, "2020-21", 3);
+    assert.equal(after.position?.forecastAchieved.table, "1.337");
+    assert.equal(after.initiatives?.find((initiative) => initiative.id === outdoor.id)?.mark, "✓");
+    await assert.rejects(
+      finance.updateInitiativeForecast(db, TEST_ACTOR, {
+        initiativeId: outdoor.id,
+        quarter: 3,
+        form: { forecastAchieved: "£1", version: "1" },
+      }),
+      Conflict,
+    );
+    const events = await listAuditEvents(
+      db,
+      "savings-initiative-forecast",
+      (await finance.initiativeForecastForEdit(db, outdoor.id, 3)).forecast.id,
+    );
+    assert.equal(events[0]?.action, "update");
+  });
+
+  test("loading the demo writes audit events", async () => {
+    const { db } = await fresh({ demo: true });
+    const line = (await report(db)).lines[0];
+    assert.ok(line);
+    const events = await listAuditEvents(db, "monitoring-forecast", line.forecastId);
+    assert.equal(events[0]?.action, "import");
+    assert.match(events[0]?.summary ?? "", /Performance and Budget Monitoring/);
+  });
+});
