@@ -1,10 +1,11 @@
 import { measuresDemo } from "../modules/measures/measures.demo.ts";
 import { procurementDemoLoader } from "../modules/procurement/procurement.demo.ts";
 import { financeDemoLoader } from "../modules/finance/finance.demo.ts";
+import { planDemoLoader } from "../modules/plan/plan.demo.ts";
 import type { DemoLoader } from "./load-demo.ts";
 
 /**
  * Every capability's demo loader, in dependency order: measures first (the plan links to them),
  * then the plan, finance and procurement.
  */
-export const DEMO_LOADERS: DemoLoader[] = [measuresDemo, procurementDemoLoader, financeDemoLoader];
+export const DEMO_LOADERS: DemoLoader[] = [measuresDemo, planDemoLoader, procurementDemoLoader, financeDemoLoader];

@@ -4,3 +4,4 @@ export * from "./foundation.ts";
 export * from "./measures.ts";
 export * from "./procurement.ts";
 export * from "./finance.ts";
+export * from "./plan.ts";

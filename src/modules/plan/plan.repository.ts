@@ -1,0 +1,261 @@
+import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { type Database, queryRows } from "../../db/client.ts";
+import {
+  councilOutcomes,
+  councils,
+  deliverableMeasureLinks,
+  deliverableProgress,
+  deliverables,
+  departmentDivisions,
+  departments,
+  planPriorities,
+  plans,
+  risks,
+  strategicObjectives,
+  supportingActivities,
+} from "../../db/schema/index.ts";
+
+export type Council = typeof councils.$inferSelect;
+export type CouncilOutcome = typeof councilOutcomes.$inferSelect;
+export type Department = typeof departments.$inferSelect;
+export type DepartmentDivision = typeof departmentDivisions.$inferSelect;
+export type Plan = typeof plans.$inferSelect;
+export type PlanPriority = typeof planPriorities.$inferSelect;
+export type StrategicObjective = typeof strategicObjectives.$inferSelect;
+export type SupportingActivity = typeof supportingActivities.$inferSelect;
+export type Deliverable = typeof deliverables.$inferSelect;
+export type DeliverableProgress = typeof deliverableProgress.$inferSelect;
+export type Risk = typeof risks.$inferSelect;
+
+export async function insertCouncil(db: Database, values: typeof councils.$inferInsert): Promise<Council> {
+  const [row] = await db.insert(councils).values(values).returning();
+  if (!row) throw new Error("council insert returned nothing");
+  return row;
+}
+
+export async function insertCouncilOutcome(db: Database, values: typeof councilOutcomes.$inferInsert) {
+  await db.insert(councilOutcomes).values(values);
+}
+
+export async function insertDepartment(
+  db: Database,
+  values: typeof departments.$inferInsert,
+): Promise<Department> {
+  const [row] = await db.insert(departments).values(values).returning();
+  if (!row) throw new Error("department insert returned nothing");
+  return row;
+}
+
+export async function insertDivision(db: Database, values: typeof departmentDivisions.$inferInsert) {
+  await db.insert(departmentDivisions).values(values);
+}
+
+export async function insertPlan(db: Database, values: typeof plans.$inferInsert): Promise<Plan> {
+  const [row] = await db.insert(plans).values(values).returning();
+  if (!row) throw new Error("plan insert returned nothing");
+  return row;
+}
+
+export async function insertPriority(db: Database, values: typeof planPriorities.$inferInsert) {
+  await db.insert(planPriorities).values(values);
+}
+
+export async function insertObjective(
+  db: Database,
+  values: typeof strategicObjectives.$inferInsert,
+): Promise<StrategicObjective> {
+  const [row] = await db.insert(strategicObjectives).values(values).returning();
+  if (!row) throw new Error("objective insert returned nothing");
+  return row;
+}
+
+export async function insertActivity(
+  db: Database,
+  values: typeof supportingActivities.$inferInsert,
+): Promise<SupportingActivity> {
+  const [row] = await db.insert(supportingActivities).values(values).returning();
+  if (!row) throw new Error("activity insert returned nothing");
+  return row;
+}
+
+export async function insertDeliverable(
+  db: Database,
+  values: typeof deliverables.$inferInsert,
+): Promise<Deliverable> {
+  const [row] = await db.insert(deliverables).values(values).returning();
+  if (!row) throw new Error("deliverable insert returned nothing");
+  return row;
+}
+
+export async function insertMeasureLink(db: Database, values: typeof deliverableMeasureLinks.$inferInsert) {
+  await db.insert(deliverableMeasureLinks).values(values).onConflictDoNothing();
+}
+
+export async function insertProgress(
+  db: Database,
+  values: typeof deliverableProgress.$inferInsert,
+): Promise<DeliverableProgress> {
+  const [row] = await db.insert(deliverableProgress).values(values).returning();
+  if (!row) throw new Error("progress insert returned nothing");
+  return row;
+}
+
+export async function insertRisk(db: Database, values: typeof risks.$inferInsert): Promise<Risk> {
+  const [row] = await db.insert(risks).values(values).returning();
+  if (!row) throw new Error("risk insert returned nothing");
+  return row;
+}
+
+export async function findCouncil(db: Database): Promise<Council | undefined> {
+  const [row] = await db.select().from(councils).orderBy(asc(councils.id)).limit(1);
+  return row;
+}
+
+export async function listOutcomes(db: Database, councilId: number): Promise<CouncilOutcome[]> {
+  return db
+    .select()
+    .from(councilOutcomes)
+    .where(eq(councilOutcomes.councilId, councilId))
+    .orderBy(asc(councilOutcomes.number));
+}
+
+export async function findDepartment(db: Database): Promise<Department | undefined> {
+  const [row] = await db.select().from(departments).orderBy(asc(departments.id)).limit(1);
+  return row;
+}
+
+export async function listDivisions(db: Database, departmentId: number): Promise<DepartmentDivision[]> {
+  return db
+    .select()
+    .from(departmentDivisions)
+    .where(eq(departmentDivisions.departmentId, departmentId))
+    .orderBy(asc(departmentDivisions.position));
+}
+
+export async function listPlans(db: Database): Promise<Plan[]> {
+  return db.select().from(plans).orderBy(asc(plans.fromYear), asc(plans.id));
+}
+
+export async function findPlanBySlug(db: Database, slug: string): Promise<Plan | undefined> {
+  const [row] = await db.select().from(plans).where(eq(plans.slug, slug));
+  return row;
+}
+
+export async function listPriorities(db: Database): Promise<PlanPriority[]> {
+  return db.select().from(planPriorities).orderBy(asc(planPriorities.planId), asc(planPriorities.position));
+}
+
+export async function listObjectives(db: Database, planId?: number): Promise<StrategicObjective[]> {
+  const query = db.select().from(strategicObjectives);
+  const filtered = planId === undefined ? query : query.where(eq(strategicObjectives.planId, planId));
+  return filtered.orderBy(asc(strategicObjectives.number));
+}
+
+export async function listActivities(db: Database): Promise<SupportingActivity[]> {
+  return db
+    .select()
+    .from(supportingActivities)
+    .orderBy(asc(supportingActivities.objectiveId), asc(supportingActivities.position));
+}
+
+export async function listDeliverables(db: Database): Promise<Deliverable[]> {
+  return db.select().from(deliverables).orderBy(asc(deliverables.planId), asc(deliverables.position));
+}
+
+export async function findDeliverable(db: Database, id: number): Promise<Deliverable | undefined> {
+  const [row] = await db.select().from(deliverables).where(eq(deliverables.id, id));
+  return row;
+}
+
+export async function findDeliverableBySlug(db: Database, slug: string): Promise<Deliverable | undefined> {
+  const [row] = await db.select().from(deliverables).where(eq(deliverables.slug, slug));
+  return row;
+}
+
+/** Newest first: the history a deliverable page shows. */
+export async function listProgressFor(db: Database, deliverableId: number): Promise<DeliverableProgress[]> {
+  return db
+    .select()
+    .from(deliverableProgress)
+    .where(eq(deliverableProgress.deliverableId, deliverableId))
+    .orderBy(
+      desc(deliverableProgress.financialYear),
+      desc(deliverableProgress.quarter),
+      desc(deliverableProgress.recordedAt),
+      desc(deliverableProgress.id),
+    );
+}
+
+/** Every update recorded for a quarter, oldest first (so the latest per deliverable wins when folded). */
+export async function listProgressInQuarter(
+  db: Database,
+  financialYear: string,
+  quarter: number,
+): Promise<DeliverableProgress[]> {
+  return db
+    .select()
+    .from(deliverableProgress)
+    .where(
+      and(eq(deliverableProgress.financialYear, financialYear), eq(deliverableProgress.quarter, quarter)),
+    )
+    .orderBy(asc(deliverableProgress.recordedAt), asc(deliverableProgress.id));
+}
+
+export async function listReportedQuarters(
+  db: Database,
+): Promise<{ financialYear: string; quarter: number }[]> {
+  return db
+    .selectDistinct({
+      financialYear: deliverableProgress.financialYear,
+      quarter: deliverableProgress.quarter,
+    })
+    .from(deliverableProgress)
+    .orderBy(desc(deliverableProgress.financialYear), desc(deliverableProgress.quarter));
+}
+
+export interface LinkedMeasure {
+  position: number;
+  measureTitle: string;
+  measureId: number | null;
+}
+
+/**
+ * The measures a deliverable names, resolved by title (or another title) against the measures
+ * table when read, so links hold whichever module's data was loaded first.
+ */
+export async function listLinkedMeasures(db: Database, deliverableId: number): Promise<LinkedMeasure[]> {
+  const rows = await queryRows<{
+    position: number;
+    measure_title: string;
+    measure_id: string | number | null;
+  }>(
+    db,
+    sql`select l.position, l.measure_title, m.id as measure_id
+        from deliverable_measure_links l
+        left join lateral (
+          select id from measures
+          where measures.title = l.measure_title or measures.other_titles @> jsonb_build_array(l.measure_title)
+          order by id limit 1
+        ) m on true
+        where l.deliverable_id = ${deliverableId}
+        order by l.position`,
+  );
+  return rows.map((row) => ({
+    position: Number(row.position),
+    measureTitle: row.measure_title,
+    measureId: row.measure_id === null ? null : Number(row.measure_id),
+  }));
+}
+
+export async function countMeasureLinks(db: Database): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(deliverableMeasureLinks);
+  return row?.count ?? 0;
+}
+
+export async function listRisks(db: Database): Promise<Risk[]> {
+  return db.select().from(risks).orderBy(asc(risks.planId), asc(risks.position));
+}
+
+export async function touchDeliverable(db: Database, id: number) {
+  await db.update(deliverables).set({ updatedAt: new Date() }).where(eq(deliverables.id, id));
+}

@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sql } from "drizzle-orm";
+import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { queryRows } from "../../db/client.ts";
+import { Conflict, ValidationFailed } from "../../errors.ts";
+import { listAuditEvents } from "../audit/audit.repository.ts";
+import * as repository from "./plan.repository.ts";
+import { basePlan, deliverableDetail, goldenThread, recordProgress } from "./plan.service.ts";
+
+const Q3_2020_21 = { financialYear: "2020/21", quarter: 3 };
+
+describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
+  test("the demo has all 31 deliverables of the 2021-2025 plan, in document order", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverables = await repository.listDeliverables(db);
+    assert.equal(deliverables.length, 31);
+    assert.equal(deliverables.filter((d) => d.section === "one").length, 22);
+    assert.equal(deliverables.filter((d) => d.inCouncilPlan === true).length, 13);
+    assert.ok(deliverables.every((d) => d.successMeasures.length > 0));
+    // Blank start-finish cells are kept blank, never filled in.
+    assert.equal(deliverables.filter((d) => d.startFinish === "").length, 2);
+  });
+
+  test("the demo has the 7 key risks with their mitigations, none yet assessed", async () => {
+    const { db } = await fresh({ demo: true });
+    const risks = await repository.listRisks(db);
+    assert.equal(risks.length, 7);
+    assert.deepEqual(
+      risks.map((risk) => risk.mitigations.length),
+      [1, 1, 0, 1, 1, 1, 2],
+    );
+    assert.ok(risks.every((risk) => risk.residualLikelihood === null && risk.inherentLikelihood === null));
+  });
+
+  test("the demo has strategic objectives 10, 11, 12, 20, 21, 26, 27 with all 27 supporting activities and 3 nested ones", async () => {
+    const { db } = await fresh({ demo: true });
+    const plan = await basePlan(db);
+    assert.ok(plan);
+    assert.equal(plan.plan.slug, "service-plan-2024-25");
+    assert.deepEqual(
+      plan.objectives.map((objective) => objective.number),
+      [10, 11, 12, 20, 21, 26, 27],
+    );
+    assert.equal(
+      plan.objectives.reduce((sum, objective) => sum + objective.activities.length, 0),
+      27,
+    );
+    assert.equal(
+      plan.objectives.reduce((sum, objective) => sum + objective.activityCount, 0),
+      30,
+    );
+    const objective21 = plan.objectives.find((objective) => objective.number === 21);
+    assert.deepEqual(
+      objective21?.activities.map((activity) => activity.children.length),
+      [0, 0, 3, 0],
+    );
+  });
+
+  test("the demo has the 7 quarter 3 2020/21 updates: 4 Good, 3 flagged for Review", async () => {
+    const { db } = await fresh({ demo: true });
+    const updates = await repository.listProgressInQuarter(db, "2020/21", 3);
+    assert.equal(updates.length, 7);
+    assert.deepEqual(
+      updates.map((update) => update.rating),
+      ["review", "good", "good", "good", "review", "review", "good"],
+    );
+    assert.equal(updates.filter((update) => update.flaggedRequiringReview).length, 3);
+    assert.equal(updates.filter((update) => update.deliverableId === null).length, 1);
+    const thread = await goldenThread(db, Q3_2020_21);
+    assert.deepEqual(
+      thread?.quarterCounts.map((count) => [count.key, count.count]),
+      [
+        ["strong", 0],
+        ["good", 4],
+        ["review", 3],
+        ["action", 0],
+        ["not-available", 0],
+      ],
+    );
+  });
+
+  test("a progress update is recorded, audited and bumps the deliverable's version", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
+    assert.ok(deliverable);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2021-22-q1", rating: "good", narrative: "Partnerships met twice." },
+    });
+    const detail = await deliverableDetail(db, deliverable.id);
+    assert.equal(detail.deliverable.version, deliverable.version + 1);
+    assert.equal(detail.progress[0]?.rating, "good");
+    assert.equal(detail.progress[0]?.author, TEST_ACTOR);
+    const [event] = await listAuditEvents(db, "deliverable-progress", deliverable.id);
+    assert.equal(event?.actor, TEST_ACTOR);
+    assert.equal(event?.action, "create");
+    assert.match(event?.summary ?? "", /Quarter 1 2021\/22.*Good/);
+  });
+
+  test("a stale progress update is refused with a conflict and nothing changes", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d05");
+    assert.ok(deliverable);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2020-21-q4", rating: "good", narrative: "First." },
+    });
+    const before = await snapshot(db, deliverable.id);
+    await assert.rejects(
+      recordProgress(db, "someone.else@demo-council.example", {
+        deliverableId: deliverable.id,
+        version: deliverable.version,
+        form: { quarter: "2020-21-q4", rating: "action", narrative: "Second, from a stale form." },
+      }),
+      (error) => error instanceof Conflict && error.fields.some((field) => field.submitted === "Action"),
+    );
+    assert.deepEqual(await snapshot(db, deliverable.id), before);
+  });
+
+  test("a rating outside the key or an empty narrative is refused and nothing changes", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d05");
+    assert.ok(deliverable);
+    const before = await snapshot(db, deliverable.id);
+    await assert.rejects(
+      recordProgress(db, TEST_ACTOR, {
+        deliverableId: deliverable.id,
+        version: deliverable.version,
+        form: { quarter: "2020-21-q4", rating: "excellent", narrative: "Fine." },
+      }),
+      (error) => error instanceof ValidationFailed && error.errors[0]?.field === "rating",
+    );
+    await assert.rejects(
+      recordProgress(db, TEST_ACTOR, {
+        deliverableId: deliverable.id,
+        version: deliverable.version,
+        form: { quarter: "2020-21-q4", rating: "good", narrative: "   " },
+      }),
+      (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
+    );
+    assert.deepEqual(await snapshot(db, deliverable.id), before);
+  });
+
+  test("loading the demo writes audit events for what it created", async () => {
+    const { db } = await fresh({ demo: true });
+    const rows = await queryRows<{ entity_type: string; count: number }>(
+      db,
+      sql`select entity_type, count(*)::int as count from audit_events
+          where action = 'load-demo' and entity_type in ('deliverable', 'risk', 'strategic-objective', 'deliverable-progress')
+          group by entity_type order by entity_type`,
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.entity_type, Number(row.count)]),
+      [
+        ["deliverable", 31],
+        ["deliverable-progress", 7],
+        ["risk", 7],
+        ["strategic-objective", 7],
+      ],
+    );
+  });
+});
+
+async function snapshot(db: Parameters<typeof repository.listProgressFor>[0], deliverableId: number) {
+  const deliverable = await repository.findDeliverable(db, deliverableId);
+  const progress = await repository.listProgressFor(db, deliverableId);
+  const audit = await listAuditEvents(db, "deliverable-progress", deliverableId);
+  return { version: deliverable?.version, progress: progress.length, audit: audit.length };
+}

@@ -1,0 +1,383 @@
+import type { Database } from "../../db/client.ts";
+import { deliverables } from "../../db/schema/index.ts";
+import { updateIfVersion } from "../../db/versioning.ts";
+import { explainPlanDates, type PlanDates, parsePlanDates } from "../../domain/plan-dates.ts";
+import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
+import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
+import { parseForm } from "../../web/forms.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
+import type { Deliverable, DeliverableProgress, LinkedMeasure, Plan } from "./plan.repository.ts";
+import * as repository from "./plan.repository.ts";
+import { parseQuarter, progressForm, quarterLabel, type ReportingQuarter } from "./plan.schemas.ts";
+
+export type RatingCounts = { key: RatingKey; label: string; count: number }[];
+
+export function countByRating(ratings: readonly string[]): RatingCounts {
+  return RATINGS.map((meta) => ({
+    key: meta.key,
+    label: meta.label,
+    count: ratings.filter((rating) => rating === meta.key).length,
+  }));
+}
+
+/** The latest update per deliverable (or per unmatched title) in a quarter. */
+function latestPerItem(updates: readonly DeliverableProgress[]): DeliverableProgress[] {
+  const latest = new Map<string, DeliverableProgress>();
+  for (const update of updates) {
+    const key =
+      update.deliverableId === null ? `title:${update.titleAsWritten}` : `id:${update.deliverableId}`;
+    latest.set(key, update);
+  }
+  return [...latest.values()];
+}
+
+export async function reportedQuarters(db: Database): Promise<ReportingQuarter[]> {
+  return repository.listReportedQuarters(db);
+}
+
+/**
+ * Ambition -> outcomes -> priorities -> objectives -> deliverables, with each deliverable's
+ * rating for the chosen quarter and counts by rating.
+ */
+export async function goldenThread(db: Database, quarter: ReportingQuarter | null) {
+  const council = await repository.findCouncil(db);
+  if (!council) return null;
+  const [outcomes, planList, priorities, objectives, activities, deliverableList] = await Promise.all([
+    repository.listOutcomes(db, council.id),
+    repository.listPlans(db),
+    repository.listPriorities(db),
+    repository.listObjectives(db),
+    repository.listActivities(db),
+    repository.listDeliverables(db),
+  ]);
+  const updates = quarter
+    ? latestPerItem(await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter))
+    : [];
+  const ratingFor = new Map(updates.filter((u) => u.deliverableId !== null).map((u) => [u.deliverableId, u]));
+  const planSlug = new Map(planList.map((plan) => [plan.id, plan.slug]));
+
+  const groups: { kind: string; title: string; plan: string; deliverables: ThreadDeliverable[] }[] = [];
+  for (const deliverable of deliverableList) {
+    const group =
+      groups.find((g) => g.title === deliverable.groupTitle && g.kind === deliverable.groupKind) ??
+      groups[
+        groups.push({
+          kind: deliverable.groupKind,
+          title: deliverable.groupTitle,
+          plan: planSlug.get(deliverable.planId) ?? "",
+          deliverables: [],
+        }) - 1
+      ];
+    const update = ratingFor.get(deliverable.id);
+    group?.deliverables.push({
+      id: deliverable.id,
+      title: deliverable.title,
+      inCouncilPlan: deliverable.inCouncilPlan,
+      rating: update ? ratingMeta(update.rating as RatingKey) : null,
+    });
+  }
+  const threadGroups = groups.map((group) => ({
+    ...group,
+    counts: countByRating(group.deliverables.flatMap((d) => (d.rating ? [d.rating.key] : []))),
+    notReported: group.deliverables.filter((d) => d.rating === null).length,
+  }));
+
+  return {
+    council,
+    outcomes: outcomes.map((outcome) => ({
+      ...outcome,
+      objectives: objectives
+        .filter((objective) => objective.outcomeNumber === outcome.number)
+        .map((objective) => ({
+          ...objective,
+          activityCount: activities.filter((activity) => activity.objectiveId === objective.id).length,
+        })),
+    })),
+    plans: planList.map((plan) => ({
+      ...plan,
+      priorities: priorities.filter((priority) => priority.planId === plan.id),
+    })),
+    groups: threadGroups,
+    quarterCounts: countByRating(updates.map((update) => update.rating)),
+    updateCount: updates.length,
+    unmatchedUpdates: updates
+      .filter((update) => update.deliverableId === null)
+      .map((update) => ({ ...update, ratingMeta: ratingMeta(update.rating as RatingKey) })),
+    deliverableCount: deliverableList.length,
+  };
+}
+
+export interface ThreadDeliverable {
+  id: number;
+  title: string;
+  inCouncilPlan: boolean | null;
+  rating: ReturnType<typeof ratingMeta> | null;
+}
+
+export interface DeliverableDetail {
+  deliverable: Deliverable;
+  plan: Plan | undefined;
+  dates: PlanDates;
+  datesExplained: string;
+  linkedMeasures: LinkedMeasure[];
+  progress: (DeliverableProgress & { ratingMeta: ReturnType<typeof ratingMeta>; quarterLabel: string })[];
+}
+
+export async function deliverableDetail(db: Database, id: number): Promise<DeliverableDetail> {
+  const deliverable = await repository.findDeliverable(db, id);
+  if (!deliverable) throw new NotFound(`Deliverable ${id}`);
+  const [planList, linkedMeasures, progress] = await Promise.all([
+    repository.listPlans(db),
+    repository.listLinkedMeasures(db, id),
+    repository.listProgressFor(db, id),
+  ]);
+  const dates = parsePlanDates(deliverable.startFinish);
+  return {
+    deliverable,
+    plan: planList.find((plan) => plan.id === deliverable.planId),
+    dates,
+    datesExplained: explainPlanDates(dates),
+    linkedMeasures,
+    progress: progress.map((update) => ({
+      ...update,
+      ratingMeta: ratingMeta(update.rating as RatingKey),
+      quarterLabel: quarterLabel(update),
+    })),
+  };
+}
+
+export interface RecordProgressInput {
+  deliverableId: number;
+  /** The deliverable's version when the form was opened. */
+  version: number | null;
+  /** The form as posted: quarter ("2020-21-q3"), rating (a key), narrative. */
+  form: unknown;
+}
+
+/**
+ * Records a quarter's progress on a deliverable: a rating from the council's key and a narrative.
+ * Refused, with nothing changed, when the rating is outside the key, the narrative is empty, or
+ * someone else recorded progress on the deliverable after this form was opened.
+ */
+export async function recordProgress(
+  db: Database,
+  actor: string,
+  input: RecordProgressInput,
+): Promise<DeliverableProgress> {
+  const parsed = parseForm(progressForm, input.form);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  const quarter = parseQuarter(parsed.value.quarter);
+  if (quarter === null) {
+    throw new ValidationFailed([{ field: "quarter", message: "Select the quarter this progress is for" }]);
+  }
+  if (input.version === null) {
+    throw new ValidationFailed([
+      { field: "form", message: "The form was missing its version. Reload the page and try again." },
+    ]);
+  }
+  const { rating, narrative } = parsed.value;
+  const version = input.version;
+  return db.transaction(async (tx) => {
+    const before = await repository.findDeliverable(tx, input.deliverableId);
+    if (!before) throw new NotFound(`Deliverable ${input.deliverableId}`);
+    const updated = await updateIfVersion(tx, deliverables, before.id, version, { updatedAt: new Date() });
+    if (updated === null) {
+      const [latest] = await repository.listProgressFor(tx, before.id);
+      throw new Conflict(
+        `Progress on "${before.title}"`,
+        [
+          {
+            label: "Quarter",
+            saved: latest ? quarterLabel(latest) : "None recorded",
+            submitted: quarterLabel(quarter),
+          },
+          {
+            label: "Rating",
+            saved: latest ? ratingMeta(latest.rating as RatingKey).label : "None recorded",
+            submitted: ratingMeta(rating).label,
+          },
+          { label: "Narrative", saved: latest?.narrative ?? "None recorded", submitted: narrative },
+        ],
+        `/plan/deliverables/${before.id}`,
+        latest ? { actor: latest.author, at: latest.recordedAt } : undefined,
+      );
+    }
+    const [previous] = (await repository.listProgressFor(tx, before.id)).filter(
+      (update) => update.financialYear === quarter.financialYear && update.quarter === quarter.quarter,
+    );
+    const recorded = await repository.insertProgress(tx, {
+      deliverableId: before.id,
+      financialYear: quarter.financialYear,
+      quarter: quarter.quarter,
+      rating,
+      ratingSource: "stated",
+      narrative,
+      author: actor,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "deliverable-progress",
+      entityId: before.id,
+      summary: `Recorded ${quarterLabel(quarter)} progress on "${before.title}": ${ratingMeta(rating).label}`,
+      before: previous ?? null,
+      after: recorded,
+    });
+    return recorded;
+  });
+}
+
+/** The Base Plan for a plan: objectives and their activities (nested), in order. */
+export async function basePlan(db: Database, planSlug?: string) {
+  const planList = await repository.listPlans(db);
+  const objectivesAll = await repository.listObjectives(db);
+  const withObjectives = planList.filter((plan) => objectivesAll.some((o) => o.planId === plan.id));
+  const plan = withObjectives.find((p) => p.slug === planSlug) ?? withObjectives.at(-1);
+  if (!plan) return null;
+  const activities = await repository.listActivities(db);
+  const objectives = objectivesAll
+    .filter((objective) => objective.planId === plan.id)
+    .map((objective) => {
+      const own = activities.filter((activity) => activity.objectiveId === objective.id);
+      const top = own.filter((activity) => activity.parentId === null);
+      return {
+        ...objective,
+        activities: top.map((activity) => ({
+          ...activity,
+          children: own.filter((child) => child.parentId === activity.id),
+        })),
+        activityCount: own.length,
+      };
+    });
+  return { plan, plans: withObjectives, objectives };
+}
+
+type Insert<K extends keyof typeof repository> = (typeof repository)[K] extends (
+  db: Database,
+  values: infer V,
+) => unknown
+  ? V
+  : never;
+
+export interface PlanDocuments {
+  council: Insert<"insertCouncil">;
+  outcomes: { number: number; wordings: { text: string; plans: string[] }[] }[];
+  department: Omit<Insert<"insertDepartment">, "councilId">;
+  divisions: Omit<Insert<"insertDivision">, "departmentId">[];
+  plans: (Omit<Insert<"insertPlan">, "departmentId" | "refreshOfId"> & {
+    refreshOf: string | null;
+    priorities: string[];
+  })[];
+  objectives: {
+    plan: string;
+    number: number;
+    title: string;
+    outcomeNumber: number | null;
+    leadDepartment: string;
+    activities: ActivityInput[];
+  }[];
+  deliverables: (Omit<Insert<"insertDeliverable">, "planId"> & { plan: string; measureTitles: string[] })[];
+  progress: (Omit<Insert<"insertProgress">, "deliverableId"> & { deliverableSlug: string | null })[];
+  risks: (Omit<Insert<"insertRisk">, "planId"> & { plan: string })[];
+}
+
+export interface ActivityInput {
+  text: string;
+  startMonth: string | null;
+  endMonth: string | null;
+  children: ActivityInput[];
+}
+
+/**
+ * Writes a council's plan documents (council, department, plans, objectives, deliverables,
+ * progress and risks) in the caller's transaction, auditing each record as it is created.
+ */
+export async function importPlanDocuments(
+  db: Database,
+  actor: string,
+  documents: PlanDocuments,
+): Promise<void> {
+  const audit = (entityType: string, entityId: number, summary: string, after: unknown) =>
+    recordAuditEvent(db, { actor, action: "load-demo", entityType, entityId, summary, after });
+
+  const council = await repository.insertCouncil(db, documents.council);
+  await audit("council", council.id, `Loaded council ${council.name}`, council);
+  for (const outcome of documents.outcomes) {
+    await repository.insertCouncilOutcome(db, { councilId: council.id, ...outcome });
+  }
+  const department = await repository.insertDepartment(db, {
+    ...documents.department,
+    councilId: council.id,
+  });
+  await audit("department", department.id, `Loaded department ${department.name}`, department);
+  for (const division of documents.divisions) {
+    await repository.insertDivision(db, { ...division, departmentId: department.id });
+  }
+
+  const planIds = new Map<string, number>();
+  for (const { refreshOf, priorities, ...values } of documents.plans) {
+    const refreshOfId = refreshOf === null ? null : (planIds.get(refreshOf) ?? null);
+    const plan = await repository.insertPlan(db, { ...values, departmentId: department.id, refreshOfId });
+    planIds.set(plan.slug, plan.id);
+    await audit("plan", plan.id, `Loaded plan ${plan.title}`, plan);
+    for (const [position, title] of priorities.entries()) {
+      await repository.insertPriority(db, { planId: plan.id, position, title });
+    }
+  }
+  const planId = (slug: string) => {
+    const id = planIds.get(slug);
+    if (id === undefined) throw new Error(`Plan ${slug} is not in the documents`);
+    return id;
+  };
+
+  for (const { plan, activities, ...values } of documents.objectives) {
+    const objective = await repository.insertObjective(db, { ...values, planId: planId(plan) });
+    await audit("strategic-objective", objective.id, `Loaded objective ${objective.number}`, {
+      objective,
+      activities,
+    });
+    const insertActivities = async (list: ActivityInput[], parentId: number | null) => {
+      for (const [position, activity] of list.entries()) {
+        const row = await repository.insertActivity(db, {
+          objectiveId: objective.id,
+          parentId,
+          position,
+          text: activity.text,
+          startMonth: activity.startMonth,
+          endMonth: activity.endMonth,
+        });
+        await insertActivities(activity.children, row.id);
+      }
+    };
+    await insertActivities(activities, null);
+  }
+
+  const deliverableIds = new Map<string, number>();
+  for (const { plan, measureTitles, ...values } of documents.deliverables) {
+    const deliverable = await repository.insertDeliverable(db, { ...values, planId: planId(plan) });
+    deliverableIds.set(deliverable.slug, deliverable.id);
+    await audit("deliverable", deliverable.id, `Loaded deliverable "${deliverable.title}"`, {
+      deliverable,
+      measureTitles,
+    });
+    for (const [position, measureTitle] of measureTitles.entries()) {
+      await repository.insertMeasureLink(db, { deliverableId: deliverable.id, position, measureTitle });
+    }
+  }
+
+  for (const { deliverableSlug, ...values } of documents.progress) {
+    const deliverableId = deliverableSlug === null ? null : (deliverableIds.get(deliverableSlug) ?? null);
+    const update = await repository.insertProgress(db, { ...values, deliverableId });
+    await audit(
+      "deliverable-progress",
+      deliverableId ?? update.id,
+      `Loaded ${quarterLabel(update)} progress: ${ratingMeta(update.rating as RatingKey).label}`,
+      update,
+    );
+  }
+
+  for (const { plan, ...values } of documents.risks) {
+    const risk = await repository.insertRisk(db, { ...values, planId: planId(plan) });
+    await audit("risk", risk.id, `Loaded risk ${risk.slug}`, risk);
+  }
+}
