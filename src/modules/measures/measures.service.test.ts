@@ -75,7 +75,13 @@ describeOnBothDatabases("measures", (fresh) => {
     assert.ok(
       (await count(db, "select count(*) as n from audit_events where entity_type = 'measure'")) >= 70,
     );
-    assert.equal(await count(db, "select count(*) as n from audit_events where action = 'import'"), 10);
+    assert.equal(
+      await count(
+        db,
+        "select count(*) as n from audit_events where action = 'import' and entity_type = 'measure-group'",
+      ),
+      10,
+    );
   });
 
   test("ratings computed from the stored seed data", async () => {

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
+
+describe("measures journeys", () => {
+  const journey = setUpJourney();
+
+  journeyTest(
+    "the measures list shows groups and ratings in words, and filters without JavaScript",
+    journey,
+    async () => {
+      await visit(journey.page, "/measures");
+      assert.ok((await journey.page.getByTestId("measure-group").count()) >= 10);
+      const page = journey.pageWithoutJavaScript;
+      await page.goto("/measures");
+      await page.getByLabel("Rating").selectOption("action");
+      await page.getByRole("button", { name: "Show measures" }).click();
+      assert.match(page.url(), /rating=action/);
+      const rows = page.getByTestId("measure-row");
+      assert.ok((await rows.count()) > 0);
+      assert.match((await rows.first().textContent()) ?? "", /Action/);
+    },
+  );
+
+  journeyTest("a measure page has its chart, values and verdicts", journey, async () => {
+    await visit(journey.page, "/measures");
+    await journey.page.getByRole("link", { name: /^Number of missing episodes/ }).click();
+    await assertAccessible(journey.page);
+    assert.equal(await journey.page.getByTestId("trend-chart").count(), 1);
+    assert.match(
+      (await journey.page.getByTestId("targets-table").textContent()) ?? "",
+      /909 is not less than 810/,
+    );
+  });
+
+  journeyTest("an edit with an error shows the error summary, then saves", journey, async () => {
+    const page = journey.page;
+    await visit(page, "/measures");
+    await page.getByRole("link", { name: /^Number of missing episodes/ }).click();
+    await page
+      .getByRole("link", { name: /Change.*Latest 2020\/21 value/ })
+      .first()
+      .click();
+    await page.getByLabel("Value as written").fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    assert.match(await page.title(), /^Error: /);
+    await assertAccessible(page);
+    await page.getByLabel("Value as written").fill("910 (Dec 20)");
+    await page.getByRole("button", { name: "Save" }).click();
+    assert.match((await page.getByTestId("values-table").textContent()) ?? "", /910 \(Dec 20\)/);
+    assert.match((await page.getByTestId("value-history").textContent()) ?? "", /909 \(Dec 20\)/);
+  });
+
+  journeyTest("the paste import previews every row before saving", journey, async () => {
+    const page = journey.page;
+    await visit(page, "/measures/import");
+    await page.getByLabel("Document").fill("pasted-document");
+    await page.getByLabel("Priority", { exact: true }).check();
+    await page.getByLabel("Its title").fill("Keep Children Safe");
+    await page
+      .getByLabel("Table")
+      .fill(
+        "Key Performance Measure\tActual\tLatest\tTarget\n\t2019/20\t2020/21\t2020/21\nNumber of missing episodes (overall total, rolling 12 months)\t828\t909 (Dec 20)\tLess than 810\n---\t---\t---\t---\n",
+      );
+    await page.getByRole("button", { name: "Preview" }).click();
+    await assertAccessible(page);
+    assert.equal(await page.getByTestId("preview-row").count(), 1);
+    assert.match((await page.getByTestId("preview-row").textContent()) ?? "", /matches a measure/);
+  });
+});

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { loadConfig } from "../../config.ts";
+import { queryRows } from "../../db/client.ts";
+import { createServices } from "../../services.ts";
+import { createApp } from "../../web/app.ts";
+import { listMeasureGroups, type RatedRow } from "./measures.service.ts";
+
+/** The CSRF cookie and token from a page, as a browser submitting its form would have them. */
+async function formSession(app: FastifyInstance, path: string) {
+  const page = await app.inject({ method: "GET", url: path });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  return { token, cookie };
+}
+
+describe("measures pages", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  let missing: RatedRow;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    const rows = (await listMeasureGroups(database.db)).flatMap((listing) => listing.rows);
+    const found = rows.find(
+      (row): row is RatedRow =>
+        "measure" in row && row.titleAsWritten.startsWith("Number of missing episodes"),
+    );
+    assert.ok(found);
+    missing = found;
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  async function valueCount(): Promise<number> {
+    const [row] = await queryRows<{ n: string }>(
+      database.db,
+      sql.raw("select count(*) as n from measure_values"),
+    );
+    return Number(row?.n);
+  }
+
+  test("the list groups measures by document and priority, with the rating as a word", async () => {
+    const response = await app.inject("/measures");
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /Priority: High performing, value for money and resident focused services/);
+    assert.match(response.body, /Theme: Keep Children Safe/i);
+    assert.match(response.body, /<strong class="bp-rating bp-rating--action">Action<\/strong>/);
+    const filtered = await app.inject("/measures?rating=action");
+    assert.match(filtered.body, /Number of missing episodes/);
+    assert.doesNotMatch(filtered.body, /Rate of children in care per 10k population/);
+  });
+
+  test("a measure page shows values with warnings, verdicts, and an accessible chart with its table", async () => {
+    const response = await app.inject(`/measures/${missing.measure.id}`);
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /909 \(Dec 20\)/);
+    assert.match(response.body, /909 is not less than 810/);
+    assert.match(response.body, /<svg role="img" aria-labelledby="trend-title trend-desc"/);
+    assert.match(response.body, /data-testid="trend-table"/);
+    assert.equal((await app.inject("/measures/999999")).statusCode, 404);
+    assert.equal((await app.inject("/measures/abc")).statusCode, 404);
+  });
+
+  test("editing a value: 400 with an error summary, 403 without CSRF, 303 on success, 409 when stale", async () => {
+    const url = `/measures/${missing.measure.id}/values/${missing.latest?.id}`;
+    const { token, cookie } = await formSession(app, `${url}/edit`);
+    const post = (payload: Record<string, string>, withToken = true) =>
+      app.inject({
+        method: "POST",
+        url,
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ ...(withToken ? { _csrf: token ?? "" } : {}), ...payload }).toString(),
+      });
+    const before = await valueCount();
+    const empty = await post({ cellText: " ", version: "1" });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /govuk-error-summary/);
+    assert.match(empty.body, /<title>Error: /);
+    assert.equal((await post({ cellText: "900 (Dec 20)", version: "1" }, false)).statusCode, 403);
+    assert.equal(await valueCount(), before);
+    const saved = await post({ cellText: "900 (Dec 20)", version: "1" });
+    assert.equal(saved.statusCode, 303);
+    const stale = await post({ cellText: "901 (Dec 20)", version: "1" });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Someone else changed this/);
+    assert.equal(await valueCount(), before + 1);
+  });
+
+  test("the paste import previews a table with its warnings and saves only when asked", async () => {
+    const { token, cookie } = await formSession(app, "/measures/import");
+    const table = [
+      "Key Performance Measure\tActual\tLatest\tTarget",
+      "\t2019/20\t2020/21\t2020/21",
+      "Proportion of 16 - 17-year-olds NEET and Not Known (3 month average)\t7.4%\t11.6 (Dec 2020)\t4% or less",
+      "A pasted new measure\t12%\t(something odd\tWhenever we like",
+    ].join("\n");
+    const send = (action: string) =>
+      app.inject({
+        method: "POST",
+        url: "/measures/import",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({
+          _csrf: token ?? "",
+          document: "pasted-doc",
+          groupKind: "priority",
+          groupTitle: "Pasted priority",
+          table,
+          action,
+        }).toString(),
+      });
+    const before = await valueCount();
+    const preview = await send("preview");
+    assert.equal(preview.statusCode, 200);
+    assert.match(preview.body, /has no % sign/);
+    assert.match(preview.body, /new measure/);
+    assert.equal(await valueCount(), before);
+    const saved = await send("save");
+    assert.equal(saved.statusCode, 303);
+    assert.ok((await valueCount()) > before);
+    const bad = await app.inject({
+      method: "POST",
+      url: "/measures/import",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ _csrf: token ?? "", table: "" }).toString(),
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /Paste the table copied from Word or Excel/);
+  });
+});
