@@ -1,0 +1,192 @@
+// Loaders first: test/helpers imports load-demo.ts, whose loaders import it back; entering the
+// cycle here lets every loader see DEMO_DIRECTORY initialised.
+import "../../demo/loaders.ts";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, describe, test } from "node:test";
+import ajvDraft04 from "ajv-draft-04";
+import type { FastifyInstance } from "fastify";
+import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { loadConfig } from "../../config.ts";
+import { isIsoDate } from "../../domain/procurement.ts";
+import { createServices } from "../../services.ts";
+import { createApp } from "../../web/app.ts";
+import { listAuditEvents } from "../audit/audit.repository.ts";
+import { getProcurement } from "./procurement.service.ts";
+
+function readSchema(name: string): { id: string } {
+  return JSON.parse(readFileSync(new URL(`../../domain/ocds-schema/${name}`, import.meta.url), "utf8"));
+}
+
+// The OCDS 1.1.5 schemas, offline; OCDS's own annotation keywords carry no validation.
+// ajv-draft-04 is CommonJS; under NodeNext its class is the default export's `default`.
+const Ajv = ajvDraft04.default;
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
+ajv.addVocabulary([
+  "codelist",
+  "openCodelist",
+  "omitWhenMerged",
+  "deprecated",
+  "wholeListMerge",
+  "versionId",
+]);
+ajv.addFormat(
+  "date-time",
+  (text: string) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(text) &&
+    isIsoDate(text.slice(0, 10)),
+);
+ajv.addFormat("uri", (text: string) => URL.canParse(text));
+ajv.addFormat("email", /^[^\s@]+@[^\s@]+$/);
+const releaseSchema = readSchema("release-schema.json");
+ajv.addSchema(releaseSchema);
+const validateRelease = ajv.compile(releaseSchema);
+const validatePackage = ajv.compile(readSchema("release-package-schema.json"));
+
+const FORM = "application/x-www-form-urlencoded";
+
+/** The CSRF cookie and token from a page, as a browser submitting its form would have them. */
+async function formSession(app: FastifyInstance, path: string) {
+  const page = await app.inject({ method: "GET", url: path });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  return { token, cookie };
+}
+
+describe("procurement pages", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await createApp(
+      createServices(
+        database.db,
+        loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "web.officer@demo-council.example" }),
+      ),
+    );
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  async function post(path: string, formPath: string, fields: Record<string, string>) {
+    const { token, cookie } = await formSession(app, formPath);
+    return app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
+      headers: { "content-type": FORM, cookie },
+    });
+  }
+
+  test("the forward plan shows both bands with their totals and the banding note", async () => {
+    const response = await app.inject("/procurement");
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /data-testid="total-floor-to-threshold"><strong>£1,542,000</);
+    assert.match(response.body, /data-testid="total-above-threshold"><strong>£73,240,000</);
+    assert.match(response.body, /£189,330 goods and services threshold/);
+    assert.match(response.body, /Approx. Lifetime costs 150,000.00/);
+    assert.match(response.body, /service-navigation__link" href="\/procurement"[^>]*>[^/]*Procurement/);
+  });
+
+  test("a procurement's page gives its band explanation", async () => {
+    const response = await app.inject("/procurement/cs-fp-2021-t2-01");
+    assert.equal(response.statusCode, 200);
+    assert.match(
+      response.body,
+      /£200,000 is above the goods and services threshold of £189,330 in force on 1 October 2021\./,
+    );
+  });
+
+  test("a bad amount or date is refused with 400 and the error summary, and nothing changes", async () => {
+    const before = await getProcurement(database.db, "cs-fp-2021-t1-01");
+    const response = await post("/procurement/cs-fp-2021-t1-01/edit", "/procurement/cs-fp-2021-t1-01/edit", {
+      version: String(before.record.version),
+      title: "Changed title",
+      estimatedValue: "sixty thousand",
+      estimatedStartDate: "31/13/2021",
+      category: "services",
+      department: "Children's Services",
+      status: "planned",
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /<title>Error: /);
+    assert.match(response.body, /govuk-error-summary/);
+    assert.match(response.body, /href="#estimatedValue"/);
+    assert.match(response.body, /href="#estimatedStartDate"/);
+    const afterwards = await getProcurement(database.db, "cs-fp-2021-t1-01");
+    assert.deepEqual(afterwards.record, before.record);
+  });
+
+  test("a good edit redirects with 303 and is audited; the same stale form then gets the 409 page", async () => {
+    const before = await getProcurement(database.db, "cs-fp-2021-t1-02");
+    const fields = {
+      version: String(before.record.version),
+      title: before.title,
+      estimatedValue: "65,000.00",
+      estimatedStartDate: "1/8/2021",
+      category: "services",
+      department: "Children's Services",
+      division: "Early Help",
+      status: "advertised",
+    };
+    const saved = await post(
+      "/procurement/cs-fp-2021-t1-02/edit",
+      "/procurement/cs-fp-2021-t1-02/edit",
+      fields,
+    );
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, "/procurement/cs-fp-2021-t1-02");
+    const [event] = await listAuditEvents(database.db, "planned-procurement", "cs-fp-2021-t1-02");
+    assert.equal(event?.actor, "web.officer@demo-council.example");
+    const stale = await post("/procurement/cs-fp-2021-t1-02/edit", "/procurement/cs-fp-2021-t1-02/edit", {
+      ...fields,
+      status: "withdrawn",
+    });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Someone else changed this/);
+    assert.equal((await getProcurement(database.db, "cs-fp-2021-t1-02")).record.status, "advertised");
+  });
+
+  test("a threshold row with overlapping dates is refused with a clear message", async () => {
+    const response = await post("/procurement/thresholds", "/procurement/thresholds", {
+      inForceFrom: "2025-06-01",
+      goodsAndServices: "210,000",
+      works: "5,000,000",
+      lightTouchServices: "663,540",
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /dated before row 4/);
+  });
+
+  test("every JSON release of the 2022/23 pipeline validates against the OCDS schema", async () => {
+    const response = await app.inject("/procurement/pipeline/2022.json");
+    assert.equal(response.statusCode, 200);
+    const pack = response.json() as { releases: { ocid: string }[] };
+    assert.equal(pack.releases.length, 5);
+    assert.ok(validatePackage(pack), JSON.stringify(validatePackage.errors, null, 2));
+    for (const release of pack.releases) {
+      assert.ok(validateRelease(release), JSON.stringify(validateRelease.errors, null, 2));
+      assert.match(release.ocid, /^ocds-baseplan-cs-fp-2021-t2-\d\d$/);
+    }
+  });
+
+  test("the pipeline page lists the 2022/23 contracts over £2m", async () => {
+    const response = await app.inject("/procurement/pipeline?year=2022");
+    assert.equal(response.statusCode, 200);
+    assert.equal((response.body.match(/data-testid="pipeline-row-/g) ?? []).length, 5);
+  });
+
+  test("the CSV exports", async () => {
+    const plan = await app.inject("/procurement/forward-plan.csv");
+    assert.equal(plan.statusCode, 200);
+    assert.match(String(plan.headers["content-type"]), /text\/csv/);
+    assert.equal(plan.body.trimEnd().split("\r\n").length, 34);
+    const transparency = await app.inject("/procurement/invitations-to-tender.csv");
+    const lines = transparency.body.trimEnd().split("\r\n");
+    assert.match(lines[0] ?? "", /^Reference number,Title,Department responsible/);
+    assert.equal(lines.length, 34);
+  });
+});

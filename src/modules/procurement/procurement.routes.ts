@@ -1,0 +1,332 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { FieldError } from "../../errors.ts";
+import { ValidationFailed } from "../../errors.ts";
+import { parseForm, versionOf } from "../../web/forms.ts";
+import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { listThresholds } from "./procurement.repository.ts";
+import {
+  CATEGORIES,
+  CATEGORY_NAMES,
+  expectedPaymentsFormSchema,
+  type ForwardPlanQuery,
+  forwardPlanQuerySchema,
+  procurementFormSchema,
+  reportingFloorFormSchema,
+  STATUS_NAMES,
+  STATUSES,
+  thresholdFormSchema,
+} from "./procurement.schemas.ts";
+import {
+  addThreshold,
+  createProcurement,
+  financialYearName,
+  forwardPlan,
+  forwardPlanCsv,
+  getProcurement,
+  pipeline,
+  pipelineCsv,
+  pipelineReleasePackage,
+  setExpectedPayments,
+  thresholdSettings,
+  transparencyCsv,
+  updateProcurement,
+  updateProcurementSettings,
+} from "./procurement.service.ts";
+
+const VIEWS = "procurement/views";
+
+const idParams = z.object({ id: z.string().min(1) });
+const yearParams = z.object({ year: z.coerce.number().int().min(1000).max(9998) });
+
+/** The choices of the add and edit form, in the shape GOV.UK macros take. */
+const formChoices = {
+  categories: CATEGORIES.map((value) => ({ value, text: CATEGORY_NAMES[value] })),
+  statuses: STATUSES.map((value) => ({ value, text: STATUS_NAMES[value] })),
+};
+
+function sendCsv(reply: FastifyReply, filename: string, body: string) {
+  return reply
+    .type("text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="${filename}"`)
+    .send(body);
+}
+
+/** The current financial year (by its first calendar year) in the UK. */
+function currentFinancialYear(): number {
+  const today = new Date().toISOString().slice(0, 10);
+  const year = Number(today.slice(0, 4));
+  return Number(today.slice(5, 7)) >= 4 ? year : year - 1;
+}
+
+function formErrors(error: unknown): FieldError[] | null {
+  return error instanceof ValidationFailed ? error.errors : null;
+}
+
+async function renderThresholds(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: RoutesOptions["services"],
+  extra: Record<string, unknown> = {},
+) {
+  const [rows, settings] = await Promise.all([listThresholds(services.db), thresholdSettings(services.db)]);
+  return reply.view(`${VIEWS}/thresholds.njk`, {
+    pageTitle: "Procurement thresholds",
+    rows,
+    reportingFloorPence: settings.reportingFloorPence,
+    settingsVersion: settings.settingsVersion,
+    values: request.body ?? {},
+    ...extra,
+  });
+}
+
+const SORTABLE = [
+  ["title", "Contract title"],
+  ["value", "Estimated value"],
+  ["start", "Estimated start date"],
+  ["status", "Status"],
+] as const;
+
+/** Column headings as GET links that keep the filters, so sorting works without JavaScript. */
+function sortLinks(query: ForwardPlanQuery) {
+  return Object.fromEntries(
+    SORTABLE.map(([sort, label]) => {
+      const current = query.sort === sort ? (query.order ?? "asc") : null;
+      const params = new URLSearchParams();
+      if (query.band) params.set("band", query.band);
+      if (query.year) params.set("year", String(query.year));
+      if (query.status) params.set("status", query.status);
+      params.set("sort", sort);
+      params.set("order", current === "asc" ? "desc" : "asc");
+      return [
+        sort,
+        {
+          label,
+          href: `/procurement?${params.toString()}`,
+          ariaSort: current === null ? "none" : current === "asc" ? "ascending" : "descending",
+        },
+      ];
+    }),
+  );
+}
+
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  const { db, config } = services;
+
+  app.get("/procurement", async (request, reply) => {
+    const query = forwardPlanQuerySchema.parse(request.query ?? {});
+    const plan = await forwardPlan(db, query);
+    return reply.view(`${VIEWS}/forward-plan.njk`, {
+      pageTitle: "Procurement forward plan",
+      plan,
+      query,
+      filterItems: {
+        band: [
+          { value: "", text: "All bands" },
+          { value: "floor-to-threshold", text: "Below the threshold" },
+          { value: "above-threshold", text: "At or above the threshold" },
+          { value: "below-floor", text: "Below the reporting floor" },
+        ].map((item) => ({ ...item, selected: item.value === (query.band ?? "") })),
+        year: [
+          { value: "", text: "All years", selected: query.year === undefined },
+          ...plan.years.map((year) => ({
+            value: String(year),
+            text: financialYearName(year),
+            selected: year === query.year,
+          })),
+        ],
+        status: [
+          { value: "", text: "All statuses", selected: query.status === undefined },
+          ...formChoices.statuses.map((item) => ({ ...item, selected: item.value === query.status })),
+        ],
+      },
+      sortLinks: sortLinks(query),
+    });
+  });
+
+  app.get("/procurement/forward-plan.csv", async (_request, reply) =>
+    sendCsv(reply, "procurement-forward-plan.csv", await forwardPlanCsv(db)),
+  );
+
+  app.get("/procurement/invitations-to-tender.csv", async (_request, reply) =>
+    sendCsv(reply, "procurement-invitations-to-tender.csv", await transparencyCsv(db)),
+  );
+
+  app.get("/procurement/new", async (_request, reply) =>
+    reply.view(`${VIEWS}/edit.njk`, {
+      pageTitle: "Add a planned procurement",
+      values: { status: "planned", department: "" },
+      ...formChoices,
+    }),
+  );
+
+  app.post("/procurement/new", async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, string>;
+    const render = (errors: FieldError[]) =>
+      reply.code(400).view(`${VIEWS}/edit.njk`, {
+        pageTitle: "Add a planned procurement",
+        values: body,
+        errors,
+        ...formChoices,
+      });
+    const parsed = parseForm(procurementFormSchema, body);
+    if (!parsed.ok) return render(parsed.errors);
+    try {
+      const row = await createProcurement(db, config.actingUser, parsed.value);
+      return reply.redirect(`/procurement/${encodeURIComponent(row.id)}`, 303);
+    } catch (error) {
+      const errors = formErrors(error);
+      if (errors) return render(errors);
+      throw error;
+    }
+  });
+
+  app.get("/procurement/thresholds", async (request, reply) => renderThresholds(request, reply, services));
+
+  app.post("/procurement/thresholds", async (request, reply) => {
+    const parsed = parseForm(thresholdFormSchema, request.body);
+    const failed = (errors: FieldError[]) =>
+      renderThresholds(request, reply.code(400), services, { errors, thresholdErrors: errors });
+    if (!parsed.ok) return failed(parsed.errors);
+    try {
+      await addThreshold(db, config.actingUser, parsed.value);
+    } catch (error) {
+      const errors = formErrors(error);
+      if (errors) return failed(errors);
+      throw error;
+    }
+    return reply.redirect("/procurement/thresholds", 303);
+  });
+
+  app.post("/procurement/reporting-floor", async (request, reply) => {
+    const parsed = parseForm(reportingFloorFormSchema, request.body);
+    const version = versionOf(request.body);
+    if (!parsed.ok || version === null) {
+      const errors = parsed.ok
+        ? [{ field: "reportingFloor", message: "Reload the page and try again" }]
+        : parsed.errors;
+      return renderThresholds(request, reply.code(400), services, { errors, floorErrors: errors });
+    }
+    await updateProcurementSettings(db, config.actingUser, version, {
+      reportingFloorPence: parsed.value.reportingFloor,
+    });
+    return reply.redirect("/procurement/thresholds", 303);
+  });
+
+  app.get("/procurement/pipeline", async (request, reply) => {
+    const { year } = z
+      .object({ year: z.coerce.number().int().min(1000).max(9998).catch(currentFinancialYear()) })
+      .parse({
+        year: (request.query as Record<string, unknown> | undefined)?.year ?? currentFinancialYear(),
+      });
+    const view = await pipeline(db, year);
+    return reply.view(`${VIEWS}/pipeline.njk`, {
+      pageTitle: `Pipeline notice ${view.notice.financialYear}`,
+      view,
+    });
+  });
+
+  app.post("/procurement/pipeline/:year/expected-payments", async (request, reply) => {
+    const parsedYear = yearParams.safeParse(request.params);
+    if (!parsedYear.success) return reply.callNotFound();
+    const { year } = parsedYear.data;
+    const parsed = parseForm(expectedPaymentsFormSchema, request.body);
+    if (!parsed.ok) {
+      const view = await pipeline(db, year);
+      return reply.code(400).view(`${VIEWS}/pipeline.njk`, {
+        pageTitle: `Pipeline notice ${view.notice.financialYear}`,
+        view,
+        errors: parsed.errors,
+        values: request.body,
+      });
+    }
+    await setExpectedPayments(
+      db,
+      config.actingUser,
+      year,
+      versionOf(request.body),
+      parsed.value.expectedPayments,
+    );
+    return reply.redirect(`/procurement/pipeline?year=${year}`, 303);
+  });
+
+  // "/procurement/pipeline/2022.csv" and "/procurement/pipeline/2022.json".
+  app.get("/procurement/pipeline/:file", async (request, reply) => {
+    const match = /^(\d{4})\.(csv|json)$/.exec((request.params as { file: string }).file);
+    if (!match) return reply.callNotFound();
+    const year = Number(match[1]);
+    if (match[2] === "csv") return sendCsv(reply, `pipeline-notice-${year}.csv`, await pipelineCsv(db, year));
+    const uri = `${request.protocol}://${request.host}${request.url}`;
+    const releases = await pipelineReleasePackage(db, year, { ocidPrefix: config.ocidPrefix, uri });
+    if (releases === null) {
+      return reply.code(404).view("errors/error.njk", {
+        status: 404,
+        title: "No planned contracts in this pipeline",
+        message: `The pipeline notice for ${financialYearName(year)} lists no planned contracts, so there are no releases to publish.`,
+      });
+    }
+    return reply.type("application/json; charset=utf-8").send(JSON.stringify(releases, null, 2));
+  });
+
+  app.get("/procurement/:id", async (request, reply) => {
+    const { id } = idParams.parse(request.params);
+    const entry = await getProcurement(db, id);
+    return reply.view(`${VIEWS}/procurement.njk`, {
+      pageTitle: entry.title,
+      entry,
+      categoryName: CATEGORY_NAMES[entry.record.category as keyof typeof CATEGORY_NAMES],
+      statusName: STATUS_NAMES[entry.record.status as keyof typeof STATUS_NAMES],
+      financialYear: financialYearName(entry.financialYearStart),
+    });
+  });
+
+  app.get("/procurement/:id/edit", async (request, reply) => {
+    const { id } = idParams.parse(request.params);
+    const entry = await getProcurement(db, id);
+    const row = entry.record;
+    return reply.view(`${VIEWS}/edit.njk`, {
+      pageTitle: `Change ${row.title}`,
+      entry,
+      values: {
+        ...row,
+        estimatedValue: row.estimatedValueText,
+        expectedCommencementDate: row.expectedCommencementDate ?? "",
+      },
+      ...formChoices,
+    });
+  });
+
+  app.post("/procurement/:id/edit", async (request, reply) => {
+    const { id } = idParams.parse(request.params);
+    const body = (request.body ?? {}) as Record<string, string>;
+    const version = versionOf(body);
+    const render = async (errors: FieldError[]) => {
+      const entry = await getProcurement(db, id);
+      return reply.code(400).view(`${VIEWS}/edit.njk`, {
+        pageTitle: `Change ${entry.title}`,
+        entry,
+        values: { ...body, version: body.version },
+        errors,
+        ...formChoices,
+      });
+    };
+    const parsed = parseForm(procurementFormSchema, body);
+    if (!parsed.ok) return render(parsed.errors);
+    if (version === null)
+      return render([{ field: "title", message: "Reload the page and make your changes again" }]);
+    try {
+      await updateProcurement(db, config.actingUser, id, version, parsed.value);
+    } catch (error) {
+      const errors = formErrors(error);
+      if (errors) return render(errors);
+      throw error;
+    }
+    return reply.redirect(`/procurement/${encodeURIComponent(id)}`, 303);
+  });
+};
+
+export const procurementModule: BaseplanModule = {
+  name: "procurement",
+  navigation: [{ href: "/procurement", text: "Procurement" }],
+  routes,
+};
