@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
+import { financeModule } from "../modules/finance/finance.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
 
@@ -17,4 +18,4 @@ export interface BaseplanModule {
 }
 
 /** Every module, in the order the service navigation shows them. */
-export const MODULES: BaseplanModule[] = [homeModule, measuresModule, procurementModule];
+export const MODULES: BaseplanModule[] = [homeModule, measuresModule, procurementModule, financeModule];

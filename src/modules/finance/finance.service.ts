@@ -1351,3 +1351,7 @@ export async function recordDebtProfile(
     );
   });
 }
+
+export async function listFinancialYears(db: Database) {
+  return repository.listFinancialYears(db);
+}

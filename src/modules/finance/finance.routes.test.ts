@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { loadConfig } from "../../config.ts";
+import { createServices } from "../../services.ts";
+import { createApp } from "../../web/app.ts";
+import { listAuditEvents } from "../audit/audit.repository.ts";
+import * as finance from "./finance.service.ts";
+
+/** The CSRF cookie and token of a form page, as a browser submitting it would have them. */
+async function formSession(app: FastifyInstance, path: string) {
+  const page = await app.inject({ method: "GET", url: path });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  return { token, cookie };
+}
+
+describe("budget pages", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  async function placementsLine() {
+    const report = await finance.forecastOutturnReport(database.db, "2020-21", 3);
+    const line = report.report ? report.lines[0] : undefined;
+    assert.ok(line);
+    return line;
+  }
+
+  test("the forecast outturn for a quarter, by query or by path, with totals, ratings and the chart", async () => {
+    for (const url of ["/budget?year=2020-21&quarter=3", "/budget/2020-21/q3", "/budget"]) {
+      const response = await app.inject(url);
+      assert.equal(response.statusCode, 200, url);
+      const body = response.body;
+      for (const figure of [
+        "120.833",
+        "134.676",
+        "13.843",
+        "11.5%",
+        "130.432",
+        "4.244",
+        "3.3%",
+        "9.599",
+        "-0.657",
+        "26.6%",
+      ]) {
+        assert.ok(body.includes(figure), `${url} shows ${figure}`);
+      }
+      assert.match(body, /<strong class="bp-rating bp-rating--action">Red<\/strong>/);
+      assert.match(body, /<svg[^>]*role="img"/);
+      assert.match(body, /<title id="budget-chart-title">/);
+      assert.match(body, /<desc id="budget-chart-desc">/);
+      assert.match(body, /Budget 37\.875/);
+      assert.match(body, /Forecast 47\.937/);
+      assert.match(body, /Children&#39;s Safeguarding services|Children&#39;s Safeguarding services/);
+    }
+  });
+
+  test("a quarter with no report is empty, and a bad year or quarter is not found", async () => {
+    const empty = await app.inject("/budget/2020-21/q1");
+    assert.equal(empty.statusCode, 200);
+    assert.match(empty.body, /No forecast has been reported/);
+    assert.equal((await app.inject("/budget/2020-21/q5")).statusCode, 404);
+    assert.equal((await app.inject("/budget/1999-00/q1")).statusCode, 404);
+  });
+
+  test("the other budget pages show the documents' figures", async () => {
+    const pages: [string, string[]][] = [
+      ["/budget/2020-21/q3/savings", ["3.179", "2.350", "1.207", "-1.143", "0.829", "Shortfall"]],
+      ["/budget/2020-21/q3/debt", ["0.482", "18.1%", "18.0%", "add to 99.9%", "£0.035m"]],
+      ["/budget/2020-21/q3/reserves", ["7.101", "Troubled Families", "(as reported)"]],
+      ["/budget/2020-21/q3/risks", ["Data security breach resulting in fine.", "1.300"]],
+      ["/budget/2020-21/approved", ["160,865,341", "121,341,986", "do not add up"]],
+      ["/budget/2024-25/growth", ["£12,528,000", "Payroll Vacancy Factor", "£10.000m"]],
+      ["/budget/2020-21/growth", ["Social Worker recruitment", "11.000"]],
+    ];
+    for (const [url, figures] of pages) {
+      const response = await app.inject(url);
+      assert.equal(response.statusCode, 200, url);
+      for (const figure of figures) assert.ok(response.body.includes(figure), `${url} shows ${figure}`);
+    }
+    const line = await placementsLine();
+    const detail = await app.inject(`/budget/lines/${line.lineId}`);
+    assert.equal(detail.statusCode, 200);
+    assert.match(detail.body, /£37,875,000\.00/);
+    assert.equal((detail.body.match(/Not reported/g) ?? []).length, 3);
+    assert.match(detail.body, /greater number of placements/);
+  });
+
+  test("a forecast edit with a bad amount is a 400 with the error summary and nothing changes", async () => {
+    const line = await placementsLine();
+    const path = `/budget/lines/${line.lineId}/forecasts/3/edit`;
+    const { token, cookie } = await formSession(app, path);
+    const response = await app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        version: String(line.version),
+        controllableBudget: "£37,875,000",
+        forecastOutturn: "£1,234.567",
+      }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /<title>Error: /);
+    assert.match(response.body, /govuk-error-summary/);
+    assert.match(response.body, /href="#forecastOutturn"/);
+    assert.match(response.body, /fraction of a penny/);
+    assert.match(response.body, /value="£1,234.567"/);
+    assert.equal((await placementsLine()).forecastOutturn.table, "47.937");
+  });
+
+  test("a forecast edit saves with 303, and a stale one is a 409 conflict page", async () => {
+    const line = await placementsLine();
+    const path = `/budget/lines/${line.lineId}/forecasts/3/edit`;
+    const post = async (forecastOutturn: string) => {
+      const { token, cookie } = await formSession(app, path);
+      return app.inject({
+        method: "POST",
+        url: path,
+        payload: new URLSearchParams({
+          _csrf: token ?? "",
+          version: String(line.version),
+          controllableBudget: "£37,875,000",
+          forecastOutturn,
+        }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      });
+    };
+    const saved = await post("£48.1m");
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, `/budget/2020-21/q3#line-${line.lineId}`);
+    assert.equal((await placementsLine()).forecastOutturn.exact, "£48,100,000.00");
+    const stale = await post("£49m");
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /£48,100,000.00/);
+    assert.match(stale.body, /£49,000,000.00/);
+    assert.equal((await placementsLine()).forecastOutturn.exact, "£48,100,000.00");
+    const page = await app.inject("/budget/2020-21/q3");
+    assert.match(page.body, /Where the stored figures and the stated totals disagree/);
+    const events = await listAuditEvents(database.db, "monitoring-forecast", line.forecastId);
+    assert.equal(events[0]?.actor, loadConfig({ NODE_ENV: "test" }).actingUser);
+  });
+
+  test("a savings figure is entered through its form", async () => {
+    const savings = await finance.savingsReport(database.db, "2020-21", 3);
+    const initiative = savings.initiatives?.find((entry) => entry.name === "Donut Centre");
+    assert.ok(initiative);
+    const path = `/budget/savings/initiatives/${initiative.id}/forecasts/3/edit`;
+    const { token, cookie } = await formSession(app, path);
+    const refused = await app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        version: "1",
+        forecastAchieved: "1,23,4",
+      }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /misplaced thousands separators/);
+    const saved = await app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        version: "1",
+        forecastAchieved: "£40,000",
+      }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    });
+    assert.equal(saved.statusCode, 303);
+    const page = await app.inject("/budget/2020-21/q3/savings");
+    assert.match(page.body, /1\.166/);
+  });
+});
