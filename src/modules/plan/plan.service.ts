@@ -120,7 +120,11 @@ export interface DeliverableDetail {
   dates: PlanDates;
   datesExplained: string;
   linkedMeasures: LinkedMeasure[];
-  progress: (DeliverableProgress & { ratingMeta: ReturnType<typeof ratingMeta>; quarterLabel: string })[];
+  progress: (DeliverableProgress & {
+    ratingMeta: ReturnType<typeof ratingMeta>;
+    quarterLabel: string;
+    paragraphs: string[];
+  })[];
 }
 
 export async function deliverableDetail(db: Database, id: number): Promise<DeliverableDetail> {
@@ -142,6 +146,7 @@ export async function deliverableDetail(db: Database, id: number): Promise<Deliv
       ...update,
       ratingMeta: ratingMeta(update.rating as RatingKey),
       quarterLabel: quarterLabel(update),
+      paragraphs: update.narrative.split(/\n\s*\n/),
     })),
   };
 }

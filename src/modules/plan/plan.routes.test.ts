@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { loadConfig } from "../../config.ts";
+import { createServices } from "../../services.ts";
+import { createApp } from "../../web/app.ts";
+import * as repository from "./plan.repository.ts";
+
+/** The CSRF cookie and token from a page, as a browser submitting its form would have them. */
+async function formSession(app: FastifyInstance, path: string) {
+  const page = await app.inject({ method: "GET", url: path });
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  return { token, cookie };
+}
+
+describe("plan pages", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  async function deliverableId(slug: string): Promise<number> {
+    const deliverable = await repository.findDeliverableBySlug(database.db, slug);
+    assert.ok(deliverable);
+    return deliverable.id;
+  }
+
+  test("/plan shows the golden thread and counts by rating for the latest quarter", async () => {
+    const response = await app.inject("/plan");
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /enterprising council, delivering value for money/);
+    assert.match(response.body, /Objective 21:/);
+    assert.match(response.body, /Updates by rating, Quarter 3 2020\/21 \(7 updates\)/);
+    assert.match(
+      response.body,
+      /Review<\/strong><\/th><td class="govuk-table__cell govuk-table__cell--numeric">3</,
+    );
+    assert.match(response.body, /31 deliverables in the plan/);
+    assert.match(response.body, /not matched to a plan deliverable/);
+  });
+
+  test("/plan for a quarter with no updates shows zero counts", async () => {
+    const response = await app.inject("/plan?quarter=2021-22-q1");
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /Quarter 1 2021\/22 \(0 updates\)/);
+  });
+
+  test("a deliverable shows its dates as written and as understood, flags, measures and history", async () => {
+    const blank = await app.inject(`/plan/deliverables/${await deliverableId("sp2021-d09")}`);
+    assert.equal(blank.statusCode, 200);
+    assert.match(blank.body, /\(blank in the plan\)/);
+    assert.match(blank.body, /Flag: No start or finish dates are given/);
+    const yearOnly = await app.inject(`/plan/deliverables/${await deliverableId("sp2021-d23")}`);
+    assert.match(yearOnly.body, /data-testid="dates-as-written">2022</);
+    assert.match(yearOnly.body, /Flag:/);
+    const reported = await app.inject(`/plan/deliverables/${await deliverableId("sp2021-d05")}`);
+    assert.match(reported.body, /Quarter 3 2020\/21/);
+    assert.match(reported.body, /Flagged as requiring review/);
+    assert.match(reported.body, /Linked key performance measures/);
+  });
+
+  test("an unknown deliverable is a 404", async () => {
+    assert.equal((await app.inject("/plan/deliverables/99999")).statusCode, 404);
+    assert.equal((await app.inject("/plan/deliverables/abc")).statusCode, 404);
+  });
+
+  test("a progress form with a bad rating and no narrative is re-shown with 400 and an error summary", async () => {
+    const id = await deliverableId("sp2021-d02");
+    const { token, cookie } = await formSession(app, `/plan/deliverables/${id}`);
+    const response = await app.inject({
+      method: "POST",
+      url: `/plan/deliverables/${id}/progress`,
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        version: "1",
+        quarter: "2021-22-q1",
+        rating: "excellent",
+        narrative: "",
+      }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /<title>Error: /);
+    assert.match(response.body, /govuk-error-summary/);
+    assert.match(response.body, /href="#rating"/);
+    assert.match(response.body, /href="#narrative"/);
+    assert.equal((await repository.listProgressFor(database.db, id)).length, 0);
+  });
+
+  test("a good progress form redirects with 303; a stale one is a 409 conflict page", async () => {
+    const id = await deliverableId("sp2021-d03");
+    const { token, cookie } = await formSession(app, `/plan/deliverables/${id}`);
+    const post = (narrative: string) =>
+      app.inject({
+        method: "POST",
+        url: `/plan/deliverables/${id}/progress`,
+        payload: new URLSearchParams({
+          _csrf: token ?? "",
+          version: "1",
+          quarter: "2021-22-q1",
+          rating: "good",
+          narrative,
+        }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      });
+    const saved = await post("Recovery plan agreed.");
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, `/plan/deliverables/${id}#progress-history`);
+    const stale = await post("From an old form.");
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Someone else changed this/);
+    assert.equal((await repository.listProgressFor(database.db, id)).length, 1);
+  });
+
+  test("/plan/base-plan draws the timeline as an SVG image with a text alternative and states the missing months", async () => {
+    const response = await app.inject("/plan/base-plan");
+    assert.equal(response.statusCode, 200);
+    assert.match(response.body, /<svg role="img" aria-labelledby="base-plan-svg-title base-plan-svg-desc"/);
+    assert.match(
+      response.body,
+      /The plan gives no start or end months for 30 of its 30 supporting activities/,
+    );
+    assert.match(response.body, /April 2024 to March 2025/);
+    assert.match(response.body, /data-testid="base-plan-table"/);
+  });
+
+  test("/risks lists the 7 risks and the grid, with every risk not yet assessed", async () => {
+    const response = await app.inject("/risks");
+    assert.equal(response.statusCode, 200);
+    assert.equal((response.body.match(/Not yet assessed<\/td>/g) ?? []).length, 14);
+    assert.match(response.body, /Likelihood 5<\/th>/);
+    assert.equal((response.body.match(/<li>R\d: /g) ?? []).length, 7);
+  });
+});
