@@ -3,6 +3,7 @@ import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
 import { financeModule } from "../modules/finance/finance.routes.ts";
+import { planModule } from "../modules/plan/plan.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
 
@@ -18,4 +19,4 @@ export interface BaseplanModule {
 }
 
 /** Every module, in the order the service navigation shows them. */
-export const MODULES: BaseplanModule[] = [homeModule, measuresModule, procurementModule, financeModule];
+export const MODULES: BaseplanModule[] = [homeModule, measuresModule, procurementModule, financeModule, planModule];
