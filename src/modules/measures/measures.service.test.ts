@@ -133,6 +133,22 @@ describeOnBothDatabases("measures", (fresh) => {
     assert.equal(quartile.rating.rating, "not-available");
   });
 
+  test("a different target for the same year in a later document is flagged, and both are kept as written", async () => {
+    const { db } = await fresh({ demo: true });
+    const row = await rowFor(
+      db,
+      "Percentage of pupils in good or better primary schools",
+      "quarterly-report-2020-21-q3",
+    );
+    const page = await measurePage(db, row.measure.id);
+    const report = page.targets.find((verdict) => verdict.target.document === "quarterly-report-2020-21-q3");
+    assert.equal(report?.target.targetText, "91.0%");
+    assert.match(report?.target.changedFrom ?? "", /^Increase national ranking by 10 places/);
+    assert.ok(
+      page.targets.some((verdict) => verdict.target.targetText === "Increase national ranking by 10 places"),
+    );
+  });
+
   test("a stale edit is refused and changes nothing; a good one keeps the old value as history", async () => {
     const { db } = await fresh({ demo: true });
     const row = await rowFor(db, "Number of missing episodes (overall total, rolling 12 months)");
