@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
+
+describe("budget monitoring journeys", () => {
+  const journey = setUpJourney();
+
+  journeyTest(
+    "the quarter 3 forecast outturn passes axe and shows the report's totals and chart",
+    journey,
+    async () => {
+      const { page } = journey;
+      await visit(page, "/budget/2020-21/q3");
+      const total = await page.getByTestId("outturn-total").textContent();
+      assert.match(total ?? "", /120\.833[\s\S]*134\.676[\s\S]*13\.843[\s\S]*11\.5%[\s\S]*Red/);
+      const afterFunding = await page.getByTestId("outturn-after-funding").textContent();
+      assert.match(afterFunding ?? "", /130\.432[\s\S]*4\.244[\s\S]*3\.3%/);
+      assert.equal(
+        await page.getByRole("img", { name: /Controllable budget against full year forecast/ }).count(),
+        1,
+      );
+      await page.getByRole("link", { name: "Budget", exact: true }).first().waitFor();
+    },
+  );
+
+  journeyTest(
+    "a forecast edit with an error, then corrected, works without JavaScript",
+    journey,
+    async () => {
+      const { pageWithoutJavaScript: page } = journey;
+      await visit(journey.page, "/budget/2020-21/q3");
+      await journey.page.getByRole("link", { name: "Support for Children with Disabilities" }).click();
+      await journey.page.getByRole("link", { name: /Change the quarter 3 forecast/ }).click();
+      const editPath = new URL(journey.page.url()).pathname;
+      await visit(journey.page, editPath);
+
+      await page.goto(editPath);
+      await page.getByLabel("Full year forecast").fill("12.5.3");
+      await page.getByRole("button", { name: "Save forecast" }).click();
+      assert.match(await page.title(), /^Error: /);
+      assert.match(
+        (await page.locator(".govuk-error-summary").textContent()) ?? "",
+        /more than one decimal point/,
+      );
+
+      // The error page itself must pass axe too: reproduce it in the JavaScript page.
+      await journey.page.goto(editPath);
+      await journey.page.getByLabel("Full year forecast").fill("12.5.3");
+      await journey.page.getByRole("button", { name: "Save forecast" }).click();
+      await journey.page.locator(".govuk-error-summary").waitFor();
+      await assertAccessible(journey.page);
+
+      await page.getByLabel("Full year forecast").fill("£5.9m");
+      await page.getByRole("button", { name: "Save forecast" }).click();
+      assert.match(page.url(), /\/budget\/2020-21\/q3#line-/);
+      const row = page.locator("tr", { hasText: "Support for Children with Disabilities" });
+      assert.match((await row.textContent()) ?? "", /5\.900[\s\S]*0\.184/);
+    },
+  );
+
+  journeyTest("the other budget pages pass axe", journey, async () => {
+    for (const path of [
+      "/budget/2020-21/q3/savings",
+      "/budget/2020-21/growth",
+      "/budget/2024-25/growth",
+      "/budget/2020-21/q3/reserves",
+      "/budget/2020-21/q3/debt",
+      "/budget/2020-21/q3/risks",
+      "/budget/2020-21/approved",
+      "/budget/2020-21/q1",
+    ]) {
+      await visit(journey.page, path);
+    }
+  });
+});
