@@ -1,16 +1,9 @@
-import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { settings } from "../db/schema/index.ts";
 import { DEMO_LOADERS } from "./loaders.ts";
 
-export const DEMO_DIRECTORY = fileURLToPath(new URL("../../data/demo/", import.meta.url));
-
-/** A capability's demo loader: reads its files under data/demo and writes through its services. */
-export interface DemoLoader {
-  name: string;
-  load(db: Database, actor: string): Promise<void>;
-}
+export { DEMO_DIRECTORY, type DemoLoader } from "./demo-files.ts";
 
 const DEMO_MARKER = "demo.loaded";
 

@@ -1,8 +1,8 @@
 import { measuresDemo } from "../modules/measures/measures.demo.ts";
+import { planDemoLoader } from "../modules/plan/plan.demo.ts";
 import { procurementDemoLoader } from "../modules/procurement/procurement.demo.ts";
 import { financeDemoLoader } from "../modules/finance/finance.demo.ts";
-import { planDemoLoader } from "../modules/plan/plan.demo.ts";
-import type { DemoLoader } from "./load-demo.ts";
+import type { DemoLoader } from "./demo-files.ts";
 
 /**
  * Every capability's demo loader, in dependency order: measures first (the plan links to them),

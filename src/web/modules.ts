@@ -19,4 +19,4 @@ export interface BaseplanModule {
 }
 
 /** Every module, in the order the service navigation shows them. */
-export const MODULES: BaseplanModule[] = [homeModule, measuresModule, procurementModule, financeModule, planModule];
+export const MODULES: BaseplanModule[] = [homeModule, measuresModule, planModule, procurementModule, financeModule];

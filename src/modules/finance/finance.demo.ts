@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { Database } from "../../db/client.ts";
-import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/load-demo.ts";
+import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/demo-files.ts";
 import { parseTrendSymbol } from "../../domain/budget.ts";
 import * as finance from "./finance.service.ts";
 

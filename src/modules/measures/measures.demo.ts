@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Database } from "../../db/client.ts";
 import type { StoredFootnote } from "../../db/schema/index.ts";
-import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/load-demo.ts";
+import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/demo-files.ts";
 import { createMeasure, saveImport } from "./measures.service.ts";
 
 interface CatalogueEntry {

@@ -36,7 +36,7 @@ async function rowFor(
 
 test("pasting the raw seed table (page-break fragment, dashes) gives the same rows and cells as the demo file", async () => {
   const seed = readFileSync(
-    new URL("../../../../shared/seeds/000_601d8111f3df9bb9.txt", import.meta.url),
+    new URL("../../../test/fixtures/seeds/000_601d8111f3df9bb9.txt", import.meta.url),
     "utf8",
   );
   const lines = seed.split("\n");
