@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from "fastify";
+import { financeModule } from "../modules/finance/finance.routes.ts";
 import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
-import { procurementModule } from "../modules/procurement/procurement.routes.ts";
-import { financeModule } from "../modules/finance/finance.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
+import { procurementModule } from "../modules/procurement/procurement.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
 
@@ -19,4 +19,10 @@ export interface BaseplanModule {
 }
 
 /** Every module, in the order the service navigation shows them. */
-export const MODULES: BaseplanModule[] = [homeModule, measuresModule, planModule, procurementModule, financeModule];
+export const MODULES: BaseplanModule[] = [
+  homeModule,
+  measuresModule,
+  planModule,
+  procurementModule,
+  financeModule,
+];
