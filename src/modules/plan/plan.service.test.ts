@@ -6,7 +6,13 @@ import { queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { listAuditEvents } from "../audit/audit.repository.ts";
 import * as repository from "./plan.repository.ts";
-import { basePlan, deliverableDetail, goldenThread, recordProgress } from "./plan.service.ts";
+import {
+  basePlan,
+  changeLeadOfficers,
+  deliverableDetail,
+  goldenThread,
+  recordProgress,
+} from "./plan.service.ts";
 
 const Q3_2020_21 = { financialYear: "2020/21", quarter: 3 };
 
@@ -142,6 +148,35 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
     );
     assert.deepEqual(await snapshot(db, deliverable.id), before);
+  });
+
+  test("an unknown lead officer is refused with the known names and nothing changes", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
+    assert.ok(deliverable);
+    const before = await snapshot(db, deliverable.id);
+    await assert.rejects(
+      changeLeadOfficers(db, TEST_ACTOR, {
+        deliverableId: deliverable.id,
+        version: deliverable.version,
+        leads: ["Nobody Known"],
+      }),
+      (error) =>
+        error instanceof ValidationFailed &&
+        /Nobody Known is not an officer the plan knows/.test(error.errors[0]?.message ?? ""),
+    );
+    assert.deepEqual(await snapshot(db, deliverable.id), before);
+    assert.equal(
+      (await repository.findDeliverable(db, deliverable.id))?.leadAsWritten,
+      deliverable.leadAsWritten,
+    );
+    const changed = await changeLeadOfficers(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      leads: ["Alison Noble"],
+    });
+    assert.equal(changed.leadAsWritten, "Alison Noble");
+    assert.equal((await listAuditEvents(db, "deliverable", deliverable.id))[0]?.action, "update");
   });
 
   test("loading the demo writes audit events for what it created", async () => {

@@ -386,3 +386,69 @@ export async function importPlanDocuments(
     await audit("risk", risk.id, `Loaded risk ${risk.slug}`, risk);
   }
 }
+
+/** Everyone the plan names as a lead, director or executive director: the officers a lead can be. */
+export async function knownOfficers(db: Database): Promise<string[]> {
+  const [deliverableList, department] = await Promise.all([
+    repository.listDeliverables(db),
+    repository.findDepartment(db),
+  ]);
+  const divisions = department ? await repository.listDivisions(db, department.id) : [];
+  const names = [
+    ...deliverableList.flatMap((deliverable) => deliverable.leadOfficers.map((lead) => lead.name)),
+    ...divisions.flatMap((division) => (division.director ? [division.director] : [])),
+    ...(department?.executiveDirectors.map((director) => director.name) ?? []),
+  ];
+  return [...new Set(names)].sort();
+}
+
+/**
+ * Changes a deliverable's lead officers. A name the council does not know is refused with the
+ * names it does know, and nothing changes; a stale edit is a conflict.
+ */
+export async function changeLeadOfficers(
+  db: Database,
+  actor: string,
+  input: { deliverableId: number; version: number; leads: string[] },
+): Promise<Deliverable> {
+  const leads = input.leads.map((lead) => lead.trim()).filter((lead) => lead.length > 0);
+  if (leads.length === 0) {
+    throw new ValidationFailed([{ field: "leads", message: "Enter at least one lead officer" }]);
+  }
+  return db.transaction(async (tx) => {
+    const known = await knownOfficers(tx);
+    const unknown = leads.filter((lead) => !known.includes(lead));
+    if (unknown.length > 0) {
+      throw new ValidationFailed([
+        {
+          field: "leads",
+          message: `${unknown.join(", ")} ${unknown.length === 1 ? "is" : "are"} not an officer the plan knows. Choose from: ${known.join(", ")}`,
+        },
+      ]);
+    }
+    const before = await repository.findDeliverable(tx, input.deliverableId);
+    if (!before) throw new NotFound(`Deliverable ${input.deliverableId}`);
+    const updated = await updateIfVersion(tx, deliverables, before.id, input.version, {
+      leadOfficers: leads.map((name) => ({ name, qualifier: null })),
+      leadAsWritten: leads.join(" and "),
+      updatedAt: new Date(),
+    });
+    if (updated === null) {
+      throw new Conflict(
+        `Lead officers of "${before.title}"`,
+        [{ label: "Lead officers", saved: before.leadAsWritten, submitted: leads.join(" and ") }],
+        `/plan/deliverables/${before.id}`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "deliverable",
+      entityId: before.id,
+      summary: `Changed the lead officers of "${before.title}" to ${updated.leadAsWritten}`,
+      before,
+      after: updated,
+    });
+    return updated;
+  });
+}
