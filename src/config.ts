@@ -15,6 +15,7 @@ const environmentSchema = z
     BASEPLAN_ACTING_USER: z.string().min(1).default("performance.officer@demo-council.example"),
     BASEPLAN_COOKIE_SECRET: z.string().min(32).optional(),
     BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).default("true"),
+    BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).optional(),
     BASEPLAN_OCID_PREFIX: z.string().min(1).default("ocds-baseplan-"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -38,6 +39,8 @@ export interface Config {
   actingUser: string;
   cookieSecret: string;
   loadDemo: boolean;
+  /** Keep rendered pages until data changes (src/web/page-cache.ts); off under test by default. */
+  pageCache: boolean;
   ocidPrefix: string;
   logLevel: string;
 }
@@ -60,6 +63,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     actingUser: env.BASEPLAN_ACTING_USER,
     cookieSecret: env.BASEPLAN_COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
     loadDemo: env.BASEPLAN_LOAD_DEMO === "true",
+    pageCache: env.BASEPLAN_PAGE_CACHE ? env.BASEPLAN_PAGE_CACHE === "true" : env.NODE_ENV !== "test",
     ocidPrefix: env.BASEPLAN_OCID_PREFIX,
     logLevel: env.LOG_LEVEL,
   };

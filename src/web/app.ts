@@ -8,6 +8,7 @@ import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
 import { MODULES } from "./modules.ts";
+import { setUpPageCache } from "./page-cache.ts";
 import { type NavigationItem, setUpViews } from "./views.ts";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -37,6 +38,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);
+  if (services.config.pageCache) setUpPageCache(app, services.db);
   await setUpHealthChecks(app, services.db);
   setUpErrorHandling(app);
 

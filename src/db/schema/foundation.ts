@@ -22,3 +22,9 @@ export const settings = pgTable("settings", {
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Bumped by a trigger on every audit event: the version of all the data, for the page cache. */
+export const dataVersion = pgTable("data_version", {
+  id: integer("id").primaryKey(),
+  version: bigint("version", { mode: "number" }).notNull(),
+});
