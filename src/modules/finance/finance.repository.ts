@@ -174,6 +174,16 @@ export async function findForecast(db: Database, lineId: number, quarter: number
   return forecast;
 }
 
+/** Inserts a forecast unless the line already has one for that quarter; undefined if it had. */
+export async function insertForecastIfAbsent(db: Database, values: typeof monitoringForecasts.$inferInsert) {
+  const [created] = await db
+    .insert(monitoringForecasts)
+    .values(values)
+    .onConflictDoNothing({ target: [monitoringForecasts.lineId, monitoringForecasts.quarter] })
+    .returning();
+  return created;
+}
+
 export async function insertNarrative(
   db: Database,
   values: typeof varianceNarratives.$inferInsert,

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { loadConfig } from "../../config.ts";
+import { savingsInitiativeForecasts } from "../../db/schema/index.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.repository.ts";
@@ -183,5 +185,99 @@ describe("budget pages", () => {
     assert.equal(saved.statusCode, 303);
     const page = await app.inject("/budget/2020-21/q3/savings");
     assert.match(page.body, /1\.166/);
+  });
+  async function post(
+    path: string,
+    fields: Record<string, string>,
+    session?: { token: string | undefined; cookie: string },
+  ) {
+    const { token, cookie } = session ?? (await formSession(app, path));
+    return app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    });
+  }
+
+  test("a first forecast for a quarter with none: 400 on a bad amount, 303 and audited, then a conflict for a second", async () => {
+    const line = await placementsLine();
+    const path = `/budget/lines/${line.lineId}/forecasts/2/new`;
+    const form = await app.inject(path);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /Enter the quarter 2 forecast/);
+    assert.doesNotMatch(form.body, /name="version"/);
+    const openedBeforeSaving = await formSession(app, path);
+
+    const refused = await post(path, { controllableBudget: "£37,875,000", forecastOutturn: "12.5.3" });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /<title>Error: /);
+    assert.match(refused.body, /href="#forecastOutturn"/);
+    assert.match(refused.body, /value="12.5.3"/);
+    assert.equal((await finance.budgetLineDetail(database.db, line.lineId)).quarters[1]?.forecast, null);
+
+    const saved = await post(path, { controllableBudget: "£37,875,000", forecastOutturn: "£45.5m" });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, `/budget/lines/${line.lineId}?quarter=2`);
+    const detail = await finance.budgetLineDetail(database.db, line.lineId);
+    assert.equal(detail.quarters[1]?.forecast?.forecastOutturn.exact, "£45,500,000.00");
+    const created = await finance.forecastForEdit(database.db, line.lineId, 2);
+    const events = await listAuditEvents(database.db, "monitoring-forecast", created.forecast.id);
+    assert.equal(events[0]?.action, "create");
+
+    // Someone who opened the same empty quarter before it was entered: refused, nothing overwritten.
+    const second = await post(
+      path,
+      { controllableBudget: "£37,875,000", forecastOutturn: "£46m" },
+      openedBeforeSaving,
+    );
+    assert.equal(second.statusCode, 409);
+    assert.match(second.body, /£45,500,000.00/);
+    assert.match(second.body, /£46,000,000.00/);
+    assert.equal(
+      (await finance.forecastForEdit(database.db, line.lineId, 2)).forecast.forecastOutturnPence,
+      4_550_000_000,
+    );
+    // Opening the form again now goes to the change form.
+    const again = await app.inject(path);
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `/budget/lines/${line.lineId}/forecasts/2/edit`);
+  });
+
+  test("the budget line links back to the quarter it was opened from, else the latest with a report", async () => {
+    const line = await placementsLine();
+    const fromQuarter1 = await app.inject(`/budget/lines/${line.lineId}?quarter=1`);
+    assert.match(fromQuarter1.body, /href="\/budget\/2020-21\/q1" data-testid="back-to-outturn"/);
+    const direct = await app.inject(`/budget/lines/${line.lineId}`);
+    assert.match(direct.body, /href="\/budget\/2020-21\/q3" data-testid="back-to-outturn"/);
+    const outturn = await app.inject("/budget/2020-21/q3");
+    assert.ok(outturn.body.includes(`href="/budget/lines/${line.lineId}?quarter=3"`));
+  });
+
+  test("a year with no report links its quarter pages to the latest reported quarter, saying which", async () => {
+    for (const url of ["/budget/2024-25/growth", "/budget/2024-25/approved"]) {
+      const body = (await app.inject(url)).body;
+      assert.doesNotMatch(body, /\/q4/, url);
+      assert.match(body, /href="\/budget\/2020-21\/q3">Forecast outturn \(2020\/21 quarter 3\)/, url);
+    }
+    const growth = (await app.inject("/budget/2020-21/growth")).body;
+    assert.match(growth, /href="\/budget\/2020-21\/q3">Forecast outturn</);
+  });
+
+  test("a tick or cross printed in the report that differs from the computed one is shown", async () => {
+    const savings = await finance.savingsReport(database.db, "2020-21", 3);
+    const achieved = savings.initiatives?.find((entry) => entry.onTrack && entry.version !== null);
+    assert.ok(achieved);
+    const before = await app.inject("/budget/2020-21/q3/savings");
+    assert.doesNotMatch(before.body, /data-testid="stated-mark-differs"/);
+    await database.db
+      .update(savingsInitiativeForecasts)
+      .set({ statedMark: "✗" })
+      .where(eq(savingsInitiativeForecasts.initiativeId, achieved.id));
+    const after = await app.inject("/budget/2020-21/q3/savings");
+    assert.match(
+      after.body,
+      /data-testid="stated-mark-differs">The report printed <span aria-hidden="true">✗<\/span> Shortfall; Baseplan works out achieved/,
+    );
   });
 });

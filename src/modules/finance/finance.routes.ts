@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { formatPounds } from "../../domain/money.ts";
+import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
+import { chartSvg } from "../../reports/charts.ts";
+import type { ChartBlock } from "../../reports/model.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { budgetForecastChartSvg } from "./finance.chart.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
@@ -26,18 +27,109 @@ function idParam(text: string | undefined, what: string): number {
   return id;
 }
 
-/** Links between the budget pages for one year and quarter. */
-function budgetPages(yearCode: string, quarter: number, current: string) {
+/** A quarter with a monitoring report: where the quarter pages of the budget link to. */
+interface ReportQuarter {
+  code: string;
+  label: string;
+  quarter: number;
+}
+
+/**
+ * Links between the budget pages for one year. The quarter pages link to `at`, the quarter the
+ * person is looking at or the latest with a report; for a year with no report they link to the
+ * latest reported quarter of another year, saying which, or are left out if there is none.
+ */
+function budgetPages(yearCode: string, at: ReportQuarter | undefined, current: string) {
   const base = `/budget/${yearCode}`;
+  const elsewhere = at && at.code !== yearCode ? ` (${at.label} quarter ${at.quarter})` : "";
+  const quarterPage = (key: string, text: string, suffix: string) =>
+    at ? [{ key, text: `${text}${elsewhere}`, href: `/budget/${at.code}/q${at.quarter}${suffix}` }] : [];
   return [
-    { key: "outturn", text: "Forecast outturn", href: `${base}/q${quarter}` },
-    { key: "savings", text: "Savings", href: `${base}/q${quarter}/savings` },
+    ...quarterPage("outturn", "Forecast outturn", ""),
+    ...quarterPage("savings", "Savings", "/savings"),
     { key: "growth", text: "Growth and pressures", href: `${base}/growth` },
-    { key: "reserves", text: "Earmarked reserves", href: `${base}/q${quarter}/reserves` },
-    { key: "debt", text: "Debt", href: `${base}/q${quarter}/debt` },
-    { key: "risks", text: "Financial risks", href: `${base}/q${quarter}/risks` },
+    ...quarterPage("reserves", "Earmarked reserves", "/reserves"),
+    ...quarterPage("debt", "Debt", "/debt"),
+    ...quarterPage("risks", "Financial risks", "/risks"),
     { key: "approved", text: "Approved budget", href: `${base}/approved` },
   ].map((page) => ({ ...page, current: page.key === current }));
+}
+
+/** The quarter a year-wide page links to: the year's latest report, else the latest of any year. */
+async function latestQuarterFor(services: RoutesOptions["services"], yearCode: string) {
+  const quarters = await finance.listReportQuarters(services.db);
+  return quarters.filter((entry) => entry.code === yearCode).at(-1) ?? quarters.at(-1);
+}
+
+/** The quarter being looked at, with its year's label for the links. */
+async function quarterAt(
+  services: RoutesOptions["services"],
+  yearCode: string,
+  quarter: number,
+): Promise<ReportQuarter> {
+  const years = await finance.listFinancialYears(services.db);
+  const label = years.find((year) => year.code === yearCode)?.label ?? yearCode;
+  return { code: yearCode, label, quarter };
+}
+
+/**
+ * The budget-against-forecast chart of the quarterly report, drawn by the shared bar chart: a
+ * "Budget" and a "Forecast" bar for each line, each labelled with its figure in £m, so the chart
+ * reads without colour. The page's table above the chart gives the same data.
+ */
+function budgetForecastChart(
+  lines: readonly { name: string; controllableBudget: Pence; forecastOutturn: Pence }[],
+  title: string,
+): ChartBlock {
+  const pounds = (pence: Pence) => pence / 100;
+  return {
+    kind: "chart",
+    id: "budget-chart",
+    title,
+    description:
+      "For each budget line, a bar for the controllable budget and a bar for the full year forecast, each labelled with its figure in £m. The same figures are in the table above the chart.",
+    unit: "£m",
+    bars: lines.flatMap((line) => [
+      {
+        category: line.name,
+        series: "Budget",
+        value: line.controllableBudget / 100_000_000,
+        label: `Budget ${formatTableMillions(line.controllableBudget)}`,
+      },
+      {
+        category: line.name,
+        series: "Forecast",
+        value: line.forecastOutturn / 100_000_000,
+        label: `Forecast ${formatTableMillions(line.forecastOutturn)}`,
+      },
+    ]),
+    table: {
+      kind: "table",
+      id: "budget-chart-table",
+      caption: title,
+      columns: [
+        { heading: "Budget line", format: "text" },
+        { heading: "Controllable budget £m", format: "millions" },
+        { heading: "Full year forecast £m", format: "millions" },
+      ],
+      rows: lines.map((line) => ({
+        cells: [
+          { text: line.name },
+          { text: formatTableMillions(line.controllableBudget), value: pounds(line.controllableBudget) },
+          { text: formatTableMillions(line.forecastOutturn), value: pounds(line.forecastOutturn) },
+        ],
+      })),
+    },
+  };
+}
+
+/**
+ * Observable Plot names each group of marks with aria-label ("bar", "rule"), which ARIA does not
+ * allow on a group without a role (axe: aria-prohibited-attr). Inside an SVG with role="img" the
+ * groups are not read anyway: the title and description are.
+ */
+function withoutGroupLabels(svg: string): string {
+  return svg.replace(/(<g\b[^>]*?) aria-label="[^"]*"/g, "$1");
 }
 
 async function renderOutturn(
@@ -51,21 +143,24 @@ async function renderOutturn(
   const chart =
     report.report === null
       ? null
-      : budgetForecastChartSvg(
-          report.lines.map((line) => ({
-            name: line.name,
-            controllableBudget: line.controllableBudget.pence,
-            forecastOutturn: line.forecastOutturn.pence,
-          })),
-          `Controllable budget against full year forecast, ${report.year.label} quarter ${quarter}, £m`,
-          `For each budget line, a bar for the controllable budget and a bar for the full year forecast, each labelled with its figure in £m. The same figures are in the table below the chart.`,
+      : withoutGroupLabels(
+          chartSvg(
+            budgetForecastChart(
+              report.lines.map((line) => ({
+                name: line.name,
+                controllableBudget: line.controllableBudget.pence,
+                forecastOutturn: line.forecastOutturn.pence,
+              })),
+              `Controllable budget against full year forecast, ${report.year.label} quarter ${quarter}, £m`,
+            ),
+          ),
         );
   return reply.view("finance/views/outturn.njk", {
     pageTitle: `Forecast outturn ${report.year.label} quarter ${quarter}`,
     model: report,
     chart,
     quarters,
-    pages: budgetPages(yearCode, quarter, "outturn"),
+    pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
   });
 }
 
@@ -99,7 +194,57 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       services.db,
       idParam((request.params as Params).lineId, "Budget line"),
     );
-    return reply.view("finance/views/line.njk", { pageTitle: detail.line.name, model: detail });
+    // Back to the quarter the person came from, else the year's latest quarter with a report.
+    const from = parseQuarter((request.query as Params).quarter);
+    const latest = (await finance.listReportQuarters(services.db))
+      .filter((entry) => entry.code === detail.year.code)
+      .at(-1)?.quarter;
+    const reported = detail.quarters.filter((entry) => entry.forecast !== null).at(-1)?.quarter;
+    return reply.view("finance/views/line.njk", {
+      pageTitle: detail.line.name,
+      model: detail,
+      backQuarter: from ?? latest ?? reported ?? 1,
+    });
+  });
+
+  app.get("/budget/lines/:lineId/forecasts/:quarter/new", async (request, reply) => {
+    const params = request.params as Params;
+    const found = await finance.lineForNewForecast(
+      services.db,
+      idParam(params.lineId, "Budget line"),
+      quarterParam(params.quarter),
+    );
+    if (found.existing) {
+      return reply.redirect(`/budget/lines/${found.line.id}/forecasts/${found.quarter}/edit`, 303);
+    }
+    return reply.view("finance/views/forecast-new.njk", {
+      pageTitle: `Enter the quarter ${found.quarter} forecast`,
+      ...found,
+      values: { controllableBudget: "", forecastOutturn: "" },
+    });
+  });
+
+  app.post("/budget/lines/:lineId/forecasts/:quarter/new", async (request, reply) => {
+    const params = request.params as Params;
+    const lineId = idParam(params.lineId, "Budget line");
+    const quarter = quarterParam(params.quarter);
+    const body = (request.body ?? {}) as Params;
+    try {
+      await finance.createForecast(services.db, services.config.actingUser, { lineId, quarter, form: body });
+      return reply.redirect(`/budget/lines/${lineId}?quarter=${quarter}`, 303);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const found = await finance.lineForNewForecast(services.db, lineId, quarter);
+      return reply.code(400).view("finance/views/forecast-new.njk", {
+        pageTitle: `Enter the quarter ${quarter} forecast`,
+        ...found,
+        values: {
+          controllableBudget: body.controllableBudget ?? "",
+          forecastOutturn: body.forecastOutturn ?? "",
+        },
+        errors: error.errors,
+      });
+    }
   });
 
   app.get("/budget/lines/:lineId/forecasts/:quarter/edit", async (request, reply) => {
@@ -153,7 +298,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.view("finance/views/savings.njk", {
       pageTitle: `Budget savings ${model.year.label} quarter ${quarter}`,
       model,
-      pages: budgetPages(yearCode, quarter, "savings"),
+      pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "savings"),
     });
   });
 
@@ -200,26 +345,24 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/budget/:year/growth", async (request, reply) => {
     const yearCode = yearParam((request.params as Params).year);
     const model = await finance.growthReport(services.db, yearCode);
-    const quarters = await finance.listReportQuarters(services.db);
-    const quarter = quarters.filter((entry) => entry.code === yearCode).at(-1)?.quarter ?? 4;
+    const at = await latestQuarterFor(services, yearCode);
     const years = await finance.listFinancialYears(services.db);
     return reply.view("finance/views/growth.njk", {
       pageTitle: `Growth, pressures and proposed savings ${model.year.label}`,
       model,
       years,
-      pages: budgetPages(yearCode, quarter, "growth"),
+      pages: budgetPages(yearCode, at, "growth"),
     });
   });
 
   app.get("/budget/:year/approved", async (request, reply) => {
     const yearCode = yearParam((request.params as Params).year);
     const model = await finance.approvedBudgetReport(services.db, yearCode);
-    const quarters = await finance.listReportQuarters(services.db);
-    const quarter = quarters.filter((entry) => entry.code === yearCode).at(-1)?.quarter ?? 4;
+    const at = await latestQuarterFor(services, yearCode);
     return reply.view("finance/views/approved.njk", {
       pageTitle: `Approved controllable budget ${model.year.label}`,
       model,
-      pages: budgetPages(yearCode, quarter, "approved"),
+      pages: budgetPages(yearCode, at, "approved"),
     });
   });
 
@@ -236,7 +379,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       return reply.view(`finance/views/${view}`, {
         pageTitle: `${title} ${model.year.label} quarter ${quarter}`,
         model,
-        pages: budgetPages(yearCode, quarter, page),
+        pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), page),
       });
     });
   }

@@ -35,6 +35,12 @@ export const forecastEditSchema = z.object({
 
 export type ForecastEdit = z.infer<typeof forecastEditSchema>;
 
+/** Entering the first forecast for a quarter that has none: the same amounts, no version yet. */
+export const forecastNewSchema = z.object({
+  controllableBudget: moneyField("controllable budget"),
+  forecastOutturn: moneyField("full year forecast"),
+});
+
 /** Editing what a savings initiative is forecast to achieve by the year end. */
 export const savingsForecastEditSchema = z.object({
   forecastAchieved: moneyField("forecast achieved by the year end"),

@@ -191,6 +191,28 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     });
   });
 
+  test("two people entering the same quarter's first forecast at once: one saves, the other gets Conflict", async () => {
+    const { db } = await fresh({ demo: true });
+    const line = (await report(db)).lines[0];
+    assert.ok(line);
+    const results = await Promise.allSettled(
+      ["£40m", "£41m"].map((forecastOutturn) =>
+        finance.createForecast(db, TEST_ACTOR, {
+          lineId: line.lineId,
+          quarter: 4,
+          form: { controllableBudget: "£37,875,000", forecastOutturn },
+        }),
+      ),
+    );
+    const saved = results.filter((result) => result.status === "fulfilled");
+    assert.equal(saved.length, 1);
+    const refused = results.find((result) => result.status === "rejected");
+    assert.ok(refused && refused.reason instanceof Conflict);
+    const stored = await finance.forecastForEdit(db, line.lineId, 4);
+    assert.equal(stored.forecast.forecastOutturnPence, saved[0]?.value.forecast.forecastOutturnPence);
+    assert.equal(stored.forecast.version, 1);
+  });
+
   test("a stale forecast edit is refused with Conflict and nothing changes", async () => {
     const { db } = await fresh({ demo: true });
     const line = (await report(db)).lines[0];

@@ -38,7 +38,7 @@ import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { parseForm } from "../../web/forms.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.repository.ts";
 import * as repository from "./finance.repository.ts";
-import { forecastEditSchema, savingsForecastEditSchema } from "./finance.schemas.ts";
+import { forecastEditSchema, forecastNewSchema, savingsForecastEditSchema } from "./finance.schemas.ts";
 
 /** £m to 3 decimals, as the quarterly report's tables print it; the step that display rounds to. */
 const THOUSAND_POUNDS = 100_000;
@@ -355,6 +355,77 @@ export async function updateForecast(
   });
 }
 
+/** A budget line and quarter with no forecast yet, for the form that enters the first one. */
+export async function lineForNewForecast(db: Database, lineId: number, quarter: number) {
+  const found = await repository.findLine(db, lineId);
+  if (!found) throw new NotFound(`Budget line ${lineId}`);
+  const existing = await repository.findForecast(db, lineId, requireQuarter(quarter));
+  return { line: found.line, year: found.year, quarter, existing: existing ?? null };
+}
+
+/**
+ * Enters the first forecast for a budget line at a quarter that has none. If someone else
+ * entered that quarter's forecast after this form was opened, nothing is overwritten: Conflict,
+ * with their figures beside the ones submitted.
+ */
+export async function createForecast(
+  db: Database,
+  actor: string,
+  options: { lineId: number; quarter: number; form: unknown },
+) {
+  const parsed = parseForm(forecastNewSchema, options.form);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  const entry = parsed.value;
+  const conflict = async (tx: Database, line: { id: number; name: string }, quarter: number) => {
+    const existing = await repository.findForecast(tx, line.id, quarter);
+    const saved = existing ? await latestAuditEvent(tx, "monitoring-forecast", existing.id) : undefined;
+    return new Conflict(
+      `The quarter ${quarter} forecast for ${line.name}`,
+      [
+        {
+          label: "Controllable budget",
+          saved: existing ? formatPounds(existing.controllableBudgetPence, { pence: true }) : "",
+          submitted: formatPounds(entry.controllableBudget, { pence: true }),
+        },
+        {
+          label: "Full year forecast",
+          saved: existing ? formatPounds(existing.forecastOutturnPence, { pence: true }) : "",
+          submitted: formatPounds(entry.forecastOutturn, { pence: true }),
+        },
+      ],
+      `/budget/lines/${line.id}/forecasts/${quarter}/edit`,
+      saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+    );
+  };
+  return db.transaction(async (tx) => {
+    const { line, year, quarter, existing } = await lineForNewForecast(tx, options.lineId, options.quarter);
+    if (existing) throw await conflict(tx, line, quarter);
+    // The unique (line, quarter) key decides between two people entering the same quarter at once:
+    // the second insert does nothing, and reads the first one's figures (committed by then).
+    const created = await repository.insertForecastIfAbsent(tx, {
+      lineId: line.id,
+      quarter,
+      controllableBudgetPence: entry.controllableBudget,
+      forecastOutturnPence: entry.forecastOutturn,
+    });
+    if (!created) throw await conflict(tx, line, quarter);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "monitoring-forecast",
+      entityId: created.id,
+      summary: `Entered the ${year.label} quarter ${quarter} forecast for ${line.name}`,
+      before: null,
+      after: {
+        controllableBudgetPence: created.controllableBudgetPence,
+        forecastOutturnPence: created.forecastOutturnPence,
+        version: created.version,
+      },
+    });
+    return { line, year, forecast: created };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Savings
 // ---------------------------------------------------------------------------------------------
@@ -430,6 +501,13 @@ export async function savingsReport(db: Database, yearCode: string, quarter: num
         onTrack: computed?.onTrack ?? false,
         mark,
         markWords: computed?.onTrack ? "Achieved" : "Shortfall",
+        statedMark: row.forecast?.statedMark ?? null,
+        statedMarkWords:
+          row.forecast?.statedMark == null
+            ? null
+            : row.forecast.statedMark === "✓"
+              ? "Achieved"
+              : "Shortfall",
         statedMarkDiffers: row.forecast?.statedMark != null && row.forecast.statedMark !== mark,
         version: row.forecast?.version ?? null,
       };
