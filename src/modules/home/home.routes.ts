@@ -1,8 +1,17 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { departmentDashboard } from "./home.service.ts";
 
-const routes: FastifyPluginAsync<RoutesOptions> = async (app) => {
-  app.get("/", async (_request, reply) => reply.view("home/views/home.njk", { pageTitle: "Home" }));
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  app.get<{ Querystring: { quarter?: string | string[] } }>("/", async (request, reply) => {
+    const raw = request.query.quarter;
+    const requested = Array.isArray(raw) ? raw[0] : raw;
+    const dashboard = await departmentDashboard(services.db, requested);
+    return reply.view("home/views/home.njk", {
+      pageTitle: dashboard.quarter ? `Dashboard, ${dashboard.quarter.label}` : "Dashboard",
+      dashboard,
+    });
+  });
 };
 
 export const homeModule: BaseplanModule = {

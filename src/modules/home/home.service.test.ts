@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { listMeasureGroups } from "../measures/measures.service.ts";
+import * as planRepository from "../plan/plan.repository.ts";
+import { recordProgress } from "../plan/plan.service.ts";
+import { dashboardQuarters, departmentDashboard } from "./home.service.ts";
+
+function countsOf(counts: { key: string; count: number }[]) {
+  return Object.fromEntries(counts.map((count) => [count.key, count.count]));
+}
+
+describeOnBothDatabases("the department dashboard", (fresh) => {
+  test("shows quarter 3 2020/21, the latest quarter with monitoring, for the council and department from data", async () => {
+    const { db } = await fresh({ demo: true });
+    assert.deepEqual(await dashboardQuarters(db), [{ financialYear: "2020/21", quarter: 3 }]);
+    const dashboard = await departmentDashboard(db);
+    assert.equal(dashboard.councilName, "Derbyshire County Council");
+    assert.equal(dashboard.departmentName, "Children's Services");
+    assert.equal(dashboard.quarter?.label, "Quarter 3 2020/21");
+    assert.equal(dashboard.quarter?.value, "2020-21-q3");
+    assert.equal(dashboard.unknownQuarter, false);
+    assert.deepEqual(dashboard.quarterItems, [
+      { value: "2020-21-q3", text: "Quarter 3 2020/21", selected: true },
+    ]);
+  });
+
+  test("counts the quarter's deliverable updates by rating: 4 Good and 3 Review, each linking to the plan for the quarter", async () => {
+    const { db } = await fresh({ demo: true });
+    const { deliverables } = await departmentDashboard(db);
+    assert.ok(deliverables);
+    assert.deepEqual(countsOf(deliverables.counts), {
+      strong: 0,
+      good: 4,
+      review: 3,
+      action: 0,
+      "not-available": 0,
+    });
+    assert.equal(deliverables.updateCount, 7);
+    assert.equal(deliverables.deliverableCount, 31);
+    assert.ok(deliverables.counts.every((count) => count.href === "/plan?quarter=2020-21-q3"));
+    assert.deepEqual(
+      deliverables.counts.map((count) => count.badge.className),
+      ["strong", "good", "review", "action", "none"],
+    );
+  });
+
+  test("counts measures by rating as the measures page lists them, each linking to that filter", async () => {
+    const { db } = await fresh({ demo: true });
+    const { measures } = await departmentDashboard(db);
+    for (const count of measures.counts) {
+      const listed = (await listMeasureGroups(db, { rating: count.key })).flatMap((listing) =>
+        listing.rows.filter((row) => "measure" in row),
+      );
+      assert.equal(count.count, listed.length, `${count.label} on the dashboard and on /measures`);
+      assert.equal(count.href, `/measures?rating=${count.key}`);
+    }
+    assert.equal(
+      measures.counts.reduce((sum, count) => sum + count.count, 0),
+      measures.rows,
+    );
+    assert.equal(measures.tables, 10);
+    // The quarterly report's own table rates three measures Action, as the report printed them.
+    const fromReport = measures.attention.filter((item) =>
+      item.detail.includes("Performance Measures Against Target"),
+    );
+    assert.equal(fromReport.length, 3);
+    assert.ok(
+      fromReport.every((item) => item.rating.word === "Action" && item.rating.className === "action"),
+    );
+  });
+
+  test("gives the budget position after additional funding as the finance pages show it: 130.432 / 134.676 / 4.244 / 3.3%", async () => {
+    const { db } = await fresh({ demo: true });
+    const { budget } = await departmentDashboard(db);
+    assert.ok(budget);
+    assert.equal(budget.href, "/budget/2020-21/q3");
+    assert.equal(budget.hasFunding, true);
+    assert.equal(budget.afterFunding.controllableBudget.table, "130.432");
+    assert.equal(budget.afterFunding.forecastOutturn.table, "134.676");
+    assert.equal(budget.afterFunding.variance.table, "4.244");
+    assert.equal(budget.afterFunding.percentage, "3.3%");
+    assert.equal(budget.afterFunding.controllableBudget.pence, 13_043_200_000);
+    assert.equal(budget.afterFunding.rating.word, "Red");
+    assert.equal(budget.afterFunding.rating.className, "action");
+  });
+
+  test("gives savings achieved against target, linking to the savings page", async () => {
+    const { db } = await fresh({ demo: true });
+    const { savings } = await departmentDashboard(db);
+    assert.ok(savings);
+    assert.equal(savings.href, "/budget/2020-21/q3/savings");
+    assert.equal(savings.target.table, "3.179");
+    assert.equal(savings.identified.table, "2.350");
+    assert.equal(savings.forecastAchieved.table, "1.207");
+    assert.equal(savings.shortfall.table, "-1.143");
+    assert.equal(savings.onTrack, false);
+    assert.deepEqual(savings.rating, { word: "Shortfall", className: "action" });
+    assert.equal(savings.initiativeCount, 15);
+  });
+
+  test("lists what needs attention first: measures, deliverables, red budget lines and savings not on track, each with its page", async () => {
+    const { db } = await fresh({ demo: true });
+    const dashboard = await departmentDashboard(db);
+    assert.deepEqual(
+      dashboard.attention.map((group) => group.key),
+      ["measures", "deliverables", "budget-lines", "savings"],
+    );
+    const group = (key: string) =>
+      dashboard.attention.find((candidate) => candidate.key === key)?.items ?? [];
+
+    const measures = group("measures");
+    assert.ok(measures.every((item) => /^\/measures\/\d+$/.test(item.href)));
+    assert.ok(measures.every((item) => ["Action", "Review"].includes(item.rating.word)));
+    assert.equal(new Set(measures.map((item) => item.href)).size, measures.length, "each measure once");
+    const firstReview = measures.findIndex((item) => item.rating.word === "Review");
+    assert.ok(
+      measures.slice(firstReview).every((item) => item.rating.word === "Review"),
+      "Action before Review",
+    );
+
+    const deliverables = group("deliverables");
+    assert.equal(deliverables.length, 3);
+    assert.ok(deliverables.every((item) => item.rating.word === "Review"));
+    assert.equal(deliverables.filter((item) => /^\/plan\/deliverables\/\d+$/.test(item.href)).length, 2);
+    // The update the plan could not match to a deliverable links to the plan for the quarter.
+    assert.equal(deliverables.filter((item) => item.href === "/plan?quarter=2020-21-q3").length, 1);
+
+    const lines = group("budget-lines");
+    assert.deepEqual(
+      lines.map((item) => item.title),
+      [
+        "Placements for Children in Care/unable to remain at home",
+        "Potential additional placement costs",
+        "Support for Children with Disabilities",
+        "Home to School Transport",
+        "Education support services",
+        "Pensions payable to former teachers and other staff",
+        "Specific Covid 19 costs",
+      ],
+    );
+    assert.ok(lines.every((item) => /^\/budget\/lines\/\d+\?quarter=3$/.test(item.href)));
+    assert.ok(lines.every((item) => item.rating.word === "Red" && item.rating.className === "action"));
+
+    const savings = group("savings");
+    assert.equal(savings.length, 8);
+    assert.ok(savings.some((item) => item.title === "Disability – Step Down"));
+    assert.ok(savings.every((item) => item.href === "/budget/2020-21/q3/savings"));
+
+    assert.equal(
+      dashboard.attentionCount,
+      measures.length + deliverables.length + lines.length + savings.length,
+    );
+  });
+
+  test("a deliverable newly rated Action joins the list, ahead of those rated Review", async () => {
+    const { db } = await fresh({ demo: true });
+    const [deliverable] = await planRepository.listDeliverables(db);
+    assert.ok(deliverable);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2020-21-q3", rating: "action", narrative: "Behind plan: recruitment paused." },
+    });
+    const dashboard = await departmentDashboard(db);
+    const items = dashboard.attention.find((group) => group.key === "deliverables")?.items ?? [];
+    assert.equal(items[0]?.href, `/plan/deliverables/${deliverable.id}`);
+    assert.equal(items[0]?.rating.word, "Action");
+    assert.equal(countsOf(dashboard.deliverables?.counts ?? []).action, 1);
+  });
+
+  test("a quarter asked for without monitoring falls back to the latest and says so; a malformed one too", async () => {
+    const { db } = await fresh({ demo: true });
+    for (const asked of ["2019-20-q1", "not a quarter", "2020-22-q3"]) {
+      const dashboard = await departmentDashboard(db, asked);
+      assert.equal(dashboard.unknownQuarter, true, asked);
+      assert.equal(dashboard.quarter?.value, "2020-21-q3");
+    }
+    assert.equal((await departmentDashboard(db, "2020-21-q3")).unknownQuarter, false);
+    assert.equal((await departmentDashboard(db, "")).unknownQuarter, false);
+  });
+
+  test("an empty database has no quarter, nothing needing attention and no figures", async () => {
+    const { db } = await fresh();
+    const dashboard = await departmentDashboard(db);
+    assert.equal(dashboard.quarter, null);
+    assert.equal(dashboard.councilName, null);
+    assert.deepEqual(dashboard.attention, []);
+    assert.equal(dashboard.deliverables, null);
+    assert.equal(dashboard.budget, null);
+    assert.equal(dashboard.savings, null);
+    assert.equal(dashboard.measures.rows, 0);
+  });
+});

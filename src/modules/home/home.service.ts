@@ -1,0 +1,307 @@
+import type { Database } from "../../db/client.ts";
+import { RATINGS, type RatingKey, type RatingMeta, ratingMeta } from "../../domain/ratings.ts";
+import * as finance from "../finance/finance.service.ts";
+import { listMeasureGroups } from "../measures/measures.service.ts";
+import { findCouncil, findDepartment } from "../plan/plan.repository.ts";
+import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
+import { goldenThread, reportedQuarters } from "../plan/plan.service.ts";
+
+/**
+ * The department's dashboard for one quarter, composed from one call to each module's service:
+ * the plan's golden thread (deliverable ratings), the measures listing (measure ratings), the
+ * forecast outturn (budget position after funding, lines rated red) and the savings report.
+ */
+
+/** A rating as the page shows it: the word, and the bp-rating class beside it, never colour alone. */
+export interface RatingBadge {
+  word: string;
+  className: string;
+}
+
+export interface RatingCount {
+  key: RatingKey;
+  label: string;
+  badge: RatingBadge;
+  count: number;
+  href: string;
+}
+
+export interface AttentionItem {
+  title: string;
+  href: string;
+  rating: RatingBadge;
+  /** A short line saying why it is listed or where it sits. */
+  detail: string;
+}
+
+export interface AttentionGroup {
+  key: "measures" | "deliverables" | "budget-lines" | "savings";
+  heading: string;
+  /** "15 measures", for the summary line above the lists. */
+  summary: string;
+  items: AttentionItem[];
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export interface QuarterChoice {
+  value: string;
+  text: string;
+  selected: boolean;
+}
+
+function badgeOf(meta: RatingMeta): RatingBadge {
+  return { word: meta.label, className: meta.key === "not-available" ? "none" : meta.key };
+}
+
+/** "2020/21" as finance stores it: "2020-21". */
+function financeYearCode(quarter: ReportingQuarter): string {
+  return quarter.financialYear.replace("/", "-");
+}
+
+/** Quarters with monitoring data, newest first: deliverable progress or a budget monitoring report. */
+export async function dashboardQuarters(db: Database): Promise<ReportingQuarter[]> {
+  const [planQuarters, financeQuarters] = await Promise.all([
+    reportedQuarters(db),
+    finance.listReportQuarters(db),
+  ]);
+  return mergeQuarters(planQuarters, financeQuarters);
+}
+
+function mergeQuarters(
+  planQuarters: readonly ReportingQuarter[],
+  financeQuarters: readonly { label: string; quarter: number }[],
+): ReportingQuarter[] {
+  const byValue = new Map<string, ReportingQuarter>();
+  for (const quarter of planQuarters) byValue.set(quarterValue(quarter), quarter);
+  for (const row of financeQuarters) {
+    const quarter = { financialYear: row.label, quarter: row.quarter };
+    byValue.set(quarterValue(quarter), quarter);
+  }
+  return [...byValue.entries()]
+    .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+    .map(([, quarter]) => quarter);
+}
+
+const SEVERITY: Record<RatingKey, number> = { action: 0, review: 1, good: 2, strong: 3, "not-available": 4 };
+
+async function measuresSection(db: Database) {
+  const listings = await listMeasureGroups(db);
+  const counts = new Map<RatingKey, number>(RATINGS.map((meta) => [meta.key, 0]));
+  const attention = new Map<number, { title: string; rating: RatingKey; tables: string[] }>();
+  let rows = 0;
+  for (const listing of listings) {
+    for (const row of listing.rows) {
+      if (!("measure" in row)) continue;
+      rows += 1;
+      const key = row.rating.rating;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (key !== "action" && key !== "review") continue;
+      const seen = attention.get(row.measure.id);
+      if (!seen) {
+        attention.set(row.measure.id, {
+          title: row.measure.title,
+          rating: key,
+          tables: [listing.group.title],
+        });
+      } else {
+        if (SEVERITY[key] < SEVERITY[seen.rating]) seen.rating = key;
+        if (!seen.tables.includes(listing.group.title)) seen.tables.push(listing.group.title);
+      }
+    }
+  }
+  const items: AttentionItem[] = [...attention.entries()]
+    .sort(([, a], [, b]) => SEVERITY[a.rating] - SEVERITY[b.rating])
+    .map(([id, measure]) => ({
+      title: measure.title,
+      href: `/measures/${id}`,
+      rating: badgeOf(ratingMeta(measure.rating)),
+      detail: `In ${measure.tables.join("; ")}`,
+    }));
+  return {
+    rows,
+    tables: listings.length,
+    counts: RATINGS.map(
+      (meta): RatingCount => ({
+        key: meta.key,
+        label: meta.label,
+        badge: badgeOf(meta),
+        count: counts.get(meta.key) ?? 0,
+        href: `/measures?rating=${meta.key}`,
+      }),
+    ),
+    attention: items,
+  };
+}
+
+async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
+  const thread = await goldenThread(db, quarter);
+  if (!thread) return null;
+  const planHref = `/plan?quarter=${quarterValue(quarter)}`;
+  const items: AttentionItem[] = [];
+  for (const group of thread.groups) {
+    for (const deliverable of group.deliverables) {
+      if (deliverable.rating?.key !== "action" && deliverable.rating?.key !== "review") continue;
+      items.push({
+        title: deliverable.title,
+        href: `/plan/deliverables/${deliverable.id}`,
+        rating: badgeOf(deliverable.rating),
+        detail: `${group.kind === "priority" ? "Priority" : "Service theme"}: ${group.title}`,
+      });
+    }
+  }
+  for (const update of thread.unmatchedUpdates) {
+    if (update.ratingMeta.key !== "action" && update.ratingMeta.key !== "review") continue;
+    items.push({
+      title: update.titleAsWritten ?? "Untitled progress update",
+      href: planHref,
+      rating: badgeOf(update.ratingMeta),
+      detail: "Reported this quarter but not matched to a deliverable in the plan",
+    });
+  }
+  items.sort((a, b) => (a.rating.className === "action" ? 0 : 1) - (b.rating.className === "action" ? 0 : 1));
+  return {
+    updateCount: thread.updateCount,
+    deliverableCount: thread.deliverableCount,
+    planHref,
+    counts: thread.quarterCounts.map(
+      (count): RatingCount => ({
+        key: count.key,
+        label: count.label,
+        badge: badgeOf(ratingMeta(count.key)),
+        count: count.count,
+        href: planHref,
+      }),
+    ),
+    attention: items,
+  };
+}
+
+async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport: boolean) {
+  if (!hasReport) return null;
+  const yearCode = financeYearCode(quarter);
+  const report = await finance.forecastOutturnReport(db, yearCode, quarter.quarter);
+  if (report.report === null) return null;
+  const items: AttentionItem[] = report.lines
+    .filter((line) => line.rating.rag === "red")
+    .map((line) => ({
+      title: line.name,
+      href: `/budget/lines/${line.lineId}?quarter=${quarter.quarter}`,
+      rating: { word: line.rating.word, className: line.rating.className },
+      detail: `Forecast over spend £${line.variance.table}m (${line.percentage})`,
+    }));
+  return {
+    href: `/budget/${yearCode}/q${quarter.quarter}`,
+    hasFunding: report.funding.length > 0,
+    fundingTotal: report.fundingTotal,
+    afterFunding: report.afterFunding,
+    attention: items,
+  };
+}
+
+async function savingsSection(db: Database, quarter: ReportingQuarter, yearKnown: boolean) {
+  if (!yearKnown) return null;
+  const yearCode = financeYearCode(quarter);
+  const report = await finance.savingsReport(db, yearCode, quarter.quarter);
+  if (report.target === null) return null;
+  const href = `/budget/${yearCode}/q${quarter.quarter}/savings`;
+  const items: AttentionItem[] = report.initiatives
+    .filter((initiative) => !initiative.onTrack)
+    .map((initiative) => ({
+      title: initiative.name,
+      href,
+      rating: { word: initiative.markWords, className: "action" },
+      detail: initiative.forecastAchieved
+        ? `£${initiative.forecastAchieved.table}m of £${initiative.amount.table}m forecast to be achieved`
+        : `No forecast reported against £${initiative.amount.table}m`,
+    }));
+  return {
+    href,
+    target: report.target.total,
+    identified: report.position.identified,
+    forecastAchieved: report.position.forecastAchieved,
+    shortfall: report.position.shortfall,
+    onTrack: report.position.onTrack,
+    rating: {
+      word: report.position.markWords,
+      className: report.position.onTrack ? "good" : "action",
+    } satisfies RatingBadge,
+    initiativeCount: report.initiatives.length,
+    attention: items,
+  };
+}
+
+export async function departmentDashboard(db: Database, requested?: string) {
+  const [planQuarters, financeQuarters, council, department] = await Promise.all([
+    reportedQuarters(db),
+    finance.listReportQuarters(db),
+    findCouncil(db),
+    findDepartment(db),
+  ]);
+  const quarters = mergeQuarters(planQuarters, financeQuarters);
+  const asked = requested === undefined || requested === "" ? null : parseQuarter(requested);
+  const known = asked !== null && quarters.some((quarter) => quarterValue(quarter) === quarterValue(asked));
+  const quarter = known ? asked : (quarters[0] ?? null);
+  const unknownQuarter = requested !== undefined && requested !== "" && !known;
+
+  const yearCode = quarter ? financeYearCode(quarter) : "";
+  const hasReport = financeQuarters.some((row) => row.code === yearCode && row.quarter === quarter?.quarter);
+  const yearKnown = financeQuarters.some((row) => row.code === yearCode);
+  const [deliverables, measures, budget, savings] = await Promise.all([
+    quarter ? deliverablesSection(db, quarter) : null,
+    measuresSection(db),
+    quarter ? budgetSection(db, quarter, hasReport) : null,
+    quarter ? savingsSection(db, quarter, yearKnown) : null,
+  ]);
+
+  const groups: [AttentionGroup["key"], string, string, string, AttentionItem[]][] = [
+    ["measures", "Measures rated Action or Review", "measure", "measures", measures.attention],
+    [
+      "deliverables",
+      "Deliverables rated Action or Review",
+      "deliverable",
+      "deliverables",
+      deliverables?.attention ?? [],
+    ],
+    ["budget-lines", "Budget lines rated Red", "budget line", "budget lines", budget?.attention ?? []],
+    [
+      "savings",
+      "Savings initiatives not on track",
+      "savings initiative",
+      "savings initiatives",
+      savings?.attention ?? [],
+    ],
+  ];
+  const attention: AttentionGroup[] = groups
+    .map(([key, heading, one, many, items]) => ({
+      key,
+      heading,
+      summary: plural(items.length, one, many),
+      items,
+    }))
+    .filter((group) => group.items.length > 0);
+
+  return {
+    councilName: council?.name ?? null,
+    departmentName: department?.name ?? null,
+    quarter: quarter ? { ...quarter, value: quarterValue(quarter), label: quarterLabel(quarter) } : null,
+    unknownQuarter,
+    quarterItems: quarters.map(
+      (candidate): QuarterChoice => ({
+        value: quarterValue(candidate),
+        text: quarterLabel(candidate),
+        selected: quarter !== null && quarterValue(candidate) === quarterValue(quarter),
+      }),
+    ),
+    attention,
+    attentionCount: attention.reduce((sum, group) => sum + group.items.length, 0),
+    deliverables,
+    measures,
+    budget,
+    savings,
+  };
+}
+
+export type DepartmentDashboard = Awaited<ReturnType<typeof departmentDashboard>>;
