@@ -140,6 +140,8 @@ export const supportingActivities = pgTable("supporting_activities", {
   text: text("text").notNull(),
   startMonth: text("start_month"),
   endMonth: text("end_month"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const deliverables = pgTable("deliverables", {
@@ -177,6 +179,24 @@ export const deliverableMeasureLinks = pgTable(
     measureTitle: text("measure_title").notNull(),
   },
   (table) => [unique().on(table.deliverableId, table.measureTitle)],
+);
+
+/** A measure a plan lists under a council outcome (the 2024-25 refresh's "Linked to the Strategic Objectives"). */
+export const outcomeMeasureLinks = pgTable(
+  "outcome_measure_links",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    planId: bigint("plan_id", { mode: "number" })
+      .notNull()
+      .references(() => plans.id),
+    outcomeNumber: integer("outcome_number").notNull(),
+    position: integer("position").notNull(),
+    measureTitle: text("measure_title").notNull(),
+    lineAsWritten: text("line_as_written"),
+    targetAsWritten: text("target_as_written"),
+    afterBlankLine: boolean("after_blank_line").notNull().default(false),
+  },
+  (table) => [unique().on(table.planId, table.outcomeNumber, table.measureTitle)],
 );
 
 export const deliverableProgress = pgTable("deliverable_progress", {

@@ -84,8 +84,21 @@ interface MeasureLinkEntry {
   children?: MeasureLinkEntry[];
 }
 
+interface OutcomeMeasureEntry {
+  lineAsWritten: string;
+  titleAsWritten: string;
+  targetAsWritten: string | null;
+  afterBlankLine?: boolean;
+}
+
 interface MeasureLinksFile {
-  plans: Record<string, { groups?: { deliverableIds: string[]; measures: MeasureLinkEntry[] }[] }>;
+  plans: Record<
+    string,
+    {
+      groups?: { deliverableIds: string[]; measures: MeasureLinkEntry[] }[];
+      outcomes?: { outcome: number; measures: OutcomeMeasureEntry[] }[];
+    }
+  >;
 }
 
 interface ActivityEntry {
@@ -180,7 +193,22 @@ export async function readPlanDocuments(actor: string): Promise<PlanDocuments> {
     }
   }
 
+  const outcomeMeasures = Object.entries(links.plans).flatMap(([plan, entry]) =>
+    (entry.outcomes ?? []).flatMap((outcome) =>
+      outcome.measures.map((measure, position) => ({
+        plan,
+        outcomeNumber: outcome.outcome,
+        position,
+        measureTitle: measure.titleAsWritten,
+        lineAsWritten: measure.lineAsWritten,
+        targetAsWritten: measure.targetAsWritten,
+        afterBlankLine: measure.afterBlankLine === true,
+      })),
+    ),
+  );
+
   return {
+    outcomeMeasures,
     council: {
       name: council.name,
       dfeCode: council.dfeCode,

@@ -8,6 +8,7 @@ import {
   deliverables,
   departmentDivisions,
   departments,
+  outcomeMeasureLinks,
   planPriorities,
   plans,
   risks,
@@ -26,6 +27,7 @@ export type SupportingActivity = typeof supportingActivities.$inferSelect;
 export type Deliverable = typeof deliverables.$inferSelect;
 export type DeliverableProgress = typeof deliverableProgress.$inferSelect;
 export type Risk = typeof risks.$inferSelect;
+export type OutcomeMeasureLink = typeof outcomeMeasureLinks.$inferSelect;
 
 export async function insertCouncil(db: Database, values: typeof councils.$inferInsert): Promise<Council> {
   const [row] = await db.insert(councils).values(values).returning();
@@ -258,4 +260,81 @@ export async function listRisks(db: Database): Promise<Risk[]> {
 
 export async function touchDeliverable(db: Database, id: number) {
   await db.update(deliverables).set({ updatedAt: new Date() }).where(eq(deliverables.id, id));
+}
+
+export async function insertOutcomeMeasureLink(
+  db: Database,
+  values: typeof outcomeMeasureLinks.$inferInsert,
+) {
+  await db.insert(outcomeMeasureLinks).values(values).onConflictDoNothing();
+}
+
+export interface ResolvedOutcomeMeasure extends LinkedMeasure {
+  planId: number;
+  outcomeNumber: number;
+  targetAsWritten: string | null;
+  afterBlankLine: boolean;
+}
+
+/** Measures plans list under council outcomes, resolved by title against the measures table when read. */
+export async function listOutcomeMeasureLinks(db: Database): Promise<ResolvedOutcomeMeasure[]> {
+  const rows = await queryRows<{
+    plan_id: string | number;
+    outcome_number: number;
+    position: number;
+    measure_title: string;
+    target_as_written: string | null;
+    after_blank_line: boolean;
+    measure_id: string | number | null;
+  }>(
+    db,
+    sql`select l.plan_id, l.outcome_number, l.position, l.measure_title, l.target_as_written,
+               l.after_blank_line, m.id as measure_id
+        from outcome_measure_links l
+        left join lateral (
+          select id from measures
+          where measures.title = l.measure_title or measures.other_titles @> jsonb_build_array(l.measure_title)
+          order by id limit 1
+        ) m on true
+        order by l.plan_id, l.outcome_number, l.position`,
+  );
+  return rows.map((row) => ({
+    planId: Number(row.plan_id),
+    outcomeNumber: Number(row.outcome_number),
+    position: Number(row.position),
+    measureTitle: row.measure_title,
+    targetAsWritten: row.target_as_written,
+    afterBlankLine: row.after_blank_line === true,
+    measureId: row.measure_id === null ? null : Number(row.measure_id),
+  }));
+}
+
+export async function countOutcomeMeasureLinks(db: Database): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(outcomeMeasureLinks);
+  return row?.count ?? 0;
+}
+
+export async function findActivity(db: Database, id: number): Promise<SupportingActivity | undefined> {
+  const [row] = await db.select().from(supportingActivities).where(eq(supportingActivities.id, id));
+  return row;
+}
+
+export async function findObjective(db: Database, id: number): Promise<StrategicObjective | undefined> {
+  const [row] = await db.select().from(strategicObjectives).where(eq(strategicObjectives.id, id));
+  return row;
+}
+
+export async function findPlan(db: Database, id: number): Promise<Plan | undefined> {
+  const [row] = await db.select().from(plans).where(eq(plans.id, id));
+  return row;
+}
+
+export async function findRisk(db: Database, id: number): Promise<Risk | undefined> {
+  const [row] = await db.select().from(risks).where(eq(risks.id, id));
+  return row;
+}
+
+export async function findRiskBySlug(db: Database, slug: string): Promise<Risk | undefined> {
+  const [row] = await db.select().from(risks).where(eq(risks.slug, slug));
+  return row;
 }

@@ -1,16 +1,30 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { formatPlanMonth } from "../../domain/plan-dates.ts";
 import { RATINGS } from "../../domain/ratings.ts";
+import { RISK_LEVELS } from "../../domain/risks.ts";
 import { ValidationFailed } from "../../errors.ts";
-import { versionOf } from "../../web/forms.ts";
+import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
-import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "./plan.schemas.ts";
 import {
+  leadsForm,
+  parseQuarter,
+  quarterLabel,
+  quarterValue,
+  type ReportingQuarter,
+} from "./plan.schemas.ts";
+import {
+  activityDetail,
+  assessRisk,
   basePlan,
+  changeLeadOfficers,
   deliverableDetail,
   goldenThread,
+  knownOfficers,
   recordProgress,
   reportedQuarters,
+  setActivityMonths,
 } from "./plan.service.ts";
 import { basePlanTimeline } from "./plan.timeline.ts";
 
@@ -22,6 +36,34 @@ function formQuarters(fromYear: number, toYear: number): ReportingQuarter[] {
     for (const quarter of [4, 3, 2, 1]) quarters.push({ financialYear, quarter });
   }
   return quarters;
+}
+
+type Errors = { field: string; message: string }[];
+
+function idParam(raw: string): number | null {
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** A 1-5 select's options, "Not assessed" first. */
+function levelItems(selected: unknown) {
+  const chosen = selected === null || selected === undefined ? "" : String(selected);
+  return [
+    { value: "", text: "Not assessed", selected: chosen === "" },
+    ...RISK_LEVELS.map((level) => ({
+      value: String(level),
+      text: String(level),
+      selected: chosen === String(level),
+    })),
+  ];
+}
+
+function monthItems(months: string[], selected: unknown) {
+  const chosen = typeof selected === "string" ? selected : "";
+  return [
+    { value: "", text: "Not given", selected: chosen === "" },
+    ...months.map((month) => ({ value: month, text: formatPlanMonth(month), selected: chosen === month })),
+  ];
 }
 
 function quarterItems(quarters: ReportingQuarter[], selected: string | undefined) {
@@ -103,6 +145,60 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     },
   );
 
+  async function renderLeads(
+    reply: FastifyReply,
+    id: number,
+    form: Record<string, unknown>,
+    errors: Errors = [],
+  ) {
+    const detail = await deliverableDetail(db, id);
+    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/leads.njk", {
+      pageTitle: `Change the lead officers of ${detail.deliverable.title}`,
+      deliverable: detail.deliverable,
+      known: await knownOfficers(db),
+      leads:
+        typeof form.leads === "string"
+          ? form.leads
+          : detail.deliverable.leadOfficers.map((lead) => lead.name).join("\n"),
+      version: typeof form.version === "string" ? form.version : String(detail.deliverable.version),
+      errors,
+    });
+  }
+
+  app.get<{ Params: { id: string } }>("/plan/deliverables/:id/leads", async (request, reply) => {
+    const id = idParam(request.params.id);
+    if (id === null) return reply.callNotFound();
+    return renderLeads(reply, id, {});
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    "/plan/deliverables/:id/leads",
+    async (request, reply) => {
+      const id = idParam(request.params.id);
+      if (id === null) return reply.callNotFound();
+      const body = request.body ?? {};
+      const parsed = parseForm(leadsForm, body);
+      const version = versionOf(body);
+      try {
+        if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+        if (version === null) {
+          throw new ValidationFailed([
+            { field: "leads", message: "The form was missing its version. Reload the page and try again." },
+          ]);
+        }
+        await changeLeadOfficers(db, services.config.actingUser, {
+          deliverableId: id,
+          version,
+          leads: parsed.value.leads,
+        });
+      } catch (error) {
+        if (error instanceof ValidationFailed) return renderLeads(reply, id, body, error.errors);
+        throw error;
+      }
+      return reply.redirect(`/plan/deliverables/${id}`, 303);
+    },
+  );
+
   app.get<{ Querystring: { plan?: string } }>("/plan/base-plan", async (request, reply) => {
     const base = await basePlan(db, request.query.plan);
     return reply.view("plan/views/base-plan.njk", {
@@ -112,9 +208,113 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     });
   });
 
+  async function renderActivity(
+    reply: FastifyReply,
+    id: number,
+    form: Record<string, unknown>,
+    errors: Errors = [],
+  ) {
+    const detail = await activityDetail(db, id);
+    const submitted = Object.keys(form).length > 0;
+    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/activity.njk", {
+      pageTitle: "Set the months of a supporting activity",
+      ...detail,
+      startItems: monthItems(detail.months, submitted ? form.startMonth : detail.activity.startMonth),
+      endItems: monthItems(detail.months, submitted ? form.endMonth : detail.activity.endMonth),
+      version: typeof form.version === "string" ? form.version : String(detail.activity.version),
+      errors,
+    });
+  }
+
+  app.get<{ Params: { id: string } }>("/plan/base-plan/activities/:id/edit", async (request, reply) => {
+    const id = idParam(request.params.id);
+    if (id === null) return reply.callNotFound();
+    return renderActivity(reply, id, {});
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    "/plan/base-plan/activities/:id",
+    async (request, reply) => {
+      const id = idParam(request.params.id);
+      if (id === null) return reply.callNotFound();
+      const body = request.body ?? {};
+      let plan: string;
+      try {
+        await setActivityMonths(db, services.config.actingUser, {
+          activityId: id,
+          version: versionOf(body),
+          form: body,
+        });
+        plan = (await activityDetail(db, id)).plan.slug;
+      } catch (error) {
+        if (error instanceof ValidationFailed) return renderActivity(reply, id, body, error.errors);
+        throw error;
+      }
+      return reply.redirect(`/plan/base-plan?plan=${encodeURIComponent(plan)}#activity-${id}`, 303);
+    },
+  );
+
   app.get("/risks", async (_request, reply) => {
     return reply.view("plan/views/risks.njk", { pageTitle: "Risks", register: await riskRegister(db) });
   });
+
+  async function renderRisk(
+    reply: FastifyReply,
+    id: number,
+    form: Record<string, unknown>,
+    errors: Errors = [],
+  ) {
+    const risk = await repository.findRisk(db, id);
+    if (!risk) return reply.callNotFound();
+    const register = await riskRegister(db);
+    const submitted = Object.keys(form).length > 0;
+    const value = (field: string, saved: unknown) => (submitted ? form[field] : saved);
+    const [year, month, day] = (risk.reviewDate ?? "").split("-");
+    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/risk-edit.njk", {
+      pageTitle: "Assess a key risk",
+      risk,
+      number: (register.risks.findIndex((row) => row.id === risk.id) ?? 0) + 1,
+      inherentLikelihood: levelItems(value("inherentLikelihood", risk.inherentLikelihood)),
+      inherentImpact: levelItems(value("inherentImpact", risk.inherentImpact)),
+      residualLikelihood: levelItems(value("residualLikelihood", risk.residualLikelihood)),
+      residualImpact: levelItems(value("residualImpact", risk.residualImpact)),
+      owner: value("owner", risk.owner) ?? "",
+      reviewDay: value("reviewDate-day", day ? String(Number(day)) : ""),
+      reviewMonth: value("reviewDate-month", month ? String(Number(month)) : ""),
+      reviewYear: value("reviewDate-year", year ?? ""),
+      version: typeof form.version === "string" ? form.version : String(risk.version),
+      errors,
+    });
+  }
+
+  app.get<{ Params: { id: string } }>("/risks/:id/edit", async (request, reply) => {
+    const id = idParam(request.params.id);
+    if (id === null) return reply.callNotFound();
+    return renderRisk(reply, id, {});
+  });
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    "/risks/:id",
+    async (request, reply) => {
+      const id = idParam(request.params.id);
+      if (id === null) return reply.callNotFound();
+      const body = request.body ?? {};
+      let slug: string;
+      try {
+        slug = (
+          await assessRisk(db, services.config.actingUser, {
+            riskId: id,
+            version: versionOf(body),
+            form: body,
+          })
+        ).slug;
+      } catch (error) {
+        if (error instanceof ValidationFailed) return renderRisk(reply, id, body, error.errors);
+        throw error;
+      }
+      return reply.redirect(`/risks#risk-${slug}`, 303);
+    },
+  );
 };
 
 export const planModule: BaseplanModule = {

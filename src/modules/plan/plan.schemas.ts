@@ -44,3 +44,153 @@ export const progressForm = z.object({
 });
 
 export type ProgressForm = z.infer<typeof progressForm>;
+
+const LEVEL = /^[1-5]$/;
+
+/** A likelihood or impact from a select: "" for not assessed, else 1-5. */
+function levelField(what: string) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => value ?? "")
+    .refine((value) => value === "" || LEVEL.test(value), {
+      message: `Select the ${what} from 1 (lowest) to 5 (highest), or "Not assessed"`,
+    })
+    .transform((value) => (value === "" ? null : Number(value)));
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/** Day, month and year as typed into a GOV.UK date input to an ISO date; null when all blank. */
+export function readDateParts(
+  day: unknown,
+  month: unknown,
+  year: unknown,
+): { ok: true; value: string | null } | { ok: false } {
+  const parts = [text(day), text(month), text(year)];
+  if (parts.every((part) => part === "")) return { ok: true, value: null };
+  if (!parts.every((part) => /^\d+$/.test(part)) || parts[2]?.length !== 4) return { ok: false };
+  const [d, m, y] = parts.map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
+    return { ok: false };
+  }
+  return { ok: true, value: `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}` };
+}
+
+export const riskForm = z
+  .object({
+    inherentLikelihood: levelField("inherent likelihood"),
+    inherentImpact: levelField("inherent impact"),
+    residualLikelihood: levelField("residual likelihood"),
+    residualImpact: levelField("residual impact"),
+    owner: z
+      .string()
+      .trim()
+      .max(200, { message: "The risk owner must be 200 characters or fewer" })
+      .optional()
+      .transform((value) => (value ? value : null)),
+    "reviewDate-day": z.unknown().optional(),
+    "reviewDate-month": z.unknown().optional(),
+    "reviewDate-year": z.unknown().optional(),
+  })
+  .superRefine((form, context) => {
+    for (const kind of ["inherent", "residual"] as const) {
+      const likelihood = form[`${kind}Likelihood`];
+      const impact = form[`${kind}Impact`];
+      if ((likelihood === null) !== (impact === null)) {
+        const missing = likelihood === null ? "Likelihood" : "Impact";
+        context.addIssue({
+          code: "custom",
+          path: [`${kind}${missing}`],
+          message: `Select the ${kind} ${missing.toLowerCase()} too: a ${kind} rating needs both likelihood and impact, or neither`,
+        });
+      }
+    }
+    const date = readDateParts(form["reviewDate-day"], form["reviewDate-month"], form["reviewDate-year"]);
+    if (!date.ok) {
+      context.addIssue({
+        code: "custom",
+        path: ["reviewDate"],
+        message: "The review date must be a real date, for example 31 3 2025",
+      });
+    }
+  })
+  .transform((form) => {
+    const date = readDateParts(form["reviewDate-day"], form["reviewDate-month"], form["reviewDate-year"]);
+    return {
+      inherentLikelihood: form.inherentLikelihood,
+      inherentImpact: form.inherentImpact,
+      residualLikelihood: form.residualLikelihood,
+      residualImpact: form.residualImpact,
+      owner: form.owner,
+      reviewDate: date.ok ? date.value : null,
+    };
+  });
+
+export type RiskForm = z.infer<typeof riskForm>;
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** An activity's start and end months ("2024-04"), both or neither. */
+export const activityMonthsForm = z
+  .object({
+    startMonth: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => value ?? "")
+      .refine((value) => value === "" || MONTH.test(value), {
+        message: "Select the start month from the list",
+      }),
+    endMonth: z
+      .string()
+      .trim()
+      .optional()
+      .transform((value) => value ?? "")
+      .refine((value) => value === "" || MONTH.test(value), {
+        message: "Select the end month from the list",
+      }),
+  })
+  .superRefine((form, context) => {
+    if (form.startMonth === "" && form.endMonth !== "") {
+      context.addIssue({
+        code: "custom",
+        path: ["startMonth"],
+        message: 'Select the start month too, or set both to "Not given"',
+      });
+    }
+    if (form.endMonth === "" && form.startMonth !== "") {
+      context.addIssue({
+        code: "custom",
+        path: ["endMonth"],
+        message: 'Select the end month too, or set both to "Not given"',
+      });
+    }
+    if (form.startMonth !== "" && form.endMonth !== "" && form.endMonth < form.startMonth) {
+      context.addIssue({
+        code: "custom",
+        path: ["endMonth"],
+        message: "The end month must be the same as or after the start month",
+      });
+    }
+  })
+  .transform((form) => ({
+    startMonth: form.startMonth === "" ? null : form.startMonth,
+    endMonth: form.endMonth === "" ? null : form.endMonth,
+  }));
+
+export const leadsForm = z.object({
+  leads: z
+    .string({ message: "Enter at least one lead officer" })
+    .transform((value) =>
+      value
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line.length > 0),
+    )
+    .refine((leads) => leads.length > 0, { message: "Enter at least one lead officer, one per line" }),
+});

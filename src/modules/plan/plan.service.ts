@@ -1,14 +1,27 @@
 import type { Database } from "../../db/client.ts";
-import { deliverables } from "../../db/schema/index.ts";
+import { deliverables, risks, supportingActivities } from "../../db/schema/index.ts";
 import { updateIfVersion } from "../../db/versioning.ts";
-import { explainPlanDates, type PlanDates, parsePlanDates } from "../../domain/plan-dates.ts";
+import {
+  explainPlanDates,
+  formatPlanMonth,
+  type PlanDates,
+  parsePlanDates,
+} from "../../domain/plan-dates.ts";
 import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { parseForm } from "../../web/forms.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
-import type { Deliverable, DeliverableProgress, LinkedMeasure, Plan } from "./plan.repository.ts";
+import { type MeasurePage, measurePage } from "../measures/measures.service.ts";
+import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
-import { parseQuarter, progressForm, quarterLabel, type ReportingQuarter } from "./plan.schemas.ts";
+import {
+  activityMonthsForm,
+  parseQuarter,
+  progressForm,
+  quarterLabel,
+  type ReportingQuarter,
+  riskForm,
+} from "./plan.schemas.ts";
 
 export type RatingCounts = { key: RatingKey; label: string; count: number }[];
 
@@ -42,14 +55,16 @@ export async function reportedQuarters(db: Database): Promise<ReportingQuarter[]
 export async function goldenThread(db: Database, quarter: ReportingQuarter | null) {
   const council = await repository.findCouncil(db);
   if (!council) return null;
-  const [outcomes, planList, priorities, objectives, activities, deliverableList] = await Promise.all([
-    repository.listOutcomes(db, council.id),
-    repository.listPlans(db),
-    repository.listPriorities(db),
-    repository.listObjectives(db),
-    repository.listActivities(db),
-    repository.listDeliverables(db),
-  ]);
+  const [outcomes, planList, priorities, objectives, activities, deliverableList, measuresByOutcome] =
+    await Promise.all([
+      repository.listOutcomes(db, council.id),
+      repository.listPlans(db),
+      repository.listPriorities(db),
+      repository.listObjectives(db),
+      repository.listActivities(db),
+      repository.listDeliverables(db),
+      outcomeMeasures(db),
+    ]);
   const updates = quarter
     ? latestPerItem(await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter))
     : [];
@@ -92,6 +107,12 @@ export async function goldenThread(db: Database, quarter: ReportingQuarter | nul
           ...objective,
           activityCount: activities.filter((activity) => activity.objectiveId === objective.id).length,
         })),
+      measures: planList.flatMap((plan) => {
+        const listed = measuresByOutcome.filter(
+          (link) => link.planId === plan.id && link.outcomeNumber === outcome.number,
+        );
+        return listed.length > 0 ? [{ plan, measures: listed }] : [];
+      }),
     })),
     plans: planList.map((plan) => ({
       ...plan,
@@ -119,7 +140,7 @@ export interface DeliverableDetail {
   plan: Plan | undefined;
   dates: PlanDates;
   datesExplained: string;
-  linkedMeasures: LinkedMeasure[];
+  linkedMeasures: MeasureSummary[];
   progress: (DeliverableProgress & {
     ratingMeta: ReturnType<typeof ratingMeta>;
     quarterLabel: string;
@@ -141,7 +162,7 @@ export async function deliverableDetail(db: Database, id: number): Promise<Deliv
     plan: planList.find((plan) => plan.id === deliverable.planId),
     dates,
     datesExplained: explainPlanDates(dates),
-    linkedMeasures,
+    linkedMeasures: await summariseMeasures(db, linkedMeasures),
     progress: progress.map((update) => ({
       ...update,
       ratingMeta: ratingMeta(update.rating as RatingKey),
@@ -239,11 +260,20 @@ export async function basePlan(db: Database, planSlug?: string) {
   const withObjectives = planList.filter((plan) => objectivesAll.some((o) => o.planId === plan.id));
   const plan = withObjectives.find((p) => p.slug === planSlug) ?? withObjectives.at(-1);
   if (!plan) return null;
-  const activities = await repository.listActivities(db);
+  const [activities, measuresByOutcome] = await Promise.all([
+    repository.listActivities(db),
+    outcomeMeasures(db),
+  ]);
   const objectives = objectivesAll
     .filter((objective) => objective.planId === plan.id)
     .map((objective) => {
-      const own = activities.filter((activity) => activity.objectiveId === objective.id);
+      const own = activities
+        .filter((activity) => activity.objectiveId === objective.id)
+        .map((activity) => ({
+          ...activity,
+          startLabel: activity.startMonth ? formatPlanMonth(activity.startMonth) : null,
+          endLabel: activity.endMonth ? formatPlanMonth(activity.endMonth) : null,
+        }));
       const top = own.filter((activity) => activity.parentId === null);
       return {
         ...objective,
@@ -252,6 +282,9 @@ export async function basePlan(db: Database, planSlug?: string) {
           children: own.filter((child) => child.parentId === activity.id),
         })),
         activityCount: own.length,
+        outcomeMeasures: measuresByOutcome.filter(
+          (link) => link.planId === plan.id && link.outcomeNumber === objective.outcomeNumber,
+        ),
       };
     });
   return { plan, plans: withObjectives, objectives };
@@ -265,6 +298,7 @@ type Insert<K extends keyof typeof repository> = (typeof repository)[K] extends 
   : never;
 
 export interface PlanDocuments {
+  outcomeMeasures?: (Omit<Insert<"insertOutcomeMeasureLink">, "planId"> & { plan: string })[];
   council: Insert<"insertCouncil">;
   outcomes: { number: number; wordings: { text: string; plans: string[] }[] }[];
   department: Omit<Insert<"insertDepartment">, "councilId">;
@@ -381,6 +415,18 @@ export async function importPlanDocuments(
     );
   }
 
+  for (const { plan, ...values } of documents.outcomeMeasures ?? []) {
+    await repository.insertOutcomeMeasureLink(db, { ...values, planId: planId(plan) });
+  }
+  if (documents.outcomeMeasures?.length) {
+    await audit(
+      "outcome-measure-links",
+      council.id,
+      `Loaded ${documents.outcomeMeasures.length} measures linked to council outcomes`,
+      documents.outcomeMeasures,
+    );
+  }
+
   for (const { plan, ...values } of documents.risks) {
     const risk = await repository.insertRisk(db, { ...values, planId: planId(plan) });
     await audit("risk", risk.id, `Loaded risk ${risk.slug}`, risk);
@@ -446,6 +492,241 @@ export async function changeLeadOfficers(
       entityType: "deliverable",
       entityId: before.id,
       summary: `Changed the lead officers of "${before.title}" to ${updated.leadAsWritten}`,
+      before,
+      after: updated,
+    });
+    return updated;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linked measures with their current ratings, read through the measures module's service.
+
+export interface MeasureSummary {
+  measureTitle: string;
+  measureId: number | null;
+  /** The latest value as the document wrote it, and its period; null when none is recorded. */
+  latestText: string | null;
+  latestPeriod: string | null;
+  targetText: string | null;
+  targetPeriod: string | null;
+  /** The rating from the measures module; null when the measure is not in the measures list. */
+  rating: ReturnType<typeof ratingMeta> | null;
+  explanation: string | null;
+  /** True when a value is recorded, so a rating means something more than "no data". */
+  hasValue: boolean;
+}
+
+/** Each linked measure's latest value, target and rating, as the measure's own page rates it. */
+export async function summariseMeasures(
+  db: Database,
+  links: readonly { measureTitle: string; measureId: number | null }[],
+): Promise<MeasureSummary[]> {
+  const pages = new Map<number, Promise<MeasurePage | null>>();
+  const pageOf = (id: number) => {
+    let page = pages.get(id);
+    if (page === undefined) {
+      page = measurePage(db, id).catch((error: unknown) => {
+        if (error instanceof NotFound) return null;
+        throw error;
+      });
+      pages.set(id, page);
+    }
+    return page;
+  };
+  const summaries: MeasureSummary[] = [];
+  for (const link of links) {
+    const page = link.measureId === null ? null : await pageOf(link.measureId);
+    const row = page?.rows.find((candidate) => candidate.latest !== null) ?? page?.rows[0] ?? null;
+    const latest = row?.latest ?? null;
+    summaries.push({
+      measureTitle: link.measureTitle,
+      measureId: page ? link.measureId : null,
+      latestText: latest?.cellText ?? null,
+      latestPeriod: latest?.periodLabel ?? null,
+      targetText: row?.target?.targetText ?? null,
+      targetPeriod: row?.target?.periodLabel ?? null,
+      rating: row ? ratingMeta(row.rating.rating) : null,
+      explanation: row?.rating.explanation ?? null,
+      hasValue: latest !== null && latest.cellText.trim() !== "",
+    });
+  }
+  return summaries;
+}
+
+/** Measures each plan lists under each council outcome, summarised, keyed by plan id and outcome. */
+async function outcomeMeasures(db: Database) {
+  const links = await repository.listOutcomeMeasureLinks(db);
+  const summaries = await summariseMeasures(db, links);
+  return links.map((link, index) => ({ ...link, summary: summaries[index] as MeasureSummary }));
+}
+
+export type OutcomeMeasure = Awaited<ReturnType<typeof outcomeMeasures>>[number];
+
+// ---------------------------------------------------------------------------------------------
+// Risks: likelihood and impact (inherent and residual), owner and review date.
+
+export interface AssessRiskInput {
+  riskId: number;
+  version: number | null;
+  form: unknown;
+}
+
+function describeRating(likelihood: number | null, impact: number | null): string {
+  return likelihood === null || impact === null
+    ? "Not assessed"
+    : `Likelihood ${likelihood} × impact ${impact} = ${likelihood * impact}`;
+}
+
+/**
+ * Records or changes a key risk's assessment. A likelihood without its impact (or the reverse), a
+ * level outside 1-5 or a review date that is not a real date is refused with nothing changed; a
+ * stale form is a conflict.
+ */
+export async function assessRisk(db: Database, actor: string, input: AssessRiskInput): Promise<Risk> {
+  const parsed = parseForm(riskForm, input.form);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  if (input.version === null) {
+    throw new ValidationFailed([
+      { field: "form", message: "The form was missing its version. Reload the page and try again." },
+    ]);
+  }
+  const values = parsed.value;
+  const version = input.version;
+  return db.transaction(async (tx) => {
+    const before = await repository.findRisk(tx, input.riskId);
+    if (!before) throw new NotFound(`Risk ${input.riskId}`);
+    const updated = await updateIfVersion(tx, risks, before.id, version, {
+      ...values,
+      updatedAt: new Date(),
+    });
+    if (updated === null) {
+      const saved = await repository.findRisk(tx, before.id);
+      throw new Conflict(
+        `The assessment of risk "${before.description}"`,
+        [
+          {
+            label: "Inherent",
+            saved: describeRating(saved?.inherentLikelihood ?? null, saved?.inherentImpact ?? null),
+            submitted: describeRating(values.inherentLikelihood, values.inherentImpact),
+          },
+          {
+            label: "Residual",
+            saved: describeRating(saved?.residualLikelihood ?? null, saved?.residualImpact ?? null),
+            submitted: describeRating(values.residualLikelihood, values.residualImpact),
+          },
+          { label: "Owner", saved: saved?.owner ?? "None", submitted: values.owner ?? "None" },
+          {
+            label: "Review date",
+            saved: saved?.reviewDate ?? "None",
+            submitted: values.reviewDate ?? "None",
+          },
+        ],
+        `/risks/${before.id}/edit`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "risk",
+      entityId: before.id,
+      summary: `Assessed risk ${before.slug}: inherent ${describeRating(updated.inherentLikelihood, updated.inherentImpact)}, residual ${describeRating(updated.residualLikelihood, updated.residualImpact)}`,
+      before,
+      after: updated,
+    });
+    return updated;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Supporting activities' months on the Base Plan.
+
+/** The months of a plan's years, April of its first year to March after its last: what a form offers. */
+export function planMonths(plan: Pick<Plan, "fromYear" | "toYear">): string[] {
+  const months: string[] = [];
+  for (let year = plan.fromYear; year < Math.max(plan.toYear, plan.fromYear + 1); year += 1) {
+    for (let index = 0; index < 12; index += 1) {
+      const month = ((index + 3) % 12) + 1;
+      months.push(`${index < 9 ? year : year + 1}-${String(month).padStart(2, "0")}`);
+    }
+  }
+  return months;
+}
+
+export async function activityDetail(db: Database, id: number) {
+  const activity = await repository.findActivity(db, id);
+  if (!activity) throw new NotFound(`Supporting activity ${id}`);
+  const objective = await repository.findObjective(db, activity.objectiveId);
+  if (!objective) throw new NotFound(`Strategic objective ${activity.objectiveId}`);
+  const plan = await repository.findPlan(db, objective.planId);
+  if (!plan) throw new NotFound(`Plan ${objective.planId}`);
+  const parent = activity.parentId === null ? null : await repository.findActivity(db, activity.parentId);
+  return { activity, objective, plan, parent: parent ?? null, months: planMonths(plan) };
+}
+
+export interface SetActivityMonthsInput {
+  activityId: number;
+  version: number | null;
+  form: unknown;
+}
+
+/**
+ * Sets (or clears) a supporting activity's start and end months. Both or neither; the end not
+ * before the start; both within the plan's years. A stale form is a conflict.
+ */
+export async function setActivityMonths(
+  db: Database,
+  actor: string,
+  input: SetActivityMonthsInput,
+): Promise<SupportingActivity> {
+  const parsed = parseForm(activityMonthsForm, input.form);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  if (input.version === null) {
+    throw new ValidationFailed([
+      { field: "form", message: "The form was missing its version. Reload the page and try again." },
+    ]);
+  }
+  const { startMonth, endMonth } = parsed.value;
+  const version = input.version;
+  return db.transaction(async (tx) => {
+    const { activity: before, plan } = await activityDetail(tx, input.activityId);
+    const months = planMonths(plan);
+    const outside = [
+      ...(startMonth !== null && !months.includes(startMonth)
+        ? [{ field: "startMonth", message: `The start month must be within ${plan.periodAsWritten}` }]
+        : []),
+      ...(endMonth !== null && !months.includes(endMonth)
+        ? [{ field: "endMonth", message: `The end month must be within ${plan.periodAsWritten}` }]
+        : []),
+    ];
+    if (outside.length > 0) throw new ValidationFailed(outside);
+    const updated = await updateIfVersion(tx, supportingActivities, before.id, version, {
+      startMonth,
+      endMonth,
+      updatedAt: new Date(),
+    });
+    const describe = (start: string | null, end: string | null) =>
+      start === null || end === null ? "Not given" : `${formatPlanMonth(start)} to ${formatPlanMonth(end)}`;
+    if (updated === null) {
+      const saved = await repository.findActivity(tx, before.id);
+      throw new Conflict(
+        `The months of "${before.text}"`,
+        [
+          {
+            label: "Months",
+            saved: describe(saved?.startMonth ?? null, saved?.endMonth ?? null),
+            submitted: describe(startMonth, endMonth),
+          },
+        ],
+        `/plan/base-plan/activities/${before.id}/edit`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "supporting-activity",
+      entityId: before.id,
+      summary: `Set the months of "${before.text}" to ${describe(startMonth, endMonth)}`,
       before,
       after: updated,
     });
