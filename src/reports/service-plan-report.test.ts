@@ -1,0 +1,292 @@
+// Loaders first: test/helpers imports load-demo.ts, whose loaders import it back; entering the
+// cycle here lets every loader see DEMO_DIRECTORY initialised.
+import "../demo/loaders.ts";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { before, test } from "node:test";
+import { describeOnBothDatabases } from "../../test/helpers/database.ts";
+import { NotFound } from "../errors.ts";
+import type { Block, Report, TableBlock } from "./model.ts";
+import { renderDocx } from "./render-docx.ts";
+import { renderStandaloneHtml } from "./render-html.ts";
+import { buildServicePlanReport } from "./service-plan-report.ts";
+
+const ORIGINAL = "service-plan-2021-2025";
+const REFRESH = "service-plan-2024-25";
+
+function demo<T>(path: string): T {
+  return JSON.parse(readFileSync(new URL(`../../data/demo/${path}`, import.meta.url), "utf8")) as T;
+}
+
+function demoText(path: string): string {
+  return readFileSync(new URL(`../../data/demo/${path}`, import.meta.url), "utf8");
+}
+
+const deliverablesFile = demo<{
+  deliverables: {
+    title: string;
+    leadAsWritten: string;
+    startFinish: string;
+    group: string;
+    councilPlanAsWritten: string | null;
+  }[];
+}>("plan/deliverables.json");
+const risksFile = demo<{ risks: { description: string; mitigations: string[] }[] }>("plan/risks.json");
+const objectivesFile = demo<{
+  objectives: {
+    number: number;
+    title: string;
+    supportingActivities: { text: string; children: { text: string }[] }[];
+  }[];
+}>("plan/objectives.json");
+const tablesFile =
+  demo<{ file: string; document: string; group: { title: string }; key: string | null }[]>(
+    "measures/tables.json",
+  );
+type Stated = { stated: string; pence: number };
+const budgetFile = demo<{
+  columns: { key: string; title: string }[];
+  divisions: Record<string, Stated | string>[];
+  total: Record<string, Stated | string>;
+}>("finance/approved-budget-2020-21.json");
+const refreshBudgetFile = demo<{
+  proposedSavings: { total: Stated; items: { title: string; amount: Stated }[] };
+}>("finance/budget-2024-25.json");
+const procurementFile = demo<{
+  procurements: { table: string; title: string; estimatedValueText: string; estimatedValuePence: number }[];
+}>("procurement/forward-plan-2021-2023.json");
+
+function blocks(report: Report): Block[] {
+  return report.sections.flatMap((section) => section.blocks);
+}
+
+function tables(report: Report): TableBlock[] {
+  return blocks(report).filter((block): block is TableBlock => block.kind === "table");
+}
+
+function table(report: Report, caption: string): TableBlock {
+  const found = tables(report).find((candidate) => candidate.caption === caption);
+  assert.ok(
+    found,
+    `no table "${caption}" in: ${tables(report)
+      .map((t) => t.caption)
+      .join(" | ")}`,
+  );
+  return found;
+}
+
+function texts(row: { cells: { text: string }[] }): string[] {
+  return row.cells.map((cell) => cell.text);
+}
+
+/** Exact sum of integer pence in a test: BigInt so no float ever touches the money. */
+function sumPence(values: number[]): number {
+  return Number(values.reduce((total, value) => total + BigInt(value), 0n));
+}
+
+describeOnBothDatabases("the service plan document", (fresh) => {
+  let original: Report;
+  let refresh: Report;
+  before(async () => {
+    const { db } = await fresh({ demo: true });
+    original = await buildServicePlanReport(db, { plan: ORIGINAL });
+    refresh = await buildServicePlanReport(db, { plan: REFRESH });
+  });
+
+  test("the 2021-2025 plan: its sections in the document's order, none left empty", () => {
+    assert.equal(original.title, "Children's Services Service Plan 2021-2025");
+    assert.deepEqual(
+      original.sections.map((section) => section.id),
+      [
+        "ambition",
+        "priorities",
+        "overview",
+        "key-risks",
+        "section-one",
+        "section-two",
+        "approved-budget",
+        "procurement",
+      ],
+    );
+    for (const section of [...original.sections, ...refresh.sections]) {
+      assert.ok(section.blocks.length > 0, `${section.id} is empty`);
+    }
+  });
+
+  test("every one of the 31 deliverables, in order, with lead and start-finish as written", () => {
+    const actionRows = tables(original)
+      .filter((candidate) => candidate.caption.startsWith("Actions: "))
+      .flatMap((candidate) => candidate.rows);
+    assert.equal(actionRows.length, 31);
+    assert.equal(deliverablesFile.deliverables.length, 31);
+    for (const [index, deliverable] of deliverablesFile.deliverables.entries()) {
+      const cells = texts(actionRows[index] as { cells: { text: string }[] });
+      assert.equal(cells[0], deliverable.title);
+      assert.equal(cells[1], deliverable.leadAsWritten);
+      assert.equal(cells[2], deliverable.startFinish);
+      if (deliverable.councilPlanAsWritten !== null) assert.equal(cells[4], deliverable.councilPlanAsWritten);
+    }
+    // Section One's priorities carry the Council Plan columns; Section Two's themes do not.
+    assert.equal(table(original, "Actions: Keep Children Safe").columns.length, 4);
+    assert.equal(table(original, "Actions: A prosperous and green Derbyshire").columns.length, 6);
+  });
+
+  test("every key performance measure row of the plan, each cell as written, sub-heading rows included", () => {
+    const ours = tablesFile.filter((entry) => entry.document === ORIGINAL);
+    assert.equal(ours.length, 6);
+    let rowCount = 0;
+    for (const entry of ours) {
+      const shown = table(original, `Key performance measures: ${entry.group.title}`);
+      const lines = demoText(`measures/${entry.file}`).replace(/\n$/, "").split("\n").slice(2);
+      assert.equal(shown.rows.length, lines.length, entry.group.title);
+      for (const [index, line] of lines.entries()) {
+        const row = shown.rows[index] as TableBlock["rows"][number];
+        const expected = line.split("\t");
+        while (expected.length < shown.columns.length) expected.push("");
+        assert.deepEqual(texts(row), expected, `${entry.group.title}, row ${index + 1}`);
+        if (!line.includes("\t")) assert.equal(row.heading, true, `${line} is a sub-heading row`);
+      }
+      rowCount += lines.length;
+      // The status key follows its table.
+      if (entry.key) {
+        const after = blocks(original)[blocks(original).indexOf(shown) + 1];
+        assert.deepEqual(after, { kind: "paragraph", text: entry.key });
+      }
+    }
+    assert.ok(rowCount >= 56);
+  });
+
+  test("the 7 key risks with their mitigations", () => {
+    const risks = table(original, "Key risks");
+    assert.equal(risks.rows.length, 7);
+    for (const [index, risk] of risksFile.risks.entries()) {
+      const cells = texts(risks.rows[index] as TableBlock["rows"][number]);
+      assert.equal(cells[1], risk.description);
+      assert.equal(cells[2], risk.mitigations.join(" "));
+      assert.notEqual(cells[0], "", "every risk names its priority");
+    }
+  });
+
+  test("the approved controllable budget matrix with its stated totals and the 8 rounding differences", () => {
+    const budget = table(original, "Approved controllable budget 2020/21 (£)");
+    const column = (title: string) => budget.columns.findIndex((candidate) => candidate.heading === title);
+    assert.equal(budget.rows.length, budgetFile.divisions.length);
+    const check = (row: TableBlock["rows"][number], expected: Record<string, Stated | string>) => {
+      for (const { key, title } of budgetFile.columns) {
+        const cell = row.cells[column(title)];
+        assert.ok(cell, `column ${title}`);
+        const value = expected[key];
+        if (typeof value === "string") assert.equal(cell.text, value);
+        else {
+          assert.equal(cell.text, (value as Stated).stated, `${String(expected.division)}: ${title}`);
+          assert.equal(Math.round((cell.value ?? Number.NaN) * 100), (value as Stated).pence);
+        }
+      }
+    };
+    for (const [index, division] of budgetFile.divisions.entries()) {
+      check(budget.rows[index] as TableBlock["rows"][number], division);
+    }
+    const [stated, summed] = budget.totals ?? [];
+    assert.ok(stated && summed);
+    check(stated, budgetFile.total);
+    assert.equal(summed.sumOfRows, true);
+    assert.equal(budget.notes?.length, 8);
+    assert.ok(budget.notes?.every((note) => /£1\.00/.test(note)));
+    assert.equal(original.sections.find((section) => section.id === "approved-budget")?.newPage, true);
+  });
+
+  test("both procurement tables (15 and 18 rows) with their totals", () => {
+    for (const [name, count] of [
+      ["Table One", 15],
+      ["Table Two", 18],
+    ] as const) {
+      const shown = tables(original).find((candidate) => candidate.caption.startsWith(`${name}:`));
+      assert.ok(shown, name);
+      const expected = procurementFile.procurements.filter((row) => row.table === name);
+      assert.equal(shown.rows.length, count);
+      assert.deepEqual(
+        shown.rows.map((row) => [row.cells[0]?.text, row.cells[1]?.text]),
+        expected.map((row) => [row.title, row.estimatedValueText]),
+      );
+      const total = shown.totals?.[0];
+      const totalPence = sumPence(expected.map((row) => row.estimatedValuePence));
+      assert.equal(Math.round((total?.cells[1]?.value ?? Number.NaN) * 100), totalPence);
+      assert.equal(total?.sumOfRows, true);
+    }
+  });
+
+  test("the refresh: objectives 10, 11, 12, 20, 21, 26 and 27 with their activities, and no original-only sections", () => {
+    assert.deepEqual(
+      refresh.sections.map((section) => section.id),
+      ["foreword", "services", "ambition", "objectives", "budget", "monitoring"],
+    );
+    const objectives = refresh.sections.find((section) => section.id === "objectives");
+    assert.ok(objectives);
+    const headings = objectives.blocks
+      .filter((block) => block.kind === "subheading")
+      .map((block) => block.text);
+    assert.deepEqual(
+      headings.slice(0, -1),
+      objectivesFile.objectives.map((objective) => `${objective.number} ${objective.title}`),
+    );
+    assert.deepEqual(
+      objectivesFile.objectives.map((objective) => objective.number),
+      [10, 11, 12, 20, 21, 26, 27],
+    );
+    const lists = objectives.blocks.filter((block) => block.kind === "list");
+    for (const [index, objective] of objectivesFile.objectives.entries()) {
+      assert.deepEqual(
+        lists[index]?.items,
+        objective.supportingActivities.flatMap((activity) => [
+          activity.text,
+          ...activity.children.map((child) => `– ${child.text}`),
+        ]),
+      );
+    }
+    const timeline = table(refresh, "Base Plan 2024-25: supporting activities by month");
+    assert.equal(
+      timeline.rows.length,
+      objectivesFile.objectives.flatMap((o) => o.supportingActivities.flatMap((a) => [a, ...a.children]))
+        .length,
+    );
+  });
+
+  test("the refresh: the 20 proposed savings adding to their stated total", () => {
+    const savings = table(refresh, "Proposed savings 2024/25");
+    const items = refreshBudgetFile.proposedSavings.items;
+    assert.equal(items.length, 20);
+    assert.equal(savings.rows.length, 20);
+    for (const [index, item] of items.entries()) {
+      const row = savings.rows[index] as TableBlock["rows"][number];
+      assert.ok(row.cells[0]?.text.startsWith(item.title));
+      assert.equal(row.cells[1]?.text, item.amount.stated);
+    }
+    const total = savings.totals?.[0];
+    const sum = sumPence(items.map((item) => item.amount.pence));
+    assert.equal(sum, refreshBudgetFile.proposedSavings.total.pence);
+    assert.equal(Math.round((total?.cells[1]?.value ?? Number.NaN) * 100), sum);
+    assert.equal(total?.sumOfRows, true);
+    assert.equal(savings.notes, undefined, "the proposals agree with the stated total");
+    assert.equal(table(refresh, "Service pressure funding 2024/25").rows.length, 3);
+    // Measures to monitor, by outcome, with their target phrases as written.
+    const outcome2 = table(refresh, "Key performance measures: Outcome 2");
+    assert.deepEqual(texts(outcome2.rows[0] as TableBlock["rows"][number]), [
+      "The number of children in care living with Council foster carers",
+      "increase from 2023-24",
+    ]);
+  });
+
+  test("an unknown plan is not found", async () => {
+    const { db } = await fresh({ demo: true });
+    await assert.rejects(buildServicePlanReport(db, { plan: "no-such-plan" }), NotFound);
+  });
+
+  test("renders to Word and to a standalone web page", async () => {
+    const docx = await renderDocx(original);
+    assert.equal(docx.subarray(0, 2).toString("latin1"), "PK");
+    const html = renderStandaloneHtml(original);
+    assert.match(html, /Children(&#39;|')s Services Service Plan 2021-2025/);
+    assert.match(html, /Supported Accommodation for young people/);
+    assert.ok((html.match(/<table/g) ?? []).length >= tables(original).length);
+  });
+});

@@ -1,0 +1,651 @@
+/**
+ * The service plan document for one plan, built from the plan, measures, finance and procurement
+ * modules as a format-neutral report: every section the council's own plan prints, in its order,
+ * each from stored data. A section with nothing stored for the plan is left out, never filled in.
+ *
+ * An original plan (the 2021-2025 plan) prints: ambition, values and outcomes; council
+ * priorities; the departmental overview with the vision and key achievements; key risks; actions
+ * and key performance measures by priority (Section One) and by service theme (Section Two); the
+ * approved controllable budget (Appendix A) and the forward plan of procurement (Appendix B).
+ * A refresh (the 2024-25 refresh) prints: foreword; our services; ambition and outcomes;
+ * strategic objectives with the Base Plan; budget and savings; the measures to monitor.
+ */
+import type { Database } from "../db/client.ts";
+import type { NestedItem } from "../db/schema/index.ts";
+import { formatPounds, type Pence, sumPence } from "../domain/money.ts";
+import { NotFound } from "../errors.ts";
+import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
+import * as measuresRepository from "../modules/measures/measures.repository.ts";
+import * as planRepository from "../modules/plan/plan.repository.ts";
+import { forwardPlan } from "../modules/procurement/procurement.service.ts";
+import {
+  type Block,
+  type ListBlock,
+  numberCell,
+  paragraph,
+  type Report,
+  type ReportSection,
+  type TableBlock,
+  type TableRow,
+  textCell,
+} from "./model.ts";
+
+export interface ServicePlanOptions {
+  /** The plan's slug, e.g. "service-plan-2021-2025" or "service-plan-2024-25". */
+  plan: string;
+}
+
+type Plan = planRepository.Plan;
+
+/** "2020-21" for the financial year starting in April 2020: the finance module's year code. */
+function yearCode(start: number): string {
+  return `${start}-${String((start + 1) % 100).padStart(2, "0")}`;
+}
+
+function pounds(pence: Pence): number {
+  // The model's numeric value for money is pounds (see model.ts); the text is exact from pence.
+  return pence / 100;
+}
+
+/** Reads a finance view, or null where the year is not recorded (the section is then left out). */
+async function unlessMissing<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof NotFound) return null;
+    throw error;
+  }
+}
+
+function flatten(items: readonly NestedItem[], depth = 0): string[] {
+  return items.flatMap((item) => [`${"– ".repeat(depth)}${item.text}`, ...flatten(item.children, depth + 1)]);
+}
+
+function section(id: string, title: string, blocks: Block[], newPage = false): ReportSection | null {
+  if (blocks.length === 0) return null;
+  return newPage ? { id, title, newPage, blocks } : { id, title, blocks };
+}
+
+function list(items: string[]): ListBlock[] {
+  return items.length === 0 ? [] : [{ kind: "list", items }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Council ambition, values, outcomes and priorities
+
+async function councilSections(db: Database, plan: Plan): Promise<ReportSection[]> {
+  const council = await planRepository.findCouncil(db);
+  if (!council) return [];
+  const outcomes = await planRepository.listOutcomes(db, council.id);
+  const ambition = council.ambition.filter((wording) => wording.plans.includes(plan.slug));
+  const outcomeWordings = outcomes.flatMap((outcome) =>
+    outcome.wordings.filter((wording) => wording.plans.includes(plan.slug)).map((wording) => wording.text),
+  );
+  const blocks: Block[] = [];
+  if (ambition.length > 0) {
+    blocks.push({ kind: "subheading", text: "Council ambition" }, ...ambition.map((w) => paragraph(w.text)));
+  }
+  // The council's values carry no plan wording: the original plan prints them, a refresh does not.
+  if (plan.planVersion === "original" && council.values.length > 0) {
+    blocks.push({ kind: "subheading", text: "Values" });
+    if (council.valuesIntro) blocks.push(paragraph(council.valuesIntro));
+    blocks.push(...list(council.values));
+  }
+  if (outcomeWordings.length > 0) {
+    blocks.push({ kind: "subheading", text: "Council outcomes" });
+    if (council.outcomesIntro) blocks.push(paragraph(council.outcomesIntro));
+    blocks.push(...list(outcomeWordings));
+  }
+  const priorities = (await planRepository.listPriorities(db)).filter(
+    (priority) => priority.planId === plan.id,
+  );
+  return [
+    section(
+      "ambition",
+      plan.planVersion === "original"
+        ? "Council ambition, values and outcomes"
+        : "The council's ambition and outcomes",
+      blocks,
+    ),
+    section("priorities", "Council priorities", list(priorities.map((priority) => priority.title))),
+  ].filter((found): found is ReportSection => found !== null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Foreword, our services, departmental overview and key achievements
+
+async function overviewSections(db: Database, plan: Plan): Promise<ReportSection[]> {
+  const sections: (ReportSection | null)[] = [];
+  sections.push(
+    section(
+      "foreword",
+      "Foreword",
+      (plan.foreword ?? []).map((text) => paragraph(text)),
+    ),
+  );
+  if (plan.planVersion === "refresh") {
+    // "Our Services" is the refresh's: the original plan's structure chart did not survive.
+    const department = await planRepository.findDepartment(db);
+    const blocks: Block[] = [];
+    if (department) {
+      if (department.headlineParagraph) blocks.push(paragraph(department.headlineParagraph));
+      for (const division of await planRepository.listDivisions(db, department.id)) {
+        blocks.push({ kind: "subheading", text: division.name });
+        if (division.directorAsWritten) blocks.push(paragraph(division.directorAsWritten));
+        if (division.remit) blocks.push(paragraph(division.remit));
+      }
+    }
+    sections.push(section("services", "Our services", blocks));
+  }
+  const overview: Block[] = [];
+  if (plan.planVersion === "original" && plan.vision) {
+    overview.push(paragraph(plan.vision.intro), paragraph(plan.vision.text));
+  }
+  overview.push(...plan.departmentalOverview.map((text) => paragraph(text)));
+  if (plan.keyAchievements && plan.keyAchievements.items.length > 0) {
+    overview.push(
+      { kind: "subheading", text: "Key achievements" },
+      paragraph(plan.keyAchievements.intro),
+      ...list(flatten(plan.keyAchievements.items)),
+    );
+  }
+  sections.push(section("overview", "Departmental overview", overview));
+  return sections.filter((found): found is ReportSection => found !== null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key risks
+
+async function risksSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+  const risks = (await planRepository.listRisks(db)).filter((risk) => risk.planId === plan.id);
+  if (risks.length === 0) return null;
+  const table: TableBlock = {
+    kind: "table",
+    id: "key-risks",
+    caption: "Key risks",
+    columns: [
+      { heading: "Priority", format: "text" },
+      { heading: "Key risks", format: "text" },
+      { heading: "Mitigations", format: "text" },
+    ],
+    rows: risks.map((risk) => ({
+      cells: [
+        textCell(risk.priority ?? risk.priorityAsWritten ?? ""),
+        textCell(risk.description),
+        textCell(risk.mitigations.join(" ")),
+      ],
+    })),
+  };
+  const blocks: Block[] = [];
+  if (plan.riskRegisterNote) blocks.push(paragraph(plan.riskRegisterNote));
+  blocks.push(table);
+  return section("key-risks", "Key risks", blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key performance measure tables, each cell as the plan's document wrote it
+
+interface MeasureData {
+  groups: measuresRepository.MeasureGroup[];
+  rows: measuresRepository.MeasureRow[];
+  values: measuresRepository.MeasureValue[];
+  targets: measuresRepository.MeasureTarget[];
+}
+
+async function measureData(db: Database, document: string): Promise<MeasureData> {
+  const groups = (await measuresRepository.listGroups(db))
+    .filter((group) => group.document === document)
+    .sort((a, b) => a.position - b.position);
+  const groupIds = new Set(groups.map((group) => group.id));
+  const rows = (await measuresRepository.listRows(db))
+    .filter((row) => groupIds.has(row.groupId))
+    .sort((a, b) => a.position - b.position);
+  const measureIds = [...new Set(rows.flatMap((row) => (row.measureId === null ? [] : [row.measureId])))];
+  const [values, targets] = await Promise.all([
+    measuresRepository.valuesOf(db, measureIds),
+    measuresRepository.targetsOf(db, measureIds),
+  ]);
+  return {
+    groups,
+    rows,
+    values: values.filter((value) => value.current && value.groupId !== null && groupIds.has(value.groupId)),
+    targets: targets.filter(
+      (target) => target.current && target.groupId !== null && groupIds.has(target.groupId),
+    ),
+  };
+}
+
+function measureTable(data: MeasureData, group: measuresRepository.MeasureGroup): Block[] {
+  const groupRows = data.rows.filter((row) => row.groupId === group.id);
+  if (groupRows.length === 0) return [];
+  const rows: TableRow[] = groupRows.map((row) => {
+    if (row.measureId === null) {
+      return {
+        heading: true,
+        cells: [textCell(row.titleAsWritten), ...group.columns.map(() => textCell(""))],
+      };
+    }
+    const cells = group.columns.map((column) => {
+      if (column.role === "target") {
+        const period = column.period ?? column.heading;
+        const target = data.targets.find(
+          (candidate) =>
+            candidate.measureId === row.measureId &&
+            candidate.groupId === group.id &&
+            candidate.periodLabel === period,
+        );
+        return textCell(target?.targetText ?? "");
+      }
+      if (column.role === "rating") return textCell(row.printedRating ?? "");
+      const value = data.values.find(
+        (candidate) =>
+          candidate.measureId === row.measureId &&
+          candidate.groupId === group.id &&
+          candidate.columnHeading === column.heading,
+      );
+      return textCell(value?.cellText ?? "");
+    });
+    return { cells: [textCell(row.titleAsWritten), ...cells] };
+  });
+  const notes = group.footnotes.map((footnote) => `${footnote.marker} ${footnote.text}`);
+  const table: TableBlock = {
+    kind: "table",
+    id: `measures-${group.id}`,
+    caption: `Key performance measures: ${group.title}`,
+    columns: [
+      { heading: "Key performance measure", format: "text" },
+      ...group.columns.map((column) => ({ heading: column.heading, format: "text" as const })),
+    ],
+    rows,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+  return group.keyLine ? [table, paragraph(group.keyLine)] : [table];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions and measures by priority (Section One) and by service theme (Section Two)
+
+async function actionSections(db: Database, plan: Plan, data: MeasureData): Promise<ReportSection[]> {
+  const deliverables = (await planRepository.listDeliverables(db))
+    .filter((deliverable) => deliverable.planId === plan.id)
+    .sort((a, b) => a.position - b.position);
+  const sections: ReportSection[] = [];
+  const sectionKeys = [...new Set(deliverables.map((deliverable) => deliverable.section))];
+  for (const key of sectionKeys) {
+    const own = deliverables.filter((deliverable) => deliverable.section === key);
+    const first = own[0];
+    if (!first) continue;
+    const blocks: Block[] = [];
+    const groupTitles = [...new Set(own.map((deliverable) => deliverable.groupTitle))];
+    for (const title of groupTitles) {
+      const inGroup = own.filter((deliverable) => deliverable.groupTitle === title);
+      const isPriority = inGroup[0]?.groupKind === "priority";
+      blocks.push({ kind: "subheading", text: isPriority ? `Priority: ${title}` : title });
+      blocks.push({
+        kind: "table",
+        id: `actions-${key}-${groupTitles.indexOf(title) + 1}`,
+        caption: `Actions: ${title}`,
+        columns: [
+          { heading: "Action", format: "text" },
+          { heading: "Lead", format: "text" },
+          { heading: "Start – finish dates", format: "text" },
+          { heading: "Success measures", format: "text" },
+          ...(isPriority
+            ? [
+                { heading: "Council Plan Y/N", format: "text" as const },
+                { heading: "Council Plan priority", format: "text" as const },
+              ]
+            : []),
+        ],
+        rows: inGroup.map((deliverable) => ({
+          cells: [
+            textCell(deliverable.title),
+            textCell(deliverable.leadAsWritten),
+            textCell(deliverable.startFinish),
+            textCell(
+              [
+                deliverable.successMeasuresNote,
+                ...deliverable.successMeasures.map((measure) => `• ${measure}`),
+              ]
+                .filter((part): part is string => part !== null && part !== "")
+                .join(" "),
+            ),
+            ...(isPriority
+              ? [
+                  textCell(deliverable.councilPlanAsWritten ?? ""),
+                  textCell(deliverable.councilPlanPriority ?? ""),
+                ]
+              : []),
+          ],
+        })),
+      });
+      const group = data.groups.find((candidate) => candidate.title === title);
+      if (group) blocks.push(...measureTable(data, group));
+    }
+    sections.push({ id: `section-${key}`, title: first.sectionTitle, blocks });
+  }
+  return sections;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strategic objectives and the Base Plan (a refresh)
+
+async function objectivesSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+  const objectives = await planRepository.listObjectives(db, plan.id);
+  if (objectives.length === 0) return null;
+  const activities = await planRepository.listActivities(db);
+  const blocks: Block[] = [];
+  const timeline: TableRow[] = [];
+  for (const objective of objectives) {
+    const own = activities.filter((activity) => activity.objectiveId === objective.id);
+    const top = own.filter((activity) => activity.parentId === null);
+    const items: string[] = [];
+    for (const activity of top) {
+      items.push(activity.text);
+      for (const child of own.filter((candidate) => candidate.parentId === activity.id)) {
+        items.push(`– ${child.text}`);
+      }
+    }
+    blocks.push({ kind: "subheading", text: `${objective.number} ${objective.title}` });
+    const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
+    blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
+    blocks.push(...list(items));
+    for (const activity of own) {
+      timeline.push({
+        cells: [
+          textCell(String(objective.number)),
+          textCell(activity.text),
+          textCell(activity.startMonth ?? "Not set"),
+          textCell(activity.endMonth ?? "Not set"),
+        ],
+      });
+    }
+  }
+  const unset = timeline.filter(
+    (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",
+  );
+  blocks.push({ kind: "subheading", text: "Base Plan" });
+  blocks.push({
+    kind: "table",
+    id: "base-plan",
+    caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
+    columns: [
+      { heading: "Objective", format: "text" },
+      { heading: "Supporting activity", format: "text" },
+      { heading: "Start month", format: "text" },
+      { heading: "End month", format: "text" },
+    ],
+    rows: timeline,
+    ...(unset.length > 0
+      ? {
+          notes: [
+            `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
+          ],
+        }
+      : {}),
+  });
+  return section("objectives", "Strategic objectives and Base Plan", blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budget and savings (the plan's first financial year)
+
+async function budgetSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+  const growth = await unlessMissing(growthReport(db, yearCode(plan.fromYear)));
+  if (!growth) return null;
+  const blocks: Block[] = [];
+  for (const headline of growth.headlines) {
+    if (headline.stated) blocks.push(paragraph(`${headlineLabel(headline.key)}: ${headline.stated}`));
+  }
+  if (growth.statedProposals?.text) {
+    blocks.push(
+      paragraph(`Total proposed budget savings for ${growth.year.label}: ${growth.statedProposals.text}`),
+    );
+  }
+  if (growth.pressures.length > 0) {
+    blocks.push({
+      kind: "table",
+      id: "pressure-funding",
+      caption: `Service pressure funding ${growth.year.label}`,
+      columns: [
+        { heading: "Service pressure", format: "text" },
+        { heading: "£m", format: "pounds-millions" },
+        { heading: "Ongoing or one off", format: "text" },
+      ],
+      rows: growth.pressures.map((pressure) => ({
+        cells: [
+          textCell(pressure.name),
+          numberCell(pressure.amount.table, pounds(pressure.amount.pence)),
+          textCell(pressure.kind === "oneOff" ? "one off" : pressure.kind),
+        ],
+      })),
+    });
+  }
+  if (growth.proposals.length > 0) {
+    const notes = growth.disagreements.map((disagreement) => disagreement.message);
+    blocks.push({
+      kind: "table",
+      id: "proposed-savings",
+      caption: `Proposed savings ${growth.year.label}`,
+      columns: [
+        { heading: "Proposal", format: "text" },
+        { heading: "£", format: "pounds" },
+      ],
+      rows: growth.proposals.map((proposal) => ({
+        cells: [
+          textCell(proposal.description ? `${proposal.title} - ${proposal.description}` : proposal.title),
+          numberCell(formatPounds(proposal.amount.pence), pounds(proposal.amount.pence)),
+        ],
+      })),
+      totals: [
+        {
+          sumOfRows: true,
+          cells: [
+            textCell("Total proposed savings"),
+            numberCell(growth.proposalsTotal.pounds, pounds(growth.proposalsTotal.pence)),
+          ],
+        },
+      ],
+      ...(notes.length > 0 ? { notes } : {}),
+    });
+  }
+  if (growth.growth.length > 0) {
+    blocks.push({
+      kind: "table",
+      id: "growth",
+      caption: `Growth items ${growth.year.label}`,
+      columns: [
+        { heading: "Growth item", format: "text" },
+        { heading: "Ongoing £m", format: "pounds-millions" },
+        { heading: "One off £m", format: "pounds-millions" },
+      ],
+      rows: growth.growth.map((item) => ({
+        cells: [
+          textCell(item.title),
+          item.ongoing ? numberCell(item.ongoing.table, pounds(item.ongoing.pence)) : textCell(""),
+          item.oneOff ? numberCell(item.oneOff.table, pounds(item.oneOff.pence)) : textCell(""),
+        ],
+      })),
+    });
+  }
+  return section("budget", `Budget and savings for ${growth.year.label}`, blocks);
+}
+
+function headlineLabel(key: string): string {
+  if (key === "budget") return "Budget";
+  if (key === "pay-and-price-inflation") return "Additional funding for pay and price inflation (ongoing)";
+  if (key === "contingency") return "One-off funding held in contingency";
+  return key;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measures to monitor (the plan's measure tables not tied to an action group)
+
+function monitoringSection(data: MeasureData, shownWithActions: Set<number>): ReportSection | null {
+  const blocks: Block[] = [];
+  for (const group of data.groups) {
+    if (shownWithActions.has(group.id)) continue;
+    const table = measureTable(data, group);
+    if (table.length === 0) continue;
+    blocks.push({ kind: "subheading", text: group.title }, ...table);
+  }
+  return section("monitoring", "Monitoring the plan: key performance measures", blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appendix A: approved controllable budget (the year the plan was set in)
+
+async function approvedBudgetSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+  const budget = await unlessMissing(approvedBudgetReport(db, yearCode(plan.fromYear - 1)));
+  if (!budget || budget.divisions.length === 0) return null;
+  const gross = budget.headings.filter((heading) => heading.part === "gross");
+  const rest = budget.headings.filter((heading) => heading.part !== "gross");
+  const indexOf = (key: string) => budget.headings.findIndex((heading) => heading.key === key);
+  type Cell = { pence: Pence; text: string };
+  const ordered = (row: { cells: Cell[]; gross: Cell; net: Cell }): Cell[] => [
+    ...gross.map((heading) => row.cells[indexOf(heading.key)] as Cell),
+    row.gross,
+    ...rest.map((heading) => row.cells[indexOf(heading.key)] as Cell),
+    row.net,
+  ];
+  const money = (cell: Cell) => numberCell(cell.text, pounds(cell.pence));
+  const divisionCells = budget.divisions.map(ordered);
+  const columnCount = gross.length + rest.length + 2;
+  const sums = Array.from({ length: columnCount }, (_, index) =>
+    sumPence(divisionCells.map((cells) => (cells[index] as Cell).pence)),
+  );
+  const table: TableBlock = {
+    kind: "table",
+    id: "approved-budget",
+    caption: `Approved controllable budget ${budget.year.label} (£)`,
+    columns: [
+      { heading: "Division", format: "text" },
+      ...gross.map((heading) => ({ heading: heading.title, format: "pounds" as const })),
+      { heading: "Gross Budget", format: "pounds" },
+      ...rest.map((heading) => ({ heading: heading.title, format: "pounds" as const })),
+      { heading: "Net Budget", format: "pounds" },
+    ],
+    rows: budget.divisions.map((division, index) => ({
+      cells: [textCell(division.division), ...(divisionCells[index] ?? []).map(money)],
+    })),
+    totals: [
+      { cells: [textCell(budget.total.division), ...ordered(budget.total).map(money)] },
+      {
+        sumOfRows: true,
+        cells: [
+          textCell("Sum of the divisions"),
+          ...sums.map((pence) => numberCell(formatPounds(pence, { symbol: false }), pounds(pence))),
+        ],
+      },
+    ],
+  };
+  const notes = budget.disagreements.map((disagreement) => disagreement.message);
+  if (notes.length > 0) table.notes = notes;
+  return section("approved-budget", "Appendix A: approved controllable budget", [table], true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appendix B: forward plan of procurement
+
+async function procurementSection(db: Database): Promise<ReportSection | null> {
+  const plan = await forwardPlan(db);
+  const blocks: Block[] = [];
+  const names = ["Table One", "Table Two", "Table Three"];
+  for (const [index, band] of plan.bands.entries()) {
+    if (band.entries.length === 0) continue;
+    const entries = [...band.entries].sort(
+      (a, b) =>
+        (a.record.sourceRow ?? Number.MAX_SAFE_INTEGER) - (b.record.sourceRow ?? Number.MAX_SAFE_INTEGER),
+    );
+    const name = entries[0]?.record.sourceTable ?? names[index] ?? `Table ${index + 1}`;
+    blocks.push({
+      kind: "table",
+      id: `procurement-${band.band}`,
+      caption: `${name}: ${band.heading}`,
+      columns: [
+        { heading: "Contract title", format: "text" },
+        { heading: "Estimated value (£)", format: "pounds" },
+        { heading: "Estimated start date", format: "text" },
+      ],
+      rows: entries.map((entry) => ({
+        cells: [
+          textCell(entry.title),
+          // The value as written ("Approx. Lifetime costs 150,000.00"), the exact pounds behind it.
+          numberCell(entry.record.estimatedValueText, pounds(entry.estimatedValuePence)),
+          textCell(ukDate(entry.estimatedStartDate)),
+        ],
+      })),
+      totals: [
+        {
+          sumOfRows: true,
+          cells: [
+            textCell(`Total, ${name}`),
+            numberCell(
+              formatPounds(band.totalPence, { symbol: false, pence: true }),
+              pounds(band.totalPence),
+            ),
+            textCell(""),
+          ],
+        },
+      ],
+      ...(entries.some((entry) => entry.publishedBandNote)
+        ? {
+            notes: entries.flatMap((entry) =>
+              entry.publishedBandNote ? [`${entry.title}: ${entry.publishedBandNote}`] : [],
+            ),
+          }
+        : {}),
+    });
+  }
+  return section("procurement", "Appendix B: forward plan of procurement projects", blocks, true);
+}
+
+/** "2021-06-01" as the plan prints it: "01/06/2021". */
+function ukDate(iso: string): string {
+  const [year, month, day] = iso.split("-");
+  return `${day}/${month}/${year}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function buildServicePlanReport(db: Database, options: ServicePlanOptions): Promise<Report> {
+  const plan = await planRepository.findPlanBySlug(db, options.plan);
+  if (!plan) throw new NotFound(`Plan ${options.plan}`);
+  const data = await measureData(db, plan.slug);
+  const council = await planRepository.findCouncil(db);
+  const department = await planRepository.findDepartment(db);
+  const actions = await actionSections(db, plan, data);
+  const withActions = new Set(
+    data.groups
+      .filter((group) =>
+        actions.some((found) =>
+          found.blocks.some((block) => block.kind === "table" && block.id === `measures-${group.id}`),
+        ),
+      )
+      .map((group) => group.id),
+  );
+  const original = plan.planVersion === "original";
+  const opening = await overviewSections(db, plan);
+  const sections: (ReportSection | null)[] = [
+    ...opening.filter((found) => found.id !== "overview"),
+    ...(await councilSections(db, plan)),
+    ...opening.filter((found) => found.id === "overview"),
+    await risksSection(db, plan),
+    ...actions,
+    await objectivesSection(db, plan),
+    await budgetSection(db, plan),
+    monitoringSection(data, withActions),
+    // The appendices belong to the original plan's document; a refresh carries none in its text.
+    original ? await approvedBudgetSection(db, plan) : null,
+    original ? await procurementSection(db) : null,
+  ];
+  const meta = [council?.name, department?.name, plan.executiveDirector, plan.statusAsWritten].filter(
+    (line): line is string => typeof line === "string" && line !== "",
+  );
+  return {
+    title: plan.title,
+    subtitle: plan.periodAsWritten,
+    meta,
+    sections: sections.filter((found): found is ReportSection => found !== null),
+  };
+}
