@@ -67,4 +67,50 @@ describe("measures journeys", () => {
     assert.equal(await page.getByTestId("preview-row").count(), 1);
     assert.match((await page.getByTestId("preview-row").textContent()) ?? "", /matches a measure/);
   });
+  journeyTest(
+    "a measure's details edit with an error shows the summary, then saves; the page shows benchmarks and evidences",
+    journey,
+    async () => {
+      const page = journey.page;
+      await visit(page, "/measures");
+      await page
+        .getByRole("link", { name: /social worker vacancies/ })
+        .first()
+        .click();
+      await assertAccessible(page);
+      assert.match((await page.getByTestId("benchmarks-table").textContent()) ?? "", /16\.4/);
+      assert.match((await page.getByTestId("evidences").textContent()) ?? "", /\S/);
+      await page.getByTestId("edit-details").click();
+      await assertAccessible(page);
+      await page.getByLabel("Title").fill("");
+      await page.getByLabel("Decimal places (optional)").fill("two");
+      await page.getByRole("button", { name: "Save details" }).click();
+      assert.match(await page.title(), /^Error: /);
+      await assertAccessible(page);
+      assert.match(
+        (await page.locator(".govuk-error-summary").textContent()) ?? "",
+        /Enter the measure's title[\s\S]*Decimal places must be a whole number/,
+      );
+      await page.getByLabel("Title").fill("- % of social worker vacancies (including agency)");
+      await page.getByLabel("Decimal places (optional)").fill("1");
+      await page.getByLabel("Owner (optional)").fill("Head of workforce");
+      await page.getByRole("button", { name: "Save details" }).click();
+      assert.match(page.url(), /\/measures\/\d+$/);
+      assert.match((await page.locator("main").textContent()) ?? "", /Head of workforce/);
+    },
+  );
+
+  journeyTest("a measure that evidences a deliverable links to it", journey, async () => {
+    const page = journey.page;
+    await visit(page, "/measures");
+    await page
+      .getByRole("link", { name: /^Percentage achieving a standard pass/ })
+      .first()
+      .click();
+    await assertAccessible(page);
+    const deliverables = page.getByTestId("evidenced-deliverables").getByRole("link");
+    assert.ok((await deliverables.count()) > 0);
+    await deliverables.first().click();
+    assert.match(page.url(), /\/plan\/deliverables\/\d+$/);
+  });
 });

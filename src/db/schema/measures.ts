@@ -124,3 +124,31 @@ export const measureTargets = pgTable(
   },
   (table) => [index("measure_targets_measure").on(table.measureId, table.current)],
 );
+
+/** A benchmark figure for a measure and period ("national 16.4%"), with where it was read from. */
+export const measureBenchmarks = pgTable(
+  "measure_benchmarks",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    measureId: bigint("measure_id", { mode: "number" })
+      .notNull()
+      .references(() => measures.id),
+    valueId: bigint("value_id", { mode: "number" }).references(() => measureValues.id),
+    document: text("document").notNull(),
+    periodLabel: text("period_label").notNull(),
+    periodKey: text("period_key").notNull(),
+    benchmarkGroup: text("benchmark_group").notNull(),
+    label: text("label").notNull(),
+    amount: numeric("amount").notNull(),
+    decimals: integer("decimals").notNull(),
+    source: text("source").notNull().default("inline"),
+    current: boolean("current").notNull().default(true),
+    recordedBy: text("recorded_by").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+    version: integer("version").notNull().default(1),
+  },
+  (table) => [
+    index("measure_benchmarks_measure").on(table.measureId, table.current),
+    index("measure_benchmarks_value").on(table.valueId),
+  ],
+);

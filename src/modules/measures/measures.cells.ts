@@ -20,6 +20,17 @@ export interface UnderstoodCell {
   /** The period the cell gives itself ("Dec 20"), when it has one. */
   ownPeriod: string | null;
   warnings: string[];
+  /** A benchmark written in the cell ("national 16.4%"), as a figure with its decimals. */
+  benchmark: CellBenchmark | null;
+}
+
+export interface CellBenchmark {
+  group: string;
+  /** As written: "national", "England average". */
+  label: string;
+  /** The figure exactly as written, without separators: "16.4". */
+  amount: string;
+  decimals: number;
 }
 
 export function understandCell(
@@ -55,5 +66,13 @@ export function understandCell(
     annotations,
     ownPeriod: cell.period?.text ?? null,
     warnings: cell.warnings.map((warning) => warning.message),
+    benchmark: cell.benchmark
+      ? {
+          group: cell.benchmark.group,
+          label: cell.benchmark.label,
+          amount: cell.benchmark.figure.decimalText,
+          decimals: cell.benchmark.figure.decimals,
+        }
+      : null,
   };
 }

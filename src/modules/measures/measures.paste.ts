@@ -7,7 +7,13 @@
  *
  * The demo loader reads the seed tables through this same function, so pasting a seed table
  * gives exactly the demo rows. Nothing here guesses: cells come back word for word.
+ *
+ * The 2024-25 refresh lists its measures instead of tabling them: one per line, "- Title (target
+ * for 2024-25 increase from 2023-24)". A paste with no tabs where a line carries "(target for
+ * ...)" or "(baseline to be established ...)" is read as that list, giving the same columns and
+ * rows as the table form (a "Target 2024-25" column holding the phrase after "target for 2024-25").
  */
+import { splitMeasureWithTarget } from "../../domain/targets.ts";
 
 export interface PastedColumn {
   /** The header rows joined: "Actual 2018/19", "Target", "2018/2019". */
@@ -33,6 +39,8 @@ export interface PastedRow {
   cells: string[];
   /** Cells a page break split over lines and that were joined back. */
   joins: CellJoin[];
+  /** What reading the row noticed (list form: a target for another year than the column's). */
+  notes?: string[];
 }
 
 export interface PastedFootnote {
@@ -105,8 +113,60 @@ function joinCell(before: string, after: string): string {
   return `${head.trimEnd()} ${after.trim()}`;
 }
 
+const BULLET = /^\s*[-\u2022*\u2013]\s+/;
+
+/** A paste with no tabs in which some line gives a measure with its target in brackets. */
+function isMeasureList(lines: string[]): boolean {
+  if (lines.some((line) => line.includes("\t"))) return false;
+  return lines.some((line) => line.trim() !== "" && splitMeasureWithTarget(line).targetText !== null);
+}
+
+/** Reads the refresh's list form into the same columns and rows as its table form. */
+function parseMeasureList(lines: string[]): PastedTable {
+  const rows: PastedRow[] = [];
+  const split = lines.map((line) => (line.trim() === "" ? null : splitMeasureWithTarget(line)));
+  const period =
+    split.find((item) => item?.targetPeriod)?.targetPeriod ??
+    split.map((item) => PERIOD_IN_HEADING.exec(item?.targetPhrase ?? "")?.[0]).find(Boolean) ??
+    null;
+  const column: PastedColumn = {
+    heading: period ? `Target ${period}` : "Target",
+    role: "target",
+    period,
+  };
+  split.forEach((item, index) => {
+    const raw = lines[index] ?? "";
+    if (item === null || SEPARATOR.test(raw)) return;
+    const listed = BULLET.test(raw) || item.targetText !== null;
+    if (!listed) {
+      // Headings above the list ("Key Performance Measures", "Outcome 2") are not rows; one
+      // between rows is a sub-heading, as in the table form.
+      if (rows.length > 0)
+        rows.push({ line: index + 1, kind: "sub-heading", title: raw.trim(), cells: [], joins: [] });
+      return;
+    }
+    const notes: string[] = [];
+    if (item.targetPeriod && period && item.targetPeriod !== period) {
+      notes.push(
+        `Row ${index + 1}: the target is for ${item.targetPeriod} but the list's targets are for ${period}; it is kept in the ${column.heading} column as written.`,
+      );
+    }
+    rows.push({
+      line: index + 1,
+      kind: "measure",
+      title: item.title,
+      cells: [item.targetPhrase ?? ""],
+      joins: [],
+      ...(notes.length > 0 ? { notes } : {}),
+    });
+  });
+  while (rows.at(-1)?.kind === "sub-heading") rows.pop();
+  return { columns: [column], rows, key: null, footnotes: [] };
+}
+
 export function parsePastedTable(text: string): PastedTable {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  if (isMeasureList(lines)) return parseMeasureList(lines);
   const headerRows: string[][] = [];
   const rows: PastedRow[] = [];
   const footnotes: PastedFootnote[] = [];

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { type Database, queryRows } from "../../db/client.ts";
 import {
+  measureBenchmarks,
   measureGroups,
   measureRows,
   measures,
@@ -13,6 +14,95 @@ export type MeasureGroup = typeof measureGroups.$inferSelect;
 export type MeasureRow = typeof measureRows.$inferSelect;
 export type MeasureValue = typeof measureValues.$inferSelect;
 export type MeasureTarget = typeof measureTargets.$inferSelect;
+export type MeasureBenchmark = typeof measureBenchmarks.$inferSelect;
+
+/** The columns a listing rates and shows; a whole value, target or benchmark has these too. */
+export type ListedValue = Pick<
+  MeasureValue,
+  | "id"
+  | "measureId"
+  | "document"
+  | "columnRole"
+  | "columnHeading"
+  | "periodLabel"
+  | "periodKey"
+  | "cellText"
+  | "amount"
+  | "decimals"
+  | "current"
+  | "version"
+>;
+export type ListedTarget = Pick<
+  MeasureTarget,
+  "id" | "measureId" | "document" | "periodLabel" | "periodKey" | "targetText" | "current" | "version"
+>;
+export type ListedBenchmark = Pick<
+  MeasureBenchmark,
+  "measureId" | "periodKey" | "periodLabel" | "benchmarkGroup" | "amount"
+>;
+
+/**
+ * Everything the measures list needs, current records only and only the columns it uses: a
+ * listing is read on every page view, and most of the cost of a query is in the rows and columns
+ * it returns.
+ */
+export async function listingData(db: Database) {
+  const groups = await listGroups(db);
+  const rows = await db
+    .select({
+      groupId: measureRows.groupId,
+      measureId: measureRows.measureId,
+      titleAsWritten: measureRows.titleAsWritten,
+      printedRating: measureRows.printedRating,
+    })
+    .from(measureRows)
+    .orderBy(asc(measureRows.groupId), asc(measureRows.position));
+  const measureList = await listMeasures(db);
+  const values: ListedValue[] = await db
+    .select({
+      id: measureValues.id,
+      measureId: measureValues.measureId,
+      document: measureValues.document,
+      columnRole: measureValues.columnRole,
+      columnHeading: measureValues.columnHeading,
+      periodLabel: measureValues.periodLabel,
+      periodKey: measureValues.periodKey,
+      cellText: measureValues.cellText,
+      amount: measureValues.amount,
+      decimals: measureValues.decimals,
+      current: measureValues.current,
+      version: measureValues.version,
+    })
+    .from(measureValues)
+    .where(eq(measureValues.current, true))
+    .orderBy(asc(measureValues.id));
+  const targets: ListedTarget[] = await db
+    .select({
+      id: measureTargets.id,
+      measureId: measureTargets.measureId,
+      document: measureTargets.document,
+      periodLabel: measureTargets.periodLabel,
+      periodKey: measureTargets.periodKey,
+      targetText: measureTargets.targetText,
+      current: measureTargets.current,
+      version: measureTargets.version,
+    })
+    .from(measureTargets)
+    .where(eq(measureTargets.current, true))
+    .orderBy(asc(measureTargets.id));
+  const benchmarks: ListedBenchmark[] = await db
+    .select({
+      measureId: measureBenchmarks.measureId,
+      periodKey: measureBenchmarks.periodKey,
+      periodLabel: measureBenchmarks.periodLabel,
+      benchmarkGroup: measureBenchmarks.benchmarkGroup,
+      amount: measureBenchmarks.amount,
+    })
+    .from(measureBenchmarks)
+    .where(eq(measureBenchmarks.current, true))
+    .orderBy(asc(measureBenchmarks.periodKey), asc(measureBenchmarks.id));
+  return { groups, rows, measures: measureList, values, targets, benchmarks };
+}
 
 export async function insertMeasure(db: Database, values: typeof measures.$inferInsert): Promise<Measure> {
   const [row] = await db.insert(measures).values(values).returning();
@@ -142,4 +232,152 @@ export function currentValuesFor(
         eq(measureValues.current, true),
       ),
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benchmark figures
+
+export async function insertBenchmark(
+  db: Database,
+  values: typeof measureBenchmarks.$inferInsert,
+): Promise<MeasureBenchmark> {
+  const [row] = await db.insert(measureBenchmarks).values(values).returning();
+  if (!row) throw new Error("benchmark insert returned nothing");
+  return row;
+}
+
+/** Benchmarks read from value cells that have been replaced are no longer current. */
+export async function retireBenchmarksOfValues(db: Database, valueIds: number[]): Promise<void> {
+  if (valueIds.length === 0) return;
+  await db
+    .update(measureBenchmarks)
+    .set({ current: false })
+    .where(and(inArray(measureBenchmarks.valueId, valueIds), eq(measureBenchmarks.current, true)));
+}
+
+export function benchmarksOf(db: Database, measureIds: number[]): Promise<MeasureBenchmark[]> {
+  if (measureIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measureBenchmarks)
+    .where(and(inArray(measureBenchmarks.measureId, measureIds), eq(measureBenchmarks.current, true)))
+    .orderBy(asc(measureBenchmarks.periodKey), asc(measureBenchmarks.id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing a measure's details
+
+export type MeasureDetails = Pick<
+  Measure,
+  | "title"
+  | "code"
+  | "definition"
+  | "unit"
+  | "decimals"
+  | "polarity"
+  | "frequency"
+  | "basis"
+  | "source"
+  | "owner"
+>;
+
+export function measureDetailsUpdate(details: MeasureDetails) {
+  return { ...details, updatedAt: new Date() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the measure evidences in the plan (read only: the plan module owns these tables)
+
+export interface EvidencedDeliverable {
+  id: number;
+  title: string;
+  section: string;
+  sectionTitle: string;
+  groupTitle: string;
+  /** The title the deliverable named the measure by. */
+  linkedAs: string;
+}
+
+export interface EvidencedObjective {
+  id: number;
+  number: number;
+  title: string;
+  outcomeNumber: number | null;
+  /** The council outcome's wording, where the plan records one. */
+  outcomeTitle: string | null;
+  /** The measure group that ties the measure to the outcome ("Outcome 2"). */
+  via: string;
+}
+
+/**
+ * The deliverables that name this measure as a success measure (by its title or another title,
+ * as the plan module resolves links), and the strategic objectives under an outcome whose measure
+ * list includes it ("Outcome 2" in the refresh).
+ */
+export async function evidencesOf(
+  db: Database,
+  measureId: number,
+): Promise<{ deliverables: EvidencedDeliverable[]; objectives: EvidencedObjective[] }> {
+  const deliverableRows = await queryRows<{
+    id: string | number;
+    title: string;
+    section: string;
+    section_title: string;
+    group_title: string;
+    measure_title: string;
+  }>(
+    db,
+    sql`select d.id, d.title, d.section, d.section_title, d.group_title, l.measure_title
+        from deliverable_measure_links l
+        join deliverables d on d.id = l.deliverable_id
+        join measures m on m.id = ${measureId}
+        where l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title)
+        order by d.position, d.id`,
+  );
+  const objectiveRows = await queryRows<{
+    id: string | number;
+    number: string | number;
+    title: string;
+    outcome_number: string | number | null;
+    outcome_wordings: unknown;
+    via: string;
+  }>(
+    db,
+    sql`select distinct o.id, o.number, o.title, o.outcome_number, co.wordings as outcome_wordings, g.title as via
+        from measure_rows r
+        join measure_groups g on g.id = r.group_id and g.kind = 'outcome'
+        join strategic_objectives o
+          on o.outcome_number = nullif(substring(g.title from '^Outcome ([0-9]+)'), '')::integer
+        join plans p on p.id = o.plan_id
+        join departments dep on dep.id = p.department_id
+        left join council_outcomes co on co.council_id = dep.council_id and co.number = o.outcome_number
+        where r.measure_id = ${measureId}
+        order by o.number`,
+  );
+  return {
+    deliverables: deliverableRows.map((row) => ({
+      id: Number(row.id),
+      title: row.title,
+      section: row.section,
+      sectionTitle: row.section_title,
+      groupTitle: row.group_title,
+      linkedAs: row.measure_title,
+    })),
+    objectives: objectiveRows.map((row) => ({
+      id: Number(row.id),
+      number: Number(row.number),
+      title: row.title,
+      outcomeNumber: row.outcome_number === null ? null : Number(row.outcome_number),
+      outcomeTitle: outcomeWording(row.outcome_wordings),
+      via: row.via,
+    })),
+  };
+}
+
+function outcomeWording(wordings: unknown): string | null {
+  const list = typeof wordings === "string" ? (JSON.parse(wordings) as unknown) : wordings;
+  if (!Array.isArray(list)) return null;
+  const first = list[0] as { text?: unknown; title?: unknown; wording?: unknown } | undefined;
+  const text = first?.text ?? first?.title ?? first?.wording;
+  return typeof text === "string" ? text : null;
 }

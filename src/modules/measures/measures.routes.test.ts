@@ -133,4 +133,51 @@ describe("measures pages", () => {
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Paste the table copied from Word or Excel/);
   });
+  test("a measure page shows its benchmarks and what it evidences, linking to the deliverables", async () => {
+    const measures = (await listMeasureGroups(database.db)).flatMap((listing) => listing.rows);
+    const vacancies = measures.find(
+      (row): row is RatedRow => "measure" in row && row.titleAsWritten.includes("social worker vacancies"),
+    );
+    assert.ok(vacancies);
+    const page = await app.inject(`/measures/${vacancies.measure.id}`);
+    assert.match(page.body, /data-testid="benchmarks-table"/);
+    assert.match(page.body, /16\.4/);
+    assert.match(page.body, /14\.9% is below the national figure of 16\.4%/);
+    const gcse = measures.find(
+      (row): row is RatedRow =>
+        "measure" in row && row.titleAsWritten.startsWith("Percentage achieving a standard pass"),
+    );
+    assert.ok(gcse);
+    const evidenced = await app.inject(`/measures/${gcse.measure.id}`);
+    assert.match(evidenced.body, /data-testid="evidenced-deliverables"/);
+    assert.match(evidenced.body, /href="\/plan\/deliverables\/\d+"/);
+    assert.match(evidenced.body, /Strategic objective \d+/);
+  });
+
+  test("editing a measure's details: 400 with an error summary, 303 on success, 409 when stale", async () => {
+    const url = `/measures/${missing.measure.id}/details`;
+    const { token, cookie } = await formSession(app, `/measures/${missing.measure.id}/edit`);
+    const post = (payload: Record<string, string>) =>
+      app.inject({
+        method: "POST",
+        url,
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({ _csrf: token ?? "", ...payload }).toString(),
+      });
+    const version = String(missing.measure.version);
+    const good = { title: missing.measure.title, unit: "count", polarity: "lower-is-better", decimals: "0" };
+    const bad = await post({ ...good, title: "", decimals: "one", version });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /<title>Error: /);
+    assert.match(bad.body, /Enter the measure&#39;s title|Enter the measure's title/);
+    assert.match(bad.body, /Decimal places must be a whole number/);
+    const noUnit = await post({ title: "x", polarity: "monitor", version });
+    assert.match(noUnit.body, /Choose the unit/);
+    assert.equal((await post({ ...good, owner: "Service manager", version })).statusCode, 303);
+    const shown = await app.inject(`/measures/${missing.measure.id}`);
+    assert.match(shown.body, /Service manager/);
+    const stale = await post({ ...good, owner: "Someone else", version });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Someone else changed this/);
+  });
 });

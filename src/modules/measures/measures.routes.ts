@@ -5,10 +5,20 @@ import { NotFound, ValidationFailed } from "../../errors.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { trendChart } from "./measures.chart.ts";
-import { importSchema, listFilterSchema, targetEditSchema, valueEditSchema } from "./measures.schemas.ts";
 import {
+  importSchema,
+  listFilterSchema,
+  measureDetailsSchema,
+  POLARITY_CHOICES,
+  targetEditSchema,
+  UNIT_CHOICES,
+  valueEditSchema,
+} from "./measures.schemas.ts";
+import {
+  editMeasureDetails,
   editTarget,
   editValue,
+  filterListings,
   type ImportInput,
   listMeasureGroups,
   type MeasurePage,
@@ -49,11 +59,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/measures", async (request, reply) => {
     const parsed = listFilterSchema.safeParse(request.query ?? {});
     const filters = parsed.success ? parsed.data : {};
-    const listings = await listMeasureGroups(services.db, {
+    const allListings = await listMeasureGroups(services.db);
+    const listings = filterListings(allListings, {
       rating: filters.rating || undefined,
       group: filters.group || undefined,
     });
-    const allGroups = filters.group || filters.rating ? await listMeasureGroups(services.db) : listings;
+    const allGroups = allListings;
     return reply.view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
@@ -113,6 +124,54 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get<{ Params: { id: string } }>("/measures/:id", async (request, reply) =>
     renderMeasure(reply, services.db, idOf(request.params.id, "Measure")),
   );
+
+  function detailsForm(
+    reply: FastifyReply,
+    measure: MeasurePage["measure"],
+    entered: unknown,
+    errors?: unknown,
+  ) {
+    return reply.view("measures/views/details.njk", {
+      pageTitle: `Change the measure's details: ${measure.title}`,
+      measure,
+      entered,
+      units: UNIT_CHOICES,
+      polarities: POLARITY_CHOICES,
+      ...(errors ? { errors } : {}),
+    });
+  }
+
+  app.get<{ Params: { id: string } }>("/measures/:id/edit", async (request, reply) => {
+    const { measure } = await measurePage(services.db, idOf(request.params.id, "Measure"));
+    return detailsForm(reply, measure, {
+      ...measure,
+      decimals: measure.decimals === null ? "" : String(measure.decimals),
+    });
+  });
+
+  app.post<{ Params: { id: string } }>("/measures/:id/details", async (request, reply) => {
+    const measureId = idOf(request.params.id, "Measure");
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form = parseForm(measureDetailsSchema, body);
+    const version = versionOf(body);
+    if (!form.ok || version === null) {
+      const errors = form.ok ? [] : [...form.errors];
+      if (version === null) {
+        errors.push({
+          field: "title",
+          message: "The form was missing its version. Reload the page and try again.",
+        });
+      }
+      const { measure } = await measurePage(services.db, measureId);
+      return detailsForm(reply.code(400), measure, body, errors);
+    }
+    await editMeasureDetails(services.db, services.config.actingUser, {
+      measureId,
+      version,
+      details: form.value,
+    });
+    return reply.redirect(`/measures/${measureId}`, 303);
+  });
 
   for (const kind of ["values", "targets"] as const) {
     const field = kind === "values" ? "cellText" : "targetText";

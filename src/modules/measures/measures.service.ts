@@ -1,20 +1,38 @@
 import { eq as eqId } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import type { StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
-import { measureTargets, measureValues } from "../../db/schema/index.ts";
+import { measures as measuresTable, measureTargets, measureValues } from "../../db/schema/index.ts";
 import { updateIfVersion } from "../../db/versioning.ts";
 import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
 import { parsePeriod } from "../../domain/periods.ts";
 import { type MeasureRating, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
-import { parseTarget } from "../../domain/targets.ts";
+import {
+  type BenchmarkData,
+  evaluateTarget,
+  parseTarget,
+  type Target,
+  type Verdict,
+} from "../../domain/targets.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
 import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
 import { parsePastedTable } from "./measures.paste.ts";
-import type { Measure, MeasureGroup, MeasureTarget, MeasureValue } from "./measures.repository.ts";
+import type {
+  EvidencedDeliverable,
+  EvidencedObjective,
+  ListedBenchmark,
+  ListedTarget,
+  ListedValue,
+  Measure,
+  MeasureBenchmark,
+  MeasureDetails,
+  MeasureGroup,
+  MeasureTarget,
+  MeasureValue,
+} from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 
-export type { Measure, MeasureGroup, MeasureTarget, MeasureValue };
+export type { Measure, MeasureBenchmark, MeasureDetails, MeasureGroup, MeasureTarget, MeasureValue };
 
 /** Baseplan's own spelling of a period label, so "2020/2021" and "2020/21" are the same year. */
 export function periodKey(label: string): string {
@@ -115,7 +133,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
   }
   const rows: PreviewRow[] = table.rows.map((row) => {
     const measure = row.kind === "measure" ? (matchMeasure(known, row.title) ?? null) : null;
-    const warnings: string[] = [];
+    const warnings: string[] = [...(row.notes ?? [])];
     if (row.kind === "measure" && measure === null) {
       warnings.push(
         `"${row.title}" is not a measure Baseplan has yet; saving adds it as a new measure with no unit.`,
@@ -241,16 +259,25 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
           await saveTarget(tx, actor, measure.id, group, period, key, cell.text);
           written += 1;
         } else if (cell.understood && cell.understood.status !== "blank") {
-          for (const old of await repository.currentValuesFor(
+          const replaced = await repository.currentValuesFor(
             tx,
             measure.id,
             input.document,
             key,
             cell.column.role,
-          )) {
+          );
+          for (const old of replaced) {
             await tx.update(measureValues).set({ current: false }).where(eqId(measureValues.id, old.id));
           }
-          await repository.insertValue(tx, valueRecord(measure.id, group, cell, period, key, actor));
+          await repository.retireBenchmarksOfValues(
+            tx,
+            replaced.map((old) => old.id),
+          );
+          const value = await repository.insertValue(
+            tx,
+            valueRecord(measure.id, group, cell, period, key, actor),
+          );
+          await saveInlineBenchmark(tx, actor, value, cell.understood.benchmark);
           written += 1;
         }
       }
@@ -295,6 +322,29 @@ function valueRecord(
   };
 }
 
+/** "14.9% (national 16.4%)": the national figure is kept as a benchmark for the value's period. */
+async function saveInlineBenchmark(
+  tx: Database,
+  actor: string,
+  value: MeasureValue,
+  benchmark: UnderstoodCell["benchmark"],
+): Promise<void> {
+  if (!benchmark) return;
+  await repository.insertBenchmark(tx, {
+    measureId: value.measureId,
+    valueId: value.id,
+    document: value.document,
+    periodLabel: value.periodLabel,
+    periodKey: value.periodKey,
+    benchmarkGroup: benchmark.group,
+    label: benchmark.label,
+    amount: benchmark.amount,
+    decimals: benchmark.decimals,
+    source: "inline",
+    recordedBy: actor,
+  });
+}
+
 async function saveTarget(
   tx: Database,
   actor: string,
@@ -333,8 +383,8 @@ async function saveTarget(
 export interface RatedRow {
   measure: Measure;
   titleAsWritten: string;
-  latest: MeasureValue | null;
-  target: MeasureTarget | null;
+  latest: ListedValue | null;
+  target: ListedTarget | null;
   rating: MeasureRating;
   /** The rating the document itself printed, where it printed one. */
   printedRating: string | null;
@@ -345,23 +395,67 @@ export interface GroupListing {
   rows: (RatedRow | { subHeading: string })[];
 }
 
-function amountOf(value: MeasureValue | null | undefined): number | null {
+function amountOf(value: ListedValue | null | undefined): number | null {
   return value?.amount === null || value?.amount === undefined ? null : Number(value.amount);
+}
+
+/**
+ * Targets are parsed once per wording, not once per row per request: a parsed target is
+ * immutable, and the same few dozen wordings are rated on every page.
+ */
+const parsedTargets = new Map<string, Target>();
+function parsedTarget(text: string): Target {
+  let parsed = parsedTargets.get(text);
+  if (!parsed) {
+    parsed = parseTarget(text);
+    if (parsedTargets.size > 5000) parsedTargets.clear();
+    parsedTargets.set(text, parsed);
+  }
+  return parsed;
+}
+
+const BENCHMARK_KEYS = {
+  national: "national",
+  regional: "regional",
+  "statistical-neighbours": "statisticalNeighbours",
+} as const;
+
+/** The benchmark figures for a period (and the previous one) in the form target evaluation takes. */
+export function benchmarkContext(
+  benchmarks: ListedBenchmark[],
+  period: string,
+  previousPeriod?: string,
+): BenchmarkData | undefined {
+  const key = periodKey(period);
+  const previousKey = previousPeriod === undefined ? null : periodKey(previousPeriod);
+  const data: Record<string, { current?: number; previous?: number }> = {};
+  for (const benchmark of benchmarks) {
+    const name = BENCHMARK_KEYS[benchmark.benchmarkGroup as keyof typeof BENCHMARK_KEYS];
+    if (!name) continue;
+    const entry = data[name] ?? {};
+    if (benchmark.periodKey === key) entry.current = Number(benchmark.amount);
+    else if (benchmark.periodKey === previousKey) entry.previous = Number(benchmark.amount);
+    else continue;
+    data[name] = entry;
+  }
+  return Object.keys(data).length > 0 ? (data as BenchmarkData) : undefined;
 }
 
 /** Rates a measure from the value a document gave for a period and the target it set for that period. */
 export function rateFromStored(
   measure: Measure,
-  value: MeasureValue | null,
-  target: MeasureTarget | null,
+  value: ListedValue | null,
+  target: ListedTarget | null,
   period: string,
-  earlier: MeasureValue[],
+  earlier: ListedValue[],
+  benchmarks: ListedBenchmark[] = [],
 ): MeasureRating {
   const unit = (measure.unit ?? "count") as MeasureUnit;
   const polarity = (measure.polarity ?? "monitor") as Polarity;
   const previous = earlier.at(-1);
+  const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
   return rateMeasure({
-    target: target?.targetText ?? "",
+    target: parsedTarget(target?.targetText ?? ""),
     value: amountOf(value),
     unit,
     decimals: value?.decimals ?? measure.decimals ?? 0,
@@ -369,10 +463,17 @@ export function rateFromStored(
     period,
     ...(previous ? { previousPeriod: previous.periodLabel, previousValue: amountOf(previous) } : {}),
     ownValueFor: (label) => amountOf(earlier.find((candidate) => candidate.periodKey === periodKey(label))),
+    ...(benchmarkData ? { benchmarks: benchmarkData } : {}),
   });
 }
 
-function rowRating(measure: Measure, group: MeasureGroup, values: MeasureValue[], targets: MeasureTarget[]) {
+function rowRating(
+  measure: Measure,
+  group: MeasureGroup,
+  values: ListedValue[],
+  targets: ListedTarget[],
+  benchmarks: ListedBenchmark[],
+) {
   const own = values.filter((value) => value.current && value.document === group.document);
   const latestColumn =
     group.columns.find((column) => column.role === "latest") ??
@@ -392,7 +493,7 @@ function rowRating(measure: Measure, group: MeasureGroup, values: MeasureValue[]
         candidate.periodKey === periodKey(targetColumn?.period ?? ""),
     ) ?? null;
   const earlier = own.filter((value) => value.columnRole === "value" && value.periodKey !== key);
-  return { latest, target, rating: rateFromStored(measure, latest, target, period, earlier) };
+  return { latest, target, rating: rateFromStored(measure, latest, target, period, earlier, benchmarks) };
 }
 
 export interface ListFilters {
@@ -400,20 +501,39 @@ export interface ListFilters {
   group?: string | undefined;
 }
 
+function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]> {
+  const grouped = new Map<number, T[]>();
+  for (const item of items) {
+    const list = grouped.get(item.measureId);
+    if (list) list.push(item);
+    else grouped.set(item.measureId, [item]);
+  }
+  return grouped;
+}
+
+/**
+ * Every table as the documents print it, rated. Reads only the current values, targets and
+ * benchmarks, only the columns a listing shows, and indexes them once, so the cost grows with the
+ * data rather than with rows times values.
+ */
 export async function listMeasureGroups(db: Database, filters: ListFilters = {}): Promise<GroupListing[]> {
-  const [groups, rows, measures] = await Promise.all([
-    repository.listGroups(db),
-    repository.listRows(db),
-    repository.listMeasures(db),
-  ]);
-  const ids = measures.map((measure) => measure.id);
-  const [values, targets] = await Promise.all([repository.valuesOf(db, ids), repository.targetsOf(db, ids)]);
+  const { groups, rows, measures, values, targets, benchmarks } = await repository.listingData(db);
+  const measuresById = new Map(measures.map((measure) => [measure.id, measure]));
+  const valuesOf = byMeasure(values);
+  const targetsOf = byMeasure(targets);
+  const benchmarksOf = byMeasure(benchmarks);
+  const rowsOf = new Map<number, typeof rows>();
+  for (const row of rows) {
+    const list = rowsOf.get(row.groupId);
+    if (list) list.push(row);
+    else rowsOf.set(row.groupId, [row]);
+  }
   const listings: GroupListing[] = [];
   for (const group of groups) {
     if (filters.group && String(group.id) !== filters.group) continue;
     const listed: GroupListing["rows"] = [];
-    for (const row of rows.filter((candidate) => candidate.groupId === group.id)) {
-      const measure = measures.find((candidate) => candidate.id === row.measureId);
+    for (const row of rowsOf.get(group.id) ?? []) {
+      const measure = row.measureId === null ? undefined : measuresById.get(row.measureId);
       if (!measure) {
         if (!filters.rating) listed.push({ subHeading: row.titleAsWritten });
         continue;
@@ -421,8 +541,9 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
       const rated = rowRating(
         measure,
         group,
-        values.filter((value) => value.measureId === measure.id),
-        targets.filter((target) => target.measureId === measure.id),
+        valuesOf.get(measure.id) ?? [],
+        targetsOf.get(measure.id) ?? [],
+        benchmarksOf.get(measure.id) ?? [],
       );
       if (filters.rating && rated.rating.rating !== filters.rating) continue;
       listed.push({
@@ -437,14 +558,39 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
   return listings;
 }
 
+/** The same listing filtered by rating and group, without reading or rating anything again. */
+export function filterListings(listings: GroupListing[], filters: ListFilters): GroupListing[] {
+  if (!filters.group && !filters.rating) return listings;
+  const filtered: GroupListing[] = [];
+  for (const listing of listings) {
+    if (filters.group && String(listing.group.id) !== filters.group) continue;
+    const rows = filters.rating
+      ? listing.rows.filter((row) => "measure" in row && row.rating.rating === filters.rating)
+      : listing.rows;
+    if (rows.length > 0) filtered.push({ group: listing.group, rows });
+  }
+  return filtered;
+}
+
 export interface TargetVerdict {
   target: MeasureTarget;
   value: MeasureValue | null;
   rating: MeasureRating;
 }
 
+/** A benchmark target assessed for a period where the benchmark figure is known. */
+export interface BenchmarkComparison {
+  benchmark: MeasureBenchmark;
+  target: MeasureTarget;
+  value: MeasureValue;
+  verdict: Verdict;
+}
+
 export interface MeasurePage {
   measure: Measure;
+  benchmarks: MeasureBenchmark[];
+  comparisons: BenchmarkComparison[];
+  evidences: { deliverables: EvidencedDeliverable[]; objectives: EvidencedObjective[] };
   groups: MeasureGroup[];
   values: MeasureValue[];
   history: MeasureValue[];
@@ -456,11 +602,13 @@ export interface MeasurePage {
 export async function measurePage(db: Database, id: number): Promise<MeasurePage> {
   const measure = await repository.findMeasure(db, id);
   if (!measure) throw new NotFound(`Measure ${id}`);
-  const [allValues, allTargets, rows, groups] = await Promise.all([
+  const [allValues, allTargets, rows, groups, benchmarks, evidences] = await Promise.all([
     repository.valuesOf(db, [id]),
     repository.targetsOf(db, [id]),
     repository.rowsOfMeasure(db, id),
     repository.listGroups(db),
+    repository.benchmarksOf(db, [id]),
+    repository.evidencesOf(db, id),
   ]);
   const values = allValues.filter((value) => value.current);
   const current = allTargets.filter((target) => target.current);
@@ -477,8 +625,13 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
         candidate.periodKey < target.periodKey &&
         candidate.columnRole === "value",
     );
-    return { target, value, rating: rateFromStored(measure, value, target, target.periodLabel, earlier) };
+    return {
+      target,
+      value,
+      rating: rateFromStored(measure, value, target, target.periodLabel, earlier, benchmarks),
+    };
   });
+  const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
   const rated: RatedRow[] = rows.flatMap((row) => {
     const group = measureGroups.find((candidate) => candidate.id === row.groupId);
@@ -488,12 +641,15 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
         measure,
         titleAsWritten: row.titleAsWritten,
         printedRating: row.printedRating,
-        ...rowRating(measure, group, allValues, allTargets),
+        ...rowRating(measure, group, allValues, allTargets, benchmarks),
       },
     ];
   });
   return {
     measure,
+    benchmarks,
+    comparisons,
+    evidences,
     groups: measureGroups,
     values,
     history: allValues.filter((value) => !value.current),
@@ -503,7 +659,111 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
   };
 }
 
+/**
+ * Targets that compare with a benchmark ("To remain lower than national average") are assessed
+ * for every period where the document gave both the measure's figure and that benchmark's, so
+ * the page shows how the measure stood against the benchmark when it was last known.
+ */
+function compareWithBenchmarks(
+  measure: Measure,
+  values: MeasureValue[],
+  targets: MeasureTarget[],
+  benchmarks: MeasureBenchmark[],
+): BenchmarkComparison[] {
+  const comparisons: BenchmarkComparison[] = [];
+  for (const target of targets) {
+    const parsed = parsedTarget(target.targetText);
+    if (parsed.kind !== "benchmark") continue;
+    const wanted = parsed.comparator;
+    for (const benchmark of benchmarks) {
+      if (benchmark.benchmarkGroup !== wanted) continue;
+      const value =
+        values.find((candidate) => candidate.id === benchmark.valueId && candidate.amount !== null) ??
+        values.find((candidate) => candidate.periodKey === benchmark.periodKey && candidate.amount !== null);
+      if (!value) continue;
+      const verdict = evaluateTarget(parsed, {
+        value: amountOf(value),
+        unit: (measure.unit ?? "count") as MeasureUnit,
+        decimals: value.decimals ?? measure.decimals ?? 0,
+        polarity: (measure.polarity ?? "monitor") as Polarity,
+        period: benchmark.periodLabel,
+        benchmarks: benchmarkContext(benchmarks, benchmark.periodLabel) ?? {},
+      });
+      comparisons.push({ benchmark, target, value, verdict });
+    }
+  }
+  return comparisons;
+}
+
 export { ratingMeta };
+
+// ---------------------------------------------------------------------------------------------
+// A measure's details
+
+export interface DetailsInput {
+  measureId: number;
+  version: number;
+  details: MeasureDetails;
+}
+
+const DETAIL_LABELS: Record<keyof MeasureDetails, string> = {
+  title: "Title",
+  code: "Code",
+  definition: "Definition",
+  unit: "Unit",
+  decimals: "Decimal places",
+  polarity: "Which direction is good",
+  frequency: "Frequency",
+  basis: "Period basis",
+  source: "Source",
+  owner: "Owner",
+};
+
+function shown(value: string | number | null | undefined): string {
+  return value === null || value === undefined || value === "" ? "(none)" : String(value);
+}
+
+/** Changes a measure's title, unit, polarity and other details; audited and version-checked. */
+export async function editMeasureDetails(db: Database, actor: string, input: DetailsInput): Promise<Measure> {
+  return db.transaction(async (tx) => {
+    const before = await repository.findMeasure(tx, input.measureId);
+    if (!before) throw new NotFound(`Measure ${input.measureId}`);
+    const after = await updateIfVersion(
+      tx,
+      measuresTable,
+      before.id,
+      input.version,
+      repository.measureDetailsUpdate(input.details),
+    );
+    if (!after) {
+      throw new Conflict(
+        `The details of "${before.title}"`,
+        (Object.keys(DETAIL_LABELS) as (keyof MeasureDetails)[]).map((key) => ({
+          label: DETAIL_LABELS[key],
+          saved: shown(before[key]),
+          submitted: shown(input.details[key]),
+        })),
+        `/measures/${before.id}`,
+      );
+    }
+    const changed = (Object.keys(DETAIL_LABELS) as (keyof MeasureDetails)[]).filter(
+      (key) => before[key] !== after[key],
+    );
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "measure",
+      entityId: after.id,
+      summary:
+        changed.length === 0
+          ? `Saved the details of "${after.title}" unchanged`
+          : `Changed the ${changed.map((key) => DETAIL_LABELS[key].toLowerCase()).join(", ")} of "${after.title}"`,
+      before,
+      after,
+    });
+    return after;
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Edits: a new value or target replaces the current one, which is kept as history.
@@ -552,6 +812,8 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
       recordedBy: actor,
     });
     await repository.markValueSuperseded(tx, old.id, replacement.id);
+    await repository.retireBenchmarksOfValues(tx, [old.id]);
+    await saveInlineBenchmark(tx, actor, replacement, understood.benchmark);
     await recordAuditEvent(tx, {
       actor,
       action: "restate",

@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { sql } from "drizzle-orm";
+import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { type Database, queryRows } from "../../db/client.ts";
+import { Conflict } from "../../errors.ts";
+import { readDemoTables, readDemoTableText } from "./measures.demo.ts";
+import { parsePastedTable } from "./measures.paste.ts";
+import { evidencesOf, listMeasures } from "./measures.repository.ts";
+import {
+  editMeasureDetails,
+  editValue,
+  listMeasureGroups,
+  measurePage,
+  previewImport,
+  type RatedRow,
+  saveImport,
+} from "./measures.service.ts";
+
+// The refresh's list as the seed (001, "Outcome 2") prints it, copied with its heading.
+const REFRESH_OUTCOME_2 = [
+  "Outcome 2",
+  "",
+  "- The number of children in care living with Council foster carers (target for 2024-25 increase from 2023-24)",
+  "- The number of children returning home from care (target for 2024-25 increase from 2023-24)",
+  "- The number of children leaving care through a special guardianship order (target for 2024-25 increase from 2023-24)",
+  "- The number of children in care with a placement step down (baseline to be established during 2024-25)",
+  "- The number of children being supported to remain at home rather being admitted to care (baseline to be established during 2024-25)",
+].join("\r\n");
+
+async function measureTitled(db: Database, fragment: string) {
+  const measure = (await listMeasures(db)).find((candidate) => candidate.title.includes(fragment));
+  assert.ok(measure, `no measure titled like ${fragment}`);
+  return measure;
+}
+
+test("pasting the refresh's list lines gives the same columns and rows as the demo table", async () => {
+  const demo = (await readDemoTables()).find((table) => table.file.includes("07-"));
+  assert.ok(demo);
+  const fromDemo = parsePastedTable(await readDemoTableText(demo));
+  const fromList = parsePastedTable(REFRESH_OUTCOME_2);
+  assert.deepEqual(fromList.columns, fromDemo.columns);
+  assert.deepEqual(
+    fromList.rows.map((row) => [row.kind, row.title, row.cells]),
+    fromDemo.rows.map((row) => [row.kind, row.title, row.cells]),
+  );
+});
+
+test("a list line with no target keeps its title and an empty target; a different year is noted", () => {
+  const table = parsePastedTable(
+    "- A measure (target for 2024-25 to exceed the national average)\n- Another measure\n- Third (target for 2025-26 increase from 2024-25)",
+  );
+  assert.equal(table.columns[0]?.heading, "Target 2024-25");
+  assert.deepEqual(
+    table.rows.map((row) => [row.title, row.cells[0]]),
+    [
+      ["A measure", "to exceed the national average"],
+      ["Another measure", ""],
+      ["Third", "increase from 2024-25"],
+    ],
+  );
+  assert.match(table.rows[2]?.notes?.[0] ?? "", /for 2025-26/);
+});
+
+describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) => {
+  test("the social worker vacancies measure has the seed's national figure of 16.4 for 2019/20, read inline", async () => {
+    const { db } = await fresh({ demo: true });
+    const measure = await measureTitled(db, "social worker vacancies");
+    const page = await measurePage(db, measure.id);
+    const national = page.benchmarks.filter((benchmark) => benchmark.benchmarkGroup === "national");
+    assert.equal(national.length, 1);
+    assert.equal(national[0]?.periodKey, "2019/20");
+    assert.equal(Number(national[0]?.amount), 16.4);
+    assert.equal(national[0]?.decimals, 1);
+    assert.equal(national[0]?.source, "inline");
+    assert.equal(national[0]?.document, "service-plan-2021-2025");
+    const cell = page.values.find((value) => value.id === national[0]?.valueId);
+    assert.equal(cell?.cellText, "14.9% (national 16.4%)");
+    // "To remain lower than national average" is assessed where the national figure is known.
+    const comparison = page.comparisons.find(
+      (candidate) => candidate.target.targetText === "To remain lower than national average",
+    );
+    assert.ok(comparison);
+    assert.equal(comparison.verdict.outcome, "met");
+    assert.match(comparison.verdict.explanation, /16\.4%/);
+    // For 2021/22 there is no national figure, so that year's verdict still says what is missing.
+    const later = page.targets.find(
+      (verdict) => verdict.target.targetText === "To remain lower than national average",
+    );
+    assert.notEqual(later?.rating.verdict.outcome, "met");
+  });
+
+  test("restating the value replaces its benchmark; the old one is kept but not current", async () => {
+    const { db } = await fresh({ demo: true });
+    const measure = await measureTitled(db, "social worker vacancies");
+    const before = await measurePage(db, measure.id);
+    const value = before.values.find((candidate) => candidate.cellText === "14.9% (national 16.4%)");
+    assert.ok(value);
+    await editValue(db, TEST_ACTOR, {
+      measureId: measure.id,
+      recordId: value.id,
+      version: value.version,
+      text: "14.9% (national 16.5%)",
+    });
+    const after = await measurePage(db, measure.id);
+    assert.deepEqual(
+      after.benchmarks.map((benchmark) => benchmark.amount),
+      ["16.5"],
+    );
+    const [row] = await queryRows<{ n: string | number }>(
+      db,
+      sql`select count(*) as n from measure_benchmarks where measure_id = ${measure.id}`,
+    );
+    assert.equal(Number(row?.n), 2);
+  });
+
+  test("a measure's page lists the deliverables and the objectives under the outcome it evidences", async () => {
+    const { db } = await fresh({ demo: true });
+    const gcse = await measureTitled(db, "Percentage achieving a standard pass (grades 4-9)");
+    const evidences = await evidencesOf(db, gcse.id);
+    assert.ok(evidences.deliverables.length > 0);
+    assert.ok(
+      evidences.deliverables.some((deliverable) => /above national averages/.test(deliverable.title)),
+    );
+    // Also listed under Outcome 5 in the refresh, by another title.
+    assert.ok(evidences.objectives.some((objective) => objective.outcomeNumber === 5));
+    const fosterCarers = await measureTitled(db, "living with Council foster carers");
+    const page = await measurePage(db, fosterCarers.id);
+    assert.deepEqual(page.evidences.deliverables, []);
+    assert.ok(page.evidences.objectives.length > 0);
+    assert.ok(page.evidences.objectives.every((objective) => objective.outcomeNumber === 2));
+    assert.ok(page.evidences.objectives.some((objective) => objective.number === 10));
+  });
+
+  test("a pasted list saves as the refresh table does, and a new measure's details can then be set", async () => {
+    const { db } = await fresh({ demo: true });
+    const input = {
+      text: `${REFRESH_OUTCOME_2}\n- A brand new pasted measure (target for 2024-25 increase from 2023-24)`,
+      document: "pasted-refresh",
+      groupKind: "outcome",
+      groupTitle: "Outcome 2",
+    };
+    const preview = await previewImport(db, input);
+    assert.deepEqual(preview.problems, []);
+    assert.equal(preview.rows.filter((row) => row.measure !== null).length, 5);
+    await saveImport(db, TEST_ACTOR, input);
+    const created = await measureTitled(db, "A brand new pasted measure");
+    assert.equal(created.unit, null);
+    const details = {
+      title: "A brand new pasted measure",
+      code: "NEW1",
+      definition: "Children counted at the year end.",
+      unit: "count",
+      decimals: 0,
+      polarity: "higher-is-better",
+      frequency: "annual",
+      basis: "financial-year",
+      source: "Children's Services performance team",
+      owner: "Head of service",
+    };
+    const saved = await editMeasureDetails(db, TEST_ACTOR, {
+      measureId: created.id,
+      version: created.version,
+      details,
+    });
+    assert.equal(saved.unit, "count");
+    assert.equal(saved.version, created.version + 1);
+    const [audit] = await queryRows<{ summary: string }>(
+      db,
+      sql`select summary from audit_events where entity_type = 'measure' and entity_id = ${String(created.id)} and action = 'update'`,
+    );
+    assert.match(audit?.summary ?? "", /unit/);
+    await assert.rejects(
+      editMeasureDetails(db, TEST_ACTOR, { measureId: created.id, version: created.version, details }),
+      (error: unknown) => error instanceof Conflict,
+    );
+    const listed = (await listMeasureGroups(db))
+      .flatMap((listing) => listing.rows)
+      .find((row): row is RatedRow => "measure" in row && row.measure.id === created.id);
+    assert.equal(listed?.measure.polarity, "higher-is-better");
+  });
+});
