@@ -4,7 +4,9 @@ import "../demo/loaders.ts";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, test } from "node:test";
+import { asc, eq } from "drizzle-orm";
 import { describeOnBothDatabases } from "../../test/helpers/database.ts";
+import { supportingActivities } from "../db/schema/index.ts";
 import { NotFound } from "../errors.ts";
 import type { Block, Report, TableBlock } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
@@ -279,6 +281,31 @@ describeOnBothDatabases("the service plan document", (fresh) => {
   test("an unknown plan is not found", async () => {
     const { db } = await fresh({ demo: true });
     await assert.rejects(buildServicePlanReport(db, { plan: "no-such-plan" }), NotFound);
+  });
+
+  test("the Base Plan shows the months set for an activity, and says how many are still unset", async () => {
+    const { db } = await fresh({ demo: true });
+    const [first] = await db
+      .select()
+      .from(supportingActivities)
+      .orderBy(asc(supportingActivities.id))
+      .limit(1);
+    assert.ok(first);
+    await db
+      .update(supportingActivities)
+      .set({ startMonth: "2024-04", endMonth: "2025-03" })
+      .where(eq(supportingActivities.id, first.id));
+    const report = await buildServicePlanReport(db, { plan: REFRESH });
+    const timeline = table(report, "Base Plan 2024-25: supporting activities by month");
+    const row = timeline.rows.find((candidate) => candidate.cells[1]?.text === first.text);
+    assert.deepEqual(
+      row?.cells.slice(2).map((cell) => cell.text),
+      ["April 2024", "March 2025"],
+    );
+    assert.match(
+      timeline.notes?.[0] ?? "",
+      new RegExp(`^${timeline.rows.length - 1} of ${timeline.rows.length} activities`),
+    );
   });
 
   test("renders to Word and to a standalone web page", async () => {

@@ -13,6 +13,7 @@
 import type { Database } from "../db/client.ts";
 import type { NestedItem } from "../db/schema/index.ts";
 import { formatPounds, type Pence, sumPence } from "../domain/money.ts";
+import { formatPlanMonth } from "../domain/plan-dates.ts";
 import { NotFound } from "../errors.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
 import * as measuresRepository from "../modules/measures/measures.repository.ts";
@@ -253,7 +254,7 @@ function measureTable(data: MeasureData, group: measuresRepository.MeasureGroup)
     id: `measures-${group.id}`,
     caption: `Key performance measures: ${group.title}`,
     columns: [
-      { heading: "Key performance measure", format: "text" },
+      { heading: "Key Performance Measure", format: "text" },
       ...group.columns.map((column) => ({ heading: column.heading, format: "text" as const })),
     ],
     rows,
@@ -355,8 +356,8 @@ async function objectivesSection(db: Database, plan: Plan): Promise<ReportSectio
         cells: [
           textCell(String(objective.number)),
           textCell(activity.text),
-          textCell(activity.startMonth ?? "Not set"),
-          textCell(activity.endMonth ?? "Not set"),
+          textCell(activity.startMonth ? formatPlanMonth(activity.startMonth) : "Not set"),
+          textCell(activity.endMonth ? formatPlanMonth(activity.endMonth) : "Not set"),
         ],
       });
     }
