@@ -82,9 +82,9 @@ describe("the dashboard page", () => {
   test("/ gives the budget position after funding and the savings, with links to the budget pages", async () => {
     const response = await app.inject("/");
     const body = text(response.body);
-    assert.match(body, /Controllable budget after additional funding £m 130\.432/);
-    assert.match(body, /Full year forecast £m 134\.676/);
-    assert.match(body, /Forecast under \(-\)\/ over spend £m 4\.244/);
+    assert.match(body, /Controllable budget after additional funding 130\.432/);
+    assert.match(body, /Full year forecast 134\.676/);
+    assert.match(body, /Forecast under \(-\)\/ over spend 4\.244/);
     assert.match(body, /Percentage under \(-\)\/ over spend 3\.3%/);
     assert.match(body, /Budget performance Red/);
     assert.match(
