@@ -2,6 +2,7 @@ import { financeDemoLoader } from "../modules/finance/finance.demo.ts";
 import { measuresDemo } from "../modules/measures/measures.demo.ts";
 import { planDemoLoader } from "../modules/plan/plan.demo.ts";
 import { procurementDemoLoader } from "../modules/procurement/procurement.demo.ts";
+import { reportsDemoLoader } from "../modules/reports/reports.demo.ts";
 import type { DemoLoader } from "./demo-files.ts";
 
 /**
@@ -13,4 +14,5 @@ export const DEMO_LOADERS: DemoLoader[] = [
   planDemoLoader,
   procurementDemoLoader,
   financeDemoLoader,
+  reportsDemoLoader,
 ];

@@ -15,6 +15,8 @@ export interface Report {
 export interface ReportSection {
   id: string;
   title: string;
+  /** Start the section on a new page when printed (an appendix). */
+  newPage?: boolean;
   blocks: Block[];
 }
 
@@ -37,7 +39,19 @@ export interface ListBlock {
   items: string[];
 }
 
-export type ColumnFormat = "text" | "pounds" | "millions" | "percent" | "number" | "rating";
+/**
+ * "pounds-millions": money shown in £m to 3 decimals, as councils' tables print it, whose `value`
+ * is the exact amount in pounds (pence / 100), so a spreadsheet adds the exact figures and shows
+ * them in £m through its number format.
+ */
+export type ColumnFormat =
+  | "text"
+  | "pounds"
+  | "millions"
+  | "pounds-millions"
+  | "percent"
+  | "number"
+  | "rating";
 
 export interface TableColumn {
   heading: string;

@@ -10,12 +10,13 @@ import {
   ShadingType,
   Table,
   TableCell,
+  TableLayoutType,
   TableOfContents,
   TableRow,
   TextRun,
   WidthType,
 } from "docx";
-import { chartPng } from "./charts.ts";
+import { chartPng, chartSize } from "./charts.ts";
 import type { Block, Report, TableCell as ReportCell, TableBlock } from "./model.ts";
 import { RATING_FILLS } from "./rating-key.ts";
 
@@ -25,18 +26,33 @@ const A4 = { width: 11906, height: 16838, margin: 1134 };
 function cellParagraph(cell: ReportCell, numeric: boolean, bold = false): Paragraph {
   return new Paragraph({
     alignment: numeric ? AlignmentType.RIGHT : AlignmentType.LEFT,
-    children: [new TextRun({ text: cell.text, bold })],
+    // 9 point in tables, so headings like "Controllable Budget £m" break between words.
+    children: [new TextRun({ text: cell.text, bold, size: 18 })],
   });
+}
+
+/** The width between the margins, shared among the columns: text columns wide, figures narrow. */
+function columnWidths(table: TableBlock): number[] {
+  const weights = table.columns.map((column, index) => {
+    if (column.format === "text") return index === 0 ? 4 : 2.6;
+    return column.format === "rating" ? 1.6 : 1.4;
+  });
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const available = A4.width - 2 * A4.margin;
+  return weights.map((weight) => Math.floor((available * weight) / total));
 }
 
 function wordTable(table: TableBlock): (Paragraph | Table)[] {
   const numeric = table.columns.map((column) => column.format !== "text" && column.format !== "rating");
+  const widths = columnWidths(table);
+  const width = (index: number) => ({ size: widths[index] ?? 0, type: WidthType.DXA });
   const header = new TableRow({
     tableHeader: true, // repeats at the top of each page
     cantSplit: true,
     children: table.columns.map(
       (column, index) =>
         new TableCell({
+          width: width(index),
           shading: { type: ShadingType.CLEAR, color: "auto", fill: "F3F2F1" },
           children: [cellParagraph({ text: column.heading }, numeric[index] ?? false, true)],
         }),
@@ -55,6 +71,7 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
         : cells.map(
             (cell, index) =>
               new TableCell({
+                width: width(index),
                 ...(cell.rating
                   ? { shading: { type: ShadingType.CLEAR, color: "auto", fill: RATING_FILLS[cell.rating] } }
                   : {}),
@@ -68,8 +85,13 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
     ...(table.totals ?? []).map((row) => bodyRow(row.cells, true)),
   ];
   return [
-    new Paragraph({ text: table.caption, style: "Caption" }),
-    new Table({ rows, width: { size: 100, type: WidthType.PERCENTAGE } }),
+    new Paragraph({ text: table.caption, style: "Caption", keepNext: true }),
+    new Table({
+      rows,
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      width: { size: A4.width - 2 * A4.margin, type: WidthType.DXA },
+    }),
     ...(table.notes ?? []).map(
       (note) => new Paragraph({ children: [new TextRun({ text: note, size: 18 })] }),
     ),
@@ -80,7 +102,7 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
 function wordBlocks(block: Block): (Paragraph | Table)[] {
   switch (block.kind) {
     case "subheading":
-      return [new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_3 })];
+      return [new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_3, keepNext: true })];
     case "paragraph":
       return [new Paragraph({ children: [new TextRun({ text: block.text, bold: block.warning ?? false })] })];
     case "list":
@@ -88,16 +110,33 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
     case "table":
       return wordTable(block);
     case "key":
-      return [new Paragraph({ text: `Key: ${block.items.map((item) => item.label).join("; ")}` })];
-    case "chart":
+      // Each rating's word on its colour, so the key reads without the colour too.
       return [
-        new Paragraph({ text: block.title, heading: HeadingLevel.HEADING_3 }),
         new Paragraph({
+          children: [
+            ...(block.items.length > 1 ? [new TextRun({ text: "Key: " })] : []),
+            ...block.items.flatMap((item, index) => [
+              ...(index > 0 ? [new TextRun({ text: "  " })] : []),
+              new TextRun({
+                text: ` ${item.label} `,
+                bold: true,
+                shading: { type: ShadingType.CLEAR, color: "auto", fill: RATING_FILLS[item.rating] },
+              }),
+            ]),
+          ],
+        }),
+      ];
+    case "chart": {
+      const size = chartSize(block);
+      return [
+        new Paragraph({ text: block.title, heading: HeadingLevel.HEADING_3, keepNext: true }),
+        new Paragraph({
+          keepNext: true,
           children: [
             new ImageRun({
               type: "png",
               data: chartPng(block),
-              transformation: { width: 600, height: Math.round(600 * ((50 + 26 * block.bars.length) / 720)) },
+              transformation: { width: 620, height: Math.round(620 * (size.height / size.width)) },
               altText: { title: block.title, description: block.description, name: block.id },
             }),
           ],
@@ -105,6 +144,7 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
         new Paragraph({ text: block.description }),
         ...wordTable(block.table),
       ];
+    }
   }
 }
 
@@ -116,12 +156,20 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
 export async function renderDocx(report: Report): Promise<Buffer> {
   const children: (Paragraph | Table | TableOfContents)[] = [
     new Paragraph({ text: report.title, heading: HeadingLevel.TITLE }),
-    ...(report.subtitle ? [new Paragraph({ text: report.subtitle, heading: HeadingLevel.HEADING_2 })] : []),
+    // The subtitle is not a heading: the contents list only the report's sections.
+    ...(report.subtitle ? [new Paragraph({ text: report.subtitle, style: "Subtitle" })] : []),
     ...report.meta.map((line) => new Paragraph({ text: line })),
     new TableOfContents("Contents", { hyperlink: true, headingStyleRange: "1-2" }),
   ];
   for (const section of report.sections) {
-    children.push(new Paragraph({ text: section.title, heading: HeadingLevel.HEADING_1 }));
+    children.push(
+      new Paragraph({
+        text: section.title,
+        heading: HeadingLevel.HEADING_1,
+        keepNext: true,
+        ...(section.newPage ? { pageBreakBefore: true } : {}),
+      }),
+    );
     for (const block of section.blocks) children.push(...wordBlocks(block));
   }
   const document = new Document({

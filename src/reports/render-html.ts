@@ -32,7 +32,7 @@ function styles(): string {
     readFileSync(fromRoot("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css"), "utf8"),
     readFileSync(fromRoot("public/stylesheets/application.css"), "utf8"),
     "@page { size: A4; margin: 18mm 15mm; } body { font-family: Arial, 'Liberation Sans', sans-serif; }",
-    ".bp-report-section { break-before: page; } .bp-report-section:first-of-type { break-before: auto; }",
+    ".bp-report-section--new-page { break-before: page; }",
   ].join("\n");
   return printStyles;
 }

@@ -4,6 +4,8 @@ import type { Report, TableBlock } from "./model.ts";
 const NUMBER_FORMATS: Record<string, string> = {
   pounds: '"£"#,##0;-"£"#,##0',
   millions: "#,##0.000;-#,##0.000",
+  // Two trailing commas scale by a million: the cell holds exact pounds and shows £m.
+  "pounds-millions": "#,##0.000,,;-#,##0.000,,",
   percent: '0.0"%"',
   number: "#,##0.###",
 };
@@ -54,7 +56,8 @@ function addTableSheet(workbook: ExcelJS.Workbook, table: TableBlock, name: stri
     const added = sheet.addRow(
       total.cells.map((cell, index) => {
         const format = table.columns[index]?.format ?? "text";
-        const numeric = format === "pounds" || format === "millions" || format === "number";
+        const numeric =
+          format === "pounds" || format === "millions" || format === "pounds-millions" || format === "number";
         if (numeric && cell.value !== undefined && total.sumOfRows && table.rows.length > 0) {
           const letter = columnLetter(index);
           // The total is a live formula; its cached result is the figure the report shows.
@@ -69,12 +72,16 @@ function addTableSheet(workbook: ExcelJS.Workbook, table: TableBlock, name: stri
     const excelColumn = sheet.getColumn(index + 1);
     excelColumn.width = index === 0 ? 48 : Math.max(12, column.heading.length + 2);
     const format = NUMBER_FORMATS[column.format];
-    if (format) {
-      excelColumn.numFmt = format;
-      excelColumn.alignment = { horizontal: "right" };
-    } else {
-      excelColumn.alignment = { wrapText: true, vertical: "top" };
-    }
+    // A column's style reaches only cells added after it, so each cell below the header gets it.
+    excelColumn.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
+      if (rowNumber < firstDataRow) return;
+      if (format) {
+        cell.numFmt = format;
+        cell.alignment = { horizontal: "right" };
+      } else {
+        cell.alignment = { wrapText: true, vertical: "top" };
+      }
+    });
   });
   for (const note of table.notes ?? []) sheet.addRow([note]);
 }

@@ -4,6 +4,7 @@ import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
+import { reportsModule } from "../modules/reports/reports.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
 
@@ -25,4 +26,5 @@ export const MODULES: BaseplanModule[] = [
   planModule,
   procurementModule,
   financeModule,
+  reportsModule,
 ];

@@ -1,0 +1,76 @@
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { NotFound } from "../../errors.ts";
+import type { Report } from "../../reports/model.ts";
+import { drawCharts } from "../../reports/render-html.ts";
+import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import {
+  FORMATS,
+  isReportFormat,
+  listQuarterlyReports,
+  quarterlyFileStem,
+  quarterlyReport,
+  type ReportFormat,
+  renderReport,
+} from "./reports.service.ts";
+
+type Params = Record<string, string | undefined>;
+
+/** "q3" for the page, "q3.docx" for a file: the format, if any, and the quarter. */
+function quarterAndFormat(text: string | undefined): { quarter: number; format: ReportFormat | null } {
+  const match = /^q([1-4])(?:\.([a-z]+))?$/.exec(text ?? "");
+  if (!match) throw new NotFound(`Quarter ${text ?? ""}`);
+  const format = match[2] ?? null;
+  if (format !== null && (!isReportFormat(format) || format === "html"))
+    throw new NotFound(`Format ${format}`);
+  return { quarter: Number(match[1]), format };
+}
+
+async function sendFile(reply: FastifyReply, report: Report, format: ReportFormat, stem: string) {
+  const file = await renderReport(report, format);
+  const { contentType, extension } = FORMATS[format];
+  return reply
+    .header("content-type", contentType)
+    .header("content-disposition", `attachment; filename="${stem}.${extension}"`)
+    .send(file);
+}
+
+const DOWNLOADS: ReportFormat[] = ["docx", "xlsx", "pdf"];
+
+function downloads(href: string, stem: string) {
+  return DOWNLOADS.map((format) => ({
+    href: `${href}.${format}`,
+    label: FORMATS[format].label,
+    file: `${stem}.${FORMATS[format].extension}`,
+  }));
+}
+
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  app.get("/reports", async (_request, reply) => {
+    const quarterly = (await listQuarterlyReports(services.db)).map((entry) => ({
+      ...entry,
+      downloads: downloads(entry.href, entry.fileStem),
+    }));
+    return reply.view("reports/views/index.njk", { pageTitle: "Reports", quarterly });
+  });
+
+  app.get("/reports/quarterly/:year/:quarter", async (request, reply) => {
+    const params = request.params as Params;
+    const year = params.year ?? "";
+    const { quarter, format } = quarterAndFormat(params.quarter);
+    const report = await quarterlyReport(services.db, year, quarter);
+    const stem = quarterlyFileStem(year, quarter);
+    if (format) return sendFile(reply, report, format, stem);
+    const href = `/reports/quarterly/${params.year}/q${quarter}`;
+    return reply.view("reports/views/report.njk", {
+      pageTitle: report.title,
+      report: drawCharts(report),
+      downloads: downloads(href, stem),
+    });
+  });
+};
+
+export const reportsModule: BaseplanModule = {
+  name: "reports",
+  navigation: [{ href: "/reports", text: "Reports" }],
+  routes,
+};

@@ -1,0 +1,905 @@
+/**
+ * The quarterly performance and budget monitoring / forecast outturn report to the cabinet
+ * member, built once from the services as a format-neutral Report (model.ts): every section of
+ * the council's report in its order. Figures come from the finance, measures and plan services;
+ * the words a council writes every quarter come from the report settings (report-settings.ts).
+ */
+import type { Database } from "../db/client.ts";
+import { formatMillions, type Pence } from "../domain/money.ts";
+import type { RatingKey as DomainRatingKey } from "../domain/ratings.ts";
+import { NotFound } from "../errors.ts";
+import type { Figure } from "../modules/finance/finance.service.ts";
+import * as finance from "../modules/finance/finance.service.ts";
+import * as measures from "../modules/measures/measures.service.ts";
+import * as plan from "../modules/plan/plan.service.ts";
+import type {
+  Block,
+  ChartBlock,
+  ParagraphBlock,
+  Report,
+  ReportSection,
+  TableBlock,
+  TableCell,
+  TableColumn,
+  TableRow,
+} from "./model.ts";
+import { paragraph } from "./model.ts";
+import type { RatingKey } from "./rating-key.ts";
+import { RATING_WORDS } from "./rating-key.ts";
+import {
+  fillTemplate,
+  type QuarterlySettings,
+  type QuarterSettings,
+  quarterKey,
+  quarterlyReportSettings,
+} from "./report-settings.ts";
+
+export interface QuarterlyReportOptions {
+  /** The finance module's year code ("2020-21"); "2020/21" is accepted too. */
+  year: string;
+  quarter: number;
+}
+
+/** "2020/21" or "2020-21" (or "2020/2021") as the finance module's code, "2020-21". */
+export function yearCode(year: string): string {
+  const match = /^(\d{4})\s*[-/]\s*(\d{2}|\d{4})$/.exec(year.trim());
+  if (!match) throw new NotFound(`Financial year ${year}`);
+  const start = Number(match[1]);
+  const end = Number(match[2]) % 100;
+  if ((start + 1) % 100 !== end) throw new NotFound(`Financial year ${year}`);
+  return `${start}-${String(end).padStart(2, "0")}`;
+}
+
+/** "2020-21" as the plan's "2020/21" and the report's "2020/2021". */
+function yearForms(code: string) {
+  const start = Number(code.slice(0, 4));
+  return { short: `${start}/${code.slice(5)}`, long: `${start}/${start + 1}` };
+}
+
+const MEASURES_DOCUMENT = (code: string, quarter: number) => `quarterly-report-${code}-q${quarter}`;
+
+/** The document's own rating words beside the shared key. */
+function ratingOf(key: DomainRatingKey): RatingKey {
+  return key === "not-available" ? "none" : key;
+}
+
+const RAG_RATING: Record<string, RatingKey> = { red: "action", amber: "review", green: "good" };
+
+function money(figure: Figure | null | undefined): TableCell {
+  if (!figure) return { text: "" };
+  // Exact pounds for spreadsheets: pence / 100 is exact enough for a cell (never re-rounded here).
+  return { text: figure.table, value: figure.pence / 100 };
+}
+
+function prose(pence: Pence): string {
+  return formatMillions(Math.abs(pence));
+}
+
+function text(value: string): TableCell {
+  return { text: value };
+}
+
+function percentCell(value: string): TableCell {
+  const match = /^(-?\d+(?:\.\d+)?)%$/.exec(value);
+  return match ? { text: value, value: Number(match[1]) } : { text: value };
+}
+
+function countTable(id: string, caption: string, firstHeading: string, rows: [string, number][]): TableBlock {
+  return {
+    kind: "table",
+    id,
+    caption,
+    columns: [
+      { heading: firstHeading, format: "text" },
+      { heading: "Number", format: "number" },
+    ],
+    rows: rows.map(([label, count]) => ({ cells: [text(label), { text: String(count), value: count }] })),
+    totals: [
+      {
+        sumOfRows: true,
+        cells: [
+          text("Total"),
+          {
+            text: String(rows.reduce((sum, [, count]) => sum + count, 0)),
+            value: rows.reduce((sum, [, count]) => sum + count, 0),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function describeCounts(counts: [string, number][], noun: string): string {
+  const total = counts.reduce((sum, [, count]) => sum + count, 0);
+  const parts = counts.filter(([, count]) => count > 0).map(([label, count]) => `${count} ${label}`);
+  return total === 0 ? `No ${noun} are rated for this quarter.` : `Of ${total} ${noun}: ${parts.join(", ")}.`;
+}
+
+function warnings(disagreements: readonly { message: string }[]): ParagraphBlock[] {
+  return disagreements.map((disagreement) => paragraph(disagreement.message, true));
+}
+
+function direction(pence: Pence): string {
+  return pence < 0 ? "underspend" : "overspend";
+}
+
+const TREND_SYMBOLS: Record<string, string> = { up: "↑", unchanged: "=", down: "↓", unknown: "" };
+
+function trendCell(trend: { trend: string; words: string; asReported: boolean }): TableCell {
+  const symbol = TREND_SYMBOLS[trend.trend] ?? "";
+  const words = trend.words.charAt(0).toUpperCase() + trend.words.slice(1);
+  return text(`${symbol ? `${symbol} ` : ""}${words}${trend.asReported ? " (as reported)" : ""}`);
+}
+
+function formatDate(iso: string): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  return new Intl.DateTimeFormat("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(date);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Context {
+  code: string;
+  quarter: number;
+  years: { short: string; long: string };
+  settings: QuarterlySettings;
+  own: QuarterSettings | null;
+}
+
+function missing(what: string): ParagraphBlock {
+  return paragraph(`No ${what} is recorded in the report settings for this quarter.`, true);
+}
+
+async function performanceSection(db: Database, context: Context): Promise<ReportSection> {
+  const { code, quarter, years, settings, own } = context;
+  const thread = await plan.goldenThread(db, { financialYear: years.short, quarter });
+  const deliverableCounts: [string, number][] = (thread?.quarterCounts ?? []).map((count) => [
+    RATING_WORDS[ratingOf(count.key)],
+    count.count,
+  ]);
+  const deliverableChart: ChartBlock = {
+    kind: "chart",
+    id: "deliverable-progress",
+    title: "Deliverable Progress",
+    description: `Council Plan deliverables by progress rating in Quarter ${quarter} ${years.short}. ${describeCounts(deliverableCounts, "deliverables")}`,
+    unit: "Deliverables",
+    bars: deliverableCounts.map(([label, count]) => ({
+      category: label,
+      series: "Deliverables",
+      value: count,
+      label: String(count),
+    })),
+    table: countTable(
+      "deliverable-progress-data",
+      "Deliverable progress by rating",
+      "Rating",
+      deliverableCounts,
+    ),
+  };
+
+  const document = MEASURES_DOCUMENT(code, quarter);
+  const listing = (await measures.listMeasureGroups(db)).filter((entry) => entry.group.document === document);
+  const blocks: Block[] = [
+    paragraph(fillTemplate(settings.paragraphs.performanceSummaryIntro, { quarter: String(quarter) })),
+    deliverableChart,
+  ];
+
+  const measureRatings: string[] = [];
+  for (const entry of listing) {
+    const { group } = entry;
+    const valueColumns = group.columns.filter((column) => column.role !== "rating");
+    const pages = new Map<number, measures.MeasurePage>();
+    for (const row of entry.rows) {
+      if ("measure" in row) pages.set(row.measure.id, await measures.measurePage(db, row.measure.id));
+    }
+    const allPercent = [...pages.values()].every((page) => page.measure.unit === "percent");
+    const columns: TableColumn[] = [
+      { heading: "Measure", format: "text" },
+      ...valueColumns.map(
+        (column): TableColumn => ({
+          heading: column.heading,
+          format: column.role === "target" || !allPercent ? "text" : "percent",
+        }),
+      ),
+      { heading: "Performance", format: "rating" },
+    ];
+    const rows: TableRow[] = [];
+    const notes: string[] = [];
+    for (const row of entry.rows) {
+      if (!("measure" in row)) {
+        rows.push({ heading: true, cells: [text(row.subHeading)] });
+        continue;
+      }
+      const page = pages.get(row.measure.id);
+      const cells: TableCell[] = [text(row.titleAsWritten)];
+      for (const column of valueColumns) {
+        if (column.role === "target") {
+          const target = page?.targets.find(
+            (candidate) =>
+              candidate.target.document === group.document && candidate.target.periodLabel === column.period,
+          );
+          cells.push(text(target?.target.targetText ?? ""));
+          continue;
+        }
+        const value = page?.values.find(
+          (candidate) => candidate.document === group.document && candidate.columnHeading === column.heading,
+        );
+        const cellText = value?.cellText ?? "";
+        cells.push(
+          allPercent && value?.amount != null
+            ? { text: cellText, value: Number(value.amount) }
+            : text(cellText),
+        );
+      }
+      const rating = ratingOf(row.rating.rating);
+      measureRatings.push(rating);
+      cells.push({ text: RATING_WORDS[rating], rating });
+      rows.push({ cells });
+      notes.push(`${row.titleAsWritten}: ${row.rating.explanation}`);
+    }
+    const measureCounts: [string, number][] = (
+      ["strong", "good", "review", "action", "none"] as RatingKey[]
+    ).map((key) => [RATING_WORDS[key], measureRatings.filter((rating) => rating === key).length]);
+    blocks.push({
+      kind: "chart",
+      id: "measures-against-target",
+      title: group.title,
+      description: `Council Plan measures by rating against target. ${describeCounts(measureCounts, "measures")}`,
+      unit: "Measures",
+      bars: measureCounts.map(([label, count]) => ({
+        category: label,
+        series: "Measures",
+        value: count,
+        label: String(count),
+      })),
+      table: countTable(
+        "measures-against-target-data",
+        `${group.title}: measures by rating`,
+        "Rating",
+        measureCounts,
+      ),
+    });
+    blocks.push({ kind: "table", id: "measures", caption: group.title, columns, rows, notes });
+  }
+  if (listing.length === 0) blocks.push(paragraph(`No measures table is recorded for ${document}.`, true));
+  blocks.push({
+    kind: "key",
+    items: (["strong", "good", "review", "action", "none"] as RatingKey[]).map((rating) => ({
+      rating,
+      label: RATING_WORDS[rating],
+    })),
+  });
+  if (own) {
+    blocks.push(paragraph(own.progressSummary));
+    blocks.push({ kind: "subheading", text: "Key areas of success" });
+    blocks.push({ kind: "list", items: own.keyAreas.success });
+    blocks.push({ kind: "subheading", text: "Key areas for consideration" });
+    blocks.push({ kind: "list", items: own.keyAreas.consideration });
+    blocks.push({ kind: "subheading", text: "Key areas to note" });
+    blocks.push({ kind: "list", items: own.keyAreas.note });
+  } else {
+    blocks.push(missing("progress summary or key areas"));
+  }
+  blocks.push(paragraph(settings.paragraphs.furtherInformation));
+  return { id: "performance-summary", title: "2.2 Performance Summary", blocks };
+}
+
+function budgetSection(
+  context: Context,
+  outturn: Extract<finance.ForecastOutturnReport, { lines: unknown }>,
+): ReportSection {
+  const { settings, quarter } = context;
+  const values = {
+    portfolio: settings.portfolio,
+    quarter: String(quarter),
+    controllableBudget: prose(outturn.total.controllableBudget.pence),
+    fundingTotal: prose(outturn.fundingTotal.pence),
+    budgetAfterFunding: prose(outturn.afterFunding.controllableBudget.pence),
+    direction: direction(outturn.total.variance.pence),
+    variance: prose(outturn.total.variance.pence),
+    afterFundingDirection: direction(outturn.afterFunding.variance.pence),
+    afterFundingVariance: prose(outturn.afterFunding.variance.pence),
+  };
+  const columns: TableColumn[] = [
+    { heading: "Budget item", format: "text" },
+    { heading: "Controllable Budget £m", format: "pounds-millions" },
+    { heading: "Full Year Forecast £m", format: "pounds-millions" },
+    { heading: "Forecast Under (-)/ Over Spend £m", format: "pounds-millions" },
+    { heading: "Percentage Under (-)/ Over Spend", format: "percent" },
+    { heading: "Budget Performance", format: "rating" },
+  ];
+  const ragCell = (rating: { rag: string; word: string }): TableCell => {
+    const key = RAG_RATING[rating.rag] ?? "none";
+    return { text: rating.word, rating: key };
+  };
+  const table: TableBlock = {
+    kind: "table",
+    id: "budget-items",
+    caption: `${settings.portfolio} Budget Items`,
+    columns,
+    rows: outturn.lines.map((line) => ({
+      cells: [
+        text(line.name),
+        money(line.controllableBudget),
+        money(line.forecastOutturn),
+        money(line.variance),
+        percentCell(line.percentage),
+        ragCell(line.rating),
+      ],
+    })),
+    totals: [
+      {
+        sumOfRows: true,
+        cells: [
+          text("Total"),
+          money(outturn.total.controllableBudget),
+          money(outturn.total.forecastOutturn),
+          money(outturn.total.variance),
+          percentCell(outturn.total.percentage),
+          ragCell(outturn.total.rating),
+        ],
+      },
+      ...outturn.funding.map((item) => ({
+        cells: [text(item.name), money(item.amount), text(""), text(""), text(""), text("")],
+      })),
+      {
+        cells: [
+          text("Total after use of additional funding"),
+          money(outturn.afterFunding.controllableBudget),
+          money(outturn.afterFunding.forecastOutturn),
+          money(outturn.afterFunding.variance),
+          percentCell(outturn.afterFunding.percentage),
+          ragCell(outturn.afterFunding.rating),
+        ],
+      },
+    ],
+    notes: [
+      "Budget performance: Red, Amber or Green by the council's limits for a service area; the total by the limits for the fund.",
+    ],
+  };
+  const forecastChart: ChartBlock = {
+    kind: "chart",
+    id: "forecast-against-budget",
+    title: "Forecast outturn against target budget",
+    description: `Controllable budget and full year forecast for each budget item, in £m. In total the forecast is ${prose(outturn.total.forecastOutturn.pence)} against a budget of ${prose(outturn.total.controllableBudget.pence)}.`,
+    unit: "£m",
+    bars: outturn.lines.flatMap((line) => [
+      {
+        category: line.name,
+        series: "Budget",
+        value: line.controllableBudget.pence / 100_000_000,
+        label: line.controllableBudget.table,
+      },
+      {
+        category: line.name,
+        series: "Forecast",
+        value: line.forecastOutturn.pence / 100_000_000,
+        label: line.forecastOutturn.table,
+      },
+    ]),
+    table: {
+      kind: "table",
+      id: "forecast-against-budget-data",
+      caption: "Forecast outturn against target budget: data",
+      columns: columns.slice(0, 3),
+      rows: outturn.lines.map((line) => ({
+        cells: [text(line.name), money(line.controllableBudget), money(line.forecastOutturn)],
+      })),
+    },
+  };
+  const varianceChart: ChartBlock = {
+    kind: "chart",
+    id: "forecast-variance",
+    title: "Forecast Under (-)/Over Spend",
+    description: `Forecast under (-) or over spend for each budget item, in £m; in total an ${values.direction} of ${values.variance}.`,
+    unit: "£m",
+    bars: outturn.lines.map((line) => ({
+      category: line.name,
+      series: "Under (-)/over spend",
+      value: line.variance.pence / 100_000_000,
+      label: line.variance.table,
+    })),
+    table: {
+      kind: "table",
+      id: "forecast-variance-data",
+      caption: "Forecast Under (-)/Over Spend: data",
+      columns: [columns[0] as TableColumn, columns[3] as TableColumn],
+      rows: outturn.lines.map((line) => ({ cells: [text(line.name), money(line.variance)] })),
+    },
+  };
+  return {
+    id: "budget-forecast-summary",
+    title: "2.3 Budget Forecast Summary",
+    blocks: [
+      ...settings.paragraphs.budgetForecast.map((template) => paragraph(fillTemplate(template, values))),
+      ...(outturn.oneOffIncome.length > 0
+        ? [
+            paragraph(settings.paragraphs.oneOffIncomeIntro),
+            {
+              kind: "list" as const,
+              items: outturn.oneOffIncome.map((item) => `${prose(item.amount.pence)} - ${item.description}`),
+            },
+          ]
+        : []),
+      forecastChart,
+      paragraph(settings.paragraphs.forecastTableIntro),
+      table,
+      ...warnings(outturn.disagreements),
+      varianceChart,
+    ],
+  };
+}
+
+function variancesSection(
+  outturn: Extract<finance.ForecastOutturnReport, { lines: unknown }>,
+): ReportSection {
+  const blocks: Block[] = [];
+  for (const narrative of outturn.narratives) {
+    blocks.push({ kind: "subheading", text: narrative.heading });
+    for (const text of narrative.paragraphs) blocks.push(paragraph(text));
+    if (narrative.note) blocks.push(paragraph(`Note: ${narrative.note}`, true));
+  }
+  if (blocks.length === 0) blocks.push(paragraph("No key variances are recorded for this quarter."));
+  return { id: "key-variances", title: "2.4 Key Variances", blocks };
+}
+
+async function savingsSection(db: Database, context: Context): Promise<ReportSection> {
+  const { code, quarter, years, settings } = context;
+  const savings = await finance.savingsReport(db, code, quarter);
+  if (!savings.target) {
+    return {
+      id: "budget-savings",
+      title: "2.5 Budget Savings",
+      blocks: [paragraph("No savings forecast is recorded for this quarter.", true)],
+    };
+  }
+  const { target, position } = savings;
+  const values = {
+    currentYearTarget: prose(target.currentYear.pence),
+    priorYearTarget: prose(target.priorYearBroughtForward.pence),
+    savingsTarget: prose(target.total.pence),
+    savingsIdentified: prose(position.identified.pence),
+    shortfallOfIdentified: prose(position.shortfallOfIdentifiedSavings.pence),
+    savingsAchieved: prose(position.forecastAchieved.pence),
+  };
+  const markCell = (onTrack: boolean, mark: string, words: string): TableCell => ({
+    text: `${mark} ${words}`,
+    rating: onTrack ? "good" : "action",
+  });
+  const columns: TableColumn[] = [
+    { heading: "Initiative", format: "text" },
+    { heading: "Note", format: "text" },
+    { heading: "Budget Reduction Amount £m", format: "pounds-millions" },
+    { heading: `Forecast to be Achieved by the end of ${years.short} £m`, format: "pounds-millions" },
+    { heading: "Shortfall (-)/ Additional Savings Achieved £m", format: "pounds-millions" },
+    { heading: "Achieved", format: "rating" },
+  ];
+  const blank = text("");
+  const chart: ChartBlock = {
+    kind: "chart",
+    id: "budget-savings-chart",
+    title: "Budget Savings",
+    description: `The savings target is ${values.savingsTarget}; initiatives worth ${values.savingsIdentified} have been identified and ${values.savingsAchieved} is forecast to be achieved by the year end.`,
+    unit: "£m",
+    bars: [
+      ["Budget savings target", target.total],
+      ["Savings initiatives identified", position.identified],
+      ["Forecast to be achieved", position.forecastAchieved],
+    ].map(([label, figure]) => ({
+      category: label as string,
+      series: "Savings",
+      value: (figure as Figure).pence / 100_000_000,
+      label: (figure as Figure).table,
+    })),
+    table: {
+      kind: "table",
+      id: "budget-savings-data",
+      caption: "Budget Savings: data",
+      columns: [
+        { heading: "Savings", format: "text" },
+        { heading: "£m", format: "pounds-millions" },
+      ],
+      rows: [
+        { cells: [text("Budget savings target"), money(target.total)] },
+        { cells: [text("Savings initiatives identified"), money(position.identified)] },
+        { cells: [text("Forecast to be achieved"), money(position.forecastAchieved)] },
+      ],
+    },
+  };
+  const table: TableBlock = {
+    kind: "table",
+    id: "budget-savings-initiatives",
+    caption: "Budget Savings Initiatives",
+    columns,
+    rows: savings.initiatives.map((initiative) => ({
+      cells: [
+        text(initiative.name),
+        text(initiative.noteMarker ?? ""),
+        money(initiative.amount),
+        money(initiative.forecastAchieved),
+        money(initiative.shortfall),
+        markCell(initiative.onTrack, initiative.mark, initiative.markWords),
+      ],
+    })),
+    totals: [
+      {
+        sumOfRows: true,
+        cells: [
+          text("Total Position"),
+          blank,
+          money(position.identified),
+          money(position.forecastAchieved),
+          money(position.shortfall),
+          markCell(position.onTrack, position.mark, position.markWords),
+        ],
+      },
+      {
+        cells: [
+          text("Shortfall/(Surplus) of Identified Savings"),
+          blank,
+          money(position.shortfallOfIdentifiedSavings),
+          blank,
+          blank,
+          blank,
+        ],
+      },
+      { cells: [text("Budget Savings Target"), blank, money(target.total), blank, blank, blank] },
+      { cells: [text("Prior Year B/f"), blank, money(target.priorYearBroughtForward), blank, blank, blank] },
+      { cells: [text("Current Year"), blank, money(target.currentYear), blank, blank, blank] },
+    ],
+    notes: savings.notes.map((note) => `Note ${note.marker}: ${note.text}`),
+  };
+  return {
+    id: "budget-savings",
+    title: "2.5 Budget Savings",
+    blocks: [
+      ...settings.paragraphs.savings.map((template) => paragraph(fillTemplate(template, values))),
+      chart,
+      paragraph(fillTemplate(settings.paragraphs.savingsAchieved, values)),
+      table,
+      ...savings.initiatives
+        .filter((initiative) => initiative.statedMarkDiffers)
+        .map((initiative) =>
+          paragraph(
+            `${initiative.name}: the document's tick or cross differs from the figures, which show ${initiative.markWords.toLowerCase()}.`,
+            true,
+          ),
+        ),
+      ...warnings(savings.disagreements),
+    ],
+  };
+}
+
+async function growthSection(db: Database, context: Context): Promise<ReportSection> {
+  const { code, years, settings } = context;
+  const growth = await finance.growthReport(db, code);
+  const blocks: Block[] = [
+    paragraph(fillTemplate(settings.paragraphs.growthIntro, { yearLong: years.long })),
+  ];
+  for (const item of growth.growth) {
+    const amounts = [
+      item.ongoing ? `${prose(item.ongoing.pence)} ongoing` : null,
+      item.oneOff ? `${prose(item.oneOff.pence)} one-off` : null,
+    ].filter((part): part is string => part !== null);
+    blocks.push({ kind: "subheading", text: `${item.ref} ${item.title} - ${amounts.join(", ")}` });
+    for (const text of item.paragraphs) blocks.push(paragraph(text));
+  }
+  if (growth.growth.length > 0) {
+    blocks.push({
+      kind: "table",
+      id: "growth-items",
+      caption: "Growth items and one-off funding",
+      columns: [
+        { heading: "Allocation", format: "text" },
+        { heading: "Ongoing £m", format: "pounds-millions" },
+        { heading: "One-off £m", format: "pounds-millions" },
+      ],
+      rows: growth.growth.map((item) => ({
+        cells: [text(`${item.ref} ${item.title}`), money(item.ongoing), money(item.oneOff)],
+      })),
+      totals: [
+        {
+          sumOfRows: true,
+          cells: [text("Total"), money(growth.growthTotals.ongoing), money(growth.growthTotals.oneOff)],
+        },
+      ],
+    });
+  } else {
+    blocks.push(paragraph("No growth items are recorded for this year."));
+  }
+  blocks.push(...warnings(growth.disagreements));
+  return { id: "growth", title: "2.6 Growth Items and One-Off Funding", blocks };
+}
+
+async function risksSection(db: Database, context: Context): Promise<ReportSection> {
+  const { code, quarter, settings } = context;
+  const risks = await finance.financialRisksReport(db, code, quarter);
+  return {
+    id: "financial-risks",
+    title: "2.7 Financial Risks",
+    blocks: [
+      paragraph(settings.paragraphs.financialRisksIntro),
+      {
+        kind: "table",
+        id: "financial-risks-table",
+        caption: "Financial Risks",
+        columns: [
+          { heading: "Service", format: "text" },
+          { heading: "Risk", format: "text" },
+          { heading: "Sensitivity* £m", format: "pounds-millions" },
+          { heading: "Likelihood 1 = Low, 5 = High", format: "number" },
+        ],
+        rows: risks.risks.map((risk) => ({
+          cells: [
+            text(risk.service),
+            text(risk.risk),
+            money(risk.sensitivity),
+            { text: String(risk.likelihood), value: risk.likelihood },
+          ],
+        })),
+        notes: [settings.paragraphs.sensitivityFootnote],
+      },
+    ],
+  };
+}
+
+async function reservesSection(db: Database, context: Context): Promise<ReportSection> {
+  const { code, quarter, settings } = context;
+  const reserves = await finance.reservesReport(db, code, quarter);
+  return {
+    id: "earmarked-reserves",
+    title: "2.8 Earmarked Reserves",
+    blocks: [
+      paragraph(
+        fillTemplate(settings.paragraphs.reservesIntro, {
+          reservesTotal: prose(reserves.total.balance.pence),
+        }),
+      ),
+      {
+        kind: "table",
+        id: "earmarked-reserves-table",
+        caption: "Earmarked reserves",
+        columns: [
+          { heading: "Reserves", format: "text" },
+          { heading: "Change over the quarter", format: "text" },
+          { heading: "£m", format: "pounds-millions" },
+        ],
+        rows: reserves.reserves.map((reserve) => ({
+          cells: [text(reserve.name), trendCell(reserve), money(reserve.balance)],
+        })),
+        totals: [
+          {
+            sumOfRows: true,
+            cells: [text("Total Reserves"), trendCell(reserves.total), money(reserves.total.balance)],
+          },
+        ],
+        notes: [
+          '↑ Reserve has increased over the quarter; = unchanged; ↓ decreased. "As reported" where the previous quarter\'s balance is not recorded.',
+        ],
+      },
+      ...warnings(reserves.disagreements),
+    ],
+  };
+}
+
+async function debtSection(db: Database, context: Context): Promise<ReportSection> {
+  const { code, quarter, settings } = context;
+  const debt = await finance.debtReport(db, code, quarter);
+  const columns: TableColumn[] = [
+    { heading: "Age of debt", format: "text" },
+    { heading: "£m", format: "pounds-millions" },
+    { heading: "Change over the quarter", format: "text" },
+    { heading: "Share of total", format: "percent" },
+    { heading: "Share as printed", format: "percent" },
+  ];
+  const blocks: Block[] = [
+    paragraph(settings.paragraphs.debtIntro),
+    {
+      kind: "table",
+      id: "debt-profile",
+      caption: "Debt profile",
+      columns,
+      rows: debt.bands.map((band) => ({
+        cells: [
+          text(band.band),
+          money(band.amount),
+          trendCell(band),
+          percentCell(band.share),
+          percentCell(band.statedShare ?? ""),
+        ],
+      })),
+      totals: [
+        {
+          sumOfRows: true,
+          cells: [
+            text("Total"),
+            money(debt.total.amount),
+            trendCell(debt.total),
+            percentCell(debt.total.share),
+            text(""),
+          ],
+        },
+      ],
+    },
+    ...warnings(debt.disagreements),
+    {
+      kind: "chart",
+      id: "debt-chart",
+      title: "Debt profile",
+      description: `Debt raised by age, in £m; ${prose(debt.total.amount.pence)} in total.`,
+      unit: "£m",
+      bars: debt.bands.map((band) => ({
+        category: band.band,
+        series: "Debt",
+        value: band.amount.pence / 100_000_000,
+        label: band.amount.table,
+      })),
+      table: {
+        kind: "table",
+        id: "debt-chart-data",
+        caption: "Debt profile: data",
+        columns: columns.slice(0, 2),
+        rows: debt.bands.map((band) => ({ cells: [text(band.band), money(band.amount)] })),
+      },
+    },
+  ];
+  if (debt.writeOff) {
+    blocks.push(
+      paragraph(
+        fillTemplate(settings.paragraphs.writeOff, {
+          writeOffTo: formatDate(debt.writeOff.periodTo),
+          writeOff: prose(debt.writeOff.amount.pence),
+        }),
+      ),
+    );
+  }
+  return { id: "debt-position", title: "2.9 Debt Position", blocks };
+}
+
+async function appendixSection(db: Database, context: Context): Promise<ReportSection> {
+  const { quarter, years, settings, own } = context;
+  const thread = await plan.goldenThread(db, { financialYear: years.short, quarter });
+  // Every progress update of the quarter, in the order they were recorded, with its narrative.
+  const updates: { id: number; title: string; rating: DomainRatingKey; paragraphs: string[] }[] = [];
+  for (const update of thread?.unmatchedUpdates ?? []) {
+    updates.push({
+      id: update.id,
+      title: update.titleAsWritten ?? "",
+      rating: update.rating as DomainRatingKey,
+      paragraphs: update.narrative.split(/\n\s*\n/),
+    });
+  }
+  for (const group of thread?.groups ?? []) {
+    for (const deliverable of group.deliverables) {
+      if (!deliverable.rating) continue;
+      const detail = await plan.deliverableDetail(db, deliverable.id);
+      const inQuarter = detail.progress.filter(
+        (update) => update.financialYear === years.short && update.quarter === quarter,
+      );
+      // The latest update of the quarter (progress is listed newest first).
+      const latest = inQuarter[0];
+      if (!latest) continue;
+      updates.push({
+        id: latest.id,
+        title: latest.titleAsWritten ?? deliverable.title,
+        rating: latest.rating as DomainRatingKey,
+        paragraphs: latest.paragraphs,
+      });
+    }
+  }
+  updates.sort((a, b) => a.id - b.id);
+  const blocks: Block[] = [
+    paragraph(
+      own?.appendixTitle ?? `${settings.portfolio} Quarter ${quarter} Performance Report ${years.long}`,
+    ),
+    paragraph(settings.paragraphs.appendixIntro),
+    {
+      kind: "table",
+      id: "deliverable-ratings",
+      caption: `Deliverable progress, Quarter ${quarter} ${years.short}`,
+      columns: [
+        { heading: "Deliverable", format: "text" },
+        { heading: "Rating", format: "rating" },
+      ],
+      rows: updates.map((update) => {
+        const rating = ratingOf(update.rating);
+        return { cells: [text(update.title), { text: RATING_WORDS[rating], rating }] };
+      }),
+    },
+  ];
+  for (const update of updates) {
+    const rating = ratingOf(update.rating);
+    blocks.push({ kind: "subheading", text: update.title });
+    blocks.push({ kind: "key", items: [{ rating, label: `Rating: ${RATING_WORDS[rating]}` }] });
+    for (const text of update.paragraphs) blocks.push(paragraph(text));
+  }
+  if (updates.length === 0) blocks.push(paragraph("No deliverable progress is recorded for this quarter."));
+  return { id: "appendix-a", title: "Appendix A: Deliverable Progress", newPage: true, blocks };
+}
+
+/** The quarterly report for a year and quarter, from the services and the report settings. */
+export async function buildQuarterlyReport(db: Database, options: QuarterlyReportOptions): Promise<Report> {
+  const code = yearCode(options.year);
+  const quarter = options.quarter;
+  const settings = await quarterlyReportSettings(db);
+  if (!settings) throw new NotFound("The quarterly report's settings");
+  const outturn = await finance.forecastOutturnReport(db, code, quarter);
+  if (!outturn.report) throw new NotFound(`A monitoring report for quarter ${quarter} of ${code}`);
+  const years = yearForms(code);
+  const own = settings.quarters[quarterKey(code, quarter)] ?? null;
+  const context: Context = { code, quarter, years, settings, own };
+  const savings = await finance.savingsReport(db, code, quarter);
+
+  const overviewBudget = savings.target
+    ? fillTemplate(settings.paragraphs.overviewBudget, {
+        yearLong: years.long,
+        afterFundingDirection: direction(outturn.afterFunding.variance.pence),
+        afterFundingVariance: prose(outturn.afterFunding.variance.pence),
+        savingsAchieved: prose(savings.position.forecastAchieved.pence),
+        savingsTarget: prose(savings.target.total.pence),
+        savingsIdentified: prose(savings.position.identified.pence),
+      })
+    : "";
+
+  const sections: ReportSection[] = [
+    {
+      id: "purpose",
+      title: "1. Purpose of the Report",
+      blocks: [own ? paragraph(own.purpose) : missing("purpose")],
+    },
+    {
+      id: "information-and-analysis",
+      title: "2. Information and Analysis",
+      blocks: [
+        { kind: "subheading", text: "2.1 Integrated Reporting" },
+        paragraph(settings.paragraphs.integratedReporting),
+        paragraph([own?.overviewPerformance ?? "", overviewBudget].filter(Boolean).join(" ")),
+      ],
+    },
+    await performanceSection(db, context),
+    budgetSection(context, outturn),
+    variancesSection(outturn),
+    await savingsSection(db, context),
+    await growthSection(db, context),
+    await risksSection(db, context),
+    await reservesSection(db, context),
+    await debtSection(db, context),
+    ...settings.closingSections.map((section, index, all) => ({
+      id: `closing-${section.number}`,
+      title: `${section.number}. ${section.title}`,
+      blocks: [
+        ...section.paragraphs.map((text) => paragraph(text)),
+        ...(index === all.length - 1
+          ? [
+              { kind: "subheading" as const, text: "Signed" },
+              {
+                kind: "list" as const,
+                items: settings.signatories.map(
+                  (person) => `${person.name}, ${person.role}, ${person.department}`,
+                ),
+              },
+            ]
+          : []),
+      ],
+    })),
+    await appendixSection(db, context),
+  ];
+
+  return {
+    title: fillTemplate(settings.titleTemplate, { yearLong: years.long, quarter: String(quarter) }),
+    subtitle: `(${settings.portfolio})`,
+    meta: [
+      settings.councilName,
+      settings.committee,
+      own ? own.meetingDateAsWritten : `Quarter ${quarter} ${years.short}`,
+      settings.jointReportOf,
+      `Authors: ${settings.authors}`,
+    ],
+    sections,
+  };
+}

@@ -1,0 +1,119 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../db/client.ts";
+import { settings } from "../db/schema/index.ts";
+import { recordAuditEvent } from "../modules/audit/audit.repository.ts";
+
+/**
+ * What a council writes the same way every quarter: who the report goes to, who wrote and signs
+ * it, its standard paragraphs and closing sections. Kept as data in the `settings` table (loaded
+ * from data/demo/reports/ for the demo), never in code. Sentences that carry figures are
+ * templates whose `{name}` placeholders are filled from the services when a report is built.
+ */
+
+export const QUARTERLY_SETTINGS_KEY = "reports.quarterly";
+
+const quarterSettingsSchema = z.object({
+  meetingDate: z.string(),
+  meetingDateAsWritten: z.string(),
+  purpose: z.string(),
+  overviewPerformance: z.string(),
+  progressSummary: z.string(),
+  keyAreas: z.object({
+    success: z.array(z.string()),
+    consideration: z.array(z.string()),
+    note: z.array(z.string()),
+  }),
+  appendixTitle: z.string(),
+});
+
+export const quarterlySettingsSchema = z.object({
+  key: z.literal(QUARTERLY_SETTINGS_KEY),
+  source: z.object({ seedFile: z.string(), document: z.string(), note: z.string() }).optional(),
+  councilName: z.string(),
+  councilNameAsWritten: z.string().optional(),
+  committee: z.string(),
+  committeeAsWritten: z.string().optional(),
+  portfolio: z.string(),
+  department: z.string(),
+  jointReportOf: z.string(),
+  titleTemplate: z.string(),
+  authors: z.string(),
+  directors: z.array(z.string()),
+  signatories: z.array(z.object({ name: z.string(), role: z.string(), department: z.string() })),
+  paragraphs: z.object({
+    integratedReporting: z.string(),
+    overviewBudget: z.string(),
+    performanceSummaryIntro: z.string(),
+    furtherInformation: z.string(),
+    budgetForecast: z.array(z.string()),
+    oneOffIncomeIntro: z.string(),
+    forecastTableIntro: z.string(),
+    savings: z.array(z.string()),
+    savingsAchieved: z.string(),
+    growthIntro: z.string(),
+    financialRisksIntro: z.string(),
+    sensitivityFootnote: z.string(),
+    reservesIntro: z.string(),
+    debtIntro: z.string(),
+    writeOff: z.string(),
+    appendixIntro: z.string(),
+  }),
+  closingSections: z.array(
+    z.object({ number: z.string(), title: z.string(), paragraphs: z.array(z.string()) }),
+  ),
+  quarters: z.record(z.string(), quarterSettingsSchema),
+});
+
+export type QuarterlySettings = z.infer<typeof quarterlySettingsSchema>;
+export type QuarterSettings = z.infer<typeof quarterSettingsSchema>;
+
+/** "2020-21-q3": the key of one quarter's own paragraphs. */
+export function quarterKey(yearCode: string, quarter: number): string {
+  return `${yearCode}-q${quarter}`;
+}
+
+/** The quarterly report's settings, or null where none have been saved. */
+export async function quarterlyReportSettings(db: Database): Promise<QuarterlySettings | null> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, QUARTERLY_SETTINGS_KEY));
+  return row ? quarterlySettingsSchema.parse(row.value) : null;
+}
+
+/** Saves the settings (checked against the schema), audited in the same transaction. */
+export async function saveQuarterlyReportSettings(
+  db: Database,
+  actor: string,
+  value: unknown,
+): Promise<QuarterlySettings> {
+  const parsed = quarterlySettingsSchema.parse(value);
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(settings).where(eq(settings.key, QUARTERLY_SETTINGS_KEY));
+    if (before) {
+      await tx
+        .update(settings)
+        .set({ value: parsed, version: before.version + 1, updatedAt: new Date() })
+        .where(eq(settings.key, QUARTERLY_SETTINGS_KEY));
+    } else {
+      await tx.insert(settings).values({ key: QUARTERLY_SETTINGS_KEY, value: parsed });
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: before ? "update" : "create",
+      entityType: "setting",
+      entityId: QUARTERLY_SETTINGS_KEY,
+      summary: "Saved the quarterly report's settings",
+      before: before?.value ?? null,
+      after: parsed,
+    });
+    return parsed;
+  });
+}
+
+/** Fills `{name}` placeholders; a placeholder with no value is an error, never left in a report. */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{([a-zA-Z]+)\}/g, (_match, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`The report template needs a value for {${name}}.`);
+    return value;
+  });
+}
