@@ -11,7 +11,7 @@ import { NotFound } from "../errors.ts";
 import type { Block, Report, TableBlock } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
-import { buildServicePlanReport } from "./service-plan-report.ts";
+import { buildServicePlanReport, servicePlans } from "./service-plan-report.ts";
 
 const ORIGINAL = "service-plan-2021-2025";
 const REFRESH = "service-plan-2024-25";
@@ -97,6 +97,12 @@ describeOnBothDatabases("the service plan document", (fresh) => {
 
   test("the 2021-2025 plan: its sections in the document's order, none left empty", () => {
     assert.equal(original.title, "Children's Services Service Plan 2021-2025");
+    assert.deepEqual(original.meta, [
+      "Derbyshire County Council",
+      "Children's Services",
+      "Jane Parfremment",
+      "DRAFT",
+    ]);
     assert.deepEqual(
       original.sections.map((section) => section.id),
       [
@@ -278,8 +284,15 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     ]);
   });
 
-  test("an unknown plan is not found", async () => {
+  test("an unknown plan is not found; the plans it can build are listed", async () => {
     const { db } = await fresh({ demo: true });
+    assert.deepEqual(
+      (await servicePlans(db)).map((plan) => [plan.slug, plan.version]),
+      [
+        [ORIGINAL, "original"],
+        [REFRESH, "refresh"],
+      ],
+    );
     await assert.rejects(buildServicePlanReport(db, { plan: "no-such-plan" }), NotFound);
   });
 

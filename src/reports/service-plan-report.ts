@@ -609,6 +609,17 @@ function ukDate(iso: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The plans a service plan document can be built for, for the reports page and the command line. */
+export async function servicePlans(
+  db: Database,
+): Promise<{ slug: string; title: string; version: string }[]> {
+  return (await planRepository.listPlans(db)).map((plan) => ({
+    slug: plan.slug,
+    title: plan.title,
+    version: plan.planVersion,
+  }));
+}
+
 export async function buildServicePlanReport(db: Database, options: ServicePlanOptions): Promise<Report> {
   const plan = await planRepository.findPlanBySlug(db, options.plan);
   if (!plan) throw new NotFound(`Plan ${options.plan}`);
@@ -645,7 +656,6 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
   );
   return {
     title: plan.title,
-    subtitle: plan.periodAsWritten,
     meta,
     sections: sections.filter((found): found is ReportSection => found !== null),
   };
