@@ -36,14 +36,31 @@ describe("procurement forward plan", () => {
     },
   );
 
-  journeyTest("the error page after a bad amount passes axe", journey, async () => {
-    const { page } = journey;
-    await visit(page, "/procurement/cs-fp-2021-t1-04/edit");
-    await page.getByLabel("Estimated start date").fill("31/02/2022");
-    await page.getByTestId("save").click();
-    await page.waitForSelector(".govuk-error-summary");
-    await assertAccessible(page);
-  });
+  journeyTest(
+    "a date that is not a real date: GOV.UK's message, the day box highlighted, axe-clean",
+    journey,
+    async () => {
+      const { page } = journey;
+      await visit(page, "/procurement/cs-fp-2021-t1-04/edit");
+      const start = page.getByRole("group", { name: "Estimated start date" });
+      await start.getByLabel("Day").fill("31");
+      await start.getByLabel("Month").fill("2");
+      await start.getByLabel("Year").fill("2022");
+      await page.getByTestId("save").click();
+      await page.waitForSelector(".govuk-error-summary");
+      assert.match(
+        (await page.locator(".govuk-error-summary").textContent()) ?? "",
+        /Estimated start date must be a real date/,
+      );
+      await page.locator(".govuk-error-summary a").first().click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "estimatedStartDate-day");
+      await page.screenshot({ path: "/tmp/procurement-date-error.png", fullPage: true });
+      await assertAccessible(page);
+      await start.getByLabel("Day").fill("28");
+      await page.getByTestId("save").click();
+      assert.equal(new URL(page.url()).pathname, "/procurement/cs-fp-2021-t1-04");
+    },
+  );
 
   journeyTest("a procurement's page and the pipeline notice pass axe", journey, async () => {
     await visit(journey.page, "/procurement/cs-fp-2021-t2-18");

@@ -189,4 +189,155 @@ describe("procurement pages", () => {
     assert.match(lines[0] ?? "", /^Reference number,Title,Department responsible/);
     assert.equal(lines.length, 34);
   });
+  test("dates are typed in the GOV.UK date input, with GOV.UK's messages, and saved from it", async () => {
+    const path = "/procurement/cs-fp-2021-t1-03/edit";
+    const form = await app.inject(path);
+    assert.match(form.body, /name="estimatedStartDate-day"/);
+    assert.match(form.body, /name="estimatedStartDate-month"/);
+    assert.match(form.body, /name="estimatedStartDate-year"/);
+    const before = await getProcurement(database.db, "cs-fp-2021-t1-03");
+    const fields = (dates: Record<string, string>) => ({
+      version: String(before.record.version),
+      title: before.title,
+      estimatedValue: before.record.estimatedValueText,
+      category: before.record.category,
+      department: before.record.department,
+      status: before.record.status,
+      "expectedCommencementDate-day": "",
+      "expectedCommencementDate-month": "",
+      "expectedCommencementDate-year": "",
+      ...dates,
+    });
+    const cases: [Record<string, string>, RegExp, string][] = [
+      [
+        { "estimatedStartDate-day": "", "estimatedStartDate-month": "", "estimatedStartDate-year": "" },
+        /Enter the estimated start date/,
+        "estimatedStartDate-day",
+      ],
+      [
+        { "estimatedStartDate-day": "1", "estimatedStartDate-month": "", "estimatedStartDate-year": "2025" },
+        /Estimated start date must include a month/,
+        "estimatedStartDate-month",
+      ],
+      [
+        {
+          "estimatedStartDate-day": "31",
+          "estimatedStartDate-month": "2",
+          "estimatedStartDate-year": "2025",
+        },
+        /Estimated start date must be a real date/,
+        "estimatedStartDate-day",
+      ],
+      [
+        { "estimatedStartDate-day": "1", "estimatedStartDate-month": "4", "estimatedStartDate-year": "25" },
+        /Year must include 4 numbers/,
+        "estimatedStartDate-year",
+      ],
+    ];
+    for (const [dates, message, field] of cases) {
+      const response = await post(path, path, fields(dates));
+      assert.equal(response.statusCode, 400, JSON.stringify(dates));
+      assert.match(response.body, message);
+      assert.ok(response.body.includes(`href="#${field}"`), `the summary links to ${field}`);
+      assert.match(response.body, new RegExp(`govuk-input--error" id="${field}"`));
+    }
+    assert.deepEqual((await getProcurement(database.db, "cs-fp-2021-t1-03")).record, before.record);
+
+    const saved = await post(
+      path,
+      path,
+      fields({
+        "estimatedStartDate-day": "1",
+        "estimatedStartDate-month": "Sept",
+        "estimatedStartDate-year": "2021",
+        "expectedCommencementDate-day": "02",
+        "expectedCommencementDate-month": "8",
+        "expectedCommencementDate-year": "2021",
+      }),
+    );
+    assert.equal(saved.statusCode, 303);
+    const after = (await getProcurement(database.db, "cs-fp-2021-t1-03")).record;
+    assert.equal(after.estimatedStartDate, "2021-09-01");
+    assert.equal(after.expectedCommencementDate, "2021-08-02");
+    const reopened = await app.inject(path);
+    assert.match(
+      reopened.body,
+      /id="estimatedStartDate-month" name="estimatedStartDate-month" type="text" value="9"/,
+    );
+  });
+
+  test("the reporting floor: 400 on a bad amount, 303 and audited, 409 for a stale form", async () => {
+    const page = await app.inject("/procurement/thresholds");
+    const version = /name="version" value="(\d+)"/.exec(page.body)?.[1];
+    assert.ok(version);
+    const refused = await post("/procurement/reporting-floor", "/procurement/thresholds", {
+      version,
+      reportingFloor: "fifty thousand",
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /<title>Error: /);
+    assert.match(refused.body, /href="#reportingFloor"/);
+    assert.match(refused.body, /Enter the reporting floor in pounds/);
+    const saved = await post("/procurement/reporting-floor", "/procurement/thresholds", {
+      version,
+      reportingFloor: "60,000",
+    });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, "/procurement/thresholds");
+    const [event] = await listAuditEvents(database.db, "procurement-settings", 1);
+    assert.match(event?.summary ?? "", /£60,000/);
+    assert.equal(event?.actor, "web.officer@demo-council.example");
+    const stale = await post("/procurement/reporting-floor", "/procurement/thresholds", {
+      version,
+      reportingFloor: "70,000",
+    });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /£60,000/);
+    assert.match(stale.body, /£70,000/);
+    // Put the floor back for the other tests.
+    const current = /name="version" value="(\d+)"/.exec(
+      (await app.inject("/procurement/thresholds")).body,
+    )?.[1];
+    const restored = await post("/procurement/reporting-floor", "/procurement/thresholds", {
+      version: current ?? "",
+      reportingFloor: "50,000",
+    });
+    assert.equal(restored.statusCode, 303);
+  });
+
+  test("expected payments: 400 on a bad amount, 303 and audited, 409 for a second first entry or a stale form", async () => {
+    const path = "/procurement/pipeline/2023/expected-payments";
+    const formPath = "/procurement/pipeline?year=2023";
+    const refused = await post(path, formPath, { expectedPayments: "lots" });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /href="#expectedPayments"/);
+    assert.match(refused.body, /value="lots"/);
+    const saved = await post(path, formPath, { expectedPayments: "120,000,000" });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, formPath);
+    const [event] = await listAuditEvents(database.db, "procurement-expected-payments", 2023);
+    assert.equal(event?.action, "create");
+    const page = await app.inject(formPath);
+    assert.match(page.body, /name="version" value="1"/);
+    // Someone whose form was opened before the first entry (no version) does not overwrite it.
+    const second = await post(path, formPath, { expectedPayments: "90,000,000" });
+    assert.equal(second.statusCode, 409);
+    assert.match(second.body, /£120,000,000/);
+    assert.match(second.body, /£90,000,000/);
+    const changed = await post(path, formPath, { version: "1", expectedPayments: "95,000,000" });
+    assert.equal(changed.statusCode, 303);
+    const stale = await post(path, formPath, { version: "1", expectedPayments: "80,000,000" });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /£95,000,000/);
+  });
+
+  test("the pipeline notice as CSV", async () => {
+    const response = await app.inject("/procurement/pipeline/2022.csv");
+    assert.equal(response.statusCode, 200);
+    assert.match(String(response.headers["content-type"]), /text\/csv/);
+    assert.match(String(response.headers["content-disposition"]), /pipeline-notice-2022\.csv/);
+    const lines = response.body.trimEnd().split("\r\n");
+    assert.equal(lines.length, 6);
+    assert.equal((await app.inject("/procurement/pipeline/2022.txt")).statusCode, 404);
+  });
 });

@@ -8,10 +8,17 @@ import { listThresholds } from "./procurement.repository.ts";
 import {
   CATEGORIES,
   CATEGORY_NAMES,
+  DATE_PARTS,
+  type DateParts,
+  datePartsOf,
   expectedPaymentsFormSchema,
   type ForwardPlanQuery,
   forwardPlanQuerySchema,
+  gatherDateParts,
+  PROCUREMENT_DATE_FIELDS,
+  parseDateText,
   procurementFormSchema,
+  readDateParts,
   reportingFloorFormSchema,
   STATUS_NAMES,
   STATUSES,
@@ -35,6 +42,40 @@ import {
 } from "./procurement.service.ts";
 
 const VIEWS = "procurement/views";
+
+const DATE_WHAT: Record<(typeof PROCUREMENT_DATE_FIELDS)[number], string> = {
+  estimatedStartDate: "estimated start date",
+  expectedCommencementDate: "expected commencement date",
+};
+
+/**
+ * The GOV.UK date inputs of the add and edit form: the boxes with what was typed (or the saved
+ * date), the error beside the date, and the boxes in error highlighted.
+ */
+function dateInputs(values: Record<string, unknown>, errors: FieldError[] = []) {
+  const inputs: Record<string, { items: object[]; errorMessage?: { text: string } }> = {};
+  for (const name of PROCUREMENT_DATE_FIELDS) {
+    const value = values[name];
+    const parts: DateParts =
+      typeof value === "object" && value !== null
+        ? (value as DateParts)
+        : datePartsOf(typeof value === "string" ? parseDateText(value) : null);
+    const error = errors.find(
+      (candidate) => candidate.field === name || candidate.field.startsWith(`${name}-`),
+    );
+    const reading = error ? readDateParts(parts, DATE_WHAT[name], name === "estimatedStartDate") : null;
+    const inError = new Set(reading && !reading.ok ? reading.parts : error ? DATE_PARTS : []);
+    inputs[name] = {
+      items: DATE_PARTS.map((part) => ({
+        name: part,
+        value: parts[part] ?? "",
+        classes: `govuk-input--width-${part === "year" ? 4 : 2}${inError.has(part) ? " govuk-input--error" : ""}`,
+      })),
+      ...(error ? { errorMessage: { text: error.message } } : {}),
+    };
+  }
+  return inputs;
+}
 
 const idParams = z.object({ id: z.string().min(1) });
 const yearParams = z.object({ year: z.coerce.number().int().min(1000).max(9998) });
@@ -156,6 +197,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     reply.view(`${VIEWS}/edit.njk`, {
       pageTitle: "Add a planned procurement",
       values: { status: "planned", department: "" },
+      dates: dateInputs({}),
       ...formChoices,
     }),
   );
@@ -166,6 +208,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       reply.code(400).view(`${VIEWS}/edit.njk`, {
         pageTitle: "Add a planned procurement",
         values: body,
+        dates: dateInputs(gatherDateParts(body, PROCUREMENT_DATE_FIELDS) as Record<string, unknown>, errors),
         errors,
         ...formChoices,
       });
@@ -292,6 +335,10 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         estimatedValue: row.estimatedValueText,
         expectedCommencementDate: row.expectedCommencementDate ?? "",
       },
+      dates: dateInputs({
+        estimatedStartDate: datePartsOf(row.estimatedStartDate),
+        expectedCommencementDate: datePartsOf(row.expectedCommencementDate),
+      }),
       ...formChoices,
     });
   });
@@ -306,6 +353,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         pageTitle: `Change ${entry.title}`,
         entry,
         values: { ...body, version: body.version },
+        dates: dateInputs(gatherDateParts(body, PROCUREMENT_DATE_FIELDS) as Record<string, unknown>, errors),
         errors,
         ...formChoices,
       });

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../../db/client.ts";
-import { sumPence } from "../../domain/money.ts";
+import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
 import { type OcdsReleasePackage, planningRelease, releasePackage } from "../../domain/ocds.ts";
 import {
   type CsvCell,
   expectedTenderDate,
   extendThresholdTable,
   formatLongDate,
-  formatPoundsFromPence,
   PIPELINE_NOTICE_HEADER,
   type PipelineNotice,
   type PlannedProcurement,
@@ -52,6 +51,11 @@ import {
   type Status,
   type ThresholdForm,
 } from "./procurement.schemas.ts";
+
+/** "£50,000", or "£50,000.50" when there are pence: exact, as the forms take amounts. */
+function poundsText(pence: Pence): string {
+  return formatPounds(pence, { pence: pence % 100 !== 0 });
+}
 
 /*
  * How the forward plan bands a row (the decision, also said on the forward plan page):
@@ -219,7 +223,7 @@ export async function forwardPlan(db: Database, query: ForwardPlanQuery = {}): P
     const compare = SORTS[query.sort];
     shown = [...shown].sort((a, b) => (query.order === "desc" ? compare(b, a) : compare(a, b)));
   }
-  const floor = formatPoundsFromPence(settings.reportingFloorPence);
+  const floor = poundsText(settings.reportingFloorPence);
   const headings: Record<ProcurementBand, string> = {
     "floor-to-threshold": `Above ${floor} and below the threshold in force`,
     "above-threshold": "At or above the threshold in force",
@@ -479,11 +483,8 @@ export async function updateProcurementSettings(
         [
           {
             label: "Reporting floor",
-            saved: before ? formatPoundsFromPence(before.reportingFloorPence) : "",
-            submitted:
-              values.reportingFloorPence === undefined
-                ? ""
-                : formatPoundsFromPence(values.reportingFloorPence),
+            saved: before ? poundsText(before.reportingFloorPence) : "",
+            submitted: values.reportingFloorPence === undefined ? "" : poundsText(values.reportingFloorPence),
           },
         ],
         "/procurement/thresholds",
@@ -494,7 +495,7 @@ export async function updateProcurementSettings(
       action: "update",
       entityType: "procurement-settings",
       entityId: 1,
-      summary: `Set the procurement reporting floor to ${formatPoundsFromPence(after.reportingFloorPence)}`,
+      summary: `Set the procurement reporting floor to ${poundsText(after.reportingFloorPence)}`,
       before,
       after,
     });
@@ -523,8 +524,8 @@ export async function setExpectedPayments(
         [
           {
             label: "Expected payments under contracts",
-            saved: before ? formatPoundsFromPence(before.expectedPaymentsPence) : "",
-            submitted: formatPoundsFromPence(expectedPaymentsPence),
+            saved: before ? poundsText(before.expectedPaymentsPence) : "",
+            submitted: poundsText(expectedPaymentsPence),
           },
         ],
         `/procurement/pipeline?year=${financialYearStart}`,
@@ -535,7 +536,7 @@ export async function setExpectedPayments(
       action: before ? "update" : "create",
       entityType: "procurement-expected-payments",
       entityId: financialYearStart,
-      summary: `Set expected payments under contracts in ${financialYearName(financialYearStart)} to ${formatPoundsFromPence(expectedPaymentsPence)}`,
+      summary: `Set expected payments under contracts in ${financialYearName(financialYearStart)} to ${poundsText(expectedPaymentsPence)}`,
       before: before ?? null,
       after,
     });
