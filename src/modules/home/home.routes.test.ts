@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { loadConfig } from "../../config.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
+import * as planRepository from "../plan/plan.repository.ts";
+import { recordProgress } from "../plan/plan.service.ts";
 
 function text(html: string): string {
   return html
@@ -111,6 +113,29 @@ describe("the dashboard page", () => {
       assert.match(text(response.body), /Where the department stands in Quarter 3 2020\/21/, url);
       assert.doesNotMatch(response.body, /<script>/, url);
     }
+  });
+
+  test("an earlier quarter chosen from the list shows its own deliverables and says its budget is not recorded", async () => {
+    const [deliverable] = await planRepository.listDeliverables(database.db);
+    assert.ok(deliverable);
+    await recordProgress(database.db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2020-21-q2", rating: "action", narrative: "Behind plan." },
+    });
+    assert.match((await app.inject("/")).body, /<option value="2020-21-q2">Quarter 2 2020\/21<\/option>/);
+    const response = await app.inject("/?quarter=2020-21-q2");
+    assert.equal(response.statusCode, 200);
+    const body = text(response.body);
+    assert.match(body, /Where the department stands in Quarter 2 2020\/21 , the quarter you chose/);
+    assert.match(body, /No budget forecast is recorded for Quarter 2 2020\/21/);
+    assert.match(body, /No savings forecast is recorded for Quarter 2 2020\/21/);
+    assert.match(
+      response.body,
+      new RegExp(
+        `bp-rating--action">Action</strong> <a class="govuk-link" href="/plan/deliverables/${deliverable.id}">`,
+      ),
+    );
   });
 
   test("with nothing recorded, / says what to do rather than showing empty figures", async () => {

@@ -169,6 +169,46 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     assert.equal(countsOf(dashboard.deliverables?.counts ?? []).action, 1);
   });
 
+  test("a quarter with deliverable progress but no budget monitoring can be chosen, and says what it lacks", async () => {
+    const { db } = await fresh({ demo: true });
+    const [deliverable] = await planRepository.listDeliverables(db);
+    assert.ok(deliverable);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2020-21-q2", rating: "review", narrative: "Started late." },
+    });
+    assert.deepEqual(await dashboardQuarters(db), [
+      { financialYear: "2020/21", quarter: 3 },
+      { financialYear: "2020/21", quarter: 2 },
+    ]);
+    const latest = await departmentDashboard(db);
+    assert.equal(latest.quarter?.value, "2020-21-q3", "the latest quarter is still the default");
+    const dashboard = await departmentDashboard(db, "2020-21-q2");
+    assert.equal(dashboard.quarter?.label, "Quarter 2 2020/21");
+    assert.equal(dashboard.unknownQuarter, false);
+    assert.deepEqual(countsOf(dashboard.deliverables?.counts ?? []), {
+      strong: 0,
+      good: 0,
+      review: 1,
+      action: 0,
+      "not-available": 0,
+    });
+    assert.equal(dashboard.budget, null);
+    assert.equal(dashboard.savings, null);
+    assert.deepEqual(
+      dashboard.attention.map((group) => group.key),
+      ["measures", "deliverables"],
+    );
+    assert.deepEqual(
+      dashboard.quarterItems.map((item) => [item.value, item.selected]),
+      [
+        ["2020-21-q3", false],
+        ["2020-21-q2", true],
+      ],
+    );
+  });
+
   test("a quarter asked for without monitoring falls back to the latest and says so; a malformed one too", async () => {
     const { db } = await fresh({ demo: true });
     for (const asked of ["2019-20-q1", "not a quarter", "2020-22-q3"]) {
