@@ -8,6 +8,7 @@ import { asc, eq } from "drizzle-orm";
 import { describeOnBothDatabases } from "../../test/helpers/database.ts";
 import { supportingActivities } from "../db/schema/index.ts";
 import { NotFound } from "../errors.ts";
+import { insertCouncil, insertDepartment, insertPlan } from "../modules/plan/plan.repository.ts";
 import type { Block, Report, TableBlock } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
@@ -319,6 +320,24 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       timeline.notes?.[0] ?? "",
       new RegExp(`^${timeline.rows.length - 1} of ${timeline.rows.length} activities`),
     );
+  });
+
+  test("a plan with nothing recorded beyond its title has no sections, not placeholders", async () => {
+    const { db } = await fresh();
+    const council = await insertCouncil(db, { name: "Test Council" });
+    const department = await insertDepartment(db, { councilId: council.id, name: "Test Department" });
+    await insertPlan(db, {
+      departmentId: department.id,
+      slug: "empty-plan",
+      title: "Empty Service Plan 2030-2034",
+      planVersion: "original",
+      periodAsWritten: "2030-2034",
+      fromYear: 2030,
+      toYear: 2034,
+    });
+    const report = await buildServicePlanReport(db, { plan: "empty-plan" });
+    assert.equal(report.title, "Empty Service Plan 2030-2034");
+    assert.deepEqual(report.sections, []);
   });
 
   test("renders to Word and to a standalone web page", async () => {
