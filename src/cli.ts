@@ -2,6 +2,12 @@ import { loadConfig } from "./config.ts";
 import { connect } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { loadDemo } from "./demo/load-demo.ts";
+import {
+  parseReportCommand,
+  REPORT_USAGE,
+  runReportCommand,
+  UsageError,
+} from "./modules/reports/reports.cli.ts";
 import { startServer } from "./server.ts";
 
 const USAGE = `Usage: baseplan <command>
@@ -10,6 +16,9 @@ Commands:
   serve     migrate the database, load the demo council on first run, and serve on PORT (default 3000)
   migrate   apply any new database migrations and stop
   demo      load the demo council into an empty database and stop
+  report    write a report as HTML, Word, Excel or PDF, e.g.
+            report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
+            (baseplan report --help for the options)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +57,34 @@ async function main(argv: string[]): Promise<number> {
       const loaded = await loadDemo(connection.db, config.actingUser);
       console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
       await connection.close();
+      return 0;
+    }
+    case "report": {
+      if (argv.includes("--help") || argv.length === 1) {
+        process.stdout.write(REPORT_USAGE);
+        return 0;
+      }
+      let command: ReturnType<typeof parseReportCommand>;
+      try {
+        command = parseReportCommand(argv.slice(1));
+      } catch (error) {
+        if (!(error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")))
+          throw error;
+        process.stderr.write(`${(error as Error).message}\n\n${REPORT_USAGE}`);
+        return 2;
+      }
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        await migrate(connection.db);
+        if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+        const written = await runReportCommand(connection.db, command);
+        console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);
+      } finally {
+        await connection.close();
+      }
       return 0;
     }
     default:

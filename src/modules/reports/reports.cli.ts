@@ -1,0 +1,87 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Database } from "../../db/client.ts";
+import type { Report } from "../../reports/model.ts";
+import {
+  FORMATS,
+  isReportFormat,
+  quarterlyFileStem,
+  quarterlyReport,
+  renderReport,
+} from "./reports.service.ts";
+
+export const REPORT_USAGE = `Usage: baseplan report <kind> [options]
+
+Kinds:
+  quarterly      the performance and budget monitoring report for a quarter
+                 --year 2020/21 (or 2020-21) --quarter 3
+
+Options:
+  --format html|docx|xlsx|pdf   the file to produce (default: from --out's extension, else html)
+  --out <file>                  where to write it (default: e.g. quarterly-report-2020-21-q3.docx)
+
+Example:
+  npx baseplan report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
+`;
+
+/** A report command that cannot run as given: the message says what to change. */
+export class UsageError extends Error {}
+
+export interface ReportCommand {
+  kind: "quarterly";
+  year: string;
+  quarter: number;
+  format: keyof typeof FORMATS;
+  out: string;
+}
+
+/** Reads `report <kind> --option value ...` into a command, or explains what is wrong. */
+export function parseReportCommand(args: string[]): ReportCommand {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      year: { type: "string" },
+      quarter: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const [kind] = positionals;
+  if (kind !== "quarterly")
+    throw new UsageError(kind ? `There is no report called "${kind}".` : "Say which report.");
+  const fromOut = values.out?.split(".").pop()?.toLowerCase();
+  const format = values.format ?? (fromOut && isReportFormat(fromOut) ? fromOut : "html");
+  if (!isReportFormat(format))
+    throw new UsageError(`Choose a format of html, docx, xlsx or pdf, not "${format}".`);
+  if (!values.year) throw new UsageError("Give the financial year, like --year 2020/21.");
+  const quarter = Number(values.quarter);
+  if (!/^[1-4]$/.test(values.quarter ?? ""))
+    throw new UsageError("Give the quarter, 1 to 4, like --quarter 3.");
+  let stem: string;
+  try {
+    stem = quarterlyFileStem(values.year, quarter);
+  } catch {
+    throw new UsageError(`"${values.year}" is not a financial year; write it like 2020/21.`);
+  }
+  return {
+    kind,
+    year: values.year,
+    quarter,
+    format,
+    out: values.out ?? `${stem}.${FORMATS[format].extension}`,
+  };
+}
+
+/** Builds the report, renders it and writes the file; returns where and how big. */
+export async function runReportCommand(
+  db: Database,
+  command: ReportCommand,
+): Promise<{ path: string; bytes: number }> {
+  const report: Report = await quarterlyReport(db, command.year, command.quarter);
+  const file = await renderReport(report, command.format);
+  const path = resolve(command.out);
+  await writeFile(path, file);
+  return { path, bytes: file.length };
+}

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { loadConfig } from "../../config.ts";
+import { createServices } from "../../services.ts";
+import { createApp } from "../../web/app.ts";
+
+describe("report pages and downloads", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  test("/reports lists the quarter with monitoring data, its page and its downloads", async () => {
+    const page = await app.inject({ method: "GET", url: "/reports" });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /href="\/reports\/quarterly\/2020-21\/q3"/);
+    for (const format of ["docx", "xlsx", "pdf"]) {
+      assert.match(page.body, new RegExp(`href="/reports/quarterly/2020-21/q3\\.${format}"`));
+    }
+    assert.match(page.body, /href="\/reports"[^>]*aria-current|aria-current[^>]*href="\/reports"|>Reports</);
+  });
+
+  test("the report page shows the report inside the layout with every section", async () => {
+    const page = await app.inject({ method: "GET", url: "/reports/quarterly/2020-21/q3" });
+    assert.equal(page.statusCode, 200);
+    assert.match(
+      page.body,
+      /<h1[^>]*>Performance and Budget Monitoring\/Forecast Outturn 2020\/2021 as at Quarter 3<\/h1>/,
+    );
+    assert.equal(page.body.match(/data-testid="report-section"/g)?.length, 17);
+    assert.match(page.body, /<svg[^>]*role="img"/);
+    assert.match(page.body, /govuk-header|govuk-service-navigation/);
+  });
+
+  test("Word, Excel and PDF download with their content types and file names", async () => {
+    const expected = {
+      docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      pdf: "application/pdf",
+    };
+    for (const [format, contentType] of Object.entries(expected)) {
+      const response = await app.inject({ method: "GET", url: `/reports/quarterly/2020-21/q3.${format}` });
+      assert.equal(response.statusCode, 200, format);
+      assert.equal(response.headers["content-type"], contentType);
+      assert.equal(
+        response.headers["content-disposition"],
+        `attachment; filename="quarterly-report-2020-21-q3.${format}"`,
+      );
+      const magic = response.rawPayload.subarray(0, 4).toString("latin1");
+      assert.equal(magic, format === "pdf" ? "%PDF" : "PK\u0003\u0004", format);
+    }
+  });
+
+  test("a quarter, year or format that does not exist is a 404", async () => {
+    for (const url of [
+      "/reports/quarterly/2020-21/q4",
+      "/reports/quarterly/2020-21/q9",
+      "/reports/quarterly/1999-00/q3",
+      "/reports/quarterly/2020-21/q3.exe",
+      "/reports/quarterly/2020-21/q3.html",
+    ]) {
+      const response = await app.inject({ method: "GET", url });
+      assert.equal(response.statusCode, 404, url);
+    }
+  });
+});
