@@ -18,6 +18,7 @@ import { NotFound } from "../errors.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
 import * as measuresRepository from "../modules/measures/measures.repository.ts";
 import * as planRepository from "../modules/plan/plan.repository.ts";
+import { basePlan } from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
 import {
   type Block,
@@ -332,35 +333,40 @@ async function actionSections(db: Database, plan: Plan, data: MeasureData): Prom
 // Strategic objectives and the Base Plan (a refresh)
 
 async function objectivesSection(db: Database, plan: Plan): Promise<ReportSection | null> {
-  const objectives = await planRepository.listObjectives(db, plan.id);
-  if (objectives.length === 0) return null;
-  const activities = await planRepository.listActivities(db);
+  // The plan module's Base Plan falls back to another plan where this one has no objectives.
+  const base = await basePlan(db, plan.slug);
+  if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return null;
   const blocks: Block[] = [];
   const timeline: TableRow[] = [];
-  for (const objective of objectives) {
-    const own = activities.filter((activity) => activity.objectiveId === objective.id);
-    const top = own.filter((activity) => activity.parentId === null);
+  const month = (value: string | null) => (value ? formatPlanMonth(value) : "Not set");
+  for (const objective of base.objectives) {
     const items: string[] = [];
-    for (const activity of top) {
+    for (const activity of objective.activities) {
       items.push(activity.text);
-      for (const child of own.filter((candidate) => candidate.parentId === activity.id)) {
+      timeline.push({
+        cells: [
+          textCell(String(objective.number)),
+          textCell(activity.text),
+          textCell(month(activity.startMonth)),
+          textCell(month(activity.endMonth)),
+        ],
+      });
+      for (const child of activity.children) {
         items.push(`– ${child.text}`);
+        timeline.push({
+          cells: [
+            textCell(String(objective.number)),
+            textCell(`– ${child.text}`),
+            textCell(month(child.startMonth)),
+            textCell(month(child.endMonth)),
+          ],
+        });
       }
     }
     blocks.push({ kind: "subheading", text: `${objective.number} ${objective.title}` });
     const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
     blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
     blocks.push(...list(items));
-    for (const activity of own) {
-      timeline.push({
-        cells: [
-          textCell(String(objective.number)),
-          textCell(activity.text),
-          textCell(activity.startMonth ? formatPlanMonth(activity.startMonth) : "Not set"),
-          textCell(activity.endMonth ? formatPlanMonth(activity.endMonth) : "Not set"),
-        ],
-      });
-    }
   }
   const unset = timeline.filter(
     (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",
