@@ -82,4 +82,76 @@ describe("plan journeys", () => {
       /Two more families supported/,
     );
   });
+
+  journeyTest("assessing a risk with an error, then correctly, updates the grid", journey, async () => {
+    const page = journey.page;
+    await visit(page, "/risks");
+    await page.getByRole("link", { name: "Assess risk R3" }).click();
+    await visit(page, page.url());
+    await page.getByLabel("Residual likelihood").selectOption("4");
+    await page.getByRole("group", { name: "Review date" }).getByLabel("Day").fill("30");
+    await page.getByRole("group", { name: "Review date" }).getByLabel("Month").fill("2");
+    await page.getByRole("group", { name: "Review date" }).getByLabel("Year").fill("2025");
+    await page.getByRole("button", { name: "Save assessment" }).click();
+    await page.locator(".govuk-error-summary").waitFor();
+    assert.match(await page.title(), /^Error: /);
+    const summary = (await page.locator(".govuk-error-summary").textContent()) ?? "";
+    assert.match(summary, /Select the residual impact too/);
+    assert.match(summary, /The review date must be a real date/);
+    const { assertAccessible } = await import("./harness.ts");
+    await assertAccessible(page);
+    await page.getByLabel("Residual impact").selectOption("5");
+    await page.getByRole("group", { name: "Review date" }).getByLabel("Day").fill("28");
+    await page.getByLabel("Risk owner").fill("Service Director, Children's Social Care");
+    await page.getByRole("button", { name: "Save assessment" }).click();
+    await page.waitForURL(/\/risks#risk-sp2021-r3$/);
+    await assertAccessible(page);
+    const row = (await page.locator("#risk-sp2021-r3").textContent()) ?? "";
+    assert.match(row, /Residual: likelihood 4 × impact 5 = 20 \(High\)/);
+    assert.match(row, /Review by 28 February 2025/);
+    assert.match((await page.getByTestId("risk-grid").textContent()) ?? "", /R3/);
+    assert.equal(await page.locator("[data-testid=risks-not-assessed] li").count(), 6);
+  });
+
+  journeyTest("setting an activity's months puts it on the Base Plan timeline", journey, async () => {
+    const page = journey.pageWithoutJavaScript;
+    await page.goto("/plan/base-plan");
+    await page.getByTestId("set-months").first().click();
+    await page.getByLabel("Start month").selectOption("2024-07");
+    await page.getByLabel("End month").selectOption("2024-12");
+    await page.getByRole("button", { name: "Save months" }).click();
+    await page.waitForURL(/base-plan\?plan=service-plan-2024-25#activity-\d+$/);
+    await visit(journey.page, "/plan/base-plan");
+    assert.match(
+      (await journey.page.getByTestId("base-plan-text").textContent()) ?? "",
+      /July 2024 to December 2024/,
+    );
+    assert.match((await journey.page.getByTestId("months-caveat").textContent()) ?? "", /29 of its 30/);
+  });
+
+  journeyTest(
+    "a deliverable's linked measures show their ratings; an unknown lead is refused",
+    journey,
+    async () => {
+      const page = journey.page;
+      await visit(page, "/plan");
+      assert.ok((await page.getByTestId("outcome-measure").count()) > 0);
+      await page.getByRole("link", { name: /Pause/ }).first().click();
+      await visit(page, page.url());
+      const measures = page.getByTestId("linked-measure");
+      assert.ok((await measures.count()) > 0);
+      assert.ok((await page.locator("[data-testid=linked-measures] .bp-rating").count()) > 0);
+      await page.getByRole("link", { name: "Change lead officers" }).click();
+      await visit(page, page.url());
+      await page.getByLabel("Lead officers").fill("Nobody Known");
+      await page.getByRole("button", { name: "Save lead officers" }).click();
+      await page.locator(".govuk-error-summary").waitFor();
+      assert.match(
+        (await page.locator(".govuk-error-summary").textContent()) ?? "",
+        /not an officer the plan knows/,
+      );
+      const { assertAccessible } = await import("./harness.ts");
+      await assertAccessible(page);
+    },
+  );
 });

@@ -170,8 +170,8 @@ describeOnBothDatabases("the risk assessment form", (fresh) => {
       assert.equal(saved.statusCode, 303);
       assert.equal(saved.headers.location, "/risks#risk-sp2021-r1");
       const register = await app.inject("/risks");
-      assert.match(register.body, /Likelihood 4 × impact 5 = 20 \(High\)/);
-      assert.match(register.body, /Likelihood 3 × impact 4 = 12 \(Medium\)/);
+      assert.match(register.body, /Inherent: likelihood 4 × impact 5 = 20 \(High\)/);
+      assert.match(register.body, /Residual: likelihood 3 × impact 4 = 12 \(Medium\)/);
       // The grid places R1 at residual likelihood 3, impact 4; six risks are still unassessed.
       const impact4 = /<th scope="row" class="govuk-table__header">Impact 4<\/th>(.*?)<\/tr>/s.exec(
         register.body,

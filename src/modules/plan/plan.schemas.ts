@@ -106,7 +106,7 @@ export const riskForm = z
         context.addIssue({
           code: "custom",
           path: [`${kind}${missing}`],
-          message: `Select the ${kind} ${missing.toLowerCase()} too: a ${kind} rating needs both likelihood and impact, or neither`,
+          message: `Select the ${kind} ${missing.toLowerCase()} too: ${kind === "inherent" ? "an" : "a"} ${kind} rating needs both likelihood and impact, or neither`,
         });
       }
     }

@@ -118,6 +118,7 @@ export async function goldenThread(db: Database, quarter: ReportingQuarter | nul
       ...plan,
       priorities: priorities.filter((priority) => priority.planId === plan.id),
     })),
+    planTitles: Object.fromEntries(planList.map((plan) => [plan.slug, plan.title])),
     groups: threadGroups,
     quarterCounts: countByRating(updates.map((update) => update.rating)),
     updateCount: updates.length,

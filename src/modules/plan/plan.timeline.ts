@@ -11,6 +11,8 @@ const LABEL_WIDTH = 0;
 const ROW_HEIGHT = 28;
 const HEADER_HEIGHT = 30;
 const MAX_LABEL_CHARACTERS = 118;
+/** Roughly how wide a character of 12px Arial is, to keep labels inside the picture. */
+const CHARACTER_WIDTH = 6.2;
 
 export interface TimelineMonth {
   month: string;
@@ -31,6 +33,9 @@ export interface TimelineBar {
   monthsNotGiven: boolean;
   startLabel: string;
   endLabel: string;
+  /** Where the words go: inside from the bar's start, or ending at the bar's end when they would run off the picture. */
+  labelX: number;
+  labelAnchor: "start" | "end";
 }
 
 export interface Timeline {
@@ -56,8 +61,8 @@ function monthsOfFinancialYear(fromYear: number): string[] {
   });
 }
 
-function shorten(text: string): string {
-  return text.length > MAX_LABEL_CHARACTERS ? `${text.slice(0, MAX_LABEL_CHARACTERS - 1).trimEnd()}…` : text;
+function shorten(text: string, most = MAX_LABEL_CHARACTERS): string {
+  return text.length > most ? `${text.slice(0, most - 1).trimEnd()}…` : text;
 }
 
 export function basePlanTimeline(plan: Plan, objectives: ObjectiveWithActivities[]): Timeline {
@@ -87,14 +92,21 @@ export function basePlanTimeline(plan: Plan, objectives: ObjectiveWithActivities
       ? 11
       : Math.max(startIndex, months.indexOf(end) === -1 ? 11 : months.indexOf(end));
     const indent = depth * 16;
+    const x = LABEL_WIDTH + startIndex * monthWidth + indent;
+    const width = (endIndex - startIndex + 1) * monthWidth - indent;
+    const suffix = kind === "activity" && monthsNotGiven ? " (months not given)" : "";
+    const label = shorten(text, MAX_LABEL_CHARACTERS - suffix.length) + suffix;
+    const runsOff = x + 6 + label.length * CHARACTER_WIDTH > TIMELINE_WIDTH;
     bars.push({
       kind,
       depth,
-      label: shorten(text),
+      label,
       fullText: text,
-      x: LABEL_WIDTH + startIndex * monthWidth + indent,
+      x,
       y: HEADER_HEIGHT + bars.length * ROW_HEIGHT,
-      width: (endIndex - startIndex + 1) * monthWidth - indent,
+      width,
+      labelX: runsOff ? x + width - 6 : x + 6,
+      labelAnchor: runsOff ? "end" : "start",
       monthsNotGiven,
       startLabel: formatPlanMonth(monthsNotGiven ? first : (months[startIndex] ?? first)),
       endLabel: formatPlanMonth(monthsNotGiven ? last : (months[endIndex] ?? last)),
@@ -102,7 +114,18 @@ export function basePlanTimeline(plan: Plan, objectives: ObjectiveWithActivities
   };
   for (const objective of objectives) {
     // An objective spans its activities; with no months anywhere it spans the year.
-    place("objective", 0, `Objective ${objective.number}: ${objective.title}`, null, null);
+    // An objective spans its activities when every one has months; otherwise the year.
+    const own = objective.activities.flatMap((activity) => [activity, ...activity.children]);
+    const dated = own.length > 0 && own.every((a) => a.startMonth !== null && a.endMonth !== null);
+    const starts = own.flatMap((a) => (a.startMonth ? [a.startMonth] : [])).sort();
+    const ends = own.flatMap((a) => (a.endMonth ? [a.endMonth] : [])).sort();
+    place(
+      "objective",
+      0,
+      `Objective ${objective.number}: ${objective.title}`,
+      dated ? (starts[0] ?? null) : null,
+      dated ? (ends.at(-1) ?? null) : null,
+    );
     for (const activity of objective.activities) {
       activityCount += 1;
       if (activity.startMonth === null || activity.endMonth === null) activitiesWithoutMonths += 1;
