@@ -67,10 +67,14 @@ export function chartSvg(chart: ChartBlock): string {
   }) as unknown as Element;
   plot.setAttribute("role", "img");
   plot.setAttribute("aria-labelledby", `${chart.id}-title ${chart.id}-desc`);
-  const svg = plot.outerHTML.replace(
-    /^<svg([^>]*)>/,
-    `<svg$1><title id="${chart.id}-title">${escapeXml(chart.title)}</title><desc id="${chart.id}-desc">${escapeXml(chart.description)}</desc>`,
-  );
+  // Plot names each group of marks with aria-label ("bar", "rule"), which ARIA does not allow on
+  // a <g> without a role; the chart is one image named by its title and description.
+  const svg = plot.outerHTML
+    .replace(/(<g\b[^>]*?) aria-label="[^"]*"/g, "$1")
+    .replace(
+      /^<svg([^>]*)>/,
+      `<svg$1><title id="${chart.id}-title">${escapeXml(chart.title)}</title><desc id="${chart.id}-desc">${escapeXml(chart.description)}</desc>`,
+    );
   return svg.includes("xmlns=") ? svg : svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"');
 }
 
