@@ -68,8 +68,36 @@ describe("budget monitoring journeys", () => {
       "/budget/2020-21/q3/risks",
       "/budget/2020-21/approved",
       "/budget/2020-21/q1",
+      "/budget/settings",
     ]) {
       await visit(journey.page, path);
     }
   });
+
+  journeyTest(
+    "a first forecast for an empty quarter, with an error then saved, without JavaScript",
+    journey,
+    async () => {
+      const { pageWithoutJavaScript: page } = journey;
+      await visit(journey.page, "/budget/2020-21/q3");
+      await journey.page.screenshot({ path: "/tmp/budget-q3.png", fullPage: true });
+      await journey.page.getByRole("link", { name: "Home to School Transport" }).click();
+      await journey.page.getByRole("link", { name: "Enter the quarter 2 forecast" }).click();
+      const newPath = new URL(journey.page.url()).pathname;
+      await visit(journey.page, newPath);
+
+      await page.goto(newPath);
+      await page.getByLabel("Controllable budget").fill("£1,000,000");
+      await page.getByLabel("Full year forecast").fill("(0.657)x");
+      await page.getByRole("button", { name: "Save forecast" }).click();
+      assert.match(await page.title(), /^Error: /);
+      await page.getByLabel("Full year forecast").fill("£1.1m");
+      await page.getByRole("button", { name: "Save forecast" }).click();
+      assert.match(page.url(), /\/budget\/lines\/\d+\?quarter=2$/);
+      const row = page.locator("tr", { hasText: "Quarter 2" });
+      assert.match((await row.textContent()) ?? "", /£1,100,000\.00/);
+      await page.getByRole("link", { name: "Back to the forecast outturn, quarter 2" }).click();
+      assert.match(page.url(), /\/budget\/2020-21\/q2$/);
+    },
+  );
 });

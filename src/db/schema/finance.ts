@@ -234,3 +234,14 @@ export const statedTotals = pgTable("stated_totals", {
   statedText: text("stated_text"),
   statedTrend: text("stated_trend"),
 });
+
+/** One row (id 1): the council's budget rating thresholds (migration 0008). */
+export const financeSettings = pgTable("finance_settings", {
+  id: integer("id").primaryKey(),
+  serviceAreaRedBasisPoints: integer("service_area_red_basis_points").notNull(),
+  serviceAreaRedPence: pence("service_area_red_pence").notNull(),
+  fundRedBasisPoints: integer("fund_red_basis_points").notNull(),
+  fundRedPence: pence("fund_red_pence").notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -8,6 +8,7 @@ import {
   debtWriteOffs,
   earmarkedReserveBalances,
   earmarkedReserves,
+  financeSettings,
   financialRisks,
   financialYears,
   growthItems,
@@ -457,4 +458,10 @@ export async function insertStatedTotal(db: Database, values: typeof statedTotal
 
 export async function listStatedTotals(db: Database, financialYearId: number) {
   return db.select().from(statedTotals).where(eq(statedTotals.financialYearId, financialYearId));
+}
+
+/** The one settings row is created by migration 0008; only its values change. */
+export async function findFinanceSettings(db: Database) {
+  const [row] = await db.select().from(financeSettings).where(eq(financeSettings.id, 1));
+  return row;
 }

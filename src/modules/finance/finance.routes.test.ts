@@ -280,4 +280,37 @@ describe("budget pages", () => {
       /data-testid="stated-mark-differs">The report printed <span aria-hidden="true">✗<\/span> Shortfall; Baseplan works out achieved/,
     );
   });
+  test("the rating thresholds form: 400 with the error summary, 303, the pages follow, 409 when stale", async () => {
+    const form = await app.inject("/budget/settings");
+    assert.equal(form.statusCode, 200);
+    const version = /name="version" value="(\d+)"/.exec(form.body)?.[1] ?? "";
+    assert.match(form.body, /value="5%"/);
+    const fields = {
+      serviceAreaPercentage: "100%",
+      serviceAreaAmount: "£1,000,000,000",
+      fundPercentage: "0.5%",
+      fundAmount: "£1,000,000",
+      version,
+    };
+    const refused = await post("/budget/settings", { ...fields, fundPercentage: "half" });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /<title>Error: /);
+    assert.match(refused.body, /href="#fundPercentage"/);
+    assert.match(refused.body, /value="half"/);
+    const saved = await post("/budget/settings", fields);
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, "/budget/settings?saved=1");
+    const outturn = await app.inject("/budget/2020-21/q3");
+    assert.match(outturn.body, /Red at an overspend of 100% or £1,000,000,000, whichever is lower/);
+    assert.match(outturn.body, /bp-rating--review">Amber/);
+    const stale = await post("/budget/settings", { ...fields, serviceAreaPercentage: "5%" });
+    assert.equal(stale.statusCode, 409);
+    const restored = await post("/budget/settings", {
+      ...fields,
+      serviceAreaPercentage: "5%",
+      serviceAreaAmount: "£100,000",
+      version: String(Number(version) + 1),
+    });
+    assert.equal(restored.statusCode, 303);
+  });
 });

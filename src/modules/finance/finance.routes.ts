@@ -184,6 +184,40 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return renderOutturn(services, reply, latest.code, latest.quarter);
   });
 
+  app.get("/budget/settings", async (request, reply) => {
+    const settings = await finance.ratingSettings(services.db);
+    return reply.view("finance/views/settings.njk", {
+      pageTitle: "Budget rating thresholds",
+      saved: (request.query as Params).saved === "1",
+      rule: settings.rule,
+      values: settings.values,
+      version: settings.row.version,
+    });
+  });
+
+  app.post("/budget/settings", async (request, reply) => {
+    const body = (request.body ?? {}) as Params;
+    try {
+      await finance.updateRatingSettings(services.db, services.config.actingUser, body);
+      return reply.redirect("/budget/settings?saved=1", 303);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const settings = await finance.ratingSettings(services.db);
+      return reply.code(400).view("finance/views/settings.njk", {
+        pageTitle: "Budget rating thresholds",
+        rule: settings.rule,
+        values: {
+          serviceAreaPercentage: body.serviceAreaPercentage ?? "",
+          serviceAreaAmount: body.serviceAreaAmount ?? "",
+          fundPercentage: body.fundPercentage ?? "",
+          fundAmount: body.fundAmount ?? "",
+        },
+        version: body.version ?? settings.row.version,
+        errors: error.errors,
+      });
+    }
+  });
+
   app.get("/budget/:year/:quarter", async (request, reply) => {
     const params = request.params as Params;
     return renderOutturn(services, reply, yearParam(params.year), quarterParam(params.quarter));

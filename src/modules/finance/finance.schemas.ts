@@ -59,3 +59,40 @@ export function parseQuarter(text: string | undefined): number | null {
   const match = /^q?([1-4])$/i.exec(text ?? "");
   return match ? Number(match[1]) : null;
 }
+
+/**
+ * A percentage of the budget, like "5%", "0.5" or "12.25%", to basis points (500 = 5%), exactly:
+ * at most two decimal places, from 0% to 100%.
+ */
+function percentageField(what: string) {
+  const enter = `Enter the ${what} as a percentage, like 5% or 0.5%`;
+  return z.string({ error: enter }).transform((text, context) => {
+    const match = /^\s*(\d{1,3})(?:\.(\d{1,2}))?\s*%?\s*$/.exec(text);
+    if (text.trim() === "" || !match) {
+      context.addIssue({ code: "custom", message: enter });
+      return z.NEVER;
+    }
+    const basisPoints = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+    if (basisPoints > 10_000) {
+      context.addIssue({ code: "custom", message: `The ${what} must be 100% or less` });
+      return z.NEVER;
+    }
+    return basisPoints;
+  });
+}
+
+/** A threshold amount: pounds, not negative. */
+function thresholdAmountField(what: string) {
+  return moneyField(what).refine((pence) => pence >= 0, { error: `The ${what} must not be negative` });
+}
+
+/** The council's budget rating thresholds: red at the percentage or the amount, whichever is lower. */
+export const ratingSettingsSchema = z.object({
+  serviceAreaPercentage: percentageField("percentage for a budget line"),
+  serviceAreaAmount: thresholdAmountField("amount for a budget line"),
+  fundPercentage: percentageField("percentage for the whole fund"),
+  fundAmount: thresholdAmountField("amount for the whole fund"),
+  version,
+});
+
+export type RatingSettings = z.infer<typeof ratingSettingsSchema>;

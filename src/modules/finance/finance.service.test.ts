@@ -213,6 +213,78 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     assert.equal(stored.forecast.version, 1);
   });
 
+  test("the rating thresholds are a council setting: changing them changes a line's rating, audited", async () => {
+    const { db } = await fresh({ demo: true });
+    const settings = await finance.ratingSettings(db);
+    assert.deepEqual(settings.values, {
+      serviceAreaPercentage: "5%",
+      serviceAreaAmount: "£100,000",
+      fundPercentage: "0.5%",
+      fundAmount: "£1,000,000",
+    });
+    const before = await report(db);
+    const red = before.lines.find((line) => line.rating.rag === "red");
+    assert.ok(red);
+    // Red only past 100% and £1bn: the red line turns amber, and so does the total.
+    await finance.updateRatingSettings(db, TEST_ACTOR, {
+      serviceAreaPercentage: "100",
+      serviceAreaAmount: "£1,000,000,000",
+      fundPercentage: "12.25%",
+      fundAmount: "£1,000,000,000",
+      version: String(settings.row.version),
+    });
+    const looser = await report(db);
+    assert.equal(looser.lines.find((line) => line.lineId === red.lineId)?.rating.rag, "amber");
+    assert.equal(looser.total.rating.rag, "amber");
+    assert.equal((await finance.ratingSettings(db)).row.fundRedBasisPoints, 1225);
+    assert.equal((await finance.budgetLineDetail(db, red.lineId)).quarters[2]?.forecast?.rating.rag, "amber");
+    // Red at any overspend: it is red again.
+    await finance.updateRatingSettings(db, TEST_ACTOR, {
+      serviceAreaPercentage: "0%",
+      serviceAreaAmount: "£0",
+      fundPercentage: "0.5%",
+      fundAmount: "£1,000,000",
+      version: String(settings.row.version + 1),
+    });
+    const stricter = await report(db);
+    assert.equal(stricter.lines.find((line) => line.lineId === red.lineId)?.rating.rag, "red");
+    assert.match(stricter.ratingRule, /Red at an overspend of 0% or £0, whichever is lower/);
+    const events = await listAuditEvents(db, "finance-settings", 1);
+    assert.equal(events.length, 2);
+    assert.equal(events[0]?.actor, TEST_ACTOR);
+  });
+
+  test("rating thresholds that cannot be read, or from a stale form, change nothing", async () => {
+    const { db } = await fresh({ demo: true });
+    const settings = await finance.ratingSettings(db);
+    const form = {
+      serviceAreaPercentage: "5%",
+      serviceAreaAmount: "£100,000",
+      fundPercentage: "0.5%",
+      fundAmount: "£1,000,000",
+      version: String(settings.row.version),
+    };
+    for (const [field, value] of [
+      ["serviceAreaPercentage", "five"],
+      ["serviceAreaPercentage", "5.125%"],
+      ["fundPercentage", "101%"],
+      ["fundAmount", "-£1"],
+      ["serviceAreaAmount", ""],
+    ] as const) {
+      await assert.rejects(
+        finance.updateRatingSettings(db, TEST_ACTOR, { ...form, [field]: value }),
+        (error: unknown) => error instanceof ValidationFailed && error.errors[0]?.field === field,
+        `${field} ${value}`,
+      );
+    }
+    await finance.updateRatingSettings(db, TEST_ACTOR, { ...form, serviceAreaPercentage: "4%" });
+    await assert.rejects(
+      finance.updateRatingSettings(db, TEST_ACTOR, { ...form, serviceAreaPercentage: "3%" }),
+      Conflict,
+    );
+    assert.equal((await finance.ratingSettings(db)).values.serviceAreaPercentage, "4%");
+  });
+
   test("a stale forecast edit is refused with Conflict and nothing changes", async () => {
     const { db } = await fresh({ demo: true });
     const line = (await report(db)).lines[0];

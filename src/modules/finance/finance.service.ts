@@ -1,16 +1,16 @@
 import type { Database } from "../../db/client.ts";
-import { monitoringForecasts, savingsInitiativeForecasts } from "../../db/schema/index.ts";
+import { financeSettings, monitoringForecasts, savingsInitiativeForecasts } from "../../db/schema/index.ts";
 import { updateIfVersion } from "../../db/versioning.ts";
 import {
   BALANCE_TREND_WORDS,
   type BalanceTrend,
+  type BudgetLevel,
   type BudgetPosition,
   type BudgetRagResult,
   balanceTrend,
   budgetPosition,
   budgetRag,
   type ControllableBudgetRow,
-  DEFAULT_RAG_THRESHOLDS,
   describeReconciliation,
   formatPercentage,
   formatShare,
@@ -18,6 +18,7 @@ import {
   netBudget,
   percentageShares,
   positionAfterFunding,
+  type RagThresholds,
   type Reconciliation,
   reconcile,
   reconcileControllableBudget,
@@ -38,7 +39,12 @@ import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { parseForm } from "../../web/forms.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.repository.ts";
 import * as repository from "./finance.repository.ts";
-import { forecastEditSchema, forecastNewSchema, savingsForecastEditSchema } from "./finance.schemas.ts";
+import {
+  forecastEditSchema,
+  forecastNewSchema,
+  ratingSettingsSchema,
+  savingsForecastEditSchema,
+} from "./finance.schemas.ts";
 
 /** £m to 3 decimals, as the quarterly report's tables print it; the step that display rounds to. */
 const THOUSAND_POUNDS = 100_000;
@@ -70,12 +76,10 @@ export interface PositionView {
   rating: { rag: BudgetRagResult["rag"]; word: string; className: string; explanation: string };
 }
 
-function positionView(position: BudgetPosition, level: "service-area" | "fund"): PositionView {
-  const rating = budgetRag(
-    position.controllableBudget,
-    position.forecastOutturn,
-    DEFAULT_RAG_THRESHOLDS[level],
-  );
+type Thresholds = Readonly<Record<BudgetLevel, RagThresholds>>;
+
+function positionView(position: BudgetPosition, level: BudgetLevel, thresholds: Thresholds): PositionView {
+  const rating = budgetRag(position.controllableBudget, position.forecastOutturn, thresholds[level]);
   return {
     controllableBudget: figure(position.controllableBudget),
     forecastOutturn: figure(position.forecastOutturn),
@@ -123,6 +127,104 @@ function requireQuarter(quarter: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Rating thresholds: a council setting
+// ---------------------------------------------------------------------------------------------
+
+/** "5%" from 500 basis points, "0.5%" from 50: exact, as a person would type it. */
+function basisPointsText(basisPoints: number): string {
+  const whole = Math.trunc(basisPoints / 100);
+  const rest = basisPoints % 100;
+  return rest === 0 ? `${whole}%` : `${whole}.${String(rest).padStart(2, "0").replace(/0$/, "")}%`;
+}
+
+function thresholdText(threshold: { basisPoints: number; pence: Pence }): string {
+  return `${basisPointsText(threshold.basisPoints)} or ${formatPounds(threshold.pence, { pence: threshold.pence % 100 !== 0 })}`;
+}
+
+/**
+ * The council's rating thresholds (migration 0008 creates the row with the defaults): a budget
+ * line is red at an overspend reaching its percentage or amount, whichever is lower, and the
+ * fund total at its own; any smaller overspend is amber, on budget or under is green.
+ */
+export async function ratingSettings(db: Database) {
+  const row = await repository.findFinanceSettings(db);
+  if (!row) throw new NotFound("The budget rating settings");
+  const none = { basisPoints: 0, pence: 0 };
+  const thresholds: Thresholds = {
+    "service-area": {
+      red: { basisPoints: row.serviceAreaRedBasisPoints, pence: row.serviceAreaRedPence },
+      amber: none,
+    },
+    fund: { red: { basisPoints: row.fundRedBasisPoints, pence: row.fundRedPence }, amber: none },
+  };
+  return {
+    row,
+    thresholds,
+    rule: `A budget line is Red at an overspend of ${thresholdText(thresholds["service-area"].red)}, whichever is lower, and the portfolio total at ${thresholdText(thresholds.fund.red)}; any smaller overspend is Amber; on budget or underspent is Green.`,
+    values: {
+      serviceAreaPercentage: basisPointsText(row.serviceAreaRedBasisPoints),
+      serviceAreaAmount: formatPounds(row.serviceAreaRedPence, {
+        pence: row.serviceAreaRedPence % 100 !== 0,
+      }),
+      fundPercentage: basisPointsText(row.fundRedBasisPoints),
+      fundAmount: formatPounds(row.fundRedPence, { pence: row.fundRedPence % 100 !== 0 }),
+    },
+  };
+}
+
+/**
+ * Changes the rating thresholds. Refused with the reasons (nothing changed) when a figure cannot
+ * be read; a form opened at an older version is refused with Conflict.
+ */
+export async function updateRatingSettings(db: Database, actor: string, form: unknown) {
+  const parsed = parseForm(ratingSettingsSchema, form);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  const edit = parsed.value;
+  return db.transaction(async (tx) => {
+    const before = await ratingSettings(tx);
+    const updated = await updateIfVersion(tx, financeSettings, 1, edit.version, {
+      serviceAreaRedBasisPoints: edit.serviceAreaPercentage,
+      serviceAreaRedPence: edit.serviceAreaAmount,
+      fundRedBasisPoints: edit.fundPercentage,
+      fundRedPence: edit.fundAmount,
+      updatedAt: new Date(),
+    });
+    if (!updated) {
+      const saved = await latestAuditEvent(tx, "finance-settings", 1);
+      const submitted = (basisPoints: number, pence: Pence) => thresholdText({ basisPoints, pence });
+      throw new Conflict(
+        "The budget rating thresholds",
+        [
+          {
+            label: "A budget line is Red at",
+            saved: thresholdText(before.thresholds["service-area"].red),
+            submitted: submitted(edit.serviceAreaPercentage, edit.serviceAreaAmount),
+          },
+          {
+            label: "The portfolio total is Red at",
+            saved: thresholdText(before.thresholds.fund.red),
+            submitted: submitted(edit.fundPercentage, edit.fundAmount),
+          },
+        ],
+        "/budget/settings",
+        saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+      );
+    }
+    const after = await ratingSettings(tx);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "finance-settings",
+      entityId: 1,
+      summary: `Changed the budget rating thresholds: ${after.rule}`,
+      before: { ...before.values, version: before.row.version },
+      after: { ...after.values, version: updated.version },
+    });
+    return after;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Forecast outturn for a quarter
 // ---------------------------------------------------------------------------------------------
 
@@ -138,6 +240,8 @@ export async function latestReportQuarter(db: Database) {
 
 export async function forecastOutturnReport(db: Database, yearCode: string, quarter: number) {
   const year = await requireYear(db, yearCode);
+  const settings = await ratingSettings(db);
+  const thresholds = settings.thresholds;
   requireQuarter(quarter);
   const report = await repository.findMonitoringReport(db, year.id, quarter);
   if (!report) return { year, quarter, report: null } as const;
@@ -151,6 +255,7 @@ export async function forecastOutturnReport(db: Database, yearCode: string, quar
     ...positionView(
       budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
       "service-area",
+      thresholds,
     ),
   }));
   const exactLines = rows.map(({ line, forecast }) => ({
@@ -162,8 +267,8 @@ export async function forecastOutturnReport(db: Database, yearCode: string, quar
   const funding = await repository.listAdditionalFunding(db, report.id);
   const fundingTotal = sumPence(funding.map((item) => item.amountPence));
   const afterFunding = positionAfterFunding(total, fundingTotal);
-  const totalView = positionView(total, "fund");
-  const afterFundingView = positionView(afterFunding, "fund");
+  const totalView = positionView(total, "fund", thresholds);
+  const afterFundingView = positionView(afterFunding, "fund", thresholds);
 
   // Where the stored lines and the document's stated totals disagree, the page says so.
   const disagreements: Disagreement[] = compact([
@@ -232,6 +337,7 @@ export async function forecastOutturnReport(db: Database, yearCode: string, quar
     year,
     quarter,
     report,
+    ratingRule: settings.rule,
     lines,
     total: totalView,
     funding: funding.map((item) => ({ name: item.name, amount: figure(item.amountPence) })),
@@ -257,6 +363,7 @@ export async function budgetLineDetail(db: Database, lineId: number) {
   const found = await repository.findLine(db, lineId);
   if (!found) throw new NotFound(`Budget line ${lineId}`);
   const forecasts = await repository.listLineForecasts(db, lineId);
+  const { thresholds } = await ratingSettings(db);
   const quarters = [1, 2, 3, 4].map((quarter) => {
     const forecast = forecasts.find((candidate) => candidate.quarter === quarter);
     return {
@@ -267,6 +374,7 @@ export async function budgetLineDetail(db: Database, lineId: number) {
             ...positionView(
               budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
               "service-area",
+              thresholds,
             ),
           }
         : null,
