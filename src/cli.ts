@@ -18,6 +18,7 @@ Commands:
   demo      load the demo council into an empty database and stop
   report    write a report as HTML, Word, Excel or PDF, e.g.
             report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
+            report service-plan --plan service-plan-2021-2025 --format pdf --out plan.pdf
             (baseplan report --help for the options)
 `;
 

@@ -41,6 +41,16 @@ test("the report command reads 2020/21 and 2020-21, and takes the format from --
     UsageError,
   );
   assert.throws(() => parseReportCommand(["annual"]), UsageError);
+  assert.deepEqual(
+    parseReportCommand(["service-plan", "--plan", "service-plan-2021-2025", "--format", "docx"]),
+    {
+      kind: "service-plan",
+      plan: "service-plan-2021-2025",
+      format: "docx",
+      out: "service-plan-2021-2025.docx",
+    },
+  );
+  assert.throws(() => parseReportCommand(["service-plan"]), UsageError);
 });
 
 test("npx baseplan report quarterly writes the Word file to the path given", {

@@ -9,6 +9,7 @@ import {
   quarterlyFileStem,
   quarterlyReport,
   renderReport,
+  servicePlanReport,
 } from "./reports.service.ts";
 
 export const REPORT_USAGE = `Usage: baseplan report <kind> [options]
@@ -16,6 +17,8 @@ export const REPORT_USAGE = `Usage: baseplan report <kind> [options]
 Kinds:
   quarterly      the performance and budget monitoring report for a quarter
                  --year 2020/21 (or 2020-21) --quarter 3
+  service-plan   the service plan document for a plan
+                 --plan service-plan-2021-2025
 
 Options:
   --format html|docx|xlsx|pdf   the file to produce (default: from --out's extension, else html)
@@ -23,18 +26,15 @@ Options:
 
 Example:
   npx baseplan report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
+  npx baseplan report service-plan --plan service-plan-2021-2025 --format pdf
 `;
 
 /** A report command that cannot run as given: the message says what to change. */
 export class UsageError extends Error {}
 
-export interface ReportCommand {
-  kind: "quarterly";
-  year: string;
-  quarter: number;
-  format: keyof typeof FORMATS;
-  out: string;
-}
+export type ReportCommand =
+  | { kind: "quarterly"; year: string; quarter: number; format: keyof typeof FORMATS; out: string }
+  | { kind: "service-plan"; plan: string; format: keyof typeof FORMATS; out: string };
 
 /** Reads `report <kind> --option value ...` into a command, or explains what is wrong. */
 export function parseReportCommand(args: string[]): ReportCommand {
@@ -46,15 +46,29 @@ export function parseReportCommand(args: string[]): ReportCommand {
       quarter: { type: "string" },
       format: { type: "string" },
       out: { type: "string" },
+      plan: { type: "string" },
     },
   });
   const [kind] = positionals;
-  if (kind !== "quarterly")
+  if (kind !== "quarterly" && kind !== "service-plan") {
     throw new UsageError(kind ? `There is no report called "${kind}".` : "Say which report.");
+  }
   const fromOut = values.out?.split(".").pop()?.toLowerCase();
   const format = values.format ?? (fromOut && isReportFormat(fromOut) ? fromOut : "html");
-  if (!isReportFormat(format))
+  if (!isReportFormat(format)) {
     throw new UsageError(`Choose a format of html, docx, xlsx or pdf, not "${format}".`);
+  }
+  if (kind === "service-plan") {
+    if (!values.plan || !/^[a-z0-9-]+$/.test(values.plan)) {
+      throw new UsageError("Give the plan, like --plan service-plan-2021-2025.");
+    }
+    return {
+      kind,
+      plan: values.plan,
+      format,
+      out: values.out ?? `${values.plan}.${FORMATS[format].extension}`,
+    };
+  }
   if (!values.year) throw new UsageError("Give the financial year, like --year 2020/21.");
   const quarter = Number(values.quarter);
   if (!/^[1-4]$/.test(values.quarter ?? ""))
@@ -79,7 +93,10 @@ export async function runReportCommand(
   db: Database,
   command: ReportCommand,
 ): Promise<{ path: string; bytes: number }> {
-  const report: Report = await quarterlyReport(db, command.year, command.quarter);
+  const report: Report =
+    command.kind === "quarterly"
+      ? await quarterlyReport(db, command.year, command.quarter)
+      : await servicePlanReport(db, command.plan);
   const file = await renderReport(report, command.format);
   const path = resolve(command.out);
   await writeFile(path, file);

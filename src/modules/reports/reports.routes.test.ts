@@ -60,6 +60,23 @@ describe("report pages and downloads", () => {
     }
   });
 
+  test("each service plan is listed with its page and downloads", async () => {
+    const list = await app.inject({ method: "GET", url: "/reports" });
+    assert.match(list.body, /href="\/reports\/service-plan\/service-plan-2021-2025"/);
+    assert.match(list.body, /href="\/reports\/service-plan\/service-plan-2021-2025\.docx"/);
+    const page = await app.inject({ method: "GET", url: "/reports/service-plan/service-plan-2021-2025" });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /data-testid="report-section"/);
+    const word = await app.inject({
+      method: "GET",
+      url: "/reports/service-plan/service-plan-2021-2025.docx",
+    });
+    assert.equal(word.statusCode, 200);
+    assert.equal(word.headers["content-disposition"], 'attachment; filename="service-plan-2021-2025.docx"');
+    const missing = await app.inject({ method: "GET", url: "/reports/service-plan/no-such-plan" });
+    assert.equal(missing.statusCode, 404);
+  });
+
   test("a quarter, year or format that does not exist is a 404", async () => {
     for (const url of [
       "/reports/quarterly/2020-21/q4",

@@ -7,10 +7,12 @@ import {
   FORMATS,
   isReportFormat,
   listQuarterlyReports,
+  listServicePlanReports,
   quarterlyFileStem,
   quarterlyReport,
   type ReportFormat,
   renderReport,
+  servicePlanReport,
 } from "./reports.service.ts";
 
 type Params = Record<string, string | undefined>;
@@ -50,7 +52,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       ...entry,
       downloads: downloads(entry.href, entry.fileStem),
     }));
-    return reply.view("reports/views/index.njk", { pageTitle: "Reports", quarterly });
+    const servicePlans = (await listServicePlanReports(services.db)).map((entry) => ({
+      ...entry,
+      downloads: downloads(entry.href, entry.fileStem),
+    }));
+    return reply.view("reports/views/index.njk", { pageTitle: "Reports", quarterly, servicePlans });
   });
 
   app.get("/reports/quarterly/:year/:quarter", async (request, reply) => {
@@ -65,6 +71,22 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       pageTitle: report.title,
       report: drawCharts(report),
       downloads: downloads(href, stem),
+    });
+  });
+
+  app.get("/reports/service-plan/:file", async (request, reply) => {
+    const match = /^([a-z0-9-]+?)(?:\.([a-z]+))?$/.exec((request.params as Params).file ?? "");
+    if (!match?.[1]) throw new NotFound("Service plan");
+    const slug = match[1];
+    const format = match[2] ?? null;
+    if (format !== null && (!isReportFormat(format) || format === "html"))
+      throw new NotFound(`Format ${format}`);
+    const report = await servicePlanReport(services.db, slug);
+    if (format) return sendFile(reply, report, format, slug);
+    return reply.view("reports/views/report.njk", {
+      pageTitle: report.title,
+      report: drawCharts(report),
+      downloads: downloads(`/reports/service-plan/${slug}`, slug),
     });
   });
 };

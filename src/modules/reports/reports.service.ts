@@ -6,6 +6,7 @@ import { renderDocx } from "../../reports/render-docx.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { renderPdf } from "../../reports/render-pdf.ts";
 import { renderXlsx } from "../../reports/render-xlsx.ts";
+import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
@@ -46,6 +47,20 @@ export async function listQuarterlyReports(db: Database): Promise<ReportEntry[]>
     href: `/reports/quarterly/${quarter.code}/q${quarter.quarter}`,
     fileStem: quarterlyFileStem(quarter.code, quarter.quarter),
   }));
+}
+
+export async function listServicePlanReports(db: Database): Promise<ReportEntry[]> {
+  return (await servicePlans(db)).map((plan) => ({
+    kind: "service-plan",
+    title: plan.title,
+    href: `/reports/service-plan/${plan.slug}`,
+    fileStem: plan.slug,
+  }));
+}
+
+/** The service plan document for a plan, by its slug. */
+export async function servicePlanReport(db: Database, slug: string): Promise<Report> {
+  return buildServicePlanReport(db, { plan: slug });
 }
 
 export function quarterlyFileStem(year: string, quarter: number): string {
