@@ -12,7 +12,7 @@ const ROW_HEIGHT = 28;
 const HEADER_HEIGHT = 30;
 const MAX_LABEL_CHARACTERS = 118;
 /** Roughly how wide a character of 12px Arial is, to keep labels inside the picture. */
-const CHARACTER_WIDTH = 6.2;
+const CHARACTER_WIDTH = 6.4;
 
 export interface TimelineMonth {
   month: string;
@@ -65,6 +65,34 @@ function shorten(text: string, most = MAX_LABEL_CHARACTERS): string {
   return text.length > most ? `${text.slice(0, most - 1).trimEnd()}…` : text;
 }
 
+/**
+ * Words inside the bar when they fit; otherwise beside it, after or before, on the side with
+ * room; when neither side has room, shortened to the roomier side. The full words are in the
+ * text version and the table.
+ */
+export function placeLabel(
+  words: string,
+  suffix: string,
+  x: number,
+  width: number,
+): { label: string; labelX: number; labelAnchor: "start" | "end" } {
+  const gap = 6;
+  const text = words + suffix;
+  const needed = text.length * CHARACTER_WIDTH;
+  if (needed + 2 * gap <= width) return { label: text, labelX: x + gap, labelAnchor: "start" };
+  const after = TIMELINE_WIDTH - (x + width) - 2 * gap;
+  const before = x - 2 * gap;
+  if (needed <= after) return { label: text, labelX: x + width + gap, labelAnchor: "start" };
+  if (needed <= before) return { label: text, labelX: x - gap, labelAnchor: "end" };
+  const room = Math.max(after, before, width - 2 * gap);
+  // Shorten the words, never the months.
+  const label = shorten(words, Math.max(8, Math.floor(room / CHARACTER_WIDTH) - suffix.length)) + suffix;
+  if (room === width - 2 * gap) return { label, labelX: x + gap, labelAnchor: "start" };
+  return room === after
+    ? { label, labelX: x + width + gap, labelAnchor: "start" }
+    : { label, labelX: x - gap, labelAnchor: "end" };
+}
+
 export function basePlanTimeline(plan: Plan, objectives: ObjectiveWithActivities[]): Timeline {
   const months = monthsOfFinancialYear(plan.fromYear);
   const monthWidth = (TIMELINE_WIDTH - LABEL_WIDTH) / 12;
@@ -94,9 +122,22 @@ export function basePlanTimeline(plan: Plan, objectives: ObjectiveWithActivities
     const indent = depth * 16;
     const x = LABEL_WIDTH + startIndex * monthWidth + indent;
     const width = (endIndex - startIndex + 1) * monthWidth - indent;
-    const suffix = kind === "activity" && monthsNotGiven ? " (months not given)" : "";
-    const label = shorten(text, MAX_LABEL_CHARACTERS - suffix.length) + suffix;
-    const runsOff = x + 6 + label.length * CHARACTER_WIDTH > TIMELINE_WIDTH;
+    const short = (index: number) => {
+      const words = formatPlanMonth(months[index] ?? first).split(" ");
+      return `${(words[0] ?? "").slice(0, 3)} ${words[1] ?? ""}`;
+    };
+    const suffix =
+      kind === "objective"
+        ? ""
+        : monthsNotGiven
+          ? " (months not given)"
+          : ` (${short(startIndex)} to ${short(endIndex)})`;
+    const { label, labelX, labelAnchor } = placeLabel(
+      shorten(text, MAX_LABEL_CHARACTERS - suffix.length),
+      suffix,
+      x,
+      width,
+    );
     bars.push({
       kind,
       depth,
@@ -105,8 +146,8 @@ export function basePlanTimeline(plan: Plan, objectives: ObjectiveWithActivities
       x,
       y: HEADER_HEIGHT + bars.length * ROW_HEIGHT,
       width,
-      labelX: runsOff ? x + width - 6 : x + 6,
-      labelAnchor: runsOff ? "end" : "start",
+      labelX,
+      labelAnchor,
       monthsNotGiven,
       startLabel: formatPlanMonth(monthsNotGiven ? first : (months[startIndex] ?? first)),
       endLabel: formatPlanMonth(monthsNotGiven ? last : (months[endIndex] ?? last)),
