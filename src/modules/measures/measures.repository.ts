@@ -41,67 +41,62 @@ export type ListedBenchmark = Pick<
   "measureId" | "periodKey" | "periodLabel" | "benchmarkGroup" | "amount"
 >;
 
+type ListedRow = Pick<MeasureRow, "groupId" | "measureId" | "titleAsWritten" | "printedRating">;
+
+export interface ListingData {
+  groups: MeasureGroup[];
+  rows: ListedRow[];
+  measures: Measure[];
+  values: ListedValue[];
+  targets: ListedTarget[];
+  benchmarks: ListedBenchmark[];
+}
+
 /**
- * Everything the measures list needs, current records only and only the columns it uses: a
- * listing is read on every page view, and most of the cost of a query is in the rows and columns
- * it returns.
+ * Everything the measures list needs, in one round trip: current records only, only the columns
+ * the list uses, each set as one JSON array. The list is read on every page view, and on PGlite
+ * most of a query's cost is decoding its rows field by field, which one JSON value per set avoids.
+ * Numerics come back as text and timestamps are turned back into dates, as Drizzle would give them.
  */
-export async function listingData(db: Database) {
-  const groups = await listGroups(db);
-  const rows = await db
-    .select({
-      groupId: measureRows.groupId,
-      measureId: measureRows.measureId,
-      titleAsWritten: measureRows.titleAsWritten,
-      printedRating: measureRows.printedRating,
-    })
-    .from(measureRows)
-    .orderBy(asc(measureRows.groupId), asc(measureRows.position));
-  const measureList = await listMeasures(db);
-  const values: ListedValue[] = await db
-    .select({
-      id: measureValues.id,
-      measureId: measureValues.measureId,
-      document: measureValues.document,
-      columnRole: measureValues.columnRole,
-      columnHeading: measureValues.columnHeading,
-      periodLabel: measureValues.periodLabel,
-      periodKey: measureValues.periodKey,
-      cellText: measureValues.cellText,
-      amount: measureValues.amount,
-      decimals: measureValues.decimals,
-      current: measureValues.current,
-      version: measureValues.version,
-    })
-    .from(measureValues)
-    .where(eq(measureValues.current, true))
-    .orderBy(asc(measureValues.id));
-  const targets: ListedTarget[] = await db
-    .select({
-      id: measureTargets.id,
-      measureId: measureTargets.measureId,
-      document: measureTargets.document,
-      periodLabel: measureTargets.periodLabel,
-      periodKey: measureTargets.periodKey,
-      targetText: measureTargets.targetText,
-      current: measureTargets.current,
-      version: measureTargets.version,
-    })
-    .from(measureTargets)
-    .where(eq(measureTargets.current, true))
-    .orderBy(asc(measureTargets.id));
-  const benchmarks: ListedBenchmark[] = await db
-    .select({
-      measureId: measureBenchmarks.measureId,
-      periodKey: measureBenchmarks.periodKey,
-      periodLabel: measureBenchmarks.periodLabel,
-      benchmarkGroup: measureBenchmarks.benchmarkGroup,
-      amount: measureBenchmarks.amount,
-    })
-    .from(measureBenchmarks)
-    .where(eq(measureBenchmarks.current, true))
-    .orderBy(asc(measureBenchmarks.periodKey), asc(measureBenchmarks.id));
-  return { groups, rows, measures: measureList, values, targets, benchmarks };
+export async function listingData(db: Database): Promise<ListingData> {
+  const [row] = await queryRows<{ listing: ListingData | string }>(
+    db,
+    sql`select json_build_object(
+      'groups', (select coalesce(json_agg(json_build_object(
+          'id', g.id, 'document', g.document, 'kind', g.kind, 'title', g.title, 'keyLine', g.key_line,
+          'footnotes', g.footnotes, 'columns', g.columns, 'position', g.position
+        ) order by g.position, g.id), '[]'::json) from measure_groups g),
+      'rows', (select coalesce(json_agg(json_build_object(
+          'groupId', r.group_id, 'measureId', r.measure_id, 'titleAsWritten', r.title_as_written,
+          'printedRating', r.printed_rating
+        ) order by r.group_id, r.position), '[]'::json) from measure_rows r),
+      'measures', (select coalesce(json_agg(json_build_object(
+          'id', m.id, 'slug', m.slug, 'title', m.title, 'otherTitles', m.other_titles, 'code', m.code,
+          'definition', m.definition, 'unit', m.unit, 'decimals', m.decimals, 'polarity', m.polarity,
+          'frequency', m.frequency, 'basis', m.basis, 'source', m.source, 'owner', m.owner,
+          'footnoteMarkers', m.footnote_markers, 'note', m.note, 'version', m.version,
+          'updatedAt', m.updated_at
+        ) order by m.id), '[]'::json) from measures m),
+      'values', (select coalesce(json_agg(json_build_object(
+          'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
+          'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
+          'cellText', v.cell_text, 'amount', v.amount::text, 'decimals', v.decimals,
+          'current', v.current, 'version', v.version
+        ) order by v.id), '[]'::json) from measure_values v where v.current),
+      'targets', (select coalesce(json_agg(json_build_object(
+          'id', t.id, 'measureId', t.measure_id, 'document', t.document, 'periodLabel', t.period_label,
+          'periodKey', t.period_key, 'targetText', t.target_text, 'current', t.current, 'version', t.version
+        ) order by t.id), '[]'::json) from measure_targets t where t.current),
+      'benchmarks', (select coalesce(json_agg(json_build_object(
+          'measureId', b.measure_id, 'periodKey', b.period_key, 'periodLabel', b.period_label,
+          'benchmarkGroup', b.benchmark_group, 'amount', b.amount::text
+        ) order by b.period_key, b.id), '[]'::json) from measure_benchmarks b where b.current)
+    ) as listing`,
+  );
+  const raw = row?.listing;
+  const listing = (typeof raw === "string" ? JSON.parse(raw) : raw) as ListingData;
+  for (const measure of listing.measures) measure.updatedAt = new Date(measure.updatedAt);
+  return listing;
 }
 
 export async function insertMeasure(db: Database, values: typeof measures.$inferInsert): Promise<Measure> {

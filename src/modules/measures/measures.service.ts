@@ -36,8 +36,16 @@ export type { Measure, MeasureBenchmark, MeasureDetails, MeasureGroup, MeasureTa
 
 /** Baseplan's own spelling of a period label, so "2020/2021" and "2020/21" are the same year. */
 export function periodKey(label: string): string {
-  return parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
+  let key = periodKeys.get(label);
+  if (key === undefined) {
+    key = parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
+    // Labels are few ("2020/21", "Dec 20"); the bound only guards against a flood of odd ones.
+    if (periodKeys.size > 5000) periodKeys.clear();
+    periodKeys.set(label, key);
+  }
+  return key;
 }
+const periodKeys = new Map<string, string>();
 
 // ---------------------------------------------------------------------------------------------
 // Measures
