@@ -9,7 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
+import { connect } from "../src/db/client.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { loadDemo } from "../src/demo/load-demo.ts";
 import { evaluateTarget, parseTarget } from "../src/domain/targets.ts";
+import { forecastOutturnReport } from "../src/modules/finance/finance.service.ts";
+import type { Report } from "../src/reports/model.ts";
+import { buildQuarterlyReport } from "../src/reports/quarterly-report.ts";
+import { renderDocx } from "../src/reports/render-docx.ts";
+import { renderStandaloneHtml } from "../src/reports/render-html.ts";
+import { renderPdf } from "../src/reports/render-pdf.ts";
+import { renderXlsx } from "../src/reports/render-xlsx.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -161,8 +171,67 @@ function benchTargets() {
   return checksum;
 }
 
+/** The quickest of a few runs, after one to warm up: the figure least disturbed by the machine. */
+async function quickest(runs: number, body: () => Promise<unknown>): Promise<number> {
+  await body();
+  let best = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < runs; run += 1) {
+    const started = performance.now();
+    await body();
+    best = Math.min(best, performance.now() - started);
+  }
+  return best;
+}
+
+/**
+ * The quarter 3 2020/21 report built from the demo data and rendered in each format. Each format's
+ * ceiling is the same renderer given a one-paragraph report: what the format costs before any
+ * content (for PDF, starting Chromium), so the ratio is what the report itself adds.
+ */
+async function benchReports() {
+  const connection = await connect({});
+  try {
+    await migrate(connection.db);
+    await loadDemo(connection.db, "bench@demo-council.example");
+    const options = { year: "2020-21", quarter: 3 };
+    const build = await quickest(3, () => buildQuarterlyReport(connection.db, options));
+    const oneService = await quickest(3, () => forecastOutturnReport(connection.db, "2020-21", 3));
+    record(
+      "quarterly report model from the services",
+      build,
+      oneService,
+      "ms",
+      "(ceiling: the forecast outturn service alone)",
+    );
+    const report = await buildQuarterlyReport(connection.db, options);
+    const minimal: Report = {
+      title: report.title,
+      meta: [],
+      sections: [{ id: "purpose", title: "Purpose", blocks: [{ kind: "paragraph", text: "A paragraph." }] }],
+    };
+    const formats: [string, (input: Report) => unknown, number][] = [
+      ["HTML", (input) => renderStandaloneHtml(input), 3],
+      ["Word", (input) => renderDocx(input), 3],
+      ["Excel", (input) => renderXlsx(input), 3],
+      ["PDF", (input) => renderPdf(input), 2],
+    ];
+    for (const [name, render, runs] of formats) {
+      record(
+        `quarterly report as ${name}`,
+        await quickest(runs, async () => render(report)),
+        await quickest(runs, async () => render(minimal)),
+        "ms",
+        `(ceiling: a one-paragraph report as ${name})`,
+      );
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main() {
   benchTargets();
+  await benchReports();
   await benchPages();
   console.log("\nBaseplan bench (figures beside a ceiling measured in this run)\n");
   console.table(rows);

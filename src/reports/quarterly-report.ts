@@ -149,6 +149,8 @@ interface Context {
   years: { short: string; long: string };
   settings: QuarterlySettings;
   own: QuarterSettings | null;
+  /** The plan's deliverables with their ratings for the quarter (read once: it is not cheap). */
+  thread: Awaited<ReturnType<typeof plan.goldenThread>>;
 }
 
 function missing(what: string): ParagraphBlock {
@@ -157,7 +159,7 @@ function missing(what: string): ParagraphBlock {
 
 async function performanceSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, years, settings, own } = context;
-  const thread = await plan.goldenThread(db, { financialYear: years.short, quarter });
+  const { thread } = context;
   const deliverableCounts: [string, number][] = (thread?.quarterCounts ?? []).map((count) => [
     RATING_WORDS[ratingOf(count.key)],
     count.count,
@@ -193,10 +195,9 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
   for (const entry of listing) {
     const { group } = entry;
     const valueColumns = group.columns.filter((column) => column.role !== "rating");
-    const pages = new Map<number, measures.MeasurePage>();
-    for (const row of entry.rows) {
-      if ("measure" in row) pages.set(row.measure.id, await measures.measurePage(db, row.measure.id));
-    }
+    const ids = entry.rows.flatMap((row) => ("measure" in row ? [row.measure.id] : []));
+    const found = await Promise.all(ids.map((id) => measures.measurePage(db, id)));
+    const pages = new Map(found.map((page) => [page.measure.id, page]));
     const allPercent = [...pages.values()].every((page) => page.measure.unit === "percent");
     const columns: TableColumn[] = [
       { heading: "Measure", format: "text" },
@@ -762,8 +763,7 @@ async function debtSection(db: Database, context: Context): Promise<ReportSectio
 }
 
 async function appendixSection(db: Database, context: Context): Promise<ReportSection> {
-  const { quarter, years, settings, own } = context;
-  const thread = await plan.goldenThread(db, { financialYear: years.short, quarter });
+  const { quarter, years, settings, own, thread } = context;
   // Every progress update of the quarter, in the order they were recorded, with its narrative.
   const updates: { id: number; title: string; rating: DomainRatingKey; paragraphs: string[] }[] = [];
   for (const update of thread?.unmatchedUpdates ?? []) {
@@ -774,24 +774,23 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       paragraphs: update.narrative.split(/\n\s*\n/),
     });
   }
-  for (const group of thread?.groups ?? []) {
-    for (const deliverable of group.deliverables) {
-      if (!deliverable.rating) continue;
-      const detail = await plan.deliverableDetail(db, deliverable.id);
-      const inQuarter = detail.progress.filter(
-        (update) => update.financialYear === years.short && update.quarter === quarter,
-      );
-      // The latest update of the quarter (progress is listed newest first).
-      const latest = inQuarter[0];
-      if (!latest) continue;
-      updates.push({
-        id: latest.id,
-        title: latest.titleAsWritten ?? deliverable.title,
-        rating: latest.rating as DomainRatingKey,
-        paragraphs: latest.paragraphs,
-      });
-    }
-  }
+  const rated = (thread?.groups ?? []).flatMap((group) =>
+    group.deliverables.filter((deliverable) => deliverable.rating !== null),
+  );
+  const details = await Promise.all(rated.map((deliverable) => plan.deliverableDetail(db, deliverable.id)));
+  rated.forEach((deliverable, index) => {
+    // The latest update of the quarter (progress is listed newest first).
+    const latest = details[index]?.progress.find(
+      (update) => update.financialYear === years.short && update.quarter === quarter,
+    );
+    if (!latest) return;
+    updates.push({
+      id: latest.id,
+      title: latest.titleAsWritten ?? deliverable.title,
+      rating: latest.rating as DomainRatingKey,
+      paragraphs: latest.paragraphs,
+    });
+  });
   updates.sort((a, b) => a.id - b.id);
   const blocks: Block[] = [
     paragraph(
@@ -832,7 +831,8 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   if (!outturn.report) throw new NotFound(`A monitoring report for quarter ${quarter} of ${code}`);
   const years = yearForms(code);
   const own = settings.quarters[quarterKey(code, quarter)] ?? null;
-  const context: Context = { code, quarter, years, settings, own };
+  const thread = await plan.goldenThread(db, { financialYear: years.short, quarter });
+  const context: Context = { code, quarter, years, settings, own, thread };
   const savings = await finance.savingsReport(db, code, quarter);
 
   const overviewBudget = savings.target
