@@ -46,6 +46,47 @@ test("pasting the refresh's list lines gives the same columns and rows as the de
   );
 });
 
+// Outcomes 4 and 5 as the seed prints them, including the blank line inside Outcome 5's list.
+const REFRESH_OUTCOMES_4_AND_5 = {
+  "08-": [
+    "Outcome 4",
+    "",
+    "- Proportion of all new Education Health and Care plans issued within 20 weeks (target for 2024-25 to exceed the national average)",
+    "- Proportion of new Education Health and Care plans (excluding exceptions) issued within 20 weeks (target for 2024-25 to exceed the national average)",
+  ],
+  "09-": [
+    "Outcome 5",
+    "",
+    "- Proportion of practice areas within reflective case reviews judged to be good or better (target for 2024-25 to maintain performance above 70%)",
+    "- Children's social work assessments completed within 45 days (target for 2024-25 maintain upper-middle or better national quartile performance)",
+    "- Initial child protection conferences held within 15 days (target for 2024-25 maintain upper-middle or better national quartile performance)",
+    "- Percentage of Council run children's homes rated as 'Good' or 'Outstanding' by Ofsted (target for 2024-25 maintain performance above 90%)",
+    "",
+    "- Rate of improvement in the proportion of pupils in 'Good' or better primary schools (target for 2024-25 to exceed the rate of improvement nationally)",
+    "- Rate of improvement in the proportion of pupils in 'Good' or better secondary schools (target for 2024-25 to exceed the rate of improvement nationally)",
+    "- Percentage of pupils achieving the expected level in Phonics (target for 2024-25 to exceed the national average)",
+    "- Percentage point gap between disadvantaged pupils in Derbyshire and non-disadvantaged pupils achieving the expected standard in Phonics (target for 2024-25 to narrow the national gap compared to the previous year)",
+    "- Percentage of pupils achieving a grade 4 or above in English and Maths at GCSE (target for 2024-25 to maintain an outcome significantly better than the national average)",
+    "- Percentage point gap between disadvantaged pupils in Derbyshire and non-disadvantaged pupils nationally achieving a grade 4 or above in English and Maths at GCSE (target for 2024-25 to narrow the national gap compared to the previous year)",
+    "- Percentage of 16-17year olds in employment, education, and training (target for 2024-25 to exceed the national average)",
+  ],
+};
+
+test("pasting Outcome 4's and Outcome 5's lines gives their demo tables too", async () => {
+  const tables = await readDemoTables();
+  for (const [prefix, lines] of Object.entries(REFRESH_OUTCOMES_4_AND_5)) {
+    const demo = tables.find((table) => table.file.includes(prefix));
+    assert.ok(demo);
+    const fromDemo = parsePastedTable(await readDemoTableText(demo));
+    const fromList = parsePastedTable(lines.join("\n"));
+    assert.deepEqual(fromList.columns, fromDemo.columns);
+    assert.deepEqual(
+      fromList.rows.map((row) => [row.kind, row.title, row.cells]),
+      fromDemo.rows.map((row) => [row.kind, row.title, row.cells]),
+    );
+  }
+});
+
 test("a list line with no target keeps its title and an empty target; a different year is noted", () => {
   const table = parsePastedTable(
     "- A measure (target for 2024-25 to exceed the national average)\n- Another measure\n- Third (target for 2025-26 increase from 2024-25)",

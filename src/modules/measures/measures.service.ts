@@ -144,7 +144,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
     const warnings: string[] = [...(row.notes ?? [])];
     if (row.kind === "measure" && measure === null) {
       warnings.push(
-        `"${row.title}" is not a measure Baseplan has yet; saving adds it as a new measure with no unit.`,
+        `"${row.title}" is not a measure Baseplan has yet; saving adds it as a new measure with no unit. Set its unit and which direction is good afterwards with "Change the measure's details" on its page.`,
       );
     }
     if (row.kind === "measure" && measure !== null && measure.unit === null) {
