@@ -148,7 +148,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$
 /** A row's figures in order with only spacing (and, for names, non-digits) between them. */
 function rowPattern(cells: readonly string[], withName: boolean): RegExp {
   const [name, ...figures] = cells;
-  const numbers = figures.map(escape).join("\\s+");
+  const numbers = figures.map(escapeRegExp).join("\\s+");
   return withName ? new RegExp(`${escapeRegExp(name ?? "")}\\s+${numbers}`) : new RegExp(numbers);
 }
 
