@@ -6,7 +6,7 @@ import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/demo-files.ts";
 import { parseForm } from "../../web/forms.ts";
 import { findSettings } from "./procurement.repository.ts";
 import { procurementFormSchema } from "./procurement.schemas.ts";
-import { createProcurement, updateProcurementSettings } from "./procurement.service.ts";
+import { createProcurement, recordPublishedPlan, updateProcurementSettings } from "./procurement.service.ts";
 
 // Resolved when loading: load-demo.ts imports the loaders, so its constants are not ready yet.
 const forwardPlanFile = () => join(DEMO_DIRECTORY, "procurement", "forward-plan-2021-2023.json");
@@ -15,6 +15,8 @@ const demoFileSchema = z.object({
   department: z.string(),
   buyer: z.object({ id: z.string(), name: z.string() }),
   reportingFloorPence: z.number().int(),
+  source: z.object({ document: z.string() }),
+  seedStatedThreshold: z.object({ pence: z.number().int() }),
   procurements: z.array(
     z.object({
       id: z.string(),
@@ -49,6 +51,11 @@ export const procurementDemoLoader: DemoLoader = {
       reportingFloorPence: file.reportingFloorPence,
       buyerId: file.buyer.id,
       buyerName: file.buyer.name,
+    });
+    // The plan banded every row by one threshold; its rows keep that band (decision 0003).
+    await recordPublishedPlan(db, actor, {
+      document: file.source.document,
+      thresholdPence: file.seedStatedThreshold.pence,
     });
     for (const row of file.procurements) {
       // Through the same form schema a person uses, so the demo obeys the same rules.

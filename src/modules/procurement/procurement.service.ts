@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { Database } from "../../db/client.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
 import { type OcdsReleasePackage, planningRelease, releasePackage } from "../../domain/ocds.ts";
@@ -29,6 +30,7 @@ import { recordAuditEvent } from "../audit/audit.repository.ts";
 import {
   findExpectedPayments,
   findProcurement,
+  findPublishedPlan,
   findSettings,
   insertExpectedPayments,
   insertProcurement,
@@ -37,6 +39,7 @@ import {
   listThresholds,
   type PlannedProcurementInsert,
   type PlannedProcurementRow,
+  savePublishedPlan,
   updateExpectedPaymentsIfVersion,
   updateProcurementIfVersion,
   updateSettingsIfVersion,
@@ -61,8 +64,9 @@ function poundsText(pence: Pence): string {
  * How the forward plan bands a row (the decision, also said on the forward plan page):
  * Baseplan bands every procurement by the threshold in force on the day it is expected to
  * commence (DOMAIN.md section 8). The published plan the demo comes from banded both of its tables
- * by one figure, the £189,330 goods and services threshold of 1 January 2020, even for rows
- * commencing after the threshold rose. So a row loaded from a published plan keeps the band the
+ * by one figure, the goods and services threshold of 1 January 2020, even for rows commencing
+ * after the threshold rose (the figure is in the demo data and stored with the plan: see
+ * recordPublishedPlan and docs/decisions/0003-procurement-demo-banding.md). So a row loaded from a published plan keeps the band the
  * plan listed it in (`source_band`), and where the threshold in force would band it differently
  * its page and row say so, naming both. Editing its value, category or dates makes it a
  * Baseplan estimate: the published band is dropped and the computed band applies.
@@ -98,8 +102,19 @@ export interface PlanEntry extends PlannedProcurement {
   financialYearStart: number;
 }
 
+/** The published forward plan demo rows came from, and the one threshold it banded them by. */
+export interface PublishedPlan {
+  document: string;
+  thresholdPence: number;
+  /** "£189,330 goods and services threshold in force from 1 January 2020", from the table. */
+  thresholdDescription: string;
+}
+
+const publishedPlanSchema = z.object({ document: z.string(), thresholdPence: z.number().int() });
+
 export interface ThresholdSettings {
   table: ThresholdTable;
+  publishedPlan: PublishedPlan | null;
   reportingFloorPence: number;
   settingsVersion: number;
   buyer: { id: string; name: string };
@@ -116,14 +131,58 @@ export function financialYearOf(isoDate: string): number {
 }
 
 export async function thresholdSettings(db: Database): Promise<ThresholdSettings> {
-  const [rows, settings] = await Promise.all([listThresholds(db), findSettings(db)]);
+  const [rows, settings, stored] = await Promise.all([
+    listThresholds(db),
+    findSettings(db),
+    findPublishedPlan(db),
+  ]);
   if (!settings) throw new Error("The procurement settings row is missing: run the migrations");
+  const table = rows.map(toThresholdRow);
+  const parsed = publishedPlanSchema.safeParse(stored);
   return {
-    table: rows.map(toThresholdRow),
+    table,
+    publishedPlan: parsed.success
+      ? {
+          ...parsed.data,
+          thresholdDescription: describePublishedThreshold(parsed.data.thresholdPence, table),
+        }
+      : null,
     reportingFloorPence: settings.reportingFloorPence,
     settingsVersion: settings.version,
     buyer: { id: settings.buyerId ?? "council", name: settings.buyerName ?? "The council" },
   };
+}
+
+/** The figure, and which threshold it was where the table has it: "£189,330 goods and services threshold in force from 1 January 2020". */
+function describePublishedThreshold(pence: number, table: ThresholdTable): string {
+  const row = table.find((candidate) => candidate.goodsAndServicesPence === pence);
+  return row
+    ? `${poundsText(pence)} goods and services threshold in force from ${formatLongDate(row.inForceFrom)}`
+    : `${poundsText(pence)} threshold`;
+}
+
+/**
+ * Records the published plan demo rows come from and the one threshold it banded every row by,
+ * so pages can name it; audited like any write.
+ */
+export async function recordPublishedPlan(
+  db: Database,
+  actor: string,
+  plan: { document: string; thresholdPence: number },
+) {
+  return db.transaction(async (tx) => {
+    const before = await findPublishedPlan(tx);
+    await savePublishedPlan(tx, plan);
+    await recordAuditEvent(tx, {
+      actor,
+      action: before ? "update" : "create",
+      entityType: "procurement-published-plan",
+      entityId: 1,
+      summary: `Recorded the published forward plan "${plan.document}", banded by ${poundsText(plan.thresholdPence)}`,
+      before: (before as Record<string, unknown> | null) ?? null,
+      after: plan,
+    });
+  });
 }
 
 function toThresholdRow(row: Awaited<ReturnType<typeof listThresholds>>[number]): ThresholdRow {
@@ -165,7 +224,7 @@ function toEntry(row: PlannedProcurementRow, settings: ThresholdSettings): PlanE
   const band = published ?? banding.band;
   const publishedBandNote =
     published && published !== banding.band
-      ? `The published plan listed this ${BAND_NAMES[published]} by the £189,330 threshold it used throughout; by the threshold in force on ${formatLongDate(banding.commencementDate)} it would be ${BAND_NAMES[banding.band]}.`
+      ? `The published plan listed this ${BAND_NAMES[published]} by the ${settings.publishedPlan ? `${poundsText(settings.publishedPlan.thresholdPence)} ` : ""}threshold it used throughout; by the threshold in force on ${formatLongDate(banding.commencementDate)} it would be ${BAND_NAMES[banding.band]}.`
       : null;
   return {
     ...procurement,
@@ -193,6 +252,7 @@ export interface ForwardPlan {
   bands: PlanBand[];
   years: number[];
   reportingFloorPence: number;
+  publishedPlan: PublishedPlan | null;
   publishedBandCount: number;
   differingFromPublished: number;
 }
@@ -245,6 +305,7 @@ export async function forwardPlan(db: Database, query: ForwardPlanQuery = {}): P
     bands,
     years,
     reportingFloorPence: settings.reportingFloorPence,
+    publishedPlan: settings.publishedPlan,
     publishedBandCount: entries.filter((entry) => entry.record.sourceBand !== null).length,
     differingFromPublished: entries.filter((entry) => entry.publishedBandNote !== null).length,
   };
