@@ -123,15 +123,6 @@ function budgetForecastChart(
   };
 }
 
-/**
- * Observable Plot names each group of marks with aria-label ("bar", "rule"), which ARIA does not
- * allow on a group without a role (axe: aria-prohibited-attr). Inside an SVG with role="img" the
- * groups are not read anyway: the title and description are.
- */
-function withoutGroupLabels(svg: string): string {
-  return svg.replace(/(<g\b[^>]*?) aria-label="[^"]*"/g, "$1");
-}
-
 async function renderOutturn(
   services: RoutesOptions["services"],
   reply: FastifyReply,
@@ -143,16 +134,14 @@ async function renderOutturn(
   const chart =
     report.report === null
       ? null
-      : withoutGroupLabels(
-          chartSvg(
-            budgetForecastChart(
-              report.lines.map((line) => ({
-                name: line.name,
-                controllableBudget: line.controllableBudget.pence,
-                forecastOutturn: line.forecastOutturn.pence,
-              })),
-              `Controllable budget against full year forecast, ${report.year.label} quarter ${quarter}, £m`,
-            ),
+      : chartSvg(
+          budgetForecastChart(
+            report.lines.map((line) => ({
+              name: line.name,
+              controllableBudget: line.controllableBudget.pence,
+              forecastOutturn: line.forecastOutturn.pence,
+            })),
+            `Controllable budget against full year forecast, ${report.year.label} quarter ${quarter}, £m`,
           ),
         );
   return reply.view("finance/views/outturn.njk", {
