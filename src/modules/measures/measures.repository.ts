@@ -293,26 +293,26 @@ export interface EvidencedDeliverable {
   linkedAs: string;
 }
 
-export interface EvidencedObjective {
-  id: number;
+export interface EvidencedOutcome {
   number: number;
-  title: string;
-  outcomeNumber: number | null;
   /** The council outcome's wording, where the plan records one. */
-  outcomeTitle: string | null;
-  /** The measure group that ties the measure to the outcome ("Outcome 2"). */
-  via: string;
+  title: string | null;
+  /** The plan that lists the measure under the outcome. */
+  planTitle: string;
+  /** The plan's strategic objectives under that outcome. */
+  objectives: { id: number; number: number; title: string }[];
 }
 
 /**
- * The deliverables that name this measure as a success measure (by its title or another title,
- * as the plan module resolves links), and the strategic objectives under an outcome whose measure
- * list includes it ("Outcome 2" in the refresh).
+ * The deliverables that name this measure as a success measure, and the council outcomes a plan
+ * lists it under ("Linked to the Strategic Objectives" in the refresh) with the strategic
+ * objectives under each. Both link tables are the plan module's and hold titles; they are matched
+ * to this measure by its title or another title, as the plan module resolves them.
  */
 export async function evidencesOf(
   db: Database,
   measureId: number,
-): Promise<{ deliverables: EvidencedDeliverable[]; objectives: EvidencedObjective[] }> {
+): Promise<{ deliverables: EvidencedDeliverable[]; outcomes: EvidencedOutcome[] }> {
   const deliverableRows = await queryRows<{
     id: string | number;
     title: string;
@@ -329,26 +329,50 @@ export async function evidencesOf(
         where l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title)
         order by d.position, d.id`,
   );
-  const objectiveRows = await queryRows<{
-    id: string | number;
-    number: string | number;
-    title: string;
-    outcome_number: string | number | null;
+  const outcomeRows = await queryRows<{
+    plan_id: string | number;
+    plan_title: string;
+    outcome_number: string | number;
     outcome_wordings: unknown;
-    via: string;
+    objective_id: string | number | null;
+    objective_number: string | number | null;
+    objective_title: string | null;
   }>(
     db,
-    sql`select distinct o.id, o.number, o.title, o.outcome_number, co.wordings as outcome_wordings, g.title as via
-        from measure_rows r
-        join measure_groups g on g.id = r.group_id and g.kind = 'outcome'
-        join strategic_objectives o
-          on o.outcome_number = nullif(substring(g.title from '^Outcome ([0-9]+)'), '')::integer
-        join plans p on p.id = o.plan_id
+    sql`select distinct l.plan_id, p.title as plan_title, l.outcome_number, co.wordings::text as outcome_wordings,
+               o.id as objective_id, o.number as objective_number, o.title as objective_title
+        from outcome_measure_links l
+        join measures m on m.id = ${measureId}
+          and (l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title))
+        join plans p on p.id = l.plan_id
         join departments dep on dep.id = p.department_id
-        left join council_outcomes co on co.council_id = dep.council_id and co.number = o.outcome_number
-        where r.measure_id = ${measureId}
-        order by o.number`,
+        left join council_outcomes co on co.council_id = dep.council_id and co.number = l.outcome_number
+        left join strategic_objectives o on o.plan_id = l.plan_id and o.outcome_number = l.outcome_number
+        order by l.plan_id, l.outcome_number, o.number`,
   );
+  const outcomes: EvidencedOutcome[] = [];
+  for (const row of outcomeRows) {
+    const number = Number(row.outcome_number);
+    let outcome = outcomes.find(
+      (candidate) => candidate.number === number && candidate.planTitle === row.plan_title,
+    );
+    if (!outcome) {
+      outcome = {
+        number,
+        title: outcomeWording(row.outcome_wordings),
+        planTitle: row.plan_title,
+        objectives: [],
+      };
+      outcomes.push(outcome);
+    }
+    if (row.objective_id !== null && row.objective_title !== null) {
+      outcome.objectives.push({
+        id: Number(row.objective_id),
+        number: Number(row.objective_number),
+        title: row.objective_title,
+      });
+    }
+  }
   return {
     deliverables: deliverableRows.map((row) => ({
       id: Number(row.id),
@@ -358,14 +382,7 @@ export async function evidencesOf(
       groupTitle: row.group_title,
       linkedAs: row.measure_title,
     })),
-    objectives: objectiveRows.map((row) => ({
-      id: Number(row.id),
-      number: Number(row.number),
-      title: row.title,
-      outcomeNumber: row.outcome_number === null ? null : Number(row.outcome_number),
-      outcomeTitle: outcomeWording(row.outcome_wordings),
-      via: row.via,
-    })),
+    outcomes,
   };
 }
 

@@ -19,7 +19,7 @@ import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
 import { parsePastedTable } from "./measures.paste.ts";
 import type {
   EvidencedDeliverable,
-  EvidencedObjective,
+  EvidencedOutcome,
   ListedBenchmark,
   ListedTarget,
   ListedValue,
@@ -598,7 +598,7 @@ export interface MeasurePage {
   measure: Measure;
   benchmarks: MeasureBenchmark[];
   comparisons: BenchmarkComparison[];
-  evidences: { deliverables: EvidencedDeliverable[]; objectives: EvidencedObjective[] };
+  evidences: { deliverables: EvidencedDeliverable[]; outcomes: EvidencedOutcome[] };
   groups: MeasureGroup[];
   values: MeasureValue[];
   history: MeasureValue[];
