@@ -132,6 +132,24 @@ describe("measures pages", () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /Paste the table copied from Word or Excel/);
+    const list = await app.inject({
+      method: "POST",
+      url: "/measures/import",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        document: "service-plan-2024-25",
+        groupKind: "outcome",
+        groupTitle: "Outcome 2",
+        table:
+          "- The number of children returning home from care (target for 2024-25 increase from 2023-24)\n- The number of children in care with a placement step down (baseline to be established during 2024-25)",
+        action: "preview",
+      }).toString(),
+    });
+    assert.equal(list.statusCode, 200);
+    assert.equal((list.body.match(/data-testid="preview-row"/g) ?? []).length, 2);
+    assert.match(list.body, /Target 2024-25/);
+    assert.match(list.body, /increase from 2023-24/);
   });
   test("a measure page shows its benchmarks and what it evidences, linking to the deliverables", async () => {
     const measures = (await listMeasureGroups(database.db)).flatMap((listing) => listing.rows);
