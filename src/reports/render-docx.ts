@@ -35,7 +35,7 @@ function cellParagraph(cell: ReportCell, numeric: boolean, bold = false): Paragr
 function columnWidths(table: TableBlock): number[] {
   const weights = table.columns.map((column, index) => {
     if (column.format === "text") return index === 0 ? 4 : 2.6;
-    return column.format === "rating" ? 1.6 : 1.4;
+    return column.format === "rating" ? 2 : 1.6;
   });
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   const available = A4.width - 2 * A4.margin;
@@ -104,9 +104,17 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
     case "subheading":
       return [new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_3, keepNext: true })];
     case "paragraph":
-      return [new Paragraph({ children: [new TextRun({ text: block.text, bold: block.warning ?? false })] })];
+      // Space after each paragraph, as a committee report is set.
+      return [
+        new Paragraph({
+          spacing: { after: 120 },
+          children: [new TextRun({ text: block.text, bold: block.warning ?? false })],
+        }),
+      ];
     case "list":
-      return block.items.map((item) => new Paragraph({ text: item, bullet: { level: 0 } }));
+      return block.items.map(
+        (item) => new Paragraph({ text: item, bullet: { level: 0 }, spacing: { after: 80 } }),
+      );
     case "table":
       return wordTable(block);
     case "key":

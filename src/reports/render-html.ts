@@ -33,6 +33,10 @@ function styles(): string {
     readFileSync(fromRoot("public/stylesheets/application.css"), "utf8"),
     "@page { size: A4; margin: 18mm 15mm; } body { font-family: Arial, 'Liberation Sans', sans-serif; }",
     ".bp-report-section--new-page { break-before: page; }",
+    // A committee paper's type sizes: GOV.UK's print sizes are set for single pages, not 15.
+    "@media print { .govuk-body, .govuk-body-s, .govuk-list, .govuk-table, .govuk-table__caption, .govuk-warning-text__text { font-size: 10pt !important; }",
+    ".govuk-heading-xl { font-size: 20pt !important; } .govuk-heading-l { font-size: 15pt !important; } .govuk-heading-m { font-size: 12pt !important; } .govuk-body-l { font-size: 12pt !important; }",
+    ".govuk-body, .govuk-list, .govuk-table { margin-bottom: 8pt !important; } .bp-chart svg { max-width: 100%; height: auto; } }",
   ].join("\n");
   return printStyles;
 }
