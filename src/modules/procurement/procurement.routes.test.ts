@@ -270,6 +270,7 @@ describe("procurement pages", () => {
     const page = await app.inject("/procurement/thresholds");
     const version = /name="version" value="(\d+)"/.exec(page.body)?.[1];
     assert.ok(version);
+    assert.match(page.body, /name="reportingFloor" type="text" value="50,000"/);
     const refused = await post("/procurement/reporting-floor", "/procurement/thresholds", {
       version,
       reportingFloor: "fifty thousand",
@@ -319,6 +320,7 @@ describe("procurement pages", () => {
     assert.equal(event?.action, "create");
     const page = await app.inject(formPath);
     assert.match(page.body, /name="version" value="1"/);
+    assert.match(page.body, /name="expectedPayments" type="text" value="120,000,000"/);
     // Someone whose form was opened before the first entry (no version) does not overwrite it.
     const second = await post(path, formPath, { expectedPayments: "90,000,000" });
     assert.equal(second.statusCode, 409);

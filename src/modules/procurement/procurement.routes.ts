@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { formatPounds } from "../../domain/money.ts";
 import type { FieldError } from "../../errors.ts";
 import { ValidationFailed } from "../../errors.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
@@ -100,6 +101,11 @@ function currentFinancialYear(): number {
   return Number(today.slice(5, 7)) >= 4 ? year : year - 1;
 }
 
+/** An amount for a form box with a "£" prefix: "50,000", or "50,000.50" with pence; exact. */
+function amountText(pence: number): string {
+  return formatPounds(pence, { pence: pence % 100 !== 0, symbol: false });
+}
+
 function formErrors(error: unknown): FieldError[] | null {
   return error instanceof ValidationFailed ? error.errors : null;
 }
@@ -115,6 +121,7 @@ async function renderThresholds(
     pageTitle: "Procurement thresholds",
     rows,
     reportingFloorPence: settings.reportingFloorPence,
+    reportingFloorText: amountText(settings.reportingFloorPence),
     settingsVersion: settings.settingsVersion,
     values: request.body ?? {},
     ...extra,
@@ -266,6 +273,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.view(`${VIEWS}/pipeline.njk`, {
       pageTitle: `Pipeline notice ${view.notice.financialYear}`,
       view,
+      expectedPaymentsText: view.expectedPaymentsEntered ? amountText(view.notice.expectedPaymentsPence) : "",
     });
   });
 
