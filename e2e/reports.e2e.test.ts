@@ -49,6 +49,15 @@ describe("report journeys", () => {
     },
   );
 
+  journeyTest("a service plan's report page passes axe", journey, async () => {
+    const { page } = journey;
+    await visit(page, "/reports");
+    const plans = page.getByTestId("service-plan-reports");
+    await plans.getByRole("link").first().click();
+    await visit(page, new URL(page.url()).pathname);
+    assert.ok((await page.getByTestId("report-section").count()) > 0);
+  });
+
   journeyTest("the Word download arrives with its file name", journey, async () => {
     const { page } = journey;
     await visit(page, "/reports/quarterly/2020-21/q3");
