@@ -87,11 +87,12 @@ export async function insertExpectedPayments(
   financialYearStart: number,
   expectedPaymentsPence: number,
 ) {
+  // Two first entries for a year at once: the second inserts nothing (undefined) and is refused.
   const [row] = await db
     .insert(procurementExpectedPayments)
     .values({ id: financialYearStart, expectedPaymentsPence })
+    .onConflictDoNothing({ target: procurementExpectedPayments.id })
     .returning();
-  if (!row) throw new Error("The expected payments were not inserted");
   return row;
 }
 

@@ -17,6 +17,7 @@ import {
   forwardPlan,
   getProcurement,
   pipeline,
+  setExpectedPayments,
   updateProcurement,
 } from "./procurement.service.ts";
 
@@ -50,6 +51,20 @@ function form(fields: Record<string, string>) {
 }
 
 describeOnBothDatabases("procurement forward plan", (fresh) => {
+  test("two first entries of a year's expected payments at once: one saves, the other gets Conflict", async () => {
+    const { db } = await fresh({ demo: true });
+    const results = await Promise.allSettled(
+      [150_000_000_00, 90_000_000_00].map((pence) => setExpectedPayments(db, TEST_ACTOR, 2024, null, pence)),
+    );
+    const saved = results.filter((result) => result.status === "fulfilled");
+    assert.equal(saved.length, 1);
+    const refused = results.find((result) => result.status === "rejected");
+    assert.ok(refused && refused.reason instanceof Conflict);
+    const view = await pipeline(db, 2024);
+    assert.equal(view.notice.expectedPaymentsPence, saved[0]?.value.expectedPaymentsPence);
+    assert.equal(view.expectedPaymentsVersion, 1);
+  });
+
   test("the demo forward plan shows the seed's two tables, row for row, with the same totals", async () => {
     const { db } = await fresh({ demo: true });
     const plan = await forwardPlan(db);

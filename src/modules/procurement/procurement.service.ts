@@ -580,12 +580,13 @@ export async function setExpectedPayments(
         ? await insertExpectedPayments(tx, financialYearStart, expectedPaymentsPence)
         : null;
     if (!after) {
+      const saved = before ?? (await findExpectedPayments(tx, financialYearStart));
       throw new Conflict(
         `Expected payments for ${financialYearName(financialYearStart)}`,
         [
           {
             label: "Expected payments under contracts",
-            saved: before ? poundsText(before.expectedPaymentsPence) : "",
+            saved: saved ? poundsText(saved.expectedPaymentsPence) : "",
             submitted: poundsText(expectedPaymentsPence),
           },
         ],
