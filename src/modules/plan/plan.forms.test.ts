@@ -9,7 +9,13 @@ import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.repository.ts";
 import { measurePage } from "../measures/measures.service.ts";
 import * as repository from "./plan.repository.ts";
-import { basePlan, deliverableDetail, goldenThread, knownOfficers } from "./plan.service.ts";
+import {
+  basePlan,
+  changeLeadOfficers,
+  deliverableDetail,
+  goldenThread,
+  knownOfficers,
+} from "./plan.service.ts";
 
 /** An app on the test database, closed after the body runs. */
 async function withApp(db: Database, body: (app: FastifyInstance) => Promise<void>) {
@@ -322,5 +328,17 @@ describeOnBothDatabases("the lead officers form", (fresh) => {
     );
     const [event] = await listAuditEvents(db, "deliverable", deliverable.id);
     assert.equal(event?.action, "update");
+  });
+
+  test("a lead kept from before keeps the plan's qualifier", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await deliverableBySlug(db, "sp2021-d15");
+    assert.equal(deliverable.leadAsWritten, "Isobel Fleming and Mary Hague (PH)");
+    const changed = await changeLeadOfficers(db, "test.officer@demo-council.example", {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      leads: ["Mary Hague", "Isobel Fleming"],
+    });
+    assert.equal(changed.leadAsWritten, "Mary Hague (PH) and Isobel Fleming");
   });
 });

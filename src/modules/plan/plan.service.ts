@@ -475,9 +475,16 @@ export async function changeLeadOfficers(
     }
     const before = await repository.findDeliverable(tx, input.deliverableId);
     if (!before) throw new NotFound(`Deliverable ${input.deliverableId}`);
+    // A lead kept from before keeps the plan's qualifier, such as "(PH)".
+    const leadOfficers = leads.map((name) => ({
+      name,
+      qualifier: before.leadOfficers.find((lead) => lead.name === name)?.qualifier ?? null,
+    }));
     const updated = await updateIfVersion(tx, deliverables, before.id, input.version, {
-      leadOfficers: leads.map((name) => ({ name, qualifier: null })),
-      leadAsWritten: leads.join(" and "),
+      leadOfficers,
+      leadAsWritten: leadOfficers
+        .map((lead) => (lead.qualifier ? `${lead.name} ${lead.qualifier}` : lead.name))
+        .join(" and "),
       updatedAt: new Date(),
     });
     if (updated === null) {
