@@ -117,6 +117,7 @@ describe("plan journeys", () => {
     const page = journey.pageWithoutJavaScript;
     await page.goto("/plan/base-plan");
     await page.getByTestId("set-months").first().click();
+    await visit(journey.page, new URL(page.url()).pathname);
     await page.getByLabel("Start month").selectOption("2024-07");
     await page.getByLabel("End month").selectOption("2024-12");
     await page.getByRole("button", { name: "Save months" }).click();
