@@ -25,6 +25,8 @@ export type Block = ParagraphBlock | ListBlock | TableBlock | ChartBlock | KeyBl
 export interface SubheadingBlock {
   kind: "subheading";
   text: string;
+  /** 3 (the default) under a section's title; 4 under a level-3 subheading. */
+  level?: 3 | 4;
 }
 
 export interface ParagraphBlock {

@@ -811,9 +811,16 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       }),
     },
   ];
+  const headings = own?.appendixHeadings ?? [];
   for (const update of updates) {
     const rating = ratingOf(update.rating);
-    blocks.push({ kind: "subheading", text: update.title });
+    const heading = headings.find((candidate) => candidate.firstDeliverableAsWritten === update.title);
+    if (heading) blocks.push({ kind: "subheading", text: heading.heading });
+    blocks.push({
+      kind: "subheading",
+      text: update.title,
+      ...(headings.length > 0 ? { level: 4 as const } : {}),
+    });
     blocks.push({ kind: "key", items: [{ rating, label: `Rating: ${RATING_WORDS[rating]}` }] });
     for (const text of update.paragraphs) blocks.push(paragraph(text));
   }

@@ -102,7 +102,13 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
 function wordBlocks(block: Block): (Paragraph | Table)[] {
   switch (block.kind) {
     case "subheading":
-      return [new Paragraph({ text: block.text, heading: HeadingLevel.HEADING_3, keepNext: true })];
+      return [
+        new Paragraph({
+          text: block.text,
+          heading: block.level === 4 ? HeadingLevel.HEADING_4 : HeadingLevel.HEADING_3,
+          keepNext: true,
+        }),
+      ];
     case "paragraph":
       // Space after each paragraph, as a committee report is set.
       return [

@@ -25,6 +25,10 @@ const quarterSettingsSchema = z.object({
     note: z.array(z.string()),
   }),
   appendixTitle: z.string(),
+  /** The appendix's headings (the council's priorities), each before the first deliverable under it. */
+  appendixHeadings: z
+    .array(z.object({ heading: z.string(), firstDeliverableAsWritten: z.string() }))
+    .default([]),
 });
 
 export const quarterlySettingsSchema = z.object({
