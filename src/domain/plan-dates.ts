@@ -21,6 +21,8 @@
  *   stretched to January or December.
  */
 
+import { monthName } from "./calendar.ts";
+
 export type PlanDateEnd =
   /** Nothing said about this end. */
   | { status: "none" }
@@ -85,21 +87,6 @@ const MONTH_NUMBERS: Readonly<Record<string, number>> = {
   dec: 12,
   december: 12,
 };
-
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-] as const;
 
 // Longest names first so "september" is not read as "sep" followed by "tember".
 const MONTH_PATTERN = Object.keys(MONTH_NUMBERS)
@@ -257,7 +244,7 @@ export function formatPlanDates(dates: PlanDates): string {
 /** "2022-03" as "March 2022". */
 export function formatPlanMonth(month: string): string {
   const match = /^(\d{4})-(\d{2})$/.exec(month);
-  const name = match === null ? undefined : MONTH_NAMES[Number(match[2]) - 1];
+  const name = match === null ? undefined : monthName(Number(match[2]));
   if (match === null || name === undefined) {
     throw new RangeError(`"${month}" is not a month written as YYYY-MM`);
   }

@@ -6,6 +6,8 @@
  * Money is integer pence; dates are ISO "YYYY-MM-DD" strings.
  */
 
+import { monthName } from "./calendar.ts";
+
 /** A calendar day written "YYYY-MM-DD". */
 export type IsoDate = string;
 
@@ -117,26 +119,11 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((isoToDate(to).getTime() - isoToDate(from).getTime()) / 86_400_000);
 }
 
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
 /** "1 March 2025", as GOV.UK writes dates. */
 export function formatLongDate(iso: IsoDate): string {
   const match = ISO_DATE.exec(iso);
   if (match === null) return iso;
-  return `${Number(match[3])} ${MONTH_NAMES[Number(match[2]) - 1] ?? "?"} ${match[1]}`;
+  return `${Number(match[3])} ${monthName(Number(match[2])) ?? "?"} ${match[1]}`;
 }
 
 /** "£210,000", or "£210,000.50" when there are pence; "-£5" for negatives. */

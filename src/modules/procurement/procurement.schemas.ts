@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MONTH_NAMES } from "../../domain/calendar.ts";
 import { parseMoney } from "../../domain/money.ts";
 import { isIsoDate } from "../../domain/procurement.ts";
 
@@ -41,26 +42,12 @@ export type DateReading =
   | { ok: true; iso: string | null }
   | { ok: false; message: string; parts: DatePart[] };
 
-const MONTH_NAMES = [
-  "january",
-  "february",
-  "march",
-  "april",
-  "may",
-  "june",
-  "july",
-  "august",
-  "september",
-  "october",
-  "november",
-  "december",
-];
-
 /** "3", "Mar" or "March" is 3; "marsh" is not a month. */
 function monthNumber(text: string): number | null {
   if (/^\d{1,2}$/.test(text)) return Number(text);
   const lower = text.toLowerCase();
-  const index = lower.length >= 3 ? MONTH_NAMES.findIndex((name) => name.startsWith(lower)) : -1;
+  const index =
+    lower.length >= 3 ? MONTH_NAMES.findIndex((name) => name.toLowerCase().startsWith(lower)) : -1;
   return index >= 0 ? index + 1 : null;
 }
 
