@@ -6,14 +6,7 @@ import { Conflict, NotFound } from "../src/errors.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
 import { freshDatabase, type TestDatabase } from "./helpers/database.ts";
-
-/** Reads the CSRF cookie and the token from a page, as a browser submitting its form would. */
-export async function formSession(app: FastifyInstance, path: string) {
-  const page = await app.inject({ method: "GET", url: path });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  return { token, cookie, page };
-}
+import { formSession } from "./helpers/forms.ts";
 
 describe("the web foundation", () => {
   let database: TestDatabase;

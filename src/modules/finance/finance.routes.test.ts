@@ -3,20 +3,13 @@ import { after, before, describe, test } from "node:test";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { formSession } from "../../../test/helpers/forms.ts";
 import { loadConfig } from "../../config.ts";
 import { savingsInitiativeForecasts } from "../../db/schema/index.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.repository.ts";
 import * as finance from "./finance.service.ts";
-
-/** The CSRF cookie and token of a form page, as a browser submitting it would have them. */
-async function formSession(app: FastifyInstance, path: string) {
-  const page = await app.inject({ method: "GET", url: path });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  return { token, cookie };
-}
 
 describe("budget pages", () => {
   let database: TestDatabase;

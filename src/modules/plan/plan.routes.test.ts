@@ -2,18 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { formSession } from "../../../test/helpers/forms.ts";
 import { loadConfig } from "../../config.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import * as repository from "./plan.repository.ts";
-
-/** The CSRF cookie and token from a page, as a browser submitting its form would have them. */
-async function formSession(app: FastifyInstance, path: string) {
-  const page = await app.inject({ method: "GET", url: path });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  return { token, cookie };
-}
 
 describe("plan pages", () => {
   let database: TestDatabase;

@@ -1,3 +1,4 @@
+import { formSession } from "../../../test/helpers/forms.ts";
 // Loaders first: test/helpers imports load-demo.ts, whose loaders import it back; entering the
 // cycle here lets every loader see DEMO_DIRECTORY initialised.
 import "../../demo/loaders.ts";
@@ -44,14 +45,6 @@ const validateRelease = ajv.compile(releaseSchema);
 const validatePackage = ajv.compile(readSchema("release-package-schema.json"));
 
 const FORM = "application/x-www-form-urlencoded";
-
-/** The CSRF cookie and token from a page, as a browser submitting its form would have them. */
-async function formSession(app: FastifyInstance, path: string) {
-  const page = await app.inject({ method: "GET", url: path });
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
-  return { token, cookie };
-}
 
 describe("procurement pages", () => {
   let database: TestDatabase;
