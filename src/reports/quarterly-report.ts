@@ -196,8 +196,7 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     const { group } = entry;
     const valueColumns = group.columns.filter((column) => column.role !== "rating");
     const ids = entry.rows.flatMap((row) => ("measure" in row ? [row.measure.id] : []));
-    const found = await Promise.all(ids.map((id) => measures.measurePage(db, id)));
-    const pages = new Map(found.map((page) => [page.measure.id, page]));
+    const pages = await measures.measureFigures(db, ids);
     const allPercent = [...pages.values()].every((page) => page.measure.unit === "percent");
     const columns: TableColumn[] = [
       { heading: "Measure", format: "text" },
@@ -221,10 +220,9 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
       for (const column of valueColumns) {
         if (column.role === "target") {
           const target = page?.targets.find(
-            (candidate) =>
-              candidate.target.document === group.document && candidate.target.periodLabel === column.period,
+            (candidate) => candidate.document === group.document && candidate.periodLabel === column.period,
           );
-          cells.push(text(target?.target.targetText ?? ""));
+          cells.push(text(target?.targetText ?? ""));
           continue;
         }
         const value = page?.values.find(
@@ -777,20 +775,18 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
   const rated = (thread?.groups ?? []).flatMap((group) =>
     group.deliverables.filter((deliverable) => deliverable.rating !== null),
   );
-  const details = await Promise.all(rated.map((deliverable) => plan.deliverableDetail(db, deliverable.id)));
-  rated.forEach((deliverable, index) => {
-    // The latest update of the quarter (progress is listed newest first).
-    const latest = details[index]?.progress.find(
-      (update) => update.financialYear === years.short && update.quarter === quarter,
-    );
-    if (!latest) return;
+  const latestOf = await plan.quarterProgress(db, { financialYear: years.short, quarter });
+  for (const deliverable of rated) {
+    // The deliverable's latest update of the quarter.
+    const latest = latestOf.get(deliverable.id);
+    if (!latest) continue;
     updates.push({
       id: latest.id,
       title: latest.titleAsWritten ?? deliverable.title,
       rating: latest.rating as DomainRatingKey,
       paragraphs: latest.paragraphs,
     });
-  });
+  }
   updates.sort((a, b) => a.id - b.id);
   const blocks: Block[] = [
     paragraph(

@@ -114,6 +114,15 @@ export async function findMeasure(db: Database, id: number): Promise<Measure | u
   return row;
 }
 
+/** The measures with these ids, in no particular order; ids not found are left out. */
+export function findMeasures(db: Database, ids: readonly number[]): Promise<Measure[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measures)
+    .where(inArray(measures.id, [...ids]));
+}
+
 export async function upsertGroup(
   db: Database,
   values: typeof measureGroups.$inferInsert,
@@ -150,6 +159,15 @@ export function listRows(db: Database): Promise<MeasureRow[]> {
 
 export function rowsOfMeasure(db: Database, measureId: number): Promise<MeasureRow[]> {
   return db.select().from(measureRows).where(eq(measureRows.measureId, measureId));
+}
+
+/** The rows printing any of these measures, in the order rowsOfMeasure gives each measure's rows. */
+export function rowsOfMeasures(db: Database, measureIds: readonly number[]): Promise<MeasureRow[]> {
+  if (measureIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measureRows)
+    .where(inArray(measureRows.measureId, [...measureIds]));
 }
 
 export async function insertValue(

@@ -11,7 +11,7 @@ import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { parseForm } from "../../web/forms.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
-import { type MeasurePage, measurePage } from "../measures/measures.service.ts";
+import { measureFigures } from "../measures/measures.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
 import {
@@ -171,6 +171,28 @@ export async function deliverableDetail(db: Database, id: number): Promise<Deliv
       paragraphs: update.narrative.split(/\n\s*\n/),
     })),
   };
+}
+
+/** A deliverable's latest update in a quarter, with its narrative in paragraphs. */
+export type QuarterUpdate = DeliverableProgress & { paragraphs: string[] };
+
+/**
+ * The latest update of each deliverable in a quarter, keyed by deliverable id, in one read: the
+ * same update deliverableDetail lists first for that quarter (newest recorded, then highest id).
+ */
+export async function quarterProgress(
+  db: Database,
+  quarter: ReportingQuarter,
+): Promise<Map<number, QuarterUpdate>> {
+  const updates = latestPerItem(
+    await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter),
+  );
+  const byDeliverable = new Map<number, QuarterUpdate>();
+  for (const update of updates) {
+    if (update.deliverableId === null) continue;
+    byDeliverable.set(update.deliverableId, { ...update, paragraphs: update.narrative.split(/\n\s*\n/) });
+  }
+  return byDeliverable;
 }
 
 export interface RecordProgressInput {
@@ -530,21 +552,13 @@ export async function summariseMeasures(
   db: Database,
   links: readonly { measureTitle: string; measureId: number | null }[],
 ): Promise<MeasureSummary[]> {
-  const pages = new Map<number, Promise<MeasurePage | null>>();
-  const pageOf = (id: number) => {
-    let page = pages.get(id);
-    if (page === undefined) {
-      page = measurePage(db, id).catch((error: unknown) => {
-        if (error instanceof NotFound) return null;
-        throw error;
-      });
-      pages.set(id, page);
-    }
-    return page;
-  };
+  const pages = await measureFigures(
+    db,
+    links.flatMap((link) => (link.measureId === null ? [] : [link.measureId])),
+  );
   const summaries: MeasureSummary[] = [];
   for (const link of links) {
-    const page = link.measureId === null ? null : await pageOf(link.measureId);
+    const page = link.measureId === null ? null : (pages.get(link.measureId) ?? null);
     const row = page?.rows.find((candidate) => candidate.latest !== null) ?? page?.rows[0] ?? null;
     const latest = row?.latest ?? null;
     summaries.push({
