@@ -32,3 +32,61 @@ test("a chart renders to PNG for Word", () => {
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
   assert.ok(png.length > 2000);
 });
+
+const empty = { kind: "table" as const, id: "data", caption: "Chart data", columns: [], rows: [] };
+
+const timeline: ChartBlock = {
+  kind: "chart",
+  chart: "timeline",
+  id: "base-plan-chart",
+  title: "Base Plan",
+  description: "Activities by month.",
+  months: ["Apr 24", "May 24", "Jun 24"],
+  rows: [
+    { label: "1 Keep children safe", group: true, start: 0, end: 2, when: "Apr – Jun 2024" },
+    { label: "Review the front door", start: 1, end: 2, when: "May – Jun 2024" },
+    { label: "Recruit more foster carers across the county and its neighbours" },
+  ],
+  table: empty,
+};
+
+const trend: ChartBlock = {
+  kind: "chart",
+  chart: "line",
+  id: "trend-chart",
+  title: "Trends",
+  description: "Two values.",
+  periods: ["2019-20", "2020-21"],
+  series: [
+    {
+      name: "Re-referrals",
+      points: [
+        { period: "2019-20", value: 24.1, label: "24.1%" },
+        { period: "2020-21", value: 19.8, label: "19.8%" },
+      ],
+    },
+  ],
+  table: empty,
+};
+
+test("a timeline names each row, writes each bar's months, and outlines a row with no months", () => {
+  const svg = chartSvg(timeline);
+  assert.match(svg, /^<svg[^>]*role="img"[^>]*aria-labelledby="base-plan-chart-title base-plan-chart-desc"/);
+  assert.match(svg, /<title id="base-plan-chart-title">Base Plan<\/title>/);
+  assert.match(svg, />Review the front door</);
+  assert.match(svg, />May – Jun 2024</);
+  assert.match(svg, /stroke-dasharray="5 4"/);
+  assert.equal((svg.match(/\(months not given\)/g) ?? []).length, 1);
+  assert.ok(chartPng(timeline, 600).length > 2000, "PNG produced");
+});
+
+test("a line chart labels each point with its value as written", () => {
+  const svg = chartSvg(trend);
+  assert.match(svg, /^<svg[^>]*role="img"/);
+  assert.match(svg, /<desc id="trend-chart-desc">Two values\.<\/desc>/);
+  assert.match(svg, />24\.1%</);
+  assert.match(svg, />19\.8%</);
+  assert.match(svg, />2020-21</);
+  const png = chartPng(trend, 600);
+  assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+});

@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
-import type { ChartBar, ChartBlock } from "./model.ts";
+import type { BarChartBlock, ChartBar, ChartBlock, LineChartBlock, TimelineChartBlock } from "./model.ts";
 
 /**
  * Charts are drawn on the server as SVG with Observable Plot (through linkedom, so no browser),
@@ -16,7 +16,7 @@ const escapeXml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** One row per bar: "Category — Series" where there are several series, so each bar is named. */
-function rowLabeller(chart: ChartBlock): (bar: ChartBar) => string {
+function rowLabeller(chart: BarChartBlock): (bar: ChartBar) => string {
   const series = new Set(chart.bars.map((bar) => bar.series));
   return (bar) => (series.size > 1 ? `${bar.category} — ${bar.series}` : bar.category);
 }
@@ -26,6 +26,8 @@ function rowLabeller(chart: ChartBlock): (bar: ChartBar) => string {
  * one 26-unit row per bar. Word uses it to keep the picture's proportions.
  */
 export function chartSize(chart: ChartBlock): { width: number; height: number; marginLeft: number } {
+  if (chart.chart === "timeline") return { ...timelineLayout(chart), marginLeft: TIMELINE.labelWidth };
+  if (chart.chart === "line") return { ...lineLayout(chart), marginLeft: 0 };
   const rows = new Set(chart.bars.map(rowLabeller(chart)));
   const longestRow = Math.max(...[...rows].map((row) => row.length), 8);
   const marginLeft = Math.min(460, 16 + Math.ceil(longestRow * 6.4));
@@ -33,6 +35,8 @@ export function chartSize(chart: ChartBlock): { width: number; height: number; m
 }
 
 export function chartSvg(chart: ChartBlock): string {
+  if (chart.chart === "timeline") return timelineSvg(chart);
+  if (chart.chart === "line") return lineSvg(chart);
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const series = [...new Set(chart.bars.map((bar) => bar.series))];
   const rowLabel = rowLabeller(chart);
@@ -66,15 +70,12 @@ export function chartSvg(chart: ChartBlock): string {
     ],
   }) as unknown as Element;
   plot.setAttribute("role", "img");
-  plot.setAttribute("aria-labelledby", `${chart.id}-title ${chart.id}-desc`);
+  plot.setAttribute("aria-labelledby", labelledBy(chart));
   // Plot names each group of marks with aria-label ("bar", "rule"), which ARIA does not allow on
   // a <g> without a role; the chart is one image named by its title and description.
   const svg = plot.outerHTML
     .replace(/(<g\b[^>]*?) aria-label="[^"]*"/g, "$1")
-    .replace(
-      /^<svg([^>]*)>/,
-      `<svg$1><title id="${chart.id}-title">${escapeXml(chart.title)}</title><desc id="${chart.id}-desc">${escapeXml(chart.description)}</desc>`,
-    );
+    .replace(/^<svg([^>]*)>/, `<svg$1>${titleAndDesc(chart)}`);
   return svg.includes("xmlns=") ? svg : svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"');
 }
 
@@ -86,4 +87,190 @@ export function chartPng(chart: ChartBlock, width = 1440): Buffer {
     font: { loadSystemFonts: true, defaultFontFamily: "Liberation Sans" },
   });
   return resvg.render().asPng();
+}
+
+const labelledBy = (chart: ChartBlock) => `${chart.id}-title ${chart.id}-desc`;
+const titleAndDesc = (chart: ChartBlock) =>
+  `<title id="${chart.id}-title">${escapeXml(chart.title)}</title><desc id="${chart.id}-desc">${escapeXml(chart.description)}</desc>`;
+const FONT = 'font-family="Liberation Sans, Arial, sans-serif"';
+const INK = "#0b0c0c";
+
+/** Opens a hand-drawn chart's SVG: sized, named by its title and description, on white. */
+function svgOpen(chart: ChartBlock, width: number, height: number): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${labelledBy(chart)}" ` +
+    `width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ${FONT} font-size="12">` +
+    `${titleAndDesc(chart)}<rect width="${width}" height="${height}" fill="#ffffff"/>`
+  );
+}
+
+/**
+ * Breaks a label into at most `maxLines` lines of about `perLine` characters, at spaces; what
+ * does not fit ends in "…" (the full words are in the chart's data table).
+ */
+export function wrapLabel(text: string, perLine: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  const words = text.split(/\s+/).filter((word) => word !== "");
+  for (const [index, word] of words.entries()) {
+    const next = current === "" ? word : `${current} ${word}`;
+    if (next.length <= perLine || current === "") {
+      current = next;
+      continue;
+    }
+    lines.push(current);
+    current = word;
+    if (lines.length === maxLines) {
+      const rest = words.slice(index).join(" ");
+      const last = lines[maxLines - 1] ?? "";
+      lines[maxLines - 1] = rest ? `${last.slice(0, perLine - 1).trimEnd()}…` : last;
+      return lines;
+    }
+  }
+  if (current !== "") lines.push(current);
+  return lines;
+}
+
+function textLines(lines: string[], x: number, y: number, attributes = ""): string {
+  return lines
+    .map(
+      (line, index) =>
+        `<text x="${x}" y="${y + index * 13}" fill="${INK}" ${attributes}>${escapeXml(line)}</text>`,
+    )
+    .join("");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timeline (the Base Plan)
+
+const TIMELINE = { labelWidth: 380, monthWidth: 46, top: 34, rowHeight: 32, perLine: 56 };
+
+function timelineLayout(chart: TimelineChartBlock): { width: number; height: number } {
+  return {
+    width: TIMELINE.labelWidth + TIMELINE.monthWidth * chart.months.length + 12,
+    height: TIMELINE.top + TIMELINE.rowHeight * chart.rows.length + 10,
+  };
+}
+
+function timelineSvg(chart: TimelineChartBlock): string {
+  const { width, height } = timelineLayout(chart);
+  const x0 = TIMELINE.labelWidth;
+  const parts: string[] = [svgOpen(chart, width, height)];
+  // Month columns: a label over each, a faint line between them.
+  for (const [index, month] of chart.months.entries()) {
+    const x = x0 + index * TIMELINE.monthWidth;
+    if (index % 2 === 0) {
+      parts.push(
+        `<rect x="${x}" y="${TIMELINE.top - 4}" width="${TIMELINE.monthWidth}" height="${height - TIMELINE.top - 6}" fill="#f3f2f1"/>`,
+      );
+    }
+    parts.push(
+      `<text x="${x + TIMELINE.monthWidth / 2}" y="${TIMELINE.top - 12}" text-anchor="middle" fill="${INK}">${escapeXml(month)}</text>`,
+    );
+  }
+  for (const [index, row] of chart.rows.entries()) {
+    const y = TIMELINE.top + index * TIMELINE.rowHeight;
+    const label = wrapLabel(row.label, row.group ? TIMELINE.perLine - 6 : TIMELINE.perLine, 2);
+    const labelY = y + (label.length === 1 ? 19 : 13);
+    parts.push(
+      textLines(label, row.group ? 4 : 16, labelY, row.group ? 'font-weight="bold"' : ""),
+      `<line x1="0" x2="${width}" y1="${y + TIMELINE.rowHeight}" y2="${y + TIMELINE.rowHeight}" stroke="#b1b4b6" stroke-width="0.5"/>`,
+    );
+    const barY = y + 6;
+    const barHeight = TIMELINE.rowHeight - 12;
+    if (row.start !== undefined && row.end !== undefined) {
+      const x = x0 + row.start * TIMELINE.monthWidth + 2;
+      const barWidth = (row.end - row.start + 1) * TIMELINE.monthWidth - 4;
+      parts.push(
+        `<rect x="${x}" y="${barY}" width="${barWidth}" height="${barHeight}" rx="3" fill="${row.group ? "#505a5f" : "#1d70b8"}"/>`,
+      );
+      // The months in words on the bar where they fit, otherwise after it: never colour alone.
+      const when = row.when ?? "";
+      const fits = when.length * 6.2 + 8 < barWidth;
+      const afterX = x + barWidth + 4;
+      if (fits) {
+        parts.push(
+          `<text x="${x + 4}" y="${barY + barHeight / 2 + 4}" fill="#ffffff">${escapeXml(when)}</text>`,
+        );
+      } else if (when && afterX + when.length * 6.2 < width) {
+        parts.push(
+          `<text x="${afterX}" y="${barY + barHeight / 2 + 4}" fill="${INK}">${escapeXml(when)}</text>`,
+        );
+      } else if (when) {
+        parts.push(
+          `<text x="${x - 4}" y="${barY + barHeight / 2 + 4}" text-anchor="end" fill="${INK}">${escapeXml(when)}</text>`,
+        );
+      }
+    } else if (!row.group) {
+      // No months given: a dashed outline and the words, so the bar never passes for the year.
+      const barWidth = chart.months.length * TIMELINE.monthWidth - 4;
+      parts.push(
+        `<rect x="${x0 + 2}" y="${barY}" width="${barWidth}" height="${barHeight}" rx="3" fill="none" stroke="#505a5f" stroke-width="1.2" stroke-dasharray="5 4"/>`,
+        `<text x="${x0 + 2 + barWidth / 2}" y="${barY + barHeight / 2 + 4}" text-anchor="middle" fill="${INK}" font-style="italic">(months not given)</text>`,
+      );
+    }
+  }
+  parts.push("</svg>");
+  return parts.join("");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line (measure trends): one small panel per series, each on its own scale
+
+const LINE = { panelWidth: 300, panelHeight: 170, columns: 3, gap: 16, titleHeight: 34 };
+
+function lineLayout(chart: LineChartBlock): { width: number; height: number } {
+  const columns = Math.min(LINE.columns, Math.max(1, chart.series.length));
+  const rows = Math.ceil(chart.series.length / LINE.columns);
+  return {
+    width: columns * LINE.panelWidth + (columns - 1) * LINE.gap,
+    height: rows * LINE.panelHeight + (rows - 1) * LINE.gap,
+  };
+}
+
+function lineSvg(chart: LineChartBlock): string {
+  const { width, height } = lineLayout(chart);
+  const parts: string[] = [svgOpen(chart, width, height)];
+  for (const [index, series] of chart.series.entries()) {
+    const left = (index % LINE.columns) * (LINE.panelWidth + LINE.gap);
+    const top = Math.floor(index / LINE.columns) * (LINE.panelHeight + LINE.gap);
+    const periods = chart.periods.filter((period) => series.points.some((point) => point.period === period));
+    const values = series.points.map((point) => point.value);
+    const low = Math.min(0, ...values);
+    const high = Math.max(...values, low + 1);
+    const plot = { left: left + 10, right: left + LINE.panelWidth - 10, top: top + LINE.titleHeight + 18 };
+    const bottom = top + LINE.panelHeight - 26;
+    const xOf = (period: string) => {
+      const at = periods.indexOf(period);
+      if (periods.length === 1) return (plot.left + plot.right) / 2;
+      return plot.left + 24 + (at * (plot.right - plot.left - 48)) / (periods.length - 1);
+    };
+    const yOf = (value: number) => bottom - ((value - low) / (high - low)) * (bottom - plot.top);
+    parts.push(
+      `<rect x="${left + 0.5}" y="${top + 0.5}" width="${LINE.panelWidth - 1}" height="${LINE.panelHeight - 1}" fill="none" stroke="#b1b4b6"/>`,
+      textLines(wrapLabel(series.name, 46, 2), left + 8, top + 15, 'font-weight="bold"'),
+      `<line x1="${plot.left}" x2="${plot.right}" y1="${bottom}" y2="${bottom}" stroke="${INK}"/>`,
+    );
+    for (const period of periods) {
+      parts.push(
+        `<text x="${xOf(period)}" y="${bottom + 16}" text-anchor="middle" fill="${INK}" font-size="11">${escapeXml(period)}</text>`,
+      );
+    }
+    const ordered = periods.flatMap((period) => series.points.filter((point) => point.period === period));
+    parts.push(
+      `<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="${ordered
+        .map((point) => `${xOf(point.period)},${yOf(point.value)}`)
+        .join(" ")}"/>`,
+    );
+    for (const point of ordered) {
+      const x = xOf(point.period);
+      const y = yOf(point.value);
+      parts.push(
+        `<circle cx="${x}" cy="${y}" r="3.5" fill="#1d70b8"/>`,
+        `<text x="${x}" y="${y - 8}" text-anchor="middle" fill="${INK}" font-weight="bold">${escapeXml(point.label)}</text>`,
+      );
+    }
+  }
+  parts.push("</svg>");
+  return parts.join("");
 }

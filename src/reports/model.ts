@@ -17,6 +17,12 @@ export interface ReportSection {
   title: string;
   /** Start the section on a new page when printed (an appendix). */
   newPage?: boolean;
+  /**
+   * Print the section on landscape A4 pages: its own Word section(s) turned sideways, a named
+   * landscape page in the PDF and print stylesheet, landscape Excel sheets for its tables. For
+   * wide tables (the 13-column approved budget, the action tables).
+   */
+  landscape?: boolean;
   blocks: Block[];
 }
 
@@ -66,6 +72,13 @@ export interface TableColumn {
  */
 export interface TableCell {
   text: string;
+  /**
+   * Several lines in one cell (a deliverable's success measures, a risk's mitigations): a list in
+   * HTML, separate paragraphs in Word (bullets where `bullets` is set), line breaks in Excel.
+   * When set, `text` is the lines joined, for anything that reads the cell as one string.
+   */
+  lines?: string[];
+  bullets?: boolean;
   value?: number;
   rating?: RatingKey;
 }
@@ -98,17 +111,64 @@ export interface ChartBar {
   label: string;
 }
 
-export interface ChartBlock {
+interface ChartBase {
   kind: "chart";
   id: string;
   title: string;
   /** The text alternative: what the chart shows, in a sentence or two. */
   description: string;
-  unit: string;
-  bars: ChartBar[];
   /** The chart's data as a table, shown under it on the page and in the documents. */
   table: TableBlock;
 }
+
+/** Horizontal bars, one row per category (and series). The default chart. */
+export interface BarChartBlock extends ChartBase {
+  chart?: "bar";
+  unit: string;
+  bars: ChartBar[];
+}
+
+export interface ChartPoint {
+  period: string;
+  value: number;
+  /** The value as written ("72.4%"), drawn beside its point. */
+  label: string;
+}
+
+/**
+ * Measure trends: values by period, one small panel per series (each with its own scale, so a
+ * percentage and a count never share an axis), each point labelled with its value as written.
+ */
+export interface LineChartBlock extends ChartBase {
+  chart: "line";
+  /** The periods across the bottom, in order. */
+  periods: string[];
+  series: { name: string; points: ChartPoint[] }[];
+}
+
+/**
+ * A timeline (the Base Plan): months across, one labelled row per objective and activity.
+ * `start`/`end` are indexes into `months` (inclusive); a row without them has no months given
+ * and is drawn with a dashed outline labelled "(months not given)", never as the whole year.
+ */
+export interface TimelineRow {
+  label: string;
+  /** An objective's row: bold, its activities beneath it. */
+  group?: boolean;
+  start?: number;
+  end?: number;
+  /** The months as written beside the bar ("Apr 2024 – Sep 2024"). */
+  when?: string;
+}
+
+export interface TimelineChartBlock extends ChartBase {
+  chart: "timeline";
+  /** Month labels across the top ("Apr 24"), in order. */
+  months: string[];
+  rows: TimelineRow[];
+}
+
+export type ChartBlock = BarChartBlock | LineChartBlock | TimelineChartBlock;
 
 export interface KeyBlock {
   kind: "key";
@@ -121,6 +181,13 @@ export function paragraph(text: string, warning = false): ParagraphBlock {
 
 export function textCell(text: string): TableCell {
   return { text };
+}
+
+/** A cell of several lines (bullets where `bullets`); its text is the lines joined. */
+export function linesCell(lines: string[], bullets = false): TableCell {
+  const text = lines.join(bullets ? " • " : " ");
+  if (lines.length === 0) return { text: "" };
+  return bullets ? { text: `• ${text}`, lines, bullets } : { text, lines };
 }
 
 export function numberCell(text: string, value: number | undefined): TableCell {

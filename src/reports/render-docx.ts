@@ -6,6 +6,7 @@ import {
   ImageRun,
   Packer,
   PageNumber,
+  PageOrientation,
   Paragraph,
   ShadingType,
   Table,
@@ -17,11 +18,14 @@ import {
   WidthType,
 } from "docx";
 import { chartPng, chartSize } from "./charts.ts";
-import type { Block, Report, TableCell as ReportCell, TableBlock } from "./model.ts";
+import type { Block, Report, TableCell as ReportCell, ReportSection, TableBlock } from "./model.ts";
 import { RATING_FILLS } from "./rating-key.ts";
 
 /** A4 in twentieths of a point, with 2 cm margins: the committee system's paper. */
 const A4 = { width: 11906, height: 16838, margin: 1134 };
+
+/** The width between the margins: portrait A4, or landscape A4 for a wide section. */
+const textWidth = (landscape: boolean) => (landscape ? A4.height : A4.width) - 2 * A4.margin;
 
 function cellParagraph(cell: ReportCell, numeric: boolean, bold = false): Paragraph {
   return new Paragraph({
@@ -31,20 +35,32 @@ function cellParagraph(cell: ReportCell, numeric: boolean, bold = false): Paragr
   });
 }
 
+/** A cell of several lines is a paragraph (or bullet) each; any other cell one paragraph. */
+function cellParagraphs(cell: ReportCell, numeric: boolean, bold = false): Paragraph[] {
+  if (!cell.lines || cell.lines.length === 0) return [cellParagraph(cell, numeric, bold)];
+  return cell.lines.map(
+    (line) =>
+      new Paragraph({
+        ...(cell.bullets ? { bullet: { level: 0 } } : {}),
+        spacing: { after: 40 },
+        children: [new TextRun({ text: line, bold, size: 18 })],
+      }),
+  );
+}
+
 /** The width between the margins, shared among the columns: text columns wide, figures narrow. */
-function columnWidths(table: TableBlock): number[] {
+function columnWidths(table: TableBlock, available: number): number[] {
   const weights = table.columns.map((column, index) => {
     if (column.format === "text") return index === 0 ? 4 : 2.6;
     return column.format === "rating" ? 2 : 1.6;
   });
   const total = weights.reduce((sum, weight) => sum + weight, 0);
-  const available = A4.width - 2 * A4.margin;
   return weights.map((weight) => Math.floor((available * weight) / total));
 }
 
-function wordTable(table: TableBlock): (Paragraph | Table)[] {
+function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[] {
   const numeric = table.columns.map((column) => column.format !== "text" && column.format !== "rating");
-  const widths = columnWidths(table);
+  const widths = columnWidths(table, textWidth(landscape));
   const width = (index: number) => ({ size: widths[index] ?? 0, type: WidthType.DXA });
   const header = new TableRow({
     tableHeader: true, // repeats at the top of each page
@@ -75,7 +91,7 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
                 ...(cell.rating
                   ? { shading: { type: ShadingType.CLEAR, color: "auto", fill: RATING_FILLS[cell.rating] } }
                   : {}),
-                children: [cellParagraph(cell, numeric[index] ?? false, bold)],
+                children: cellParagraphs(cell, numeric[index] ?? false, bold),
               }),
           ),
     });
@@ -90,7 +106,7 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
       rows,
       columnWidths: widths,
       layout: TableLayoutType.FIXED,
-      width: { size: A4.width - 2 * A4.margin, type: WidthType.DXA },
+      width: { size: textWidth(landscape), type: WidthType.DXA },
     }),
     ...(table.notes ?? []).map(
       (note) => new Paragraph({ children: [new TextRun({ text: note, size: 18 })] }),
@@ -99,7 +115,7 @@ function wordTable(table: TableBlock): (Paragraph | Table)[] {
   ];
 }
 
-function wordBlocks(block: Block): (Paragraph | Table)[] {
+function wordBlocks(block: Block, landscape: boolean): (Paragraph | Table)[] {
   switch (block.kind) {
     case "subheading":
       return [
@@ -122,7 +138,7 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
         (item) => new Paragraph({ text: item, bullet: { level: 0 }, spacing: { after: 80 } }),
       );
     case "table":
-      return wordTable(block);
+      return wordTable(block, landscape);
     case "key":
       // Each rating's word on its colour, so the key reads without the colour too.
       return [
@@ -142,6 +158,11 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
       ];
     case "chart": {
       const size = chartSize(block);
+      // Pixels at 96 dpi across the text width (642 portrait), a little narrower; a tall chart
+      // (a long Base Plan) is kept within a page's height instead.
+      const across = Math.round((textWidth(landscape) / 1440) * 96) - 22;
+      const down = Math.round((((landscape ? A4.width : A4.height) - 2 * A4.margin) / 1440) * 96) - 90;
+      const scale = Math.min(across / size.width, down / size.height);
       return [
         new Paragraph({ text: block.title, heading: HeadingLevel.HEADING_3, keepNext: true }),
         new Paragraph({
@@ -150,13 +171,16 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
             new ImageRun({
               type: "png",
               data: chartPng(block),
-              transformation: { width: 620, height: Math.round(620 * (size.height / size.width)) },
+              transformation: {
+                width: Math.round(size.width * scale),
+                height: Math.round(size.height * scale),
+              },
               altText: { title: block.title, description: block.description, name: block.id },
             }),
           ],
         }),
         new Paragraph({ text: block.description }),
-        ...wordTable(block.table),
+        ...wordTable(block.table, landscape),
       ];
     }
   }
@@ -168,52 +192,68 @@ function wordBlocks(block: Block): (Paragraph | Table)[] {
  * charts as images with alternative text, A4, page numbers.
  */
 export async function renderDocx(report: Report): Promise<Buffer> {
-  const children: (Paragraph | Table | TableOfContents)[] = [
+  const opening: (Paragraph | Table | TableOfContents)[] = [
     new Paragraph({ text: report.title, heading: HeadingLevel.TITLE }),
     // The subtitle is not a heading: the contents list only the report's sections.
     ...(report.subtitle ? [new Paragraph({ text: report.subtitle, style: "Subtitle" })] : []),
     ...report.meta.map((line) => new Paragraph({ text: line })),
     new TableOfContents("Contents", { hyperlink: true, headingStyleRange: "1-2" }),
   ];
+  // A Word section per run of portrait or landscape report sections: a wide table's pages turn.
+  const runs: { landscape: boolean; sections: ReportSection[] }[] = [];
   for (const section of report.sections) {
-    children.push(
-      new Paragraph({
-        text: section.title,
-        heading: HeadingLevel.HEADING_1,
-        keepNext: true,
-        ...(section.newPage ? { pageBreakBefore: true } : {}),
-      }),
-    );
-    for (const block of section.blocks) children.push(...wordBlocks(block));
+    const landscape = section.landscape ?? false;
+    const last = runs.at(-1);
+    if (last && last.landscape === landscape) last.sections.push(section);
+    else runs.push({ landscape, sections: [section] });
   }
+  if (runs.length === 0) runs.push({ landscape: false, sections: [] });
+  const footer = () =>
+    new Footer({
+      children: [
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          children: [
+            new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES] }),
+          ],
+        }),
+      ],
+    });
+  const wordSections = runs.map((run, index) => {
+    const children: (Paragraph | Table | TableOfContents)[] = index === 0 ? [...opening] : [];
+    for (const [position, section] of run.sections.entries()) {
+      children.push(
+        new Paragraph({
+          text: section.title,
+          heading: HeadingLevel.HEADING_1,
+          keepNext: true,
+          // A new Word section already starts a new page.
+          ...(section.newPage && (position > 0 || index === 0) ? { pageBreakBefore: true } : {}),
+        }),
+      );
+      for (const block of section.blocks) children.push(...wordBlocks(block, run.landscape));
+    }
+    return {
+      properties: {
+        page: {
+          size: {
+            width: A4.width,
+            height: A4.height,
+            orientation: run.landscape ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT,
+          },
+          margin: { top: A4.margin, bottom: A4.margin, left: A4.margin, right: A4.margin },
+        },
+      },
+      footers: { default: footer() },
+      children,
+    };
+  });
   const document = new Document({
     title: report.title,
     creator: "Baseplan",
     features: { updateFields: true },
     styles: { default: { document: { run: { font: "Arial", size: 22 } } } },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: A4.width, height: A4.height },
-            margin: { top: A4.margin, bottom: A4.margin, left: A4.margin, right: A4.margin },
-          },
-        },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [
-                  new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES] }),
-                ],
-              }),
-            ],
-          }),
-        },
-        children,
-      },
-    ],
+    sections: wordSections,
   });
   return Packer.toBuffer(document);
 }

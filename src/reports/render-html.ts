@@ -33,6 +33,9 @@ function styles(): string {
     readFileSync(fromRoot("public/stylesheets/application.css"), "utf8"),
     "@page { size: A4; margin: 18mm 15mm; } body { font-family: Arial, 'Liberation Sans', sans-serif; }",
     ".bp-report-section--new-page { break-before: page; }",
+    // Wide sections (the approved budget's 13 columns) print on landscape A4: a named page.
+    "@page landscape { size: A4 landscape; margin: 15mm 15mm; } .bp-report-section--landscape { page: landscape; }",
+    ".bp-cell-lines { margin: 0; font-size: inherit; } .bp-cell-lines li { margin-bottom: 2pt; }",
     // A committee paper's type sizes: GOV.UK's print sizes are set for single pages, not 15.
     "@media print { .govuk-body, .govuk-body-s, .govuk-list, .govuk-table, .govuk-table__caption, .govuk-warning-text__text { font-size: 10pt !important; }",
     ".govuk-heading-xl { font-size: 20pt !important; } .govuk-heading-l { font-size: 15pt !important; } .govuk-heading-m { font-size: 12pt !important; } .govuk-body-l { font-size: 12pt !important; }",

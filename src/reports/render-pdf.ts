@@ -23,6 +23,8 @@ export async function renderPdf(report: Report): Promise<Buffer> {
     await page.emulateMedia({ media: "print" });
     return await page.pdf({
       format: "A4",
+      // The stylesheet's named landscape page (wide sections) turns those pages sideways.
+      preferCSSPageSize: true,
       printBackground: true,
       displayHeaderFooter: true,
       headerTemplate: "<span></span>",

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import type { Report, TableBlock } from "./model.ts";
+import type { Report, TableBlock, TableCell } from "./model.ts";
 
 const NUMBER_FORMATS: Record<string, string> = {
   pounds: '"£"#,##0;-"£"#,##0',
@@ -33,9 +33,25 @@ function sheetName(caption: string, used: Set<string>): string {
   return name;
 }
 
-function addTableSheet(workbook: ExcelJS.Workbook, table: TableBlock, name: string): void {
+/** A cell's value for Excel: the number where there is one, lines joined by line breaks. */
+function cellValue(cell: TableCell, format: string): string | number {
+  if (format !== "text" && format !== "rating" && cell.value !== undefined) return cell.value;
+  if (cell.lines && cell.lines.length > 0) {
+    return cell.lines.map((line) => (cell.bullets ? `• ${line}` : line)).join("\n");
+  }
+  return cell.text;
+}
+
+function addTableSheet(
+  workbook: ExcelJS.Workbook,
+  table: TableBlock,
+  name: string,
+  landscape: boolean,
+): void {
+  // A landscape section's tables print landscape; the rest landscape too where they are wide.
+  const orientation = landscape || table.columns.length > 3 ? "landscape" : "portrait";
   const sheet = workbook.addWorksheet(name, {
-    pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    pageSetup: { paperSize: 9, orientation, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
     views: [{ state: "frozen", ySplit: 2 }],
   });
   sheet.addRow([table.caption]).font = { bold: true, size: 12 };
@@ -44,12 +60,7 @@ function addTableSheet(workbook: ExcelJS.Workbook, table: TableBlock, name: stri
   sheet.pageSetup.printTitlesRow = "2:2";
   const firstDataRow = 3;
   for (const row of table.rows) {
-    sheet.addRow(
-      row.cells.map((cell, index) => {
-        const format = table.columns[index]?.format ?? "text";
-        return format !== "text" && format !== "rating" && cell.value !== undefined ? cell.value : cell.text;
-      }),
-    );
+    sheet.addRow(row.cells.map((cell, index) => cellValue(cell, table.columns[index]?.format ?? "text")));
   }
   const lastDataRow = firstDataRow + table.rows.length - 1;
   for (const total of table.totals ?? []) {
@@ -105,7 +116,7 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
       const table = block.kind === "table" ? block : block.kind === "chart" ? block.table : undefined;
       if (!table || table.rows.length === 0) continue;
       const name = sheetName(table.caption, used);
-      addTableSheet(workbook, table, name);
+      addTableSheet(workbook, table, name, section.landscape ?? false);
       contents.addRow([`${section.title}: ${table.caption} (sheet "${name}")`]);
     }
   }

@@ -87,6 +87,100 @@ const report: Report = {
   ],
 };
 
+// The service plan's new shapes: a Base Plan timeline, a measure trend, a landscape section whose
+// table has a cell of bullet lines.
+const planReport: Report = {
+  title: "Service plan refresh",
+  meta: ["Demo County Council"],
+  sections: [
+    {
+      id: "objectives",
+      title: "Strategic objectives and Base Plan",
+      blocks: [
+        {
+          kind: "chart",
+          chart: "timeline",
+          id: "base-plan-chart",
+          title: "Base Plan 2024-25",
+          description: "Two activities across the year; one has no months given.",
+          months: ["Apr 24", "May 24", "Jun 24", "Jul 24", "Aug 24", "Sep 24"],
+          rows: [
+            { label: "1 Keep children safe", group: true, start: 0, end: 3, when: "Apr – Jul 2024" },
+            { label: "Review the front door", start: 0, end: 3, when: "Apr – Jul 2024" },
+            { label: "Recruit foster carers" },
+          ],
+          table: {
+            kind: "table",
+            id: "base-plan-data",
+            caption: "Base Plan: data",
+            columns: [
+              { heading: "Activity", format: "text" },
+              { heading: "Months", format: "text" },
+            ],
+            rows: [{ cells: [{ text: "Review the front door" }, { text: "Apr – Jul 2024" }] }],
+          },
+        },
+        {
+          kind: "chart",
+          chart: "line",
+          id: "trend-chart",
+          title: "Measure trends",
+          description: "Re-referrals fell from 24.1% to 19.8%.",
+          periods: ["2019-20", "2020-21"],
+          series: [
+            {
+              name: "Re-referrals within 12 months",
+              points: [
+                { period: "2019-20", value: 24.1, label: "24.1%" },
+                { period: "2020-21", value: 19.8, label: "19.8%" },
+              ],
+            },
+          ],
+          table: {
+            kind: "table",
+            id: "trend-data",
+            caption: "Measure trends: data",
+            columns: [
+              { heading: "Measure", format: "text" },
+              { heading: "2019-20", format: "text" },
+            ],
+            rows: [{ cells: [{ text: "Re-referrals" }, { text: "24.1%" }] }],
+          },
+        },
+      ],
+    },
+    {
+      id: "wide",
+      title: "Appendix A: approved budget",
+      landscape: true,
+      newPage: true,
+      blocks: [
+        {
+          kind: "table",
+          id: "wide-table",
+          caption: "Actions",
+          columns: [
+            { heading: "Action", format: "text" },
+            { heading: "Success measures", format: "text" },
+          ],
+          rows: [
+            {
+              cells: [
+                { text: "Review the front door" },
+                {
+                  text: "• Fewer re-referrals • Quicker decisions",
+                  lines: ["Fewer re-referrals", "Quicker decisions"],
+                  bullets: true,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
 const work = mkdtempSync(join(tmpdir(), "baseplan-render-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -146,8 +240,48 @@ test("the PDF is A4 with every section and the chart", async () => {
   const file = join(work, "report.pdf");
   writeFileSync(file, await renderPdf(report));
   const info = execFileSync("pdfinfo", [file]).toString();
-  assert.match(info, /Page size:\s+59[56](\.\d+)? x 84[12](\.\d+)? pts \(A4\)/);
+  assert.match(info, /Page size:\s+59[456](\.\d+)? x 84[12](\.\d+)? pts \(A4\)/);
   const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString();
   assert.match(text, /Budget forecast summary/);
   assert.match(text, /Placements — Forecast/);
+});
+
+test("timeline and line charts are SVG images named by title and description, with their labels", () => {
+  const html = renderStandaloneHtml(planReport);
+  assert.match(html, /<svg[^>]*role="img"[^>]*aria-labelledby="base-plan-chart-title base-plan-chart-desc"/);
+  assert.match(html, /<title id="base-plan-chart-title">Base Plan 2024-25<\/title>/);
+  assert.match(html, /<desc id="base-plan-chart-desc">Two activities/);
+  assert.match(html, /\(months not given\)/);
+  assert.match(html, /stroke-dasharray/);
+  assert.match(html, />Apr – Jul 2024</);
+  assert.match(html, /<title id="trend-chart-title">Measure trends<\/title>/);
+  assert.match(html, />24\.1%</);
+  assert.match(html, />19\.8%</);
+  // A cell of lines is a list; the wide section prints on the named landscape page.
+  assert.match(html, /<ul class="govuk-list govuk-list--bullet bp-cell-lines"><li>Fewer re-referrals<\/li>/);
+  assert.match(html, /bp-report-section--landscape/);
+  assert.match(html, /@page landscape \{ size: A4 landscape/);
+});
+
+test("a landscape section is its own landscape Word section; cell lines are bullets", async () => {
+  const file = join(work, "plan.docx");
+  writeFileSync(file, await renderDocx(planReport));
+  const xml = execFileSync("unzip", ["-p", file, "word/document.xml"]).toString();
+  assert.match(xml, /<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
+  assert.match(xml, /<w:pgSz w:w="11906" w:h="16838"( w:orient="portrait")?\/>/);
+  assert.equal((xml.match(/<pic:pic\b/g) ?? []).length, 2, "both charts are pictures");
+  const pdf = libreOffice(file, "pdf");
+  const info = execFileSync("pdfinfo", ["-f", "1", "-l", "20", pdf]).toString();
+  assert.match(info, /Page +\d+ size:\s+84[12](\.\d+)? x 59[45](\.\d+)? pts/);
+  assert.match(info, /Page +1 size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts/);
+});
+
+test("the PDF prints a landscape section on landscape A4", async () => {
+  const file = join(work, "plan.pdf");
+  writeFileSync(file, await renderPdf(planReport));
+  const info = execFileSync("pdfinfo", ["-f", "1", "-l", "20", file]).toString();
+  assert.match(info, /Page +1 size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts/);
+  assert.match(info, /Page +\d+ size:\s+84[12](\.\d+)? x 59[45](\.\d+)? pts/);
+  const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString();
+  assert.match(text, /months not given/);
 });
