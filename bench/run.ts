@@ -45,7 +45,7 @@ function record(figure: string, value: number, ceiling: number, unit: string, ta
   });
 }
 
-function startServer(dataDirectory: string): ChildProcess {
+function startServer(dataDirectory: string, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "serve"], {
     env: {
       ...process.env,
@@ -54,6 +54,7 @@ function startServer(dataDirectory: string): ChildProcess {
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
       BASEPLAN_COOKIE_SECRET: "bench-cookie-secret-of-at-least-32-characters",
+      ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -87,6 +88,20 @@ async function p975(path: string): Promise<number> {
   });
   if (result.non2xx > 0) throw new Error(`${path}: ${result.non2xx} responses were not 2xx`);
   return result.latency.p97_5;
+}
+
+/** One request at a time: the median of a few, after one to warm up. */
+async function singleRequest(path: string, runs = 7): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run += 1) {
+    const started = performance.now();
+    const response = await fetch(`${BASE}${path}`);
+    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+    await response.text();
+    if (run > 0) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
 }
 
 async function exists(path: string) {
@@ -123,6 +138,25 @@ async function benchPages() {
           ceiling,
           "ms",
           "p95 < 50 ms (ceiling: a static file from the same server)",
+        );
+      }
+    } finally {
+      await stop(server);
+    }
+    // Rendered pages are kept until data changes; right after a write each page is rendered
+    // afresh. A second run with the page cache off measures that render, one request at a time.
+    server = startServer(dataDirectory, { BASEPLAN_PAGE_CACHE: "false" });
+    await waitForPage("/");
+    try {
+      const ceiling = await singleRequest("/static/stylesheets/application.css");
+      for (const path of ["/", "/measures", "/plan", "/budget"]) {
+        if (!(await exists(path))) continue;
+        record(
+          `uncached ${path}, one request`,
+          await singleRequest(path),
+          ceiling,
+          "ms",
+          "(first view after a write; ceiling: a static file, one request)",
         );
       }
     } finally {
