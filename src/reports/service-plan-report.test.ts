@@ -63,8 +63,11 @@ function blocks(report: Report): Block[] {
   return report.sections.flatMap((section) => section.blocks);
 }
 
+/** Every table, a chart's data table included (the Base Plan's months are its timeline's data). */
 function tables(report: Report): TableBlock[] {
-  return blocks(report).filter((block): block is TableBlock => block.kind === "table");
+  return blocks(report).flatMap((block) =>
+    block.kind === "table" ? [block] : block.kind === "chart" ? [block.table] : [],
+  );
 }
 
 function table(report: Report, caption: string): TableBlock {
@@ -283,6 +286,65 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       "The number of children in care living with Council foster carers",
       "increase from 2023-24",
     ]);
+  });
+
+  test("the refresh's Base Plan is a timeline of its objectives and activities, none given months drawn as a year", () => {
+    const chart = blocks(refresh).find((block) => block.kind === "chart" && block.chart === "timeline");
+    assert.ok(chart && chart.kind === "chart" && chart.chart === "timeline");
+    assert.equal(chart.months.length, 12);
+    assert.deepEqual([chart.months[0], chart.months.at(-1)], ["Apr 24", "Mar 25"]);
+    const activities = objectivesFile.objectives.flatMap((o) =>
+      o.supportingActivities.flatMap((a) => [a.text, ...a.children.map((c) => `– ${c.text}`)]),
+    );
+    assert.deepEqual(
+      chart.rows.filter((row) => !row.group).map((row) => row.label),
+      activities,
+    );
+    assert.deepEqual(
+      chart.rows.filter((row) => row.group).map((row) => row.label),
+      objectivesFile.objectives.map((objective) => `${objective.number} ${objective.title}`),
+    );
+    // The demo plan gives no months: no bar spans the year, each is outlined and says so.
+    assert.ok(chart.rows.every((row) => row.start === undefined));
+    assert.match(
+      chart.description,
+      new RegExp(`${activities.length} of the ${activities.length} activities have no months`),
+    );
+    const svg = renderStandaloneHtml(refresh);
+    assert.equal((svg.match(/\(months not given\)/g) ?? []).length, activities.length);
+    assert.equal(chart.table.caption, "Base Plan 2024-25: supporting activities by month");
+  });
+
+  test("a measure table with numeric trends has one small trend chart; a targets-only table has none", () => {
+    const charts = blocks(original).filter((block) => block.kind === "chart" && block.chart === "line");
+    assert.ok(charts.length >= 1 && charts.length <= 6, "at most one per measure table");
+    const missing = charts.find((chart) => chart.title === "Trends: Keep Children Safe");
+    assert.ok(missing && missing.kind === "chart" && missing.chart === "line");
+    const episodes = missing.series.find((one) => one.name.startsWith("Number of missing episodes"));
+    assert.deepEqual(
+      episodes?.points.map((point) => [point.period, point.value, point.label]),
+      [
+        ["2018/19", 810, "810"],
+        ["2019/20", 828, "828"],
+        ["2020/21", 909, "909 (Dec 20)"],
+      ],
+    );
+    assert.equal(
+      blocks(refresh).filter((block) => block.kind === "chart" && block.chart === "line").length,
+      0,
+    );
+    // Success measures and mitigations are lists within their cells; wide sections turn landscape.
+    const risk = table(original, "Key risks").rows.find((row) => (row.cells[2]?.lines?.length ?? 0) > 1);
+    assert.ok(risk, "a risk with several mitigations lists them");
+    assert.ok(
+      tables(original).some((shown) =>
+        shown.rows.some((row) => row.cells[3]?.lines && row.cells[3].lines.length > 1),
+      ),
+      "success measures as lines",
+    );
+    for (const id of ["section-one", "section-two", "approved-budget"]) {
+      assert.equal(original.sections.find((found) => found.id === id)?.landscape, true, id);
+    }
   });
 
   test("an unknown plan is not found; the plans it can build are listed", async () => {

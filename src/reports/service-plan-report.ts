@@ -22,13 +22,18 @@ import { basePlan } from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
 import {
   type Block,
+  type ChartPoint,
+  type LineChartBlock,
   type ListBlock,
   numberCell,
   paragraph,
   type Report,
   type ReportSection,
   type TableBlock,
+  type TableCell,
   type TableRow,
+  type TimelineChartBlock,
+  type TimelineRow,
   textCell,
 } from "./model.ts";
 
@@ -63,9 +68,29 @@ function flatten(items: readonly NestedItem[], depth = 0): string[] {
   return items.flatMap((item) => [`${"– ".repeat(depth)}${item.text}`, ...flatten(item.children, depth + 1)]);
 }
 
-function section(id: string, title: string, blocks: Block[], newPage = false): ReportSection | null {
+function section(
+  id: string,
+  title: string,
+  blocks: Block[],
+  newPage = false,
+  landscape = false,
+): ReportSection | null {
   if (blocks.length === 0) return null;
-  return newPage ? { id, title, newPage, blocks } : { id, title, blocks };
+  return {
+    id,
+    title,
+    ...(newPage ? { newPage } : {}),
+    ...(landscape ? { landscape } : {}),
+    blocks,
+  };
+}
+
+/**
+ * A cell of several lines, whose text stays the lines as the plan runs them together (what the
+ * tests and any plain-text reader see); bullets where there is more than one item.
+ */
+function itemsCell(text: string, lines: string[], bullets: boolean): TableCell {
+  return lines.length > 1 ? { text, lines, bullets } : textCell(text);
 }
 
 function list(items: string[]): ListBlock[] {
@@ -174,7 +199,7 @@ async function risksSection(db: Database, plan: Plan): Promise<ReportSection | n
       cells: [
         textCell(risk.priority ?? risk.priorityAsWritten ?? ""),
         textCell(risk.description),
-        textCell(risk.mitigations.join(" ")),
+        itemsCell(risk.mitigations.join(" "), risk.mitigations, true),
       ],
     })),
   };
@@ -261,7 +286,98 @@ function measureTable(data: MeasureData, group: measuresRepository.MeasureGroup)
     rows,
     ...(notes.length > 0 ? { notes } : {}),
   };
-  return group.keyLine ? [table, paragraph(group.keyLine)] : [table];
+  const trend = trendChart(data, group);
+  return [table, ...(group.keyLine ? [paragraph(group.keyLine)] : []), ...(trend ? [trend] : [])];
+}
+
+/**
+ * A deliverable's success measures: its note (a lead-in sentence) as a line of its own, then each
+ * measure as a bullet, written "• measure" on its line since a note and bullets share the cell.
+ */
+function successMeasuresCell(note: string | null, measures: readonly string[]): TableCell {
+  const parts = [note, ...measures.map((measure) => `• ${measure}`)].filter(
+    (part): part is string => part !== null && part !== "",
+  );
+  const text = parts.join(" ");
+  if (note) return parts.length > 1 ? { text, lines: parts } : textCell(text);
+  return itemsCell(text, [...measures], true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measure trends: a small chart under a measure table whose measures have numeric values
+
+/**
+ * The value a cell starts with, as a number, and the words to label its point: "77.1% (Dec 19)"
+ * is 77.1 labelled "77.1% (Dec 19)"; "£406,291" is 406291; a long qualifier ("(2018/19 academic
+ * year) Not comparable...") is left to the data table, the point labelled "28.1". Cells that do
+ * not start with a figure ("N/Av", "Less than £155,000", "TBC") are not points.
+ */
+export function trendValue(cellText: string): { value: number; label: string } | null {
+  const match = /^(£?)(-?\d[\d,]*(?:\.\d+)?)(%?)(\*?)(\s*\([^)]{1,12}\))?/.exec(cellText.trim());
+  if (!match) return null;
+  const value = Number((match[2] ?? "").replace(/,/g, ""));
+  if (!Number.isFinite(value)) return null;
+  return { value, label: match[0].trim() };
+}
+
+/**
+ * One chart per measure table, drawn only where at least one measure has two or more numeric
+ * values (the original plan's actual and latest columns; a refresh's target-only tables have
+ * none): a small panel per such measure, its values by period. Kept to one per table so the
+ * document stays readable; every cell as written is in the table above it and the chart's data.
+ */
+function trendChart(data: MeasureData, group: measuresRepository.MeasureGroup): LineChartBlock | null {
+  const valueColumns = group.columns.filter((column) => column.role === "value" || column.role === "latest");
+  const periods = valueColumns.map((column) => column.period ?? column.heading);
+  const series: LineChartBlock["series"] = [];
+  const rows: TableRow[] = [];
+  for (const row of data.rows.filter((candidate) => candidate.groupId === group.id)) {
+    if (row.measureId === null) continue;
+    const cells = valueColumns.map(
+      (column) =>
+        data.values.find(
+          (candidate) =>
+            candidate.measureId === row.measureId &&
+            candidate.groupId === group.id &&
+            candidate.columnHeading === column.heading,
+        )?.cellText ?? "",
+    );
+    const points: ChartPoint[] = [];
+    for (const [index, text] of cells.entries()) {
+      const found = trendValue(text);
+      if (found) points.push({ period: periods[index] ?? "", ...found });
+    }
+    if (points.length < 2) continue;
+    series.push({ name: row.titleAsWritten, points });
+    rows.push({ cells: [textCell(row.titleAsWritten), ...cells.map(textCell)] });
+  }
+  if (series.length === 0) return null;
+  const described = series
+    .map((one) => {
+      const first = one.points[0];
+      const last = one.points.at(-1);
+      return `${one.name}: ${first?.label} (${first?.period}) to ${last?.label} (${last?.period})`;
+    })
+    .join("; ");
+  return {
+    kind: "chart",
+    chart: "line",
+    id: `trends-${group.id}`,
+    title: `Trends: ${group.title}`,
+    description: `${series.length} of the measures above with two or more figures, each on its own scale. ${described}.`,
+    periods,
+    series,
+    table: {
+      kind: "table",
+      id: `trends-${group.id}-data`,
+      caption: `Trends: ${group.title}: data`,
+      columns: [
+        { heading: "Key Performance Measure", format: "text" },
+        ...valueColumns.map((column) => ({ heading: column.heading, format: "text" as const })),
+      ],
+      rows,
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,14 +420,7 @@ async function actionSections(db: Database, plan: Plan, data: MeasureData): Prom
             textCell(deliverable.title),
             textCell(deliverable.leadAsWritten),
             textCell(deliverable.startFinish),
-            textCell(
-              [
-                deliverable.successMeasuresNote,
-                ...deliverable.successMeasures.map((measure) => `• ${measure}`),
-              ]
-                .filter((part): part is string => part !== null && part !== "")
-                .join(" "),
-            ),
+            successMeasuresCell(deliverable.successMeasuresNote, deliverable.successMeasures),
             ...(isPriority
               ? [
                   textCell(deliverable.councilPlanAsWritten ?? ""),
@@ -324,7 +433,8 @@ async function actionSections(db: Database, plan: Plan, data: MeasureData): Prom
       const group = data.groups.find((candidate) => candidate.title === title);
       if (group) blocks.push(...measureTable(data, group));
     }
-    sections.push({ id: `section-${key}`, title: first.sectionTitle, blocks });
+    // Landscape: six columns of actions and the measure tables' five figure columns.
+    sections.push({ id: `section-${key}`, title: first.sectionTitle, landscape: true, blocks });
   }
   return sections;
 }
@@ -372,26 +482,98 @@ async function objectivesSection(db: Database, plan: Plan): Promise<ReportSectio
     (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",
   );
   blocks.push({ kind: "subheading", text: "Base Plan" });
-  blocks.push({
-    kind: "table",
-    id: "base-plan",
-    caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
-    columns: [
-      { heading: "Objective", format: "text" },
-      { heading: "Supporting activity", format: "text" },
-      { heading: "Start month", format: "text" },
-      { heading: "End month", format: "text" },
-    ],
-    rows: timeline,
-    ...(unset.length > 0
-      ? {
-          notes: [
-            `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
-          ],
-        }
-      : {}),
-  });
+  blocks.push(
+    baseTimeline(plan, base.objectives, {
+      kind: "table",
+      id: "base-plan",
+      caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
+      columns: [
+        { heading: "Objective", format: "text" },
+        { heading: "Supporting activity", format: "text" },
+        { heading: "Start month", format: "text" },
+        { heading: "End month", format: "text" },
+      ],
+      rows: timeline,
+      ...(unset.length > 0
+        ? {
+            notes: [
+              `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
+            ],
+          }
+        : {}),
+    }),
+  );
   return section("objectives", "Strategic objectives and Base Plan", blocks);
+}
+
+const SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "2024-04" as a count of months, and back as the timeline's column label "Apr 24". */
+const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+const monthLabel = (index: number) =>
+  `${SHORT_MONTHS[index % 12]} ${String(Math.floor(index / 12) % 100).padStart(2, "0")}`;
+
+type BaseObjective = NonNullable<Awaited<ReturnType<typeof basePlan>>>["objectives"][number];
+
+/**
+ * The Base Plan as a timeline: the plan year's months (April to March, widened to any activity's
+ * months outside it), each objective a bar across its activities' months and each activity a bar
+ * across its own. An activity whose months are not both set is drawn as a dashed outline
+ * labelled "(months not given)", never as the whole year; the table of months is its data.
+ */
+function baseTimeline(plan: Plan, objectives: BaseObjective[], table: TableBlock): TimelineChartBlock {
+  type Timed = { startMonth: string | null; endMonth: string | null };
+  const all: Timed[] = objectives.flatMap((objective) =>
+    objective.activities.flatMap((activity) => [activity, ...activity.children]),
+  );
+  const timed = all.filter((one) => one.startMonth !== null && one.endMonth !== null);
+  const first = Math.min(plan.fromYear * 12 + 3, ...timed.map((one) => monthIndex(one.startMonth ?? "")));
+  const last = Math.max(plan.fromYear * 12 + 14, ...timed.map((one) => monthIndex(one.endMonth ?? "")));
+  const months = Array.from({ length: last - first + 1 }, (_, index) => monthLabel(first + index));
+  const bar = (label: string, one: Timed): TimelineRow => {
+    if (one.startMonth === null || one.endMonth === null) return { label };
+    const start = monthIndex(one.startMonth) - first;
+    const end = monthIndex(one.endMonth) - first;
+    const when =
+      start === end ? monthLabel(first + start) : `${monthLabel(first + start)} – ${monthLabel(first + end)}`;
+    return { label, start, end, when };
+  };
+  const rows: TimelineRow[] = [];
+  for (const objective of objectives) {
+    const own = objective.activities.flatMap((activity) => [activity, ...activity.children]);
+    const set = own.filter((one) => one.startMonth !== null && one.endMonth !== null);
+    const heading: TimelineRow = { label: `${objective.number} ${objective.title}`, group: true };
+    if (set.length > 0) {
+      const start = Math.min(...set.map((one) => monthIndex(one.startMonth ?? ""))) - first;
+      const end = Math.max(...set.map((one) => monthIndex(one.endMonth ?? ""))) - first;
+      rows.push({
+        ...heading,
+        start,
+        end,
+        when: `${monthLabel(first + start)} – ${monthLabel(first + end)}`,
+      });
+    } else rows.push(heading);
+    for (const activity of objective.activities) {
+      rows.push(bar(activity.text, activity));
+      for (const child of activity.children) rows.push(bar(`– ${child.text}`, child));
+    }
+  }
+  const unset = all.length - timed.length;
+  return {
+    kind: "chart",
+    chart: "timeline",
+    id: "base-plan-chart",
+    title: `Base Plan ${plan.periodAsWritten}`,
+    description:
+      `${objectives.length} strategic objectives and their ${all.length} supporting activities by month, ` +
+      `${months[0]} to ${months.at(-1)}. ` +
+      (unset === 0
+        ? "Every activity has its months set."
+        : `${unset} of the ${all.length} activities have no months given and are drawn as dashed outlines.`),
+    months,
+    rows,
+    table,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,7 +730,7 @@ async function approvedBudgetSection(db: Database, plan: Plan): Promise<ReportSe
   };
   const notes = budget.disagreements.map((disagreement) => disagreement.message);
   if (notes.length > 0) table.notes = notes;
-  return section("approved-budget", "Appendix A: approved controllable budget", [table], true);
+  return section("approved-budget", "Appendix A: approved controllable budget", [table], true, true);
 }
 
 // ---------------------------------------------------------------------------------------------
