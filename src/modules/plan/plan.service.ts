@@ -50,9 +50,15 @@ export async function reportedQuarters(db: Database): Promise<ReportingQuarter[]
 
 /**
  * Ambition -> outcomes -> priorities -> objectives -> deliverables, with each deliverable's
- * rating for the chosen quarter and counts by rating.
+ * rating for the chosen quarter and counts by rating. Callers that show only the deliverables'
+ * ratings (the dashboard, the quarterly report) pass `measures: false` to skip rating the
+ * measures each outcome lists; those outcomes then list no measures.
  */
-export async function goldenThread(db: Database, quarter: ReportingQuarter | null) {
+export async function goldenThread(
+  db: Database,
+  quarter: ReportingQuarter | null,
+  options: { measures?: boolean } = {},
+) {
   const council = await repository.findCouncil(db);
   if (!council) return null;
   const [outcomes, planList, priorities, objectives, activities, deliverableList, measuresByOutcome] =
@@ -63,7 +69,7 @@ export async function goldenThread(db: Database, quarter: ReportingQuarter | nul
       repository.listObjectives(db),
       repository.listActivities(db),
       repository.listDeliverables(db),
-      outcomeMeasures(db),
+      options.measures === false ? Promise.resolve([]) : outcomeMeasures(db),
     ]);
   const updates = quarter
     ? latestPerItem(await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter))
