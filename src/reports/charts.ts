@@ -243,7 +243,8 @@ function lineSvg(chart: LineChartBlock): string {
     const xOf = (period: string) => {
       const at = periods.indexOf(period);
       if (periods.length === 1) return (plot.left + plot.right) / 2;
-      return plot.left + 24 + (at * (plot.right - plot.left - 48)) / (periods.length - 1);
+      // Inset so the first and last points' labels ("909 (Dec 20)") stay inside the panel.
+      return plot.left + 44 + (at * (plot.right - plot.left - 88)) / (periods.length - 1);
     };
     const yOf = (value: number) => bottom - ((value - low) / (high - low)) * (bottom - plot.top);
     parts.push(

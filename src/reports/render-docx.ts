@@ -27,31 +27,44 @@ const A4 = { width: 11906, height: 16838, margin: 1134 };
 /** The width between the margins: portrait A4, or landscape A4 for a wide section. */
 const textWidth = (landscape: boolean) => (landscape ? A4.height : A4.width) - 2 * A4.margin;
 
-function cellParagraph(cell: ReportCell, numeric: boolean, bold = false): Paragraph {
+/**
+ * A table of many figure columns (the approved budget's twelve) is set in 8 point with narrow
+ * cell margins, so "89,524,176" fits its column on one line; other tables in 9 point.
+ */
+const isWide = (table: TableBlock) =>
+  table.columns.filter((column) => column.format !== "text" && column.format !== "rating").length > 6;
+
+function cellParagraph(cell: ReportCell, numeric: boolean, bold = false, size = 18): Paragraph {
   return new Paragraph({
     alignment: numeric ? AlignmentType.RIGHT : AlignmentType.LEFT,
     // 9 point in tables, so headings like "Controllable Budget £m" break between words.
-    children: [new TextRun({ text: cell.text, bold, size: 18 })],
+    children: [new TextRun({ text: cell.text, bold, size })],
   });
 }
 
 /** A cell of several lines is a paragraph (or bullet) each; any other cell one paragraph. */
-function cellParagraphs(cell: ReportCell, numeric: boolean, bold = false): Paragraph[] {
-  if (!cell.lines || cell.lines.length === 0) return [cellParagraph(cell, numeric, bold)];
+function cellParagraphs(cell: ReportCell, numeric: boolean, bold = false, size = 18): Paragraph[] {
+  if (!cell.lines || cell.lines.length === 0) return [cellParagraph(cell, numeric, bold, size)];
   return cell.lines.map(
     (line) =>
       new Paragraph({
-        ...(cell.bullets ? { bullet: { level: 0 } } : {}),
+        // A bullet indented a little, not the body text's half inch, in a narrow column.
+        ...(cell.bullets ? { bullet: { level: 0 }, indent: { left: 220, hanging: 180 } } : {}),
         spacing: { after: 40 },
-        children: [new TextRun({ text: line, bold, size: 18 })],
+        children: [new TextRun({ text: line, bold, size })],
       }),
   );
 }
 
 /** The width between the margins, shared among the columns: text columns wide, figures narrow. */
 function columnWidths(table: TableBlock, available: number): number[] {
+  const wide = isWide(table);
   const weights = table.columns.map((column, index) => {
-    if (column.format === "text") return index === 0 ? 4 : 2.6;
+    // A column of lists (success measures) is the widest.
+    const listed = table.rows.some((row) => (row.cells[index]?.lines?.length ?? 0) > 1);
+    if (column.format === "text" && listed) return 4.4;
+    if (column.format === "text" && index === 0) return wide ? 2.2 : 4;
+    if (column.format === "text") return 2.6;
     return column.format === "rating" ? 2 : 1.6;
   });
   const total = weights.reduce((sum, weight) => sum + weight, 0);
@@ -61,6 +74,7 @@ function columnWidths(table: TableBlock, available: number): number[] {
 function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[] {
   const numeric = table.columns.map((column) => column.format !== "text" && column.format !== "rating");
   const widths = columnWidths(table, textWidth(landscape));
+  const size = isWide(table) ? 16 : 18;
   const width = (index: number) => ({ size: widths[index] ?? 0, type: WidthType.DXA });
   const header = new TableRow({
     tableHeader: true, // repeats at the top of each page
@@ -70,7 +84,7 @@ function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[]
         new TableCell({
           width: width(index),
           shading: { type: ShadingType.CLEAR, color: "auto", fill: "F3F2F1" },
-          children: [cellParagraph({ text: column.heading }, numeric[index] ?? false, true)],
+          children: [cellParagraph({ text: column.heading }, numeric[index] ?? false, true, size)],
         }),
     ),
   });
@@ -91,7 +105,7 @@ function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[]
                 ...(cell.rating
                   ? { shading: { type: ShadingType.CLEAR, color: "auto", fill: RATING_FILLS[cell.rating] } }
                   : {}),
-                children: cellParagraphs(cell, numeric[index] ?? false, bold),
+                children: cellParagraphs(cell, numeric[index] ?? false, bold, size),
               }),
           ),
     });
@@ -107,6 +121,7 @@ function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[]
       columnWidths: widths,
       layout: TableLayoutType.FIXED,
       width: { size: textWidth(landscape), type: WidthType.DXA },
+      ...(isWide(table) ? { margins: { left: 50, right: 50 } } : {}),
     }),
     ...(table.notes ?? []).map(
       (note) => new Paragraph({ children: [new TextRun({ text: note, size: 18 })] }),
