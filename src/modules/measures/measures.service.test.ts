@@ -10,6 +10,7 @@ import { parsePastedTable } from "./measures.paste.ts";
 import {
   editValue,
   listMeasureGroups,
+  measureFigures,
   measurePage,
   previewImport,
   type RatedRow,
@@ -82,6 +83,29 @@ describeOnBothDatabases("measures", (fresh) => {
       ),
       10,
     );
+  });
+
+  test("measureFigures gives each measure the values, targets and rated rows its page gives", async () => {
+    const { db } = await fresh({ demo: true });
+    const [rowIds] = await queryRows<{ ids: (number | string)[] }>(
+      db,
+      sql`select array_agg(id order by id) as ids from measures`,
+    );
+    const ids = (rowIds?.ids ?? []).map(Number);
+    const figures = await measureFigures(db, [...ids, 999_999]);
+    assert.equal(figures.size, 70);
+    assert.equal(figures.has(999_999), false);
+    for (const id of ids) {
+      const page = await measurePage(db, id);
+      const summary = figures.get(id);
+      assert.deepEqual(summary?.rows, page.rows, `rows of measure ${id}`);
+      assert.deepEqual(summary?.values, page.values, `values of measure ${id}`);
+      assert.deepEqual(
+        summary?.targets,
+        page.targets.map((verdict) => verdict.target),
+        `targets of measure ${id}`,
+      );
+    }
   });
 
   test("ratings computed from the stored seed data", async () => {
