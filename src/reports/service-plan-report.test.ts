@@ -238,7 +238,7 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       .filter((block) => block.kind === "subheading")
       .map((block) => block.text);
     assert.deepEqual(
-      headings.slice(0, -1),
+      headings.slice(1, -1),
       objectivesFile.objectives.map((objective) => `${objective.number} ${objective.title}`),
     );
     assert.deepEqual(
@@ -345,6 +345,57 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     for (const id of ["section-one", "section-two", "approved-budget"]) {
       assert.equal(original.sections.find((found) => found.id === id)?.landscape, true, id);
     }
+  });
+
+  test("the plan's own words the plan module does not store, from its settings, where the seed places them", () => {
+    const words = (slug: string) =>
+      demo<{
+        councilPrioritiesIntro?: string;
+        forewordSignOff?: string;
+        strategicObjectivesHeading?: string;
+        strategicObjectivesIntro?: string[];
+        monitoringIntro?: string[];
+        monitoringHeadings?: string[];
+      }>(`reports/${slug}.json`);
+    const ours = words(ORIGINAL);
+    const priorities = original.sections.find((found) => found.id === "priorities");
+    assert.deepEqual(priorities?.blocks[0], { kind: "paragraph", text: "Our Council priorities are:" });
+    assert.equal(ours.councilPrioritiesIntro, "Our Council priorities are:");
+    assert.equal(priorities?.blocks[1]?.kind, "list");
+    const refreshWords = words(REFRESH);
+    const foreword = refresh.sections.find((found) => found.id === "foreword");
+    assert.deepEqual(foreword?.blocks.at(-1), { kind: "paragraph", text: "Carol" });
+    const objectives = refresh.sections.find((found) => found.id === "objectives");
+    assert.deepEqual(objectives?.blocks[0], {
+      kind: "subheading",
+      text: "Strategic Objectives – achieving the council’s ambition and outcomes",
+    });
+    const intro = refreshWords.strategicObjectivesIntro ?? [];
+    assert.equal(intro.length, 5);
+    assert.deepEqual(
+      objectives?.blocks.slice(1, 6),
+      intro.map((text) => ({ kind: "paragraph", text })),
+    );
+    // The department's priorities sentence is the introduction's second paragraph.
+    assert.match(
+      intro[1] ?? "",
+      /^Children’s Services leads on the delivery of seven of the strategic objectives/,
+    );
+    const monitoring = refresh.sections.find((found) => found.id === "monitoring");
+    assert.match(
+      (monitoring?.blocks[0] as { text: string }).text,
+      /^The ambitions set out in the Plan are supported by an implementation plan.*the following measures will also be monitored:$/,
+    );
+    assert.deepEqual(monitoring?.blocks.slice(1, 3), [
+      { kind: "subheading", text: "Key Performance Measures" },
+      { kind: "paragraph", text: "Linked to the Strategic Objectives" },
+    ]);
+    // Each text is the seed's own words.
+    const seed = readFileSync(
+      new URL("../../../shared/seeds/001_b68239be601a315a.txt", import.meta.url),
+      "utf8",
+    );
+    for (const text of [...intro, ...(refreshWords.monitoringIntro ?? [])]) assert.ok(seed.includes(text));
   });
 
   test("an unknown plan is not found; the plans it can build are listed", async () => {

@@ -10,11 +10,16 @@
  * A refresh (the 2024-25 refresh) prints: foreword; our services; ambition and outcomes;
  * strategic objectives with the Base Plan; budget and savings; the measures to monitor.
  */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Database } from "../db/client.ts";
-import type { NestedItem } from "../db/schema/index.ts";
+import { type NestedItem, settings } from "../db/schema/index.ts";
 import { formatPounds, type Pence, sumPence } from "../domain/money.ts";
 import { formatPlanMonth } from "../domain/plan-dates.ts";
 import { NotFound } from "../errors.ts";
+import { recordAuditEvent } from "../modules/audit/audit.repository.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
 import * as measuresRepository from "../modules/measures/measures.repository.ts";
 import * as planRepository from "../modules/plan/plan.repository.ts";
@@ -43,6 +48,87 @@ export interface ServicePlanOptions {
 }
 
 type Plan = planRepository.Plan;
+
+// ---------------------------------------------------------------------------------------------
+// The plan's own words that the plan module does not store: report settings, one per plan
+
+/**
+ * Text a service plan document prints that is not plan data: the council priorities' lead-in,
+ * any introduction under Section One or Two, the strategic objectives' introduction, the
+ * "Monitoring the plan" introduction and headings, the foreword's sign-off. Kept as settings
+ * (`reports.service-plan.<slug>`), loaded for the demo from data/demo/reports/<slug>.json, copied
+ * verbatim from the seed; a field not set prints nothing.
+ */
+export const servicePlanSettingsSchema = z.object({
+  key: z.string().startsWith("reports.service-plan."),
+  plan: z.string(),
+  source: z.object({ seedFile: z.string(), note: z.string() }).optional(),
+  councilPrioritiesIntro: z.string().optional(),
+  /** By deliverable section ("one", "two"): paragraphs under the section's heading. */
+  sectionIntros: z.record(z.string(), z.array(z.string())).default({}),
+  strategicObjectivesHeading: z.string().optional(),
+  strategicObjectivesIntro: z.array(z.string()).default([]),
+  monitoringIntro: z.array(z.string()).default([]),
+  /** The headings over the measure lists: the first a heading, the rest lines under it. */
+  monitoringHeadings: z.array(z.string()).default([]),
+  forewordSignOff: z.string().optional(),
+});
+
+export type ServicePlanSettings = z.infer<typeof servicePlanSettingsSchema>;
+
+export const servicePlanSettingsKey = (slug: string) => `reports.service-plan.${slug}`;
+
+/** A plan's document settings, or null where none are saved (its extra words are then left out). */
+export async function servicePlanReportSettings(
+  db: Database,
+  slug: string,
+): Promise<ServicePlanSettings | null> {
+  const [row] = await db
+    .select()
+    .from(settings)
+    .where(eq(settings.key, servicePlanSettingsKey(slug)));
+  return row ? servicePlanSettingsSchema.parse(row.value) : null;
+}
+
+/** Saves one plan's document settings (checked, the key matching the plan), audited. */
+export async function saveServicePlanReportSettings(
+  db: Database,
+  actor: string,
+  value: unknown,
+): Promise<ServicePlanSettings> {
+  const parsed = servicePlanSettingsSchema.parse(value);
+  const key = servicePlanSettingsKey(parsed.plan);
+  if (parsed.key !== key) throw new Error(`Service plan settings for ${parsed.plan} are saved as ${key}.`);
+  return db.transaction(async (tx) => {
+    const [before] = await tx.select().from(settings).where(eq(settings.key, key));
+    if (before) {
+      await tx
+        .update(settings)
+        .set({ value: parsed, version: before.version + 1, updatedAt: new Date() })
+        .where(eq(settings.key, key));
+    } else {
+      await tx.insert(settings).values({ key, value: parsed });
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: before ? "update" : "create",
+      entityType: "setting",
+      entityId: key,
+      summary: `Saved the service plan document's settings for ${parsed.plan}`,
+      before: before?.value ?? null,
+      after: parsed,
+    });
+    return parsed;
+  });
+}
+
+/** The demo: every data/demo/reports/service-plan-*.json, one plan's settings each. */
+export async function loadServicePlanReportSettings(db: Database, actor: string, directory: string) {
+  const files = (await readdir(directory)).filter((name) => /^service-plan-.+\.json$/.test(name)).sort();
+  for (const file of files) {
+    await saveServicePlanReportSettings(db, actor, JSON.parse(await readFile(join(directory, file), "utf8")));
+  }
+}
 
 /** "2020-21" for the financial year starting in April 2020: the finance module's year code. */
 function yearCode(start: number): string {
@@ -100,7 +186,11 @@ function list(items: string[]): ListBlock[] {
 // ---------------------------------------------------------------------------------------------
 // Council ambition, values, outcomes and priorities
 
-async function councilSections(db: Database, plan: Plan): Promise<ReportSection[]> {
+async function councilSections(
+  db: Database,
+  plan: Plan,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection[]> {
   const council = await planRepository.findCouncil(db);
   if (!council) return [];
   const outcomes = await planRepository.listOutcomes(db, council.id);
@@ -134,22 +224,28 @@ async function councilSections(db: Database, plan: Plan): Promise<ReportSection[
         : "The council's ambition and outcomes",
       blocks,
     ),
-    section("priorities", "Council priorities", list(priorities.map((priority) => priority.title))),
+    section("priorities", "Council priorities", [
+      ...(priorities.length > 0 && words?.councilPrioritiesIntro
+        ? [paragraph(words.councilPrioritiesIntro)]
+        : []),
+      ...list(priorities.map((priority) => priority.title)),
+    ]),
   ].filter((found): found is ReportSection => found !== null);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Foreword, our services, departmental overview and key achievements
 
-async function overviewSections(db: Database, plan: Plan): Promise<ReportSection[]> {
+async function overviewSections(
+  db: Database,
+  plan: Plan,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection[]> {
   const sections: (ReportSection | null)[] = [];
-  sections.push(
-    section(
-      "foreword",
-      "Foreword",
-      (plan.foreword ?? []).map((text) => paragraph(text)),
-    ),
-  );
+  const foreword = (plan.foreword ?? []).map((text) => paragraph(text));
+  // The sign-off follows the foreword it signs; with no foreword there is nothing to sign.
+  if (foreword.length > 0 && words?.forewordSignOff) foreword.push(paragraph(words.forewordSignOff));
+  sections.push(section("foreword", "Foreword", foreword));
   if (plan.planVersion === "refresh") {
     // "Our Services" is the refresh's: the original plan's structure chart did not survive.
     const department = await planRepository.findDepartment(db);
@@ -383,7 +479,12 @@ function trendChart(data: MeasureData, group: measuresRepository.MeasureGroup): 
 // ---------------------------------------------------------------------------------------------
 // Actions and measures by priority (Section One) and by service theme (Section Two)
 
-async function actionSections(db: Database, plan: Plan, data: MeasureData): Promise<ReportSection[]> {
+async function actionSections(
+  db: Database,
+  plan: Plan,
+  data: MeasureData,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection[]> {
   const deliverables = (await planRepository.listDeliverables(db))
     .filter((deliverable) => deliverable.planId === plan.id)
     .sort((a, b) => a.position - b.position);
@@ -393,7 +494,7 @@ async function actionSections(db: Database, plan: Plan, data: MeasureData): Prom
     const own = deliverables.filter((deliverable) => deliverable.section === key);
     const first = own[0];
     if (!first) continue;
-    const blocks: Block[] = [];
+    const blocks: Block[] = (words?.sectionIntros[key] ?? []).map((text) => paragraph(text));
     const groupTitles = [...new Set(own.map((deliverable) => deliverable.groupTitle))];
     for (const title of groupTitles) {
       const inGroup = own.filter((deliverable) => deliverable.groupTitle === title);
@@ -442,11 +543,22 @@ async function actionSections(db: Database, plan: Plan, data: MeasureData): Prom
 // ---------------------------------------------------------------------------------------------
 // Strategic objectives and the Base Plan (a refresh)
 
-async function objectivesSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+async function objectivesSection(
+  db: Database,
+  plan: Plan,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection | null> {
   // The plan module's Base Plan falls back to another plan where this one has no objectives.
   const base = await basePlan(db, plan.slug);
   if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return null;
+  // The introduction, under the plan's own heading for it, before the objectives it introduces.
   const blocks: Block[] = [];
+  if (words && words.strategicObjectivesIntro.length > 0) {
+    if (words.strategicObjectivesHeading) {
+      blocks.push({ kind: "subheading", text: words.strategicObjectivesHeading });
+    }
+    blocks.push(...words.strategicObjectivesIntro.map((text) => paragraph(text)));
+  }
   const timeline: TableRow[] = [];
   const month = (value: string | null) => (value ? formatPlanMonth(value) : "Not set");
   for (const objective of base.objectives) {
@@ -670,7 +782,11 @@ function headlineLabel(key: string): string {
 // ---------------------------------------------------------------------------------------------
 // Measures to monitor (the plan's measure tables not tied to an action group)
 
-function monitoringSection(data: MeasureData, shownWithActions: Set<number>): ReportSection | null {
+function monitoringSection(
+  data: MeasureData,
+  shownWithActions: Set<number>,
+  words: ServicePlanSettings | null,
+): ReportSection | null {
   const blocks: Block[] = [];
   for (const group of data.groups) {
     if (shownWithActions.has(group.id)) continue;
@@ -678,7 +794,16 @@ function monitoringSection(data: MeasureData, shownWithActions: Set<number>): Re
     if (table.length === 0) continue;
     blocks.push({ kind: "subheading", text: group.title }, ...table);
   }
-  return section("monitoring", "Monitoring the plan: key performance measures", blocks);
+  if (blocks.length === 0) return null;
+  // The plan's introduction and the headings over its lists ("Key Performance Measures", "Linked
+  // to the Strategic Objectives"), before the measure tables.
+  const [heading, ...under] = words?.monitoringHeadings ?? [];
+  const intro: Block[] = [
+    ...(words?.monitoringIntro ?? []).map((text) => paragraph(text)),
+    ...(heading ? [{ kind: "subheading" as const, text: heading }] : []),
+    ...under.map((text) => paragraph(text)),
+  ];
+  return section("monitoring", "Monitoring the plan: key performance measures", [...intro, ...blocks]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -812,9 +937,10 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
   const plan = await planRepository.findPlanBySlug(db, options.plan);
   if (!plan) throw new NotFound(`Plan ${options.plan}`);
   const data = await measureData(db, plan.slug);
+  const words = await servicePlanReportSettings(db, plan.slug);
   const council = await planRepository.findCouncil(db);
   const department = await planRepository.findDepartment(db);
-  const actions = await actionSections(db, plan, data);
+  const actions = await actionSections(db, plan, data, words);
   const withActions = new Set(
     data.groups
       .filter((group) =>
@@ -825,16 +951,16 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
       .map((group) => group.id),
   );
   const original = plan.planVersion === "original";
-  const opening = await overviewSections(db, plan);
+  const opening = await overviewSections(db, plan, words);
   const sections: (ReportSection | null)[] = [
     ...opening.filter((found) => found.id !== "overview"),
-    ...(await councilSections(db, plan)),
+    ...(await councilSections(db, plan, words)),
     ...opening.filter((found) => found.id === "overview"),
     await risksSection(db, plan),
     ...actions,
-    await objectivesSection(db, plan),
+    await objectivesSection(db, plan, words),
     await budgetSection(db, plan),
-    monitoringSection(data, withActions),
+    monitoringSection(data, withActions, words),
     // The appendices belong to the original plan's document; a refresh carries none in its text.
     original ? await approvedBudgetSection(db, plan) : null,
     original ? await procurementSection(db) : null,

@@ -13,5 +13,10 @@ export const reportsDemoLoader: DemoLoader = {
   async load(db: Database, actor: string) {
     const value: unknown = JSON.parse(await readFile(settingsFile(), "utf8"));
     await saveQuarterlyReportSettings(db, actor, value);
+    await (await import("../../reports/service-plan-report.ts")).loadServicePlanReportSettings(
+      db,
+      actor,
+      join(DEMO_DIRECTORY, "reports"),
+    );
   },
 };
