@@ -382,11 +382,12 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       /^Children’s Services leads on the delivery of seven of the strategic objectives/,
     );
     const monitoring = refresh.sections.find((found) => found.id === "monitoring");
+    assert.ok(monitoring);
     assert.match(
-      (monitoring?.blocks[0] as { text: string }).text,
+      (monitoring.blocks[0] as { text: string }).text,
       /^The ambitions set out in the Plan are supported by an implementation plan.*the following measures will also be monitored:$/,
     );
-    assert.deepEqual(monitoring?.blocks.slice(1, 3), [
+    assert.deepEqual(monitoring.blocks.slice(1, 3), [
       { kind: "subheading", text: "Key Performance Measures" },
       { kind: "paragraph", text: "Linked to the Strategic Objectives" },
     ]);
