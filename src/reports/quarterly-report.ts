@@ -834,7 +834,11 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   if (!outturn.report) throw new NotFound(`A monitoring report for quarter ${quarter} of ${code}`);
   const years = yearForms(code);
   const own = settings.quarters[quarterKey(code, quarter)] ?? null;
-  const thread = await plan.goldenThread(db, { financialYear: years.short, quarter }, { measures: false });
+  const thread = await plan.goldenThread(
+    db,
+    { financialYear: years.short, quarter },
+    { deliverablesOnly: true },
+  );
   const context: Context = { code, quarter, years, settings, own, thread };
   const savings = await finance.savingsReport(db, code, quarter);
 

@@ -137,7 +137,7 @@ async function measuresSection(db: Database) {
 }
 
 async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
-  const thread = await goldenThread(db, quarter, { measures: false });
+  const thread = await goldenThread(db, quarter, { deliverablesOnly: true });
   if (!thread) return null;
   const planHref = `/plan?quarter=${quarterValue(quarter)}`;
   const items: AttentionItem[] = [];

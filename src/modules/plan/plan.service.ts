@@ -51,25 +51,27 @@ export async function reportedQuarters(db: Database): Promise<ReportingQuarter[]
 /**
  * Ambition -> outcomes -> priorities -> objectives -> deliverables, with each deliverable's
  * rating for the chosen quarter and counts by rating. Callers that show only the deliverables'
- * ratings (the dashboard, the quarterly report) pass `measures: false` to skip rating the
- * measures each outcome lists; those outcomes then list no measures.
+ * ratings (the dashboard, the quarterly report) pass `deliverablesOnly: true` to skip reading
+ * the outline above them and rating the measures each outcome lists: `outcomes` is then empty
+ * and each plan lists no priorities; the deliverable groups, counts and updates are the same.
  */
 export async function goldenThread(
   db: Database,
   quarter: ReportingQuarter | null,
-  options: { measures?: boolean } = {},
+  options: { deliverablesOnly?: boolean } = {},
 ) {
   const council = await repository.findCouncil(db);
   if (!council) return null;
+  const outline = options.deliverablesOnly !== true;
   const [outcomes, planList, priorities, objectives, activities, deliverableList, measuresByOutcome] =
     await Promise.all([
-      repository.listOutcomes(db, council.id),
+      outline ? repository.listOutcomes(db, council.id) : [],
       repository.listPlans(db),
-      repository.listPriorities(db),
-      repository.listObjectives(db),
-      repository.listActivities(db),
+      outline ? repository.listPriorities(db) : [],
+      outline ? repository.listObjectives(db) : [],
+      outline ? repository.listActivities(db) : [],
       repository.listDeliverables(db),
-      options.measures === false ? Promise.resolve([]) : outcomeMeasures(db),
+      outline ? outcomeMeasures(db) : [],
     ]);
   const updates = quarter
     ? latestPerItem(await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter))
