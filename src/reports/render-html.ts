@@ -36,6 +36,11 @@ function styles(): string {
     // Wide sections (the approved budget's 13 columns) print on landscape A4: a named page.
     "@page landscape { size: A4 landscape; margin: 15mm 15mm; } .bp-report-section--landscape { page: landscape; }",
     ".bp-cell-lines { margin: 0; font-size: inherit; } .bp-cell-lines li { margin-bottom: 2pt; }",
+    // Paper does not scroll: a table prints whole, and a landscape section's (the approved budget's
+    // thirteen columns) in 8 point with narrow cells so every column fits the page.
+    "@media print { .bp-table-scroll { overflow: visible !important; }",
+    ".bp-report-section--landscape .govuk-table { font-size: 8pt !important; }",
+    ".bp-report-section--landscape .govuk-table__header, .bp-report-section--landscape .govuk-table__cell { padding: 4px 6px 4px 0 !important; } }",
     // A committee paper's type sizes: GOV.UK's print sizes are set for single pages, not 15.
     "@media print { .govuk-body, .govuk-body-s, .govuk-list, .govuk-table, .govuk-table__caption, .govuk-warning-text__text { font-size: 10pt !important; }",
     ".govuk-heading-xl { font-size: 20pt !important; } .govuk-heading-l { font-size: 15pt !important; } .govuk-heading-m { font-size: 12pt !important; } .govuk-body-l { font-size: 12pt !important; }",
