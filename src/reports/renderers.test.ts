@@ -285,3 +285,13 @@ test("the PDF prints a landscape section on landscape A4", async () => {
   const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString();
   assert.match(text, /months not given/);
 });
+
+test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape section's sheet is landscape", async () => {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await renderXlsx(planReport)) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets.find((candidate) => candidate.name === "Actions");
+  assert.ok(sheet);
+  assert.equal(sheet.getCell("B3").value, "• Fewer re-referrals\n• Quicker decisions");
+  assert.equal(sheet.getCell("B3").alignment?.wrapText, true);
+  assert.equal(sheet.pageSetup.orientation, "landscape");
+});
