@@ -2,13 +2,15 @@ import { fileURLToPath } from "node:url";
 import formbody from "@fastify/formbody";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
+import type { Database } from "../db/client.ts";
+import { documentTitles } from "../modules/documents/documents.service.ts";
 import type { Services } from "../services.ts";
 import { setUpErrorHandling } from "./error-handler.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
 import { MODULES } from "./modules.ts";
-import { setUpPageCache } from "./page-cache.ts";
+import { isPageRequest, setUpPageCache } from "./page-cache.ts";
 import { type NavigationItem, setUpViews } from "./views.ts";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -38,6 +40,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);
+  setUpDocumentTitles(app, services.db);
   if (services.config.pageCache) setUpPageCache(app, services.db);
   await setUpHealthChecks(app, services.db);
   setUpErrorHandling(app);
@@ -68,4 +71,12 @@ async function serveStaticFiles(app: FastifyInstance): Promise<void> {
     ...cacheFor,
   });
   await app.register(fastifyStatic, { root: fromRoot("public"), prefix: "/static/", decorateReply: false });
+}
+
+/** Pages name a source document by its title; templates use `slug | documentTitle(documentTitles)`. */
+function setUpDocumentTitles(app: FastifyInstance, db: Database): void {
+  app.addHook("preHandler", async (request, reply) => {
+    if (!isPageRequest(request)) return;
+    reply.locals = { ...reply.locals, documentTitles: await documentTitles(db) };
+  });
 }

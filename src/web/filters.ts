@@ -34,6 +34,10 @@ export function registerFilters(environment: nunjucks.Environment): void {
   environment.addFilter("millions", (pence: number | null | undefined, decimals = 3) =>
     pence == null ? "" : formatMillions(pence, decimals),
   );
+  environment.addFilter(
+    "documentTitle",
+    (slug: string, titles: Record<string, string> | undefined) => titles?.[slug] ?? slug,
+  );
   environment.addFilter("json", (value: unknown) => JSON.stringify(value, null, 2));
 }
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Database, queryRows } from "../db/client.ts";
 
 /**
@@ -16,8 +16,12 @@ import { type Database, queryRows } from "../db/client.ts";
 const NONCE_PLACEHOLDER = "\u0000bp-nonce\u0000";
 const CSRF_PLACEHOLDER = "\u0000bp-csrf\u0000";
 const MAX_PAGES = 500;
-/** Files and machine endpoints are not pages: they skip the version query altogether. */
 const NOT_PAGES = /^\/(static|govuk|moj|assets|health)(\/|$)/;
+
+/** A GET for a page, not a file or a machine endpoint: only these need data for templates. */
+export function isPageRequest(request: FastifyRequest): boolean {
+  return request.method === "GET" && !NOT_PAGES.test(request.url);
+}
 
 interface KeptPage {
   version: number;
@@ -43,7 +47,7 @@ export function setUpPageCache(app: FastifyInstance, db: Database): void {
   const pages = new Map<string, KeptPage>();
 
   app.addHook("preHandler", async (request, reply) => {
-    if (request.method !== "GET" || NOT_PAGES.test(request.url)) return;
+    if (!isPageRequest(request)) return;
     const version = await currentDataVersion(db);
     request.dataVersion = version;
     const kept = pages.get(request.url);

@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 export const auditEvents = pgTable(
   "audit_events",
@@ -27,4 +27,13 @@ export const settings = pgTable("settings", {
 export const dataVersion = pgTable("data_version", {
   id: integer("id").primaryKey(),
   version: bigint("version", { mode: "number" }).notNull(),
+});
+
+/** The documents the data comes from, by the slug other records carry. */
+export const sourceDocuments = pgTable("source_documents", {
+  slug: text("slug").primaryKey(),
+  title: text("title").notNull(),
+  kind: text("kind").notNull(),
+  publishedOn: date("published_on"),
+  version: integer("version").notNull().default(1),
 });
