@@ -434,6 +434,16 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       timeline.notes?.[0] ?? "",
       new RegExp(`^${timeline.rows.length - 1} of ${timeline.rows.length} activities`),
     );
+    // The timeline draws its bar across the year, and its objective's bar across the same months.
+    const chart = blocks(report).find((block) => block.kind === "chart" && block.chart === "timeline");
+    assert.ok(chart && chart.kind === "chart" && chart.chart === "timeline");
+    const bar = chart.rows.find((candidate) => candidate.label === first.text);
+    assert.deepEqual([bar?.start, bar?.end, bar?.when], [0, 11, "Apr 24 – Mar 25"]);
+    assert.equal(chart.rows.filter((candidate) => candidate.group && candidate.start === 0).length, 1);
+    assert.equal(
+      chart.rows.filter((candidate) => !candidate.group && candidate.start === undefined).length,
+      timeline.rows.length - 1,
+    );
   });
 
   test("a plan with nothing recorded beyond its title has no sections, not placeholders", async () => {
