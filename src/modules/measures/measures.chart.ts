@@ -18,8 +18,9 @@ export interface TrendChart {
 
 export function trendChart(points: ChartPoint[], width = 640, height = 240): TrendChart | null {
   if (points.length === 0) return null;
-  const left = 40;
-  const right = width - 40;
+  // Wide side margins: a value label such as "77.1% (Dec 19)" is centred on its point.
+  const left = 80;
+  const right = width - 80;
   const top = 30;
   const bottom = height - 40;
   const amounts = points.map((point) => point.amount);
