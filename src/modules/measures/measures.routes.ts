@@ -51,7 +51,8 @@ async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"][
   return reply.view("measures/views/measure.njk", {
     pageTitle: page.measure.title,
     ...page,
-    unitText: UNIT_CHOICES.find((choice) => choice.value === page.measure.unit)?.text,
+    // The choice without its example: "Percentage", not "Percentage (87.2%)".
+    unitText: UNIT_CHOICES.find((choice) => choice.value === page.measure.unit)?.text.replace(/ \(.*\)$/, ""),
     polarityText: POLARITY_CHOICES.find((choice) => choice.value === page.measure.polarity)?.text,
     ...chartOf(page),
   });
