@@ -393,7 +393,7 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     ]);
     // Each text is the seed's own words.
     const seed = readFileSync(
-      new URL("../../../shared/seeds/001_b68239be601a315a.txt", import.meta.url),
+      new URL("../../test/fixtures/seeds/001_b68239be601a315a.txt", import.meta.url),
       "utf8",
     );
     for (const text of [...intro, ...(refreshWords.monitoringIntro ?? [])]) assert.ok(seed.includes(text));
