@@ -40,8 +40,9 @@ export async function createApp(services: Services, options: AppOptions = {}): P
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);
-  setUpDocumentTitles(app, services.db);
+  // After the page cache, so a kept page is served without reading the titles again.
   if (services.config.pageCache) setUpPageCache(app, services.db);
+  setUpDocumentTitles(app, services.db);
   await setUpHealthChecks(app, services.db);
   setUpErrorHandling(app);
 
