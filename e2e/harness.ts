@@ -3,8 +3,9 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadConfig } from "../src/config.ts";
+import { launchChromium as launchReportChromium } from "../src/reports/chromium.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
 import { freshDatabase, type TestDatabase } from "../test/helpers/database.ts";
@@ -16,23 +17,11 @@ import { freshDatabase, type TestDatabase } from "../test/helpers/database.ts";
  * leaves a screenshot in test-results/.
  */
 
-const CHROMIUM = process.env.BASEPLAN_CHROMIUM ?? "/usr/bin/chromium";
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return launchReportChromium(loadConfig({ ...process.env, NODE_ENV: "test" }).chromiumPath);
 }
 
 export interface Journey {

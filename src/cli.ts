@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         await migrate(connection.db);
         if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
-        const written = await runReportCommand(connection.db, command);
+        const written = await runReportCommand(connection.db, command, config);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);
       } finally {
         await connection.close();

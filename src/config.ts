@@ -17,6 +17,7 @@ const environmentSchema = z
     BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).default("true"),
     BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).optional(),
     BASEPLAN_OCID_PREFIX: z.string().min(1).default("ocds-baseplan-"),
+    BASEPLAN_CHROMIUM: z.string().min(1).default("/usr/bin/chromium"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, context) => {
@@ -42,6 +43,8 @@ export interface Config {
   /** Keep rendered pages until data changes (src/web/page-cache.ts); off under test by default. */
   pageCache: boolean;
   ocidPrefix: string;
+  /** Chromium, for PDF files (Debian's package by default). */
+  chromiumPath: string;
   logLevel: string;
 }
 
@@ -65,6 +68,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     loadDemo: env.BASEPLAN_LOAD_DEMO === "true",
     pageCache: env.BASEPLAN_PAGE_CACHE ? env.BASEPLAN_PAGE_CACHE === "true" : env.NODE_ENV !== "test",
     ocidPrefix: env.BASEPLAN_OCID_PREFIX,
+    chromiumPath: env.BASEPLAN_CHROMIUM,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chartPng, chartSvg } from "./charts.ts";
+import { chartPng, chartSvg, trendValue } from "./charts.ts";
 import type { ChartBlock } from "./model.ts";
 
 const chart: ChartBlock = {
@@ -89,4 +89,34 @@ test("a line chart labels each point with its value as written", () => {
   assert.match(svg, />2020-21</);
   const png = chartPng(trend, 600);
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+});
+
+test("a line chart's panel widens with its periods, so a run of years keeps its labels apart", () => {
+  const years = ["2016-17", "2017-18", "2018-19", "2019-20", "2020-21", "2021-22"];
+  const long: ChartBlock = {
+    ...trend,
+    periods: years,
+    series: [
+      { name: "Rate", points: years.map((period, index) => ({ period, value: index, label: `${index}` })) },
+    ],
+  };
+  assert.match(chartSvg(trend), /^<svg[^>]*width="300"/);
+  assert.match(chartSvg(long), /^<svg[^>]*width="600"/);
+});
+
+test("a trend point is the figure a cell starts with, labelled as written", () => {
+  assert.deepEqual(trendValue("77.1% (Dec 19)"), { value: 77.1, label: "77.1% (Dec 19)" });
+  assert.deepEqual(trendValue("£406,291"), { value: 406291, label: "£406,291" });
+  assert.deepEqual(trendValue("-3.5"), { value: -3.5, label: "-3.5" });
+  // A long qualifier is left to the data table.
+  assert.deepEqual(trendValue("28.1 (2018/19 academic year) Not comparable"), { value: 28.1, label: "28.1" });
+  assert.equal(trendValue("N/Av"), null);
+  assert.equal(trendValue("Less than £155,000"), null);
+  assert.equal(trendValue("TBC"), null);
+});
+
+test("a chart shown larger keeps its drawing: only the root's width and height change", () => {
+  const svg = chartSvg(trend, 1.5);
+  assert.match(svg, /^<svg[^>]*width="450" height="255" viewBox="0 0 300 170"/);
+  assert.equal(svg.replace(/^<svg[^>]*>/, ""), chartSvg(trend).replace(/^<svg[^>]*>/, ""));
 });

@@ -27,14 +27,32 @@ function rowLabeller(chart: BarChartBlock): (bar: ChartBar) => string {
  */
 export function chartSize(chart: ChartBlock): { width: number; height: number; marginLeft: number } {
   if (chart.chart === "timeline") return { ...timelineLayout(chart), marginLeft: TIMELINE.labelWidth };
-  if (chart.chart === "line") return { ...lineLayout(chart), marginLeft: 0 };
+  if (chart.chart === "line") {
+    const { width, height } = lineLayout(chart);
+    return { width, height, marginLeft: 0 };
+  }
   const rows = new Set(chart.bars.map(rowLabeller(chart)));
   const longestRow = Math.max(...[...rows].map((row) => row.length), 8);
   const marginLeft = Math.min(460, 16 + Math.ceil(longestRow * 6.4));
   return { width: Math.max(720, marginLeft + 420), height: 50 + 26 * rows.size, marginLeft };
 }
 
-export function chartSvg(chart: ChartBlock): string {
+/**
+ * The chart as SVG. `scale` sets the size it is shown at (its drawing, in viewBox units, is
+ * unchanged): a measure page shows its one trend panel half as large again.
+ */
+export function chartSvg(chart: ChartBlock, scale = 1): string {
+  const svg = drawSvg(chart);
+  if (scale === 1) return svg;
+  return svg.replace(/^<svg[^>]*>/, (open) =>
+    open.replace(
+      / (width|height)="([\d.]+)"/g,
+      (_all, name: string, value: string) => ` ${name}="${Math.round(Number(value) * scale)}"`,
+    ),
+  );
+}
+
+function drawSvg(chart: ChartBlock): string {
   if (chart.chart === "timeline") return timelineSvg(chart);
   if (chart.chart === "line") return lineSvg(chart);
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
@@ -217,28 +235,48 @@ function timelineSvg(chart: TimelineChartBlock): string {
 // ---------------------------------------------------------------------------------------------
 // Line (measure trends): one small panel per series, each on its own scale
 
-const LINE = { panelWidth: 300, panelHeight: 170, columns: 3, gap: 16, titleHeight: 34 };
+/**
+ * The value a cell starts with, as a number, and the words to label its point: "77.1% (Dec 19)"
+ * is 77.1 labelled "77.1% (Dec 19)"; "£406,291" is 406291; a long qualifier ("(2018/19 academic
+ * year) Not comparable...") is left to the data table, the point labelled "28.1". Cells that do
+ * not start with a figure ("N/Av", "Less than £155,000", "TBC") are not points.
+ */
+export function trendValue(cellText: string): { value: number; label: string } | null {
+  const match = /^(£?)(-?\d[\d,]*(?:\.\d+)?)(%?)(\*?)(\s*\([^)]{1,12}\))?/.exec(cellText.trim());
+  if (!match) return null;
+  const value = Number((match[2] ?? "").replace(/,/g, ""));
+  if (!Number.isFinite(value)) return null;
+  return { value, label: match[0].trim() };
+}
 
-function lineLayout(chart: LineChartBlock): { width: number; height: number } {
+const LINE = { panelWidth: 300, periodWidth: 100, panelHeight: 170, columns: 3, gap: 16, titleHeight: 34 };
+
+/**
+ * Panels three to a row, each wide enough for its periods' labels: 300 units for the service
+ * plan's two or three columns, wider for a measure page's run of years.
+ */
+function lineLayout(chart: LineChartBlock): { width: number; height: number; panelWidth: number } {
+  const panelWidth = Math.max(LINE.panelWidth, LINE.periodWidth * chart.periods.length);
   const columns = Math.min(LINE.columns, Math.max(1, chart.series.length));
   const rows = Math.ceil(chart.series.length / LINE.columns);
   return {
-    width: columns * LINE.panelWidth + (columns - 1) * LINE.gap,
+    width: columns * panelWidth + (columns - 1) * LINE.gap,
     height: rows * LINE.panelHeight + (rows - 1) * LINE.gap,
+    panelWidth,
   };
 }
 
 function lineSvg(chart: LineChartBlock): string {
-  const { width, height } = lineLayout(chart);
+  const { width, height, panelWidth } = lineLayout(chart);
   const parts: string[] = [svgOpen(chart, width, height)];
   for (const [index, series] of chart.series.entries()) {
-    const left = (index % LINE.columns) * (LINE.panelWidth + LINE.gap);
+    const left = (index % LINE.columns) * (panelWidth + LINE.gap);
     const top = Math.floor(index / LINE.columns) * (LINE.panelHeight + LINE.gap);
     const periods = chart.periods.filter((period) => series.points.some((point) => point.period === period));
     const values = series.points.map((point) => point.value);
     const low = Math.min(0, ...values);
     const high = Math.max(...values, low + 1);
-    const plot = { left: left + 10, right: left + LINE.panelWidth - 10, top: top + LINE.titleHeight + 18 };
+    const plot = { left: left + 10, right: left + panelWidth - 10, top: top + LINE.titleHeight + 18 };
     const bottom = top + LINE.panelHeight - 26;
     const xOf = (period: string) => {
       const at = periods.indexOf(period);
@@ -248,8 +286,13 @@ function lineSvg(chart: LineChartBlock): string {
     };
     const yOf = (value: number) => bottom - ((value - low) / (high - low)) * (bottom - plot.top);
     parts.push(
-      `<rect x="${left + 0.5}" y="${top + 0.5}" width="${LINE.panelWidth - 1}" height="${LINE.panelHeight - 1}" fill="none" stroke="#b1b4b6"/>`,
-      textLines(wrapLabel(series.name, 46, 2), left + 8, top + 15, 'font-weight="bold"'),
+      `<rect x="${left + 0.5}" y="${top + 0.5}" width="${panelWidth - 1}" height="${LINE.panelHeight - 1}" fill="none" stroke="#b1b4b6"/>`,
+      textLines(
+        wrapLabel(series.name, Math.floor((46 * panelWidth) / LINE.panelWidth), 2),
+        left + 8,
+        top + 15,
+        'font-weight="bold"',
+      ),
       `<line x1="${plot.left}" x2="${plot.right}" y1="${bottom}" y2="${bottom}" stroke="${INK}"/>`,
     );
     for (const period of periods) {

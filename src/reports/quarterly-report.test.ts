@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import ExcelJS from "exceljs";
 import { describeOnBothDatabases, freshDatabase, type TestDatabase } from "../../test/helpers/database.ts";
+import { loadConfig } from "../config.ts";
 import type { Report } from "./model.ts";
 import { buildQuarterlyReport, yearCode } from "./quarterly-report.ts";
 import { renderDocx } from "./render-docx.ts";
@@ -13,6 +14,8 @@ import { renderStandaloneHtml } from "./render-html.ts";
 import { renderPdf } from "./render-pdf.ts";
 import { renderXlsx } from "./render-xlsx.ts";
 import { fillTemplate } from "./report-settings.ts";
+
+const CHROMIUM = loadConfig({ ...process.env, NODE_ENV: "test" }).chromiumPath;
 
 /**
  * Every figure of every table in seed 004 (the quarter 3 2020/21 report to the Cabinet Member for
@@ -324,7 +327,7 @@ describe("the quarter 3 2020/21 report as files", () => {
 
   test("the PDF is produced with every section heading, in order", async () => {
     const file = join(work, "q3-chromium.pdf");
-    writeFileSync(file, await renderPdf(report));
+    writeFileSync(file, await renderPdf(report, CHROMIUM));
     const info = execFileSync("pdfinfo", [file]).toString();
     assert.match(info, /\(A4\)/);
     const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString();

@@ -1,22 +1,13 @@
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.ts";
 import type { Report } from "./model.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
-
-const CHROMIUM = process.env.BASEPLAN_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--no-first-run",
-];
 
 /**
  * PDF is Chromium printing the report's own HTML with the print stylesheet: A4, page numbers,
  * table rows kept whole, the same SVG charts as the page.
  */
-export async function renderPdf(report: Report): Promise<Buffer> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+export async function renderPdf(report: Report, chromiumPath: string): Promise<Buffer> {
+  const browser = await launchChromium(chromiumPath);
   try {
     const page = await browser.newPage({ javaScriptEnabled: false });
     await page.setContent(renderStandaloneHtml(report), { waitUntil: "load" });

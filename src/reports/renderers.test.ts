@@ -5,11 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import ExcelJS from "exceljs";
+import { loadConfig } from "../config.ts";
 import type { Report } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
 import { renderPdf } from "./render-pdf.ts";
 import { renderXlsx } from "./render-xlsx.ts";
+
+const CHROMIUM = loadConfig({ ...process.env, NODE_ENV: "test" }).chromiumPath;
 
 // A small report in the shape of the quarterly one: a money table with a total, a chart, a key.
 const report: Report = {
@@ -238,7 +241,7 @@ test("the PDF is A4 with every section and the chart", async () => {
   const html = renderStandaloneHtml(report);
   assert.match(html, /<svg[^>]*role="img"/);
   const file = join(work, "report.pdf");
-  writeFileSync(file, await renderPdf(report));
+  writeFileSync(file, await renderPdf(report, CHROMIUM));
   const info = execFileSync("pdfinfo", [file]).toString();
   assert.match(info, /Page size:\s+59[456](\.\d+)? x 84[12](\.\d+)? pts \(A4\)/);
   const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString();
@@ -278,7 +281,7 @@ test("a landscape section is its own landscape Word section; cell lines are bull
 
 test("the PDF prints a landscape section on landscape A4", async () => {
   const file = join(work, "plan.pdf");
-  writeFileSync(file, await renderPdf(planReport));
+  writeFileSync(file, await renderPdf(planReport, CHROMIUM));
   const info = execFileSync("pdfinfo", ["-f", "1", "-l", "20", file]).toString();
   assert.match(info, /Page +1 size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts/);
   assert.match(info, /Page +\d+ size:\s+84[12](\.\d+)? x 59[45](\.\d+)? pts/);

@@ -25,6 +25,7 @@ import * as measuresRepository from "../modules/measures/measures.repository.ts"
 import * as planRepository from "../modules/plan/plan.repository.ts";
 import { basePlan } from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
+import { trendValue } from "./charts.ts";
 import {
   type Block,
   type ChartPoint,
@@ -401,20 +402,6 @@ function successMeasuresCell(note: string | null, measures: readonly string[]): 
 
 // ---------------------------------------------------------------------------------------------
 // Measure trends: a small chart under a measure table whose measures have numeric values
-
-/**
- * The value a cell starts with, as a number, and the words to label its point: "77.1% (Dec 19)"
- * is 77.1 labelled "77.1% (Dec 19)"; "£406,291" is 406291; a long qualifier ("(2018/19 academic
- * year) Not comparable...") is left to the data table, the point labelled "28.1". Cells that do
- * not start with a figure ("N/Av", "Less than £155,000", "TBC") are not points.
- */
-export function trendValue(cellText: string): { value: number; label: string } | null {
-  const match = /^(£?)(-?\d[\d,]*(?:\.\d+)?)(%?)(\*?)(\s*\([^)]{1,12}\))?/.exec(cellText.trim());
-  if (!match) return null;
-  const value = Number((match[2] ?? "").replace(/,/g, ""));
-  if (!Number.isFinite(value)) return null;
-  return { value, label: match[0].trim() };
-}
 
 /**
  * One chart per measure table, drawn only where at least one measure has two or more numeric

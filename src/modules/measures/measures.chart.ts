@@ -1,39 +1,55 @@
+import { trendValue } from "../../reports/charts.ts";
+import type { LineChartBlock } from "../../reports/model.ts";
+
 /**
- * A measure's trend as a small inline SVG, drawn on the server. Each point carries its value as
- * text, so the chart reads without colour; the page puts the same data in a table under it.
+ * A measure's trend: its values by period as the reports' line chart (drawn by the same code as
+ * the service plan's trends), each point labelled with its value as written, so the chart reads
+ * without colour; its data table lists every period with the cell as written.
  */
-export interface ChartPoint {
-  label: string;
+export interface TrendValue {
+  periodKey: string;
   amount: number;
-  text: string;
+  cellText: string;
 }
 
-export interface TrendChart {
-  width: number;
-  height: number;
-  points: { x: number; y: number; label: string; text: string }[];
-  path: string;
-  baseline: number;
-}
-
-export function trendChart(points: ChartPoint[], width = 640, height = 240): TrendChart | null {
-  if (points.length === 0) return null;
-  // Wide side margins: a value label such as "77.1% (Dec 19)" is centred on its point.
-  const left = 80;
-  const right = width - 80;
-  const top = 30;
-  const bottom = height - 40;
-  const amounts = points.map((point) => point.amount);
-  const min = Math.min(0, ...amounts);
-  const max = Math.max(...amounts);
-  const span = max - min || 1;
-  const step = points.length > 1 ? (right - left) / (points.length - 1) : 0;
-  const placed = points.map((point, index) => ({
-    x: Math.round(left + step * index + (points.length === 1 ? (right - left) / 2 : 0)),
-    y: Math.round(bottom - ((point.amount - min) / span) * (bottom - top)),
-    label: point.label,
-    text: point.text,
+export function measureTrend(
+  id: string,
+  title: string,
+  values: readonly TrendValue[],
+): LineChartBlock | null {
+  // One point per period: a later document's figure for a period restates an earlier one.
+  const byPeriod = new Map<string, TrendValue>();
+  for (const value of values) byPeriod.set(value.periodKey, value);
+  const ordered = [...byPeriod.values()].sort((a, b) => a.periodKey.localeCompare(b.periodKey));
+  if (ordered.length === 0) return null;
+  const points = ordered.map((value) => ({
+    period: value.periodKey,
+    value: value.amount,
+    label: trendValue(value.cellText)?.label ?? value.cellText,
   }));
-  const path = placed.map((point, index) => `${index === 0 ? "M" : "L"}${point.x} ${point.y}`).join(" ");
-  return { width, height, points: placed, path, baseline: bottom };
+  const first = ordered[0];
+  const last = ordered.at(-1);
+  const span =
+    first === last
+      ? `${first?.cellText} (${first?.periodKey})`
+      : `from ${first?.cellText} (${first?.periodKey}) to ${last?.cellText} (${last?.periodKey})`;
+  return {
+    kind: "chart",
+    chart: "line",
+    id,
+    title: `Trend of ${title}`,
+    description: `${ordered.length} ${ordered.length === 1 ? "figure" : "figures"}, ${span}. The same figures are in the table below.`,
+    periods: ordered.map((value) => value.periodKey),
+    series: [{ name: title, points }],
+    table: {
+      kind: "table",
+      id: `${id}-data`,
+      caption: "Figures in the trend chart",
+      columns: [
+        { heading: "Period", format: "text" },
+        { heading: "Value as written", format: "text" },
+      ],
+      rows: ordered.map((value) => ({ cells: [{ text: value.periodKey }, { text: value.cellText }] })),
+    },
+  };
 }

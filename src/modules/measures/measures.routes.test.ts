@@ -55,8 +55,9 @@ describe("measures pages", () => {
     assert.equal(response.statusCode, 200);
     assert.match(response.body, /909 \(Dec 20\)/);
     assert.match(response.body, /909 is not less than 810/);
-    assert.match(response.body, /<svg role="img" aria-labelledby="trend-title trend-desc"/);
-    assert.match(response.body, /data-testid="trend-table"/);
+    assert.match(response.body, /<svg [^>]*role="img" aria-labelledby="trend-title trend-desc"/);
+    assert.match(response.body, /<title id="trend-title">Trend of Number of missing episodes/);
+    assert.match(response.body, /<table class="govuk-table" id="trend-data"/);
     assert.equal((await app.inject("/measures/999999")).statusCode, 404);
     assert.equal((await app.inject("/measures/abc")).statusCode, 404);
   });

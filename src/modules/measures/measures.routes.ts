@@ -2,9 +2,10 @@ import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { z } from "zod";
 import { RATINGS } from "../../domain/ratings.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
+import { chartSvg } from "../../reports/charts.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { trendChart } from "./measures.chart.ts";
+import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
   listFilterSchema,
@@ -32,18 +33,17 @@ function idOf(raw: string | undefined, what: string): number {
   return Number(raw);
 }
 
-function chartOf(page: MeasurePage) {
-  const byPeriod = new Map<string, { label: string; amount: number; text: string }>();
-  for (const value of page.values) {
-    if (value.amount === null || value.columnRole === "rating") continue;
-    byPeriod.set(value.periodKey, {
-      label: value.periodKey,
-      amount: Number(value.amount),
-      text: value.cellText,
-    });
-  }
-  const points = [...byPeriod.values()].sort((a, b) => a.label.localeCompare(b.label));
-  return { points, chart: trendChart(points) };
+function trendOf(page: MeasurePage) {
+  const trend = measureTrend(
+    "trend",
+    page.measure.title,
+    page.values.flatMap((value) =>
+      value.amount === null || value.columnRole === "rating"
+        ? []
+        : [{ periodKey: value.periodKey, amount: Number(value.amount), cellText: value.cellText }],
+    ),
+  );
+  return { trend: trend === null ? null : { ...trend, svg: chartSvg(trend, 1.5) } };
 }
 
 async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"]["db"], id: number) {
@@ -54,7 +54,7 @@ async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"][
     // The choice without its example: "Percentage", not "Percentage (87.2%)".
     unitText: UNIT_CHOICES.find((choice) => choice.value === page.measure.unit)?.text.replace(/ \(.*\)$/, ""),
     polarityText: POLARITY_CHOICES.find((choice) => choice.value === page.measure.polarity)?.text,
-    ...chartOf(page),
+    ...trendOf(page),
   });
 }
 

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { NotFound } from "../../errors.ts";
-import type { Report } from "../../reports/model.ts";
 import { drawCharts } from "../../reports/render-html.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import {
@@ -27,8 +26,7 @@ function quarterAndFormat(text: string | undefined): { quarter: number; format: 
   return { quarter: Number(match[1]), format };
 }
 
-async function sendFile(reply: FastifyReply, report: Report, format: ReportFormat, stem: string) {
-  const file = await renderReport(report, format);
+function sendFile(reply: FastifyReply, file: Buffer, format: ReportFormat, stem: string) {
   const { contentType, extension } = FORMATS[format];
   return reply
     .header("content-type", contentType)
@@ -65,7 +63,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const { quarter, format } = quarterAndFormat(params.quarter);
     const report = await quarterlyReport(services.db, year, quarter);
     const stem = quarterlyFileStem(year, quarter);
-    if (format) return sendFile(reply, report, format, stem);
+    if (format) return sendFile(reply, await renderReport(report, format, services.config), format, stem);
     const href = `/reports/quarterly/${params.year}/q${quarter}`;
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
@@ -82,7 +80,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (format !== null && (!isReportFormat(format) || format === "html"))
       throw new NotFound(`Format ${format}`);
     const report = await servicePlanReport(services.db, slug);
-    if (format) return sendFile(reply, report, format, slug);
+    if (format) return sendFile(reply, await renderReport(report, format, services.config), format, slug);
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),

@@ -1,3 +1,4 @@
+import type { Config } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
 import { NotFound } from "../../errors.ts";
 import type { Report } from "../../reports/model.ts";
@@ -72,8 +73,12 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
   return buildQuarterlyReport(db, { year: yearCode(year), quarter });
 }
 
-/** The report as a file in the format asked for. */
-export async function renderReport(report: Report, format: ReportFormat): Promise<Buffer> {
+/** The report as a file in the format asked for; PDF needs Chromium, found from configuration. */
+export async function renderReport(
+  report: Report,
+  format: ReportFormat,
+  config: Pick<Config, "chromiumPath">,
+): Promise<Buffer> {
   switch (format) {
     case "html":
       return Buffer.from(renderStandaloneHtml(report), "utf8");
@@ -82,6 +87,6 @@ export async function renderReport(report: Report, format: ReportFormat): Promis
     case "xlsx":
       return renderXlsx(report);
     case "pdf":
-      return renderPdf(report);
+      return renderPdf(report, config.chromiumPath);
   }
 }
