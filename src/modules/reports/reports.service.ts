@@ -3,10 +3,7 @@ import type { Database } from "../../db/client.ts";
 import { NotFound } from "../../errors.ts";
 import type { Report } from "../../reports/model.ts";
 import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.ts";
-import { renderDocx } from "../../reports/render-docx.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
-import { renderPdf } from "../../reports/render-pdf.ts";
-import { renderXlsx } from "../../reports/render-xlsx.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
 
@@ -73,7 +70,11 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
   return buildQuarterlyReport(db, { year: yearCode(year), quarter });
 }
 
-/** The report as a file in the format asked for; PDF needs Chromium, found from configuration. */
+/**
+ * The report as a file in the format asked for; PDF needs Chromium, found from configuration.
+ * The Word, Excel and PDF renderers (docx, exceljs, playwright-core: about 0.9 s of loading) are
+ * loaded on the first download, not at start-up.
+ */
 export async function renderReport(
   report: Report,
   format: ReportFormat,
@@ -83,10 +84,10 @@ export async function renderReport(
     case "html":
       return Buffer.from(renderStandaloneHtml(report), "utf8");
     case "docx":
-      return renderDocx(report);
+      return (await import("../../reports/render-docx.ts")).renderDocx(report);
     case "xlsx":
-      return renderXlsx(report);
+      return (await import("../../reports/render-xlsx.ts")).renderXlsx(report);
     case "pdf":
-      return renderPdf(report, config.chromiumPath);
+      return (await import("../../reports/render-pdf.ts")).renderPdf(report, config.chromiumPath);
   }
 }
