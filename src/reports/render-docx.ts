@@ -18,6 +18,7 @@ import {
   WidthType,
 } from "docx";
 import { chartPng, chartSize } from "./charts.ts";
+import { columnWidths } from "./column-widths.ts";
 import type { Block, Report, TableCell as ReportCell, ReportSection, TableBlock } from "./model.ts";
 import { RATING_FILLS } from "./rating-key.ts";
 
@@ -34,6 +35,9 @@ const textWidth = (landscape: boolean) => (landscape ? A4.height : A4.width) - 2
 const isWide = (table: TableBlock) =>
   table.columns.filter((column) => column.format !== "text" && column.format !== "rating").length > 6;
 
+/** A bullet in a table cell, indented a little, not the body text's half inch. */
+const BULLET_INDENT = { left: 220, hanging: 180 };
+
 function cellParagraph(cell: ReportCell, numeric: boolean, bold = false, size = 18): Paragraph {
   return new Paragraph({
     alignment: numeric ? AlignmentType.RIGHT : AlignmentType.LEFT,
@@ -48,33 +52,21 @@ function cellParagraphs(cell: ReportCell, numeric: boolean, bold = false, size =
   return cell.lines.map(
     (line) =>
       new Paragraph({
-        // A bullet indented a little, not the body text's half inch, in a narrow column.
-        ...(cell.bullets ? { bullet: { level: 0 }, indent: { left: 220, hanging: 180 } } : {}),
+        ...(cell.bullets ? { bullet: { level: 0 }, indent: BULLET_INDENT } : {}),
         spacing: { after: 40 },
         children: [new TextRun({ text: line, bold, size })],
       }),
   );
 }
 
-/** The width between the margins, shared among the columns: text columns wide, figures narrow. */
-function columnWidths(table: TableBlock, available: number): number[] {
-  const wide = isWide(table);
-  const weights = table.columns.map((column, index) => {
-    // A column of lists (success measures) is the widest.
-    const listed = table.rows.some((row) => (row.cells[index]?.lines?.length ?? 0) > 1);
-    if (column.format === "text" && listed) return 4.4;
-    if (column.format === "text" && index === 0) return wide ? 2.2 : 4;
-    if (column.format === "text") return 2.6;
-    return column.format === "rating" ? 2 : 1.6;
-  });
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  return weights.map((weight) => Math.floor((available * weight) / total));
-}
-
 function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[] {
   const numeric = table.columns.map((column) => column.format !== "text" && column.format !== "rating");
-  const widths = columnWidths(table, textWidth(landscape));
   const size = isWide(table) ? 16 : 18;
+  const widths = columnWidths(table, textWidth(landscape), {
+    em: size * 10, // size is in half-points; an em is 20 twips a point
+    padding: isWide(table) ? 100 : 230,
+    bulletIndent: BULLET_INDENT.left,
+  });
   const width = (index: number) => ({ size: widths[index] ?? 0, type: WidthType.DXA });
   const header = new TableRow({
     tableHeader: true, // repeats at the top of each page

@@ -1,0 +1,77 @@
+import type { TableBlock } from "./model.ts";
+
+/**
+ * Column widths for a fixed-layout table (Word), from what the columns hold, much as a browser
+ * lays out a table: each column at least as wide as its longest word, so no word is broken and no
+ * figure wraps; the room left is shared in proportion to how much text each column holds on
+ * average, so a column of activities or success measures is wide and "Not set" is narrow.
+ */
+export interface TextMetrics {
+  /** Twips in an em at the table's type size (20 twips a point: 180 at 9 point). */
+  em: number;
+  /** Twips of cell margin and border per column. */
+  padding: number;
+  /** Twips a bullet's text is indented by. */
+  bulletIndent: number;
+}
+
+/** A word wider than this (a long URL) may break rather than widen its column further. */
+const WIDEST_WORD_EMS = 10;
+/** A column's average text wider than this wraps rather than asking for more room. */
+const WIDEST_LINE_EMS = 30;
+/** Headings and totals are bold, a little wider than the widths below. */
+const BOLD = 1.08;
+
+/**
+ * A text's width in ems in Liberation Sans (Arial's metrics), by classes of character: close
+ * enough to share out a table's width, never to typeset.
+ */
+export function textEms(text: string): number {
+  let ems = 0;
+  for (const character of text) {
+    if ("ijl.,;:'!|".includes(character)) ems += 0.25;
+    else if ("ftrI()[]-/ ".includes(character)) ems += 0.34;
+    else if ("mwMW%@".includes(character)) ems += 0.89;
+    else if (/[A-Z]/.test(character)) ems += 0.72;
+    else ems += 0.56;
+  }
+  return ems;
+}
+
+const isFigures = (format: string) => format !== "text" && format !== "rating";
+const words = (text: string) => text.split(/\s+/);
+
+export function columnWidths(table: TableBlock, available: number, metrics: TextMetrics): number[] {
+  const rows = [...table.rows, ...(table.totals ?? [])].filter((row) => !row.heading);
+  const wanted = table.columns.map((column, index) => {
+    const texts = rows.flatMap((row) => {
+      const cell = row.cells[index];
+      if (!cell) return [];
+      return cell.lines && cell.lines.length > 0 ? cell.lines : [cell.text];
+    });
+    // A figure is kept on one line whole; text may wrap between words.
+    const unbroken = [...words(column.heading), ...(isFigures(column.format) ? texts : texts.flatMap(words))];
+    const widestWord = Math.min(WIDEST_WORD_EMS, Math.max(0, ...unbroken.map(textEms)));
+    const average =
+      texts.length === 0 ? 0 : texts.reduce((sum, text) => sum + textEms(text), 0) / texts.length;
+    // A bulleted list is indented within its cell.
+    const indent = rows.some((row) => row.cells[index]?.bullets) ? metrics.bulletIndent : 0;
+    const least = widestWord * BOLD * metrics.em + metrics.padding + indent;
+    const ideal = Math.max(least, Math.min(average, WIDEST_LINE_EMS) * metrics.em + metrics.padding + indent);
+    return { least, ideal };
+  });
+  const leastTotal = wanted.reduce((sum, column) => sum + column.least, 0);
+  if (leastTotal >= available) {
+    return wanted.map((column) => Math.floor((column.least * available) / leastTotal));
+  }
+  const room = available - leastTotal;
+  const asked = wanted.reduce((sum, column) => sum + (column.ideal - column.least), 0);
+  if (asked >= room) {
+    return wanted.map((column) => Math.floor(column.least + ((column.ideal - column.least) * room) / asked));
+  }
+  // Every column has its ideal and room is left: shared in proportion to the ideals.
+  const idealTotal = wanted.reduce((sum, column) => sum + column.ideal, 0);
+  return wanted.map((column) =>
+    Math.floor(column.ideal + ((available - idealTotal) * column.ideal) / idealTotal),
+  );
+}
