@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { columnWidths, textEms } from "./column-widths.ts";
+import { columnWidths, spreadsheetWidths, textEms, wrappedLines } from "./column-widths.ts";
 import type { TableBlock } from "./model.ts";
 
 const metrics = { em: 180, padding: 200, bulletIndent: 220 };
@@ -83,4 +83,19 @@ test("a bulleted column leaves room for the bullet's indent", () => {
   const [bulleted = 0] = columnWidths(measures(true), 1000, metrics);
   const [plain = 0] = columnWidths(measures(false), 1000, metrics);
   assert.ok(bulleted > plain, `${bulleted} > ${plain}`);
+});
+
+test("a spreadsheet column is as wide as its text asks, within 8 and 60 characters", () => {
+  const [objective = 0, activity = 0, start = 0] = spreadsheetWidths(activities);
+  assert.ok(activity > 40 && activity <= 60, `activity ${activity}`);
+  assert.ok(objective >= 8 && objective < 20, `objective ${objective}`);
+  assert.ok(start >= 8 && start < 20, `start ${start}`);
+});
+
+test("wrapped text: words kept whole, a line break starts a line", () => {
+  assert.equal(wrappedLines("Not set", 12), 1);
+  assert.equal(wrappedLines("Governing the effectiveness of the Stronger Families model", 20), 4);
+  assert.equal(wrappedLines("• one\n• two", 40), 2);
+  // A word longer than the column takes its own line, never zero.
+  assert.equal(wrappedLines("Derbyshire", 3), 1);
 });

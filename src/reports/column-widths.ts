@@ -41,23 +41,80 @@ export function textEms(text: string): number {
 const isFigures = (format: string) => format !== "text" && format !== "rating";
 const words = (text: string) => text.split(/\s+/);
 
-export function columnWidths(table: TableBlock, available: number, metrics: TextMetrics): number[] {
+/**
+ * What each column holds, in ems: its widest word (or figure, which never wraps, or heading word),
+ * capped for a long URL; its widest and average cell text; and whether it holds a bulleted list.
+ */
+export function columnEms(
+  table: TableBlock,
+): { widestWord: number; widestText: number; average: number; bulleted: boolean }[] {
   const rows = [...table.rows, ...(table.totals ?? [])].filter((row) => !row.heading);
-  const wanted = table.columns.map((column, index) => {
+  return table.columns.map((column, index) => {
     const texts = rows.flatMap((row) => {
       const cell = row.cells[index];
       if (!cell) return [];
       return cell.lines && cell.lines.length > 0 ? cell.lines : [cell.text];
     });
-    // A figure is kept on one line whole; text may wrap between words.
     const unbroken = [...words(column.heading), ...(isFigures(column.format) ? texts : texts.flatMap(words))];
-    const widestWord = Math.min(WIDEST_WORD_EMS, Math.max(0, ...unbroken.map(textEms)));
-    const average =
-      texts.length === 0 ? 0 : texts.reduce((sum, text) => sum + textEms(text), 0) / texts.length;
+    return {
+      widestWord: Math.min(WIDEST_WORD_EMS, Math.max(0, ...unbroken.map(textEms))) * BOLD,
+      widestText: Math.max(0, ...texts.map(textEms)),
+      average: texts.length === 0 ? 0 : texts.reduce((sum, text) => sum + textEms(text), 0) / texts.length,
+      bulleted: rows.some((row) => row.cells[index]?.bullets === true),
+    };
+  });
+}
+
+/**
+ * The width of each Excel column, in characters ("0"s, 0.56 em): wide enough for its widest text
+ * up to about 55 characters, longer text wrapping. A sheet has no page width to share (it is
+ * printed fitted to the page), so columns need not give way to each other as in Word.
+ */
+export function spreadsheetWidths(table: TableBlock): number[] {
+  return columnEms(table).map((column) => {
+    const ems = Math.max(column.widestWord, Math.min(column.widestText, WIDEST_LINE_EMS));
+    return Math.min(60, Math.max(8, Math.ceil(ems / SPREADSHEET_CHARACTER_EMS) + 3));
+  });
+}
+
+/** Ems across one character of a spreadsheet column's width (the width of "0"). */
+const SPREADSHEET_CHARACTER_EMS = 0.56;
+
+/**
+ * How many lines a text takes wrapped in a spreadsheet column `width` characters wide, words kept
+ * whole: spreadsheets do not grow a row for wrapped text when they open a file, so the renderer
+ * sets each row's height from this.
+ */
+export function wrappedLines(text: string, width: number): number {
+  // Counted a sixth short: the spreadsheet's own font (Calibri, or a stand-in) may set wider.
+  const capacity = Math.max(1, width - 1) * SPREADSHEET_CHARACTER_EMS * (5 / 6);
+  let lines = 0;
+  for (const paragraph of text.split("\n")) {
+    let used = 0;
+    lines += 1;
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      const ems = textEms(word);
+      const needed = used === 0 ? ems : used + textEms(" ") + ems;
+      if (needed <= capacity || used === 0) used = needed;
+      else {
+        lines += 1;
+        used = ems;
+      }
+    }
+  }
+  return lines;
+}
+
+/** Word's fixed table layout: `available` twips shared among the columns. */
+export function columnWidths(table: TableBlock, available: number, metrics: TextMetrics): number[] {
+  const wanted = columnEms(table).map((column) => {
     // A bulleted list is indented within its cell.
-    const indent = rows.some((row) => row.cells[index]?.bullets) ? metrics.bulletIndent : 0;
-    const least = widestWord * BOLD * metrics.em + metrics.padding + indent;
-    const ideal = Math.max(least, Math.min(average, WIDEST_LINE_EMS) * metrics.em + metrics.padding + indent);
+    const indent = column.bulleted ? metrics.bulletIndent : 0;
+    const least = column.widestWord * metrics.em + metrics.padding + indent;
+    const ideal = Math.max(
+      least,
+      Math.min(column.average, WIDEST_LINE_EMS) * metrics.em + metrics.padding + indent,
+    );
     return { least, ideal };
   });
   const leastTotal = wanted.reduce((sum, column) => sum + column.least, 0);

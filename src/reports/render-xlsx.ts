@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { spreadsheetWidths, wrappedLines } from "./column-widths.ts";
 import type { Report, TableBlock, TableCell } from "./model.ts";
 
 const NUMBER_FORMATS: Record<string, string> = {
@@ -79,22 +80,40 @@ function addTableSheet(
     );
     added.font = { bold: true };
   }
+  const widths = spreadsheetWidths(table);
   table.columns.forEach((column, index) => {
     const excelColumn = sheet.getColumn(index + 1);
-    excelColumn.width = index === 0 ? 48 : Math.max(12, column.heading.length + 2);
+    excelColumn.width = widths[index] ?? 12;
     const format = NUMBER_FORMATS[column.format];
-    // A column's style reaches only cells added after it, so each cell below the header gets it.
+    // A column's style reaches only cells added after it, so each cell gets it here.
     excelColumn.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
-      if (rowNumber < firstDataRow) return;
-      if (format) {
+      if (rowNumber < firstDataRow - 1) return;
+      if (format && rowNumber >= firstDataRow) {
         cell.numFmt = format;
-        cell.alignment = { horizontal: "right" };
+        cell.alignment = { horizontal: "right", vertical: "top" };
       } else {
-        cell.alignment = { wrapText: true, vertical: "top" };
+        cell.alignment = { wrapText: true, vertical: "top", ...(format ? { horizontal: "right" } : {}) };
       }
     });
   });
-  for (const note of table.notes ?? []) sheet.addRow([note]);
+  // Rows tall enough for their wrapped text: a spreadsheet does not grow them when it opens a file.
+  sheet.eachRow((row, rowNumber) => {
+    if (rowNumber < firstDataRow - 1) return;
+    let lines = 1;
+    row.eachCell((cell, columnNumber) => {
+      if (typeof cell.value !== "string") return;
+      lines = Math.max(lines, wrappedLines(cell.value, widths[columnNumber - 1] ?? 12));
+    });
+    if (lines > 1) row.height = 15 * lines;
+  });
+  // A note runs across the table's width, wrapped, rather than off its right edge.
+  const tableWidth = widths.reduce((sum, width) => sum + width, 0);
+  for (const note of table.notes ?? []) {
+    const row = sheet.addRow([note]);
+    if (table.columns.length > 1) sheet.mergeCells(row.number, 1, row.number, table.columns.length);
+    row.getCell(1).alignment = { wrapText: true, vertical: "top" };
+    row.height = 15 * wrappedLines(note, tableWidth);
+  }
 }
 
 /**
@@ -106,11 +125,13 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
   workbook.creator = "Baseplan";
   workbook.title = report.title;
   const used = new Set<string>();
-  const contents = workbook.addWorksheet("Contents", { pageSetup: { paperSize: 9 } });
+  const contents = workbook.addWorksheet("Contents", {
+    pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   used.add("contents");
   contents.addRow([report.title]).font = { bold: true, size: 14 };
   for (const line of report.meta) contents.addRow([line]);
-  contents.getColumn(1).width = 100;
+  contents.getColumn(1).width = 72;
   for (const section of report.sections) {
     for (const block of section.blocks) {
       const table = block.kind === "table" ? block : block.kind === "chart" ? block.table : undefined;
@@ -120,5 +141,11 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
       contents.addRow([`${section.title}: ${table.caption} (sheet "${name}")`]);
     }
   }
+  contents.eachRow((row) => {
+    const text = String(row.getCell(1).value ?? "");
+    row.getCell(1).alignment = { wrapText: true, vertical: "top" };
+    // The title is set larger: its lines are taller.
+    row.height = (row.number === 1 ? 20 : 15) * wrappedLines(text, row.number === 1 ? 54 : 72);
+  });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
