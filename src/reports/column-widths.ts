@@ -19,6 +19,12 @@ export interface TextMetrics {
 const WIDEST_WORD_EMS = 10;
 /** A column's average text wider than this wraps rather than asking for more room. */
 const WIDEST_LINE_EMS = 30;
+/**
+ * Ems a spreadsheet column's character of width (the width of "0", 0.56 em in Arial) is counted to
+ * hold: a sixth short, as the spreadsheet's own font (Calibri, or a stand-in) may set wider.
+ */
+const SPREADSHEET_CHARACTER_EMS = 0.56 * (5 / 6);
+
 /** Headings and totals are bold, a little wider than the widths below. */
 const BOLD = 1.08;
 
@@ -66,19 +72,18 @@ export function columnEms(
 }
 
 /**
- * The width of each Excel column, in characters ("0"s, 0.56 em): wide enough for its widest text
- * up to about 55 characters, longer text wrapping. A sheet has no page width to share (it is
+ * The width of each Excel column, in characters ("0"s): wide enough for its widest text
+ * up to 60 characters, longer text wrapping. A sheet has no page width to share (it is
  * printed fitted to the page), so columns need not give way to each other as in Word.
  */
 export function spreadsheetWidths(table: TableBlock): number[] {
   return columnEms(table).map((column) => {
-    const ems = Math.max(column.widestWord, Math.min(column.widestText, WIDEST_LINE_EMS));
-    return Math.min(60, Math.max(8, Math.ceil(ems / SPREADSHEET_CHARACTER_EMS) + 3));
+    // A bulleted line is written "• line" in its cell.
+    const ems =
+      Math.max(column.widestWord, Math.min(column.widestText, WIDEST_LINE_EMS)) + (column.bulleted ? 1 : 0);
+    return Math.min(60, Math.max(8, Math.ceil(ems / SPREADSHEET_CHARACTER_EMS) + 2));
   });
 }
-
-/** Ems across one character of a spreadsheet column's width (the width of "0"). */
-const SPREADSHEET_CHARACTER_EMS = 0.56;
 
 /**
  * How many lines a text takes wrapped in a spreadsheet column `width` characters wide, words kept
@@ -86,8 +91,7 @@ const SPREADSHEET_CHARACTER_EMS = 0.56;
  * sets each row's height from this.
  */
 export function wrappedLines(text: string, width: number): number {
-  // Counted a sixth short: the spreadsheet's own font (Calibri, or a stand-in) may set wider.
-  const capacity = Math.max(1, width - 1) * SPREADSHEET_CHARACTER_EMS * (5 / 6);
+  const capacity = Math.max(1, width - 1) * SPREADSHEET_CHARACTER_EMS;
   let lines = 0;
   for (const paragraph of text.split("\n")) {
     let used = 0;

@@ -49,8 +49,11 @@ function addTableSheet(
   name: string,
   landscape: boolean,
 ): void {
-  // A landscape section's tables print landscape; the rest landscape too where they are wide.
-  const orientation = landscape || table.columns.length > 3 ? "landscape" : "portrait";
+  // A landscape section's tables print landscape; the rest landscape too where they are wide
+  // (more than about 90 characters across, or more than three columns).
+  const widths = spreadsheetWidths(table);
+  const across = widths.reduce((sum, width) => sum + width, 0);
+  const orientation = landscape || table.columns.length > 3 || across > 90 ? "landscape" : "portrait";
   const sheet = workbook.addWorksheet(name, {
     pageSetup: { paperSize: 9, orientation, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
     views: [{ state: "frozen", ySplit: 2 }],
@@ -80,7 +83,6 @@ function addTableSheet(
     );
     added.font = { bold: true };
   }
-  const widths = spreadsheetWidths(table);
   table.columns.forEach((column, index) => {
     const excelColumn = sheet.getColumn(index + 1);
     excelColumn.width = widths[index] ?? 12;
@@ -107,12 +109,11 @@ function addTableSheet(
     if (lines > 1) row.height = 15 * lines;
   });
   // A note runs across the table's width, wrapped, rather than off its right edge.
-  const tableWidth = widths.reduce((sum, width) => sum + width, 0);
   for (const note of table.notes ?? []) {
     const row = sheet.addRow([note]);
     if (table.columns.length > 1) sheet.mergeCells(row.number, 1, row.number, table.columns.length);
     row.getCell(1).alignment = { wrapText: true, vertical: "top" };
-    row.height = 15 * wrappedLines(note, tableWidth);
+    row.height = 15 * wrappedLines(note, across);
   }
 }
 

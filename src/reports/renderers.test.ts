@@ -296,5 +296,7 @@ test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape se
   assert.ok(sheet);
   assert.equal(sheet.getCell("B3").value, "• Fewer re-referrals\n• Quicker decisions");
   assert.equal(sheet.getCell("B3").alignment?.wrapText, true);
+  // Two lines: the row is set two lines tall, since a spreadsheet does not grow it on opening.
+  assert.equal(sheet.getRow(3).height, 30);
   assert.equal(sheet.pageSetup.orientation, "landscape");
 });
