@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+import { journeyTest, setUpJourney, visit } from "./harness.ts";
+
+/**
+ * Every page a person can reach by following links from the dashboard answers 200 and passes
+ * axe (WCAG 2.0, 2.1 and 2.2 A and AA), not only the pages the journeys happen to visit. Each
+ * link is fetched; in Chromium, two pages of each shape are checked (two measures, not all 58).
+ */
+
+/** Files and machine endpoints, which are not pages. */
+const NOT_PAGES = /^\/(static|govuk|moj|assets|health)\/|\.(docx|xlsx|pdf|csv|json|html)(\?|$)/;
+const MOST_LINKS = 1500;
+const PER_SHAPE = 2;
+
+function linksIn(html: string): string[] {
+  return [...html.matchAll(/href="(\/[^"#]*)"/g)]
+    .map((match) => (match[1] ?? "").replaceAll("&amp;", "&"))
+    .filter((href) => href !== "" && !NOT_PAGES.test(href));
+}
+
+/** "/measures/12/values/40/edit" and "/measures/3/values/7/edit" have one shape; so do queries with the same keys. */
+function shapeOf(href: string): string {
+  const url = new URL(href, "http://baseplan.test");
+  const path = url.pathname
+    .split("/")
+    .map((segment) => (/\d/.test(segment) ? ":id" : segment))
+    .join("/");
+  return `${path}?${[...url.searchParams.keys()].sort().join("&")}`;
+}
+
+describe("every page", () => {
+  const journey = setUpJourney();
+
+  journeyTest("every page reachable from the dashboard answers and passes axe", journey, async () => {
+    const seen = new Set<string>();
+    const queue = ["/"];
+    const perShape = new Map<string, number>();
+    const toCheck: string[] = [];
+    while (queue.length > 0 && seen.size < MOST_LINKS) {
+      const href = queue.shift() ?? "/";
+      if (seen.has(href)) continue;
+      seen.add(href);
+      const response = await journey.app.inject(href);
+      assert.equal(response.statusCode, 200, `${href} answered ${response.statusCode}`);
+      if (!String(response.headers["content-type"]).startsWith("text/html")) continue;
+      const shape = shapeOf(href);
+      const count = perShape.get(shape) ?? 0;
+      perShape.set(shape, count + 1);
+      if (count < PER_SHAPE) toCheck.push(href);
+      for (const link of linksIn(response.body)) if (!seen.has(link)) queue.push(link);
+    }
+    assert.ok(seen.size < MOST_LINKS, `more than ${MOST_LINKS} links: is a link generating new addresses?`);
+    // Pages of every module: the crawl reached them all.
+    for (const start of [
+      "/measures/",
+      "/plan/deliverables/",
+      "/risks",
+      "/budget/",
+      "/procurement/",
+      "/reports/",
+    ]) {
+      assert.ok(
+        toCheck.some((href) => href.startsWith(start)),
+        `no page under ${start} was reached`,
+      );
+    }
+    for (const href of toCheck) await visit(journey.page, href);
+    console.log(`${seen.size} links answered; ${toCheck.length} pages of ${perShape.size} shapes passed axe`);
+  });
+});
