@@ -916,3 +916,19 @@ describe("formatQuantity", () => {
     assert.equal(show(3, 0, "places"), "3 places");
   });
 });
+
+it("a value flagged when it was read is not assessed as if it were clean", () => {
+  const verdict = evaluateTarget("4% or less", {
+    value: 11.6,
+    unit: "percent",
+    decimals: 1,
+    polarity: "lower-is-better",
+    period: "2020/21",
+    valueFlag: "11.6 has no % sign but this measure is a percentage; it has not been assumed to be 11.6%.",
+  });
+  assert.equal(verdict.outcome, "cannot-assess");
+  assert.equal(
+    verdict.explanation,
+    "Cannot assess: 11.6 has no % sign but this measure is a percentage; it has not been assumed to be 11.6%.",
+  );
+});

@@ -237,6 +237,12 @@ export interface TargetContext {
   readonly allAuthorityValues?: readonly (number | null)[];
   /** This council's national rank for the previous like period. */
   readonly previousRank?: number | null;
+  /**
+   * Why the value cannot be compared as it stands, where it was flagged when read: a percentage
+   * written without its % sign, a figure for a period outside its column. The verdict is then
+   * "cannot assess" with that reason; the figure is never taken as if it were clean.
+   */
+  readonly valueFlag?: string;
 }
 
 export type VerdictOutcome = "met" | "not-met" | "cannot-assess" | "not-set";
@@ -1130,6 +1136,7 @@ class Evaluation {
     }
     const { value } = context;
     if (!isNumber(value)) return this.cannot("value", `no value for ${context.period}`);
+    if (context.valueFlag) return this.cannot("value", context.valueFlag.replace(/\.$/, ""));
     switch (target.kind) {
       case "threshold":
         return this.threshold(value, target.comparison, target.figure);

@@ -85,14 +85,20 @@ describe("budget pages", () => {
     }
     // The approved budget matrix: a row per division with its cells, then the total row.
     const approved = (await app.inject("/budget/2020-21/approved")).body;
-    const rows = [...approved.matchAll(/<tr class="govuk-table__row"[^>]*>([\s\S]*?)<\/tr>/g)].map(
-      (match) => (match[1] ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(),
+    const rows = [...approved.matchAll(/<tr class="govuk-table__row"[^>]*>([\s\S]*?)<\/tr>/g)].map((match) =>
+      (match[1] ?? "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ")
+        .trim(),
     );
     const division = rows.find((row) => row.startsWith("Early Help and Safeguarding"));
     assert.ok(division, "the Early Help and Safeguarding row");
     assert.match(division, /45,645,148 .* 90,362,848 .* 87,442,157/);
     const total = /data-testid="approved-total">([\s\S]*?)<\/tr>/.exec(approved)?.[1] ?? "";
-    assert.match(total.replace(/<[^>]+>/g, " "), /Total controllable budget[\s\S]*160,865,341[\s\S]*121,341,986/);
+    assert.match(
+      total.replace(/<[^>]+>/g, " "),
+      /Total controllable budget[\s\S]*160,865,341[\s\S]*121,341,986/,
+    );
     const line = await placementsLine();
     const detail = await app.inject(`/budget/lines/${line.lineId}`);
     assert.equal(detail.statusCode, 200);

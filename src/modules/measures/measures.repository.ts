@@ -29,6 +29,7 @@ export type ListedValue = Pick<
   | "cellText"
   | "amount"
   | "decimals"
+  | "warnings"
   | "current"
   | "version"
 >;
@@ -81,7 +82,7 @@ export async function listingData(db: Database): Promise<ListingData> {
           'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
           'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
           'cellText', v.cell_text, 'amount', v.amount::text, 'decimals', v.decimals,
-          'current', v.current, 'version', v.version
+          'warnings', v.warnings, 'current', v.current, 'version', v.version
         ) order by v.id), '[]'::json) from measure_values v where v.current),
       'targets', (select coalesce(json_agg(json_build_object(
           'id', t.id, 'measureId', t.measure_id, 'document', t.document, 'periodLabel', t.period_label,

@@ -133,6 +133,18 @@ describeOnBothDatabases("measures", (fresh) => {
     );
   });
 
+  test("a value flagged when read is not rated as if it were clean: grey, saying why", async () => {
+    const { db } = await fresh({ demo: true });
+    const neet = await rowFor(db, "Proportion of 16 - 17-year-olds NEET and Not Known (3 month average)");
+    assert.equal(neet.latest?.cellText, "11.6 (Dec 2020)");
+    assert.equal(neet.rating.rating, "not-available");
+    assert.match(neet.rating.explanation, /11\.6 has no % sign but this measure is a percentage/);
+    const savings = await rowFor(db, "Percentage of year-end budget savings targets achieved");
+    assert.equal(savings.latest?.cellText, "77.1% (Dec 19)");
+    assert.equal(savings.rating.rating, "not-available");
+    assert.match(savings.rating.explanation, /outside the 2020\/21 column/);
+  });
+
   test("care leavers in suitable accommodation and a top-quartile target with no benchmarks", async () => {
     const { db } = await fresh({ demo: true });
     const listings = await listMeasureGroups(db);

@@ -473,6 +473,8 @@ export function rateFromStored(
     ...(previous ? { previousPeriod: previous.periodLabel, previousValue: amountOf(previous) } : {}),
     ownValueFor: (label) => amountOf(earlier.find((candidate) => candidate.periodKey === periodKey(label))),
     ...(benchmarkData ? { benchmarks: benchmarkData } : {}),
+    // A value flagged when it was read is not rated as if it were clean.
+    ...(value?.warnings[0] ? { valueFlag: value.warnings[0] } : {}),
   });
 }
 
