@@ -291,6 +291,21 @@ export async function insertInitiativeForecast(
   return forecast;
 }
 
+/** Inserts a quarter's first forecast for an initiative; nothing (undefined) if one exists already. */
+export async function insertInitiativeForecastIfAbsent(
+  db: Database,
+  values: typeof savingsInitiativeForecasts.$inferInsert,
+) {
+  const [created] = await db
+    .insert(savingsInitiativeForecasts)
+    .values(values)
+    .onConflictDoNothing({
+      target: [savingsInitiativeForecasts.initiativeId, savingsInitiativeForecasts.quarter],
+    })
+    .returning();
+  return created;
+}
+
 export async function listInitiatives(db: Database, targetId: number, quarter: number) {
   return db
     .select({ initiative: savingsInitiatives, forecast: savingsInitiativeForecasts })

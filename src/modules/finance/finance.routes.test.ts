@@ -253,6 +253,47 @@ describe("budget pages", () => {
     assert.equal(again.headers.location, `/budget/lines/${line.lineId}/forecasts/2/edit`);
   });
 
+  test("a first savings forecast for a quarter with none: the links, 400 on a bad amount, 303 and audited, then a conflict", async () => {
+    const empty = await app.inject("/budget/2020-21/q4/savings");
+    assert.match(empty.body, /No savings forecast has been reported/);
+    const link = /href="(\/budget\/savings\/initiatives\/(\d+)\/forecasts\/4\/new)">([^<]+)</.exec(
+      empty.body,
+    );
+    assert.ok(link, "each initiative links to its first quarter 4 forecast");
+    const [, path = "", id = "", name = ""] = link;
+    const form = await app.inject(path);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, new RegExp(`Enter the quarter 4 savings forecast for ${name}`));
+    assert.doesNotMatch(form.body, /name="version"/);
+    const openedBeforeSaving = await formSession(app, path);
+
+    const refused = await post(path, { forecastAchieved: "12.5.3" });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /<title>Error: /);
+    assert.match(refused.body, /href="#forecastAchieved"/);
+    assert.equal((await finance.initiativeForNewForecast(database.db, Number(id), 4)).existing, null);
+
+    const saved = await post(path, { forecastAchieved: "£0.151m" });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(saved.headers.location, "/budget/2020-21/q4/savings");
+    const created = await finance.initiativeForecastForEdit(database.db, Number(id), 4);
+    assert.equal(created.forecast.forecastAchievedPence, 15_100_000);
+    const events = await listAuditEvents(database.db, "savings-initiative-forecast", created.forecast.id);
+    assert.equal(events[0]?.action, "create");
+    // The quarter now has a report: the other initiatives are listed to be entered.
+    const page = await app.inject("/budget/2020-21/q4/savings");
+    assert.match(page.body, /0\.151/);
+    assert.match(page.body, /forecasts\/4\/new">Enter/);
+
+    const second = await post(path, { forecastAchieved: "£0.2m" }, openedBeforeSaving);
+    assert.equal(second.statusCode, 409);
+    assert.match(second.body, /£151,000.00/);
+    assert.equal((await finance.initiativeForecastForEdit(database.db, Number(id), 4)).forecast.version, 1);
+    const again = await app.inject(path);
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `/budget/savings/initiatives/${id}/forecasts/4/edit`);
+  });
+
   test("the budget line links back to the quarter it was opened from, else the latest with a report", async () => {
     const line = await placementsLine();
     const fromQuarter1 = await app.inject(`/budget/lines/${line.lineId}?quarter=1`);

@@ -325,6 +325,52 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     });
   });
 
+  app.get("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/new", async (request, reply) => {
+    const params = request.params as Params;
+    const found = await finance.initiativeForNewForecast(
+      services.db,
+      idParam(params.initiativeId, "Savings initiative"),
+      quarterParam(params.quarter),
+    );
+    if (found.existing) {
+      return reply.redirect(
+        `/budget/savings/initiatives/${found.initiative.id}/forecasts/${found.quarter}/edit`,
+        303,
+      );
+    }
+    return reply.view("finance/views/savings-edit.njk", {
+      pageTitle: `Enter the quarter ${found.quarter} savings forecast for ${found.initiative.name}`,
+      ...found,
+      creating: true,
+      values: { forecastAchieved: "" },
+    });
+  });
+
+  app.post("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/new", async (request, reply) => {
+    const params = request.params as Params;
+    const initiativeId = idParam(params.initiativeId, "Savings initiative");
+    const quarter = quarterParam(params.quarter);
+    const body = (request.body ?? {}) as Params;
+    try {
+      const saved = await finance.createInitiativeForecast(services.db, services.config.actingUser, {
+        initiativeId,
+        quarter,
+        form: body,
+      });
+      return reply.redirect(`/budget/${saved.year.code}/q${quarter}/savings`, 303);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const found = await finance.initiativeForNewForecast(services.db, initiativeId, quarter);
+      return reply.code(400).view("finance/views/savings-edit.njk", {
+        pageTitle: `Enter the quarter ${quarter} savings forecast for ${found.initiative.name}`,
+        ...found,
+        creating: true,
+        values: { forecastAchieved: body.forecastAchieved ?? "" },
+        errors: error.errors,
+      });
+    }
+  });
+
   app.get("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/edit", async (request, reply) => {
     const params = request.params as Params;
     const found = await finance.initiativeForecastForEdit(
@@ -335,6 +381,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.view("finance/views/savings-edit.njk", {
       pageTitle: `Change the savings forecast for ${found.initiative.name}`,
       ...found,
+      quarter: found.forecast.quarter,
       values: { forecastAchieved: formatPounds(found.forecast.forecastAchievedPence, { pence: true }) },
       version: found.forecast.version,
     });
@@ -358,6 +405,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       return reply.code(400).view("finance/views/savings-edit.njk", {
         pageTitle: `Change the savings forecast for ${found.initiative.name}`,
         ...found,
+        quarter,
         values: { forecastAchieved: body.forecastAchieved ?? "" },
         version: body.version ?? found.forecast.version,
         errors: error.errors,

@@ -49,6 +49,11 @@ export const savingsForecastEditSchema = z.object({
 
 export type SavingsForecastEdit = z.infer<typeof savingsForecastEditSchema>;
 
+/** Entering an initiative's first forecast for a quarter that has none. */
+export const savingsForecastNewSchema = z.object({
+  forecastAchieved: moneyField("forecast achieved by the year end"),
+});
+
 /** "2020-21" in addresses; "2020/21" or "2020-21" in documents. */
 export const financialYearCode = z
   .string()

@@ -213,6 +213,28 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     assert.equal(stored.forecast.version, 1);
   });
 
+  test("two people entering an initiative's first savings forecast for a quarter at once: one saves, the other gets Conflict", async () => {
+    const { db } = await fresh({ demo: true });
+    const empty = await finance.savingsReport(db, "2020-21", 4);
+    const initiative = empty.target === null ? empty.unreported[0] : undefined;
+    assert.ok(initiative);
+    const results = await Promise.allSettled(
+      ["£100,000", "£120,000"].map((forecastAchieved) =>
+        finance.createInitiativeForecast(db, TEST_ACTOR, {
+          initiativeId: initiative.id,
+          quarter: 4,
+          form: { forecastAchieved },
+        }),
+      ),
+    );
+    const saved = results.filter((result) => result.status === "fulfilled");
+    assert.equal(saved.length, 1);
+    const refused = results.find((result) => result.status === "rejected");
+    assert.ok(refused && refused.reason instanceof Conflict);
+    const stored = await finance.initiativeForecastForEdit(db, initiative.id, 4);
+    assert.equal(stored.forecast.forecastAchievedPence, saved[0]?.value.forecast.forecastAchievedPence);
+  });
+
   test("the rating thresholds are a council setting: changing them changes a line's rating, audited", async () => {
     const { db } = await fresh({ demo: true });
     const settings = await finance.ratingSettings(db);

@@ -44,6 +44,7 @@ import {
   forecastNewSchema,
   ratingSettingsSchema,
   savingsForecastEditSchema,
+  savingsForecastNewSchema,
 } from "./finance.schemas.ts";
 
 /** £m to 3 decimals, as the quarterly report's tables print it; the step that display rounds to. */
@@ -542,10 +543,14 @@ export async function savingsReport(db: Database, yearCode: string, quarter: num
   const year = await requireYear(db, yearCode);
   requireQuarter(quarter);
   const target = await repository.findSavingsTarget(db, year.id);
-  if (!target) return { year, quarter, target: null } as const;
+  if (!target) return { year, quarter, target: null, unreported: [] } as const;
   const rows = await repository.listInitiatives(db, target.id, quarter);
   const reported = rows.filter((row) => row.forecast !== null);
-  if (reported.length === 0) return { year, quarter, target: null } as const;
+  if (reported.length === 0) {
+    // Nothing reported for the quarter: the initiatives, so a first forecast can be entered.
+    const unreported = rows.map((row) => ({ id: row.initiative.id, name: row.initiative.name }));
+    return { year, quarter, target: null, unreported } as const;
+  }
   const position = savingsPosition(
     target.currentYearPence,
     target.priorYearBroughtForwardPence,
@@ -640,6 +645,72 @@ export async function initiativeForecastForEdit(db: Database, initiativeId: numb
   const forecast = await repository.findInitiativeForecast(db, initiativeId, requireQuarter(quarter));
   if (!forecast) throw new NotFound(`The quarter ${quarter} forecast for ${found.initiative.name}`);
   return { ...found, forecast };
+}
+
+/** A savings initiative and a quarter with no forecast yet, for the form that enters the first one. */
+export async function initiativeForNewForecast(db: Database, initiativeId: number, quarter: number) {
+  const found = await repository.findInitiative(db, initiativeId);
+  if (!found) throw new NotFound(`Savings initiative ${initiativeId}`);
+  const existing = await repository.findInitiativeForecast(db, initiativeId, requireQuarter(quarter));
+  return { ...found, quarter, existing: existing ?? null };
+}
+
+/**
+ * Enters an initiative's first forecast for a quarter that has none. If someone else entered that
+ * quarter's forecast after this form was opened, nothing is overwritten: Conflict, with their
+ * figure beside the one submitted.
+ */
+export async function createInitiativeForecast(
+  db: Database,
+  actor: string,
+  options: { initiativeId: number; quarter: number; form: unknown },
+) {
+  const parsed = parseForm(savingsForecastNewSchema, options.form);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  const entry = parsed.value;
+  const conflict = async (tx: Database, initiative: { id: number; name: string }, quarter: number) => {
+    const existing = await repository.findInitiativeForecast(tx, initiative.id, quarter);
+    const saved = existing
+      ? await latestAuditEvent(tx, "savings-initiative-forecast", existing.id)
+      : undefined;
+    return new Conflict(
+      `The quarter ${quarter} savings forecast for ${initiative.name}`,
+      [
+        {
+          label: "Forecast achieved by the year end",
+          saved: existing ? formatPounds(existing.forecastAchievedPence, { pence: true }) : "",
+          submitted: formatPounds(entry.forecastAchieved, { pence: true }),
+        },
+      ],
+      `/budget/savings/initiatives/${initiative.id}/forecasts/${quarter}/edit`,
+      saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+    );
+  };
+  return db.transaction(async (tx) => {
+    const { initiative, year, quarter, existing } = await initiativeForNewForecast(
+      tx,
+      options.initiativeId,
+      options.quarter,
+    );
+    if (existing) throw await conflict(tx, initiative, quarter);
+    // The unique (initiative, quarter) key decides between two people entering it at once.
+    const created = await repository.insertInitiativeForecastIfAbsent(tx, {
+      initiativeId: initiative.id,
+      quarter,
+      forecastAchievedPence: entry.forecastAchieved,
+    });
+    if (!created) throw await conflict(tx, initiative, quarter);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "savings-initiative-forecast",
+      entityId: created.id,
+      summary: `Entered the ${year.label} quarter ${quarter} savings forecast for ${initiative.name}`,
+      before: null,
+      after: { forecastAchievedPence: created.forecastAchievedPence, version: created.version },
+    });
+    return { initiative, year, forecast: created };
+  });
 }
 
 /** Changes what a savings initiative is forecast to achieve by the year end, as at one quarter. */
