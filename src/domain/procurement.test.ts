@@ -5,7 +5,9 @@ import fc from "fast-check";
 import { z } from "zod";
 import type { CsvCell, PlannedProcurement, ThresholdRow } from "./procurement.ts";
 import {
+  contractEndDateOf,
   DEFAULT_THRESHOLD_TABLE,
+  exactTermMonths,
   extendThresholdTable,
   PIPELINE_NOTICE_HEADER,
   ProcurementRuleError,
@@ -382,32 +384,78 @@ describe("pipelineNotice", () => {
 });
 
 describe("transparencyCodeRows", () => {
-  it("keeps contracts over £5,000 that are not cancelled, leaving exactly £5,000 out", () => {
+  it("lists only advertised procurements over £5,000, in the code's column order", () => {
     const rows = transparencyCodeRows([
-      { ...services(500_000, "2025-04-01"), id: "exactly" },
       {
         ...services(500_001, "2025-04-01"),
-        id: "over",
-        durationMonths: 12,
+        id: "advertised-over",
+        status: "advertised",
+        durationText: "12 months",
         description: 'Says "hello", twice',
       },
+      { ...services(500_000, "2025-04-01"), id: "advertised-exactly", status: "advertised" },
+      { ...services(9_000_000, "2025-04-01"), id: "planned" },
+      { ...services(9_000_000, "2025-04-01"), id: "awarded", status: "awarded" },
       { ...services(9_000_000, "2025-04-01"), id: "cancelled", status: "cancelled" },
     ]);
     assert.deepEqual(rows, [
       [
-        "over",
+        "advertised-over",
         "Test contract",
-        "Children's Services",
         'Says "hello", twice',
-        "Services",
-        "5000.01",
         "2025-04-01",
+        "2026-03-31",
         "",
-        12,
-        "Planned",
+        "Children's Services",
+        "5000.01",
       ],
     ]);
     assert.equal(TRANSPARENCY_CODE_HEADER.length, rows[0]?.length);
+    assert.deepEqual(TRANSPARENCY_CODE_HEADER.slice(0, 7), [
+      "Reference number",
+      "Title",
+      "Description of the goods and/or services sought",
+      "Start date",
+      "End date",
+      "Review date",
+      "Local authority department responsible",
+    ]);
+  });
+
+  it("leaves the end date blank when the duration is only an upper bound", () => {
+    const [row] = transparencyCodeRows([
+      {
+        ...services(9_000_000, "2022-04-01"),
+        status: "advertised",
+        durationText: "(up to 4 years)",
+        durationMonths: 48,
+      },
+    ]);
+    assert.equal(row?.[4], "");
+  });
+});
+
+describe("exactTermMonths and contractEndDateOf", () => {
+  it("reads only exact terms", () => {
+    assert.equal(exactTermMonths("4 years"), 48);
+    assert.equal(exactTermMonths("(18 months)"), 18);
+    assert.equal(exactTermMonths("1 year"), 12);
+    assert.equal(exactTermMonths("(up to 4 years)"), null);
+    assert.equal(exactTermMonths("3 + 1 years"), null);
+    assert.equal(exactTermMonths("about 2 years"), null);
+    assert.equal(exactTermMonths("0 months"), null);
+  });
+
+  it("prefers a recorded end date and otherwise ends the day before the term is up", () => {
+    const base = services(1_000_000, "2024-01-31");
+    assert.equal(contractEndDateOf({ ...base, durationText: "1 month" }), "2024-02-28");
+    assert.equal(contractEndDateOf({ ...base, durationText: "2 years" }), "2026-01-30");
+    assert.equal(
+      contractEndDateOf({ ...base, durationText: "2 years", contractEndDate: "2025-12-31" }),
+      "2025-12-31",
+    );
+    assert.equal(contractEndDateOf({ ...base, durationText: "(up to 4 years)" }), undefined);
+    assert.equal(contractEndDateOf(base), undefined);
   });
 });
 
@@ -635,15 +683,9 @@ describe("the demo forward plan (seed Appendix B)", () => {
     assert.equal(byId("cs-fp-2021-t2-12")?.estimatedStartDate, "2022-04-01");
   });
 
-  it("exports all 33 rows for the Transparency Code as CSV", () => {
+  it("exports no invitations to tender, as every row of the plan is still planned", () => {
     const csv = writeCsv([TRANSPARENCY_CODE_HEADER, ...transparencyCodeRows(demo.procurements)]);
-    const lines = csv.split("\r\n");
-    assert.equal(lines.length, 35); // heading, 33 rows, and the empty string after the last CRLF
-    assert.ok(
-      lines.includes(
-        "cs-fp-2021-t2-05,Provision of a Schools Catering Management System for Derbyshire County Council's Catering Service.,Children's Services,,Services,500000.00,2022-09-01,,,Planned",
-      ),
-    );
+    assert.equal(csv, `${TRANSPARENCY_CODE_HEADER.join(",")}\r\n`);
   });
 });
 

@@ -52,6 +52,11 @@ export interface PlannedProcurement {
   expectedCommencementDate?: IsoDate;
   /** Contract length where known; "(up to 4 years)" is 48. */
   durationMonths?: number;
+  /**
+   * The duration as the plan writes it ("(up to 4 years)"). An end date is worked out from it
+   * only when it states an exact term; see `exactTermMonths`.
+   */
+  durationText?: string;
   /** Last day of the contract where known. */
   contractEndDate?: IsoDate;
   status: ProcurementStatus;
@@ -602,46 +607,69 @@ export function pipelineNoticeRows(
 /** The code asks for contracts and invitations to tender whose value exceeds £5,000 (so exactly £5,000 is left out). */
 export const TRANSPARENCY_CODE_FLOOR_PENCE = 500_000;
 
-/** Column headings for the Transparency Code CSV, matching `transparencyCodeRows`. */
+/**
+ * Column headings for the Transparency Code CSV of invitations to tender, in the code's order
+ * (paragraph 30: reference number, title, description of the goods and/or services sought,
+ * start, end and review dates, department responsible), then the estimated value.
+ */
 export const TRANSPARENCY_CODE_HEADER: readonly string[] = [
   "Reference number",
   "Title",
-  "Department responsible",
-  "Description",
-  "Category",
-  "Estimated value (£)",
+  "Description of the goods and/or services sought",
   "Start date",
   "End date",
-  "Duration (months)",
-  "Status",
+  "Review date",
+  "Local authority department responsible",
+  "Estimated whole-life value (£)",
 ];
 
-const STATUS_LABELS: Record<ProcurementStatus, string> = {
-  planned: "Planned",
-  advertised: "Invitation to tender issued",
-  awarded: "Contract awarded",
-  cancelled: "Cancelled",
-};
+const EXACT_TERM = /^\(?\s*(\d+)\s*(year|month)s?\s*\)?$/i;
 
 /**
- * Rows (no heading row) for the Transparency Code CSV: every procurement over £5,000 that has
- * not been cancelled, in the order given. Values are pounds with two decimals and dates are
- * ISO 8601, as open data should be.
+ * The contract term in months when the text states an exact one ("4 years", "(18 months)"),
+ * otherwise null. "(up to 4 years)" is an upper bound, not a term, so it gives null, as does
+ * anything else that qualifies the figure ("3 + 1 years", "about 2 years").
+ */
+export function exactTermMonths(durationText: string): number | null {
+  const match = EXACT_TERM.exec(durationText.trim());
+  if (match === null) return null;
+  const count = Number(match[1]);
+  if (count <= 0) return null;
+  return match[2]?.toLowerCase() === "year" ? count * 12 : count;
+}
+
+/**
+ * The last day of the contract: the one recorded, or else the day before the start date plus an
+ * exact term (a 12-month contract starting 1 April 2025 ends 31 March 2026). Undefined when
+ * neither is known; an upper bound such as "(up to 4 years)" is not turned into a date.
+ */
+export function contractEndDateOf(procurement: PlannedProcurement): IsoDate | undefined {
+  if (procurement.contractEndDate !== undefined) return procurement.contractEndDate;
+  if (procurement.durationText === undefined) return undefined;
+  const months = exactTermMonths(procurement.durationText);
+  if (months === null) return undefined;
+  return addDays(addMonths(procurement.estimatedStartDate, months), -1);
+}
+
+/**
+ * Rows (no heading row) for the Transparency Code CSV: the invitations to tender, that is the
+ * procurements advertised and not yet awarded, whose estimated value exceeds £5,000, in the
+ * order given. Planned procurements have not been put out to tender and awarded ones are
+ * contracts, not invitations. The plan holds no review date, so that column is left blank.
+ * Values are pounds with two decimals and dates are ISO 8601, as open data should be.
  */
 export function transparencyCodeRows(procurements: readonly PlannedProcurement[]): CsvCell[][] {
   return procurements
-    .filter((p) => p.status !== "cancelled" && p.estimatedValuePence > TRANSPARENCY_CODE_FLOOR_PENCE)
+    .filter((p) => p.status === "advertised" && p.estimatedValuePence > TRANSPARENCY_CODE_FLOOR_PENCE)
     .map((p) => [
       p.id,
       p.title,
-      p.department,
       p.description ?? "",
-      CATEGORY_LABELS[p.category],
-      penceToDecimalPounds(p.estimatedValuePence),
       p.estimatedStartDate,
-      p.contractEndDate ?? "",
-      p.durationMonths ?? null,
-      STATUS_LABELS[p.status],
+      contractEndDateOf(p) ?? "",
+      "",
+      p.department,
+      penceToDecimalPounds(p.estimatedValuePence),
     ]);
 }
 

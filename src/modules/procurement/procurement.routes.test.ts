@@ -177,10 +177,19 @@ describe("procurement pages", () => {
     assert.equal(plan.statusCode, 200);
     assert.match(String(plan.headers["content-type"]), /text\/csv/);
     assert.equal(plan.body.trimEnd().split("\r\n").length, 34);
+    // Only invitations to tender: the one row advertised by the edit test above, not the 32 planned.
     const transparency = await app.inject("/procurement/invitations-to-tender.csv");
     const lines = transparency.body.trimEnd().split("\r\n");
-    assert.match(lines[0] ?? "", /^Reference number,Title,Department responsible/);
-    assert.equal(lines.length, 34);
+    assert.equal(
+      lines[0],
+      "Reference number,Title,Description of the goods and/or services sought,Start date,End date,Review date,Local authority department responsible,Estimated whole-life value (£)",
+    );
+    assert.deepEqual(lines.slice(1), [
+      'cs-fp-2021-t1-02,Fostering Service Hub,,2021-08-01,,,"Children\'s Services, Early Help",65000.00',
+    ]);
+    const page = await app.inject("/procurement");
+    assert.match(page.body, /invitations to tender over £5,000/);
+    assert.match(page.body, /lists only procurements out to tender now \(status Advertised\)/);
   });
   test("dates are typed in the GOV.UK date input, with GOV.UK's messages, and saved from it", async () => {
     const path = "/procurement/cs-fp-2021-t1-03/edit";

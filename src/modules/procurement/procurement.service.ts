@@ -207,6 +207,7 @@ export function toPlannedProcurement(row: PlannedProcurementRow): PlannedProcure
     estimatedStartDate: row.estimatedStartDate,
     ...(row.expectedCommencementDate ? { expectedCommencementDate: row.expectedCommencementDate } : {}),
     ...(row.durationMonths ? { durationMonths: row.durationMonths } : {}),
+    ...(row.durationText ? { durationText: row.durationText } : {}),
     status: DOMAIN_STATUS[row.status as Status],
   };
 }
@@ -687,7 +688,10 @@ export async function forwardPlanCsv(db: Database): Promise<string> {
   return writeCsv([FORWARD_PLAN_HEADER, ...rows]);
 }
 
-/** Contracts and invitations to tender over £5,000, in the Local Government Transparency Code's shape. */
+/**
+ * Invitations to tender over £5,000 (procurements advertised, not yet awarded), in the Local
+ * Government Transparency Code's shape. Planned procurements are not yet out to tender.
+ */
 export async function transparencyCsv(db: Database): Promise<string> {
   const entries = await allEntries(db);
   return writeCsv([TRANSPARENCY_CODE_HEADER, ...transparencyCodeRows(entries)]);

@@ -80,6 +80,32 @@ test("npx baseplan report quarterly writes the Word file to the path given", {
   assert.ok(file.includes(Buffer.from("word/document.xml")), "a Word document");
 });
 
+test("the command runs from outside the project, finding tsx beside the bin file", {
+  timeout: 180_000,
+}, async () => {
+  // The working directory is a temporary folder with no node_modules: `--import tsx` would fail
+  // there with ERR_MODULE_NOT_FOUND. A relative --out is written in that folder.
+  const { stdout } = await run(
+    process.execPath,
+    [
+      join(root, "bin/baseplan.js"),
+      "report",
+      "quarterly",
+      "--year",
+      "2020/21",
+      "--quarter",
+      "3",
+      "--format",
+      "html",
+      "--out",
+      "q3-from-tmp.html",
+    ],
+    { cwd: work, env, timeout: 170_000 },
+  );
+  assert.match(stdout, /Wrote .*q3-from-tmp\.html/);
+  assert.match(readFileSync(join(work, "q3-from-tmp.html"), "utf8"), /<html/i);
+});
+
 test("a mistaken report command says what is wrong and exits 2", async () => {
   await assert.rejects(
     run(process.execPath, [join(root, "bin/baseplan.js"), "report", "quarterly", "--year", "2020/21"], {
