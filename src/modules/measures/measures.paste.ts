@@ -5,6 +5,12 @@
  * with an empty first cell after the rows have started is the rest of a cell that a page break
  * split over two lines, joined back onto the row above.
  *
+ * Excel wraps a cell holding a line break in double quotes (doubling any quote inside), as
+ * RFC 4180 does with commas; such a cell is read whole and its lines joined with a space, and
+ * the row says so. Footnotes come from lines that start with a marker ("*New measure ...",
+ * "*² Please note ...") and from the key line, where they follow the abbreviations ("...;
+ * (p) Provisional *measure subject to change ..."); the key line itself is kept whole.
+ *
  * The demo loader reads the seed tables through this same function, so pasting a seed table
  * gives exactly the demo rows. Nothing here guesses: cells come back word for word.
  *
@@ -30,6 +36,14 @@ export interface CellJoin {
   parts: string[];
 }
 
+/** A cell Excel quoted because it held a line break; its lines are joined with a space. */
+export interface CellLineBreak {
+  /** Index into the row's cells, or null for the title. */
+  column: number | null;
+  /** The cell's lines as they were pasted. */
+  parts: string[];
+}
+
 export interface PastedRow {
   /** The line of the pasted text the row starts on (1-based), for messages. */
   line: number;
@@ -39,6 +53,8 @@ export interface PastedRow {
   cells: string[];
   /** Cells a page break split over lines and that were joined back. */
   joins: CellJoin[];
+  /** Cells that held a line break in the copy, joined onto one line. */
+  lineBreaks: CellLineBreak[];
   /** What reading the row noticed (list form: a target for another year than the column's). */
   notes?: string[];
 }
@@ -58,7 +74,15 @@ export interface PastedTable {
 
 const SEPARATOR = /^[\s-]*-[\s-]*$/;
 const PERIOD_IN_HEADING = /\d{4}(?:\s*[/-]\s*\d{2,4})?/;
-const FOOTNOTE = /^([*^²³¹]+(?:\s*\^?[A-Z²³¹])?)\s*(.+)$/u;
+/**
+ * A footnote marker: asterisks, then perhaps "^C" or a superscript digit ("*", "*^C", "*²"). A
+ * capital after the asterisk is part of the marker only when a space follows it, so "*New
+ * measure" is the marker "*" and the text "New measure".
+ */
+const MARKER = String.raw`(?:\*+(?:\s?\^[A-Z](?=\s|$)|[²³¹]+)?|\^[A-Z](?=\s|$))`;
+const FOOTNOTE = new RegExp(`^(${MARKER})\\s*(\\S.*)$`, "u");
+/** A marker inside the key line: at its start or after a space or ";". */
+const KEY_MARKER = new RegExp(`(?<=^|[\\s;])${MARKER}(?=\\s*\\S)`, "gu");
 
 function roleOf(heading: string): PastedColumn["role"] {
   if (/target/i.test(heading)) return "target";
@@ -142,7 +166,14 @@ function parseMeasureList(lines: string[]): PastedTable {
       // Headings above the list ("Key Performance Measures", "Outcome 2") are not rows; one
       // between rows is a sub-heading, as in the table form.
       if (rows.length > 0)
-        rows.push({ line: index + 1, kind: "sub-heading", title: raw.trim(), cells: [], joins: [] });
+        rows.push({
+          line: index + 1,
+          kind: "sub-heading",
+          title: raw.trim(),
+          cells: [],
+          joins: [],
+          lineBreaks: [],
+        });
       return;
     }
     const notes: string[] = [];
@@ -157,6 +188,7 @@ function parseMeasureList(lines: string[]): PastedTable {
       title: item.title,
       cells: [item.targetPhrase ?? ""],
       joins: [],
+      lineBreaks: [],
       ...(notes.length > 0 ? { notes } : {}),
     });
   });
@@ -164,38 +196,141 @@ function parseMeasureList(lines: string[]): PastedTable {
   return { columns: [column], rows, key: null, footnotes: [] };
 }
 
+/** One record of the paste: a line, or several where a quoted cell held line breaks. */
+interface PastedRecord {
+  /** The line it starts on (1-based). */
+  line: number;
+  /** The record as pasted, for recognising separator lines. */
+  raw: string;
+  cells: string[];
+  /** Cells (by index into cells, title first) that held line breaks, with their lines. */
+  breaks: { index: number; parts: string[] }[];
+}
+
+/**
+ * Reads a quoted cell starting at `start` (the opening quote): RFC 4180 within tab-separated
+ * text. Only a quote closed right before a tab, a line end or the end counts, and every quote
+ * inside must be doubled; anything else is a cell that merely starts with a quote mark, and is
+ * read as written.
+ */
+function quotedCell(text: string, start: number): { value: string; end: number } | null {
+  let value = "";
+  let index = start + 1;
+  while (index < text.length) {
+    const char = text[index];
+    if (char === '"') {
+      if (text[index + 1] === '"') {
+        value += '"';
+        index += 2;
+        continue;
+      }
+      const after = text[index + 1];
+      if (after === undefined || after === "\t" || after === "\n") return { value, end: index + 1 };
+      return null;
+    }
+    value += char;
+    index += 1;
+  }
+  return null;
+}
+
+function recordsOf(text: string): PastedRecord[] {
+  const records: PastedRecord[] = [];
+  let line = 1;
+  let index = 0;
+  while (index <= text.length) {
+    const record: PastedRecord = { line, raw: "", cells: [], breaks: [] };
+    const recordStart = index;
+    for (;;) {
+      const quoted = text[index] === '"' ? quotedCell(text, index) : null;
+      let cell: string;
+      if (quoted) {
+        const parts = quoted.value.split("\n");
+        if (parts.length > 1) {
+          const pieces = parts.map((part) => part.trim()).filter((part) => part !== "");
+          record.breaks.push({ index: record.cells.length, parts: pieces });
+          line += parts.length - 1;
+          cell = pieces.join(" ");
+        } else cell = quoted.value;
+        index = quoted.end;
+      } else {
+        let end = index;
+        while (end < text.length && text[end] !== "\t" && text[end] !== "\n") end += 1;
+        cell = text.slice(index, end);
+        index = end;
+      }
+      record.cells.push(cell);
+      if (text[index] === "\t") {
+        index += 1;
+        continue;
+      }
+      break;
+    }
+    record.raw = text.slice(recordStart, index);
+    records.push(record);
+    index += 1;
+    line += 1;
+  }
+  return records;
+}
+
+/** Drops the trailing empty cells a copy leaves ("Title\t\t\t"), as trimming the line would. */
+function trimRecord(cells: string[]): string[] {
+  const trimmed = [...cells];
+  while (trimmed.length > 0 && (trimmed.at(-1) ?? "").trim() === "") trimmed.pop();
+  if (trimmed.length > 0) trimmed[trimmed.length - 1] = (trimmed.at(-1) ?? "").trimEnd();
+  return trimmed;
+}
+
+/** The footnotes written in the key line after its abbreviations, marker split from text. */
+export function footnotesInKey(key: string): PastedFootnote[] {
+  const markers = [...key.matchAll(KEY_MARKER)];
+  return markers.map((match, position) => {
+    const start = (match.index ?? 0) + match[0].length;
+    const end = markers[position + 1]?.index ?? key.length;
+    return {
+      marker: match[0].replace(/\s+/g, ""),
+      text: key.slice(start, end).trim().replace(/\s*;$/, ""),
+    };
+  });
+}
+
 export function parsePastedTable(text: string): PastedTable {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const normalised = text.replace(/\r\n?/g, "\n");
+  const lines = normalised.split("\n");
   if (isMeasureList(lines)) return parseMeasureList(lines);
   const headerRows: string[][] = [];
   const rows: PastedRow[] = [];
   const footnotes: PastedFootnote[] = [];
   let key: string | null = null;
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/\s+$/, "");
-    if (line.trim() === "" || SEPARATOR.test(line)) return;
-    const cells = line.split("\t");
+  for (const record of recordsOf(normalised)) {
+    const cells = trimRecord(record.cells);
+    if (cells.length === 0 || SEPARATOR.test(record.raw)) continue;
+    const lineBreaks: CellLineBreak[] = record.breaks
+      .filter((found) => found.index < cells.length)
+      .map((found) => ({ column: found.index === 0 ? null : found.index - 1, parts: found.parts }));
     if (cells.length === 1) {
-      const only = line.trim();
+      const only = (cells[0] ?? "").trim();
       if (/^key\b/i.test(only)) {
         key = only;
-        return;
+        footnotes.push(...footnotesInKey(only));
+        continue;
       }
       const footnote = rows.length > 0 ? FOOTNOTE.exec(only) : null;
       if (footnote) {
         footnotes.push({ marker: (footnote[1] ?? "").replace(/\s+/g, ""), text: (footnote[2] ?? "").trim() });
-        return;
+        continue;
       }
       if (isHeaderLine(cells, rows.length > 0)) {
         headerRows.push(cells);
-        return;
+        continue;
       }
-      rows.push({ line: index + 1, kind: "sub-heading", title: only, cells: [], joins: [] });
-      return;
+      rows.push({ line: record.line, kind: "sub-heading", title: only, cells: [], joins: [], lineBreaks });
+      continue;
     }
     if (isHeaderLine(cells, rows.length > 0)) {
       headerRows.push(cells);
-      return;
+      continue;
     }
     const previous = rows.at(-1);
     if ((cells[0] ?? "").trim() === "" && previous && previous.kind === "measure") {
@@ -206,14 +341,55 @@ export function parsePastedTable(text: string): PastedTable {
         else previous.joins.push({ column, parts: [previous.cells[column] ?? "", piece.trim()] });
         previous.cells[column] = joinCell(previous.cells[column] ?? "", piece);
       });
-      return;
+      previous.lineBreaks.push(...lineBreaks);
+      continue;
     }
-    rows.push({ line: index + 1, kind: "measure", title: cells[0] ?? "", cells: cells.slice(1), joins: [] });
-  });
+    rows.push({
+      line: record.line,
+      kind: "measure",
+      title: cells[0] ?? "",
+      cells: cells.slice(1),
+      joins: [],
+      lineBreaks,
+    });
+  }
   const columns = columnsFromHeaders(headerRows);
   for (const row of rows) {
     if (row.kind !== "measure") continue;
     while (row.cells.length < columns.length) row.cells.push("");
   }
   return { columns, rows, key, footnotes };
+}
+
+const RATING_SYMBOL = /\p{Extended_Pictographic}\uFE0F?/gu;
+
+/**
+ * What each coloured symbol in a key line stands for: "Key 🟦 Strong 🟢 Good 🟡 Review 🔴 Action
+ * 🟡 Data not available/Target not set" gives 🔴 ["Action"] and 🟡 ["Review", "Data not
+ * available/Target not set"] (the seed uses one symbol for both).
+ */
+export function ratingSymbolsOf(key: string | null): Map<string, string[]> {
+  const symbols = new Map<string, string[]>();
+  if (key === null) return symbols;
+  const found = [...key.matchAll(RATING_SYMBOL)];
+  found.forEach((match, position) => {
+    const symbol = match[0].replace("\uFE0F", "");
+    const start = (match.index ?? 0) + match[0].length;
+    const end = found[position + 1]?.index ?? key.length;
+    const label = key.slice(start, end);
+    // A footnote sharing the key line is not part of the last rating's words.
+    const footnoteAt = [...label.matchAll(KEY_MARKER)][0]?.index ?? label.length;
+    const words = label.slice(0, footnoteAt).trim().replace(/[;,]$/, "").trim();
+    if (words === "") return;
+    const meanings = symbols.get(symbol) ?? [];
+    if (!meanings.includes(words)) meanings.push(words);
+    symbols.set(symbol, meanings);
+  });
+  return symbols;
+}
+
+/** A symbol in a rating cell, as ratingSymbolsOf keys it. */
+export function ratingSymbolIn(cell: string): string | null {
+  const match = cell.match(new RegExp(RATING_SYMBOL.source, "u"));
+  return match ? match[0].replace("\uFE0F", "") : null;
 }

@@ -145,6 +145,41 @@ describe("measures pages", () => {
     assert.match(list.body, /Target 2024-25/);
     assert.match(list.body, /increase from 2023-24/);
   });
+  test("the import preview shows a joined line break, a rating read through the key, the footnotes and the key line", async () => {
+    const { token, cookie } = await formSession(app, "/measures/import");
+    const table = [
+      "\t2019/2020\t2020/2021\tTarget\tPerformance",
+      'Percentage of pupils in good or better primary schools\t80.7%\t"81.2%\n(Dec 20)"\t91.0%\t🔴',
+      "Percentage of pupils in good or better secondary schools\t54.9%\t55.0%\t81.0%\t🟡",
+      "Key 🟦 Strong 🟢 Good 🟡 Review 🔴 Action 🟡 Data not available/Target not set *^C autumn term only",
+    ].join("\r\n");
+    const before = await valueCount();
+    const preview = await app.inject({
+      method: "POST",
+      url: "/measures/import",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        document: "pasted-report",
+        groupKind: "report",
+        groupTitle: "Pasted report",
+        table,
+        action: "preview",
+      }).toString(),
+    });
+    assert.equal(preview.statusCode, 200);
+    assert.equal((preview.body.match(/data-testid="preview-row"/g) ?? []).length, 2);
+    assert.match(
+      preview.body,
+      /the copied cell held a line break, &quot;81\.2% \/ \(Dec 20\)&quot;; joined as &quot;81\.2% \(Dec 20\)&quot;/,
+    );
+    assert.match(preview.body, /Rating printed by the document: Action/);
+    assert.match(preview.body, /the key gives 🟡 for more than one rating/);
+    assert.match(preview.body, /data-testid="preview-key">Key line: Key 🟦 Strong/);
+    assert.match(preview.body, /<strong>\*\^C<\/strong> autumn term only/);
+    assert.equal(await valueCount(), before);
+  });
+
   test("a measure page shows its benchmarks and what it evidences, linking to the deliverables", async () => {
     const measures = (await listMeasureGroups(database.db)).flatMap((listing) => listing.rows);
     const vacancies = measures.find(

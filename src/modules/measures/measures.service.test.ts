@@ -5,8 +5,9 @@ import { sql } from "drizzle-orm";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
-import { readDemoTables, readDemoTableText } from "./measures.demo.ts";
+import { type DemoTable, readDemoTables, readDemoTableText } from "./measures.demo.ts";
 import { parsePastedTable } from "./measures.paste.ts";
+import { listGroups, listRows } from "./measures.repository.ts";
 import {
   editValue,
   listMeasureGroups,
@@ -67,7 +68,216 @@ test("every demo table's header rows give the columns recorded in tables.json", 
   }
 });
 
+const SEED_OF_DOCUMENT: Record<string, string> = {
+  "service-plan-2021-2025": "000_601d8111f3df9bb9.txt",
+  "service-plan-2024-25": "001_b68239be601a315a.txt",
+  "quarterly-report-2020-21-q3": "004_e6a30be86e80b3eb.txt",
+};
+
+/**
+ * Each demo table as an officer would copy it from the seed: from its header (the plan's nth
+ * "Key Performance Measure" line, the refresh's "Outcome N", the report's year row) through its
+ * rows, page-break debris, footnote lines and key line, up to the first line of prose.
+ */
+async function seedPastes(): Promise<{ table: DemoTable; text: string }[]> {
+  const pastes: { table: DemoTable; text: string }[] = [];
+  let planTables = 0;
+  for (const table of await readDemoTables()) {
+    const seedFile = SEED_OF_DOCUMENT[table.document];
+    assert.ok(seedFile, table.document);
+    const lines = readFileSync(
+      new URL(`../../../test/fixtures/seeds/${seedFile}`, import.meta.url),
+      "utf8",
+    ).split("\n");
+    let start: number;
+    if (table.document === "service-plan-2021-2025") {
+      planTables += 1;
+      start = lines.flatMap((line, index) => (line.startsWith("Key Performance Measure\t") ? [index] : []))[
+        planTables - 1
+      ] as number;
+    } else if (table.document === "service-plan-2024-25") start = lines.indexOf(table.group.title);
+    else start = lines.findIndex((line) => line.startsWith("\t2018/2019"));
+    assert.ok(start >= 0, table.file);
+    let end = start + 1;
+    while (end < lines.length && /^(?:\s*$|.*\t|[-\s]+$|[*^]|- |Key\b)/.test(lines[end] ?? "")) end += 1;
+    pastes.push({ table, text: lines.slice(start, end).join("\r\n") });
+  }
+  return pastes;
+}
+
 describeOnBothDatabases("measures", (fresh) => {
+  test("pasting every seed table gives the rows, cells, ratings, footnotes and key line the demo stored, and saving it again changes nothing", async () => {
+    const { db } = await fresh({ demo: true });
+    const groups = await listGroups(db);
+    const storedRows = await listRows(db);
+    const pastes = await seedPastes();
+    assert.equal(pastes.length, 10);
+    for (const { table, text } of pastes) {
+      const group = groups.find(
+        (candidate) => candidate.document === table.document && candidate.title === table.group.title,
+      );
+      assert.ok(group, table.file);
+      const preview = await previewImport(db, {
+        text,
+        document: table.document,
+        groupKind: table.group.kind,
+        groupTitle: table.group.title,
+      });
+      assert.deepEqual(preview.problems, [], table.file);
+      assert.equal(preview.key, group.keyLine, `key line of ${table.file}`);
+      assert.deepEqual(preview.footnotes, group.footnotes, `footnotes of ${table.file}`);
+      assert.deepEqual(preview.columns, group.columns, `columns of ${table.file}`);
+      const rows = storedRows.filter((row) => row.groupId === group.id);
+      assert.deepEqual(
+        preview.rows.map((row) => [row.kind, row.title, row.measure?.id ?? null]),
+        rows.map((row) => [row.kind, row.titleAsWritten, row.measureId]),
+        `rows of ${table.file}`,
+      );
+      const values = await queryRows<{ measure_id: number; column_heading: string; cell_text: string }>(
+        db,
+        sql`select measure_id, column_heading, cell_text from measure_values where group_id = ${group.id} and current`,
+      );
+      const targets = await queryRows<{ measure_id: number; period_label: string; target_text: string }>(
+        db,
+        sql`select measure_id, period_label, target_text from measure_targets where group_id = ${group.id} and current`,
+      );
+      const pastedCells: string[] = [];
+      const pastedRatings: (string | null)[] = [];
+      for (const row of preview.rows) {
+        if (!row.measure) continue;
+        for (const cell of row.cells) {
+          if (cell.column.role === "rating") pastedRatings.push(cell.rating);
+          else if (cell.column.role === "target" && cell.text.trim() !== "") {
+            pastedCells.push(`${row.measure.id} target ${cell.column.period}: ${cell.text}`);
+          } else if (cell.understood && cell.understood.status !== "blank") {
+            pastedCells.push(`${row.measure.id} ${cell.column.heading}: ${cell.text}`);
+          }
+        }
+      }
+      assert.deepEqual(
+        pastedCells.sort(),
+        [
+          ...values.map((value) => `${value.measure_id} ${value.column_heading}: ${value.cell_text}`),
+          ...targets.map(
+            (target) => `${target.measure_id} target ${target.period_label}: ${target.target_text}`,
+          ),
+        ].sort(),
+        `cells of ${table.file}`,
+      );
+      if (group.columns.some((column) => column.role === "rating")) {
+        assert.deepEqual(
+          pastedRatings,
+          rows.filter((row) => row.kind === "measure").map((row) => row.printedRating),
+          `printed ratings of ${table.file}`,
+        );
+      }
+    }
+
+    const history = await count(db, "select count(*) as n from measure_values where not current");
+    const oldTargets = await count(db, "select count(*) as n from measure_targets where not current");
+    for (const { table, text } of pastes) {
+      await saveImport(db, TEST_ACTOR, {
+        text,
+        document: table.document,
+        groupKind: table.group.kind,
+        groupTitle: table.group.title,
+      });
+    }
+    assert.equal(await count(db, "select count(*) as n from measure_values where not current"), history);
+    assert.equal(await count(db, "select count(*) as n from measure_targets where not current"), oldTargets);
+    assert.deepEqual(
+      (await listGroups(db)).map((group) => [group.title, group.position]),
+      groups.map((group) => [group.title, group.position]),
+      "every group keeps its place in /measures",
+    );
+  });
+
+  test("re-importing a table with one changed cell restates that cell only", async () => {
+    const { db } = await fresh({ demo: true });
+    const paste = (await seedPastes())[3];
+    assert.ok(paste);
+    const { table, text } = paste;
+    assert.match(table.file, /04-plan-keep-children-safe/);
+    const changed = text.replace("909 (Dec 20)", "905 (Dec 20)");
+    assert.notEqual(changed, text);
+    const before = await rowFor(db, "Number of missing episodes (overall total, rolling 12 months)");
+    await saveImport(db, TEST_ACTOR, {
+      text: changed,
+      document: table.document,
+      groupKind: table.group.kind,
+      groupTitle: table.group.title,
+    });
+    const page = await measurePage(db, before.measure.id);
+    assert.deepEqual(
+      page.history.map((value) => value.cellText),
+      ["909 (Dec 20)"],
+    );
+    const after = await rowFor(db, "Number of missing episodes (overall total, rolling 12 months)");
+    assert.equal(after.latest?.cellText, "905 (Dec 20)");
+    assert.ok(
+      (await listGroups(db)).find((group) => group.title === table.group.title && group.position === 3),
+      "the group stays fourth",
+    );
+  });
+
+  test("a pasted rating symbol is read through the key; one the key gives twice is flagged, not guessed", async () => {
+    const { db } = await fresh({ demo: true });
+    const text = [
+      "\t2019/2020\t2020/2021\tTarget\tPerformance",
+      "Percentage of pupils in good or better primary schools\t80.7%\t81.2%\t91.0%\t🔴",
+      "Percentage of pupils in good or better secondary schools\t54.9%\t55.0%\t81.0%\t🟡",
+      "",
+      "Key 🟦 Strong 🟢 Good 🟡 Review 🔴 Action 🟡 Data not available/Target not set",
+    ].join("\n");
+    const input = { text, document: "pasted-report", groupKind: "report", groupTitle: "Measures" };
+    const preview = await previewImport(db, input);
+    const [primary, secondary] = preview.rows.map((row) => row.cells.at(-1));
+    assert.equal(primary?.text, "🔴");
+    assert.equal(primary?.rating, "Action");
+    assert.deepEqual(primary?.warnings, []);
+    assert.equal(secondary?.rating, null);
+    assert.match(
+      secondary?.warnings[0] ?? "",
+      /🟡 for more than one rating \("Review" and "Data not available\/Target not set"\)/,
+    );
+    await saveImport(db, TEST_ACTOR, input);
+    assert.equal(
+      (await rowFor(db, "Percentage of pupils in good or better primary schools", "pasted-report"))
+        .printedRating,
+      "Action",
+    );
+    assert.equal(
+      (await rowFor(db, "Percentage of pupils in good or better secondary schools", "pasted-report"))
+        .printedRating,
+      "🟡",
+    );
+    const [event] = await queryRows<{ after: { ratingsAsWritten?: unknown } }>(
+      db,
+      sql`select after from audit_events where action = 'import' order by id desc limit 1`,
+    );
+    assert.deepEqual(event?.after.ratingsAsWritten, [
+      { title: "Percentage of pupils in good or better primary schools", written: "🔴", readAs: "Action" },
+    ]);
+  });
+
+  test("a cell Excel quoted for a line break is read whole and the preview says the break was joined", async () => {
+    const { db } = await fresh({ demo: true });
+    const text = [
+      "Key Performance Measure\tActual\tActual\tLatest\tTarget\tTarget",
+      "\t2018/19\t2019/20\t2020/21\t2020/21\t2021/22",
+      'Number of missing episodes (overall total, rolling 12 months)\t810\t828\t"909\n(Dec 20)"\tLess than 810\tLess than 810',
+    ].join("\r\n");
+    const preview = await previewImport(db, { text, document: "d", groupKind: "theme", groupTitle: "G" });
+    assert.equal(preview.rows.length, 1);
+    const [row] = preview.rows;
+    assert.equal(row?.cells[2]?.text, "909 (Dec 20)");
+    assert.equal(row?.cells[2]?.understood?.amount, 909);
+    assert.equal(row?.cells[2]?.understood?.ownPeriod, "Dec 20");
+    assert.deepEqual(row?.warnings, [
+      'Row 3, column "Latest 2020/21": the copied cell held a line break, "909 / (Dec 20)"; joined as "909 (Dec 20)".',
+    ]);
+  });
+
   test("the demo loads 70 measures from 80 table rows, with audit events", async () => {
     const { db } = await fresh({ demo: true });
     assert.equal(await count(db, "select count(*) as n from measures"), 70);

@@ -16,7 +16,7 @@ import {
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
 import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
-import { parsePastedTable } from "./measures.paste.ts";
+import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
 import type {
   EvidencedDeliverable,
   EvidencedOutcome,
@@ -104,6 +104,11 @@ export interface PreviewCell {
   understood: UnderstoodCell | null;
   /** For target cells. */
   targetKind: string | null;
+  /**
+   * For rating cells: the rating word, as written or as the key gives it for a coloured symbol
+   * ("🔴" with "🔴 Action" in the key is "Action"); null when blank or not understood.
+   */
+  rating: string | null;
   warnings: string[];
 }
 
@@ -126,8 +131,29 @@ export interface ImportPreview {
   warningCount: number;
 }
 
+/** Reads a rating cell: a word as written, or a coloured symbol through the key pasted with it. */
+function readRating(text: string, key: string | null): { rating: string | null; warning: string | null } {
+  const written = text.trim();
+  if (written === "") return { rating: null, warning: null };
+  const symbol = ratingSymbolIn(written);
+  if (symbol === null) return { rating: written, warning: null };
+  const meanings = ratingSymbolsOf(key).get(symbol) ?? [];
+  if (meanings.length === 1) return { rating: meanings[0] ?? null, warning: null };
+  if (meanings.length > 1) {
+    return {
+      rating: null,
+      warning: `the key gives ${symbol} for more than one rating ("${meanings.join('" and "')}"), so it is kept as written and not read as either. Check the document for which it means.`,
+    };
+  }
+  return {
+    rating: null,
+    warning: `${symbol} is not in the key${key === null ? " (no key line was pasted with the table)" : ""}, so it is kept as written and not read as a rating. Paste the key line ("Key 🟦 Strong ...") with the table.`,
+  };
+}
+
 export async function previewImport(db: Database, input: ImportInput): Promise<ImportPreview> {
   const table = parsePastedTable(input.text);
+  const key = input.key ?? table.key;
   const known = await repository.listMeasures(db);
   const problems: FieldError[] = [];
   if (table.columns.length === 0) {
@@ -157,6 +183,16 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         `Row ${row.line}, column "${heading}": the copy split "${join.parts.join(" / ")}" over two lines; joined as "${row.cells[join.column]}".`,
       );
     }
+    for (const lineBreak of row.lineBreaks) {
+      const heading =
+        lineBreak.column === null
+          ? "title"
+          : (table.columns[lineBreak.column]?.heading ?? `column ${lineBreak.column + 2}`);
+      const joined = lineBreak.column === null ? row.title : row.cells[lineBreak.column];
+      warnings.push(
+        `Row ${row.line}, column "${heading}": the copied cell held a line break, "${lineBreak.parts.join(" / ")}"; joined as "${joined}".`,
+      );
+    }
     if (row.kind === "measure" && row.cells.length > table.columns.length) {
       problems.push({
         field: "table",
@@ -173,10 +209,27 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         const targetWarnings = (target?.warnings ?? []).map(
           (warning) => `Row ${row.line}, column "${column.heading}", "${text}": ${warning}`,
         );
-        return { column, text, understood: null, targetKind: target?.kind ?? null, warnings: targetWarnings };
+        return {
+          column,
+          text,
+          understood: null,
+          targetKind: target?.kind ?? null,
+          rating: null,
+          warnings: targetWarnings,
+        };
       }
       if (column.role === "rating") {
-        return { column, text, understood: null, targetKind: null, warnings: [] };
+        const reading = readRating(text, key);
+        return {
+          column,
+          text,
+          understood: null,
+          targetKind: null,
+          rating: reading.rating,
+          warnings: reading.warning
+            ? [`Row ${row.line}, column "${column.heading}", "${text.trim()}": ${reading.warning}`]
+            : [],
+        };
       }
       const understood = understandCell(text, {
         unit: measure?.unit ?? null,
@@ -188,6 +241,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         text,
         understood,
         targetKind: null,
+        rating: null,
         warnings: understood.warnings.map(
           (warning) => `Row ${row.line}, column "${column.heading}": ${warning}`,
         ),
@@ -203,7 +257,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
   return {
     columns: table.columns,
     rows,
-    key: input.key ?? table.key,
+    key,
     footnotes: input.footnotes ?? table.footnotes,
     problems,
     warningCount,
@@ -218,7 +272,11 @@ function slugOf(title: string): string {
     .slice(0, 80);
 }
 
-/** Saves a pasted table, all or nothing, in one transaction. Problems in any row save nothing. */
+/**
+ * Saves a pasted table, all or nothing, in one transaction. Problems in any row save nothing.
+ * Pasting a table again keeps its group where it was in the list, and records a restatement
+ * only for a cell whose text changed: an unchanged cell keeps its current value or target.
+ */
 export async function saveImport(db: Database, actor: string, input: ImportInput): Promise<MeasureGroup> {
   return db.transaction(async (tx) => {
     const preview = await previewImport(tx, input);
@@ -230,10 +288,13 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
       keyLine: preview.key,
       footnotes: preview.footnotes,
       columns: preview.columns,
-      position: input.position ?? 0,
+      ...(input.position === undefined ? {} : { position: input.position }),
     });
     const rowRecords: Parameters<typeof repository.insertRows>[1] = [];
     let written = 0;
+    let unchanged = 0;
+    // The key's symbol for a printed rating ("🔴"), kept with the import's audit event.
+    const ratingsAsWritten: { title: string; written: string; readAs: string | null }[] = [];
     for (const [position, row] of preview.rows.entries()) {
       let measure = row.measure;
       if (row.kind === "measure" && measure === null) {
@@ -250,7 +311,11 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
           after: measure,
         });
       }
-      const printed = row.cells.find((cell) => cell.column.role === "rating")?.text.trim() || null;
+      const ratingCell = row.cells.find((cell) => cell.column.role === "rating");
+      const printed = ratingCell?.rating ?? (ratingCell?.text.trim() || null);
+      if (ratingCell && printed !== ratingCell.text.trim()) {
+        ratingsAsWritten.push({ title: row.title, written: ratingCell.text, readAs: printed });
+      }
       rowRecords.push({
         groupId: group.id,
         measureId: measure?.id ?? null,
@@ -265,8 +330,8 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
         const key = periodKey(period);
         if (cell.column.role === "target") {
           if (cell.text.trim() === "") continue;
-          await saveTarget(tx, actor, measure.id, group, period, key, cell.text);
-          written += 1;
+          if (await saveTarget(tx, actor, measure.id, group, period, key, cell.text)) written += 1;
+          else unchanged += 1;
         } else if (cell.understood && cell.understood.status !== "blank") {
           const replaced = await repository.currentValuesFor(
             tx,
@@ -275,6 +340,10 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
             key,
             cell.column.role,
           );
+          if (replaced.length === 1 && replaced[0]?.cellText === cell.text) {
+            unchanged += 1;
+            continue;
+          }
           for (const old of replaced) {
             await tx.update(measureValues).set({ current: false }).where(eqId(measureValues.id, old.id));
           }
@@ -297,8 +366,12 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
       action: "import",
       entityType: "measure-group",
       entityId: group.id,
-      summary: `Imported the table "${group.title}" (${input.document}): ${preview.rows.length} rows, ${written} cells`,
-      after: { group, rows: preview.rows.map((row) => row.title) },
+      summary: `Imported the table "${group.title}" (${input.document}): ${preview.rows.length} rows, ${written} cells${unchanged > 0 ? ` (${unchanged} unchanged cells kept as they were)` : ""}`,
+      after: {
+        group,
+        rows: preview.rows.map((row) => row.title),
+        ...(ratingsAsWritten.length > 0 ? { ratingsAsWritten } : {}),
+      },
     });
     return group;
   });
@@ -362,13 +435,16 @@ async function saveTarget(
   period: string,
   key: string,
   text: string,
-): Promise<MeasureTarget> {
+): Promise<MeasureTarget | null> {
   const target = parseTarget(text);
   const earlier = (await repository.targetsOf(tx, [measureId])).filter(
     (existing) => existing.current && existing.periodKey === key,
   );
+  const fromThisDocument = earlier.filter((existing) => existing.document === group.document);
+  // The same table pasted again: its target stands, not restated.
+  if (fromThisDocument.length === 1 && fromThisDocument[0]?.targetText === text) return null;
   const differing = earlier.find((existing) => existing.targetText.trim() !== text.trim());
-  for (const old of earlier.filter((existing) => existing.document === group.document)) {
+  for (const old of fromThisDocument) {
     await tx.update(measureTargets).set({ current: false }).where(eqId(measureTargets.id, old.id));
   }
   const record = await repository.insertTarget(tx, {
