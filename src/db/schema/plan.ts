@@ -98,6 +98,8 @@ export const plans = pgTable("plans", {
   departmentalOverview: jsonb("departmental_overview").$type<string[]>().notNull().default([]),
   keyAchievements: jsonb("key_achievements").$type<{ intro: string; items: NestedItem[] }>(),
   riskRegisterNote: text("risk_register_note"),
+  /** The plan's own priorities in the one sentence it states them in, as written. */
+  departmentalPrioritiesAsWritten: text("departmental_priorities_as_written"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -110,6 +112,8 @@ export const planPriorities = pgTable(
       .notNull()
       .references(() => plans.id),
     position: integer("position").notNull(),
+    /** "council": the council priorities a plan lists; "departmental": the plan's own. */
+    kind: text("kind").$type<"council" | "departmental">().notNull().default("council"),
     title: text("title").notNull(),
   },
   (table) => [unique().on(table.planId, table.title)],
@@ -206,7 +210,10 @@ export const deliverableProgress = pgTable("deliverable_progress", {
   financialYear: text("financial_year").notNull(),
   quarter: integer("quarter").notNull(),
   rating: text("rating").notNull(),
-  ratingSource: text("rating_source").notNull().default("stated"),
+  /** "stated" where the report or officer gives the rating; "inferred" where it was read from other words. */
+  ratingSource: text("rating_source").$type<"stated" | "inferred">().notNull().default("stated"),
+  /** How a rating read from a document was arrived at, as the transcription explains it. */
+  ratingBasis: text("rating_basis"),
   flaggedRequiringReview: boolean("flagged_requiring_review").notNull().default(false),
   narrative: text("narrative").notNull(),
   author: text("author").notNull(),

@@ -318,6 +318,7 @@ export interface EvidencedOutcome {
   title: string | null;
   /** The plan that lists the measure under the outcome. */
   planTitle: string;
+  planSlug: string;
   /** The plan's strategic objectives under that outcome. */
   objectives: { id: number; number: number; title: string }[];
 }
@@ -351,6 +352,7 @@ export async function evidencesOf(
   const outcomeRows = await queryRows<{
     plan_id: string | number;
     plan_title: string;
+    plan_slug: string;
     outcome_number: string | number;
     outcome_wordings: unknown;
     objective_id: string | number | null;
@@ -358,7 +360,7 @@ export async function evidencesOf(
     objective_title: string | null;
   }>(
     db,
-    sql`select distinct l.plan_id, p.title as plan_title, l.outcome_number, co.wordings::text as outcome_wordings,
+    sql`select distinct l.plan_id, p.title as plan_title, p.slug as plan_slug, l.outcome_number, co.wordings::text as outcome_wordings,
                o.id as objective_id, o.number as objective_number, o.title as objective_title
         from outcome_measure_links l
         join measures m on m.id = ${measureId}
@@ -380,6 +382,7 @@ export async function evidencesOf(
         number,
         title: outcomeWording(row.outcome_wordings),
         planTitle: row.plan_title,
+        planSlug: row.plan_slug,
         objectives: [],
       };
       outcomes.push(outcome);

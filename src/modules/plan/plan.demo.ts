@@ -55,6 +55,7 @@ interface PlansFile {
     departmentalOverview: string[] | null;
     keyAchievements: { intro: string; items: NestedItem[] } | null;
     councilPriorities: { intro: string; items: string[] } | null;
+    departmentalPrioritiesAsWritten?: string | null;
   }[];
 }
 
@@ -140,7 +141,8 @@ interface ProgressFile {
   updates: {
     titleAsWritten: string;
     rating: string;
-    ratingSource: string;
+    ratingSource: "stated" | "inferred";
+    ratingBasis: string | null;
     flaggedRequiringReview: boolean;
     narrative: string[];
     match: { deliverableId: string; confidence: string } | null;
@@ -171,6 +173,28 @@ function measureTitles(entries: MeasureLinkEntry[]): string[] {
   return entries.flatMap((entry) =>
     entry.children && entry.children.length > 0 ? measureTitles(entry.children) : [entry.titleAsWritten],
   );
+}
+
+/**
+ * The priorities a plan names in one sentence ("These strategic objectives reflect our priorities
+ * to: deliver ...; strengthen ...; and drive ..."), each in the sentence's own words. Only the list
+ * after "priorities to:" is split, at its semicolons, dropping the joining "and" and the closing
+ * full stop; a sentence not written that way gives none (the sentence itself is still kept).
+ */
+export function prioritiesNamedIn(sentence: string | null): string[] {
+  if (sentence === null) return [];
+  const list = /priorities to:\s*(.+)$/s.exec(sentence)?.[1];
+  if (list === undefined || !list.includes(";")) return [];
+  return list
+    .split(";")
+    .map((item) =>
+      item
+        .trim()
+        .replace(/^and\s+/, "")
+        .replace(/\.$/, "")
+        .trim(),
+    )
+    .filter((item) => item.length > 0);
 }
 
 export async function readPlanDocuments(actor: string): Promise<PlanDocuments> {
@@ -257,6 +281,8 @@ export async function readPlanDocuments(actor: string): Promise<PlanDocuments> {
       keyAchievements: plan.keyAchievements,
       riskRegisterNote: plan.id === riskFile.plan ? riskFile.registerNote : null,
       priorities: plan.councilPriorities?.items ?? [],
+      departmentalPrioritiesAsWritten: plan.departmentalPrioritiesAsWritten ?? null,
+      departmentalPriorities: prioritiesNamedIn(plan.departmentalPrioritiesAsWritten ?? null),
     })),
     objectives: objectiveFile.objectives.map((objective) => ({
       plan: objectiveFile.plan,
@@ -292,6 +318,7 @@ export async function readPlanDocuments(actor: string): Promise<PlanDocuments> {
       quarter: progressFile.reportingPeriod.quarter,
       rating: ratingKeyFromWords(update.rating),
       ratingSource: update.ratingSource,
+      ratingBasis: update.ratingBasis,
       flaggedRequiringReview: update.flaggedRequiringReview,
       narrative: update.narrative.join("\n\n"),
       // The report is the source; who typed it in is the person loading it.

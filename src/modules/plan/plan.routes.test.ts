@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import { loadConfig } from "../../config.ts";
+import { queryRows } from "../../db/client.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import * as repository from "./plan.repository.ts";
@@ -59,6 +61,81 @@ describe("plan pages", () => {
     assert.match(reported.body, /Quarter 3 2020\/21/);
     assert.match(reported.body, /Flagged as requiring review/);
     assert.match(reported.body, /Linked key performance measures/);
+  });
+
+  test("/plan says which quarter 3 ratings are inferred, how many of each and why", async () => {
+    const response = await app.inject("/plan?quarter=2020-21-q3");
+    assert.match(
+      response.body,
+      /Good<\/strong><\/th><td class="govuk-table__cell govuk-table__cell--numeric">4<\/td><td class="govuk-table__cell govuk-table__cell--numeric">4</,
+    );
+    assert.match(response.body, /Good 3, of which 3 inferred;/);
+    assert.match(response.body, /Good 1, of which 1 inferred; Review 2;/);
+    assert.match(response.body, /4 of the 7 ratings in Quarter 3 2020\/21 are inferred, not stated/);
+    assert.match(response.body, /<li>section 2\.1 says progress is &quot;good&quot; for the majority/);
+    assert.equal((response.body.match(/data-testid="rating-inferred"/g) ?? []).length, 4);
+  });
+
+  test("/plan shows the 2024-25 refresh's own priorities as its sentence gives them", async () => {
+    const response = await app.inject("/plan");
+    assert.match(
+      response.body,
+      /Departmental priorities \(Children(&#39;|')s Services Service Plan Refresh 2024-25\)/,
+    );
+    const section = /data-testid="departmental-priorities">([\s\S]*?)<\/div>/.exec(response.body)?.[1] ?? "";
+    assert.equal((section.match(/<li>/g) ?? []).length, 7);
+    assert.match(section, /<li>develop and reform our fostering service<\/li>/);
+    assert.match(section, /These strategic objectives reflect our priorities to:/);
+  });
+
+  test("a deliverable's progress history says an inferred rating is inferred and why", async () => {
+    const inferred = await app.inject(`/plan/deliverables/${await deliverableId("sp2021-d14")}`);
+    assert.match(inferred.body, /Good \(inferred: section 2\.1 says progress is &quot;good&quot;/);
+    const stated = await app.inject(`/plan/deliverables/${await deliverableId("sp2021-d05")}`);
+    assert.doesNotMatch(stated.body, /\(inferred:/);
+  });
+
+  test("a progress form for a quarter outside the plan's period is re-shown with 400 on the quarter", async () => {
+    const id = await deliverableId("sp2021-d04");
+    const { token, cookie, page } = await formSession(app, `/plan/deliverables/${id}`);
+    assert.doesNotMatch(page.body, /value="2019-20-q4"/);
+    assert.match(page.body, /value="2020-21-q1"/);
+    assert.match(page.body, /value="2025-26-q4"/);
+    const response = await app.inject({
+      method: "POST",
+      url: `/plan/deliverables/${id}/progress`,
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        version: "1",
+        quarter: "1999-00-q1",
+        rating: "good",
+        narrative: "Long ago.",
+      }).toString(),
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+    });
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /<title>Error: /);
+    assert.match(response.body, /href="#quarter">Quarter 1 1999\/00 is outside the .*2020\/21 to 2025\/26/);
+    assert.equal((await repository.listProgressFor(database.db, id)).length, 0);
+  });
+
+  test("a measure's page links each strategic objective it evidences to the objective on the Base Plan", async () => {
+    const [row] = await queryRows<{ id: string | number }>(
+      database.db,
+      sql`select m.id from measures m join outcome_measure_links l on l.measure_title = m.title
+          where l.outcome_number = 4 order by m.id limit 1`,
+    );
+    assert.ok(row);
+    const measure = await app.inject(`/measures/${row.id}`);
+    assert.equal(measure.statusCode, 200);
+    const objectives = /data-testid="evidenced-objectives">([\s\S]*?)<\/ul>/.exec(measure.body)?.[1] ?? "";
+    const links = [...objectives.matchAll(/href="(\/plan\/base-plan\?plan=[^"#]+)#(objective-\d+)"/g)];
+    assert.ok(links.length > 0, "the measure links no objective");
+    for (const [, url, anchor] of links) {
+      const target = await app.inject(url ?? "");
+      assert.equal(target.statusCode, 200);
+      assert.match(target.body, new RegExp(`id="${anchor}"`));
+    }
   });
 
   test("an unknown deliverable is a 404", async () => {

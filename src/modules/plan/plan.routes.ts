@@ -10,6 +10,7 @@ import { riskRegister } from "./plan.risks.ts";
 import {
   leadsForm,
   parseQuarter,
+  planQuarters,
   quarterLabel,
   quarterValue,
   type ReportingQuarter,
@@ -27,16 +28,6 @@ import {
   setActivityMonths,
 } from "./plan.service.ts";
 import { basePlanTimeline } from "./plan.timeline.ts";
-
-/** Quarters offered in forms: every quarter of the financial years the plans cover. */
-function formQuarters(fromYear: number, toYear: number): ReportingQuarter[] {
-  const quarters: ReportingQuarter[] = [];
-  for (let year = toYear; year >= fromYear; year -= 1) {
-    const financialYear = `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
-    for (const quarter of [4, 3, 2, 1]) quarters.push({ financialYear, quarter });
-  }
-  return quarters;
-}
 
 type Errors = { field: string; message: string }[];
 
@@ -98,8 +89,6 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     errors: { field: string; message: string }[] = [],
   ) {
     const detail = await deliverableDetail(db, id);
-    const fromYear = (detail.plan?.fromYear ?? 2020) - 1;
-    const toYear = detail.plan?.toYear ?? fromYear + 4;
     const selected = typeof form.quarter === "string" ? form.quarter : undefined;
     return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable.njk", {
       pageTitle: detail.deliverable.title,
@@ -109,7 +98,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       version: typeof form.version === "string" ? form.version : String(detail.deliverable.version),
       quarterItems: [
         { value: "", text: "Choose a quarter" },
-        ...quarterItems(formQuarters(fromYear, toYear), selected),
+        ...quarterItems(detail.plan ? planQuarters(detail.plan) : [], selected),
       ],
       ratingItems: RATINGS.map((rating) => ({
         value: rating.key,

@@ -21,6 +21,36 @@ export function parseQuarter(value: unknown): ReportingQuarter | null {
   return { financialYear: `${match[1]}/${match[2]}`, quarter: Number(match[3]) };
 }
 
+/**
+ * The quarters progress on a plan may be recorded for, latest first: every quarter of each
+ * financial year that overlaps the years the period names ("2021-2025": 2020/21, which ends in
+ * 2021, to 2025/26, which starts in 2025). Deliberately generous: the quarter 3 2020/21 report,
+ * written before the 2021-2025 plan, reports on the deliverables the plan carried forward.
+ */
+export function planQuarters(period: { fromYear: number; toYear: number }): ReportingQuarter[] {
+  const quarters: ReportingQuarter[] = [];
+  for (let year = period.toYear; year >= period.fromYear - 1; year -= 1) {
+    const financialYear = `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
+    for (const quarter of [4, 3, 2, 1]) quarters.push({ financialYear, quarter });
+  }
+  return quarters;
+}
+
+/** The plan's financial years in words: "2021/22 to 2024/25", or the one year. */
+export function planYearsLabel(period: { fromYear: number; toYear: number }): string {
+  const quarters = planQuarters(period);
+  const first = quarters.at(-1)?.financialYear;
+  const last = quarters[0]?.financialYear;
+  if (first === undefined || last === undefined) return "no financial year";
+  return first === last ? first : `${first} to ${last}`;
+}
+
+export function isQuarterInPlan(quarter: ReportingQuarter, period: { fromYear: number; toYear: number }) {
+  return planQuarters(period).some(
+    (candidate) => candidate.financialYear === quarter.financialYear && candidate.quarter === quarter.quarter,
+  );
+}
+
 export function quarterValue(quarter: ReportingQuarter): string {
   return `${quarter.financialYear.replace("/", "-")}-q${quarter.quarter}`;
 }

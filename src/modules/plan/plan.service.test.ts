@@ -86,6 +86,98 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     );
   });
 
+  test("the 4 Good ratings of quarter 3 2020/21 are kept as inferred, with how they were inferred", async () => {
+    const { db } = await fresh({ demo: true });
+    const updates = await repository.listProgressInQuarter(db, "2020/21", 3);
+    const inferred = updates.filter((update) => update.ratingSource === "inferred");
+    assert.equal(inferred.length, 4);
+    assert.ok(inferred.every((update) => update.rating === "good"));
+    assert.ok(
+      inferred.every((update) => /section 2\.1 says progress is "good"/.test(update.ratingBasis ?? "")),
+    );
+    const thread = await goldenThread(db, Q3_2020_21);
+    assert.equal(thread?.inferredCount, 4);
+    assert.deepEqual(
+      thread?.quarterCounts.filter((count) => count.count > 0).map((count) => [count.key, count.inferred]),
+      [
+        ["good", 4],
+        ["review", 0],
+      ],
+    );
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d14");
+    assert.ok(deliverable);
+    const [update] = (await deliverableDetail(db, deliverable.id)).progress;
+    assert.equal(update?.ratingSource, "inferred");
+    assert.match(update?.inferredFrom ?? "", /^section 2\.1 says progress is "good"/);
+  });
+
+  test("a rating recorded through the form is the officer's own: stated, with no inferred basis", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d14");
+    assert.ok(deliverable);
+    const recorded = await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2021-22-q1", rating: "good", narrative: "Joint visits started." },
+    });
+    assert.equal(recorded.ratingSource, "stated");
+    assert.equal(recorded.ratingBasis, null);
+    assert.equal((await deliverableDetail(db, deliverable.id)).progress[0]?.inferredFrom, null);
+  });
+
+  test("the 2024-25 refresh's own priorities are loaded as its sentence words them", async () => {
+    const { db } = await fresh({ demo: true });
+    const thread = await goldenThread(db, null);
+    const original = thread?.plans.find((plan) => plan.slug === "service-plan-2021-2025");
+    const refresh = thread?.plans.find((plan) => plan.slug === "service-plan-2024-25");
+    assert.equal(original?.priorities.length, 4);
+    assert.deepEqual(original?.departmentalPriorities, []);
+    assert.deepEqual(refresh?.priorities, []);
+    assert.deepEqual(
+      refresh?.departmentalPriorities.map((priority) => priority.title),
+      [
+        "deliver our financial strategy to address rising demand",
+        "strengthen our strategic partnerships",
+        "develop and implement a placement strategy to ensure sufficiency of accommodation and educational provision",
+        "develop and reform our fostering service",
+        "implement our \u2018Stronger Families\u2019 team",
+        "develop our new operating model",
+        "drive improvements for children with special educational needs and disabilities (SEND)",
+      ],
+    );
+    assert.match(
+      refresh?.departmentalPrioritiesAsWritten ?? "",
+      /^Children\u2019s Services leads on the delivery/,
+    );
+  });
+
+  test("progress for a quarter outside the plan's period is refused on the quarter and nothing changes", async () => {
+    const { db } = await fresh({ demo: true });
+    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
+    assert.ok(deliverable);
+    const before = await snapshot(db, deliverable.id);
+    for (const quarter of ["1999-00-q1", "2019-20-q4", "2026-27-q1"]) {
+      await assert.rejects(
+        recordProgress(db, TEST_ACTOR, {
+          deliverableId: deliverable.id,
+          version: deliverable.version,
+          form: { quarter, rating: "good", narrative: "Out of period." },
+        }),
+        (error) =>
+          error instanceof ValidationFailed &&
+          error.errors[0]?.field === "quarter" &&
+          /outside the .*2020\/21 to 2025\/26/.test(error.errors[0]?.message ?? ""),
+        quarter,
+      );
+    }
+    assert.deepEqual(await snapshot(db, deliverable.id), before);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      form: { quarter: "2025-26-q4", rating: "good", narrative: "The last quarter the plan's years reach." },
+    });
+  });
+
   test("a progress update is recorded, audited and bumps the deliverable's version", async () => {
     const { db } = await fresh({ demo: true });
     const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
@@ -112,14 +204,14 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2020-21-q4", rating: "good", narrative: "First." },
+      form: { quarter: "2021-22-q4", rating: "good", narrative: "First." },
     });
     const before = await snapshot(db, deliverable.id);
     await assert.rejects(
       recordProgress(db, "someone.else@demo-council.example", {
         deliverableId: deliverable.id,
         version: deliverable.version,
-        form: { quarter: "2020-21-q4", rating: "action", narrative: "Second, from a stale form." },
+        form: { quarter: "2021-22-q4", rating: "action", narrative: "Second, from a stale form." },
       }),
       (error) => error instanceof Conflict && error.fields.some((field) => field.submitted === "Action"),
     );
@@ -135,7 +227,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
       recordProgress(db, TEST_ACTOR, {
         deliverableId: deliverable.id,
         version: deliverable.version,
-        form: { quarter: "2020-21-q4", rating: "excellent", narrative: "Fine." },
+        form: { quarter: "2021-22-q4", rating: "excellent", narrative: "Fine." },
       }),
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "rating",
     );
@@ -143,7 +235,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
       recordProgress(db, TEST_ACTOR, {
         deliverableId: deliverable.id,
         version: deliverable.version,
-        form: { quarter: "2020-21-q4", rating: "good", narrative: "   " },
+        form: { quarter: "2021-22-q4", rating: "good", narrative: "   " },
       }),
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
     );

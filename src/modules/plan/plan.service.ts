@@ -16,7 +16,9 @@ import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity }
 import * as repository from "./plan.repository.ts";
 import {
   activityMonthsForm,
+  isQuarterInPlan,
   parseQuarter,
+  planYearsLabel,
   progressForm,
   quarterLabel,
   type ReportingQuarter,
@@ -31,6 +33,36 @@ export function countByRating(ratings: readonly string[]): RatingCounts {
     label: meta.label,
     count: ratings.filter((rating) => rating === meta.key).length,
   }));
+}
+
+/** Counts by rating that also say how many of each were inferred rather than stated. */
+export type SourcedRatingCounts = (RatingCounts[number] & { inferred: number })[];
+
+export function countUpdatesByRating(
+  updates: readonly Pick<DeliverableProgress, "rating" | "ratingSource">[],
+): SourcedRatingCounts {
+  return countByRating(updates.map((update) => update.rating)).map((count) => ({
+    ...count,
+    inferred: updates.filter((update) => update.rating === count.key && update.ratingSource === "inferred")
+      .length,
+  }));
+}
+
+/**
+ * How an inferred rating was arrived at, for showing after "inferred:". The transcription's
+ * sentence is kept whole in the database; only its own leading "Inferred:" is not repeated.
+ */
+export function inferenceBasis(
+  update: Pick<DeliverableProgress, "ratingSource" | "ratingBasis">,
+): string | null {
+  if (update.ratingSource !== "inferred") return null;
+  if (update.ratingBasis === null) return "no reason was recorded";
+  return update.ratingBasis.replace(/^inferred:\s*/i, "");
+}
+
+/** The distinct reasons given for the inferred ratings among some updates, in order. */
+function inferenceBases(updates: readonly DeliverableProgress[]): string[] {
+  return [...new Set(updates.flatMap((update) => inferenceBasis(update) ?? []))];
 }
 
 /** The latest update per deliverable (or per unmatched title) in a quarter. */
@@ -97,11 +129,16 @@ export async function goldenThread(
       title: deliverable.title,
       inCouncilPlan: deliverable.inCouncilPlan,
       rating: update ? ratingMeta(update.rating as RatingKey) : null,
+      ratingInferred: update?.ratingSource === "inferred",
     });
   }
   const threadGroups = groups.map((group) => ({
     ...group,
-    counts: countByRating(group.deliverables.flatMap((d) => (d.rating ? [d.rating.key] : []))),
+    counts: countUpdatesByRating(
+      group.deliverables.flatMap((d) =>
+        d.rating ? [{ rating: d.rating.key, ratingSource: d.ratingInferred ? "inferred" : "stated" }] : [],
+      ),
+    ),
     notReported: group.deliverables.filter((d) => d.rating === null).length,
   }));
 
@@ -124,15 +161,25 @@ export async function goldenThread(
     })),
     plans: planList.map((plan) => ({
       ...plan,
-      priorities: priorities.filter((priority) => priority.planId === plan.id),
+      priorities: priorities.filter((priority) => priority.planId === plan.id && priority.kind === "council"),
+      departmentalPriorities: priorities.filter(
+        (priority) => priority.planId === plan.id && priority.kind === "departmental",
+      ),
     })),
     planTitles: Object.fromEntries(planList.map((plan) => [plan.slug, plan.title])),
+    planSlugs: Object.fromEntries(planList.map((plan) => [plan.id, plan.slug])),
     groups: threadGroups,
-    quarterCounts: countByRating(updates.map((update) => update.rating)),
+    quarterCounts: countUpdatesByRating(updates),
     updateCount: updates.length,
+    inferredCount: updates.filter((update) => update.ratingSource === "inferred").length,
+    inferenceBases: inferenceBases(updates),
     unmatchedUpdates: updates
       .filter((update) => update.deliverableId === null)
-      .map((update) => ({ ...update, ratingMeta: ratingMeta(update.rating as RatingKey) })),
+      .map((update) => ({
+        ...update,
+        ratingMeta: ratingMeta(update.rating as RatingKey),
+        inferredFrom: inferenceBasis(update),
+      })),
     deliverableCount: deliverableList.length,
   };
 }
@@ -142,6 +189,8 @@ export interface ThreadDeliverable {
   title: string;
   inCouncilPlan: boolean | null;
   rating: ReturnType<typeof ratingMeta> | null;
+  /** The rating was inferred from a report's other words, not stated (see the update's ratingBasis). */
+  ratingInferred: boolean;
 }
 
 export interface DeliverableDetail {
@@ -152,6 +201,8 @@ export interface DeliverableDetail {
   linkedMeasures: MeasureSummary[];
   progress: (DeliverableProgress & {
     ratingMeta: ReturnType<typeof ratingMeta>;
+    /** Why the rating was inferred, where it was not stated; null for a stated rating. */
+    inferredFrom: string | null;
     quarterLabel: string;
     paragraphs: string[];
   })[];
@@ -175,6 +226,7 @@ export async function deliverableDetail(db: Database, id: number): Promise<Deliv
     progress: progress.map((update) => ({
       ...update,
       ratingMeta: ratingMeta(update.rating as RatingKey),
+      inferredFrom: inferenceBasis(update),
       quarterLabel: quarterLabel(update),
       paragraphs: update.narrative.split(/\n\s*\n/),
     })),
@@ -237,6 +289,15 @@ export async function recordProgress(
   return db.transaction(async (tx) => {
     const before = await repository.findDeliverable(tx, input.deliverableId);
     if (!before) throw new NotFound(`Deliverable ${input.deliverableId}`);
+    const plan = await repository.findPlan(tx, before.planId);
+    if (plan && !isQuarterInPlan(quarter, plan)) {
+      throw new ValidationFailed([
+        {
+          field: "quarter",
+          message: `${quarterLabel(quarter)} is outside the ${plan.title} period (${planYearsLabel(plan)}): select a quarter in the plan's period`,
+        },
+      ]);
+    }
     const updated = await updateIfVersion(tx, deliverables, before.id, version, { updatedAt: new Date() });
     if (updated === null) {
       const [latest] = await repository.listProgressFor(tx, before.id);
@@ -337,6 +398,8 @@ export interface PlanDocuments {
   plans: (Omit<Insert<"insertPlan">, "departmentId" | "refreshOfId"> & {
     refreshOf: string | null;
     priorities: string[];
+    /** The plan's own priorities, each as the sentence kept in departmentalPrioritiesAsWritten names it. */
+    departmentalPriorities?: string[];
   })[];
   objectives: {
     plan: string;
@@ -385,13 +448,16 @@ export async function importPlanDocuments(
   }
 
   const planIds = new Map<string, number>();
-  for (const { refreshOf, priorities, ...values } of documents.plans) {
+  for (const { refreshOf, priorities, departmentalPriorities = [], ...values } of documents.plans) {
     const refreshOfId = refreshOf === null ? null : (planIds.get(refreshOf) ?? null);
     const plan = await repository.insertPlan(db, { ...values, departmentId: department.id, refreshOfId });
     planIds.set(plan.slug, plan.id);
     await audit("plan", plan.id, `Loaded plan ${plan.title}`, plan);
     for (const [position, title] of priorities.entries()) {
-      await repository.insertPriority(db, { planId: plan.id, position, title });
+      await repository.insertPriority(db, { planId: plan.id, position, kind: "council", title });
+    }
+    for (const [position, title] of departmentalPriorities.entries()) {
+      await repository.insertPriority(db, { planId: plan.id, position, kind: "departmental", title });
     }
   }
   const planId = (slug: string) => {
