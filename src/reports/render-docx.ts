@@ -128,7 +128,9 @@ function wordBlocks(block: Block, landscape: boolean): (Paragraph | Table)[] {
       return [
         new Paragraph({
           text: block.text,
-          heading: block.level === 4 ? HeadingLevel.HEADING_4 : HeadingLevel.HEADING_3,
+          // Sections are Heading 1, so a sub-heading is Heading 2 (in the contents) and a
+          // sub-sub-heading Heading 3: no level skipped in the navigation pane.
+          heading: block.level === 4 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2,
           keepNext: true,
         }),
       ];
@@ -171,7 +173,8 @@ function wordBlocks(block: Block, landscape: boolean): (Paragraph | Table)[] {
       const down = Math.round((((landscape ? A4.width : A4.height) - 2 * A4.margin) / 1440) * 96) - 90;
       const scale = Math.min(across / size.width, down / size.height);
       return [
-        new Paragraph({ text: block.title, heading: HeadingLevel.HEADING_3, keepNext: true }),
+        // A chart's title is its caption, as a table's is (and as the page's figure caption).
+        new Paragraph({ text: block.title, style: "Caption", keepNext: true }),
         new Paragraph({
           keepNext: true,
           children: [

@@ -23,6 +23,7 @@ const report: Report = {
       id: "budget",
       title: "Budget forecast summary",
       blocks: [
+        { kind: "subheading", text: "Key variances" },
         { kind: "paragraph", text: "The forecast is an overspend." },
         {
           kind: "table",
@@ -216,6 +217,18 @@ test("the Word document opens in LibreOffice and converts to PDF with its figure
   assert.match(text, /Budget forecast summary/);
   assert.match(text, /Placements\s+50\.100\s+61\.200\s+Action/);
   assert.match(text, /Total\s+120\.833\s+134\.676/);
+});
+
+test("Word headings: a section is Heading 1 and its sub-headings Heading 2, both in the contents", async () => {
+  const file = join(work, "headings.docx");
+  writeFileSync(file, await renderDocx(report));
+  const xml = execFileSync("unzip", ["-p", file, "word/document.xml"]).toString();
+  // The style of the paragraph that holds the text (the last: the contents may list it first).
+  const styleOf = (text: string) =>
+    [...xml.matchAll(new RegExp(`<w:pStyle w:val="(\\w+)"/>(?:(?!</w:p>).)*?${text}`, "g"))].at(-1)?.[1];
+  assert.equal(styleOf("Budget forecast summary"), "Heading1");
+  assert.equal(styleOf("Key variances"), "Heading2");
+  assert.match(xml, /TOC [^<]*\\o &quot;1-2&quot;/);
 });
 
 test("the Excel workbook stores numbers and formula totals whose results equal the displayed totals", async () => {

@@ -207,13 +207,24 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     assert.equal(original.sections.find((section) => section.id === "approved-budget")?.newPage, true);
   });
 
-  test("both procurement tables (15 and 18 rows) with their totals", () => {
+  test("both procurement tables (15 and 18 rows) with their totals, under the seed's own headings", () => {
+    // The appendix's heading, introduction and table headings as the seed writes them.
+    const seedLines = readFileSync(
+      new URL("../../test/fixtures/seeds/000_601d8111f3df9bb9.txt", import.meta.url),
+      "utf8",
+    ).split("\n");
+    const appendix = original.sections.find((section) => section.id === "procurement");
+    assert.equal(appendix?.title, "Appendix B: Forward Plan of Procurement Projects – up to 31 March 2023");
+    const intro = appendix?.blocks[0];
+    assert.ok(intro?.kind === "paragraph" && seedLines.includes(intro.text), "the seed's introduction");
+    assert.match(intro.text, /^In line with the Council's Financial Regulations/);
     for (const [name, count] of [
       ["Table One", 15],
       ["Table Two", 18],
     ] as const) {
       const shown = tables(original).find((candidate) => candidate.caption.startsWith(`${name}:`));
       assert.ok(shown, name);
+      assert.ok(seedLines.includes(shown.caption), `${name}'s heading is the seed's: ${shown.caption}`);
       const expected = procurementFile.procurements.filter((row) => row.table === name);
       assert.equal(shown.rows.length, count);
       assert.deepEqual(

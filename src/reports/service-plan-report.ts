@@ -73,6 +73,10 @@ export const servicePlanSettingsSchema = z.object({
   /** The headings over the measure lists: the first a heading, the rest lines under it. */
   monitoringHeadings: z.array(z.string()).default([]),
   forewordSignOff: z.string().optional(),
+  /** Appendix B's heading after "Appendix B: ", its introduction, and each table's heading by name. */
+  procurementHeading: z.string().optional(),
+  procurementIntro: z.array(z.string()).default([]),
+  procurementTableHeadings: z.record(z.string(), z.string()).default({}),
 });
 
 export type ServicePlanSettings = z.infer<typeof servicePlanSettingsSchema>;
@@ -214,9 +218,12 @@ async function councilSections(
     if (council.outcomesIntro) blocks.push(paragraph(council.outcomesIntro));
     blocks.push(...list(outcomeWordings));
   }
-  const priorities = (await planRepository.listPriorities(db)).filter(
-    (priority) => priority.planId === plan.id,
-  );
+  // The original plan lists the council's priorities under their own heading; a refresh states
+  // its priorities in the strategic objectives' introduction, which the document prints there.
+  const priorities =
+    plan.planVersion === "original"
+      ? (await planRepository.listPriorities(db)).filter((priority) => priority.planId === plan.id)
+      : [];
   return [
     section(
       "ambition",
@@ -848,9 +855,12 @@ async function approvedBudgetSection(db: Database, plan: Plan): Promise<ReportSe
 // ---------------------------------------------------------------------------------------------
 // Appendix B: forward plan of procurement
 
-async function procurementSection(db: Database): Promise<ReportSection | null> {
+async function procurementSection(
+  db: Database,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection | null> {
   const plan = await forwardPlan(db);
-  const blocks: Block[] = [];
+  const blocks: Block[] = (words?.procurementIntro ?? []).map((text) => paragraph(text));
   const names = ["Table One", "Table Two", "Table Three"];
   for (const [index, band] of plan.bands.entries()) {
     if (band.entries.length === 0) continue;
@@ -862,7 +872,8 @@ async function procurementSection(db: Database): Promise<ReportSection | null> {
     blocks.push({
       kind: "table",
       id: `procurement-${band.band}`,
-      caption: `${name}: ${band.heading}`,
+      // The plan's own heading for the table where it is given, else the band's.
+      caption: words?.procurementTableHeadings[name] ?? `${name}: ${band.heading}`,
       columns: [
         { heading: "Contract title", format: "text" },
         { heading: "Estimated value (£)", format: "pounds" },
@@ -898,7 +909,8 @@ async function procurementSection(db: Database): Promise<ReportSection | null> {
         : {}),
     });
   }
-  return section("procurement", "Appendix B: forward plan of procurement projects", blocks, true);
+  const heading = words?.procurementHeading ?? "forward plan of procurement projects";
+  return section("procurement", `Appendix B: ${heading}`, blocks, true);
 }
 
 /** "2021-06-01" as the plan prints it: "01/06/2021". */
@@ -950,7 +962,7 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     monitoringSection(data, withActions, words),
     // The appendices belong to the original plan's document; a refresh carries none in its text.
     original ? await approvedBudgetSection(db, plan) : null,
-    original ? await procurementSection(db) : null,
+    original ? await procurementSection(db, words) : null,
   ];
   const meta = [council?.name, department?.name, plan.executiveDirector, plan.statusAsWritten].filter(
     (line): line is string => typeof line === "string" && line !== "",
