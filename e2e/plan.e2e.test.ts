@@ -39,6 +39,21 @@ describe("plan journeys", () => {
     },
   );
 
+  journeyTest("an inferred rating says so in words, on the plan and the deliverable", journey, async () => {
+    const page = journey.page;
+    await visit(page, "/plan?quarter=2020-21-q3");
+    assert.match(
+      (await page.getByTestId("inferred-ratings-note").textContent()) ?? "",
+      /4 of the 7 ratings in Quarter 3 2020\/21 are inferred, not stated/,
+    );
+    await page.getByRole("link", { name: /Pause/ }).first().click();
+    await visit(page, page.url());
+    assert.match(
+      (await page.getByTestId("progress-rating").first().textContent()) ?? "",
+      /Good \(inferred: section 2\.1 says progress is "good"/,
+    );
+  });
+
   journeyTest("the Base Plan reads without colour and states that no months are given", journey, async () => {
     const page = journey.page;
     await visit(page, "/plan/base-plan");
