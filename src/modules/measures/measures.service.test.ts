@@ -251,6 +251,7 @@ describeOnBothDatabases("measures", (fresh) => {
         .printedRating,
       "🟡",
     );
+    assert.equal((await listGroups(db)).at(-1)?.title, "Measures", "a new table is listed after the others");
     const [event] = await queryRows<{ after: { ratingsAsWritten?: unknown } }>(
       db,
       sql`select after from audit_events where action = 'import' order by id desc limit 1`,

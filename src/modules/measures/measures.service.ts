@@ -272,9 +272,18 @@ function slugOf(title: string): string {
     .slice(0, 80);
 }
 
+/** A table pasted again keeps its place in /measures; a new one goes after the others. */
+async function importedGroupPosition(tx: Database, input: ImportInput): Promise<number> {
+  const groups = await repository.listGroups(tx);
+  const existing = groups.find(
+    (group) => group.document === input.document && group.title === input.groupTitle,
+  );
+  return existing?.position ?? Math.max(-1, ...groups.map((group) => group.position)) + 1;
+}
+
 /**
  * Saves a pasted table, all or nothing, in one transaction. Problems in any row save nothing.
- * Pasting a table again keeps its group where it was in the list, and records a restatement
+ * Pasting a table again keeps its group where it was in the list (a new table goes last), and records a restatement
  * only for a cell whose text changed: an unchanged cell keeps its current value or target.
  */
 export async function saveImport(db: Database, actor: string, input: ImportInput): Promise<MeasureGroup> {
@@ -288,7 +297,7 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
       keyLine: preview.key,
       footnotes: preview.footnotes,
       columns: preview.columns,
-      ...(input.position === undefined ? {} : { position: input.position }),
+      position: input.position ?? (await importedGroupPosition(tx, input)),
     });
     const rowRecords: Parameters<typeof repository.insertRows>[1] = [];
     let written = 0;
