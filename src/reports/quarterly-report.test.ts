@@ -246,6 +246,15 @@ describeOnBothDatabases("the quarter 3 2020/21 report from the demo data", (fres
     );
     assert.equal(headings.filter((heading) => heading.level === 4).length, 7);
     assert.ok(text.includes("Pause Derbyshire team continues despite challenges"));
+    // A rating the report did not print but was inferred from it says so, with the reason.
+    const ratings = appendix.blocks.find(
+      (block) => block.kind === "table" && block.id === "deliverable-ratings",
+    );
+    assert.ok(ratings && ratings.kind === "table");
+    const words = ratings.rows.map((row) => row.cells[1]?.text);
+    assert.equal(words.filter((word) => word === "Good (inferred)").length, 4);
+    assert.equal(words.filter((word) => word === "Review").length, 3);
+    assert.match(ratings.notes?.[0] ?? "", /^Inferred: section 2\.1 says progress is "good"/);
   });
 
   test("the Excel totals are formulas over exact pounds whose results are the displayed totals", async () => {

@@ -763,12 +763,20 @@ async function debtSection(db: Database, context: Context): Promise<ReportSectio
 async function appendixSection(db: Database, context: Context): Promise<ReportSection> {
   const { quarter, years, settings, own, thread } = context;
   // Every progress update of the quarter, in the order they were recorded, with its narrative.
-  const updates: { id: number; title: string; rating: DomainRatingKey; paragraphs: string[] }[] = [];
+  // A rating the report did not state but that was inferred when the data was entered says so.
+  const updates: {
+    id: number;
+    title: string;
+    rating: DomainRatingKey;
+    inferred: string | null;
+    paragraphs: string[];
+  }[] = [];
   for (const update of thread?.unmatchedUpdates ?? []) {
     updates.push({
       id: update.id,
       title: update.titleAsWritten ?? "",
       rating: update.rating as DomainRatingKey,
+      inferred: plan.inferenceBasis(update),
       paragraphs: update.narrative.split(/\n\s*\n/),
     });
   }
@@ -784,6 +792,7 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       id: latest.id,
       title: latest.titleAsWritten ?? deliverable.title,
       rating: latest.rating as DomainRatingKey,
+      inferred: plan.inferenceBasis(latest),
       paragraphs: latest.paragraphs,
     });
   }
@@ -803,8 +812,18 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       ],
       rows: updates.map((update) => {
         const rating = ratingOf(update.rating);
-        return { cells: [text(update.title), { text: RATING_WORDS[rating], rating }] };
+        const word = `${RATING_WORDS[rating]}${update.inferred ? " (inferred)" : ""}`;
+        return { cells: [text(update.title), { text: word, rating }] };
       }),
+      ...(updates.some((update) => update.inferred)
+        ? {
+            notes: [
+              ...new Set(
+                updates.flatMap((update) => (update.inferred ? [`Inferred: ${update.inferred}`] : [])),
+              ),
+            ],
+          }
+        : {}),
     },
   ];
   const headings = own?.appendixHeadings ?? [];
@@ -817,7 +836,8 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       text: update.title,
       ...(headings.length > 0 ? { level: 4 as const } : {}),
     });
-    blocks.push({ kind: "key", items: [{ rating, label: `Rating: ${RATING_WORDS[rating]}` }] });
+    const label = `Rating: ${RATING_WORDS[rating]}${update.inferred ? ` (inferred: ${update.inferred})` : ""}`;
+    blocks.push({ kind: "key", items: [{ rating, label }] });
     for (const text of update.paragraphs) blocks.push(paragraph(text));
   }
   if (updates.length === 0) blocks.push(paragraph("No deliverable progress is recorded for this quarter."));
