@@ -114,6 +114,10 @@ describe("measures pages", () => {
     assert.equal(preview.statusCode, 200);
     assert.match(preview.body, /has no % sign/);
     assert.match(preview.body, /new measure/);
+    // A value and a target that cannot be read are kept as written and flagged, saying why.
+    const shown = preview.body.replaceAll("&quot;", '"').replaceAll("&#39;", "'");
+    assert.match(shown, /"\(something odd" is not a value Baseplan can read for certain/);
+    assert.match(shown, /column "Target 2020\/21", "Whenever we like": /);
     assert.equal(await valueCount(), before);
     const saved = await send("save");
     assert.equal(saved.statusCode, 303);
