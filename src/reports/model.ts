@@ -70,6 +70,9 @@ export interface TableColumn {
  * A cell as shown, and for numeric columns the exact number behind it (pounds for money, so a
  * spreadsheet can add them; percent as a number of percent) so Excel stores numbers, not text.
  */
+/** A total row by its index in `totals`, in the same column or, as `[row, column]`, another. */
+export type TotalRef = number | readonly [row: number, column: number];
+
 export interface TableCell {
   text: string;
   /**
@@ -81,6 +84,13 @@ export interface TableCell {
   bullets?: boolean;
   value?: number;
   rating?: RatingKey;
+  /**
+   * In a total row: the other total rows' cells it is worked out from, each by its index in
+   * `totals`, in this column or in the column given (`[row, column]`); `minus` subtracted. A
+   * spreadsheet writes it as a formula with `value` as its cached result ("Total after use of
+   * additional funding" is the total plus the funding).
+   */
+  fromTotals?: { plus: TotalRef[]; minus?: TotalRef[] };
 }
 
 export interface TableRow {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import ExcelJS from "exceljs";
 import { describeOnBothDatabases, freshDatabase, type TestDatabase } from "../../test/helpers/database.ts";
+import { libreOffice } from "../../test/helpers/libreoffice.ts";
 import { loadConfig } from "../config.ts";
 import type { Report } from "./model.ts";
 import { buildQuarterlyReport, yearCode } from "./quarterly-report.ts";
@@ -278,19 +279,6 @@ describeOnBothDatabases("the quarter 3 2020/21 report from the demo data", (fres
 const work = mkdtempSync(join(tmpdir(), "baseplan-quarterly-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function libreOffice(file: string, to: string): void {
-  const profile = mkdtempSync(join(tmpdir(), "baseplan-lo-"));
-  try {
-    execFileSync(
-      "soffice",
-      [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", to, "--outdir", work, file],
-      { stdio: "pipe", timeout: 180_000 },
-    );
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
 describe("the quarter 3 2020/21 report as files", () => {
   let database: TestDatabase;
   let report: Report;
@@ -305,7 +293,7 @@ describe("the quarter 3 2020/21 report as files", () => {
   test("the Word file opens in LibreOffice and converts to a PDF with every figure", async () => {
     const file = join(work, "q3.docx");
     writeFileSync(file, await renderDocx(report));
-    libreOffice(file, "pdf");
+    libreOffice(file, "pdf", work);
     const text = execFileSync("pdftotext", ["-layout", join(work, "q3.pdf"), "-"]).toString();
     assertEveryFigure(text, false);
     for (const title of SECTION_TITLES) assert.ok(text.includes(title), title);
@@ -320,8 +308,11 @@ describe("the quarter 3 2020/21 report as files", () => {
     assert.ok(sheet, "a sheet per table");
     assert.equal(sheet.getCell("B3").value, 37_875_000);
     assert.deepEqual(sheet.getCell("B16").value, { formula: "SUM(B3:B15)", result: 120_833_000 });
+    // The position after funding is worked out from the total and the funding rows above it.
+    assert.deepEqual(sheet.getCell("B18").value, { formula: "B16+B17", result: 130_432_000 });
+    assert.deepEqual(sheet.getCell("D18").value, { formula: "D16-B17", result: 4_244_000 });
     assert.equal(sheet.views[0]?.state, "frozen");
-    libreOffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1");
+    libreOffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", work);
     const csv = (name: string) => {
       const found = readdirSync(work).find((candidate) => candidate === `q3-${name}.csv`);
       assert.ok(found, `LibreOffice wrote the sheet ${name}`);
@@ -330,6 +321,15 @@ describe("the quarter 3 2020/21 report as files", () => {
     // LibreOffice recalculates each SUM: shown as the report shows it, it is the report's total.
     assert.match(csv("Young People Budget Items"), /\nTotal,120\.833,134\.676,13\.843,11\.5%,Red/);
     assert.match(csv("Budget Savings Initiatives"), /\nTotal Position,,2\.350,1\.207,-1\.143,/);
+    assert.match(
+      csv("Young People Budget Items"),
+      /\nTotal after use of additional funding,130\.432,134\.676,4\.244,/,
+    );
+    assert.match(
+      csv("Budget Savings Initiatives"),
+      /\nShortfall\/\(Surplus\) of Identified Savings,,0\.829,/,
+    );
+    assert.match(csv("Budget Savings Initiatives"), /\nBudget Savings Target,,3\.179,/);
     assert.match(csv("Earmarked reserves"), /\nTotal Reserves,[^,]*,7\.101/);
     assert.match(csv("Debt profile"), /\nTotal,0\.482,/);
   });

@@ -316,6 +316,8 @@ function budgetSection(
     const key = RAG_RATING[rating.rag] ?? "none";
     return { text: rating.word, rating: key };
   };
+  // The total rows: the total (0), then one per funding item, then the position after funding.
+  const fundingRows = outturn.funding.map((_item, index) => index + 1);
   const table: TableBlock = {
     kind: "table",
     id: "budget-items",
@@ -347,11 +349,16 @@ function budgetSection(
         cells: [text(item.name), money(item.amount), text(""), text(""), text(""), text("")],
       })),
       {
+        // The total with the funding added to the budget and so taken off the overspend.
         cells: [
           text("Total after use of additional funding"),
-          money(outturn.afterFunding.controllableBudget),
-          money(outturn.afterFunding.forecastOutturn),
-          money(outturn.afterFunding.variance),
+          { ...money(outturn.afterFunding.controllableBudget), fromTotals: { plus: [0, ...fundingRows] } },
+          { ...money(outturn.afterFunding.forecastOutturn), fromTotals: { plus: [0] } },
+          {
+            // The total's variance less the funding, which sits in the budget column.
+            ...money(outturn.afterFunding.variance),
+            fromTotals: { plus: [0], minus: fundingRows.map((row) => [row, 1] as const) },
+          },
           percentCell(outturn.afterFunding.percentage),
           ragCell(outturn.afterFunding.rating),
         ],
@@ -537,17 +544,28 @@ async function savingsSection(db: Database, context: Context): Promise<ReportSec
           markCell(position.onTrack, position.mark, position.markWords),
         ],
       },
+      // The total rows: 0 the total position, 1 the shortfall (target less identified), 2 the
+      // target (brought forward plus this year), 3 brought forward, 4 this year.
       {
         cells: [
           text("Shortfall/(Surplus) of Identified Savings"),
           blank,
-          money(position.shortfallOfIdentifiedSavings),
+          { ...money(position.shortfallOfIdentifiedSavings), fromTotals: { plus: [2], minus: [0] } },
           blank,
           blank,
           blank,
         ],
       },
-      { cells: [text("Budget Savings Target"), blank, money(target.total), blank, blank, blank] },
+      {
+        cells: [
+          text("Budget Savings Target"),
+          blank,
+          { ...money(target.total), fromTotals: { plus: [3, 4] } },
+          blank,
+          blank,
+          blank,
+        ],
+      },
       { cells: [text("Prior Year B/f"), blank, money(target.priorYearBroughtForward), blank, blank, blank] },
       { cells: [text("Current Year"), blank, money(target.currentYear), blank, blank, blank] },
     ],

@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { spreadsheetWidths, wrappedLines } from "./column-widths.ts";
-import type { Report, TableBlock, TableCell } from "./model.ts";
+import type { Report, TableBlock, TableCell, TotalRef } from "./model.ts";
 
 const NUMBER_FORMATS: Record<string, string> = {
   pounds: '"£"#,##0;-"£"#,##0',
@@ -67,16 +67,28 @@ function addTableSheet(
     sheet.addRow(row.cells.map((cell, index) => cellValue(cell, table.columns[index]?.format ?? "text")));
   }
   const lastDataRow = firstDataRow + table.rows.length - 1;
+  const firstTotalRow = lastDataRow + 1;
   for (const total of table.totals ?? []) {
     const added = sheet.addRow(
       total.cells.map((cell, index) => {
         const format = table.columns[index]?.format ?? "text";
         const numeric =
           format === "pounds" || format === "millions" || format === "pounds-millions" || format === "number";
+        const letter = columnLetter(index);
+        // A total is a live formula; its cached result is the figure the report shows.
         if (numeric && cell.value !== undefined && total.sumOfRows && table.rows.length > 0) {
-          const letter = columnLetter(index);
-          // The total is a live formula; its cached result is the figure the report shows.
           return { formula: `SUM(${letter}${firstDataRow}:${letter}${lastDataRow})`, result: cell.value };
+        }
+        if (numeric && cell.value !== undefined && cell.fromTotals) {
+          const at = (ref: TotalRef) =>
+            typeof ref === "number"
+              ? `${letter}${firstTotalRow + ref}`
+              : `${columnLetter(ref[1])}${firstTotalRow + ref[0]}`;
+          const formula = [
+            cell.fromTotals.plus.map(at).join("+"),
+            ...(cell.fromTotals.minus ?? []).map((ref) => `-${at(ref)}`),
+          ].join("");
+          return { formula, result: cell.value };
         }
         return format !== "text" && format !== "rating" && cell.value !== undefined ? cell.value : cell.text;
       }),

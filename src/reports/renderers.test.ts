@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import ExcelJS from "exceljs";
+import { libreOffice } from "../../test/helpers/libreoffice.ts";
 import { loadConfig } from "../config.ts";
 import type { Report } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
@@ -188,31 +189,10 @@ const planReport: Report = {
 const work = mkdtempSync(join(tmpdir(), "baseplan-render-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** LibreOffice as a council's desktop would open the file; each run has its own profile. */
-function libreOffice(file: string, to: string): string {
-  const profile = mkdtempSync(join(tmpdir(), "baseplan-lo-"));
-  try {
-    execFileSync(
-      "soffice",
-      [`-env:UserInstallation=file://${profile}`, "--headless", "--convert-to", to, "--outdir", work, file],
-      { stdio: "pipe", timeout: 120_000 },
-    );
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-  return join(
-    work,
-    file
-      .split("/")
-      .pop()
-      ?.replace(/\.[a-z]+$/, `.${to.split(":")[0]}`) ?? "",
-  );
-}
-
 test("the Word document opens in LibreOffice and converts to PDF with its figures", async () => {
   const file = join(work, "report.docx");
   writeFileSync(file, await renderDocx(report));
-  const pdf = libreOffice(file, "pdf");
+  const pdf = libreOffice(file, "pdf", work);
   const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString();
   assert.match(text, /Budget forecast summary/);
   assert.match(text, /Placements\s+50\.100\s+61\.200\s+Action/);
@@ -243,7 +223,7 @@ test("the Excel workbook stores numbers and formula totals whose results equal t
   assert.equal(sheet.views[0]?.state, "frozen");
   assert.equal(sheet.pageSetup.paperSize, 9);
   // LibreOffice recalculates the formulas: its totals must be the report's totals.
-  libreOffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1");
+  libreOffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", work);
   const sheetCsv = readdirSync(work).find((name) => name.startsWith("report-Forecast outturn"));
   assert.ok(sheetCsv, "LibreOffice wrote the sheet");
   const csv = readFileSync(join(work, sheetCsv), "utf8");
@@ -286,7 +266,7 @@ test("a landscape section is its own landscape Word section; cell lines are bull
   assert.match(xml, /<w:pgSz w:w="16838" w:h="11906" w:orient="landscape"\/>/);
   assert.match(xml, /<w:pgSz w:w="11906" w:h="16838"( w:orient="portrait")?\/>/);
   assert.equal((xml.match(/<pic:pic\b/g) ?? []).length, 2, "both charts are pictures");
-  const pdf = libreOffice(file, "pdf");
+  const pdf = libreOffice(file, "pdf", work);
   const info = execFileSync("pdfinfo", ["-f", "1", "-l", "20", pdf]).toString();
   assert.match(info, /Page +\d+ size:\s+84[12](\.\d+)? x 59[45](\.\d+)? pts/);
   assert.match(info, /Page +1 size:\s+59[45](\.\d+)? x 84[12](\.\d+)? pts/);
