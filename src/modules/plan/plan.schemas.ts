@@ -36,7 +36,7 @@ export function planQuarters(period: { fromYear: number; toYear: number }): Repo
   return quarters;
 }
 
-/** The plan's financial years in words: "2021/22 to 2024/25", or the one year. */
+/** The financial years progress may be recorded for, in words: "2020/21 to 2025/26", or the one year. */
 export function planYearsLabel(period: { fromYear: number; toYear: number }): string {
   const quarters = planQuarters(period);
   const first = quarters.at(-1)?.financialYear;
