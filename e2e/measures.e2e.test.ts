@@ -5,6 +5,14 @@ import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts
 describe("measures journeys", () => {
   const journey = setUpJourney();
 
+  journeyTest("a filter naming no rating says so beside the field, passing axe", journey, async () => {
+    await visit(journey.page, "/measures?rating=bogus", 400);
+    assert.match(
+      (await journey.page.locator(".govuk-error-summary").textContent()) ?? "",
+      /There is no rating called "bogus"/,
+    );
+  });
+
   journeyTest(
     "the measures list shows groups and ratings in words, and filters without JavaScript",
     journey,

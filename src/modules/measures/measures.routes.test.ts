@@ -48,6 +48,13 @@ describe("measures pages", () => {
     const filtered = await app.inject("/measures?rating=action");
     assert.match(filtered.body, /Number of missing episodes/);
     assert.doesNotMatch(filtered.body, /Rate of children in care per 10k population/);
+    // A filter naming no rating or group says so, beside the field, and applies neither.
+    const unknown = await app.inject("/measures?rating=bogus&group=99999");
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /<title>Error: /);
+    assert.match(unknown.body, /href="#rating">There is no rating called &quot;bogus&quot;/);
+    assert.match(unknown.body, /href="#group">There is no group numbered &quot;99999&quot;/);
+    assert.match(unknown.body, /Rate of children in care per 10k population/);
   });
 
   test("a measure page shows values with warnings, verdicts, and an accessible chart with its table", async () => {

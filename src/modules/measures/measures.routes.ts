@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { z } from "zod";
 import { RATINGS } from "../../domain/ratings.ts";
-import { NotFound, ValidationFailed } from "../../errors.ts";
+import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
@@ -60,20 +60,39 @@ async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"][
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/measures", async (request, reply) => {
-    const parsed = listFilterSchema.safeParse(request.query ?? {});
-    const filters = parsed.success ? parsed.data : {};
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const parsed = listFilterSchema.safeParse(query);
     const allListings = await listMeasureGroups(services.db);
+    const groups = allListings.map((listing) => listing.group);
+    // A filter that names no rating or group (an edited or old address) says so, rather than
+    // quietly showing every measure as if it had been applied.
+    const asked = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : "");
+    const errors: FieldError[] = [];
+    if (asked("rating") !== "" && !RATINGS.some((rating) => rating.key === asked("rating"))) {
+      errors.push({
+        field: "rating",
+        message: `There is no rating called "${asked("rating")}": choose one from the list`,
+      });
+    }
+    if (asked("group") !== "" && !groups.some((group) => String(group.id) === asked("group"))) {
+      errors.push({
+        field: "group",
+        message: `There is no group numbered "${asked("group")}": choose one from the list`,
+      });
+    }
+    const filters = parsed.success ? parsed.data : {};
+    const shown = errors.length === 0 ? filters : {};
     const listings = filterListings(allListings, {
-      rating: filters.rating || undefined,
-      group: filters.group || undefined,
+      rating: shown.rating || undefined,
+      group: shown.group || undefined,
     });
-    const allGroups = allListings;
-    return reply.view("measures/views/list.njk", {
+    return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
-      groups: allGroups.map((listing) => listing.group),
+      groups,
       ratings: RATINGS,
-      filters,
+      filters: shown,
+      errors,
     });
   });
 
