@@ -67,6 +67,20 @@ describe("rateMeasure: the seed measures", () => {
     assert.equal(flat.explanation, "Good: 96.3% is at least 95%, but did not improve on 96.3% for 2019/20.");
   });
 
+  it("rates a met target Good, not Strong, when the previous figure is not for a like period", () => {
+    const rating = rateMeasure({
+      ...input({ target: "95% or above", value: 96.3 }),
+      previousValue: 96,
+      previousPeriod: "2019/20",
+      previousUnlike: "the 96% for 2019/20 covers a different span from Dec 20",
+    });
+    assert.equal(rating.rating, "good");
+    assert.equal(
+      rating.explanation,
+      "Good: 96.3% is at least 95%; the 96% for 2019/20 covers a different span from Dec 20, so improvement is not shown.",
+    );
+  });
+
   it("rates a monitor measure grey", () => {
     const rating = rateMeasure(
       input({

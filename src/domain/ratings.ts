@@ -101,6 +101,12 @@ export interface MeasureRatingInput extends TargetContext {
    * up with ownValueFor(previousPeriod) if both are given.
    */
   readonly previousValue?: number | null;
+  /**
+   * Why the previous figure is not for a like period ("the 96% for 2019/20 covers a different
+   * span from Dec 20"): a target met is then Good, never Strong, since improvement on the
+   * previous like period cannot be shown.
+   */
+  readonly previousUnlike?: string;
 }
 
 export interface MeasureRating {
@@ -207,6 +213,9 @@ export function rateMeasure(
     const when = input.previousPeriod === undefined ? "the previous period" : input.previousPeriod;
     if (!hasDirection(input.polarity) || !isNumber(value)) {
       return rated("good", `Good: ${body}.`, verdict);
+    }
+    if (input.previousUnlike !== undefined) {
+      return rated("good", `Good: ${body}; ${input.previousUnlike}, so improvement is not shown.`, verdict);
     }
     if (previous === null) {
       return rated("good", `Good: ${body}, with no figure for ${when} to show improvement.`, verdict);

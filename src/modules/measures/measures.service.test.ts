@@ -344,6 +344,17 @@ describeOnBothDatabases("measures", (fresh) => {
     );
   });
 
+  test("Strong needs the previous like period: a Dec 20 figure met against a whole 2019/20 year is Good", async () => {
+    const { db } = await fresh({ demo: true });
+    const leavers = await rowFor(db, "Percentage of care leavers in suitable accommodation (age 19-21)");
+    assert.equal(leavers.latest?.cellText, "96.3% (Dec 20)");
+    assert.equal(leavers.rating.rating, "good");
+    assert.match(leavers.rating.explanation, /the 96% for 2019\/20 covers a different span from Dec 20/);
+    // Two whole years are like periods: 5.82 days for 2020/21 improves on 8.22 for 2019/20.
+    const sickness = await rowFor(db, "Average number of days lost to sickness absence (non-schools)");
+    assert.equal(sickness.rating.rating, "strong");
+  });
+
   test("a value flagged when read is not rated as if it were clean: grey, saying why", async () => {
     const { db } = await fresh({ demo: true });
     const neet = await rowFor(db, "Proportion of 16 - 17-year-olds NEET and Not Known (3 month average)");

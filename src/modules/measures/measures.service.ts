@@ -4,7 +4,7 @@ import type { StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
 import { measures as measuresTable, measureTargets, measureValues } from "../../db/schema/index.ts";
 import { updateIfVersion } from "../../db/versioning.ts";
 import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
-import { parsePeriod } from "../../domain/periods.ts";
+import { formatPeriod, type Period, parsePeriod, sameKindAndSpan } from "../../domain/periods.ts";
 import { type MeasureRating, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
@@ -13,6 +13,7 @@ import {
   type Target,
   type Verdict,
 } from "../../domain/targets.ts";
+import { parseValueCell } from "../../domain/values.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
 import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
@@ -548,6 +549,7 @@ export function rateFromStored(
   const polarity = (measure.polarity ?? "monitor") as Polarity;
   const previous = earlier.at(-1);
   const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
+  const unlike = value && previous ? unlikePeriods(value, previous) : undefined;
   return rateMeasure({
     target: parsedTarget(target?.targetText ?? ""),
     value: amountOf(value),
@@ -560,7 +562,27 @@ export function rateFromStored(
     ...(benchmarkData ? { benchmarks: benchmarkData } : {}),
     // A value flagged when it was read is not rated as if it were clean.
     ...(value?.warnings[0] ? { valueFlag: value.warnings[0] } : {}),
+    ...(unlike ? { previousUnlike: unlike } : {}),
   });
+}
+
+/** The period a stored value is for: the one written in its cell ("Dec 20"), else its column's. */
+function ownPeriod(value: ListedValue): Period | null {
+  const column = parsePeriod(value.periodLabel);
+  const written = parseValueCell(value.cellText, column ? { columnPeriod: column } : {}).period?.period;
+  return written ?? column;
+}
+
+/**
+ * Why a value's previous figure is not for a like period, or undefined where it is (or where
+ * either period cannot be read): "96.3% (Dec 20)" against "96%" for 2019/20 compares a month
+ * with a whole year, so improving on it is not improving on the previous like period (DOMAIN 6).
+ */
+function unlikePeriods(value: ListedValue, previous: ListedValue): string | undefined {
+  const now = ownPeriod(value);
+  const before = ownPeriod(previous);
+  if (now === null || before === null || sameKindAndSpan(now, before)) return undefined;
+  return `the ${previous.cellText} for ${previous.periodLabel} covers a different span from ${formatPeriod(now)}`;
 }
 
 function rowRating(
