@@ -15,6 +15,23 @@ const { DATABASE_URL: _unused, ...environment } = process.env;
 const env = { ...environment, BASEPLAN_DATA_DIR: join(work, "data") };
 after(() => rmSync(work, { recursive: true, force: true }));
 
+/** `baseplan report quarterly` for quarter 3 2020/21, run through the bin file from `cwd`. */
+function quarterlyReport(format: string, out: string, cwd: string) {
+  const args = [
+    "report",
+    "quarterly",
+    "--year",
+    "2020/21",
+    "--quarter",
+    "3",
+    "--format",
+    format,
+    "--out",
+    out,
+  ];
+  return run(process.execPath, [join(root, "bin/baseplan.js"), ...args], { cwd, env, timeout: 170_000 });
+}
+
 test("the report command reads 2020/21 and 2020-21, and takes the format from --out", () => {
   const command = parseReportCommand([
     "quarterly",
@@ -57,23 +74,7 @@ test("npx baseplan report quarterly writes the Word file to the path given", {
   timeout: 180_000,
 }, async () => {
   const out = join(work, "q3.docx");
-  const { stdout } = await run(
-    process.execPath,
-    [
-      join(root, "bin/baseplan.js"),
-      "report",
-      "quarterly",
-      "--year",
-      "2020/21",
-      "--quarter",
-      "3",
-      "--format",
-      "docx",
-      "--out",
-      out,
-    ],
-    { cwd: root, env, timeout: 170_000 },
-  );
+  const { stdout } = await quarterlyReport("docx", out, root);
   assert.match(stdout, /Wrote .*q3\.docx/);
   const file = readFileSync(out);
   assert.equal(file.subarray(0, 4).toString("latin1"), "PK\u0003\u0004");
@@ -85,23 +86,7 @@ test("the command runs from outside the project, finding tsx beside the bin file
 }, async () => {
   // The working directory is a temporary folder with no node_modules: `--import tsx` would fail
   // there with ERR_MODULE_NOT_FOUND. A relative --out is written in that folder.
-  const { stdout } = await run(
-    process.execPath,
-    [
-      join(root, "bin/baseplan.js"),
-      "report",
-      "quarterly",
-      "--year",
-      "2020/21",
-      "--quarter",
-      "3",
-      "--format",
-      "html",
-      "--out",
-      "q3-from-tmp.html",
-    ],
-    { cwd: work, env, timeout: 170_000 },
-  );
+  const { stdout } = await quarterlyReport("html", "q3-from-tmp.html", work);
   assert.match(stdout, /Wrote .*q3-from-tmp\.html/);
   assert.match(readFileSync(join(work, "q3-from-tmp.html"), "utf8"), /<html/i);
 });
