@@ -5,11 +5,14 @@ import { journeyTest, setUpJourney, visit } from "./harness.ts";
 /**
  * Every page a person can reach by following links from the dashboard answers 200 and passes
  * axe (WCAG 2.0, 2.1 and 2.2 A and AA), not only the pages the journeys happen to visit. Each
- * link is fetched; in Chromium, two pages of each shape are checked (two measures, not all 58).
+ * link is fetched; in Chromium, two pages of each shape are checked (two measures, not all 58),
+ * and each of those is measured on a phone (390 px) and a laptop (1280 px): no page may be wider
+ * than the screen, so nothing but a table's own scroll box ever scrolls sideways.
  */
 
-/** Files and machine endpoints, which are not pages. */
-const NOT_PAGES = /^\/(static|govuk|moj|assets|health)\/|\.(docx|xlsx|pdf|csv|json|html)(\?|$)/;
+/** Files, table downloads and machine endpoints, which are not pages. */
+const NOT_PAGES = /^\/(static|govuk|moj|assets|health)\/|\.(docx|xlsx|pdf|csv|json|html)(\?|$)|[?&]download=/;
+const SCREEN_WIDTHS = [390, 1280];
 const MOST_LINKS = 1500;
 const PER_SHAPE = 2;
 
@@ -66,6 +69,18 @@ describe("every page", () => {
       );
     }
     for (const href of toCheck) await visit(journey.page, href);
-    console.log(`${seen.size} links answered; ${toCheck.length} pages of ${perShape.size} shapes passed axe`);
+    const tooWide: string[] = [];
+    for (const width of SCREEN_WIDTHS) {
+      await journey.page.setViewportSize({ width, height: 900 });
+      for (const href of toCheck) {
+        await journey.page.goto(href);
+        const pageWidth = await journey.page.evaluate(() => document.documentElement.scrollWidth);
+        if (pageWidth > width) tooWide.push(`${href} is ${pageWidth} px wide on a ${width} px screen`);
+      }
+    }
+    assert.deepEqual(tooWide, [], "every page fits the screen");
+    console.log(
+      `${seen.size} links answered; ${toCheck.length} pages of ${perShape.size} shapes passed axe and fit ${SCREEN_WIDTHS.join(" and ")} px`,
+    );
   });
 });

@@ -5,12 +5,14 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
 import type { Services } from "../services.ts";
+import { setUpBanners } from "./banner.ts";
 import { setUpErrorHandling } from "./error-handler.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
 import { MODULES } from "./modules.ts";
 import { isPageRequest, setUpPageCache } from "./page-cache.ts";
+import { setUpTables, takeTableDownload } from "./tables.ts";
 import { type NavigationItem, setUpViews } from "./views.ts";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -31,6 +33,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     logger: options.logger ? { level: services.config.logLevel } : false,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
+    rewriteUrl: takeTableDownload,
   });
 
   await setUpWebSecurity(app);
@@ -40,6 +43,9 @@ export async function createApp(services: Services, options: AppOptions = {}): P
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);
+  setUpBanners(app);
+  // Before the page cache, so a kept page is kept with its tables already boxed.
+  setUpTables(app);
   // After the page cache, so a kept page is served without reading the titles again.
   if (services.config.pageCache) setUpPageCache(app, services.db);
   setUpDocumentTitles(app, services.db);

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { type Database, queryRows } from "../db/client.ts";
+import { hasBanner } from "./banner.ts";
 
 /**
  * Rendered pages are kept in memory and served again until any data changes. Every write
@@ -16,7 +17,7 @@ import { type Database, queryRows } from "../db/client.ts";
 const NONCE_PLACEHOLDER = "\u0000bp-nonce\u0000";
 const CSRF_PLACEHOLDER = "\u0000bp-csrf\u0000";
 const MAX_PAGES = 500;
-const NOT_PAGES = /^\/(static|govuk|moj|assets|health)(\/|$)/;
+const NOT_PAGES = /^\/(static|govuk|moj|assets|health|status)(\/|$)/;
 
 /** A GET for a page, not a file or a machine endpoint: only these need data for templates. */
 export function isPageRequest(request: FastifyRequest): boolean {
@@ -47,7 +48,7 @@ export function setUpPageCache(app: FastifyInstance, db: Database): void {
   const pages = new Map<string, KeptPage>();
 
   app.addHook("preHandler", async (request, reply) => {
-    if (!isPageRequest(request)) return;
+    if (!isPageRequest(request) || hasBanner(reply)) return;
     const version = await currentDataVersion(db);
     request.dataVersion = version;
     const kept = pages.get(request.url);

@@ -99,6 +99,12 @@ describe("budget pages", () => {
       total.replace(/<[^>]+>/g, " "),
       /Total controllable budget[\s\S]*160,865,341[\s\S]*121,341,986/,
     );
+    // A cell is marked exactly where a listed check failed: as many marks as listed checks, and
+    // a printed net that is its printed gross plus income and grants is not marked.
+    const listed = (/data-testid="disagreements">[\s\S]*?<\/ul>/.exec(approved)?.[0].match(/<li>/g) ?? [])
+      .length;
+    assert.ok(listed > 0, "the page lists failed checks");
+    assert.equal((approved.match(/\(does not add up\)/g) ?? []).length, listed);
     const line = await placementsLine();
     const detail = await app.inject(`/budget/lines/${line.lineId}`);
     assert.equal(detail.statusCode, 200);
@@ -349,7 +355,19 @@ describe("budget pages", () => {
     assert.match(refused.body, /value="half"/);
     const saved = await post("/budget/settings", fields);
     assert.equal(saved.statusCode, 303);
-    assert.equal(saved.headers.location, "/budget/settings?saved=1");
+    assert.equal(saved.headers.location, "/budget/settings");
+    // The next page says it was saved, in a GOV.UK success banner, once.
+    const banner = saved.cookies.find((cookie) => cookie.name === "baseplan-saved");
+    assert.ok(banner, "the save leaves its sentence for the next page");
+    const after = await app.inject({ url: "/budget/settings", cookies: { [banner.name]: banner.value } });
+    assert.match(after.body, /govuk-notification-banner--success[\s\S]*The rating thresholds were saved\./);
+    assert.ok(after.cookies.some((cookie) => cookie.name === "baseplan-saved" && cookie.value === ""));
+    assert.doesNotMatch((await app.inject("/budget/settings")).body, /govuk-notification-banner/);
+    const forged = await app.inject({
+      url: "/budget/settings",
+      cookies: { "baseplan-saved": "Forged words" },
+    });
+    assert.doesNotMatch(forged.body, /Forged words/);
     const outturn = await app.inject("/budget/2020-21/q3");
     assert.match(outturn.body, /Red at an overspend of 100% or £1,000,000,000, whichever is lower/);
     assert.match(outturn.body, /bp-rating--review">Amber/);

@@ -988,8 +988,10 @@ export async function approvedBudgetReport(db: Database, yearCode: string) {
   const statedTotalRow = statedTotalDivision ? rowOf(statedTotalDivision) : undefined;
   const reconciliation = reconcileControllableBudget(divisionRows, statedTotalRow);
   const pounds = (pence: Pence) => ({ pence, text: formatPounds(pence, { symbol: false }) });
-  // The matrix is shown as printed; where a printed gross or net is not the sum of its parts
-  // the cell is marked and the disagreement listed, never corrected.
+  // The matrix is shown as printed; a cell is marked exactly where one of the listed checks
+  // failed (a printed net is checked against the printed gross, as a reader adds it up), never
+  // corrected.
+  const failed = new Set(reconciliation.disagreements.map((check) => check.label));
   const viewRow = (row: ControllableBudgetRow) => {
     const gross = grossBudget(row.headings);
     const net = netBudget(row);
@@ -1004,11 +1006,8 @@ export async function approvedBudgetReport(db: Database, yearCode: string) {
               : row.headings[heading.key as SubjectiveHeading],
         ),
       ),
-      gross: {
-        ...pounds(row.statedGross ?? gross),
-        differs: row.statedGross !== undefined && row.statedGross !== gross,
-      },
-      net: { ...pounds(row.statedNet ?? net), differs: row.statedNet !== undefined && row.statedNet !== net },
+      gross: { ...pounds(row.statedGross ?? gross), differs: failed.has(`${row.division}: Gross Budget`) },
+      net: { ...pounds(row.statedNet ?? net), differs: failed.has(`${row.division}: Net Budget`) },
     };
   };
   const computedTotal: ControllableBudgetRow = {
