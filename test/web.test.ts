@@ -48,6 +48,22 @@ describe("the web foundation", () => {
     assert.deepEqual(response.json(), { status: "ok", database: "ok" });
   });
 
+  test("the footer is the council's tool's, not GOV.UK's: no crown, Crown copyright or OGL", async () => {
+    const page = (await app.inject("/")).body;
+    const footer = /<footer[\s\S]*<\/footer>/.exec(page)?.[0] ?? "";
+    assert.ok(footer, "the page has a footer");
+    assert.doesNotMatch(
+      footer,
+      /Crown copyright|Open Government Licence|govuk-footer__crown|copyright-logo|<svg/i,
+    );
+    assert.doesNotMatch(page, /rel="(icon|apple-touch-icon|mask-icon)"/, "no GOV.UK crown icons");
+    assert.match(footer, /href="\/status"[^>]*>Service status</);
+    const status = await app.inject("/status");
+    assert.equal(status.statusCode, 200);
+    assert.match(String(status.headers["content-type"]), /^text\/html/);
+    assert.match(status.body, /<h1[^>]*>Service status<\/h1>[\s\S]*its database answered/);
+  });
+
   test("pages carry security headers and a fresh script nonce", async () => {
     const first = await app.inject("/");
     const second = await app.inject("/");

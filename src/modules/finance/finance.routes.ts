@@ -3,6 +3,7 @@ import { formatPounds, formatTableMillions, type Pence } from "../../domain/mone
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
@@ -173,11 +174,10 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return renderOutturn(services, reply, latest.code, latest.quarter);
   });
 
-  app.get("/budget/settings", async (request, reply) => {
+  app.get("/budget/settings", async (_request, reply) => {
     const settings = await finance.ratingSettings(services.db);
     return reply.view("finance/views/settings.njk", {
       pageTitle: "Budget rating thresholds",
-      saved: (request.query as Params).saved === "1",
       rule: settings.rule,
       values: settings.values,
       version: settings.row.version,
@@ -188,7 +188,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const body = (request.body ?? {}) as Params;
     try {
       await finance.updateRatingSettings(services.db, services.config.actingUser, body);
-      return reply.redirect("/budget/settings?saved=1", 303);
+      return redirectWithBanner(reply, "/budget/settings", "The rating thresholds were saved.");
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const settings = await finance.ratingSettings(services.db);
@@ -254,7 +254,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const body = (request.body ?? {}) as Params;
     try {
       await finance.createForecast(services.db, services.config.actingUser, { lineId, quarter, form: body });
-      return reply.redirect(`/budget/lines/${lineId}?quarter=${quarter}`, 303);
+      return redirectWithBanner(
+        reply,
+        `/budget/lines/${lineId}?quarter=${quarter}`,
+        "The forecast was saved.",
+      );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const found = await finance.lineForNewForecast(services.db, lineId, quarter);
@@ -296,7 +300,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         quarter,
         form: body,
       });
-      return reply.redirect(`/budget/${saved.year.code}/q${quarter}#line-${lineId}`, 303);
+      return redirectWithBanner(
+        reply,
+        `/budget/${saved.year.code}/q${quarter}#line-${lineId}`,
+        "The forecast was saved.",
+      );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const found = await finance.forecastForEdit(services.db, lineId, quarter);
@@ -357,7 +365,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         quarter,
         form: body,
       });
-      return reply.redirect(`/budget/${saved.year.code}/q${quarter}/savings`, 303);
+      return redirectWithBanner(
+        reply,
+        `/budget/${saved.year.code}/q${quarter}/savings`,
+        "The savings forecast was saved.",
+      );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const found = await finance.initiativeForNewForecast(services.db, initiativeId, quarter);
@@ -398,7 +410,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         quarter,
         form: body,
       });
-      return reply.redirect(`/budget/${saved.year.code}/q${quarter}/savings`, 303);
+      return redirectWithBanner(
+        reply,
+        `/budget/${saved.year.code}/q${quarter}/savings`,
+        "The savings forecast was saved.",
+      );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const found = await finance.initiativeForecastForEdit(services.db, initiativeId, quarter);

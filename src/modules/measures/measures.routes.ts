@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { measureTrend } from "./measures.chart.ts";
@@ -133,7 +134,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
           errors: error.errors,
         });
       }
-      return reply.redirect("/measures?imported=1", 303);
+      return redirectWithBanner(reply, "/measures", "The measure table was imported.");
     }
     return reply.code(problems.length > 0 ? 400 : 200).view("measures/views/import.njk", {
       pageTitle: "Paste a measure table",
@@ -192,7 +193,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       version,
       details: form.value,
     });
-    return reply.redirect(`/measures/${measureId}`, 303);
+    return redirectWithBanner(reply, `/measures/${measureId}`, "The measure's details were saved.");
   });
 
   for (const kind of ["values", "targets"] as const) {
@@ -254,7 +255,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         const edit = { measureId, recordId, version, text };
         if (kind === "values") await editValue(services.db, services.config.actingUser, edit);
         else await editTarget(services.db, services.config.actingUser, edit);
-        return reply.redirect(`/measures/${measureId}`, 303);
+        return redirectWithBanner(
+          reply,
+          `/measures/${measureId}`,
+          kind === "values" ? "The value was saved." : "The target was saved.",
+        );
       },
     );
   }

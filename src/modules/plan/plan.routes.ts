@@ -3,6 +3,7 @@ import { formatPlanMonth } from "../../domain/plan-dates.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { RISK_LEVELS } from "../../domain/risks.ts";
 import { ValidationFailed } from "../../errors.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import * as repository from "./plan.repository.ts";
@@ -130,7 +131,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         if (error instanceof ValidationFailed) return renderDeliverable(reply, id, body, error.errors);
         throw error;
       }
-      return reply.redirect(`/plan/deliverables/${id}#progress-history`, 303);
+      return redirectWithBanner(
+        reply,
+        `/plan/deliverables/${id}#progress-history`,
+        "The progress update was saved.",
+      );
     },
   );
 
@@ -184,7 +189,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         if (error instanceof ValidationFailed) return renderLeads(reply, id, body, error.errors);
         throw error;
       }
-      return reply.redirect(`/plan/deliverables/${id}`, 303);
+      return redirectWithBanner(reply, `/plan/deliverables/${id}`, "The leads were saved.");
     },
   );
 
@@ -239,7 +244,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         if (error instanceof ValidationFailed) return renderActivity(reply, id, body, error.errors);
         throw error;
       }
-      return reply.redirect(`/plan/base-plan?plan=${encodeURIComponent(plan)}#activity-${id}`, 303);
+      return redirectWithBanner(
+        reply,
+        `/plan/base-plan?plan=${encodeURIComponent(plan)}#activity-${id}`,
+        "The activity was saved.",
+      );
     },
   );
 
@@ -301,7 +310,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         if (error instanceof ValidationFailed) return renderRisk(reply, id, body, error.errors);
         throw error;
       }
-      return reply.redirect(`/risks#risk-${slug}`, 303);
+      return redirectWithBanner(reply, `/risks#risk-${slug}`, "The risk was saved.");
     },
   );
 };

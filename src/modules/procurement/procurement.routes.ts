@@ -3,6 +3,7 @@ import { z } from "zod";
 import { formatPounds } from "../../domain/money.ts";
 import type { FieldError } from "../../errors.ts";
 import { ValidationFailed } from "../../errors.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
 import { parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { listThresholds } from "./procurement.repository.ts";
@@ -223,7 +224,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (!parsed.ok) return render(parsed.errors);
     try {
       const row = await createProcurement(db, config.actingUser, parsed.value);
-      return reply.redirect(`/procurement/${encodeURIComponent(row.id)}`, 303);
+      return redirectWithBanner(
+        reply,
+        `/procurement/${encodeURIComponent(row.id)}`,
+        "The procurement was added.",
+      );
     } catch (error) {
       const errors = formErrors(error);
       if (errors) return render(errors);
@@ -245,7 +250,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       if (errors) return failed(errors);
       throw error;
     }
-    return reply.redirect("/procurement/thresholds", 303);
+    return redirectWithBanner(reply, "/procurement/thresholds", "The threshold was added.");
   });
 
   app.post("/procurement/reporting-floor", async (request, reply) => {
@@ -260,7 +265,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     await updateProcurementSettings(db, config.actingUser, version, {
       reportingFloorPence: parsed.value.reportingFloor,
     });
-    return reply.redirect("/procurement/thresholds", 303);
+    return redirectWithBanner(reply, "/procurement/thresholds", "The reporting floor was saved.");
   });
 
   app.get("/procurement/pipeline", async (request, reply) => {
@@ -273,7 +278,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.view(`${VIEWS}/pipeline.njk`, {
       pageTitle: `Pipeline notice ${view.notice.financialYear}`,
       view,
-      expectedPaymentsText: view.expectedPaymentsEntered ? amountText(view.notice.expectedPaymentsPence) : "",
+      expectedPaymentsText:
+        view.notice.expectedPaymentsPence === undefined ? "" : amountText(view.notice.expectedPaymentsPence),
     });
   });
 
@@ -298,7 +304,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       versionOf(request.body),
       parsed.value.expectedPayments,
     );
-    return reply.redirect(`/procurement/pipeline?year=${year}`, 303);
+    return redirectWithBanner(
+      reply,
+      `/procurement/pipeline?year=${year}`,
+      "The expected payments were saved.",
+    );
   });
 
   // "/procurement/pipeline/2022.csv" and "/procurement/pipeline/2022.json".
@@ -377,7 +387,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       if (errors) return render(errors);
       throw error;
     }
-    return reply.redirect(`/procurement/${encodeURIComponent(id)}`, 303);
+    return redirectWithBanner(reply, `/procurement/${encodeURIComponent(id)}`, "The procurement was saved.");
   });
 };
 
