@@ -358,6 +358,16 @@ describe("pipelineNotice", () => {
     );
   });
 
+  it("says it is not known whether a notice is required until expected payments are entered", () => {
+    const notice = pipelineNotice(candidates, 2025, undefined);
+    assert.equal(notice.mustPublish, false);
+    assert.match(
+      notice.explanation,
+      /have not been entered, so whether a pipeline notice must be published .* is not known yet/,
+    );
+    assert.doesNotMatch(notice.explanation, /no pipeline notice is required/);
+  });
+
   it("is not required at exactly £100m, nor for years before the Act's duty began", () => {
     assert.equal(pipelineNotice(candidates, 2025, 10_000_000_000).mustPublish, false);
     const before = pipelineNotice(candidates, 2024, 90_000_000_000);

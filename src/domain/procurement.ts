@@ -482,7 +482,8 @@ export interface PipelineNotice<T> {
   publicationDeadline: IsoDate;
   /** False for years before the Act's duty began: the notice can still be published voluntarily. */
   statutoryDutyApplies: boolean;
-  expectedPaymentsPence: number;
+  /** Undefined until the council enters them. */
+  expectedPaymentsPence: number | undefined;
   mustPublish: boolean;
   /** Planned contracts over £2m, at or above their threshold, expected to be advertised in the reporting period, by date. */
   contracts: T[];
@@ -499,12 +500,14 @@ export type PipelineCandidate = BandableProcurement & Pick<PlannedProcurement, "
  * notice is expected in the 18 months beginning with 1 April (both end days included) and which
  * are public contracts, i.e. at or above the threshold in force then (a works contract between
  * £2m and the works threshold is not). The duty to publish arises where expected payments under
- * contracts in the year are more than £100m (exactly £100m does not trigger it).
+ * contracts in the year are more than £100m (exactly £100m does not trigger it). Expected payments
+ * not yet entered (undefined) leave that unknown, and the explanation says so rather than
+ * deciding either way.
  */
 export function pipelineNotice<T extends PipelineCandidate>(
   procurements: readonly T[],
   financialYearStart: number,
-  expectedPaymentsPence: number,
+  expectedPaymentsPence: number | undefined,
   table: ThresholdTable = DEFAULT_THRESHOLD_TABLE,
 ): PipelineNotice<T> {
   if (!Number.isInteger(financialYearStart) || financialYearStart < 1000 || financialYearStart > 9998) {
@@ -512,13 +515,14 @@ export function pipelineNotice<T extends PipelineCandidate>(
       `The financial year must be given by the year it starts in, e.g. 2025; got ${financialYearStart}.`,
     );
   }
-  requirePence(expectedPaymentsPence, "Expected payments");
+  if (expectedPaymentsPence !== undefined) requirePence(expectedPaymentsPence, "Expected payments");
   const financialYear = `${financialYearStart}/${String((financialYearStart + 1) % 100).padStart(2, "0")}`;
   const from = `${financialYearStart}-04-01`;
   const to = addDays(addMonths(from, 18), -1);
   const publicationDeadline = addDays(from, 55);
   const statutoryDutyApplies = financialYearStart >= PIPELINE_NOTICE_FIRST_FINANCIAL_YEAR;
-  const overTrigger = expectedPaymentsPence > PIPELINE_NOTICE_PAYMENTS_TRIGGER_PENCE;
+  const overTrigger =
+    expectedPaymentsPence !== undefined && expectedPaymentsPence > PIPELINE_NOTICE_PAYMENTS_TRIGGER_PENCE;
   const mustPublish = statutoryDutyApplies && overTrigger;
 
   const contracts: T[] = [];
@@ -548,12 +552,14 @@ export function pipelineNotice<T extends PipelineCandidate>(
       a.title.localeCompare(b.title),
   );
 
-  const payments = formatPoundsFromPence(expectedPaymentsPence);
+  const payments = formatPoundsFromPence(expectedPaymentsPence ?? 0);
   const trigger = formatPoundsFromPence(PIPELINE_NOTICE_PAYMENTS_TRIGGER_PENCE);
   const listing = `${contracts.length} planned ${contracts.length === 1 ? "contract" : "contracts"} over £2,000,000 to be advertised from ${formatLongDate(from)} to ${formatLongDate(to)}`;
   let explanation: string;
   if (!statutoryDutyApplies) {
     explanation = `The pipeline notice duty (Procurement Act 2023, section 93) applies from ${PIPELINE_NOTICE_FIRST_FINANCIAL_YEAR}/${String((PIPELINE_NOTICE_FIRST_FINANCIAL_YEAR + 1) % 100).padStart(2, "0")}, so for ${financialYear} a notice is voluntary; it would list ${listing}.`;
+  } else if (expectedPaymentsPence === undefined) {
+    explanation = `The expected payments under contracts in ${financialYear} have not been entered, so whether a pipeline notice must be published (payments of more than ${trigger}) is not known yet; a notice would list ${listing}.`;
   } else if (mustPublish) {
     explanation = `Expected payments of ${payments} in ${financialYear} are more than ${trigger}, so a pipeline notice must be published by ${formatLongDate(publicationDeadline)} listing ${listing}.`;
   } else {

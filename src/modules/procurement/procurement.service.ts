@@ -622,12 +622,7 @@ export async function pipeline(db: Database, financialYearStart: number): Promis
     allEntries(db, settings),
     findExpectedPayments(db, financialYearStart),
   ]);
-  const notice = pipelineNotice(
-    entries,
-    financialYearStart,
-    payments?.expectedPaymentsPence ?? 0,
-    settings.table,
-  );
+  const notice = pipelineNotice(entries, financialYearStart, payments?.expectedPaymentsPence, settings.table);
   return {
     notice,
     financialYearStart,
