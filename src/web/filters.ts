@@ -1,6 +1,7 @@
 import type nunjucks from "nunjucks";
 import { formatMillions, formatPounds } from "../domain/money.ts";
 import type { FieldError } from "../errors.ts";
+import { RATING_SYMBOLS, readKeyLine } from "../reports/rating-key.ts";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",
@@ -38,6 +39,13 @@ export function registerFilters(environment: nunjucks.Environment): void {
     "documentTitle",
     (slug: string, titles: Record<string, string> | undefined) => titles?.[slug] ?? slug,
   );
+  environment.addFilter("measureAmount", measureAmount);
+  environment.addFilter("ratingKey", (line: string) =>
+    readKeyLine(line).map((entry) => ({
+      ...entry,
+      symbol: entry.rating ? RATING_SYMBOLS[entry.rating] : "",
+    })),
+  );
   environment.addFilter("json", (value: unknown) => JSON.stringify(value, null, 2));
 }
 
@@ -50,4 +58,31 @@ export function errorSummaryList(errors: FieldError[] | undefined) {
 export function fieldErrorMessage(errors: FieldError[] | undefined, field: string) {
   const error = (errors ?? []).find((candidate) => candidate.field === field);
   return error ? { text: error.message } : undefined;
+}
+
+/**
+ * A measure's figure as a reader writes it, from the exact decimal text it is stored as:
+ * "406291" of a money measure is "£406,291", of a percentage "14.9%". Text, never a float.
+ */
+export function measureAmount(amount: string | null | undefined, unit: string | null | undefined): string {
+  if (amount === null || amount === undefined || amount === "") return "";
+  const match = /^(-?)(\d+)(\.\d+)?$/.exec(amount);
+  if (!match) return amount;
+  const [, sign = "", whole = "", fraction = ""] = match;
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const number = `${grouped}${fraction}`;
+  switch (unit) {
+    case "money":
+      return `${sign}£${number}`;
+    case "percent":
+      return `${sign}${number}%`;
+    case "percentage-points":
+      return `${sign}${number} percentage points`;
+    case "days":
+      return `${sign}${number} days`;
+    case "rate-per-10k":
+      return `${sign}${number} per 10,000`;
+    default:
+      return `${sign}${number}`;
+  }
 }

@@ -210,6 +210,28 @@ describe("measures pages", () => {
     assert.match(evidenced.body, /data-testid="evidenced-deliverables"/);
     assert.match(evidenced.body, /href="\/plan\/deliverables\/\d+"/);
     assert.match(evidenced.body, /Strategic objective \d+/);
+    // The plan links a measure to a table of deliverables, and the page says only that.
+    assert.match(evidenced.body, /Deliverables in the same table of the plan/);
+    assert.doesNotMatch(evidenced.body, /Evidences|Deliverables that name this measure/);
+  });
+
+  test("a measure page leads with one rating and labels the others by document; money reads as money", async () => {
+    const rated = (await listMeasureGroups(database.db))
+      .flatMap((listing) => listing.rows)
+      .filter((row): row is RatedRow => "measure" in row);
+    const printedTwice = rated.find(
+      (row) => rated.filter((other) => other.measure.id === row.measure.id).length > 1,
+    );
+    assert.ok(printedTwice, "a measure printed in more than one table");
+    const page = (await app.inject(`/measures/${printedTwice.measure.id}`)).body;
+    assert.equal((page.match(/data-testid="measure-rating"/g) ?? []).length, 1);
+    const others = [...page.matchAll(/data-testid="measure-rating-other"><strong>([^<]+)<\/strong>/g)];
+    assert.ok(others.length >= 1, "the other documents' ratings are there, each named");
+    const money = rated.find((row) => row.measure.unit === "money" && row.latest?.amount);
+    assert.ok(money, "a money measure with a figure");
+    const moneyPage = (await app.inject(`/measures/${money.measure.id}`)).body;
+    assert.doesNotMatch(moneyPage, /Figure \d/);
+    assert.match(moneyPage, /<td class="govuk-table__cell">\s*-?£[\d,]+/);
   });
 
   test("editing a measure's details: 400 with an error summary, 303 on success, 409 when stale", async () => {

@@ -483,6 +483,9 @@ export interface RatedRow {
   rating: MeasureRating;
   /** The rating the document itself printed, where it printed one. */
   printedRating: string | null;
+  /** The document and table that print this row (only on a measure's own page). */
+  document?: string;
+  groupTitle?: string;
 }
 
 export interface GroupListing {
@@ -783,6 +786,8 @@ function rateRows(
         measure,
         titleAsWritten: row.titleAsWritten,
         printedRating: row.printedRating,
+        document: group.document,
+        groupTitle: group.title,
         ...rowRating(measure, group, allValues, allTargets, benchmarks),
       },
     ];
