@@ -235,6 +235,9 @@ describeOnBothDatabases("the quarter 3 2020/21 report from the demo data", (fres
       ),
     );
     assert.ok(text.includes("Jane Parfremment, Executive Director, Children's Services"));
+    // What Baseplan works out is labelled as Baseplan's, never as the council's.
+    assert.match(text, /Budget Performance \(worked out by Baseplan\)/);
+    assert.doesNotMatch(text, /council's limits/);
     // The shares the document printed do not add to 100.0%: the report says so.
     assert.match(text, /add to 99\.9%, not 100\.0%/);
     // Every deliverable update of the quarter, with its narrative, in the appendix.
@@ -297,6 +300,10 @@ describe("the quarter 3 2020/21 report as files", () => {
     const text = execFileSync("pdftotext", ["-layout", join(work, "q3.pdf"), "-"]).toString();
     assertEveryFigure(text, false);
     for (const title of SECTION_TITLES) assert.ok(text.includes(title), title);
+    assert.match(
+      text.replace(/\s+/g, " "),
+      /worked out by Baseplan from each variance, not printed by the council/,
+    );
   });
 
   test("the Excel file opens in LibreOffice and its formula totals equal the displayed totals", async () => {
@@ -320,6 +327,7 @@ describe("the quarter 3 2020/21 report as files", () => {
     };
     // LibreOffice recalculates each SUM: shown as the report shows it, it is the report's total.
     assert.match(csv("Young People Budget Items"), /\nTotal,120\.833,134\.676,13\.843,11\.5%,Red/);
+    assert.match(csv("Young People Budget Items"), /Budget Performance \(worked out by Baseplan\)/);
     assert.match(csv("Budget Savings Initiatives"), /\nTotal Position,,2\.350,1\.207,-1\.143,/);
     assert.match(
       csv("Young People Budget Items"),
@@ -339,6 +347,13 @@ describe("the quarter 3 2020/21 report as files", () => {
     writeFileSync(file, await renderPdf(report, CHROMIUM));
     const info = execFileSync("pdfinfo", [file]).toString();
     assert.match(info, /\(A4\)/);
+    // Tagged, with its title and language, for readers that use assistive technology.
+    assert.match(info, /Tagged:\s+yes/);
+    assert.match(info, /Title:\s+Performance and Budget Monitoring/);
+    const structure = execFileSync("pdfinfo", ["-struct", file]).toString();
+    assert.match(structure, /\bH1\b/);
+    assert.match(structure, /\bTable\b/);
+    assert.match(structure, /\bFigure\b/);
     const text = execFileSync("pdftotext", ["-layout", file, "-"]).toString();
     let from = 0;
     for (const title of SECTION_TITLES) {
@@ -347,5 +362,9 @@ describe("the quarter 3 2020/21 report as files", () => {
       from = at + title.length;
     }
     assertEveryFigure(text, false);
+    assert.match(
+      text.replace(/\s+/g, " "),
+      /worked out by Baseplan from each variance, not printed by the council/,
+    );
   });
 });

@@ -310,7 +310,8 @@ function budgetSection(
     { heading: "Full Year Forecast £m", format: "pounds-millions" },
     { heading: "Forecast Under (-)/ Over Spend £m", format: "pounds-millions" },
     { heading: "Percentage Under (-)/ Over Spend", format: "percent" },
-    { heading: "Budget Performance", format: "rating" },
+    // The document printed no rating of its own here; Baseplan works it out, and says so.
+    { heading: "Budget Performance (worked out by Baseplan)", format: "rating" },
   ];
   const ragCell = (rating: { rag: string; word: string }): TableCell => {
     const key = RAG_RATING[rating.rag] ?? "none";
@@ -365,7 +366,7 @@ function budgetSection(
       },
     ],
     notes: [
-      "Budget performance: Red, Amber or Green by the council's limits for a service area; the total by the limits for the fund.",
+      `Budget performance: Red, Amber or Green worked out by Baseplan from each variance, not printed by the council. ${outturn.ratingRule}`,
     ],
   };
   const forecastChart: ChartBlock = {

@@ -1,9 +1,11 @@
 import {
   AlignmentType,
+  Bookmark,
   Document,
   Footer,
   HeadingLevel,
   ImageRun,
+  InternalHyperlink,
   Packer,
   PageNumber,
   PageOrientation,
@@ -12,7 +14,6 @@ import {
   Table,
   TableCell,
   TableLayoutType,
-  TableOfContents,
   TableRow,
   TextRun,
   WidthType,
@@ -197,17 +198,35 @@ function wordBlocks(block: Block, landscape: boolean): (Paragraph | Table)[] {
 }
 
 /**
- * Word for the committee system: real heading styles (so the navigation pane and the table of
- * contents work), real tables whose header rows repeat on each page and whose rows never split,
- * charts as images with alternative text, A4, page numbers.
+ * Word for the committee system: real heading styles (so the navigation pane works), real
+ * tables whose header rows repeat on each page and whose rows never split, charts as images with
+ * alternative text, A4, page numbers. The contents is a list of links to the sections, written
+ * out, not a Word field: a field has no entries until Word updates it, and asks to on opening.
  */
 export async function renderDocx(report: Report): Promise<Buffer> {
-  const opening: (Paragraph | Table | TableOfContents)[] = [
+  const bookmarkOf = (section: ReportSection) =>
+    `s_${section.id.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 40);
+  const opening: Paragraph[] = [
     new Paragraph({ text: report.title, heading: HeadingLevel.TITLE }),
     // The subtitle is not a heading: the contents list only the report's sections.
     ...(report.subtitle ? [new Paragraph({ text: report.subtitle, style: "Subtitle" })] : []),
     ...report.meta.map((line) => new Paragraph({ text: line })),
-    new TableOfContents("Contents", { hyperlink: true, headingStyleRange: "1-2" }),
+    new Paragraph({
+      children: [new TextRun({ text: "Contents", bold: true, size: 28 })],
+      spacing: { before: 240, after: 120 },
+    }),
+    ...report.sections.map(
+      (section) =>
+        new Paragraph({
+          spacing: { after: 60 },
+          children: [
+            new InternalHyperlink({
+              anchor: bookmarkOf(section),
+              children: [new TextRun({ text: section.title, style: "Hyperlink" })],
+            }),
+          ],
+        }),
+    ),
   ];
   // A Word section per run of portrait or landscape report sections: a wide table's pages turn.
   const runs: { landscape: boolean; sections: ReportSection[] }[] = [];
@@ -230,11 +249,11 @@ export async function renderDocx(report: Report): Promise<Buffer> {
       ],
     });
   const wordSections = runs.map((run, index) => {
-    const children: (Paragraph | Table | TableOfContents)[] = index === 0 ? [...opening] : [];
+    const children: (Paragraph | Table)[] = index === 0 ? [...opening] : [];
     for (const [position, section] of run.sections.entries()) {
       children.push(
         new Paragraph({
-          text: section.title,
+          children: [new Bookmark({ id: bookmarkOf(section), children: [new TextRun(section.title)] })],
           heading: HeadingLevel.HEADING_1,
           keepNext: true,
           // A new Word section already starts a new page.
@@ -261,7 +280,6 @@ export async function renderDocx(report: Report): Promise<Buffer> {
   const document = new Document({
     title: report.title,
     creator: "Baseplan",
-    features: { updateFields: true },
     styles: { default: { document: { run: { font: "Arial", size: 22 } } } },
     sections: wordSections,
   });

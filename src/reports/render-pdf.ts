@@ -4,7 +4,9 @@ import { renderStandaloneHtml } from "./render-html.ts";
 
 /**
  * PDF is Chromium printing the report's own HTML with the print stylesheet: A4, page numbers,
- * table rows kept whole, the same SVG charts as the page.
+ * table rows kept whole, the same SVG charts as the page. Tagged (headings, tables and the
+ * charts' text alternatives in the structure tree, the document's language and title), with
+ * bookmarks from the headings, as published committee papers should be.
  */
 export async function renderPdf(report: Report, chromiumPath: string): Promise<Buffer> {
   const browser = await launchChromium(chromiumPath);
@@ -22,6 +24,8 @@ export async function renderPdf(report: Report, chromiumPath: string): Promise<B
       footerTemplate:
         '<div style="font-size:9px;width:100%;text-align:center;">Page <span class="pageNumber"></span> of <span class="totalPages"></span></div>',
       margin: { top: "18mm", bottom: "18mm", left: "15mm", right: "15mm" },
+      tagged: true,
+      outline: true,
     });
   } finally {
     await browser.close();

@@ -104,9 +104,10 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     assert.deepEqual(original.meta, [
       "Derbyshire County Council",
       "Children's Services",
-      "Jane Parfremment",
+      "Jane Parfremment, Executive Director – Children's Services",
       "DRAFT",
     ]);
+    assert.ok(refresh.meta.includes("Carol Cammiss, Executive Director"), refresh.meta.join(" | "));
     assert.deepEqual(
       original.sections.map((section) => section.id),
       [

@@ -42,6 +42,7 @@ import {
   type TimelineRow,
   textCell,
 } from "./model.ts";
+import { keyLineText } from "./rating-key.ts";
 
 export interface ServicePlanOptions {
   /** The plan's slug, e.g. "service-plan-2021-2025" or "service-plan-2024-25". */
@@ -391,7 +392,11 @@ function measureTable(data: MeasureData, group: measuresRepository.MeasureGroup)
     ...(notes.length > 0 ? { notes } : {}),
   };
   const trend = trendChart(data, group);
-  return [table, ...(group.keyLine ? [paragraph(group.keyLine)] : []), ...(trend ? [trend] : [])];
+  return [
+    table,
+    ...(group.keyLine ? [paragraph(keyLineText(group.keyLine))] : []),
+    ...(trend ? [trend] : []),
+  ];
 }
 
 /**
@@ -964,7 +969,13 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     original ? await approvedBudgetSection(db, plan) : null,
     original ? await procurementSection(db, words) : null,
   ];
-  const meta = [council?.name, department?.name, plan.executiveDirector, plan.statusAsWritten].filter(
+  // The Executive Director with her title as this plan's cover prints it.
+  const directors = department?.executiveDirectors ?? [];
+  const director =
+    directors.find((entry) => entry.name === plan.executiveDirector && entry.document === plan.slug) ??
+    directors.find((entry) => entry.name === plan.executiveDirector);
+  const directorLine = director ? `${director.name}, ${director.titleAsWritten}` : plan.executiveDirector;
+  const meta = [council?.name, department?.name, directorLine, plan.statusAsWritten].filter(
     (line): line is string => typeof line === "string" && line !== "",
   );
   return {
