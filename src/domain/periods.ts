@@ -54,10 +54,14 @@ export const PERIOD_KINDS: readonly PeriodKind[] = [
   "cumulative",
 ];
 
-/** How a two-year span was written: "2020/21", "2020-21", "2020/2021", "2020–21". */
+/**
+ * How a two-year span was written: "2020/21", "2020-21", "2020/2021", "2020–21", "2024 to 2025"
+ * (GOV.UK's style), "24/25". startYearDigits is 4 where left out.
+ */
 export interface YearSpanForm {
-  readonly separator: "/" | "-" | "–";
+  readonly separator: "/" | "-" | "–" | " to ";
   readonly endYearDigits: 2 | 4;
+  readonly startYearDigits?: 2 | 4;
 }
 
 /** How a month was written: "Dec 20", "Dec 2020", "March 2022", "Sept-20". */
@@ -93,8 +97,27 @@ export interface FinancialQuarterPeriod extends PeriodCommon {
   readonly quarter: QuarterNumber;
   /** The financial year's start year; null where neither the label nor the context says. */
   readonly startYear: number | null;
-  /** prefix: "Quarter ", "Q" or "Qtr " as written; year: null where no year was written. */
-  readonly form: { readonly prefix: string; readonly year: YearSpanForm | null };
+  /**
+   * prefix: "Quarter ", "Q" or "Qtr " as written; year: null where no year was written; join:
+   * what stands between the quarter and its year (" " where left out, ", " in "Quarter 3, 2024
+   * to 2025"); yearFirst for "2024/25 Q3"; months for a quarter written as its months ("Oct-Dec
+   * 2024"), in which case prefix and year are unused.
+   */
+  readonly form: {
+    readonly prefix: string;
+    readonly year: YearSpanForm | null;
+    readonly join?: string;
+    readonly yearFirst?: boolean;
+    readonly months?: QuarterMonthsForm;
+  };
+}
+
+/** A quarter written as its first and last month and the calendar year: "Oct-Dec 2024", "Jan - Mar 25". */
+export interface QuarterMonthsForm {
+  readonly firstMonthName: string;
+  readonly separator: string;
+  readonly lastMonthName: string;
+  readonly yearDigits: 2 | 4;
 }
 
 export interface MonthPeriod extends PeriodCommon {
@@ -366,7 +389,8 @@ function academicYearStartOf(year: number, month: number): number {
 // Writing labels from parts and form.
 
 function writeYearSpan(startYear: number, form: YearSpanForm): string {
-  return `${startYear}${form.separator}${writeYear(startYear + 1, form.endYearDigits)}`;
+  const start = writeYear(startYear, form.startYearDigits ?? 4);
+  return `${start}${form.separator}${writeYear(startYear + 1, form.endYearDigits)}`;
 }
 
 function writeMonth(year: number, form: MonthForm): string {
@@ -380,11 +404,17 @@ function render(draft: PeriodDraft): string {
     case "financial-year":
       return writeYearSpan(draft.startYear, draft.form);
     case "financial-quarter": {
-      const year =
-        draft.form.year !== null && draft.startYear !== null
-          ? ` ${writeYearSpan(draft.startYear, draft.form.year)}`
-          : "";
-      return `${draft.form.prefix}${draft.quarter}${year}`;
+      const { form, startYear } = draft;
+      if (form.months !== undefined && startYear !== null) {
+        const { firstMonthName, separator, lastMonthName, yearDigits } = form.months;
+        // The calendar year of the quarter's months: Q4 (Jan-Mar) falls in the year after the start.
+        const calendarYear = draft.quarter === 4 ? startYear + 1 : startYear;
+        return `${firstMonthName}${separator}${lastMonthName} ${writeYear(calendarYear, yearDigits)}`;
+      }
+      const quarter = `${form.prefix}${draft.quarter}`;
+      if (form.year === null || startYear === null) return quarter;
+      const span = writeYearSpan(startYear, form.year);
+      return form.yearFirst ? `${span} ${quarter}` : `${quarter}${form.join ?? " "}${span}`;
     }
     case "month":
       return writeMonth(draft.year, draft.form);
@@ -615,15 +645,31 @@ function build<P extends Period>(draft: Draft<P>): P {
 // ---------------------------------------------------------------------------
 // Reading labels.
 
-function parseYearSpan(text: string): { startYear: number; form: YearSpanForm } | null {
-  const match = /^(\d{4})([/\-–])(\d{2}|\d{4})$/.exec(text);
+/**
+ * A two-year span: "2020/21", "2020-2021", "2024 to 2025". With `shortStart`, also "24/25" (two
+ * digits each): only where the words around it say it is a year, as in "Q3 24/25", because a
+ * bare "12/13" could as well be a score.
+ */
+function parseYearSpan(
+  text: string,
+  options: { shortStart?: boolean } = {},
+): { startYear: number; form: YearSpanForm } | null {
+  const long = /^(\d{4})([/\-–]| to )(\d{2}|\d{4})$/.exec(text);
+  const short = options.shortStart ? /^(\d{2})([/\-–])(\d{2})$/.exec(text) : null;
+  const match = long ?? short;
   if (!match) return null;
-  const startYear = Number(match[1]);
+  const separator = match[2] as YearSpanForm["separator"];
+  const startText = match[1] ?? "";
+  const startYear = yearFromDigits(startText);
   const end = match[3] ?? "";
   const endYearDigits = end.length === 2 ? 2 : 4;
+  // "2024 to 25" is not how anyone writes GOV.UK's style.
+  if (separator === " to " && endYearDigits === 2) return null;
   const expectedEnd = endYearDigits === 2 ? (startYear + 1) % 100 : startYear + 1;
   if (Number(end) !== expectedEnd) return null;
-  return { startYear, form: { separator: match[2] as YearSpanForm["separator"], endYearDigits } };
+  const form: YearSpanForm =
+    startText.length === 2 ? { separator, endYearDigits, startYearDigits: 2 } : { separator, endYearDigits };
+  return { startYear, form };
 }
 
 function parseFinancialYear(text: string): FinancialYearPeriod | null {
@@ -631,11 +677,30 @@ function parseFinancialYear(text: string): FinancialYearPeriod | null {
   return span === null ? null : build<FinancialYearPeriod>({ kind: "financial-year", ...span });
 }
 
+/** The quarter each run of three months is, with the months written: Apr-Jun is Q1 ... Jan-Mar Q4. */
+const QUARTER_OF_FIRST_MONTH: ReadonlyMap<number, QuarterNumber> = new Map([
+  [4, 1],
+  [7, 2],
+  [10, 3],
+  [1, 4],
+]);
+
 function parseFinancialQuarter(text: string, context: PeriodContext): FinancialQuarterPeriod | null {
-  const match = /^(quarter |qtr |q)([1-4])(?: (.+))?$/i.exec(text);
-  if (!match) return null;
+  const yearFirst = /^(.+?) (quarter |qtr |q)([1-4])$/i.exec(text);
+  if (yearFirst) {
+    const span = parseYearSpan(yearFirst[1] ?? "", { shortStart: true });
+    if (span === null) return null;
+    return build<FinancialQuarterPeriod>({
+      kind: "financial-quarter",
+      quarter: Number(yearFirst[3]) as QuarterNumber,
+      startYear: span.startYear,
+      form: { prefix: yearFirst[2] ?? "", year: span.form, yearFirst: true },
+    });
+  }
+  const match = /^(quarter |qtr |q)([1-4])(?:(,? )(.+))?$/i.exec(text);
+  if (!match) return parseQuarterMonths(text);
   const quarter = Number(match[2]) as QuarterNumber;
-  if (match[3] === undefined) {
+  if (match[4] === undefined) {
     return build<FinancialQuarterPeriod>({
       kind: "financial-quarter",
       quarter,
@@ -643,13 +708,44 @@ function parseFinancialQuarter(text: string, context: PeriodContext): FinancialQ
       form: { prefix: match[1] ?? "", year: null },
     });
   }
-  const span = parseYearSpan(match[3]);
+  const span = parseYearSpan(match[4], { shortStart: true });
   if (span === null) return null;
+  const join = match[3] ?? " ";
   return build<FinancialQuarterPeriod>({
     kind: "financial-quarter",
     quarter,
     startYear: span.startYear,
-    form: { prefix: match[1] ?? "", year: span.form },
+    form:
+      join === " "
+        ? { prefix: match[1] ?? "", year: span.form }
+        : { prefix: match[1] ?? "", year: span.form, join },
+  });
+}
+
+/**
+ * A quarter written as its months and the calendar year they fall in: "Oct-Dec 2024" is Q3
+ * 2024/25, "Jan-Mar 2025" Q4 2024/25. Only the financial year's own quarters: "Dec-Feb 2021"
+ * is three months but not a quarter, and is read as a three-month average.
+ */
+function parseQuarterMonths(text: string): FinancialQuarterPeriod | null {
+  const match = new RegExp(`^${MONTH_NAME}(-| - |–| – | to )${MONTH_NAME} (\\d{2}|\\d{4})$`, "i").exec(text);
+  if (!match) return null;
+  const [, firstMonthName = "", separator = "", lastMonthName = "", yearText = ""] = match;
+  const firstMonth = monthNumber(firstMonthName);
+  const lastMonth = monthNumber(lastMonthName);
+  if (firstMonth === null || lastMonth === null || lastMonth !== firstMonth + 2) return null;
+  const quarter = QUARTER_OF_FIRST_MONTH.get(firstMonth);
+  if (quarter === undefined) return null;
+  const calendarYear = yearFromDigits(yearText);
+  return build<FinancialQuarterPeriod>({
+    kind: "financial-quarter",
+    quarter,
+    startYear: quarter === 4 ? calendarYear - 1 : calendarYear,
+    form: {
+      prefix: "Q",
+      year: CANONICAL_YEAR_SPAN,
+      months: { firstMonthName, separator, lastMonthName, yearDigits: yearText.length === 2 ? 2 : 4 },
+    },
   });
 }
 
