@@ -344,8 +344,8 @@ export async function publishPeriod(db: Database, actor: string, input: ChangeSt
 /** Refuses entry for a period that is not open, saying how to open it. */
 export async function requireOpenPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState> {
   const state = await findPeriod(db, period);
-  if (!state || state.status !== "open") throw new PeriodNotOpen(period, state?.status ?? null);
-  return state;
+  if (state?.status === "open") return state;
+  throw new PeriodNotOpen(period, state?.status ?? null);
 }
 
 /**
