@@ -368,3 +368,13 @@ export function quarterPeriod(startYear: number, quarter: number): MonitoringPer
   if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new BadRequest(`Quarter ${quarter}`);
   return monitoringPeriod(startYear, "quarter", quarter);
 }
+
+/** "Quarter 3 2020/21", for pages. */
+export function periodLabel(period: MonitoringPeriod): string {
+  return monitoringPeriodLabel(period);
+}
+
+/** "2020-21/q3", for addresses. */
+export function periodPath(period: MonitoringPeriod): string {
+  return monitoringPeriodPath(period);
+}
