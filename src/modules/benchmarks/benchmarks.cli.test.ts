@@ -23,7 +23,11 @@ const dictionary = write("dictionary.csv", [
   "Measure_short,Measure,Polarity,dps,Year_Type,No_Quartile",
   "WIDG,Widgets mended,High,1,Financial Year,NA",
 ]);
-const codes = write("codes.csv", ["LA Number,LA Name,Region,Type", "101,Alphaton,North,UA", "102,Betaford,North,UA"]);
+const codes = write("codes.csv", [
+  "LA Number,LA Name,Region,Type",
+  "101,Alphaton,North,UA",
+  "102,Betaford,North,UA",
+]);
 
 function importBenchmarks(...args: string[]) {
   return run(process.execPath, [join(root, "bin/baseplan.js"), "import-benchmarks", ...args], {
@@ -55,5 +59,8 @@ test("npx baseplan import-benchmarks: saves, then the same files change nothing,
   const refused = await importBenchmarks(bad);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /Nothing was saved/);
-  assert.match(refused.stderr, /bad\.csv, row 2, column LA Number, value "777": The LA code list has no authority 777/);
+  assert.match(
+    refused.stderr,
+    /bad\.csv, row 2, column LA Number, value "777": The LA code list has no authority 777/,
+  );
 });

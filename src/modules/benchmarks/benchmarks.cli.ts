@@ -57,6 +57,12 @@ export async function runImportBenchmarks(
   for (const f of s.files) out(`${f.name}: ${f.kind}, ${f.rows} rows`);
   for (const note of s.notes) out(note);
   const counts = `${s.added} figures added, ${s.restated} restated, ${s.unchanged} unchanged`;
-  out(dryRun ? `Dry run, nothing saved: ${counts}.` : s.saved ? `Saved: ${counts}.` : `Nothing changed: ${counts}.`);
+  out(
+    dryRun
+      ? `Dry run, nothing saved: ${counts}.`
+      : s.saved
+        ? `Saved: ${counts}.`
+        : `Nothing changed: ${counts}.`,
+  );
   return 0;
 }

@@ -156,7 +156,9 @@ export async function periodTableFor(
   const councils = entries.filter((e) => e.kind === "council");
   const england = entries.find((e) => e.kind === "england" && e.value !== null) ?? null;
   const region = entries.find((e) => e.isOurRegion) ?? null;
-  const neighbourFigures = councils.filter((e) => e.isNeighbour).map((e) => (e.value === null ? null : Number(e.value)));
+  const neighbourFigures = councils
+    .filter((e) => e.isNeighbour)
+    .map((e) => (e.value === null ? null : Number(e.value)));
   const mean = neighbourMean(neighbourFigures);
   const neighbourAverage =
     mean === null
@@ -183,7 +185,8 @@ function sortEntries(entries: TableEntry[], sort: { key: SortKey; descending: bo
     a === null ? (b === null ? 0 : 1) : b === null ? -1 : direction * (a - b);
   const compare: Record<SortKey, (a: TableEntry, b: TableEntry) => number> = {
     name: (a, b) => direction * a.areaName.localeCompare(b.areaName),
-    region: (a, b) => direction * (a.region ?? "").localeCompare(b.region ?? "") || a.areaName.localeCompare(b.areaName),
+    region: (a, b) =>
+      direction * (a.region ?? "").localeCompare(b.region ?? "") || a.areaName.localeCompare(b.areaName),
     value: (a, b) =>
       nullsLast(a.value === null ? null : Number(a.value), b.value === null ? null : Number(b.value)) ||
       a.areaName.localeCompare(b.areaName),
@@ -202,7 +205,9 @@ export function periodTableCsv(table: PeriodTable): string {
   const byCode = [...table.entries].sort((a, b) => a.areaName.localeCompare(b.areaName));
   for (const e of byCode) {
     lines.push(
-      [e.areaCode, e.areaName, e.region, e.value ?? (e.shown || null), e.rank, e.rankOf, e.band].map(cell).join(","),
+      [e.areaCode, e.areaName, e.region, e.value ?? (e.shown || null), e.rank, e.rankOf, e.band]
+        .map(cell)
+        .join(","),
     );
   }
   return `${lines.join("\r\n")}\r\n`;
@@ -233,7 +238,10 @@ export interface CouncilComparison {
 }
 
 /** A council's figures for one benchmark measure over every period, beside England, region and neighbours. */
-export async function councilComparison(db: Database, measureCode: string): Promise<CouncilComparison | null> {
+export async function councilComparison(
+  db: Database,
+  measureCode: string,
+): Promise<CouncilComparison | null> {
   const measure = (await repository.listMeasures(db)).find((m) => m.code === measureCode);
   if (measure === undefined) return null;
   const ours = await ourCouncil(db);
@@ -243,12 +251,15 @@ export async function councilComparison(db: Database, measureCode: string): Prom
     ...(ours.regionArea ? [ours.regionArea.code] : []),
     ...ours.neighbours.map((n) => n.code),
   ];
-  const englandCodes = (await repository.listAreas(db)).filter((a) => a.kind === "england").map((a) => a.code);
+  const englandCodes = (await repository.listAreas(db))
+    .filter((a) => a.kind === "england")
+    .map((a) => a.code);
   const series = await repository.seriesFor(db, measureCode, [...areaCodes, ...englandCodes]);
   const at = new Map(series.map((s) => [`${s.periodLabel}\u0000${s.areaCode}`, s]));
   const neighbourCodes = ours.neighbours.map((n) => n.code);
   const rows: ComparisonRow[] = periods.map((period) => {
-    const get = (code: string | undefined) => (code === undefined ? undefined : at.get(`${period.label}\u0000${code}`));
+    const get = (code: string | undefined) =>
+      code === undefined ? undefined : at.get(`${period.label}\u0000${code}`);
     const mine = get(ours.area?.code);
     const england = englandCodes.map((c) => get(c)?.amount).find((a) => a != null) ?? null;
     const region = get(ours.regionArea?.code)?.amount ?? null;
@@ -267,7 +278,9 @@ export async function councilComparison(db: Database, measureCode: string): Prom
       neighbourAverage: mean === null ? null : plainDecimal(Number(mean.mean.toFixed(6))),
       neighboursCounted: mean?.counted ?? 0,
       gapToEngland:
-        ourAmount === null || england === null ? null : plainDecimal(differenceExact(Number(ourAmount), Number(england))),
+        ourAmount === null || england === null
+          ? null
+          : plainDecimal(differenceExact(Number(ourAmount), Number(england))),
       rank: mine?.rank ?? null,
       rankOf: mine?.rankOf ?? null,
       band: mine?.band ?? null,
