@@ -804,3 +804,37 @@ export async function setActivityMonths(
     return updated;
   });
 }
+
+export interface DeliverableCompleteness {
+  id: number;
+  title: string;
+  done: boolean;
+  /** The lead officers as the plan names them. */
+  owner: string;
+  href: string;
+}
+
+/**
+ * Every deliverable of the plans that cover a quarter, with whether progress is recorded for
+ * it in that quarter: what the period page counts and lists as missing.
+ */
+export async function quarterProgressCompleteness(
+  db: Database,
+  quarter: ReportingQuarter,
+): Promise<DeliverableCompleteness[]> {
+  const [plans, items, progress] = await Promise.all([
+    repository.listPlans(db),
+    repository.listDeliverables(db),
+    quarterProgress(db, quarter),
+  ]);
+  const covering = new Set(plans.filter((plan) => isQuarterInPlan(quarter, plan)).map((plan) => plan.id));
+  return items
+    .filter((deliverable) => covering.has(deliverable.planId))
+    .map((deliverable) => ({
+      id: deliverable.id,
+      title: deliverable.title,
+      done: progress.has(deliverable.id),
+      owner: deliverable.leadAsWritten,
+      href: `/plan/deliverables/${deliverable.id}#progress`,
+    }));
+}
