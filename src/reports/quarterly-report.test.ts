@@ -319,6 +319,16 @@ describe("the quarter 3 2020/21 report as files", () => {
     assert.deepEqual(sheet.getCell("B18").value, { formula: "B16+B17", result: 130_432_000 });
     assert.deepEqual(sheet.getCell("D18").value, { formula: "D16-B17", result: 4_244_000 });
     assert.equal(sheet.views[0]?.state, "frozen");
+    // Sheet names are cut at a word, never mid-word, with no double space; the contents links to each.
+    for (const found of workbook.worksheets) {
+      assert.doesNotMatch(found.name, / {2}/, found.name);
+      assert.ok(found.name.length <= 31, found.name);
+    }
+    const links = workbook
+      .getWorksheet("Contents")
+      ?.getColumn(1)
+      .values.filter((value) => typeof value === "object" && value !== null && "hyperlink" in value);
+    assert.equal(links?.length, workbook.worksheets.length - 1, "a link to every sheet");
     libreOffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", work);
     const csv = (name: string) => {
       const found = readdirSync(work).find((candidate) => candidate === `q3-${name}.csv`);

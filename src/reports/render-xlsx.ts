@@ -23,13 +23,21 @@ function columnLetter(index: number): string {
 }
 
 function sheetName(caption: string, used: Set<string>): string {
-  const base =
-    caption
-      .replace(/[\\/?*[\]:]/g, " ")
-      .slice(0, 28)
-      .trim() || "Table";
+  // Excel allows 31 characters: the caption is cut at a word (28, leaving room for " 2").
+  const clean = caption
+    .replace(/[\\/?*[\]:]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const cut =
+    clean.length <= 28
+      ? clean
+      : clean
+          .slice(0, 29)
+          .replace(/\s+\S*$/, "")
+          .trim();
+  const base = cut || clean.slice(0, 28).trim() || "Table";
   let name = base;
-  for (let n = 2; used.has(name.toLowerCase()); n += 1) name = `${base.slice(0, 26)} ${n}`;
+  for (let n = 2; used.has(name.toLowerCase()); n += 1) name = `${base.slice(0, 26).trim()} ${n}`;
   used.add(name.toLowerCase());
   return name;
 }
@@ -151,11 +159,17 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
       if (!table || table.rows.length === 0) continue;
       const name = sheetName(table.caption, used);
       addTableSheet(workbook, table, name, section.landscape ?? false);
-      contents.addRow([`${section.title}: ${table.caption} (sheet "${name}")`]);
+      // Each entry links to its sheet.
+      const entry = contents.addRow([`${section.title}: ${table.caption} (sheet "${name}")`]);
+      entry.getCell(1).value = {
+        text: `${section.title}: ${table.caption} (sheet "${name}")`,
+        hyperlink: `#'${name.replaceAll("'", "''")}'!A1`,
+      };
+      entry.getCell(1).font = { color: { argb: "FF1D70B8" }, underline: true };
     }
   }
   contents.eachRow((row) => {
-    const text = String(row.getCell(1).value ?? "");
+    const text = row.getCell(1).text;
     row.getCell(1).alignment = { wrapText: true, vertical: "top" };
     // The title is set larger: its lines are taller.
     row.height = (row.number === 1 ? 20 : 15) * wrappedLines(text, row.number === 1 ? 54 : 72);

@@ -4,8 +4,18 @@ import { NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
+import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
+import { idParam } from "../../web/params.ts";
+import {
+  financialYearCode,
+  forecastEditSchema,
+  forecastNewSchema,
+  parseQuarter,
+  ratingSettingsSchema,
+  savingsForecastEditSchema,
+  savingsForecastNewSchema,
+} from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
 type Params = Record<string, string | undefined>;
@@ -20,12 +30,6 @@ function quarterParam(text: string | undefined): number {
   const quarter = parseQuarter(text);
   if (quarter === null) throw new NotFound(`Quarter ${text ?? ""}`);
   return quarter;
-}
-
-function idParam(text: string | undefined, what: string): number {
-  const id = Number(text);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound(`${what} ${text ?? ""}`);
-  return id;
 }
 
 /** A quarter with a monitoring report: where the quarter pages of the budget link to. */
@@ -187,7 +191,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.post("/budget/settings", async (request, reply) => {
     const body = (request.body ?? {}) as Params;
     try {
-      await finance.updateRatingSettings(services.db, services.config.actingUser, body);
+      await finance.updateRatingSettings(services.db, request.actor, validForm(ratingSettingsSchema, body));
       return redirectWithBanner(reply, "/budget/settings", "The rating thresholds were saved.");
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -253,7 +257,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      await finance.createForecast(services.db, services.config.actingUser, { lineId, quarter, form: body });
+      const entry = validForm(forecastNewSchema, body);
+      await finance.createForecast(services.db, request.actor, { lineId, quarter, entry });
       return redirectWithBanner(
         reply,
         `/budget/lines/${lineId}?quarter=${quarter}`,
@@ -295,11 +300,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.updateForecast(services.db, services.config.actingUser, {
-        lineId,
-        quarter,
-        form: body,
-      });
+      const edit = validForm(forecastEditSchema, body);
+      const saved = await finance.updateForecast(services.db, request.actor, { lineId, quarter, edit });
       return redirectWithBanner(
         reply,
         `/budget/${saved.year.code}/q${quarter}#line-${lineId}`,
@@ -360,10 +362,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.createInitiativeForecast(services.db, services.config.actingUser, {
+      const entry = validForm(savingsForecastNewSchema, body);
+      const saved = await finance.createInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
-        form: body,
+        entry,
       });
       return redirectWithBanner(
         reply,
@@ -405,10 +408,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.updateInitiativeForecast(services.db, services.config.actingUser, {
+      const edit = validForm(savingsForecastEditSchema, body);
+      const saved = await finance.updateInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
-        form: body,
+        edit,
       });
       return redirectWithBanner(
         reply,

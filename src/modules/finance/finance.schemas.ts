@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseMoney } from "../../domain/money.ts";
+import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
 
 /**
  * A money field: parsed exactly into pence by parseMoney, or refused with its reason. A bare
@@ -22,9 +23,9 @@ function moneyField(what: string) {
 }
 
 const version = z.coerce
-  .number({ error: "The form was missing its version: reload the page and try again" })
+  .number({ error: MISSING_VERSION_MESSAGE })
   .int()
-  .positive({ error: "The form was missing its version: reload the page and try again" });
+  .positive({ error: MISSING_VERSION_MESSAGE });
 
 /** Editing a budget line's controllable budget and full-year forecast for one quarter. */
 export const forecastEditSchema = z.object({
@@ -41,6 +42,8 @@ export const forecastNewSchema = z.object({
   forecastOutturn: moneyField("full year forecast"),
 });
 
+export type ForecastNew = z.infer<typeof forecastNewSchema>;
+
 /** Editing what a savings initiative is forecast to achieve by the year end. */
 export const savingsForecastEditSchema = z.object({
   forecastAchieved: moneyField("forecast achieved by the year end"),
@@ -53,6 +56,8 @@ export type SavingsForecastEdit = z.infer<typeof savingsForecastEditSchema>;
 export const savingsForecastNewSchema = z.object({
   forecastAchieved: moneyField("forecast achieved by the year end"),
 });
+
+export type SavingsForecastNew = z.infer<typeof savingsForecastNewSchema>;
 
 /** "2020-21" in addresses; "2020/21" or "2020-21" in documents. */
 export const financialYearCode = z
