@@ -32,6 +32,8 @@ function styles(): string {
     readFileSync(fromRoot("node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css"), "utf8"),
     readFileSync(fromRoot("public/stylesheets/application.css"), "utf8"),
     "@page { size: A4; margin: 18mm 15mm; } body { font-family: Arial, 'Liberation Sans', sans-serif; }",
+    // Paper is white: GOV.UK's tinted page background left a shaded block after the last line.
+    ".govuk-template { background: #fff; }",
     ".bp-report-section--new-page { break-before: page; }",
     // Wide sections (the approved budget's 13 columns) print on landscape A4: a named page.
     "@page landscape { size: A4 landscape; margin: 15mm 15mm; } .bp-report-section--landscape { page: landscape; }",
