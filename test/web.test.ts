@@ -14,7 +14,13 @@ describe("the web foundation", () => {
 
   before(async () => {
     database = await freshDatabase("pglite");
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await createApp(
+      createServices(
+        database.db,
+        loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "made.up.officer@example.test" }),
+      ),
+    );
+    app.get("/test/actor", async (request) => ({ actor: request.actor }));
     app.get("/test/boom", async () => {
       throw new Error("secret internal detail at /srv/app.ts:12");
     });
@@ -114,6 +120,28 @@ describe("the web foundation", () => {
     });
     assert.equal(response.statusCode, 413);
     assert.match(response.body, /too large/);
+  });
+
+  test("every request acts for the person set once by the acting-person hook", async () => {
+    const response = await app.inject("/test/actor");
+    assert.deepEqual(response.json(), { actor: "made.up.officer@example.test" });
+  });
+
+  test("an id too large for the database, or not a number, is a 404 page on every module", async () => {
+    for (const url of [
+      "/measures/2147483648",
+      "/measures/1/values/2147483648/edit",
+      "/plan/deliverables/2147483648",
+      "/plan/deliverables/1.5/leads",
+      "/plan/base-plan/activities/2147483648/edit",
+      "/risks/-1/edit",
+      "/budget/lines/2147483648",
+      "/budget/lines/abc",
+    ]) {
+      const response = await app.inject(url);
+      assert.equal(response.statusCode, 404, url);
+      assert.doesNotMatch(response.body, /out of range|stack|Error:/i, url);
+    }
   });
 
   test("an unknown page is a GOV.UK 404 page", async () => {

@@ -8,6 +8,13 @@
  * Display rounding rule: half away from zero, applied once to the exact pence value
  * (£0.0005m shows as "£0.001m", -£0.0005m as "-£0.001m"). A figure that rounds to zero is shown
  * without a sign ("0.000", never "-0.000"), as the council's tables do.
+ *
+ * Largest amount: every single amount is at most £10,000,000,000.00 (ten billion pounds,
+ * `MAX_AMOUNT_PENCE`) either way, far above any one figure a council budgets, forecasts or buys.
+ * Totals are exact up to 2^53 - 1 pence, so any total of up to 9,007 amounts at the maximum can
+ * be held, printed and exported (OCDS takes amounts up to £10 trillion). Every entry point (forms,
+ * pasted or imported tables, the command line) reads amounts through `parseMoney`, which refuses a
+ * larger one with a reason, so no stored amount can make a page's total overflow.
  */
 
 /** An amount of money in whole pence; always a safe integer. */
@@ -33,6 +40,8 @@ export type MoneyStyle = {
   readonly grouping: boolean;
   /** Words written before the figure, such as "Approx. Lifetime costs": the basis of the amount. */
   readonly note?: string;
+  /** A negative written "£(1,234)": the pound sign outside the brackets. */
+  readonly symbolOutsideBrackets?: boolean;
 };
 
 /** An amount parsed exactly from text. */
@@ -89,6 +98,12 @@ const APPROXIMATE_NOTE =
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** The largest amount, either way, that Baseplan accepts: £10,000,000,000.00 (see the top of this file). */
+export const MAX_AMOUNT_PENCE: Pence = 1_000_000_000_000;
+
+/** The largest amount as an officer reads it, for messages. */
+export const MAX_AMOUNT_TEXT = "£10,000,000,000";
+
 function refuse(text: string, reason: string): MoneyRefusal {
   return { ok: false, text, reason };
 }
@@ -133,14 +148,32 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
     }
   }
 
-  const match = /^(\()?\s*([-−])?\s*(£)?\s*([-−])?\s*([0-9.,]+)(\s*)([A-Za-z]+)?\s*(\))?$/u.exec(amountText);
+  const match = /^(£)?\s*(\()?\s*([-−])?\s*(£)?\s*([-−])?\s*([0-9.,]+)(\s*)([A-Za-z]+)?\s*(\))?$/u.exec(
+    amountText,
+  );
   if (match === null) {
     return refuse(
       text,
       `${describe(cleaned)} is not an amount of money: write it like £1,250, 1,250.00, £0.151m or (0.657).`,
     );
   }
-  const [, open, minusBefore, pound, minusAfter, digits = "", space = "", suffixWord, close] = match;
+  const [
+    ,
+    poundOutside,
+    open,
+    minusBefore,
+    poundInside,
+    minusAfter,
+    digits = "",
+    space = "",
+    suffixWord,
+    close,
+  ] = match;
+  if (poundOutside !== undefined && poundInside !== undefined) {
+    return refuse(text, `${describe(cleaned)} has two pound signs.`);
+  }
+  const pound = poundOutside ?? poundInside;
+  const symbolOutsideBrackets = poundOutside !== undefined && open !== undefined;
 
   if ((open === undefined) !== (close === undefined)) {
     return refuse(text, `${describe(cleaned)} has an opening or closing bracket without its partner.`);
@@ -205,8 +238,11 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
   }
   const kept = fraction.slice(0, places);
   const magnitude = BigInt(`${whole === "" ? "0" : whole}${kept.padEnd(places, "0")}`);
-  if (magnitude > MAX_SAFE) {
-    return refuse(text, `${describe(cleaned)} is too large to hold exactly.`);
+  if (magnitude > BigInt(MAX_AMOUNT_PENCE)) {
+    return refuse(
+      text,
+      `${describe(cleaned)} is more than ${MAX_AMOUNT_TEXT}, the largest amount Baseplan holds; check the figure and its unit.`,
+    );
   }
   const negative = (minus || brackets) && magnitude !== 0n;
   const pence = Number(negative ? -magnitude : magnitude);
@@ -220,6 +256,7 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
     negative: brackets ? "brackets" : "minus",
     grouping: grouping || whole.length <= 3,
     ...(note === undefined ? {} : { note }),
+    ...(symbolOutsideBrackets ? { symbolOutsideBrackets } : {}),
   };
   return {
     ok: true,
@@ -235,6 +272,11 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
 /** Whether a number is a whole, safe count of pence. */
 export function isPence(value: number): value is Pence {
   return Number.isSafeInteger(value);
+}
+
+/** Whether an amount is whole pence within the largest amount either way (a stored figure, not a total). */
+export function isAllowedAmount(value: number): value is Pence {
+  return Number.isSafeInteger(value) && Math.abs(value) <= MAX_AMOUNT_PENCE;
 }
 
 /** Throw unless the value is a safe integer count of pence; guards arithmetic against floats. */
@@ -292,7 +334,9 @@ export function formatMoney(pence: Pence, style: MoneyStyle): string {
   const fraction = digits.slice(digits.length - style.decimals);
   const figure = `${style.grouping ? groupThousands(whole) : whole}${style.decimals > 0 ? `.${fraction}` : ""}`;
   const body = `${style.symbol ? "£" : ""}${figure}${style.suffix}`;
-  const signed = !negative ? body : style.negative === "brackets" ? `(${body})` : `-${body}`;
+  const bracketed =
+    style.symbol && style.symbolOutsideBrackets === true ? `£(${figure}${style.suffix})` : `(${body})`;
+  const signed = !negative ? body : style.negative === "brackets" ? bracketed : `-${body}`;
   return style.note === undefined ? signed : `${style.note} ${signed}`;
 }
 

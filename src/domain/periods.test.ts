@@ -106,6 +106,109 @@ const LABELS: LabelCase[] = [
     end: "2021-03-31",
     canonical: "Q4 2020/21",
   },
+  // Quarters as GOV.UK and other councils write them: each the quarter, never the whole year.
+  {
+    label: "Quarter 3, 2024 to 2025",
+    kind: "financial-quarter",
+    start: "2024-10-01",
+    end: "2024-12-31",
+    canonical: "Q3 2024/25",
+    parts: { quarter: 3, startYear: 2024 },
+  },
+  {
+    label: "Q3 2024/25",
+    kind: "financial-quarter",
+    start: "2024-10-01",
+    end: "2024-12-31",
+    canonical: "Q3 2024/25",
+  },
+  {
+    label: "Q3 24/25",
+    kind: "financial-quarter",
+    start: "2024-10-01",
+    end: "2024-12-31",
+    canonical: "Q3 2024/25",
+  },
+  {
+    label: "Q4 99/00",
+    kind: "financial-quarter",
+    start: "2100-01-01",
+    end: "2100-03-31",
+    canonical: "Q4 2099/00",
+  },
+  {
+    label: "Q2 2024-25",
+    kind: "financial-quarter",
+    start: "2024-07-01",
+    end: "2024-09-30",
+    canonical: "Q2 2024/25",
+  },
+  {
+    label: "Quarter 3 2024/2025",
+    kind: "financial-quarter",
+    start: "2024-10-01",
+    end: "2024-12-31",
+    canonical: "Q3 2024/25",
+  },
+  {
+    label: "2024/25 Q3",
+    kind: "financial-quarter",
+    start: "2024-10-01",
+    end: "2024-12-31",
+    canonical: "Q3 2024/25",
+  },
+  {
+    label: "24-25 Quarter 1",
+    kind: "financial-quarter",
+    start: "2024-04-01",
+    end: "2024-06-30",
+    canonical: "Q1 2024/25",
+  },
+  {
+    label: "Oct-Dec 2024",
+    kind: "financial-quarter",
+    start: "2024-10-01",
+    end: "2024-12-31",
+    canonical: "Q3 2024/25",
+    parts: { quarter: 3, startYear: 2024 },
+  },
+  {
+    label: "Jan - Mar 25",
+    kind: "financial-quarter",
+    start: "2025-01-01",
+    end: "2025-03-31",
+    canonical: "Q4 2024/25",
+    parts: { quarter: 4, startYear: 2024 },
+  },
+  {
+    label: "April to June 2024",
+    kind: "financial-quarter",
+    start: "2024-04-01",
+    end: "2024-06-30",
+    canonical: "Q1 2024/25",
+  },
+  {
+    label: "2024 to 2025",
+    kind: "financial-year",
+    start: "2024-04-01",
+    end: "2025-03-31",
+    canonical: "2024/25",
+  },
+  { label: "Sep 24", kind: "month", start: "2024-09-01", end: "2024-09-30", canonical: "Sep 2024" },
+  {
+    label: "30/09/2024",
+    kind: "as-at-date",
+    start: "2024-09-30",
+    end: "2024-09-30",
+    canonical: "30 Sep 2024",
+  },
+  {
+    label: "as at 31 March 2025",
+    kind: "as-at-date",
+    start: "2025-03-31",
+    end: "2025-03-31",
+    canonical: "31 Mar 2025",
+  },
   // Month, a value "as at" its end.
   {
     label: "Dec 20",
@@ -330,7 +433,14 @@ const LABELS: LabelCase[] = [
     canonical: "Dec 2019-Feb 2020",
   },
   {
-    label: "Oct-Dec 2020",
+    label: "Nov 2020-Jan 2021",
+    kind: "three-month-average",
+    start: "2020-11-01",
+    end: "2021-01-31",
+    canonical: "Nov 2020-Jan 2021",
+  },
+  {
+    label: "Oct 2020-Dec 2020",
     kind: "three-month-average",
     start: "2020-10-01",
     end: "2020-12-31",
@@ -422,6 +532,15 @@ describe("parsePeriod: invalid input", () => {
     "Q5",
     "Q0 2020/21",
     "Quarter 3 2020",
+    "Q3 2024 to 25",
+    "Q3 24/2025",
+    "Q3 24/26",
+    "Quarter 3; 2024/25",
+    "2024/25 Q5",
+    "2024 Q3",
+    "24/25",
+    "Oct-Dec 2024 Q3",
+    "Oct-Dec 202",
     "Month 0",
     "Month 13",
     "Month 07",
@@ -583,11 +702,25 @@ describe("sameKindAndSpan", () => {
     it(`compares "${a}" with "${b}"`, () => assert.equal(sameKindAndSpan(parsed(a), parsed(b)), true));
   }
 
+  it("reads the four quarters of one year, however written, as four periods in date order", () => {
+    const quarters = ["Apr-Jun 2024", "Q2 24/25", "Quarter 3, 2024 to 2025", "2024/25 Q4"].map((label) =>
+      parsed(label),
+    );
+    assert.deepEqual(
+      quarters.map((period) => period.canonicalLabel),
+      ["Q1 2024/25", "Q2 2024/25", "Q3 2024/25", "Q4 2024/25"],
+    );
+    const starts = quarters.map((period) => period.start ?? "");
+    assert.deepEqual([...starts].sort(), starts);
+    assert.equal(new Set(starts).size, 4);
+    assert.ok(sameKindAndSpan(parsed("Oct-Dec 2023"), parsed("Q3 24/25")));
+  });
+
   const unlike: [string, string][] = [
     ["Dec 20", "Month 9 2020/21"],
     ["2020/21", "2020/21 academic year"],
     ["2020/21", "2020 calendar year"],
-    ["Q3 2020/21", "Oct-Dec 2020"],
+    ["Q3 2020/21", "Oct 2020-Dec 2020"],
     ["Autumn Term 2019", "Spring Term 2020"],
     ["Dec 20 - cumulative over academic year", "Nov 20 - cumulative over academic year"],
     ["Dec 20 - cumulative over academic year", "Dec 20 - cumulative over financial year"],
@@ -640,6 +773,19 @@ const yearSpan = (startYear: number) =>
         `${startYear}${separator}${long ? startYear + 1 : String((startYear + 1) % 100).padStart(2, "0")}`,
     );
 
+/** Every way a quarter's year is written: the spans above, "2024 to 2025" and "24/25". */
+const quarterYearSpan = (startYear: number) =>
+  fc.oneof(
+    yearSpan(startYear),
+    fc.constant(`${startYear} to ${startYear + 1}`),
+    fc
+      .constantFrom("/", "-", "–")
+      .map(
+        (separator) =>
+          `${String(startYear % 100).padStart(2, "0")}${separator}${String((startYear + 1) % 100).padStart(2, "0")}`,
+      ),
+  );
+
 const monthLabel = fc
   .record({ y: year, m: monthNumber })
   .chain(({ y, m }) =>
@@ -672,15 +818,37 @@ const generators: Record<PeriodKind, fc.Arbitrary<Generated>> = {
       y: year,
       q: fc.integer({ min: 1, max: 4 }),
       prefix: fc.constantFrom("Quarter ", "Q", "Qtr ", "quarter ", "q"),
-      withYear: fc.boolean(),
+      written: fc.constantFrom("no year", "year after", "year after, comma", "year first", "months"),
     })
-    .chain(({ y, q, prefix, withYear }) =>
-      yearSpan(y).map((span) => ({
-        label: withYear ? `${prefix}${q} ${span}` : `${prefix}${q}`,
-        context: withYear ? {} : { financialYearStart: y },
-        kind: "financial-quarter" as const,
-        parts: { quarter: q, startYear: y },
-      })),
+    .chain(({ y, q, prefix, written }) =>
+      fc
+        .tuple(
+          quarterYearSpan(y),
+          monthName(((q * 3 + 0) % 12) + 1),
+          monthName(((q * 3 + 2) % 12) + 1),
+          fc.constantFrom("-", " - ", "–", " to "),
+          fc.boolean(),
+        )
+        .map(([span, firstName, lastName, separator, shortYear]) => {
+          const calendarYear = q === 4 ? y + 1 : y;
+          const monthsYear = shortYear ? String(calendarYear % 100).padStart(2, "0") : String(calendarYear);
+          const label =
+            written === "no year"
+              ? `${prefix}${q}`
+              : written === "year after"
+                ? `${prefix}${q} ${span}`
+                : written === "year after, comma"
+                  ? `${prefix}${q}, ${span}`
+                  : written === "year first"
+                    ? `${span} ${prefix}${q}`
+                    : `${firstName}${separator}${lastName} ${monthsYear}`;
+          return {
+            label,
+            context: written === "no year" ? { financialYearStart: y } : {},
+            kind: "financial-quarter" as const,
+            parts: { quarter: q, startYear: y },
+          };
+        }),
     ),
   month: monthLabel.map(({ label, y, m }) => ({
     label,
@@ -805,6 +973,8 @@ const generators: Record<PeriodKind, fc.Arbitrary<Generated>> = {
       years: fc.constantFrom("none", "last", "both"),
       separator: fc.constantFrom("-", " - ", "–", " to "),
     })
+    // A quarter's own months with only the last year written are a quarter ("Oct-Dec 2024").
+    .filter(({ lastMonth, years }) => years !== "last" || lastMonth % 3 !== 0)
     .chain(({ lastYear, lastMonth, years, separator }) => {
       const firstMonth = ((lastMonth + 9) % 12) + 1;
       const firstYear = firstMonth > lastMonth ? lastYear - 1 : lastYear;

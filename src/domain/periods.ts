@@ -54,10 +54,14 @@ export const PERIOD_KINDS: readonly PeriodKind[] = [
   "cumulative",
 ];
 
-/** How a two-year span was written: "2020/21", "2020-21", "2020/2021", "2020–21". */
+/**
+ * How a two-year span was written: "2020/21", "2020-21", "2020/2021", "2020–21", "2024 to 2025"
+ * (GOV.UK's style), "24/25". startYearDigits is 4 where left out.
+ */
 export interface YearSpanForm {
-  readonly separator: "/" | "-" | "–";
+  readonly separator: "/" | "-" | "–" | " to ";
   readonly endYearDigits: 2 | 4;
+  readonly startYearDigits?: 2 | 4;
 }
 
 /** How a month was written: "Dec 20", "Dec 2020", "March 2022", "Sept-20". */
@@ -93,8 +97,27 @@ export interface FinancialQuarterPeriod extends PeriodCommon {
   readonly quarter: QuarterNumber;
   /** The financial year's start year; null where neither the label nor the context says. */
   readonly startYear: number | null;
-  /** prefix: "Quarter ", "Q" or "Qtr " as written; year: null where no year was written. */
-  readonly form: { readonly prefix: string; readonly year: YearSpanForm | null };
+  /**
+   * prefix: "Quarter ", "Q" or "Qtr " as written; year: null where no year was written; join:
+   * what stands between the quarter and its year (" " where left out, ", " in "Quarter 3, 2024
+   * to 2025"); yearFirst for "2024/25 Q3"; months for a quarter written as its months ("Oct-Dec
+   * 2024"), in which case prefix and year are unused.
+   */
+  readonly form: {
+    readonly prefix: string;
+    readonly year: YearSpanForm | null;
+    readonly join?: string;
+    readonly yearFirst?: boolean;
+    readonly months?: QuarterMonthsForm;
+  };
+}
+
+/** A quarter written as its first and last month and the calendar year: "Oct-Dec 2024", "Jan - Mar 25". */
+export interface QuarterMonthsForm {
+  readonly firstMonthName: string;
+  readonly separator: string;
+  readonly lastMonthName: string;
+  readonly yearDigits: 2 | 4;
 }
 
 export interface MonthPeriod extends PeriodCommon {
@@ -366,7 +389,8 @@ function academicYearStartOf(year: number, month: number): number {
 // Writing labels from parts and form.
 
 function writeYearSpan(startYear: number, form: YearSpanForm): string {
-  return `${startYear}${form.separator}${writeYear(startYear + 1, form.endYearDigits)}`;
+  const start = writeYear(startYear, form.startYearDigits ?? 4);
+  return `${start}${form.separator}${writeYear(startYear + 1, form.endYearDigits)}`;
 }
 
 function writeMonth(year: number, form: MonthForm): string {
@@ -380,11 +404,17 @@ function render(draft: PeriodDraft): string {
     case "financial-year":
       return writeYearSpan(draft.startYear, draft.form);
     case "financial-quarter": {
-      const year =
-        draft.form.year !== null && draft.startYear !== null
-          ? ` ${writeYearSpan(draft.startYear, draft.form.year)}`
-          : "";
-      return `${draft.form.prefix}${draft.quarter}${year}`;
+      const { form, startYear } = draft;
+      if (form.months !== undefined && startYear !== null) {
+        const { firstMonthName, separator, lastMonthName, yearDigits } = form.months;
+        // The calendar year of the quarter's months: Q4 (Jan-Mar) falls in the year after the start.
+        const calendarYear = draft.quarter === 4 ? startYear + 1 : startYear;
+        return `${firstMonthName}${separator}${lastMonthName} ${writeYear(calendarYear, yearDigits)}`;
+      }
+      const quarter = `${form.prefix}${draft.quarter}`;
+      if (form.year === null || startYear === null) return quarter;
+      const span = writeYearSpan(startYear, form.year);
+      return form.yearFirst ? `${span} ${quarter}` : `${quarter}${form.join ?? " "}${span}`;
     }
     case "month":
       return writeMonth(draft.year, draft.form);
@@ -615,15 +645,31 @@ function build<P extends Period>(draft: Draft<P>): P {
 // ---------------------------------------------------------------------------
 // Reading labels.
 
-function parseYearSpan(text: string): { startYear: number; form: YearSpanForm } | null {
-  const match = /^(\d{4})([/\-–])(\d{2}|\d{4})$/.exec(text);
+/**
+ * A two-year span: "2020/21", "2020-2021", "2024 to 2025". With `shortStart`, also "24/25" (two
+ * digits each): only where the words around it say it is a year, as in "Q3 24/25", because a
+ * bare "12/13" could as well be a score.
+ */
+function parseYearSpan(
+  text: string,
+  options: { shortStart?: boolean } = {},
+): { startYear: number; form: YearSpanForm } | null {
+  const long = /^(\d{4})([/\-–]| to )(\d{2}|\d{4})$/.exec(text);
+  const short = options.shortStart ? /^(\d{2})([/\-–])(\d{2})$/.exec(text) : null;
+  const match = long ?? short;
   if (!match) return null;
-  const startYear = Number(match[1]);
+  const separator = match[2] as YearSpanForm["separator"];
+  const startText = match[1] ?? "";
+  const startYear = yearFromDigits(startText);
   const end = match[3] ?? "";
   const endYearDigits = end.length === 2 ? 2 : 4;
+  // "2024 to 25" is not how anyone writes GOV.UK's style.
+  if (separator === " to " && endYearDigits === 2) return null;
   const expectedEnd = endYearDigits === 2 ? (startYear + 1) % 100 : startYear + 1;
   if (Number(end) !== expectedEnd) return null;
-  return { startYear, form: { separator: match[2] as YearSpanForm["separator"], endYearDigits } };
+  const form: YearSpanForm =
+    startText.length === 2 ? { separator, endYearDigits, startYearDigits: 2 } : { separator, endYearDigits };
+  return { startYear, form };
 }
 
 function parseFinancialYear(text: string): FinancialYearPeriod | null {
@@ -631,11 +677,30 @@ function parseFinancialYear(text: string): FinancialYearPeriod | null {
   return span === null ? null : build<FinancialYearPeriod>({ kind: "financial-year", ...span });
 }
 
+/** The quarter each run of three months is, with the months written: Apr-Jun is Q1 ... Jan-Mar Q4. */
+const QUARTER_OF_FIRST_MONTH: ReadonlyMap<number, QuarterNumber> = new Map([
+  [4, 1],
+  [7, 2],
+  [10, 3],
+  [1, 4],
+]);
+
 function parseFinancialQuarter(text: string, context: PeriodContext): FinancialQuarterPeriod | null {
-  const match = /^(quarter |qtr |q)([1-4])(?: (.+))?$/i.exec(text);
-  if (!match) return null;
+  const yearFirst = /^(.+?) (quarter |qtr |q)([1-4])$/i.exec(text);
+  if (yearFirst) {
+    const span = parseYearSpan(yearFirst[1] ?? "", { shortStart: true });
+    if (span === null) return null;
+    return build<FinancialQuarterPeriod>({
+      kind: "financial-quarter",
+      quarter: Number(yearFirst[3]) as QuarterNumber,
+      startYear: span.startYear,
+      form: { prefix: yearFirst[2] ?? "", year: span.form, yearFirst: true },
+    });
+  }
+  const match = /^(quarter |qtr |q)([1-4])(?:(,? )(.+))?$/i.exec(text);
+  if (!match) return parseQuarterMonths(text);
   const quarter = Number(match[2]) as QuarterNumber;
-  if (match[3] === undefined) {
+  if (match[4] === undefined) {
     return build<FinancialQuarterPeriod>({
       kind: "financial-quarter",
       quarter,
@@ -643,13 +708,44 @@ function parseFinancialQuarter(text: string, context: PeriodContext): FinancialQ
       form: { prefix: match[1] ?? "", year: null },
     });
   }
-  const span = parseYearSpan(match[3]);
+  const span = parseYearSpan(match[4], { shortStart: true });
   if (span === null) return null;
+  const join = match[3] ?? " ";
   return build<FinancialQuarterPeriod>({
     kind: "financial-quarter",
     quarter,
     startYear: span.startYear,
-    form: { prefix: match[1] ?? "", year: span.form },
+    form:
+      join === " "
+        ? { prefix: match[1] ?? "", year: span.form }
+        : { prefix: match[1] ?? "", year: span.form, join },
+  });
+}
+
+/**
+ * A quarter written as its months and the calendar year they fall in: "Oct-Dec 2024" is Q3
+ * 2024/25, "Jan-Mar 2025" Q4 2024/25. Only the financial year's own quarters: "Dec-Feb 2021"
+ * is three months but not a quarter, and is read as a three-month average.
+ */
+function parseQuarterMonths(text: string): FinancialQuarterPeriod | null {
+  const match = new RegExp(`^${MONTH_NAME}(-| - |–| – | to )${MONTH_NAME} (\\d{2}|\\d{4})$`, "i").exec(text);
+  if (!match) return null;
+  const [, firstMonthName = "", separator = "", lastMonthName = "", yearText = ""] = match;
+  const firstMonth = monthNumber(firstMonthName);
+  const lastMonth = monthNumber(lastMonthName);
+  if (firstMonth === null || lastMonth === null || lastMonth !== firstMonth + 2) return null;
+  const quarter = QUARTER_OF_FIRST_MONTH.get(firstMonth);
+  if (quarter === undefined) return null;
+  const calendarYear = yearFromDigits(yearText);
+  return build<FinancialQuarterPeriod>({
+    kind: "financial-quarter",
+    quarter,
+    startYear: quarter === 4 ? calendarYear - 1 : calendarYear,
+    form: {
+      prefix: "Q",
+      year: CANONICAL_YEAR_SPAN,
+      months: { firstMonthName, separator, lastMonthName, yearDigits: yearText.length === 2 ? 2 : 4 },
+    },
   });
 }
 
@@ -1069,4 +1165,215 @@ function spanKey(period: Period): string {
  */
 export function sameKindAndSpan(a: Period, b: Period): boolean {
   return a.kind === b.kind && spanKey(a) === spanKey(b);
+}
+
+// ---------------------------------------------------------------------------
+// Monitoring periods: the quarter or month of a financial year a council monitors and reports.
+//
+// One value, one parser, one formatter and one stored form for every module, route and report:
+// - the value: { startYear, kind, number } (quarter 1-4 or month 1-12 of the financial year
+//   that starts in startYear);
+// - addresses: "/periods/2020-21/q3", "/reports/quarterly/2021-22/q1" (year code, then "q3" or
+//   "m7"); forms and the database: the key "2020-21-q3" or "2021-22-m7";
+// - words: "Quarter 3 2020/21", "Month 7 2021/22".
+// The financial year starts in the council's year start month (a council setting; April unless
+// the council says otherwise). Month 1 is the year's first month, and the quarters end at months
+// 3, 6, 9 and 12. The year start changes the dates a period covers, never its key.
+
+/** April: the UK local government financial year. A council's own setting overrides it. */
+export const DEFAULT_YEAR_START_MONTH = 4;
+
+export type MonitoringPeriodKind = "quarter" | "month";
+
+/** How often a department monitors: the periods its years are opened in. */
+export type MonitoringFrequency = "quarterly" | "monthly";
+
+export const MONITORING_FREQUENCIES: readonly MonitoringFrequency[] = ["quarterly", "monthly"];
+
+export interface MonitoringPeriod {
+  /** The calendar year the financial year starts in: 2020 for 2020/21. */
+  readonly startYear: number;
+  readonly kind: MonitoringPeriodKind;
+  /** 1-4 for a quarter, 1-12 for a month (1 = the year's first month). */
+  readonly number: number;
+}
+
+/** Builds a monitoring period; throws RangeError on parts no council period has (a programming mistake). */
+export function monitoringPeriod(
+  startYear: number,
+  kind: MonitoringPeriodKind,
+  number: number,
+): MonitoringPeriod {
+  assertYear(startYear, "A financial year's start year");
+  const last = kind === "quarter" ? 4 : 12;
+  if (!Number.isInteger(number) || number < 1 || number > last) {
+    throw new RangeError(`A ${kind} of a financial year is 1 to ${last}, not ${number}`);
+  }
+  return { startYear, kind, number };
+}
+
+/** "2020-21": the year as addresses, forms and keys write it. */
+export function financialYearCode(startYear: number): string {
+  return `${startYear}-${pad2((startYear + 1) % 100)}`;
+}
+
+/** "2020/21": the year as the council writes it. */
+export function financialYearLabel(startYear: number): string {
+  return `${startYear}/${pad2((startYear + 1) % 100)}`;
+}
+
+/** The start year of "2020-21" or "2020/21" (the second year must follow the first), or null. */
+export function parseFinancialYearCode(text: unknown): number | null {
+  if (typeof text !== "string") return null;
+  const match = /^(\d{4})[-/](\d{2})$/.exec(text.trim());
+  if (!match) return null;
+  const startYear = Number(match[1]);
+  if (startYear < 1000 || (startYear + 1) % 100 !== Number(match[2])) return null;
+  return startYear;
+}
+
+const PERIOD_PART = /^([qm])(\d{1,2})$/i;
+
+/**
+ * Reads a period from its two address parts: ("2020-21", "q3"), ("2021-22", "m7"). Null for
+ * anything else, including quarter 5 and month 13. Never throws.
+ */
+export function parseMonitoringPeriod(yearText: unknown, periodText: unknown): MonitoringPeriod | null {
+  const startYear = parseFinancialYearCode(yearText);
+  if (startYear === null || typeof periodText !== "string") return null;
+  const match = PERIOD_PART.exec(periodText.trim());
+  if (!match) return null;
+  const kind: MonitoringPeriodKind = match[1]?.toLowerCase() === "q" ? "quarter" : "month";
+  const number = Number(match[2]);
+  if (String(number) !== match[2]) return null;
+  if (number < 1 || number > (kind === "quarter" ? 4 : 12)) return null;
+  return { startYear, kind, number };
+}
+
+/** Reads the stored and form key "2020-21-q3" or "2021-22-m7"; null for anything else. */
+export function parseMonitoringPeriodKey(key: unknown): MonitoringPeriod | null {
+  if (typeof key !== "string") return null;
+  const match = /^(\d{4}-\d{2})-([qm]\d{1,2})$/i.exec(key.trim());
+  return match ? parseMonitoringPeriod(match[1], match[2]) : null;
+}
+
+/** "q3" or "m7": the period's part of an address or key. */
+export function monitoringPeriodSlug(period: MonitoringPeriod): string {
+  return `${period.kind === "quarter" ? "q" : "m"}${period.number}`;
+}
+
+/** "2020-21-q3": how forms and the database hold a period. */
+export function monitoringPeriodKey(period: MonitoringPeriod): string {
+  return `${financialYearCode(period.startYear)}-${monitoringPeriodSlug(period)}`;
+}
+
+/** "2020-21/q3": how addresses hold a period. */
+export function monitoringPeriodPath(period: MonitoringPeriod): string {
+  return `${financialYearCode(period.startYear)}/${monitoringPeriodSlug(period)}`;
+}
+
+/** "Quarter 3" or "Month 7", without the year. */
+export function monitoringPeriodShortLabel(period: MonitoringPeriod): string {
+  return `${period.kind === "quarter" ? "Quarter" : "Month"} ${period.number}`;
+}
+
+/** "Quarter 3 2020/21" or "Month 7 2021/22". */
+export function monitoringPeriodLabel(period: MonitoringPeriod): string {
+  return `${monitoringPeriodShortLabel(period)} ${financialYearLabel(period.startYear)}`;
+}
+
+export function sameMonitoringPeriod(a: MonitoringPeriod, b: MonitoringPeriod): boolean {
+  return a.startYear === b.startYear && a.kind === b.kind && a.number === b.number;
+}
+
+/** The last month of the year (1-12 from the year's start) a period covers. */
+function lastMonthOfYear(period: MonitoringPeriod): number {
+  return period.kind === "quarter" ? period.number * 3 : period.number;
+}
+
+/**
+ * Date order: by the period's end, and a month before the quarter that ends with it (month 3
+ * before quarter 1). Negative when a comes first.
+ */
+export function compareMonitoringPeriods(a: MonitoringPeriod, b: MonitoringPeriod): number {
+  if (a.startYear !== b.startYear) return a.startYear - b.startYear;
+  const byEnd = lastMonthOfYear(a) - lastMonthOfYear(b);
+  if (byEnd !== 0) return byEnd;
+  if (a.kind !== b.kind) return a.kind === "month" ? -1 : 1;
+  return a.number - b.number;
+}
+
+function assertYearStartMonth(yearStartMonth: number): void {
+  if (!Number.isInteger(yearStartMonth) || yearStartMonth < 1 || yearStartMonth > 12) {
+    throw new RangeError(`A year start month is 1 to 12, not ${yearStartMonth}`);
+  }
+}
+
+/** The first and last day a period covers, for a year starting in yearStartMonth (April unless set). */
+export function monitoringPeriodDates(
+  period: MonitoringPeriod,
+  yearStartMonth: number = DEFAULT_YEAR_START_MONTH,
+): { start: IsoDate; end: IsoDate } {
+  assertYearStartMonth(yearStartMonth);
+  const lastMonth = lastMonthOfYear(period);
+  const firstMonth = period.kind === "quarter" ? lastMonth - 2 : lastMonth;
+  const first = shiftMonth(period.startYear, yearStartMonth, firstMonth - 1);
+  const last = shiftMonth(period.startYear, yearStartMonth, lastMonth - 1);
+  return { start: firstDayOf(first.year, first.month), end: lastDayOf(last.year, last.month) };
+}
+
+/** Every period of a year, in order: four quarters, or twelve months. */
+export function periodsOfYear(startYear: number, frequency: MonitoringFrequency): MonitoringPeriod[] {
+  const kind: MonitoringPeriodKind = frequency === "quarterly" ? "quarter" : "month";
+  const count = kind === "quarter" ? 4 : 12;
+  return Array.from({ length: count }, (_, index) => monitoringPeriod(startYear, kind, index + 1));
+}
+
+/** The quarter a period falls in: itself for a quarter, quarter 1 for months 1-3. */
+export function quarterOf(period: MonitoringPeriod): MonitoringPeriod {
+  if (period.kind === "quarter") return period;
+  return monitoringPeriod(period.startYear, "quarter", Math.ceil(period.number / 3));
+}
+
+/** Whether a quarterly report can be made at this period: a quarter, or a month ending one (3, 6, 9, 12). */
+export function isQuarterEnd(period: MonitoringPeriod): boolean {
+  return period.kind === "quarter" || period.number % 3 === 0;
+}
+
+/** The three months of a quarter, in order. */
+export function monthsOfQuarter(quarter: MonitoringPeriod): MonitoringPeriod[] {
+  const q = quarterOf(quarter);
+  return [1, 2, 3].map((offset) => monitoringPeriod(q.startYear, "month", (q.number - 1) * 3 + offset));
+}
+
+/** The period just before, within the same kind (quarter 4 of the year before precedes quarter 1). */
+export function previousMonitoringPeriod(period: MonitoringPeriod): MonitoringPeriod {
+  if (period.number > 1) return monitoringPeriod(period.startYear, period.kind, period.number - 1);
+  return monitoringPeriod(period.startYear - 1, period.kind, period.kind === "quarter" ? 4 : 12);
+}
+
+/**
+ * The same period in the general model, for rules that compare periods of any kind (values,
+ * targets, ratings): quarter 3 of 2020/21 is "Q3 2020/21"; month 7 is "Month 7 2020/21".
+ */
+export function monitoringPeriodAsPeriod(
+  period: MonitoringPeriod,
+): FinancialQuarterPeriod | BudgetMonthPeriod {
+  return period.kind === "quarter"
+    ? financialQuarter(period.startYear, period.number)
+    : budgetMonth(period.startYear, period.number);
+}
+
+/**
+ * The monitoring period a parsed label names, if it is a quarter or a budget month whose year is
+ * known ("Quarter 3 2020/21", "Month 7 2021/22"); null for any other period.
+ */
+export function monitoringPeriodOf(period: Period): MonitoringPeriod | null {
+  if (period.kind === "financial-quarter" && period.startYear !== null) {
+    return monitoringPeriod(period.startYear, "quarter", period.quarter);
+  }
+  if (period.kind === "budget-month" && period.startYear !== null) {
+    return monitoringPeriod(period.startYear, "month", period.budgetMonth);
+  }
+  return null;
 }

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
 import type { Services } from "../services.ts";
+import { setUpActingPerson } from "./acting-person.ts";
 import { setUpErrorHandling } from "./error-handler.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
@@ -24,7 +25,8 @@ export interface AppOptions {
 
 /**
  * Builds the web application around the services it is given. The order reads top to bottom:
- * security, static files, body parsing, CSRF, views, health, errors, then each module's routes.
+ * security, static files, body parsing, CSRF, the acting person, views, health, errors, then
+ * each module's routes.
  */
 export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -37,6 +39,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await serveStaticFiles(app);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
   await setUpCsrf(app, services.config.cookieSecret);
+  setUpActingPerson(app, () => services.config.actingUser);
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);

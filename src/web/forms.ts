@@ -25,3 +25,11 @@ export function versionOf(body: unknown): number | null {
   const version = typeof raw === "string" ? Number(raw) : Number.NaN;
   return Number.isSafeInteger(version) && version > 0 ? version : null;
 }
+
+/** What a person is told when a form comes back without the version it was opened at. */
+export const MISSING_VERSION_MESSAGE = "The form was missing its version. Reload the page and try again.";
+
+/** The one error for a form posted without its version, shown against `field`. */
+export function missingVersion(field = "form"): FieldError {
+  return { field, message: MISSING_VERSION_MESSAGE };
+}

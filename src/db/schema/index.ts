@@ -4,5 +4,6 @@
 export * from "./finance.ts";
 export * from "./foundation.ts";
 export * from "./measures.ts";
+export * from "./periods.ts";
 export * from "./plan.ts";
 export * from "./procurement.ts";

@@ -4,6 +4,7 @@ import { NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { idParam } from "../../web/params.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
@@ -19,12 +20,6 @@ function quarterParam(text: string | undefined): number {
   const quarter = parseQuarter(text);
   if (quarter === null) throw new NotFound(`Quarter ${text ?? ""}`);
   return quarter;
-}
-
-function idParam(text: string | undefined, what: string): number {
-  const id = Number(text);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFound(`${what} ${text ?? ""}`);
-  return id;
 }
 
 /** A quarter with a monitoring report: where the quarter pages of the budget link to. */
@@ -187,7 +182,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.post("/budget/settings", async (request, reply) => {
     const body = (request.body ?? {}) as Params;
     try {
-      await finance.updateRatingSettings(services.db, services.config.actingUser, body);
+      await finance.updateRatingSettings(services.db, request.actor, body);
       return reply.redirect("/budget/settings?saved=1", 303);
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -253,7 +248,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      await finance.createForecast(services.db, services.config.actingUser, { lineId, quarter, form: body });
+      await finance.createForecast(services.db, request.actor, { lineId, quarter, form: body });
       return reply.redirect(`/budget/lines/${lineId}?quarter=${quarter}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -291,7 +286,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.updateForecast(services.db, services.config.actingUser, {
+      const saved = await finance.updateForecast(services.db, request.actor, {
         lineId,
         quarter,
         form: body,
@@ -352,7 +347,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.createInitiativeForecast(services.db, services.config.actingUser, {
+      const saved = await finance.createInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
         form: body,
@@ -393,7 +388,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.updateInitiativeForecast(services.db, services.config.actingUser, {
+      const saved = await finance.updateInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
         form: body,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseMoney } from "../../domain/money.ts";
+import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
 
 /**
  * A money field: parsed exactly into pence by parseMoney, or refused with its reason. A bare
@@ -22,9 +23,9 @@ function moneyField(what: string) {
 }
 
 const version = z.coerce
-  .number({ error: "The form was missing its version: reload the page and try again" })
+  .number({ error: MISSING_VERSION_MESSAGE })
   .int()
-  .positive({ error: "The form was missing its version: reload the page and try again" });
+  .positive({ error: MISSING_VERSION_MESSAGE });
 
 /** Editing a budget line's controllable budget and full-year forecast for one quarter. */
 export const forecastEditSchema = z.object({

@@ -3,8 +3,9 @@ import type { z } from "zod";
 import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
-import { parseForm, versionOf } from "../../web/forms.ts";
+import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { idParam } from "../../web/params.ts";
 import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
@@ -27,11 +28,6 @@ import {
   previewImport,
   saveImport,
 } from "./measures.service.ts";
-
-function idOf(raw: string | undefined, what: string): number {
-  if (!raw || !/^\d{1,12}$/.test(raw)) throw new NotFound(what);
-  return Number(raw);
-}
 
 function trendOf(page: MeasurePage) {
   const trend = measureTrend(
@@ -123,7 +119,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const problems = preview.problems.map((problem) => ({ ...problem, field: "table" }));
     if (form.value.action === "save" && problems.length === 0) {
       try {
-        await saveImport(services.db, services.config.actingUser, input);
+        await saveImport(services.db, request.actor, input);
       } catch (error) {
         if (!(error instanceof ValidationFailed)) throw error;
         return reply.code(400).view("measures/views/import.njk", {
@@ -144,7 +140,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.get<{ Params: { id: string } }>("/measures/:id", async (request, reply) =>
-    renderMeasure(reply, services.db, idOf(request.params.id, "Measure")),
+    renderMeasure(reply, services.db, idParam(request.params.id, "Measure")),
   );
 
   function detailsForm(
@@ -164,7 +160,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   }
 
   app.get<{ Params: { id: string } }>("/measures/:id/edit", async (request, reply) => {
-    const { measure } = await measurePage(services.db, idOf(request.params.id, "Measure"));
+    const { measure } = await measurePage(services.db, idParam(request.params.id, "Measure"));
     return detailsForm(reply, measure, {
       ...measure,
       decimals: measure.decimals === null ? "" : String(measure.decimals),
@@ -172,22 +168,19 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.post<{ Params: { id: string } }>("/measures/:id/details", async (request, reply) => {
-    const measureId = idOf(request.params.id, "Measure");
+    const measureId = idParam(request.params.id, "Measure");
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form = parseForm(measureDetailsSchema, body);
     const version = versionOf(body);
     if (!form.ok || version === null) {
       const errors = form.ok ? [] : [...form.errors];
       if (version === null) {
-        errors.push({
-          field: "title",
-          message: "The form was missing its version. Reload the page and try again.",
-        });
+        errors.push(missingVersion("title"));
       }
       const { measure } = await measurePage(services.db, measureId);
       return detailsForm(reply.code(400), measure, body, errors);
     }
-    await editMeasureDetails(services.db, services.config.actingUser, {
+    await editMeasureDetails(services.db, request.actor, {
       measureId,
       version,
       details: form.value,
@@ -229,31 +222,32 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     app.get<{ Params: { id: string; recordId: string } }>(
       `/measures/:id/${kind}/:recordId/edit`,
       async (request, reply) =>
-        editForm(reply, idOf(request.params.id, "Measure"), idOf(request.params.recordId, "Record"), {}),
+        editForm(
+          reply,
+          idParam(request.params.id, "Measure"),
+          idParam(request.params.recordId, "Record"),
+          {},
+        ),
     );
 
     app.post<{ Params: { id: string; recordId: string } }>(
       `/measures/:id/${kind}/:recordId`,
       async (request, reply) => {
-        const measureId = idOf(request.params.id, "Measure");
-        const recordId = idOf(request.params.recordId, "Record");
+        const measureId = idParam(request.params.id, "Measure");
+        const recordId = idParam(request.params.recordId, "Record");
         const body = (request.body ?? {}) as Record<string, unknown>;
         const form = parseForm(schema, body);
         const version = versionOf(body);
         if (!form.ok || version === null) {
           const errors = form.ok ? [] : [...form.errors];
-          if (version === null)
-            errors.push({
-              field,
-              message: "The form was missing its version. Reload the page and try again.",
-            });
+          if (version === null) errors.push(missingVersion(field));
           reply.code(400);
           return editForm(reply, measureId, recordId, { errors, entered: body[field] ?? "" });
         }
         const text = form.value[field] ?? "";
         const edit = { measureId, recordId, version, text };
-        if (kind === "values") await editValue(services.db, services.config.actingUser, edit);
-        else await editTarget(services.db, services.config.actingUser, edit);
+        if (kind === "values") await editValue(services.db, request.actor, edit);
+        else await editTarget(services.db, request.actor, edit);
         return reply.redirect(`/measures/${measureId}`, 303);
       },
     );

@@ -3,8 +3,9 @@ import { formatPlanMonth } from "../../domain/plan-dates.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { RISK_LEVELS } from "../../domain/risks.ts";
 import { ValidationFailed } from "../../errors.ts";
-import { parseForm, versionOf } from "../../web/forms.ts";
+import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { idParam } from "../../web/params.ts";
 import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
@@ -30,11 +31,6 @@ import {
 import { basePlanTimeline } from "./plan.timeline.ts";
 
 type Errors = { field: string; message: string }[];
-
-function idParam(raw: string): number | null {
-  const id = Number(raw);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
 
 /** A 1-5 select's options, "Not assessed" first. */
 function levelItems(selected: unknown) {
@@ -109,19 +105,17 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   }
 
   app.get<{ Params: { id: string } }>("/plan/deliverables/:id", async (request, reply) => {
-    const id = Number(request.params.id);
-    if (!Number.isSafeInteger(id) || id <= 0) return reply.callNotFound();
+    const id = idParam(request.params.id, "Deliverable");
     return renderDeliverable(reply, id, {});
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     "/plan/deliverables/:id/progress",
     async (request, reply) => {
-      const id = Number(request.params.id);
-      if (!Number.isSafeInteger(id) || id <= 0) return reply.callNotFound();
+      const id = idParam(request.params.id, "Deliverable");
       const body = request.body ?? {};
       try {
-        await recordProgress(db, services.config.actingUser, {
+        await recordProgress(db, request.actor, {
           deliverableId: id,
           version: versionOf(body),
           form: body,
@@ -155,27 +149,23 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   }
 
   app.get<{ Params: { id: string } }>("/plan/deliverables/:id/leads", async (request, reply) => {
-    const id = idParam(request.params.id);
-    if (id === null) return reply.callNotFound();
+    const id = idParam(request.params.id, "Deliverable");
     return renderLeads(reply, id, {});
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     "/plan/deliverables/:id/leads",
     async (request, reply) => {
-      const id = idParam(request.params.id);
-      if (id === null) return reply.callNotFound();
+      const id = idParam(request.params.id, "Deliverable");
       const body = request.body ?? {};
       const parsed = parseForm(leadsForm, body);
       const version = versionOf(body);
       try {
         if (!parsed.ok) throw new ValidationFailed(parsed.errors);
         if (version === null) {
-          throw new ValidationFailed([
-            { field: "leads", message: "The form was missing its version. Reload the page and try again." },
-          ]);
+          throw new ValidationFailed([missingVersion("leads")]);
         }
-        await changeLeadOfficers(db, services.config.actingUser, {
+        await changeLeadOfficers(db, request.actor, {
           deliverableId: id,
           version,
           leads: parsed.value.leads,
@@ -216,20 +206,18 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   }
 
   app.get<{ Params: { id: string } }>("/plan/base-plan/activities/:id/edit", async (request, reply) => {
-    const id = idParam(request.params.id);
-    if (id === null) return reply.callNotFound();
+    const id = idParam(request.params.id, "Supporting activity");
     return renderActivity(reply, id, {});
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     "/plan/base-plan/activities/:id",
     async (request, reply) => {
-      const id = idParam(request.params.id);
-      if (id === null) return reply.callNotFound();
+      const id = idParam(request.params.id, "Supporting activity");
       const body = request.body ?? {};
       let plan: string;
       try {
-        await setActivityMonths(db, services.config.actingUser, {
+        await setActivityMonths(db, request.actor, {
           activityId: id,
           version: versionOf(body),
           form: body,
@@ -277,21 +265,19 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   }
 
   app.get<{ Params: { id: string } }>("/risks/:id/edit", async (request, reply) => {
-    const id = idParam(request.params.id);
-    if (id === null) return reply.callNotFound();
+    const id = idParam(request.params.id, "Risk");
     return renderRisk(reply, id, {});
   });
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     "/risks/:id",
     async (request, reply) => {
-      const id = idParam(request.params.id);
-      if (id === null) return reply.callNotFound();
+      const id = idParam(request.params.id, "Risk");
       const body = request.body ?? {};
       let slug: string;
       try {
         slug = (
-          await assessRisk(db, services.config.actingUser, {
+          await assessRisk(db, request.actor, {
             riskId: id,
             version: versionOf(body),
             form: body,

@@ -9,7 +9,7 @@ import {
 } from "../../domain/plan-dates.ts";
 import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { parseForm } from "../../web/forms.ts";
+import { missingVersion, parseForm } from "../../web/forms.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
 import { measureFigures } from "../measures/measures.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
@@ -280,9 +280,7 @@ export async function recordProgress(
     throw new ValidationFailed([{ field: "quarter", message: "Select the quarter this progress is for" }]);
   }
   if (input.version === null) {
-    throw new ValidationFailed([
-      { field: "form", message: "The form was missing its version. Reload the page and try again." },
-    ]);
+    throw new ValidationFailed([missingVersion()]);
   }
   const { rating, narrative } = parsed.value;
   const version = input.version;
@@ -683,9 +681,7 @@ export async function assessRisk(db: Database, actor: string, input: AssessRiskI
   const parsed = parseForm(riskForm, input.form);
   if (!parsed.ok) throw new ValidationFailed(parsed.errors);
   if (input.version === null) {
-    throw new ValidationFailed([
-      { field: "form", message: "The form was missing its version. Reload the page and try again." },
-    ]);
+    throw new ValidationFailed([missingVersion()]);
   }
   const values = parsed.value;
   const version = input.version;
@@ -778,9 +774,7 @@ export async function setActivityMonths(
   const parsed = parseForm(activityMonthsForm, input.form);
   if (!parsed.ok) throw new ValidationFailed(parsed.errors);
   if (input.version === null) {
-    throw new ValidationFailed([
-      { field: "form", message: "The form was missing its version. Reload the page and try again." },
-    ]);
+    throw new ValidationFailed([missingVersion()]);
   }
   const { startMonth, endMonth } = parsed.value;
   const version = input.version;
@@ -828,4 +822,38 @@ export async function setActivityMonths(
     });
     return updated;
   });
+}
+
+export interface DeliverableCompleteness {
+  id: number;
+  title: string;
+  done: boolean;
+  /** The lead officers as the plan names them. */
+  owner: string;
+  href: string;
+}
+
+/**
+ * Every deliverable of the plans that cover a quarter, with whether progress is recorded for
+ * it in that quarter: what the period page counts and lists as missing.
+ */
+export async function quarterProgressCompleteness(
+  db: Database,
+  quarter: ReportingQuarter,
+): Promise<DeliverableCompleteness[]> {
+  const [plans, items, progress] = await Promise.all([
+    repository.listPlans(db),
+    repository.listDeliverables(db),
+    quarterProgress(db, quarter),
+  ]);
+  const covering = new Set(plans.filter((plan) => isQuarterInPlan(quarter, plan)).map((plan) => plan.id));
+  return items
+    .filter((deliverable) => covering.has(deliverable.planId))
+    .map((deliverable) => ({
+      id: deliverable.id,
+      title: deliverable.title,
+      done: progress.has(deliverable.id),
+      owner: deliverable.leadAsWritten,
+      href: `/plan/deliverables/${deliverable.id}#progress`,
+    }));
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { formatPounds } from "../../domain/money.ts";
 import type { FieldError } from "../../errors.ts";
 import { ValidationFailed } from "../../errors.ts";
-import { parseForm, versionOf } from "../../web/forms.ts";
+import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { listThresholds } from "./procurement.repository.ts";
 import {
@@ -222,7 +222,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const parsed = parseForm(procurementFormSchema, body);
     if (!parsed.ok) return render(parsed.errors);
     try {
-      const row = await createProcurement(db, config.actingUser, parsed.value);
+      const row = await createProcurement(db, request.actor, parsed.value);
       return reply.redirect(`/procurement/${encodeURIComponent(row.id)}`, 303);
     } catch (error) {
       const errors = formErrors(error);
@@ -239,7 +239,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       renderThresholds(request, reply.code(400), services, { errors, thresholdErrors: errors });
     if (!parsed.ok) return failed(parsed.errors);
     try {
-      await addThreshold(db, config.actingUser, parsed.value);
+      await addThreshold(db, request.actor, parsed.value);
     } catch (error) {
       const errors = formErrors(error);
       if (errors) return failed(errors);
@@ -252,12 +252,10 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const parsed = parseForm(reportingFloorFormSchema, request.body);
     const version = versionOf(request.body);
     if (!parsed.ok || version === null) {
-      const errors = parsed.ok
-        ? [{ field: "reportingFloor", message: "Reload the page and try again" }]
-        : parsed.errors;
+      const errors = parsed.ok ? [missingVersion("reportingFloor")] : parsed.errors;
       return renderThresholds(request, reply.code(400), services, { errors, floorErrors: errors });
     }
-    await updateProcurementSettings(db, config.actingUser, version, {
+    await updateProcurementSettings(db, request.actor, version, {
       reportingFloorPence: parsed.value.reportingFloor,
     });
     return reply.redirect("/procurement/thresholds", 303);
@@ -293,7 +291,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     }
     await setExpectedPayments(
       db,
-      config.actingUser,
+      request.actor,
       year,
       versionOf(request.body),
       parsed.value.expectedPayments,
@@ -368,10 +366,9 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     };
     const parsed = parseForm(procurementFormSchema, body);
     if (!parsed.ok) return render(parsed.errors);
-    if (version === null)
-      return render([{ field: "title", message: "Reload the page and make your changes again" }]);
+    if (version === null) return render([missingVersion("title")]);
     try {
-      await updateProcurement(db, config.actingUser, id, version, parsed.value);
+      await updateProcurement(db, request.actor, id, version, parsed.value);
     } catch (error) {
       const errors = formErrors(error);
       if (errors) return render(errors);

@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { datePartsOf, gatherDateParts, readDateParts } from "./procurement.schemas.ts";
+import type { z } from "zod";
+import { parseForm } from "../../web/forms.ts";
+import {
+  datePartsOf,
+  expectedPaymentsFormSchema,
+  gatherDateParts,
+  procurementFormSchema,
+  readDateParts,
+  reportingFloorFormSchema,
+  thresholdFormSchema,
+} from "./procurement.schemas.ts";
 
 const read = (day: string, month: string, year: string, required = true) =>
   readDateParts({ day, month, year }, "estimated start date", required);
@@ -76,4 +86,40 @@ test("the boxes are gathered per date, and a date typed as one text is kept", ()
   });
   assert.deepEqual(datePartsOf("2025-04-01"), { day: "1", month: "4", year: "2025" });
   assert.deepEqual(datePartsOf(null), { day: "", month: "", year: "" });
+});
+
+test("every amount above the largest Baseplan holds, and a negative floor or payment, is a field error", () => {
+  const tooLarge = "£10,000,000,000.01";
+  const cases: [z.ZodType, Record<string, string>, string, RegExp][] = [
+    [reportingFloorFormSchema, { reportingFloor: tooLarge }, "reportingFloor", /largest amount/],
+    [reportingFloorFormSchema, { reportingFloor: "-£5,000" }, "reportingFloor", /must not be negative/],
+    [expectedPaymentsFormSchema, { expectedPayments: tooLarge }, "expectedPayments", /largest amount/],
+    [expectedPaymentsFormSchema, { expectedPayments: "(100)" }, "expectedPayments", /must not be negative/],
+    [
+      thresholdFormSchema,
+      { inForceFrom: "1/1/2030", goodsAndServices: tooLarge, works: "1", lightTouchServices: "1" },
+      "goodsAndServices",
+      /largest amount/,
+    ],
+    [
+      procurementFormSchema,
+      {
+        title: "A made-up contract",
+        estimatedValue: tooLarge,
+        estimatedStartDate: "1/4/2030",
+        category: "works",
+        department: "A department",
+        status: "planned",
+      },
+      "estimatedValue",
+      /largest amount/,
+    ],
+  ];
+  for (const [schema, body, field, message] of cases) {
+    const result = parseForm(schema, body);
+    assert.equal(result.ok, false, JSON.stringify(body));
+    if (result.ok) continue;
+    const error = result.errors.find((each) => each.field === field);
+    assert.match(error?.message ?? JSON.stringify(result.errors), message);
+  }
 });

@@ -225,6 +225,7 @@ export const procurementFormSchema = z.preprocess(
 
 export type ProcurementForm = z.output<typeof procurementFormSchema>;
 
+/** An amount in pounds that cannot be negative: a threshold, the reporting floor, payments expected. */
 function amountField(what: string) {
   return z
     .string()
@@ -237,6 +238,10 @@ function amountField(what: string) {
           code: "custom",
           message: `Enter the ${what} in pounds, like £214,904${parsed && !parsed.ok ? `: ${parsed.reason}` : ""}`,
         });
+        return z.NEVER;
+      }
+      if (parsed.pence < 0) {
+        context.addIssue({ code: "custom", message: `The ${what} must not be negative` });
         return z.NEVER;
       }
       return parsed.pence;
