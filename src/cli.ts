@@ -9,7 +9,9 @@ import {
   runReportCommand,
   UsageError,
 } from "./modules/reports/reports.cli.ts";
+import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
+import { chromiumFor } from "./services.ts";
 
 const USAGE = `Usage: baseplan <command>
 
@@ -100,12 +102,18 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
+      const chromium = chromiumFor(config);
       try {
         await migrate(connection.db);
         if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
-        const written = await runReportCommand(connection.db, command, config);
+        const written = await runReportCommand(connection.db, command, chromium);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);
+      } catch (error) {
+        if (!(error instanceof ChromiumUnavailable)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 1;
       } finally {
+        await chromium.close();
         await connection.close();
       }
       return 0;

@@ -1,4 +1,4 @@
-import { launchChromium } from "./chromium.ts";
+import type { SharedChromium } from "./chromium.ts";
 import type { Report } from "./model.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
 
@@ -8,10 +8,8 @@ import { renderStandaloneHtml } from "./render-html.ts";
  * charts' text alternatives in the structure tree, the document's language and title), with
  * bookmarks from the headings, as published committee papers should be.
  */
-export async function renderPdf(report: Report, chromiumPath: string): Promise<Buffer> {
-  const browser = await launchChromium(chromiumPath);
-  try {
-    const page = await browser.newPage({ javaScriptEnabled: false });
+export async function renderPdf(report: Report, chromium: SharedChromium): Promise<Buffer> {
+  return chromium.withPage(async (page) => {
     await page.setContent(renderStandaloneHtml(report), { waitUntil: "load" });
     await page.emulateMedia({ media: "print" });
     return await page.pdf({
@@ -27,7 +25,5 @@ export async function renderPdf(report: Report, chromiumPath: string): Promise<B
       tagged: true,
       outline: true,
     });
-  } finally {
-    await browser.close();
-  }
+  });
 }

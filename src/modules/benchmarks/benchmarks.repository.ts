@@ -368,3 +368,11 @@ export async function writeSetting(db: Database, key: string, value: unknown): P
   await db.execute(sql`insert into settings (key, value) values (${key}, ${JSON.stringify(value)}::jsonb)
     on conflict (key) do update set value = excluded.value, version = settings.version + 1, updated_at = now()`);
 }
+
+export async function settingVersion(db: Database, key: string): Promise<number> {
+  const [row] = await queryRows<{ version: number }>(
+    db,
+    sql`select version from settings where key = ${key}`,
+  );
+  return row?.version ?? 0;
+}
