@@ -10,6 +10,7 @@ import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
   listFilterSchema,
+  MAX_PASTED_TABLE_LENGTH,
   measureDetailsSchema,
   POLARITY_CHOICES,
   targetEditSchema,
@@ -100,7 +101,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   );
 
   app.post("/measures/import", async (request, reply) => {
-    const form = parseForm(importSchema, request.body);
+    const form = parseForm(importSchema, request.body, { longFields: { table: MAX_PASTED_TABLE_LENGTH } });
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!form.ok) {
       return reply.code(400).view("measures/views/import.njk", {
