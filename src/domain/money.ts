@@ -40,6 +40,8 @@ export type MoneyStyle = {
   readonly grouping: boolean;
   /** Words written before the figure, such as "Approx. Lifetime costs": the basis of the amount. */
   readonly note?: string;
+  /** A negative written "£(1,234)": the pound sign outside the brackets. */
+  readonly symbolOutsideBrackets?: boolean;
 };
 
 /** An amount parsed exactly from text. */
@@ -146,14 +148,32 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
     }
   }
 
-  const match = /^(\()?\s*([-−])?\s*(£)?\s*([-−])?\s*([0-9.,]+)(\s*)([A-Za-z]+)?\s*(\))?$/u.exec(amountText);
+  const match = /^(£)?\s*(\()?\s*([-−])?\s*(£)?\s*([-−])?\s*([0-9.,]+)(\s*)([A-Za-z]+)?\s*(\))?$/u.exec(
+    amountText,
+  );
   if (match === null) {
     return refuse(
       text,
       `${describe(cleaned)} is not an amount of money: write it like £1,250, 1,250.00, £0.151m or (0.657).`,
     );
   }
-  const [, open, minusBefore, pound, minusAfter, digits = "", space = "", suffixWord, close] = match;
+  const [
+    ,
+    poundOutside,
+    open,
+    minusBefore,
+    poundInside,
+    minusAfter,
+    digits = "",
+    space = "",
+    suffixWord,
+    close,
+  ] = match;
+  if (poundOutside !== undefined && poundInside !== undefined) {
+    return refuse(text, `${describe(cleaned)} has two pound signs.`);
+  }
+  const pound = poundOutside ?? poundInside;
+  const symbolOutsideBrackets = poundOutside !== undefined && open !== undefined;
 
   if ((open === undefined) !== (close === undefined)) {
     return refuse(text, `${describe(cleaned)} has an opening or closing bracket without its partner.`);
@@ -236,6 +256,7 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
     negative: brackets ? "brackets" : "minus",
     grouping: grouping || whole.length <= 3,
     ...(note === undefined ? {} : { note }),
+    ...(symbolOutsideBrackets ? { symbolOutsideBrackets } : {}),
   };
   return {
     ok: true,
@@ -313,7 +334,9 @@ export function formatMoney(pence: Pence, style: MoneyStyle): string {
   const fraction = digits.slice(digits.length - style.decimals);
   const figure = `${style.grouping ? groupThousands(whole) : whole}${style.decimals > 0 ? `.${fraction}` : ""}`;
   const body = `${style.symbol ? "£" : ""}${figure}${style.suffix}`;
-  const signed = !negative ? body : style.negative === "brackets" ? `(${body})` : `-${body}`;
+  const bracketed =
+    style.symbol && style.symbolOutsideBrackets === true ? `£(${figure}${style.suffix})` : `(${body})`;
+  const signed = !negative ? body : style.negative === "brackets" ? bracketed : `-${body}`;
   return style.note === undefined ? signed : `${style.note} ${signed}`;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { financeModule } from "../modules/finance/finance.routes.ts";
 import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
+import { periodsModule } from "../modules/periods/periods.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
 import { reportsModule } from "../modules/reports/reports.routes.ts";
@@ -26,5 +27,6 @@ export const MODULES: BaseplanModule[] = [
   planModule,
   procurementModule,
   financeModule,
+  periodsModule,
   reportsModule,
 ];

@@ -26,6 +26,8 @@ export const councils = pgTable("councils", {
   valuesIntro: text("values_intro"),
   values: jsonb("values").$type<string[]>().notNull().default([]),
   outcomesIntro: text("outcomes_intro"),
+  /** The month (1-12) the council's financial year starts in. */
+  yearStartMonth: integer("year_start_month").notNull().default(4),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
@@ -59,6 +61,10 @@ export const departments = pgTable(
     fteAsWritten: text("fte_as_written"),
     annualBudgetAsWritten: text("annual_budget_as_written"),
     headlineParagraph: text("headline_paragraph"),
+    monitoringFrequency: text("monitoring_frequency")
+      .$type<"quarterly" | "monthly">()
+      .notNull()
+      .default("quarterly"),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -480,3 +480,42 @@ export async function findFinanceSettings(db: Database) {
   const [row] = await db.select().from(financeSettings).where(eq(financeSettings.id, 1));
   return row;
 }
+
+// ---- a year's records, for carrying forward and for what a period still needs -------------
+
+export async function listYearLines(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(monitoringLines)
+    .where(eq(monitoringLines.financialYearId, financialYearId))
+    .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position));
+}
+
+/** A year's lines, each with its forecast for one quarter (null where none is recorded). */
+export async function listYearLinesWithForecast(db: Database, financialYearId: number, quarter: number) {
+  return db
+    .select({ line: monitoringLines, forecast: monitoringForecasts })
+    .from(monitoringLines)
+    .leftJoin(
+      monitoringForecasts,
+      and(eq(monitoringForecasts.lineId, monitoringLines.id), eq(monitoringForecasts.quarter, quarter)),
+    )
+    .where(eq(monitoringLines.financialYearId, financialYearId))
+    .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position));
+}
+
+export async function listTargetInitiatives(db: Database, targetId: number) {
+  return db
+    .select()
+    .from(savingsInitiatives)
+    .where(eq(savingsInitiatives.targetId, targetId))
+    .orderBy(asc(savingsInitiatives.position));
+}
+
+export async function listReserves(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(earmarkedReserves)
+    .where(eq(earmarkedReserves.financialYearId, financialYearId))
+    .orderBy(asc(earmarkedReserves.position));
+}

@@ -1,0 +1,65 @@
+// Monitoring years and periods, and published documents (src/db/migrations/0012_monitoring_periods.sql).
+import { bigint, customType, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { departments } from "./plan.ts";
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
+export type MonitoringStatus = "open" | "closed" | "published";
+
+/** One missing item named when a period was closed or published with it missing. */
+export interface ConfirmedMissing {
+  section: string;
+  item: string;
+}
+
+export const monitoringYears = pgTable(
+  "monitoring_years",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    departmentId: bigint("department_id", { mode: "number" })
+      .notNull()
+      .references(() => departments.id),
+    startYear: integer("start_year").notNull(),
+    frequency: text("frequency").$type<"quarterly" | "monthly">().notNull(),
+    openedBy: text("opened_by").notNull(),
+    openedAt: timestamp("opened_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.departmentId, table.startYear)],
+);
+
+export const monitoringPeriods = pgTable(
+  "monitoring_periods",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    yearId: bigint("year_id", { mode: "number" })
+      .notNull()
+      .references(() => monitoringYears.id),
+    period: text("period").notNull(),
+    status: text("status").$type<MonitoringStatus>().notNull(),
+    missingWhenClosed: jsonb("missing_when_closed").$type<ConfirmedMissing[]>(),
+    missingWhenPublished: jsonb("missing_when_published").$type<ConfirmedMissing[]>(),
+    publishedBy: text("published_by"),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.yearId, table.period)],
+);
+
+export const publishedDocuments = pgTable(
+  "published_documents",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    periodId: bigint("period_id", { mode: "number" })
+      .notNull()
+      .references(() => monitoringPeriods.id),
+    document: text("document").notNull(),
+    format: text("format").$type<"model" | "docx" | "xlsx" | "pdf">().notNull(),
+    content: bytea("content").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.periodId, table.document, table.format)],
+);

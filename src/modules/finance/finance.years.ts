@@ -1,0 +1,230 @@
+import type { Database } from "../../db/client.ts";
+import { financialYearCode, financialYearLabel } from "../../domain/periods.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
+import * as repository from "./finance.repository.ts";
+
+/**
+ * Opening a financial year's budget monitoring, and what one quarter of it still needs. The
+ * approved budget, the budget lines and the savings initiatives are carried forward from the
+ * year before only where the officer says so; nothing is copied silently.
+ */
+
+export interface CarryForward {
+  /** The approved budget, division by division and heading by heading. */
+  approvedBudget: boolean;
+  /** The budget lines (service areas) forecasts are entered against. */
+  lines: boolean;
+  /** The savings target's initiatives, with their amounts. */
+  savingsInitiatives: boolean;
+}
+
+export const NOTHING_CARRIED: CarryForward = {
+  approvedBudget: false,
+  lines: false,
+  savingsInitiatives: false,
+};
+
+/** What was carried forward, counted, for the success message and the audit trail. */
+export interface CarriedForward {
+  divisions: number;
+  lines: number;
+  initiatives: number;
+}
+
+/**
+ * Records the financial year (if finance has not yet) and carries forward what the officer
+ * chose from the year before. Called inside the caller's transaction; audited there.
+ */
+export async function openFinancialYear(
+  tx: Database,
+  actor: string,
+  startYear: number,
+  carry: CarryForward,
+): Promise<CarriedForward> {
+  const year = await repository.insertFinancialYear(
+    tx,
+    financialYearCode(startYear),
+    financialYearLabel(startYear),
+  );
+  const previous = await repository.findFinancialYear(tx, financialYearCode(startYear - 1));
+  const carried: CarriedForward = { divisions: 0, lines: 0, initiatives: 0 };
+  if (previous === undefined) return carried;
+
+  if (carry.approvedBudget && (await repository.listDivisions(tx, year.id)).length === 0) {
+    const divisions = await repository.listDivisions(tx, previous.id);
+    const cells = await repository.listBudgetCells(
+      tx,
+      divisions.map((division) => division.id),
+    );
+    for (const division of divisions) {
+      const copy = await repository.insertDivision(tx, {
+        financialYearId: year.id,
+        name: division.name,
+        position: division.position,
+        statedTotal: false,
+      });
+      await repository.insertBudgetCells(
+        tx,
+        cells
+          .filter((cell) => cell.divisionId === division.id)
+          .map((cell) => ({
+            divisionId: copy.id,
+            headingKey: cell.headingKey,
+            amountPence: cell.amountPence,
+          })),
+      );
+      carried.divisions += 1;
+    }
+  }
+
+  if (carry.lines) {
+    for (const line of await repository.listYearLines(tx, previous.id)) {
+      await repository.findOrInsertLine(tx, {
+        financialYearId: year.id,
+        portfolio: line.portfolio,
+        name: line.name,
+        position: line.position,
+      });
+      carried.lines += 1;
+    }
+  }
+
+  const previousTarget = await repository.findSavingsTarget(tx, previous.id);
+  if (
+    carry.savingsInitiatives &&
+    previousTarget !== undefined &&
+    (await repository.findSavingsTarget(tx, year.id)) === undefined
+  ) {
+    const initiatives = await repository.listTargetInitiatives(tx, previousTarget.id);
+    const target = await repository.insertSavingsTarget(tx, {
+      financialYearId: year.id,
+      portfolio: previousTarget.portfolio,
+      currentYearPence: initiatives.reduce((sum, initiative) => sum + initiative.amountPence, 0),
+      priorYearBroughtForwardPence: 0,
+    });
+    for (const initiative of initiatives) {
+      await repository.insertSavingsInitiative(tx, {
+        targetId: target.id,
+        name: initiative.name,
+        amountPence: initiative.amountPence,
+        position: initiative.position,
+      });
+      carried.initiatives += 1;
+    }
+  }
+
+  await recordAuditEvent(tx, {
+    actor,
+    action: "create",
+    entityType: "financial-year",
+    entityId: year.code,
+    summary: `Opened ${year.label} for budget monitoring`,
+    after: { carry, carried },
+  });
+  return carried;
+}
+
+export interface FinanceItem {
+  /** What the item is: a budget line's or an initiative's name. */
+  name: string;
+  done: boolean;
+  /** Where to enter or change it. */
+  href: string;
+}
+
+export interface FinanceSection {
+  key: "budget-lines" | "savings" | "reserves" | "debt" | "financial-risks" | "budget-report";
+  title: string;
+  items: FinanceItem[];
+}
+
+/**
+ * What budget monitoring has recorded for one quarter of a year, section by section: every line
+ * with or without its forecast, every savings initiative with or without its forecast, every
+ * reserve with or without its balance, and whether the debt profile and financial risks are in.
+ */
+export async function quarterCompleteness(
+  db: Database,
+  startYear: number,
+  quarter: number,
+): Promise<FinanceSection[]> {
+  const code = financialYearCode(startYear);
+  const year = await repository.findFinancialYear(db, code);
+  const budget = `/budget/${code}/q${quarter}`;
+  if (year === undefined) {
+    return [
+      { key: "budget-lines", title: "Budget lines and their forecasts", items: [] },
+      { key: "savings", title: "Savings achieved", items: [] },
+      { key: "reserves", title: "Earmarked reserves", items: [] },
+      {
+        key: "debt",
+        title: "Debt",
+        items: [{ name: "Debt by age band", done: false, href: `${budget}/debt` }],
+      },
+      {
+        key: "financial-risks",
+        title: "Financial risks",
+        items: [{ name: "Financial risks", done: false, href: `${budget}/risks` }],
+      },
+    ];
+  }
+  const lines = await repository.listYearLinesWithForecast(db, year.id, quarter);
+  const target = await repository.findSavingsTarget(db, year.id);
+  const initiatives = target ? await repository.listInitiatives(db, target.id, quarter) : [];
+  const reserves = await repository.listReserveBalances(db, year.id);
+  const debt = await repository.listDebtProfile(db, year.id);
+  const risks = await repository.listFinancialRisks(db, year.id, quarter);
+  const reserveNames = new Map<number, { name: string; done: boolean }>();
+  for (const { reserve, balance } of reserves) {
+    const seen = reserveNames.get(reserve.id) ?? { name: reserve.name, done: false };
+    if (balance?.quarter === quarter) seen.done = true;
+    reserveNames.set(reserve.id, seen);
+  }
+  return [
+    {
+      key: "budget-lines",
+      title: "Budget lines and their forecasts",
+      items: lines.map(({ line, forecast }) => ({
+        name: line.name,
+        done: forecast !== null,
+        href: forecast
+          ? `/budget/lines/${line.id}/forecasts/${quarter}/edit`
+          : `/budget/lines/${line.id}/forecasts/${quarter}/new`,
+      })),
+    },
+    {
+      key: "savings",
+      title: "Savings achieved",
+      items: initiatives.map(({ initiative, forecast }) => ({
+        name: initiative.name,
+        done: forecast !== null,
+        href: `${budget}/savings`,
+      })),
+    },
+    {
+      key: "reserves",
+      title: "Earmarked reserves",
+      items: [...reserveNames.values()].map((reserve) => ({
+        name: reserve.name,
+        done: reserve.done,
+        href: `${budget}/reserves`,
+      })),
+    },
+    {
+      key: "debt",
+      title: "Debt",
+      items: [
+        {
+          name: "Debt by age band",
+          done: debt.some((band) => band.quarter === quarter),
+          href: `${budget}/debt`,
+        },
+      ],
+    },
+    {
+      key: "financial-risks",
+      title: "Financial risks",
+      items: [{ name: "Financial risks", done: risks.length > 0, href: `${budget}/risks` }],
+    },
+  ];
+}

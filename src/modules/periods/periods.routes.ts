@@ -1,0 +1,139 @@
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { MonitoringPeriod } from "../../domain/periods.ts";
+import { ValidationFailed } from "../../errors.ts";
+import { missingVersion, parseForm } from "../../web/forms.ts";
+import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { openYearForm, periodParams, statusForm } from "./periods.schemas.ts";
+import * as periods from "./periods.service.ts";
+
+type Body = Record<string, string | string[] | undefined>;
+
+const CARRY_OPTIONS = [
+  { value: "approvedBudget", text: "The approved budget" },
+  { value: "lines", text: "The budget lines" },
+  { value: "savingsInitiatives", text: "The savings initiatives and their amounts" },
+];
+
+const DONE_MESSAGES: Record<string, string> = {
+  "year-opened": "The year was opened for monitoring.",
+  opened: "The period was opened for entry.",
+  closed: "The period was closed for entry.",
+  published: "The period was published. Its documents are now frozen.",
+};
+
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  async function renderIndex(reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) {
+    const years = await periods.listYears(services.db);
+    return reply.code(status).view("periods/views/index.njk", {
+      pageTitle: "Monitoring periods",
+      years,
+      carryOptions: CARRY_OPTIONS,
+      values: { carry: [] },
+      ...extra,
+    });
+  }
+
+  async function renderPeriod(
+    reply: FastifyReply,
+    period: MonitoringPeriod,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ) {
+    const [state, sections] = await Promise.all([
+      periods.findPeriod(services.db, period),
+      periods.periodSections(services.db, period),
+    ]);
+    const label = state?.label ?? periods.periodLabel(period);
+    return reply.code(status).view("periods/views/period.njk", {
+      pageTitle: label,
+      label,
+      path: periods.periodPath(period),
+      state: state ?? null,
+      sections,
+      missing: periods.missingOf(sections),
+      complete: sections.every((section) => section.done === section.total),
+      ...extra,
+    });
+  }
+
+  app.get("/periods", async (request, reply) => {
+    const done = (request.query as Record<string, string | undefined>).done;
+    return renderIndex(reply, { success: done ? DONE_MESSAGES[done] : undefined });
+  });
+
+  app.post("/periods/years", async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const form = parseForm(openYearForm, body);
+    const values = {
+      year: body.year ?? "",
+      frequency: body.frequency ?? "",
+      carry: Array.isArray(body.carry) ? body.carry : body.carry ? [body.carry] : [],
+    };
+    if (!form.ok) return renderIndex(reply, { errors: form.errors, values }, 400);
+    try {
+      await periods.openYear(services.db, request.actor, {
+        startYear: form.value.year,
+        frequency: form.value.frequency,
+        carryForward: {
+          approvedBudget: form.value.carry.includes("approvedBudget"),
+          lines: form.value.carry.includes("lines"),
+          savingsInitiatives: form.value.carry.includes("savingsInitiatives"),
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof periods.PeriodRefused)) throw error;
+      return renderIndex(reply, { errors: [{ field: "year", message: error.message }], values }, 400);
+    }
+    return reply.redirect("/periods?done=year-opened", 303);
+  });
+
+  app.get("/periods/:year/:period", async (request, reply) => {
+    const period = periodParams(request.params);
+    const done = (request.query as Record<string, string | undefined>).done;
+    return renderPeriod(reply, period, { success: done ? DONE_MESSAGES[done] : undefined });
+  });
+
+  app.post("/periods/:year/:period/open", async (request, reply) => {
+    const period = periodParams(request.params);
+    try {
+      await periods.openPeriod(services.db, request.actor, period);
+    } catch (error) {
+      if (!(error instanceof periods.PeriodRefused)) throw error;
+      return renderIndex(reply, { errors: [{ field: "periods", message: error.message }] }, 400);
+    }
+    return reply.redirect(`/periods/${periods.periodPath(period)}?done=opened`, 303);
+  });
+
+  for (const action of ["close", "publish"] as const) {
+    app.post(`/periods/:year/:period/${action}`, async (request, reply) => {
+      const period = periodParams(request.params);
+      const form = parseForm(statusForm, request.body);
+      if (!form.ok) return renderPeriod(reply, period, { errors: [missingVersion(action)] }, 400);
+      const input = { period, version: form.value.version, confirmMissing: form.value.confirm === "yes" };
+      try {
+        if (action === "close") await periods.closePeriod(services.db, request.actor, input);
+        else await periods.publishPeriod(services.db, request.actor, input);
+      } catch (error) {
+        if (error instanceof periods.MissingItems) {
+          const message = `Confirm that you want to ${action} ${periods.periodLabel(period)} with ${error.missing.length} items missing, listed below`;
+          return renderPeriod(reply, period, { errors: [{ field: `${action}-confirm`, message }] }, 400);
+        }
+        if (error instanceof periods.PeriodRefused) {
+          return renderPeriod(reply, period, { errors: [{ field: action, message: error.message }] }, 400);
+        }
+        if (error instanceof ValidationFailed) throw error;
+        throw error;
+      }
+      return reply.redirect(
+        `/periods/${periods.periodPath(period)}?done=${action === "close" ? "closed" : "published"}`,
+        303,
+      );
+    });
+  }
+};
+
+export const periodsModule: BaseplanModule = {
+  name: "periods",
+  navigation: [{ href: "/periods", text: "Periods" }],
+  routes,
+};

@@ -1,0 +1,380 @@
+import type { Database } from "../../db/client.ts";
+import type { ConfirmedMissing, MonitoringStatus } from "../../db/schema/index.ts";
+import {
+  compareMonitoringPeriods,
+  financialYearLabel,
+  type MonitoringFrequency,
+  type MonitoringPeriod,
+  monitoringPeriod,
+  monitoringPeriodKey,
+  monitoringPeriodLabel,
+  monitoringPeriodPath,
+  parseMonitoringPeriodKey,
+  periodsOfYear,
+  quarterOf,
+  sameMonitoringPeriod,
+} from "../../domain/periods.ts";
+import { BadRequest, BaseplanError, Conflict, NotFound } from "../../errors.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
+import { quarterProgressCompleteness } from "../plan/plan.service.ts";
+import * as repository from "./periods.repository.ts";
+
+/**
+ * Monitoring periods as data. A department's financial year is opened (with what the officer
+ * chooses to carry forward from the year before), then its quarters or months are opened for
+ * entry one by one, closed for entry, and published. Each step is refused when it is not the
+ * next one (opening twice, publishing an open period), and closing or publishing with items
+ * still missing needs an explicit confirmation, which is kept with the period.
+ */
+
+export const STATUS_WORDS: Record<MonitoringStatus, string> = {
+  open: "Open for entry",
+  closed: "Closed for entry",
+  published: "Published",
+};
+
+/** A step refused because the period is not in the state it needs. */
+export class PeriodRefused extends BaseplanError {
+  readonly code = "bad-request";
+}
+
+/** Entry for a period that is not open: the page says how to open it. */
+export class PeriodNotOpen extends BaseplanError {
+  readonly code = "bad-request";
+  constructor(
+    readonly period: MonitoringPeriod,
+    readonly status: MonitoringStatus | null,
+  ) {
+    super(
+      status === null
+        ? `${monitoringPeriodLabel(period)} has not been opened for entry.`
+        : `${monitoringPeriodLabel(period)} is ${STATUS_WORDS[status].toLowerCase()}, not open for entry.`,
+    );
+  }
+}
+
+/** Closing or publishing with items missing, unconfirmed: the list the confirmation must name. */
+export class MissingItems extends BaseplanError {
+  readonly code = "bad-request";
+  constructor(
+    readonly period: MonitoringPeriod,
+    readonly missing: ConfirmedMissing[],
+  ) {
+    super(`${monitoringPeriodLabel(period)} has ${missing.length} items missing.`);
+  }
+}
+
+export interface PeriodState {
+  id: number;
+  period: MonitoringPeriod;
+  key: string;
+  label: string;
+  path: string;
+  status: MonitoringStatus;
+  statusWords: string;
+  version: number;
+  frequency: MonitoringFrequency;
+  missingWhenClosed: ConfirmedMissing[] | null;
+  missingWhenPublished: ConfirmedMissing[] | null;
+  publishedBy: string | null;
+  publishedAt: Date | null;
+}
+
+async function requireDepartment(db: Database) {
+  const department = await repository.findMonitoredDepartment(db);
+  if (!department) throw new NotFound("The department");
+  return department;
+}
+
+/** Every opened period, in date order. */
+export async function listPeriods(db: Database): Promise<PeriodState[]> {
+  const department = await repository.findMonitoredDepartment(db);
+  if (!department) return [];
+  const rows = await repository.listPeriods(db, department.id);
+  const states: PeriodState[] = [];
+  for (const row of rows) {
+    const period = parseMonitoringPeriodKey(row.period);
+    if (period === null) continue;
+    states.push({
+      id: row.id,
+      period,
+      key: row.period,
+      label: monitoringPeriodLabel(period),
+      path: monitoringPeriodPath(period),
+      status: row.status,
+      statusWords: STATUS_WORDS[row.status],
+      version: row.version,
+      frequency: row.frequency,
+      missingWhenClosed: row.missingWhenClosed,
+      missingWhenPublished: row.missingWhenPublished,
+      publishedBy: row.publishedBy,
+      publishedAt: row.publishedAt,
+    });
+  }
+  return states.sort((a, b) => compareMonitoringPeriods(a.period, b.period));
+}
+
+export async function findPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState | undefined> {
+  return (await listPeriods(db)).find((state) => sameMonitoringPeriod(state.period, period));
+}
+
+/** The years opened, newest first, each with its frequency and every one of its periods' states. */
+export async function listYears(db: Database) {
+  const department = await repository.findMonitoredDepartment(db);
+  if (!department) return [];
+  const [years, periods] = await Promise.all([repository.listYears(db, department.id), listPeriods(db)]);
+  return years
+    .map((year) => ({
+      startYear: year.startYear,
+      label: financialYearLabel(year.startYear),
+      frequency: year.frequency,
+      periods: periodsOfYear(year.startYear, year.frequency).map((period) => {
+        const state = periods.find((candidate) => sameMonitoringPeriod(candidate.period, period));
+        return {
+          period,
+          key: monitoringPeriodKey(period),
+          label: monitoringPeriodLabel(period),
+          path: monitoringPeriodPath(period),
+          state: state ?? null,
+        };
+      }),
+    }))
+    .reverse();
+}
+
+export interface OpenYearInput {
+  startYear: number;
+  /** The department's setting when not given. */
+  frequency?: MonitoringFrequency;
+  carryForward: CarryForward;
+}
+
+/** Opens a financial year for monitoring. Refused if the year is open already. */
+export async function openYear(db: Database, actor: string, input: OpenYearInput) {
+  return db.transaction(async (tx) => {
+    const department = await requireDepartment(tx);
+    if (await repository.findYear(tx, department.id, input.startYear)) {
+      throw new PeriodRefused(`${financialYearLabel(input.startYear)} is already open for monitoring.`);
+    }
+    const frequency = input.frequency ?? department.frequency;
+    const year = await repository.insertYear(tx, {
+      departmentId: department.id,
+      startYear: input.startYear,
+      frequency,
+      openedBy: actor,
+    });
+    const carried = await openFinancialYear(tx, actor, input.startYear, input.carryForward);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "monitoring-year",
+      entityId: financialYearLabel(input.startYear),
+      summary: `Opened ${financialYearLabel(input.startYear)} for ${frequency} monitoring`,
+      after: { frequency, carryForward: input.carryForward, carried },
+    });
+    return { year, carried };
+  });
+}
+
+/** Opens one period of an opened year for entry. Refused if the year is not open or the period was opened before. */
+export async function openPeriod(db: Database, actor: string, period: MonitoringPeriod) {
+  return db.transaction(async (tx) => {
+    const department = await requireDepartment(tx);
+    const year = await repository.findYear(tx, department.id, period.startYear);
+    const label = monitoringPeriodLabel(period);
+    if (!year) {
+      throw new PeriodRefused(
+        `${financialYearLabel(period.startYear)} has not been opened for monitoring. Open the year first.`,
+      );
+    }
+    const expectedKind = year.frequency === "quarterly" ? "quarter" : "month";
+    if (period.kind !== expectedKind) {
+      throw new PeriodRefused(
+        `${financialYearLabel(period.startYear)} is monitored ${year.frequency}: ${label} is not one of its periods.`,
+      );
+    }
+    const existing = (await repository.listPeriods(tx, department.id)).find(
+      (row) => row.period === monitoringPeriodKey(period),
+    );
+    if (existing)
+      throw new PeriodRefused(`${label} is already ${STATUS_WORDS[existing.status].toLowerCase()}.`);
+    const row = await repository.insertPeriod(tx, {
+      yearId: year.id,
+      period: monitoringPeriodKey(period),
+      status: "open",
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "monitoring-period",
+      entityId: monitoringPeriodKey(period),
+      summary: `Opened ${label} for entry`,
+      after: { status: "open" },
+    });
+    return row;
+  });
+}
+
+export interface SectionItem {
+  name: string;
+  done: boolean;
+  /** Who is responsible for it, where recorded. */
+  owner: string | null;
+  href: string;
+}
+
+export interface PeriodSection {
+  key: string;
+  title: string;
+  done: number;
+  total: number;
+  items: SectionItem[];
+  /** Items not done, for the list of what is missing. */
+  missing: SectionItem[];
+}
+
+function section(key: string, title: string, items: SectionItem[]): PeriodSection {
+  const missing = items.filter((item) => !item.done);
+  return { key, title, done: items.length - missing.length, total: items.length, items, missing };
+}
+
+/**
+ * What is recorded and what is missing for a period, section by section of the monitoring
+ * report. A month is counted against its quarter's records, which is where they are kept.
+ */
+export async function periodSections(db: Database, period: MonitoringPeriod): Promise<PeriodSection[]> {
+  const quarter = quarterOf(period);
+  const financialYear = financialYearLabel(quarter.startYear);
+  const [deliverables, finance] = await Promise.all([
+    quarterProgressCompleteness(db, { financialYear, quarter: quarter.number }),
+    quarterCompleteness(db, quarter.startYear, quarter.number),
+  ]);
+  return [
+    section(
+      "deliverables",
+      "Deliverable progress",
+      deliverables.map((item) => ({ name: item.title, done: item.done, owner: item.owner, href: item.href })),
+    ),
+    ...finance.map((part) =>
+      section(
+        part.key,
+        part.title,
+        part.items.map((item) => ({ ...item, owner: null })),
+      ),
+    ),
+  ];
+}
+
+export function missingOf(sections: readonly PeriodSection[]): ConfirmedMissing[] {
+  return sections.flatMap((part) => part.missing.map((item) => ({ section: part.title, item: item.name })));
+}
+
+export interface ChangeStatusInput {
+  period: MonitoringPeriod;
+  /** The period's version when the form was opened. */
+  version: number;
+  /** The person confirmed going ahead with the missing items listed. */
+  confirmMissing: boolean;
+}
+
+async function changeStatus(
+  db: Database,
+  actor: string,
+  input: ChangeStatusInput,
+  from: readonly MonitoringStatus[],
+  to: MonitoringStatus,
+) {
+  const label = monitoringPeriodLabel(input.period);
+  return db.transaction(async (tx) => {
+    const state = await findPeriod(tx, input.period);
+    if (!state) throw new PeriodRefused(`${label} has not been opened.`);
+    if (!from.includes(state.status)) {
+      throw new PeriodRefused(
+        `${label} is ${STATUS_WORDS[state.status].toLowerCase()}: it cannot be ${to === "closed" ? "closed" : "published"} now.`,
+      );
+    }
+    if (state.version !== input.version) {
+      throw new Conflict(
+        label,
+        [{ label: "Status", saved: state.statusWords, submitted: STATUS_WORDS[to] }],
+        `/periods/${state.path}`,
+      );
+    }
+    const missing = missingOf(await periodSections(tx, input.period));
+    if (missing.length > 0 && !input.confirmMissing) throw new MissingItems(input.period, missing);
+    const confirmed = missing.length > 0 ? missing : null;
+    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
+      status: to,
+      ...(to === "closed" ? { missingWhenClosed: confirmed } : {}),
+      ...(to === "published"
+        ? { missingWhenPublished: confirmed, publishedBy: actor, publishedAt: new Date() }
+        : {}),
+    });
+    if (!updated) {
+      throw new Conflict(
+        label,
+        [{ label: "Status", saved: state.statusWords, submitted: STATUS_WORDS[to] }],
+        `/periods/${state.path}`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "monitoring-period",
+      entityId: state.key,
+      summary: `${to === "closed" ? "Closed" : "Published"} ${label}${confirmed ? ` with ${confirmed.length} items missing` : ""}`,
+      before: { status: state.status },
+      after: { status: to, missing: confirmed },
+    });
+    return updated;
+  });
+}
+
+/** Closes an open period for entry. */
+export async function closePeriod(db: Database, actor: string, input: ChangeStatusInput) {
+  return changeStatus(db, actor, input, ["open"], "closed");
+}
+
+/** Publishes a period that is open or closed for entry; its documents are frozen from then on. */
+export async function publishPeriod(db: Database, actor: string, input: ChangeStatusInput) {
+  return changeStatus(db, actor, input, ["open", "closed"], "published");
+}
+
+/** Refuses entry for a period that is not open, saying how to open it. */
+export async function requireOpenPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState> {
+  const state = await findPeriod(db, period);
+  if (state?.status === "open") return state;
+  throw new PeriodNotOpen(period, state?.status ?? null);
+}
+
+/**
+ * The period pages look at when none is named: the latest published, or else the latest of the
+ * given periods with budget monitoring; null when there is neither. With the reason, so a page
+ * can say which it is showing.
+ */
+export async function defaultPeriod(
+  db: Database,
+  withBudgetMonitoring: readonly MonitoringPeriod[],
+): Promise<{ period: MonitoringPeriod; reason: "published" | "budget-monitoring" } | null> {
+  const published = (await listPeriods(db)).filter((state) => state.status === "published").at(-1);
+  if (published) return { period: published.period, reason: "published" };
+  const latest = [...withBudgetMonitoring].sort(compareMonitoringPeriods).at(-1);
+  return latest ? { period: latest, reason: "budget-monitoring" } : null;
+}
+
+/** Builds a period from a year's start and a quarter number, for callers that still hold both. */
+export function quarterPeriod(startYear: number, quarter: number): MonitoringPeriod {
+  if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new BadRequest(`Quarter ${quarter}`);
+  return monitoringPeriod(startYear, "quarter", quarter);
+}
+
+/** "Quarter 3 2020/21", for pages. */
+export function periodLabel(period: MonitoringPeriod): string {
+  return monitoringPeriodLabel(period);
+}
+
+/** "2020-21/q3", for addresses. */
+export function periodPath(period: MonitoringPeriod): string {
+  return monitoringPeriodPath(period);
+}
