@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../test/helpers/database.ts";
-import { listAuditEvents } from "../modules/audit/audit.repository.ts";
+import { listAuditEvents } from "../modules/audit/audit.service.ts";
 import {
   QUARTERLY_SETTINGS_KEY,
   quarterlyReportSettings,

@@ -26,11 +26,11 @@ import {
   writeCsv,
 } from "../../domain/procurement.ts";
 import { type ComparedField, Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
+import { readSettingValue, recordSetting } from "../settings/settings.service.ts";
 import {
   findExpectedPayments,
   findProcurement,
-  findPublishedPlan,
   findSettings,
   insertExpectedPayments,
   insertProcurement,
@@ -39,7 +39,6 @@ import {
   listThresholds,
   type PlannedProcurementInsert,
   type PlannedProcurementRow,
-  savePublishedPlan,
   updateExpectedPaymentsIfVersion,
   updateProcurementIfVersion,
   updateSettingsIfVersion,
@@ -110,6 +109,9 @@ export interface PublishedPlan {
   thresholdDescription: string;
 }
 
+/** The setting that keeps the published plan demo rows came from. */
+const PUBLISHED_PLAN_KEY = "procurement.published-plan";
+
 const publishedPlanSchema = z.object({ document: z.string(), thresholdPence: z.number().int() });
 
 export interface ThresholdSettings {
@@ -134,7 +136,7 @@ export async function thresholdSettings(db: Database): Promise<ThresholdSettings
   const [rows, settings, stored] = await Promise.all([
     listThresholds(db),
     findSettings(db),
-    findPublishedPlan(db),
+    readSettingValue(db, PUBLISHED_PLAN_KEY),
   ]);
   if (!settings) throw new Error("The procurement settings row is missing: run the migrations");
   const table = rows.map(toThresholdRow);
@@ -171,8 +173,8 @@ export async function recordPublishedPlan(
   plan: { document: string; thresholdPence: number },
 ) {
   return db.transaction(async (tx) => {
-    const before = await findPublishedPlan(tx);
-    await savePublishedPlan(tx, plan);
+    const before = await readSettingValue(tx, PUBLISHED_PLAN_KEY);
+    await recordSetting(tx, PUBLISHED_PLAN_KEY, plan);
     await recordAuditEvent(tx, {
       actor,
       action: before ? "update" : "create",
