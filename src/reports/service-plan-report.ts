@@ -13,6 +13,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { trendValue } from "../charts/charts.ts";
 import type { Database } from "../db/client.ts";
 import type { NestedItem } from "../db/schema/index.ts";
 import { formatPounds, type Pence, sumPence } from "../domain/money.ts";
@@ -23,7 +24,6 @@ import * as storedMeasures from "../modules/measures/measures.service.ts";
 import * as plans from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
 import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
-import { trendValue } from "./charts.ts";
 import {
   type Block,
   type ChartPoint,

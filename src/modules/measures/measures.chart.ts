@@ -1,4 +1,4 @@
-import { trendValue } from "../../reports/charts.ts";
+import { trendValue } from "../../charts/charts.ts";
 import type { LineChartBlock } from "../../reports/model.ts";
 
 /**

@@ -573,7 +573,7 @@ function ownPeriod(value: ListedValue): Period | null {
 /**
  * Why a value's previous figure is not for a like period, or undefined where it is (or where
  * either period cannot be read): "96.3% (Dec 20)" against "96%" for 2019/20 compares a month
- * with a whole year, so improving on it is not improving on the previous like period (DOMAIN 6).
+ * with a whole year, so improving on it is not improving on the previous like period (docs/domain.md section 7).
  */
 function unlikePeriods(value: ListedValue, previous: ListedValue): string | undefined {
   const now = ownPeriod(value);

@@ -62,7 +62,7 @@ function poundsText(pence: Pence): string {
 /*
  * How the forward plan bands a row (the decision, also said on the forward plan page):
  * Baseplan bands every procurement by the threshold in force on the day it is expected to
- * commence (DOMAIN.md section 8). The published plan the demo comes from banded both of its tables
+ * commence (docs/domain.md section 9). The published plan the demo comes from banded both of its tables
  * by one figure, the goods and services threshold of 1 January 2020, even for rows commencing
  * after the threshold rose (the figure is in the demo data and stored with the plan: see
  * recordPublishedPlan and docs/decisions/0003-procurement-demo-banding.md). So a row loaded from a published plan keeps the band the
