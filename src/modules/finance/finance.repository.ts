@@ -27,7 +27,7 @@ import {
   varianceNarrativeLines,
   varianceNarratives,
 } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 // All the SQL of budget monitoring. Each function takes the Database (or transaction) it is handed.
 
@@ -522,31 +522,10 @@ export async function listReserves(db: Database, financialYearId: number) {
 }
 
 /** Updates the budget rating settings row if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateRatingSettingsIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof financeSettings.$inferInsert>,
-) {
-  return updateIfVersion(db, financeSettings, id, version, values);
-}
+export const updateRatingSettingsIfVersion = versionedUpdate(financeSettings);
 
 /** Updates a monitoring forecast if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateForecastIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof monitoringForecasts.$inferInsert>,
-) {
-  return updateIfVersion(db, monitoringForecasts, id, version, values);
-}
+export const updateForecastIfVersion = versionedUpdate(monitoringForecasts);
 
 /** Updates a savings initiative's forecast if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateInitiativeForecastIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof savingsInitiativeForecasts.$inferInsert>,
-) {
-  return updateIfVersion(db, savingsInitiativeForecasts, id, version, values);
-}
+export const updateInitiativeForecastIfVersion = versionedUpdate(savingsInitiativeForecasts);

@@ -8,7 +8,7 @@ import {
   measureTargets,
   measureValues,
 } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 export type Measure = typeof measures.$inferSelect;
 export type MeasureGroup = typeof measureGroups.$inferSelect;
@@ -418,24 +418,15 @@ function outcomeWording(wordings: unknown): string | null {
 }
 
 /** Updates a measure if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateMeasureIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof measures.$inferInsert>,
-) {
-  return updateIfVersion(db, measures, id, version, values);
-}
+export const updateMeasureIfVersion = versionedUpdate(measures);
 
 /** Marks a value no longer current if it is still at `version`; null when someone else saved first. */
-export async function retireValueIfVersion(db: Database, id: number, version: number) {
-  return updateIfVersion(db, measureValues, id, version, { current: false });
-}
+export const retireValueIfVersion = (db: Database, id: number, version: number) =>
+  versionedUpdate(measureValues)(db, id, version, { current: false });
 
 /** Marks a target no longer current if it is still at `version`; null when someone else saved first. */
-export async function retireTargetIfVersion(db: Database, id: number, version: number) {
-  return updateIfVersion(db, measureTargets, id, version, { current: false });
-}
+export const retireTargetIfVersion = (db: Database, id: number, version: number) =>
+  versionedUpdate(measureTargets)(db, id, version, { current: false });
 
 /** Marks a value no longer current: a later reading of the same cell replaces it. */
 export async function retireValue(db: Database, id: number): Promise<void> {

@@ -15,7 +15,7 @@ import {
   strategicObjectives,
   supportingActivities,
 } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 export type Council = typeof councils.$inferSelect;
 export type CouncilOutcome = typeof councilOutcomes.$inferSelect;
@@ -341,31 +341,10 @@ export async function findRiskBySlug(db: Database, slug: string): Promise<Risk |
 }
 
 /** Updates a deliverable if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateDeliverableIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof deliverables.$inferInsert>,
-) {
-  return updateIfVersion(db, deliverables, id, version, values);
-}
+export const updateDeliverableIfVersion = versionedUpdate(deliverables);
 
 /** Updates a key risk if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateRiskIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof risks.$inferInsert>,
-) {
-  return updateIfVersion(db, risks, id, version, values);
-}
+export const updateRiskIfVersion = versionedUpdate(risks);
 
 /** Updates a supporting activity if it is still at `version`, bumping it; null when someone else saved first. */
-export async function updateActivityIfVersion(
-  db: Database,
-  id: number,
-  version: number,
-  values: Partial<typeof supportingActivities.$inferInsert>,
-) {
-  return updateIfVersion(db, supportingActivities, id, version, values);
-}
+export const updateActivityIfVersion = versionedUpdate(supportingActivities);
