@@ -57,6 +57,7 @@ async function importGraph(): Promise<Map<string, string[]>> {
 const COMPOSITION = new Set([
   "src/cli.ts",
   "src/server.ts",
+  "src/services.ts",
   "src/web/app.ts",
   "src/web/modules.ts",
   "src/demo/load-demo.ts",

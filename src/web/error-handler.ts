@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { BaseplanError, Conflict, ValidationFailed } from "../errors.ts";
+import { BaseplanError, Conflict, ServiceUnavailable, ValidationFailed } from "../errors.ts";
 
 interface ErrorPage {
   status: number;
@@ -23,6 +23,14 @@ function pageForFrameworkError(error: FastifyError): ErrorPage {
       status: 413,
       title: "What you sent is too large",
       message: "Nothing was saved. Send a smaller table or file, or split it into parts.",
+    };
+  }
+  if (code === "FST_REQ_FILE_TOO_LARGE" || code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT") {
+    return {
+      status: 413,
+      title: "The file is too large",
+      message:
+        "Files of up to 5 MB can be uploaded, one at a time. Nothing was read or saved. Split the table into smaller files and upload each.",
     };
   }
   if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
@@ -75,6 +83,11 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         message: error.message,
         errors: error.errors,
       });
+    }
+    if (error instanceof ServiceUnavailable) {
+      if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
+      request.log.warn({ status: 503 }, error.message);
+      return renderError(reply, { status: 503, title: error.title, message: error.message });
     }
     if (error instanceof BaseplanError) {
       const pages = {

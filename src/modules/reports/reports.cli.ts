@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Config } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
+import type { SharedChromium } from "../../reports/chromium.ts";
 import type { Report } from "../../reports/model.ts";
 import {
   FORMATS,
@@ -93,13 +93,13 @@ export function parseReportCommand(args: string[]): ReportCommand {
 export async function runReportCommand(
   db: Database,
   command: ReportCommand,
-  config: Pick<Config, "chromiumPath">,
+  chromium: SharedChromium,
 ): Promise<{ path: string; bytes: number }> {
   const report: Report =
     command.kind === "quarterly"
       ? await quarterlyReport(db, command.year, command.quarter)
       : await servicePlanReport(db, command.plan);
-  const file = await renderReport(report, command.format, config);
+  const file = await renderReport(report, command.format, chromium);
   const path = resolve(command.out);
   await writeFile(path, file);
   return { path, bytes: file.length };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { NotFound } from "../../errors.ts";
+import type { SharedChromium } from "../../reports/chromium.ts";
 import { drawCharts } from "../../reports/render-html.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import {
@@ -36,11 +37,20 @@ function sendFile(reply: FastifyReply, file: Buffer, format: ReportFormat, stem:
 
 const DOWNLOADS: ReportFormat[] = ["docx", "xlsx", "pdf"];
 
-function downloads(href: string, stem: string) {
+/**
+ * The download links; where this server has no Chromium the PDF link says so beside it (the
+ * download itself answers 503 with what to install).
+ */
+function downloads(href: string, stem: string, chromium: SharedChromium) {
+  const pdfReady = chromium.lookup().found;
   return DOWNLOADS.map((format) => ({
     href: `${href}.${format}`,
     label: FORMATS[format].label,
     file: `${stem}.${FORMATS[format].extension}`,
+    unavailable:
+      format === "pdf" && !pdfReady
+        ? "not available on this server, which has no Chromium to print it"
+        : null,
   }));
 }
 
@@ -48,11 +58,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/reports", async (_request, reply) => {
     const quarterly = (await listQuarterlyReports(services.db)).map((entry) => ({
       ...entry,
-      downloads: downloads(entry.href, entry.fileStem),
+      downloads: downloads(entry.href, entry.fileStem, services.chromium),
     }));
     const servicePlans = (await listServicePlanReports(services.db)).map((entry) => ({
       ...entry,
-      downloads: downloads(entry.href, entry.fileStem),
+      downloads: downloads(entry.href, entry.fileStem, services.chromium),
     }));
     return reply.view("reports/views/index.njk", { pageTitle: "Reports", quarterly, servicePlans });
   });
@@ -63,12 +73,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const { quarter, format } = quarterAndFormat(params.quarter);
     const report = await quarterlyReport(services.db, year, quarter);
     const stem = quarterlyFileStem(year, quarter);
-    if (format) return sendFile(reply, await renderReport(report, format, services.config), format, stem);
+    if (format) return sendFile(reply, await renderReport(report, format, services.chromium), format, stem);
     const href = `/reports/quarterly/${params.year}/q${quarter}`;
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),
-      downloads: downloads(href, stem),
+      downloads: downloads(href, stem, services.chromium),
     });
   });
 
@@ -80,11 +90,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (format !== null && (!isReportFormat(format) || format === "html"))
       throw new NotFound(`Format ${format}`);
     const report = await servicePlanReport(services.db, slug);
-    if (format) return sendFile(reply, await renderReport(report, format, services.config), format, slug);
+    if (format) return sendFile(reply, await renderReport(report, format, services.chromium), format, slug);
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),
-      downloads: downloads(`/reports/service-plan/${slug}`, slug),
+      downloads: downloads(`/reports/service-plan/${slug}`, slug, services.chromium),
     });
   });
 };
