@@ -174,7 +174,7 @@ export interface ThresholdRow {
 
 export type ThresholdTable = readonly ThresholdRow[];
 
-/** DOMAIN.md section 8: the thresholds for councils since 2020. */
+/** docs/domain.md section 9: the thresholds for councils since 2020. */
 export const DEFAULT_THRESHOLD_TABLE: ThresholdTable = [
   {
     inForceFrom: "2020-01-01",

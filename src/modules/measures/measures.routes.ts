@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { z } from "zod";
+import { chartSvg } from "../../charts/charts.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
@@ -86,9 +86,14 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       rating: shown.rating || undefined,
       group: shown.group || undefined,
     });
+    // Printed ratings that differ from Baseplan's on the same key, counted for the page.
+    const differing = listings
+      .flatMap((listing) => listing.rows)
+      .filter((row) => "printedAgreement" in row && row.printedAgreement === "differs").length;
     return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
+      differing,
       groups,
       ratings: RATINGS,
       filters: shown,
