@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
+import { chartSvg } from "../../charts/charts.ts";
+import { type FieldError, ValidationFailed } from "../../errors.ts";
 import type { LineChartBlock } from "../../reports/model.ts";
 import { parseForm } from "../../web/forms.ts";
+import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { comparisonChart } from "./benchmarks.chart.ts";
 import { searchQuerySchema, settingsFormSchema, tableQuerySchema } from "./benchmarks.schemas.ts";
@@ -11,6 +12,7 @@ import {
   councilComparison,
   findMeasure,
   findMeasures,
+  importBenchmarks,
   ourCouncil,
   POLARITY_WORDS,
   periodsOf,
@@ -68,7 +70,7 @@ function sortLinks(base: string, sort: string, order: string) {
 }
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
-  const { db, config } = services;
+  const { db } = services;
 
   app.get("/benchmarks", async (request, reply) => {
     const parsed = parseForm(searchQuerySchema, request.query);
@@ -81,6 +83,45 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       ours,
       errors: parsed.ok ? [] : parsed.errors,
     });
+  });
+
+  app.get("/benchmarks/import", async (_request, reply) =>
+    reply.view(`${VIEWS}/import.njk`, {
+      pageTitle: "Import the Department's benchmarking files",
+      mode: "check",
+    }),
+  );
+
+  app.post("/benchmarks/import", async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const mode = body.mode === "save" ? "save" : body.mode === "check" ? "check" : null;
+    const file = uploadedFile(body.file);
+    const errors: FieldError[] = [];
+    if (file === null) errors.push({ field: "file", message: "Choose a .parquet or .csv file to import" });
+    if (mode === null)
+      errors.push({ field: "mode", message: "Choose whether to check the file only or to save it" });
+    const view = (code: number, extra: Record<string, unknown>) =>
+      reply.code(code).view(`${VIEWS}/import.njk`, {
+        pageTitle: "Import the Department's benchmarking files",
+        mode: mode ?? "check",
+        ...extra,
+      });
+    if (file === null || mode === null) return view(400, { errors });
+    const outcome = await importBenchmarks(db, request.actor, [{ name: file.filename, bytes: file.bytes }], {
+      dryRun: mode === "check",
+    });
+    if (!outcome.ok) {
+      return view(400, {
+        errors: [
+          {
+            field: "file",
+            message: `${file.filename} has ${outcome.problems.length} problem${outcome.problems.length === 1 ? "" : "s"}, listed below; nothing was saved`,
+          },
+        ],
+        problems: outcome.problems,
+      });
+    }
+    return view(200, { summary: outcome.summary, dryRun: mode === "check" });
   });
 
   app.get("/benchmarks/settings", async (_request, reply) => {
@@ -96,7 +137,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const parsed = parseForm(settingsFormSchema, request.body);
     try {
       if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-      await saveBenchmarkSettings(db, config.actingUser, parsed.value);
+      await saveBenchmarkSettings(db, request.actor, parsed.value);
       return reply.code(303).redirect("/benchmarks");
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;

@@ -27,6 +27,7 @@ import {
   varianceNarrativeLines,
   varianceNarratives,
 } from "../../db/schema/index.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 // All the SQL of budget monitoring. Each function takes the Database (or transaction) it is handed.
 
@@ -519,3 +520,12 @@ export async function listReserves(db: Database, financialYearId: number) {
     .where(eq(earmarkedReserves.financialYearId, financialYearId))
     .orderBy(asc(earmarkedReserves.position));
 }
+
+/** Updates the budget rating settings row if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateRatingSettingsIfVersion = versionedUpdate(financeSettings);
+
+/** Updates a monitoring forecast if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateForecastIfVersion = versionedUpdate(monitoringForecasts);
+
+/** Updates a savings initiative's forecast if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateInitiativeForecastIfVersion = versionedUpdate(savingsInitiativeForecasts);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { z } from "zod";
+import { chartSvg } from "../../charts/charts.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
@@ -12,6 +12,7 @@ import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
   listFilterSchema,
+  MAX_PASTED_TABLE_LENGTH,
   measureDetailsSchema,
   POLARITY_CHOICES,
   targetEditSchema,
@@ -86,9 +87,14 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       rating: shown.rating || undefined,
       group: shown.group || undefined,
     });
+    // Printed ratings that differ from Baseplan's on the same key, counted for the page.
+    const differing = listings
+      .flatMap((listing) => listing.rows)
+      .filter((row) => "printedAgreement" in row && row.printedAgreement === "differs").length;
     return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
+      differing,
       groups,
       ratings: RATINGS,
       filters: shown,
@@ -157,7 +163,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.post("/measures/import", async (request, reply) => {
-    const form = parseForm(importSchema, request.body);
+    const form = parseForm(importSchema, request.body, { longFields: { table: MAX_PASTED_TABLE_LENGTH } });
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!form.ok) {
       return reply.code(400).view("measures/views/import.njk", {
