@@ -1,10 +1,17 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
+import {
+  financialYearCode as financialYearCodeOf,
+  monitoringPeriod,
+  parseFinancialYearCode,
+  quarterOf,
+} from "../../domain/periods.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { defaultPeriod } from "../periods/periods.service.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
@@ -123,6 +130,7 @@ async function renderOutturn(
   reply: FastifyReply,
   yearCode: string,
   quarter: number,
+  shownBecause: string | null = null,
 ) {
   const report = await finance.forecastOutturnReport(services.db, yearCode, quarter);
   const quarters = await finance.listReportQuarters(services.db);
@@ -144,6 +152,7 @@ async function renderOutturn(
     model: report,
     chart,
     quarters,
+    shownBecause,
     pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
   });
 }
@@ -161,11 +170,28 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (query.year || query.quarter) {
       return renderOutturn(services, reply, yearParam(query.year), quarterParam(query.quarter));
     }
-    const latest = await finance.latestReportQuarter(services.db);
-    if (!latest) {
+    // The latest published quarter, else the latest with budget monitoring, saying which.
+    const reported = await finance.listReportQuarters(services.db);
+    const shown = await defaultPeriod(
+      services.db,
+      reported.flatMap((row) => {
+        const startYear = parseFinancialYearCode(row.code);
+        return startYear === null ? [] : [monitoringPeriod(startYear, "quarter", row.quarter)];
+      }),
+    );
+    if (!shown) {
       return reply.view("finance/views/outturn.njk", { pageTitle: "Budget", model: null, quarters: [] });
     }
-    return renderOutturn(services, reply, latest.code, latest.quarter);
+    const quarter = quarterOf(shown.period);
+    return renderOutturn(
+      services,
+      reply,
+      financialYearCodeOf(quarter.startYear),
+      quarter.number,
+      shown.reason === "published"
+        ? "the latest published quarter"
+        : "the latest quarter with budget monitoring",
+    );
   });
 
   app.get("/budget/settings", async (request, reply) => {
