@@ -21,6 +21,7 @@ import { renderDocx } from "../src/reports/render-docx.ts";
 import { renderStandaloneHtml } from "../src/reports/render-html.ts";
 import { renderPdf } from "../src/reports/render-pdf.ts";
 import { renderXlsx } from "../src/reports/render-xlsx.ts";
+import { chromiumFor } from "../src/services.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -238,6 +239,7 @@ async function quickest(runs: number, body: () => Promise<unknown>): Promise<num
  */
 async function benchReports() {
   const connection = await connect({});
+  const chromium = chromiumFor(loadConfig());
   try {
     await migrate(connection.db);
     await loadDemo(connection.db, "bench@demo-council.example");
@@ -261,7 +263,7 @@ async function benchReports() {
       ["HTML", (input) => renderStandaloneHtml(input), 3],
       ["Word", (input) => renderDocx(input), 3],
       ["Excel", (input) => renderXlsx(input), 3],
-      ["PDF", (input) => renderPdf(input, loadConfig().chromiumPath), 2],
+      ["PDF", (input) => renderPdf(input, chromium), 2],
     ];
     for (const [name, render, runs] of formats) {
       record(
@@ -273,6 +275,7 @@ async function benchReports() {
       );
     }
   } finally {
+    await chromium.close();
     await connection.close();
   }
 }

@@ -5,24 +5,26 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { loadConfig } from "../src/config.ts";
-import { launchChromium as launchReportChromium } from "../src/reports/chromium.ts";
+import type { SharedChromium } from "../src/reports/chromium.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
 import { freshDatabase, type TestDatabase } from "../test/helpers/database.ts";
+import { skipWithoutChromium, testChromium } from "../test/helpers/programs.ts";
+
+/** Where no Chromium can be had at all, every journey reports itself skipped with the reason. */
+const SKIP = skipWithoutChromium();
 
 /**
  * Browser journeys: the real application on a loopback port with its own copy of the demo
- * database, driven by Debian's Chromium. Every page a journey visits is checked with axe-core
+ * database, driven by Chromium found as the PDF files find it (src/reports/chromium.ts: the
+ * system's, else the one npm installs). One warm browser per test file serves both the journeys
+ * and the app's PDF downloads. Every page a journey visits is checked with axe-core
  * against WCAG 2.0, 2.1 and 2.2 A and AA; any violation fails the test, and a failing test
  * leaves a screenshot in test-results/.
  */
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
-
-export function launchChromium(): Promise<Browser> {
-  return launchReportChromium(loadConfig({ ...process.env, NODE_ENV: "test" }).chromiumPath);
-}
 
 export interface Journey {
   baseUrl: string;
@@ -37,15 +39,17 @@ export interface Journey {
 /** Starts the app and a browser once for a test file; the returned object fills in before the tests. */
 export function setUpJourney(): Journey {
   const journey = {} as Journey;
-  let browser: Browser;
+  let chromium: SharedChromium;
   let contexts: BrowserContext[] = [];
   before(async () => {
+    if (SKIP) return;
     journey.database = await freshDatabase("pglite", { demo: true });
     const config = loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example" });
-    journey.app = await createApp(createServices(journey.database.db, config));
+    chromium = testChromium();
+    journey.app = await createApp(createServices(journey.database.db, config, chromium));
     const address = await journey.app.listen({ port: 0, host: "127.0.0.1" });
     journey.baseUrl = address;
-    browser = await launchChromium();
+    const browser: Browser = await chromium.browser();
     // axe is injected as an inline script, which the page's own policy rightly forbids.
     const withJavaScript = await browser.newContext({ bypassCSP: true, baseURL: address });
     const withoutJavaScript = await browser.newContext({ javaScriptEnabled: false, baseURL: address });
@@ -55,7 +59,7 @@ export function setUpJourney(): Journey {
   });
   after(async () => {
     for (const context of contexts) await context.close();
-    await browser?.close();
+    // Closing the app closes the shared Chromium with it.
     await journey.app?.close();
     await journey.database?.close();
   });
@@ -107,7 +111,7 @@ export async function visit(page: Page, path: string, expectedStatus = 200): Pro
 
 /** A browser test that leaves a screenshot of every open page in test-results/ when it fails. */
 export function journeyTest(name: string, journey: Journey, body: () => Promise<void>): void {
-  test(name, async () => {
+  test(name, { skip: SKIP }, async () => {
     try {
       await body();
     } catch (error) {

@@ -2,13 +2,16 @@ import { loadConfig } from "./config.ts";
 import { connect } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { loadDemo } from "./demo/load-demo.ts";
+import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import {
   parseReportCommand,
   REPORT_USAGE,
   runReportCommand,
   UsageError,
 } from "./modules/reports/reports.cli.ts";
+import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
+import { chromiumFor } from "./services.ts";
 
 const USAGE = `Usage: baseplan <command>
 
@@ -16,6 +19,9 @@ Commands:
   serve     migrate the database, load the demo council on first run, and serve on PORT (default 3000)
   migrate   apply any new database migrations and stop
   demo      load the demo council into an empty database and stop
+  import-benchmarks [--dry-run] FILE...
+            import the Department for Education's benchmarking files (LAIT data, dictionary,
+            LA code list, statistical neighbours)
   report    write a report as HTML, Word, Excel or PDF, e.g.
             report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
             report service-plan --plan service-plan-2021-2025 --format pdf --out plan.pdf
@@ -60,6 +66,24 @@ async function main(argv: string[]): Promise<number> {
       await connection.close();
       return 0;
     }
+    case "import-benchmarks": {
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        await migrate(connection.db);
+        return await runImportBenchmarks(
+          connection.db,
+          config.actingUser,
+          argv.slice(1),
+          (line) => console.log(line),
+          (line) => console.error(line),
+        );
+      } finally {
+        await connection.close();
+      }
+    }
     case "report": {
       if (argv.includes("--help") || argv.length === 1) {
         process.stdout.write(REPORT_USAGE);
@@ -78,12 +102,18 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
+      const chromium = chromiumFor(config);
       try {
         await migrate(connection.db);
         if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
-        const written = await runReportCommand(connection.db, command, config);
+        const written = await runReportCommand(connection.db, command, chromium);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);
+      } catch (error) {
+        if (!(error instanceof ChromiumUnavailable)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 1;
       } finally {
+        await chromium.close();
         await connection.close();
       }
       return 0;

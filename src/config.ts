@@ -17,7 +17,9 @@ const environmentSchema = z
     BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).default("true"),
     BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).optional(),
     BASEPLAN_OCID_PREFIX: z.string().min(1).default("ocds-baseplan-"),
-    BASEPLAN_CHROMIUM: z.string().min(1).default("/usr/bin/chromium"),
+    BASEPLAN_CHROMIUM: z.string().min(1).optional(),
+    BASEPLAN_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+    BASEPLAN_PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, context) => {
@@ -43,8 +45,11 @@ export interface Config {
   /** Keep rendered pages until data changes (src/web/page-cache.ts); off under test by default. */
   pageCache: boolean;
   ocidPrefix: string;
-  /** Chromium, for PDF files (Debian's package by default). */
-  chromiumPath: string;
+  /** BASEPLAN_CHROMIUM: a Chromium for PDF files, or "npm"; unset, the system's, then npm's. */
+  chromium: string | undefined;
+  /** PDF files printed at once by the one shared Chromium, and how many may wait their turn. */
+  pdfConcurrency: number;
+  pdfQueue: number;
   logLevel: string;
 }
 
@@ -68,7 +73,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     loadDemo: env.BASEPLAN_LOAD_DEMO === "true",
     pageCache: env.BASEPLAN_PAGE_CACHE ? env.BASEPLAN_PAGE_CACHE === "true" : env.NODE_ENV !== "test",
     ocidPrefix: env.BASEPLAN_OCID_PREFIX,
-    chromiumPath: env.BASEPLAN_CHROMIUM,
+    chromium: env.BASEPLAN_CHROMIUM,
+    pdfConcurrency: env.BASEPLAN_PDF_CONCURRENCY,
+    pdfQueue: env.BASEPLAN_PDF_QUEUE,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -3,7 +3,13 @@
  * GOV.UK error pages and statuses in one place (src/web/error-handler.ts).
  */
 export abstract class BaseplanError extends Error {
-  abstract readonly code: "not-found" | "forbidden" | "conflict" | "validation-failed" | "bad-request";
+  abstract readonly code:
+    | "not-found"
+    | "forbidden"
+    | "conflict"
+    | "validation-failed"
+    | "bad-request"
+    | "unavailable";
 }
 
 export class NotFound extends BaseplanError {
@@ -19,6 +25,18 @@ export class Forbidden extends BaseplanError {
 
 export class BadRequest extends BaseplanError {
   readonly code = "bad-request";
+}
+
+/** Something this server cannot do now or at all (503); with a retry time where waiting helps. */
+export class ServiceUnavailable extends BaseplanError {
+  readonly code = "unavailable";
+  constructor(
+    readonly title: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface FieldError {

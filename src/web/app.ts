@@ -50,6 +50,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   setUpErrorHandling(app);
 
   for (const module of MODULES) await app.register(module.routes, { services });
+  app.addHook("onClose", () => services.chromium.close());
   return app;
 }
 

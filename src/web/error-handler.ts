@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { BaseplanError, Conflict, ValidationFailed } from "../errors.ts";
+import { BaseplanError, Conflict, ServiceUnavailable, ValidationFailed } from "../errors.ts";
 
 interface ErrorPage {
   status: number;
@@ -75,6 +75,11 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         message: error.message,
         errors: error.errors,
       });
+    }
+    if (error instanceof ServiceUnavailable) {
+      if (error.retryAfterSeconds !== undefined) reply.header("retry-after", String(error.retryAfterSeconds));
+      request.log.warn({ status: 503 }, error.message);
+      return renderError(reply, { status: 503, title: error.title, message: error.message });
     }
     if (error instanceof BaseplanError) {
       const pages = {

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { FieldError } from "../errors.ts";
+import { type FieldError, ValidationFailed } from "../errors.ts";
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
@@ -19,6 +19,16 @@ export function parseForm<T>(schema: z.ZodType<T>, body: unknown): FormResult<T>
   return { ok: false, errors };
 }
 
+/**
+ * A posted form's typed values, or ValidationFailed with every problem: what a route hands to a
+ * service. The route catches ValidationFailed and re-renders the form with the errors.
+ */
+export function validForm<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = parseForm(schema, body);
+  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+  return parsed.value;
+}
+
 /** The row version a form was opened at, sent back in a hidden field to detect stale edits. */
 export function versionOf(body: unknown): number | null {
   const raw = (body as Record<string, unknown> | undefined)?.version;
@@ -32,4 +42,11 @@ export const MISSING_VERSION_MESSAGE = "The form was missing its version. Reload
 /** The one error for a form posted without its version, shown against `field`. */
 export function missingVersion(field = "form"): FieldError {
   return { field, message: MISSING_VERSION_MESSAGE };
+}
+
+/** The version a form was opened at, or ValidationFailed with the one missing-version error. */
+export function requiredVersion(body: unknown, field = "form"): number {
+  const version = versionOf(body);
+  if (version === null) throw new ValidationFailed([missingVersion(field)]);
+  return version;
 }

@@ -9,6 +9,7 @@ import { connect, type Database, type DatabaseConnection, type Engine } from "..
 import { migrate, migrationsFingerprint, readMigrations } from "../../src/db/migrate.ts";
 import { loadDemo } from "../../src/demo/load-demo.ts";
 import { DEMO_LOADERS } from "../../src/demo/loaders.ts";
+import { isHidden } from "./programs.ts";
 
 /**
  * Fresh, migrated databases for tests, quickly, on both engines.
@@ -25,6 +26,7 @@ export const TEST_ACTOR = "test.officer@demo-council.example";
 export const POSTGRES_URL = process.env.BASEPLAN_TEST_DATABASE_URL;
 
 export function postgresSkipReason(): string | false {
+  if (isHidden("postgresql")) return "PostgreSQL tests skipped: postgresql hidden by BASEPLAN_TEST_HIDE.";
   if (POSTGRES_URL) return false;
   if (process.env.CI) {
     throw new Error("CI must run the PostgreSQL tests: set BASEPLAN_TEST_DATABASE_URL (see .ci/run).");

@@ -1,6 +1,7 @@
 // Every module's tables, for Drizzle's typed queries. The SQL that creates them is in
 // src/db/migrations; test/schema-drift.test.ts checks that the two agree.
 
+export * from "./benchmarks.ts";
 export * from "./finance.ts";
 export * from "./foundation.ts";
 export * from "./measures.ts";

@@ -9,10 +9,19 @@ import {
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
+import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import { defaultPeriod } from "../periods/periods.service.ts";
-import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
+import {
+  financialYearCode,
+  forecastEditSchema,
+  forecastNewSchema,
+  parseQuarter,
+  ratingSettingsSchema,
+  savingsForecastEditSchema,
+  savingsForecastNewSchema,
+} from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
 type Params = Record<string, string | undefined>;
@@ -208,7 +217,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.post("/budget/settings", async (request, reply) => {
     const body = (request.body ?? {}) as Params;
     try {
-      await finance.updateRatingSettings(services.db, request.actor, body);
+      await finance.updateRatingSettings(services.db, request.actor, validForm(ratingSettingsSchema, body));
       return reply.redirect("/budget/settings?saved=1", 303);
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -274,7 +283,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      await finance.createForecast(services.db, request.actor, { lineId, quarter, form: body });
+      const entry = validForm(forecastNewSchema, body);
+      await finance.createForecast(services.db, request.actor, { lineId, quarter, entry });
       return reply.redirect(`/budget/lines/${lineId}?quarter=${quarter}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -312,11 +322,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
-      const saved = await finance.updateForecast(services.db, request.actor, {
-        lineId,
-        quarter,
-        form: body,
-      });
+      const edit = validForm(forecastEditSchema, body);
+      const saved = await finance.updateForecast(services.db, request.actor, { lineId, quarter, edit });
       return reply.redirect(`/budget/${saved.year.code}/q${quarter}#line-${lineId}`, 303);
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -373,10 +380,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
+      const entry = validForm(savingsForecastNewSchema, body);
       const saved = await finance.createInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
-        form: body,
+        entry,
       });
       return reply.redirect(`/budget/${saved.year.code}/q${quarter}/savings`, 303);
     } catch (error) {
@@ -414,10 +422,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
     try {
+      const edit = validForm(savingsForecastEditSchema, body);
       const saved = await finance.updateInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
-        form: body,
+        edit,
       });
       return reply.redirect(`/budget/${saved.year.code}/q${quarter}/savings`, 303);
     } catch (error) {

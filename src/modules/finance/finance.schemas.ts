@@ -43,6 +43,8 @@ export const forecastNewSchema = z.object({
   forecastOutturn: moneyField("full year forecast"),
 });
 
+export type ForecastNew = z.infer<typeof forecastNewSchema>;
+
 /** Editing what a savings initiative is forecast to achieve by the year end. */
 export const savingsForecastEditSchema = z.object({
   forecastAchieved: moneyField("forecast achieved by the year end"),
@@ -55,6 +57,8 @@ export type SavingsForecastEdit = z.infer<typeof savingsForecastEditSchema>;
 export const savingsForecastNewSchema = z.object({
   forecastAchieved: moneyField("forecast achieved by the year end"),
 });
+
+export type SavingsForecastNew = z.infer<typeof savingsForecastNewSchema>;
 
 /** "2020-21" in addresses; "2020/21" or "2020-21" in documents. */
 export const financialYearCode = z

@@ -5,7 +5,15 @@ import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/datab
 import { monitoringLines } from "../../db/schema/index.ts";
 import { formatTableMillions } from "../../domain/money.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
+import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.repository.ts";
+import {
+  forecastEditSchema,
+  forecastNewSchema,
+  ratingSettingsSchema,
+  savingsForecastEditSchema,
+  savingsForecastNewSchema,
+} from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
 const seed = JSON.parse(
@@ -172,11 +180,11 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     await finance.updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
-      form: {
+      edit: validForm(forecastEditSchema, {
         controllableBudget: "£5,716,000",
         forecastOutturn: "£5,900,000.01",
         version: String(line.version),
-      },
+      }),
     });
     const after = await report(db);
     assert.equal(after.lines[2]?.forecastOutturn.exact, "£5,900,000.01");
@@ -204,7 +212,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     await finance.createForecast(db, TEST_ACTOR, {
       lineId: line.id,
       quarter: 2,
-      form: { controllableBudget: "£1,000", forecastOutturn: "£1,250.50" },
+      entry: { controllableBudget: 1_000_00, forecastOutturn: 1_250_50 },
     });
     const outturn = await finance.forecastOutturnReport(db, "2042-43", 2);
     assert.ok(outturn.report);
@@ -226,7 +234,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
         finance.createForecast(db, TEST_ACTOR, {
           lineId: line.lineId,
           quarter: 4,
-          form: { controllableBudget: "£37,875,000", forecastOutturn },
+          entry: validForm(forecastNewSchema, { controllableBudget: "£37,875,000", forecastOutturn }),
         }),
       ),
     );
@@ -249,7 +257,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
         finance.createInitiativeForecast(db, TEST_ACTOR, {
           initiativeId: initiative.id,
           quarter: 4,
-          form: { forecastAchieved },
+          entry: validForm(savingsForecastNewSchema, { forecastAchieved }),
         }),
       ),
     );
@@ -274,26 +282,34 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     const red = before.lines.find((line) => line.rating.rag === "red");
     assert.ok(red);
     // Red only past 100% and £1bn: the red line turns amber, and so does the total.
-    await finance.updateRatingSettings(db, TEST_ACTOR, {
-      serviceAreaPercentage: "100",
-      serviceAreaAmount: "£1,000,000,000",
-      fundPercentage: "12.25%",
-      fundAmount: "£1,000,000,000",
-      version: String(settings.row.version),
-    });
+    await finance.updateRatingSettings(
+      db,
+      TEST_ACTOR,
+      validForm(ratingSettingsSchema, {
+        serviceAreaPercentage: "100",
+        serviceAreaAmount: "£1,000,000,000",
+        fundPercentage: "12.25%",
+        fundAmount: "£1,000,000,000",
+        version: String(settings.row.version),
+      }),
+    );
     const looser = await report(db);
     assert.equal(looser.lines.find((line) => line.lineId === red.lineId)?.rating.rag, "amber");
     assert.equal(looser.total.rating.rag, "amber");
     assert.equal((await finance.ratingSettings(db)).row.fundRedBasisPoints, 1225);
     assert.equal((await finance.budgetLineDetail(db, red.lineId)).quarters[2]?.forecast?.rating.rag, "amber");
     // Red at any overspend: it is red again.
-    await finance.updateRatingSettings(db, TEST_ACTOR, {
-      serviceAreaPercentage: "0%",
-      serviceAreaAmount: "£0",
-      fundPercentage: "0.5%",
-      fundAmount: "£1,000,000",
-      version: String(settings.row.version + 1),
-    });
+    await finance.updateRatingSettings(
+      db,
+      TEST_ACTOR,
+      validForm(ratingSettingsSchema, {
+        serviceAreaPercentage: "0%",
+        serviceAreaAmount: "£0",
+        fundPercentage: "0.5%",
+        fundAmount: "£1,000,000",
+        version: String(settings.row.version + 1),
+      }),
+    );
     const stricter = await report(db);
     assert.equal(stricter.lines.find((line) => line.lineId === red.lineId)?.rating.rag, "red");
     assert.match(stricter.ratingRule, /Red at an overspend of 0% or £0, whichever is lower/);
@@ -320,14 +336,28 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
       ["serviceAreaAmount", ""],
     ] as const) {
       await assert.rejects(
-        finance.updateRatingSettings(db, TEST_ACTOR, { ...form, [field]: value }),
+        async () =>
+          finance.updateRatingSettings(
+            db,
+            TEST_ACTOR,
+            validForm(ratingSettingsSchema, { ...form, [field]: value }),
+          ),
         (error: unknown) => error instanceof ValidationFailed && error.errors[0]?.field === field,
         `${field} ${value}`,
       );
     }
-    await finance.updateRatingSettings(db, TEST_ACTOR, { ...form, serviceAreaPercentage: "4%" });
+    await finance.updateRatingSettings(
+      db,
+      TEST_ACTOR,
+      validForm(ratingSettingsSchema, { ...form, serviceAreaPercentage: "4%" }),
+    );
     await assert.rejects(
-      finance.updateRatingSettings(db, TEST_ACTOR, { ...form, serviceAreaPercentage: "3%" }),
+      async () =>
+        finance.updateRatingSettings(
+          db,
+          TEST_ACTOR,
+          validForm(ratingSettingsSchema, { ...form, serviceAreaPercentage: "3%" }),
+        ),
       Conflict,
     );
     assert.equal((await finance.ratingSettings(db)).values.serviceAreaPercentage, "4%");
@@ -345,14 +375,15 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     await finance.updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
-      form: form("£48,000,000"),
+      edit: validForm(forecastEditSchema, form("£48,000,000")),
     });
     await assert.rejects(
-      finance.updateForecast(db, "someone.else@demo-council.example", {
-        lineId: line.lineId,
-        quarter: 3,
-        form: form("£50,000,000"),
-      }),
+      async () =>
+        finance.updateForecast(db, "someone.else@demo-council.example", {
+          lineId: line.lineId,
+          quarter: 3,
+          edit: validForm(forecastEditSchema, form("£50,000,000")),
+        }),
       (error: unknown) => error instanceof Conflict && error.fields[1]?.saved === "£48,000,000.00",
     );
     const after = await report(db);
@@ -365,11 +396,15 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     const { db } = await fresh({ demo: true });
     const line = (await report(db)).lines[3];
     assert.ok(line);
-    const attempt = (forecastOutturn: string) =>
+    const attempt = async (forecastOutturn: string) =>
       finance.updateForecast(db, TEST_ACTOR, {
         lineId: line.lineId,
         quarter: 3,
-        form: { controllableBudget: "£37,976,000", forecastOutturn, version: String(line.version) },
+        edit: validForm(forecastEditSchema, {
+          controllableBudget: "£37,976,000",
+          forecastOutturn,
+          version: String(line.version),
+        }),
       });
     for (const refused of ["£1,234.567", "1,23,4", "(0.657)", "-0.657", "12.5.3", ""]) {
       await assert.rejects(attempt(refused), (error: unknown) => {
@@ -394,11 +429,11 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     await finance.updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
-      form: {
+      edit: validForm(forecastEditSchema, {
         controllableBudget: "£37,976,000",
         forecastOutturn: "£6.464 million",
         version: String(again?.version),
-      },
+      }),
     });
     assert.equal((await report(db)).lines[3]?.forecastOutturn.exact, "£6,464,000.00");
   });
@@ -409,27 +444,29 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     const outdoor = savings.initiatives?.find((initiative) => initiative.name === "Outdoor Education");
     assert.ok(outdoor);
     await assert.rejects(
-      finance.updateInitiativeForecast(db, TEST_ACTOR, {
-        initiativeId: outdoor.id,
-        quarter: 3,
-        form: { forecastAchieved: "£130,000.005", version: "1" },
-      }),
+      async () =>
+        finance.updateInitiativeForecast(db, TEST_ACTOR, {
+          initiativeId: outdoor.id,
+          quarter: 3,
+          edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£130,000.005", version: "1" }),
+        }),
       ValidationFailed,
     );
     await finance.updateInitiativeForecast(db, TEST_ACTOR, {
       initiativeId: outdoor.id,
       quarter: 3,
-      form: { forecastAchieved: "£130,000", version: "1" },
+      edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£130,000", version: "1" }),
     });
     const after = await finance.savingsReport(db, "2020-21", 3);
     assert.equal(after.position?.forecastAchieved.table, "1.337");
     assert.equal(after.initiatives?.find((initiative) => initiative.id === outdoor.id)?.mark, "✓");
     await assert.rejects(
-      finance.updateInitiativeForecast(db, TEST_ACTOR, {
-        initiativeId: outdoor.id,
-        quarter: 3,
-        form: { forecastAchieved: "£1", version: "1" },
-      }),
+      async () =>
+        finance.updateInitiativeForecast(db, TEST_ACTOR, {
+          initiativeId: outdoor.id,
+          quarter: 3,
+          edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£1", version: "1" }),
+        }),
       Conflict,
     );
     const events = await listAuditEvents(

@@ -35,16 +35,15 @@ import {
   type Pence,
   sumPence,
 } from "../../domain/money.ts";
-import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { parseForm } from "../../web/forms.ts";
+import { Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.repository.ts";
 import * as repository from "./finance.repository.ts";
-import {
-  forecastEditSchema,
-  forecastNewSchema,
-  ratingSettingsSchema,
-  savingsForecastEditSchema,
-  savingsForecastNewSchema,
+import type {
+  ForecastEdit,
+  ForecastNew,
+  RatingSettings,
+  SavingsForecastEdit,
+  SavingsForecastNew,
 } from "./finance.schemas.ts";
 
 /** £m to 3 decimals, as the quarterly report's tables print it; the step that display rounds to. */
@@ -174,13 +173,10 @@ export async function ratingSettings(db: Database) {
 }
 
 /**
- * Changes the rating thresholds. Refused with the reasons (nothing changed) when a figure cannot
- * be read; a form opened at an older version is refused with Conflict.
+ * Changes the rating thresholds, as read by `ratingSettingsSchema`; a form opened at an older
+ * version is refused with Conflict and nothing changes.
  */
-export async function updateRatingSettings(db: Database, actor: string, form: unknown) {
-  const parsed = parseForm(ratingSettingsSchema, form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  const edit = parsed.value;
+export async function updateRatingSettings(db: Database, actor: string, edit: RatingSettings) {
   return db.transaction(async (tx) => {
     const before = await ratingSettings(tx);
     const updated = await updateIfVersion(tx, financeSettings, 1, edit.version, {
@@ -404,18 +400,16 @@ export async function forecastForEdit(db: Database, lineId: number, quarter: num
 }
 
 /**
- * Changes a budget line's controllable budget and full-year forecast at one quarter. The amounts
- * are read exactly from what was typed or refused with the reason (ValidationFailed, nothing
- * written); a form opened at an older version is refused with Conflict.
+ * Changes a budget line's controllable budget and full-year forecast at one quarter, in pence as
+ * `forecastEditSchema` read them from what was typed; a form opened at an older version is
+ * refused with Conflict and nothing is written.
  */
 export async function updateForecast(
   db: Database,
   actor: string,
-  options: { lineId: number; quarter: number; form: unknown },
+  options: { lineId: number; quarter: number; edit: ForecastEdit },
 ) {
-  const parsed = parseForm(forecastEditSchema, options.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  const edit = parsed.value;
+  const { edit } = options;
   return db.transaction(async (tx) => {
     const { line, year, forecast } = await forecastForEdit(tx, options.lineId, options.quarter);
     const updated = await updateIfVersion(tx, monitoringForecasts, forecast.id, edit.version, {
@@ -480,11 +474,9 @@ export async function lineForNewForecast(db: Database, lineId: number, quarter: 
 export async function createForecast(
   db: Database,
   actor: string,
-  options: { lineId: number; quarter: number; form: unknown },
+  options: { lineId: number; quarter: number; entry: ForecastNew },
 ) {
-  const parsed = parseForm(forecastNewSchema, options.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  const entry = parsed.value;
+  const { entry } = options;
   const conflict = async (tx: Database, line: { id: number; name: string }, quarter: number) => {
     const existing = await repository.findForecast(tx, line.id, quarter);
     const saved = existing ? await latestAuditEvent(tx, "monitoring-forecast", existing.id) : undefined;
@@ -674,11 +666,9 @@ export async function initiativeForNewForecast(db: Database, initiativeId: numbe
 export async function createInitiativeForecast(
   db: Database,
   actor: string,
-  options: { initiativeId: number; quarter: number; form: unknown },
+  options: { initiativeId: number; quarter: number; entry: SavingsForecastNew },
 ) {
-  const parsed = parseForm(savingsForecastNewSchema, options.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  const entry = parsed.value;
+  const { entry } = options;
   const conflict = async (tx: Database, initiative: { id: number; name: string }, quarter: number) => {
     const existing = await repository.findInitiativeForecast(tx, initiative.id, quarter);
     const saved = existing
@@ -728,11 +718,9 @@ export async function createInitiativeForecast(
 export async function updateInitiativeForecast(
   db: Database,
   actor: string,
-  options: { initiativeId: number; quarter: number; form: unknown },
+  options: { initiativeId: number; quarter: number; edit: SavingsForecastEdit },
 ) {
-  const parsed = parseForm(savingsForecastEditSchema, options.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  const edit = parsed.value;
+  const { edit } = options;
   return db.transaction(async (tx) => {
     const { initiative, year, forecast } = await initiativeForecastForEdit(
       tx,

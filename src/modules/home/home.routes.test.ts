@@ -5,7 +5,9 @@ import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/help
 import { loadConfig } from "../../config.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
+import { validForm } from "../../web/forms.ts";
 import * as planRepository from "../plan/plan.repository.ts";
+import { progressForm } from "../plan/plan.schemas.ts";
 import { recordProgress } from "../plan/plan.service.ts";
 
 function text(html: string): string {
@@ -118,7 +120,7 @@ describe("the dashboard page", () => {
     await recordProgress(database.db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2020-21-q4", rating: "good", narrative: "On track." },
+      progress: validForm(progressForm, { quarter: "2020-21-q4", rating: "good", narrative: "On track." }),
     });
     const body = text((await app.inject("/")).body);
     assert.match(body, /Where the department stands in Quarter 3 2020\/21 , the latest published quarter/);
@@ -130,7 +132,11 @@ describe("the dashboard page", () => {
     await recordProgress(database.db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2020-21-q2", rating: "action", narrative: "Behind plan." },
+      progress: validForm(progressForm, {
+        quarter: "2020-21-q2",
+        rating: "action",
+        narrative: "Behind plan.",
+      }),
     });
     assert.match((await app.inject("/")).body, /<option value="2020-21-q2">Quarter 2 2020\/21<\/option>/);
     const response = await app.inject("/?quarter=2020-21-q2");

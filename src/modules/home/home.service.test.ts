@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { validForm } from "../../web/forms.ts";
 import { listMeasureGroups } from "../measures/measures.service.ts";
 import * as planRepository from "../plan/plan.repository.ts";
+import { progressForm } from "../plan/plan.schemas.ts";
 import { recordProgress } from "../plan/plan.service.ts";
 import { dashboardQuarters, departmentDashboard } from "./home.service.ts";
 
@@ -160,7 +162,11 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2020-21-q3", rating: "action", narrative: "Behind plan: recruitment paused." },
+      progress: validForm(progressForm, {
+        quarter: "2020-21-q3",
+        rating: "action",
+        narrative: "Behind plan: recruitment paused.",
+      }),
     });
     const dashboard = await departmentDashboard(db);
     const items = dashboard.attention.find((group) => group.key === "deliverables")?.items ?? [];
@@ -176,7 +182,11 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2020-21-q2", rating: "review", narrative: "Started late." },
+      progress: validForm(progressForm, {
+        quarter: "2020-21-q2",
+        rating: "review",
+        narrative: "Started late.",
+      }),
     });
     assert.deepEqual(await dashboardQuarters(db), [
       { financialYear: "2020/21", quarter: 3 },

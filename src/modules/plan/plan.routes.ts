@@ -3,18 +3,21 @@ import { formatPlanMonth } from "../../domain/plan-dates.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { RISK_LEVELS } from "../../domain/risks.ts";
 import { ValidationFailed } from "../../errors.ts";
-import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
+import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
+  activityMonthsForm,
   leadsForm,
   parseQuarter,
   planQuarters,
+  progressForm,
   quarterLabel,
   quarterValue,
   type ReportingQuarter,
+  riskForm,
 } from "./plan.schemas.ts";
 import {
   activityDetail,
@@ -115,10 +118,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       const id = idParam(request.params.id, "Deliverable");
       const body = request.body ?? {};
       try {
+        const progress = validForm(progressForm, body);
         await recordProgress(db, request.actor, {
           deliverableId: id,
-          version: versionOf(body),
-          form: body,
+          version: requiredVersion(body),
+          progress,
         });
       } catch (error) {
         if (error instanceof ValidationFailed) return renderDeliverable(reply, id, body, error.errors);
@@ -158,18 +162,10 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     async (request, reply) => {
       const id = idParam(request.params.id, "Deliverable");
       const body = request.body ?? {};
-      const parsed = parseForm(leadsForm, body);
-      const version = versionOf(body);
       try {
-        if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-        if (version === null) {
-          throw new ValidationFailed([missingVersion("leads")]);
-        }
-        await changeLeadOfficers(db, request.actor, {
-          deliverableId: id,
-          version,
-          leads: parsed.value.leads,
-        });
+        const { leads } = validForm(leadsForm, body);
+        const version = requiredVersion(body, "leads");
+        await changeLeadOfficers(db, request.actor, { deliverableId: id, version, leads });
       } catch (error) {
         if (error instanceof ValidationFailed) return renderLeads(reply, id, body, error.errors);
         throw error;
@@ -217,10 +213,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       const body = request.body ?? {};
       let plan: string;
       try {
+        const months = validForm(activityMonthsForm, body);
         await setActivityMonths(db, request.actor, {
           activityId: id,
-          version: versionOf(body),
-          form: body,
+          version: requiredVersion(body),
+          months,
         });
         plan = (await activityDetail(db, id)).plan.slug;
       } catch (error) {
@@ -276,12 +273,9 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       const body = request.body ?? {};
       let slug: string;
       try {
+        const assessment = validForm(riskForm, body);
         slug = (
-          await assessRisk(db, request.actor, {
-            riskId: id,
-            version: versionOf(body),
-            form: body,
-          })
+          await assessRisk(db, request.actor, { riskId: id, version: requiredVersion(body), assessment })
         ).slug;
       } catch (error) {
         if (error instanceof ValidationFailed) return renderRisk(reply, id, body, error.errors);

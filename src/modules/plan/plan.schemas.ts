@@ -73,7 +73,8 @@ export function quarterLabel(quarter: ReportingQuarter): string {
 export const progressForm = z.object({
   quarter: z
     .string({ message: "Select the quarter this progress is for" })
-    .refine((value) => parseQuarter(value) !== null, { message: "Select the quarter this progress is for" }),
+    .refine((value) => parseQuarter(value) !== null, { message: "Select the quarter this progress is for" })
+    .transform((value) => parseQuarter(value) as ReportingQuarter),
   rating: z.enum(RATING_KEYS, {
     message: "Select a rating from the key: Strong, Good, Review, Action or Data not available",
   }),
@@ -235,3 +236,5 @@ export const leadsForm = z.object({
     )
     .refine((leads) => leads.length > 0, { message: "Enter at least one lead officer, one per line" }),
 });
+
+export type ActivityMonthsForm = z.infer<typeof activityMonthsForm>;

@@ -4,8 +4,10 @@ import { sql } from "drizzle-orm";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
+import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.repository.ts";
 import * as repository from "./plan.repository.ts";
+import { progressForm } from "./plan.schemas.ts";
 import {
   basePlan,
   changeLeadOfficers,
@@ -118,7 +120,11 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     const recorded = await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2021-22-q1", rating: "good", narrative: "Joint visits started." },
+      progress: validForm(progressForm, {
+        quarter: "2021-22-q1",
+        rating: "good",
+        narrative: "Joint visits started.",
+      }),
     });
     assert.equal(recorded.ratingSource, "stated");
     assert.equal(recorded.ratingBasis, null);
@@ -158,11 +164,12 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     const before = await snapshot(db, deliverable.id);
     for (const quarter of ["1999-00-q1", "2019-20-q4", "2026-27-q1"]) {
       await assert.rejects(
-        recordProgress(db, TEST_ACTOR, {
-          deliverableId: deliverable.id,
-          version: deliverable.version,
-          form: { quarter, rating: "good", narrative: "Out of period." },
-        }),
+        async () =>
+          recordProgress(db, TEST_ACTOR, {
+            deliverableId: deliverable.id,
+            version: deliverable.version,
+            progress: validForm(progressForm, { quarter, rating: "good", narrative: "Out of period." }),
+          }),
         (error) =>
           error instanceof ValidationFailed &&
           error.errors[0]?.field === "quarter" &&
@@ -174,7 +181,11 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2025-26-q4", rating: "good", narrative: "The last quarter the plan's years reach." },
+      progress: validForm(progressForm, {
+        quarter: "2025-26-q4",
+        rating: "good",
+        narrative: "The last quarter the plan's years reach.",
+      }),
     });
   });
 
@@ -185,7 +196,11 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2021-22-q1", rating: "good", narrative: "Partnerships met twice." },
+      progress: validForm(progressForm, {
+        quarter: "2021-22-q1",
+        rating: "good",
+        narrative: "Partnerships met twice.",
+      }),
     });
     const detail = await deliverableDetail(db, deliverable.id);
     assert.equal(detail.deliverable.version, deliverable.version + 1);
@@ -204,15 +219,20 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      form: { quarter: "2021-22-q4", rating: "good", narrative: "First." },
+      progress: validForm(progressForm, { quarter: "2021-22-q4", rating: "good", narrative: "First." }),
     });
     const before = await snapshot(db, deliverable.id);
     await assert.rejects(
-      recordProgress(db, "someone.else@demo-council.example", {
-        deliverableId: deliverable.id,
-        version: deliverable.version,
-        form: { quarter: "2021-22-q4", rating: "action", narrative: "Second, from a stale form." },
-      }),
+      async () =>
+        recordProgress(db, "someone.else@demo-council.example", {
+          deliverableId: deliverable.id,
+          version: deliverable.version,
+          progress: validForm(progressForm, {
+            quarter: "2021-22-q4",
+            rating: "action",
+            narrative: "Second, from a stale form.",
+          }),
+        }),
       (error) => error instanceof Conflict && error.fields.some((field) => field.submitted === "Action"),
     );
     assert.deepEqual(await snapshot(db, deliverable.id), before);
@@ -224,19 +244,25 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     assert.ok(deliverable);
     const before = await snapshot(db, deliverable.id);
     await assert.rejects(
-      recordProgress(db, TEST_ACTOR, {
-        deliverableId: deliverable.id,
-        version: deliverable.version,
-        form: { quarter: "2021-22-q4", rating: "excellent", narrative: "Fine." },
-      }),
+      async () =>
+        recordProgress(db, TEST_ACTOR, {
+          deliverableId: deliverable.id,
+          version: deliverable.version,
+          progress: validForm(progressForm, {
+            quarter: "2021-22-q4",
+            rating: "excellent",
+            narrative: "Fine.",
+          }),
+        }),
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "rating",
     );
     await assert.rejects(
-      recordProgress(db, TEST_ACTOR, {
-        deliverableId: deliverable.id,
-        version: deliverable.version,
-        form: { quarter: "2021-22-q4", rating: "good", narrative: "   " },
-      }),
+      async () =>
+        recordProgress(db, TEST_ACTOR, {
+          deliverableId: deliverable.id,
+          version: deliverable.version,
+          progress: validForm(progressForm, { quarter: "2021-22-q4", rating: "good", narrative: "   " }),
+        }),
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
     );
     assert.deepEqual(await snapshot(db, deliverable.id), before);

@@ -9,20 +9,18 @@ import {
 } from "../../domain/plan-dates.ts";
 import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { missingVersion, parseForm } from "../../web/forms.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
 import { measureFigures } from "../measures/measures.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
 import {
-  activityMonthsForm,
+  type ActivityMonthsForm,
   isQuarterInPlan,
-  parseQuarter,
+  type ProgressForm,
   planYearsLabel,
-  progressForm,
   quarterLabel,
   type ReportingQuarter,
-  riskForm,
+  type RiskForm,
 } from "./plan.schemas.ts";
 
 export type RatingCounts = { key: RatingKey; label: string; count: number }[];
@@ -258,31 +256,22 @@ export async function quarterProgress(
 export interface RecordProgressInput {
   deliverableId: number;
   /** The deliverable's version when the form was opened. */
-  version: number | null;
-  /** The form as posted: quarter ("2020-21-q3"), rating (a key), narrative. */
-  form: unknown;
+  version: number;
+  /** The quarter, a rating from the key and the narrative, as read by `progressForm`. */
+  progress: ProgressForm;
 }
 
 /**
- * Records a quarter's progress on a deliverable: a rating from the council's key and a narrative.
- * Refused, with nothing changed, when the rating is outside the key, the narrative is empty, or
- * someone else recorded progress on the deliverable after this form was opened.
+ * Records a quarter's progress on a deliverable: a rating from the council's key and a narrative
+ * (`progressForm` has read both). Refused, with nothing changed, when the quarter is outside the
+ * plan's years or someone else recorded progress on the deliverable after this form was opened.
  */
 export async function recordProgress(
   db: Database,
   actor: string,
   input: RecordProgressInput,
 ): Promise<DeliverableProgress> {
-  const parsed = parseForm(progressForm, input.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  const quarter = parseQuarter(parsed.value.quarter);
-  if (quarter === null) {
-    throw new ValidationFailed([{ field: "quarter", message: "Select the quarter this progress is for" }]);
-  }
-  if (input.version === null) {
-    throw new ValidationFailed([missingVersion()]);
-  }
-  const { rating, narrative } = parsed.value;
+  const { quarter, rating, narrative } = input.progress;
   const version = input.version;
   return db.transaction(async (tx) => {
     const before = await repository.findDeliverable(tx, input.deliverableId);
@@ -662,8 +651,9 @@ export type OutcomeMeasure = Awaited<ReturnType<typeof outcomeMeasures>>[number]
 
 export interface AssessRiskInput {
   riskId: number;
-  version: number | null;
-  form: unknown;
+  version: number;
+  /** Likelihoods, impacts, owner and review date, as read by `riskForm`. */
+  assessment: RiskForm;
 }
 
 function describeRating(likelihood: number | null, impact: number | null): string {
@@ -673,17 +663,11 @@ function describeRating(likelihood: number | null, impact: number | null): strin
 }
 
 /**
- * Records or changes a key risk's assessment. A likelihood without its impact (or the reverse), a
- * level outside 1-5 or a review date that is not a real date is refused with nothing changed; a
- * stale form is a conflict.
+ * Records or changes a key risk's assessment, as `riskForm` read it (likelihood and impact in
+ * pairs, levels 1-5, a real review date). A stale form is a conflict and nothing changes.
  */
 export async function assessRisk(db: Database, actor: string, input: AssessRiskInput): Promise<Risk> {
-  const parsed = parseForm(riskForm, input.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  if (input.version === null) {
-    throw new ValidationFailed([missingVersion()]);
-  }
-  const values = parsed.value;
+  const values = input.assessment;
   const version = input.version;
   return db.transaction(async (tx) => {
     const before = await repository.findRisk(tx, input.riskId);
@@ -758,25 +742,22 @@ export async function activityDetail(db: Database, id: number) {
 
 export interface SetActivityMonthsInput {
   activityId: number;
-  version: number | null;
-  form: unknown;
+  version: number;
+  /** Start and end months, both or neither, as read by `activityMonthsForm`. */
+  months: ActivityMonthsForm;
 }
 
 /**
- * Sets (or clears) a supporting activity's start and end months. Both or neither; the end not
- * before the start; both within the plan's years. A stale form is a conflict.
+ * Sets (or clears) a supporting activity's start and end months (`activityMonthsForm` has checked
+ * both or neither, the end not before the start); both must be within the plan's years. A stale
+ * form is a conflict.
  */
 export async function setActivityMonths(
   db: Database,
   actor: string,
   input: SetActivityMonthsInput,
 ): Promise<SupportingActivity> {
-  const parsed = parseForm(activityMonthsForm, input.form);
-  if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-  if (input.version === null) {
-    throw new ValidationFailed([missingVersion()]);
-  }
-  const { startMonth, endMonth } = parsed.value;
+  const { startMonth, endMonth } = input.months;
   const version = input.version;
   return db.transaction(async (tx) => {
     const { activity: before, plan } = await activityDetail(tx, input.activityId);

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Config } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
+import type { SharedChromium } from "../../reports/chromium.ts";
 import {
   FORMATS,
   isReportFormat,
@@ -93,18 +93,18 @@ export function parseReportCommand(args: string[]): ReportCommand {
 export async function runReportCommand(
   db: Database,
   command: ReportCommand,
-  config: Pick<Config, "chromiumPath">,
+  chromium: SharedChromium,
 ): Promise<{ path: string; bytes: number }> {
   // A published quarter's files are its frozen copies, as the Reports page serves them.
   const file =
     command.kind === "quarterly" && command.format !== "html"
-      ? await quarterlyReportFile(db, command.year, command.quarter, command.format, config)
+      ? await quarterlyReportFile(db, command.year, command.quarter, command.format, chromium)
       : await renderReport(
           command.kind === "quarterly"
             ? await quarterlyReport(db, command.year, command.quarter)
             : await servicePlanReport(db, command.plan),
           command.format,
-          config,
+          chromium,
         );
   const path = resolve(command.out);
   await writeFile(path, file);

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
+import { testChromiumPlaces } from "../../../test/helpers/programs.ts";
 import { loadConfig } from "../../config.ts";
+import { createSharedChromium } from "../../reports/chromium.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import * as finance from "../finance/finance.service.ts";
@@ -13,7 +15,8 @@ describe("report pages and downloads", () => {
 
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    const chromium = createSharedChromium({ places: testChromiumPlaces(), concurrency: 2, queue: 8 });
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" }), chromium));
   });
   after(async () => {
     await app.close();
@@ -27,6 +30,7 @@ describe("report pages and downloads", () => {
     for (const format of ["docx", "xlsx", "pdf"]) {
       assert.match(page.body, new RegExp(`href="/reports/quarterly/2020-21/q3\\.${format}"`));
     }
+    assert.doesNotMatch(page.body, /data-testid="download-unavailable"/);
     assert.match(page.body, /href="\/reports"[^>]*aria-current|aria-current[^>]*href="\/reports"|>Reports</);
   });
 
@@ -126,7 +130,7 @@ describe("the demo's monitoring periods on the Reports page, and the frozen quar
     await finance.updateForecast(database.db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
-      form: { version: String(line.version), controllableBudget: "£1", forecastOutturn: "£2" },
+      edit: { version: line.version, controllableBudget: 100, forecastOutturn: 200 },
     });
     const again = await app.inject("/reports/quarterly/2020-21/q3.docx");
     assert.ok(Buffer.compare(first.rawPayload, again.rawPayload) === 0);
@@ -135,5 +139,74 @@ describe("the demo's monitoring periods on the Reports page, and the frozen quar
     assert.equal(steady(pageAfter.body), steady(pageBefore.body));
     // The live budget page shows the change.
     assert.match((await app.inject("/budget/2020-21/q3")).body, /0\.000/);
+  });
+});
+
+describe("PDF files from one shared Chromium, bounded", () => {
+  let database: TestDatabase;
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+  });
+  after(async () => {
+    await database.close();
+  });
+
+  async function appWith(chromium: ReturnType<typeof createSharedChromium>) {
+    return createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" }), chromium));
+  }
+
+  test("with no Chromium at all: the PDF link says so, the download is a clear 503 page, nothing else is affected", async () => {
+    const app = await appWith(
+      createSharedChromium({ places: { system: [], npm: false }, concurrency: 2, queue: 8 }),
+    );
+    try {
+      const list = await app.inject({ method: "GET", url: "/reports" });
+      assert.equal(list.statusCode, 200);
+      assert.match(
+        list.body,
+        /q3\.pdf"[^>]*>[^<]*<span[^>]*>[^<]*<\/span><\/a> <span[^>]*data-testid="download-unavailable">\(PDF not available on this server, which has no Chromium to print it\)/,
+      );
+      const page = await app.inject({ method: "GET", url: "/reports/quarterly/2020-21/q3" });
+      assert.match(page.body, /data-testid="download-unavailable"/);
+      const pdf = await app.inject({ method: "GET", url: "/reports/quarterly/2020-21/q3.pdf" });
+      assert.equal(pdf.statusCode, 503);
+      assert.match(pdf.headers["content-type"] as string, /^text\/html/);
+      assert.equal(pdf.headers["retry-after"], undefined, "waiting would not help");
+      assert.match(pdf.body, /<h1[^>]*>PDF files cannot be made on this server<\/h1>/);
+      assert.match(pdf.body, /No Chromium was found on this server\./);
+      assert.match(pdf.body, /apt-get install chromium/);
+      assert.match(pdf.body, /BASEPLAN_CHROMIUM/);
+      assert.doesNotMatch(pdf.body, /at [\w.]+ \(|node_modules/, "no stack trace");
+      const plan = await app.inject({
+        method: "GET",
+        url: "/reports/service-plan/service-plan-2021-2025.pdf",
+      });
+      assert.equal(plan.statusCode, 503);
+      for (const url of ["/reports/quarterly/2020-21/q3.docx", "/reports/quarterly/2020-21/q3.xlsx", "/"]) {
+        assert.equal((await app.inject({ method: "GET", url })).statusCode, 200, url);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("PDF requests beyond the limit and the queue get 503 with Retry-After; the rest are printed by one browser", async () => {
+    const chromium = createSharedChromium({ places: testChromiumPlaces(), concurrency: 1, queue: 1 });
+    const app = await appWith(chromium);
+    try {
+      const browser = await chromium.browser();
+      const responses = await Promise.all(
+        [1, 2, 3, 4].map(() => app.inject({ method: "GET", url: "/reports/quarterly/2020-21/q3.pdf" })),
+      );
+      const statuses = responses.map((response) => response.statusCode).sort();
+      assert.deepEqual(statuses, [200, 200, 503, 503]);
+      for (const refused of responses.filter((response) => response.statusCode === 503)) {
+        assert.match(String(refused.headers["retry-after"]), /^[1-9]\d*$/);
+        assert.match(refused.body, /Too many PDF files are being made at once/);
+      }
+      assert.equal(await chromium.browser(), browser, "no browser started for a request");
+    } finally {
+      await app.close();
+    }
   });
 });

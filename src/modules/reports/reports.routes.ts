@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { financialYearCode, type MonitoringPeriod, parseMonitoringPeriod } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
+import type { SharedChromium } from "../../reports/chromium.ts";
 import { drawCharts } from "../../reports/render-html.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import {
@@ -46,11 +47,20 @@ function sendFile(reply: FastifyReply, file: Buffer, format: ReportFormat, stem:
 
 const DOWNLOADS: ReportFormat[] = ["docx", "xlsx", "pdf"];
 
-function downloads(href: string, stem: string) {
+/**
+ * The download links; where this server has no Chromium the PDF link says so beside it (the
+ * download itself answers 503 with what to install).
+ */
+function downloads(href: string, stem: string, chromium: SharedChromium) {
+  const pdfReady = chromium.lookup().found;
   return DOWNLOADS.map((format) => ({
     href: `${href}.${format}`,
     label: FORMATS[format].label,
     file: `${stem}.${FORMATS[format].extension}`,
+    unavailable:
+      format === "pdf" && !pdfReady
+        ? "not available on this server, which has no Chromium to print it"
+        : null,
   }));
 }
 
@@ -58,11 +68,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/reports", async (_request, reply) => {
     const quarterly = (await listQuarterlyReports(services.db)).map((entry) => ({
       ...entry,
-      downloads: downloads(entry.href, entry.fileStem),
+      downloads: downloads(entry.href, entry.fileStem, services.chromium),
     }));
     const servicePlans = (await listServicePlanReports(services.db)).map((entry) => ({
       ...entry,
-      downloads: downloads(entry.href, entry.fileStem),
+      downloads: downloads(entry.href, entry.fileStem, services.chromium),
     }));
     return reply.view("reports/views/index.njk", { pageTitle: "Reports", quarterly, servicePlans });
   });
@@ -74,7 +84,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const quarter = period.number;
     const stem = quarterlyFileStem(year, quarter);
     if (format && format !== "html") {
-      const file = await quarterlyReportFile(services.db, year, quarter, format, services.config);
+      const file = await quarterlyReportFile(services.db, year, quarter, format, services.chromium);
       return sendFile(reply, file, format, stem);
     }
     const report = await quarterlyReport(services.db, year, quarter);
@@ -82,7 +92,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),
-      downloads: downloads(href, stem),
+      downloads: downloads(href, stem, services.chromium),
     });
   });
 
@@ -94,11 +104,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (format !== null && (!isReportFormat(format) || format === "html"))
       throw new NotFound(`Format ${format}`);
     const report = await servicePlanReport(services.db, slug);
-    if (format) return sendFile(reply, await renderReport(report, format, services.config), format, slug);
+    if (format) return sendFile(reply, await renderReport(report, format, services.chromium), format, slug);
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),
-      downloads: downloads(`/reports/service-plan/${slug}`, slug),
+      downloads: downloads(`/reports/service-plan/${slug}`, slug, services.chromium),
     });
   });
 };

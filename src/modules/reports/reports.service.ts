@@ -1,4 +1,3 @@
-import type { Config } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
 import {
   compareMonitoringPeriods,
@@ -14,6 +13,7 @@ import {
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
+import type { SharedChromium } from "../../reports/chromium.ts";
 import type { Report } from "../../reports/model.ts";
 import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
@@ -156,25 +156,25 @@ export async function quarterlyReportFile(
   year: string,
   quarter: number,
   format: Exclude<ReportFormat, "html">,
-  config: Pick<Config, "chromiumPath">,
+  chromium: SharedChromium,
 ): Promise<Buffer> {
   const report = await quarterlyReport(db, year, quarter);
   const startYear = parseFinancialYearCode(yearCode(year));
   if (startYear === null) throw new NotFound(`Financial year ${year}`);
   return frozenDocument(db, monitoringPeriod(startYear, "quarter", quarter), QUARTERLY_DOCUMENT, format, () =>
-    renderReport(report, format, config),
+    renderReport(report, format, chromium),
   );
 }
 
 /**
- * The report as a file in the format asked for; PDF needs Chromium, found from configuration.
+ * The report as a file in the format asked for; PDF is printed by the shared Chromium.
  * The Word, Excel and PDF renderers (docx, exceljs, playwright-core: about 0.9 s of loading) are
  * loaded on the first download, not at start-up.
  */
 export async function renderReport(
   report: Report,
   format: ReportFormat,
-  config: Pick<Config, "chromiumPath">,
+  chromium: SharedChromium,
 ): Promise<Buffer> {
   switch (format) {
     case "html":
@@ -184,6 +184,6 @@ export async function renderReport(
     case "xlsx":
       return (await import("../../reports/render-xlsx.ts")).renderXlsx(report);
     case "pdf":
-      return (await import("../../reports/render-pdf.ts")).renderPdf(report, config.chromiumPath);
+      return (await import("../../reports/render-pdf.ts")).renderPdf(report, chromium);
   }
 }

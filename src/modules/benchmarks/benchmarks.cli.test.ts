@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const root = new URL("../../../", import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), "baseplan-benchmarks-cli-"));
+const { DATABASE_URL: _unused, ...environment } = process.env;
+const env = { ...environment, BASEPLAN_DATA_DIR: join(work, "data") };
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function write(name: string, lines: string[]): string {
+  const path = join(work, name);
+  writeFileSync(path, `${lines.join("\n")}\n`);
+  return path;
+}
+
+const dictionary = write("dictionary.csv", [
+  "Measure_short,Measure,Polarity,dps,Year_Type,No_Quartile",
+  "WIDG,Widgets mended,High,1,Financial Year,NA",
+]);
+const codes = write("codes.csv", [
+  "LA Number,LA Name,Region,Type",
+  "101,Alphaton,North,UA",
+  "102,Betaford,North,UA",
+]);
+
+function importBenchmarks(...args: string[]) {
+  return run(process.execPath, [join(root, "bin/baseplan.js"), "import-benchmarks", ...args], {
+    cwd: work,
+    env,
+    timeout: 120_000,
+  }).then(
+    (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+    (failed: { code: number; stdout: string; stderr: string }) => failed,
+  );
+}
+
+test("npx baseplan import-benchmarks: saves, then the same files change nothing, bad rows are named", async () => {
+  const data = write("long.csv", [
+    "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region",
+    "WIDG,Widgets mended,2024,Alphaton,18.899999999999999,101,North",
+    "WIDG,,2024,Betaford,c,102,North",
+  ]);
+  const first = await importBenchmarks(dictionary, codes, data);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /Saved: 2 figures added, 0 restated/);
+  const again = await importBenchmarks(dictionary, codes, data);
+  assert.match(again.stdout, /Nothing changed: 0 figures added, 0 restated, 2 unchanged/);
+
+  const bad = write("bad.csv", [
+    "Short Desc,Data item,Years,LA and Regions,Values,LA Number,Region",
+    "WIDG,,2025,Nowhere,3,777,North",
+  ]);
+  const refused = await importBenchmarks(bad);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /Nothing was saved/);
+  assert.match(
+    refused.stderr,
+    /bad\.csv, row 2, column LA Number, value "777": The LA code list has no authority 777/,
+  );
+});

@@ -1,0 +1,328 @@
+import { parse } from "csv-parse/sync";
+import { parquetReadObjects } from "hyparquet";
+
+/**
+ * Reads the Department's files into plain rows, by their shape: the Local Authority Interactive
+ * Tool's long data (Parquet as published, or a CSV extract of it), its data dictionary, its code
+ * list, and the statistical-neighbour models (2025 wide, April 2021 groupings). Formats are
+ * parsed by libraries (hyparquet, csv-parse); this only recognises the columns. Every problem
+ * names the file, row, column and value.
+ */
+
+export interface FileProblem {
+  readonly file: string;
+  /** Line in the file (a CSV's own line number; a Parquet file's data row), or null for the file as a whole. */
+  readonly row: number | null;
+  readonly column: string | null;
+  readonly value: string | null;
+  readonly message: string;
+}
+
+export interface UploadedFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+export interface LongRow {
+  readonly row: number;
+  readonly measure: string;
+  readonly title: string | null;
+  readonly period: string;
+  readonly areaName: string;
+  readonly areaCode: string;
+  readonly value: string;
+}
+
+export interface DictionaryRow {
+  readonly row: number;
+  readonly code: string;
+  readonly title: string;
+  readonly chartTitle: string;
+  readonly topic: string;
+  readonly polarity: string;
+  readonly unitWords: string;
+  readonly status: string;
+  readonly lastUpdate: string;
+  readonly nextUpdate: string;
+  readonly source: string;
+  readonly decimals: string;
+  readonly yearType: string;
+  readonly noQuartile: string;
+}
+
+export interface CodeListRow {
+  readonly row: number;
+  readonly code: string;
+  readonly name: string;
+  readonly region: string;
+  readonly type: string;
+}
+
+export interface NeighbourRow {
+  readonly row: number;
+  readonly model: string;
+  readonly area: string;
+  readonly name: string;
+  readonly region: string;
+  readonly neighbours: readonly { code: string; closeness: string }[];
+}
+
+export type ReadFile =
+  | { readonly kind: "long"; readonly file: string; readonly rows: readonly LongRow[] }
+  | { readonly kind: "dictionary"; readonly file: string; readonly rows: readonly DictionaryRow[] }
+  | { readonly kind: "code-list"; readonly file: string; readonly rows: readonly CodeListRow[] }
+  | { readonly kind: "neighbours"; readonly file: string; readonly rows: readonly NeighbourRow[] };
+
+export interface ReadResult {
+  readonly files: readonly ReadFile[];
+  readonly problems: readonly FileProblem[];
+}
+
+const LONG_COLUMNS = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number"] as const;
+const DICTIONARY_COLUMNS = [
+  "Measure_short",
+  "Measure",
+  "Polarity",
+  "dps",
+  "Year_Type",
+  "No_Quartile",
+] as const;
+const CODE_LIST_COLUMNS = ["LA Number", "LA Name", "Region", "Type"] as const;
+
+function isParquet(bytes: Uint8Array): boolean {
+  return (
+    bytes.length >= 8 && bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31
+  );
+}
+
+/** A code as the Department writes it: "830", or 830 read from a Parquet double. */
+function codeText(value: unknown): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(value);
+  if (typeof value === "bigint") return String(value);
+  return typeof value === "string" ? value.trim() : "";
+}
+
+function text(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return typeof value === "string" ? value : String(value);
+}
+
+async function readParquet(file: UploadedFile, problems: FileProblem[]): Promise<ReadFile | null> {
+  const buffer = file.bytes.buffer.slice(
+    file.bytes.byteOffset,
+    file.bytes.byteOffset + file.bytes.byteLength,
+  );
+  let records: Record<string, unknown>[];
+  try {
+    records = (await parquetReadObjects({ file: buffer as ArrayBuffer })) as Record<string, unknown>[];
+  } catch (error) {
+    problems.push({
+      file: file.name,
+      row: null,
+      column: null,
+      value: null,
+      message: `The file could not be read as Parquet (${error instanceof Error ? error.message : "unreadable"}).`,
+    });
+    return null;
+  }
+  const first = records[0];
+  const missing = first === undefined ? [] : LONG_COLUMNS.filter((column) => !(column in first));
+  if (first === undefined || missing.length > 0) {
+    problems.push({
+      file: file.name,
+      row: null,
+      column: missing.join(", ") || null,
+      value: null,
+      message:
+        first === undefined
+          ? "The Parquet file has no rows."
+          : `This is not the Department's LAIT long data file: it has no column ${missing.map((m) => `"${m}"`).join(", ")}.`,
+    });
+    return null;
+  }
+  const rows: LongRow[] = records.map((record, index) => ({
+    row: index + 1,
+    measure: text(record["Short Desc"]).trim(),
+    title:
+      record["Data item"] === null || record["Data item"] === undefined ? null : text(record["Data item"]),
+    period: text(record.Years).trim(),
+    areaName: text(record["LA and Regions"]).trim(),
+    areaCode: codeText(record["LA Number"]),
+    value: text(record.Values),
+  }));
+  return { kind: "long", file: file.name, rows };
+}
+
+interface CsvTable {
+  readonly header: readonly string[];
+  readonly records: readonly { line: number; cells: readonly string[] }[];
+}
+
+function readCsv(file: UploadedFile, problems: FileProblem[]): CsvTable | null {
+  // The Department's extracts start with "# " provenance lines; '#' inside a field (a URL) is data.
+  const source = Buffer.from(file.bytes)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "");
+  try {
+    const parsed = parse(source, {
+      comment: "#",
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    const [head, ...rest] = parsed;
+    if (head === undefined) {
+      problems.push({ file: file.name, row: null, column: null, value: null, message: "The file is empty." });
+      return null;
+    }
+    return {
+      header: head.record.map((cell) => cell.trim()),
+      records: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+    };
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? null;
+    problems.push({
+      file: file.name,
+      row: line,
+      column: null,
+      value: null,
+      message: `The file could not be read as CSV (${error instanceof Error ? error.message : "unreadable"}).`,
+    });
+    return null;
+  }
+}
+
+function columnsOf(header: readonly string[]): (record: readonly string[], column: string) => string {
+  const index = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (!index.has(name)) index.set(name, i);
+  });
+  return (record, column) => (record[index.get(column) ?? -1] ?? "").trim();
+}
+
+function hasAll(header: readonly string[], columns: readonly string[]): boolean {
+  return columns.every((column) => header.includes(column));
+}
+
+function readCsvFile(file: UploadedFile, problems: FileProblem[]): ReadFile | null {
+  const table = readCsv(file, problems);
+  if (table === null) return null;
+  const { header, records } = table;
+  const cell = columnsOf(header);
+  if (hasAll(header, LONG_COLUMNS)) {
+    return {
+      kind: "long",
+      file: file.name,
+      rows: records.map(({ line, cells }) => ({
+        row: line,
+        measure: cell(cells, "Short Desc"),
+        title: cell(cells, "Data item") || null,
+        period: cell(cells, "Years"),
+        areaName: cell(cells, "LA and Regions"),
+        areaCode: cell(cells, "LA Number"),
+        value: cell(cells, "Values"),
+      })),
+    };
+  }
+  if (hasAll(header, DICTIONARY_COLUMNS)) {
+    return {
+      kind: "dictionary",
+      file: file.name,
+      rows: records.map(({ line, cells }) => ({
+        row: line,
+        code: cell(cells, "Measure_short"),
+        title: cell(cells, "Measure"),
+        chartTitle: cell(cells, "Chart_title"),
+        topic: cell(cells, "Topic"),
+        polarity: cell(cells, "Polarity"),
+        unitWords: cell(cells, "y_axis_name"),
+        status: cell(cells, "Table_status"),
+        lastUpdate: cell(cells, "Last Update"),
+        nextUpdate: cell(cells, "Next Update"),
+        source: cell(cells, "Data Owner (DO) /Supplier and Contact Details"),
+        decimals: cell(cells, "dps"),
+        yearType: cell(cells, "Year_Type"),
+        noQuartile: cell(cells, "No_Quartile"),
+      })),
+    };
+  }
+  if (hasAll(header, CODE_LIST_COLUMNS)) {
+    return {
+      kind: "code-list",
+      file: file.name,
+      rows: records.map(({ line, cells }) => ({
+        row: line,
+        code: cell(cells, "LA Number"),
+        name: cell(cells, "LA Name"),
+        region: cell(cells, "Region"),
+        type: cell(cells, "Type"),
+      })),
+    };
+  }
+  if (hasAll(header, ["old_la_code", "SN_1", "SN_1P"])) {
+    return {
+      kind: "neighbours",
+      file: file.name,
+      rows: records.map(({ line, cells }) => {
+        const neighbours: { code: string; closeness: string }[] = [];
+        for (let k = 1; header.includes(`SN_${k}`); k++) {
+          const code = cell(cells, `SN_${k}`);
+          if (code !== "") neighbours.push({ code, closeness: cell(cells, `SN_${k}P`) });
+        }
+        return {
+          row: line,
+          model: "2025",
+          area: cell(cells, "old_la_code"),
+          name: cell(cells, "la_name"),
+          region: cell(cells, "region_name"),
+          neighbours,
+        };
+      }),
+    };
+  }
+  if (hasAll(header, ["LA num", "SN1"])) {
+    // The April 2021 groupings repeat the heading "SNP" after every neighbour: read by position.
+    return {
+      kind: "neighbours",
+      file: file.name,
+      rows: records.map(({ line, cells }) => {
+        const neighbours: { code: string; closeness: string }[] = [];
+        for (let k = 1; header.includes(`SN${k}`); k++) {
+          const at = header.indexOf(`SN${k}`);
+          const code = (cells[at] ?? "").trim();
+          if (code !== "") neighbours.push({ code, closeness: (cells[at + 1] ?? "").trim() });
+        }
+        return {
+          row: line,
+          model: "April 2021",
+          area: cell(cells, "LA num"),
+          name: cell(cells, "LA Name"),
+          region: cell(cells, "GOReg"),
+          neighbours,
+        };
+      }),
+    };
+  }
+  problems.push({
+    file: file.name,
+    row: 1,
+    column: null,
+    value: header.slice(0, 6).join(","),
+    message:
+      "This is not one of the Department's benchmarking files: its columns are not those of the LAIT long data, the data dictionary, the LA code list or a statistical-neighbour model.",
+  });
+  return null;
+}
+
+/** Read every uploaded file by its shape; problems say which file, row, column and value. */
+export async function readBenchmarkFiles(files: readonly UploadedFile[]): Promise<ReadResult> {
+  const problems: FileProblem[] = [];
+  const read: ReadFile[] = [];
+  for (const file of files) {
+    const result = isParquet(file.bytes) ? await readParquet(file, problems) : readCsvFile(file, problems);
+    if (result !== null) read.push(result);
+  }
+  return { files: read, problems };
+}

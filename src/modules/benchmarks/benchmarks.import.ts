@@ -1,0 +1,565 @@
+import type { Database } from "../../db/client.ts";
+import {
+  excelSerialDate,
+  placeCouncils,
+  plainDecimal,
+  polarityFromDictionary,
+  readPeriodLabel,
+  readPublishedValue,
+  yearTypeFromDictionary,
+} from "../../domain/benchmark-data.ts";
+import type { Polarity } from "../../domain/measure-types.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
+import {
+  type FileProblem,
+  type LongRow,
+  type ReadFile,
+  readBenchmarkFiles,
+  type UploadedFile,
+} from "./benchmarks.files.ts";
+import * as repository from "./benchmarks.repository.ts";
+
+/**
+ * Imports the Department's benchmarking files: everything is read and checked first, each
+ * problem named by file, row, column and value; then, only if there is none, everything is saved
+ * in one transaction. A figure that differs from the stored one is restated (the old row kept as
+ * history); the same file imported twice changes nothing.
+ */
+
+export interface ImportSummary {
+  readonly files: readonly { name: string; kind: ReadFile["kind"]; rows: number }[];
+  readonly measures: number;
+  readonly areas: number;
+  readonly neighbourModels: readonly string[];
+  readonly added: number;
+  readonly restated: number;
+  readonly unchanged: number;
+  /** Rows read but not kept, with why (a period label "0" carrying no figure). */
+  readonly notes: readonly string[];
+  readonly saved: boolean;
+}
+
+export type ImportOutcome =
+  | { readonly ok: true; readonly summary: ImportSummary }
+  | { readonly ok: false; readonly problems: readonly FileProblem[] };
+
+/** Problems reported at most, so a file of the wrong shape does not produce 641,070 lines. */
+const MAX_PROBLEMS = 200;
+
+interface MeasureMeta {
+  polarity: Polarity;
+  yearType: ReturnType<typeof yearTypeFromDictionary> & string;
+  noQuartile: boolean;
+}
+
+function key(measure: string, period: string, area: string): string {
+  return `${measure}\u0000${period}\u0000${area}`;
+}
+
+/** A council has a region; England and the regions have none ("NA") in the code list. */
+function areaKind(name: string, region: string): repository.AreaRecord["kind"] {
+  if (region !== "" && !/^na$/i.test(region)) return "council";
+  return /^england\b/i.test(name) ? "england" : "region";
+}
+
+function orNull(text: string): string | null {
+  const t = text.trim();
+  return t === "" || /^na$/i.test(t) ? null : t;
+}
+
+export async function importBenchmarks(
+  db: Database,
+  actor: string,
+  uploads: readonly UploadedFile[],
+  options: { dryRun?: boolean } = {},
+): Promise<ImportOutcome> {
+  const { files, problems: readProblems } = await readBenchmarkFiles(uploads);
+  const problems: FileProblem[] = [...readProblems];
+  const notes: string[] = [];
+  const report = (problem: FileProblem): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push(problem);
+  };
+
+  // --- The dictionary: measures, with duplicate codes merged where they agree ------------------
+  const measures = new Map<string, repository.MeasureRecord>();
+  const metas = new Map<string, MeasureMeta>();
+  for (const file of files) {
+    if (file.kind !== "dictionary") continue;
+    for (const row of file.rows) {
+      const at = { file: file.file, row: row.row };
+      if (row.code === "") {
+        report({ ...at, column: "Measure_short", value: "", message: "The measure code is blank." });
+        continue;
+      }
+      const polarity = polarityFromDictionary(row.polarity);
+      if (polarity === null) {
+        report({
+          ...at,
+          column: "Polarity",
+          value: row.polarity,
+          message: "The polarity is not High, Low, - or NA.",
+        });
+        continue;
+      }
+      const yearType = yearTypeFromDictionary(row.yearType);
+      if (yearType === null) {
+        report({
+          ...at,
+          column: "Year_Type",
+          value: row.yearType,
+          message: "The year type is not one the dictionary uses.",
+        });
+        continue;
+      }
+      const decimals = orNull(row.decimals);
+      if (decimals !== null && !/^\d$/.test(decimals)) {
+        report({
+          ...at,
+          column: "dps",
+          value: row.decimals,
+          message: "The decimal places are not a whole number from 0 to 9.",
+        });
+        continue;
+      }
+      const noQuartile = row.noQuartile.trim().toUpperCase() === "N";
+      const record: repository.MeasureRecord = {
+        code: row.code,
+        title: row.title || row.code,
+        chartTitle: orNull(row.chartTitle),
+        topic: orNull(row.topic),
+        polarity,
+        yearType,
+        decimals: decimals === null ? null : Number(decimals),
+        noQuartile,
+        unitWords: orNull(row.unitWords),
+        status: orNull(row.status),
+        lastUpdate: excelSerialDate(row.lastUpdate),
+        nextUpdate: excelSerialDate(row.nextUpdate),
+        nextUpdateWords: excelSerialDate(row.nextUpdate) === null ? orNull(row.nextUpdate) : null,
+        source: orNull(row.source),
+      };
+      const earlier = measures.get(row.code);
+      if (earlier !== undefined) {
+        // The Department's dictionary lists some measures twice, the later row renamed (LAC to
+        // CLA) or with its decimals filled in. They must agree on what decides ranks and periods.
+        if (earlier.polarity !== polarity || earlier.yearType !== yearType) {
+          report({
+            ...at,
+            column: earlier.polarity !== polarity ? "Polarity" : "Year_Type",
+            value: earlier.polarity !== polarity ? row.polarity : row.yearType,
+            message: `The measure ${row.code} is listed twice with a different ${earlier.polarity !== polarity ? "polarity" : "year type"}.`,
+          });
+          continue;
+        }
+        measures.set(row.code, {
+          ...earlier,
+          decimals: earlier.decimals ?? record.decimals,
+          noQuartile: earlier.noQuartile || noQuartile,
+        });
+        metas.set(row.code, { polarity, yearType, noQuartile: earlier.noQuartile || noQuartile });
+        continue;
+      }
+      measures.set(row.code, record);
+      metas.set(row.code, { polarity, yearType, noQuartile });
+    }
+  }
+
+  // --- The code list: councils, regions and England -----------------------------------------
+  const areas = new Map<string, repository.AreaRecord>();
+  for (const file of files) {
+    if (file.kind !== "code-list") continue;
+    for (const row of file.rows) {
+      if (!/^\d{3,4}$/.test(row.code)) {
+        report({
+          file: file.file,
+          row: row.row,
+          column: "LA Number",
+          value: row.code,
+          message: "The LA number is not a DfE code (3 digits).",
+        });
+        continue;
+      }
+      if (row.name === "") {
+        report({
+          file: file.file,
+          row: row.row,
+          column: "LA Name",
+          value: "",
+          message: "The name is blank.",
+        });
+        continue;
+      }
+      areas.set(row.code, {
+        code: row.code,
+        name: row.name,
+        region: orNull(row.region),
+        areaType: orNull(row.type),
+        kind: areaKind(row.name, row.region),
+      });
+    }
+  }
+
+  // What is already stored counts as known: a later file may bring data for earlier measures.
+  const storedMeasures = await repository.listMeasures(db);
+  for (const m of storedMeasures) {
+    if (!metas.has(m.code)) {
+      const yearType = yearTypeFromDictionary(m.yearType) ?? (m.yearType as MeasureMeta["yearType"]);
+      metas.set(m.code, { polarity: m.polarity as Polarity, yearType, noQuartile: m.noQuartile });
+    }
+  }
+  const storedAreas = await repository.listAreas(db);
+  const knownAreas = new Map<string, repository.AreaRecord>(storedAreas.map((a) => [a.code, a]));
+  for (const [code, area] of areas) knownAreas.set(code, area);
+
+  // --- Statistical neighbours --------------------------------------------------------------
+  // An older model names councils since reorganised ("Poole (Pre LG)"), which the current code
+  // list no longer has: the model's own row names them, so they are kept as councils from it.
+  for (const file of files) {
+    if (file.kind !== "neighbours") continue;
+    for (const row of file.rows) {
+      if (/^\d{3}$/.test(row.area) && !knownAreas.has(row.area) && row.name !== "") {
+        const area: repository.AreaRecord = {
+          code: row.area,
+          name: row.name,
+          region: orNull(row.region),
+          areaType: null,
+          kind: "council",
+        };
+        areas.set(row.area, area);
+        knownAreas.set(row.area, area);
+      }
+    }
+  }
+  const neighbourModels = new Map<string, repository.NeighbourRecord[]>();
+  for (const file of files) {
+    if (file.kind !== "neighbours") continue;
+    for (const row of file.rows) {
+      const at = { file: file.file, row: row.row };
+      // A heading line inside the file ("Old SNs:") names no council and no neighbours.
+      if (row.area === "" && row.neighbours.length === 0) continue;
+      if (!knownAreas.has(row.area)) {
+        report({
+          ...at,
+          column: "LA number",
+          value: row.area,
+          message: "This council is not in the LA code list.",
+        });
+        continue;
+      }
+      const list = neighbourModels.get(row.model) ?? [];
+      if (list.some((n) => n.areaCode === row.area)) {
+        report({
+          ...at,
+          column: "LA number",
+          value: row.area,
+          message: `This council's neighbours are listed twice in the ${row.model} model.`,
+        });
+        continue;
+      }
+      row.neighbours.forEach((n, index) => {
+        if (!knownAreas.has(n.code)) {
+          report({
+            ...at,
+            column: `SN${index + 1}`,
+            value: n.code,
+            message: "This neighbour is not in the LA code list.",
+          });
+          return;
+        }
+        list.push({
+          model: row.model,
+          areaCode: row.area,
+          position: index + 1,
+          neighbourCode: n.code,
+          closeness: orNull(n.closeness),
+        });
+      });
+      neighbourModels.set(row.model, list);
+    }
+  }
+
+  // --- The long data -------------------------------------------------------------------------
+  const incoming = new Map<
+    string,
+    { row: LongRow; file: string; amount: string | null; code: string | null }
+  >();
+  const periodsSeen = new Map<string, { measure: string; label: string }>();
+  let skippedUnreadable = 0;
+  for (const file of files) {
+    if (file.kind !== "long") continue;
+    for (const row of file.rows) {
+      const at = { file: file.file, row: row.row };
+      const meta = metas.get(row.measure);
+      if (meta === undefined) {
+        report({
+          ...at,
+          column: "Short Desc",
+          value: row.measure,
+          message: "The data dictionary does not know this measure code.",
+        });
+        continue;
+      }
+      if (!knownAreas.has(row.areaCode)) {
+        report({
+          ...at,
+          column: "LA Number",
+          value: row.areaCode,
+          message: `The LA code list has no authority ${row.areaCode} (${row.areaName}).`,
+        });
+        continue;
+      }
+      const value = readPublishedValue(row.value);
+      if (value === null) {
+        report({
+          ...at,
+          column: "Values",
+          value: row.value,
+          message: "The value is neither a number nor a suppression code (x, c, u, z, low, -).",
+        });
+        continue;
+      }
+      const period = readPeriodLabel(row.period, meta.yearType);
+      if (period === null) {
+        if (value.kind === "code") {
+          // The published file has a label "0" on rows with nothing published: nothing to keep.
+          skippedUnreadable += 1;
+          continue;
+        }
+        report({
+          ...at,
+          column: "Years",
+          value: row.period,
+          message: "The period label cannot be read for this measure's year type.",
+        });
+        continue;
+      }
+      const k = key(row.measure, row.period, row.areaCode);
+      const amount = value.kind === "figure" ? value.text : null;
+      const code = value.kind === "code" ? value.code : null;
+      const earlier = incoming.get(k);
+      if (earlier !== undefined) {
+        if (earlier.amount !== amount || earlier.code !== code) {
+          report({
+            ...at,
+            column: "Values",
+            value: row.value,
+            message: `A duplicate of ${earlier.file} row ${earlier.row.row} (${row.measure}, ${row.period}, ${row.areaName}) with a different value (${earlier.amount ?? earlier.code}).`,
+          });
+        }
+        continue;
+      }
+      incoming.set(k, { row, file: file.file, amount, code });
+      periodsSeen.set(`${row.measure}\u0000${row.period}`, { measure: row.measure, label: row.period });
+    }
+  }
+  if (skippedUnreadable > 0) {
+    notes.push(
+      `${skippedUnreadable} rows with a period label that is not a period and no figure (only "-") were left out.`,
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+
+  const summaryBase = {
+    files: files.map((f) => ({ name: f.file, kind: f.kind, rows: f.rows.length })),
+    measures: measures.size,
+    areas: areas.size,
+    neighbourModels: [...neighbourModels.keys()],
+    notes,
+  };
+
+  // --- Compare with what is stored ---------------------------------------------------------
+  const touchedMeasures = [...new Set([...periodsSeen.values()].map((p) => p.measure))];
+  const stored = await repository.currentValuesFor(db, touchedMeasures);
+  const storedByKey = new Map(stored.map((v) => [key(v.measureCode, v.periodLabel, v.areaCode), v]));
+  const added: repository.StoredValue[] = [];
+  const restated: repository.StoredValue[] = [];
+  let unchanged = 0;
+  for (const [k, value] of incoming) {
+    const before = storedByKey.get(k);
+    const next: repository.StoredValue = {
+      measureCode: value.row.measure,
+      periodLabel: value.row.period,
+      areaCode: value.row.areaCode,
+      amount: value.amount,
+      code: value.code,
+      rank: null,
+      rankOf: null,
+      band: null,
+    };
+    if (before === undefined) added.push(next);
+    else if (sameFigure(before.amount, next.amount) && before.code === next.code) unchanged += 1;
+    else restated.push(next);
+  }
+  const metadataChanged = measuresChanged(storedMeasures, measures);
+  if (options.dryRun) {
+    return {
+      ok: true,
+      summary: { ...summaryBase, added: added.length, restated: restated.length, unchanged, saved: false },
+    };
+  }
+  if (
+    added.length === 0 &&
+    restated.length === 0 &&
+    metadataChanged.length === 0 &&
+    areasChanged(storedAreas, areas) === 0 &&
+    !(await neighboursChanged(db, neighbourModels))
+  ) {
+    return { ok: true, summary: { ...summaryBase, added: 0, restated: 0, unchanged, saved: false } };
+  }
+
+  await db.transaction(async (tx) => {
+    await repository.upsertAreas(tx, [...areas.values()]);
+    await repository.upsertMeasures(tx, [...measures.values()]);
+    for (const [model, rows] of neighbourModels) await repository.replaceNeighbours(tx, model, rows);
+
+    // Every measure and period with a new or restated figure, or whose measure's polarity or
+    // quartile flag changed, is placed again from the final figures of all its councils.
+    const affected = new Set<string>();
+    for (const v of [...added, ...restated]) affected.add(`${v.measureCode}\u0000${v.periodLabel}`);
+    for (const code of metadataChanged) {
+      for (const v of stored)
+        if (v.measureCode === code) affected.add(`${v.measureCode}\u0000${v.periodLabel}`);
+    }
+    const finalByPeriod = new Map<string, repository.StoredValue[]>();
+    const changedKeys = new Set<string>();
+    for (const v of [...added, ...restated]) changedKeys.add(key(v.measureCode, v.periodLabel, v.areaCode));
+    for (const v of stored) {
+      const pk = `${v.measureCode}\u0000${v.periodLabel}`;
+      if (!affected.has(pk) || changedKeys.has(key(v.measureCode, v.periodLabel, v.areaCode))) continue;
+      (finalByPeriod.get(pk) ?? finalByPeriod.set(pk, []).get(pk))?.push({ ...v });
+    }
+    for (const v of [...added, ...restated]) {
+      const pk = `${v.measureCode}\u0000${v.periodLabel}`;
+      (finalByPeriod.get(pk) ?? finalByPeriod.set(pk, []).get(pk))?.push(v);
+    }
+    const periods: repository.PeriodRecord[] = [];
+    const replacedPlacings: repository.StoredValue[] = [];
+    for (const [pk, values] of finalByPeriod) {
+      const [measureCode = "", label = ""] = pk.split("\u0000");
+      const meta = metas.get(measureCode);
+      if (meta === undefined) continue;
+      const councils = values.filter((v) => knownAreas.get(v.areaCode)?.kind === "council");
+      const placed = placeCouncils(
+        councils.map((v) => ({ area: v.areaCode, amount: v.amount === null ? null : Number(v.amount) })),
+        meta.polarity,
+        !meta.noQuartile,
+      );
+      const byArea = new Map(placed.placings.map((p) => [p.area, p]));
+      for (const v of values) {
+        const p = byArea.get(v.areaCode);
+        const rank = p?.rank ?? null;
+        const rankOf = p?.rankOf ?? null;
+        const band = p?.band ?? null;
+        const isNew = changedKeys.has(key(v.measureCode, v.periodLabel, v.areaCode));
+        if (!isNew && (v.rank !== rank || v.rankOf !== rankOf || v.band !== band)) {
+          replacedPlacings.push({ ...v, rank, rankOf, band });
+        }
+        v.rank = rank;
+        v.rankOf = rankOf;
+        v.band = band;
+      }
+      const period = readPeriodLabel(label, meta.yearType);
+      if (period === null) continue;
+      periods.push({
+        measureCode,
+        label,
+        description: period.description,
+        starts: period.starts,
+        ends: period.ends,
+        status: period.status,
+        q25: placed.cutPoints === null ? null : plainDecimal(placed.cutPoints.q25),
+        q50: placed.cutPoints === null ? null : plainDecimal(placed.cutPoints.q50),
+        q75: placed.cutPoints === null ? null : plainDecimal(placed.cutPoints.q75),
+        councilsWithValue: placed.councilsWithValue,
+      });
+    }
+    const importId = await repository.insertImport(tx, {
+      files: uploads.map((u) => u.name),
+      added: added.length,
+      restated: restated.length,
+      actor,
+    });
+    await repository.retireValues(tx, restated, importId);
+    await repository.insertValues(tx, [...added, ...restated], importId);
+    await repository.updatePlacings(tx, replacedPlacings);
+    await repository.upsertPeriods(tx, periods);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "import",
+      entityType: "benchmark-import",
+      entityId: importId,
+      summary: `Imported the Department's benchmarking data (${uploads.map((u) => u.name).join(", ")}): ${added.length} figures added, ${restated.length} restated.`,
+      after: { files: uploads.map((u) => u.name), added: added.length, restated: restated.length },
+    });
+  });
+  return {
+    ok: true,
+    summary: { ...summaryBase, added: added.length, restated: restated.length, unchanged, saved: true },
+  };
+}
+
+/** Two stored decimals are the same figure whatever their trailing zeros ("18.90" and "18.9"). */
+function sameFigure(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a === b || Number(a) === Number(b);
+}
+
+function measuresChanged(
+  stored: readonly repository.MeasureRecord[],
+  incoming: ReadonlyMap<string, repository.MeasureRecord>,
+): string[] {
+  const byCode = new Map(stored.map((m) => [m.code, m]));
+  const changed: string[] = [];
+  for (const [code, m] of incoming) {
+    const before = byCode.get(code);
+    if (
+      before === undefined ||
+      before.polarity !== m.polarity ||
+      before.noQuartile !== m.noQuartile ||
+      before.yearType !== m.yearType ||
+      before.title !== m.title ||
+      before.decimals !== m.decimals ||
+      before.nextUpdate !== m.nextUpdate
+    ) {
+      changed.push(code);
+    }
+  }
+  return changed;
+}
+
+function areasChanged(
+  stored: readonly repository.AreaRecord[],
+  incoming: ReadonlyMap<string, repository.AreaRecord>,
+): number {
+  const byCode = new Map(stored.map((a) => [a.code, a]));
+  let changed = 0;
+  for (const [code, a] of incoming) {
+    const b = byCode.get(code);
+    if (
+      b === undefined ||
+      b.name !== a.name ||
+      b.region !== a.region ||
+      b.areaType !== a.areaType ||
+      b.kind !== a.kind
+    )
+      changed += 1;
+  }
+  return changed;
+}
+
+async function neighboursChanged(
+  db: Database,
+  models: ReadonlyMap<string, readonly repository.NeighbourRecord[]>,
+): Promise<boolean> {
+  if (models.size === 0) return false;
+  const stored = await repository.listNeighbours(db);
+  for (const [model, rows] of models) {
+    const before = stored.filter((r) => r.model === model);
+    if (before.length !== rows.length) return true;
+    const text = (r: repository.NeighbourRecord) =>
+      `${r.areaCode}|${r.position}|${r.neighbourCode}|${r.closeness}`;
+    const set = new Set(before.map(text));
+    if (rows.some((r) => !set.has(text(r)))) return true;
+  }
+  return false;
+}

@@ -1,0 +1,304 @@
+import type { Database } from "../../db/client.ts";
+import { neighbourMean, plainDecimal, showToDecimals } from "../../domain/benchmark-data.ts";
+import { differenceExact } from "../../domain/benchmarks.ts";
+import { NotFound } from "../../errors.ts";
+import * as repository from "./benchmarks.repository.ts";
+
+export { importBenchmarks } from "./benchmarks.import.ts";
+
+/** Settings the council chooses (kept in the settings table). */
+export const COUNCIL_DFE_CODE = "council.dfe_code";
+export const NEIGHBOUR_MODEL = "benchmarks.neighbour_model";
+export const IN_LINE_TOLERANCE = "benchmarks.in_line_tolerance";
+
+/** Where the figures come from, as explanations cite it. */
+export const SOURCE_WORDS = "DfE, LAIT";
+
+export const POLARITY_WORDS: Readonly<Record<string, string>> = {
+  "higher-is-better": "higher is better",
+  "lower-is-better": "lower is better",
+  monitor: "no better or worse direction",
+};
+
+export interface BenchmarkMeasureSummary {
+  code: string;
+  title: string;
+  topic: string | null;
+  polarityWords: string;
+}
+
+/** Benchmark measures whose code, title or topic contains every word searched for. */
+export async function findMeasures(db: Database, search: string): Promise<BenchmarkMeasureSummary[]> {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const measures = await repository.listMeasures(db);
+  return measures
+    .filter((m) => {
+      const haystack = `${m.code} ${m.title} ${m.topic ?? ""} ${m.chartTitle ?? ""}`.toLowerCase();
+      return words.every((w) => haystack.includes(w));
+    })
+    .map((m) => ({
+      code: m.code,
+      title: m.title,
+      topic: m.topic,
+      polarityWords: POLARITY_WORDS[m.polarity] ?? m.polarity,
+    }));
+}
+
+export async function findMeasure(db: Database, code: string): Promise<repository.MeasureRecord> {
+  const measure = (await repository.listMeasures(db)).find((m) => m.code === code);
+  if (measure === undefined) throw new NotFound(`The benchmark measure ${code}`);
+  return measure;
+}
+
+export interface OurCouncil {
+  /** The council's DfE code from its settings, or null when none is set. */
+  code: string | null;
+  area: repository.AreaRecord | null;
+  regionArea: repository.AreaRecord | null;
+  neighbourModel: string | null;
+  neighbours: repository.AreaRecord[];
+}
+
+/** "Inner London" in the code list is the area "London (Inner)"; names otherwise match without case. */
+function sameRegion(councilRegion: string, areaName: string): boolean {
+  const norm = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/^(inner|outer) london$/, "london ($1)")
+      .trim();
+  return norm(councilRegion) === norm(areaName);
+}
+
+/** The council whose figures are "ours": its DfE code from settings, its region and its neighbours. */
+export async function ourCouncil(db: Database): Promise<OurCouncil> {
+  const code = await repository.readSetting<string>(db, COUNCIL_DFE_CODE);
+  const areas = await repository.listAreas(db);
+  const area = code === null ? null : (areas.find((a) => a.code === code) ?? null);
+  const regionArea =
+    area?.region == null
+      ? null
+      : (areas.find((a) => a.kind === "region" && sameRegion(area.region ?? "", a.name)) ?? null);
+  const allNeighbours = await repository.listNeighbours(db);
+  const models = [...new Set(allNeighbours.map((n) => n.model))].sort();
+  const chosen = await repository.readSetting<string>(db, NEIGHBOUR_MODEL);
+  // The newest model unless the council has chosen one ("2025" sorts after "April 2021" by year).
+  const byYear = (m: string) => Number(/\d{4}/.exec(m)?.[0] ?? 0);
+  const neighbourModel = chosen ?? models.sort((a, b) => byYear(a) - byYear(b)).at(-1) ?? null;
+  const byCode = new Map(areas.map((a) => [a.code, a]));
+  const neighbours =
+    area === null
+      ? []
+      : allNeighbours
+          .filter((n) => n.model === neighbourModel && n.areaCode === area.code)
+          .map((n) => byCode.get(n.neighbourCode))
+          .filter((a): a is repository.AreaRecord => a !== undefined);
+  return { code, area, regionArea, neighbourModel, neighbours };
+}
+
+export interface TableEntry {
+  areaCode: string;
+  areaName: string;
+  region: string | null;
+  kind: "council" | "region" | "england";
+  /** The figure as published (exact), or null. */
+  value: string | null;
+  /** The figure shown to the measure's published decimals, or the suppression code. */
+  shown: string;
+  rank: number | null;
+  rankOf: number | null;
+  band: string | null;
+  isOurs: boolean;
+  isOurRegion: boolean;
+  isNeighbour: boolean;
+}
+
+export interface PeriodTable {
+  measure: repository.MeasureRecord;
+  period: repository.PeriodRecord;
+  entries: TableEntry[];
+  /** England, the region and the statistical-neighbour mean, where there are figures. */
+  england: TableEntry | null;
+  region: TableEntry | null;
+  neighbourAverage: { shown: string; counted: number; of: number } | null;
+  ours: OurCouncil;
+}
+
+export type SortKey = "name" | "value" | "rank" | "region";
+
+export async function periodTableFor(
+  db: Database,
+  measureCode: string,
+  periodLabel: string,
+  sort: { key: SortKey; descending: boolean } = { key: "rank", descending: false },
+): Promise<PeriodTable> {
+  const measure = await findMeasure(db, measureCode);
+  const period = (await repository.listPeriods(db, measureCode)).find((p) => p.label === periodLabel);
+  if (period === undefined) throw new NotFound(`The period ${periodLabel} of ${measure.title}`);
+  const ours = await ourCouncil(db);
+  const neighbourCodes = new Set(ours.neighbours.map((n) => n.code));
+  const rows = await repository.periodTable(db, measureCode, periodLabel);
+  const entries = rows.map(
+    (r): TableEntry => ({
+      areaCode: r.areaCode,
+      areaName: r.areaName,
+      region: r.region,
+      kind: r.kind,
+      value: r.amount,
+      shown: r.amount === null ? (r.code ?? "") : showToDecimals(r.amount, measure.decimals),
+      rank: r.rank,
+      rankOf: r.rankOf,
+      band: r.band,
+      isOurs: r.areaCode === ours.code,
+      isOurRegion: r.areaCode === ours.regionArea?.code,
+      isNeighbour: neighbourCodes.has(r.areaCode),
+    }),
+  );
+  const councils = entries.filter((e) => e.kind === "council");
+  const england = entries.find((e) => e.kind === "england" && e.value !== null) ?? null;
+  const region = entries.find((e) => e.isOurRegion) ?? null;
+  const neighbourFigures = councils
+    .filter((e) => e.isNeighbour)
+    .map((e) => (e.value === null ? null : Number(e.value)));
+  const mean = neighbourMean(neighbourFigures);
+  const neighbourAverage =
+    mean === null
+      ? null
+      : {
+          shown: showToDecimals(plainDecimal(Number(mean.mean.toFixed(6))), measure.decimals),
+          counted: mean.counted,
+          of: neighbourFigures.length,
+        };
+  return {
+    measure,
+    period,
+    entries: sortEntries(councils, sort),
+    england,
+    region,
+    neighbourAverage,
+    ours,
+  };
+}
+
+function sortEntries(entries: TableEntry[], sort: { key: SortKey; descending: boolean }): TableEntry[] {
+  const direction = sort.descending ? -1 : 1;
+  const nullsLast = (a: number | null, b: number | null): number =>
+    a === null ? (b === null ? 0 : 1) : b === null ? -1 : direction * (a - b);
+  const compare: Record<SortKey, (a: TableEntry, b: TableEntry) => number> = {
+    name: (a, b) => direction * a.areaName.localeCompare(b.areaName),
+    region: (a, b) =>
+      direction * (a.region ?? "").localeCompare(b.region ?? "") || a.areaName.localeCompare(b.areaName),
+    value: (a, b) =>
+      nullsLast(a.value === null ? null : Number(a.value), b.value === null ? null : Number(b.value)) ||
+      a.areaName.localeCompare(b.areaName),
+    rank: (a, b) => nullsLast(a.rank, b.rank) || a.areaName.localeCompare(b.areaName),
+  };
+  return [...entries].sort(compare[sort.key]);
+}
+
+/** The table as CSV: exactly la_code,la_name,region,value,rank,rank_of,quartile_band, one row per council. */
+export function periodTableCsv(table: PeriodTable): string {
+  const cell = (v: string | number | null): string => {
+    const text = v === null ? "" : String(v);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = ["la_code,la_name,region,value,rank,rank_of,quartile_band"];
+  const byCode = [...table.entries].sort((a, b) => a.areaName.localeCompare(b.areaName));
+  for (const e of byCode) {
+    lines.push(
+      [e.areaCode, e.areaName, e.region, e.value ?? (e.shown || null), e.rank, e.rankOf, e.band]
+        .map(cell)
+        .join(","),
+    );
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+/** One period of a council's comparison: its figure beside England, its region and its neighbours. */
+export interface ComparisonRow {
+  period: repository.PeriodRecord;
+  ours: string | null;
+  oursShown: string;
+  england: string | null;
+  region: string | null;
+  neighbourAverage: string | null;
+  neighboursCounted: number;
+  /** Ours minus England, in the measure's unit (percentage points for percentages). */
+  gapToEngland: string | null;
+  rank: number | null;
+  rankOf: number | null;
+  band: string | null;
+}
+
+export interface CouncilComparison {
+  measure: repository.MeasureRecord;
+  ours: OurCouncil;
+  rows: ComparisonRow[];
+  /** Every council's figure by period, for quartile and rank targets. */
+  councilFigures: Map<string, (number | null)[]>;
+}
+
+/** A council's figures for one benchmark measure over every period, beside England, region and neighbours. */
+export async function councilComparison(
+  db: Database,
+  measureCode: string,
+): Promise<CouncilComparison | null> {
+  const measure = (await repository.listMeasures(db)).find((m) => m.code === measureCode);
+  if (measure === undefined) return null;
+  const ours = await ourCouncil(db);
+  const periods = await repository.listPeriods(db, measureCode);
+  const areaCodes = [
+    ...(ours.area ? [ours.area.code] : []),
+    ...(ours.regionArea ? [ours.regionArea.code] : []),
+    ...ours.neighbours.map((n) => n.code),
+  ];
+  const englandCodes = (await repository.listAreas(db))
+    .filter((a) => a.kind === "england")
+    .map((a) => a.code);
+  const series = await repository.seriesFor(db, measureCode, [...areaCodes, ...englandCodes]);
+  const at = new Map(series.map((s) => [`${s.periodLabel}\u0000${s.areaCode}`, s]));
+  const neighbourCodes = ours.neighbours.map((n) => n.code);
+  const rows: ComparisonRow[] = periods.map((period) => {
+    const get = (code: string | undefined) =>
+      code === undefined ? undefined : at.get(`${period.label}\u0000${code}`);
+    const mine = get(ours.area?.code);
+    const england = englandCodes.map((c) => get(c)?.amount).find((a) => a != null) ?? null;
+    const region = get(ours.regionArea?.code)?.amount ?? null;
+    const neighbourFigures = neighbourCodes.map((c) => {
+      const a = get(c)?.amount;
+      return a == null ? null : Number(a);
+    });
+    const mean = neighbourMean(neighbourFigures);
+    const ourAmount = mine?.amount ?? null;
+    return {
+      period,
+      ours: ourAmount,
+      oursShown: ourAmount === null ? (mine?.code ?? "") : showToDecimals(ourAmount, measure.decimals),
+      england,
+      region,
+      neighbourAverage: mean === null ? null : plainDecimal(Number(mean.mean.toFixed(6))),
+      neighboursCounted: mean?.counted ?? 0,
+      gapToEngland:
+        ourAmount === null || england === null
+          ? null
+          : plainDecimal(differenceExact(Number(ourAmount), Number(england))),
+      rank: mine?.rank ?? null,
+      rankOf: mine?.rankOf ?? null,
+      band: mine?.band ?? null,
+    };
+  });
+  return { measure, ours, rows, councilFigures: new Map() };
+}
+
+/** Every council's figure for a measure and period (for targets that need all of them). */
+export async function councilFiguresFor(
+  db: Database,
+  measureCode: string,
+  periodLabel: string,
+): Promise<(number | null)[]> {
+  const rows = await repository.periodTable(db, measureCode, periodLabel);
+  return rows.filter((r) => r.kind === "council").map((r) => (r.amount === null ? null : Number(r.amount)));
+}
+
+export function show(value: string | null, decimals: number | null): string {
+  return value === null ? "" : showToDecimals(value, decimals);
+}
