@@ -4,7 +4,7 @@
  * as a pass/fail test; DESIGN.md gives the targets.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -27,6 +27,11 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const BASE = `http://127.0.0.1:${PORT}`;
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 50;
+/**
+ * BENCH_ONLY=versions: only the figures compared across Node.js versions (cold start, the report
+ * renderers, p95 of /); BENCH_JSON=FILE also writes the rows there. bench/versions.mjs uses both.
+ */
+const VERSIONS_ONLY = process.env.BENCH_ONLY === "versions";
 
 interface Row {
   figure: string;
@@ -128,7 +133,7 @@ async function benchPages() {
   try {
     // First start creates the database and loads the demo; the second is the cold start measured.
     let server = startServer(dataDirectory);
-    await waitForPage("/");
+    await waitForPage("/", 300_000);
     await stop(server);
     const nodeStart = performance.now();
     const bare = spawn(process.execPath, ["--import", "tsx", "-e", "0"]);
@@ -145,7 +150,7 @@ async function benchPages() {
     );
     try {
       const ceiling = await p95("/static/stylesheets/application.css");
-      for (const path of ["/", "/measures", "/budget", "/procurement", "/plan"]) {
+      for (const path of VERSIONS_ONLY ? ["/"] : ["/", "/measures", "/budget", "/procurement", "/plan"]) {
         if (!(await exists(path))) continue;
         record(
           `p95 ${path}, ${CONNECTIONS} clients`,
@@ -158,6 +163,7 @@ async function benchPages() {
     } finally {
       await stop(server);
     }
+    if (VERSIONS_ONLY) return;
     // Rendered pages are kept until data changes; right after a write each page is rendered
     // afresh. A second run with the page cache off measures that render, one request at a time.
     server = startServer(dataDirectory, { BASEPLAN_PAGE_CACHE: "false" });
@@ -281,11 +287,16 @@ async function benchReports() {
 }
 
 async function main() {
-  benchTargets();
+  if (!VERSIONS_ONLY) benchTargets();
   await benchReports();
   await benchPages();
-  console.log("\nBaseplan bench (figures beside a ceiling measured in this run)\n");
+  console.log(
+    `\nBaseplan bench on Node.js ${process.version} (figures beside a ceiling measured in this run)\n`,
+  );
   console.table(rows);
+  if (process.env.BENCH_JSON) {
+    await writeFile(process.env.BENCH_JSON, JSON.stringify({ node: process.version, rows }, null, 2));
+  }
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { connect } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
+import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
 import {
   parseReportCommand,
   REPORT_USAGE,
@@ -63,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
       await migrate(connection.db);
       const loaded = await loadDemo(connection.db, config.actingUser);
       console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
+      const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
+      console.log(
+        benchmarks
+          ? "Loaded the Department for Education's benchmarking data."
+          : "Benchmarking data is already loaded.",
+      );
       await connection.close();
       return 0;
     }

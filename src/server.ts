@@ -3,6 +3,7 @@ import { type Config, loadConfig } from "./config.ts";
 import { connect, type DatabaseConnection } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { loadDemo } from "./demo/load-demo.ts";
+import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
 import { createServices } from "./services.ts";
 import { createApp } from "./web/app.ts";
 
@@ -17,7 +18,11 @@ export interface RunningServer {
 export async function startServer(config: Config = loadConfig(), logger = true): Promise<RunningServer> {
   const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
   await migrate(connection.db);
-  if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+  if (config.loadDemo && (await loadDemo(connection.db, config.actingUser))) {
+    // Once, on the first start of an empty database: the whole LAIT file takes a while.
+    if (logger) console.log("Loading the Department for Education's benchmarking data (first start only)...");
+    await loadDemoBenchmarks(connection.db, config.actingUser);
+  }
   const app = await createApp(createServices(connection.db, config), { logger });
   const url = await app.listen({ port: config.port, host: config.host });
   return {

@@ -1400,3 +1400,76 @@ export function parseQuarterNumber(text: unknown): number | null {
   const number = Number(match[2]);
   return String(number) === match[2] && number >= 1 && number <= 4 ? number : null;
 }
+
+// ---------------------------------------------------------------------------
+// Periods named relative to a report ("This quarter", "Last period", "Year to date").
+
+/**
+ * The period a heading names relative to the period a report is made for: "this" is the
+ * reporting period itself; "previous" the one before it of the same kind (Q1 2024/25 before
+ * Q2; Q4 2023/24 before Q1 2024/25; Aug 2024 before Sep 2024); "year-to-date" the running
+ * total over the financial year to the reporting period's last month. Null where the reporting
+ * period has no dates or is not a quarter or month.
+ */
+export function relativePeriod(
+  reporting: Period,
+  which: "this" | "previous" | "year-to-date",
+): FinancialQuarterPeriod | MonthPeriod | BudgetMonthPeriod | CumulativePeriod | null {
+  let current: FinancialQuarterPeriod | MonthPeriod | BudgetMonthPeriod;
+  if (reporting.kind === "financial-quarter" && reporting.startYear !== null) {
+    current = financialQuarter(reporting.startYear, reporting.quarter);
+  } else if (reporting.kind === "month") {
+    current = calendarMonth(reporting.year, reporting.month);
+  } else if (reporting.kind === "budget-month" && reporting.startYear !== null) {
+    current = budgetMonth(reporting.startYear, reporting.budgetMonth);
+  } else {
+    return null;
+  }
+  if (which === "this") return current;
+  if (which === "previous") {
+    if (current.kind === "financial-quarter") {
+      const startYear = current.startYear ?? 0;
+      return current.quarter === 1
+        ? financialQuarter(startYear - 1, 4)
+        : financialQuarter(startYear, current.quarter - 1);
+    }
+    if (current.kind === "month") {
+      const before = shiftMonth(current.year, current.month, -1);
+      return calendarMonth(before.year, before.month);
+    }
+    const startYear = current.startYear ?? 0;
+    return current.budgetMonth === 1
+      ? budgetMonth(startYear - 1, 12)
+      : budgetMonth(startYear, current.budgetMonth - 1);
+  }
+  const end = current.end === null ? null : parseIsoDate(current.end);
+  if (end === null) return null;
+  const to = calendarMonth(end.year, end.month);
+  return build<CumulativePeriod>({
+    kind: "cumulative",
+    to,
+    over: "financial-year",
+    form: { separator: " - ", words: "cumulative over financial year" },
+  });
+}
+
+/**
+ * Date order for period labels as stored ("Q4 2023/24" before "Q1 2024/25", "Sep 2024" before
+ * "Dec 2024"): by the last day covered, then the first; a label with no dates goes after those
+ * with dates, in text order. Negative when a comes first.
+ */
+export function comparePeriodLabels(a: string, b: string): number {
+  const first = parsePeriod(a);
+  const second = parsePeriod(b);
+  const firstEnd = first?.end ?? null;
+  const secondEnd = second?.end ?? null;
+  if (firstEnd !== null && secondEnd !== null) {
+    if (firstEnd !== secondEnd) return firstEnd < secondEnd ? -1 : 1;
+    const firstStart = first?.start ?? "";
+    const secondStart = second?.start ?? "";
+    // The longer span first when two end together (a year before its last quarter).
+    if (firstStart !== secondStart) return firstStart < secondStart ? -1 : 1;
+  } else if (firstEnd !== null) return -1;
+  else if (secondEnd !== null) return 1;
+  return a.localeCompare(b);
+}

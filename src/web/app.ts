@@ -10,6 +10,7 @@ import { setUpErrorHandling } from "./error-handler.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
+import { setUpUploads } from "./middleware/uploads.ts";
 import { MODULES } from "./modules.ts";
 import { isPageRequest, setUpPageCache } from "./page-cache.ts";
 import { type NavigationItem, setUpViews } from "./views.ts";
@@ -38,6 +39,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await setUpWebSecurity(app);
   await serveStaticFiles(app);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  await setUpUploads(app);
   await setUpCsrf(app, services.config.cookieSecret);
   setUpActingPerson(app, () => services.config.actingUser);
 

@@ -25,6 +25,14 @@ function pageForFrameworkError(error: FastifyError): ErrorPage {
       message: "Nothing was saved. Send a smaller table or file, or split it into parts.",
     };
   }
+  if (code === "FST_REQ_FILE_TOO_LARGE" || code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT") {
+    return {
+      status: 413,
+      title: "The file is too large",
+      message:
+        "Files of up to 5 MB can be uploaded, one at a time. Nothing was read or saved. Split the table into smaller files and upload each.",
+    };
+  }
   if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
     return {
       status: 415,

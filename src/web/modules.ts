@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { benchmarksModule } from "../modules/benchmarks/benchmarks.routes.ts";
 import { financeModule } from "../modules/finance/finance.routes.ts";
 import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
@@ -28,5 +29,6 @@ export const MODULES: BaseplanModule[] = [
   procurementModule,
   financeModule,
   periodsModule,
+  benchmarksModule,
   reportsModule,
 ];

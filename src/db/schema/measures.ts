@@ -38,7 +38,7 @@ export interface StoredFootnote {
 
 export interface StoredColumn {
   heading: string;
-  role: "value" | "latest" | "target" | "rating";
+  role: "value" | "latest" | "target" | "rating" | "trend" | "owner" | "comment";
   period: string | null;
 }
 

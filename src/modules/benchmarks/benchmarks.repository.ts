@@ -368,3 +368,40 @@ export async function writeSetting(db: Database, key: string, value: unknown): P
   await db.execute(sql`insert into settings (key, value) values (${key}, ${JSON.stringify(value)}::jsonb)
     on conflict (key) do update set value = excluded.value, version = settings.version + 1, updated_at = now()`);
 }
+
+export async function settingVersion(db: Database, key: string): Promise<number> {
+  const [row] = await queryRows<{ version: number }>(
+    db,
+    sql`select version from settings where key = ${key}`,
+  );
+  return row?.version ?? 0;
+}
+
+/** Links the council's measures (by slug) to benchmark measures (by LAIT code); returns how many were linked. */
+export async function linkMeasuresBySlug(
+  db: Database,
+  links: Readonly<Record<string, string>>,
+): Promise<number> {
+  const entries = Object.entries(links);
+  if (entries.length === 0) return 0;
+  const rows = await queryRows<{ measure_id: number }>(
+    db,
+    sql`insert into measure_benchmark_links (measure_id, benchmark_code)
+      select m.id, t.code from unnest(${textArray(entries.map(([slug]) => slug))},
+        ${textArray(entries.map(([, code]) => code))}) as t(slug, code)
+      join measures m on m.slug = t.slug join benchmark_measures b on b.code = t.code
+      on conflict (measure_id) do update set benchmark_code = excluded.benchmark_code,
+        version = measure_benchmark_links.version + 1
+      returning measure_id`,
+  );
+  return rows.length;
+}
+
+/** The benchmark measure a council measure is linked to, or null. */
+export async function linkedBenchmark(db: Database, measureId: number): Promise<string | null> {
+  const [row] = await queryRows<{ code: string }>(
+    db,
+    sql`select benchmark_code as code from measure_benchmark_links where measure_id = ${measureId}`,
+  );
+  return row?.code ?? null;
+}

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/client.ts";
 import { neighbourMean, plainDecimal, showToDecimals } from "../../domain/benchmark-data.ts";
 import { differenceExact } from "../../domain/benchmarks.ts";
-import { NotFound } from "../../errors.ts";
+import { NotFound, ValidationFailed } from "../../errors.ts";
+import { recordAuditEvent } from "../audit/audit.repository.ts";
 import * as repository from "./benchmarks.repository.ts";
 
 export { importBenchmarks } from "./benchmarks.import.ts";
@@ -301,4 +302,69 @@ export async function councilFiguresFor(
 
 export function show(value: string | null, decimals: number | null): string {
   return value === null ? "" : showToDecimals(value, decimals);
+}
+
+export async function periodsOf(db: Database, measureCode: string): Promise<repository.PeriodRecord[]> {
+  return repository.listPeriods(db, measureCode);
+}
+
+export interface BenchmarkSettings {
+  dfeCode: string | null;
+  /** How far from a benchmark still counts as "in line with" it, in the measure's unit (percentage points for percentages). */
+  tolerance: string;
+  version: number;
+}
+
+/** One percentage point (or one unit) unless the council sets otherwise. */
+export const DEFAULT_TOLERANCE = "1";
+
+export async function benchmarkSettings(db: Database): Promise<BenchmarkSettings> {
+  const [dfeCode, tolerance, version] = await Promise.all([
+    repository.readSetting<string>(db, COUNCIL_DFE_CODE),
+    repository.readSetting<string>(db, IN_LINE_TOLERANCE),
+    repository.settingVersion(db, COUNCIL_DFE_CODE),
+  ]);
+  return { dfeCode, tolerance: tolerance ?? DEFAULT_TOLERANCE, version };
+}
+
+export async function saveBenchmarkSettings(
+  db: Database,
+  actor: string,
+  form: { dfeCode: string; tolerance: string; version?: string | undefined },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await benchmarkSettings(tx);
+    if (form.version !== undefined && Number(form.version) !== before.version) {
+      throw new ValidationFailed([
+        {
+          field: "dfeCode",
+          message: "Someone else changed these settings after you opened them. Check them and save again.",
+        },
+      ]);
+    }
+    if (form.dfeCode !== "") {
+      const known = (await repository.listAreas(tx)).some(
+        (a) => a.code === form.dfeCode && a.kind === "council",
+      );
+      if (!known) {
+        throw new ValidationFailed([
+          {
+            field: "dfeCode",
+            message: `There is no council with DfE code ${form.dfeCode} in the imported code list`,
+          },
+        ]);
+      }
+    }
+    await repository.writeSetting(tx, COUNCIL_DFE_CODE, form.dfeCode === "" ? null : form.dfeCode);
+    await repository.writeSetting(tx, IN_LINE_TOLERANCE, form.tolerance);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "benchmark-settings",
+      entityId: "council",
+      summary: `Benchmarking settings: DfE code ${form.dfeCode || "none"}, tolerance ${form.tolerance}.`,
+      before: { dfeCode: before.dfeCode, tolerance: before.tolerance },
+      after: { dfeCode: form.dfeCode || null, tolerance: form.tolerance },
+    });
+  });
 }

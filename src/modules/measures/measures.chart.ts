@@ -1,3 +1,4 @@
+import { comparePeriodLabels } from "../../domain/periods.ts";
 import { trendValue } from "../../reports/charts.ts";
 import type { LineChartBlock } from "../../reports/model.ts";
 
@@ -20,7 +21,7 @@ export function measureTrend(
   // One point per period: a later document's figure for a period restates an earlier one.
   const byPeriod = new Map<string, TrendValue>();
   for (const value of values) byPeriod.set(value.periodKey, value);
-  const ordered = [...byPeriod.values()].sort((a, b) => a.periodKey.localeCompare(b.periodKey));
+  const ordered = [...byPeriod.values()].sort((a, b) => comparePeriodLabels(a.periodKey, b.periodKey));
   if (ordered.length === 0) return null;
   const points = ordered.map((value) => ({
     period: value.periodKey,

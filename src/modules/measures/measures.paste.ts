@@ -19,14 +19,28 @@
  * ...)" or "(baseline to be established ...)" is read as that list, giving the same columns and
  * rows as the table form (a "Target 2024-25" column holding the phrase after "target for 2024-25").
  */
+import { type Period, parsePeriod, relativePeriod } from "../../domain/periods.ts";
 import { splitMeasureWithTarget } from "../../domain/targets.ts";
 
 export interface PastedColumn {
   /** The header rows joined: "Actual 2018/19", "Target", "2018/2019". */
   heading: string;
-  role: "value" | "latest" | "target" | "rating";
+  /**
+   * What the column holds. "trend", "owner" and "comment" are read and shown, not stored as
+   * values: a trend is Baseplan's to work out, an owner and a comment are the row's words.
+   */
+  role: "value" | "latest" | "target" | "rating" | "trend" | "owner" | "comment";
   /** The period label as written in the heading, or the table's latest period for "Target". */
   period: string | null;
+}
+
+/** Options for reading a table. */
+export interface PasteOptions {
+  /**
+   * The period the table reports on, so headings such as "This quarter", "Last period",
+   * "Previous month" and "Year to date" name real periods.
+   */
+  reportingPeriod?: Period | null;
 }
 
 export interface CellJoin {
@@ -49,6 +63,8 @@ export interface PastedRow {
   line: number;
   kind: "measure" | "sub-heading";
   title: string;
+  /** The measure's code or reference, where the table has a column for it ("PI 12", "CS03"). */
+  code?: string;
   /** The cells after the title, one per column, exactly as written ("" where empty). */
   cells: string[];
   /** Cells a page break split over lines and that were joined back. */
@@ -84,11 +100,81 @@ const FOOTNOTE = new RegExp(`^(${MARKER})\\s*(\\S.*)$`, "u");
 /** A marker inside the key line: at its start or after a space or ";". */
 const KEY_MARKER = new RegExp(`(?<=^|[\\s;])${MARKER}(?=\\s*\\S)`, "gu");
 
+/** What a heading means, whatever words the council uses for it. */
+export type HeadingMeaning = "code" | "title" | PastedColumn["role"];
+
+const CODE_HEADING =
+  /^(?:code|ref|ref\.|reference|id|no\.?|kpi (?:ref|code|no\.?|number|id)|pi (?:ref|code|no\.?)|measure (?:code|ref|reference)|indicator (?:code|ref|reference|no\.?))$/i;
+const INDICATOR_HEADING = /^(?:indicator|kpi|pi|measure)$/i;
+const TITLE_HEADING =
+  /^(?:description|title|name|measure (?:title|name|description)|indicator (?:title|name|description)|kpi (?:title|name|description)|performance (?:indicator|measure)|key performance (?:measures?|indicators?))$/i;
+const OWNER_HEADING =
+  /^(?:directorate|department|service(?: area)?|owner|lead(?: officer)?|responsible (?:officer|service)|portfolio|accountable (?:officer|manager))$/i;
+const COMMENT_HEADING = /^(?:comments?|commentary|notes?|narrative|explanation|remarks|update)$/i;
+const TREND_HEADING = /^(?:trend|direction(?: of travel)?|dot|travel)$/i;
+const RATING_HEADING = /\b(?:status|rag|rating|performance)\b/i;
+const RELATIVE_HEADING =
+  /\b(?:this|current|last|previous|prior)\s+(?:quarter|qtr|period|month)\b|\byear to date\b|\bytd\b/i;
+
 function roleOf(heading: string): PastedColumn["role"] {
   if (/target/i.test(heading)) return "target";
+  if (TREND_HEADING.test(heading)) return "trend";
+  if (OWNER_HEADING.test(heading)) return "owner";
+  if (COMMENT_HEADING.test(heading)) return "comment";
   if (/latest/i.test(heading)) return "latest";
-  if (/performance|rating|rag/i.test(heading)) return "rating";
+  if (RATING_HEADING.test(heading)) return "rating";
   return "value";
+}
+
+/**
+ * What a heading cell means, or null where it reads as none of a table's usual headings (a
+ * measure's title, a figure). "Indicator" alone is the code where the table also has a
+ * description, and the title where it does not: see `parsePastedTable`.
+ */
+export function headingMeaning(text: string): HeadingMeaning | "indicator" | null {
+  const heading = text.trim().replace(/\s+/g, " ");
+  if (heading === "") return null;
+  if (CODE_HEADING.test(heading)) return "code";
+  if (INDICATOR_HEADING.test(heading)) return "indicator";
+  if (TITLE_HEADING.test(heading)) return "title";
+  if (/^target\b/i.test(heading)) return "target";
+  if (TREND_HEADING.test(heading)) return "trend";
+  if (OWNER_HEADING.test(heading)) return "owner";
+  if (COMMENT_HEADING.test(heading)) return "comment";
+  if (/^(?:status|rag|rag status|rag rating|rating|performance|status \(rag\))$/i.test(heading))
+    return "rating";
+  if (RELATIVE_HEADING.test(heading)) return "value";
+  if (/^(?:actual|outturn|latest|result|value|baseline)\b/i.test(heading)) return "value";
+  return null;
+}
+
+/**
+ * The period a heading names: a quarter or month however written ("Q2 2024-25", "Quarter 3,
+ * 2024 to 2025", "Sep 24"), a period relative to the report ("This quarter", "Last period",
+ * "Previous month", "Year to date") when the import is made for one, or else a year as the
+ * demo's tables write them ("Actual 2018/19").
+ */
+export function periodInHeading(heading: string, options: PasteOptions = {}): string | null {
+  const relative = RELATIVE_HEADING.exec(heading);
+  if (relative) {
+    const reporting = options.reportingPeriod ?? null;
+    if (reporting === null) return null;
+    const words = relative[0].toLowerCase();
+    const which = /year to date|ytd/.test(words)
+      ? "year-to-date"
+      : /this|current/.test(words)
+        ? "this"
+        : "previous";
+    return relativePeriod(reporting, which)?.label ?? null;
+  }
+  const words = heading.trim().split(/\s+/);
+  for (let length = Math.min(words.length, 6); length >= 1; length -= 1) {
+    for (let start = 0; start + length <= words.length; start += 1) {
+      const period = parsePeriod(words.slice(start, start + length).join(" "));
+      if (period && (period.kind === "financial-quarter" || period.kind === "month")) return period.label;
+    }
+  }
+  return PERIOD_IN_HEADING.exec(heading)?.[0] ?? null;
 }
 
 /**
@@ -96,7 +182,7 @@ function roleOf(heading: string): PastedColumn["role"] {
  * latest period in the table, as in the quarterly report where the last year is the one being
  * monitored; that column's role is "latest" when another column has no year.
  */
-export function columnsFromHeaders(headerRows: string[][]): PastedColumn[] {
+export function columnsFromHeaders(headerRows: string[][], options: PasteOptions = {}): PastedColumn[] {
   const width = Math.max(0, ...headerRows.map((row) => row.length - 1));
   const headings: string[] = [];
   for (let index = 1; index <= width; index += 1) {
@@ -107,12 +193,18 @@ export function columnsFromHeaders(headerRows: string[][]): PastedColumn[] {
         .join(" "),
     );
   }
-  const columns: PastedColumn[] = headings.map((heading) => ({
-    heading,
-    role: roleOf(heading),
-    period: PERIOD_IN_HEADING.exec(heading)?.[0] ?? null,
-  }));
-  const undated = columns.filter((column) => column.period === null);
+  const columns: PastedColumn[] = headings.map((heading) => {
+    const role = roleOf(heading);
+    const words = role === "trend" || role === "owner" || role === "comment";
+    return { heading, role, period: words ? null : periodInHeading(heading, options) };
+  });
+  const undated = columns.filter(
+    (column) =>
+      column.period === null &&
+      column.role !== "trend" &&
+      column.role !== "owner" &&
+      column.role !== "comment",
+  );
   if (undated.length > 0) {
     const dated = columns.filter((column) => column.period !== null);
     const latest = dated.at(-1);
@@ -125,7 +217,61 @@ export function columnsFromHeaders(headerRows: string[][]): PastedColumn[] {
 function isHeaderLine(cells: string[], rowsStarted: boolean): boolean {
   if (rowsStarted) return false;
   const first = (cells[0] ?? "").trim();
-  return first === "" || /^key performance measures?$/i.test(first);
+  return first === "" || /^key performance measures?$/i.test(first) || readsAsHeadings(cells);
+}
+
+/**
+ * A header row by its meaning: its first cell is a code or title heading and most of its cells
+ * are headings a council uses ("Indicator | Description | Directorate | Last quarter | ...").
+ */
+function readsAsHeadings(cells: string[]): boolean {
+  const filled = cells.filter((cell) => cell.trim() !== "");
+  const first = headingMeaning(cells[0] ?? "");
+  if (first !== "code" && first !== "indicator" && first !== "title") return false;
+  const known = filled.filter((cell) => headingMeaning(cell) !== null).length;
+  return filled.length >= 2 && known * 2 > filled.length;
+}
+
+/**
+ * Where a table has its own code and title columns (headers read by meaning), the row's title
+ * and code come from them and the other columns are the cells.
+ */
+function placeTitleAndCode(headerRows: string[][], rows: PastedRow[]): string[][] {
+  const first = headerRows[0] ?? [];
+  const meanings = first.map((cell) => headingMeaning(cell));
+  if (!readsAsHeadings(first)) return headerRows;
+  const hasTitle = meanings.includes("title");
+  const titleIndex = hasTitle ? meanings.indexOf("title") : meanings.indexOf("indicator");
+  const codeIndex =
+    meanings.indexOf("code") >= 0 ? meanings.indexOf("code") : hasTitle ? meanings.indexOf("indicator") : -1;
+  if (titleIndex <= 0 && codeIndex < 0) return headerRows;
+  const taken = new Set([titleIndex, codeIndex].filter((index) => index >= 0));
+  // Every index but the title's and code's, so a row longer than the header keeps its extra cells.
+  const keptOf = (length: number) =>
+    Array.from({ length }, (_, index) => index).filter((index) => !taken.has(index));
+  const kept = keptOf(Math.max(...headerRows.map((header) => header.length)));
+  for (const row of rows) {
+    if (row.kind !== "measure") continue;
+    const full = [row.title, ...row.cells];
+    const rowKept = keptOf(Math.max(full.length, kept.length + taken.size));
+    const cellIndexOf = (fullIndex: number): number | null => {
+      const position = rowKept.indexOf(fullIndex);
+      return position < 0 ? null : position;
+    };
+    row.title = (full[titleIndex] ?? "").trim();
+    if (codeIndex >= 0) row.code = (full[codeIndex] ?? "").trim();
+    row.cells = rowKept.map((index) => full[index] ?? "");
+    row.joins = row.joins.flatMap((join) => {
+      const column = cellIndexOf(join.column + 1);
+      return column === null ? [] : [{ ...join, column }];
+    });
+    row.lineBreaks = row.lineBreaks.map((lineBreak) => {
+      const full = lineBreak.column === null ? 0 : lineBreak.column + 1;
+      return { ...lineBreak, column: full === titleIndex ? null : cellIndexOf(full) };
+    });
+  }
+  // The header rows as the column reader expects them: a first cell for the title, then the rest.
+  return headerRows.map((header) => [header[titleIndex] ?? "", ...kept.map((index) => header[index] ?? "")]);
 }
 
 /** Joins the piece of a cell a page break pushed onto the next line. */
@@ -295,7 +441,7 @@ export function footnotesInKey(key: string): PastedFootnote[] {
   });
 }
 
-export function parsePastedTable(text: string): PastedTable {
+export function parsePastedTable(text: string, options: PasteOptions = {}): PastedTable {
   const normalised = text.replace(/\r\n?/g, "\n");
   const lines = normalised.split("\n");
   if (isMeasureList(lines)) return parseMeasureList(lines);
@@ -353,7 +499,7 @@ export function parsePastedTable(text: string): PastedTable {
       lineBreaks,
     });
   }
-  const columns = columnsFromHeaders(headerRows);
+  const columns = columnsFromHeaders(placeTitleAndCode(headerRows, rows), options);
   for (const row of rows) {
     if (row.kind !== "measure") continue;
     while (row.cells.length < columns.length) row.cells.push("");

@@ -4,6 +4,7 @@ import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
+import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import { measureTrend } from "./measures.chart.ts";
@@ -14,6 +15,7 @@ import {
   POLARITY_CHOICES,
   targetEditSchema,
   UNIT_CHOICES,
+  uploadSchema,
   valueEditSchema,
 } from "./measures.schemas.ts";
 import {
@@ -28,6 +30,7 @@ import {
   previewImport,
   saveImport,
 } from "./measures.service.ts";
+import { MEASURES_TEMPLATE_CSV, readUploadedTable } from "./measures.upload.ts";
 
 function trendOf(page: MeasurePage) {
   const trend = measureTrend(
@@ -99,6 +102,59 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     }),
   );
 
+  app.get("/measures/upload", async (_request, reply) =>
+    reply.view("measures/views/upload.njk", {
+      pageTitle: "Upload a measure table",
+      form: { groupKind: "report" },
+    }),
+  );
+
+  app.get("/measures/template.csv", async (_request, reply) =>
+    reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", 'attachment; filename="measures-template.csv"')
+      .send(MEASURES_TEMPLATE_CSV),
+  );
+
+  // A dry run: the file is read into the same table a paste gives and shown as the paste preview,
+  // whose "Save all rows" saves it, all or nothing.
+  app.post("/measures/upload", async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const { file: _file, ...fields } = body;
+    const form = parseForm(uploadSchema, fields);
+    const file = uploadedFile(body.file);
+    const errors = form.ok ? [] : [...form.errors];
+    if (file === null) errors.push({ field: "file", message: "Choose an .xlsx or .csv file to upload" });
+    const reading = file === null ? null : await readUploadedTable(file.filename, file.bytes);
+    if (reading !== null && !reading.ok) errors.push({ field: "file", message: reading.message });
+    if (!form.ok || reading === null || !reading.ok || errors.length > 0) {
+      return reply.code(400).view("measures/views/upload.njk", {
+        pageTitle: "Upload a measure table",
+        form: fields,
+        errors,
+      });
+    }
+    const input: ImportInput = {
+      text: reading.text,
+      document: form.value.document,
+      groupKind: form.value.groupKind,
+      groupTitle: form.value.groupTitle,
+      reportingPeriod: form.value.reportingPeriod,
+    };
+    const preview = await previewImport(services.db, input);
+    const problems = preview.problems.map((problem) => ({
+      ...problem,
+      field: problem.field === "reportingPeriod" ? "reportingPeriod" : "table",
+    }));
+    return reply.code(problems.length > 0 ? 400 : 200).view("measures/views/import.njk", {
+      pageTitle: "Paste a measure table",
+      form: { ...fields, table: reading.text },
+      preview,
+      fileNotes: [`Read ${reading.rows} rows from "${file?.filename}".`, ...reading.notes],
+      errors: problems,
+    });
+  });
+
   app.post("/measures/import", async (request, reply) => {
     const form = parseForm(importSchema, request.body);
     const body = (request.body ?? {}) as Record<string, unknown>;
@@ -114,9 +170,13 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       document: form.value.document,
       groupKind: form.value.groupKind,
       groupTitle: form.value.groupTitle,
+      reportingPeriod: form.value.reportingPeriod,
     };
     const preview = await previewImport(services.db, input);
-    const problems = preview.problems.map((problem) => ({ ...problem, field: "table" }));
+    const problems = preview.problems.map((problem) => ({
+      ...problem,
+      field: problem.field === "reportingPeriod" ? "reportingPeriod" : "table",
+    }));
     if (form.value.action === "save" && problems.length === 0) {
       try {
         await saveImport(services.db, request.actor, input);

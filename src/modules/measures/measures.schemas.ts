@@ -33,8 +33,17 @@ export const importSchema = z.object({
     .string({ message: "Enter the priority, theme or outcome the table sits under" })
     .trim()
     .min(1, "Enter the priority, theme or outcome the table sits under"),
+  reportingPeriod: z
+    .string()
+    .trim()
+    .max(60, "The reporting period must be 60 characters or fewer, like Q3 2024/25")
+    .optional()
+    .default(""),
   action: z.enum(["preview", "save"]).default("preview"),
 });
+
+/** The upload form: the same as a paste, with a file in place of the pasted table. */
+export const uploadSchema = importSchema.omit({ table: true, action: true });
 
 export const listFilterSchema = z.object({
   rating: z.enum(["strong", "good", "review", "action", "not-available", ""]).optional(),

@@ -3,8 +3,20 @@ import type { Database } from "../../db/client.ts";
 import type { StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
 import { measures as measuresTable, measureTargets, measureValues } from "../../db/schema/index.ts";
 import { updateIfVersion } from "../../db/versioning.ts";
+import {
+  matchMeasure as identifyMeasure,
+  normaliseTitle,
+  readTrendWords,
+  type TrendDirection,
+} from "../../domain/measure-identity.ts";
 import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
-import { formatPeriod, type Period, parsePeriod, sameKindAndSpan } from "../../domain/periods.ts";
+import {
+  comparePeriodLabels,
+  formatPeriod,
+  type Period,
+  parsePeriod,
+  sameKindAndSpan,
+} from "../../domain/periods.ts";
 import { type MeasureRating, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
@@ -81,10 +93,6 @@ export async function createMeasure(db: Database, actor: string, input: NewMeasu
   });
 }
 
-function matchMeasure(measures: Measure[], title: string): Measure | undefined {
-  return measures.find((measure) => measure.title === title || measure.otherTitles.includes(title));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Paste import
 
@@ -97,6 +105,11 @@ export interface ImportInput {
   key?: string | null;
   footnotes?: StoredFootnote[];
   position?: number;
+  /**
+   * The period the table reports on ("Q3 2024/25"), so that "This quarter" and "Last period"
+   * columns name real periods.
+   */
+  reportingPeriod?: string | null;
 }
 
 export interface PreviewCell {
@@ -110,6 +123,8 @@ export interface PreviewCell {
    * ("🔴" with "🔴 Action" in the key is "Action"); null when blank or not understood.
    */
   rating: string | null;
+  /** For trend cells: the printed words read as better, the same or worse; null if not read. */
+  trend: TrendDirection | null;
   warnings: string[];
 }
 
@@ -117,7 +132,13 @@ export interface PreviewRow {
   line: number;
   kind: "measure" | "sub-heading";
   title: string;
+  /** The code the table gives the measure, where it has a code column. */
+  code: string | null;
   measure: Measure | null;
+  /** How the row was matched to a measure; "none" for a new measure. */
+  matchedBy: "code" | "title" | "none";
+  /** Where nothing matched: measures whose titles are close, to check before a new one is added. */
+  closeMatches: Measure[];
   cells: PreviewCell[];
   warnings: string[];
 }
@@ -152,11 +173,49 @@ function readRating(text: string, key: string | null): { rating: string | null; 
   };
 }
 
+/** The reporting period an import is made for, read from the form; a problem if it cannot be read. */
+function readReportingPeriod(text: string | null | undefined): {
+  period: Period | null;
+  problem: FieldError | null;
+} {
+  const written = (text ?? "").trim().replace(/\s+/g, " ");
+  if (written === "") return { period: null, problem: null };
+  const period = parsePeriod(written);
+  if (
+    period === null ||
+    !["financial-quarter", "month", "budget-month"].includes(period.kind) ||
+    period.start === null
+  ) {
+    return {
+      period: null,
+      problem: {
+        field: "reportingPeriod",
+        message: `"${written}" is not a quarter or month Baseplan can read: enter the reporting period like Q3 2024/25, Quarter 3, 2024 to 2025 or Sep 2024`,
+      },
+    };
+  }
+  return { period, problem: null };
+}
+
 export async function previewImport(db: Database, input: ImportInput): Promise<ImportPreview> {
-  const table = parsePastedTable(input.text);
+  const reporting = readReportingPeriod(input.reportingPeriod);
+  const table = parsePastedTable(input.text, { reportingPeriod: reporting.period });
   const key = input.key ?? table.key;
   const known = await repository.listMeasures(db);
-  const problems: FieldError[] = [];
+  const problems: FieldError[] = reporting.problem ? [reporting.problem] : [];
+  for (const column of table.columns) {
+    if (
+      column.period === null &&
+      /\b(?:this|current|last|previous|prior)\s+(?:quarter|qtr|period|month)\b|\byear to date\b|\bytd\b/i.test(
+        column.heading,
+      )
+    ) {
+      problems.push({
+        field: "reportingPeriod",
+        message: `The column "${column.heading}" names a period relative to the report: enter the reporting period the table is for, like Q3 2024/25`,
+      });
+    }
+  }
   if (table.columns.length === 0) {
     problems.push({
       field: "table",
@@ -168,11 +227,27 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
     problems.push({ field: "table", message: "The table has no rows of measures. Paste the table again." });
   }
   const rows: PreviewRow[] = table.rows.map((row) => {
-    const measure = row.kind === "measure" ? (matchMeasure(known, row.title) ?? null) : null;
+    const match = row.kind === "measure" ? identifyMeasure(known, row) : null;
+    const measure = match !== null && match.by !== "none" ? match.measure : null;
+    const closeMatches = match !== null && match.by === "none" ? [...match.closest] : [];
     const warnings: string[] = [...(row.notes ?? [])];
     if (row.kind === "measure" && measure === null) {
+      const close =
+        closeMatches.length > 0
+          ? ` Close to: ${closeMatches.map((candidate) => `"${candidate.title}"`).join(", ")}; if it is one of these, change the row's title to that one before saving.`
+          : "";
       warnings.push(
-        `"${row.title}" is not a measure Baseplan has yet; saving adds it as a new measure with no unit. Set its unit and which direction is good afterwards with "Change the measure's details" on its page.`,
+        `"${row.title}" is not a measure Baseplan has yet; saving adds it as a new measure with no unit. Set its unit and which direction is good afterwards with "Change the measure's details" on its page.${close}`,
+      );
+    }
+    if (
+      row.kind === "measure" &&
+      measure !== null &&
+      match?.by === "code" &&
+      normaliseTitle(measure.title) !== normaliseTitle(row.title)
+    ) {
+      warnings.push(
+        `Code ${row.code}: the title is now "${row.title}" (it was "${measure.title}"); saving keeps the former title with the measure.`,
       );
     }
     if (row.kind === "measure" && measure !== null && measure.unit === null) {
@@ -216,6 +291,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
           understood: null,
           targetKind: target?.kind ?? null,
           rating: null,
+          trend: null,
           warnings: targetWarnings,
         };
       }
@@ -227,8 +303,26 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
           understood: null,
           targetKind: null,
           rating: reading.rating,
+          trend: null,
           warnings: reading.warning
             ? [`Row ${row.line}, column "${column.heading}", "${text.trim()}": ${reading.warning}`]
+            : [],
+        };
+      }
+      if (column.role === "trend" || column.role === "owner" || column.role === "comment") {
+        const trend = column.role === "trend" ? readTrendWords(text) : null;
+        const unread = column.role === "trend" && text.trim() !== "" && trend === null;
+        return {
+          column,
+          text,
+          understood: null,
+          targetKind: null,
+          rating: null,
+          trend,
+          warnings: unread
+            ? [
+                `Row ${row.line}, column "${column.heading}", "${text.trim()}": not read as better, the same or worse; shown as written.`,
+              ]
             : [],
         };
       }
@@ -243,12 +337,23 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         understood,
         targetKind: null,
         rating: null,
+        trend: null,
         warnings: understood.warnings.map(
           (warning) => `Row ${row.line}, column "${column.heading}": ${warning}`,
         ),
       };
     });
-    return { line: row.line, kind: row.kind, title: row.title, measure, cells, warnings };
+    return {
+      line: row.line,
+      kind: row.kind,
+      title: row.title,
+      code: row.code ?? null,
+      measure,
+      matchedBy: match?.by ?? "none",
+      closeMatches,
+      cells,
+      warnings,
+    };
   });
   const warningCount = rows.reduce(
     (count, row) =>
@@ -287,10 +392,50 @@ async function importedGroupPosition(tx: Database, input: ImportInput): Promise<
  * Pasting a table again keeps its group where it was in the list (a new table goes last), and records a restatement
  * only for a cell whose text changed: an unchanged cell keeps its current value or target.
  */
+/** A cell an import changed, for its audit event: what it held before and what it holds now. */
+interface ChangedCell {
+  row: string;
+  column: string;
+  before: string | null;
+  after: string;
+}
+
+/** Whether an error is PostgreSQL's unique violation, however the driver wraps it. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let current = error; current !== null && typeof current === "object"; ) {
+    if ((current as { code?: unknown }).code === "23505") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export async function saveImport(db: Database, actor: string, input: ImportInput): Promise<MeasureGroup> {
+  try {
+    return await saveImportOnce(db, actor, input);
+  } catch (error) {
+    // The same new table saved twice at once: the second finds the first's group only at commit.
+    if (!isUniqueViolation(error)) throw error;
+    throw new Conflict(
+      `The table "${input.groupTitle}" (${input.document})`,
+      [{ label: "Table", saved: "saved by someone else just now", submitted: "your copy" }],
+      "/measures/import",
+    );
+  }
+}
+
+async function saveImportOnce(db: Database, actor: string, input: ImportInput): Promise<MeasureGroup> {
   return db.transaction(async (tx) => {
     const preview = await previewImport(tx, input);
     if (preview.problems.length > 0) throw new ValidationFailed(preview.problems, "Nothing was saved.");
+    // What the table held before, for the audit: its columns, key line, footnotes and printed ratings.
+    const earlierGroup = (await repository.listGroups(tx)).find(
+      (existing) => existing.document === input.document && existing.title === input.groupTitle,
+    );
+    const earlierRows =
+      earlierGroup === undefined
+        ? []
+        : (await repository.listRows(tx)).filter((existing) => existing.groupId === earlierGroup.id);
+    const changes: ChangedCell[] = [];
     const group = await repository.upsertGroup(tx, {
       document: input.document,
       kind: input.groupKind,
@@ -307,10 +452,14 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
     const ratingsAsWritten: { title: string; written: string; readAs: string | null }[] = [];
     for (const [position, row] of preview.rows.entries()) {
       let measure = row.measure;
+      if (row.kind === "measure" && measure !== null && row.matchedBy === "code") {
+        measure = await keepFormerTitle(tx, actor, measure, row.title);
+      }
       if (row.kind === "measure" && measure === null) {
         measure = await repository.insertMeasure(tx, {
           slug: `${slugOf(row.title)}-${Date.now()}-${position}`,
           title: row.title,
+          code: row.code,
         });
         await recordAuditEvent(tx, {
           actor,
@@ -336,12 +485,26 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
       });
       if (measure === null) continue;
       for (const cell of row.cells) {
+        if (cell.column.role === "trend" || cell.column.role === "owner" || cell.column.role === "comment")
+          continue;
         const period = cell.column.period ?? cell.column.heading;
         const key = periodKey(period);
         if (cell.column.role === "target") {
           if (cell.text.trim() === "") continue;
-          if (await saveTarget(tx, actor, measure.id, group, period, key, cell.text)) written += 1;
-          else unchanged += 1;
+          const earlierText =
+            (await repository.targetsOf(tx, [measure.id])).find(
+              (existing) =>
+                existing.current && existing.periodKey === key && existing.document === group.document,
+            )?.targetText ?? null;
+          if (await saveTarget(tx, actor, measure.id, group, period, key, cell.text)) {
+            written += 1;
+            changes.push({
+              row: row.title,
+              column: cell.column.heading,
+              before: earlierText,
+              after: cell.text,
+            });
+          } else unchanged += 1;
         } else if (cell.understood && cell.understood.status !== "blank") {
           const replaced = await repository.currentValuesFor(
             tx,
@@ -365,6 +528,14 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
             tx,
             valueRecord(measure.id, group, cell, period, key, actor),
           );
+          // A restated value points to the one that replaced it.
+          for (const old of replaced) await repository.markValueSuperseded(tx, old.id, value.id);
+          changes.push({
+            row: row.title,
+            column: cell.column.heading,
+            before: replaced.map((old) => old.cellText).join(" / ") || null,
+            after: cell.text,
+          });
           await saveInlineBenchmark(tx, actor, value, cell.understood.benchmark);
           written += 1;
         }
@@ -377,14 +548,69 @@ export async function saveImport(db: Database, actor: string, input: ImportInput
       entityType: "measure-group",
       entityId: group.id,
       summary: `Imported the table "${group.title}" (${input.document}): ${preview.rows.length} rows, ${written} cells${unchanged > 0 ? ` (${unchanged} unchanged cells kept as they were)` : ""}`,
+      ...(earlierGroup === undefined
+        ? {}
+        : {
+            before: {
+              group: earlierGroup,
+              printedRatings: earlierRows.map((existing) => ({
+                title: existing.titleAsWritten,
+                printedRating: existing.printedRating,
+              })),
+            },
+          }),
       after: {
         group,
         rows: preview.rows.map((row) => row.title),
+        printedRatings: rowRecords.map((record) => ({
+          title: record.titleAsWritten,
+          printedRating: record.printedRating ?? null,
+        })),
+        changes,
         ...(ratingsAsWritten.length > 0 ? { ratingsAsWritten } : {}),
       },
     });
     return group;
   });
+}
+
+/**
+ * A measure matched by its code under a reworded title: the new title is the measure's title
+ * and every former one is kept, so an older table still matches. Audited.
+ */
+async function keepFormerTitle(
+  tx: Database,
+  actor: string,
+  measure: Measure,
+  title: string,
+): Promise<Measure> {
+  if (normaliseTitle(measure.title) === normaliseTitle(title)) return measure;
+  const otherTitles = [
+    measure.title,
+    ...measure.otherTitles.filter((other) => other !== title && other !== measure.title),
+  ];
+  const updated = await updateIfVersion(tx, measuresTable, measure.id, measure.version, {
+    title,
+    otherTitles,
+    updatedAt: new Date(),
+  });
+  if (updated === null) {
+    throw new Conflict(
+      `The measure "${measure.title}"`,
+      [{ label: "Title", saved: measure.title, submitted: title }],
+      "/measures/import",
+    );
+  }
+  await recordAuditEvent(tx, {
+    actor,
+    action: "update",
+    entityType: "measure",
+    entityId: measure.id,
+    summary: `Retitled the measure "${measure.title}" as "${title}" from an imported table (code ${measure.code}); the former title is kept`,
+    before: measure,
+    after: updated,
+  });
+  return updated;
 }
 
 function valueRecord(
@@ -469,6 +695,8 @@ async function saveTarget(
     changedFrom: differing ? `${differing.targetText} (${differing.document})` : null,
     recordedBy: actor,
   });
+  // A restated target points to the one that replaced it.
+  for (const old of fromThisDocument) await repository.markTargetSuperseded(tx, old.id, record.id);
   return record;
 }
 
@@ -717,6 +945,13 @@ export interface MeasurePage {
   rows: RatedRow[];
 }
 
+/** A measure's current values in date order, as its trend chart: "Q4 2023/24" before "Q1 2024/25", Sep before Dec. */
+function currentInDateOrder(values: readonly MeasureValue[]): MeasureValue[] {
+  return values
+    .filter((value) => value.current)
+    .sort((a, b) => comparePeriodLabels(a.periodKey, b.periodKey) || a.id - b.id);
+}
+
 export async function measurePage(db: Database, id: number): Promise<MeasurePage> {
   const measure = await repository.findMeasure(db, id);
   if (!measure) throw new NotFound(`Measure ${id}`);
@@ -728,7 +963,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     repository.benchmarksOf(db, [id]),
     repository.evidencesOf(db, id),
   ]);
-  const values = allValues.filter((value) => value.current);
+  const values = currentInDateOrder(allValues);
   const current = allTargets.filter((target) => target.current);
   const targets = current.map((target) => {
     const forPeriod = values.filter((value) => value.periodKey === target.periodKey);
@@ -740,7 +975,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     const earlier = values.filter(
       (candidate) =>
         candidate.document === target.document &&
-        candidate.periodKey < target.periodKey &&
+        comparePeriodLabels(candidate.periodKey, target.periodKey) < 0 &&
         candidate.columnRole === "value",
     );
     return {
@@ -850,7 +1085,7 @@ export async function measureFigures(
     );
     figures.set(measure.id, {
       measure,
-      values: values.filter((value) => value.current),
+      values: currentInDateOrder(values),
       targets: targets.filter((target) => target.current),
       rows: rated,
     });

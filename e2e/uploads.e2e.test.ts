@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { describe } from "node:test";
+import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
+
+/** A made-up council's KPI table as a CSV file, headed as many councils head theirs. */
+const CSV = [
+  "Indicator,Description,Directorate,Last quarter,This quarter,Target,Status,Trend",
+  "ZQ1,Percentage of example permits issued within 5 days,Place,81.0%,83.5%,85%,Amber,Getting better",
+  "ZQ2,Average days to close an example case,Place,41,38,35,Red,No change",
+].join("\r\n");
+
+describe("uploading a measure table", () => {
+  const journey = setUpJourney();
+
+  journeyTest("upload, a file error, the dry run with a period error, then save", journey, async () => {
+    const page = journey.page;
+    await visit(page, "/measures/upload");
+    await page.getByLabel("Document").fill("Example council performance report");
+    await page.getByLabel("Report section").check();
+    await page.getByLabel("Its title").fill("Place indicators");
+
+    // A file that is not what its name says: the error beside the field, nothing saved.
+    await page.getByLabel("File").setInputFiles({
+      name: "kpis.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: Buffer.from(CSV),
+    });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await assertAccessible(page);
+    assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /not an Excel workbook/);
+
+    // The dry run with no reporting period: "This quarter" cannot be placed, so it cannot be saved.
+    await page
+      .getByLabel("File")
+      .setInputFiles({ name: "kpis.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await assertAccessible(page);
+    assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /names a period relative/);
+    assert.equal(await page.getByRole("button", { name: "Save all rows" }).count(), 0);
+
+    // With the reporting period the dry run is clean; saving goes through the paste's save.
+    await page.getByLabel("Reporting period (optional)").fill("Quarter 3, 2024 to 2025");
+    await page.getByRole("button", { name: "Preview" }).click();
+    await assertAccessible(page);
+    assert.equal(await page.getByTestId("preview-row").count(), 2);
+    const first = (await page.getByTestId("preview-row").first().textContent()) ?? "";
+    assert.match(first, /ZQ1 Percentage of example permits/);
+    assert.match(first, /Q3 2024\/25/);
+    assert.match(first, /Trend printed by the document: better/);
+    await page.getByRole("button", { name: "Save all rows" }).click();
+    await assertAccessible(page);
+    assert.match(page.url(), /imported=1/);
+    await page
+      .getByRole("link", { name: /Average days to close an example case/ })
+      .first()
+      .click();
+    await assertAccessible(page);
+    assert.match((await page.locator("main").textContent()) ?? "", /Q3 2024\/25/);
+  });
+});

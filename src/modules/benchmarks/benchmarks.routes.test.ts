@@ -1,0 +1,115 @@
+import { formSession } from "../../../test/helpers/forms.ts";
+import "../../demo/loaders.ts";
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { everything } from "../../../test/helpers/benchmark-files.ts";
+import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
+import { loadConfig } from "../../config.ts";
+import { createServices } from "../../services.ts";
+import { createApp } from "../../web/app.ts";
+import { importBenchmarks } from "./benchmarks.import.ts";
+
+const FORM = "application/x-www-form-urlencoded";
+
+describe("benchmark pages", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite");
+    const outcome = await importBenchmarks(database.db, TEST_ACTOR, everything);
+    assert.ok(outcome.ok);
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  async function post(path: string, fields: Record<string, string>) {
+    const { token, cookie, page } = await formSession(app, path);
+    const version = /name="version" value="([^"]*)"/.exec(page.body)?.[1] ?? "";
+    return app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({ _csrf: token ?? "", version, ...fields }).toString(),
+      headers: { "content-type": FORM, cookie },
+    });
+  }
+
+  test("without a DfE code the pages say so and still show every council", async () => {
+    const list = await app.inject("/benchmarks?q=widgets");
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /no DfE code set/);
+    assert.match(list.body, /href="\/benchmarks\/WIDG">Widgets mended/);
+    assert.doesNotMatch(list.body, /Waiting days/);
+    const table = await app.inject("/benchmarks/WIDG/2024");
+    assert.equal(table.statusCode, 200);
+    assert.match(table.body, /no DfE code set/);
+    assert.doesNotMatch(table.body, /data-testid="our-row"/);
+  });
+
+  test("the CSV has exactly the columns asked for, one row per council, the value as published", async () => {
+    const csv = await app.inject("/benchmarks/WIDG/2024.csv");
+    assert.equal(csv.statusCode, 200);
+    assert.match(String(csv.headers["content-type"]), /text\/csv/);
+    const lines = csv.body.trim().split("\r\n");
+    assert.equal(lines[0], "la_code,la_name,region,value,rank,rank_of,quartile_band");
+    assert.deepEqual(lines.slice(1), [
+      "101,Alphaton,North,18.9,4,4,D",
+      "102,Betaford,North,20.1,2,4,C",
+      "104,Deltaham,South,c,,,",
+      "105,Epsilon Vale,South,25,1,4,A",
+      "103,Gammaley,South,20.1,2,4,C",
+    ]);
+    // A period label with a slash, encoded as one path segment or not.
+    assert.equal((await app.inject("/benchmarks/WAIT/2018%2F19.csv")).statusCode, 200);
+    assert.equal((await app.inject("/benchmarks/WAIT/2018/19")).statusCode, 200);
+    assert.equal((await app.inject("/benchmarks/WAIT/2030")).statusCode, 404);
+    assert.equal((await app.inject("/benchmarks/NOPE")).statusCode, 404);
+  });
+
+  test("with the council's DfE code: its row, region, neighbours and comparison over time", async () => {
+    const refused = await post("/benchmarks/settings", { dfeCode: "999", tolerance: "1" });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /no council with DfE code 999/);
+    assert.match(refused.body, /href="#dfeCode"/);
+    const bad = await post("/benchmarks/settings", { dfeCode: "83", tolerance: "lots" });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#tolerance"/);
+    const saved = await post("/benchmarks/settings", { dfeCode: "101", tolerance: "0.5" });
+    assert.equal(saved.statusCode, 303);
+
+    const table = await app.inject("/benchmarks/WIDG/2024?sort=value&order=desc");
+    assert.equal(table.statusCode, 200);
+    assert.match(
+      table.body,
+      /data-testid="our-row"[^>]*>\s*<th scope="row" class="govuk-table__header">Alphaton/,
+    );
+    assert.match(table.body, /England \(published\)<\/dt><dd class="govuk-summary-list__value">21.3/);
+    assert.match(table.body, /North \(published\)<\/dt><dd class="govuk-summary-list__value">19.5/);
+    // Alphaton's neighbours are Betaford (20.1) and Gammaley (20.1).
+    assert.match(table.body, /20.1, the mean of the 2 of 2 neighbours with a figure/);
+    const order = [...table.body.matchAll(/<th scope="row" class="govuk-table__header">([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    assert.deepEqual(order, ["Epsilon Vale", "Betaford", "Gammaley", "Alphaton", "Deltaham"]);
+    assert.match(
+      table.body,
+      /aria-sort="descending"><a class="govuk-link" href="[^"]*sort=value&amp;order=asc">Value/,
+    );
+    assert.equal((await app.inject("/benchmarks/WIDG/2024?sort=sideways")).statusCode, 400);
+
+    const measure = await app.inject("/benchmarks/WIDG");
+    assert.equal(measure.statusCode, 200);
+    assert.match(measure.body, /data-testid="comparison-chart"/);
+    assert.match(measure.body, /<svg[^>]*role="img"/);
+    // 18.9 against England's 21.3: a gap of -2.4; rank 4 of 4, band D.
+    assert.match(
+      measure.body,
+      /18.9<\/td>\s*<td[^>]*>21.3<\/td>\s*<td[^>]*>19.5<\/td>\s*<td[^>]*>20.1<\/td>\s*<td[^>]*>-2.4<\/td>\s*<td[^>]*>4 of 4<\/td>\s*<td[^>]*>D</,
+    );
+    assert.match(measure.body, /Figures in the comparison chart/);
+  });
+});

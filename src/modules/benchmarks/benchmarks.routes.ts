@@ -1,0 +1,174 @@
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { ValidationFailed } from "../../errors.ts";
+import { chartSvg } from "../../reports/charts.ts";
+import type { LineChartBlock } from "../../reports/model.ts";
+import { parseForm } from "../../web/forms.ts";
+import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { comparisonChart } from "./benchmarks.chart.ts";
+import { searchQuerySchema, settingsFormSchema, tableQuerySchema } from "./benchmarks.schemas.ts";
+import {
+  benchmarkSettings,
+  councilComparison,
+  findMeasure,
+  findMeasures,
+  ourCouncil,
+  POLARITY_WORDS,
+  periodsOf,
+  periodTableCsv,
+  periodTableFor,
+  saveBenchmarkSettings,
+  show,
+} from "./benchmarks.service.ts";
+
+function chartWithSvg(chart: LineChartBlock | null) {
+  return chart === null ? null : { ...chart, svg: chartSvg(chart, 1.5) };
+}
+
+/** A gap with its sign: "+2.1", "-0.4", "0.0". */
+function signed(text: string): string {
+  return /^-|^0(\.0*)?$/.test(text) ? text : `+${text}`;
+}
+
+const VIEWS = "benchmarks/views";
+
+/** A measure code or period label as one URL path segment ("2018/19" has a slash; codes have "%" and "&"). */
+export function segment(text: string): string {
+  return encodeURIComponent(text);
+}
+
+function sendCsv(reply: FastifyReply, filename: string, body: string) {
+  return reply
+    .type("text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, "-")}"`)
+    .send(body);
+}
+
+const SORTABLE = [
+  ["name", "Council"],
+  ["region", "Region"],
+  ["value", "Value"],
+  ["rank", "Rank"],
+] as const;
+
+function sortLinks(base: string, sort: string, order: string) {
+  return Object.fromEntries(
+    SORTABLE.map(([key, label]) => {
+      const current = sort === key ? order : null;
+      const next = current === "asc" ? "desc" : "asc";
+      return [
+        key,
+        {
+          label,
+          href: `${base}?sort=${key}&order=${next}`,
+          ariaSort: current === null ? "none" : current === "asc" ? "ascending" : "descending",
+        },
+      ];
+    }),
+  );
+}
+
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  const { db, config } = services;
+
+  app.get("/benchmarks", async (request, reply) => {
+    const parsed = parseForm(searchQuerySchema, request.query);
+    const q = parsed.ok ? parsed.value.q : "";
+    const [measures, ours] = await Promise.all([findMeasures(db, q), ourCouncil(db)]);
+    return reply.code(parsed.ok ? 200 : 400).view(`${VIEWS}/list.njk`, {
+      pageTitle: "Benchmarks",
+      q,
+      measures: measures.map((m) => ({ ...m, href: `/benchmarks/${segment(m.code)}` })),
+      ours,
+      errors: parsed.ok ? [] : parsed.errors,
+    });
+  });
+
+  app.get("/benchmarks/settings", async (_request, reply) => {
+    const settings = await benchmarkSettings(db);
+    return reply.view(`${VIEWS}/settings.njk`, {
+      pageTitle: "Benchmarking settings",
+      values: { dfeCode: settings.dfeCode ?? "", tolerance: settings.tolerance },
+      version: settings.version,
+    });
+  });
+
+  app.post("/benchmarks/settings", async (request, reply) => {
+    const parsed = parseForm(settingsFormSchema, request.body);
+    try {
+      if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+      await saveBenchmarkSettings(db, config.actingUser, parsed.value);
+      return reply.code(303).redirect("/benchmarks");
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const settings = await benchmarkSettings(db);
+      return reply.code(400).view(`${VIEWS}/settings.njk`, {
+        pageTitle: "Benchmarking settings",
+        values: request.body ?? {},
+        version: settings.version,
+        errors: error.errors,
+      });
+    }
+  });
+
+  app.get("/benchmarks/:code", async (request, reply) => {
+    const { code } = request.params as { code: string };
+    const measure = await findMeasure(db, code);
+    const [periods, comparison] = await Promise.all([periodsOf(db, code), councilComparison(db, code)]);
+    const periodHref = (label: string) => `/benchmarks/${segment(code)}/${segment(label)}`;
+    const shown = (v: string | null) => (v === null ? "" : show(v, measure.decimals));
+    return reply.view(`${VIEWS}/measure.njk`, {
+      pageTitle: measure.title,
+      measure,
+      polarityWords: POLARITY_WORDS[measure.polarity] ?? measure.polarity,
+      periods: periods.map((p) => ({ ...p, href: periodHref(p.label) })),
+      comparison,
+      chart: chartWithSvg(comparison === null ? null : comparisonChart(comparison)),
+      comparisonRows: (comparison?.rows ?? []).map((r) => ({
+        label: r.period.label,
+        description: r.period.description,
+        href: periodHref(r.period.label),
+        ours: r.oursShown,
+        england: shown(r.england),
+        region: shown(r.region),
+        neighbours: shown(r.neighbourAverage),
+        gap: r.gapToEngland === null ? "" : signed(shown(r.gapToEngland)),
+        rank: r.rank,
+        rankOf: r.rankOf,
+        band: r.band ?? "",
+      })),
+    });
+  });
+
+  // "/benchmarks/<code>/<period>" and "/benchmarks/<code>/<period>.csv"; a period label may hold a
+  // slash ("2018/19"), so the rest of the path is the period.
+  app.get("/benchmarks/:code/*", async (request, reply) => {
+    const { code, "*": rest } = request.params as { code: string; "*": string };
+    const csv = rest.endsWith(".csv");
+    const label = csv ? rest.slice(0, -4) : rest;
+    if (csv) {
+      const table = await periodTableFor(db, code, label, { key: "name", descending: false });
+      return sendCsv(reply, `${code}-${label}.csv`, periodTableCsv(table));
+    }
+    const parsed = parseForm(tableQuerySchema, request.query);
+    const query = parsed.ok ? parsed.value : { sort: "rank" as const, order: "asc" as const };
+    const table = await periodTableFor(db, code, label, {
+      key: query.sort,
+      descending: query.order === "desc",
+    });
+    const base = `/benchmarks/${segment(code)}/${segment(label)}`;
+    return reply.code(parsed.ok ? 200 : 400).view(`${VIEWS}/table.njk`, {
+      pageTitle: `${table.measure.title}, ${table.period.description}`,
+      table,
+      measureHref: `/benchmarks/${segment(code)}`,
+      csvHref: `${base}.csv`,
+      sortLinks: sortLinks(base, query.sort, query.order),
+      errors: parsed.ok ? [] : parsed.errors,
+    });
+  });
+};
+
+export const benchmarksModule: BaseplanModule = {
+  name: "benchmarks",
+  navigation: [{ href: "/benchmarks", text: "Benchmarks" }],
+  routes,
+};
