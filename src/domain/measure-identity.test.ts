@@ -5,6 +5,7 @@ import {
   matchMeasure,
   normaliseCode,
   normaliseTitle,
+  printedRatingAgreement,
   readTrendWords,
   titleLikeness,
 } from "./measure-identity.ts";
@@ -88,4 +89,17 @@ describe("readTrendWords", () => {
   for (const [text, direction] of cases) {
     it(`reads "${text}" as ${direction ?? "not read"}`, () => assert.equal(readTrendWords(text), direction));
   }
+});
+
+describe("printedRatingAgreement", () => {
+  const key = ["Strong", "Good", "Review", "Action"];
+  it("compares a printed word on the same key, in any case", () => {
+    assert.equal(printedRatingAgreement("ACTION", "Action", key), "agrees");
+    assert.equal(printedRatingAgreement("Good", "Review", key), "differs");
+  });
+  it("does not compare a rating on the document's own key, nor a blank", () => {
+    assert.equal(printedRatingAgreement("Amber", "Review", key), "other key");
+    assert.equal(printedRatingAgreement(" ", "Review", key), null);
+    assert.equal(printedRatingAgreement(null, "Review", key), null);
+  });
 });

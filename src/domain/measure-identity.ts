@@ -112,3 +112,20 @@ export function readTrendWords(text: string): TrendDirection | null {
   for (const [pattern, direction] of TREND_WORDS) if (pattern.test(written)) return direction;
   return null;
 }
+
+/**
+ * Whether the rating a document printed agrees with Baseplan's, on the same key: "agrees" or
+ * "differs" where the printed word is one of the key's words (any case); "other key" where the
+ * document rated on a key of its own (Red/Amber/Green against a five-level key), which is shown
+ * beside Baseplan's and never compared by guesswork.
+ */
+export function printedRatingAgreement(
+  printed: string | null,
+  computedLabel: string,
+  keyLabels: readonly string[],
+): "agrees" | "differs" | "other key" | null {
+  if (printed === null || printed.trim() === "") return null;
+  const word = printed.trim().toLowerCase();
+  if (!keyLabels.some((label) => label.toLowerCase() === word)) return "other key";
+  return word === computedLabel.toLowerCase() ? "agrees" : "differs";
+}

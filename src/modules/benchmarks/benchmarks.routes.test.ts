@@ -3,7 +3,7 @@ import "../../demo/loaders.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { everything } from "../../../test/helpers/benchmark-files.ts";
+import { everything, long } from "../../../test/helpers/benchmark-files.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { loadConfig } from "../../config.ts";
 import { createServices } from "../../services.ts";
@@ -11,6 +11,27 @@ import { createApp } from "../../web/app.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
 
 const FORM = "application/x-www-form-urlencoded";
+
+function multipart(fields: Record<string, string>, file: { name: string; bytes: Uint8Array } | null) {
+  const boundary = "----baseplan-benchmark-boundary";
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      Buffer.from(file.bytes),
+      Buffer.from("\r\n"),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
 
 describe("benchmark pages", () => {
   let database: TestDatabase;
@@ -111,5 +132,39 @@ describe("benchmark pages", () => {
       /18.9<\/td>\s*<td[^>]*>21.3<\/td>\s*<td[^>]*>19.5<\/td>\s*<td[^>]*>20.1<\/td>\s*<td[^>]*>-2.4<\/td>\s*<td[^>]*>4 of 4<\/td>\s*<td[^>]*>D</,
     );
     assert.match(measure.body, /Figures in the comparison chart/);
+  });
+
+  test("the import page checks a file, then saves it; bad rows are listed and nothing is saved", async () => {
+    async function upload(file: { name: string; bytes: Uint8Array } | null, mode: string) {
+      const { token, cookie } = await formSession(app, "/benchmarks/import");
+      const body = multipart({ _csrf: token ?? "", mode }, file);
+      return app.inject({
+        method: "POST",
+        url: "/benchmarks/import",
+        payload: body.payload,
+        headers: { "content-type": body.contentType, cookie },
+      });
+    }
+    const newer = long("newer.csv", ["WIDG,Widgets mended,2025,Betaford,31.25,102,North"]);
+    const checked = await upload(newer, "check");
+    assert.equal(checked.statusCode, 200);
+    assert.match(checked.body, /Checked: nothing saved yet/);
+    assert.match(checked.body, /1 figures would be added/);
+    assert.equal((await app.inject("/benchmarks/WIDG/2025.csv")).statusCode, 404);
+    const saved = await upload(newer, "save");
+    assert.match(saved.body, /Saved/);
+    const csv = await app.inject("/benchmarks/WIDG/2025.csv");
+    assert.match(csv.body, /102,Betaford,North,31.25,/);
+
+    const bad = await upload(long("bad.csv", ["WIDG,,2025,Nowhere,3,777,North"]), "save");
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#file"/);
+    assert.match(
+      bad.body,
+      /<td class="govuk-table__cell">2<\/td><td class="govuk-table__cell">LA Number<\/td><td class="govuk-table__cell">777<\/td>/,
+    );
+    const none = await upload(null, "save");
+    assert.equal(none.statusCode, 400);
+    assert.match(none.body, /Choose a .parquet or .csv file/);
   });
 });

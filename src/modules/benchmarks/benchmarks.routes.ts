@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { ValidationFailed } from "../../errors.ts";
+import { type FieldError, ValidationFailed } from "../../errors.ts";
 import { chartSvg } from "../../reports/charts.ts";
 import type { LineChartBlock } from "../../reports/model.ts";
 import { parseForm } from "../../web/forms.ts";
+import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { comparisonChart } from "./benchmarks.chart.ts";
 import { searchQuerySchema, settingsFormSchema, tableQuerySchema } from "./benchmarks.schemas.ts";
@@ -11,6 +12,7 @@ import {
   councilComparison,
   findMeasure,
   findMeasures,
+  importBenchmarks,
   ourCouncil,
   POLARITY_WORDS,
   periodsOf,
@@ -81,6 +83,50 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       ours,
       errors: parsed.ok ? [] : parsed.errors,
     });
+  });
+
+  app.get("/benchmarks/import", async (_request, reply) =>
+    reply.view(`${VIEWS}/import.njk`, {
+      pageTitle: "Import the Department's benchmarking files",
+      mode: "check",
+    }),
+  );
+
+  app.post("/benchmarks/import", async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const mode = body.mode === "save" ? "save" : body.mode === "check" ? "check" : null;
+    const file = uploadedFile(body.file);
+    const errors: FieldError[] = [];
+    if (file === null) errors.push({ field: "file", message: "Choose a .parquet or .csv file to import" });
+    if (mode === null)
+      errors.push({ field: "mode", message: "Choose whether to check the file only or to save it" });
+    const view = (code: number, extra: Record<string, unknown>) =>
+      reply.code(code).view(`${VIEWS}/import.njk`, {
+        pageTitle: "Import the Department's benchmarking files",
+        mode: mode ?? "check",
+        ...extra,
+      });
+    if (file === null || mode === null) return view(400, { errors });
+    const outcome = await importBenchmarks(
+      db,
+      config.actingUser,
+      [{ name: file.filename, bytes: file.bytes }],
+      {
+        dryRun: mode === "check",
+      },
+    );
+    if (!outcome.ok) {
+      return view(400, {
+        errors: [
+          {
+            field: "file",
+            message: `${file.filename} has ${outcome.problems.length} problem${outcome.problems.length === 1 ? "" : "s"}, listed below; nothing was saved`,
+          },
+        ],
+        problems: outcome.problems,
+      });
+    }
+    return view(200, { summary: outcome.summary, dryRun: mode === "check" });
   });
 
   app.get("/benchmarks/settings", async (_request, reply) => {

@@ -85,9 +85,14 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       rating: shown.rating || undefined,
       group: shown.group || undefined,
     });
+    // Printed ratings that differ from Baseplan's on the same key, counted for the page.
+    const differing = listings
+      .flatMap((listing) => listing.rows)
+      .filter((row) => "printedAgreement" in row && row.printedAgreement === "differs").length;
     return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
+      differing,
       groups,
       ratings: RATINGS,
       filters: shown,

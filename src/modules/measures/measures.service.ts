@@ -6,6 +6,7 @@ import { updateIfVersion } from "../../db/versioning.ts";
 import {
   matchMeasure as identifyMeasure,
   normaliseTitle,
+  printedRatingAgreement,
   readTrendWords,
   type TrendDirection,
 } from "../../domain/measure-identity.ts";
@@ -17,7 +18,7 @@ import {
   parsePeriod,
   sameKindAndSpan,
 } from "../../domain/periods.ts";
-import { type MeasureRating, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
+import { type MeasureRating, RATINGS, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
   evaluateTarget,
@@ -711,6 +712,8 @@ export interface RatedRow {
   rating: MeasureRating;
   /** The rating the document itself printed, where it printed one. */
   printedRating: string | null;
+  /** How the printed rating compares with Baseplan's (see printedRatingAgreement). */
+  printedAgreement?: "agrees" | "differs" | "other key" | null;
 }
 
 export interface GroupListing {
@@ -896,6 +899,11 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
         measure,
         titleAsWritten: row.titleAsWritten,
         printedRating: row.printedRating,
+        printedAgreement: printedRatingAgreement(
+          row.printedRating,
+          rated.rating.meta.label,
+          RATINGS.map((meta) => meta.label),
+        ),
         ...rated,
       });
     }

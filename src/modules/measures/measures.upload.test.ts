@@ -9,6 +9,7 @@ import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import { parsePastedTable } from "./measures.paste.ts";
 import { listMeasures } from "./measures.repository.ts";
+import { saveImport } from "./measures.service.ts";
 import {
   columnLetters,
   MAX_UPLOAD_ROWS,
@@ -239,5 +240,26 @@ describe("upload pages", () => {
     });
     assert.equal(response.statusCode, 413);
     assert.match(response.body, /up to 5 MB/);
+  });
+
+  test("a printed rating that differs from Baseplan's is shown beside it and counted; one on another key is not compared", async () => {
+    await saveImport(database.db, "test.officer@example.test", {
+      text: "Code\tTitle\tThis quarter\tTarget\tStatus\nZ1\tExample rate\t50\t40\tStrong\nZ2\tOther rate\t50\t40\tAmber",
+      document: "Example report",
+      groupKind: "report",
+      groupTitle: "Examples",
+      reportingPeriod: "Q1 2024/25",
+    });
+    const page = await app.inject({ method: "GET", url: "/measures" });
+    assert.equal(page.statusCode, 200);
+    assert.match(
+      page.body,
+      /1 rating printed by the documents differs from Baseplan&#39;s|1 rating printed by the documents differs from Baseplan's/,
+    );
+    assert.equal(page.body.match(/data-testid="rating-differs"/g)?.length, 1);
+    assert.match(
+      page.body,
+      /Report printed: Amber \(on the document&#39;s own key\)|Report printed: Amber \(on the document's own key\)/,
+    );
   });
 });
