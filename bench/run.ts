@@ -1,7 +1,7 @@
 /**
  * npm run bench: Baseplan's performance figures, each printed beside a ceiling measured in the
  * same run on the same machine, so the ratios mean something on a noisy 2-core box. Never used
- * as a pass/fail test; DESIGN.md gives the targets.
+ * as a pass/fail test; docs/decisions/0004-keep-pages-until-data-changes.md gives the targets.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config.ts";
 import { queryRows } from "../src/db/client.ts";
-import { recordAuditEvent } from "../src/modules/audit/audit.repository.ts";
+import { recordAuditEvent } from "../src/modules/audit/audit.service.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";

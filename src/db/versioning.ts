@@ -27,3 +27,16 @@ export async function updateIfVersion<TTable extends VersionedTable>(
     .returning();
   return rows[0] ?? null;
 }
+
+/**
+ * One table's versioned update, for its repository to export under its own name
+ * (`export const updateRiskIfVersion = versionedUpdate(risks)`), so services never hold a table.
+ */
+export function versionedUpdate<TTable extends VersionedTable>(table: TTable) {
+  return (
+    tx: Database,
+    id: number | string,
+    expectedVersion: number,
+    values: Partial<TTable["$inferInsert"]>,
+  ) => updateIfVersion(tx, table, id, expectedVersion, values);
+}

@@ -1,6 +1,5 @@
-import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { settings } from "../db/schema/index.ts";
+import { hasSetting, recordSetting } from "../modules/settings/settings.service.ts";
 import { DEMO_LOADERS } from "./loaders.ts";
 
 export { DEMO_DIRECTORY, type DemoLoader } from "./demo-files.ts";
@@ -8,8 +7,7 @@ export { DEMO_DIRECTORY, type DemoLoader } from "./demo-files.ts";
 const DEMO_MARKER = "demo.loaded";
 
 export async function demoLoaded(db: Database): Promise<boolean> {
-  const rows = await db.select().from(settings).where(eq(settings.key, DEMO_MARKER));
-  return rows.length > 0;
+  return hasSetting(db, DEMO_MARKER);
 }
 
 /**
@@ -20,9 +18,7 @@ export async function loadDemo(db: Database, actor: string, loaders = DEMO_LOADE
   if (await demoLoaded(db)) return false;
   await db.transaction(async (tx) => {
     for (const loader of loaders) await loader.load(tx, actor);
-    await tx
-      .insert(settings)
-      .values({ key: DEMO_MARKER, value: { loadedAt: new Date().toISOString(), actor } });
+    await recordSetting(tx, DEMO_MARKER, { loadedAt: new Date().toISOString(), actor });
   });
   return true;
 }

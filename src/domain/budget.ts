@@ -505,7 +505,7 @@ export type RagThresholds = {
 export type BudgetLevel = "service-area" | "fund";
 
 /**
- * Default thresholds, from a council's published practice (DOMAIN.md section 7), configurable per
+ * Default thresholds, from a council's published practice (docs/domain.md section 8), configurable per
  * council and per level by passing other thresholds:
  * - a service area (budget line) is red at an overspend of 5% or £0.1m, whichever is lower;
  * - the whole fund (portfolio total) is red at an overspend of 0.5% or £1m, whichever is lower;

@@ -36,7 +36,7 @@ interface LabelCase {
   parts?: Record<string, unknown>;
 }
 
-// Every label form in DOMAIN.md section 3 and the seeds, with what a council means by it.
+// Every label form in docs/domain.md section 3 and the demo documents, with what a council means by it.
 const LABELS: LabelCase[] = [
   // Financial year: 1 Apr - 31 Mar.
   { label: "2020/21", kind: "financial-year", start: "2020-04-01", end: "2021-03-31", canonical: "2020/21" },

@@ -9,6 +9,7 @@ import {
   DEFAULT_THRESHOLD_TABLE,
   exactTermMonths,
   extendThresholdTable,
+  neutraliseCsvText,
   PIPELINE_NOTICE_HEADER,
   ProcurementRuleError,
   pipelineNotice,
@@ -476,18 +477,30 @@ describe("writeCsv", () => {
     assert.throws(() => writeCsv([[Number.NaN]]), RangeError);
   });
 
+  it("neutralises text a spreadsheet would run as a formula, as OWASP recommends", () => {
+    assert.equal(
+      writeCsv([
+        ['=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "-439928.00", "a=b", -5],
+      ]),
+      '"\'=HYPERLINK(""http://x"")","\'+1+2","\'-2+3","\'@SUM(A1)","\'\tcmd","\'\rcmd",-439928.00,a=b,-5\r\n',
+    );
+  });
+
   it("reads back exactly as written, whatever the text", () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.array(fc.string({ unit: fc.constantFrom("a", " ", ",", '"', "\r", "\n", "£", "é") }), {
+          fc.array(fc.string({ unit: fc.constantFrom("a", " ", ",", '"', "\r", "\n", "£", "é", "=", "-") }), {
             minLength: 1,
             maxLength: 4,
           }),
           { minLength: 1, maxLength: 5 },
         ),
         (rows) => {
-          assert.deepEqual(parseCsv(writeCsv(rows)), rows);
+          assert.deepEqual(
+            parseCsv(writeCsv(rows)),
+            rows.map((row) => row.map(neutraliseCsvText)),
+          );
         },
       ),
     );

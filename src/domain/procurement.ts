@@ -174,7 +174,7 @@ export interface ThresholdRow {
 
 export type ThresholdTable = readonly ThresholdRow[];
 
-/** DOMAIN.md section 8: the thresholds for councils since 2020. */
+/** docs/domain.md section 9: the thresholds for councils since 2020. */
 export const DEFAULT_THRESHOLD_TABLE: ThresholdTable = [
   {
     inForceFrom: "2020-01-01",
@@ -675,18 +675,34 @@ export function transparencyCodeRows(procurements: readonly PlannedProcurement[]
 
 export type CsvCell = string | number | null;
 
+/** What a spreadsheet would run as a formula: text starting with =, +, -, @, a tab or a CR. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number such as "-439928.00" is data, not a formula, and stays a number. */
+const PLAIN_NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * Text as a CSV cell may hold it safely (OWASP, CSV injection): text a spreadsheet would run as a
+ * formula gets a leading apostrophe, so Excel and LibreOffice show it as text and run nothing.
+ */
+export function neutraliseCsvText(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
+}
+
 function csvField(cell: CsvCell): string {
   if (cell === null) return "";
   if (typeof cell === "number") {
     if (!Number.isFinite(cell)) throw new RangeError(`A CSV cell must be a finite number; got ${cell}.`);
     return String(cell);
   }
-  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+  const safe = neutraliseCsvText(cell);
+  return safe !== cell || /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 /**
  * RFC 4180 CSV: fields holding a comma, double quote, CR or LF are quoted, with quotes doubled;
  * records end with CRLF, including the last; null is an empty field. Put the heading row first.
+ * Every CSV Baseplan writes goes through here, so text that would run as a formula in a
+ * spreadsheet is neutralised in every export (neutraliseCsvText).
  */
 export function writeCsv(rows: readonly (readonly CsvCell[])[]): string {
   return rows.map((row) => `${row.map(csvField).join(",")}\r\n`).join("");

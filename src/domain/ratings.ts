@@ -1,6 +1,6 @@
 /**
  * The council's five-level rating key and the default rule that rates a measure from its target
- * verdict (DOMAIN.md section 6). Deliverables use the same key, but their rating is an officer's
+ * verdict (docs/domain.md section 7). Deliverables use the same key, but their rating is an officer's
  * judgement, so only the metadata applies to them.
  *
  * Default rule, configurable per council: target met and improved on the previous like period =

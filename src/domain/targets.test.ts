@@ -13,7 +13,7 @@ import {
   type TargetKind,
 } from "./targets.ts";
 
-/** Every target phrase in the seeds (and DOMAIN.md section 5), with the kind it must parse to. */
+/** Every target phrase in the seeds (and docs/domain.md section 5), with the kind it must parse to. */
 const SEED_PHRASES: readonly [string, TargetKind][] = [
   ["Less than 380", "threshold"],
   ["Above 90%", "threshold"],

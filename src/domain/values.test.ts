@@ -522,7 +522,7 @@ describe("every value cell in the seed measure tables", () => {
   });
 });
 
-// The value cells DOMAIN.md section 4 lists, each with every part we expect to read from it.
+// The value cells docs/domain.md section 4 lists, each with every part we expect to read from it.
 const DOMAIN_EXAMPLES: [string, Partial<Parts>][] = [
   ["2.8%", { value: 2.8, decimals: 1, unit: "%" }],
   ["1.9% (Dec 2020)", { value: 1.9, decimals: 1, unit: "%", period: "Dec 2020", periodKind: "month" }],
@@ -618,7 +618,7 @@ const DOMAIN_EXAMPLES: [string, Partial<Parts>][] = [
   ],
 ];
 
-describe("the value cells in DOMAIN.md section 4", () => {
+describe("the value cells docs/domain.md section 4 lists", () => {
   for (const [text, expected] of DOMAIN_EXAMPLES) {
     it(`reads ${JSON.stringify(text)} into its parts and prints it back`, () => {
       const cell = parseValueCell(text);

@@ -17,7 +17,7 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import { chartPng, chartSize } from "./charts.ts";
+import { chartPng, chartSize } from "../charts/charts.ts";
 import { columnWidths } from "./column-widths.ts";
 import type { Block, Report, TableCell as ReportCell, ReportSection, TableBlock } from "./model.ts";
 import { RATING_FILLS } from "./rating-key.ts";

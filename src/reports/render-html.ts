@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
+import { chartSvg } from "../charts/charts.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
-import { chartSvg } from "./charts.ts";
 import type { Block, Report } from "./model.ts";
 
 export type DrawnBlock = Block | (Extract<Block, { kind: "chart" }> & { svg: string });

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
-import { settings } from "../db/schema/index.ts";
-import { recordAuditEvent } from "../modules/audit/audit.repository.ts";
+import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
 
 /**
  * What a council writes the same way every quarter: who the report goes to, who wrote and signs
@@ -79,8 +77,7 @@ export function quarterKey(yearCode: string, quarter: number): string {
 
 /** The quarterly report's settings, or null where none have been saved. */
 export async function quarterlyReportSettings(db: Database): Promise<QuarterlySettings | null> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, QUARTERLY_SETTINGS_KEY));
-  return row ? quarterlySettingsSchema.parse(row.value) : null;
+  return readSetting(db, QUARTERLY_SETTINGS_KEY, quarterlySettingsSchema);
 }
 
 /** Saves the settings (checked against the schema), audited in the same transaction. */
@@ -90,27 +87,12 @@ export async function saveQuarterlyReportSettings(
   value: unknown,
 ): Promise<QuarterlySettings> {
   const parsed = quarterlySettingsSchema.parse(value);
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(settings).where(eq(settings.key, QUARTERLY_SETTINGS_KEY));
-    if (before) {
-      await tx
-        .update(settings)
-        .set({ value: parsed, version: before.version + 1, updatedAt: new Date() })
-        .where(eq(settings.key, QUARTERLY_SETTINGS_KEY));
-    } else {
-      await tx.insert(settings).values({ key: QUARTERLY_SETTINGS_KEY, value: parsed });
-    }
-    await recordAuditEvent(tx, {
-      actor,
-      action: before ? "update" : "create",
-      entityType: "setting",
-      entityId: QUARTERLY_SETTINGS_KEY,
-      summary: "Saved the quarterly report's settings",
-      before: before?.value ?? null,
-      after: parsed,
-    });
-    return parsed;
+  await saveSetting(db, actor, {
+    key: QUARTERLY_SETTINGS_KEY,
+    value: parsed,
+    summary: "Saved the quarterly report's settings",
   });
+  return parsed;
 }
 
 /** Fills `{name}` placeholders; a placeholder with no value is an error, never left in a report. */

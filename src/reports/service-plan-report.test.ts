@@ -210,7 +210,7 @@ describeOnBothDatabases("the service plan document", (fresh) => {
   test("both procurement tables (15 and 18 rows) with their totals, under the seed's own headings", () => {
     // The appendix's heading, introduction and table headings as the seed writes them.
     const seedLines = readFileSync(
-      new URL("../../test/fixtures/seeds/000_601d8111f3df9bb9.txt", import.meta.url),
+      new URL("../../test/fixtures/seeds/service-plan-2021-2025.txt", import.meta.url),
       "utf8",
     ).split("\n");
     const appendix = original.sections.find((section) => section.id === "procurement");
@@ -404,7 +404,7 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     ]);
     // Each text is the seed's own words.
     const seed = readFileSync(
-      new URL("../../test/fixtures/seeds/001_b68239be601a315a.txt", import.meta.url),
+      new URL("../../test/fixtures/seeds/service-plan-refresh-2024-25.txt", import.meta.url),
       "utf8",
     );
     for (const text of [...intro, ...(refreshWords.monitoringIntro ?? [])]) assert.ok(seed.includes(text));

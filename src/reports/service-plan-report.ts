@@ -12,20 +12,18 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { trendValue } from "../charts/charts.ts";
 import type { Database } from "../db/client.ts";
-import { type NestedItem, settings } from "../db/schema/index.ts";
+import type { NestedItem } from "../db/schema/index.ts";
 import { formatPounds, type Pence, sumPence } from "../domain/money.ts";
 import { formatPlanMonth } from "../domain/plan-dates.ts";
 import { NotFound } from "../errors.ts";
-import { recordAuditEvent } from "../modules/audit/audit.repository.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
-import * as measuresRepository from "../modules/measures/measures.repository.ts";
-import * as planRepository from "../modules/plan/plan.repository.ts";
-import { basePlan } from "../modules/plan/plan.service.ts";
+import * as storedMeasures from "../modules/measures/measures.service.ts";
+import * as plans from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
-import { trendValue } from "./charts.ts";
+import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
 import {
   type Block,
   type ChartPoint,
@@ -48,7 +46,7 @@ export interface ServicePlanOptions {
   plan: string;
 }
 
-type Plan = planRepository.Plan;
+type Plan = plans.Plan;
 
 // ---------------------------------------------------------------------------------------------
 // The plan's own words that the plan module does not store: report settings, one per plan
@@ -88,11 +86,7 @@ export async function servicePlanReportSettings(
   db: Database,
   slug: string,
 ): Promise<ServicePlanSettings | null> {
-  const [row] = await db
-    .select()
-    .from(settings)
-    .where(eq(settings.key, servicePlanSettingsKey(slug)));
-  return row ? servicePlanSettingsSchema.parse(row.value) : null;
+  return readSetting(db, servicePlanSettingsKey(slug), servicePlanSettingsSchema);
 }
 
 /** Saves one plan's document settings (checked, the key matching the plan), audited. */
@@ -104,27 +98,12 @@ export async function saveServicePlanReportSettings(
   const parsed = servicePlanSettingsSchema.parse(value);
   const key = servicePlanSettingsKey(parsed.plan);
   if (parsed.key !== key) throw new Error(`Service plan settings for ${parsed.plan} are saved as ${key}.`);
-  return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(settings).where(eq(settings.key, key));
-    if (before) {
-      await tx
-        .update(settings)
-        .set({ value: parsed, version: before.version + 1, updatedAt: new Date() })
-        .where(eq(settings.key, key));
-    } else {
-      await tx.insert(settings).values({ key, value: parsed });
-    }
-    await recordAuditEvent(tx, {
-      actor,
-      action: before ? "update" : "create",
-      entityType: "setting",
-      entityId: key,
-      summary: `Saved the service plan document's settings for ${parsed.plan}`,
-      before: before?.value ?? null,
-      after: parsed,
-    });
-    return parsed;
+  await saveSetting(db, actor, {
+    key,
+    value: parsed,
+    summary: `Saved the service plan document's settings for ${parsed.plan}`,
   });
+  return parsed;
 }
 
 /** The demo: every data/demo/reports/service-plan-*.json, one plan's settings each. */
@@ -196,9 +175,9 @@ async function councilSections(
   plan: Plan,
   words: ServicePlanSettings | null,
 ): Promise<ReportSection[]> {
-  const council = await planRepository.findCouncil(db);
+  const council = await plans.findCouncil(db);
   if (!council) return [];
-  const outcomes = await planRepository.listOutcomes(db, council.id);
+  const outcomes = await plans.listOutcomes(db, council.id);
   const ambition = council.ambition.filter((wording) => wording.plans.includes(plan.slug));
   const outcomeWordings = outcomes.flatMap((outcome) =>
     outcome.wordings.filter((wording) => wording.plans.includes(plan.slug)).map((wording) => wording.text),
@@ -222,7 +201,7 @@ async function councilSections(
   // its priorities in the strategic objectives' introduction, which the document prints there.
   const priorities =
     plan.planVersion === "original"
-      ? (await planRepository.listPriorities(db)).filter((priority) => priority.planId === plan.id)
+      ? (await plans.listPriorities(db)).filter((priority) => priority.planId === plan.id)
       : [];
   return [
     section(
@@ -256,11 +235,11 @@ async function overviewSections(
   sections.push(section("foreword", "Foreword", foreword));
   if (plan.planVersion === "refresh") {
     // "Our Services" is the refresh's: the original plan's structure chart did not survive.
-    const department = await planRepository.findDepartment(db);
+    const department = await plans.findDepartment(db);
     const blocks: Block[] = [];
     if (department) {
       if (department.headlineParagraph) blocks.push(paragraph(department.headlineParagraph));
-      for (const division of await planRepository.listDivisions(db, department.id)) {
+      for (const division of await plans.listDivisions(db, department.id)) {
         blocks.push({ kind: "subheading", text: division.name });
         if (division.directorAsWritten) blocks.push(paragraph(division.directorAsWritten));
         if (division.remit) blocks.push(paragraph(division.remit));
@@ -288,7 +267,7 @@ async function overviewSections(
 // Key risks
 
 async function risksSection(db: Database, plan: Plan): Promise<ReportSection | null> {
-  const risks = (await planRepository.listRisks(db)).filter((risk) => risk.planId === plan.id);
+  const risks = (await plans.listRisks(db)).filter((risk) => risk.planId === plan.id);
   if (risks.length === 0) return null;
   const table: TableBlock = {
     kind: "table",
@@ -317,24 +296,24 @@ async function risksSection(db: Database, plan: Plan): Promise<ReportSection | n
 // Key performance measure tables, each cell as the plan's document wrote it
 
 interface MeasureData {
-  groups: measuresRepository.MeasureGroup[];
-  rows: measuresRepository.MeasureRow[];
-  values: measuresRepository.MeasureValue[];
-  targets: measuresRepository.MeasureTarget[];
+  groups: storedMeasures.MeasureGroup[];
+  rows: storedMeasures.MeasureRow[];
+  values: storedMeasures.MeasureValue[];
+  targets: storedMeasures.MeasureTarget[];
 }
 
 async function measureData(db: Database, document: string): Promise<MeasureData> {
-  const groups = (await measuresRepository.listGroups(db))
+  const groups = (await storedMeasures.listGroups(db))
     .filter((group) => group.document === document)
     .sort((a, b) => a.position - b.position);
   const groupIds = new Set(groups.map((group) => group.id));
-  const rows = (await measuresRepository.listRows(db))
+  const rows = (await storedMeasures.listRows(db))
     .filter((row) => groupIds.has(row.groupId))
     .sort((a, b) => a.position - b.position);
   const measureIds = [...new Set(rows.flatMap((row) => (row.measureId === null ? [] : [row.measureId])))];
   const [values, targets] = await Promise.all([
-    measuresRepository.valuesOf(db, measureIds),
-    measuresRepository.targetsOf(db, measureIds),
+    storedMeasures.valuesOf(db, measureIds),
+    storedMeasures.targetsOf(db, measureIds),
   ]);
   return {
     groups,
@@ -346,7 +325,7 @@ async function measureData(db: Database, document: string): Promise<MeasureData>
   };
 }
 
-function measureTable(data: MeasureData, group: measuresRepository.MeasureGroup): Block[] {
+function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Block[] {
   const groupRows = data.rows.filter((row) => row.groupId === group.id);
   if (groupRows.length === 0) return [];
   const rows: TableRow[] = groupRows.map((row) => {
@@ -416,7 +395,7 @@ function successMeasuresCell(note: string | null, measures: readonly string[]): 
  * none): a small panel per such measure, its values by period. Kept to one per table so the
  * document stays readable; every cell as written is in the table above it and the chart's data.
  */
-function trendChart(data: MeasureData, group: measuresRepository.MeasureGroup): LineChartBlock | null {
+function trendChart(data: MeasureData, group: storedMeasures.MeasureGroup): LineChartBlock | null {
   const valueColumns = group.columns.filter((column) => column.role === "value" || column.role === "latest");
   const periods = valueColumns.map((column) => column.period ?? column.heading);
   const series: LineChartBlock["series"] = [];
@@ -479,7 +458,7 @@ async function actionSections(
   data: MeasureData,
   words: ServicePlanSettings | null,
 ): Promise<ReportSection[]> {
-  const deliverables = (await planRepository.listDeliverables(db))
+  const deliverables = (await plans.listDeliverables(db))
     .filter((deliverable) => deliverable.planId === plan.id)
     .sort((a, b) => a.position - b.position);
   const sections: ReportSection[] = [];
@@ -543,7 +522,7 @@ async function objectivesSection(
   words: ServicePlanSettings | null,
 ): Promise<ReportSection | null> {
   // The plan module's Base Plan falls back to another plan where this one has no objectives.
-  const base = await basePlan(db, plan.slug);
+  const base = await plans.basePlan(db, plan.slug);
   if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return null;
   // The introduction, under the plan's own heading for it, before the objectives it introduces.
   const blocks: Block[] = [];
@@ -619,7 +598,7 @@ const monthIndex = (month: string) => Number(month.slice(0, 4)) * 12 + Number(mo
 const monthLabel = (index: number) =>
   `${SHORT_MONTHS[index % 12]} ${String(Math.floor(index / 12) % 100).padStart(2, "0")}`;
 
-type BaseObjective = NonNullable<Awaited<ReturnType<typeof basePlan>>>["objectives"][number];
+type BaseObjective = NonNullable<Awaited<ReturnType<typeof plans.basePlan>>>["objectives"][number];
 
 /**
  * The Base Plan as a timeline: the plan year's months (April to March, widened to any activity's
@@ -925,7 +904,7 @@ function ukDate(iso: string): string {
 export async function servicePlans(
   db: Database,
 ): Promise<{ slug: string; title: string; version: string }[]> {
-  return (await planRepository.listPlans(db)).map((plan) => ({
+  return (await plans.listPlans(db)).map((plan) => ({
     slug: plan.slug,
     title: plan.title,
     version: plan.planVersion,
@@ -933,12 +912,12 @@ export async function servicePlans(
 }
 
 export async function buildServicePlanReport(db: Database, options: ServicePlanOptions): Promise<Report> {
-  const plan = await planRepository.findPlanBySlug(db, options.plan);
+  const plan = await plans.findPlanBySlug(db, options.plan);
   if (!plan) throw new NotFound(`Plan ${options.plan}`);
   const data = await measureData(db, plan.slug);
   const words = await servicePlanReportSettings(db, plan.slug);
-  const council = await planRepository.findCouncil(db);
-  const department = await planRepository.findDepartment(db);
+  const council = await plans.findCouncil(db);
+  const department = await plans.findDepartment(db);
   const actions = await actionSections(db, plan, data, words);
   const withActions = new Set(
     data.groups

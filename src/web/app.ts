@@ -7,6 +7,7 @@ import { documentTitles } from "../modules/documents/documents.service.ts";
 import type { Services } from "../services.ts";
 import { setUpActingPerson } from "./acting-person.ts";
 import { setUpErrorHandling } from "./error-handler.ts";
+import { parseFormBody } from "./forms.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
@@ -38,7 +39,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
 
   await setUpWebSecurity(app);
   await serveStaticFiles(app);
-  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES, parser: parseFormBody });
   await setUpUploads(app);
   await setUpCsrf(app, services.config.cookieSecret);
   setUpActingPerson(app, () => services.config.actingUser);

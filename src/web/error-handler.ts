@@ -7,9 +7,33 @@ interface ErrorPage {
   message: string;
 }
 
+/**
+ * PostgreSQL's SQLSTATE for an error, from the driver's error or the query error wrapping it.
+ * Classes 22 (data exception: a NUL byte, a number out of range, text that is not text) and 54
+ * (a value too large for an index) mean the request carried a value no column holds: the person
+ * is told so (400) and nothing was saved, instead of a 500. Validation at the edge refuses these
+ * first with a field error; this is the net for any path it does not reach.
+ */
+function databaseValueError(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 3; depth += 1) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && /^(22|54)[0-9A-Z]{3}$/.test(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** What a person is told for errors that come from Fastify or its plugins rather than a service. */
 function pageForFrameworkError(error: FastifyError): ErrorPage {
   const code = error.code ?? "";
+  if (databaseValueError(error)) {
+    return {
+      status: 400,
+      title: "There is a problem with the request",
+      message:
+        "Something in the request is a value Baseplan cannot hold, such as a character that is not text or a number too large. Nothing was saved. Go back, check what you entered and try again.",
+    };
+  }
   if (code.startsWith("FST_CSRF")) {
     return {
       status: 403,

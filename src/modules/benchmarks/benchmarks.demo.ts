@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
 import * as repository from "./benchmarks.repository.ts";
 import { COUNCIL_DFE_CODE } from "./benchmarks.service.ts";

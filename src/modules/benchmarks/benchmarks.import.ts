@@ -9,7 +9,7 @@ import {
   yearTypeFromDictionary,
 } from "../../domain/benchmark-data.ts";
 import type { Polarity } from "../../domain/measure-types.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import {
   type FileProblem,
   type LongRow,

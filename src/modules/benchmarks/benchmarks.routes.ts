@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { chartSvg } from "../../charts/charts.ts";
 import { type FieldError, ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
 import type { LineChartBlock } from "../../reports/model.ts";
 import { parseForm } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
@@ -70,7 +70,7 @@ function sortLinks(base: string, sort: string, order: string) {
 }
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
-  const { db, config } = services;
+  const { db } = services;
 
   app.get("/benchmarks", async (request, reply) => {
     const parsed = parseForm(searchQuerySchema, request.query);
@@ -107,14 +107,9 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         ...extra,
       });
     if (file === null || mode === null) return view(400, { errors });
-    const outcome = await importBenchmarks(
-      db,
-      config.actingUser,
-      [{ name: file.filename, bytes: file.bytes }],
-      {
-        dryRun: mode === "check",
-      },
-    );
+    const outcome = await importBenchmarks(db, request.actor, [{ name: file.filename, bytes: file.bytes }], {
+      dryRun: mode === "check",
+    });
     if (!outcome.ok) {
       return view(400, {
         errors: [
@@ -142,7 +137,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const parsed = parseForm(settingsFormSchema, request.body);
     try {
       if (!parsed.ok) throw new ValidationFailed(parsed.errors);
-      await saveBenchmarkSettings(db, config.actingUser, parsed.value);
+      await saveBenchmarkSettings(db, request.actor, parsed.value);
       return reply.code(303).redirect("/benchmarks");
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;

@@ -2,7 +2,7 @@ import type { Database } from "../../db/client.ts";
 import { neighbourMean, plainDecimal, showToDecimals } from "../../domain/benchmark-data.ts";
 import { differenceExact } from "../../domain/benchmarks.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./benchmarks.repository.ts";
 
 export { importBenchmarks } from "./benchmarks.import.ts";

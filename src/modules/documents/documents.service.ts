@@ -1,5 +1,5 @@
 import type { Database } from "../../db/client.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { insertSourceDocument, listSourceDocuments } from "./documents.repository.ts";
 
 export interface NewSourceDocument {

@@ -4,7 +4,7 @@ import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
 import { loadConfig } from "../../config.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { documentTitles } from "./documents.service.ts";
 
 describeOnBothDatabases("source documents", (fresh) => {

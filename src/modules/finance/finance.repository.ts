@@ -27,6 +27,7 @@ import {
   varianceNarrativeLines,
   varianceNarratives,
 } from "../../db/schema/index.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 // All the SQL of budget monitoring. Each function takes the Database (or transaction) it is handed.
 
@@ -536,3 +537,12 @@ export async function insertMonitoringReportIfAbsent(
 ) {
   await db.insert(monitoringReports).values(values).onConflictDoNothing();
 }
+
+/** Updates the budget rating settings row if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateRatingSettingsIfVersion = versionedUpdate(financeSettings);
+
+/** Updates a monitoring forecast if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateForecastIfVersion = versionedUpdate(monitoringForecasts);
+
+/** Updates a savings initiative's forecast if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateInitiativeForecastIfVersion = versionedUpdate(savingsInitiativeForecasts);

@@ -8,7 +8,7 @@ import { loadConfig } from "../../config.ts";
 import { savingsInitiativeForecasts } from "../../db/schema/index.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import * as finance from "./finance.service.ts";
 
 describe("budget pages", () => {

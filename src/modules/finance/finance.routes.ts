@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
 import {
   financialYearCode as financialYearCodeOf,
@@ -7,7 +8,6 @@ import {
   quarterOf,
 } from "../../domain/periods.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";

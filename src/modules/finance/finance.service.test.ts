@@ -6,7 +6,7 @@ import { monitoringLines } from "../../db/schema/index.ts";
 import { formatTableMillions } from "../../domain/money.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import {
   forecastEditSchema,
   forecastNewSchema,

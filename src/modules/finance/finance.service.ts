@@ -1,6 +1,4 @@
 import type { Database } from "../../db/client.ts";
-import { financeSettings, monitoringForecasts, savingsInitiativeForecasts } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
 import {
   BALANCE_TREND_WORDS,
   type BalanceTrend,
@@ -36,7 +34,7 @@ import {
   sumPence,
 } from "../../domain/money.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { latestAuditEvent, recordAuditEvent } from "../audit/audit.repository.ts";
+import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
 import type {
   ForecastEdit,
@@ -179,7 +177,7 @@ export async function ratingSettings(db: Database) {
 export async function updateRatingSettings(db: Database, actor: string, edit: RatingSettings) {
   return db.transaction(async (tx) => {
     const before = await ratingSettings(tx);
-    const updated = await updateIfVersion(tx, financeSettings, 1, edit.version, {
+    const updated = await repository.updateRatingSettingsIfVersion(tx, 1, edit.version, {
       serviceAreaRedBasisPoints: edit.serviceAreaPercentage,
       serviceAreaRedPence: edit.serviceAreaAmount,
       fundRedBasisPoints: edit.fundPercentage,
@@ -412,7 +410,7 @@ export async function updateForecast(
   const { edit } = options;
   return db.transaction(async (tx) => {
     const { line, year, forecast } = await forecastForEdit(tx, options.lineId, options.quarter);
-    const updated = await updateIfVersion(tx, monitoringForecasts, forecast.id, edit.version, {
+    const updated = await repository.updateForecastIfVersion(tx, forecast.id, edit.version, {
       controllableBudgetPence: edit.controllableBudget,
       forecastOutturnPence: edit.forecastOutturn,
       updatedAt: new Date(),
@@ -728,7 +726,7 @@ export async function updateInitiativeForecast(
       options.quarter,
     );
     // A figure entered here replaces the document's tick or cross, which is then computed.
-    const updated = await updateIfVersion(tx, savingsInitiativeForecasts, forecast.id, edit.version, {
+    const updated = await repository.updateInitiativeForecastIfVersion(tx, forecast.id, edit.version, {
       forecastAchievedPence: edit.forecastAchieved,
       statedMark: null,
       updatedAt: new Date(),

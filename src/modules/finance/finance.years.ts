@@ -1,6 +1,6 @@
 import type { Database } from "../../db/client.ts";
 import { financialYearCode, financialYearLabel } from "../../domain/periods.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
 
 /**

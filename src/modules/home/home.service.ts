@@ -9,9 +9,8 @@ import { RATINGS, type RatingKey, type RatingMeta, ratingMeta } from "../../doma
 import * as finance from "../finance/finance.service.ts";
 import { listMeasureGroups } from "../measures/measures.service.ts";
 import { defaultPeriod } from "../periods/periods.service.ts";
-import { findCouncil, findDepartment } from "../plan/plan.repository.ts";
 import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
-import { goldenThread, reportedQuarters } from "../plan/plan.service.ts";
+import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../plan/plan.service.ts";
 
 /**
  * The department's dashboard for one quarter, composed from one call to each module's service:

@@ -1,5 +1,5 @@
+import { trendValue } from "../../charts/charts.ts";
 import { comparePeriodLabels } from "../../domain/periods.ts";
-import { trendValue } from "../../reports/charts.ts";
 import type { LineChartBlock } from "../../reports/model.ts";
 
 /**

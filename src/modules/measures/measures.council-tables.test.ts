@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { parsePeriod } from "../../domain/periods.ts";
 import { Conflict } from "../../errors.ts";
-import { latestAuditEvent } from "../audit/audit.repository.ts";
+import { latestAuditEvent } from "../audit/audit.service.ts";
 import { measureTrend } from "./measures.chart.ts";
 import { parsePastedTable } from "./measures.paste.ts";
 import { listGroups, listMeasures, listRows, valuesOf } from "./measures.repository.ts";

@@ -8,6 +8,7 @@ import {
   measureTargets,
   measureValues,
 } from "../../db/schema/index.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 export type Measure = typeof measures.$inferSelect;
 export type MeasureGroup = typeof measureGroups.$inferSelect;
@@ -414,4 +415,25 @@ function outcomeWording(wordings: unknown): string | null {
   const first = list[0] as { text?: unknown; title?: unknown; wording?: unknown } | undefined;
   const text = first?.text ?? first?.title ?? first?.wording;
   return typeof text === "string" ? text : null;
+}
+
+/** Updates a measure if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateMeasureIfVersion = versionedUpdate(measures);
+
+/** Marks a value no longer current if it is still at `version`; null when someone else saved first. */
+export const retireValueIfVersion = (db: Database, id: number, version: number) =>
+  versionedUpdate(measureValues)(db, id, version, { current: false });
+
+/** Marks a target no longer current if it is still at `version`; null when someone else saved first. */
+export const retireTargetIfVersion = (db: Database, id: number, version: number) =>
+  versionedUpdate(measureTargets)(db, id, version, { current: false });
+
+/** Marks a value no longer current: a later reading of the same cell replaces it. */
+export async function retireValue(db: Database, id: number): Promise<void> {
+  await db.update(measureValues).set({ current: false }).where(eq(measureValues.id, id));
+}
+
+/** Marks a target no longer current: the same document restated it. */
+export async function retireTarget(db: Database, id: number): Promise<void> {
+  await db.update(measureTargets).set({ current: false }).where(eq(measureTargets.id, id));
 }

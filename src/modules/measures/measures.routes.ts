@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { z } from "zod";
+import { chartSvg } from "../../charts/charts.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
-import { chartSvg } from "../../reports/charts.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
@@ -11,6 +11,7 @@ import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
   listFilterSchema,
+  MAX_PASTED_TABLE_LENGTH,
   measureDetailsSchema,
   POLARITY_CHOICES,
   targetEditSchema,
@@ -161,7 +162,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.post("/measures/import", async (request, reply) => {
-    const form = parseForm(importSchema, request.body);
+    const form = parseForm(importSchema, request.body, { longFields: { table: MAX_PASTED_TABLE_LENGTH } });
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!form.ok) {
       return reply.code(400).view("measures/views/import.njk", {

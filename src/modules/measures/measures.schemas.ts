@@ -17,22 +17,27 @@ export const targetEditSchema = z.object({
     .max(500, "The target must be 500 characters or fewer"),
 });
 
+/** The most characters a pasted table may hold. */
+export const MAX_PASTED_TABLE_LENGTH = 200_000;
+
 export const importSchema = z.object({
   table: z
     .string({ message: "Paste the table copied from Word or Excel" })
     .min(1, "Paste the table copied from Word or Excel")
-    .max(200_000, "The table must be 200,000 characters or fewer: paste it in parts"),
+    .max(MAX_PASTED_TABLE_LENGTH, "The table must be 200,000 characters or fewer: paste it in parts"),
   document: z
     .string({ message: "Enter the document the table comes from" })
     .trim()
-    .min(1, "Enter the document the table comes from, like service-plan-2021-2025"),
+    .min(1, "Enter the document the table comes from, like service-plan-2021-2025")
+    .max(200, "The document must be 200 characters or fewer"),
   groupKind: z.enum(["priority", "theme", "outcome", "report"], {
     message: "Choose whether the table sits under a priority, theme, outcome or report section",
   }),
   groupTitle: z
     .string({ message: "Enter the priority, theme or outcome the table sits under" })
     .trim()
-    .min(1, "Enter the priority, theme or outcome the table sits under"),
+    .min(1, "Enter the priority, theme or outcome the table sits under")
+    .max(500, "The priority, theme or outcome must be 500 characters or fewer"),
   reportingPeriod: z
     .string()
     .trim()

@@ -38,7 +38,7 @@ async function rowFor(
 
 test("pasting the raw seed table (page-break fragment, dashes) gives the same rows and cells as the demo file", async () => {
   const seed = readFileSync(
-    new URL("../../../test/fixtures/seeds/000_601d8111f3df9bb9.txt", import.meta.url),
+    new URL("../../../test/fixtures/seeds/service-plan-2021-2025.txt", import.meta.url),
     "utf8",
   );
   const lines = seed.split("\n");
@@ -69,9 +69,9 @@ test("every demo table's header rows give the columns recorded in tables.json", 
 });
 
 const SEED_OF_DOCUMENT: Record<string, string> = {
-  "service-plan-2021-2025": "000_601d8111f3df9bb9.txt",
-  "service-plan-2024-25": "001_b68239be601a315a.txt",
-  "quarterly-report-2020-21-q3": "004_e6a30be86e80b3eb.txt",
+  "service-plan-2021-2025": "service-plan-2021-2025.txt",
+  "service-plan-2024-25": "service-plan-refresh-2024-25.txt",
+  "quarterly-report-2020-21-q3": "quarterly-monitoring-2020-21-q3.txt",
 };
 
 /**

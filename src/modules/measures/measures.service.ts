@@ -1,8 +1,5 @@
-import { eq as eqId } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import type { StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
-import { measures as measuresTable, measureTargets, measureValues } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
+import type { measureValues, StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
 import {
   matchMeasure as identifyMeasure,
   normaliseTitle,
@@ -28,7 +25,7 @@ import {
 } from "../../domain/targets.ts";
 import { parseValueCell } from "../../domain/values.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
 import type {
@@ -519,7 +516,7 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
             continue;
           }
           for (const old of replaced) {
-            await tx.update(measureValues).set({ current: false }).where(eqId(measureValues.id, old.id));
+            await repository.retireValue(tx, old.id);
           }
           await repository.retireBenchmarksOfValues(
             tx,
@@ -590,7 +587,7 @@ async function keepFormerTitle(
     measure.title,
     ...measure.otherTitles.filter((other) => other !== title && other !== measure.title),
   ];
-  const updated = await updateIfVersion(tx, measuresTable, measure.id, measure.version, {
+  const updated = await repository.updateMeasureIfVersion(tx, measure.id, measure.version, {
     title,
     otherTitles,
     updatedAt: new Date(),
@@ -682,7 +679,7 @@ async function saveTarget(
   if (fromThisDocument.length === 1 && fromThisDocument[0]?.targetText === text) return null;
   const differing = earlier.find((existing) => existing.targetText.trim() !== text.trim());
   for (const old of fromThisDocument) {
-    await tx.update(measureTargets).set({ current: false }).where(eqId(measureTargets.id, old.id));
+    await repository.retireTarget(tx, old.id);
   }
   const record = await repository.insertTarget(tx, {
     measureId,
@@ -807,7 +804,7 @@ function ownPeriod(value: ListedValue): Period | null {
 /**
  * Why a value's previous figure is not for a like period, or undefined where it is (or where
  * either period cannot be read): "96.3% (Dec 20)" against "96%" for 2019/20 compares a month
- * with a whole year, so improving on it is not improving on the previous like period (DOMAIN 6).
+ * with a whole year, so improving on it is not improving on the previous like period (docs/domain.md section 7).
  */
 function unlikePeriods(value: ListedValue, previous: ListedValue): string | undefined {
   const now = ownPeriod(value);
@@ -1170,9 +1167,8 @@ export async function editMeasureDetails(db: Database, actor: string, input: Det
   return db.transaction(async (tx) => {
     const before = await repository.findMeasure(tx, input.measureId);
     if (!before) throw new NotFound(`Measure ${input.measureId}`);
-    const after = await updateIfVersion(
+    const after = await repository.updateMeasureIfVersion(
       tx,
-      measuresTable,
       before.id,
       input.version,
       repository.measureDetailsUpdate(input.details),
@@ -1222,7 +1218,7 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
     const measure = await repository.findMeasure(tx, input.measureId);
     const old = await repository.findValue(tx, input.recordId);
     if (!measure || !old || old.measureId !== measure.id) throw new NotFound(`Value ${input.recordId}`);
-    const retired = await updateIfVersion(tx, measureValues, old.id, input.version, { current: false });
+    const retired = await repository.retireValueIfVersion(tx, old.id, input.version);
     if (!retired || !old.current) {
       throw new Conflict(
         `The ${old.columnHeading} value of "${measure.title}"`,
@@ -1274,7 +1270,7 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
     const measure = await repository.findMeasure(tx, input.measureId);
     const old = await repository.findTarget(tx, input.recordId);
     if (!measure || !old || old.measureId !== measure.id) throw new NotFound(`Target ${input.recordId}`);
-    const retired = await updateIfVersion(tx, measureTargets, old.id, input.version, { current: false });
+    const retired = await repository.retireTargetIfVersion(tx, old.id, input.version);
     if (!retired || !old.current) {
       throw new Conflict(
         `The ${old.periodLabel} target of "${measure.title}"`,
@@ -1312,3 +1308,8 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
     return replacement;
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the documents read of the measures as stored: through this service, never the repository.
+
+export { listGroups, listRows, type MeasureRow, targetsOf, valuesOf } from "./measures.repository.ts";

@@ -15,7 +15,7 @@ import {
 } from "../../db/schema/index.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
 import { Conflict } from "../../errors.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { NOTHING_CARRIED } from "../finance/finance.years.ts";
 import {
   closePeriod,

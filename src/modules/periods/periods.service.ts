@@ -15,7 +15,7 @@ import {
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
 import { BadRequest, BaseplanError, Conflict, NotFound } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
 import { quarterProgressCompleteness } from "../plan/plan.service.ts";
 import * as repository from "./periods.repository.ts";

@@ -6,7 +6,7 @@ import { loadConfig } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { measurePage } from "../measures/measures.service.ts";
 import * as repository from "./plan.repository.ts";
 import {

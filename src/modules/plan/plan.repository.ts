@@ -15,6 +15,7 @@ import {
   strategicObjectives,
   supportingActivities,
 } from "../../db/schema/index.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
 
 export type Council = typeof councils.$inferSelect;
 export type CouncilOutcome = typeof councilOutcomes.$inferSelect;
@@ -338,3 +339,12 @@ export async function findRiskBySlug(db: Database, slug: string): Promise<Risk |
   const [row] = await db.select().from(risks).where(eq(risks.slug, slug));
   return row;
 }
+
+/** Updates a deliverable if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateDeliverableIfVersion = versionedUpdate(deliverables);
+
+/** Updates a key risk if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateRiskIfVersion = versionedUpdate(risks);
+
+/** Updates a supporting activity if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateActivityIfVersion = versionedUpdate(supportingActivities);

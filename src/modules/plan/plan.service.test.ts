@@ -5,7 +5,7 @@ import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/datab
 import { queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import * as repository from "./plan.repository.ts";
 import { progressForm } from "./plan.schemas.ts";
 import {

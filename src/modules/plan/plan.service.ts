@@ -1,6 +1,4 @@
 import type { Database } from "../../db/client.ts";
-import { deliverables, risks, supportingActivities } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
 import {
   explainPlanDates,
   formatPlanMonth,
@@ -9,7 +7,7 @@ import {
 } from "../../domain/plan-dates.ts";
 import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { measureFigures } from "../measures/measures.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
@@ -285,7 +283,9 @@ export async function recordProgress(
         },
       ]);
     }
-    const updated = await updateIfVersion(tx, deliverables, before.id, version, { updatedAt: new Date() });
+    const updated = await repository.updateDeliverableIfVersion(tx, before.id, version, {
+      updatedAt: new Date(),
+    });
     if (updated === null) {
       const [latest] = await repository.listProgressFor(tx, before.id);
       throw new Conflict(
@@ -563,7 +563,7 @@ export async function changeLeadOfficers(
       name,
       qualifier: before.leadOfficers.find((lead) => lead.name === name)?.qualifier ?? null,
     }));
-    const updated = await updateIfVersion(tx, deliverables, before.id, input.version, {
+    const updated = await repository.updateDeliverableIfVersion(tx, before.id, input.version, {
       leadOfficers,
       leadAsWritten: leadOfficers
         .map((lead) => (lead.qualifier ? `${lead.name} ${lead.qualifier}` : lead.name))
@@ -672,7 +672,7 @@ export async function assessRisk(db: Database, actor: string, input: AssessRiskI
   return db.transaction(async (tx) => {
     const before = await repository.findRisk(tx, input.riskId);
     if (!before) throw new NotFound(`Risk ${input.riskId}`);
-    const updated = await updateIfVersion(tx, risks, before.id, version, {
+    const updated = await repository.updateRiskIfVersion(tx, before.id, version, {
       ...values,
       updatedAt: new Date(),
     });
@@ -771,7 +771,7 @@ export async function setActivityMonths(
         : []),
     ];
     if (outside.length > 0) throw new ValidationFailed(outside);
-    const updated = await updateIfVersion(tx, supportingActivities, before.id, version, {
+    const updated = await repository.updateActivityIfVersion(tx, before.id, version, {
       startMonth,
       endMonth,
       updatedAt: new Date(),
@@ -838,3 +838,24 @@ export async function quarterProgressCompleteness(
       href: `/plan/deliverables/${deliverable.id}#progress`,
     }));
 }
+
+// ---------------------------------------------------------------------------------------------
+// What other modules and the documents read of the plan: through this service, never the
+// repository, so the plan's tables stay the plan module's own.
+
+export {
+  type Council,
+  type CouncilOutcome,
+  type Department,
+  type DepartmentDivision,
+  findCouncil,
+  findDepartment,
+  findPlanBySlug,
+  listDeliverables,
+  listDivisions,
+  listOutcomes,
+  listPlans,
+  listPriorities,
+  listRisks,
+  type Plan,
+} from "./plan.repository.ts";

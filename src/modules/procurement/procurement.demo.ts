@@ -39,7 +39,7 @@ const demoFileSchema = z.object({
 
 /**
  * The seed's Appendix B, both tables, every row as written. The thresholds themselves come from
- * migration 0005 (DOMAIN.md's rows), so the demo only sets the floor and the buyer.
+ * migration 0005 (the table in docs/domain.md section 9), so the demo only sets the floor and the buyer.
  */
 export const procurementDemoLoader: DemoLoader = {
   name: "procurement",

@@ -5,7 +5,6 @@ import {
   procurementExpectedPayments,
   procurementSettings,
   procurementThresholds,
-  settings,
 } from "../../db/schema/index.ts";
 import { updateIfVersion } from "../../db/versioning.ts";
 
@@ -106,19 +105,4 @@ export async function updateExpectedPaymentsIfVersion(
     expectedPaymentsPence,
     updatedAt: new Date(),
   });
-}
-
-/** The key in the shared settings table of the published plan that demo rows came from. */
-const PUBLISHED_PLAN_KEY = "procurement.published-plan";
-
-export async function findPublishedPlan(db: Database): Promise<unknown> {
-  const [row] = await db.select().from(settings).where(eq(settings.key, PUBLISHED_PLAN_KEY));
-  return row?.value ?? null;
-}
-
-export async function savePublishedPlan(db: Database, value: Record<string, unknown>) {
-  await db
-    .insert(settings)
-    .values({ key: PUBLISHED_PLAN_KEY, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
 }

@@ -12,7 +12,7 @@ import { loadConfig } from "../../config.ts";
 import { isIsoDate } from "../../domain/procurement.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { getProcurement } from "./procurement.service.ts";
 
 function readSchema(name: string): { id: string } {

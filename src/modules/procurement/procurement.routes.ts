@@ -3,7 +3,7 @@ import { z } from "zod";
 import { formatPounds } from "../../domain/money.ts";
 import { financialYearStartOfDate } from "../../domain/periods.ts";
 import type { FieldError } from "../../errors.ts";
-import { ValidationFailed } from "../../errors.ts";
+import { NotFound, ValidationFailed } from "../../errors.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { listThresholds } from "./procurement.repository.ts";
@@ -79,7 +79,15 @@ function dateInputs(values: Record<string, unknown>, errors: FieldError[] = []) 
   return inputs;
 }
 
-const idParams = z.object({ id: z.string().min(1) });
+/** A procurement's id as Baseplan makes them ("pp-82425789", "cs-fp-2021-t1-01"). */
+const PROCUREMENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** The id in the address, or a 404: a NUL byte or anything else no id holds never reaches the database. */
+function procurementId(request: FastifyRequest): string {
+  const id = (request.params as { id?: string }).id ?? "";
+  if (!PROCUREMENT_ID.test(id)) throw new NotFound("The procurement");
+  return id;
+}
 const yearParams = z.object({ year: z.coerce.number().int().min(1000).max(9998) });
 
 /** The choices of the add and edit form, in the shape GOV.UK macros take. */
@@ -303,7 +311,10 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/procurement/pipeline/:file", async (request, reply) => {
     const match = /^(\d{4})\.(csv|json)$/.exec((request.params as { file: string }).file);
     if (!match) return reply.callNotFound();
-    const year = Number(match[1]);
+    // Years the calendar cannot hold a whole financial year of (0000, 9999) are pages that do not exist.
+    const parsedYear = yearParams.safeParse({ year: match[1] });
+    if (!parsedYear.success) return reply.callNotFound();
+    const { year } = parsedYear.data;
     if (match[2] === "csv") return sendCsv(reply, `pipeline-notice-${year}.csv`, await pipelineCsv(db, year));
     const uri = `${request.protocol}://${request.host}${request.url}`;
     const releases = await pipelineReleasePackage(db, year, { ocidPrefix: config.ocidPrefix, uri });
@@ -318,7 +329,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.get("/procurement/:id", async (request, reply) => {
-    const { id } = idParams.parse(request.params);
+    const id = procurementId(request);
     const entry = await getProcurement(db, id);
     return reply.view(`${VIEWS}/procurement.njk`, {
       pageTitle: entry.title,
@@ -330,7 +341,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.get("/procurement/:id/edit", async (request, reply) => {
-    const { id } = idParams.parse(request.params);
+    const id = procurementId(request);
     const entry = await getProcurement(db, id);
     const row = entry.record;
     return reply.view(`${VIEWS}/edit.njk`, {
@@ -350,7 +361,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   app.post("/procurement/:id/edit", async (request, reply) => {
-    const { id } = idParams.parse(request.params);
+    const id = procurementId(request);
     const body = (request.body ?? {}) as Record<string, string>;
     const version = versionOf(body);
     const render = async (errors: FieldError[]) => {

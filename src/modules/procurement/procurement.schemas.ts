@@ -133,6 +133,16 @@ const optionalText = z
   .optional()
   .transform((value) => (value ? value : null));
 
+/** A short optional text (a division, a duration as written): at most `max` characters. */
+function shortOptionalText(label: string, max: number) {
+  return z
+    .string()
+    .trim()
+    .max(max, `${label} must be ${max.toLocaleString("en-GB")} characters or fewer`)
+    .optional()
+    .transform((value) => (value ? value : null));
+}
+
 function dateField(what: string, example: string, required: boolean) {
   return z
     .string()
@@ -183,11 +193,16 @@ export const PROCUREMENT_DATE_FIELDS = ["estimatedStartDate", "expectedCommencem
 export const procurementFormSchema = z.preprocess(
   (body) => gatherDateParts(body, PROCUREMENT_DATE_FIELDS),
   z.object({
-    title: z.string({ error: "Enter the contract title" }).trim().min(1, "Enter the contract title"),
+    title: z
+      .string({ error: "Enter the contract title" })
+      .trim()
+      .min(1, "Enter the contract title")
+      .max(500, "The contract title must be 500 characters or fewer"),
     description: optionalText,
     estimatedValue: z
       .string()
       .trim()
+      .max(200, "The estimated value must be 200 characters or fewer")
       .optional()
       .transform((value, context) => {
         if (!value) {
@@ -212,12 +227,16 @@ export const procurementFormSchema = z.preprocess(
         }
         return { text: value, pence: parsed.pence, basis: parsed.note ?? null };
       }),
-    durationText: optionalText,
+    durationText: shortOptionalText("The duration", 200),
     estimatedStartDate: datePartsField("estimated start date", "1/4/2025", true),
     expectedCommencementDate: datePartsField("expected commencement date", "1/2/2025", false),
     category: z.enum(CATEGORIES, { error: "Select what is being bought" }),
-    department: z.string({ error: "Enter the department" }).trim().min(1, "Enter the department"),
-    division: optionalText,
+    department: z
+      .string({ error: "Enter the department" })
+      .trim()
+      .min(1, "Enter the department")
+      .max(200, "The department must be 200 characters or fewer"),
+    division: shortOptionalText("The division", 200),
     status: z.enum(STATUSES, { error: "Select the status" }),
     notes: optionalText,
   }),
@@ -255,7 +274,7 @@ export const thresholdFormSchema = z.object({
   goodsAndServices: amountField("goods and services threshold"),
   works: amountField("works threshold"),
   lightTouchServices: amountField("light-touch services threshold"),
-  note: optionalText,
+  note: shortOptionalText("The note", 1_000),
 });
 
 export type ThresholdForm = z.output<typeof thresholdFormSchema>;

@@ -9,7 +9,7 @@ import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/datab
 import { plannedProcurements, procurementThresholds } from "../../db/schema/index.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { parseForm } from "../../web/forms.ts";
-import { listAuditEvents } from "../audit/audit.repository.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { procurementFormSchema, thresholdFormSchema } from "./procurement.schemas.ts";
 import {
   addThreshold,

@@ -26,11 +26,11 @@ import {
   writeCsv,
 } from "../../domain/procurement.ts";
 import { type ComparedField, Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.repository.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
+import { readSettingValue, recordSetting } from "../settings/settings.service.ts";
 import {
   findExpectedPayments,
   findProcurement,
-  findPublishedPlan,
   findSettings,
   insertExpectedPayments,
   insertProcurement,
@@ -39,7 +39,6 @@ import {
   listThresholds,
   type PlannedProcurementInsert,
   type PlannedProcurementRow,
-  savePublishedPlan,
   updateExpectedPaymentsIfVersion,
   updateProcurementIfVersion,
   updateSettingsIfVersion,
@@ -63,7 +62,7 @@ function poundsText(pence: Pence): string {
 /*
  * How the forward plan bands a row (the decision, also said on the forward plan page):
  * Baseplan bands every procurement by the threshold in force on the day it is expected to
- * commence (DOMAIN.md section 8). The published plan the demo comes from banded both of its tables
+ * commence (docs/domain.md section 9). The published plan the demo comes from banded both of its tables
  * by one figure, the goods and services threshold of 1 January 2020, even for rows commencing
  * after the threshold rose (the figure is in the demo data and stored with the plan: see
  * recordPublishedPlan and docs/decisions/0003-procurement-demo-banding.md). So a row loaded from a published plan keeps the band the
@@ -110,6 +109,9 @@ export interface PublishedPlan {
   thresholdDescription: string;
 }
 
+/** The setting that keeps the published plan demo rows came from. */
+const PUBLISHED_PLAN_KEY = "procurement.published-plan";
+
 const publishedPlanSchema = z.object({ document: z.string(), thresholdPence: z.number().int() });
 
 export interface ThresholdSettings {
@@ -134,7 +136,7 @@ export async function thresholdSettings(db: Database): Promise<ThresholdSettings
   const [rows, settings, stored] = await Promise.all([
     listThresholds(db),
     findSettings(db),
-    findPublishedPlan(db),
+    readSettingValue(db, PUBLISHED_PLAN_KEY),
   ]);
   if (!settings) throw new Error("The procurement settings row is missing: run the migrations");
   const table = rows.map(toThresholdRow);
@@ -171,8 +173,8 @@ export async function recordPublishedPlan(
   plan: { document: string; thresholdPence: number },
 ) {
   return db.transaction(async (tx) => {
-    const before = await findPublishedPlan(tx);
-    await savePublishedPlan(tx, plan);
+    const before = await readSettingValue(tx, PUBLISHED_PLAN_KEY);
+    await recordSetting(tx, PUBLISHED_PLAN_KEY, plan);
     await recordAuditEvent(tx, {
       actor,
       action: before ? "update" : "create",

@@ -1,7 +1,13 @@
 import * as Plot from "@observablehq/plot";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
-import type { BarChartBlock, ChartBar, ChartBlock, LineChartBlock, TimelineChartBlock } from "./model.ts";
+import type {
+  BarChartBlock,
+  ChartBar,
+  ChartBlock,
+  LineChartBlock,
+  TimelineChartBlock,
+} from "../reports/model.ts";
 
 /**
  * Charts are drawn on the server as SVG with Observable Plot (through linkedom, so no browser),

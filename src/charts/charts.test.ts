@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { ChartBlock } from "../reports/model.ts";
 import { chartPng, chartSvg, trendValue } from "./charts.ts";
-import type { ChartBlock } from "./model.ts";
 
 const chart: ChartBlock = {
   kind: "chart",
