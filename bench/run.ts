@@ -150,7 +150,17 @@ async function benchPages() {
     );
     try {
       const ceiling = await p95("/static/stylesheets/application.css");
-      for (const path of VERSIONS_ONLY ? ["/"] : ["/", "/measures", "/budget", "/procurement", "/plan"]) {
+      for (const path of VERSIONS_ONLY
+        ? ["/"]
+        : [
+            "/",
+            "/measures",
+            "/budget",
+            "/procurement",
+            "/plan",
+            // Every council's figure, rank and band for one measure and period.
+            "/benchmarks/CareLeaverEET/2025",
+          ]) {
         if (!(await exists(path))) continue;
         record(
           `p95 ${path}, ${CONNECTIONS} clients`,
