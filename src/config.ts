@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 
+const DEVELOPMENT_COOKIE_SECRET = "baseplan-development-only-cookie-secret-not-for-production";
+
 /**
  * Configuration is read once, at start-up, from the environment. Development gets safe
  * defaults; production refuses to start without the secrets it needs.
@@ -23,6 +25,13 @@ const environmentSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, context) => {
+    if (env.NODE_ENV === "production" && env.BASEPLAN_COOKIE_SECRET === DEVELOPMENT_COOKIE_SECRET) {
+      context.addIssue({
+        code: "custom",
+        path: ["BASEPLAN_COOKIE_SECRET"],
+        message: "is the development value printed in src/config.ts: set a secret of your own in production",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.BASEPLAN_COOKIE_SECRET) {
       context.addIssue({
         code: "custom",
@@ -52,8 +61,6 @@ export interface Config {
   pdfQueue: number;
   logLevel: string;
 }
-
-const DEVELOPMENT_COOKIE_SECRET = "baseplan-development-only-cookie-secret-not-for-production";
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
   const parsed = environmentSchema.safeParse(environment);

@@ -5,6 +5,7 @@ import {
   compareMonitoringPeriods,
   financialYearCode,
   financialYearLabel,
+  financialYearStartOfDate,
   isQuarterEnd,
   monitoringPeriod,
   monitoringPeriodAsPeriod,
@@ -18,6 +19,7 @@ import {
   parseMonitoringPeriod,
   parseMonitoringPeriodKey,
   parsePeriod,
+  parseQuarterNumber,
   periodsOfYear,
   previousMonitoringPeriod,
   quarterOf,
@@ -159,5 +161,21 @@ describe("monitoring periods", () => {
     const noYear = parsePeriod("Quarter 2");
     assert.ok(noYear);
     assert.equal(monitoringPeriodOf(noYear), null);
+  });
+});
+
+describe("dates and quarter numbers", () => {
+  it("finds the financial year of a date from the year start month", () => {
+    assert.equal(financialYearStartOfDate("2031-03-31"), 2030);
+    assert.equal(financialYearStartOfDate("2031-04-01"), 2031);
+    assert.equal(financialYearStartOfDate("2031-06-30", 7), 2030);
+    assert.equal(financialYearStartOfDate("2031-07-01", 7), 2031);
+    assert.equal(financialYearStartOfDate("2031-02-30"), null);
+  });
+
+  it("reads a quarter number as addresses give it", () => {
+    assert.deepEqual(["q1", "Q4", "3"].map(parseQuarterNumber), [1, 4, 3]);
+    for (const text of ["q5", "0", "m3", "q03", "", "33", undefined])
+      assert.equal(parseQuarterNumber(text), null, String(text));
   });
 });

@@ -1378,6 +1378,29 @@ export function monitoringPeriodOf(period: Period): MonitoringPeriod | null {
   return null;
 }
 
+/** The start year of the financial year a date falls in, for a year starting in yearStartMonth. */
+export function financialYearStartOfDate(
+  date: IsoDate,
+  yearStartMonth: number = DEFAULT_YEAR_START_MONTH,
+): number | null {
+  assertYearStartMonth(yearStartMonth);
+  const parts = typeof date === "string" ? parseIsoDate(date) : null;
+  if (parts === null) return null;
+  return parts.month >= yearStartMonth ? parts.year : parts.year - 1;
+}
+
+/**
+ * The quarter number an address gives under a year it already names: "q3", "Q3" or "3"
+ * (older addresses carry the bare number). Null for anything else.
+ */
+export function parseQuarterNumber(text: unknown): number | null {
+  if (typeof text !== "string") return null;
+  const match = PERIOD_PART.exec(/^\d$/.test(text) ? `q${text}` : text);
+  if (match?.[1]?.toLowerCase() !== "q") return null;
+  const number = Number(match[2]);
+  return String(number) === match[2] && number >= 1 && number <= 4 ? number : null;
+}
+
 // ---------------------------------------------------------------------------
 // Periods named relative to a report ("This quarter", "Last period", "Year to date").
 

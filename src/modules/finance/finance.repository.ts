@@ -521,6 +521,23 @@ export async function listReserves(db: Database, financialYearId: number) {
     .orderBy(asc(earmarkedReserves.position));
 }
 
+/** A year's monitoring reports, in quarter order. */
+export async function listYearReports(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(monitoringReports)
+    .where(eq(monitoringReports.financialYearId, financialYearId))
+    .orderBy(asc(monitoringReports.quarter));
+}
+
+/** Starts a quarter's report record; nothing if another entry started it first. */
+export async function insertMonitoringReportIfAbsent(
+  db: Database,
+  values: typeof monitoringReports.$inferInsert,
+) {
+  await db.insert(monitoringReports).values(values).onConflictDoNothing();
+}
+
 /** Updates the budget rating settings row if it is still at `version`, bumping it; null when someone else saved first. */
 export const updateRatingSettingsIfVersion = versionedUpdate(financeSettings);
 

@@ -1,12 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
+import {
+  financialYearCode as financialYearCodeOf,
+  monitoringPeriod,
+  parseFinancialYearCode,
+  quarterOf,
+} from "../../domain/periods.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { defaultPeriod } from "../periods/periods.service.ts";
 import {
   financialYearCode,
   forecastEditSchema,
@@ -133,6 +140,7 @@ async function renderOutturn(
   reply: FastifyReply,
   yearCode: string,
   quarter: number,
+  shownBecause: string | null = null,
 ) {
   const report = await finance.forecastOutturnReport(services.db, yearCode, quarter);
   const quarters = await finance.listReportQuarters(services.db);
@@ -154,6 +162,7 @@ async function renderOutturn(
     model: report,
     chart,
     quarters,
+    shownBecause,
     pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
   });
 }
@@ -171,11 +180,28 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (query.year || query.quarter) {
       return renderOutturn(services, reply, yearParam(query.year), quarterParam(query.quarter));
     }
-    const latest = await finance.latestReportQuarter(services.db);
-    if (!latest) {
+    // The latest published quarter, else the latest with budget monitoring, saying which.
+    const reported = await finance.listReportQuarters(services.db);
+    const shown = await defaultPeriod(
+      services.db,
+      reported.flatMap((row) => {
+        const startYear = parseFinancialYearCode(row.code);
+        return startYear === null ? [] : [monitoringPeriod(startYear, "quarter", row.quarter)];
+      }),
+    );
+    if (!shown) {
       return reply.view("finance/views/outturn.njk", { pageTitle: "Budget", model: null, quarters: [] });
     }
-    return renderOutturn(services, reply, latest.code, latest.quarter);
+    const quarter = quarterOf(shown.period);
+    return renderOutturn(
+      services,
+      reply,
+      financialYearCodeOf(quarter.startYear),
+      quarter.number,
+      shown.reason === "published"
+        ? "the latest published quarter"
+        : "the latest quarter with budget monitoring",
+    );
   });
 
   app.get("/budget/settings", async (_request, reply) => {

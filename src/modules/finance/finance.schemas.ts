@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseMoney } from "../../domain/money.ts";
+import { parseFinancialYearCode, parseQuarterNumber } from "../../domain/periods.ts";
 import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
 
 /**
@@ -62,12 +63,13 @@ export type SavingsForecastNew = z.infer<typeof savingsForecastNewSchema>;
 /** "2020-21" in addresses; "2020/21" or "2020-21" in documents. */
 export const financialYearCode = z
   .string()
-  .regex(/^\d{4}-\d{2}$/, { error: "Give the financial year like 2020-21" });
+  .refine((text) => /^\d{4}-\d{2}$/.test(text) && parseFinancialYearCode(text) !== null, {
+    error: "Give the financial year like 2020-21",
+  });
 
-/** "3" or "q3". */
+/** "3" or "q3": the one period parser's reading of a quarter under a year already named. */
 export function parseQuarter(text: string | undefined): number | null {
-  const match = /^q?([1-4])$/i.exec(text ?? "");
-  return match ? Number(match[1]) : null;
+  return parseQuarterNumber(text);
 }
 
 /**

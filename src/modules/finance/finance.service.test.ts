@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { monitoringLines } from "../../db/schema/index.ts";
 import { formatTableMillions } from "../../domain/money.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
@@ -197,6 +198,31 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
       forecastOutturnPence: 586700000,
       version: 1,
     });
+  });
+
+  test("a quarter's first forecast starts its budget monitoring: the quarter's page shows the line", async () => {
+    const { db } = await fresh();
+    const year = await finance.recordFinancialYear(db, "2042-43", "2042/43");
+    const [line] = await db
+      .insert(monitoringLines)
+      .values({ financialYearId: year.id, portfolio: "Culture", name: "Museums", position: 1 })
+      .returning();
+    assert.ok(line);
+    assert.equal((await finance.forecastOutturnReport(db, "2042-43", 2)).report, null);
+    await finance.createForecast(db, TEST_ACTOR, {
+      lineId: line.id,
+      quarter: 2,
+      entry: { controllableBudget: 1_000_00, forecastOutturn: 1_250_50 },
+    });
+    const outturn = await finance.forecastOutturnReport(db, "2042-43", 2);
+    assert.ok(outturn.report);
+    assert.deepEqual(
+      outturn.lines.map((entry) => [entry.name, entry.variance.exact]),
+      [["Museums", "£250.50"]],
+    );
+    assert.deepEqual(await finance.listReportQuarters(db), [
+      { code: "2042-43", label: "2042/43", quarter: 2 },
+    ]);
   });
 
   test("two people entering the same quarter's first forecast at once: one saves, the other gets Conflict", async () => {

@@ -508,6 +508,17 @@ export async function createForecast(
       forecastOutturnPence: entry.forecastOutturn,
     });
     if (!created) throw await conflict(tx, line, quarter);
+    // The first forecast of a quarter starts its budget monitoring: the quarter's report record,
+    // titled as the year's latest, with no totals stated (Baseplan works them out from the lines).
+    if (!(await repository.findMonitoringReport(tx, year.id, quarter))) {
+      const latest = (await repository.listYearReports(tx, year.id)).at(-1);
+      await repository.insertMonitoringReportIfAbsent(tx, {
+        financialYearId: year.id,
+        quarter,
+        portfolio: line.portfolio,
+        title: latest?.title ?? `${line.portfolio} budget monitoring`,
+      });
+    }
     await recordAuditEvent(tx, {
       actor,
       action: "create",

@@ -1,7 +1,14 @@
 import type { Database } from "../../db/client.ts";
+import {
+  financialYearLabel,
+  monitoringPeriod,
+  parseFinancialYearCode,
+  quarterOf,
+} from "../../domain/periods.ts";
 import { RATINGS, type RatingKey, type RatingMeta, ratingMeta } from "../../domain/ratings.ts";
 import * as finance from "../finance/finance.service.ts";
 import { listMeasureGroups } from "../measures/measures.service.ts";
+import { defaultPeriod } from "../periods/periods.service.ts";
 import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
 import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../plan/plan.service.ts";
 
@@ -242,7 +249,36 @@ export async function departmentDashboard(db: Database, requested?: string) {
   const quarters = mergeQuarters(planQuarters, financeQuarters);
   const asked = requested === undefined || requested === "" ? null : parseQuarter(requested);
   const known = asked !== null && quarters.some((quarter) => quarterValue(quarter) === quarterValue(asked));
-  const quarter = known ? asked : (quarters[0] ?? null);
+  // Unless one is asked for: the latest published period, else the latest with budget monitoring,
+  // else the latest with any monitoring. One deliverable update never moves the page on its own.
+  const fallback = await defaultPeriod(
+    db,
+    financeQuarters.flatMap((row) => {
+      const startYear = parseFinancialYearCode(row.code);
+      return startYear === null ? [] : [monitoringPeriod(startYear, "quarter", row.quarter)];
+    }),
+  );
+  const fallbackQuarter: ReportingQuarter | null = fallback
+    ? {
+        financialYear: financialYearLabel(fallback.period.startYear),
+        quarter: quarterOf(fallback.period).number,
+      }
+    : null;
+  if (
+    fallbackQuarter &&
+    !quarters.some((candidate) => quarterValue(candidate) === quarterValue(fallbackQuarter))
+  ) {
+    quarters.push(fallbackQuarter);
+    quarters.sort((a, b) => (quarterValue(a) < quarterValue(b) ? 1 : -1));
+  }
+  const quarter = known ? asked : (fallbackQuarter ?? quarters[0] ?? null);
+  const quarterReason = known
+    ? "the quarter you chose"
+    : fallback?.reason === "published"
+      ? "the latest published quarter"
+      : fallback?.reason === "budget-monitoring"
+        ? "the latest quarter with budget monitoring"
+        : "the latest quarter with monitoring recorded";
   const unknownQuarter = requested !== undefined && requested !== "" && !known;
 
   const yearCode = quarter ? financeYearCode(quarter) : "";
@@ -287,6 +323,7 @@ export async function departmentDashboard(db: Database, requested?: string) {
     departmentName: department?.name ?? null,
     quarter: quarter ? { ...quarter, value: quarterValue(quarter), label: quarterLabel(quarter) } : null,
     unknownQuarter,
+    quarterReason,
     quarterItems: quarters.map(
       (candidate): QuarterChoice => ({
         value: quarterValue(candidate),

@@ -21,6 +21,7 @@ import {
   closePeriod,
   defaultPeriod,
   findPeriod,
+  frozenDocument,
   listPeriods,
   MissingItems,
   openPeriod,
@@ -260,5 +261,26 @@ describeOnBothDatabases("monitoring periods", (fresh) => {
       carryForward: NOTHING_CARRIED,
     });
     assert.deepEqual(none, { divisions: 0, lines: 0, initiatives: 0 });
+  });
+
+  test("a published period's document is produced once and kept byte for byte; an open one is live", async () => {
+    const { db } = await fresh();
+    await aDepartment(db);
+    await openYear(db, TEST_ACTOR, { startYear: 2030, carryForward: NOTHING_CARRIED });
+    await openPeriod(db, TEST_ACTOR, Q1);
+    let figure = 1;
+    const produce = async () => Buffer.from(`figure ${figure}`);
+    assert.equal((await frozenDocument(db, Q1, "report", "docx", produce)).toString(), "figure 1");
+    figure = 2;
+    assert.equal((await frozenDocument(db, Q1, "report", "docx", produce)).toString(), "figure 2");
+    const state = await findPeriod(db, Q1);
+    await publishPeriod(db, TEST_ACTOR, { period: Q1, version: state?.version ?? 0, confirmMissing: true });
+    const first = await frozenDocument(db, Q1, "report", "docx", produce);
+    figure = 3;
+    const again = await frozenDocument(db, Q1, "report", "docx", produce);
+    assert.deepEqual(again, first);
+    assert.equal(again.toString(), "figure 2");
+    // Another format is its own copy, produced from the figures when first asked for.
+    assert.equal((await frozenDocument(db, Q1, "report", "pdf", produce)).toString(), "figure 3");
   });
 });

@@ -378,3 +378,25 @@ export function periodLabel(period: MonitoringPeriod): string {
 export function periodPath(period: MonitoringPeriod): string {
   return monitoringPeriodPath(period);
 }
+
+/**
+ * A published period's document, frozen: the stored bytes when there are some, else `produce()`
+ * is called once and its bytes stored, so every later download is byte for byte the same. For a
+ * period not published, `produce()` every time: the live figures.
+ */
+export async function frozenDocument(
+  db: Database,
+  period: MonitoringPeriod,
+  document: string,
+  format: "model" | "docx" | "xlsx" | "pdf",
+  produce: () => Promise<Buffer>,
+): Promise<Buffer> {
+  const state = await findPeriod(db, period);
+  if (state?.status !== "published") return produce();
+  const stored = await repository.findPublishedDocument(db, state.id, document, format);
+  if (stored) return Buffer.from(stored.content);
+  const content = await produce();
+  await repository.insertPublishedDocument(db, { periodId: state.id, document, format, content });
+  const kept = await repository.findPublishedDocument(db, state.id, document, format);
+  return kept ? Buffer.from(kept.content) : content;
+}

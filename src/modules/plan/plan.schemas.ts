@@ -1,10 +1,15 @@
 import { z } from "zod";
+import {
+  financialYearLabel,
+  monitoringPeriod,
+  monitoringPeriodKey,
+  monitoringPeriodLabel,
+  parseFinancialYearCode,
+  parseMonitoringPeriodKey,
+} from "../../domain/periods.ts";
 import { RATINGS, type RatingKey } from "../../domain/ratings.ts";
 
 const RATING_KEYS = RATINGS.map((rating) => rating.key) as [RatingKey, ...RatingKey[]];
-
-/** A reporting quarter as a form or address gives it: "2020-21-q3". */
-export const QUARTER_PATTERN = /^(\d{4})-(\d{2})-q([1-4])$/;
 
 export interface ReportingQuarter {
   /** As the council writes it: "2020/21". */
@@ -12,13 +17,17 @@ export interface ReportingQuarter {
   quarter: number;
 }
 
+/** A reporting quarter from its form value, "2020-21-q3", read by the one period parser. */
 export function parseQuarter(value: unknown): ReportingQuarter | null {
-  if (typeof value !== "string") return null;
-  const match = QUARTER_PATTERN.exec(value.trim());
-  if (match === null) return null;
-  const start = Number(match[1]);
-  if ((start + 1) % 100 !== Number(match[2])) return null;
-  return { financialYear: `${match[1]}/${match[2]}`, quarter: Number(match[3]) };
+  const period = parseMonitoringPeriodKey(value);
+  if (period === null || period.kind !== "quarter") return null;
+  return { financialYear: financialYearLabel(period.startYear), quarter: period.number };
+}
+
+function asPeriod(quarter: ReportingQuarter) {
+  const startYear = parseFinancialYearCode(quarter.financialYear);
+  if (startYear === null) throw new RangeError(`${quarter.financialYear} is not a financial year`);
+  return monitoringPeriod(startYear, "quarter", quarter.quarter);
 }
 
 /**
@@ -30,7 +39,7 @@ export function parseQuarter(value: unknown): ReportingQuarter | null {
 export function planQuarters(period: { fromYear: number; toYear: number }): ReportingQuarter[] {
   const quarters: ReportingQuarter[] = [];
   for (let year = period.toYear; year >= period.fromYear - 1; year -= 1) {
-    const financialYear = `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
+    const financialYear = financialYearLabel(year);
     for (const quarter of [4, 3, 2, 1]) quarters.push({ financialYear, quarter });
   }
   return quarters;
@@ -51,12 +60,14 @@ export function isQuarterInPlan(quarter: ReportingQuarter, period: { fromYear: n
   );
 }
 
+/** "2020-21-q3": the period's key, as forms and the database hold it. */
 export function quarterValue(quarter: ReportingQuarter): string {
-  return `${quarter.financialYear.replace("/", "-")}-q${quarter.quarter}`;
+  return monitoringPeriodKey(asPeriod(quarter));
 }
 
+/** "Quarter 3 2020/21". */
 export function quarterLabel(quarter: ReportingQuarter): string {
-  return `Quarter ${quarter.quarter} ${quarter.financialYear}`;
+  return monitoringPeriodLabel(asPeriod(quarter));
 }
 
 export const progressForm = z.object({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { formatPounds } from "../../domain/money.ts";
+import { financialYearStartOfDate } from "../../domain/periods.ts";
 import type { FieldError } from "../../errors.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
@@ -103,11 +104,10 @@ function sendCsv(reply: FastifyReply, filename: string, body: string) {
     .send(body);
 }
 
-/** The current financial year (by its first calendar year) in the UK. */
+/** The current financial year (by its first calendar year), from the period model's year start. */
 function currentFinancialYear(): number {
   const today = new Date().toISOString().slice(0, 10);
-  const year = Number(today.slice(0, 4));
-  return Number(today.slice(5, 7)) >= 4 ? year : year - 1;
+  return financialYearStartOfDate(today) ?? Number(today.slice(0, 4));
 }
 
 /** An amount for a form box with a "£" prefix: "50,000", or "50,000.50" with pence; exact. */

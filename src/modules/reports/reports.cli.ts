@@ -3,12 +3,12 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Database } from "../../db/client.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
-import type { Report } from "../../reports/model.ts";
 import {
   FORMATS,
   isReportFormat,
   quarterlyFileStem,
   quarterlyReport,
+  quarterlyReportFile,
   renderReport,
   servicePlanReport,
 } from "./reports.service.ts";
@@ -95,11 +95,17 @@ export async function runReportCommand(
   command: ReportCommand,
   chromium: SharedChromium,
 ): Promise<{ path: string; bytes: number }> {
-  const report: Report =
-    command.kind === "quarterly"
-      ? await quarterlyReport(db, command.year, command.quarter)
-      : await servicePlanReport(db, command.plan);
-  const file = await renderReport(report, command.format, chromium);
+  // A published quarter's files are its frozen copies, as the Reports page serves them.
+  const file =
+    command.kind === "quarterly" && command.format !== "html"
+      ? await quarterlyReportFile(db, command.year, command.quarter, command.format, chromium)
+      : await renderReport(
+          command.kind === "quarterly"
+            ? await quarterlyReport(db, command.year, command.quarter)
+            : await servicePlanReport(db, command.plan),
+          command.format,
+          chromium,
+        );
   const path = resolve(command.out);
   await writeFile(path, file);
   return { path, bytes: file.length };

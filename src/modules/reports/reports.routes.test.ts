@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
+import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { testChromiumPlaces } from "../../../test/helpers/programs.ts";
 import { loadConfig } from "../../config.ts";
 import { createSharedChromium } from "../../reports/chromium.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
+import * as finance from "../finance/finance.service.ts";
 
 describe("report pages and downloads", () => {
   let database: TestDatabase;
@@ -92,6 +93,52 @@ describe("report pages and downloads", () => {
       const response = await app.inject({ method: "GET", url });
       assert.equal(response.statusCode, 404, url);
     }
+  });
+});
+
+describe("the demo's monitoring periods on the Reports page, and the frozen quarter 3 report", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  test("quarter 3 2020/21 is published and quarters 1, 2 and 4 are open, each listed with what is missing", async () => {
+    const page = await app.inject("/reports");
+    assert.match(page.body, /quarter 3 2020\/21<\/a><\/h3>\s*<p[^>]*>Published\./);
+    assert.match(page.body, /quarter 4 2020\/21<\/h3>\s*<p[^>]*>Open for entry: \d+ items still to record/);
+    assert.match(page.body, /quarter 1 2020\/21<\/h3>\s*<p[^>]*>Open for entry/);
+    assert.match(page.body, /href="\/periods\/2020-21\/q4"/);
+    assert.doesNotMatch(page.body, /href="\/reports\/quarterly\/2020-21\/q4\.docx"/);
+    const periods = await app.inject("/periods/2020-21/q3");
+    assert.match(periods.body, /Status: <strong>Published/);
+  });
+
+  test("a published quarter's Word file is the same bytes after its figures change; its page too", async () => {
+    const first = await app.inject("/reports/quarterly/2020-21/q3.docx");
+    assert.equal(first.statusCode, 200);
+    const pageBefore = await app.inject("/reports/quarterly/2020-21/q3");
+    const outturn = await finance.forecastOutturnReport(database.db, "2020-21", 3);
+    const line = outturn.report ? outturn.lines?.[0] : undefined;
+    assert.ok(line);
+    await finance.updateForecast(database.db, TEST_ACTOR, {
+      lineId: line.lineId,
+      quarter: 3,
+      edit: { version: line.version, controllableBudget: 100, forecastOutturn: 200 },
+    });
+    const again = await app.inject("/reports/quarterly/2020-21/q3.docx");
+    assert.ok(Buffer.compare(first.rawPayload, again.rawPayload) === 0);
+    const pageAfter = await app.inject("/reports/quarterly/2020-21/q3");
+    const steady = (body: string) => body.replace(/_csrf[^>]*>/g, "").replace(/nonce="[^"]*"/g, "");
+    assert.equal(steady(pageAfter.body), steady(pageBefore.body));
+    // The live budget page shows the change.
+    assert.match((await app.inject("/budget/2020-21/q3")).body, /0\.000/);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { financialYearCode, type MonitoringPeriod, parseMonitoringPeriod } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
 import { drawCharts } from "../../reports/render-html.ts";
@@ -10,6 +11,7 @@ import {
   listServicePlanReports,
   quarterlyFileStem,
   quarterlyReport,
+  quarterlyReportFile,
   type ReportFormat,
   renderReport,
   servicePlanReport,
@@ -17,14 +19,22 @@ import {
 
 type Params = Record<string, string | undefined>;
 
-/** "q3" for the page, "q3.docx" for a file: the format, if any, and the quarter. */
-function quarterAndFormat(text: string | undefined): { quarter: number; format: ReportFormat | null } {
-  const match = /^q([1-4])(?:\.([a-z]+))?$/.exec(text ?? "");
-  if (!match) throw new NotFound(`Quarter ${text ?? ""}`);
-  const format = match[2] ?? null;
+/**
+ * The period and format an address names: ("2020-21", "q3") for the page, ("2020-21", "q3.docx")
+ * for a file. The period is read by the one period parser; only quarters have a quarterly report.
+ */
+function periodAndFormat(
+  year: string | undefined,
+  text: string | undefined,
+): { period: MonitoringPeriod; format: ReportFormat | null } {
+  const [slug, format = null, extra] = (text ?? "").split(".");
+  const period = parseMonitoringPeriod(year, slug);
+  if (period === null || period.kind !== "quarter" || extra !== undefined) {
+    throw new NotFound(`Quarter ${year ?? ""} ${text ?? ""}`);
+  }
   if (format !== null && (!isReportFormat(format) || format === "html"))
     throw new NotFound(`Format ${format}`);
-  return { quarter: Number(match[1]), format };
+  return { period, format };
 }
 
 function sendFile(reply: FastifyReply, file: Buffer, format: ReportFormat, stem: string) {
@@ -69,12 +79,16 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
 
   app.get("/reports/quarterly/:year/:quarter", async (request, reply) => {
     const params = request.params as Params;
-    const year = params.year ?? "";
-    const { quarter, format } = quarterAndFormat(params.quarter);
-    const report = await quarterlyReport(services.db, year, quarter);
+    const { period, format } = periodAndFormat(params.year, params.quarter);
+    const year = financialYearCode(period.startYear);
+    const quarter = period.number;
     const stem = quarterlyFileStem(year, quarter);
-    if (format) return sendFile(reply, await renderReport(report, format, services.chromium), format, stem);
-    const href = `/reports/quarterly/${params.year}/q${quarter}`;
+    if (format && format !== "html") {
+      const file = await quarterlyReportFile(services.db, year, quarter, format, services.chromium);
+      return sendFile(reply, file, format, stem);
+    }
+    const report = await quarterlyReport(services.db, year, quarter);
+    const href = `/reports/quarterly/${year}/q${quarter}`;
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),

@@ -1,4 +1,17 @@
 import type { Database } from "../../db/client.ts";
+import {
+  compareMonitoringPeriods,
+  financialYearCode,
+  financialYearLabel,
+  isQuarterEnd,
+  type MonitoringPeriod,
+  monitoringPeriod,
+  monitoringPeriodKey,
+  monitoringPeriodPath,
+  parseFinancialYearCode,
+  quarterOf,
+  sameMonitoringPeriod,
+} from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
 import type { Report } from "../../reports/model.ts";
@@ -6,6 +19,7 @@ import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.t
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
+import { frozenDocument, listPeriods, missingOf, periodSections } from "../periods/periods.service.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
 export const FORMATS = {
@@ -37,14 +51,66 @@ export interface ReportEntry {
   fileStem: string;
 }
 
-export async function listQuarterlyReports(db: Database): Promise<ReportEntry[]> {
-  const quarters = await listReportQuarters(db);
-  return quarters.map((quarter) => ({
-    kind: "quarterly",
-    title: `Performance and budget monitoring, quarter ${quarter.quarter} ${quarter.label}`,
-    href: `/reports/quarterly/${quarter.code}/q${quarter.quarter}`,
-    fileStem: quarterlyFileStem(quarter.code, quarter.quarter),
-  }));
+/** One quarterly report on the Reports page: its period's status and what is still missing. */
+export interface QuarterlyReportEntry extends ReportEntry {
+  period: MonitoringPeriod;
+  /** "Published", "Open for entry", ...; null for a quarter with figures but no period opened. */
+  status: string | null;
+  /** Items still to record, for a period not yet published. */
+  missing: number | null;
+  periodHref: string | null;
+  /** Whether the report can be produced yet (it needs the quarter's budget monitoring). */
+  available: boolean;
+}
+
+/**
+ * Every quarter with budget monitoring and every opened quarter (or month ending one), newest
+ * first, with its status and, until published, how many items are missing.
+ */
+export async function listQuarterlyReports(db: Database): Promise<QuarterlyReportEntry[]> {
+  const [reported, opened] = await Promise.all([listReportQuarters(db), listPeriods(db)]);
+  const byKey = new Map<string, { period: MonitoringPeriod; available: boolean }>();
+  for (const row of reported) {
+    const startYear = parseFinancialYearCode(row.code);
+    if (startYear === null) continue;
+    const period = monitoringPeriod(startYear, "quarter", row.quarter);
+    byKey.set(monitoringPeriodKey(period), { period, available: true });
+  }
+  for (const state of opened) {
+    if (!isQuarterEnd(state.period)) continue;
+    const quarter = quarterOf(state.period);
+    const key = monitoringPeriodKey(quarter);
+    if (!byKey.has(key)) byKey.set(key, { period: quarter, available: false });
+  }
+  const entries: QuarterlyReportEntry[] = [];
+  for (const { period, available } of [...byKey.values()].sort((a, b) =>
+    compareMonitoringPeriods(b.period, a.period),
+  )) {
+    // A monthly year's quarter report is made at the month that ends the quarter.
+    const state =
+      opened.find((candidate) => sameMonitoringPeriod(candidate.period, period)) ??
+      opened.find(
+        (candidate) =>
+          candidate.period.kind === "month" &&
+          isQuarterEnd(candidate.period) &&
+          sameMonitoringPeriod(quarterOf(candidate.period), period),
+      );
+    const missing =
+      state && state.status !== "published" ? missingOf(await periodSections(db, state.period)).length : null;
+    const code = financialYearCode(period.startYear);
+    entries.push({
+      kind: "quarterly",
+      title: `Performance and budget monitoring, quarter ${period.number} ${financialYearLabel(period.startYear)}`,
+      href: `/reports/quarterly/${code}/q${period.number}`,
+      fileStem: quarterlyFileStem(code, period.number),
+      period,
+      status: state?.statusWords ?? null,
+      missing,
+      periodHref: state ? `/periods/${monitoringPeriodPath(state.period)}` : null,
+      available,
+    });
+  }
+  return entries;
 }
 
 export async function listServicePlanReports(db: Database): Promise<ReportEntry[]> {
@@ -65,9 +131,39 @@ export function quarterlyFileStem(year: string, quarter: number): string {
   return `quarterly-report-${yearCode(year)}-q${quarter}`;
 }
 
+/** The name a quarterly report's frozen copies are kept under. */
+const QUARTERLY_DOCUMENT = "quarterly-report";
+
+/**
+ * The quarterly report for a quarter. Once the quarter is published, the report as it stood at
+ * its first reading after publication is kept and shown from then on, whatever changes later.
+ */
 export async function quarterlyReport(db: Database, year: string, quarter: number): Promise<Report> {
   if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new NotFound(`Quarter ${quarter}`);
-  return buildQuarterlyReport(db, { year: yearCode(year), quarter });
+  const code = yearCode(year);
+  const startYear = parseFinancialYearCode(code);
+  if (startYear === null) throw new NotFound(`Financial year ${year}`);
+  const period = monitoringPeriod(startYear, "quarter", quarter);
+  const model = await frozenDocument(db, period, QUARTERLY_DOCUMENT, "model", async () =>
+    Buffer.from(JSON.stringify(await buildQuarterlyReport(db, { year: code, quarter })), "utf8"),
+  );
+  return JSON.parse(model.toString("utf8")) as Report;
+}
+
+/** A quarterly report's file: for a published quarter, the bytes first produced, every time. */
+export async function quarterlyReportFile(
+  db: Database,
+  year: string,
+  quarter: number,
+  format: Exclude<ReportFormat, "html">,
+  chromium: SharedChromium,
+): Promise<Buffer> {
+  const report = await quarterlyReport(db, year, quarter);
+  const startYear = parseFinancialYearCode(yearCode(year));
+  if (startYear === null) throw new NotFound(`Financial year ${year}`);
+  return frozenDocument(db, monitoringPeriod(startYear, "quarter", quarter), QUARTERLY_DOCUMENT, format, () =>
+    renderReport(report, format, chromium),
+  );
 }
 
 /**
