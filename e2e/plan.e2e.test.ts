@@ -72,7 +72,7 @@ describe("plan journeys", () => {
     await page.goto("/plan");
     await page.getByRole("link", { name: /Pause/ }).first().click();
     const address = page.url();
-    await page.getByLabel("Quarter").selectOption("2021-22-q1");
+    await page.getByTestId("progress-form").getByLabel("Quarter").selectOption("2021-22-q1");
     await page.getByRole("button", { name: "Save progress" }).click();
     assert.match(await page.title(), /^Error: /);
     assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /Select a rating/);
@@ -82,7 +82,7 @@ describe("plan journeys", () => {
     );
     // The error page passes axe too.
     await journey.page.goto(address);
-    await journey.page.getByLabel("Quarter").selectOption("2021-22-q1");
+    await journey.page.getByTestId("progress-form").getByLabel("Quarter").selectOption("2021-22-q1");
     await journey.page.getByRole("button", { name: "Save progress" }).click();
     await journey.page.locator(".govuk-error-summary").waitFor();
     const { assertAccessible } = await import("./harness.ts");

@@ -49,7 +49,11 @@ describe("uploading a measure table", () => {
     assert.match(first, /Trend printed by the document: better/);
     await page.getByRole("button", { name: "Save all rows" }).click();
     await assertAccessible(page);
-    assert.match(page.url(), /imported=1/);
+    assert.match(new URL(page.url()).pathname, /^\/measures$/);
+    assert.match(
+      (await page.locator(".govuk-notification-banner--success").textContent()) ?? "",
+      /The measure table was imported/,
+    );
     await page
       .getByRole("link", { name: /Average days to close an example case/ })
       .first()
