@@ -57,6 +57,7 @@ describe("benchmarks", () => {
     await noScript.goto("/benchmarks/settings");
     await noScript.getByLabel("The council's DfE code").fill("12");
     await noScript.getByRole("button", { name: "Save settings" }).click();
+    await noScript.locator(".govuk-error-summary").waitFor();
     assert.match(await noScript.title(), /^Error: /);
   });
 });

@@ -37,6 +37,7 @@ describe("budget monitoring journeys", () => {
       await page.goto(editPath);
       await page.getByLabel("Full year forecast").fill("12.5.3");
       await page.getByRole("button", { name: "Save forecast" }).click();
+      await page.locator(".govuk-error-summary").waitFor();
       assert.match(await page.title(), /^Error: /);
       assert.match(
         (await page.locator(".govuk-error-summary").textContent()) ?? "",
@@ -90,6 +91,7 @@ describe("budget monitoring journeys", () => {
       await page.getByLabel("Controllable budget").fill("£1,000,000");
       await page.getByLabel("Full year forecast").fill("(0.657)x");
       await page.getByRole("button", { name: "Save forecast" }).click();
+      await page.locator(".govuk-error-summary").waitFor();
       assert.match(await page.title(), /^Error: /);
       await page.getByLabel("Full year forecast").fill("£1.1m");
       await page.getByRole("button", { name: "Save forecast" }).click();

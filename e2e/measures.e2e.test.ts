@@ -51,6 +51,7 @@ describe("measures journeys", () => {
       .click();
     await page.getByLabel("Value as written").fill("");
     await page.getByRole("button", { name: "Save" }).click();
+    await page.locator(".govuk-error-summary").waitFor();
     assert.match(await page.title(), /^Error: /);
     await assertAccessible(page);
     await page.getByLabel("Value as written").fill("910 (Dec 20)");
@@ -94,6 +95,7 @@ describe("measures journeys", () => {
       await page.getByLabel("Title").fill("");
       await page.getByLabel("Decimal places (optional)").fill("two");
       await page.getByRole("button", { name: "Save details" }).click();
+      await page.locator(".govuk-error-summary").waitFor();
       assert.match(await page.title(), /^Error: /);
       await assertAccessible(page);
       assert.match(

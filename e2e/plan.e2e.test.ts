@@ -74,6 +74,7 @@ describe("plan journeys", () => {
     const address = page.url();
     await page.getByTestId("progress-form").getByLabel("Quarter").selectOption("2021-22-q1");
     await page.getByRole("button", { name: "Save progress" }).click();
+    await page.locator(".govuk-error-summary").waitFor();
     assert.match(await page.title(), /^Error: /);
     assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /Select a rating/);
     assert.match(
@@ -108,6 +109,7 @@ describe("plan journeys", () => {
     await page.getByRole("group", { name: "Review date" }).getByLabel("Month").fill("2");
     await page.getByRole("group", { name: "Review date" }).getByLabel("Year").fill("2025");
     await page.getByRole("button", { name: "Save assessment" }).click();
+    await page.locator(".govuk-error-summary").waitFor();
     await page.locator(".govuk-error-summary").waitFor();
     assert.match(await page.title(), /^Error: /);
     const summary = (await page.locator(".govuk-error-summary").textContent()) ?? "";

@@ -24,6 +24,7 @@ describe("procurement forward plan", () => {
       await page.goto("/procurement/cs-fp-2021-t1-03/edit");
       await page.getByLabel("Estimated value").fill("lots");
       await page.getByTestId("save").click();
+      await page.locator(".govuk-error-summary").waitFor();
       assert.match(await page.title(), /^Error: /);
       assert.match(
         (await page.locator(".govuk-error-summary").textContent()) ?? "",
