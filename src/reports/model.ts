@@ -2,7 +2,7 @@
  * A report, built once from the services as format-neutral data. The HTML, Word, Excel and PDF
  * renderers only walk this model; they never query the database and never compute a figure.
  */
-import type { RatingKey } from "./rating-key.ts";
+import type { RatingKey } from "../domain/rating-key.ts";
 
 export interface Report {
   title: string;

@@ -6,6 +6,8 @@
  */
 import type { Database } from "../db/client.ts";
 import { formatMillions, type Pence } from "../domain/money.ts";
+import type { RatingKey } from "../domain/rating-key.ts";
+import { RATING_WORDS } from "../domain/rating-key.ts";
 import type { RatingKey as DomainRatingKey } from "../domain/ratings.ts";
 import { NotFound } from "../errors.ts";
 import type { Figure } from "../modules/finance/finance.service.ts";
@@ -24,8 +26,6 @@ import type {
   TableRow,
 } from "./model.ts";
 import { paragraph } from "./model.ts";
-import type { RatingKey } from "./rating-key.ts";
-import { RATING_WORDS } from "./rating-key.ts";
 import {
   fillTemplate,
   type QuarterlySettings,

@@ -19,9 +19,9 @@ import {
   WidthType,
 } from "docx";
 import { chartPng, chartSize } from "../charts/charts.ts";
+import { RATING_FILLS } from "../domain/rating-key.ts";
 import { columnWidths } from "./column-widths.ts";
 import type { Block, Report, TableCell as ReportCell, ReportSection, TableBlock } from "./model.ts";
-import { RATING_FILLS } from "./rating-key.ts";
 
 /** A4 in twentieths of a point, with 2 cm margins: the committee system's paper. */
 const A4 = { width: 11906, height: 16838, margin: 1134 };

@@ -18,6 +18,7 @@ import type { Database } from "../db/client.ts";
 import type { NestedItem } from "../db/schema/index.ts";
 import { formatPounds, type Pence, sumPence } from "../domain/money.ts";
 import { formatPlanMonth } from "../domain/plan-dates.ts";
+import { keyLineText } from "../domain/rating-key.ts";
 import { NotFound } from "../errors.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
 import * as storedMeasures from "../modules/measures/measures.service.ts";
@@ -40,7 +41,6 @@ import {
   type TimelineRow,
   textCell,
 } from "./model.ts";
-import { keyLineText } from "./rating-key.ts";
 
 export interface ServicePlanOptions {
   /** The plan's slug, e.g. "service-plan-2021-2025" or "service-plan-2024-25". */

@@ -1,7 +1,7 @@
 import type nunjucks from "nunjucks";
 import { formatMillions, formatPounds } from "../domain/money.ts";
+import { RATING_SYMBOLS, readKeyLine } from "../domain/rating-key.ts";
 import type { FieldError } from "../errors.ts";
-import { RATING_SYMBOLS, readKeyLine } from "../reports/rating-key.ts";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   day: "numeric",

@@ -13,7 +13,6 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
-import { defaultPeriod } from "../periods/periods.service.ts";
 import {
   financialYearCode,
   forecastEditSchema,
@@ -182,7 +181,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     }
     // The latest published quarter, else the latest with budget monitoring, saying which.
     const reported = await finance.listReportQuarters(services.db);
-    const shown = await defaultPeriod(
+    const shown = await services.defaultPeriod(
       services.db,
       reported.flatMap((row) => {
         const startYear = parseFinancialYearCode(row.code);

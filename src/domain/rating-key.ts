@@ -1,4 +1,4 @@
-import { ratingMeta } from "../domain/ratings.ts";
+import { ratingMeta } from "./ratings.ts";
 
 /** The council's five-level key as reports show it: a word always, a colour as well. */
 export type RatingKey = "strong" | "good" | "review" | "action" | "none";
