@@ -125,6 +125,9 @@ function addTableSheet(
     const excelColumn = sheet.getColumn(index + 1);
     excelColumn.width = widths[index] ?? 12;
     const format = NUMBER_FORMATS[column.format];
+    // Left-aligned words straight after a right-aligned figure would touch it ("81.8%100.0%").
+    const previous = table.columns[index - 1];
+    const indent = !format && previous && NUMBER_FORMATS[previous.format] ? { indent: 1 } : {};
     // A column's style reaches only cells added after it, so each cell gets it here.
     excelColumn.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
       if (rowNumber < firstDataRow - 1) return;
@@ -133,7 +136,11 @@ function addTableSheet(
         cell.numFmt = modelCell ? withWords(format, modelCell) : format;
         cell.alignment = { horizontal: "right", vertical: "top" };
       } else {
-        cell.alignment = { wrapText: true, vertical: "top", ...(format ? { horizontal: "right" } : {}) };
+        cell.alignment = {
+          wrapText: true,
+          vertical: "top",
+          ...(format ? { horizontal: "right" } : { ...indent }),
+        };
       }
     });
   });

@@ -320,6 +320,18 @@ test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape se
   assert.equal(sheet.pageSetup.orientation, "landscape");
 });
 
+test("Excel: words in the column after a figure are set in from it, so the two never touch", async () => {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await renderXlsx(report)) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets.find((candidate) => candidate.name.startsWith("Forecast outturn"));
+  assert.ok(sheet);
+  // Column D (rating) follows a £m column; column B (a figure) follows words and is not set in.
+  assert.equal(sheet.getCell("D3").alignment?.indent, 1);
+  assert.equal(sheet.getCell("D2").alignment?.indent, 1);
+  assert.equal(sheet.getCell("B3").alignment?.indent, undefined);
+  assert.equal(sheet.getCell("A3").alignment?.indent, undefined);
+});
+
 test("Excel keeps the words written around a figure in its number format, the number still a number", () => {
   const cell = (text: string, value?: number) =>
     withWords('"£"#,##0;-"£"#,##0', { text, ...(value === undefined ? {} : { value }) });
