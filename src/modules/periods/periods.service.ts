@@ -246,10 +246,9 @@ function section(key: string, title: string, items: SectionItem[]): PeriodSectio
 export async function periodSections(db: Database, period: MonitoringPeriod): Promise<PeriodSection[]> {
   const quarter = quarterOf(period);
   const financialYear = financialYearLabel(quarter.startYear);
-  const [deliverables, finance] = await Promise.all([
-    quarterProgressCompleteness(db, { financialYear, quarter: quarter.number }),
-    quarterCompleteness(db, quarter.startYear, quarter.number),
-  ]);
+  // One after another: this also runs inside a transaction, whose one client takes one query at a time.
+  const deliverables = await quarterProgressCompleteness(db, { financialYear, quarter: quarter.number });
+  const finance = await quarterCompleteness(db, quarter.startYear, quarter.number);
   return [
     section(
       "deliverables",
