@@ -5,6 +5,7 @@ import {
   type PublishedBenchmark,
   type PublishedPeriodFigures,
   publishedContext,
+  publishedOwnFigure,
 } from "./benchmark-targets.ts";
 import { evaluateTarget } from "./targets.ts";
 
@@ -51,23 +52,14 @@ describe("matching a council's period to a published period", () => {
     // A quarter inside academic 2029/30.
     assert.equal(matchPublishedPeriod({ start: "2030-04-01", end: "2030-06-30" }, academic)?.label, "2030");
     // Calendar years: 2030 overlaps financial 2030/31 for nine months, 2031 for three.
-    const calendar = [
-      period("2030", "2030-01-01", "2030-12-31"),
-      period("2031", "2031-01-01", "2031-12-31"),
-    ];
+    const calendar = [period("2030", "2030-01-01", "2030-12-31"), period("2031", "2031-01-01", "2031-12-31")];
     assert.equal(matchPublishedPeriod({ start: "2030-04-01", end: "2031-03-31" }, calendar)?.label, "2030");
     // A position at a date answers the year it falls in; a rolling three-year figure never answers.
-    const mixed = [
-      period("2031", "2031-03-31", "2031-03-31"),
-      period("2028-30", "2028-01-01", "2030-12-31"),
-    ];
+    const mixed = [period("2031", "2031-03-31", "2031-03-31"), period("2028-30", "2028-01-01", "2030-12-31")];
     assert.equal(matchPublishedPeriod({ start: "2030-04-01", end: "2031-03-31" }, mixed)?.label, "2031");
     assert.equal(matchPublishedPeriod({ start: "2029-04-01", end: "2030-03-31" }, mixed), null);
     // Equal overlap: the later one.
-    const halves = [
-      period("a", "2030-01-01", "2030-06-30"),
-      period("b", "2030-07-01", "2030-12-31"),
-    ];
+    const halves = [period("a", "2030-01-01", "2030-06-30"), period("b", "2030-07-01", "2030-12-31")];
     assert.equal(matchPublishedPeriod({ start: "2030-04-01", end: "2030-09-29" }, halves)?.label, "b");
   });
 });
@@ -117,5 +109,17 @@ describe("published figures as a target's context", () => {
         ?.latest,
       null,
     );
+  });
+});
+
+describe("the council's own published figure", () => {
+  it("is the matched period's, with a note saying where it came from", () => {
+    const periods = [period("2031", "2030-09-01", "2031-08-31", { ours: 41.5 })];
+    assert.deepEqual(publishedOwnFigure(published(periods), { start: "2030-04-01", end: "2031-03-31" }), {
+      value: 41.5,
+      note: "The value is the council's figure for made-up 2031 as published (Test Office, Tool); its own tables give none for the period.",
+    });
+    assert.equal(publishedOwnFigure(published(academic), { start: "2030-04-01", end: "2031-03-31" }), null);
+    assert.equal(publishedOwnFigure(published(periods), null), null);
   });
 });

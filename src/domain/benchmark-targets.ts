@@ -173,3 +173,20 @@ export function publishedContext(published: PublishedBenchmark, span: Span | nul
     ...(previous?.rank == null ? {} : { previousRank: previous.rank }),
   };
 }
+
+/**
+ * The council's own figure as the publisher gave it for the council's period, with the period it
+ * is for, or null where the publisher has none: for assessing a target for a period the council's
+ * own tables give no value for.
+ */
+export function publishedOwnFigure(
+  published: PublishedBenchmark,
+  span: Span | null,
+): { value: number; note: string } | null {
+  const matched = span === null ? null : matchPublishedPeriod(span, published.periods);
+  if (matched?.ours == null) return null;
+  return {
+    value: matched.ours,
+    note: `The value is the council's figure for ${matched.description} as published (${published.source}); its own tables give none for the period.`,
+  };
+}

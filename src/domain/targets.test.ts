@@ -940,20 +940,30 @@ describe("targets against published benchmarks", () => {
     const inLine = parsed("in line with statistical neighbours", "benchmark");
     assert.deepEqual([inLine.comparator, inLine.relation], ["statistical-neighbours", "in-line"]);
     const national = parsed("To remain in line with the national average", "benchmark");
-    assert.deepEqual([national.comparator, national.relation, national.sustain], ["national", "in-line", true]);
+    assert.deepEqual(
+      [national.comparator, national.relation, national.sustain],
+      ["national", "in-line", true],
+    );
     assert.equal(parsed("in line with regional", "benchmark").comparator, "regional");
     assert.equal(parsed("To be ranked in the top 50 nationally", "top-rank").within, 50);
     assert.equal(parsed("Ranked 20th or better nationally", "top-rank").within, 20);
     assert.equal(parsed("Increase national ranking by 10 places", "rank").places, 10);
     const gap = parsed("Close the gap to the national average by 2 percentage points", "gap");
     assert.deepEqual([gap.test, gap.comparator, gap.points?.value], ["close-by-points", "national", 2]);
-    assert.equal(parsed("narrow the gap with statistical neighbours by 1.5", "gap").comparator, "statistical-neighbours");
+    assert.equal(
+      parsed("narrow the gap with statistical neighbours by 1.5", "gap").comparator,
+      "statistical-neighbours",
+    );
   });
 
   it("names the benchmark, its period and its source", () => {
     const verdict = evaluateTarget(
       "To remain lower than national average",
-      context({ value: 14.9, polarity: "lower-is-better", benchmarks: { source, national: { current: 16.4 } } }),
+      context({
+        value: 14.9,
+        polarity: "lower-is-better",
+        benchmarks: { source, national: { current: 16.4 } },
+      }),
     );
     assert.deepEqual(
       [verdict.outcome, verdict.explanation],
@@ -976,7 +986,11 @@ describe("targets against published benchmarks", () => {
         "in line with statistical neighbours",
         context({
           value,
-          benchmarks: { source, statisticalNeighbours: { current: 60 }, ...(tolerance === undefined ? {} : { tolerance }) },
+          benchmarks: {
+            source,
+            statisticalNeighbours: { current: 60 },
+            ...(tolerance === undefined ? {} : { tolerance }),
+          },
         }),
       );
     assert.deepEqual(
@@ -1002,7 +1016,10 @@ describe("targets against published benchmarks", () => {
       ["met", "90.0% ranks 2 of 6 councils for academic year 2018/19 (Test Office, Tool), within the top 3."],
     );
     const missed = ask(80, "To be ranked in the top 2 nationally");
-    assert.deepEqual([missed.outcome, missed.missedBy?.amount, missed.missedBy?.unit], ["not-met", 1, "places"]);
+    assert.deepEqual(
+      [missed.outcome, missed.missedBy?.amount, missed.missedBy?.unit],
+      ["not-met", 1, "places"],
+    );
     assert.equal(ask(80, "To be ranked in the top 3 nationally").outcome, "met");
     const lowerIsBetter = evaluateTarget(
       "To be ranked in the top 1 nationally",
@@ -1014,7 +1031,12 @@ describe("targets against published benchmarks", () => {
   it("places the value in its quartile and cites the source", () => {
     const verdict = evaluateTarget(
       "Achieve top-quartile performance",
-      context({ value: 1.9, polarity: "lower-is-better", allAuthorityValues: [2.8, 2.9, 1.9, 3.5, 7.4], benchmarks: { source } }),
+      context({
+        value: 1.9,
+        polarity: "lower-is-better",
+        allAuthorityValues: [2.8, 2.9, 1.9, 3.5, 7.4],
+        benchmarks: { source },
+      }),
     );
     assert.equal(
       verdict.explanation,
@@ -1052,14 +1074,22 @@ describe("targets against published benchmarks", () => {
     assert.match(widened.explanation, /widening it by 3.0 percentage points/);
     const noEarlier = evaluateTarget(
       "Close the gap to the national average by 2 percentage points",
-      context({ value: 64, previousPeriod: "2019/20", benchmarks: { national: { current: 70, previous: 69 } } }),
+      context({
+        value: 64,
+        previousPeriod: "2019/20",
+        benchmarks: { national: { current: 70, previous: 69 } },
+      }),
     );
     assert.equal(noEarlier.missing, "own-earlier-value");
   });
 
   it("says a benchmark is not published yet and when it is expected", () => {
     const benchmarks = {
-      unpublished: { what: "Widgets mended (Test Office, Tool)", expected: "June 2031", latest: "academic year 2029/30" },
+      unpublished: {
+        what: "Widgets mended (Test Office, Tool)",
+        expected: "June 2031",
+        latest: "academic year 2029/30",
+      },
     };
     for (const text of [
       "to exceed the national average",

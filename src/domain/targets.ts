@@ -286,6 +286,8 @@ export interface TargetContext {
    * "cannot assess" with that reason; the figure is never taken as if it were clean.
    */
   readonly valueFlag?: string;
+  /** Where the value came from when it is not the council's own table's: shown beside the verdict. */
+  readonly valueNote?: string;
 }
 
 export type VerdictOutcome = "met" | "not-met" | "cannot-assess" | "not-set";
@@ -434,7 +436,11 @@ function readRank(phrase: string): Reading {
 
 function comparatorOf(words: string): BenchmarkComparator {
   const c = words.toLowerCase();
-  return c.startsWith("statistical") ? "statistical-neighbours" : c.startsWith("region") ? "regional" : "national";
+  return c.startsWith("statistical")
+    ? "statistical-neighbours"
+    : c.startsWith("region")
+      ? "regional"
+      : "national";
 }
 
 function readGap(phrase: string): Reading | null {
@@ -878,6 +884,7 @@ class Evaluation {
     if (target.forPeriod !== null && !samePeriodLabel(target.forPeriod, context.period)) {
       this.caveats.push(`The target is for ${target.forPeriod} but the value is for ${context.period}.`);
     }
+    if (context.valueNote) this.caveats.push(context.valueNote);
   }
 
   /** A figure in the measure's unit, with at least the given decimals and never hiding a deciding digit. */
@@ -1141,7 +1148,10 @@ class Evaluation {
   inLine(value: number, benchmark: number, bDecimals: number, against: string): Verdict {
     const tolerance = this.context.benchmarks?.tolerance;
     if (!isNumber(tolerance)) {
-      return this.cannot("tolerance", `no tolerance is set for how close counts as "in line with" ${against}`);
+      return this.cannot(
+        "tolerance",
+        `no tolerance is set for how close counts as "in line with" ${against}`,
+      );
     }
     const unit = differenceUnit(this.context.unit);
     const decimals = Math.max(this.context.decimals, bDecimals, decimalPlaces(tolerance));

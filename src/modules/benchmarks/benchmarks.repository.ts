@@ -414,7 +414,7 @@ export async function linksOf(
   if (measureIds.length === 0) return [];
   return queryRows(
     db,
-    sql`select measure_id as "measureId", benchmark_code as code from measure_benchmark_links
+    sql`select measure_id::int as "measureId", benchmark_code as code from measure_benchmark_links
       where measure_id = any(${intArray(measureIds)})`,
   );
 }

@@ -452,7 +452,8 @@ export async function publishedBenchmarks(
           starts: period.starts,
           ends: period.ends,
           ours: figure(mine?.amount),
-          england: englandCodes.map((c) => figure(get(period.label, c)?.amount)).find((a) => a !== null) ?? null,
+          england:
+            englandCodes.map((c) => figure(get(period.label, c)?.amount)).find((a) => a !== null) ?? null,
           region: figure(get(period.label, ours.regionArea?.code)?.amount),
           neighbourAverage: mean === null ? null : Number(mean.mean.toFixed(6)),
           councils: councils.get(`${code}\u0000${period.label}`) ?? [],
