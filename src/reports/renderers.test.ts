@@ -205,6 +205,51 @@ test(
   },
 );
 
+test("a numbered part of a section is a heading one level down, and so are its sub-headings, in Word and HTML", async () => {
+  const parts: Report = {
+    title: "Monitoring report",
+    meta: [],
+    sections: [
+      {
+        id: "analysis",
+        title: "2. Information and Analysis",
+        blocks: [{ kind: "subheading", text: "2.1 Integrated" }],
+      },
+      {
+        id: "summary",
+        title: "2.2 Performance Summary",
+        level: 2,
+        blocks: [
+          { kind: "subheading", text: "Key areas of success" },
+          { kind: "subheading", text: "Children in care", level: 4 },
+        ],
+      },
+    ],
+  };
+  const file = join(work, "parts.docx");
+  writeFileSync(file, await renderDocx(parts));
+  const xml = await zipEntryText(file, "word/document.xml");
+  const styleOf = (text: string) =>
+    [...xml.matchAll(new RegExp(`<w:pStyle w:val="(\\w+)"/>(?:(?!</w:p>).)*?${text}`, "g"))].at(-1)?.[1];
+  assert.deepEqual(
+    ["2. Information", "2.1 Integrated", "2.2 Performance", "Key areas of success", "Children in care"].map(
+      styleOf,
+    ),
+    ["Heading1", "Heading2", "Heading2", "Heading3", "Heading4"],
+  );
+  const html = renderStandaloneHtml(parts);
+  assert.deepEqual(
+    [...html.matchAll(/<(h\d)[^>]*>([^<]+)</g)].map(([, tag, text]) => `${tag} ${text}`).slice(-5),
+    [
+      "h2 2. Information and Analysis",
+      "h3 2.1 Integrated",
+      "h3 2.2 Performance Summary",
+      "h4 Key areas of success",
+      "h5 Children in care",
+    ],
+  );
+});
+
 test("Word headings: a section is Heading 1 and its sub-headings Heading 2; the contents links to each section", async () => {
   const file = join(work, "headings.docx");
   writeFileSync(file, await renderDocx(report));
