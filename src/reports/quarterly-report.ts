@@ -907,14 +907,17 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
         paragraph([own?.overviewPerformance ?? "", overviewBudget].filter(Boolean).join(" ")),
       ],
     },
-    await performanceSection(db, context),
-    budgetSection(context, outturn),
-    variancesSection(outturn),
-    await savingsSection(db, context),
-    await growthSection(db, context),
-    await risksSection(db, context),
-    await reservesSection(db, context),
-    await debtSection(db, context),
+    // 2.2 to 2.9 are parts of section 2, as the report numbers them.
+    ...[
+      await performanceSection(db, context),
+      budgetSection(context, outturn),
+      variancesSection(outturn),
+      await savingsSection(db, context),
+      await growthSection(db, context),
+      await risksSection(db, context),
+      await reservesSection(db, context),
+      await debtSection(db, context),
+    ].map((part): ReportSection => ({ ...part, level: 2 })),
     ...settings.closingSections.map((section, index, all) => ({
       id: `closing-${section.number}`,
       title: `${section.number}. ${section.title}`,
@@ -937,15 +940,17 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   ];
 
   return {
-    title: fillTemplate(settings.titleTemplate, { yearLong: years.long, quarter: String(quarter) }),
-    subtitle: `(${settings.portfolio})`,
-    meta: [
+    // The committee paper's heading block comes first, as the council sets its reports out.
+    header: [
+      `Authors: ${settings.authors}`,
       settings.councilName,
       settings.committee,
       own ? own.meetingDateAsWritten : `Quarter ${quarter} ${years.short}`,
       settings.jointReportOf,
-      `Authors: ${settings.authors}`,
     ],
+    title: fillTemplate(settings.titleTemplate, { yearLong: years.long, quarter: String(quarter) }),
+    subtitle: `(${settings.portfolio})`,
+    meta: [],
     sections,
   };
 }

@@ -125,6 +125,9 @@ function addTableSheet(
     const excelColumn = sheet.getColumn(index + 1);
     excelColumn.width = widths[index] ?? 12;
     const format = NUMBER_FORMATS[column.format];
+    // Left-aligned words straight after a right-aligned figure would touch it ("81.8%100.0%").
+    const previous = table.columns[index - 1];
+    const indent = !format && previous && NUMBER_FORMATS[previous.format] ? { indent: 1 } : {};
     // A column's style reaches only cells added after it, so each cell gets it here.
     excelColumn.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
       if (rowNumber < firstDataRow - 1) return;
@@ -133,7 +136,11 @@ function addTableSheet(
         cell.numFmt = modelCell ? withWords(format, modelCell) : format;
         cell.alignment = { horizontal: "right", vertical: "top" };
       } else {
-        cell.alignment = { wrapText: true, vertical: "top", ...(format ? { horizontal: "right" } : {}) };
+        cell.alignment = {
+          wrapText: true,
+          vertical: "top",
+          ...(format ? { horizontal: "right" } : { ...indent }),
+        };
       }
     });
   });
@@ -169,7 +176,10 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   used.add("contents");
-  contents.addRow([report.title]).font = { bold: true, size: 14 };
+  for (const line of report.header ?? []) contents.addRow([line]);
+  const titleRow = contents.addRow([report.title]);
+  titleRow.font = { bold: true, size: 14 };
+  if (report.subtitle) contents.addRow([report.subtitle]);
   for (const line of report.meta) contents.addRow([line]);
   contents.getColumn(1).width = 72;
   for (const section of report.sections) {
@@ -191,7 +201,8 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     const text = row.getCell(1).text;
     row.getCell(1).alignment = { wrapText: true, vertical: "top" };
     // The title is set larger: its lines are taller.
-    row.height = (row.number === 1 ? 20 : 15) * wrappedLines(text, row.number === 1 ? 54 : 72);
+    const title = row.number === titleRow.number;
+    row.height = (title ? 20 : 15) * wrappedLines(text, title ? 54 : 72);
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -205,6 +205,106 @@ test(
   },
 );
 
+test("a numbered part of a section is a heading one level down, and so are its sub-headings, in Word and HTML", async () => {
+  const parts: Report = {
+    title: "Monitoring report",
+    meta: [],
+    sections: [
+      {
+        id: "analysis",
+        title: "2. Information and Analysis",
+        blocks: [{ kind: "subheading", text: "2.1 Integrated" }],
+      },
+      {
+        id: "summary",
+        title: "2.2 Performance Summary",
+        level: 2,
+        blocks: [
+          { kind: "subheading", text: "Key areas of success" },
+          { kind: "subheading", text: "Children in care", level: 4 },
+        ],
+      },
+    ],
+  };
+  const file = join(work, "parts.docx");
+  writeFileSync(file, await renderDocx(parts));
+  const xml = await zipEntryText(file, "word/document.xml");
+  const styleOf = (text: string) =>
+    [...xml.matchAll(new RegExp(`<w:pStyle w:val="(\\w+)"/>(?:(?!</w:p>).)*?${text}`, "g"))].at(-1)?.[1];
+  assert.deepEqual(
+    ["2. Information", "2.1 Integrated", "2.2 Performance", "Key areas of success", "Children in care"].map(
+      styleOf,
+    ),
+    ["Heading1", "Heading2", "Heading2", "Heading3", "Heading4"],
+  );
+  const html = renderStandaloneHtml(parts);
+  assert.deepEqual(
+    [...html.matchAll(/<(h\d)[^>]*>([^<]+)</g)].map(([, tag, text]) => `${tag} ${text}`).slice(-5),
+    [
+      "h2 2. Information and Analysis",
+      "h3 2.1 Integrated",
+      "h3 2.2 Performance Summary",
+      "h4 Key areas of success",
+      "h5 Children in care",
+    ],
+  );
+});
+
+test("a committee paper's heading block comes before its title; a cover stands on its own page", async () => {
+  const paper: Report = {
+    header: [
+      "Authors: A Clerk",
+      "Northshire Council",
+      "Scrutiny Committee",
+      "1 May 2031",
+      "Report of the Director",
+    ],
+    title: "Monitoring report",
+    meta: [],
+    sections: [{ id: "one", title: "1. Purpose", blocks: [] }],
+  };
+  const file = join(work, "paper.docx");
+  writeFileSync(file, await renderDocx(paper));
+  const xml = await zipEntryText(file, "word/document.xml");
+  const order = [
+    "Authors: A Clerk",
+    "Northshire Council",
+    "Scrutiny Committee",
+    "1 May 2031",
+    "Report of the Director",
+    "Monitoring report",
+    "Contents",
+  ];
+  const positions = order.map((text) => xml.indexOf(`>${text}<`));
+  assert.deepEqual(
+    [...positions].sort((a, b) => a - b),
+    positions,
+    "in this order",
+  );
+  assert.ok(positions.every((at) => at > 0));
+  assert.match(xml, /<w:b\/>(?:(?!<\/w:p>).)*Report of the Director/, "whose report it is, in bold");
+  assert.doesNotMatch(xml, /w:pageBreakBefore/, "no cover: the contents follow on the same page");
+  const html = renderStandaloneHtml(paper);
+  assert.ok(html.indexOf("Report of the Director") < html.indexOf("<h1"));
+  assert.match(html, /<nav class="bp-report-contents"/, "the PDF has a contents");
+
+  const plan: Report = {
+    title: "Service Plan 2031-2035",
+    meta: ["Northshire Council", "Adult Care"],
+    cover: true,
+    sections: paper.sections,
+  };
+  const planFile = join(work, "plan-cover.docx");
+  writeFileSync(planFile, await renderDocx(plan));
+  const planXml = await zipEntryText(planFile, "word/document.xml");
+  assert.match(
+    planXml,
+    /<w:pageBreakBefore\/>(?:(?!<\/w:p>).)*>Contents</,
+    "the contents start a new page after the cover",
+  );
+  assert.match(renderStandaloneHtml(plan), /bp-report-front--cover/);
+});
+
 test("Word headings: a section is Heading 1 and its sub-headings Heading 2; the contents links to each section", async () => {
   const file = join(work, "headings.docx");
   writeFileSync(file, await renderDocx(report));
@@ -318,6 +418,18 @@ test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape se
   // Two lines: the row is set two lines tall, since a spreadsheet does not grow it on opening.
   assert.equal(sheet.getRow(3).height, 30);
   assert.equal(sheet.pageSetup.orientation, "landscape");
+});
+
+test("Excel: words in the column after a figure are set in from it, so the two never touch", async () => {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await renderXlsx(report)) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets.find((candidate) => candidate.name.startsWith("Forecast outturn"));
+  assert.ok(sheet);
+  // Column D (rating) follows a £m column; column B (a figure) follows words and is not set in.
+  assert.equal(sheet.getCell("D3").alignment?.indent, 1);
+  assert.equal(sheet.getCell("D2").alignment?.indent, 1);
+  assert.equal(sheet.getCell("B3").alignment?.indent, undefined);
+  assert.equal(sheet.getCell("A3").alignment?.indent, undefined);
 });
 
 test("Excel keeps the words written around a figure in its number format, the number still a number", () => {
