@@ -12,7 +12,7 @@ import { COUNCIL_DFE_CODE } from "./benchmarks.service.ts";
  * council's DfE code and its measures linked to their LAIT counterparts. Loaded once, apart from
  * the rest of the demo, because the whole LAIT file is 641,070 rows: `npm start` and `baseplan
  * demo` load it into an empty database; the tests' demo template does not (see
- * docs/decisions/0005-benchmarks-outside-the-test-template.md).
+ * docs/decisions/0006-benchmarks-outside-the-test-template.md).
  */
 export const BENCHMARK_DIRECTORY = new URL("../../../data/benchmarks/", import.meta.url);
 
