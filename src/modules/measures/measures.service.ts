@@ -15,7 +15,13 @@ import {
   parsePeriod,
   sameKindAndSpan,
 } from "../../domain/periods.ts";
-import { type MeasureRating, RATINGS, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
+import {
+  type MeasureRating,
+  type MeasureRatingInput,
+  RATINGS,
+  rateMeasure,
+  ratingMeta,
+} from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
   evaluateTarget,
@@ -28,6 +34,12 @@ import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../err
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
+import {
+  benchmarkPartsFor,
+  type PublishedBenchmark,
+  publishedFiguresFor,
+  withPublishedValue,
+} from "./measures.published.ts";
 import type {
   EvidencedDeliverable,
   EvidencedOutcome,
@@ -775,13 +787,15 @@ export function rateFromStored(
   period: string,
   earlier: ListedValue[],
   benchmarks: ListedBenchmark[] = [],
+  published?: PublishedBenchmark,
+  fillFromPublished = false,
 ): MeasureRating {
   const unit = (measure.unit ?? "count") as MeasureUnit;
   const polarity = (measure.polarity ?? "monitor") as Polarity;
   const previous = earlier.at(-1);
   const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
   const unlike = value && previous ? unlikePeriods(value, previous) : undefined;
-  return rateMeasure({
+  const input: MeasureRatingInput = {
     target: parsedTarget(target?.targetText ?? ""),
     value: amountOf(value),
     unit,
@@ -790,11 +804,12 @@ export function rateFromStored(
     period,
     ...(previous ? { previousPeriod: previous.periodLabel, previousValue: amountOf(previous) } : {}),
     ownValueFor: (label) => amountOf(earlier.find((candidate) => candidate.periodKey === periodKey(label))),
-    ...(benchmarkData ? { benchmarks: benchmarkData } : {}),
+    ...benchmarkPartsFor(published, value, period, benchmarkData),
     // A value flagged when it was read is not rated as if it were clean.
     ...(value?.warnings[0] ? { valueFlag: value.warnings[0] } : {}),
     ...(unlike ? { previousUnlike: unlike } : {}),
-  });
+  };
+  return rateMeasure(fillFromPublished ? withPublishedValue(input, published, value, period) : input);
 }
 
 /** The period a stored value is for: the one written in its cell ("Dec 20"), else its column's. */
@@ -822,6 +837,7 @@ function rowRating(
   values: ListedValue[],
   targets: ListedTarget[],
   benchmarks: ListedBenchmark[],
+  published?: PublishedBenchmark,
 ) {
   const own = values.filter((value) => value.current && value.document === group.document);
   const latestColumn =
@@ -842,7 +858,11 @@ function rowRating(
         candidate.periodKey === periodKey(targetColumn?.period ?? ""),
     ) ?? null;
   const earlier = own.filter((value) => value.columnRole === "value" && value.periodKey !== key);
-  return { latest, target, rating: rateFromStored(measure, latest, target, period, earlier, benchmarks) };
+  return {
+    latest,
+    target,
+    rating: rateFromStored(measure, latest, target, period, earlier, benchmarks, published),
+  };
 }
 
 export interface ListFilters {
@@ -867,6 +887,10 @@ function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]
  */
 export async function listMeasureGroups(db: Database, filters: ListFilters = {}): Promise<GroupListing[]> {
   const { groups, rows, measures, values, targets, benchmarks } = await repository.listingData(db);
+  const published = await publishedFiguresFor(
+    db,
+    measures.map((measure) => measure.id),
+  );
   const measuresById = new Map(measures.map((measure) => [measure.id, measure]));
   const valuesOf = byMeasure(values);
   const targetsOf = byMeasure(targets);
@@ -893,6 +917,7 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
         valuesOf.get(measure.id) ?? [],
         targetsOf.get(measure.id) ?? [],
         benchmarksOf.get(measure.id) ?? [],
+        published.get(measure.id),
       );
       if (filters.rating && rated.rating.rating !== filters.rating) continue;
       listed.push({
@@ -971,6 +996,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     repository.benchmarksOf(db, [id]),
     repository.evidencesOf(db, id),
   ]);
+  const published = (await publishedFiguresFor(db, [id])).get(id);
   const values = currentInDateOrder(allValues);
   const current = allTargets.filter((target) => target.current);
   const targets = current.map((target) => {
@@ -989,11 +1015,28 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     return {
       target,
       value,
-      rating: rateFromStored(measure, value, target, target.periodLabel, earlier, benchmarks),
+      rating: rateFromStored(
+        measure,
+        value,
+        target,
+        target.periodLabel,
+        earlier,
+        benchmarks,
+        published,
+        true,
+      ),
     };
   });
   const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
-  const { groups: measureGroups, rated } = rateRows(measure, rows, groups, allValues, allTargets, benchmarks);
+  const { groups: measureGroups, rated } = rateRows(
+    measure,
+    rows,
+    groups,
+    allValues,
+    allTargets,
+    benchmarks,
+    published,
+  );
   return {
     measure,
     benchmarks,
@@ -1016,6 +1059,7 @@ function rateRows(
   allValues: MeasureValue[],
   allTargets: MeasureTarget[],
   benchmarks: MeasureBenchmark[],
+  published?: PublishedBenchmark,
 ): { groups: MeasureGroup[]; rated: RatedRow[] } {
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
   const rated: RatedRow[] = rows.flatMap((row) => {
@@ -1028,7 +1072,7 @@ function rateRows(
         printedRating: row.printedRating,
         document: group.document,
         groupTitle: group.title,
-        ...rowRating(measure, group, allValues, allTargets, benchmarks),
+        ...rowRating(measure, group, allValues, allTargets, benchmarks, published),
       },
     ];
   });
@@ -1078,6 +1122,7 @@ export async function measureFigures(
     repository.listGroups(db),
     repository.benchmarksOf(db, wanted),
   ]);
+  const published = await publishedFiguresFor(db, wanted);
   const valuesOf = groupedBy(allValues, (value) => value.measureId);
   const targetsOf = groupedBy(allTargets, (target) => target.measureId);
   const rowsOf = groupedBy(rows, (row) => row.measureId);
@@ -1092,6 +1137,7 @@ export async function measureFigures(
       values,
       targets,
       benchmarksOf.get(measure.id) ?? [],
+      published.get(measure.id),
     );
     figures.set(measure.id, {
       measure,
