@@ -176,7 +176,10 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   used.add("contents");
-  contents.addRow([report.title]).font = { bold: true, size: 14 };
+  for (const line of report.header ?? []) contents.addRow([line]);
+  const titleRow = contents.addRow([report.title]);
+  titleRow.font = { bold: true, size: 14 };
+  if (report.subtitle) contents.addRow([report.subtitle]);
   for (const line of report.meta) contents.addRow([line]);
   contents.getColumn(1).width = 72;
   for (const section of report.sections) {
@@ -198,7 +201,8 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     const text = row.getCell(1).text;
     row.getCell(1).alignment = { wrapText: true, vertical: "top" };
     // The title is set larger: its lines are taller.
-    row.height = (row.number === 1 ? 20 : 15) * wrappedLines(text, row.number === 1 ? 54 : 72);
+    const title = row.number === titleRow.number;
+    row.height = (title ? 20 : 15) * wrappedLines(text, title ? 54 : 72);
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
