@@ -1,20 +1,25 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
-import { defaultPeriod } from "./modules/periods/periods.service.ts";
+import { defaultPeriod, openQuarters, requireOpenQuarter } from "./modules/periods/periods.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
 /**
  * A plain, typed container of the services the routes call. No framework: each service is a
  * set of functions over the database it is handed and the configuration. The one shared
  * Chromium (PDF files) is started on first use and closed with the app. The period a page shows
- * when none is named is handed in here, because the periods module itself builds on finance
- * (opening a year carries its budget forward): finance asks for it without importing periods.
+ * when none is named, and the check that a period is open for entry, are handed in here, because
+ * the periods module itself builds on finance and the plan (opening a year carries its budget
+ * forward; a period counts progress): they ask for these without importing periods.
  */
 export interface Services {
   db: Database;
   config: Config;
   chromium: SharedChromium;
   defaultPeriod: typeof defaultPeriod;
+  /** Refuses entry for a quarter that is not open (the periods module says which are). */
+  requireOpenQuarter: typeof requireOpenQuarter;
+  /** The quarters of a year open for entry, so pages link only to forms that can be saved. */
+  openQuarters: typeof openQuarters;
 }
 
 export function chromiumFor(config: Config): SharedChromium {
@@ -30,5 +35,5 @@ export function createServices(
   config: Config,
   chromium: SharedChromium = chromiumFor(config),
 ): Services {
-  return { db, config, chromium, defaultPeriod };
+  return { db, config, chromium, defaultPeriod, requireOpenQuarter, openQuarters };
 }

@@ -8,6 +8,8 @@ import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { comparisonView } from "../benchmarks/benchmarks.comparison.ts";
+import { comparisonForMeasure } from "../benchmarks/benchmarks.service.ts";
 import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
@@ -47,6 +49,14 @@ function trendOf(page: MeasurePage) {
   return { trend: trend === null ? null : { ...trend, svg: chartSvg(trend, 1.5) } };
 }
 
+/** The measure beside every English council, where it is linked to one of the Department's measures. */
+async function benchmarkOf(db: RoutesOptions["services"]["db"], id: number) {
+  const found = await comparisonForMeasure(db, id);
+  return {
+    benchmarkComparison: found === null ? null : comparisonView(found.comparison, found.latest),
+  };
+}
+
 async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"]["db"], id: number) {
   const page = await measurePage(db, id);
   return reply.view("measures/views/measure.njk", {
@@ -56,6 +66,7 @@ async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"][
     unitText: UNIT_CHOICES.find((choice) => choice.value === page.measure.unit)?.text.replace(/ \(.*\)$/, ""),
     polarityText: POLARITY_CHOICES.find((choice) => choice.value === page.measure.polarity)?.text,
     ...trendOf(page),
+    ...(await benchmarkOf(db, id)),
   });
 }
 
