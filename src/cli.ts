@@ -1,6 +1,7 @@
 import { loadConfig } from "./config.ts";
 import { connect } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
+import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
@@ -51,9 +52,12 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
-      const ran = await migrate(connection.db);
-      console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
-      await connection.close();
+      try {
+        const ran = await duringStartUp(connection, () => migrate(connection.db));
+        console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
+      } finally {
+        await connection.close();
+      }
       return 0;
     }
     case "demo": {
@@ -61,16 +65,21 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
-      await migrate(connection.db);
-      const loaded = await loadDemo(connection.db, config.actingUser);
-      console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
-      const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
-      console.log(
-        benchmarks
-          ? "Loaded the Department for Education's benchmarking data."
-          : "Benchmarking data is already loaded.",
-      );
-      await connection.close();
+      try {
+        await duringStartUp(connection, async () => {
+          await migrate(connection.db);
+          const loaded = await loadDemo(connection.db, config.actingUser);
+          console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
+          const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
+          console.log(
+            benchmarks
+              ? "Loaded the Department for Education's benchmarking data."
+              : "Benchmarking data is already loaded.",
+          );
+        });
+      } finally {
+        await connection.close();
+      }
       return 0;
     }
     case "import-benchmarks": {
@@ -79,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        await migrate(connection.db);
+        await duringStartUp(connection, () => migrate(connection.db));
         return await runImportBenchmarks(
           connection.db,
           config.actingUser,
@@ -111,8 +120,10 @@ async function main(argv: string[]): Promise<number> {
       });
       const chromium = chromiumFor(config);
       try {
-        await migrate(connection.db);
-        if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+        await duringStartUp(connection, async () => {
+          await migrate(connection.db);
+          if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+        });
         const written = await runReportCommand(connection.db, command, chromium);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);
       } catch (error) {
@@ -136,7 +147,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(databaseErrorMessage(error));
     process.exit(1);
   },
 );
