@@ -164,7 +164,7 @@ export async function quarterCompleteness(
       {
         key: "financial-risks",
         title: "Financial risks",
-        items: [{ name: "Financial risks", done: false, href: `${budget}/risks` }],
+        items: [{ name: "Financial risks", done: false, href: `${budget}/risks/new` }],
       },
     ];
   }
@@ -224,7 +224,13 @@ export async function quarterCompleteness(
     {
       key: "financial-risks",
       title: "Financial risks",
-      items: [{ name: "Financial risks", done: risks.length > 0, href: `${budget}/risks` }],
+      items: [
+        {
+          name: "Financial risks",
+          done: risks.length > 0,
+          href: risks.length > 0 ? `${budget}/risks` : `${budget}/risks/new`,
+        },
+      ],
     },
   ];
 }
