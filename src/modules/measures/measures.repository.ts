@@ -101,10 +101,35 @@ export async function listingData(db: Database): Promise<ListingData> {
   return listing;
 }
 
+/**
+ * Adds a measure. A plan may already list a measure by a title no measure had (a plan loaded
+ * before its measures table, or a new measure pasted later): those waiting links take the new
+ * measure's id, so they are linked by key from then on.
+ */
 export async function insertMeasure(db: Database, values: typeof measures.$inferInsert): Promise<Measure> {
   const [row] = await db.insert(measures).values(values).returning();
   if (!row) throw new Error("measure insert returned nothing");
+  const titles = JSON.stringify([row.title, ...row.otherTitles]);
+  await db.execute(
+    sql`update deliverable_measure_links set measure_id = ${row.id}
+        where measure_id is null and ${titles}::jsonb @> jsonb_build_array(measure_title)`,
+  );
+  await db.execute(
+    sql`update outcome_measure_links set measure_id = ${row.id}
+        where measure_id is null and ${titles}::jsonb @> jsonb_build_array(measure_title)`,
+  );
   return row;
+}
+
+/** The measure a plan's wording names: its title or one of its former titles (the earliest such measure). */
+export async function measureIdTitled(db: Database, title: string): Promise<number | null> {
+  const [row] = await queryRows<{ id: string | number }>(
+    db,
+    sql`select id from measures
+        where title = ${title} or other_titles @> jsonb_build_array(${title}::text)
+        order by id limit 1`,
+  );
+  return row ? Number(row.id) : null;
 }
 
 export function listMeasures(db: Database): Promise<Measure[]> {
@@ -346,8 +371,7 @@ export async function evidencesOf(
     sql`select d.id, d.title, d.section, d.section_title, d.group_title, l.measure_title
         from deliverable_measure_links l
         join deliverables d on d.id = l.deliverable_id
-        join measures m on m.id = ${measureId}
-        where l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title)
+        where l.measure_id = ${measureId}
         order by d.position, d.id`,
   );
   const outcomeRows = await queryRows<{
@@ -364,12 +388,11 @@ export async function evidencesOf(
     sql`select distinct l.plan_id, p.title as plan_title, p.slug as plan_slug, l.outcome_number, co.wordings::text as outcome_wordings,
                o.id as objective_id, o.number as objective_number, o.title as objective_title
         from outcome_measure_links l
-        join measures m on m.id = ${measureId}
-          and (l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title))
         join plans p on p.id = l.plan_id
         join departments dep on dep.id = p.department_id
         left join council_outcomes co on co.council_id = dep.council_id and co.number = l.outcome_number
         left join strategic_objectives o on o.plan_id = l.plan_id and o.outcome_number = l.outcome_number
+        where l.measure_id = ${measureId}
         order by l.plan_id, l.outcome_number, o.number`,
   );
   const outcomes: EvidencedOutcome[] = [];

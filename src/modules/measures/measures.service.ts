@@ -91,6 +91,11 @@ export async function createMeasure(db: Database, actor: string, input: NewMeasu
   });
 }
 
+/** The id of the measure a plan names by this title (or a former title), or null when none has it. */
+export function measureIdTitled(db: Database, title: string): Promise<number | null> {
+  return repository.measureIdTitled(db, title);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Paste import
 
