@@ -1,6 +1,5 @@
 import { loadConfig } from "./config.ts";
 import { connect } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
@@ -12,7 +11,7 @@ import {
 } from "./modules/reports/reports.cli.ts";
 import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
-import { chromiumFor } from "./services.ts";
+import { chromiumFor, prepareDatabase } from "./services.ts";
 
 const USAGE = `Usage: baseplan <command>
 
@@ -51,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
-      const ran = await migrate(connection.db);
+      const ran = await prepareDatabase(connection.db);
       console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
       await connection.close();
       return 0;
@@ -61,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
-      await migrate(connection.db);
+      await prepareDatabase(connection.db);
       const loaded = await loadDemo(connection.db, config.actingUser);
       console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
       const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
@@ -79,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        await migrate(connection.db);
+        await prepareDatabase(connection.db);
         return await runImportBenchmarks(
           connection.db,
           config.actingUser,
@@ -111,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       });
       const chromium = chromiumFor(config);
       try {
-        await migrate(connection.db);
+        await prepareDatabase(connection.db);
         if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
         const written = await runReportCommand(connection.db, command, chromium);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { type Config, loadConfig } from "./config.ts";
 import { connect, type DatabaseConnection } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
-import { createServices } from "./services.ts";
+import { createServices, prepareDatabase } from "./services.ts";
 import { createApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -17,7 +16,7 @@ export interface RunningServer {
 /** Connects, migrates, loads the demo council on first run, and serves. */
 export async function startServer(config: Config = loadConfig(), logger = true): Promise<RunningServer> {
   const connection = await connect({ databaseUrl: config.databaseUrl, dataDirectory: config.dataDirectory });
-  await migrate(connection.db);
+  await prepareDatabase(connection.db);
   if (config.loadDemo && (await loadDemo(connection.db, config.actingUser))) {
     // Once, on the first start of an empty database: the whole LAIT file takes a while.
     if (logger) console.log("Loading the Department for Education's benchmarking data (first start only)...");

@@ -1,5 +1,7 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
+import { migrate } from "./db/migrate.ts";
+import { fillValuePeriods } from "./modules/measures/measures.service.ts";
 import { defaultPeriod } from "./modules/periods/periods.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
@@ -15,6 +17,17 @@ export interface Services {
   config: Config;
   chromium: SharedChromium;
   defaultPeriod: typeof defaultPeriod;
+}
+
+/**
+ * Brings a database up to date: the numbered migrations, then what only Baseplan's code can
+ * fill in for rows written before a migration added a column (a stored value's own period).
+ * Returns the migrations applied.
+ */
+export async function prepareDatabase(db: Database): Promise<string[]> {
+  const ran = await migrate(db);
+  await fillValuePeriods(db);
+  return ran;
 }
 
 export function chromiumFor(config: Config): SharedChromium {

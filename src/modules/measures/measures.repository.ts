@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import {
   measureBenchmarks,
@@ -30,6 +30,8 @@ export type ListedValue = Pick<
   | "cellText"
   | "amount"
   | "decimals"
+  | "ownPeriod"
+  | "ownPeriodSpan"
   | "warnings"
   | "current"
   | "version"
@@ -83,7 +85,7 @@ export async function listingData(db: Database): Promise<ListingData> {
           'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
           'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
           'cellText', v.cell_text, 'amount', v.amount::text, 'decimals', v.decimals,
-          'warnings', v.warnings, 'current', v.current, 'version', v.version
+          'ownPeriod', v.own_period, 'ownPeriodSpan', v.own_period_span, 'warnings', v.warnings, 'current', v.current, 'version', v.version
         ) order by v.id), '[]'::json) from measure_values v where v.current),
       'targets', (select coalesce(json_agg(json_build_object(
           'id', t.id, 'measureId', t.measure_id, 'document', t.document, 'periodLabel', t.period_label,
@@ -195,6 +197,23 @@ export function rowsOfMeasures(db: Database, measureIds: readonly number[]): Pro
     .select()
     .from(measureRows)
     .where(inArray(measureRows.measureId, [...measureIds]));
+}
+
+/** Values stored before their own period was kept (migration 0014), with what reading them needs. */
+export function valuesWithoutPeriod(db: Database) {
+  return db
+    .select({
+      id: measureValues.id,
+      cellText: measureValues.cellText,
+      periodLabel: measureValues.periodLabel,
+    })
+    .from(measureValues)
+    .where(isNull(measureValues.ownPeriodSpan))
+    .orderBy(asc(measureValues.id));
+}
+
+export async function setValuePeriod(db: Database, id: number, ownPeriod: string, ownPeriodSpan: string) {
+  await db.update(measureValues).set({ ownPeriod, ownPeriodSpan }).where(eq(measureValues.id, id));
 }
 
 export async function insertValue(

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { z } from "zod";
 import { chartSvg } from "../../charts/charts.ts";
+import { MEASURE_UNIT_WORDS, POLARITY_WORDS } from "../../domain/measure-types.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
@@ -53,8 +54,8 @@ async function renderMeasure(reply: FastifyReply, db: RoutesOptions["services"][
     pageTitle: page.measure.title,
     ...page,
     // The choice without its example: "Percentage", not "Percentage (87.2%)".
-    unitText: UNIT_CHOICES.find((choice) => choice.value === page.measure.unit)?.text.replace(/ \(.*\)$/, ""),
-    polarityText: POLARITY_CHOICES.find((choice) => choice.value === page.measure.polarity)?.text,
+    unitText: page.measure.unit === null ? undefined : MEASURE_UNIT_WORDS[page.measure.unit].name,
+    polarityText: page.measure.polarity === null ? undefined : POLARITY_WORDS[page.measure.polarity],
     ...trendOf(page),
   });
 }

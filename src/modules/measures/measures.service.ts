@@ -8,13 +8,7 @@ import {
   type TrendDirection,
 } from "../../domain/measure-identity.ts";
 import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
-import {
-  comparePeriodLabels,
-  formatPeriod,
-  type Period,
-  parsePeriod,
-  sameKindAndSpan,
-} from "../../domain/periods.ts";
+import { comparePeriodLabels, type Period, parsePeriod } from "../../domain/periods.ts";
 import { type MeasureRating, RATINGS, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
@@ -23,10 +17,9 @@ import {
   type Target,
   type Verdict,
 } from "../../domain/targets.ts";
-import { parseValueCell } from "../../domain/values.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
-import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
+import { type UnderstoodCell, understandCell, valuePeriod } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
 import type {
   EvidencedDeliverable,
@@ -48,16 +41,8 @@ export type { Measure, MeasureBenchmark, MeasureDetails, MeasureGroup, MeasureTa
 
 /** Baseplan's own spelling of a period label, so "2020/2021" and "2020/21" are the same year. */
 export function periodKey(label: string): string {
-  let key = periodKeys.get(label);
-  if (key === undefined) {
-    key = parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
-    // Labels are few ("2020/21", "Dec 20"); the bound only guards against a flood of odd ones.
-    if (periodKeys.size > 5000) periodKeys.clear();
-    periodKeys.set(label, key);
-  }
-  return key;
+  return parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
 }
-const periodKeys = new Map<string, string>();
 
 // ---------------------------------------------------------------------------------------------
 // Measures
@@ -67,9 +52,9 @@ export interface NewMeasure {
   title: string;
   otherTitles?: string[];
   code?: string | null;
-  unit?: string | null;
+  unit?: MeasureUnit | null;
   decimals?: number | null;
-  polarity?: string | null;
+  polarity?: Polarity | null;
   frequency?: string | null;
   basis?: string | null;
   footnoteMarkers?: string[];
@@ -94,6 +79,30 @@ export async function createMeasure(db: Database, actor: string, input: NewMeasu
 /** The id of the measure a plan names by this title (or a former title), or null when none has it. */
 export function measureIdTitled(db: Database, title: string): Promise<number | null> {
   return repository.measureIdTitled(db, title);
+}
+
+/** The own-period columns of a value row. */
+function storedPeriod(text: string, periodLabel: string) {
+  const period = valuePeriod(text, periodLabel);
+  return { ownPeriod: period?.label ?? null, ownPeriodSpan: period?.span ?? null };
+}
+
+/**
+ * Stores the own period of values written before it was kept (migration 0014), reading each
+ * cell once as the import does. Values whose period cannot be read stay without one. Returns
+ * how many were filled; run at start-up after the migrations, so it does nothing once done.
+ */
+export async function fillValuePeriods(db: Database): Promise<number> {
+  return db.transaction(async (tx) => {
+    let filled = 0;
+    for (const value of await repository.valuesWithoutPeriod(tx)) {
+      const period = valuePeriod(value.cellText, value.periodLabel);
+      if (period === null) continue;
+      await repository.setValuePeriod(tx, value.id, period.label, period.span);
+      filled += 1;
+    }
+    return filled;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -637,6 +646,7 @@ function valueRecord(
     amount: understood.amount === null ? null : String(understood.amount),
     decimals: understood.decimals,
     status: understood.status,
+    ...storedPeriod(cell.text, period),
     annotations: understood.annotations,
     warnings: understood.warnings,
     recordedBy: actor,
@@ -730,19 +740,23 @@ function amountOf(value: ListedValue | null | undefined): number | null {
   return value?.amount === null || value?.amount === undefined ? null : Number(value.amount);
 }
 
+/** Reads a target's wording. */
+export type TargetReader = (text: string) => Target;
+
 /**
- * Targets are parsed once per wording, not once per row per request: a parsed target is
- * immutable, and the same few dozen wordings are rated on every page.
+ * A reader for one listing: each wording is read once however many rows share it (a parsed
+ * target is immutable). It lives as long as the listing, so nothing is kept between requests.
  */
-const parsedTargets = new Map<string, Target>();
-function parsedTarget(text: string): Target {
-  let parsed = parsedTargets.get(text);
-  if (!parsed) {
-    parsed = parseTarget(text);
-    if (parsedTargets.size > 5000) parsedTargets.clear();
-    parsedTargets.set(text, parsed);
-  }
-  return parsed;
+function targetReader(): TargetReader {
+  const read = new Map<string, Target>();
+  return (text) => {
+    let parsed = read.get(text);
+    if (!parsed) {
+      parsed = parseTarget(text);
+      read.set(text, parsed);
+    }
+    return parsed;
+  };
 }
 
 const BENCHMARK_KEYS = {
@@ -780,14 +794,15 @@ export function rateFromStored(
   period: string,
   earlier: ListedValue[],
   benchmarks: ListedBenchmark[] = [],
+  readTarget: TargetReader = parseTarget,
 ): MeasureRating {
-  const unit = (measure.unit ?? "count") as MeasureUnit;
-  const polarity = (measure.polarity ?? "monitor") as Polarity;
+  const unit = measure.unit ?? "count";
+  const polarity = measure.polarity ?? "monitor";
   const previous = earlier.at(-1);
   const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
   const unlike = value && previous ? unlikePeriods(value, previous) : undefined;
   return rateMeasure({
-    target: parsedTarget(target?.targetText ?? ""),
+    target: readTarget(target?.targetText ?? ""),
     value: amountOf(value),
     unit,
     decimals: value?.decimals ?? measure.decimals ?? 0,
@@ -802,23 +817,17 @@ export function rateFromStored(
   });
 }
 
-/** The period a stored value is for: the one written in its cell ("Dec 20"), else its column's. */
-function ownPeriod(value: ListedValue): Period | null {
-  const column = parsePeriod(value.periodLabel);
-  const written = parseValueCell(value.cellText, column ? { columnPeriod: column } : {}).period?.period;
-  return written ?? column;
-}
-
 /**
  * Why a value's previous figure is not for a like period, or undefined where it is (or where
  * either period cannot be read): "96.3% (Dec 20)" against "96%" for 2019/20 compares a month
  * with a whole year, so improving on it is not improving on the previous like period (docs/domain.md section 7).
  */
 function unlikePeriods(value: ListedValue, previous: ListedValue): string | undefined {
-  const now = ownPeriod(value);
-  const before = ownPeriod(previous);
-  if (now === null || before === null || sameKindAndSpan(now, before)) return undefined;
-  return `the ${previous.cellText} for ${previous.periodLabel} covers a different span from ${formatPeriod(now)}`;
+  // Each value's period and span were stored when it was written (the cell's own, else its column's).
+  if (value.ownPeriod === null || value.ownPeriodSpan === null || previous.ownPeriodSpan === null)
+    return undefined;
+  if (value.ownPeriodSpan === previous.ownPeriodSpan) return undefined;
+  return `the ${previous.cellText} for ${previous.periodLabel} covers a different span from ${value.ownPeriod}`;
 }
 
 function rowRating(
@@ -827,6 +836,7 @@ function rowRating(
   values: ListedValue[],
   targets: ListedTarget[],
   benchmarks: ListedBenchmark[],
+  readTarget: TargetReader,
 ) {
   const own = values.filter((value) => value.current && value.document === group.document);
   const latestColumn =
@@ -847,7 +857,11 @@ function rowRating(
         candidate.periodKey === periodKey(targetColumn?.period ?? ""),
     ) ?? null;
   const earlier = own.filter((value) => value.columnRole === "value" && value.periodKey !== key);
-  return { latest, target, rating: rateFromStored(measure, latest, target, period, earlier, benchmarks) };
+  return {
+    latest,
+    target,
+    rating: rateFromStored(measure, latest, target, period, earlier, benchmarks, readTarget),
+  };
 }
 
 export interface ListFilters {
@@ -876,6 +890,7 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
   const valuesOf = byMeasure(values);
   const targetsOf = byMeasure(targets);
   const benchmarksOf = byMeasure(benchmarks);
+  const readTarget = targetReader();
   const rowsOf = new Map<number, typeof rows>();
   for (const row of rows) {
     const list = rowsOf.get(row.groupId);
@@ -898,6 +913,7 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
         valuesOf.get(measure.id) ?? [],
         targetsOf.get(measure.id) ?? [],
         benchmarksOf.get(measure.id) ?? [],
+        readTarget,
       );
       if (filters.rating && rated.rating.rating !== filters.rating) continue;
       listed.push({
@@ -998,7 +1014,15 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     };
   });
   const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
-  const { groups: measureGroups, rated } = rateRows(measure, rows, groups, allValues, allTargets, benchmarks);
+  const { groups: measureGroups, rated } = rateRows(
+    measure,
+    rows,
+    groups,
+    allValues,
+    allTargets,
+    benchmarks,
+    parseTarget,
+  );
   return {
     measure,
     benchmarks,
@@ -1021,6 +1045,7 @@ function rateRows(
   allValues: MeasureValue[],
   allTargets: MeasureTarget[],
   benchmarks: MeasureBenchmark[],
+  readTarget: TargetReader,
 ): { groups: MeasureGroup[]; rated: RatedRow[] } {
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
   const rated: RatedRow[] = rows.flatMap((row) => {
@@ -1033,7 +1058,7 @@ function rateRows(
         printedRating: row.printedRating,
         document: group.document,
         groupTitle: group.title,
-        ...rowRating(measure, group, allValues, allTargets, benchmarks),
+        ...rowRating(measure, group, allValues, allTargets, benchmarks, readTarget),
       },
     ];
   });
@@ -1087,6 +1112,7 @@ export async function measureFigures(
   const targetsOf = groupedBy(allTargets, (target) => target.measureId);
   const rowsOf = groupedBy(rows, (row) => row.measureId);
   const benchmarksOf = groupedBy(benchmarks, (benchmark) => benchmark.measureId);
+  const readTarget = targetReader();
   for (const measure of found) {
     const values = valuesOf.get(measure.id) ?? [];
     const targets = targetsOf.get(measure.id) ?? [];
@@ -1097,6 +1123,7 @@ export async function measureFigures(
       values,
       targets,
       benchmarksOf.get(measure.id) ?? [],
+      readTarget,
     );
     figures.set(measure.id, {
       measure,
@@ -1121,7 +1148,7 @@ function compareWithBenchmarks(
 ): BenchmarkComparison[] {
   const comparisons: BenchmarkComparison[] = [];
   for (const target of targets) {
-    const parsed = parsedTarget(target.targetText);
+    const parsed = parseTarget(target.targetText);
     if (parsed.kind !== "benchmark") continue;
     const wanted = parsed.comparator;
     for (const benchmark of benchmarks) {
@@ -1132,9 +1159,9 @@ function compareWithBenchmarks(
       if (!value) continue;
       const verdict = evaluateTarget(parsed, {
         value: amountOf(value),
-        unit: (measure.unit ?? "count") as MeasureUnit,
+        unit: measure.unit ?? "count",
         decimals: value.decimals ?? measure.decimals ?? 0,
-        polarity: (measure.polarity ?? "monitor") as Polarity,
+        polarity: measure.polarity ?? "monitor",
         period: benchmark.periodLabel,
         benchmarks: benchmarkContext(benchmarks, benchmark.periodLabel) ?? {},
       });
@@ -1254,6 +1281,7 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
       amount: understood.amount === null ? null : String(understood.amount),
       decimals: understood.decimals,
       status: understood.status,
+      ...storedPeriod(input.text, old.periodLabel),
       annotations: understood.annotations,
       warnings: understood.warnings,
       current: true,
