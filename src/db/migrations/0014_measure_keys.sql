@@ -32,6 +32,9 @@ alter table measure_values add column own_period text;
 --> statement-breakpoint
 alter table measure_values add column own_period_span text;
 --> statement-breakpoint
+-- An officer's notes on a value entered for a monitoring period (a document's values have none).
+alter table measure_values add column notes text;
+--> statement-breakpoint
 -- The measures tables refuse what no page or import could mean, as the other modules' tables do:
 -- a blank title or document, a unit or polarity Baseplan does not know (src/domain/measure-types.ts
 -- lists them), a column role or row kind the tables never print, negative decimals or positions,

@@ -95,6 +95,8 @@ export const measureValues = pgTable(
     ownPeriod: text("own_period"),
     /** That period's kind and span (`periodSpan`), to compare values like for like. */
     ownPeriodSpan: text("own_period_span"),
+    /** An officer's notes on a value entered for a period. */
+    notes: text("notes"),
     annotations: jsonb("annotations").$type<string[]>().notNull().default([]),
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
     current: boolean("current").notNull().default(true),
