@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -16,7 +17,8 @@ const environmentSchema = z
     DATABASE_URL: z.string().url().optional(),
     BASEPLAN_ACTING_USER: z.string().min(1).default("performance.officer@demo-council.example"),
     BASEPLAN_COOKIE_SECRET: z.string().min(32).optional(),
-    BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).default("true"),
+    BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).optional(),
+    BASEPLAN_TRUST_PROXY: z.string().optional(),
     BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).optional(),
     BASEPLAN_OCID_PREFIX: z.string().min(1).default("ocds-baseplan-"),
     BASEPLAN_CHROMIUM: z.string().min(1).optional(),
@@ -31,6 +33,15 @@ const environmentSchema = z
         path: ["BASEPLAN_COOKIE_SECRET"],
         message: "is the development value printed in src/config.ts: set a secret of your own in production",
       });
+    }
+    for (const entry of proxyAddresses(env.BASEPLAN_TRUST_PROXY)) {
+      if (!isProxyAddress(entry)) {
+        context.addIssue({
+          code: "custom",
+          path: ["BASEPLAN_TRUST_PROXY"],
+          message: `has "${entry}", which is not an IP address or a range such as 10.0.0.0/8`,
+        });
+      }
     }
     if (env.NODE_ENV === "production" && !env.BASEPLAN_COOKIE_SECRET) {
       context.addIssue({
@@ -50,8 +61,17 @@ export interface Config {
   /** Until sign-in exists, every write is recorded against this named user. */
   actingUser: string;
   cookieSecret: string;
+  /** Cookies carry `Secure` (sent over HTTPS only): in production. */
+  secureCookies: boolean;
+  /** Load the demo council into an empty database: by default except in production. */
   loadDemo: boolean;
-  /** Keep rendered pages until data changes (src/web/page-cache.ts); off under test by default. */
+  /**
+   * BASEPLAN_TRUST_PROXY: the addresses (or ranges) of the proxies whose X-Forwarded-* headers
+   * are believed, comma separated. Empty: none, so no client can choose its logged address or
+   * the address published in the OCDS export.
+   */
+  trustProxy: string[];
+  /** Keep rendered pages until data changes (src/web/page-cache.ts). */
   pageCache: boolean;
   ocidPrefix: string;
   /** BASEPLAN_CHROMIUM: a Chromium for PDF files, or "npm"; unset, the system's, then npm's. */
@@ -77,7 +97,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     databaseUrl: env.DATABASE_URL,
     actingUser: env.BASEPLAN_ACTING_USER,
     cookieSecret: env.BASEPLAN_COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
-    loadDemo: env.BASEPLAN_LOAD_DEMO === "true",
+    secureCookies: env.NODE_ENV === "production",
+    loadDemo: env.BASEPLAN_LOAD_DEMO ? env.BASEPLAN_LOAD_DEMO === "true" : env.NODE_ENV !== "production",
+    trustProxy: proxyAddresses(env.BASEPLAN_TRUST_PROXY),
     pageCache: env.BASEPLAN_PAGE_CACHE ? env.BASEPLAN_PAGE_CACHE === "true" : env.NODE_ENV !== "test",
     ocidPrefix: env.BASEPLAN_OCID_PREFIX,
     chromium: env.BASEPLAN_CHROMIUM,
@@ -85,4 +107,36 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     pdfQueue: env.BASEPLAN_PDF_QUEUE,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+function proxyAddresses(setting: string | undefined): string[] {
+  return (setting ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
+
+function isProxyAddress(entry: string): boolean {
+  const [address = "", prefix, extra] = entry.split("/");
+  if (extra !== undefined || isIP(address) === 0) return false;
+  if (prefix === undefined) return true;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (isIP(address) === 4 ? 32 : 128);
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "::1"]);
+
+/**
+ * What the person starting Baseplan should know before anyone uses it. Sign-in does not exist
+ * yet, so listening beyond this machine lets anyone who can reach it change the figures.
+ */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  const loopback = LOOPBACK_HOSTS.has(config.host) || /^127\./.test(config.host);
+  if (!loopback) {
+    warnings.push(
+      `Baseplan is listening on ${config.host}, beyond this computer, and has no sign-in yet: anyone on the network who can reach it can change the figures. Set HOST=127.0.0.1, or put it behind something that signs people in.`,
+    );
+  }
+  return warnings;
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { type Config, loadConfig } from "./config.ts";
+import { type Config, loadConfig, startupWarnings } from "./config.ts";
 import { connect, type DatabaseConnection } from "./db/client.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
@@ -23,6 +23,7 @@ export async function startServer(config: Config = loadConfig(), logger = true):
     await loadDemoBenchmarks(connection.db, config.actingUser);
   }
   const app = await createApp(createServices(connection.db, config), { logger });
+  for (const warning of startupWarnings(config)) app.log.warn(warning);
   const url = await app.listen({ port: config.port, host: config.host });
   return {
     app,

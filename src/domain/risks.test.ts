@@ -11,6 +11,7 @@ import {
   parseRiskLevel,
   RISK_LEVELS,
   riskGridCell,
+  riskSeverity,
   scoreRisk,
   validateOptionalRiskRating,
   validateRiskRating,
@@ -304,5 +305,31 @@ describe("the 5 x 5 grid", () => {
     const custom = buildRiskGrid([], () => null, bands);
     assert.equal(riskGridCell(custom, { likelihood: 3, impact: 3 }).band.label, "Intolerable");
     assert.equal(riskGridCell(custom, { likelihood: 2, impact: 4 }).band.label, "Tolerable");
+  });
+
+  it("shades the lowest band least and the highest most, for any number of bands", () => {
+    const severities = (fromScores: number[]) => {
+      const defined = defineRiskBands(
+        fromScores.map((fromScore, index) => ({ id: `b${index}`, label: `Band ${index}`, fromScore })),
+      );
+      assert.ok(defined.ok);
+      return defined.bands.map((band) => riskSeverity(defined.bands, band));
+    };
+    assert.deepEqual(severities([1]), [1]);
+    assert.deepEqual(severities([1, 9]), [1, 4]);
+    assert.deepEqual(severities([1, 5, 15]), [1, 3, 4]);
+    assert.deepEqual(severities([1, 4, 10, 20]), [1, 2, 3, 4]);
+    assert.deepEqual(severities([1, 3, 6, 12, 20]), [1, 2, 3, 3, 4]);
+    assert.deepEqual(
+      grid.rows[0]?.cells.map((cell) => cell.severity),
+      [3, 3, 4, 4, 4],
+    );
+  });
+
+  it("refuses to shade a band that is not one of the council's", () => {
+    assert.throws(
+      () => riskSeverity(DEFAULT_RISK_BANDS, { id: "x", label: "Extreme", minScore: 1, maxScore: 25 }),
+      /"Extreme" is not one of the council's risk bands/,
+    );
   });
 });

@@ -262,8 +262,24 @@ export interface RiskGridCell<R> {
   impact: RiskLevel;
   score: number;
   band: RiskBand;
+  /** The band's place on a four-step scale from least (1) to most (4) severe, to shade the cell by. */
+  severity: RiskSeverity;
   /** The risks in this cell, in the order they were given. */
   risks: R[];
+}
+
+export type RiskSeverity = 1 | 2 | 3 | 4;
+
+/**
+ * Where a band sits on a four-step shading scale, whatever the number of bands: the lowest band
+ * is always 1 and the highest 4, those between spread evenly (three bands: 1, 3, 4). A page shades
+ * by it and always writes the band's label too, so the shade is never the only signal.
+ */
+export function riskSeverity(bands: readonly RiskBand[], band: RiskBand): RiskSeverity {
+  const index = bands.findIndex((candidate) => candidate.id === band.id);
+  if (index < 0) throw new RangeError(`"${band.label}" is not one of the council's risk bands`);
+  if (bands.length === 1) return 1;
+  return Math.round(1 + (index * 3) / (bands.length - 1)) as RiskSeverity;
 }
 
 export interface RiskGridRow<R> {
@@ -298,7 +314,7 @@ export function buildRiskGrid<R>(
       impact,
       cells: RISK_LEVELS.map((likelihood) => {
         const { score, band } = scoreRisk({ likelihood, impact }, bands);
-        return { likelihood, impact, score, band, risks: [] };
+        return { likelihood, impact, score, band, severity: riskSeverity(bands, band), risks: [] };
       }),
     }),
   );

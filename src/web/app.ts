@@ -11,6 +11,7 @@ import { setUpErrorHandling } from "./error-handler.ts";
 import { parseFormBody } from "./forms.ts";
 import { setUpCsrf } from "./middleware/csrf.ts";
 import { setUpHealthChecks } from "./middleware/health.ts";
+import { setUpMethodNotAllowed } from "./middleware/methods.ts";
 import { setUpWebSecurity } from "./middleware/security.ts";
 import { setUpUploads } from "./middleware/uploads.ts";
 import { MODULES } from "./modules.ts";
@@ -36,15 +37,17 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   const app = Fastify({
     logger: options.logger ? { level: services.config.logLevel } : false,
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Only the proxies named in BASEPLAN_TRUST_PROXY may say who the client is; none by default.
+    trustProxy: services.config.trustProxy.length > 0 ? services.config.trustProxy : false,
     rewriteUrl: takeTableDownload,
   });
 
   await setUpWebSecurity(app);
+  setUpMethodNotAllowed(app);
   await serveStaticFiles(app);
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES, parser: parseFormBody });
   await setUpUploads(app);
-  await setUpCsrf(app, services.config.cookieSecret);
+  await setUpCsrf(app, services.config.cookieSecret, services.config.secureCookies);
   setUpActingPerson(app, () => services.config.actingUser);
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);

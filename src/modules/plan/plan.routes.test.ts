@@ -210,4 +210,15 @@ describe("plan pages", () => {
     assert.match(response.body, /Likelihood 5<\/th>/);
     assert.equal((response.body.match(/<li>R\d: /g) ?? []).length, 7);
   });
+
+  test("/risks shades each grid cell by its band and always writes the band", async () => {
+    const body = (await app.inject("/risks")).body;
+    const cells = [...body.matchAll(/bp-risk-cell--(\d)" data-severity="\d">(\d+) (\w+)/g)].map(
+      ([, severity, score, band]) => [Number(score), band, Number(severity)],
+    );
+    assert.equal(cells.length, 25);
+    assert.deepEqual(cells[0], [5, "Medium", 3]);
+    assert.deepEqual(cells[4], [25, "High", 4]);
+    assert.deepEqual(cells[20], [1, "Low", 1]);
+  });
 });

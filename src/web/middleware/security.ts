@@ -5,7 +5,8 @@ import type { FastifyInstance } from "fastify";
 /**
  * Security headers, with a content security policy that allows scripts only from this site or
  * with the nonce made for this response. Helmet sets the other headers; the policy is ours so
- * the nonce can be shared with the templates.
+ * the nonce can be shared with the templates. Responses say `Cache-Control: no-store` unless
+ * they set their own (the static files do), so no browser or proxy keeps a council's figures.
  */
 export async function setUpWebSecurity(app: FastifyInstance): Promise<void> {
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
@@ -28,6 +29,10 @@ export async function setUpWebSecurity(app: FastifyInstance): Promise<void> {
         "frame-ancestors 'none'",
       ].join("; "),
     );
+  });
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    return payload;
   });
 }
 
