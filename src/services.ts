@@ -2,7 +2,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { fillValuePeriods } from "./modules/measures/measures.service.ts";
-import { defaultPeriod } from "./modules/periods/periods.service.ts";
+import { defaultPeriod, listPeriods, requireOpenPeriod } from "./modules/periods/periods.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
 /**
@@ -17,6 +17,13 @@ export interface Services {
   config: Config;
   chromium: SharedChromium;
   defaultPeriod: typeof defaultPeriod;
+  /**
+   * Which periods are opened and their states, and the rule refusing entry for one not open:
+   * handed to modules whose entries the periods module itself counts (measures), which so
+   * cannot import it.
+   */
+  listPeriods: typeof listPeriods;
+  requireOpenPeriod: typeof requireOpenPeriod;
 }
 
 /**
@@ -43,5 +50,5 @@ export function createServices(
   config: Config,
   chromium: SharedChromium = chromiumFor(config),
 ): Services {
-  return { db, config, chromium, defaultPeriod };
+  return { db, config, chromium, defaultPeriod, listPeriods, requireOpenPeriod };
 }

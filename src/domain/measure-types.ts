@@ -46,3 +46,13 @@ export function isMeasureUnit(text: unknown): text is MeasureUnit {
 export function isPolarity(text: unknown): text is Polarity {
   return (POLARITIES as readonly unknown[]).includes(text);
 }
+
+/** How final an officer says a value entered for a period is. */
+export const VALUE_STATUSES = ["final", "provisional"] as const;
+
+export type ValueStatus = (typeof VALUE_STATUSES)[number];
+
+export const VALUE_STATUS_WORDS: Readonly<Record<ValueStatus, string>> = {
+  final: "Final",
+  provisional: "Provisional: may be revised",
+};

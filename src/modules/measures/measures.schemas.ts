@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { MEASURE_UNIT_WORDS, MEASURE_UNITS, POLARITIES, POLARITY_WORDS } from "../../domain/measure-types.ts";
+import {
+  MEASURE_UNIT_WORDS,
+  MEASURE_UNITS,
+  POLARITIES,
+  POLARITY_WORDS,
+  VALUE_STATUSES,
+} from "../../domain/measure-types.ts";
 
 /** The words of a value cell, kept as written: anything Baseplan cannot read is flagged, never refused. */
 export const valueEditSchema = z.object({
@@ -102,4 +108,15 @@ export const measureDetailsSchema = z.object({
   basis: optionalText("The period basis", 200),
   source: optionalText("The source", 500),
   owner: optionalText("The owner", 200),
+});
+
+/** A measure's value for a monitoring period, with its status and notes. */
+export const periodValueSchema = z.object({
+  value: z
+    .string({ message: "Enter the value, like 87.2%, 909 or N/Av" })
+    .trim()
+    .min(1, "Enter the value, like 87.2%, 909 or N/Av")
+    .max(500, "The value must be 500 characters or fewer"),
+  status: z.enum(VALUE_STATUSES, { message: "Choose whether the value is final or provisional" }),
+  notes: optionalText("The notes", 2000),
 });

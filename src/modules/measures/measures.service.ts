@@ -7,8 +7,16 @@ import {
   readTrendWords,
   type TrendDirection,
 } from "../../domain/measure-identity.ts";
-import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
-import { comparePeriodLabels, type Period, parsePeriod } from "../../domain/periods.ts";
+import type { MeasureUnit, Polarity, ValueStatus } from "../../domain/measure-types.ts";
+import {
+  comparePeriodLabels,
+  isQuarterEnd,
+  type MonitoringPeriod,
+  monitoringPeriodKey,
+  monitoringPeriodLabel,
+  type Period,
+  parsePeriod,
+} from "../../domain/periods.ts";
 import { type MeasureRating, RATINGS, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
@@ -1351,3 +1359,149 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
 // What the documents read of the measures as stored: through this service, never the repository.
 
 export { listGroups, listRows, type MeasureRow, targetsOf, valuesOf } from "./measures.repository.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Values entered for a monitoring period
+
+/** The document an entered value belongs to: Baseplan's own entry, not a council document's table. */
+export const ENTERED_DOCUMENT = "entered";
+
+export interface PeriodValueInput {
+  measureId: number;
+  period: MonitoringPeriod;
+  /** The value as the officer writes it: "87.2%", "909", "N/Av". */
+  text: string;
+  status: ValueStatus;
+  notes: string | null;
+  /** The entered value for the period the form was opened on, or null when it had none. */
+  replacing: { id: number; version: number } | null;
+}
+
+/** Refuses a period that is not open for entry (the periods module's rule, handed in). */
+export type OpenPeriodCheck = (db: Database, period: MonitoringPeriod) => Promise<unknown>;
+
+/** The current value entered for a measure and period, which a new entry for it restates. */
+export async function enteredValueFor(
+  db: Database,
+  measureId: number,
+  period: MonitoringPeriod,
+): Promise<MeasureValue | null> {
+  const key = periodKey(monitoringPeriodLabel(period));
+  const [current] = await repository.currentValuesFor(db, measureId, ENTERED_DOCUMENT, key, "value");
+  return current ?? null;
+}
+
+/**
+ * Records a measure's value for a monitoring period. A value is added, never overwritten: a
+ * second entry for the same period is a restatement, and the one it replaces stays in the
+ * history. Refused, with nothing saved, for a period that is not open, for words that are
+ * neither a figure nor a data status, and when someone else entered a value for the period
+ * after the form was opened. Audited.
+ */
+export async function recordPeriodValue(
+  db: Database,
+  actor: string,
+  input: PeriodValueInput,
+  requireOpen: OpenPeriodCheck,
+): Promise<MeasureValue> {
+  return db.transaction(async (tx) => {
+    await requireOpen(tx, input.period);
+    const measure = await repository.findMeasure(tx, input.measureId);
+    if (!measure) throw new NotFound(`Measure ${input.measureId}`);
+    const label = monitoringPeriodLabel(input.period);
+    const understood = understandCell(input.text, {
+      unit: measure.unit,
+      columnPeriod: label,
+      columnHeading: label,
+    });
+    if (understood.status === "unparsed" || understood.status === "blank") {
+      throw new ValidationFailed([
+        {
+          field: "value",
+          message: `"${input.text}" is not a figure or a data status: enter the value like 87.2%, 909 or N/Av`,
+        },
+      ]);
+    }
+    const current = await enteredValueFor(tx, measure.id, input.period);
+    const stale =
+      (current?.id ?? null) !== (input.replacing?.id ?? null) ||
+      (current !== null &&
+        input.replacing !== null &&
+        (await repository.retireValueIfVersion(tx, current.id, input.replacing.version)) === null);
+    if (stale) {
+      throw new Conflict(
+        `The ${label} value of "${measure.title}"`,
+        [{ label: "Value as written", saved: current?.cellText ?? "(none)", submitted: input.text }],
+        `/measures/${measure.id}/values/new?period=${monitoringPeriodKey(input.period)}`,
+        current ? { actor: current.recordedBy, at: current.recordedAt } : undefined,
+      );
+    }
+    const provisional = input.status === "provisional" && !understood.annotations.includes("Provisional");
+    const value = await repository.insertValue(tx, {
+      measureId: measure.id,
+      groupId: null,
+      document: ENTERED_DOCUMENT,
+      columnHeading: label,
+      columnRole: "value",
+      periodLabel: label,
+      periodKey: periodKey(label),
+      cellText: input.text,
+      amount: understood.amount === null ? null : String(understood.amount),
+      decimals: understood.decimals,
+      status: understood.status,
+      ...storedPeriod(input.text, label),
+      annotations: provisional ? [...understood.annotations, "Provisional"] : understood.annotations,
+      warnings: understood.warnings,
+      notes: input.notes,
+      recordedBy: actor,
+    });
+    if (current) await repository.markValueSuperseded(tx, current.id, value.id);
+    await recordAuditEvent(tx, {
+      actor,
+      action: current ? "restate" : "create",
+      entityType: "measure-value",
+      entityId: value.id,
+      summary: current
+        ? `Restated the ${label} value of "${measure.title}" from "${current.cellText}" to "${input.text}"`
+        : `Recorded the ${label} value of "${measure.title}": "${input.text}"`,
+      before: current ?? null,
+      after: value,
+    });
+    return value;
+  });
+}
+
+/** Whether a measure is reported in a period: monthly measures every month, quarterly ones each quarter. */
+export function measureDueIn(measure: Pick<Measure, "frequency">, period: MonitoringPeriod): boolean {
+  const frequency = (measure.frequency ?? "").trim().toLowerCase();
+  if (frequency === "monthly") return true;
+  return frequency === "quarterly" && (period.kind === "quarter" || isQuarterEnd(period));
+}
+
+export interface PeriodMeasureItem {
+  measure: Measure;
+  value: MeasureValue | null;
+}
+
+/** The measures due in a period, each with the value recorded for it (entered or from a document), or null. */
+export async function periodMeasures(db: Database, period: MonitoringPeriod): Promise<PeriodMeasureItem[]> {
+  const due = (await repository.listMeasures(db)).filter((measure) => measureDueIn(measure, period));
+  if (due.length === 0) return [];
+  const key = periodKey(monitoringPeriodLabel(period));
+  const values = await repository.valuesOf(
+    db,
+    due.map((measure) => measure.id),
+  );
+  return due.map((measure) => ({
+    measure,
+    value:
+      values.find(
+        (value) =>
+          value.measureId === measure.id &&
+          value.current &&
+          value.periodKey === key &&
+          value.columnRole !== "target" &&
+          value.cellText.trim() !== "",
+      ) ?? null,
+  }));
+}

@@ -17,6 +17,7 @@ import {
 import { BadRequest, BaseplanError, Conflict, NotFound } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
+import { periodMeasures } from "../measures/measures.service.ts";
 import { quarterProgressCompleteness } from "../plan/plan.service.ts";
 import * as repository from "./periods.repository.ts";
 
@@ -246,8 +247,9 @@ function section(key: string, title: string, items: SectionItem[]): PeriodSectio
 export async function periodSections(db: Database, period: MonitoringPeriod): Promise<PeriodSection[]> {
   const quarter = quarterOf(period);
   const financialYear = financialYearLabel(quarter.startYear);
-  const [deliverables, finance] = await Promise.all([
+  const [deliverables, measures, finance] = await Promise.all([
     quarterProgressCompleteness(db, { financialYear, quarter: quarter.number }),
+    periodMeasures(db, period),
     quarterCompleteness(db, quarter.startYear, quarter.number),
   ]);
   return [
@@ -255,6 +257,18 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
       "deliverables",
       "Deliverable progress",
       deliverables.map((item) => ({ name: item.title, done: item.done, owner: item.owner, href: item.href })),
+    ),
+    // The measures due in the period (monthly ones every month, quarterly ones each quarter),
+    // done when a value is recorded for the period itself.
+    section(
+      "measures",
+      "Measures",
+      measures.map((item) => ({
+        name: item.measure.title,
+        done: item.value !== null,
+        owner: item.measure.owner,
+        href: `/measures/${item.measure.id}/values/new?period=${monitoringPeriodKey(period)}`,
+      })),
     ),
     ...finance.map((part) =>
       section(
