@@ -44,9 +44,38 @@ export interface ConnectOptions {
   poolSize?: number;
 }
 
+/**
+ * A connection that runs one query at a time of its own accord. A transaction holds one client,
+ * and code inside it may ask for several reads at once (`Promise.all` over repository calls);
+ * node-postgres queues them itself today but warns that pg@9 will not ("Calling client.query()
+ * when the client is already executing a query is deprecated"). Queueing here keeps every such
+ * call correct now and after that upgrade, wherever it is written. Outside a transaction each
+ * query takes its own client from the pool, so reads still run side by side.
+ */
+class OneQueryAtATimeClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    const query = this.query.bind(this) as (...args: unknown[]) => unknown;
+    let previous: Promise<unknown> = Promise.resolve();
+    const queued = (...args: unknown[]): unknown => {
+      // The callback and streaming forms are the pool's own one-off queries: passed straight on.
+      const first = args[0] as { submit?: unknown } | undefined;
+      if (typeof args.at(-1) === "function" || typeof first?.submit === "function") return query(...args);
+      const result = previous.then(() => query(...args));
+      previous = result.catch(() => undefined);
+      return result;
+    };
+    this.query = queued as typeof this.query;
+  }
+}
+
 export async function connect(options: ConnectOptions): Promise<DatabaseConnection> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      Client: OneQueryAtATimeClient,
+    });
     // Fail at start-up, not on the first request, when the server cannot be reached.
     const client = await pool.connect();
     client.release();

@@ -23,7 +23,23 @@ export interface ReportSection {
    * wide tables (the 13-column approved budget, the action tables).
    */
   landscape?: boolean;
+  /**
+   * 2 for a numbered part of the section before it ("2.2 Performance Summary" within "2.
+   * Information and Analysis"): its heading, and its sub-headings', one level further down.
+   */
+  level?: 1 | 2;
   blocks: Block[];
+}
+
+/**
+ * How far below the report's title a heading sits: a section's 1 (a part's 2), a sub-heading one
+ * more, a level-4 sub-heading two more. Word writes it as Heading N; a page as an h(N + 1) under
+ * its h1. One rule for every renderer, so no level is skipped in any of them.
+ */
+export function headingDepth(section: Pick<ReportSection, "level">, block?: SubheadingBlock): number {
+  const depth = section.level ?? 1;
+  if (block === undefined) return depth;
+  return depth + (block.level === 4 ? 2 : 1);
 }
 
 export type Block = ParagraphBlock | ListBlock | TableBlock | ChartBlock | KeyBlock | SubheadingBlock;

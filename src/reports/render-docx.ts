@@ -21,7 +21,14 @@ import {
 import { chartPng, chartSize } from "../charts/charts.ts";
 import { RATING_FILLS } from "../domain/rating-key.ts";
 import { columnWidths } from "./column-widths.ts";
-import type { Block, Report, TableCell as ReportCell, ReportSection, TableBlock } from "./model.ts";
+import {
+  type Block,
+  headingDepth,
+  type Report,
+  type TableCell as ReportCell,
+  type ReportSection,
+  type TableBlock,
+} from "./model.ts";
 
 /** A4 in twentieths of a point, with 2 cm margins: the committee system's paper. */
 const A4 = { width: 11906, height: 16838, margin: 1134 };
@@ -123,15 +130,22 @@ function wordTable(table: TableBlock, landscape: boolean): (Paragraph | Table)[]
   ];
 }
 
-function wordBlocks(block: Block, landscape: boolean): (Paragraph | Table)[] {
+const WORD_HEADINGS = [
+  HeadingLevel.HEADING_1,
+  HeadingLevel.HEADING_2,
+  HeadingLevel.HEADING_3,
+  HeadingLevel.HEADING_4,
+] as const;
+const wordHeading = (depth: number) => WORD_HEADINGS[Math.min(depth, WORD_HEADINGS.length) - 1];
+
+function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (Paragraph | Table)[] {
   switch (block.kind) {
     case "subheading":
       return [
         new Paragraph({
           text: block.text,
-          // Sections are Heading 1, so a sub-heading is Heading 2 (in the contents) and a
-          // sub-sub-heading Heading 3: no level skipped in the navigation pane.
-          heading: block.level === 4 ? HeadingLevel.HEADING_3 : HeadingLevel.HEADING_2,
+          // One level below its section's heading: none skipped in the navigation pane.
+          heading: wordHeading(headingDepth(section, block)),
           keepNext: true,
         }),
       ];
@@ -219,6 +233,8 @@ export async function renderDocx(report: Report): Promise<Buffer> {
       (section) =>
         new Paragraph({
           spacing: { after: 60 },
+          // A part of a section is set in under it, as the numbering reads.
+          indent: { left: 360 * (headingDepth(section) - 1) },
           children: [
             new InternalHyperlink({
               anchor: bookmarkOf(section),
@@ -254,13 +270,13 @@ export async function renderDocx(report: Report): Promise<Buffer> {
       children.push(
         new Paragraph({
           children: [new Bookmark({ id: bookmarkOf(section), children: [new TextRun(section.title)] })],
-          heading: HeadingLevel.HEADING_1,
+          heading: wordHeading(headingDepth(section)),
           keepNext: true,
           // A new Word section already starts a new page.
           ...(section.newPage && (position > 0 || index === 0) ? { pageBreakBefore: true } : {}),
         }),
       );
-      for (const block of section.blocks) children.push(...wordBlocks(block, run.landscape));
+      for (const block of section.blocks) children.push(...wordBlocks(block, section, run.landscape));
     }
     return {
       properties: {

@@ -4,22 +4,35 @@ import nunjucks from "nunjucks";
 import { chartSvg } from "../charts/charts.ts";
 import { badgeFor } from "../domain/rating-key.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
-import type { Block, Report } from "./model.ts";
+import { type Block, headingDepth, type Report } from "./model.ts";
 
-export type DrawnBlock = Block | (Extract<Block, { kind: "chart" }> & { svg: string });
+export type DrawnBlock =
+  | Exclude<Block, { kind: "chart" | "subheading" }>
+  | (Extract<Block, { kind: "chart" }> & { svg: string })
+  | (Extract<Block, { kind: "subheading" }> & { tag: HeadingTag });
 export type DrawnReport = Omit<Report, "sections"> & {
-  sections: (Report["sections"][number] & { blocks: DrawnBlock[] })[];
+  sections: (Report["sections"][number] & { tag: HeadingTag; blocks: DrawnBlock[] })[];
 };
+type HeadingTag = "h2" | "h3" | "h4" | "h5" | "h6";
 
-/** Draws each chart's SVG once, for the page template and the standalone (PDF) document. */
+/** A heading's element under the page's h1: one level below its depth in the report. */
+const headingTag = (depth: number): HeadingTag => `h${Math.min(depth + 1, 6)}` as HeadingTag;
+
+/**
+ * Draws each chart's SVG once, and names each heading's element, for the page template and the
+ * standalone (PDF) document.
+ */
 export function drawCharts(report: Report): DrawnReport {
   return {
     ...report,
     sections: report.sections.map((section) => ({
       ...section,
-      blocks: section.blocks.map((block) =>
-        block.kind === "chart" ? { ...block, svg: chartSvg(block) } : block,
-      ),
+      tag: headingTag(headingDepth(section)),
+      blocks: section.blocks.map((block): DrawnBlock => {
+        if (block.kind === "chart") return { ...block, svg: chartSvg(block) };
+        if (block.kind === "subheading") return { ...block, tag: headingTag(headingDepth(section, block)) };
+        return block;
+      }),
     })),
   };
 }

@@ -51,6 +51,24 @@ function cellValue(cell: TableCell, format: string): string | number {
   return cell.text;
 }
 
+/**
+ * A number format that keeps the words written around a figure ("Approx. Lifetime costs
+ * 150,000.00"): the cell still holds the number, so the column adds up, and shows the words too.
+ */
+export function withWords(format: string, cell: TableCell): string {
+  if (cell.value === undefined) return format;
+  const match = /^(.*?)[£(-]*(\d[\d,]*(?:\.\d+)?)\)?%?(.*)$/s.exec(cell.text.trim());
+  // Only where the figure in the words is the cell's number: anything else is left as it was.
+  if (!match || Number(match[2]?.replace(/,/g, "")) !== Math.abs(cell.value)) return format;
+  // Quotes cannot be escaped inside a number format's literal text, so they are left out.
+  const [before, after] = [match[1] ?? "", match[3] ?? ""].map((words) => words.replace(/"/g, "").trim());
+  if (!before && !after) return format;
+  return format
+    .split(";")
+    .map((section) => `${before ? `"${before} "` : ""}${section}${after ? `" ${after}"` : ""}`)
+    .join(";");
+}
+
 function addTableSheet(
   workbook: ExcelJS.Workbook,
   table: TableBlock,
@@ -107,14 +125,22 @@ function addTableSheet(
     const excelColumn = sheet.getColumn(index + 1);
     excelColumn.width = widths[index] ?? 12;
     const format = NUMBER_FORMATS[column.format];
+    // Left-aligned words straight after a right-aligned figure would touch it ("81.8%100.0%").
+    const previous = table.columns[index - 1];
+    const indent = !format && previous && NUMBER_FORMATS[previous.format] ? { indent: 1 } : {};
     // A column's style reaches only cells added after it, so each cell gets it here.
     excelColumn.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
       if (rowNumber < firstDataRow - 1) return;
       if (format && rowNumber >= firstDataRow) {
-        cell.numFmt = format;
+        const modelCell = table.rows[rowNumber - firstDataRow]?.cells[index];
+        cell.numFmt = modelCell ? withWords(format, modelCell) : format;
         cell.alignment = { horizontal: "right", vertical: "top" };
       } else {
-        cell.alignment = { wrapText: true, vertical: "top", ...(format ? { horizontal: "right" } : {}) };
+        cell.alignment = {
+          wrapText: true,
+          vertical: "top",
+          ...(format ? { horizontal: "right" } : { ...indent }),
+        };
       }
     });
   });

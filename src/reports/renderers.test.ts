@@ -12,7 +12,7 @@ import type { Report } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
 import { renderPdf } from "./render-pdf.ts";
-import { renderXlsx } from "./render-xlsx.ts";
+import { renderXlsx, withWords } from "./render-xlsx.ts";
 
 const chromium = testChromium();
 after(() => chromium.close());
@@ -205,6 +205,51 @@ test(
   },
 );
 
+test("a numbered part of a section is a heading one level down, and so are its sub-headings, in Word and HTML", async () => {
+  const parts: Report = {
+    title: "Monitoring report",
+    meta: [],
+    sections: [
+      {
+        id: "analysis",
+        title: "2. Information and Analysis",
+        blocks: [{ kind: "subheading", text: "2.1 Integrated" }],
+      },
+      {
+        id: "summary",
+        title: "2.2 Performance Summary",
+        level: 2,
+        blocks: [
+          { kind: "subheading", text: "Key areas of success" },
+          { kind: "subheading", text: "Children in care", level: 4 },
+        ],
+      },
+    ],
+  };
+  const file = join(work, "parts.docx");
+  writeFileSync(file, await renderDocx(parts));
+  const xml = await zipEntryText(file, "word/document.xml");
+  const styleOf = (text: string) =>
+    [...xml.matchAll(new RegExp(`<w:pStyle w:val="(\\w+)"/>(?:(?!</w:p>).)*?${text}`, "g"))].at(-1)?.[1];
+  assert.deepEqual(
+    ["2. Information", "2.1 Integrated", "2.2 Performance", "Key areas of success", "Children in care"].map(
+      styleOf,
+    ),
+    ["Heading1", "Heading2", "Heading2", "Heading3", "Heading4"],
+  );
+  const html = renderStandaloneHtml(parts);
+  assert.deepEqual(
+    [...html.matchAll(/<(h\d)[^>]*>([^<]+)</g)].map(([, tag, text]) => `${tag} ${text}`).slice(-5),
+    [
+      "h2 2. Information and Analysis",
+      "h3 2.1 Integrated",
+      "h3 2.2 Performance Summary",
+      "h4 Key areas of success",
+      "h5 Children in care",
+    ],
+  );
+});
+
 test("Word headings: a section is Heading 1 and its sub-headings Heading 2; the contents links to each section", async () => {
   const file = join(work, "headings.docx");
   writeFileSync(file, await renderDocx(report));
@@ -319,3 +364,84 @@ test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape se
   assert.equal(sheet.getRow(3).height, 30);
   assert.equal(sheet.pageSetup.orientation, "landscape");
 });
+
+test("Excel: words in the column after a figure are set in from it, so the two never touch", async () => {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await renderXlsx(report)) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets.find((candidate) => candidate.name.startsWith("Forecast outturn"));
+  assert.ok(sheet);
+  // Column D (rating) follows a £m column; column B (a figure) follows words and is not set in.
+  assert.equal(sheet.getCell("D3").alignment?.indent, 1);
+  assert.equal(sheet.getCell("D2").alignment?.indent, 1);
+  assert.equal(sheet.getCell("B3").alignment?.indent, undefined);
+  assert.equal(sheet.getCell("A3").alignment?.indent, undefined);
+});
+
+test("Excel keeps the words written around a figure in its number format, the number still a number", () => {
+  const cell = (text: string, value?: number) =>
+    withWords('"£"#,##0;-"£"#,##0', { text, ...(value === undefined ? {} : { value }) });
+  assert.equal(
+    cell("Approx. Lifetime costs 150,000.00", 150000),
+    '"Approx. Lifetime costs ""£"#,##0;"Approx. Lifetime costs "-"£"#,##0',
+  );
+  assert.equal(cell("£12,345", 12345), '"£"#,##0;-"£"#,##0');
+  assert.equal(cell("(1,234)", -1234), '"£"#,##0;-"£"#,##0');
+  assert.equal(cell("1,200 per year", 1200), '"£"#,##0" per year";-"£"#,##0" per year"');
+  // Words that carry another figure than the cell's are not turned into a format.
+  assert.equal(cell("Dec 20: 909", 909), '"£"#,##0;-"£"#,##0');
+  assert.equal(cell("Less than £155,000"), '"£"#,##0;-"£"#,##0');
+});
+
+test(
+  "Excel: a money cell with words before its figure shows them in LibreOffice, and the column still adds up",
+  withoutLibreOffice,
+  async () => {
+    const file = join(work, "procurement.xlsx");
+    const table: Report = {
+      title: "Forward plan",
+      meta: [],
+      sections: [
+        {
+          id: "plan",
+          title: "Forward plan",
+          blocks: [
+            {
+              kind: "table",
+              id: "pipeline",
+              caption: "Pipeline",
+              columns: [
+                { heading: "Contract title", format: "text" },
+                { heading: "Estimated value (£)", format: "pounds" },
+              ],
+              rows: [
+                {
+                  cells: [
+                    { text: "Records system" },
+                    { text: "Approx. Lifetime costs 150,000.00", value: 150000 },
+                  ],
+                },
+                { cells: [{ text: "Transport" }, { text: "20,000", value: 20000 }] },
+              ],
+              totals: [{ sumOfRows: true, cells: [{ text: "Total" }, { text: "170,000", value: 170000 }] }],
+            },
+          ],
+        },
+      ],
+    };
+    writeFileSync(file, await renderXlsx(table));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
+    assert.equal(
+      workbook.worksheets.find((sheet) => sheet.name.startsWith("Pipeline"))?.getCell("B3").value,
+      150000,
+    );
+    // The ninth option saves each cell as shown, number format included.
+    libreOffice(file, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", work);
+    const csv = readFileSync(
+      join(work, readdirSync(work).find((name) => name.startsWith("procurement-Pipeline")) ?? "missing"),
+      "utf8",
+    );
+    assert.match(csv, /Records system,"?Approx\. Lifetime costs £150,000"?/);
+    assert.match(csv, /Total,"?£170,000"?/);
+  },
+);

@@ -319,11 +319,10 @@ export interface BenchmarkSettings {
 export const DEFAULT_TOLERANCE = "1";
 
 export async function benchmarkSettings(db: Database): Promise<BenchmarkSettings> {
-  const [dfeCode, tolerance, version] = await Promise.all([
-    repository.readSetting<string>(db, COUNCIL_DFE_CODE),
-    repository.readSetting<string>(db, IN_LINE_TOLERANCE),
-    repository.settingVersion(db, COUNCIL_DFE_CODE),
-  ]);
+  // One after another: this also runs inside a transaction, whose one client takes one query at a time.
+  const dfeCode = await repository.readSetting<string>(db, COUNCIL_DFE_CODE);
+  const tolerance = await repository.readSetting<string>(db, IN_LINE_TOLERANCE);
+  const version = await repository.settingVersion(db, COUNCIL_DFE_CODE);
   return { dfeCode, tolerance: tolerance ?? DEFAULT_TOLERANCE, version };
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Database } from "../../db/client.ts";
 import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/demo-files.ts";
 import { parseTrendSymbol } from "../../domain/budget.ts";
-import * as finance from "./finance.service.ts";
+import * as finance from "./finance.demo-records.ts";
 
 // Reads data/demo/finance/ and writes it through the finance service, so the demo is audited
 // like any other write. Only the fields the service records are read.

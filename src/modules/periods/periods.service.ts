@@ -247,11 +247,10 @@ function section(key: string, title: string, items: SectionItem[]): PeriodSectio
 export async function periodSections(db: Database, period: MonitoringPeriod): Promise<PeriodSection[]> {
   const quarter = quarterOf(period);
   const financialYear = financialYearLabel(quarter.startYear);
-  const [deliverables, measures, finance] = await Promise.all([
-    quarterProgressCompleteness(db, { financialYear, quarter: quarter.number }),
-    periodMeasures(db, period),
-    quarterCompleteness(db, quarter.startYear, quarter.number),
-  ]);
+  // One after another: this also runs inside a transaction, whose one client takes one query at a time.
+  const deliverables = await quarterProgressCompleteness(db, { financialYear, quarter: quarter.number });
+  const measures = await periodMeasures(db, period);
+  const finance = await quarterCompleteness(db, quarter.startYear, quarter.number);
   return [
     section(
       "deliverables",

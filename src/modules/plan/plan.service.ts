@@ -528,10 +528,9 @@ export async function importPlanDocuments(
 
 /** Everyone the plan names as a lead, director or executive director: the officers a lead can be. */
 export async function knownOfficers(db: Database): Promise<string[]> {
-  const [deliverableList, department] = await Promise.all([
-    repository.listDeliverables(db),
-    repository.findDepartment(db),
-  ]);
+  // One after another: this also runs inside a transaction, whose one client takes one query at a time.
+  const deliverableList = await repository.listDeliverables(db);
+  const department = await repository.findDepartment(db);
   const divisions = department ? await repository.listDivisions(db, department.id) : [];
   const names = [
     ...deliverableList.flatMap((deliverable) => deliverable.leadOfficers.map((lead) => lead.name)),
@@ -831,11 +830,10 @@ export async function quarterProgressCompleteness(
   db: Database,
   quarter: ReportingQuarter,
 ): Promise<DeliverableCompleteness[]> {
-  const [plans, items, progress] = await Promise.all([
-    repository.listPlans(db),
-    repository.listDeliverables(db),
-    quarterProgress(db, quarter),
-  ]);
+  // One after another: this also runs inside a transaction, whose one client takes one query at a time.
+  const plans = await repository.listPlans(db);
+  const items = await repository.listDeliverables(db);
+  const progress = await quarterProgress(db, quarter);
   const covering = new Set(plans.filter((plan) => isQuarterInPlan(quarter, plan)).map((plan) => plan.id));
   return items
     .filter((deliverable) => covering.has(deliverable.planId))

@@ -133,11 +133,10 @@ export function financialYearOf(isoDate: string): number {
 }
 
 export async function thresholdSettings(db: Database): Promise<ThresholdSettings> {
-  const [rows, settings, stored] = await Promise.all([
-    listThresholds(db),
-    findSettings(db),
-    readSettingValue(db, PUBLISHED_PLAN_KEY),
-  ]);
+  // One after another: this also runs inside a transaction, whose one client takes one query at a time.
+  const rows = await listThresholds(db);
+  const settings = await findSettings(db);
+  const stored = await readSettingValue(db, PUBLISHED_PLAN_KEY);
   if (!settings) throw new Error("The procurement settings row is missing: run the migrations");
   const table = rows.map(toThresholdRow);
   const parsed = publishedPlanSchema.safeParse(stored);

@@ -1,0 +1,158 @@
+import type { Database } from "../../db/client.ts";
+import {
+  BALANCE_TREND_WORDS,
+  type BalanceTrend,
+  balanceTrend,
+  formatShare,
+  percentageShares,
+  reconcile,
+} from "../../domain/budget.ts";
+import { type Pence, sumPence } from "../../domain/money.ts";
+import * as repository from "./finance.repository.ts";
+
+import {
+  compact,
+  type Disagreement,
+  disagreementOf,
+  figure,
+  requireQuarter,
+  requireYear,
+} from "./finance.shared.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Financial risks
+// ---------------------------------------------------------------------------------------------
+
+export async function financialRisksReport(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  const risks = await repository.listFinancialRisks(db, year.id, requireQuarter(quarter));
+  return {
+    year,
+    quarter,
+    risks: risks.map((risk) => ({ ...risk, sensitivity: figure(risk.sensitivityPence) })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Earmarked reserves and debt
+// ---------------------------------------------------------------------------------------------
+
+/** A trend computed from the previous quarter's balance, or the direction the document reported. */
+function trendView(current: Pence, previous: Pence | undefined, stated: string | null) {
+  const computed: BalanceTrend = balanceTrend(current, previous);
+  const trend = computed !== "unknown" ? computed : ((stated as BalanceTrend | null) ?? "unknown");
+  return {
+    trend,
+    words: BALANCE_TREND_WORDS[trend],
+    asReported: computed === "unknown" && stated !== null,
+  };
+}
+
+export async function reservesReport(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const rows = await repository.listReserveBalances(db, year.id);
+  const byReserve = new Map<
+    number,
+    { name: string; balances: Map<number, (typeof rows)[number]["balance"]> }
+  >();
+  for (const row of rows) {
+    const entry = byReserve.get(row.reserve.id) ?? { name: row.reserve.name, balances: new Map() };
+    if (row.balance) entry.balances.set(row.balance.quarter, row.balance);
+    byReserve.set(row.reserve.id, entry);
+  }
+  const reserves = [...byReserve.values()]
+    .filter((entry) => entry.balances.has(quarter))
+    .map((entry) => {
+      const current = entry.balances.get(quarter);
+      const previous = entry.balances.get(quarter - 1);
+      const balance = current?.balancePence ?? 0;
+      return {
+        name: entry.name,
+        balance: figure(balance),
+        ...trendView(balance, previous?.balancePence, current?.statedTrend ?? null),
+      };
+    });
+  const total = sumPence(reserves.map((reserve) => reserve.balance.pence));
+  const stated = (await repository.listStatedTotals(db, year.id)).find(
+    (row) => row.key === "earmarked-reserves" && row.quarter === quarter,
+  );
+  const previousTotal = [...byReserve.values()].every((entry) => entry.balances.has(quarter - 1))
+    ? sumPence([...byReserve.values()].map((entry) => entry.balances.get(quarter - 1)?.balancePence ?? 0))
+    : undefined;
+  const disagreements = compact([
+    stated ? disagreementOf(reconcile("Total reserves", total, stated.amountPence)) : null,
+  ]);
+  return {
+    year,
+    quarter,
+    reserves,
+    total: { balance: figure(total), ...trendView(total, previousTotal, stated?.statedTrend ?? null) },
+    disagreements,
+  };
+}
+
+export async function debtReport(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const all = await repository.listDebtProfile(db, year.id);
+  const bands = all.filter((band) => band.quarter === quarter);
+  const previous = all.filter((band) => band.quarter === quarter - 1);
+  const amounts = bands.map((band) => band.amountPence);
+  const total = sumPence(amounts);
+  // Largest-remainder shares always add to 100.0%; shares a document rounded one by one may not.
+  const shares = bands.some((band) => band.amountPence < 0) ? bands.map(() => 0) : percentageShares(amounts);
+  const statedTotals = await repository.listStatedTotals(db, year.id);
+  const stated = statedTotals.find((row) => row.key === "debt" && row.quarter === quarter);
+  const disagreements: Disagreement[] = compact([
+    stated ? disagreementOf(reconcile("Total debt", total, stated.amountPence)) : null,
+  ]);
+  const statedShareUnits = bands.map((band) => shareUnits(band.statedShare));
+  if (statedShareUnits.every((units) => units !== null) && bands.length > 0) {
+    const sum = statedShareUnits.reduce<number>((acc, units) => acc + (units ?? 0), 0);
+    if (sum !== 1000) {
+      disagreements.push({
+        label: "Shares of the total",
+        message: `The shares the document prints add to ${formatShare(sum)}, not 100.0%, because each was rounded on its own. The shares shown here are from the amounts by largest-remainder rounding and add to 100.0%.`,
+      });
+    }
+    bands.forEach((band, index) => {
+      const computedShare = formatShare(shares[index] ?? 0);
+      if (band.statedShare !== null && band.statedShare !== computedShare) {
+        disagreements.push({
+          label: band.band,
+          message: `${band.band}: the document prints ${band.statedShare}; from the amounts it is ${computedShare}.`,
+        });
+      }
+    });
+  }
+  const writeOff = await repository.findDebtWriteOff(db, year.id, quarter);
+  const previousTotal = previous.length > 0 ? sumPence(previous.map((band) => band.amountPence)) : undefined;
+  return {
+    year,
+    quarter,
+    bands: bands.map((band, index) => ({
+      band: band.band,
+      amount: figure(band.amountPence),
+      share: formatShare(shares[index] ?? 0),
+      statedShare: band.statedShare,
+      ...trendView(
+        band.amountPence,
+        previous.find((candidate) => candidate.bandKey === band.bandKey)?.amountPence,
+        band.statedTrend,
+      ),
+    })),
+    total: {
+      amount: figure(total),
+      share: bands.length > 0 ? "100.0%" : "",
+      ...trendView(total, previousTotal, stated?.statedTrend ?? null),
+    },
+    writeOff: writeOff ? { ...writeOff, amount: figure(writeOff.amountPence) } : null,
+    disagreements,
+  };
+}
+
+function shareUnits(text: string | null): number | null {
+  const match = /^(\d+)\.(\d)%$/.exec(text ?? "");
+  return match ? Number(match[1]) * 10 + Number(match[2]) : null;
+}

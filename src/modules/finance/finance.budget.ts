@@ -1,0 +1,447 @@
+import type { Database } from "../../db/client.ts";
+import {
+  budgetPosition,
+  type ControllableBudgetRow,
+  describeReconciliation,
+  grossBudget,
+  netBudget,
+  positionAfterFunding,
+  reconcile,
+  reconcileControllableBudget,
+  roundedColumnCheck,
+  SUBJECTIVE_HEADINGS,
+  type SubjectiveHeading,
+  totalPosition,
+} from "../../domain/budget.ts";
+import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../domain/money.ts";
+import { Conflict, NotFound } from "../../errors.ts";
+import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import * as repository from "./finance.repository.ts";
+import type { ForecastEdit, ForecastNew } from "./finance.schemas.ts";
+import { ratingSettings } from "./finance.settings.ts";
+import {
+  compact,
+  type Disagreement,
+  disagreementOf,
+  figure,
+  positionView,
+  requireQuarter,
+  requireYear,
+  THOUSAND_POUNDS,
+} from "./finance.shared.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Forecast outturn for a quarter
+// ---------------------------------------------------------------------------------------------
+
+export async function listReportQuarters(db: Database) {
+  return repository.listReportQuarters(db);
+}
+
+/** The latest quarter with a monitoring report, for the Budget landing page. */
+export async function latestReportQuarter(db: Database) {
+  const quarters = await repository.listReportQuarters(db);
+  return quarters.at(-1);
+}
+
+export async function forecastOutturnReport(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  const settings = await ratingSettings(db);
+  const thresholds = settings.thresholds;
+  requireQuarter(quarter);
+  const report = await repository.findMonitoringReport(db, year.id, quarter);
+  if (!report) return { year, quarter, report: null } as const;
+
+  const rows = await repository.listQuarterForecasts(db, year.id, report.portfolio, quarter);
+  const lines = rows.map(({ line, forecast }) => ({
+    lineId: line.id,
+    name: line.name,
+    forecastId: forecast.id,
+    version: forecast.version,
+    ...positionView(
+      budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
+      "service-area",
+      thresholds,
+    ),
+  }));
+  const exactLines = rows.map(({ line, forecast }) => ({
+    name: line.name,
+    controllableBudget: forecast.controllableBudgetPence,
+    forecastOutturn: forecast.forecastOutturnPence,
+  }));
+  const total = totalPosition(exactLines);
+  const funding = await repository.listAdditionalFunding(db, report.id);
+  const fundingTotal = sumPence(funding.map((item) => item.amountPence));
+  const afterFunding = positionAfterFunding(total, fundingTotal);
+  const totalView = positionView(total, "fund", thresholds);
+  const afterFundingView = positionView(afterFunding, "fund", thresholds);
+
+  // Where the stored lines and the document's stated totals disagree, the page says so.
+  const disagreements: Disagreement[] = compact([
+    report.statedBudgetPence == null
+      ? null
+      : disagreementOf(
+          reconcile("Total controllable budget", total.controllableBudget, report.statedBudgetPence),
+        ),
+    report.statedForecastPence == null
+      ? null
+      : disagreementOf(
+          reconcile("Total full year forecast", total.forecastOutturn, report.statedForecastPence),
+        ),
+    report.statedVariancePence == null
+      ? null
+      : disagreementOf(reconcile("Total variance", total.variance, report.statedVariancePence)),
+    report.statedPercentage == null || report.statedPercentage === totalView.percentage
+      ? null
+      : {
+          label: "Total percentage",
+          message: `Total percentage: the figures stored give ${totalView.percentage}, but the document states ${report.statedPercentage}.`,
+        },
+    report.statedBudgetAfterFundingPence == null
+      ? null
+      : disagreementOf(
+          reconcile(
+            "Budget after additional funding",
+            afterFunding.controllableBudget,
+            report.statedBudgetAfterFundingPence,
+          ),
+        ),
+    report.statedVarianceAfterFundingPence == null
+      ? null
+      : disagreementOf(
+          reconcile(
+            "Variance after additional funding",
+            afterFunding.variance,
+            report.statedVarianceAfterFundingPence,
+          ),
+        ),
+    report.statedPercentageAfterFunding == null ||
+    report.statedPercentageAfterFunding === afterFundingView.percentage
+      ? null
+      : {
+          label: "Percentage after additional funding",
+          message: `Percentage after additional funding: the figures stored give ${afterFundingView.percentage}, but the document states ${report.statedPercentageAfterFunding}.`,
+        },
+  ]);
+  // Lines entered to the penny can print, at £m to 3 decimals, as a column that misses its total.
+  for (const [label, pick] of [
+    ["Controllable budget", (line: (typeof exactLines)[number]) => line.controllableBudget],
+    ["Full year forecast", (line: (typeof exactLines)[number]) => line.forecastOutturn],
+  ] as const) {
+    const check = roundedColumnCheck(exactLines.map(pick), THOUSAND_POUNDS);
+    if (!check.adds) {
+      disagreements.push({
+        label: `${label} column`,
+        message: `${label} column: the rounded lines add to ${formatTableMillions(check.sumOfDisplayedParts)} but the total shows ${formatTableMillions(check.displayedTotal)}, because each figure is rounded on its own. The total is exact.`,
+      });
+    }
+  }
+
+  const narratives = await repository.listNarratives(db, report.id);
+  const oneOffIncome = await repository.listOneOffIncome(db, report.id);
+  return {
+    year,
+    quarter,
+    report,
+    ratingRule: settings.rule,
+    lines,
+    total: totalView,
+    funding: funding.map((item) => ({ name: item.name, amount: figure(item.amountPence) })),
+    fundingTotal: figure(fundingTotal),
+    afterFunding: afterFundingView,
+    disagreements,
+    narratives: narratives.map((narrative) => ({
+      ...narrative,
+      amount: figure(narrative.amountPence),
+      paragraphs: narrative.narrative.split("\n\n"),
+    })),
+    oneOffIncome: oneOffIncome.map((item) => ({
+      description: item.description,
+      amount: figure(item.amountPence),
+    })),
+  };
+}
+
+export type ForecastOutturnReport = Awaited<ReturnType<typeof forecastOutturnReport>>;
+
+/** A budget line with its forecast at each quarter (empty where none was reported) and narratives. */
+export async function budgetLineDetail(db: Database, lineId: number) {
+  const found = await repository.findLine(db, lineId);
+  if (!found) throw new NotFound(`Budget line ${lineId}`);
+  const forecasts = await repository.listLineForecasts(db, lineId);
+  const { thresholds } = await ratingSettings(db);
+  const quarters = [1, 2, 3, 4].map((quarter) => {
+    const forecast = forecasts.find((candidate) => candidate.quarter === quarter);
+    return {
+      quarter,
+      forecast: forecast
+        ? {
+            version: forecast.version,
+            ...positionView(
+              budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
+              "service-area",
+              thresholds,
+            ),
+          }
+        : null,
+    };
+  });
+  const narratives = await repository.listLineNarratives(db, lineId);
+  return {
+    line: found.line,
+    year: found.year,
+    quarters,
+    narratives: narratives.map(({ narrative, quarter }) => ({
+      ...narrative,
+      quarter,
+      amount: figure(narrative.amountPence),
+      paragraphs: narrative.narrative.split("\n\n"),
+    })),
+  };
+}
+
+export async function forecastForEdit(db: Database, lineId: number, quarter: number) {
+  const found = await repository.findLine(db, lineId);
+  if (!found) throw new NotFound(`Budget line ${lineId}`);
+  const forecast = await repository.findForecast(db, lineId, requireQuarter(quarter));
+  if (!forecast) throw new NotFound(`The quarter ${quarter} forecast for ${found.line.name}`);
+  return { line: found.line, year: found.year, forecast };
+}
+
+/**
+ * Changes a budget line's controllable budget and full-year forecast at one quarter, in pence as
+ * `forecastEditSchema` read them from what was typed; a form opened at an older version is
+ * refused with Conflict and nothing is written.
+ */
+export async function updateForecast(
+  db: Database,
+  actor: string,
+  options: { lineId: number; quarter: number; edit: ForecastEdit },
+) {
+  const { edit } = options;
+  return db.transaction(async (tx) => {
+    const { line, year, forecast } = await forecastForEdit(tx, options.lineId, options.quarter);
+    const updated = await repository.updateForecastIfVersion(tx, forecast.id, edit.version, {
+      controllableBudgetPence: edit.controllableBudget,
+      forecastOutturnPence: edit.forecastOutturn,
+      updatedAt: new Date(),
+    });
+    if (!updated) {
+      const saved = await latestAuditEvent(tx, "monitoring-forecast", forecast.id);
+      throw new Conflict(
+        `The quarter ${forecast.quarter} forecast for ${line.name}`,
+        [
+          {
+            label: "Controllable budget",
+            saved: formatPounds(forecast.controllableBudgetPence, { pence: true }),
+            submitted: formatPounds(edit.controllableBudget, { pence: true }),
+          },
+          {
+            label: "Full year forecast",
+            saved: formatPounds(forecast.forecastOutturnPence, { pence: true }),
+            submitted: formatPounds(edit.forecastOutturn, { pence: true }),
+          },
+        ],
+        `/budget/lines/${line.id}/forecasts/${forecast.quarter}/edit`,
+        saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "monitoring-forecast",
+      entityId: forecast.id,
+      summary: `Changed the ${year.label} quarter ${forecast.quarter} forecast for ${line.name}`,
+      before: {
+        controllableBudgetPence: forecast.controllableBudgetPence,
+        forecastOutturnPence: forecast.forecastOutturnPence,
+        version: forecast.version,
+      },
+      after: {
+        controllableBudgetPence: updated.controllableBudgetPence,
+        forecastOutturnPence: updated.forecastOutturnPence,
+        version: updated.version,
+      },
+    });
+    return { line, year, forecast: updated };
+  });
+}
+
+/** A budget line and quarter with no forecast yet, for the form that enters the first one. */
+export async function lineForNewForecast(db: Database, lineId: number, quarter: number) {
+  const found = await repository.findLine(db, lineId);
+  if (!found) throw new NotFound(`Budget line ${lineId}`);
+  const existing = await repository.findForecast(db, lineId, requireQuarter(quarter));
+  return { line: found.line, year: found.year, quarter, existing: existing ?? null };
+}
+
+/**
+ * Enters the first forecast for a budget line at a quarter that has none. If someone else
+ * entered that quarter's forecast after this form was opened, nothing is overwritten: Conflict,
+ * with their figures beside the ones submitted.
+ */
+export async function createForecast(
+  db: Database,
+  actor: string,
+  options: { lineId: number; quarter: number; entry: ForecastNew },
+) {
+  const { entry } = options;
+  const conflict = async (tx: Database, line: { id: number; name: string }, quarter: number) => {
+    const existing = await repository.findForecast(tx, line.id, quarter);
+    const saved = existing ? await latestAuditEvent(tx, "monitoring-forecast", existing.id) : undefined;
+    return new Conflict(
+      `The quarter ${quarter} forecast for ${line.name}`,
+      [
+        {
+          label: "Controllable budget",
+          saved: existing ? formatPounds(existing.controllableBudgetPence, { pence: true }) : "",
+          submitted: formatPounds(entry.controllableBudget, { pence: true }),
+        },
+        {
+          label: "Full year forecast",
+          saved: existing ? formatPounds(existing.forecastOutturnPence, { pence: true }) : "",
+          submitted: formatPounds(entry.forecastOutturn, { pence: true }),
+        },
+      ],
+      `/budget/lines/${line.id}/forecasts/${quarter}/edit`,
+      saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+    );
+  };
+  return db.transaction(async (tx) => {
+    const { line, year, quarter, existing } = await lineForNewForecast(tx, options.lineId, options.quarter);
+    if (existing) throw await conflict(tx, line, quarter);
+    // The unique (line, quarter) key decides between two people entering the same quarter at once:
+    // the second insert does nothing, and reads the first one's figures (committed by then).
+    const created = await repository.insertForecastIfAbsent(tx, {
+      lineId: line.id,
+      quarter,
+      controllableBudgetPence: entry.controllableBudget,
+      forecastOutturnPence: entry.forecastOutturn,
+    });
+    if (!created) throw await conflict(tx, line, quarter);
+    // The first forecast of a quarter starts its budget monitoring: the quarter's report record,
+    // titled as the year's latest, with no totals stated (Baseplan works them out from the lines).
+    if (!(await repository.findMonitoringReport(tx, year.id, quarter))) {
+      const latest = (await repository.listYearReports(tx, year.id)).at(-1);
+      await repository.insertMonitoringReportIfAbsent(tx, {
+        financialYearId: year.id,
+        quarter,
+        portfolio: line.portfolio,
+        title: latest?.title ?? `${line.portfolio} budget monitoring`,
+      });
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "monitoring-forecast",
+      entityId: created.id,
+      summary: `Entered the ${year.label} quarter ${quarter} forecast for ${line.name}`,
+      before: null,
+      after: {
+        controllableBudgetPence: created.controllableBudgetPence,
+        forecastOutturnPence: created.forecastOutturnPence,
+        version: created.version,
+      },
+    });
+    return { line, year, forecast: created };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approved controllable budget
+// ---------------------------------------------------------------------------------------------
+
+export async function approvedBudgetReport(db: Database, yearCode: string) {
+  const year = await requireYear(db, yearCode);
+  const headings = await repository.listSubjectiveHeadings(db);
+  const divisions = await repository.listDivisions(db, year.id);
+  const cells = await repository.listBudgetCells(
+    db,
+    divisions.map((division) => division.id),
+  );
+  const rowOf = (division: (typeof divisions)[number]): ControllableBudgetRow => {
+    const amount = (key: string) =>
+      cells.find((cell) => cell.divisionId === division.id && cell.headingKey === key)?.amountPence ?? 0;
+    const headingAmounts = Object.fromEntries(SUBJECTIVE_HEADINGS.map((key) => [key, amount(key)])) as Record<
+      SubjectiveHeading,
+      Pence
+    >;
+    return {
+      division: division.name,
+      headings: headingAmounts,
+      income: amount("income"),
+      grants: amount("grants"),
+      ...(division.statedGrossPence == null ? {} : { statedGross: division.statedGrossPence }),
+      ...(division.statedNetPence == null ? {} : { statedNet: division.statedNetPence }),
+    };
+  };
+  const divisionRows = divisions.filter((division) => !division.statedTotal).map(rowOf);
+  const statedTotalDivision = divisions.find((division) => division.statedTotal);
+  const statedTotalRow = statedTotalDivision ? rowOf(statedTotalDivision) : undefined;
+  const reconciliation = reconcileControllableBudget(divisionRows, statedTotalRow);
+  const pounds = (pence: Pence) => ({ pence, text: formatPounds(pence, { symbol: false }) });
+  // The matrix is shown as printed; a cell is marked exactly where one of the listed checks
+  // failed (a printed net is checked against the printed gross, as a reader adds it up), never
+  // corrected.
+  const failed = new Set(reconciliation.disagreements.map((check) => check.label));
+  const viewRow = (row: ControllableBudgetRow) => {
+    const gross = grossBudget(row.headings);
+    const net = netBudget(row);
+    return {
+      division: row.division,
+      cells: headings.map((heading) =>
+        pounds(
+          heading.key === "income"
+            ? row.income
+            : heading.key === "grants"
+              ? row.grants
+              : row.headings[heading.key as SubjectiveHeading],
+        ),
+      ),
+      gross: { ...pounds(row.statedGross ?? gross), differs: failed.has(`${row.division}: Gross Budget`) },
+      net: { ...pounds(row.statedNet ?? net), differs: failed.has(`${row.division}: Net Budget`) },
+    };
+  };
+  const computedTotal: ControllableBudgetRow = {
+    division: "Total controllable budget",
+    headings: Object.fromEntries(
+      SUBJECTIVE_HEADINGS.map((key) => [key, sumPence(divisionRows.map((row) => row.headings[key]))]),
+    ) as Record<SubjectiveHeading, Pence>,
+    income: sumPence(divisionRows.map((row) => row.income)),
+    grants: sumPence(divisionRows.map((row) => row.grants)),
+  };
+  const columnDiffers = new Set(
+    reconciliation.disagreements
+      .filter((check) => check.label.startsWith("Total: "))
+      .map((check) => check.label.slice("Total: ".length)),
+  );
+  const totalView = viewRow(statedTotalRow ?? computedTotal);
+  return {
+    year,
+    headings,
+    grossHeadings: headings.filter((heading) => heading.part === "gross"),
+    divisions: divisionRows.map(viewRow),
+    total: {
+      ...totalView,
+      cells: totalView.cells.map((cell, index) => ({
+        ...cell,
+        differs: columnDiffers.has(headings[index]?.title ?? ""),
+      })),
+      gross: { ...totalView.gross, differs: totalView.gross.differs || columnDiffers.has("Gross Budget") },
+      net: { ...totalView.net, differs: totalView.net.differs || columnDiffers.has("Net Budget") },
+    },
+    computedTotal: {
+      gross: pounds(grossBudget(computedTotal.headings)),
+      net: pounds(netBudget(computedTotal)),
+    },
+    reconciliation,
+    disagreements: reconciliation.disagreements.map((check) => ({
+      label: check.label,
+      message: describeReconciliation(check),
+    })),
+  };
+}
+
+export async function listFinancialYears(db: Database) {
+  return repository.listFinancialYears(db);
+}

@@ -1,0 +1,160 @@
+import type { FastifyReply } from "fastify";
+import { chartSvg } from "../../charts/charts.ts";
+import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
+import { NotFound } from "../../errors.ts";
+import type { ChartBlock } from "../../reports/model.ts";
+import type { RoutesOptions } from "../../web/modules.ts";
+import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
+import * as finance from "./finance.service.ts";
+
+export type Params = Record<string, string | undefined>;
+
+// What the budget pages share: the year and quarter in a path, the links between the pages, the
+// forecast outturn page.
+
+export function yearParam(text: string | undefined): string {
+  const parsed = financialYearCode.safeParse(text);
+  if (!parsed.success) throw new NotFound(`Financial year ${text ?? ""}`);
+  return parsed.data;
+}
+
+export function quarterParam(text: string | undefined): number {
+  const quarter = parseQuarter(text);
+  if (quarter === null) throw new NotFound(`Quarter ${text ?? ""}`);
+  return quarter;
+}
+
+/** A quarter with a monitoring report: where the quarter pages of the budget link to. */
+export interface ReportQuarter {
+  code: string;
+  label: string;
+  quarter: number;
+}
+
+/**
+ * Links between the budget pages for one year. The quarter pages link to `at`, the quarter the
+ * person is looking at or the latest with a report; for a year with no report they link to the
+ * latest reported quarter of another year, saying which, or are left out if there is none.
+ */
+export function budgetPages(yearCode: string, at: ReportQuarter | undefined, current: string) {
+  const base = `/budget/${yearCode}`;
+  const elsewhere = at && at.code !== yearCode ? ` (${at.label} quarter ${at.quarter})` : "";
+  const quarterPage = (key: string, text: string, suffix: string) =>
+    at ? [{ key, text: `${text}${elsewhere}`, href: `/budget/${at.code}/q${at.quarter}${suffix}` }] : [];
+  return [
+    ...quarterPage("outturn", "Forecast outturn", ""),
+    ...quarterPage("savings", "Savings", "/savings"),
+    { key: "growth", text: "Growth and pressures", href: `${base}/growth` },
+    ...quarterPage("reserves", "Earmarked reserves", "/reserves"),
+    ...quarterPage("debt", "Debt", "/debt"),
+    ...quarterPage("risks", "Financial risks", "/risks"),
+    { key: "approved", text: "Approved budget", href: `${base}/approved` },
+  ].map((page) => ({ ...page, current: page.key === current }));
+}
+
+/** The quarter a year-wide page links to: the year's latest report, else the latest of any year. */
+export async function latestQuarterFor(services: RoutesOptions["services"], yearCode: string) {
+  const quarters = await finance.listReportQuarters(services.db);
+  return quarters.filter((entry) => entry.code === yearCode).at(-1) ?? quarters.at(-1);
+}
+
+/** The quarter being looked at, with its year's label for the links. */
+export async function quarterAt(
+  services: RoutesOptions["services"],
+  yearCode: string,
+  quarter: number,
+): Promise<ReportQuarter> {
+  const years = await finance.listFinancialYears(services.db);
+  const label = years.find((year) => year.code === yearCode)?.label ?? yearCode;
+  return { code: yearCode, label, quarter };
+}
+
+/**
+ * The budget-against-forecast chart of the quarterly report, drawn by the shared bar chart: a
+ * "Budget" and a "Forecast" bar for each line, each labelled with its figure in £m, so the chart
+ * reads without colour. The page's table above the chart gives the same data.
+ */
+function budgetForecastChart(
+  lines: readonly { name: string; controllableBudget: Pence; forecastOutturn: Pence }[],
+  title: string,
+): ChartBlock {
+  const pounds = (pence: Pence) => pence / 100;
+  return {
+    kind: "chart",
+    id: "budget-chart",
+    title,
+    description:
+      "For each budget line, a bar for the controllable budget and a bar for the full year forecast, each labelled with its figure in £m. The same figures are in the table above the chart.",
+    unit: "£m",
+    bars: lines.flatMap((line) => [
+      {
+        category: line.name,
+        series: "Budget",
+        value: line.controllableBudget / 100_000_000,
+        label: `Budget ${formatTableMillions(line.controllableBudget)}`,
+      },
+      {
+        category: line.name,
+        series: "Forecast",
+        value: line.forecastOutturn / 100_000_000,
+        label: `Forecast ${formatTableMillions(line.forecastOutturn)}`,
+      },
+    ]),
+    table: {
+      kind: "table",
+      id: "budget-chart-table",
+      caption: title,
+      columns: [
+        { heading: "Budget line", format: "text" },
+        { heading: "Controllable budget £m", format: "millions" },
+        { heading: "Full year forecast £m", format: "millions" },
+      ],
+      rows: lines.map((line) => ({
+        cells: [
+          { text: line.name },
+          { text: formatTableMillions(line.controllableBudget), value: pounds(line.controllableBudget) },
+          { text: formatTableMillions(line.forecastOutturn), value: pounds(line.forecastOutturn) },
+        ],
+      })),
+    },
+  };
+}
+
+export async function renderOutturn(
+  services: RoutesOptions["services"],
+  reply: FastifyReply,
+  yearCode: string,
+  quarter: number,
+  shownBecause: string | null = null,
+) {
+  const report = await finance.forecastOutturnReport(services.db, yearCode, quarter);
+  const quarters = await finance.listReportQuarters(services.db);
+  const chart =
+    report.report === null
+      ? null
+      : chartSvg(
+          budgetForecastChart(
+            report.lines.map((line) => ({
+              name: line.name,
+              controllableBudget: line.controllableBudget.pence,
+              forecastOutturn: line.forecastOutturn.pence,
+            })),
+            `Controllable budget against full year forecast, ${report.year.label} quarter ${quarter}, £m`,
+          ),
+        );
+  return reply.view("finance/views/outturn.njk", {
+    pageTitle: `Forecast outturn ${report.year.label} quarter ${quarter}`,
+    model: report,
+    chart,
+    quarters,
+    shownBecause,
+    pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
+  });
+}
+
+export function forecastFormValues(controllableBudget: number, forecastOutturn: number) {
+  return {
+    controllableBudget: formatPounds(controllableBudget, { pence: true }),
+    forecastOutturn: formatPounds(forecastOutturn, { pence: true }),
+  };
+}
