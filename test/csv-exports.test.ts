@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadConfig } from "../src/config.ts";
-import { createServices } from "../src/services.ts";
-import { createApp } from "../src/web/app.ts";
+import { testApp } from "./helpers/app.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
 import { formSession } from "./helpers/forms.ts";
 
@@ -10,7 +8,7 @@ import { formSession } from "./helpers/forms.ts";
 describeOnBothDatabases("CSV exports", (fresh) => {
   test("a title or department starting with =, +, - or @ is neutralised in every CSV", async () => {
     const database = await fresh();
-    const app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    const app = await testApp(database.db);
     const { token, cookie } = await formSession(app, "/procurement/new");
     // Advertised for the Transparency Code list, planned for the pipeline notice.
     for (const status of ["advertised", "planned"]) {

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadConfig } from "../src/config.ts";
-import { createServices } from "../src/services.ts";
-import { createApp } from "../src/web/app.ts";
+import { testApp } from "./helpers/app.ts";
+import { buildCouncil } from "./helpers/builders.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
 import { formSession } from "./helpers/forms.ts";
 
 /** Addresses and values that were 500s: each is now a 404 or a form error, never a database error. */
 describeOnBothDatabases("addresses and values no record holds", (fresh) => {
   test("a NUL byte, an id beyond 2^31 or a year the calendar cannot hold is a page that does not exist", async () => {
-    const database = await fresh({ demo: true });
-    const app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    const database = await fresh();
+    await buildCouncil(database.db);
+    const app = await testApp(database.db);
     const expected: [string, number][] = [
       ["/procurement/%00", 404],
       ["/procurement/%00/edit", 404],
@@ -30,8 +30,9 @@ describeOnBothDatabases("addresses and values no record holds", (fresh) => {
   });
 
   test("a 3,000-character group title in a pasted table is a field error", async () => {
-    const database = await fresh({ demo: true });
-    const app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    const database = await fresh();
+    await buildCouncil(database.db);
+    const app = await testApp(database.db);
     const { token, cookie } = await formSession(app, "/measures/import");
     const form = new URLSearchParams({
       _csrf: token ?? "",

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
-import { loadConfig } from "../src/config.ts";
 import { queryRows } from "../src/db/client.ts";
 import { MAX_AMOUNT_PENCE } from "../src/domain/money.ts";
-import { createServices } from "../src/services.ts";
-import { createApp } from "../src/web/app.ts";
+import { testApp } from "./helpers/app.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
 
 /**
@@ -44,7 +42,7 @@ describeOnBothDatabases("the largest allowed amount in every money field", (fres
           }
         });
       }
-      const app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+      const app = await testApp(database.db);
       const seen = new Set<string>();
       const queue = [
         "/",

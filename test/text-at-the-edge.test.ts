@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
-import { loadConfig } from "../src/config.ts";
 import { MAX_PASTED_TABLE_LENGTH } from "../src/modules/measures/measures.schemas.ts";
-import { createServices } from "../src/services.ts";
-import { createApp } from "../src/web/app.ts";
 import { MAX_FIELD_LENGTH } from "../src/web/forms.ts";
 import { currentDataVersion } from "../src/web/page-cache.ts";
+import { testApp } from "./helpers/app.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
 
 /**
@@ -92,7 +90,7 @@ async function reachableForms(app: FastifyInstance): Promise<Form[]> {
 describeOnBothDatabases("text at the edge of every form", (fresh) => {
   test("a NUL byte, undecodable bytes or too long a text in any field is a field error and saves nothing", async () => {
     const database = await fresh({ demo: true });
-    const app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    const app = await testApp(database.db);
     const forms = (await reachableForms(app)).filter((form) => form.textFields.length > 0);
     const fieldCount = forms.reduce((count, form) => count + form.textFields.length, 0);
     assert.ok(forms.length >= 8 && fieldCount >= 20, `${forms.length} forms, ${fieldCount} text fields`);

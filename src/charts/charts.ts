@@ -132,7 +132,7 @@ function svgOpen(chart: ChartBlock, width: number, height: number): string {
  * Breaks a label into at most `maxLines` lines of about `perLine` characters, at spaces; what
  * does not fit ends in "…" (the full words are in the chart's data table).
  */
-export function wrapLabel(text: string, perLine: number, maxLines: number): string[] {
+function wrapLabel(text: string, perLine: number, maxLines: number): string[] {
   const lines: string[] = [];
   let current = "";
   const words = text.split(/\s+/).filter((word) => word !== "");

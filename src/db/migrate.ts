@@ -17,6 +17,45 @@ export interface Migration {
   name: string;
   statements: string[];
   checksum: string;
+  /** The checksum of the file without its whole-line comments: what a comment's rewording leaves alone. */
+  statementsChecksum: string;
+}
+
+/**
+ * Migrations whose comments were reworded after they were applied, their statements unchanged:
+ * a database that recorded the checksum from before the rewording (`before`) is accepted while the
+ * file's statements still hash to `statements`. Any change to a statement is still refused. Only
+ * comments may be reworded this way, and each rewording is listed here with both checksums.
+ */
+export const REWORDED_MIGRATIONS: Readonly<Record<string, { before: string; statements: string }>> = {
+  // Comments that pointed to a document outside the repository now point to docs/domain.md.
+  "0005_procurement": {
+    before: "7e1477eebb830af5cde142f6593ca755d8c4e844a3b8ddfe75e060fa951aa07e",
+    statements: "d8db57894f197a1d2dfc1e837c81b16411bc9a1573457caa690fc5193ef2de71",
+  },
+  "0008_finance_settings": {
+    before: "34f5888059a2ae1a53f1b4957cf6f887045b56f00c09691a9b2515ec73baad02",
+    statements: "788535b62313bff17586f3263e12fbde23eee35990429c24667e0b9bf0d55cd4",
+  },
+};
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A migration's text without its whole-line comments (the statement breaks are kept). */
+function withoutComments(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !/^\s*--/.test(line) || STATEMENT_BREAK.test(line))
+    .join("\n");
+}
+
+/** Whether a database that recorded `recorded` for this migration has what the file now says. */
+function matchesRecorded(migration: Migration, recorded: string): boolean {
+  if (recorded === migration.checksum) return true;
+  const reworded = REWORDED_MIGRATIONS[migration.name];
+  return reworded?.before === recorded && reworded.statements === migration.statementsChecksum;
 }
 
 export async function readMigrations(directory = MIGRATIONS_DIRECTORY): Promise<Migration[]> {
@@ -30,7 +69,8 @@ export async function readMigrations(directory = MIGRATIONS_DIRECTORY): Promise<
           .split(STATEMENT_BREAK)
           .map((statement) => statement.trim())
           .filter((statement) => statement.length > 0),
-        checksum: createHash("sha256").update(text).digest("hex"),
+        checksum: sha256(text),
+        statementsChecksum: sha256(withoutComments(text)),
       };
     }),
   );
@@ -61,7 +101,7 @@ export async function migrate(db: Database, migrations?: Migration[]): Promise<s
     for (const migration of toApply) {
       const checksum = appliedByName.get(migration.name);
       if (checksum !== undefined) {
-        if (checksum !== migration.checksum) {
+        if (!matchesRecorded(migration, checksum)) {
           throw new Error(
             `Migration ${migration.name} has changed since it was applied. Migrations are forward only: add a new one instead.`,
           );

@@ -6,7 +6,7 @@ export { DEMO_DIRECTORY, type DemoLoader } from "./demo-files.ts";
 
 const DEMO_MARKER = "demo.loaded";
 
-export async function demoLoaded(db: Database): Promise<boolean> {
+async function demoLoaded(db: Database): Promise<boolean> {
   return hasSetting(db, DEMO_MARKER);
 }
 

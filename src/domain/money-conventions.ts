@@ -30,8 +30,6 @@ import {
 /** The unit a column or field of money is in. */
 export type MoneyUnit = MoneyScale;
 
-export const MONEY_UNITS: readonly MoneyUnit[] = ["pounds", "thousands", "millions"];
-
 /** How the unit is written in a heading and on a form. */
 export const MONEY_UNIT_LABELS: Readonly<Record<MoneyUnit, string>> = {
   pounds: "£",

@@ -269,11 +269,6 @@ export function parseMoney(text: string, options: ParseMoneyOptions = {}): Money
   };
 }
 
-/** Whether a number is a whole, safe count of pence. */
-export function isPence(value: number): value is Pence {
-  return Number.isSafeInteger(value);
-}
-
 /** Whether an amount is whole pence within the largest amount either way (a stored figure, not a total). */
 export function isAllowedAmount(value: number): value is Pence {
   return Number.isSafeInteger(value) && Math.abs(value) <= MAX_AMOUNT_PENCE;

@@ -1,51 +1,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import ajvDraft04 from "ajv-draft-04";
 import fc from "fast-check";
 import { z } from "zod";
+import { validatePackage, validateRelease } from "../../test/helpers/ocds.ts";
 import type { OcdsPlanningRelease, PlanningReleaseOptions } from "./ocds.ts";
 import { penceToOcdsAmount, planningRelease, releasePackage, ukEndOfDay, ukStartOfDay } from "./ocds.ts";
 import type { PlannedProcurement } from "./procurement.ts";
-import { isIsoDate, penceToDecimalPounds, pipelineNotice } from "./procurement.ts";
-
-// ---------------------------------------------------------------------------------------------
-// The OCDS 1.1.5 schemas, validated offline: the package schema's $ref to the release schema
-// resolves to the copy added under its own id.
+import { penceToDecimalPounds, pipelineNotice } from "./procurement.ts";
 
 function readJson(relative: string): unknown {
   return JSON.parse(readFileSync(new URL(relative, import.meta.url), "utf8"));
 }
-
-const releaseSchema = z
-  .object({ id: z.string() })
-  .passthrough()
-  .parse(readJson("./ocds-schema/release-schema.json"));
-const packageSchema = z
-  .object({ id: z.string() })
-  .passthrough()
-  .parse(readJson("./ocds-schema/release-package-schema.json"));
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
-// ajv-draft-04 is CommonJS; under NodeNext its class is the default export's `default`.
-const Ajv = ajvDraft04.default;
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-// OCDS annotates its schema with keywords of its own; they carry no validation.
-ajv.addVocabulary([
-  "codelist",
-  "openCodelist",
-  "omitWhenMerged",
-  "deprecated",
-  "wholeListMerge",
-  "versionId",
-]);
-ajv.addFormat("date-time", (text: string) => RFC3339.test(text) && isIsoDate(text.slice(0, 10)));
-ajv.addFormat("uri", (text: string) => URL.canParse(text));
-ajv.addFormat("email", /^[^\s@]+@[^\s@]+$/);
-ajv.addSchema(releaseSchema);
-const validateRelease = ajv.compile(releaseSchema);
-const validatePackage = ajv.compile(packageSchema);
 
 function schemaErrors(errors: typeof validateRelease.errors): string {
   return JSON.stringify(errors, null, 2);

@@ -17,13 +17,6 @@ export type IsoDate = string;
  */
 export type ProcurementCategory = "goods" | "services" | "works" | "light-touch-services";
 
-export const PROCUREMENT_CATEGORIES: readonly ProcurementCategory[] = [
-  "goods",
-  "services",
-  "works",
-  "light-touch-services",
-];
-
 /** How categories are written in exports. */
 export const CATEGORY_LABELS: Record<ProcurementCategory, string> = {
   goods: "Goods",

@@ -248,7 +248,7 @@ describe("parseTarget", () => {
 
   it("keeps unknown words verbatim with a plain-English reason, never dropping them", () => {
     for (const text of [
-      "Be in line with national",
+      "Be level with national",
       "Something odd",
       "2019-20",
       "Top 10 nationally?",
@@ -260,7 +260,7 @@ describe("parseTarget", () => {
       assert.ok(target.warnings.includes(target.reason));
     }
     assert.match(parsed("2019-20", "unparsed").reason, /year/);
-    assert.match(parsed("Be in line with national", "unparsed").reason, /benchmark/);
+    assert.match(parsed("Be level with national", "unparsed").reason, /benchmark/);
   });
 
   it("keeps odd spacing and curly quotes in the stored words", () => {
@@ -931,4 +931,184 @@ it("a value flagged when it was read is not assessed as if it were clean", () =>
     verdict.explanation,
     "Cannot assess: 11.6 has no % sign but this measure is a percentage; it has not been assumed to be 11.6%.",
   );
+});
+
+describe("targets against published benchmarks", () => {
+  const source = { name: "Test Office, Tool", period: "academic year 2018/19", regionName: "Northern Shire" };
+
+  it("reads in line with, a rank within the top N and closing a gap by points", () => {
+    const inLine = parsed("in line with statistical neighbours", "benchmark");
+    assert.deepEqual([inLine.comparator, inLine.relation], ["statistical-neighbours", "in-line"]);
+    const national = parsed("To remain in line with the national average", "benchmark");
+    assert.deepEqual(
+      [national.comparator, national.relation, national.sustain],
+      ["national", "in-line", true],
+    );
+    assert.equal(parsed("in line with regional", "benchmark").comparator, "regional");
+    assert.equal(parsed("To be ranked in the top 50 nationally", "top-rank").within, 50);
+    assert.equal(parsed("Ranked 20th or better nationally", "top-rank").within, 20);
+    assert.equal(parsed("Increase national ranking by 10 places", "rank").places, 10);
+    const gap = parsed("Close the gap to the national average by 2 percentage points", "gap");
+    assert.deepEqual([gap.test, gap.comparator, gap.points?.value], ["close-by-points", "national", 2]);
+    assert.equal(
+      parsed("narrow the gap with statistical neighbours by 1.5", "gap").comparator,
+      "statistical-neighbours",
+    );
+  });
+
+  it("names the benchmark, its period and its source", () => {
+    const verdict = evaluateTarget(
+      "To remain lower than national average",
+      context({
+        value: 14.9,
+        polarity: "lower-is-better",
+        benchmarks: { source, national: { current: 16.4 } },
+      }),
+    );
+    assert.deepEqual(
+      [verdict.outcome, verdict.explanation],
+      ["met", "14.9% is below the England figure of 16.4% for academic year 2018/19 (Test Office, Tool)."],
+    );
+    const regional = evaluateTarget(
+      "To be above regional average",
+      context({ value: 50, benchmarks: { source, regional: { current: 52.25 } } }),
+    );
+    assert.equal(
+      regional.explanation,
+      "50.0% is not above the Northern Shire figure of 52.25% for academic year 2018/19 (Test Office, Tool).",
+    );
+    assert.deepEqual(regional.missedBy, { amount: 2.25, decimals: 2, unit: "percentage-points" });
+  });
+
+  it("holds in line with to the council's tolerance, either side, and needs one", () => {
+    const ask = (value: number, tolerance?: number) =>
+      evaluateTarget(
+        "in line with statistical neighbours",
+        context({
+          value,
+          benchmarks: {
+            source,
+            statisticalNeighbours: { current: 60 },
+            ...(tolerance === undefined ? {} : { tolerance }),
+          },
+        }),
+      );
+    assert.deepEqual(
+      [ask(61, 1).outcome, ask(59, 1).outcome, ask(61.1, 1).outcome, ask(58.9, 1).outcome],
+      ["met", "met", "not-met", "not-met"],
+    );
+    assert.equal(
+      ask(61, 1).explanation,
+      "61.0% is in line with the statistical-neighbour average of 60% for academic year 2018/19 (Test Office, Tool): 1.0 percentage point apart, within 1.0 percentage point.",
+    );
+    assert.deepEqual(ask(62.5, 2).missedBy, { amount: 0.5, decimals: 1, unit: "percentage-points" });
+    assert.deepEqual([ask(60).outcome, ask(60).missing], ["cannot-assess", "tolerance"]);
+  });
+
+  it("ranks the value among every council and holds it to the top N", () => {
+    // Higher is better: 90 is 2nd of 6, with 80 and 80 sharing 3rd.
+    const all = [95, 90, 80, 80, 70, null, 60];
+    const ask = (value: number, text: string) =>
+      evaluateTarget(text, context({ value, allAuthorityValues: all, benchmarks: { source } }));
+    const met = ask(90, "To be ranked in the top 3 nationally");
+    assert.deepEqual(
+      [met.outcome, met.explanation],
+      ["met", "90.0% ranks 2 of 6 councils for academic year 2018/19 (Test Office, Tool), within the top 3."],
+    );
+    const missed = ask(80, "To be ranked in the top 2 nationally");
+    assert.deepEqual(
+      [missed.outcome, missed.missedBy?.amount, missed.missedBy?.unit],
+      ["not-met", 1, "places"],
+    );
+    assert.equal(ask(80, "To be ranked in the top 3 nationally").outcome, "met");
+    const lowerIsBetter = evaluateTarget(
+      "To be ranked in the top 1 nationally",
+      context({ value: 60, polarity: "lower-is-better", allAuthorityValues: all }),
+    );
+    assert.equal(lowerIsBetter.outcome, "met");
+  });
+
+  it("places the value in its quartile and cites the source", () => {
+    const verdict = evaluateTarget(
+      "Achieve top-quartile performance",
+      context({
+        value: 1.9,
+        polarity: "lower-is-better",
+        allAuthorityValues: [2.8, 2.9, 1.9, 3.5, 7.4],
+        benchmarks: { source },
+      }),
+    );
+    assert.equal(
+      verdict.explanation,
+      "1.9% is in the top quartile (band A) of 5 councils for academic year 2018/19 (Test Office, Tool).",
+    );
+  });
+
+  it("closes a gap by points, read by polarity", () => {
+    const ask = (value: number, earlier: number, polarity: Polarity = "higher-is-better") =>
+      evaluateTarget(
+        "Close the gap to the national average by 2 percentage points",
+        context({
+          value,
+          polarity,
+          previousPeriod: "2019/20",
+          ownValueFor: (label) => (label === "2019/20" ? earlier : null),
+          benchmarks: { national: { current: 70, previous: 69 } },
+        }),
+      );
+    // Behind by 9 then by 6: closed by 3.
+    const met = ask(64, 60);
+    assert.deepEqual(
+      [met.outcome, met.explanation],
+      [
+        "met",
+        "The gap to the national figure went from 9.0 percentage points to 6.0 percentage points, closing it by 3.0 percentage points, at least the 2.0 percentage points sought.",
+      ],
+    );
+    // Behind by 9 then by 8: closed by 1, short by 1.
+    const short = ask(62, 60);
+    assert.deepEqual([short.outcome, short.missedBy?.amount], ["not-met", 1]);
+    // Lower is better: 75 against 69 is 6 behind, 74 against 70 is 4 behind: closed by 2.
+    assert.equal(ask(74, 75, "lower-is-better").outcome, "met");
+    const widened = ask(58, 60);
+    assert.match(widened.explanation, /widening it by 3.0 percentage points/);
+    const noEarlier = evaluateTarget(
+      "Close the gap to the national average by 2 percentage points",
+      context({
+        value: 64,
+        previousPeriod: "2019/20",
+        benchmarks: { national: { current: 70, previous: 69 } },
+      }),
+    );
+    assert.equal(noEarlier.missing, "own-earlier-value");
+  });
+
+  it("says a benchmark is not published yet and when it is expected", () => {
+    const benchmarks = {
+      unpublished: {
+        what: "Widgets mended (Test Office, Tool)",
+        expected: "June 2031",
+        latest: "academic year 2029/30",
+      },
+    };
+    for (const text of [
+      "to exceed the national average",
+      "Achieve top-quartile performance",
+      "To be ranked in the top 10 nationally",
+      "in line with the national average",
+    ]) {
+      const verdict = evaluateTarget(text, context({ value: 50, period: "2030/31", benchmarks }));
+      assert.deepEqual(
+        [verdict.outcome, verdict.missing, verdict.explanation],
+        [
+          "cannot-assess",
+          "benchmark-unpublished",
+          "Cannot assess: Widgets mended (Test Office, Tool) has not been published for 2030/31 yet (the latest published is academic year 2029/30); its data dictionary expects the next figures in June 2031.",
+        ],
+        text,
+      );
+    }
+    // A target that needs no benchmark is unaffected.
+    assert.equal(evaluateTarget("Above 40%", context({ value: 50, benchmarks })).outcome, "met");
+  });
 });

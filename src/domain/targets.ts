@@ -54,6 +54,7 @@ export type TargetKind =
   | "benchmark"
   | "quartile"
   | "rank"
+  | "top-rank"
   | "gap"
   | "none"
   | "unparsed";
@@ -76,13 +77,17 @@ export type BaselineDirection = "maintain" | "increase" | "reduce" | "improve";
 
 export type BenchmarkComparator = "national" | "regional" | "statistical-neighbours";
 
-/** "better" takes its direction from the measure's polarity; "above" and "below" are literal. */
-export type BenchmarkRelation = "above" | "below" | "better" | "significantly-better";
+/**
+ * "better" takes its direction from the measure's polarity; "above" and "below" are literal;
+ * "in-line" is within the council's tolerance either side.
+ */
+export type BenchmarkRelation = "above" | "below" | "better" | "significantly-better" | "in-line";
 
 export type GapTest =
   | "smaller-than-national-gap"
   | "narrower-than-previous-year"
-  | "improvement-exceeds-national";
+  | "improvement-exceeds-national"
+  | "close-by-points";
 
 export type NoTargetReason =
   | "monitor"
@@ -156,9 +161,18 @@ export interface RankTarget extends TargetWords {
   readonly places: number;
 }
 
+export interface TopRankTarget extends TargetWords {
+  readonly kind: "top-rank";
+  /** The national rank to be at or better than: "ranked in the top 50 nationally" is 50. */
+  readonly within: number;
+}
+
 export interface GapTarget extends TargetWords {
   readonly kind: "gap";
   readonly test: GapTest;
+  /** For "close-by-points": the benchmark the gap is to and the points (in the measure's unit) to close it by. */
+  readonly comparator?: BenchmarkComparator;
+  readonly points?: TargetFigure;
 }
 
 export interface NoTarget extends TargetWords {
@@ -180,6 +194,7 @@ export type Target =
   | BenchmarkTarget
   | QuartileTarget
   | RankTarget
+  | TopRankTarget
   | GapTarget
   | NoTarget
   | UnparsedTarget;
@@ -200,7 +215,35 @@ export interface BenchmarkFigures {
   readonly previous?: number | null;
 }
 
+/** Where published benchmark figures come from, for explanations that name them. */
+export interface BenchmarkSource {
+  /** The publisher and product, as cited: "DfE, LAIT". */
+  readonly name: string;
+  /** The benchmark's own period label for the figures used: "2018/19". */
+  readonly period: string;
+  /** The benchmark's label for the previous like period, where figures for it are given. */
+  readonly previousPeriod?: string;
+  /** The region's name ("East Midlands"), for "the East Midlands figure". */
+  readonly regionName?: string;
+}
+
+/** A benchmark that has not been published for the period assessed. */
+export interface UnpublishedBenchmark {
+  /** What is not published: "Care leavers in education, employment or training (DfE, LAIT)". */
+  readonly what: string;
+  /** When the publisher expects its next figures, in words ("June 2026"), or null when it does not say. */
+  readonly expected: string | null;
+  /** The latest period it has published, or null when none. */
+  readonly latest: string | null;
+}
+
 export interface BenchmarkData {
+  /** Where the figures come from; without it explanations speak of "the national figure". */
+  readonly source?: BenchmarkSource;
+  /** Set when the benchmark has no figures for the period yet: targets against it say so. */
+  readonly unpublished?: UnpublishedBenchmark;
+  /** How far from a benchmark still counts as "in line with" it, in the measure's unit (percentage points for percentages). */
+  readonly tolerance?: number;
   /** England's published figure (not a mean of councils). */
   readonly national?: BenchmarkFigures;
   /** The region's published figure. */
@@ -243,6 +286,8 @@ export interface TargetContext {
    * "cannot assess" with that reason; the figure is never taken as if it were clean.
    */
   readonly valueFlag?: string;
+  /** Where the value came from when it is not the council's own table's: shown beside the verdict. */
+  readonly valueNote?: string;
 }
 
 export type VerdictOutcome = "met" | "not-met" | "cannot-assess" | "not-set";
@@ -260,7 +305,9 @@ export type MissingData =
   | "statistical-neighbours"
   | "all-authority-values"
   | "previous-rank"
-  | "significance";
+  | "significance"
+  | "tolerance"
+  | "benchmark-unpublished";
 
 export interface Verdict {
   readonly outcome: VerdictOutcome;
@@ -318,6 +365,7 @@ type TargetDetail =
   | Omit<BenchmarkTarget, keyof TargetWords>
   | Omit<QuartileTarget, keyof TargetWords>
   | Omit<RankTarget, keyof TargetWords>
+  | Omit<TopRankTarget, keyof TargetWords>
   | Omit<GapTarget, keyof TargetWords>
   | Omit<NoTarget, keyof TargetWords>
   | Omit<UnparsedTarget, keyof TargetWords>;
@@ -364,6 +412,18 @@ function readQuartile(phrase: string): Reading {
 }
 
 function readRank(phrase: string): Reading {
+  const top =
+    /^(?:to )?(?:(?:be|remain|stay|achieve|maintain|keep) )?(?:being )?(?:ranked )?(?:in|within|among) the top (\d+)(?: (?:councils|authorities|local authorities|las))?(?: (?:nationally|in england|national ranking))?$/i.exec(
+      phrase,
+    ) ??
+    /^(?:to )?(?:(?:be|remain|stay) )?ranked (\d+)(?:st|nd|rd|th)? (?:nationally )?or (?:better|higher|above)(?: nationally)?$/i.exec(
+      phrase,
+    );
+  if (top !== null) {
+    const within = Number(top[1]);
+    if (within === 0) return unparsed("It asks for a rank within the top 0.");
+    return { detail: { kind: "top-rank", within } };
+  }
   const m =
     /^(?:to )?(?:increase|improve|raise|move up|climb)(?: (?:our|the))?(?: national)? (?:ranking|rank|position)(?: nationally)? by (\d+) places?$/i.exec(
       phrase,
@@ -374,7 +434,27 @@ function readRank(phrase: string): Reading {
   return { detail: { kind: "rank", places } };
 }
 
+function comparatorOf(words: string): BenchmarkComparator {
+  const c = words.toLowerCase();
+  return c.startsWith("statistical")
+    ? "statistical-neighbours"
+    : c.startsWith("region")
+      ? "regional"
+      : "national";
+}
+
 function readGap(phrase: string): Reading | null {
+  const byPoints = new RegExp(
+    `^(?:to )?(?:close|narrow|reduce) the gap (?:to|with|between us and) (?:the )?(national|england|regional|region|statistical neighbours?)(?: (?:averages?|figures?|performance|rates?|levels?))? by (?:at least )?${FIGURE}(?: (?:percentage )?points?)?$`,
+    "i",
+  ).exec(phrase);
+  if (byPoints !== null) {
+    const points = parseFigure(byPoints[2] ?? "");
+    if (points === null) return unparsed(`The figure "${byPoints[2] ?? ""}" is not a number as written.`);
+    return {
+      detail: { kind: "gap", test: "close-by-points", comparator: comparatorOf(byPoints[1] ?? ""), points },
+    };
+  }
   if (
     /^(?:the )?gap (?:to be|should be|is) (?:smaller|narrower|less|lower) than (?:the )?national(?: gap)?$/i.test(
       phrase,
@@ -408,7 +488,20 @@ const BENCHMARK = new RegExp(
   "i",
 );
 
+const IN_LINE = new RegExp(
+  `^(?:to )?(?:(be|remain|maintain|stay|keep|achieve|continue to be) )?(?:performance )?(?:broadly )?in line with (?:that of )?(?:the )?(national|england|regional|region|statistical neighbours?|statistical neighbour)` +
+    `(?: (?:averages?|figures?|performance|rates?|levels?|mean|outcomes?|results?))?$`,
+  "i",
+);
+
 function readBenchmark(phrase: string): Reading | null {
+  const inLine = IN_LINE.exec(phrase);
+  if (inLine !== null) {
+    const sustain = inLine[1] !== undefined && /^(?:remain|maintain|stay|keep|continue)/i.test(inLine[1]);
+    return {
+      detail: { kind: "benchmark", comparator: comparatorOf(inLine[2] ?? ""), relation: "in-line", sustain },
+    };
+  }
   const m = BENCHMARK.exec(phrase);
   if (m === null) return null;
   const [, verb, relationWords = "", comparatorWords = ""] = m;
@@ -420,12 +513,7 @@ function readBenchmark(phrase: string): Reading | null {
       : /^(?:below|lower|less|under)/.test(r)
         ? "below"
         : "above";
-  const c = comparatorWords.toLowerCase();
-  const comparator: BenchmarkComparator = c.startsWith("statistical")
-    ? "statistical-neighbours"
-    : c.startsWith("region")
-      ? "regional"
-      : "national";
+  const comparator = comparatorOf(comparatorWords);
   const sustain = verb !== undefined && /^(?:remain|maintain|stay|keep|continue)/i.test(verb);
   return { detail: { kind: "benchmark", comparator, relation, sustain } };
 }
@@ -583,7 +671,7 @@ function readPhrase(phrase: string): Reading {
     return unparsed("It is a year on its own, not a target; say what should happen relative to it.");
   }
   if (/quartile/i.test(phrase)) return readQuartile(phrase);
-  if (/\brank(?:ing)?\b|\bplaces\b/i.test(phrase)) return readRank(phrase);
+  if (/\brank(?:ing|ed)?\b|\bplaces\b|\btop \d+\b/i.test(phrase)) return readRank(phrase);
   const reading =
     readGap(phrase) ??
     readBenchmark(phrase) ??
@@ -796,6 +884,7 @@ class Evaluation {
     if (target.forPeriod !== null && !samePeriodLabel(target.forPeriod, context.period)) {
       this.caveats.push(`The target is for ${target.forPeriod} but the value is for ${context.period}.`);
     }
+    if (context.valueNote) this.caveats.push(context.valueNote);
   }
 
   /** A figure in the measure's unit, with at least the given decimals and never hiding a deciding digit. */
@@ -944,21 +1033,63 @@ class Evaluation {
     return this.against(value, earlier, earlierDecimals, met, sentence);
   }
 
-  benchmark(value: number, target: BenchmarkTarget): Verdict {
-    const { comparator, relation } = target;
+  /** The benchmark's name in explanations: "the England figure" where the source is known, else "the national figure". */
+  benchmarkName(comparator: BenchmarkComparator): [string, MissingData] {
+    const source = this.context.benchmarks?.source;
     const names: Record<BenchmarkComparator, [string, MissingData]> = {
-      national: ["national figure", "national"],
-      regional: ["regional figure", "regional"],
+      national: [source ? "England figure" : "national figure", "national"],
+      regional: [source?.regionName ? `${source.regionName} figure` : "regional figure", "regional"],
       "statistical-neighbours": ["statistical-neighbour average", "statistical-neighbours"],
     };
-    const [name, missing] = names[comparator];
-    const figures =
-      comparator === "national"
-        ? this.context.benchmarks?.national
-        : comparator === "regional"
-          ? this.context.benchmarks?.regional
-          : this.context.benchmarks?.statisticalNeighbours;
-    const benchmark = figures?.current;
+    return names[comparator];
+  }
+
+  benchmarkFigures(comparator: BenchmarkComparator): BenchmarkFigures | undefined {
+    const data = this.context.benchmarks;
+    return comparator === "national"
+      ? data?.national
+      : comparator === "regional"
+        ? data?.regional
+        : data?.statisticalNeighbours;
+  }
+
+  /** " for 2018/19 (DfE, LAIT)" where the figures' source is known, else "". */
+  cited(period: "current" | "previous" = "current"): string {
+    const source = this.context.benchmarks?.source;
+    if (!source) return "";
+    const label = period === "current" ? source.period : (source.previousPeriod ?? source.period);
+    return ` for ${label} (${source.name})`;
+  }
+
+  /** The period named in quartile and rank explanations: the benchmark's own where it is cited. */
+  benchmarkPeriod(): string {
+    return this.context.benchmarks?.source?.period ?? this.context.period;
+  }
+
+  sourceNote(): string {
+    const source = this.context.benchmarks?.source;
+    return source ? ` (${source.name})` : "";
+  }
+
+  /** Targets that need a published benchmark, when it has not been published for the period. */
+  unpublished(): Verdict | null {
+    const gone = this.context.benchmarks?.unpublished;
+    if (!gone) return null;
+    const latest = gone.latest === null ? "" : ` (the latest published is ${gone.latest})`;
+    const expected =
+      gone.expected === null
+        ? "its data dictionary gives no date for the next figures"
+        : `its data dictionary expects the next figures in ${gone.expected}`;
+    return this.cannot(
+      "benchmark-unpublished",
+      `${gone.what} has not been published for ${this.context.period} yet${latest}; ${expected}`,
+    );
+  }
+
+  benchmark(value: number, target: BenchmarkTarget): Verdict {
+    const { comparator, relation } = target;
+    const [name, missing] = this.benchmarkName(comparator);
+    const benchmark = this.benchmarkFigures(comparator)?.current;
     if (!isNumber(benchmark)) return this.cannot(missing, `no ${name} for ${this.context.period}`);
     const { polarity } = this.context;
     if ((relation === "better" || relation === "significantly-better") && !hasDirection(polarity)) {
@@ -967,7 +1098,8 @@ class Evaluation {
     const c = compareExact(value, benchmark);
     const bDecimals = decimalPlaces(benchmark);
     const shown = this.valueText(value);
-    const against = `the ${name} of ${this.show(benchmark, bDecimals)}`;
+    const against = `the ${name} of ${this.show(benchmark, bDecimals)}${this.cited()}`;
+    if (relation === "in-line") return this.inLine(value, benchmark, bDecimals, against);
     if (relation === "above") {
       return this.against(
         value,
@@ -1013,8 +1145,36 @@ class Evaluation {
     });
   }
 
+  inLine(value: number, benchmark: number, bDecimals: number, against: string): Verdict {
+    const tolerance = this.context.benchmarks?.tolerance;
+    if (!isNumber(tolerance)) {
+      return this.cannot(
+        "tolerance",
+        `no tolerance is set for how close counts as "in line with" ${against}`,
+      );
+    }
+    const unit = differenceUnit(this.context.unit);
+    const decimals = Math.max(this.context.decimals, bDecimals, decimalPlaces(tolerance));
+    const apart = Math.abs(differenceExact(value, benchmark));
+    const within = formatQuantity(this.quantity(tolerance, decimals, unit));
+    const gap = formatQuantity(this.quantity(apart, decimals, unit));
+    const comparedWith = this.quantity(benchmark, bDecimals);
+    const shown = this.valueText(value);
+    if (compareExact(apart, tolerance) <= 0) {
+      return this.verdict("met", `${shown} is in line with ${against}: ${gap} apart, within ${within}.`, {
+        comparedWith,
+      });
+    }
+    return this.verdict(
+      "not-met",
+      `${shown} is not in line with ${against}: ${gap} apart, more than ${within}.`,
+      { comparedWith, missedBy: this.quantity(differenceExact(apart, tolerance), decimals, unit) },
+    );
+  }
+
   quartile(value: number, target: QuartileTarget): Verdict {
-    const { polarity, period } = this.context;
+    const { polarity } = this.context;
+    const period = this.benchmarkPeriod();
     if (!hasDirection(polarity)) return this.noDirection("it has no quartile");
     const all = this.context.allAuthorityValues ?? [];
     const placement = all.some(isNumber) ? quartilePlacement(value, all, polarity) : null;
@@ -1027,7 +1187,7 @@ class Evaluation {
     const got = quartileBandMeta(placement.band);
     const sought = quartileBandMeta(target.band);
     const met = bandOrder(placement.band) <= bandOrder(target.band);
-    const where = `${this.valueText(value)} is in the ${got.label} (band ${got.band}) of ${placement.cutPoints.councils} councils for ${period}`;
+    const where = `${this.valueText(value)} is in the ${got.label} (band ${got.band}) of ${placement.cutPoints.councils} councils for ${period}${this.sourceNote()}`;
     const entry = placement.entryPoint[target.band];
     const comparedWith = entry === null ? null : this.quantity(entry, this.context.decimals);
     if (met) {
@@ -1044,8 +1204,29 @@ class Evaluation {
     });
   }
 
+  topRank(value: number, target: TopRankTarget): Verdict {
+    const { polarity } = this.context;
+    const period = this.benchmarkPeriod();
+    if (!hasDirection(polarity)) return this.noDirection("it has no rank");
+    const all = this.context.allAuthorityValues ?? [];
+    const current = all.some(isNumber) ? rankAmong(value, all, polarity) : null;
+    if (current === null) {
+      return this.cannot("all-authority-values", `no all-authority values for ${period} to find the rank`);
+    }
+    const start = `${this.valueText(value)} ranks ${current.rank} of ${current.of} councils for ${period}${this.sourceNote()}`;
+    const comparedWith: Quantity = { amount: target.within, decimals: 0, unit: "places" };
+    if (current.rank <= target.within) {
+      return this.verdict("met", `${start}, within the top ${target.within}.`, { comparedWith });
+    }
+    return this.verdict("not-met", `${start}, outside the top ${target.within}.`, {
+      comparedWith,
+      missedBy: { amount: current.rank - target.within, decimals: 0, unit: "places" },
+    });
+  }
+
   rank(value: number, target: RankTarget): Verdict {
-    const { polarity, period } = this.context;
+    const { polarity } = this.context;
+    const period = this.benchmarkPeriod();
     if (!hasDirection(polarity)) return this.noDirection("it has no rank");
     const all = this.context.allAuthorityValues ?? [];
     const current = all.some(isNumber) ? rankAmong(value, all, polarity) : null;
@@ -1064,7 +1245,7 @@ class Evaluation {
         : climbed < 0
           ? `${-climbed} place${climbed === -1 ? "" : "s"} down on`
           : "unchanged from";
-    const start = `Rank ${current.rank} of ${current.of} for ${period} is ${movement} rank ${previous}`;
+    const start = `Rank ${current.rank} of ${current.of} for ${period}${this.sourceNote()} is ${movement} rank ${previous}`;
     const comparedWith: Quantity = { amount: target.places, decimals: 0, unit: "places" };
     if (climbed >= target.places) {
       return this.verdict("met", `${start}, meeting the ${target.places} places sought.`, { comparedWith });
@@ -1076,7 +1257,58 @@ class Evaluation {
     });
   }
 
+  /**
+   * "Close the gap to the national average by 2 percentage points": the gap is how far the value
+   * is behind the benchmark (by polarity; 0 when level or ahead is not special, a lead is a
+   * negative gap), for the period and the previous like period; met when it shrank by the points.
+   */
+  closeGap(value: number, target: GapTarget): Verdict {
+    const comparator = target.comparator ?? "national";
+    const points = target.points;
+    if (points === undefined) return this.cannot("target", "the target names no points to close the gap by");
+    const { polarity, period } = this.context;
+    if (!hasDirection(polarity)) return this.noDirection("a gap has no direction");
+    const [name, missing] = this.benchmarkName(comparator);
+    const figures = this.benchmarkFigures(comparator);
+    const now = figures?.current;
+    const before = figures?.previous;
+    const previousPeriod = this.context.previousPeriod;
+    if (!isNumber(now)) return this.cannot(missing, `no ${name} for ${period}`);
+    if (previousPeriod === undefined) {
+      return this.cannot("earlier-period", "no previous period is named to compare with");
+    }
+    if (!isNumber(before)) return this.cannot(missing, `no ${name} for ${previousPeriod}`);
+    const earlier = this.ownValue(previousPeriod);
+    if (earlier === null)
+      return this.cannot("own-earlier-value", `no figure for ${previousPeriod} to compare with`);
+    const sign = polarity === "higher-is-better" ? 1 : -1;
+    const gapNow = sign * differenceExact(now, value);
+    const gapBefore = sign * differenceExact(before, earlier);
+    const closed = differenceExact(gapBefore, gapNow);
+    const unit = differenceUnit(this.context.unit);
+    const d = Math.max(
+      this.context.decimals,
+      decimalPlaces(earlier),
+      decimalPlaces(now),
+      decimalPlaces(before),
+      points.decimals,
+    );
+    const q = (amount: number) => formatQuantity(this.quantity(amount, d, unit));
+    const sentence =
+      `The gap to the ${name} went from ${q(gapBefore)}${this.cited("previous")} to ${q(gapNow)}${this.cited()}, ` +
+      `${compareExact(closed, 0) >= 0 ? `closing it by ${q(closed)}` : `widening it by ${q(-closed)}`}`;
+    const comparedWith = this.quantity(points.value, points.decimals, unit);
+    if (compareExact(closed, points.value) >= 0) {
+      return this.verdict("met", `${sentence}, at least the ${q(points.value)} sought.`, { comparedWith });
+    }
+    return this.verdict("not-met", `${sentence}, short of the ${q(points.value)} sought.`, {
+      comparedWith,
+      missedBy: this.quantity(differenceExact(points.value, closed), d, unit),
+    });
+  }
+
   gap(value: number, target: GapTarget): Verdict {
+    if (target.test === "close-by-points") return this.closeGap(value, target);
     const { period } = this.context;
     const shown = this.valueText(value);
     if (target.test === "smaller-than-national-gap") {
@@ -1137,6 +1369,14 @@ class Evaluation {
     const { value } = context;
     if (!isNumber(value)) return this.cannot("value", `no value for ${context.period}`);
     if (context.valueFlag) return this.cannot("value", context.valueFlag.replace(/\.$/, ""));
+    const needsPublished =
+      target.kind === "benchmark" ||
+      target.kind === "quartile" ||
+      target.kind === "rank" ||
+      target.kind === "top-rank" ||
+      (target.kind === "gap" && target.test !== "narrower-than-previous-year");
+    const unpublished = needsPublished ? this.unpublished() : null;
+    if (unpublished !== null) return unpublished;
     switch (target.kind) {
       case "threshold":
         return this.threshold(value, target.comparison, target.figure);
@@ -1159,6 +1399,8 @@ class Evaluation {
         return this.quartile(value, target);
       case "rank":
         return this.rank(value, target);
+      case "top-rank":
+        return this.topRank(value, target);
       case "gap":
         return this.gap(value, target);
     }

@@ -209,13 +209,6 @@ export function textCell(text: string): TableCell {
   return { text };
 }
 
-/** A cell of several lines (bullets where `bullets`); its text is the lines joined. */
-export function linesCell(lines: string[], bullets = false): TableCell {
-  const text = lines.join(bullets ? " • " : " ");
-  if (lines.length === 0) return { text: "" };
-  return bullets ? { text: `• ${text}`, lines, bullets } : { text, lines };
-}
-
 export function numberCell(text: string, value: number | undefined): TableCell {
   return value === undefined ? { text } : { text, value };
 }

@@ -2,10 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../test/helpers/app.ts";
 import { freshDatabase, type TestDatabase } from "../../test/helpers/database.ts";
-import { loadConfig } from "../config.ts";
-import { createServices } from "../services.ts";
-import { createApp } from "./app.ts";
 import { readTable, sheetName, tableCsvCells, wrapTables } from "./tables.ts";
 
 const PAGE = `<main><table class="govuk-table"><caption class="govuk-table__caption">Made-up spend, "north"</caption>
@@ -59,7 +57,7 @@ describe("table downloads from a page", () => {
   let app: FastifyInstance;
   before(async () => {
     database = await freshDatabase("pglite");
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
     app.get("/test/table", async (request, reply) => {
       const { team } = request.query as { team?: string };
       const rows = [

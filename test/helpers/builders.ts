@@ -19,7 +19,10 @@ import { createMeasure, type NewMeasure, saveImport } from "../../src/modules/me
 import { openPeriod, openYear, quarterPeriod } from "../../src/modules/periods/periods.service.ts";
 import { importPlanDocuments, type PlanDocuments } from "../../src/modules/plan/plan.service.ts";
 import { procurementFormSchema } from "../../src/modules/procurement/procurement.schemas.ts";
-import { createProcurement } from "../../src/modules/procurement/procurement.service.ts";
+import {
+  createProcurement,
+  type PublishedSource,
+} from "../../src/modules/procurement/procurement.service.ts";
 import { saveSetting } from "../../src/modules/settings/settings.service.ts";
 import { parseForm } from "../../src/web/forms.ts";
 import { everything as benchmarkFiles } from "./benchmark-files.ts";
@@ -471,9 +474,14 @@ export async function buildMeasureGroup(
 
 /**
  * A planned procurement through the same form schema and service as the page; the fields are the
- * form's, so `{ estimatedValue: "£90,000" }` reads as an officer would type it.
+ * form's, so `{ estimatedValue: "£90,000" }` reads as an officer would type it. A `source` makes it a
+ * row of a published plan, with the band that plan gave it.
  */
-export async function buildProcurement(db: Database, fields: Record<string, string> = {}) {
+export async function buildProcurement(
+  db: Database,
+  fields: Record<string, string> = {},
+  source?: PublishedSource,
+) {
   const parsed = parseForm(procurementFormSchema, {
     title: unique("Grounds maintenance"),
     estimatedValue: "£210,000",
@@ -485,7 +493,7 @@ export async function buildProcurement(db: Database, fields: Record<string, stri
   });
   if (!parsed.ok)
     throw new Error(`The builder's procurement form is invalid: ${JSON.stringify(parsed.errors)}`);
-  return createProcurement(db, TEST_ACTOR, parsed.value);
+  return createProcurement(db, TEST_ACTOR, parsed.value, source);
 }
 
 /** Benchmark rows imported from made-up files in the Department's shapes (test/helpers/benchmark-files.ts). */

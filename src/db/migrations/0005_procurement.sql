@@ -1,4 +1,4 @@
--- The procurement forward plan (DOMAIN.md section 8). Thresholds are a dated table an
+-- The procurement forward plan (docs/domain.md, section 9). Thresholds are a dated table an
 -- administrator extends; the band of each planned procurement is computed from it, never stored,
 -- except the band the published plan listed a demo row in (source_band), kept as evidence.
 create table procurement_thresholds (
@@ -23,7 +23,7 @@ create table procurement_settings (
   updated_at timestamptz not null default now()
 );
 --> statement-breakpoint
--- Seeded as DOMAIN.md section 8 gives them, so every council starts with a usable table; the
+-- Inserted as docs/domain.md section 9 gives them, so every council starts with a usable table; the
 -- same rows as DEFAULT_THRESHOLD_TABLE in src/domain/procurement.ts.
 insert into procurement_thresholds
   (in_force_from, goods_and_services_pence, works_pence, light_touch_services_pence, note)

@@ -1,6 +1,6 @@
 -- The council's budget rating thresholds: a budget line (service area) or the whole fund is red
 -- at an overspend reaching its percentage of the budget or its amount, whichever is lower; any
--- smaller overspend is amber. One row (id 1), seeded with the defaults of DOMAIN.md section 7
+-- smaller overspend is amber. One row (id 1), with the defaults of docs/domain.md section 8
 -- (DEFAULT_RAG_THRESHOLDS in src/domain/budget.ts); a percentage is in basis points (500 = 5%).
 create table finance_settings (
   id integer primary key check (id = 1),

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import type { UploadedFile } from "./benchmarks.files.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
 import * as repository from "./benchmarks.repository.ts";
 import { COUNCIL_DFE_CODE } from "./benchmarks.service.ts";
@@ -11,7 +12,7 @@ import { COUNCIL_DFE_CODE } from "./benchmarks.service.ts";
  * council's DfE code and its measures linked to their LAIT counterparts. Loaded once, apart from
  * the rest of the demo, because the whole LAIT file is 641,070 rows: `npm start` and `baseplan
  * demo` load it into an empty database; the tests' demo template does not (see
- * docs/decisions/0005-benchmarks-outside-the-test-template.md).
+ * docs/decisions/0006-benchmarks-outside-the-test-template.md).
  */
 export const BENCHMARK_DIRECTORY = new URL("../../../data/benchmarks/", import.meta.url);
 
@@ -28,11 +29,14 @@ interface DemoLinks {
   links: Record<string, string>;
 }
 
-/** Loads the demo's benchmarking data where none has been imported yet; true when it did. */
+/**
+ * Loads the demo's benchmarking data where none has been imported yet; true when it did. Files
+ * are named in data/benchmarks, or given with their bytes (a test's extract of the LAIT file).
+ */
 export async function loadDemoBenchmarks(
   db: Database,
   actor: string,
-  files: readonly string[] = DEMO_BENCHMARK_FILES,
+  files: readonly (string | UploadedFile)[] = DEMO_BENCHMARK_FILES,
 ): Promise<boolean> {
   const [imported] = await queryRows<{ n: string }>(
     db,
@@ -40,10 +44,11 @@ export async function loadDemoBenchmarks(
   );
   if (Number(imported?.n ?? 0) > 0) return false;
   const uploads = await Promise.all(
-    files.map(async (name) => ({
-      name,
-      bytes: new Uint8Array(await readFile(new URL(name, BENCHMARK_DIRECTORY))),
-    })),
+    files.map(async (file) =>
+      typeof file === "string"
+        ? { name: file, bytes: new Uint8Array(await readFile(new URL(file, BENCHMARK_DIRECTORY))) }
+        : file,
+    ),
   );
   const outcome = await importBenchmarks(db, actor, uploads);
   if (!outcome.ok) {

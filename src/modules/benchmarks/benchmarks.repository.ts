@@ -405,3 +405,63 @@ export async function linkedBenchmark(db: Database, measureId: number): Promise<
   );
   return row?.code ?? null;
 }
+
+/** The benchmark measures the given council measures are linked to. */
+export async function linksOf(
+  db: Database,
+  measureIds: readonly number[],
+): Promise<{ measureId: number; code: string }[]> {
+  if (measureIds.length === 0) return [];
+  return queryRows(
+    db,
+    sql`select measure_id::int as "measureId", benchmark_code as code from measure_benchmark_links
+      where measure_id = any(${intArray(measureIds)})`,
+  );
+}
+
+/** The periods of several benchmark measures, in date order. */
+export async function periodsOfMeasures(db: Database, codes: readonly string[]): Promise<PeriodRecord[]> {
+  if (codes.length === 0) return [];
+  return queryRows<PeriodRecord>(
+    db,
+    sql`select measure_code as "measureCode", label, description, starts::text as starts, ends::text as ends,
+      status, q25::text as q25, q50::text as q50, q75::text as q75, councils_with_value as "councilsWithValue"
+      from benchmark_periods where measure_code = any(${textArray(codes)}) order by measure_code, ends, label`,
+  );
+}
+
+/** Every current figure of several measures for the given areas, all periods. */
+export async function seriesOfMeasures(
+  db: Database,
+  codes: readonly string[],
+  areaCodes: readonly string[],
+): Promise<StoredValue[]> {
+  if (codes.length === 0 || areaCodes.length === 0) return [];
+  return queryRows<StoredValue>(
+    db,
+    sql`select measure_code as "measureCode", period_label as "periodLabel", area_code as "areaCode",
+      amount::text as amount, code, rank, rank_of as "rankOf", band
+      from benchmark_values where current and measure_code = any(${textArray(codes)})
+        and area_code = any(${textArray(areaCodes)})`,
+  );
+}
+
+/**
+ * Every council's current figure of several measures, packed as comma-separated text per measure
+ * and period (councils without a figure are left out).
+ */
+export async function councilFiguresOfMeasures(
+  db: Database,
+  codes: readonly string[],
+): Promise<{ measureCode: string; periodLabel: string; amounts: string }[]> {
+  if (codes.length === 0) return [];
+  return queryRows(
+    db,
+    sql`select v.measure_code as "measureCode", v.period_label as "periodLabel",
+      string_agg(v.amount::text, ',' order by v.area_code) as amounts
+      from benchmark_values v join benchmark_areas a on a.code = v.area_code
+      where v.current and a.kind = 'council' and v.amount is not null
+        and v.measure_code = any(${textArray(codes)})
+      group by v.measure_code, v.period_label`,
+  );
+}

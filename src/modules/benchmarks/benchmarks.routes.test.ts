@@ -1,37 +1,14 @@
-import { formSession } from "../../../test/helpers/forms.ts";
+import { testApp } from "../../../test/helpers/app.ts";
+import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import "../../demo/loaders.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { everything, long } from "../../../test/helpers/benchmark-files.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
-import { loadConfig } from "../../config.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
 
 const FORM = "application/x-www-form-urlencoded";
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Uint8Array } | null) {
-  const boundary = "----baseplan-benchmark-boundary";
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      Buffer.from(file.bytes),
-      Buffer.from("\r\n"),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
 
 describe("benchmark pages", () => {
   let database: TestDatabase;
@@ -41,7 +18,7 @@ describe("benchmark pages", () => {
     database = await freshDatabase("pglite");
     const outcome = await importBenchmarks(database.db, TEST_ACTOR, everything);
     assert.ok(outcome.ok);
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
   });
   after(async () => {
     await app.close();

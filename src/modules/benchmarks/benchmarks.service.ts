@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client.ts";
 import { neighbourMean, plainDecimal, showToDecimals } from "../../domain/benchmark-data.ts";
+import type { PublishedBenchmark, PublishedPeriodFigures } from "../../domain/benchmark-targets.ts";
 import { differenceExact } from "../../domain/benchmarks.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
@@ -366,4 +367,111 @@ export async function saveBenchmarkSettings(
       after: { dfeCode: form.dfeCode || null, tolerance: form.tolerance },
     });
   });
+}
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** The dictionary's next update ("2026-06-01") as "June 2026"; null where it gives no date. */
+export function expectedWords(nextUpdate: string | null): string | null {
+  const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(nextUpdate ?? "");
+  if (m === null) return null;
+  return `${MONTHS[Number(m[2]) - 1] ?? ""} ${m[1]}`;
+}
+
+function figure(amount: string | null | undefined): number | null {
+  return amount == null ? null : Number(amount);
+}
+
+/**
+ * The published figures behind the council's measures that are linked to a benchmark measure:
+ * for each linked measure, every period with the council's own figure and rank, England's, its
+ * region's, its statistical neighbours' mean and every council's figure, for assessing targets
+ * that name a benchmark. A handful of reads whatever the number of measures. Measures with no
+ * link are absent. With no DfE code set, England's figures and every council's are still there;
+ * the council's own, its region's and its neighbours' are not.
+ */
+export async function publishedBenchmarks(
+  db: Database,
+  measureIds: readonly number[],
+): Promise<Map<number, PublishedBenchmark>> {
+  const found = new Map<number, PublishedBenchmark>();
+  const links = await repository.linksOf(db, [...new Set(measureIds)]);
+  if (links.length === 0) return found;
+  const codes = [...new Set(links.map((l) => l.code))];
+  const [measures, ours, areas, periods, councilFigures, tolerance] = await Promise.all([
+    repository.listMeasures(db),
+    ourCouncil(db),
+    repository.listAreas(db),
+    repository.periodsOfMeasures(db, codes),
+    repository.councilFiguresOfMeasures(db, codes),
+    repository.readSetting<string>(db, IN_LINE_TOLERANCE),
+  ]);
+  const englandCodes = areas.filter((a) => a.kind === "england").map((a) => a.code);
+  const neighbourCodes = ours.neighbours.map((n) => n.code);
+  const areaCodes = [
+    ...(ours.area ? [ours.area.code] : []),
+    ...(ours.regionArea ? [ours.regionArea.code] : []),
+    ...neighbourCodes,
+    ...englandCodes,
+  ];
+  const series = await repository.seriesOfMeasures(db, codes, areaCodes);
+  const at = new Map(series.map((v) => [`${v.measureCode}\u0000${v.periodLabel}\u0000${v.areaCode}`, v]));
+  const councils = new Map(
+    councilFigures.map((c) => [
+      `${c.measureCode}\u0000${c.periodLabel}`,
+      c.amounts === "" ? [] : c.amounts.split(",").map(Number),
+    ]),
+  );
+  const byCode = new Map<string, PublishedBenchmark>();
+  for (const code of codes) {
+    const measure = measures.find((m) => m.code === code);
+    if (measure === undefined) continue;
+    const get = (label: string, area: string | undefined) =>
+      area === undefined ? undefined : at.get(`${code}\u0000${label}\u0000${area}`);
+    const figures = periods
+      .filter((p) => p.measureCode === code)
+      .map((period): PublishedPeriodFigures => {
+        const mine = get(period.label, ours.area?.code);
+        const mean = neighbourMean(neighbourCodes.map((c) => figure(get(period.label, c)?.amount)));
+        return {
+          label: period.label,
+          description: period.description,
+          starts: period.starts,
+          ends: period.ends,
+          ours: figure(mine?.amount),
+          england:
+            englandCodes.map((c) => figure(get(period.label, c)?.amount)).find((a) => a !== null) ?? null,
+          region: figure(get(period.label, ours.regionArea?.code)?.amount),
+          neighbourAverage: mean === null ? null : Number(mean.mean.toFixed(6)),
+          councils: councils.get(`${code}\u0000${period.label}`) ?? [],
+          rank: mine?.rank ?? null,
+        };
+      });
+    byCode.set(code, {
+      title: measure.title,
+      source: SOURCE_WORDS,
+      regionName: ours.regionArea?.name ?? null,
+      expected: expectedWords(measure.nextUpdate),
+      tolerance: Number(tolerance ?? DEFAULT_TOLERANCE),
+      periods: figures,
+    });
+  }
+  for (const link of links) {
+    const published = byCode.get(link.code);
+    if (published) found.set(link.measureId, published);
+  }
+  return found;
 }

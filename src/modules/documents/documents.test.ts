@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { testApp } from "../../../test/helpers/app.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
-import { loadConfig } from "../../config.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import { documentTitles } from "./documents.service.ts";
 
@@ -21,7 +19,7 @@ describeOnBothDatabases("source documents", (fresh) => {
 
   test("pages name a document by its title, not its slug", async () => {
     const { db } = await fresh({ demo: true });
-    const app = await createApp(createServices(db, loadConfig({ NODE_ENV: "test" })));
+    const app = await testApp(db);
     const page = await app.inject("/measures");
     assert.match(
       page.body,

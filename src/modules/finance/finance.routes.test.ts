@@ -2,12 +2,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import { loadConfig } from "../../config.ts";
 import { savingsInitiativeForecasts } from "../../db/schema/index.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import * as finance from "./finance.service.ts";
 
@@ -17,7 +16,7 @@ describe("budget pages", () => {
 
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
   });
   after(async () => {
     await app.close();

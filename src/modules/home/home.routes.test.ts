@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
-import { loadConfig } from "../../config.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { validForm } from "../../web/forms.ts";
 import * as planRepository from "../plan/plan.repository.ts";
 import { progressForm } from "../plan/plan.schemas.ts";
@@ -27,8 +25,8 @@ describe("the dashboard page", () => {
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
     empty = await freshDatabase("pglite");
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
-    emptyApp = await createApp(createServices(empty.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
+    emptyApp = await testApp(empty.db);
   });
   after(async () => {
     await app.close();

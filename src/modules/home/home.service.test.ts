@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { buildBudgetMonitoring, buildCouncil } from "../../../test/helpers/builders.ts";
+import {
+  describeOnBothDatabases,
+  type FreshOptions,
+  TEST_ACTOR,
+  type TestDatabase,
+} from "../../../test/helpers/database.ts";
 import { validForm } from "../../web/forms.ts";
 import { listMeasureGroups } from "../measures/measures.service.ts";
 import * as planRepository from "../plan/plan.repository.ts";
@@ -13,34 +19,34 @@ function countsOf(counts: { key: string; count: number }[]) {
 }
 
 describeOnBothDatabases("the department dashboard", (fresh) => {
-  test("shows quarter 3 2020/21, the latest quarter with monitoring, for the council and department from data", async () => {
-    const { db } = await fresh({ demo: true });
-    assert.deepEqual(await dashboardQuarters(db), [{ financialYear: "2020/21", quarter: 3 }]);
+  test("shows the latest quarter with monitoring, for the council and department from data", async () => {
+    const { db } = await aQuarterOfMonitoring(fresh);
+    assert.deepEqual(await dashboardQuarters(db), [{ financialYear: "2030/31", quarter: 2 }]);
     const dashboard = await departmentDashboard(db);
-    assert.equal(dashboard.councilName, "Derbyshire County Council");
-    assert.equal(dashboard.departmentName, "Children's Services");
-    assert.equal(dashboard.quarter?.label, "Quarter 3 2020/21");
-    assert.equal(dashboard.quarter?.value, "2020-21-q3");
+    assert.equal(dashboard.councilName, "Borough of Anytown");
+    assert.equal(dashboard.departmentName, "Place");
+    assert.equal(dashboard.quarter?.label, "Quarter 2 2030/31");
+    assert.equal(dashboard.quarter?.value, "2030-31-q2");
     assert.equal(dashboard.unknownQuarter, false);
     assert.deepEqual(dashboard.quarterItems, [
-      { value: "2020-21-q3", text: "Quarter 3 2020/21", selected: true },
+      { value: "2030-31-q2", text: "Quarter 2 2030/31", selected: true },
     ]);
   });
 
-  test("counts the quarter's deliverable updates by rating: 4 Good and 3 Review, each linking to the plan for the quarter", async () => {
-    const { db } = await fresh({ demo: true });
+  test("counts the quarter's deliverable updates by rating, each linking to the plan for the quarter", async () => {
+    const { db } = await aQuarterOfMonitoring(fresh);
     const { deliverables } = await departmentDashboard(db);
     assert.ok(deliverables);
     assert.deepEqual(countsOf(deliverables.counts), {
       strong: 0,
-      good: 4,
-      review: 3,
+      good: 2,
+      review: 1,
       action: 0,
       "not-available": 0,
     });
-    assert.equal(deliverables.updateCount, 7);
-    assert.equal(deliverables.deliverableCount, 31);
-    assert.ok(deliverables.counts.every((count) => count.href === "/plan?quarter=2020-21-q3"));
+    assert.equal(deliverables.updateCount, 3);
+    assert.equal(deliverables.deliverableCount, 4);
+    assert.ok(deliverables.counts.every((count) => count.href === "/plan?quarter=2030-31-q2"));
     assert.deepEqual(
       deliverables.counts.map((count) => count.badge.className),
       ["strong", "good", "review", "action", "none"],
@@ -156,14 +162,14 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
   });
 
   test("a deliverable newly rated Action joins the list, ahead of those rated Review", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await aQuarterOfMonitoring(fresh);
     const [deliverable] = await planRepository.listDeliverables(db);
     assert.ok(deliverable);
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
       progress: validForm(progressForm, {
-        quarter: "2020-21-q3",
+        quarter: "2030-31-q2",
         rating: "action",
         narrative: "Behind plan: recruitment paused.",
       }),
@@ -176,26 +182,26 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
   });
 
   test("a quarter with deliverable progress but no budget monitoring can be chosen, and says what it lacks", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await aQuarterOfMonitoring(fresh);
     const [deliverable] = await planRepository.listDeliverables(db);
     assert.ok(deliverable);
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
       progress: validForm(progressForm, {
-        quarter: "2020-21-q2",
+        quarter: "2030-31-q1",
         rating: "review",
         narrative: "Started late.",
       }),
     });
     assert.deepEqual(await dashboardQuarters(db), [
-      { financialYear: "2020/21", quarter: 3 },
-      { financialYear: "2020/21", quarter: 2 },
+      { financialYear: "2030/31", quarter: 2 },
+      { financialYear: "2030/31", quarter: 1 },
     ]);
     const latest = await departmentDashboard(db);
-    assert.equal(latest.quarter?.value, "2020-21-q3", "the latest quarter is still the default");
-    const dashboard = await departmentDashboard(db, "2020-21-q2");
-    assert.equal(dashboard.quarter?.label, "Quarter 2 2020/21");
+    assert.equal(latest.quarter?.value, "2030-31-q2", "the latest quarter is still the default");
+    const dashboard = await departmentDashboard(db, "2030-31-q1");
+    assert.equal(dashboard.quarter?.label, "Quarter 1 2030/31");
     assert.equal(dashboard.unknownQuarter, false);
     assert.deepEqual(countsOf(dashboard.deliverables?.counts ?? []), {
       strong: 0,
@@ -206,27 +212,28 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     });
     assert.equal(dashboard.budget, null);
     assert.equal(dashboard.savings, null);
+    // No budget lines or savings to attend to in a quarter without budget monitoring.
     assert.deepEqual(
       dashboard.attention.map((group) => group.key),
-      ["measures", "deliverables"],
+      ["deliverables"],
     );
     assert.deepEqual(
       dashboard.quarterItems.map((item) => [item.value, item.selected]),
       [
-        ["2020-21-q3", false],
-        ["2020-21-q2", true],
+        ["2030-31-q2", false],
+        ["2030-31-q1", true],
       ],
     );
   });
 
   test("a quarter asked for without monitoring falls back to the latest and says so; a malformed one too", async () => {
-    const { db } = await fresh({ demo: true });
-    for (const asked of ["2019-20-q1", "not a quarter", "2020-22-q3"]) {
+    const { db } = await aQuarterOfMonitoring(fresh);
+    for (const asked of ["2029-30-q1", "not a quarter", "2030-32-q2"]) {
       const dashboard = await departmentDashboard(db, asked);
       assert.equal(dashboard.unknownQuarter, true, asked);
-      assert.equal(dashboard.quarter?.value, "2020-21-q3");
+      assert.equal(dashboard.quarter?.value, "2030-31-q2");
     }
-    assert.equal((await departmentDashboard(db, "2020-21-q3")).unknownQuarter, false);
+    assert.equal((await departmentDashboard(db, "2030-31-q2")).unknownQuarter, false);
     assert.equal((await departmentDashboard(db, "")).unknownQuarter, false);
   });
 
@@ -242,3 +249,34 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     assert.equal(dashboard.measures.rows, 0);
   });
 });
+
+/**
+ * A made-up department's quarter 2 2030/31: four deliverables, three updated (two Good, one
+ * Review), and one budget line monitored.
+ */
+async function aQuarterOfMonitoring(fresh: (options?: FreshOptions) => Promise<TestDatabase>) {
+  const database = await fresh();
+  const progress = { startYear: 2030, quarter: 2 };
+  await buildCouncil(database.db, {
+    councilName: "Borough of Anytown",
+    departmentName: "Place",
+    plan: { fromYear: 2030, toYear: 2033 },
+    deliverables: [
+      { title: "Sweep the market square" },
+      { title: "Mend the benches" },
+      { title: "Plant trees" },
+      { title: "Paint the bridge" },
+    ],
+    progress: [
+      { ...progress, deliverable: "Sweep the market square", rating: "good" },
+      { ...progress, deliverable: "Mend the benches", rating: "good" },
+      { ...progress, deliverable: "Plant trees", rating: "review" },
+    ],
+  });
+  await buildBudgetMonitoring(database.db, {
+    startYear: 2030,
+    quarter: 2,
+    lines: [{ name: "Parks", budget: 100_000_00, forecast: 90_000_00 }],
+  });
+  return database;
+}

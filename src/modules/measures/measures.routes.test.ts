@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
-import { loadConfig } from "../../config.ts";
 import { queryRows } from "../../db/client.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { listMeasureGroups, type RatedRow } from "./measures.service.ts";
 
 describe("measures pages", () => {
@@ -17,7 +15,7 @@ describe("measures pages", () => {
 
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
     const rows = (await listMeasureGroups(database.db)).flatMap((listing) => listing.rows);
     const found = rows.find(
       (row): row is RatedRow =>

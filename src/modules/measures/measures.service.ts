@@ -17,7 +17,13 @@ import {
   type Period,
   parsePeriod,
 } from "../../domain/periods.ts";
-import { type MeasureRating, RATINGS, rateMeasure, ratingMeta } from "../../domain/ratings.ts";
+import {
+  type MeasureRating,
+  type MeasureRatingInput,
+  RATINGS,
+  rateMeasure,
+  ratingMeta,
+} from "../../domain/ratings.ts";
 import {
   type BenchmarkData,
   evaluateTarget,
@@ -29,6 +35,12 @@ import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../err
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type UnderstoodCell, understandCell, valuePeriod } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
+import {
+  benchmarkPartsFor,
+  type PublishedBenchmark,
+  publishedFiguresFor,
+  withPublishedValue,
+} from "./measures.published.ts";
 import type {
   EvidencedDeliverable,
   EvidencedOutcome,
@@ -802,6 +814,8 @@ export function rateFromStored(
   period: string,
   earlier: ListedValue[],
   benchmarks: ListedBenchmark[] = [],
+  published?: PublishedBenchmark,
+  fillFromPublished = false,
   readTarget: TargetReader = parseTarget,
 ): MeasureRating {
   const unit = measure.unit ?? "count";
@@ -809,7 +823,7 @@ export function rateFromStored(
   const previous = earlier.at(-1);
   const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
   const unlike = value && previous ? unlikePeriods(value, previous) : undefined;
-  return rateMeasure({
+  const input: MeasureRatingInput = {
     target: readTarget(target?.targetText ?? ""),
     value: amountOf(value),
     unit,
@@ -818,11 +832,12 @@ export function rateFromStored(
     period,
     ...(previous ? { previousPeriod: previous.periodLabel, previousValue: amountOf(previous) } : {}),
     ownValueFor: (label) => amountOf(earlier.find((candidate) => candidate.periodKey === periodKey(label))),
-    ...(benchmarkData ? { benchmarks: benchmarkData } : {}),
+    ...benchmarkPartsFor(published, value, period, benchmarkData),
     // A value flagged when it was read is not rated as if it were clean.
     ...(value?.warnings[0] ? { valueFlag: value.warnings[0] } : {}),
     ...(unlike ? { previousUnlike: unlike } : {}),
-  });
+  };
+  return rateMeasure(fillFromPublished ? withPublishedValue(input, published, value, period) : input);
 }
 
 /**
@@ -845,6 +860,7 @@ function rowRating(
   targets: ListedTarget[],
   benchmarks: ListedBenchmark[],
   readTarget: TargetReader,
+  published?: PublishedBenchmark,
 ) {
   const own = values.filter((value) => value.current && value.document === group.document);
   const latestColumn =
@@ -868,7 +884,17 @@ function rowRating(
   return {
     latest,
     target,
-    rating: rateFromStored(measure, latest, target, period, earlier, benchmarks, readTarget),
+    rating: rateFromStored(
+      measure,
+      latest,
+      target,
+      period,
+      earlier,
+      benchmarks,
+      published,
+      false,
+      readTarget,
+    ),
   };
 }
 
@@ -894,6 +920,10 @@ function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]
  */
 export async function listMeasureGroups(db: Database, filters: ListFilters = {}): Promise<GroupListing[]> {
   const { groups, rows, measures, values, targets, benchmarks } = await repository.listingData(db);
+  const published = await publishedFiguresFor(
+    db,
+    measures.map((measure) => measure.id),
+  );
   const measuresById = new Map(measures.map((measure) => [measure.id, measure]));
   const valuesOf = byMeasure(values);
   const targetsOf = byMeasure(targets);
@@ -922,6 +952,7 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
         targetsOf.get(measure.id) ?? [],
         benchmarksOf.get(measure.id) ?? [],
         readTarget,
+        published.get(measure.id),
       );
       if (filters.rating && rated.rating.rating !== filters.rating) continue;
       listed.push({
@@ -1000,6 +1031,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     repository.benchmarksOf(db, [id]),
     repository.evidencesOf(db, id),
   ]);
+  const published = (await publishedFiguresFor(db, [id])).get(id);
   const values = currentInDateOrder(allValues);
   const current = allTargets.filter((target) => target.current);
   const targets = current.map((target) => {
@@ -1018,7 +1050,16 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     return {
       target,
       value,
-      rating: rateFromStored(measure, value, target, target.periodLabel, earlier, benchmarks),
+      rating: rateFromStored(
+        measure,
+        value,
+        target,
+        target.periodLabel,
+        earlier,
+        benchmarks,
+        published,
+        true,
+      ),
     };
   });
   const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
@@ -1030,6 +1071,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     allTargets,
     benchmarks,
     parseTarget,
+    published,
   );
   return {
     measure,
@@ -1054,6 +1096,7 @@ function rateRows(
   allTargets: MeasureTarget[],
   benchmarks: MeasureBenchmark[],
   readTarget: TargetReader,
+  published?: PublishedBenchmark,
 ): { groups: MeasureGroup[]; rated: RatedRow[] } {
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
   const rated: RatedRow[] = rows.flatMap((row) => {
@@ -1066,7 +1109,7 @@ function rateRows(
         printedRating: row.printedRating,
         document: group.document,
         groupTitle: group.title,
-        ...rowRating(measure, group, allValues, allTargets, benchmarks, readTarget),
+        ...rowRating(measure, group, allValues, allTargets, benchmarks, readTarget, published),
       },
     ];
   });
@@ -1116,6 +1159,7 @@ export async function measureFigures(
     repository.listGroups(db),
     repository.benchmarksOf(db, wanted),
   ]);
+  const published = await publishedFiguresFor(db, wanted);
   const valuesOf = groupedBy(allValues, (value) => value.measureId);
   const targetsOf = groupedBy(allTargets, (target) => target.measureId);
   const rowsOf = groupedBy(rows, (row) => row.measureId);
@@ -1132,6 +1176,7 @@ export async function measureFigures(
       targets,
       benchmarksOf.get(measure.id) ?? [],
       readTarget,
+      published.get(measure.id),
     );
     figures.set(measure.id, {
       measure,

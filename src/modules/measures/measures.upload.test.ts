@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
-import { formSession } from "../../../test/helpers/forms.ts";
-import { loadConfig } from "../../config.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
+import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import { parsePastedTable } from "./measures.paste.ts";
 import { listMeasures } from "./measures.repository.ts";
 import { saveImport } from "./measures.service.ts";
@@ -127,34 +125,13 @@ describe("reading an uploaded file", () => {
   });
 });
 
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Uint8Array } | null) {
-  const boundary = "----baseplan-test-boundary";
-  const parts: Buffer[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
-    );
-  }
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      Buffer.from(file.bytes),
-      Buffer.from("\r\n"),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 describe("upload pages", () => {
   let database: TestDatabase;
   let app: FastifyInstance;
 
   before(async () => {
     database = await freshDatabase("pglite");
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
   });
   after(async () => {
     await app.close();

@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
-import { loadConfig } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
 import { councils, departments, financialYears, monitoringLines } from "../../db/schema/index.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { listPeriods } from "./periods.service.ts";
 
 async function aDepartmentWithOneLine(db: Database) {
@@ -44,7 +42,7 @@ describeOnBothDatabases("monitoring period pages", (fresh) => {
   test("a year and a period are opened, the period page lists what is missing, closing needs confirming", async () => {
     const { db } = await fresh();
     await aDepartmentWithOneLine(db);
-    const app = await createApp(createServices(db, loadConfig({ NODE_ENV: "test" })));
+    const app = await testApp(db);
 
     const bad = await post(app, "/periods", "/periods/years", { year: "2041/43", frequency: "monthly" });
     assert.equal(bad.statusCode, 400);

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
-import { loadConfig } from "../../config.ts";
+import { withApp } from "../../../test/helpers/app.ts";
+import { buildCouncil } from "../../../test/helpers/builders.ts";
+import {
+  describeOnBothDatabases,
+  type FreshOptions,
+  TEST_ACTOR,
+  type TestDatabase,
+} from "../../../test/helpers/database.ts";
 import type { Database } from "../../db/client.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import { measurePage } from "../measures/measures.service.ts";
 import * as repository from "./plan.repository.ts";
@@ -16,16 +20,6 @@ import {
   goldenThread,
   knownOfficers,
 } from "./plan.service.ts";
-
-/** An app on the test database, closed after the body runs. */
-async function withApp(db: Database, body: (app: FastifyInstance) => Promise<void>) {
-  const app = await createApp(createServices(db, loadConfig({ NODE_ENV: "test" })));
-  try {
-    await body(app);
-  } finally {
-    await app.close();
-  }
-}
 
 /** Posts a form as a browser would: with the CSRF token and cookie from the page it came from. */
 async function postForm(app: FastifyInstance, from: string, to: string, fields: Record<string, string>) {
@@ -126,8 +120,8 @@ describeOnBothDatabases("linked measures with their ratings", (fresh) => {
 
 describeOnBothDatabases("the risk assessment form", (fresh) => {
   test("a half-given rating and an impossible review date are refused with 400 and nothing changes", async () => {
-    const { db } = await fresh({ demo: true });
-    const risk = await repository.findRiskBySlug(db, "sp2021-r2");
+    const { db } = await aRiskRegister(fresh);
+    const risk = await repository.findRiskBySlug(db, "ay-r2");
     assert.ok(risk);
     await withApp(db, async (app) => {
       const response = await postForm(app, `/risks/${risk.id}/edit`, `/risks/${risk.id}`, {
@@ -151,14 +145,14 @@ describeOnBothDatabases("the risk assessment form", (fresh) => {
       // What was typed is kept.
       assert.match(response.body, /name="reviewDate-day" type="text" value="31"|value="31"/);
     });
-    const after = await repository.findRiskBySlug(db, "sp2021-r2");
+    const after = await repository.findRiskBySlug(db, "ay-r2");
     assert.deepEqual(after, risk);
     assert.equal((await listAuditEvents(db, "risk", risk.id)).filter((e) => e.action === "update").length, 0);
   });
 
   test("an assessment is saved with 303, audited, placed on the grid; a stale form is a 409", async () => {
-    const { db } = await fresh({ demo: true });
-    const risk = await repository.findRiskBySlug(db, "sp2021-r1");
+    const { db } = await aRiskRegister(fresh);
+    const risk = await repository.findRiskBySlug(db, "ay-r1");
     assert.ok(risk);
     const fields = {
       version: String(risk.version),
@@ -166,7 +160,7 @@ describeOnBothDatabases("the risk assessment form", (fresh) => {
       inherentImpact: "5",
       residualLikelihood: "3",
       residualImpact: "4",
-      owner: "Director of Children's Social Care",
+      owner: "Head of Highways",
       "reviewDate-day": "31",
       "reviewDate-month": "3",
       "reviewDate-year": "2025",
@@ -174,11 +168,11 @@ describeOnBothDatabases("the risk assessment form", (fresh) => {
     await withApp(db, async (app) => {
       const saved = await postForm(app, `/risks/${risk.id}/edit`, `/risks/${risk.id}`, fields);
       assert.equal(saved.statusCode, 303);
-      assert.equal(saved.headers.location, "/risks#risk-sp2021-r1");
+      assert.equal(saved.headers.location, "/risks#risk-ay-r1");
       const register = await app.inject("/risks");
       assert.match(register.body, /Inherent: likelihood 4 × impact 5 = 20 \(High\)/);
       assert.match(register.body, /Residual: likelihood 3 × impact 4 = 12 \(Medium\)/);
-      // The grid places R1 at residual likelihood 3, impact 4; six risks are still unassessed.
+      // The grid places R1 at residual likelihood 3, impact 4; two risks are still unassessed.
       const impact4 = /<th scope="row" class="govuk-table__header">Impact 4<\/th>(.*?)<\/tr>/s.exec(
         register.body,
       )?.[1];
@@ -187,7 +181,7 @@ describeOnBothDatabases("the risk assessment form", (fresh) => {
       assert.equal(
         (register.body.match(/data-testid="risks-not-assessed"[\s\S]*?<\/ul>/)?.[0].match(/<li>/g) ?? [])
           .length,
-        6,
+        2,
       );
       const stale = await postForm(app, `/risks/${risk.id}/edit`, `/risks/${risk.id}`, {
         ...fields,
@@ -196,9 +190,9 @@ describeOnBothDatabases("the risk assessment form", (fresh) => {
       assert.equal(stale.statusCode, 409);
       assert.match(stale.body, /Someone else changed this/);
     });
-    const after = await repository.findRiskBySlug(db, "sp2021-r1");
+    const after = await repository.findRiskBySlug(db, "ay-r1");
     assert.equal(after?.residualLikelihood, 3);
-    assert.equal(after?.owner, "Director of Children's Social Care");
+    assert.equal(after?.owner, "Head of Highways");
     assert.equal(after?.reviewDate, "2025-03-31");
     assert.equal(after?.version, risk.version + 1);
     const [event] = await listAuditEvents(db, "risk", risk.id);
@@ -219,7 +213,7 @@ describeOnBothDatabases("the supporting activity months form", (fresh) => {
   }
 
   test("an end before the start, a month outside the plan or only one month is refused with 400", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await aPlanWithActivities(fresh);
     const activity = await firstActivity(db);
     await withApp(db, async (app) => {
       const post = (startMonth: string, endMonth: string) =>
@@ -233,7 +227,7 @@ describeOnBothDatabases("the supporting activity months form", (fresh) => {
             endMonth,
           },
         );
-      const backwards = await post("2024-09", "2024-06");
+      const backwards = await post("2030-09", "2030-06");
       assert.equal(backwards.statusCode, 400);
       assert.match(backwards.body, /<title>Error: /);
       assert.match(backwards.body, /href="#endMonth"/);
@@ -241,7 +235,7 @@ describeOnBothDatabases("the supporting activity months form", (fresh) => {
       const outside = await post("2019-04", "2019-05");
       assert.equal(outside.statusCode, 400);
       assert.match(outside.body, /The start month must be within/);
-      const half = await post("2024-04", "");
+      const half = await post("2030-04", "");
       assert.equal(half.statusCode, 400);
       assert.match(half.body, /href="#endMonth"/);
     });
@@ -251,40 +245,37 @@ describeOnBothDatabases("the supporting activity months form", (fresh) => {
   });
 
   test("months are saved with 303 and audited, the Base Plan shows them; a stale form is a 409", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await aPlanWithActivities(fresh);
     const activity = await firstActivity(db);
     await withApp(db, async (app) => {
-      const fields = { version: String(activity.version), startMonth: "2024-06", endMonth: "2024-09" };
+      const fields = { version: String(activity.version), startMonth: "2030-06", endMonth: "2030-09" };
       const from = `/plan/base-plan/activities/${activity.id}/edit`;
       const saved = await postForm(app, from, `/plan/base-plan/activities/${activity.id}`, fields);
       assert.equal(saved.statusCode, 303);
-      assert.equal(
-        saved.headers.location,
-        `/plan/base-plan?plan=service-plan-2024-25#activity-${activity.id}`,
-      );
+      assert.equal(saved.headers.location, `/plan/base-plan?plan=ay-plan#activity-${activity.id}`);
       const page = await app.inject("/plan/base-plan");
-      assert.match(page.body, /no start or end months for 29 of its 30 supporting activities/);
-      assert.match(page.body, /June 2024 to September 2024/);
-      assert.match(page.body, /<td class="govuk-table__cell">June 2024<\/td>/);
+      assert.match(page.body, /no start or end months for 2 of its 3 supporting activities/);
+      assert.match(page.body, /June 2030 to September 2030/);
+      assert.match(page.body, /<td class="govuk-table__cell">June 2030<\/td>/);
       const stale = await postForm(app, from, `/plan/base-plan/activities/${activity.id}`, {
         ...fields,
-        endMonth: "2025-03",
+        endMonth: "2031-03",
       });
       assert.equal(stale.statusCode, 409);
     });
     const after = await repository.findActivity(db, activity.id);
-    assert.equal(after?.startMonth, "2024-06");
-    assert.equal(after?.endMonth, "2024-09");
+    assert.equal(after?.startMonth, "2030-06");
+    assert.equal(after?.endMonth, "2030-09");
     const [event] = await listAuditEvents(db, "supporting-activity", activity.id);
     assert.equal(event?.action, "update");
-    assert.match(event?.summary ?? "", /June 2024 to September 2024/);
+    assert.match(event?.summary ?? "", /June 2030 to September 2030/);
   });
 });
 
 describeOnBothDatabases("the lead officers form", (fresh) => {
   test("an unknown lead is refused with 400, naming the officers the plan knows; nothing changes", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await deliverableBySlug(db, "sp2021-d01");
+    const { db } = await aPlanWithLeads(fresh);
+    const deliverable = await deliverableBySlug(db, "ay-d1");
     await withApp(db, async (app) => {
       const from = `/plan/deliverables/${deliverable.id}/leads`;
       const response = await postForm(app, from, from, {
@@ -299,12 +290,12 @@ describeOnBothDatabases("the lead officers form", (fresh) => {
       assert.equal(empty.statusCode, 400);
       assert.match(empty.body, /Enter at least one lead officer/);
     });
-    assert.deepEqual(await deliverableBySlug(db, "sp2021-d01"), deliverable);
+    assert.deepEqual(await deliverableBySlug(db, "ay-d1"), deliverable);
   });
 
   test("a known lead is saved with 303 and audited; a stale form is a 409", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await deliverableBySlug(db, "sp2021-d01");
+    const { db } = await aPlanWithLeads(fresh);
+    const deliverable = await deliverableBySlug(db, "ay-d1");
     const known = await knownOfficers(db);
     const chosen = known
       .filter((name) => !deliverable.leadOfficers.some((lead) => lead.name === name))
@@ -321,7 +312,7 @@ describeOnBothDatabases("the lead officers form", (fresh) => {
       const stale = await postForm(app, from, from, fields);
       assert.equal(stale.statusCode, 409);
     });
-    const after = await deliverableBySlug(db, "sp2021-d01");
+    const after = await deliverableBySlug(db, "ay-d1");
     assert.deepEqual(
       after.leadOfficers.map((lead) => lead.name),
       chosen,
@@ -331,14 +322,64 @@ describeOnBothDatabases("the lead officers form", (fresh) => {
   });
 
   test("a lead kept from before keeps the plan's qualifier", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await deliverableBySlug(db, "sp2021-d15");
-    assert.equal(deliverable.leadAsWritten, "Isobel Fleming and Mary Hague (PH)");
-    const changed = await changeLeadOfficers(db, "test.officer@demo-council.example", {
+    const { db } = await aPlanWithLeads(fresh);
+    const deliverable = await deliverableBySlug(db, "ay-d2");
+    assert.equal(deliverable.leadAsWritten, "Pat Jones and Sam Okafor (PH)");
+    const changed = await changeLeadOfficers(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      leads: ["Mary Hague", "Isobel Fleming"],
+      leads: ["Sam Okafor", "Pat Jones"],
     });
-    assert.equal(changed.leadAsWritten, "Mary Hague (PH) and Isobel Fleming");
+    assert.equal(changed.leadAsWritten, "Sam Okafor (PH) and Pat Jones");
   });
 });
+
+type Fresh = (options?: FreshOptions) => Promise<TestDatabase>;
+
+/** A made-up plan with three unassessed risks. */
+async function aRiskRegister(fresh: Fresh) {
+  const database = await fresh();
+  await buildCouncil(database.db, {
+    risks: [
+      { slug: "ay-r1", description: "Sweepers arrive late" },
+      { slug: "ay-r2", description: "The depot floods" },
+      { slug: "ay-r3", description: "Fuel costs rise" },
+    ],
+  });
+  return database;
+}
+
+/** A made-up plan (2030 to 2033) with one objective of three supporting activities, none with months. */
+async function aPlanWithActivities(fresh: Fresh) {
+  const database = await fresh();
+  await buildCouncil(database.db, {
+    plan: { slug: "ay-plan", fromYear: 2030, toYear: 2033 },
+    objectives: [{ title: "Cleaner streets", activities: ["Buy sweepers", "Hire crews", "Map the routes"] }],
+  });
+  return database;
+}
+
+/** A made-up plan whose deliverables name four officers, one with the plan's qualifier. */
+async function aPlanWithLeads(fresh: Fresh) {
+  const database = await fresh();
+  await buildCouncil(database.db, {
+    deliverables: [
+      {
+        slug: "ay-d1",
+        title: "Sweep the market square",
+        leadOfficers: [{ name: "Pat Jones", qualifier: null }],
+      },
+      {
+        slug: "ay-d2",
+        title: "Mend the benches",
+        leadAsWritten: "Pat Jones and Sam Okafor (PH)",
+        leadOfficers: [
+          { name: "Pat Jones", qualifier: null },
+          { name: "Sam Okafor", qualifier: "(PH)" },
+        ],
+      },
+      { slug: "ay-d3", title: "Plant trees", leadOfficers: [{ name: "Lee Chan", qualifier: null }] },
+    ],
+  });
+  return database;
+}

@@ -2,12 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
-import { loadConfig } from "../../config.ts";
 import { queryRows } from "../../db/client.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import * as repository from "./plan.repository.ts";
 
 describe("plan pages", () => {
@@ -16,7 +14,7 @@ describe("plan pages", () => {
 
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
   });
   after(async () => {
     await app.close();

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
-import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { buildCouncil, idOf } from "../../../test/helpers/builders.ts";
+import {
+  describeOnBothDatabases,
+  type FreshOptions,
+  TEST_ACTOR,
+  type TestDatabase,
+} from "../../../test/helpers/database.ts";
 import { queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
@@ -18,7 +24,7 @@ import {
 
 const Q3_2020_21 = { financialYear: "2020/21", quarter: 3 };
 
-describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
+describeOnBothDatabases("the plan demo", (fresh) => {
   test("the demo has all 31 deliverables of the 2021-2025 plan, in document order", async () => {
     const { db } = await fresh({ demo: true });
     const deliverables = await repository.listDeliverables(db);
@@ -113,24 +119,6 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     assert.match(update?.inferredFrom ?? "", /^section 2\.1 says progress is "good"/);
   });
 
-  test("a rating recorded through the form is the officer's own: stated, with no inferred basis", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d14");
-    assert.ok(deliverable);
-    const recorded = await recordProgress(db, TEST_ACTOR, {
-      deliverableId: deliverable.id,
-      version: deliverable.version,
-      progress: validForm(progressForm, {
-        quarter: "2021-22-q1",
-        rating: "good",
-        narrative: "Joint visits started.",
-      }),
-    });
-    assert.equal(recorded.ratingSource, "stated");
-    assert.equal(recorded.ratingBasis, null);
-    assert.equal((await deliverableDetail(db, deliverable.id)).progress[0]?.inferredFrom, null);
-  });
-
   test("the 2024-25 refresh's own priorities are loaded as its sentence words them", async () => {
     const { db } = await fresh({ demo: true });
     const thread = await goldenThread(db, null);
@@ -157,12 +145,49 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     );
   });
 
-  test("progress for a quarter outside the plan's period is refused on the quarter and nothing changes", async () => {
+  test("loading the demo writes audit events for what it created", async () => {
     const { db } = await fresh({ demo: true });
-    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
+    const rows = await queryRows<{ entity_type: string; count: number }>(
+      db,
+      sql`select entity_type, count(*)::int as count from audit_events
+          where action = 'load-demo' and entity_type in ('deliverable', 'risk', 'strategic-objective', 'deliverable-progress')
+          group by entity_type order by entity_type`,
+    );
+    assert.deepEqual(
+      rows.map((row) => [row.entity_type, Number(row.count)]),
+      [
+        ["deliverable", 31],
+        ["deliverable-progress", 7],
+        ["risk", 7],
+        ["strategic-objective", 7],
+      ],
+    );
+  });
+});
+
+describeOnBothDatabases("progress updates and lead officers", (fresh) => {
+  test("a rating recorded through the form is the officer's own: stated, with no inferred basis", async () => {
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
+    assert.ok(deliverable);
+    const recorded = await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      progress: validForm(progressForm, {
+        quarter: "2031-32-q1",
+        rating: "good",
+        narrative: "Sweeping started.",
+      }),
+    });
+    assert.equal(recorded.ratingSource, "stated");
+    assert.equal(recorded.ratingBasis, null);
+    assert.equal((await deliverableDetail(db, deliverable.id)).progress[0]?.inferredFrom, null);
+  });
+
+  test("progress for a quarter outside the plan's period is refused on the quarter and nothing changes", async () => {
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
     assert.ok(deliverable);
     const before = await snapshot(db, deliverable.id);
-    for (const quarter of ["1999-00-q1", "2019-20-q4", "2026-27-q1"]) {
+    for (const quarter of ["1999-00-q1", "2028-29-q4", "2034-35-q1"]) {
       await assert.rejects(
         async () =>
           recordProgress(db, TEST_ACTOR, {
@@ -173,7 +198,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
         (error) =>
           error instanceof ValidationFailed &&
           error.errors[0]?.field === "quarter" &&
-          /outside the .*2020\/21 to 2025\/26/.test(error.errors[0]?.message ?? ""),
+          /outside the .*2029\/30 to 2033\/34/.test(error.errors[0]?.message ?? ""),
         quarter,
       );
     }
@@ -182,7 +207,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
       deliverableId: deliverable.id,
       version: deliverable.version,
       progress: validForm(progressForm, {
-        quarter: "2025-26-q4",
+        quarter: "2033-34-q4",
         rating: "good",
         narrative: "The last quarter the plan's years reach.",
       }),
@@ -190,16 +215,15 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
   });
 
   test("a progress update is recorded, audited and bumps the deliverable's version", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
     assert.ok(deliverable);
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
       progress: validForm(progressForm, {
-        quarter: "2021-22-q1",
+        quarter: "2031-32-q1",
         rating: "good",
-        narrative: "Partnerships met twice.",
+        narrative: "Two streets swept.",
       }),
     });
     const detail = await deliverableDetail(db, deliverable.id);
@@ -209,26 +233,25 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     const [event] = await listAuditEvents(db, "deliverable-progress", deliverable.id);
     assert.equal(event?.actor, TEST_ACTOR);
     assert.equal(event?.action, "create");
-    assert.match(event?.summary ?? "", /Quarter 1 2021\/22.*Good/);
+    assert.match(event?.summary ?? "", /Quarter 1 2031\/32.*Good/);
   });
 
   test("a stale progress update is refused with a conflict and nothing changes", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d05");
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
     assert.ok(deliverable);
     await recordProgress(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      progress: validForm(progressForm, { quarter: "2021-22-q4", rating: "good", narrative: "First." }),
+      progress: validForm(progressForm, { quarter: "2031-32-q4", rating: "good", narrative: "First." }),
     });
     const before = await snapshot(db, deliverable.id);
     await assert.rejects(
       async () =>
-        recordProgress(db, "someone.else@demo-council.example", {
+        recordProgress(db, "someone.else@anytown.example", {
           deliverableId: deliverable.id,
           version: deliverable.version,
           progress: validForm(progressForm, {
-            quarter: "2021-22-q4",
+            quarter: "2031-32-q4",
             rating: "action",
             narrative: "Second, from a stale form.",
           }),
@@ -239,8 +262,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
   });
 
   test("a rating outside the key or an empty narrative is refused and nothing changes", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d05");
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
     assert.ok(deliverable);
     const before = await snapshot(db, deliverable.id);
     await assert.rejects(
@@ -249,7 +271,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
           deliverableId: deliverable.id,
           version: deliverable.version,
           progress: validForm(progressForm, {
-            quarter: "2021-22-q4",
+            quarter: "2031-32-q4",
             rating: "excellent",
             narrative: "Fine.",
           }),
@@ -261,7 +283,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
         recordProgress(db, TEST_ACTOR, {
           deliverableId: deliverable.id,
           version: deliverable.version,
-          progress: validForm(progressForm, { quarter: "2021-22-q4", rating: "good", narrative: "   " }),
+          progress: validForm(progressForm, { quarter: "2031-32-q4", rating: "good", narrative: "   " }),
         }),
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
     );
@@ -269,8 +291,7 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
   });
 
   test("an unknown lead officer is refused with the known names and nothing changes", async () => {
-    const { db } = await fresh({ demo: true });
-    const deliverable = await repository.findDeliverableBySlug(db, "sp2021-d01");
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
     assert.ok(deliverable);
     const before = await snapshot(db, deliverable.id);
     await assert.rejects(
@@ -291,31 +312,29 @@ describeOnBothDatabases("the plan demo and progress updates", (fresh) => {
     const changed = await changeLeadOfficers(db, TEST_ACTOR, {
       deliverableId: deliverable.id,
       version: deliverable.version,
-      leads: ["Alison Noble"],
+      leads: ["Sam Okafor"],
     });
-    assert.equal(changed.leadAsWritten, "Alison Noble");
+    assert.equal(changed.leadAsWritten, "Sam Okafor");
     assert.equal((await listAuditEvents(db, "deliverable", deliverable.id))[0]?.action, "update");
   });
-
-  test("loading the demo writes audit events for what it created", async () => {
-    const { db } = await fresh({ demo: true });
-    const rows = await queryRows<{ entity_type: string; count: number }>(
-      db,
-      sql`select entity_type, count(*)::int as count from audit_events
-          where action = 'load-demo' and entity_type in ('deliverable', 'risk', 'strategic-objective', 'deliverable-progress')
-          group by entity_type order by entity_type`,
-    );
-    assert.deepEqual(
-      rows.map((row) => [row.entity_type, Number(row.count)]),
-      [
-        ["deliverable", 31],
-        ["deliverable-progress", 7],
-        ["risk", 7],
-        ["strategic-objective", 7],
-      ],
-    );
-  });
 });
+
+/** A made-up plan (2030 to 2033: 2029/30 to 2033/34) with one deliverable, led by one of two officers it names. */
+async function aPlanWithADeliverable(fresh: (options?: FreshOptions) => Promise<TestDatabase>) {
+  const { db } = await fresh();
+  const built = await buildCouncil(db, {
+    plan: { fromYear: 2030, toYear: 2033 },
+    deliverables: [
+      { title: "Sweep the market square", leadOfficers: [{ name: "Pat Jones", qualifier: null }] },
+      { title: "Mend the benches", leadOfficers: [{ name: "Sam Okafor", qualifier: null }] },
+    ],
+  });
+  const deliverable = await repository.findDeliverable(
+    db,
+    idOf(built.deliverableIds, "Sweep the market square"),
+  );
+  return { db, deliverable };
+}
 
 async function snapshot(db: Parameters<typeof repository.listProgressFor>[0], deliverableId: number) {
   const deliverable = await repository.findDeliverable(db, deliverableId);

@@ -1,48 +1,17 @@
 import { formSession } from "../../../test/helpers/forms.ts";
+import { validatePackage, validateRelease } from "../../../test/helpers/ocds.ts";
 // Loaders first: test/helpers imports load-demo.ts, whose loaders import it back; entering the
 // cycle here lets every loader see DEMO_DIRECTORY initialised.
 import "../../demo/loaders.ts";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import ajvDraft04 from "ajv-draft-04";
 import type { FastifyInstance } from "fastify";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { loadConfig } from "../../config.ts";
-import { isIsoDate } from "../../domain/procurement.ts";
 import { createServices } from "../../services.ts";
 import { createApp } from "../../web/app.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import { getProcurement } from "./procurement.service.ts";
-
-function readSchema(name: string): { id: string } {
-  return JSON.parse(readFileSync(new URL(`../../domain/ocds-schema/${name}`, import.meta.url), "utf8"));
-}
-
-// The OCDS 1.1.5 schemas, offline; OCDS's own annotation keywords carry no validation.
-// ajv-draft-04 is CommonJS; under NodeNext its class is the default export's `default`.
-const Ajv = ajvDraft04.default;
-const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false });
-ajv.addVocabulary([
-  "codelist",
-  "openCodelist",
-  "omitWhenMerged",
-  "deprecated",
-  "wholeListMerge",
-  "versionId",
-]);
-ajv.addFormat(
-  "date-time",
-  (text: string) =>
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(text) &&
-    isIsoDate(text.slice(0, 10)),
-);
-ajv.addFormat("uri", (text: string) => URL.canParse(text));
-ajv.addFormat("email", /^[^\s@]+@[^\s@]+$/);
-const releaseSchema = readSchema("release-schema.json");
-ajv.addSchema(releaseSchema);
-const validateRelease = ajv.compile(releaseSchema);
-const validatePackage = ajv.compile(readSchema("release-package-schema.json"));
 
 const FORM = "application/x-www-form-urlencoded";
 

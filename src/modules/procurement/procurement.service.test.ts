@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { count, eq } from "drizzle-orm";
+import { buildProcurement } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { plannedProcurements, procurementThresholds } from "../../db/schema/index.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
@@ -52,7 +53,7 @@ function form(fields: Record<string, string>) {
 
 describeOnBothDatabases("procurement forward plan", (fresh) => {
   test("two first entries of a year's expected payments at once: one saves, the other gets Conflict", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh();
     const results = await Promise.allSettled(
       [150_000_000_00, 90_000_000_00].map((pence) => setExpectedPayments(db, TEST_ACTOR, 2024, null, pence)),
     );
@@ -93,17 +94,22 @@ describeOnBothDatabases("procurement forward plan", (fresh) => {
   });
 
   test("filters by band, financial year and status, and sorts by value", async () => {
-    const { db } = await fresh({ demo: true });
-    const plan = await forwardPlan(db, { band: "above-threshold", year: 2022, sort: "value", order: "desc" });
+    const { db } = await fresh();
+    for (const [estimatedValue, estimatedStartDate] of [
+      ["£500,000", "2027-09-01"],
+      ["£100,000", "2027-10-01"],
+      ["£900,000", "2027-11-01"],
+      ["£700,000", "2029-01-01"],
+    ] as const) {
+      await buildProcurement(db, { estimatedValue, estimatedStartDate });
+    }
+    const plan = await forwardPlan(db, { band: "above-threshold", year: 2027, sort: "value", order: "desc" });
     assert.deepEqual(
       plan.bands.map((band) => band.entries.length),
-      [0, 5],
+      [0, 2],
     );
     const values = plan.bands[1]?.entries.map((entry) => entry.estimatedValuePence) ?? [];
-    assert.deepEqual(
-      values,
-      [...values].sort((a, b) => b - a),
-    );
+    assert.deepEqual(values, [900_000_00, 500_000_00]);
     const withdrawn = await forwardPlan(db, { status: "withdrawn" });
     assert.equal(withdrawn.bands.flatMap((band) => band.entries).length, 0);
   });
@@ -144,8 +150,8 @@ describeOnBothDatabases("procurement forward plan", (fresh) => {
   });
 
   test("a stale edit is refused with a conflict and changes nothing", async () => {
-    const { db } = await fresh({ demo: true });
-    const original = await getProcurement(db, "cs-fp-2021-t1-01");
+    const { db } = await fresh();
+    const original = await getProcurement(db, (await buildProcurement(db)).id);
     await updateProcurement(
       db,
       TEST_ACTOR,
@@ -164,8 +170,13 @@ describeOnBothDatabases("procurement forward plan", (fresh) => {
   });
 
   test("an edit is audited with the record before and after, and an estimate change drops the published band", async () => {
-    const { db } = await fresh({ demo: true });
-    const original = await getProcurement(db, "cs-fp-2021-t2-01");
+    const { db } = await fresh();
+    const built = await buildProcurement(
+      db,
+      { estimatedValue: "£200,000", estimatedStartDate: "2021-09-01" },
+      { id: "ay-fp-01", band: "above-threshold", table: "Table 2", row: 1 },
+    );
+    const original = await getProcurement(db, built.id);
     assert.equal(original.record.sourceBand, "above-threshold");
     await updateProcurement(
       db,

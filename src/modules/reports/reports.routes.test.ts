@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { testApp } from "../../../test/helpers/app.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { testChromiumPlaces } from "../../../test/helpers/programs.ts";
-import { loadConfig } from "../../config.ts";
 import { createSharedChromium } from "../../reports/chromium.ts";
-import { createServices } from "../../services.ts";
-import { createApp } from "../../web/app.ts";
 import * as finance from "../finance/finance.service.ts";
 
 describe("report pages and downloads", () => {
@@ -16,7 +14,7 @@ describe("report pages and downloads", () => {
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
     const chromium = createSharedChromium({ places: testChromiumPlaces(), concurrency: 2, queue: 8 });
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" }), chromium));
+    app = await testApp(database.db, {}, chromium);
   });
   after(async () => {
     await app.close();
@@ -102,7 +100,7 @@ describe("the demo's monitoring periods on the Reports page, and the frozen quar
 
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
-    app = await createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" })));
+    app = await testApp(database.db);
   });
   after(async () => {
     await app.close();
@@ -152,7 +150,7 @@ describe("PDF files from one shared Chromium, bounded", () => {
   });
 
   async function appWith(chromium: ReturnType<typeof createSharedChromium>) {
-    return createApp(createServices(database.db, loadConfig({ NODE_ENV: "test" }), chromium));
+    return testApp(database.db, {}, chromium);
   }
 
   test("with no Chromium at all: the PDF link says so, the download is a clear 503 page, nothing else is affected", async () => {
