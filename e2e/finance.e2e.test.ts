@@ -28,9 +28,14 @@ describe("budget monitoring journeys", () => {
     journey,
     async () => {
       const { pageWithoutJavaScript: page } = journey;
+      // Quarter 3 is published, so the change is made to quarter 4, open for entry: first entered.
       await visit(journey.page, "/budget/2020-21/q3");
       await journey.page.getByRole("link", { name: "Support for Children with Disabilities" }).click();
-      await journey.page.getByRole("link", { name: /Change the quarter 3 forecast/ }).click();
+      await journey.page.getByRole("link", { name: "Enter the quarter 4 forecast" }).click();
+      await journey.page.getByLabel("Controllable budget").fill("£5,716,000");
+      await journey.page.getByLabel("Full year forecast").fill("£5.8m");
+      await journey.page.getByRole("button", { name: "Save forecast" }).click();
+      await journey.page.getByRole("link", { name: /Change the quarter 4 forecast/ }).click();
       const editPath = new URL(journey.page.url()).pathname;
       await visit(journey.page, editPath);
 
@@ -53,11 +58,23 @@ describe("budget monitoring journeys", () => {
 
       await page.getByLabel("Full year forecast").fill("£5.9m");
       await page.getByRole("button", { name: "Save forecast" }).click();
-      assert.match(page.url(), /\/budget\/2020-21\/q3#line-/);
-      const row = page.locator("tr", { hasText: "Support for Children with Disabilities" });
-      assert.match((await row.textContent()) ?? "", /5\.900[\s\S]*0\.184/);
+      assert.match(page.url(), /\/budget\/2020-21\/q4#line-/);
+      await page.goto(editPath.replace(/\/forecasts\/4\/edit$/, ""));
+      const row = page.locator("tr", { hasText: "Quarter 4" });
+      assert.match((await row.textContent()) ?? "", /£5,900,000\.00/);
     },
   );
+
+  journeyTest("a forecast for a published quarter is refused with a page saying why", journey, async () => {
+    await visit(journey.page, "/budget/2020-21/q3");
+    await journey.page.getByRole("link", { name: "Support for Children with Disabilities" }).click();
+    const lineId = /\/budget\/lines\/(\d+)/.exec(journey.page.url())?.[1];
+    await visit(journey.page, `/budget/lines/${lineId}/forecasts/3/edit`, 409);
+    assert.equal(
+      await journey.page.getByTestId("error-title").textContent(),
+      "Quarter 3 2020/21 is not open for entry",
+    );
+  });
 
   journeyTest("the other budget pages pass axe", journey, async () => {
     for (const path of [

@@ -1,5 +1,6 @@
 import { loadConfig } from "./config.ts";
 import { connect } from "./db/client.ts";
+import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
@@ -11,7 +12,7 @@ import {
 } from "./modules/reports/reports.cli.ts";
 import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
-import { chromiumFor, prepareDatabase } from "./services.ts";
+import { chromiumFor, migrateAndFill } from "./services.ts";
 
 const USAGE = `Usage: baseplan <command>
 
@@ -50,9 +51,12 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
-      const ran = await prepareDatabase(connection.db);
-      console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
-      await connection.close();
+      try {
+        const ran = await duringStartUp(connection, () => migrateAndFill(connection.db));
+        console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
+      } finally {
+        await connection.close();
+      }
       return 0;
     }
     case "demo": {
@@ -60,16 +64,21 @@ async function main(argv: string[]): Promise<number> {
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
-      await prepareDatabase(connection.db);
-      const loaded = await loadDemo(connection.db, config.actingUser);
-      console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
-      const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
-      console.log(
-        benchmarks
-          ? "Loaded the Department for Education's benchmarking data."
-          : "Benchmarking data is already loaded.",
-      );
-      await connection.close();
+      try {
+        await duringStartUp(connection, async () => {
+          await migrateAndFill(connection.db);
+          const loaded = await loadDemo(connection.db, config.actingUser);
+          console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
+          const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
+          console.log(
+            benchmarks
+              ? "Loaded the Department for Education's benchmarking data."
+              : "Benchmarking data is already loaded.",
+          );
+        });
+      } finally {
+        await connection.close();
+      }
       return 0;
     }
     case "import-benchmarks": {
@@ -78,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        await prepareDatabase(connection.db);
+        await duringStartUp(connection, () => migrateAndFill(connection.db));
         return await runImportBenchmarks(
           connection.db,
           config.actingUser,
@@ -110,8 +119,10 @@ async function main(argv: string[]): Promise<number> {
       });
       const chromium = chromiumFor(config);
       try {
-        await prepareDatabase(connection.db);
-        if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+        await duringStartUp(connection, async () => {
+          await migrateAndFill(connection.db);
+          if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+        });
         const written = await runReportCommand(connection.db, command, chromium);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);
       } catch (error) {
@@ -135,7 +146,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(databaseErrorMessage(error));
     process.exit(1);
   },
 );

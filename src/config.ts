@@ -19,7 +19,12 @@ const environmentSchema = z
     BASEPLAN_COOKIE_SECRET: z.string().min(32).optional(),
     BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).optional(),
     BASEPLAN_TRUST_PROXY: z.string().optional(),
-    BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).optional(),
+    BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).default("true"),
+    BASEPLAN_PAGE_CACHE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(64 * 1024 * 1024),
     BASEPLAN_OCID_PREFIX: z.string().min(1).default("ocds-baseplan-"),
     BASEPLAN_CHROMIUM: z.string().min(1).optional(),
     BASEPLAN_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
@@ -73,6 +78,8 @@ export interface Config {
   trustProxy: string[];
   /** Keep rendered pages until data changes (src/web/page-cache.ts). */
   pageCache: boolean;
+  /** The most the kept pages may take, in bytes; the least recently used go first. */
+  pageCacheBytes: number;
   ocidPrefix: string;
   /** BASEPLAN_CHROMIUM: a Chromium for PDF files, or "npm"; unset, the system's, then npm's. */
   chromium: string | undefined;
@@ -100,7 +107,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     secureCookies: env.NODE_ENV === "production",
     loadDemo: env.BASEPLAN_LOAD_DEMO ? env.BASEPLAN_LOAD_DEMO === "true" : env.NODE_ENV !== "production",
     trustProxy: proxyAddresses(env.BASEPLAN_TRUST_PROXY),
-    pageCache: env.BASEPLAN_PAGE_CACHE ? env.BASEPLAN_PAGE_CACHE === "true" : env.NODE_ENV !== "test",
+    pageCache: env.BASEPLAN_PAGE_CACHE === "true",
+    pageCacheBytes: env.BASEPLAN_PAGE_CACHE_BYTES,
     ocidPrefix: env.BASEPLAN_OCID_PREFIX,
     chromium: env.BASEPLAN_CHROMIUM,
     pdfConcurrency: env.BASEPLAN_PDF_CONCURRENCY,

@@ -27,6 +27,23 @@ export class BadRequest extends BaseplanError {
   readonly code = "bad-request";
 }
 
+/**
+ * Entry for a period that is not open for entry: nothing is saved, and the page names the period,
+ * says why, and links to where it can be opened (a period not yet opened) or to the periods that
+ * are open (a period closed for entry or published, which stays as it is).
+ */
+export class NotOpenForEntry extends BaseplanError {
+  readonly code = "bad-request";
+  constructor(
+    message: string,
+    readonly periodLabel: string,
+    readonly periodHref: string,
+    readonly opened: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** Something this server cannot do now or at all (503); with a retry time where waiting helps. */
 export class ServiceUnavailable extends BaseplanError {
   readonly code = "unavailable";

@@ -2,27 +2,35 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { fillValuePeriods } from "./modules/measures/measures.service.ts";
-import { defaultPeriod, listPeriods, requireOpenPeriod } from "./modules/periods/periods.service.ts";
+import {
+  defaultPeriod,
+  listPeriods,
+  openQuarters,
+  requireOpenPeriod,
+  requireOpenQuarter,
+} from "./modules/periods/periods.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
 /**
  * A plain, typed container of the services the routes call. No framework: each service is a
  * set of functions over the database it is handed and the configuration. The one shared
  * Chromium (PDF files) is started on first use and closed with the app. The period a page shows
- * when none is named is handed in here, because the periods module itself builds on finance
- * (opening a year carries its budget forward): finance asks for it without importing periods.
+ * when none is named, and the check that a period is open for entry, are handed in here, because
+ * the periods module itself builds on finance and the plan (opening a year carries its budget
+ * forward; a period counts progress): they ask for these without importing periods.
  */
 export interface Services {
   db: Database;
   config: Config;
   chromium: SharedChromium;
   defaultPeriod: typeof defaultPeriod;
-  /**
-   * Which periods are opened and their states, and the rule refusing entry for one not open:
-   * handed to modules whose entries the periods module itself counts (measures), which so
-   * cannot import it.
-   */
+  /** Refuses entry for a quarter that is not open (the periods module says which are). */
+  requireOpenQuarter: typeof requireOpenQuarter;
+  /** The quarters of a year open for entry, so pages link only to forms that can be saved. */
+  openQuarters: typeof openQuarters;
+  /** Every opened period and its state, for pages that link to entry in any open period (measures). */
   listPeriods: typeof listPeriods;
+  /** Refuses entry for a period (quarter or month) that is not open. */
   requireOpenPeriod: typeof requireOpenPeriod;
 }
 
@@ -31,7 +39,7 @@ export interface Services {
  * fill in for rows written before a migration added a column (a stored value's own period).
  * Returns the migrations applied.
  */
-export async function prepareDatabase(db: Database): Promise<string[]> {
+export async function migrateAndFill(db: Database): Promise<string[]> {
   const ran = await migrate(db);
   await fillValuePeriods(db);
   return ran;
@@ -50,5 +58,14 @@ export function createServices(
   config: Config,
   chromium: SharedChromium = chromiumFor(config),
 ): Services {
-  return { db, config, chromium, defaultPeriod, listPeriods, requireOpenPeriod };
+  return {
+    db,
+    config,
+    chromium,
+    defaultPeriod,
+    requireOpenQuarter,
+    openQuarters,
+    listPeriods,
+    requireOpenPeriod,
+  };
 }

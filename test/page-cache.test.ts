@@ -6,7 +6,28 @@ import { queryRows } from "../src/db/client.ts";
 import { recordAuditEvent } from "../src/modules/audit/audit.service.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
+import { KeptPages } from "../src/web/page-cache.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
+
+test("kept pages stay within their bytes, the least recently used going first", () => {
+  const pages = new KeptPages(1000);
+  const page = (n: number) => ({ version: 1, body: `${n}`.padEnd(300, "x"), contentType: "text/html" });
+  pages.set("a", page(1));
+  pages.set("b", page(2));
+  pages.set("c", page(3));
+  assert.equal(pages.size, 3);
+  pages.get("a");
+  pages.set("d", page(4));
+  assert.equal(pages.get("b"), undefined, "the least recently used went first");
+  assert.ok(pages.get("a") && pages.get("c") && pages.get("d"));
+  assert.ok(pages.bytes <= 1000);
+  for (let n = 0; n < 500; n += 1) pages.set(`variant-${n}`, page(n));
+  assert.ok(pages.bytes <= 1000 && pages.size === 3, `${pages.bytes} bytes in ${pages.size} pages`);
+  pages.set("too-big", { version: 1, body: "x".repeat(2000), contentType: "text/html" });
+  assert.equal(pages.get("too-big"), undefined);
+  pages.set("variant-499", page(5));
+  assert.ok(pages.bytes <= 1000 && pages.size === 3);
+});
 
 describeOnBothDatabases("kept pages", (fresh) => {
   async function appWithCache() {
@@ -66,6 +87,21 @@ describeOnBothDatabases("kept pages", (fresh) => {
       headers: { "content-type": "application/x-www-form-urlencoded", cookie },
     });
     assert.equal(post.statusCode, 200);
+    await app.close();
+  });
+
+  test("pages are kept by route and known parameters; unknown parameters are served afresh and not kept", async () => {
+    const { app } = await appWithCache();
+    await app.inject("/test/events?year=2022&quarter=3");
+    const reordered = await app.inject("/test/events?quarter=3&year=2022");
+    assert.equal(reordered.headers["x-baseplan-cache"], "hit");
+    assert.equal((await app.inject("/test/events?year=2023")).headers["x-baseplan-cache"], undefined);
+    for (const url of ["/test/events?utm_source=mail", "/test/events?year=2022&quarter=3&x=1"]) {
+      const first = await app.inject(url);
+      const second = await app.inject(url);
+      assert.equal(first.statusCode, 200);
+      assert.equal(second.headers["x-baseplan-cache"], undefined, url);
+    }
     await app.close();
   });
 

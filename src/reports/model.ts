@@ -5,10 +5,17 @@
 import type { RatingKey } from "../domain/rating-key.ts";
 
 export interface Report {
+  /**
+   * A committee paper's heading block, printed before its title as the council sets it out:
+   * authors, council, committee, meeting date, whose report it is.
+   */
+  header?: string[];
   title: string;
   subtitle?: string;
-  /** Lines under the title: council, committee, date, authors. */
+  /** Lines under the title: council, department, who the document is from. */
   meta: string[];
+  /** The title and the lines under it on a page of their own (a plan's cover); the contents follow. */
+  cover?: boolean;
   sections: ReportSection[];
 }
 

@@ -226,8 +226,14 @@ describeOnBothDatabases("the quarter 3 2020/21 report from the demo data", (fres
       report.title,
       "Performance and Budget Monitoring/Forecast Outturn 2020/2021 as at Quarter 3",
     );
-    assert.ok(report.meta.includes("Cabinet Member for Young People"));
-    assert.ok(report.meta.includes("2 March 2021"));
+    // The committee paper's heading block, in the order the report sets it out, before the title.
+    assert.deepEqual(report.header, [
+      "Authors: Karen Gurney/Sara Lewis (38755/36444)",
+      "Derbyshire County Council",
+      "Cabinet Member for Young People",
+      "2 March 2021",
+      "Joint Report of the Executive Director of Children's Services and the Director of Finance & ICT",
+    ]);
     const text = pageText(renderStandaloneHtml(report));
     assertEveryFigure(text, true);
     // The standard paragraphs come from the settings, word for word.

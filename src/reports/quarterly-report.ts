@@ -940,15 +940,17 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   ];
 
   return {
-    title: fillTemplate(settings.titleTemplate, { yearLong: years.long, quarter: String(quarter) }),
-    subtitle: `(${settings.portfolio})`,
-    meta: [
+    // The committee paper's heading block comes first, as the council sets its reports out.
+    header: [
+      `Authors: ${settings.authors}`,
       settings.councilName,
       settings.committee,
       own ? own.meetingDateAsWritten : `Quarter ${quarter} ${years.short}`,
       settings.jointReportOf,
-      `Authors: ${settings.authors}`,
     ],
+    title: fillTemplate(settings.titleTemplate, { yearLong: years.long, quarter: String(quarter) }),
+    subtitle: `(${settings.portfolio})`,
+    meta: [],
     sections,
   };
 }

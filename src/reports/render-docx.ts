@@ -221,13 +221,32 @@ export async function renderDocx(report: Report): Promise<Buffer> {
   const bookmarkOf = (section: ReportSection) =>
     `s_${section.id.replace(/[^A-Za-z0-9_]/g, "_")}`.slice(0, 40);
   const opening: Paragraph[] = [
-    new Paragraph({ text: report.title, heading: HeadingLevel.TITLE }),
+    // A committee paper's heading block, its last line (whose report it is) in bold, as set.
+    ...(report.header ?? []).map(
+      (line, index, lines) =>
+        new Paragraph({
+          children: [new TextRun({ text: line, bold: index === lines.length - 1 })],
+          spacing: { after: index === lines.length - 1 ? 240 : 60 },
+        }),
+    ),
+    new Paragraph({
+      text: report.title,
+      heading: HeadingLevel.TITLE,
+      // A cover sets its title a third of the way down the page.
+      ...(report.cover ? { spacing: { before: 3600 } } : {}),
+    }),
     // The subtitle is not a heading: the contents list only the report's sections.
     ...(report.subtitle ? [new Paragraph({ text: report.subtitle, style: "Subtitle" })] : []),
-    ...report.meta.map((line) => new Paragraph({ text: line })),
+    ...report.meta.map(
+      (line) =>
+        new Paragraph({
+          ...(report.cover ? { children: [new TextRun({ text: line, size: 28 })] } : { text: line }),
+        }),
+    ),
     new Paragraph({
       children: [new TextRun({ text: "Contents", bold: true, size: 28 })],
       spacing: { before: 240, after: 120 },
+      ...(report.cover ? { pageBreakBefore: true } : {}),
     }),
     ...report.sections.map(
       (section) =>

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { RATING_FILLS } from "../domain/rating-key.ts";
 import { spreadsheetWidths, wrappedLines } from "./column-widths.ts";
 import type { Report, TableBlock, TableCell, TotalRef } from "./model.ts";
 
@@ -90,7 +91,18 @@ function addTableSheet(
   sheet.pageSetup.printTitlesRow = "2:2";
   const firstDataRow = 3;
   for (const row of table.rows) {
-    sheet.addRow(row.cells.map((cell, index) => cellValue(cell, table.columns[index]?.format ?? "text")));
+    const added = sheet.addRow(
+      row.cells.map((cell, index) => cellValue(cell, table.columns[index]?.format ?? "text")),
+    );
+    // A rating's cell is filled in its colour, as in Word; its word is the cell's text.
+    row.cells.forEach((cell, index) => {
+      if (cell.rating === undefined) return;
+      added.getCell(index + 1).fill = {
+        type: "pattern",
+        pattern: "solid",
+        fgColor: { argb: `FF${RATING_FILLS[cell.rating]}` },
+      };
+    });
   }
   const lastDataRow = firstDataRow + table.rows.length - 1;
   const firstTotalRow = lastDataRow + 1;
@@ -176,7 +188,10 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     pageSetup: { paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   used.add("contents");
-  contents.addRow([report.title]).font = { bold: true, size: 14 };
+  for (const line of report.header ?? []) contents.addRow([line]);
+  const titleRow = contents.addRow([report.title]);
+  titleRow.font = { bold: true, size: 14 };
+  if (report.subtitle) contents.addRow([report.subtitle]);
   for (const line of report.meta) contents.addRow([line]);
   contents.getColumn(1).width = 72;
   for (const section of report.sections) {
@@ -198,7 +213,8 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     const text = row.getCell(1).text;
     row.getCell(1).alignment = { wrapText: true, vertical: "top" };
     // The title is set larger: its lines are taller.
-    row.height = (row.number === 1 ? 20 : 15) * wrappedLines(text, row.number === 1 ? 54 : 72);
+    const title = row.number === titleRow.number;
+    row.height = (title ? 20 : 15) * wrappedLines(text, title ? 54 : 72);
   });
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

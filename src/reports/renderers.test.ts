@@ -250,6 +250,61 @@ test("a numbered part of a section is a heading one level down, and so are its s
   );
 });
 
+test("a committee paper's heading block comes before its title; a cover stands on its own page", async () => {
+  const paper: Report = {
+    header: [
+      "Authors: A Clerk",
+      "Northshire Council",
+      "Scrutiny Committee",
+      "1 May 2031",
+      "Report of the Director",
+    ],
+    title: "Monitoring report",
+    meta: [],
+    sections: [{ id: "one", title: "1. Purpose", blocks: [] }],
+  };
+  const file = join(work, "paper.docx");
+  writeFileSync(file, await renderDocx(paper));
+  const xml = await zipEntryText(file, "word/document.xml");
+  const order = [
+    "Authors: A Clerk",
+    "Northshire Council",
+    "Scrutiny Committee",
+    "1 May 2031",
+    "Report of the Director",
+    "Monitoring report",
+    "Contents",
+  ];
+  const positions = order.map((text) => xml.indexOf(`>${text}<`));
+  assert.deepEqual(
+    [...positions].sort((a, b) => a - b),
+    positions,
+    "in this order",
+  );
+  assert.ok(positions.every((at) => at > 0));
+  assert.match(xml, /<w:b\/>(?:(?!<\/w:p>).)*Report of the Director/, "whose report it is, in bold");
+  assert.doesNotMatch(xml, /w:pageBreakBefore/, "no cover: the contents follow on the same page");
+  const html = renderStandaloneHtml(paper);
+  assert.ok(html.indexOf("Report of the Director") < html.indexOf("<h1"));
+  assert.match(html, /<nav class="bp-report-contents"/, "the PDF has a contents");
+
+  const plan: Report = {
+    title: "Service Plan 2031-2035",
+    meta: ["Northshire Council", "Adult Care"],
+    cover: true,
+    sections: paper.sections,
+  };
+  const planFile = join(work, "plan-cover.docx");
+  writeFileSync(planFile, await renderDocx(plan));
+  const planXml = await zipEntryText(planFile, "word/document.xml");
+  assert.match(
+    planXml,
+    /<w:pageBreakBefore\/>(?:(?!<\/w:p>).)*>Contents</,
+    "the contents start a new page after the cover",
+  );
+  assert.match(renderStandaloneHtml(plan), /bp-report-front--cover/);
+});
+
 test("Word headings: a section is Heading 1 and its sub-headings Heading 2; the contents links to each section", async () => {
   const file = join(work, "headings.docx");
   writeFileSync(file, await renderDocx(report));
@@ -365,7 +420,7 @@ test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape se
   assert.equal(sheet.pageSetup.orientation, "landscape");
 });
 
-test("Excel: words in the column after a figure are set in from it, so the two never touch", async () => {
+test("Excel: words after a figure are set in from it; a rating is filled in its colour", async () => {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load((await renderXlsx(report)) as unknown as ArrayBuffer);
   const sheet = workbook.worksheets.find((candidate) => candidate.name.startsWith("Forecast outturn"));
@@ -375,6 +430,14 @@ test("Excel: words in the column after a figure are set in from it, so the two n
   assert.equal(sheet.getCell("D2").alignment?.indent, 1);
   assert.equal(sheet.getCell("B3").alignment?.indent, undefined);
   assert.equal(sheet.getCell("A3").alignment?.indent, undefined);
+  // The rating's cell is filled in its colour and keeps its word.
+  assert.equal(sheet.getCell("D3").value, "Action");
+  assert.deepEqual(sheet.getCell("D3").fill, {
+    type: "pattern",
+    pattern: "solid",
+    fgColor: { argb: "FFF4CDC6" },
+  });
+  assert.doesNotMatch(JSON.stringify(sheet.getCell("C3").fill ?? {}), /solid/);
 });
 
 test("Excel keeps the words written around a figure in its number format, the number still a number", () => {

@@ -107,6 +107,7 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       "Jane Parfremment, Executive Director – Children's Services",
       "DRAFT",
     ]);
+    assert.equal(original.cover, true);
     assert.ok(refresh.meta.includes("Carol Cammiss, Executive Director"), refresh.meta.join(" | "));
     assert.deepEqual(
       original.sections.map((section) => section.id),

@@ -960,6 +960,7 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
   return {
     title: plan.title,
     meta,
+    cover: true,
     sections: sections.filter((found): found is ReportSection => found !== null),
   };
 }

@@ -56,7 +56,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   // Before the page cache, so a kept page is kept with its tables already boxed.
   setUpTables(app);
   // After the page cache, so a kept page is served without reading the titles again.
-  if (services.config.pageCache) setUpPageCache(app, services.db);
+  if (services.config.pageCache) setUpPageCache(app, services.db, services.config.pageCacheBytes);
   setUpDocumentTitles(app, services.db);
   await setUpHealthChecks(app, services.db);
   setUpErrorHandling(app);

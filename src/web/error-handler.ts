@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { BaseplanError, Conflict, ServiceUnavailable, ValidationFailed } from "../errors.ts";
+import { BaseplanError, Conflict, NotOpenForEntry, ServiceUnavailable, ValidationFailed } from "../errors.ts";
 
 interface ErrorPage {
   status: number;
@@ -99,6 +99,9 @@ export function setUpErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error instanceof Conflict) {
       return reply.code(409).view("errors/conflict.njk", { conflict: error });
+    }
+    if (error instanceof NotOpenForEntry) {
+      return reply.code(409).view("errors/not-open.njk", { refusal: error });
     }
     if (error instanceof ValidationFailed) {
       return reply.code(400).view("errors/error.njk", {

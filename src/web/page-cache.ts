@@ -12,11 +12,33 @@ import { hasBanner } from "./banner.ts";
  * The script nonce and the CSRF token are per response: a kept page holds placeholders for them
  * and each response gets its own. Nothing user-specific is rendered into pages (there is one
  * acting user until sign-in exists); when sign-in arrives the key must include the user.
+ *
+ * Bounded: a page is kept under its route, its path parameters and the query parameters pages
+ * read (KNOWN_QUERY_PARAMETERS), so made-up addresses cannot fill memory. A request carrying any
+ * other query parameter is served afresh and not kept, so a page that reads a parameter not
+ * listed here is never served for the wrong one. Kept pages are counted in bytes and the least
+ * recently used go first once BASEPLAN_PAGE_CACHE_BYTES would be passed.
  */
 
 const NONCE_PLACEHOLDER = "\u0000bp-nonce\u0000";
 const CSRF_PLACEHOLDER = "\u0000bp-csrf\u0000";
-const MAX_PAGES = 500;
+
+/** The query parameters pages read; add a new one here for its pages to be kept. */
+export const KNOWN_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
+  "band",
+  "department",
+  "done",
+  "group",
+  "order",
+  "period",
+  "plan",
+  "q",
+  "quarter",
+  "rating",
+  "sort",
+  "status",
+  "year",
+]);
 const NOT_PAGES = /^\/(static|govuk|moj|assets|health|status)(\/|$)/;
 
 /** A GET for a page, not a file or a machine endpoint: only these need data for templates. */
@@ -28,6 +50,71 @@ interface KeptPage {
   version: number;
   body: string;
   contentType: string;
+  bytes: number;
+}
+
+/**
+ * The key a page is kept under: its route, path parameters and known query parameters in a
+ * fixed order; null when the request carries a query parameter no page reads.
+ */
+export function pageKey(request: FastifyRequest): string | null {
+  const route = request.routeOptions.url;
+  if (route === undefined) return null;
+  const search = new URLSearchParams(request.url.split("?").slice(1).join("?"));
+  const query: [string, string][] = [];
+  for (const [name, value] of search) {
+    if (!KNOWN_QUERY_PARAMETERS.has(name)) return null;
+    query.push([name, value]);
+  }
+  query.sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
+  const params = Object.entries((request.params ?? {}) as Record<string, string>).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  );
+  return JSON.stringify([route, params, query]);
+}
+
+/** Pages kept in memory up to a number of bytes, the least recently used dropped first. */
+export class KeptPages {
+  readonly #pages = new Map<string, KeptPage>();
+  #bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  get size(): number {
+    return this.#pages.size;
+  }
+
+  get(key: string): KeptPage | undefined {
+    const page = this.#pages.get(key);
+    if (page) {
+      this.#pages.delete(key);
+      this.#pages.set(key, page);
+    }
+    return page;
+  }
+
+  set(key: string, page: Omit<KeptPage, "bytes">): void {
+    this.delete(key);
+    const bytes = Buffer.byteLength(page.body) + key.length;
+    if (bytes > this.maxBytes) return;
+    while (this.#bytes + bytes > this.maxBytes) {
+      const oldest = this.#pages.keys().next().value as string;
+      this.delete(oldest);
+    }
+    this.#pages.set(key, { ...page, bytes });
+    this.#bytes += bytes;
+  }
+
+  delete(key: string): void {
+    const page = this.#pages.get(key);
+    if (!page) return;
+    this.#pages.delete(key);
+    this.#bytes -= page.bytes;
+  }
 }
 
 declare module "fastify" {
@@ -44,14 +131,23 @@ export async function currentDataVersion(db: Database): Promise<number> {
   return Number(row?.version ?? 0);
 }
 
-export function setUpPageCache(app: FastifyInstance, db: Database): void {
-  const pages = new Map<string, KeptPage>();
+declare module "fastify" {
+  interface FastifyRequest {
+    pageKey?: string;
+  }
+}
+
+export function setUpPageCache(app: FastifyInstance, db: Database, maxBytes: number): KeptPages {
+  const pages = new KeptPages(maxBytes);
 
   app.addHook("preHandler", async (request, reply) => {
     if (!isPageRequest(request) || hasBanner(reply)) return;
+    const key = pageKey(request);
+    if (key === null) return;
     const version = await currentDataVersion(db);
     request.dataVersion = version;
-    const kept = pages.get(request.url);
+    request.pageKey = key;
+    const kept = pages.get(key);
     if (!kept || kept.version !== version) return;
     const token = String(reply.locals?.csrfToken ?? "");
     return reply
@@ -65,6 +161,7 @@ export function setUpPageCache(app: FastifyInstance, db: Database): void {
     if (
       request.method !== "GET" ||
       request.dataVersion === undefined ||
+      request.pageKey === undefined ||
       reply.statusCode !== 200 ||
       typeof payload !== "string" ||
       !contentType.startsWith("text/html") ||
@@ -75,8 +172,8 @@ export function setUpPageCache(app: FastifyInstance, db: Database): void {
     const token = String(reply.locals?.csrfToken ?? "");
     let body = payload.replaceAll(reply.scriptNonce, NONCE_PLACEHOLDER);
     if (token) body = body.replaceAll(token, CSRF_PLACEHOLDER);
-    if (pages.size >= MAX_PAGES) pages.delete(pages.keys().next().value as string);
-    pages.set(request.url, { version: request.dataVersion, body, contentType });
+    pages.set(request.pageKey, { version: request.dataVersion, body, contentType });
     return payload;
   });
+  return pages;
 }

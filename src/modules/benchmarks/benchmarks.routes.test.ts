@@ -3,10 +3,14 @@ import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import "../../demo/loaders.ts";
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { everything, long } from "../../../test/helpers/benchmark-files.ts";
+import { buildMeasureGroup } from "../../../test/helpers/builders.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
+import { queryRows } from "../../db/client.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
+import { linkMeasuresBySlug } from "./benchmarks.repository.ts";
 
 const FORM = "application/x-www-form-urlencoded";
 
@@ -109,6 +113,58 @@ describe("benchmark pages", () => {
       /18.9<\/td>\s*<td[^>]*>21.3<\/td>\s*<td[^>]*>19.5<\/td>\s*<td[^>]*>20.1<\/td>\s*<td[^>]*>-2.4<\/td>\s*<td[^>]*>4 of 4<\/td>\s*<td[^>]*>D</,
     );
     assert.match(measure.body, /Figures in the comparison chart/);
+  });
+
+  test("a council's measure linked to a Department measure: beside England, region and neighbours; its target judged on them", async () => {
+    await buildMeasureGroup(database.db, {
+      reportingPeriod: "Q4 2023/24",
+      rows: [
+        {
+          code: "BM-1",
+          title: "Widgets mended by the council",
+          last: "19.0%",
+          current: "20.5%",
+          target: "in line with statistical neighbours",
+        },
+      ],
+    });
+    const [measure] = await queryRows<{ id: number; slug: string }>(
+      database.db,
+      sql`select id::int as id, slug from measures where title = 'Widgets mended by the council'`,
+    );
+    assert.ok(measure);
+    // The pasted table does not say the unit or direction; an officer records them on the details page.
+    await database.db.execute(
+      sql`update measures set unit = 'percent', polarity = 'higher-is-better', decimals = 1 where id = ${measure.id}`,
+    );
+    assert.equal(await linkMeasuresBySlug(database.db, { [measure.slug]: "WIDG" }), 1);
+
+    // No DfE code: the page says so and shows no council's figures as ours.
+    assert.equal((await post("/benchmarks/settings", { dfeCode: "", tolerance: "0.5" })).statusCode, 303);
+    const without = await app.inject(`/measures/${measure.id}`);
+    assert.equal(without.statusCode, 200);
+    assert.match(without.body, /Compared with other councils/);
+    assert.match(without.body, /no DfE code set/);
+    assert.doesNotMatch(without.body, /data-testid="latest-comparison"/);
+
+    assert.equal((await post("/benchmarks/settings", { dfeCode: "101", tolerance: "0.5" })).statusCode, 303);
+    const page = await app.inject(`/measures/${measure.id}`);
+    assert.equal(page.statusCode, 200);
+    const text = page.body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    // Alphaton's 18.9 for 2024 (financial year 2023-24) against England 21.3, North 19.5 and the
+    // neighbours' 20.1: gaps -2.4, -0.6, -1.2 points; rank 4 of 4, band D.
+    assert.match(
+      text,
+      /Latest published period financial year 2023-24 Alphaton 18.9 England 21.3 \(gap -2.4 percentage points\) North 19.5 \(gap -0.6 percentage points\) Statistical neighbours' average 20.1 \(gap -1.2 percentage points\) National rank 4 of 4 Quartile band D \(bottom quartile\)/,
+    );
+    assert.match(page.body, /data-testid="comparison-chart"/);
+    assert.match(page.body, /<svg[^>]*role="img"/);
+    assert.match(page.body, /Figures in the comparison chart/);
+    // The council's own 20.5% for Q4 2023/24 against the neighbours' published average, within the 0.5 tolerance.
+    assert.match(
+      text,
+      /20.5% is in line with the statistical-neighbour average of 20.1% for financial year 2023-24 \(DfE, LAIT\): 0.4 percentage points apart, within 0.5 percentage points./,
+    );
   });
 
   test("the import page checks a file, then saves it; bad rows are listed and nothing is saved", async () => {

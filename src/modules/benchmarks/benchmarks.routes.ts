@@ -1,11 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { chartSvg } from "../../charts/charts.ts";
 import { type FieldError, ValidationFailed } from "../../errors.ts";
-import type { LineChartBlock } from "../../reports/model.ts";
 import { parseForm } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { comparisonChart } from "./benchmarks.chart.ts";
+import { comparisonView, segment } from "./benchmarks.comparison.ts";
 import { searchQuerySchema, settingsFormSchema, tableQuerySchema } from "./benchmarks.schemas.ts";
 import {
   benchmarkSettings,
@@ -19,24 +17,9 @@ import {
   periodTableCsv,
   periodTableFor,
   saveBenchmarkSettings,
-  show,
 } from "./benchmarks.service.ts";
 
-function chartWithSvg(chart: LineChartBlock | null) {
-  return chart === null ? null : { ...chart, svg: chartSvg(chart, 1.5) };
-}
-
-/** A gap with its sign: "+2.1", "-0.4", "0.0". */
-function signed(text: string): string {
-  return /^-|^0(\.0*)?$/.test(text) ? text : `+${text}`;
-}
-
 const VIEWS = "benchmarks/views";
-
-/** A measure code or period label as one URL path segment ("2018/19" has a slash; codes have "%" and "&"). */
-export function segment(text: string): string {
-  return encodeURIComponent(text);
-}
 
 function sendCsv(reply: FastifyReply, filename: string, body: string) {
   return reply
@@ -156,27 +139,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const measure = await findMeasure(db, code);
     const [periods, comparison] = await Promise.all([periodsOf(db, code), councilComparison(db, code)]);
     const periodHref = (label: string) => `/benchmarks/${segment(code)}/${segment(label)}`;
-    const shown = (v: string | null) => (v === null ? "" : show(v, measure.decimals));
     return reply.view(`${VIEWS}/measure.njk`, {
       pageTitle: measure.title,
       measure,
       polarityWords: POLARITY_WORDS[measure.polarity] ?? measure.polarity,
       periods: periods.map((p) => ({ ...p, href: periodHref(p.label) })),
-      comparison,
-      chart: chartWithSvg(comparison === null ? null : comparisonChart(comparison)),
-      comparisonRows: (comparison?.rows ?? []).map((r) => ({
-        label: r.period.label,
-        description: r.period.description,
-        href: periodHref(r.period.label),
-        ours: r.oursShown,
-        england: shown(r.england),
-        region: shown(r.region),
-        neighbours: shown(r.neighbourAverage),
-        gap: r.gapToEngland === null ? "" : signed(shown(r.gapToEngland)),
-        rank: r.rank,
-        rankOf: r.rankOf,
-        band: r.band ?? "",
-      })),
+      comparison: comparison === null ? null : comparisonView(comparison),
     });
   });
 

@@ -475,3 +475,49 @@ export async function publishedBenchmarks(
   }
   return found;
 }
+
+/** The latest period with the council's own figure, beside England, its region and its neighbours, with the gaps. */
+export interface LatestComparison {
+  row: ComparisonRow;
+  /** The council's figure minus each benchmark, in the measure's unit (percentage points for percentages). */
+  gapToEngland: string | null;
+  gapToRegion: string | null;
+  gapToNeighbours: string | null;
+}
+
+export interface MeasureComparison {
+  /** The LAIT measure the council's measure is linked to. */
+  code: string;
+  comparison: CouncilComparison;
+  latest: LatestComparison | null;
+}
+
+function gap(ours: string | null, other: string | null): string | null {
+  return ours === null || other === null ? null : plainDecimal(differenceExact(Number(ours), Number(other)));
+}
+
+/**
+ * The comparison for a council's own measure, where it is linked to a benchmark measure: every
+ * period beside England, its region and its statistical neighbours, and the latest period with
+ * the council's figure. Null for a measure with no link.
+ */
+export async function comparisonForMeasure(
+  db: Database,
+  measureId: number,
+): Promise<MeasureComparison | null> {
+  const [link] = await repository.linksOf(db, [measureId]);
+  if (link === undefined) return null;
+  const comparison = await councilComparison(db, link.code);
+  if (comparison === null) return null;
+  const row = comparison.rows.filter((r) => r.ours !== null).at(-1);
+  const latest =
+    row === undefined
+      ? null
+      : {
+          row,
+          gapToEngland: gap(row.ours, row.england),
+          gapToRegion: gap(row.ours, row.region),
+          gapToNeighbours: gap(row.ours, row.neighbourAverage),
+        };
+  return { code: link.code, comparison, latest };
+}

@@ -4,7 +4,13 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
-import { forecastFormValues, type Params, quarterParam } from "./finance.pages.ts";
+import {
+  forecastFormValues,
+  openQuartersOf,
+  type Params,
+  quarterParam,
+  requireOpenForEntry,
+} from "./finance.pages.ts";
 import { forecastEditSchema, forecastNewSchema, parseQuarter } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
@@ -24,6 +30,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
     return reply.view("finance/views/line.njk", {
       pageTitle: detail.line.name,
       model: detail,
+      openQuarters: await openQuartersOf(services, detail.year),
       backQuarter: from ?? latest ?? reported ?? 1,
     });
   });
@@ -38,6 +45,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
     if (found.existing) {
       return reply.redirect(`/budget/lines/${found.line.id}/forecasts/${found.quarter}/edit`, 303);
     }
+    await requireOpenForEntry(services, found.year, found.quarter);
     return reply.view("finance/views/forecast-new.njk", {
       pageTitle: `Enter the quarter ${found.quarter} forecast`,
       ...found,
@@ -50,6 +58,8 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
     const lineId = idParam(params.lineId, "Budget line");
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
+    const at = await finance.lineForNewForecast(services.db, lineId, quarter);
+    await requireOpenForEntry(services, at.year, quarter);
     try {
       const entry = validForm(forecastNewSchema, body);
       await finance.createForecast(services.db, request.actor, { lineId, quarter, entry });
@@ -80,6 +90,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
       idParam(params.lineId, "Budget line"),
       quarterParam(params.quarter),
     );
+    await requireOpenForEntry(services, found.year, found.forecast.quarter);
     return reply.view("finance/views/forecast-edit.njk", {
       pageTitle: `Change the quarter ${found.forecast.quarter} forecast`,
       ...found,
@@ -93,6 +104,8 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
     const lineId = idParam(params.lineId, "Budget line");
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
+    const at = await finance.forecastForEdit(services.db, lineId, quarter);
+    await requireOpenForEntry(services, at.year, quarter);
     try {
       const edit = validForm(forecastEditSchema, body);
       const saved = await finance.updateForecast(services.db, request.actor, { lineId, quarter, edit });

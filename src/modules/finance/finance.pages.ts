@@ -1,6 +1,7 @@
 import type { FastifyReply } from "fastify";
 import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
+import { parseFinancialYearCode } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
 import type { ChartBlock } from "../../reports/model.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
@@ -157,4 +158,27 @@ export function forecastFormValues(controllableBudget: number, forecastOutturn: 
     controllableBudget: formatPounds(controllableBudget, { pence: true }),
     forecastOutturn: formatPounds(forecastOutturn, { pence: true }),
   };
+}
+
+/**
+ * Refuses entry for a quarter of a year that is not open for entry: the page that says how to
+ * open it, and nothing saved. Every form that records figures for a quarter asks this first.
+ */
+export async function requireOpenForEntry(
+  services: RoutesOptions["services"],
+  year: { code: string },
+  quarter: number,
+): Promise<void> {
+  const startYear = parseFinancialYearCode(year.code);
+  if (startYear === null) throw new NotFound(`Financial year ${year.code}`);
+  await services.requireOpenQuarter(services.db, startYear, quarter);
+}
+
+/** The quarters of a year open for entry: the pages link only to forms that can be saved. */
+export async function openQuartersOf(
+  services: RoutesOptions["services"],
+  year: { code: string },
+): Promise<number[]> {
+  const startYear = parseFinancialYearCode(year.code);
+  return startYear === null ? [] : services.openQuarters(services.db, startYear);
 }

@@ -5,7 +5,15 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
-import { budgetPages, type Params, quarterAt, quarterParam, yearParam } from "./finance.pages.ts";
+import {
+  budgetPages,
+  openQuartersOf,
+  type Params,
+  quarterAt,
+  quarterParam,
+  requireOpenForEntry,
+  yearParam,
+} from "./finance.pages.ts";
 import { savingsForecastEditSchema, savingsForecastNewSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 
@@ -19,6 +27,7 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
     return reply.view("finance/views/savings.njk", {
       pageTitle: `Budget savings ${model.year.label} quarter ${quarter}`,
       model,
+      entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
       pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "savings"),
     });
   });
@@ -36,6 +45,7 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
         303,
       );
     }
+    await requireOpenForEntry(services, found.year, found.quarter);
     return reply.view("finance/views/savings-edit.njk", {
       pageTitle: `Enter the quarter ${found.quarter} savings forecast for ${found.initiative.name}`,
       ...found,
@@ -49,6 +59,8 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
     const initiativeId = idParam(params.initiativeId, "Savings initiative");
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
+    const at = await finance.initiativeForNewForecast(services.db, initiativeId, quarter);
+    await requireOpenForEntry(services, at.year, quarter);
     try {
       const entry = validForm(savingsForecastNewSchema, body);
       const saved = await finance.createInitiativeForecast(services.db, request.actor, {
@@ -81,6 +93,7 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
       idParam(params.initiativeId, "Savings initiative"),
       quarterParam(params.quarter),
     );
+    await requireOpenForEntry(services, found.year, found.forecast.quarter);
     return reply.view("finance/views/savings-edit.njk", {
       pageTitle: `Change the savings forecast for ${found.initiative.name}`,
       ...found,
@@ -95,6 +108,8 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
     const initiativeId = idParam(params.initiativeId, "Savings initiative");
     const quarter = quarterParam(params.quarter);
     const body = (request.body ?? {}) as Params;
+    const at = await finance.initiativeForecastForEdit(services.db, initiativeId, quarter);
+    await requireOpenForEntry(services, at.year, quarter);
     try {
       const edit = validForm(savingsForecastEditSchema, body);
       const saved = await finance.updateInitiativeForecast(services.db, request.actor, {

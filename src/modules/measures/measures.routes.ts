@@ -22,6 +22,8 @@ import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { comparisonView } from "../benchmarks/benchmarks.comparison.ts";
+import { comparisonForMeasure } from "../benchmarks/benchmarks.service.ts";
 import { measureTrend } from "./measures.chart.ts";
 import {
   importSchema,
@@ -64,6 +66,14 @@ function trendOf(page: MeasurePage) {
   return { trend: trend === null ? null : { ...trend, svg: chartSvg(trend, 1.5) } };
 }
 
+/** The measure beside every English council, where it is linked to one of the Department's measures. */
+async function benchmarkOf(db: RoutesOptions["services"]["db"], id: number) {
+  const found = await comparisonForMeasure(db, id);
+  return {
+    benchmarkComparison: found === null ? null : comparisonView(found.comparison, found.latest),
+  };
+}
+
 async function renderMeasure(reply: FastifyReply, services: RoutesOptions["services"], id: number) {
   const [page, periods] = await Promise.all([
     measurePage(services.db, id),
@@ -77,6 +87,7 @@ async function renderMeasure(reply: FastifyReply, services: RoutesOptions["servi
     polarityText: page.measure.polarity === null ? undefined : POLARITY_WORDS[page.measure.polarity],
     ...trendOf(page),
     openPeriods: periods.filter((state) => state.status === "open"),
+    ...(await benchmarkOf(services.db, id)),
   });
 }
 

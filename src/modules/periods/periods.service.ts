@@ -14,7 +14,7 @@ import {
   quarterOf,
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
-import { BadRequest, BaseplanError, Conflict, NotFound } from "../../errors.ts";
+import { BadRequest, BaseplanError, Conflict, NotFound, NotOpenForEntry } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
@@ -41,8 +41,7 @@ export class PeriodRefused extends BaseplanError {
 }
 
 /** Entry for a period that is not open: the page says how to open it. */
-export class PeriodNotOpen extends BaseplanError {
-  readonly code = "bad-request";
+export class PeriodNotOpen extends NotOpenForEntry {
   constructor(
     readonly period: MonitoringPeriod,
     readonly status: MonitoringStatus | null,
@@ -51,6 +50,9 @@ export class PeriodNotOpen extends BaseplanError {
       status === null
         ? `${monitoringPeriodLabel(period)} has not been opened for entry.`
         : `${monitoringPeriodLabel(period)} is ${STATUS_WORDS[status].toLowerCase()}, not open for entry.`,
+      monitoringPeriodLabel(period),
+      `/periods/${monitoringPeriodPath(period)}`,
+      status !== null,
     );
   }
 }
@@ -359,6 +361,44 @@ export async function requireOpenPeriod(db: Database, period: MonitoringPeriod):
   const state = await findPeriod(db, period);
   if (state?.status === "open") return state;
   throw new PeriodNotOpen(period, state?.status ?? null);
+}
+
+/**
+ * Refuses entry for a quarter of a financial year that is not open. A year monitored monthly is
+ * opened month by month, and what is held by quarter (budget forecasts, savings, progress) can be
+ * entered while any month of that quarter is open; refused with the quarter's own state otherwise.
+ */
+export async function requireOpenQuarter(db: Database, startYear: number, quarter: number): Promise<void> {
+  const asQuarter = quarterPeriod(startYear, quarter);
+  if ((await openQuarters(db, startYear)).includes(quarter)) return;
+  const states = await listPeriods(db);
+  const own = states.find((state) => sameMonitoringPeriod(state.period, asQuarter));
+  const months = states.filter(
+    (state) =>
+      state.period.startYear === startYear &&
+      state.period.kind === "month" &&
+      Math.ceil(state.period.number / 3) === quarter,
+  );
+  const lastMonth = months.at(-1);
+  throw new PeriodNotOpen(
+    !own && lastMonth ? lastMonth.period : asQuarter,
+    own?.status ?? lastMonth?.status ?? null,
+  );
+}
+
+/** The quarters of a financial year that take entries now (see `requireOpenQuarter`), for the forms' links. */
+export async function openQuarters(db: Database, startYear: number): Promise<number[]> {
+  const states = await listPeriods(db);
+  return [1, 2, 3, 4].filter((quarter) =>
+    states.some(
+      (state) =>
+        state.status === "open" &&
+        state.period.startYear === startYear &&
+        (state.period.kind === "quarter"
+          ? state.period.number === quarter
+          : Math.ceil(state.period.number / 3) === quarter),
+    ),
+  );
 }
 
 /**

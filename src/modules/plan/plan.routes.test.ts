@@ -174,7 +174,7 @@ describe("plan pages", () => {
         payload: new URLSearchParams({
           _csrf: token ?? "",
           version: "1",
-          quarter: "2021-22-q1",
+          quarter: "2020-21-q4",
           rating: "good",
           narrative,
         }).toString(),

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { parseFinancialYearCode } from "../../domain/periods.ts";
 import { formatPlanMonth } from "../../domain/plan-dates.ts";
 import { RATINGS } from "../../domain/ratings.ts";
 import { RISK_LEVELS } from "../../domain/risks.ts";
-import { ValidationFailed } from "../../errors.ts";
+import { NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
@@ -11,6 +12,7 @@ import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
   activityMonthsForm,
+  isQuarterInPlan,
   leadsForm,
   parseQuarter,
   planQuarters,
@@ -113,6 +115,18 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return renderDeliverable(reply, id, {});
   });
 
+  /**
+   * Progress is recorded only for a quarter open for entry: else the page that says how to open
+   * it. A quarter outside the plan's period is left to the service, which names it on the form.
+   */
+  async function requireOpenForProgress(deliverableId: number, quarter: ReportingQuarter) {
+    const { plan } = await deliverableDetail(db, deliverableId);
+    if (plan && !isQuarterInPlan(quarter, plan)) return;
+    const startYear = parseFinancialYearCode(quarter.financialYear);
+    if (startYear === null) throw new NotFound(`Financial year ${quarter.financialYear}`);
+    await services.requireOpenQuarter(db, startYear, quarter.quarter);
+  }
+
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
     "/plan/deliverables/:id/progress",
     async (request, reply) => {
@@ -120,6 +134,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       const body = request.body ?? {};
       try {
         const progress = validForm(progressForm, body);
+        await requireOpenForProgress(id, progress.quarter);
         await recordProgress(db, request.actor, {
           deliverableId: id,
           version: requiredVersion(body),
