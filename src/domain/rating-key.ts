@@ -35,6 +35,18 @@ export const RATING_FILLS: Record<RatingKey, string> = byReportKey(
 );
 
 /**
+ * Bar colours for charts of counts by rating (GOV.UK palette), each bar also named by its word
+ * and outlined, so the paler ones stand out from the page.
+ */
+export const RATING_BAR_COLOURS: Record<RatingKey, string> = {
+  strong: "#1d70b8",
+  good: "#00703c",
+  review: "#ffdd00",
+  action: "#d4351c",
+  none: "#b1b4b6",
+};
+
+/**
  * One text symbol per rating, drawn by ordinary fonts (no emoji font needed) and always beside
  * the word: the documents' own keys use coloured emoji, and one of them for two meanings.
  */
