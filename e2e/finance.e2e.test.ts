@@ -76,6 +76,34 @@ describe("budget monitoring journeys", () => {
     );
   });
 
+  journeyTest(
+    "a financial risk is added with an error, then correctly, without JavaScript",
+    journey,
+    async () => {
+      const { pageWithoutJavaScript: page } = journey;
+      await page.goto("/budget/2020-21/q4/risks");
+      await page.getByTestId("add-risk").click();
+      await page.getByLabel("Service", { exact: true }).fill("Home to School Transport");
+      await page.getByLabel("Risk", { exact: true }).fill("Fuel prices rise again");
+      await page.getByLabel("Sensitivity").fill("£1.2.3");
+      await page.getByRole("button", { name: "Add the risk" }).click();
+      await page.locator(".govuk-error-summary").waitFor();
+      assert.match(await page.title(), /^Error: /);
+      await page.getByLabel("Sensitivity").fill("£0.2m");
+      await page.getByLabel("4", { exact: true }).check();
+      await page.getByRole("button", { name: "Add the risk" }).click();
+      assert.match(page.url(), /\/budget\/2020-21\/q4\/risks$/);
+      assert.match(
+        (await page.getByTestId("saved-banner").textContent()) ?? "",
+        /The financial risk was added/,
+      );
+      assert.match(
+        (await page.getByTestId("risks-table").textContent()) ?? "",
+        /Fuel prices rise again[\s\S]*0\.200/,
+      );
+    },
+  );
+
   journeyTest("the other budget pages pass axe", journey, async () => {
     for (const path of [
       "/budget/2020-21/q3/savings",
@@ -84,6 +112,7 @@ describe("budget monitoring journeys", () => {
       "/budget/2020-21/q3/reserves",
       "/budget/2020-21/q3/debt",
       "/budget/2020-21/q3/risks",
+      "/budget/2020-21/q4/risks/new",
       "/budget/2020-21/approved",
       "/budget/2020-21/q1",
       "/budget/settings",

@@ -1,7 +1,6 @@
 import { loadConfig } from "./config.ts";
 import { BackupRefused, restoreBackup, writeBackup } from "./db/backup.ts";
 import { connect } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
 import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
@@ -14,7 +13,7 @@ import {
 } from "./modules/reports/reports.cli.ts";
 import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
-import { chromiumFor } from "./services.ts";
+import { chromiumFor, migrateAndFill } from "./services.ts";
 
 const USAGE = `Usage: baseplan <command>
 
@@ -58,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        const ran = await duringStartUp(connection, () => migrate(connection.db));
+        const ran = await duringStartUp(connection, () => migrateAndFill(connection.db));
         console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
       } finally {
         await connection.close();
@@ -72,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
       });
       try {
         await duringStartUp(connection, async () => {
-          await migrate(connection.db);
+          await migrateAndFill(connection.db);
           const loaded = await loadDemo(connection.db, config.actingUser);
           console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
           const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
@@ -121,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        await duringStartUp(connection, () => migrate(connection.db));
+        await duringStartUp(connection, () => migrateAndFill(connection.db));
         return await runImportBenchmarks(
           connection.db,
           config.actingUser,
@@ -154,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
       const chromium = chromiumFor(config);
       try {
         await duringStartUp(connection, async () => {
-          await migrate(connection.db);
+          await migrateAndFill(connection.db);
           if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
         });
         const written = await runReportCommand(connection.db, command, chromium);

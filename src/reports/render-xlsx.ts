@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { RATING_FILLS } from "../domain/rating-key.ts";
 import { spreadsheetWidths, wrappedLines } from "./column-widths.ts";
 import type { Report, TableBlock, TableCell, TotalRef } from "./model.ts";
 
@@ -90,7 +91,18 @@ function addTableSheet(
   sheet.pageSetup.printTitlesRow = "2:2";
   const firstDataRow = 3;
   for (const row of table.rows) {
-    sheet.addRow(row.cells.map((cell, index) => cellValue(cell, table.columns[index]?.format ?? "text")));
+    const added = sheet.addRow(
+      row.cells.map((cell, index) => cellValue(cell, table.columns[index]?.format ?? "text")),
+    );
+    // A rating's cell is filled in its colour, as in Word; its word is the cell's text.
+    row.cells.forEach((cell, index) => {
+      if (cell.rating === undefined) return;
+      added.getCell(index + 1).fill = {
+        type: "pattern",
+        pattern: "solid",
+        fgColor: { argb: `FF${RATING_FILLS[cell.rating]}` },
+      };
+    });
   }
   const lastDataRow = firstDataRow + table.rows.length - 1;
   const firstTotalRow = lastDataRow + 1;

@@ -420,7 +420,7 @@ test("Excel: a cell of lines keeps each on its own line, wrapped; a landscape se
   assert.equal(sheet.pageSetup.orientation, "landscape");
 });
 
-test("Excel: words in the column after a figure are set in from it, so the two never touch", async () => {
+test("Excel: words after a figure are set in from it; a rating is filled in its colour", async () => {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load((await renderXlsx(report)) as unknown as ArrayBuffer);
   const sheet = workbook.worksheets.find((candidate) => candidate.name.startsWith("Forecast outturn"));
@@ -430,6 +430,14 @@ test("Excel: words in the column after a figure are set in from it, so the two n
   assert.equal(sheet.getCell("D2").alignment?.indent, 1);
   assert.equal(sheet.getCell("B3").alignment?.indent, undefined);
   assert.equal(sheet.getCell("A3").alignment?.indent, undefined);
+  // The rating's cell is filled in its colour and keeps its word.
+  assert.equal(sheet.getCell("D3").value, "Action");
+  assert.deepEqual(sheet.getCell("D3").fill, {
+    type: "pattern",
+    pattern: "solid",
+    fgColor: { argb: "FFF4CDC6" },
+  });
+  assert.doesNotMatch(JSON.stringify(sheet.getCell("C3").fill ?? {}), /solid/);
 });
 
 test("Excel keeps the words written around a figure in its number format, the number still a number", () => {

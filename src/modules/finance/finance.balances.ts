@@ -8,7 +8,9 @@ import {
   reconcile,
 } from "../../domain/budget.ts";
 import { type Pence, sumPence } from "../../domain/money.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
+import type { FinancialRiskNew } from "./finance.schemas.ts";
 
 import {
   compact,
@@ -31,6 +33,40 @@ export async function financialRisksReport(db: Database, yearCode: string, quart
     quarter,
     risks: risks.map((risk) => ({ ...risk, sensitivity: figure(risk.sensitivityPence) })),
   };
+}
+
+/**
+ * Adds a financial risk to a quarter's list, after the risks already there, audited. The routes
+ * refuse a quarter that is not open for entry before this is called.
+ */
+export async function addFinancialRisk(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; entry: FinancialRiskNew },
+) {
+  return db.transaction(async (tx) => {
+    const year = await requireYear(tx, input.yearCode);
+    const quarter = requireQuarter(input.quarter);
+    const existing = await repository.listFinancialRisks(tx, year.id, quarter);
+    const risk = await repository.insertFinancialRisk(tx, {
+      financialYearId: year.id,
+      quarter,
+      service: input.entry.service,
+      risk: input.entry.risk,
+      sensitivityPence: input.entry.sensitivity,
+      likelihood: input.entry.likelihood,
+      position: Math.max(0, ...existing.map((row) => row.position)) + 1,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "create",
+      entityType: "financial-risk",
+      entityId: risk.id,
+      summary: `Added a quarter ${quarter} ${year.label} financial risk for ${risk.service}`,
+      after: risk,
+    });
+    return { year, risk };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -396,7 +396,9 @@ export async function listPressureFunding(db: Database, financialYearId: number)
 }
 
 export async function insertFinancialRisk(db: Database, values: typeof financialRisks.$inferInsert) {
-  await db.insert(financialRisks).values(values);
+  const [risk] = await db.insert(financialRisks).values(values).returning();
+  if (!risk) throw new Error("The financial risk was not saved");
+  return risk;
 }
 
 export async function listFinancialRisks(db: Database, financialYearId: number, quarter: number) {

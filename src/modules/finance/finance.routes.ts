@@ -13,12 +13,14 @@ import { forecastRoutes } from "./finance.forecast.routes.ts";
 import {
   budgetPages,
   latestQuarterFor,
+  openQuartersOf,
   type Params,
   quarterAt,
   quarterParam,
   renderOutturn,
   yearParam,
 } from "./finance.pages.ts";
+import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
 import { ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
@@ -93,6 +95,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
 
   forecastRoutes(app, services);
   savingsRoutes(app, services);
+  financialRiskRoutes(app, services);
 
   app.get("/budget/:year/growth", async (request, reply) => {
     const yearCode = yearParam((request.params as Params).year);
@@ -131,6 +134,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       return reply.view(`finance/views/${view}`, {
         pageTitle: `${title} ${model.year.label} quarter ${quarter}`,
         model,
+        entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
         pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), page),
       });
     });

@@ -108,3 +108,24 @@ export const ratingSettingsSchema = z.object({
 });
 
 export type RatingSettings = z.infer<typeof ratingSettingsSchema>;
+
+function requiredText(what: string, most: number) {
+  return z
+    .string({ error: `Enter the ${what}` })
+    .trim()
+    .min(1, { error: `Enter the ${what}` })
+    .max(most, { error: `The ${what} must be ${most.toLocaleString("en-GB")} characters or fewer` });
+}
+
+/** Adding a financial risk to a quarter: the service it falls on, the risk, its sensitivity and likelihood. */
+export const financialRiskNewSchema = z.object({
+  service: requiredText("service the risk falls on", 200),
+  risk: requiredText("risk", 2_000),
+  sensitivity: moneyField("sensitivity"),
+  likelihood: z
+    .string({ error: "Select the likelihood from 1 (low) to 5 (high)" })
+    .regex(/^[1-5]$/, { error: "Select the likelihood from 1 (low) to 5 (high)" })
+    .transform(Number),
+});
+
+export type FinancialRiskNew = z.infer<typeof financialRiskNewSchema>;

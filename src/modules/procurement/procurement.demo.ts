@@ -6,7 +6,8 @@ import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/demo-files.ts";
 import { parseForm } from "../../web/forms.ts";
 import { findSettings } from "./procurement.repository.ts";
 import { procurementFormSchema } from "./procurement.schemas.ts";
-import { createProcurement, recordPublishedPlan, updateProcurementSettings } from "./procurement.service.ts";
+import { createProcurement, recordPublishedPlan } from "./procurement.service.ts";
+import { updateProcurementSettings } from "./procurement.thresholds.ts";
 
 // Resolved when loading: load-demo.ts imports the loaders, so its constants are not ready yet.
 const forwardPlanFile = () => join(DEMO_DIRECTORY, "procurement", "forward-plan-2021-2023.json");

@@ -1,20 +1,17 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
-import { formatPounds } from "../../domain/money.ts";
-import { financialYearStartOfDate } from "../../domain/periods.ts";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import type { FieldError } from "../../errors.ts";
-import { NotFound, ValidationFailed } from "../../errors.ts";
+import { NotFound } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { listThresholds } from "./procurement.repository.ts";
+import { forwardPlanCsv, transparencyCsv } from "./procurement.exports.ts";
+import { pipelineRoutes } from "./procurement.pipeline.routes.ts";
 import {
   CATEGORIES,
   CATEGORY_NAMES,
   DATE_PARTS,
   type DateParts,
   datePartsOf,
-  expectedPaymentsFormSchema,
   type ForwardPlanQuery,
   forwardPlanQuerySchema,
   gatherDateParts,
@@ -22,29 +19,18 @@ import {
   parseDateText,
   procurementFormSchema,
   readDateParts,
-  reportingFloorFormSchema,
   STATUS_NAMES,
   STATUSES,
-  thresholdFormSchema,
 } from "./procurement.schemas.ts";
 import {
-  addThreshold,
   createProcurement,
   financialYearName,
   forwardPlan,
-  forwardPlanCsv,
   getProcurement,
-  pipeline,
-  pipelineCsv,
-  pipelineReleasePackage,
-  setExpectedPayments,
-  thresholdSettings,
-  transparencyCsv,
   updateProcurement,
-  updateProcurementSettings,
 } from "./procurement.service.ts";
-
-const VIEWS = "procurement/views";
+import { thresholdRoutes } from "./procurement.thresholds.routes.ts";
+import { formErrors, sendCsv, VIEWS } from "./procurement.web.ts";
 
 const DATE_WHAT: Record<(typeof PROCUREMENT_DATE_FIELDS)[number], string> = {
   estimatedStartDate: "estimated start date",
@@ -89,53 +75,12 @@ function procurementId(request: FastifyRequest): string {
   if (!PROCUREMENT_ID.test(id)) throw new NotFound("The procurement");
   return id;
 }
-const yearParams = z.object({ year: z.coerce.number().int().min(1000).max(9998) });
 
 /** The choices of the add and edit form, in the shape GOV.UK macros take. */
 const formChoices = {
   categories: CATEGORIES.map((value) => ({ value, text: CATEGORY_NAMES[value] })),
   statuses: STATUSES.map((value) => ({ value, text: STATUS_NAMES[value] })),
 };
-
-function sendCsv(reply: FastifyReply, filename: string, body: string) {
-  return reply
-    .type("text/csv; charset=utf-8")
-    .header("content-disposition", `attachment; filename="${filename}"`)
-    .send(body);
-}
-
-/** The current financial year (by its first calendar year), from the period model's year start. */
-function currentFinancialYear(): number {
-  const today = new Date().toISOString().slice(0, 10);
-  return financialYearStartOfDate(today) ?? Number(today.slice(0, 4));
-}
-
-/** An amount for a form box with a "£" prefix: "50,000", or "50,000.50" with pence; exact. */
-function amountText(pence: number): string {
-  return formatPounds(pence, { pence: pence % 100 !== 0, symbol: false });
-}
-
-function formErrors(error: unknown): FieldError[] | null {
-  return error instanceof ValidationFailed ? error.errors : null;
-}
-
-async function renderThresholds(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  services: RoutesOptions["services"],
-  extra: Record<string, unknown> = {},
-) {
-  const [rows, settings] = await Promise.all([listThresholds(services.db), thresholdSettings(services.db)]);
-  return reply.view(`${VIEWS}/thresholds.njk`, {
-    pageTitle: "Procurement thresholds",
-    rows,
-    reportingFloorPence: settings.reportingFloorPence,
-    reportingFloorText: amountText(settings.reportingFloorPence),
-    settingsVersion: settings.settingsVersion,
-    values: request.body ?? {},
-    ...extra,
-  });
-}
 
 const SORTABLE = [
   ["title", "Contract title"],
@@ -168,7 +113,7 @@ function sortLinks(query: ForwardPlanQuery) {
 }
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
-  const { db, config } = services;
+  const { db } = services;
 
   app.get("/procurement", async (request, reply) => {
     const query = forwardPlanQuerySchema.parse(request.query ?? {});
@@ -244,99 +189,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     }
   });
 
-  app.get("/procurement/thresholds", async (request, reply) => renderThresholds(request, reply, services));
-
-  app.post("/procurement/thresholds", async (request, reply) => {
-    const parsed = parseForm(thresholdFormSchema, request.body);
-    const failed = (errors: FieldError[]) =>
-      renderThresholds(request, reply.code(400), services, { errors, thresholdErrors: errors });
-    if (!parsed.ok) return failed(parsed.errors);
-    try {
-      await addThreshold(db, request.actor, parsed.value);
-    } catch (error) {
-      const errors = formErrors(error);
-      if (errors) return failed(errors);
-      throw error;
-    }
-    return redirectWithBanner(reply, "/procurement/thresholds", "The threshold was added.");
-  });
-
-  app.post("/procurement/reporting-floor", async (request, reply) => {
-    const parsed = parseForm(reportingFloorFormSchema, request.body);
-    const version = versionOf(request.body);
-    if (!parsed.ok || version === null) {
-      const errors = parsed.ok ? [missingVersion("reportingFloor")] : parsed.errors;
-      return renderThresholds(request, reply.code(400), services, { errors, floorErrors: errors });
-    }
-    await updateProcurementSettings(db, request.actor, version, {
-      reportingFloorPence: parsed.value.reportingFloor,
-    });
-    return redirectWithBanner(reply, "/procurement/thresholds", "The reporting floor was saved.");
-  });
-
-  app.get("/procurement/pipeline", async (request, reply) => {
-    const { year } = z
-      .object({ year: z.coerce.number().int().min(1000).max(9998).catch(currentFinancialYear()) })
-      .parse({
-        year: (request.query as Record<string, unknown> | undefined)?.year ?? currentFinancialYear(),
-      });
-    const view = await pipeline(db, year);
-    return reply.view(`${VIEWS}/pipeline.njk`, {
-      pageTitle: `Pipeline notice ${view.notice.financialYear}`,
-      view,
-      expectedPaymentsText:
-        view.notice.expectedPaymentsPence === undefined ? "" : amountText(view.notice.expectedPaymentsPence),
-    });
-  });
-
-  app.post("/procurement/pipeline/:year/expected-payments", async (request, reply) => {
-    const parsedYear = yearParams.safeParse(request.params);
-    if (!parsedYear.success) return reply.callNotFound();
-    const { year } = parsedYear.data;
-    const parsed = parseForm(expectedPaymentsFormSchema, request.body);
-    if (!parsed.ok) {
-      const view = await pipeline(db, year);
-      return reply.code(400).view(`${VIEWS}/pipeline.njk`, {
-        pageTitle: `Pipeline notice ${view.notice.financialYear}`,
-        view,
-        errors: parsed.errors,
-        values: request.body,
-      });
-    }
-    await setExpectedPayments(
-      db,
-      request.actor,
-      year,
-      versionOf(request.body),
-      parsed.value.expectedPayments,
-    );
-    return redirectWithBanner(
-      reply,
-      `/procurement/pipeline?year=${year}`,
-      "The expected payments were saved.",
-    );
-  });
-
-  // "/procurement/pipeline/2022.csv" and "/procurement/pipeline/2022.json".
-  app.get("/procurement/pipeline/:file", async (request, reply) => {
-    const match = /^(\d{4})\.(csv|json)$/.exec((request.params as { file: string }).file);
-    if (!match) return reply.callNotFound();
-    // Years the calendar cannot hold a whole financial year of (0000, 9999) are pages that do not exist.
-    const parsedYear = yearParams.safeParse({ year: match[1] });
-    if (!parsedYear.success) return reply.callNotFound();
-    const { year } = parsedYear.data;
-    if (match[2] === "csv") return sendCsv(reply, `pipeline-notice-${year}.csv`, await pipelineCsv(db, year));
-    const uri = `${request.protocol}://${request.host}${request.url}`;
-    const releases = await pipelineReleasePackage(db, year, { ocidPrefix: config.ocidPrefix, uri });
-    if (releases === null) {
-      return reply.code(404).view("errors/error.njk", {
-        status: 404,
-        title: "No planned contracts in this pipeline",
-        message: `The pipeline notice for ${financialYearName(year)} lists no planned contracts, so there are no releases to publish.`,
-      });
-    }
-    return reply.type("application/json; charset=utf-8").send(JSON.stringify(releases, null, 2));
-  });
+  thresholdRoutes(app, services);
+  pipelineRoutes(app, services);
 
   app.get("/procurement/:id", async (request, reply) => {
     const id = procurementId(request);

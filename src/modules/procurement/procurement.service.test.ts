@@ -11,16 +11,10 @@ import { plannedProcurements, procurementThresholds } from "../../db/schema/inde
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { parseForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
+import { pipeline, setExpectedPayments } from "./procurement.pipeline.ts";
 import { procurementFormSchema, thresholdFormSchema } from "./procurement.schemas.ts";
-import {
-  addThreshold,
-  createProcurement,
-  forwardPlan,
-  getProcurement,
-  pipeline,
-  setExpectedPayments,
-  updateProcurement,
-} from "./procurement.service.ts";
+import { createProcurement, forwardPlan, getProcurement, updateProcurement } from "./procurement.service.ts";
+import { addThreshold } from "./procurement.thresholds.ts";
 
 interface SeedRow {
   id: string;

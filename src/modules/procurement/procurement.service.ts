@@ -2,60 +2,41 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Database } from "../../db/client.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
-import { type OcdsReleasePackage, planningRelease, releasePackage } from "../../domain/ocds.ts";
 import {
-  type CsvCell,
   expectedTenderDate,
-  extendThresholdTable,
   formatLongDate,
-  PIPELINE_NOTICE_HEADER,
-  type PipelineNotice,
   type PlannedProcurement,
   type ProcurementBand,
   type ProcurementBanding,
   ProcurementRuleError,
   type ProcurementStatus,
-  penceToDecimalPounds,
-  pipelineNotice,
-  pipelineNoticeRows,
   procurementBand,
   type ThresholdRow,
   type ThresholdTable,
-  TRANSPARENCY_CODE_HEADER,
-  transparencyCodeRows,
-  writeCsv,
 } from "../../domain/procurement.ts";
 import { type ComparedField, Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { readSettingValue, recordSetting } from "../settings/settings.service.ts";
 import {
-  findExpectedPayments,
   findProcurement,
   findSettings,
-  insertExpectedPayments,
   insertProcurement,
-  insertThreshold,
   listProcurements,
   listThresholds,
   type PlannedProcurementInsert,
   type PlannedProcurementRow,
-  updateExpectedPaymentsIfVersion,
   updateProcurementIfVersion,
-  updateSettingsIfVersion,
 } from "./procurement.repository.ts";
 import {
-  CATEGORY_NAMES,
   type Category,
   durationMonthsOf,
   type ForwardPlanQuery,
   type ProcurementForm,
-  STATUS_NAMES,
   type Status,
-  type ThresholdForm,
 } from "./procurement.schemas.ts";
 
 /** "£50,000", or "£50,000.50" when there are pence: exact, as the forms take amounts. */
-function poundsText(pence: Pence): string {
+export function poundsText(pence: Pence): string {
   return formatPounds(pence, { pence: pence % 100 !== 0 });
 }
 
@@ -450,285 +431,5 @@ export async function updateProcurement(
       after,
     });
     return after;
-  });
-}
-
-/**
- * Adds a row at the end of the threshold table. Refused, with nothing changed, when the table
- * would have overlapping or unordered dates, or when a planned procurement would be left with no
- * threshold in force on its commencement date.
- */
-export async function addThreshold(db: Database, actor: string, form: ThresholdForm) {
-  return db.transaction(async (tx) => {
-    const settings = await thresholdSettings(tx);
-    const row: ThresholdRow = {
-      inForceFrom: form.inForceFrom ?? "",
-      ...(form.inForceUntil ? { inForceUntil: form.inForceUntil } : {}),
-      goodsAndServicesPence: form.goodsAndServices,
-      worksPence: form.works,
-      lightTouchServicesPence: form.lightTouchServices,
-      ...(form.note ? { note: form.note } : {}),
-    };
-    const extended = extendThresholdTable(settings.table, row);
-    if (!extended.ok) {
-      const rowCount = settings.table.length + 1;
-      throw new ValidationFailed(
-        extended.problems.map((problem) => ({
-          // A problem with an earlier row is caused by the new one's dates.
-          field:
-            problem.rowNumber === rowCount && problem.field ? fieldOfThreshold(problem.field) : "inForceFrom",
-          message: problem.message,
-        })),
-        "The threshold table was not changed.",
-      );
-    }
-    const entries = await listProcurements(tx);
-    const uncovered = entries.filter((entry) => {
-      try {
-        procurementBand(toPlannedProcurement(entry), extended.table, settings.reportingFloorPence);
-        return false;
-      } catch (error) {
-        if (error instanceof ProcurementRuleError) return true;
-        throw error;
-      }
-    });
-    if (uncovered.length > 0) {
-      throw new ValidationFailed([
-        {
-          field: "inForceUntil",
-          message: `With that end date no threshold would be in force for ${uncovered.length} planned ${uncovered.length === 1 ? "procurement" : "procurements"}, such as "${uncovered[0]?.title}" commencing ${formatLongDate(expectedTenderDate(toPlannedProcurement(uncovered[0] as PlannedProcurementRow)))}: leave the end date blank or make it later.`,
-        },
-      ]);
-    }
-    const inserted = await insertThreshold(tx, {
-      inForceFrom: row.inForceFrom,
-      inForceUntil: row.inForceUntil ?? null,
-      goodsAndServicesPence: row.goodsAndServicesPence,
-      worksPence: row.worksPence,
-      lightTouchServicesPence: row.lightTouchServicesPence,
-      note: row.note ?? null,
-    });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "create",
-      entityType: "procurement-threshold",
-      entityId: inserted.id,
-      summary: `Added thresholds in force from ${formatLongDate(inserted.inForceFrom)}`,
-      after: inserted,
-    });
-    return inserted;
-  });
-}
-
-function fieldOfThreshold(field: keyof ThresholdRow): string {
-  const fields: Partial<Record<keyof ThresholdRow, string>> = {
-    inForceFrom: "inForceFrom",
-    inForceUntil: "inForceUntil",
-    goodsAndServicesPence: "goodsAndServices",
-    worksPence: "works",
-    lightTouchServicesPence: "lightTouchServices",
-  };
-  return fields[field] ?? "note";
-}
-
-export async function updateProcurementSettings(
-  db: Database,
-  actor: string,
-  version: number,
-  values: { reportingFloorPence?: number; buyerId?: string; buyerName?: string },
-) {
-  return db.transaction(async (tx) => {
-    const before = await findSettings(tx);
-    const after = await updateSettingsIfVersion(tx, version, values);
-    if (!before || !after) {
-      throw new Conflict(
-        "The procurement settings",
-        [
-          {
-            label: "Reporting floor",
-            saved: before ? poundsText(before.reportingFloorPence) : "",
-            submitted: values.reportingFloorPence === undefined ? "" : poundsText(values.reportingFloorPence),
-          },
-        ],
-        "/procurement/thresholds",
-      );
-    }
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "procurement-settings",
-      entityId: 1,
-      summary: `Set the procurement reporting floor to ${poundsText(after.reportingFloorPence)}`,
-      before,
-      after,
-    });
-    return after;
-  });
-}
-
-/** Records what the council expects to pay under contracts in a financial year. */
-export async function setExpectedPayments(
-  db: Database,
-  actor: string,
-  financialYearStart: number,
-  version: number | null,
-  expectedPaymentsPence: number,
-) {
-  return db.transaction(async (tx) => {
-    const before = await findExpectedPayments(tx, financialYearStart);
-    const after = before
-      ? await updateExpectedPaymentsIfVersion(tx, financialYearStart, version ?? -1, expectedPaymentsPence)
-      : version === null
-        ? await insertExpectedPayments(tx, financialYearStart, expectedPaymentsPence)
-        : null;
-    if (!after) {
-      const saved = before ?? (await findExpectedPayments(tx, financialYearStart));
-      throw new Conflict(
-        `Expected payments for ${financialYearName(financialYearStart)}`,
-        [
-          {
-            label: "Expected payments under contracts",
-            saved: saved ? poundsText(saved.expectedPaymentsPence) : "",
-            submitted: poundsText(expectedPaymentsPence),
-          },
-        ],
-        `/procurement/pipeline?year=${financialYearStart}`,
-      );
-    }
-    await recordAuditEvent(tx, {
-      actor,
-      action: before ? "update" : "create",
-      entityType: "procurement-expected-payments",
-      entityId: financialYearStart,
-      summary: `Set expected payments under contracts in ${financialYearName(financialYearStart)} to ${poundsText(expectedPaymentsPence)}`,
-      before: before ?? null,
-      after,
-    });
-    return after;
-  });
-}
-
-export interface PipelineView {
-  notice: PipelineNotice<PlanEntry>;
-  financialYearStart: number;
-  expectedPaymentsEntered: boolean;
-  expectedPaymentsVersion: number | null;
-  totalPence: number;
-}
-
-/** The pipeline notice for the financial year starting 1 April `financialYearStart`. */
-export async function pipeline(db: Database, financialYearStart: number): Promise<PipelineView> {
-  const settings = await thresholdSettings(db);
-  const [entries, payments] = await Promise.all([
-    allEntries(db, settings),
-    findExpectedPayments(db, financialYearStart),
-  ]);
-  const notice = pipelineNotice(entries, financialYearStart, payments?.expectedPaymentsPence, settings.table);
-  return {
-    notice,
-    financialYearStart,
-    expectedPaymentsEntered: payments !== undefined,
-    expectedPaymentsVersion: payments?.version ?? null,
-    totalPence: sumPence(notice.contracts.map((entry) => entry.estimatedValuePence)),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Exports
-
-const FORWARD_PLAN_HEADER = [
-  "Reference",
-  "Band",
-  "Title",
-  "Description",
-  "Estimated value (£)",
-  "Estimated value as written",
-  "Basis of the value",
-  "Duration as written",
-  "Estimated start date",
-  "Expected commencement date",
-  "Category",
-  "Department",
-  "Division",
-  "Status",
-  "Threshold in force (£)",
-  "Band explanation",
-];
-
-const CSV_BAND_NAMES: Record<ProcurementBand, string> = {
-  "below-floor": "Below the reporting floor",
-  "floor-to-threshold": "Above the reporting floor, below the threshold",
-  "above-threshold": "At or above the threshold",
-};
-
-export async function forwardPlanCsv(db: Database): Promise<string> {
-  const entries = await allEntries(db);
-  const rows: CsvCell[][] = entries.map((entry) => [
-    entry.id,
-    CSV_BAND_NAMES[entry.band],
-    entry.title,
-    entry.record.description,
-    penceToDecimalPounds(entry.estimatedValuePence),
-    entry.record.estimatedValueText,
-    entry.record.valueBasis,
-    entry.record.durationText,
-    entry.estimatedStartDate,
-    entry.record.expectedCommencementDate,
-    CATEGORY_NAMES[entry.record.category as Category],
-    entry.record.department,
-    entry.record.division,
-    STATUS_NAMES[entry.record.status as Status],
-    penceToDecimalPounds(entry.banding.threshold.amountPence),
-    entry.publishedBandNote ?? entry.banding.explanation,
-  ]);
-  return writeCsv([FORWARD_PLAN_HEADER, ...rows]);
-}
-
-/**
- * Invitations to tender over £5,000 (procurements advertised, not yet awarded), in the Local
- * Government Transparency Code's shape. Planned procurements are not yet out to tender.
- */
-export async function transparencyCsv(db: Database): Promise<string> {
-  const entries = await allEntries(db);
-  return writeCsv([TRANSPARENCY_CODE_HEADER, ...transparencyCodeRows(entries)]);
-}
-
-export async function pipelineCsv(db: Database, financialYearStart: number): Promise<string> {
-  const { notice } = await pipeline(db, financialYearStart);
-  return writeCsv([PIPELINE_NOTICE_HEADER, ...pipelineNoticeRows(notice)]);
-}
-
-/** RFC 3339 to the second, as OCDS dates are written. */
-function releaseDateOf(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/**
- * The pipeline's contracts as an OCDS 1.1 release package of planning releases. Null when the
- * year's pipeline lists no contracts (a package must hold at least one release).
- */
-export async function pipelineReleasePackage(
-  db: Database,
-  financialYearStart: number,
-  options: { ocidPrefix: string; uri: string },
-): Promise<OcdsReleasePackage | null> {
-  const settings = await thresholdSettings(db);
-  const { notice } = await pipeline(db, financialYearStart);
-  if (notice.contracts.length === 0) return null;
-  // The standard composes an ocid as prefix, hyphen, identifier; a configured prefix may already
-  // end with the hyphen.
-  const ocidPrefix = options.ocidPrefix.replace(/-+$/, "");
-  const releases = notice.contracts.map((entry) =>
-    planningRelease(entry, {
-      ocidPrefix,
-      buyer: settings.buyer,
-      releaseDate: releaseDateOf(entry.record.updatedAt),
-      ...(entry.record.notes ? { rationale: entry.record.notes } : {}),
-    }),
-  );
-  return releasePackage(releases, {
-    uri: options.uri,
-    publishedDate: releaseDateOf(new Date()),
-    publisher: { name: settings.buyer.name },
   });
 }
