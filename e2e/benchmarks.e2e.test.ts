@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe } from "node:test";
+import { sql } from "drizzle-orm";
+import { queryRows } from "../src/db/client.ts";
 import { loadDemoBenchmarks } from "../src/modules/benchmarks/benchmarks.demo.ts";
 import { TEST_ACTOR } from "../test/helpers/database.ts";
 import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
@@ -42,6 +44,30 @@ describe("benchmarks", () => {
       await assertAccessible(page);
       await page.getByRole("link", { name: "Value" }).click();
       assert.match(page.url(), /sort=value&order=asc/);
+      await page.setViewportSize({ width: 390, height: 800 });
+      await assertAccessible(page);
+    },
+  );
+
+  journeyTest(
+    "a council measure's page: beside England, region and neighbours, with its chart; axe-clean",
+    journey,
+    async () => {
+      const { page } = journey;
+      const [measure] = await queryRows<{ id: number }>(
+        journey.database.db,
+        sql`select id::int as id from measures where slug = 'care-leavers-eet'`,
+      );
+      assert.ok(measure);
+      await visit(page, `/measures/${measure.id}`);
+      const latest = (await page.getByTestId("latest-comparison").textContent()) ?? "";
+      assert.match(latest, /Derbyshire/);
+      assert.match(latest, /England/);
+      assert.match(latest, /East Midlands/);
+      assert.match(latest, /gap [+-]?\d/);
+      assert.equal(await page.locator("[data-testid='comparison-chart'] svg[role='img']").count(), 1);
+      assert.ok((await page.getByTestId("comparison-table").locator("tbody tr").count()) >= 1);
+      await assertAccessible(page);
       await page.setViewportSize({ width: 390, height: 800 });
       await assertAccessible(page);
     },

@@ -1,6 +1,6 @@
 import { loadConfig } from "./config.ts";
+import { BackupRefused, restoreBackup, writeBackup } from "./db/backup.ts";
 import { connect } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
 import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
@@ -13,7 +13,7 @@ import {
 } from "./modules/reports/reports.cli.ts";
 import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
-import { chromiumFor } from "./services.ts";
+import { chromiumFor, migrateAndFill } from "./services.ts";
 
 const USAGE = `Usage: baseplan <command>
 
@@ -21,6 +21,10 @@ Commands:
   serve     migrate the database, load the demo council on first run, and serve on PORT (default 3000)
   migrate   apply any new database migrations and stop
   demo      load the demo council into an empty database and stop
+  backup FILE
+            write everything in the database to FILE (one format for PGlite and PostgreSQL)
+  restore FILE
+            restore a backup into an empty database, then bring it up to date
   import-benchmarks [--dry-run] FILE...
             import the Department for Education's benchmarking files (LAIT data, dictionary,
             LA code list, statistical neighbours)
@@ -53,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        const ran = await duringStartUp(connection, () => migrate(connection.db));
+        const ran = await duringStartUp(connection, () => migrateAndFill(connection.db));
         console.log(ran.length ? `Applied ${ran.join(", ")}` : "The database is up to date.");
       } finally {
         await connection.close();
@@ -67,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
       });
       try {
         await duringStartUp(connection, async () => {
-          await migrate(connection.db);
+          await migrateAndFill(connection.db);
           const loaded = await loadDemo(connection.db, config.actingUser);
           console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
           const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
@@ -82,13 +86,41 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case "backup":
+    case "restore": {
+      const file = argv[1];
+      if (!file || argv.length > 2) {
+        process.stderr.write(`Usage: baseplan ${command} FILE\n`);
+        return 2;
+      }
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        if (command === "backup") {
+          const rows = await writeBackup(connection.db, file);
+          console.log(`Wrote ${file}: ${describeRows(rows)}.`);
+        } else {
+          const rows = await duringStartUp(connection, () => restoreBackup(connection.db, file));
+          console.log(`Restored ${file}: ${describeRows(rows)}.`);
+        }
+        return 0;
+      } catch (error) {
+        if (!(error instanceof BackupRefused)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        return 1;
+      } finally {
+        await connection.close();
+      }
+    }
     case "import-benchmarks": {
       const connection = await connect({
         databaseUrl: config.databaseUrl,
         dataDirectory: config.dataDirectory,
       });
       try {
-        await duringStartUp(connection, () => migrate(connection.db));
+        await duringStartUp(connection, () => migrateAndFill(connection.db));
         return await runImportBenchmarks(
           connection.db,
           config.actingUser,
@@ -121,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
       const chromium = chromiumFor(config);
       try {
         await duringStartUp(connection, async () => {
-          await migrate(connection.db);
+          await migrateAndFill(connection.db);
           if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
         });
         const written = await runReportCommand(connection.db, command, chromium);
@@ -140,6 +172,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(USAGE);
       return command ? 2 : 0;
   }
+}
+
+function describeRows(rows: Record<string, number>): string {
+  const total = Object.values(rows).reduce((sum, count) => sum + count, 0);
+  return `${Object.keys(rows).length} tables, ${total.toLocaleString("en-GB")} rows`;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { type Config, loadConfig, startupWarnings } from "./config.ts";
 import { connect, type DatabaseConnection } from "./db/client.ts";
-import { migrate } from "./db/migrate.ts";
 import { duringStartUp } from "./db/start-up.ts";
 import { loadDemo } from "./demo/load-demo.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
-import { createServices } from "./services.ts";
+import { createServices, migrateAndFill } from "./services.ts";
 import { createApp } from "./web/app.ts";
 
 export interface RunningServer {
@@ -25,7 +24,7 @@ export async function prepareDatabase(
   say: (line: string) => void = () => {},
 ): Promise<string[]> {
   return duringStartUp(connection, async () => {
-    const ran = await migrate(connection.db);
+    const ran = await migrateAndFill(connection.db);
     if (config.loadDemo && (await loadDemo(connection.db, config.actingUser))) {
       // Once, on the first start of an empty database: the whole LAIT file takes a while.
       say("Loading the Department for Education's benchmarking data (first start only)...");

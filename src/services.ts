@@ -1,6 +1,14 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
-import { defaultPeriod, openQuarters, requireOpenQuarter } from "./modules/periods/periods.service.ts";
+import { migrate } from "./db/migrate.ts";
+import { fillValuePeriods } from "./modules/measures/measures.service.ts";
+import {
+  defaultPeriod,
+  listPeriods,
+  openQuarters,
+  requireOpenPeriod,
+  requireOpenQuarter,
+} from "./modules/periods/periods.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
 /**
@@ -20,6 +28,21 @@ export interface Services {
   requireOpenQuarter: typeof requireOpenQuarter;
   /** The quarters of a year open for entry, so pages link only to forms that can be saved. */
   openQuarters: typeof openQuarters;
+  /** Every opened period and its state, for pages that link to entry in any open period (measures). */
+  listPeriods: typeof listPeriods;
+  /** Refuses entry for a period (quarter or month) that is not open. */
+  requireOpenPeriod: typeof requireOpenPeriod;
+}
+
+/**
+ * Brings a database up to date: the numbered migrations, then what only Baseplan's code can
+ * fill in for rows written before a migration added a column (a stored value's own period).
+ * Returns the migrations applied.
+ */
+export async function migrateAndFill(db: Database): Promise<string[]> {
+  const ran = await migrate(db);
+  await fillValuePeriods(db);
+  return ran;
 }
 
 export function chromiumFor(config: Config): SharedChromium {
@@ -35,5 +58,14 @@ export function createServices(
   config: Config,
   chromium: SharedChromium = chromiumFor(config),
 ): Services {
-  return { db, config, chromium, defaultPeriod, requireOpenQuarter, openQuarters };
+  return {
+    db,
+    config,
+    chromium,
+    defaultPeriod,
+    requireOpenQuarter,
+    openQuarters,
+    listPeriods,
+    requireOpenPeriod,
+  };
 }

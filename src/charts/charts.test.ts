@@ -27,6 +27,25 @@ test("a chart is an SVG image with its title, description and every value as tex
   assert.match(svg, /134\.676/);
 });
 
+test("a chart of counts by rating draws each bar in its rating's colour, with its word and count", () => {
+  const rated: ChartBlock = {
+    ...chart,
+    id: "progress",
+    unit: "Deliverables",
+    bars: [
+      { category: "On track", series: "Deliverables", value: 4, label: "4", rating: "good" },
+      { category: "Off track", series: "Deliverables", value: 2, label: "2", rating: "action" },
+    ],
+  };
+  const svg = chartSvg(rated);
+  const fills = [...svg.matchAll(/<rect[^>]*fill="(#[0-9a-f]{6})"/g)].map((match) => match[1]);
+  assert.deepEqual(fills, ["#00703c", "#d4351c"]);
+  assert.match(svg, /On track/);
+  assert.match(svg, />2</);
+  // A chart without ratings keeps its series colours.
+  assert.doesNotMatch(chartSvg(chart), /#00703c|#d4351c/);
+});
+
 test("a chart renders to PNG for Word", () => {
   const png = chartPng(chart, 600);
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);

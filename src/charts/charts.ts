@@ -1,6 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import { Resvg } from "@resvg/resvg-js";
 import { parseHTML } from "linkedom";
+import { RATING_BAR_COLOURS } from "../domain/rating-key.ts";
 import type {
   BarChartBlock,
   ChartBar,
@@ -68,6 +69,7 @@ function drawSvg(chart: ChartBlock): string {
   const size = chartSize(chart);
   const maxValue = Math.max(0, ...chart.bars.map((bar) => bar.value));
   const minValue = Math.min(0, ...chart.bars.map((bar) => bar.value));
+  const rated = chart.bars.some((bar) => bar.rating !== undefined);
   const plot = Plot.plot({
     document: document as unknown as Document,
     width: size.width,
@@ -77,9 +79,18 @@ function drawSvg(chart: ChartBlock): string {
     style: { fontSize: "12px", fontFamily: "Liberation Sans, Arial, sans-serif" },
     x: { label: chart.unit, grid: true, domain: [minValue * 1.1, maxValue * 1.1] },
     y: { label: null, domain: rows },
-    color: { domain: series, range: SERIES_COLOURS },
+    // A chart of counts by rating draws each bar in its rating's colour; others by series.
+    color: rated ? { type: "identity" } : { domain: series, range: SERIES_COLOURS },
     marks: [
-      Plot.barX(chart.bars, { x: "value", y: rowLabel, fill: "series" }),
+      rated
+        ? Plot.barX(chart.bars, {
+            x: "value",
+            y: rowLabel,
+            fill: (bar: ChartBar) => (bar.rating ? RATING_BAR_COLOURS[bar.rating] : SERIES_COLOURS[0]),
+            stroke: "#0b0c0c",
+            strokeWidth: 0.5,
+          })
+        : Plot.barX(chart.bars, { x: "value", y: rowLabel, fill: "series" }),
       // Each value is written beside its bar: beyond the end of a positive bar, right of zero for a
       // negative one (where it never runs into the row names).
       Plot.text(

@@ -1164,7 +1164,17 @@ function spanKey(period: Period): string {
  * academic year in two different years). Says nothing about which years they are.
  */
 export function sameKindAndSpan(a: Period, b: Period): boolean {
-  return a.kind === b.kind && spanKey(a) === spanKey(b);
+  return periodSpan(a) === periodSpan(b);
+}
+
+/**
+ * A period's kind and span as one string ("financial-quarter", "academic-term:autumn"), stored
+ * beside a value so that two values compare like for like without reading their periods again:
+ * two periods are like for like exactly when their spans are equal.
+ */
+export function periodSpan(period: Period): string {
+  const key = spanKey(period);
+  return key === "" ? period.kind : `${period.kind}:${key}`;
 }
 
 // ---------------------------------------------------------------------------

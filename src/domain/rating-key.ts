@@ -1,36 +1,56 @@
-import { ratingMeta } from "./ratings.ts";
+import {
+  colourBadge,
+  type RatingKey as KeyLevel,
+  RATING_COLOURS,
+  RATINGS,
+  type RatingBadge,
+  type RatingColour,
+  ratingBadge,
+  ratingMeta,
+} from "./ratings.ts";
 
 /** The council's five-level key as reports show it: a word always, a colour as well. */
 export type RatingKey = "strong" | "good" | "review" | "action" | "none";
 
-export const RATING_WORDS: Record<RatingKey, string> = {
-  strong: "Strong",
-  good: "Good",
-  review: "Review",
-  action: "Action",
-  none: "Data not available / target not set",
-};
+/** The rating key's level a report key names ("none" is the key's "not-available"). */
+function levelOf(key: RatingKey): KeyLevel {
+  return key === "none" ? "not-available" : key;
+}
 
-/** Fill colours for documents (GOV.UK palette tints), always paired with the word. */
-export const RATING_FILLS: Record<RatingKey, string> = {
-  strong: "D2E2F1",
-  good: "CCE2D8",
-  review: "FFF7BF",
-  action: "F4CDC6",
-  none: "E5E6E7",
+const REPORT_KEYS: readonly RatingKey[] = ["strong", "good", "review", "action", "none"];
+
+function byReportKey(value: (level: KeyLevel) => string): Record<RatingKey, string> {
+  return Object.fromEntries(REPORT_KEYS.map((key) => [key, value(levelOf(key))])) as Record<
+    RatingKey,
+    string
+  >;
+}
+
+/** The key's words, from the one rating key (src/domain/ratings.ts). */
+export const RATING_WORDS: Record<RatingKey, string> = byReportKey((level) => ratingMeta(level).label);
+
+/** Fill colours for documents, from the one colour mapping, always paired with the word. */
+export const RATING_FILLS: Record<RatingKey, string> = byReportKey(
+  (level) => RATING_COLOURS[ratingMeta(level).colour].fill,
+);
+
+/**
+ * Bar colours for charts of counts by rating (GOV.UK palette), each bar also named by its word
+ * and outlined, so the paler ones stand out from the page.
+ */
+export const RATING_BAR_COLOURS: Record<RatingKey, string> = {
+  strong: "#1d70b8",
+  good: "#00703c",
+  review: "#ffdd00",
+  action: "#d4351c",
+  none: "#b1b4b6",
 };
 
 /**
  * One text symbol per rating, drawn by ordinary fonts (no emoji font needed) and always beside
  * the word: the documents' own keys use coloured emoji, and one of them for two meanings.
  */
-export const RATING_SYMBOLS: Record<RatingKey, string> = {
-  strong: ratingMeta("strong").symbol,
-  good: ratingMeta("good").symbol,
-  review: ratingMeta("review").symbol,
-  action: ratingMeta("action").symbol,
-  none: ratingMeta("not-available").symbol,
-};
+export const RATING_SYMBOLS: Record<RatingKey, string> = byReportKey((level) => ratingMeta(level).symbol);
 
 export interface KeyEntry {
   /** The rating the key's words name; null for words that are not a rating. */
@@ -67,4 +87,35 @@ export function keyLineText(line: string): string {
   return `Key: ${entries
     .map((entry) => (entry.rating ? `${RATING_SYMBOLS[entry.rating]} ${entry.words}` : entry.words))
     .join(", ")}`;
+}
+
+/** What a template may hand the rating badge: a level of the key (either spelling), a badge, or a rated thing. */
+export type BadgeSource =
+  | RatingColour
+  | RatingKey
+  | KeyLevel
+  | RatingBadge
+  | { readonly key: KeyLevel }
+  | { readonly rating: KeyLevel | RatingKey };
+
+function isLevel(text: string): text is KeyLevel | RatingKey {
+  return text === "none" || RATINGS.some((meta) => meta.key === text);
+}
+
+/**
+ * The badge for whatever a page or report holds of a rating, through the one mapping
+ * (`ratingBadge`): a key ("good", "none"), a colour of any scheme with its words ("red",
+ * "Red"), a badge already made (a budget line's "Red"), a rating
+ * key's metadata or count ({ key }), or a measure's rating or a report cell ({ rating }). Words,
+ * when given, replace the key's own (a document's "No data", a budget's "Amber").
+ */
+export function badgeFor(source: BadgeSource, words?: string | null): RatingBadge {
+  if (typeof source === "string") {
+    if (source in RATING_COLOURS && words) return colourBadge(source as RatingColour, words);
+    if (!isLevel(source)) throw new RangeError(`Unknown rating ${source}.`);
+    return ratingBadge(source === "none" ? "not-available" : source, words ?? undefined);
+  }
+  if ("className" in source) return words ? { words, className: source.className } : source;
+  if ("key" in source) return badgeFor(source.key, words);
+  return badgeFor(source.rating, words);
 }

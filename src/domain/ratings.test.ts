@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import {
+  colourBadge,
   DEFAULT_RATING_RULES,
   type MeasureRatingInput,
   RATINGS,
   rateMeasure,
+  ratingBadge,
   ratingMeta,
 } from "./ratings.ts";
 
@@ -27,13 +29,18 @@ describe("the rating key", () => {
         "Data not available / target not set (grey)",
       ],
     );
-    for (const field of ["label", "shortWord", "symbol", "tagClass"] as const) {
+    for (const field of ["label", "shortWord", "symbol"] as const) {
       const values = RATINGS.map((r) => r[field]);
       assert.equal(new Set(values).size, 5, `${field} tells the levels apart without colour`);
       assert.ok(values.every((v) => v.trim().length > 0));
     }
-    assert.ok(RATINGS.every((r) => r.tagClass.startsWith("govuk-tag")));
-    assert.equal(ratingMeta("review").tagClass, "govuk-tag govuk-tag--yellow");
+    assert.deepEqual(ratingBadge("review"), { words: "Review", className: "review" });
+    assert.deepEqual(ratingBadge("not-available"), {
+      words: "Data not available / target not set",
+      className: "none",
+    });
+    // Any scheme's level shows by its colour, in its own words.
+    assert.deepEqual(colourBadge("red", "Red"), { words: "Red", className: "action" });
     assert.equal(ratingMeta("not-available").shortWord, "No data");
   });
 });

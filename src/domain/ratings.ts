@@ -33,20 +33,17 @@ export interface RatingMeta {
   /** A text symbol to sit beside the word, for charts and plain-text exports. */
   readonly symbol: string;
   readonly colour: "blue" | "green" | "amber" | "red" | "grey";
-  /** Suggested GOV.UK Frontend tag classes ("govuk-tag" alone is blue, the default). */
-  readonly tagClass: string;
 }
 
 /** The key in the order the council's reports show it, best first, grey last. */
 export const RATINGS: readonly RatingMeta[] = [
-  { key: "strong", label: "Strong", shortWord: "Strong", symbol: "★", colour: "blue", tagClass: "govuk-tag" },
+  { key: "strong", label: "Strong", shortWord: "Strong", symbol: "★", colour: "blue" },
   {
     key: "good",
     label: "Good",
     shortWord: "Good",
     symbol: "✓",
     colour: "green",
-    tagClass: "govuk-tag govuk-tag--green",
   },
   {
     key: "review",
@@ -54,7 +51,6 @@ export const RATINGS: readonly RatingMeta[] = [
     shortWord: "Review",
     symbol: "!",
     colour: "amber",
-    tagClass: "govuk-tag govuk-tag--yellow",
   },
   {
     key: "action",
@@ -62,7 +58,6 @@ export const RATINGS: readonly RatingMeta[] = [
     shortWord: "Action",
     symbol: "✗",
     colour: "red",
-    tagClass: "govuk-tag govuk-tag--red",
   },
   {
     key: "not-available",
@@ -70,9 +65,41 @@ export const RATINGS: readonly RatingMeta[] = [
     shortWord: "No data",
     symbol: "–",
     colour: "grey",
-    tagClass: "govuk-tag govuk-tag--grey",
   },
 ];
+
+export type RatingColour = RatingMeta["colour"];
+
+/**
+ * The one mapping from a rating's colour to how pages and documents show it: the page's class
+ * (`bp-rating--<className>`, public/stylesheets/application.css) and the documents' cell fill
+ * (GOV.UK palette tints). It goes by colour, not by level, so any council's scheme (three
+ * levels, six, a budget's red, amber and green) shows with its own words on these colours.
+ */
+export const RATING_COLOURS: Readonly<Record<RatingColour, { className: string; fill: string }>> = {
+  blue: { className: "strong", fill: "D2E2F1" },
+  green: { className: "good", fill: "CCE2D8" },
+  amber: { className: "review", fill: "FFF7BF" },
+  red: { className: "action", fill: "F4CDC6" },
+  grey: { className: "none", fill: "E5E6E7" },
+};
+
+/** A rating as a page shows it: its words always, its colour's class beside them, never colour alone. */
+export interface RatingBadge {
+  readonly words: string;
+  readonly className: string;
+}
+
+/** A badge for a level of any scheme: its colour and its words. */
+export function colourBadge(colour: RatingColour, words: string): RatingBadge {
+  return { words, className: RATING_COLOURS[colour].className };
+}
+
+/** A badge for a level of the key, in the key's words unless others are given ("Red" for a budget line). */
+export function ratingBadge(key: RatingKey, words?: string): RatingBadge {
+  const meta = ratingMeta(key);
+  return colourBadge(meta.colour, words ?? meta.label);
+}
 
 export function ratingMeta(key: RatingKey): RatingMeta {
   const meta = RATINGS.find((r) => r.key === key);

@@ -142,6 +142,8 @@ export interface ChartBar {
   value: number;
   /** The value as the report writes it, drawn beside the bar so colour is never needed. */
   label: string;
+  /** A count of one rating: the bar is drawn in the rating's colour (its word is the category). */
+  rating?: RatingKey;
 }
 
 interface ChartBase {

@@ -160,9 +160,13 @@ function missing(what: string): ParagraphBlock {
 async function performanceSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, years, settings, own } = context;
   const { thread } = context;
-  const deliverableCounts: [string, number][] = (thread?.quarterCounts ?? []).map((count) => [
-    RATING_WORDS[ratingOf(count.key)],
-    count.count,
+  const deliverableRatings = (thread?.quarterCounts ?? []).map((count) => ({
+    rating: ratingOf(count.key),
+    count: count.count,
+  }));
+  const deliverableCounts: [string, number][] = deliverableRatings.map(({ rating, count }) => [
+    RATING_WORDS[rating],
+    count,
   ]);
   const deliverableChart: ChartBlock = {
     kind: "chart",
@@ -170,11 +174,12 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     title: "Deliverable Progress",
     description: `Council Plan deliverables by progress rating in Quarter ${quarter} ${years.short}. ${describeCounts(deliverableCounts, "deliverables")}`,
     unit: "Deliverables",
-    bars: deliverableCounts.map(([label, count]) => ({
-      category: label,
+    bars: deliverableRatings.map(({ rating, count }) => ({
+      category: RATING_WORDS[rating],
       series: "Deliverables",
       value: count,
       label: String(count),
+      rating,
     })),
     table: countTable(
       "deliverable-progress-data",
@@ -241,20 +246,23 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
       rows.push({ cells });
       notes.push(`${row.titleAsWritten}: ${row.rating.explanation}`);
     }
-    const measureCounts: [string, number][] = (
-      ["strong", "good", "review", "action", "none"] as RatingKey[]
-    ).map((key) => [RATING_WORDS[key], measureRatings.filter((rating) => rating === key).length]);
+    const measureKeys: RatingKey[] = ["strong", "good", "review", "action", "none"];
+    const measureCounts: [string, number][] = measureKeys.map((key) => [
+      RATING_WORDS[key],
+      measureRatings.filter((rating) => rating === key).length,
+    ]);
     blocks.push({
       kind: "chart",
       id: "measures-against-target",
       title: group.title,
       description: `Council Plan measures by rating against target. ${describeCounts(measureCounts, "measures")}`,
       unit: "Measures",
-      bars: measureCounts.map(([label, count]) => ({
+      bars: measureCounts.map(([label, count], index) => ({
         category: label,
         series: "Measures",
         value: count,
         label: String(count),
+        rating: measureKeys[index],
       })),
       table: countTable(
         "measures-against-target-data",

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
 import { chartSvg } from "../charts/charts.ts";
+import { badgeFor } from "../domain/rating-key.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
 import { type Block, headingDepth, type Report } from "./model.ts";
 
@@ -69,6 +70,8 @@ function styles(): string {
 const environment = new nunjucks.Environment(new nunjucks.FileSystemLoader(TEMPLATE_PATHS), {
   autoescape: true,
 });
+// The one rating badge (src/web/views/rating.njk) reads its rating through the one mapping.
+environment.addFilter("ratingBadge", badgeFor);
 
 /** A complete HTML document for the report, with no external files: what Chromium prints. */
 export function renderStandaloneHtml(report: Report): string {

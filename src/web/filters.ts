@@ -1,6 +1,6 @@
 import type nunjucks from "nunjucks";
 import { formatMillions, formatPounds } from "../domain/money.ts";
-import { RATING_SYMBOLS, readKeyLine } from "../domain/rating-key.ts";
+import { badgeFor, RATING_SYMBOLS, readKeyLine } from "../domain/rating-key.ts";
 import type { FieldError } from "../errors.ts";
 
 const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
@@ -46,6 +46,7 @@ export function registerFilters(environment: nunjucks.Environment): void {
       symbol: entry.rating ? RATING_SYMBOLS[entry.rating] : "",
     })),
   );
+  environment.addFilter("ratingBadge", badgeFor);
   environment.addFilter("json", (value: unknown) => JSON.stringify(value, null, 2));
 }
 

@@ -10,6 +10,7 @@ import {
   timestamp,
   unique,
 } from "drizzle-orm/pg-core";
+import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
 
 export const measures = pgTable("measures", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
@@ -18,9 +19,9 @@ export const measures = pgTable("measures", {
   otherTitles: jsonb("other_titles").$type<string[]>().notNull().default([]),
   code: text("code"),
   definition: text("definition"),
-  unit: text("unit"),
+  unit: text("unit").$type<MeasureUnit>(),
   decimals: integer("decimals"),
-  polarity: text("polarity"),
+  polarity: text("polarity").$type<Polarity>(),
   frequency: text("frequency"),
   basis: text("basis"),
   source: text("source"),
@@ -90,6 +91,12 @@ export const measureValues = pgTable(
     amount: numeric("amount"),
     decimals: integer("decimals"),
     status: text("status"),
+    /** The period the value is for, as written (its own where the cell gives one, else the column's). */
+    ownPeriod: text("own_period"),
+    /** That period's kind and span (`periodSpan`), to compare values like for like. */
+    ownPeriodSpan: text("own_period_span"),
+    /** An officer's notes on a value entered for a period. */
+    notes: text("notes"),
     annotations: jsonb("annotations").$type<string[]>().notNull().default([]),
     warnings: jsonb("warnings").$type<string[]>().notNull().default([]),
     current: boolean("current").notNull().default(true),

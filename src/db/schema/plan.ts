@@ -1,4 +1,16 @@
-import { bigint, boolean, date, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
+import { measures } from "./measures.ts";
 
 /** A wording and the plans (by slug) that use it. */
 export interface PlanWording {
@@ -186,9 +198,15 @@ export const deliverableMeasureLinks = pgTable(
       .notNull()
       .references(() => deliverables.id),
     position: integer("position").notNull(),
+    /** The measure as the plan words it; printed as written. */
     measureTitle: text("measure_title").notNull(),
+    /** The measure linked; null while no measure has that title (the plan still lists it, unlinked). */
+    measureId: bigint("measure_id", { mode: "number" }).references(() => measures.id),
   },
-  (table) => [unique().on(table.deliverableId, table.measureTitle)],
+  (table) => [
+    unique().on(table.deliverableId, table.measureTitle),
+    index("deliverable_measure_links_measure").on(table.measureId),
+  ],
 );
 
 /** A measure a plan lists under a council outcome (the 2024-25 refresh's "Linked to the Strategic Objectives"). */
@@ -202,11 +220,15 @@ export const outcomeMeasureLinks = pgTable(
     outcomeNumber: integer("outcome_number").notNull(),
     position: integer("position").notNull(),
     measureTitle: text("measure_title").notNull(),
+    measureId: bigint("measure_id", { mode: "number" }).references(() => measures.id),
     lineAsWritten: text("line_as_written"),
     targetAsWritten: text("target_as_written"),
     afterBlankLine: boolean("after_blank_line").notNull().default(false),
   },
-  (table) => [unique().on(table.planId, table.outcomeNumber, table.measureTitle)],
+  (table) => [
+    unique().on(table.planId, table.outcomeNumber, table.measureTitle),
+    index("outcome_measure_links_measure").on(table.measureId),
+  ],
 );
 
 export const deliverableProgress = pgTable("deliverable_progress", {

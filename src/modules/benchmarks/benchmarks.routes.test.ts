@@ -146,6 +146,8 @@ describe("benchmark pages", () => {
     assert.match(without.body, /Compared with other councils/);
     assert.match(without.body, /no DfE code set/);
     assert.doesNotMatch(without.body, /data-testid="latest-comparison"/);
+    // Without the council's code there are no neighbours to average; the target says what is missing.
+    assert.match(without.body, /Cannot assess: no statistical-neighbour average for Q4 2023\/24\./);
 
     assert.equal((await post("/benchmarks/settings", { dfeCode: "101", tolerance: "0.5" })).statusCode, 303);
     const page = await app.inject(`/measures/${measure.id}`);

@@ -74,7 +74,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     );
     assert.equal(fromReport.length, 3);
     assert.ok(
-      fromReport.every((item) => item.rating.word === "Action" && item.rating.className === "action"),
+      fromReport.every((item) => item.rating.words === "Action" && item.rating.className === "action"),
     );
   });
 
@@ -103,7 +103,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     assert.equal(savings.forecastAchieved.table, "1.207");
     assert.equal(savings.shortfall.table, "-1.143");
     assert.equal(savings.onTrack, false);
-    assert.deepEqual(savings.rating, { word: "Shortfall", className: "action" });
+    assert.deepEqual(savings.rating, { words: "Shortfall", className: "action" });
     assert.equal(savings.initiativeCount, 15);
   });
 
@@ -119,17 +119,17 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
 
     const measures = group("measures");
     assert.ok(measures.every((item) => /^\/measures\/\d+$/.test(item.href)));
-    assert.ok(measures.every((item) => ["Action", "Review"].includes(item.rating.word)));
+    assert.ok(measures.every((item) => ["Action", "Review"].includes(item.rating.words)));
     assert.equal(new Set(measures.map((item) => item.href)).size, measures.length, "each measure once");
-    const firstReview = measures.findIndex((item) => item.rating.word === "Review");
+    const firstReview = measures.findIndex((item) => item.rating.words === "Review");
     assert.ok(
-      measures.slice(firstReview).every((item) => item.rating.word === "Review"),
+      measures.slice(firstReview).every((item) => item.rating.words === "Review"),
       "Action before Review",
     );
 
     const deliverables = group("deliverables");
     assert.equal(deliverables.length, 3);
-    assert.ok(deliverables.every((item) => item.rating.word === "Review"));
+    assert.ok(deliverables.every((item) => item.rating.words === "Review"));
     assert.equal(deliverables.filter((item) => /^\/plan\/deliverables\/\d+$/.test(item.href)).length, 2);
     // The update the plan could not match to a deliverable links to the plan for the quarter.
     assert.equal(deliverables.filter((item) => item.href === "/plan?quarter=2020-21-q3").length, 1);
@@ -148,7 +148,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
       ],
     );
     assert.ok(lines.every((item) => /^\/budget\/lines\/\d+\?quarter=3$/.test(item.href)));
-    assert.ok(lines.every((item) => item.rating.word === "Red" && item.rating.className === "action"));
+    assert.ok(lines.every((item) => item.rating.words === "Red" && item.rating.className === "action"));
 
     const savings = group("savings");
     assert.equal(savings.length, 8);
@@ -177,7 +177,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     const dashboard = await departmentDashboard(db);
     const items = dashboard.attention.find((group) => group.key === "deliverables")?.items ?? [];
     assert.equal(items[0]?.href, `/plan/deliverables/${deliverable.id}`);
-    assert.equal(items[0]?.rating.word, "Action");
+    assert.equal(items[0]?.rating.words, "Action");
     assert.equal(countsOf(dashboard.deliverables?.counts ?? []).action, 1);
   });
 

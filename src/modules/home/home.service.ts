@@ -5,7 +5,20 @@ import {
   parseFinancialYearCode,
   quarterOf,
 } from "../../domain/periods.ts";
-import { RATINGS, type RatingKey, type RatingMeta, ratingMeta } from "../../domain/ratings.ts";
+import {
+  colourBadge,
+  RATING_COLOURS,
+  RATINGS,
+  type RatingBadge,
+  type RatingKey,
+  type RatingMeta,
+  ratingBadge,
+  ratingMeta,
+} from "../../domain/ratings.ts";
+
+/** Listed first among the items needing attention: those on the red of any scheme. */
+const URGENT = RATING_COLOURS.red.className;
+
 import * as finance from "../finance/finance.service.ts";
 import { listMeasureGroups } from "../measures/measures.service.ts";
 import { defaultPeriod } from "../periods/periods.service.ts";
@@ -17,12 +30,6 @@ import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../
  * the plan's golden thread (deliverable ratings), the measures listing (measure ratings), the
  * forecast outturn (budget position after funding, lines rated red) and the savings report.
  */
-
-/** A rating as the page shows it: the word, and the bp-rating class beside it, never colour alone. */
-export interface RatingBadge {
-  word: string;
-  className: string;
-}
 
 export interface RatingCount {
   key: RatingKey;
@@ -59,7 +66,7 @@ export interface QuarterChoice {
 }
 
 function badgeOf(meta: RatingMeta): RatingBadge {
-  return { word: meta.label, className: meta.key === "not-available" ? "none" : meta.key };
+  return ratingBadge(meta.key);
 }
 
 /** "2020/21" as finance stores it: "2020-21". */
@@ -167,7 +174,7 @@ async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
       detail: "Reported this quarter but not matched to a deliverable in the plan",
     });
   }
-  items.sort((a, b) => (a.rating.className === "action" ? 0 : 1) - (b.rating.className === "action" ? 0 : 1));
+  items.sort((a, b) => (a.rating.className === URGENT ? 0 : 1) - (b.rating.className === URGENT ? 0 : 1));
   return {
     updateCount: thread.updateCount,
     deliverableCount: thread.deliverableCount,
@@ -195,7 +202,7 @@ async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport:
     .map((line) => ({
       title: line.name,
       href: `/budget/lines/${line.lineId}?quarter=${quarter.quarter}`,
-      rating: { word: line.rating.word, className: line.rating.className },
+      rating: colourBadge(line.rating.rag, line.rating.word),
       detail: `Forecast over spend £${line.variance.table}m (${line.percentage})`,
     }));
   return {
@@ -218,7 +225,7 @@ async function savingsSection(db: Database, quarter: ReportingQuarter, yearKnown
     .map((initiative) => ({
       title: initiative.name,
       href,
-      rating: { word: initiative.markWords, className: "action" },
+      rating: colourBadge("red", initiative.markWords),
       detail: initiative.forecastAchieved
         ? `£${initiative.forecastAchieved.table}m of £${initiative.amount.table}m forecast to be achieved`
         : `No forecast reported against £${initiative.amount.table}m`,
@@ -230,10 +237,7 @@ async function savingsSection(db: Database, quarter: ReportingQuarter, yearKnown
     forecastAchieved: report.position.forecastAchieved,
     shortfall: report.position.shortfall,
     onTrack: report.position.onTrack,
-    rating: {
-      word: report.position.markWords,
-      className: report.position.onTrack ? "good" : "action",
-    } satisfies RatingBadge,
+    rating: colourBadge(report.position.onTrack ? "green" : "red", report.position.markWords),
     initiativeCount: report.initiatives.length,
     attention: items,
   };

@@ -5,7 +5,7 @@
  * for storage and display, and keeps the cell word for word.
  */
 import type { MeasureUnit } from "../../domain/measure-types.ts";
-import { parsePeriod } from "../../domain/periods.ts";
+import { formatPeriod, parsePeriod, periodSpan } from "../../domain/periods.ts";
 import { DATA_STATUS_MEANINGS, formatFigure, parseValueCell } from "../../domain/values.ts";
 
 export interface UnderstoodCell {
@@ -19,6 +19,7 @@ export interface UnderstoodCell {
   annotations: string[];
   /** The period the cell gives itself ("Dec 20"), when it has one. */
   ownPeriod: string | null;
+
   warnings: string[];
   /** A benchmark written in the cell ("national 16.4%"), as a figure with its decimals. */
   benchmark: CellBenchmark | null;
@@ -35,11 +36,11 @@ export interface CellBenchmark {
 
 export function understandCell(
   text: string,
-  options: { unit: string | null; columnPeriod: string | null; columnHeading: string },
+  options: { unit: MeasureUnit | null; columnPeriod: string | null; columnHeading: string },
 ): UnderstoodCell {
   const columnPeriod = options.columnPeriod ? parsePeriod(options.columnPeriod) : null;
   const cell = parseValueCell(text, {
-    ...(options.unit ? { unit: options.unit as MeasureUnit } : {}),
+    ...(options.unit ? { unit: options.unit } : {}),
     ...(columnPeriod ? { columnPeriod } : {}),
   });
   const annotations: string[] = [];
@@ -75,4 +76,21 @@ export function understandCell(
         }
       : null,
   };
+}
+
+/** A value's own period as stored beside it: as written, and its kind and span (`periodSpan`). */
+export interface ValuePeriod {
+  label: string;
+  span: string;
+}
+
+/**
+ * The period a value is for: the one its cell gives itself ("909 (Dec 20)"), else its column's
+ * (the stored period label); null when neither can be read. Worked out once, when the value is
+ * written, so pages compare like periods without reading the cell again.
+ */
+export function valuePeriod(text: string, periodLabel: string): ValuePeriod | null {
+  const column = parsePeriod(periodLabel);
+  const period = parseValueCell(text, column ? { columnPeriod: column } : {}).period?.period ?? column;
+  return period ? { label: formatPeriod(period), span: periodSpan(period) } : null;
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Database } from "../../db/client.ts";
 import type { StoredFootnote } from "../../db/schema/index.ts";
 import { DEMO_DIRECTORY, type DemoLoader } from "../../demo/demo-files.ts";
+import { isMeasureUnit, isPolarity } from "../../domain/measure-types.ts";
 import { createMeasure, saveImport } from "./measures.service.ts";
 
 interface CatalogueEntry {
@@ -49,14 +50,20 @@ export const measuresDemo: DemoLoader = {
       measures: CatalogueEntry[];
     };
     for (const entry of catalogue.measures) {
+      const { unit, polarity } = entry;
+      if (unit !== null && !isMeasureUnit(unit))
+        throw new Error(`The catalogue's ${entry.id} has an unknown unit "${unit}"`);
+      if (polarity !== null && !isPolarity(polarity)) {
+        throw new Error(`The catalogue's ${entry.id} has an unknown polarity "${polarity}"`);
+      }
       await createMeasure(db, actor, {
         slug: entry.id,
         title: entry.title,
         otherTitles: entry.titles,
         code: entry.code,
-        unit: entry.unit,
+        unit,
         decimals: entry.decimals,
-        polarity: entry.polarity,
+        polarity,
         frequency: entry.frequency,
         basis: entry.basis,
         footnoteMarkers: entry.footnoteMarkers,

@@ -3,11 +3,13 @@ import { test } from "node:test";
 import { sql } from "drizzle-orm";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { type Database, queryRows } from "../../db/client.ts";
+import { readMigrations } from "../../db/migrate.ts";
 import { Conflict } from "../../errors.ts";
 import { readDemoTables, readDemoTableText } from "./measures.demo.ts";
 import { parsePastedTable } from "./measures.paste.ts";
 import { evidencesOf, listMeasures } from "./measures.repository.ts";
 import {
+  createMeasure,
   editMeasureDetails,
   editValue,
   listMeasureGroups,
@@ -196,9 +198,9 @@ describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) =
       title: "A brand new pasted measure",
       code: "NEW1",
       definition: "Children counted at the year end.",
-      unit: "count",
+      unit: "count" as const,
       decimals: 0,
-      polarity: "higher-is-better",
+      polarity: "higher-is-better" as const,
       frequency: "annual",
       basis: "financial-year",
       source: "Children's Services performance team",
@@ -224,5 +226,72 @@ describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) =
       .flatMap((listing) => listing.rows)
       .find((row): row is RatedRow => "measure" in row && row.measure.id === created.id);
     assert.equal(listed?.measure.polarity, "higher-is-better");
+  });
+});
+
+describeOnBothDatabases("measures: plans link to them by id", (fresh) => {
+  test("migration 0014 gives each title link its measure's id and keeps a link that names no measure", async () => {
+    const { db } = await fresh({ demo: true });
+    const before = await queryRows<{ id: string; measure_id: string | null }>(
+      db,
+      sql`select id::text, measure_id::text from deliverable_measure_links order by id`,
+    );
+    const outcomesBefore = await queryRows<{ id: string; measure_id: string | null }>(
+      db,
+      sql`select id::text, measure_id::text from outcome_measure_links order by id`,
+    );
+    assert.ok(before.some((row) => row.measure_id !== null));
+    assert.ok(outcomesBefore.some((row) => row.measure_id !== null));
+    const [deliverable] = await queryRows<{ id: string }>(db, sql`select id::text from deliverables limit 1`);
+    assert.ok(deliverable);
+    await db.execute(
+      sql`insert into deliverable_measure_links (deliverable_id, position, measure_title)
+          values (${deliverable.id}, 99, 'A measure no table lists')`,
+    );
+    // Back to the links as they were before 0014 (titles only), then 0014's conversion.
+    await db.execute(sql`update deliverable_measure_links set measure_id = null`);
+    await db.execute(sql`update outcome_measure_links set measure_id = null`);
+    const migration = (await readMigrations()).find((candidate) => candidate.name.startsWith("0014_"));
+    assert.ok(migration);
+    for (const statement of migration.statements.filter((text) => /^update\b/m.test(text))) {
+      await db.execute(sql.raw(statement.replace(/^--.*$/gm, "")));
+    }
+    const after = await queryRows<{ id: string; measure_id: string | null; measure_title: string }>(
+      db,
+      sql`select id::text, measure_id::text, measure_title from deliverable_measure_links order by id`,
+    );
+    assert.deepEqual(
+      after
+        .filter((row) => row.measure_title !== "A measure no table lists")
+        .map(({ id, measure_id }) => ({ id, measure_id })),
+      before,
+    );
+    assert.equal(after.find((row) => row.measure_title === "A measure no table lists")?.measure_id, null);
+    assert.deepEqual(
+      await queryRows(db, sql`select id::text, measure_id::text from outcome_measure_links order by id`),
+      outcomesBefore,
+    );
+  });
+
+  test("a link waiting for a measure takes the id of the measure later added under its title", async () => {
+    const { db } = await fresh({ demo: true });
+    const [deliverable] = await queryRows<{ id: string }>(db, sql`select id::text from deliverables limit 1`);
+    assert.ok(deliverable);
+    await db.execute(
+      sql`insert into deliverable_measure_links (deliverable_id, position, measure_title)
+          values (${deliverable.id}, 99, 'Children seen within a week')`,
+    );
+    const measure = await createMeasure(db, TEST_ACTOR, {
+      slug: "seen-in-a-week",
+      title: "Children seen within a week",
+    });
+    const evidences = await evidencesOf(db, measure.id);
+    assert.deepEqual(
+      evidences.deliverables.map((evidenced) => evidenced.id),
+      [Number(deliverable.id)],
+    );
+    // A retitled measure keeps its links: they are by id.
+    await db.execute(sql`update measures set title = 'Renamed' where id = ${measure.id}`);
+    assert.equal((await evidencesOf(db, measure.id)).deliverables.length, 1);
   });
 });

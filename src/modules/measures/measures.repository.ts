@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import {
   measureBenchmarks,
@@ -30,6 +30,8 @@ export type ListedValue = Pick<
   | "cellText"
   | "amount"
   | "decimals"
+  | "ownPeriod"
+  | "ownPeriodSpan"
   | "warnings"
   | "current"
   | "version"
@@ -83,7 +85,7 @@ export async function listingData(db: Database): Promise<ListingData> {
           'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
           'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
           'cellText', v.cell_text, 'amount', v.amount::text, 'decimals', v.decimals,
-          'warnings', v.warnings, 'current', v.current, 'version', v.version
+          'ownPeriod', v.own_period, 'ownPeriodSpan', v.own_period_span, 'warnings', v.warnings, 'current', v.current, 'version', v.version
         ) order by v.id), '[]'::json) from measure_values v where v.current),
       'targets', (select coalesce(json_agg(json_build_object(
           'id', t.id, 'measureId', t.measure_id, 'document', t.document, 'periodLabel', t.period_label,
@@ -101,10 +103,35 @@ export async function listingData(db: Database): Promise<ListingData> {
   return listing;
 }
 
+/**
+ * Adds a measure. A plan may already list a measure by a title no measure had (a plan loaded
+ * before its measures table, or a new measure pasted later): those waiting links take the new
+ * measure's id, so they are linked by key from then on.
+ */
 export async function insertMeasure(db: Database, values: typeof measures.$inferInsert): Promise<Measure> {
   const [row] = await db.insert(measures).values(values).returning();
   if (!row) throw new Error("measure insert returned nothing");
+  const titles = JSON.stringify([row.title, ...row.otherTitles]);
+  await db.execute(
+    sql`update deliverable_measure_links set measure_id = ${row.id}
+        where measure_id is null and ${titles}::jsonb @> jsonb_build_array(measure_title)`,
+  );
+  await db.execute(
+    sql`update outcome_measure_links set measure_id = ${row.id}
+        where measure_id is null and ${titles}::jsonb @> jsonb_build_array(measure_title)`,
+  );
   return row;
+}
+
+/** The measure a plan's wording names: its title or one of its former titles (the earliest such measure). */
+export async function measureIdTitled(db: Database, title: string): Promise<number | null> {
+  const [row] = await queryRows<{ id: string | number }>(
+    db,
+    sql`select id from measures
+        where title = ${title} or other_titles @> jsonb_build_array(${title}::text)
+        order by id limit 1`,
+  );
+  return row ? Number(row.id) : null;
 }
 
 export function listMeasures(db: Database): Promise<Measure[]> {
@@ -170,6 +197,23 @@ export function rowsOfMeasures(db: Database, measureIds: readonly number[]): Pro
     .select()
     .from(measureRows)
     .where(inArray(measureRows.measureId, [...measureIds]));
+}
+
+/** Values stored before their own period was kept (migration 0014), with what reading them needs. */
+export function valuesWithoutPeriod(db: Database) {
+  return db
+    .select({
+      id: measureValues.id,
+      cellText: measureValues.cellText,
+      periodLabel: measureValues.periodLabel,
+    })
+    .from(measureValues)
+    .where(isNull(measureValues.ownPeriodSpan))
+    .orderBy(asc(measureValues.id));
+}
+
+export async function setValuePeriod(db: Database, id: number, ownPeriod: string, ownPeriodSpan: string) {
+  await db.update(measureValues).set({ ownPeriod, ownPeriodSpan }).where(eq(measureValues.id, id));
 }
 
 export async function insertValue(
@@ -346,8 +390,7 @@ export async function evidencesOf(
     sql`select d.id, d.title, d.section, d.section_title, d.group_title, l.measure_title
         from deliverable_measure_links l
         join deliverables d on d.id = l.deliverable_id
-        join measures m on m.id = ${measureId}
-        where l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title)
+        where l.measure_id = ${measureId}
         order by d.position, d.id`,
   );
   const outcomeRows = await queryRows<{
@@ -364,12 +407,11 @@ export async function evidencesOf(
     sql`select distinct l.plan_id, p.title as plan_title, p.slug as plan_slug, l.outcome_number, co.wordings::text as outcome_wordings,
                o.id as objective_id, o.number as objective_number, o.title as objective_title
         from outcome_measure_links l
-        join measures m on m.id = ${measureId}
-          and (l.measure_title = m.title or m.other_titles @> jsonb_build_array(l.measure_title))
         join plans p on p.id = l.plan_id
         join departments dep on dep.id = p.department_id
         left join council_outcomes co on co.council_id = dep.council_id and co.number = l.outcome_number
         left join strategic_objectives o on o.plan_id = l.plan_id and o.outcome_number = l.outcome_number
+        where l.measure_id = ${measureId}
         order by l.plan_id, l.outcome_number, o.number`,
   );
   const outcomes: EvidencedOutcome[] = [];

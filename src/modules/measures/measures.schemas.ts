@@ -1,4 +1,11 @@
 import { z } from "zod";
+import {
+  MEASURE_UNIT_WORDS,
+  MEASURE_UNITS,
+  POLARITIES,
+  POLARITY_WORDS,
+  VALUE_STATUSES,
+} from "../../domain/measure-types.ts";
 
 /** The words of a value cell, kept as written: anything Baseplan cannot read is flagged, never refused. */
 export const valueEditSchema = z.object({
@@ -63,26 +70,13 @@ const optionalText = (label: string, max = 500) =>
     .optional()
     .transform((value) => (value === undefined || value === "" ? null : value));
 
-/** Words for the unit and polarity choices on the details form, in the order shown. */
-export const UNIT_CHOICES = [
-  { value: "percent", text: "Percentage (87.2%)" },
-  { value: "count", text: "Count (909)" },
-  { value: "days", text: "Days (423 days)" },
-  { value: "money", text: "Money (£155,000)" },
-  { value: "rate-per-10k", text: "Rate per 10,000 population (58 per 10K pop)" },
-  { value: "percentage-points", text: "Percentage points (a gap, 28.1)" },
-  { value: "decimal-rate", text: "Rate with decimals (0.14)" },
-] as const;
+/** The unit and polarity choices on the details form, in the domain's order and words. */
+export const UNIT_CHOICES = MEASURE_UNITS.map((value) => ({
+  value,
+  text: `${MEASURE_UNIT_WORDS[value].name} (${MEASURE_UNIT_WORDS[value].example})`,
+}));
 
-export const POLARITY_CHOICES = [
-  { value: "higher-is-better", text: "Higher is better" },
-  { value: "lower-is-better", text: "Lower is better" },
-  { value: "within-range", text: "Within a range is best" },
-  { value: "monitor", text: "Monitored only: not rated" },
-] as const;
-
-const unitValues = UNIT_CHOICES.map((choice) => choice.value) as [string, ...string[]];
-const polarityValues = POLARITY_CHOICES.map((choice) => choice.value) as [string, ...string[]];
+export const POLARITY_CHOICES = POLARITIES.map((value) => ({ value, text: POLARITY_WORDS[value] }));
 
 /** A measure's details: everything Baseplan needs to read its values and rate it. */
 export const measureDetailsSchema = z.object({
@@ -93,7 +87,7 @@ export const measureDetailsSchema = z.object({
     .max(500, "The title must be 500 characters or fewer"),
   code: optionalText("The code", 50),
   definition: optionalText("The definition", 5000),
-  unit: z.enum(unitValues, { message: "Choose the unit the measure's values are in" }),
+  unit: z.enum(MEASURE_UNITS, { message: "Choose the unit the measure's values are in" }),
   decimals: z
     .string({ message: "Enter the number of decimal places, like 1 for 87.2%" })
     .trim()
@@ -109,9 +103,20 @@ export const measureDetailsSchema = z.object({
       }
       return Number(value);
     }),
-  polarity: z.enum(polarityValues, { message: "Choose which direction is good for this measure" }),
+  polarity: z.enum(POLARITIES, { message: "Choose which direction is good for this measure" }),
   frequency: optionalText("The frequency", 100),
   basis: optionalText("The period basis", 200),
   source: optionalText("The source", 500),
   owner: optionalText("The owner", 200),
+});
+
+/** A measure's value for a monitoring period, with its status and notes. */
+export const periodValueSchema = z.object({
+  value: z
+    .string({ message: "Enter the value, like 87.2%, 909 or N/Av" })
+    .trim()
+    .min(1, "Enter the value, like 87.2%, 909 or N/Av")
+    .max(500, "The value must be 500 characters or fewer"),
+  status: z.enum(VALUE_STATUSES, { message: "Choose whether the value is final or provisional" }),
+  notes: optionalText("The notes", 2000),
 });

@@ -10,6 +10,7 @@ import { parsePastedTable } from "./measures.paste.ts";
 import { listGroups, listRows } from "./measures.repository.ts";
 import {
   editValue,
+  fillValuePeriods,
   listMeasureGroups,
   measureFigures,
   measurePage,
@@ -353,6 +354,35 @@ describeOnBothDatabases("measures", (fresh) => {
     // Two whole years are like periods: 5.82 days for 2020/21 improves on 8.22 for 2019/20.
     const sickness = await rowFor(db, "Average number of days lost to sickness absence (non-schools)");
     assert.equal(sickness.rating.rating, "strong");
+  });
+
+  test("a value's own period and span are stored when it is written, and filled for rows written before", async () => {
+    const { db } = await fresh({ demo: true });
+    const leavers = await rowFor(db, "Percentage of care leavers in suitable accommodation (age 19-21)");
+    const stored = async () =>
+      queryRows<{ id: string; own_period: string | null; own_period_span: string | null }>(
+        db,
+        sql`select id::text, own_period, own_period_span from measure_values
+            where measure_id = ${leavers.measure.id} and current order by id`,
+      );
+    const written = await stored();
+    assert.ok(written.some((row) => row.own_period === "Dec 20" && row.own_period_span === "month"));
+    assert.ok(
+      written.some((row) => row.own_period === "2019/20" && row.own_period_span === "financial-year"),
+    );
+    // A database from before migration 0014: the periods are read from the cells once, at start-up.
+    await db.execute(sql`update measure_values set own_period = null, own_period_span = null`);
+    assert.equal(
+      (await rowFor(db, leavers.titleAsWritten)).rating.explanation.includes("different span"),
+      false,
+    );
+    assert.ok((await fillValuePeriods(db)) > 0);
+    assert.deepEqual(await stored(), written);
+    assert.match(
+      (await rowFor(db, leavers.titleAsWritten)).rating.explanation,
+      /the 96% for 2019\/20 covers a different span from Dec 20/,
+    );
+    assert.equal(await fillValuePeriods(db), 0);
   });
 
   test("a value flagged when read is not rated as if it were clean: grey, saying why", async () => {

@@ -7,13 +7,15 @@ import {
   readTrendWords,
   type TrendDirection,
 } from "../../domain/measure-identity.ts";
-import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
+import type { MeasureUnit, Polarity, ValueStatus } from "../../domain/measure-types.ts";
 import {
   comparePeriodLabels,
-  formatPeriod,
+  isQuarterEnd,
+  type MonitoringPeriod,
+  monitoringPeriodKey,
+  monitoringPeriodLabel,
   type Period,
   parsePeriod,
-  sameKindAndSpan,
 } from "../../domain/periods.ts";
 import {
   type MeasureRating,
@@ -29,10 +31,9 @@ import {
   type Target,
   type Verdict,
 } from "../../domain/targets.ts";
-import { parseValueCell } from "../../domain/values.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
-import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
+import { type UnderstoodCell, understandCell, valuePeriod } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
 import {
   benchmarkPartsFor,
@@ -60,16 +61,8 @@ export type { Measure, MeasureBenchmark, MeasureDetails, MeasureGroup, MeasureTa
 
 /** Baseplan's own spelling of a period label, so "2020/2021" and "2020/21" are the same year. */
 export function periodKey(label: string): string {
-  let key = periodKeys.get(label);
-  if (key === undefined) {
-    key = parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
-    // Labels are few ("2020/21", "Dec 20"); the bound only guards against a flood of odd ones.
-    if (periodKeys.size > 5000) periodKeys.clear();
-    periodKeys.set(label, key);
-  }
-  return key;
+  return parsePeriod(label.trim())?.canonicalLabel ?? label.trim();
 }
-const periodKeys = new Map<string, string>();
 
 // ---------------------------------------------------------------------------------------------
 // Measures
@@ -79,9 +72,9 @@ export interface NewMeasure {
   title: string;
   otherTitles?: string[];
   code?: string | null;
-  unit?: string | null;
+  unit?: MeasureUnit | null;
   decimals?: number | null;
-  polarity?: string | null;
+  polarity?: Polarity | null;
   frequency?: string | null;
   basis?: string | null;
   footnoteMarkers?: string[];
@@ -100,6 +93,35 @@ export async function createMeasure(db: Database, actor: string, input: NewMeasu
       after: measure,
     });
     return measure;
+  });
+}
+
+/** The id of the measure a plan names by this title (or a former title), or null when none has it. */
+export function measureIdTitled(db: Database, title: string): Promise<number | null> {
+  return repository.measureIdTitled(db, title);
+}
+
+/** The own-period columns of a value row. */
+function storedPeriod(text: string, periodLabel: string) {
+  const period = valuePeriod(text, periodLabel);
+  return { ownPeriod: period?.label ?? null, ownPeriodSpan: period?.span ?? null };
+}
+
+/**
+ * Stores the own period of values written before it was kept (migration 0014), reading each
+ * cell once as the import does. Values whose period cannot be read stay without one. Returns
+ * how many were filled; run at start-up after the migrations, so it does nothing once done.
+ */
+export async function fillValuePeriods(db: Database): Promise<number> {
+  return db.transaction(async (tx) => {
+    let filled = 0;
+    for (const value of await repository.valuesWithoutPeriod(tx)) {
+      const period = valuePeriod(value.cellText, value.periodLabel);
+      if (period === null) continue;
+      await repository.setValuePeriod(tx, value.id, period.label, period.span);
+      filled += 1;
+    }
+    return filled;
   });
 }
 
@@ -644,6 +666,7 @@ function valueRecord(
     amount: understood.amount === null ? null : String(understood.amount),
     decimals: understood.decimals,
     status: understood.status,
+    ...storedPeriod(cell.text, period),
     annotations: understood.annotations,
     warnings: understood.warnings,
     recordedBy: actor,
@@ -737,19 +760,23 @@ function amountOf(value: ListedValue | null | undefined): number | null {
   return value?.amount === null || value?.amount === undefined ? null : Number(value.amount);
 }
 
+/** Reads a target's wording. */
+export type TargetReader = (text: string) => Target;
+
 /**
- * Targets are parsed once per wording, not once per row per request: a parsed target is
- * immutable, and the same few dozen wordings are rated on every page.
+ * A reader for one listing: each wording is read once however many rows share it (a parsed
+ * target is immutable). It lives as long as the listing, so nothing is kept between requests.
  */
-const parsedTargets = new Map<string, Target>();
-function parsedTarget(text: string): Target {
-  let parsed = parsedTargets.get(text);
-  if (!parsed) {
-    parsed = parseTarget(text);
-    if (parsedTargets.size > 5000) parsedTargets.clear();
-    parsedTargets.set(text, parsed);
-  }
-  return parsed;
+function targetReader(): TargetReader {
+  const read = new Map<string, Target>();
+  return (text) => {
+    let parsed = read.get(text);
+    if (!parsed) {
+      parsed = parseTarget(text);
+      read.set(text, parsed);
+    }
+    return parsed;
+  };
 }
 
 const BENCHMARK_KEYS = {
@@ -789,14 +816,15 @@ export function rateFromStored(
   benchmarks: ListedBenchmark[] = [],
   published?: PublishedBenchmark,
   fillFromPublished = false,
+  readTarget: TargetReader = parseTarget,
 ): MeasureRating {
-  const unit = (measure.unit ?? "count") as MeasureUnit;
-  const polarity = (measure.polarity ?? "monitor") as Polarity;
+  const unit = measure.unit ?? "count";
+  const polarity = measure.polarity ?? "monitor";
   const previous = earlier.at(-1);
   const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
   const unlike = value && previous ? unlikePeriods(value, previous) : undefined;
   const input: MeasureRatingInput = {
-    target: parsedTarget(target?.targetText ?? ""),
+    target: readTarget(target?.targetText ?? ""),
     value: amountOf(value),
     unit,
     decimals: value?.decimals ?? measure.decimals ?? 0,
@@ -812,23 +840,17 @@ export function rateFromStored(
   return rateMeasure(fillFromPublished ? withPublishedValue(input, published, value, period) : input);
 }
 
-/** The period a stored value is for: the one written in its cell ("Dec 20"), else its column's. */
-function ownPeriod(value: ListedValue): Period | null {
-  const column = parsePeriod(value.periodLabel);
-  const written = parseValueCell(value.cellText, column ? { columnPeriod: column } : {}).period?.period;
-  return written ?? column;
-}
-
 /**
  * Why a value's previous figure is not for a like period, or undefined where it is (or where
  * either period cannot be read): "96.3% (Dec 20)" against "96%" for 2019/20 compares a month
  * with a whole year, so improving on it is not improving on the previous like period (docs/domain.md section 7).
  */
 function unlikePeriods(value: ListedValue, previous: ListedValue): string | undefined {
-  const now = ownPeriod(value);
-  const before = ownPeriod(previous);
-  if (now === null || before === null || sameKindAndSpan(now, before)) return undefined;
-  return `the ${previous.cellText} for ${previous.periodLabel} covers a different span from ${formatPeriod(now)}`;
+  // Each value's period and span were stored when it was written (the cell's own, else its column's).
+  if (value.ownPeriod === null || value.ownPeriodSpan === null || previous.ownPeriodSpan === null)
+    return undefined;
+  if (value.ownPeriodSpan === previous.ownPeriodSpan) return undefined;
+  return `the ${previous.cellText} for ${previous.periodLabel} covers a different span from ${value.ownPeriod}`;
 }
 
 function rowRating(
@@ -837,6 +859,7 @@ function rowRating(
   values: ListedValue[],
   targets: ListedTarget[],
   benchmarks: ListedBenchmark[],
+  readTarget: TargetReader,
   published?: PublishedBenchmark,
 ) {
   const own = values.filter((value) => value.current && value.document === group.document);
@@ -861,7 +884,17 @@ function rowRating(
   return {
     latest,
     target,
-    rating: rateFromStored(measure, latest, target, period, earlier, benchmarks, published),
+    rating: rateFromStored(
+      measure,
+      latest,
+      target,
+      period,
+      earlier,
+      benchmarks,
+      published,
+      false,
+      readTarget,
+    ),
   };
 }
 
@@ -895,6 +928,7 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
   const valuesOf = byMeasure(values);
   const targetsOf = byMeasure(targets);
   const benchmarksOf = byMeasure(benchmarks);
+  const readTarget = targetReader();
   const rowsOf = new Map<number, typeof rows>();
   for (const row of rows) {
     const list = rowsOf.get(row.groupId);
@@ -917,6 +951,7 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
         valuesOf.get(measure.id) ?? [],
         targetsOf.get(measure.id) ?? [],
         benchmarksOf.get(measure.id) ?? [],
+        readTarget,
         published.get(measure.id),
       );
       if (filters.rating && rated.rating.rating !== filters.rating) continue;
@@ -1035,6 +1070,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     allValues,
     allTargets,
     benchmarks,
+    parseTarget,
     published,
   );
   return {
@@ -1059,6 +1095,7 @@ function rateRows(
   allValues: MeasureValue[],
   allTargets: MeasureTarget[],
   benchmarks: MeasureBenchmark[],
+  readTarget: TargetReader,
   published?: PublishedBenchmark,
 ): { groups: MeasureGroup[]; rated: RatedRow[] } {
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
@@ -1072,7 +1109,7 @@ function rateRows(
         printedRating: row.printedRating,
         document: group.document,
         groupTitle: group.title,
-        ...rowRating(measure, group, allValues, allTargets, benchmarks, published),
+        ...rowRating(measure, group, allValues, allTargets, benchmarks, readTarget, published),
       },
     ];
   });
@@ -1127,6 +1164,7 @@ export async function measureFigures(
   const targetsOf = groupedBy(allTargets, (target) => target.measureId);
   const rowsOf = groupedBy(rows, (row) => row.measureId);
   const benchmarksOf = groupedBy(benchmarks, (benchmark) => benchmark.measureId);
+  const readTarget = targetReader();
   for (const measure of found) {
     const values = valuesOf.get(measure.id) ?? [];
     const targets = targetsOf.get(measure.id) ?? [];
@@ -1137,6 +1175,7 @@ export async function measureFigures(
       values,
       targets,
       benchmarksOf.get(measure.id) ?? [],
+      readTarget,
       published.get(measure.id),
     );
     figures.set(measure.id, {
@@ -1162,7 +1201,7 @@ function compareWithBenchmarks(
 ): BenchmarkComparison[] {
   const comparisons: BenchmarkComparison[] = [];
   for (const target of targets) {
-    const parsed = parsedTarget(target.targetText);
+    const parsed = parseTarget(target.targetText);
     if (parsed.kind !== "benchmark") continue;
     const wanted = parsed.comparator;
     for (const benchmark of benchmarks) {
@@ -1173,9 +1212,9 @@ function compareWithBenchmarks(
       if (!value) continue;
       const verdict = evaluateTarget(parsed, {
         value: amountOf(value),
-        unit: (measure.unit ?? "count") as MeasureUnit,
+        unit: measure.unit ?? "count",
         decimals: value.decimals ?? measure.decimals ?? 0,
-        polarity: (measure.polarity ?? "monitor") as Polarity,
+        polarity: measure.polarity ?? "monitor",
         period: benchmark.periodLabel,
         benchmarks: benchmarkContext(benchmarks, benchmark.periodLabel) ?? {},
       });
@@ -1295,6 +1334,7 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
       amount: understood.amount === null ? null : String(understood.amount),
       decimals: understood.decimals,
       status: understood.status,
+      ...storedPeriod(input.text, old.periodLabel),
       annotations: understood.annotations,
       warnings: understood.warnings,
       current: true,
@@ -1364,3 +1404,149 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
 // What the documents read of the measures as stored: through this service, never the repository.
 
 export { listGroups, listRows, type MeasureRow, targetsOf, valuesOf } from "./measures.repository.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Values entered for a monitoring period
+
+/** The document an entered value belongs to: Baseplan's own entry, not a council document's table. */
+export const ENTERED_DOCUMENT = "entered";
+
+export interface PeriodValueInput {
+  measureId: number;
+  period: MonitoringPeriod;
+  /** The value as the officer writes it: "87.2%", "909", "N/Av". */
+  text: string;
+  status: ValueStatus;
+  notes: string | null;
+  /** The entered value for the period the form was opened on, or null when it had none. */
+  replacing: { id: number; version: number } | null;
+}
+
+/** Refuses a period that is not open for entry (the periods module's rule, handed in). */
+export type OpenPeriodCheck = (db: Database, period: MonitoringPeriod) => Promise<unknown>;
+
+/** The current value entered for a measure and period, which a new entry for it restates. */
+export async function enteredValueFor(
+  db: Database,
+  measureId: number,
+  period: MonitoringPeriod,
+): Promise<MeasureValue | null> {
+  const key = periodKey(monitoringPeriodLabel(period));
+  const [current] = await repository.currentValuesFor(db, measureId, ENTERED_DOCUMENT, key, "value");
+  return current ?? null;
+}
+
+/**
+ * Records a measure's value for a monitoring period. A value is added, never overwritten: a
+ * second entry for the same period is a restatement, and the one it replaces stays in the
+ * history. Refused, with nothing saved, for a period that is not open, for words that are
+ * neither a figure nor a data status, and when someone else entered a value for the period
+ * after the form was opened. Audited.
+ */
+export async function recordPeriodValue(
+  db: Database,
+  actor: string,
+  input: PeriodValueInput,
+  requireOpen: OpenPeriodCheck,
+): Promise<MeasureValue> {
+  return db.transaction(async (tx) => {
+    await requireOpen(tx, input.period);
+    const measure = await repository.findMeasure(tx, input.measureId);
+    if (!measure) throw new NotFound(`Measure ${input.measureId}`);
+    const label = monitoringPeriodLabel(input.period);
+    const understood = understandCell(input.text, {
+      unit: measure.unit,
+      columnPeriod: label,
+      columnHeading: label,
+    });
+    if (understood.status === "unparsed" || understood.status === "blank") {
+      throw new ValidationFailed([
+        {
+          field: "value",
+          message: `"${input.text}" is not a figure or a data status: enter the value like 87.2%, 909 or N/Av`,
+        },
+      ]);
+    }
+    const current = await enteredValueFor(tx, measure.id, input.period);
+    const stale =
+      (current?.id ?? null) !== (input.replacing?.id ?? null) ||
+      (current !== null &&
+        input.replacing !== null &&
+        (await repository.retireValueIfVersion(tx, current.id, input.replacing.version)) === null);
+    if (stale) {
+      throw new Conflict(
+        `The ${label} value of "${measure.title}"`,
+        [{ label: "Value as written", saved: current?.cellText ?? "(none)", submitted: input.text }],
+        `/measures/${measure.id}/values/new?period=${monitoringPeriodKey(input.period)}`,
+        current ? { actor: current.recordedBy, at: current.recordedAt } : undefined,
+      );
+    }
+    const provisional = input.status === "provisional" && !understood.annotations.includes("Provisional");
+    const value = await repository.insertValue(tx, {
+      measureId: measure.id,
+      groupId: null,
+      document: ENTERED_DOCUMENT,
+      columnHeading: label,
+      columnRole: "value",
+      periodLabel: label,
+      periodKey: periodKey(label),
+      cellText: input.text,
+      amount: understood.amount === null ? null : String(understood.amount),
+      decimals: understood.decimals,
+      status: understood.status,
+      ...storedPeriod(input.text, label),
+      annotations: provisional ? [...understood.annotations, "Provisional"] : understood.annotations,
+      warnings: understood.warnings,
+      notes: input.notes,
+      recordedBy: actor,
+    });
+    if (current) await repository.markValueSuperseded(tx, current.id, value.id);
+    await recordAuditEvent(tx, {
+      actor,
+      action: current ? "restate" : "create",
+      entityType: "measure-value",
+      entityId: value.id,
+      summary: current
+        ? `Restated the ${label} value of "${measure.title}" from "${current.cellText}" to "${input.text}"`
+        : `Recorded the ${label} value of "${measure.title}": "${input.text}"`,
+      before: current ?? null,
+      after: value,
+    });
+    return value;
+  });
+}
+
+/** Whether a measure is reported in a period: monthly measures every month, quarterly ones each quarter. */
+export function measureDueIn(measure: Pick<Measure, "frequency">, period: MonitoringPeriod): boolean {
+  const frequency = (measure.frequency ?? "").trim().toLowerCase();
+  if (frequency === "monthly") return true;
+  return frequency === "quarterly" && (period.kind === "quarter" || isQuarterEnd(period));
+}
+
+export interface PeriodMeasureItem {
+  measure: Measure;
+  value: MeasureValue | null;
+}
+
+/** The measures due in a period, each with the value recorded for it (entered or from a document), or null. */
+export async function periodMeasures(db: Database, period: MonitoringPeriod): Promise<PeriodMeasureItem[]> {
+  const due = (await repository.listMeasures(db)).filter((measure) => measureDueIn(measure, period));
+  if (due.length === 0) return [];
+  const key = periodKey(monitoringPeriodLabel(period));
+  const values = await repository.valuesOf(
+    db,
+    due.map((measure) => measure.id),
+  );
+  return due.map((measure) => ({
+    measure,
+    value:
+      values.find(
+        (value) =>
+          value.measureId === measure.id &&
+          value.current &&
+          value.periodKey === key &&
+          value.columnRole !== "target" &&
+          value.cellText.trim() !== "",
+      ) ?? null,
+  }));
+}

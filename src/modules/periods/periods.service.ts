@@ -17,6 +17,7 @@ import {
 import { BadRequest, BaseplanError, Conflict, NotFound, NotOpenForEntry } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
+import { periodMeasures } from "../measures/measures.service.ts";
 import { quarterProgressCompleteness } from "../plan/plan.service.ts";
 import * as repository from "./periods.repository.ts";
 
@@ -250,12 +251,25 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
   const financialYear = financialYearLabel(quarter.startYear);
   // One after another: this also runs inside a transaction, whose one client takes one query at a time.
   const deliverables = await quarterProgressCompleteness(db, { financialYear, quarter: quarter.number });
+  const measures = await periodMeasures(db, period);
   const finance = await quarterCompleteness(db, quarter.startYear, quarter.number);
   return [
     section(
       "deliverables",
       "Deliverable progress",
       deliverables.map((item) => ({ name: item.title, done: item.done, owner: item.owner, href: item.href })),
+    ),
+    // The measures due in the period (monthly ones every month, quarterly ones each quarter),
+    // done when a value is recorded for the period itself.
+    section(
+      "measures",
+      "Measures",
+      measures.map((item) => ({
+        name: item.measure.title,
+        done: item.value !== null,
+        owner: item.measure.owner,
+        href: `/measures/${item.measure.id}/values/new?period=${monitoringPeriodKey(period)}`,
+      })),
     ),
     ...finance.map((part) =>
       section(

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { type Database, queryRows } from "../../db/client.ts";
+import type { Database } from "../../db/client.ts";
 import {
   councilOutcomes,
   councils,
@@ -222,32 +222,17 @@ export interface LinkedMeasure {
   measureId: number | null;
 }
 
-/**
- * The measures a deliverable names, resolved by title (or another title) against the measures
- * table when read, so links hold whichever module's data was loaded first.
- */
+/** The measures a deliverable names, in the plan's order, with the id of each one linked. */
 export async function listLinkedMeasures(db: Database, deliverableId: number): Promise<LinkedMeasure[]> {
-  const rows = await queryRows<{
-    position: number;
-    measure_title: string;
-    measure_id: string | number | null;
-  }>(
-    db,
-    sql`select l.position, l.measure_title, m.id as measure_id
-        from deliverable_measure_links l
-        left join lateral (
-          select id from measures
-          where measures.title = l.measure_title or measures.other_titles @> jsonb_build_array(l.measure_title)
-          order by id limit 1
-        ) m on true
-        where l.deliverable_id = ${deliverableId}
-        order by l.position`,
-  );
-  return rows.map((row) => ({
-    position: Number(row.position),
-    measureTitle: row.measure_title,
-    measureId: row.measure_id === null ? null : Number(row.measure_id),
-  }));
+  return db
+    .select({
+      position: deliverableMeasureLinks.position,
+      measureTitle: deliverableMeasureLinks.measureTitle,
+      measureId: deliverableMeasureLinks.measureId,
+    })
+    .from(deliverableMeasureLinks)
+    .where(eq(deliverableMeasureLinks.deliverableId, deliverableId))
+    .orderBy(asc(deliverableMeasureLinks.position));
 }
 
 export async function countMeasureLinks(db: Database): Promise<number> {
@@ -277,37 +262,24 @@ export interface ResolvedOutcomeMeasure extends LinkedMeasure {
   afterBlankLine: boolean;
 }
 
-/** Measures plans list under council outcomes, resolved by title against the measures table when read. */
+/** Measures plans list under council outcomes, with the id of each one linked. */
 export async function listOutcomeMeasureLinks(db: Database): Promise<ResolvedOutcomeMeasure[]> {
-  const rows = await queryRows<{
-    plan_id: string | number;
-    outcome_number: number;
-    position: number;
-    measure_title: string;
-    target_as_written: string | null;
-    after_blank_line: boolean;
-    measure_id: string | number | null;
-  }>(
-    db,
-    sql`select l.plan_id, l.outcome_number, l.position, l.measure_title, l.target_as_written,
-               l.after_blank_line, m.id as measure_id
-        from outcome_measure_links l
-        left join lateral (
-          select id from measures
-          where measures.title = l.measure_title or measures.other_titles @> jsonb_build_array(l.measure_title)
-          order by id limit 1
-        ) m on true
-        order by l.plan_id, l.outcome_number, l.position`,
-  );
-  return rows.map((row) => ({
-    planId: Number(row.plan_id),
-    outcomeNumber: Number(row.outcome_number),
-    position: Number(row.position),
-    measureTitle: row.measure_title,
-    targetAsWritten: row.target_as_written,
-    afterBlankLine: row.after_blank_line === true,
-    measureId: row.measure_id === null ? null : Number(row.measure_id),
-  }));
+  return db
+    .select({
+      planId: outcomeMeasureLinks.planId,
+      outcomeNumber: outcomeMeasureLinks.outcomeNumber,
+      position: outcomeMeasureLinks.position,
+      measureTitle: outcomeMeasureLinks.measureTitle,
+      targetAsWritten: outcomeMeasureLinks.targetAsWritten,
+      afterBlankLine: outcomeMeasureLinks.afterBlankLine,
+      measureId: outcomeMeasureLinks.measureId,
+    })
+    .from(outcomeMeasureLinks)
+    .orderBy(
+      asc(outcomeMeasureLinks.planId),
+      asc(outcomeMeasureLinks.outcomeNumber),
+      asc(outcomeMeasureLinks.position),
+    );
 }
 
 export async function countOutcomeMeasureLinks(db: Database): Promise<number> {

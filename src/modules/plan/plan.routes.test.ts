@@ -120,7 +120,7 @@ describe("plan pages", () => {
   test("a measure's page links each strategic objective it evidences to the objective on the Base Plan", async () => {
     const [row] = await queryRows<{ id: string | number }>(
       database.db,
-      sql`select m.id from measures m join outcome_measure_links l on l.measure_title = m.title
+      sql`select m.id from measures m join outcome_measure_links l on l.measure_id = m.id
           where l.outcome_number = 4 order by m.id limit 1`,
     );
     assert.ok(row);

@@ -8,7 +8,7 @@ import {
 import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
-import { measureFigures } from "../measures/measures.service.ts";
+import { measureFigures, measureIdTitled } from "../measures/measures.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
 import {
@@ -484,7 +484,12 @@ export async function importPlanDocuments(
       measureTitles,
     });
     for (const [position, measureTitle] of measureTitles.entries()) {
-      await repository.insertMeasureLink(db, { deliverableId: deliverable.id, position, measureTitle });
+      await repository.insertMeasureLink(db, {
+        deliverableId: deliverable.id,
+        position,
+        measureTitle,
+        measureId: await measureIdTitled(db, measureTitle),
+      });
     }
   }
 
@@ -500,7 +505,11 @@ export async function importPlanDocuments(
   }
 
   for (const { plan, ...values } of documents.outcomeMeasures ?? []) {
-    await repository.insertOutcomeMeasureLink(db, { ...values, planId: planId(plan) });
+    await repository.insertOutcomeMeasureLink(db, {
+      ...values,
+      planId: planId(plan),
+      measureId: await measureIdTitled(db, values.measureTitle),
+    });
   }
   if (documents.outcomeMeasures?.length) {
     await audit(
