@@ -2,6 +2,7 @@ import type { Database } from "../../db/client.ts";
 import { neighbourMean, plainDecimal, showToDecimals } from "../../domain/benchmark-data.ts";
 import type { PublishedBenchmark, PublishedPeriodFigures } from "../../domain/benchmark-targets.ts";
 import { differenceExact } from "../../domain/benchmarks.ts";
+import { monthAndYear } from "../../domain/calendar.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./benchmarks.repository.ts";
@@ -369,28 +370,6 @@ export async function saveBenchmarkSettings(
   });
 }
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** The dictionary's next update ("2026-06-01") as "June 2026"; null where it gives no date. */
-export function expectedWords(nextUpdate: string | null): string | null {
-  const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(nextUpdate ?? "");
-  if (m === null) return null;
-  return `${MONTHS[Number(m[2]) - 1] ?? ""} ${m[1]}`;
-}
-
 function figure(amount: string | null | undefined): number | null {
   return amount == null ? null : Number(amount);
 }
@@ -464,7 +443,7 @@ export async function publishedBenchmarks(
       title: measure.title,
       source: SOURCE_WORDS,
       regionName: ours.regionArea?.name ?? null,
-      expected: expectedWords(measure.nextUpdate),
+      expected: monthAndYear(measure.nextUpdate),
       tolerance: Number(tolerance ?? DEFAULT_TOLERANCE),
       periods: figures,
     });
