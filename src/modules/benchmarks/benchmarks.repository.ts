@@ -397,15 +397,6 @@ export async function linkMeasuresBySlug(
   return rows.length;
 }
 
-/** The benchmark measure a council measure is linked to, or null. */
-export async function linkedBenchmark(db: Database, measureId: number): Promise<string | null> {
-  const [row] = await queryRows<{ code: string }>(
-    db,
-    sql`select benchmark_code as code from measure_benchmark_links where measure_id = ${measureId}`,
-  );
-  return row?.code ?? null;
-}
-
 /** The benchmark measures the given council measures are linked to. */
 export async function linksOf(
   db: Database,

@@ -23,5 +23,3 @@ export const settingsFormSchema = z.object({
     .regex(/^\d{1,3}(\.\d{1,2})?$/, "Enter the tolerance as a number, like 1 or 0.5"),
   version: z.string().optional(),
 });
-
-export type SettingsForm = z.infer<typeof settingsFormSchema>;

@@ -15,7 +15,7 @@ export const NEIGHBOUR_MODEL = "benchmarks.neighbour_model";
 export const IN_LINE_TOLERANCE = "benchmarks.in_line_tolerance";
 
 /** Where the figures come from, as explanations cite it. */
-export const SOURCE_WORDS = "DfE, LAIT";
+const SOURCE_WORDS = "DfE, LAIT";
 
 export const POLARITY_WORDS: Readonly<Record<string, string>> = {
   "higher-is-better": "higher is better",
@@ -290,16 +290,6 @@ export async function councilComparison(
     };
   });
   return { measure, ours, rows, councilFigures: new Map() };
-}
-
-/** Every council's figure for a measure and period (for targets that need all of them). */
-export async function councilFiguresFor(
-  db: Database,
-  measureCode: string,
-  periodLabel: string,
-): Promise<(number | null)[]> {
-  const rows = await repository.periodTable(db, measureCode, periodLabel);
-  return rows.filter((r) => r.kind === "council").map((r) => (r.amount === null ? null : Number(r.amount)));
 }
 
 export function show(value: string | null, decimals: number | null): string {

@@ -38,12 +38,6 @@ export async function listReportQuarters(db: Database) {
   return repository.listReportQuarters(db);
 }
 
-/** The latest quarter with a monitoring report, for the Budget landing page. */
-export async function latestReportQuarter(db: Database) {
-  const quarters = await repository.listReportQuarters(db);
-  return quarters.at(-1);
-}
-
 export async function forecastOutturnReport(db: Database, yearCode: string, quarter: number) {
   const year = await requireYear(db, yearCode);
   const settings = await ratingSettings(db);

@@ -515,14 +515,6 @@ export async function listTargetInitiatives(db: Database, targetId: number) {
     .orderBy(asc(savingsInitiatives.position));
 }
 
-export async function listReserves(db: Database, financialYearId: number) {
-  return db
-    .select()
-    .from(earmarkedReserves)
-    .where(eq(earmarkedReserves.financialYearId, financialYearId))
-    .orderBy(asc(earmarkedReserves.position));
-}
-
 /** A year's monitoring reports, in quarter order. */
 export async function listYearReports(db: Database, financialYearId: number) {
   return db

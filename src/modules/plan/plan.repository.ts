@@ -235,17 +235,8 @@ export async function listLinkedMeasures(db: Database, deliverableId: number): P
     .orderBy(asc(deliverableMeasureLinks.position));
 }
 
-export async function countMeasureLinks(db: Database): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(deliverableMeasureLinks);
-  return row?.count ?? 0;
-}
-
 export async function listRisks(db: Database): Promise<Risk[]> {
   return db.select().from(risks).orderBy(asc(risks.planId), asc(risks.position));
-}
-
-export async function touchDeliverable(db: Database, id: number) {
-  await db.update(deliverables).set({ updatedAt: new Date() }).where(eq(deliverables.id, id));
 }
 
 export async function insertOutcomeMeasureLink(

@@ -652,8 +652,6 @@ async function outcomeMeasures(db: Database) {
   return links.map((link, index) => ({ ...link, summary: summaries[index] as MeasureSummary }));
 }
 
-export type OutcomeMeasure = Awaited<ReturnType<typeof outcomeMeasures>>[number];
-
 // ---------------------------------------------------------------------------------------------
 // Risks: likelihood and impact (inherent and residual), owner and review date.
 
