@@ -17,6 +17,5 @@ export {
   type Disagreement,
   type Figure,
   type PositionView,
-  RAG_CLASSES,
   RAG_WORDS,
 } from "./finance.shared.ts";

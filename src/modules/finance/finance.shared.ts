@@ -19,8 +19,6 @@ import * as repository from "./finance.repository.ts";
 export const THOUSAND_POUNDS = 100_000;
 
 export const RAG_WORDS = { red: "Red", amber: "Amber", green: "Green" } as const;
-/** The shared rating styles: colour always beside the word. */
-export const RAG_CLASSES = { red: "action", amber: "review", green: "good" } as const;
 
 /** A figure with its exact pence and the way the report prints it. */
 export interface Figure {
@@ -42,7 +40,7 @@ export interface PositionView {
   forecastOutturn: Figure;
   variance: Figure;
   percentage: string;
-  rating: { rag: BudgetRagResult["rag"]; word: string; className: string; explanation: string };
+  rating: { rag: BudgetRagResult["rag"]; word: string; explanation: string };
 }
 
 export type Thresholds = Readonly<Record<BudgetLevel, RagThresholds>>;
@@ -61,7 +59,6 @@ export function positionView(
     rating: {
       rag: rating.rag,
       word: RAG_WORDS[rating.rag],
-      className: RAG_CLASSES[rating.rag],
       explanation: rating.explanation,
     },
   };

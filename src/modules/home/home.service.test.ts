@@ -90,7 +90,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
     assert.equal(budget.afterFunding.percentage, "3.3%");
     assert.equal(budget.afterFunding.controllableBudget.pence, 13_043_200_000);
     assert.equal(budget.afterFunding.rating.word, "Red");
-    assert.equal(budget.afterFunding.rating.className, "action");
+    assert.equal(budget.afterFunding.rating.rag, "red");
   });
 
   test("gives savings achieved against target, linking to the savings page", async () => {
