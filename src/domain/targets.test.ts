@@ -672,7 +672,7 @@ describe("evaluateTarget: benchmarks", () => {
     );
     assert.deepEqual(
       [absence.outcome, absence.explanation],
-      ["met", "9.9% is better than the national figure of 12.1% (lower is better)."],
+      ["met", "9.9% is better than the national figure of 12.1%; lower is better."],
     );
     const worse = evaluateTarget("To remain better than national figures", withNational(63.2, 65.1));
     assert.deepEqual([worse.outcome, worse.missedBy?.amount], ["not-met", 1.9]);

@@ -1120,11 +1120,11 @@ class Evaluation {
     }
     const isBetter = polarity === "higher-is-better" ? c > 0 : c < 0;
     if (relation === "better") {
-      const sentence = `${shown} is ${isBetter ? "" : "not "}better than ${against} (${this.directionWord()}).`;
+      const sentence = `${shown} is ${isBetter ? "" : "not "}better than ${against}; ${this.directionWord()}.`;
       return this.against(value, benchmark, bDecimals, isBetter, sentence);
     }
     if (!isBetter) {
-      const sentence = `${shown} is not better than ${against}, so not significantly better (${this.directionWord()}).`;
+      const sentence = `${shown} is not better than ${against}, so not significantly better; ${this.directionWord()}.`;
       return this.against(value, benchmark, bDecimals, false, sentence);
     }
     const significance =

@@ -66,7 +66,7 @@ describeOnBothDatabases(
       );
       assert.deepEqual(verdict("gcse-english-maths-grade-4 2020/21 To remain better than national figures"), [
         "not-met",
-        "71.6% is not better than the England figure of 72.2% for academic year 2020/21 (DfE, LAIT) (higher is better).",
+        "71.6% is not better than the England figure of 72.2% for academic year 2020/21 (DfE, LAIT); higher is better.",
         published("academic year 2020/21"),
       ]);
       assert.deepEqual(
