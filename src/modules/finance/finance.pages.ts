@@ -71,36 +71,35 @@ export async function quarterAt(
 }
 
 /**
- * The budget-against-forecast chart of the quarterly report, drawn by the shared bar chart: a
- * "Budget" and a "Forecast" bar for each line, each labelled with its figure in £m, so the chart
- * reads without colour. The page's table above the chart gives the same data.
+ * The variance chart: one bar per budget line for its forecast under (-) or over spend in £m, to
+ * the right of zero for an overspend and to the left for an underspend, each labelled in words
+ * with its figure, so the chart reads without colour. The table beside it gives the budget and
+ * forecast behind each variance.
  */
-function budgetForecastChart(
-  lines: readonly { name: string; controllableBudget: Pence; forecastOutturn: Pence }[],
+function varianceChart(
+  lines: readonly { name: string; controllableBudget: Pence; forecastOutturn: Pence; variance: Pence }[],
   title: string,
 ): ChartBlock {
   const pounds = (pence: Pence) => pence / 100;
+  const words = (variance: Pence) =>
+    variance > 0
+      ? `Overspend ${formatTableMillions(variance)}`
+      : variance < 0
+        ? `Underspend ${formatTableMillions(-variance)}`
+        : "On budget";
   return {
     kind: "chart",
     id: "budget-chart",
     title,
     description:
-      "For each budget line, a bar for the controllable budget and a bar for the full year forecast, each labelled with its figure in £m. The same figures are in the table above the chart.",
-    unit: "£m",
-    bars: lines.flatMap((line) => [
-      {
-        category: line.name,
-        series: "Budget",
-        value: line.controllableBudget / 100_000_000,
-        label: `Budget ${formatTableMillions(line.controllableBudget)}`,
-      },
-      {
-        category: line.name,
-        series: "Forecast",
-        value: line.forecastOutturn / 100_000_000,
-        label: `Forecast ${formatTableMillions(line.forecastOutturn)}`,
-      },
-    ]),
+      "For each budget line, a bar for its forecast variance against the controllable budget in £m: to the right of zero an overspend, to the left an underspend, each labelled in words with its figure. The table gives the budget and forecast behind each.",
+    unit: "Forecast variance £m",
+    bars: lines.map((line) => ({
+      category: line.name,
+      series: "Variance",
+      value: line.variance / 100_000_000,
+      label: words(line.variance),
+    })),
     table: {
       kind: "table",
       id: "budget-chart-table",
@@ -109,12 +108,14 @@ function budgetForecastChart(
         { heading: "Budget line", format: "text" },
         { heading: "Controllable budget £m", format: "millions" },
         { heading: "Full year forecast £m", format: "millions" },
+        { heading: "Forecast under (-) / over spend £m", format: "millions" },
       ],
       rows: lines.map((line) => ({
         cells: [
           { text: line.name },
           { text: formatTableMillions(line.controllableBudget), value: pounds(line.controllableBudget) },
           { text: formatTableMillions(line.forecastOutturn), value: pounds(line.forecastOutturn) },
+          { text: formatTableMillions(line.variance), value: pounds(line.variance) },
         ],
       })),
     },
@@ -134,13 +135,14 @@ export async function renderOutturn(
     report.report === null
       ? null
       : chartSvg(
-          budgetForecastChart(
+          varianceChart(
             report.lines.map((line) => ({
               name: line.name,
               controllableBudget: line.controllableBudget.pence,
               forecastOutturn: line.forecastOutturn.pence,
+              variance: line.variance.pence,
             })),
-            `Controllable budget against full year forecast, ${report.year.label} quarter ${quarter}, £m`,
+            `Forecast under (-) / over spend by budget line, ${report.year.label} quarter ${quarter}, £m`,
           ),
         );
   return reply.view("finance/views/outturn.njk", {

@@ -53,8 +53,10 @@ describe("budget pages", () => {
       assert.match(body, /<svg[^>]*role="img"/);
       assert.match(body, /<title id="budget-chart-title">/);
       assert.match(body, /<desc id="budget-chart-desc">/);
-      assert.match(body, /Budget 37\.875/);
-      assert.match(body, /Forecast 47\.937/);
+      // The chart shows each line's variance in words and figures, not budget and forecast twice.
+      assert.match(body, /Underspend 0\.657/);
+      assert.match(body, /Overspend 1\.339/);
+      assert.doesNotMatch(body, /Budget 37\.875/);
       assert.match(body, /Children&#39;s Safeguarding services|Children&#39;s Safeguarding services/);
     }
   });
