@@ -41,7 +41,8 @@ export function chartSize(chart: ChartBlock): { width: number; height: number; m
   const rows = new Set(chart.bars.map(rowLabeller(chart)));
   const longestRow = Math.max(...[...rows].map((row) => row.length), 8);
   const marginLeft = Math.min(460, 16 + Math.ceil(longestRow * 6.4));
-  return { width: Math.max(720, marginLeft + 420), height: 50 + 26 * rows.size, marginLeft };
+  const width = chart.compact ? marginLeft + 200 : Math.max(720, marginLeft + 420);
+  return { width, height: 50 + 26 * rows.size, marginLeft };
 }
 
 /**

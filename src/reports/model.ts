@@ -161,6 +161,8 @@ export interface BarChartBlock extends ChartBase {
   chart?: "bar";
   unit: string;
   bars: ChartBar[];
+  /** Drawn narrow, its text at full size in a half-width column (the dashboard's). */
+  compact?: boolean;
 }
 
 export interface ChartPoint {

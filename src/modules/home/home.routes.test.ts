@@ -78,6 +78,26 @@ describe("the dashboard page", () => {
     assert.doesNotMatch(body, /class="bp-rating[^"]*"><\/strong>/);
   });
 
+  test("/ draws the counts by rating as small charts, each bar in its rating's colour with its word", async () => {
+    const body = (await app.inject("/")).body;
+    const chart = (testId: string) =>
+      body.match(new RegExp(`data-testid="${testId}"><svg.*?</svg>`, "s"))?.[0] ?? "";
+    const deliverables = chart("deliverable-chart");
+    assert.match(deliverables, /role="img"/);
+    assert.match(
+      deliverables,
+      /<desc id="deliverable-chart-desc">7 updates: 0 Strong, 4 Good, 3 Review, 0 Action/,
+    );
+    // A bar per rating in its colour (zero wide for a count of 0), Strong to not available.
+    assert.deepEqual(
+      [...deliverables.matchAll(/<rect[^>]*fill="(#[0-9a-f]{6})"/g)]
+        .map((match) => match[1])
+        .filter((fill) => fill !== "#ffffff"),
+      ["#1d70b8", "#00703c", "#ffdd00", "#d4351c", "#b1b4b6"],
+    );
+    assert.match(chart("measure-chart"), /Measures by rating, latest figures/);
+  });
+
   test("/ gives the budget position after funding and the savings, with links to the budget pages", async () => {
     const response = await app.inject("/");
     const body = text(response.body);
@@ -156,5 +176,6 @@ describe("the dashboard page", () => {
     assert.equal(response.statusCode, 200);
     assert.match(response.body, /data-testid="no-quarter"/);
     assert.doesNotMatch(response.body, /id="needs-attention"/);
+    assert.doesNotMatch(response.body, /<svg/);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { ratingCountsChart } from "./home.charts.ts";
 import { departmentDashboard } from "./home.service.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -10,6 +11,24 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.view("home/views/home.njk", {
       pageTitle: dashboard.quarter ? `Dashboard, ${dashboard.quarter.label}` : "Dashboard",
       dashboard,
+      charts: {
+        deliverables: dashboard.deliverables
+          ? ratingCountsChart(
+              "deliverable-chart",
+              `Progress updates by rating, ${dashboard.quarter?.label ?? ""}`.replace(/, $/, ""),
+              "updates",
+              dashboard.deliverables.counts,
+            )
+          : null,
+        measures: dashboard.measures.rows
+          ? ratingCountsChart(
+              "measure-chart",
+              "Measures by rating, latest figures",
+              "measures",
+              dashboard.measures.counts,
+            )
+          : null,
+      },
     });
   });
 };
