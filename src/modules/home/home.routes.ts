@@ -15,7 +15,9 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         deliverables: dashboard.deliverables
           ? ratingCountsChart(
               "deliverable-chart",
-              `Progress updates by rating, ${dashboard.quarter?.label ?? ""}`.replace(/, $/, ""),
+              dashboard.quarter
+                ? `Progress updates by rating, ${dashboard.quarter.label}`
+                : "Progress updates by rating",
               "updates",
               dashboard.deliverables.counts,
             )
