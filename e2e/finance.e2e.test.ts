@@ -16,7 +16,7 @@ describe("budget monitoring journeys", () => {
       const afterFunding = await page.getByTestId("outturn-after-funding").textContent();
       assert.match(afterFunding ?? "", /130\.432[\s\S]*4\.244[\s\S]*3\.3%/);
       assert.equal(
-        await page.getByRole("img", { name: /Controllable budget against full year forecast/ }).count(),
+        await page.getByRole("img", { name: /Forecast under \(-\) \/ over spend by budget line/ }).count(),
         1,
       );
       await page.getByRole("link", { name: "Budget", exact: true }).first().waitFor();
