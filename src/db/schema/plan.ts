@@ -55,6 +55,10 @@ export const councilOutcomes = pgTable(
       .references(() => councils.id),
     number: integer("number").notNull(),
     wordings: jsonb("wordings").$type<PlanWording[]>().notNull().default([]),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
   },
   (table) => [unique().on(table.councilId, table.number)],
 );
@@ -124,6 +128,8 @@ export const plans = pgTable("plans", {
   departmentalPrioritiesAsWritten: text("departmental_priorities_as_written"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
 
 export const planPriorities = pgTable(
@@ -137,6 +143,10 @@ export const planPriorities = pgTable(
     /** "council": the council priorities a plan lists; "departmental": the plan's own. */
     kind: text("kind").$type<"council" | "departmental">().notNull().default("council"),
     title: text("title").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
   },
   (table) => [unique().on(table.planId, table.title)],
 );
@@ -152,6 +162,10 @@ export const strategicObjectives = pgTable(
     title: text("title").notNull(),
     outcomeNumber: integer("outcome_number"),
     leadDepartment: text("lead_department").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
   },
   (table) => [unique().on(table.planId, table.number)],
 );
@@ -168,6 +182,8 @@ export const supportingActivities = pgTable("supporting_activities", {
   endMonth: text("end_month"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
 
 export const deliverables = pgTable("deliverables", {
@@ -192,6 +208,8 @@ export const deliverables = pgTable("deliverables", {
   councilPlanPriority: text("council_plan_priority"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
 
 export const deliverableMeasureLinks = pgTable(
@@ -274,4 +292,6 @@ export const risks = pgTable("risks", {
   reviewDate: date("review_date"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
