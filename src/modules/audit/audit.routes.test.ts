@@ -4,8 +4,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
-import { buildProcurement } from "../../../test/helpers/builders.ts";
+import { buildMeasure, buildProcurement } from "../../../test/helpers/builders.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
+import { validForm } from "../../web/forms.ts";
+import { forecastEditSchema } from "../finance/finance.schemas.ts";
+import { forecastOutturnReport, updateForecast } from "../finance/finance.service.ts";
+import * as planRepository from "../plan/plan.repository.ts";
+import { progressForm } from "../plan/plan.schemas.ts";
+import { recordProgress } from "../plan/plan.service.ts";
 import { pageNumbers } from "./audit.routes.ts";
 import { AUDIT_PAGE_SIZE, recordAuditEvent } from "./audit.service.ts";
 
@@ -131,3 +137,75 @@ describe("the history of changes pages", () => {
     assert.deepEqual(pageNumbers(5, 9), [1, null, 3, 4, 5, 6, 7, null, 9]);
   });
 });
+
+describe("a record's page shows its history", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await testApp(database.db);
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  test("the deliverable, measure, budget line and procurement pages each list their own changes", async () => {
+    const { db } = database;
+    const [deliverable] = await planRepository.listDeliverables(db);
+    assert.ok(deliverable);
+    await recordProgress(db, OTHER, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      progress: validForm(progressForm, { quarter: "2020-21-q4", rating: "good", narrative: "On track." }),
+    });
+    const deliverablePage = await app.inject(`/plan/deliverables/${deliverable.id}`);
+    assert.equal(deliverablePage.statusCode, 200);
+    const deliverableHistory = historyOf(deliverablePage.body);
+    assert.match(
+      deliverableHistory,
+      new RegExp(`${OTHER.replaceAll(".", "\\.")} Added : Recorded Quarter 4 2020/21 progress`),
+    );
+    assert.match(deliverableHistory, /\(Quarter 4 2020\/21\)/);
+
+    const measure = await buildMeasure(db, { title: "Made-up measure of library visits" });
+    const measurePage = await app.inject(`/measures/${measure.id}`);
+    assert.match(
+      historyOf(measurePage.body),
+      /Added : Added the measure "Made-up measure of library visits"/,
+    );
+
+    const report = await forecastOutturnReport(db, "2020-21", 3);
+    const line = (report.lines ?? [])[0];
+    assert.ok(line);
+    await updateForecast(db, OTHER, {
+      lineId: line.lineId,
+      quarter: 3,
+      edit: validForm(forecastEditSchema, {
+        controllableBudget: line.controllableBudget.exact,
+        forecastOutturn: "£1,234,567.89",
+        version: String(line.version),
+      }),
+    });
+    const linePage = await app.inject(`/budget/lines/${line.lineId}`);
+    assert.equal(linePage.statusCode, 200);
+    assert.match(historyOf(linePage.body), /Forecast outturn: from £[\d,]+\.\d\d to £1,234,567\.89/);
+
+    const procurement = await buildProcurement(db, { title: "Made-up courier service" });
+    const procurementPage = await app.inject(`/procurement/${procurement.id}`);
+    const procurementHistory = historyOf(procurementPage.body);
+    assert.match(
+      procurementHistory,
+      /Added : Added "Made-up courier service" to the procurement forward plan/,
+    );
+    assert.doesNotMatch(procurementHistory, /library visits|Recorded Quarter 4/);
+  });
+});
+
+/** The text of a page's History section. */
+function historyOf(html: string): string {
+  const at = html.indexOf('data-testid="record-history"');
+  assert.ok(at >= 0, "the page has a History section");
+  return text(html.slice(at, html.indexOf("</section>", at)));
+}

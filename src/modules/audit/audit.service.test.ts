@@ -82,7 +82,7 @@ describeOnBothDatabases("the audit trail as a reader sees it", (fresh) => {
       ],
     });
     const report = await forecastOutturnReport(db, "2031-32", 2);
-    const line = report.lines.find((candidate) => candidate.name === "Waste collection");
+    const line = (report.lines ?? []).find((candidate) => candidate.name === "Waste collection");
     assert.ok(line);
     await updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
