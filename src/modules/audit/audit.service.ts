@@ -40,6 +40,9 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
   import: "Imported",
   "load-demo": "Loaded",
   restate: "Restated",
+  archive: "Archived",
+  restore: "Restored",
+  move: "Moved",
 };
 
 /** Record kinds a reader has a name for; any other kind is named from its own words. */
