@@ -1404,7 +1404,15 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
 // ---------------------------------------------------------------------------------------------
 // What the documents read of the measures as stored: through this service, never the repository.
 
-export { listGroups, listRows, type MeasureRow, targetsOf, valuesOf } from "./measures.repository.ts";
+export {
+  findMeasures,
+  listGroups,
+  listMeasures,
+  listRows,
+  type MeasureRow,
+  targetsOf,
+  valuesOf,
+} from "./measures.repository.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Values entered for a monitoring period
