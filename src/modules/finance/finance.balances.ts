@@ -8,7 +8,7 @@ import {
   reconcile,
 } from "../../domain/budget.ts";
 import { type Pence, sumPence } from "../../domain/money.ts";
-import { recordAuditEvent } from "../audit/audit.service.ts";
+import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { FinancialRiskNew } from "./finance.schemas.ts";
 
@@ -62,6 +62,7 @@ export async function addFinancialRisk(
       action: "create",
       entityType: "financial-risk",
       entityId: risk.id,
+      period: quarterPeriodKey(year.code, quarter),
       summary: `Added a quarter ${quarter} ${year.label} financial risk for ${risk.service}`,
       after: risk,
     });
@@ -191,4 +192,56 @@ export async function debtReport(db: Database, yearCode: string, quarter: number
 function shareUnits(text: string | null): number | null {
   const match = /^(\d+)\.(\d)%$/.exec(text ?? "");
   return match ? Number(match[1]) * 10 + Number(match[2]) : null;
+}
+
+/** One quarter's total on a balances trend. */
+export interface QuarterTotal {
+  yearLabel: string;
+  quarter: number;
+  pence: Pence;
+}
+
+/**
+ * Total earmarked reserves and total debt at each quarter end reported, from the first quarter of
+ * the previous financial year to the quarter shown, oldest first, for the trend charts. A quarter
+ * with nothing reported is left out, not drawn as zero.
+ */
+export async function balanceTotalsByQuarter(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+): Promise<{ reserves: QuarterTotal[]; debt: QuarterTotal[] }> {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const years = await repository.listFinancialYears(db);
+  const at = years.findIndex((candidate) => candidate.id === year.id);
+  const shown = years.slice(Math.max(0, at - 1), at + 1);
+  const reserves: QuarterTotal[] = [];
+  const debt: QuarterTotal[] = [];
+  for (const each of shown) {
+    const last = each.id === year.id ? quarter : 4;
+    const balances = (await repository.listReserveBalances(db, each.id)).flatMap((row) =>
+      row.balance ? [row.balance] : [],
+    );
+    const bands = await repository.listDebtProfile(db, each.id);
+    for (let q = 1; q <= last; q += 1) {
+      const inQuarter = balances.filter((balance) => balance.quarter === q);
+      if (inQuarter.length > 0) {
+        reserves.push({
+          yearLabel: each.label,
+          quarter: q,
+          pence: sumPence(inQuarter.map((b) => b.balancePence)),
+        });
+      }
+      const owed = bands.filter((band) => band.quarter === q);
+      if (owed.length > 0) {
+        debt.push({
+          yearLabel: each.label,
+          quarter: q,
+          pence: sumPence(owed.map((band) => band.amountPence)),
+        });
+      }
+    }
+  }
+  return { reserves, debt };
 }
