@@ -24,6 +24,7 @@ import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
 import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
+import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/budget", async (request, reply) => {
@@ -125,6 +126,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   forecastRoutes(app, services);
+  budgetUploadRoutes(app, services);
   savingsRoutes(app, services);
   financialRiskRoutes(app, services);
 
