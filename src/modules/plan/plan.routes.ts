@@ -8,6 +8,7 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { planEditRoutes } from "./plan.edit.routes.ts";
 import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
@@ -69,6 +70,7 @@ function quarterItems(quarters: ReportingQuarter[], selected: string | undefined
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   const db = services.db;
+  planEditRoutes(app, services);
 
   app.get<{ Querystring: { quarter?: string } }>("/plan", async (request, reply) => {
     const quarters = await reportedQuarters(db);
