@@ -192,3 +192,95 @@ describe("the plan's editing pages", () => {
     assert.match((await app.inject("/plan")).body, /Plant street trees/);
   });
 });
+
+describe("the plan's editing pages on the demo", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+
+  before(async () => {
+    database = await freshDatabase("pglite", { demo: true });
+    app = await testApp(database.db);
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  const steady = (body: string) => body.replace(/_csrf[^>]*>/g, "").replace(/nonce="[^"]*"/g, "");
+
+  async function saveUnchanged(path: string) {
+    const { token, cookie, page } = await formSession(app, path);
+    assert.ok(token);
+    const fields = new URLSearchParams({ _csrf: token });
+    for (const match of page.body.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
+      const tag = match[0];
+      const name = match[1] ?? "";
+      if (name === "_csrf") continue;
+      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? "";
+      const unescape = (text: string) =>
+        text
+          .replaceAll("&quot;", '"')
+          .replaceAll("&#39;", "'")
+          .replaceAll("&lt;", "<")
+          .replaceAll("&gt;", ">")
+          .replaceAll("&amp;", "&");
+      if (/type="(radio|checkbox)"/.test(tag) && !/ checked/.test(tag)) continue;
+      fields.append(name, unescape(value));
+    }
+    for (const match of page.body.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) {
+      fields.append(
+        match[1] ?? "",
+        (match[2] ?? "")
+          .replace(/^\n/, "")
+          .replaceAll("&quot;", '"')
+          .replaceAll("&#39;", "'")
+          .replaceAll("&amp;", "&"),
+      );
+    }
+    for (const match of page.body.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
+      const selected = /<option value="([^"]*)" selected/.exec(match[0])?.[1] ?? "";
+      fields.append(match[1] ?? "", selected);
+    }
+    const response = await app.inject({
+      method: "POST",
+      url: path,
+      payload: fields.toString(),
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(response.statusCode, 303, `${path}: ${response.body.slice(0, 2000)}`);
+  }
+
+  test("saving the demo's deliverables and risks unchanged leaves the plan pages and the service plan unchanged", async () => {
+    const pages = ["/plan", "/risks", "/plan/base-plan", "/reports/service-plan/service-plan-2021-2025"];
+    const before = await Promise.all(pages.map(async (path) => steady((await app.inject(path)).body)));
+    for (const deliverable of (await repository.listDeliverables(database.db)).slice(0, 6)) {
+      await saveUnchanged(`/plan/edit/deliverable/${deliverable.id}`);
+    }
+    for (const risk of await repository.listRisks(database.db))
+      await saveUnchanged(`/plan/edit/risk/${risk.id}`);
+    const after = await Promise.all(pages.map(async (path) => steady((await app.inject(path)).body)));
+    for (const [index, path] of pages.entries()) assert.equal(after[index], before[index], path);
+  });
+
+  test("an archived deliverable leaves the plan page but stays in the published quarter's report", async () => {
+    const published = steady((await app.inject("/reports/quarterly/2020-21/q3")).body);
+    // Reported in quarter 3 2020/21, so counted in that quarter's report.
+    const deliverable = await repository.findDeliverableBySlug(database.db, "sp2021-d05");
+    assert.ok(deliverable);
+    assert.match(published, /Council Plan deliverables by progress rating/);
+    const { token, cookie } = await formSession(app, `/plan/edit/deliverable/${deliverable.id}/archive`);
+    const archived = await app.inject({
+      method: "POST",
+      url: `/plan/edit/deliverable/${deliverable.id}/archive`,
+      payload: new URLSearchParams({ _csrf: token ?? "", version: String(deliverable.version) }).toString(),
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(archived.statusCode, 303);
+    assert.ok(!(await app.inject("/plan")).body.includes(`href="/plan/deliverables/${deliverable.id}"`));
+    assert.equal(steady((await app.inject("/reports/quarterly/2020-21/q3")).body), published);
+    assert.match(
+      (await app.inject(`/plan/deliverables/${deliverable.id}`)).body,
+      /This deliverable was archived on/,
+    );
+  });
+});
