@@ -90,6 +90,14 @@ async function requireDepartment(db: Database) {
   return department;
 }
 
+/** The council and department that are monitored, by name, or null before any is set up. */
+export async function monitoredOrganisation(
+  db: Database,
+): Promise<{ councilName: string; department: string } | null> {
+  const department = await repository.findMonitoredDepartment(db);
+  return department ? { councilName: department.councilName, department: department.name } : null;
+}
+
 /** Every opened period, in date order. */
 export async function listPeriods(db: Database): Promise<PeriodState[]> {
   const department = await repository.findMonitoredDepartment(db);
