@@ -217,7 +217,7 @@ describe("the plan's editing pages on the demo", () => {
       const name = match[1] ?? "";
       if (name === "_csrf") continue;
       const value = /value="([^"]*)"/.exec(tag)?.[1] ?? "";
-      const unescape = (text: string) =>
+      const unescaped = (text: string) =>
         text
           .replaceAll("&quot;", '"')
           .replaceAll("&#39;", "'")
@@ -225,7 +225,7 @@ describe("the plan's editing pages on the demo", () => {
           .replaceAll("&gt;", ">")
           .replaceAll("&amp;", "&");
       if (/type="(radio|checkbox)"/.test(tag) && !/ checked/.test(tag)) continue;
-      fields.append(name, unescape(value));
+      fields.append(name, unescaped(value));
     }
     for (const match of page.body.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) {
       fields.append(
