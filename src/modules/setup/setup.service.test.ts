@@ -4,8 +4,8 @@ import { buildMeasure, buildMonitoringYear } from "../../../test/helpers/builder
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import type { Database } from "../../db/client.ts";
 import { demoState, loadDemo } from "../../demo/load-demo.ts";
-import { prepareDatabase } from "../../server.ts";
 import { ValidationFailed } from "../../errors.ts";
+import { prepareDatabase } from "../../server.ts";
 import { parseForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import { AREA_NOT_LISTED, councilForm, departmentForm } from "./setup.schemas.ts";
@@ -266,7 +266,10 @@ describeOnBothDatabases("setting up a council", (fresh) => {
     await setUpCouncil(db, TEST_ACTOR, validCouncil());
     // The default start (the demo on) finds a council set up and leaves it alone.
     await prepareDatabase(connection, { loadDemo: true, actingUser: TEST_ACTOR });
-    assert.deepEqual(await demoState(db), { kind: "council-set-up", councilName: "Borough of Anytown Council" });
+    assert.deepEqual(await demoState(db), {
+      kind: "council-set-up",
+      councilName: "Borough of Anytown Council",
+    });
     assert.deepEqual(await counts(db), { councils: 1, departments: 1 });
   });
 
