@@ -63,6 +63,7 @@ describe("every page", () => {
       "/procurement/",
       "/reports/",
       "/audit",
+      "/departments",
     ]) {
       assert.ok(
         toCheck.some((href) => href.startsWith(start)),
