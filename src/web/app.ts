@@ -4,6 +4,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
+import { redirectUntilSetUp } from "../modules/setup/setup.routes.ts";
 import type { Services } from "../services.ts";
 import { setUpActingPerson } from "./acting-person.ts";
 import { setUpBanners } from "./banner.ts";
@@ -49,6 +50,8 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await setUpUploads(app);
   await setUpCsrf(app, services.config.cookieSecret, services.config.secureCookies);
   setUpActingPerson(app, () => services.config.actingUser);
+  // Until a council is set up, every page but the set-up, the checks and files leads to /setup.
+  redirectUntilSetUp(app, services.db);
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { auditModule } from "../modules/audit/audit.routes.ts";
 import { benchmarksModule } from "../modules/benchmarks/benchmarks.routes.ts";
 import { financeModule } from "../modules/finance/finance.routes.ts";
 import { homeModule } from "../modules/home/home.routes.ts";
@@ -7,6 +8,7 @@ import { periodsModule } from "../modules/periods/periods.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
 import { reportsModule } from "../modules/reports/reports.routes.ts";
+import { setupModule } from "../modules/setup/setup.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
 
@@ -31,4 +33,6 @@ export const MODULES: BaseplanModule[] = [
   periodsModule,
   benchmarksModule,
   reportsModule,
+  auditModule,
+  setupModule,
 ];

@@ -1392,6 +1392,7 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
       action: "restate",
       entityType: "measure-value",
       entityId: replacement.id,
+      record: { kind: "measure", id: measure.id },
       summary: `Changed the ${old.columnHeading} value of "${measure.title}" from "${old.cellText}" to "${input.text}"`,
       before: old,
       after: replacement,
@@ -1436,6 +1437,7 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
       action: "update",
       entityType: "measure-target",
       entityId: replacement.id,
+      record: { kind: "measure", id: measure.id },
       summary: `Changed the ${old.periodLabel} target of "${measure.title}" from "${old.targetText}" to "${input.text}"`,
       before: old,
       after: replacement,
@@ -1558,6 +1560,7 @@ export async function recordPeriodValue(
       action: current ? "restate" : "create",
       entityType: "measure-value",
       entityId: value.id,
+      record: { kind: "measure", id: measure.id },
       summary: current
         ? `Restated the ${label} value of "${measure.title}" from "${current.cellText}" to "${input.text}"`
         : `Recorded the ${label} value of "${measure.title}": "${input.text}"`,

@@ -220,6 +220,7 @@ export async function openPeriod(db: Database, actor: string, period: Monitoring
       action: "create",
       entityType: "monitoring-period",
       entityId: monitoringPeriodKey(period),
+      period: monitoringPeriodKey(period),
       summary: `Opened ${label} for entry`,
       after: { status: "open" },
     });
@@ -346,6 +347,7 @@ async function changeStatus(
       action: "update",
       entityType: "monitoring-period",
       entityId: state.key,
+      period: state.key,
       summary: `${to === "closed" ? "Closed" : "Published"} ${label}${confirmed ? ` with ${confirmed.length} items missing` : ""}`,
       before: { status: state.status },
       after: { status: to, missing: confirmed },

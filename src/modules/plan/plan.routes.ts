@@ -8,6 +8,8 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { recordHistory } from "../audit/audit.service.ts";
+import { planEditRoutes } from "./plan.edit.routes.ts";
 import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
@@ -69,6 +71,7 @@ function quarterItems(quarters: ReportingQuarter[], selected: string | undefined
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   const db = services.db;
+  planEditRoutes(app, services);
 
   app.get<{ Querystring: { quarter?: string } }>("/plan", async (request, reply) => {
     const quarters = await reportedQuarters(db);
@@ -95,6 +98,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable.njk", {
       pageTitle: detail.deliverable.title,
       ...detail,
+      history: await recordHistory(db, "deliverable", id),
       form,
       errors,
       version: typeof form.version === "string" ? form.version : String(detail.deliverable.version),
