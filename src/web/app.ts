@@ -4,7 +4,9 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
+import { sessionPerson } from "../modules/people/accounts.service.ts";
 import type { Services } from "../services.ts";
+import { setUpAccess } from "./access.ts";
 import { setUpActingPerson } from "./acting-person.ts";
 import { setUpBanners } from "./banner.ts";
 import { setUpErrorHandling } from "./error-handler.ts";
@@ -26,12 +28,14 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export interface AppOptions {
   logger?: boolean;
+  /** Told of every route as it is added (the role-by-route test lists the routes this way). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 /**
  * Builds the web application around the services it is given. The order reads top to bottom:
- * security, static files, body parsing, CSRF, the acting person, views, health, errors, then
- * each module's routes.
+ * security, static files, body parsing, CSRF, the acting person, views, the role check, health,
+ * errors, then each module's routes.
  */
 export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +45,12 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     trustProxy: services.config.trustProxy.length > 0 ? services.config.trustProxy : false,
     rewriteUrl: takeTableDownload,
   });
+  const { onRoute } = options;
+  if (onRoute) {
+    app.addHook("onRoute", (route) => {
+      for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+    });
+  }
 
   await setUpWebSecurity(app);
   setUpMethodNotAllowed(app);
@@ -48,10 +58,20 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES, parser: parseFormBody });
   await setUpUploads(app);
   await setUpCsrf(app, services.config.cookieSecret, services.config.secureCookies);
-  setUpActingPerson(app, () => services.config.actingUser);
+  const { config } = services;
+  const sessionTimes = { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionHours };
+  setUpActingPerson(app, {
+    actingUser: config.actingUser,
+    sessionSecret: config.sessionSecret,
+    secureCookies: config.secureCookies,
+    sessionHours: config.sessionHours,
+    findSession: (sessionId) => sessionPerson(services.db, sessionId, sessionTimes),
+  });
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);
+  // After the views, so the navigation it filters is there; its check runs before any route.
+  setUpAccess(app);
   setUpBanners(app);
   // Before the page cache, so a kept page is kept with its tables already boxed.
   setUpTables(app);
