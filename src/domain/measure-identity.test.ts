@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  answersSearch,
   type IdentifiableMeasure,
   matchMeasure,
   normaliseCode,
@@ -101,5 +102,23 @@ describe("printedRatingAgreement", () => {
     assert.equal(printedRatingAgreement("Amber", "Review", key), "other key");
     assert.equal(printedRatingAgreement(" ", "Review", key), null);
     assert.equal(printedRatingAgreement(null, "Review", key), null);
+  });
+});
+
+describe("answersSearch", () => {
+  const measure = { titles: ["Children’s centres – audited", "Centres audited"], code: "PI 12" };
+  it("finds words of any title, now or before, whatever the quotes, dashes and case", () => {
+    assert.equal(answersSearch("children's centres - AUDITED", measure), true);
+    assert.equal(answersSearch("centres audited", measure), true);
+    assert.equal(answersSearch("libraries", measure), false);
+  });
+  it("finds a code written another way, and part of one", () => {
+    assert.equal(answersSearch("pi-12", measure), true);
+    assert.equal(answersSearch("PI1", measure), true);
+    assert.equal(answersSearch("PI 13", measure), false);
+    assert.equal(answersSearch("PI 12", { titles: ["Visits"], code: null }), false);
+  });
+  it("an empty search answers every measure", () => {
+    assert.equal(answersSearch("  ", measure), true);
   });
 });

@@ -28,6 +28,22 @@ export function normaliseCode(code: string): string {
     .toLowerCase();
 }
 
+/**
+ * Whether a measure answers a search typed on the measures list: the words typed appear in any
+ * of its titles (as written now or before), or the code typed is part of its code, matched the
+ * way import matching sees them (quotes, dashes, spaces and case do not count).
+ */
+export function answersSearch(
+  search: string,
+  measure: { titles: readonly string[]; code: string | null },
+): boolean {
+  const words = normaliseTitle(search);
+  if (words === "") return true;
+  if (measure.titles.some((title) => normaliseTitle(title).includes(words))) return true;
+  const code = normaliseCode(search);
+  return code !== "" && measure.code !== null && normaliseCode(measure.code).includes(code);
+}
+
 export interface IdentifiableMeasure {
   readonly id: number;
   readonly title: string;

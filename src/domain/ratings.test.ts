@@ -4,6 +4,7 @@ import fc from "fast-check";
 import {
   colourBadge,
   DEFAULT_RATING_RULES,
+  isOffTarget,
   type MeasureRatingInput,
   RATINGS,
   rateMeasure,
@@ -42,6 +43,13 @@ describe("the rating key", () => {
     // Any scheme's level shows by its colour, in its own words.
     assert.deepEqual(colourBadge("red", "Red"), { words: "Red", className: "action" });
     assert.equal(ratingMeta("not-available").shortWord, "No data");
+  });
+
+  it("off target is the amber and red levels of any key, not the best, on-target or grey ones", () => {
+    assert.deepEqual((["blue", "green", "amber", "red", "grey"] as const).filter(isOffTarget), [
+      "amber",
+      "red",
+    ]);
   });
 });
 

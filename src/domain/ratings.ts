@@ -84,6 +84,11 @@ export const RATING_COLOURS: Readonly<Record<RatingColour, { className: string; 
   grey: { className: "none", fill: "E5E6E7" },
 };
 
+/** Off target: the amber and red levels of any key (below target, or well below), whatever their words. */
+export function isOffTarget(colour: RatingColour): boolean {
+  return colour === "amber" || colour === "red";
+}
+
 /** A rating as a page shows it: its words always, its colour's class beside them, never colour alone. */
 export interface RatingBadge {
   readonly words: string;

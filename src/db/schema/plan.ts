@@ -53,6 +53,10 @@ export const councilOutcomes = pgTable(
       .references(() => councils.id),
     number: integer("number").notNull(),
     wordings: jsonb("wordings").$type<PlanWording[]>().notNull().default([]),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
   },
   (table) => [unique().on(table.councilId, table.number)],
 );
@@ -120,6 +124,8 @@ export const plans = pgTable("plans", {
   departmentalPrioritiesAsWritten: text("departmental_priorities_as_written"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
 
 export const planPriorities = pgTable(
@@ -133,6 +139,10 @@ export const planPriorities = pgTable(
     /** "council": the council priorities a plan lists; "departmental": the plan's own. */
     kind: text("kind").$type<"council" | "departmental">().notNull().default("council"),
     title: text("title").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
   },
   (table) => [unique().on(table.planId, table.title)],
 );
@@ -148,6 +158,10 @@ export const strategicObjectives = pgTable(
     title: text("title").notNull(),
     outcomeNumber: integer("outcome_number"),
     leadDepartment: text("lead_department").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
   },
   (table) => [unique().on(table.planId, table.number)],
 );
@@ -164,6 +178,8 @@ export const supportingActivities = pgTable("supporting_activities", {
   endMonth: text("end_month"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
 
 export const deliverables = pgTable("deliverables", {
@@ -188,6 +204,8 @@ export const deliverables = pgTable("deliverables", {
   councilPlanPriority: text("council_plan_priority"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });
 
 export const deliverableMeasureLinks = pgTable(
@@ -270,4 +288,6 @@ export const risks = pgTable("risks", {
   reviewDate: date("review_date"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
 });

@@ -4,7 +4,16 @@ import { auditEvents } from "../../db/schema/index.ts";
 
 export interface AuditEventInput {
   actor: string;
-  action: "create" | "update" | "delete" | "import" | "load-demo" | "restate";
+  action:
+    | "create"
+    | "update"
+    | "delete"
+    | "import"
+    | "load-demo"
+    | "restate"
+    | "archive"
+    | "restore"
+    | "move";
   entityType: string;
   entityId: string | number;
   summary: string;

@@ -192,3 +192,55 @@ function shareUnits(text: string | null): number | null {
   const match = /^(\d+)\.(\d)%$/.exec(text ?? "");
   return match ? Number(match[1]) * 10 + Number(match[2]) : null;
 }
+
+/** One quarter's total on a balances trend. */
+export interface QuarterTotal {
+  yearLabel: string;
+  quarter: number;
+  pence: Pence;
+}
+
+/**
+ * Total earmarked reserves and total debt at each quarter end reported, from the first quarter of
+ * the previous financial year to the quarter shown, oldest first, for the trend charts. A quarter
+ * with nothing reported is left out, not drawn as zero.
+ */
+export async function balanceTotalsByQuarter(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+): Promise<{ reserves: QuarterTotal[]; debt: QuarterTotal[] }> {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const years = await repository.listFinancialYears(db);
+  const at = years.findIndex((candidate) => candidate.id === year.id);
+  const shown = years.slice(Math.max(0, at - 1), at + 1);
+  const reserves: QuarterTotal[] = [];
+  const debt: QuarterTotal[] = [];
+  for (const each of shown) {
+    const last = each.id === year.id ? quarter : 4;
+    const balances = (await repository.listReserveBalances(db, each.id)).flatMap((row) =>
+      row.balance ? [row.balance] : [],
+    );
+    const bands = await repository.listDebtProfile(db, each.id);
+    for (let q = 1; q <= last; q += 1) {
+      const inQuarter = balances.filter((balance) => balance.quarter === q);
+      if (inQuarter.length > 0) {
+        reserves.push({
+          yearLabel: each.label,
+          quarter: q,
+          pence: sumPence(inQuarter.map((b) => b.balancePence)),
+        });
+      }
+      const owed = bands.filter((band) => band.quarter === q);
+      if (owed.length > 0) {
+        debt.push({
+          yearLabel: each.label,
+          quarter: q,
+          pence: sumPence(owed.map((band) => band.amountPence)),
+        });
+      }
+    }
+  }
+  return { reserves, debt };
+}

@@ -3,9 +3,10 @@ import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
 import { parseFinancialYearCode } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
-import type { ChartBlock } from "../../reports/model.ts";
+import type { ChartBlock, TableBlock } from "../../reports/model.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
+import type { QuarterTotal } from "./finance.service.ts";
 import * as finance from "./finance.service.ts";
 
 export type Params = Record<string, string | undefined>;
@@ -120,6 +121,59 @@ function varianceChart(
       })),
     },
   };
+}
+
+/**
+ * A balance's trend: total earmarked reserves or total debt at each quarter end reported, in £m,
+ * each point labelled with its figure; the table under it gives the same figures.
+ */
+function balanceTrendChart(kind: "reserves" | "debt", totals: readonly QuarterTotal[]): ChartBlock {
+  const what = kind === "reserves" ? "Total earmarked reserves" : "Total debt outstanding";
+  const periods = totals.map((total) => `Q${total.quarter} ${total.yearLabel}`);
+  const title = `${what} at each quarter end, ${periods[0]} to ${periods.at(-1)}, £m`;
+  return {
+    kind: "chart",
+    chart: "line",
+    id: `${kind}-trend`,
+    title,
+    description: `A line of ${what.toLowerCase()} in £m at the end of each quarter reported, oldest first, each point labelled with its figure. The table gives the same figures.`,
+    periods,
+    series: [
+      {
+        name: `${what} £m`,
+        points: totals.map((total, index) => ({
+          period: periods[index] ?? "",
+          value: total.pence / 100_000_000,
+          label: formatTableMillions(total.pence),
+        })),
+      },
+    ],
+    table: {
+      kind: "table",
+      id: `${kind}-trend-table`,
+      caption: title,
+      columns: [
+        { heading: "Quarter", format: "text" },
+        { heading: `${what} £m`, format: "millions" },
+      ],
+      rows: totals.map((total, index) => ({
+        cells: [
+          { text: periods[index] ?? "" },
+          { text: formatTableMillions(total.pence), value: total.pence / 100 },
+        ],
+      })),
+    },
+  };
+}
+
+/** The trend chart as the page draws it with its figures, or none while fewer than two quarters are reported. */
+export function balanceTrend(
+  kind: "reserves" | "debt",
+  totals: readonly QuarterTotal[],
+): { svg: string; table: TableBlock } | null {
+  if (totals.length < 2) return null;
+  const chart = balanceTrendChart(kind, totals);
+  return { svg: chartSvg(chart), table: chart.table };
 }
 
 export async function renderOutturn(

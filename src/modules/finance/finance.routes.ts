@@ -11,6 +11,7 @@ import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { forecastRoutes } from "./finance.forecast.routes.ts";
 import {
+  balanceTrend,
   budgetPages,
   latestQuarterFor,
   openQuartersOf,
@@ -121,19 +122,23 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     });
   });
 
-  for (const [page, view, title, load] of [
-    ["reserves", "reserves.njk", "Earmarked reserves", finance.reservesReport],
-    ["debt", "debt.njk", "Debt position", finance.debtReport],
-    ["risks", "risks.njk", "Financial risks", finance.financialRisksReport],
+  for (const [page, view, title, load, trend] of [
+    ["reserves", "reserves.njk", "Earmarked reserves", finance.reservesReport, "reserves"],
+    ["debt", "debt.njk", "Debt position", finance.debtReport, "debt"],
+    ["risks", "risks.njk", "Financial risks", finance.financialRisksReport, null],
   ] as const) {
     app.get(`/budget/:year/:quarter/${page}`, async (request, reply) => {
       const params = request.params as Params;
       const yearCode = yearParam(params.year);
       const quarter = quarterParam(params.quarter);
       const model = await load(services.db, yearCode, quarter);
+      const totals = trend
+        ? (await finance.balanceTotalsByQuarter(services.db, yearCode, quarter))[trend]
+        : [];
       return reply.view(`finance/views/${view}`, {
         pageTitle: `${title} ${model.year.label} quarter ${quarter}`,
         model,
+        trend: trend ? balanceTrend(trend, totals) : null,
         entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
         pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), page),
       });

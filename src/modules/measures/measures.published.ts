@@ -9,7 +9,6 @@ import { decimalPlaces } from "../../domain/benchmarks.ts";
 import { parsePeriod } from "../../domain/periods.ts";
 import type { MeasureRatingInput } from "../../domain/ratings.ts";
 import type { BenchmarkData, TargetContext } from "../../domain/targets.ts";
-import { parseValueCell } from "../../domain/values.ts";
 import { publishedBenchmarks } from "../benchmarks/benchmarks.service.ts";
 import type { ListedValue } from "./measures.repository.ts";
 
@@ -26,13 +25,12 @@ export function publishedFiguresFor(
   return publishedBenchmarks(db, measureIds);
 }
 
-/** The span a value is for: the period written in its cell ("2019 calendar year"), else its column's, else the period assessed. */
+/**
+ * The dates a value is for: its own period as stored when it was saved (the period written in its
+ * cell, "2019 calendar year", else its column's), else the period assessed.
+ */
 function spanOf(value: ListedValue | null, period: string): Span | null {
-  const column = parsePeriod(value?.periodLabel ?? period);
-  const written = value
-    ? parseValueCell(value.cellText, column ? { columnPeriod: column } : {}).period?.period
-    : undefined;
-  const chosen = written ?? column;
+  const chosen = parsePeriod(value?.ownPeriod ?? value?.periodLabel ?? period);
   return chosen?.start && chosen.end ? { start: chosen.start, end: chosen.end } : null;
 }
 

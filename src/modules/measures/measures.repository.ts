@@ -390,7 +390,7 @@ export async function evidencesOf(
     sql`select d.id, d.title, d.section, d.section_title, d.group_title, l.measure_title
         from deliverable_measure_links l
         join deliverables d on d.id = l.deliverable_id
-        where l.measure_id = ${measureId}
+        where l.measure_id = ${measureId} and d.archived_at is null
         order by d.position, d.id`,
   );
   const outcomeRows = await queryRows<{

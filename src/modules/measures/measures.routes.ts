@@ -15,7 +15,7 @@ import {
   parseMonitoringPeriodKey,
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
-import { RATINGS } from "../../domain/ratings.ts";
+import { isOffTarget, RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
@@ -44,10 +44,13 @@ import {
   enteredValueFor,
   filterListings,
   type ImportInput,
+  type ListFilters,
   listMeasureGroups,
   type MeasurePage,
   measurePage,
   previewImport,
+  ratedRowCount,
+  ratingCounts,
   recordPeriodValue,
   saveImport,
 } from "./measures.service.ts";
@@ -93,43 +96,62 @@ async function renderMeasure(reply: FastifyReply, services: RoutesOptions["servi
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/measures", async (request, reply) => {
-    const query = (request.query ?? {}) as Record<string, unknown>;
-    const parsed = listFilterSchema.safeParse(query);
+    const parsed = listFilterSchema.safeParse(request.query ?? {});
     const allListings = await listMeasureGroups(services.db);
     const groups = allListings.map((listing) => listing.group);
     // A filter that names no rating or group (an edited or old address) says so, rather than
     // quietly showing every measure as if it had been applied.
-    const asked = (name: string) => (typeof query[name] === "string" ? (query[name] as string) : "");
-    const errors: FieldError[] = [];
-    if (asked("rating") !== "" && !RATINGS.some((rating) => rating.key === asked("rating"))) {
-      errors.push({
-        field: "rating",
-        message: `There is no rating called "${asked("rating")}": choose one from the list`,
-      });
+    const errors: FieldError[] = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({
+          field: String(issue.path[0] ?? "q"),
+          message: issue.path[0] === "q" ? issue.message : "This filter could not be read: choose again",
+        }));
+    const asked = parsed.success ? parsed.data : { rating: [], group: undefined, q: undefined };
+    for (const key of asked.rating) {
+      if (!RATINGS.some((rating) => rating.key === key)) {
+        errors.push({
+          field: "rating",
+          message: `There is no rating called "${key}": choose one from the list`,
+        });
+      }
     }
-    if (asked("group") !== "" && !groups.some((group) => String(group.id) === asked("group"))) {
+    const group = asked.group ?? "";
+    if (group !== "" && !groups.some((known) => String(known.id) === group)) {
       errors.push({
         field: "group",
-        message: `There is no group numbered "${asked("group")}": choose one from the list`,
+        message: `There is no group numbered "${group}": choose one from the list`,
       });
     }
-    const filters = parsed.success ? parsed.data : {};
-    const shown = errors.length === 0 ? filters : {};
-    const listings = filterListings(allListings, {
-      rating: shown.rating || undefined,
-      group: shown.group || undefined,
-    });
+    const filters: ListFilters =
+      errors.length > 0
+        ? {}
+        : { ratings: asked.rating, group: group || undefined, search: asked.q || undefined };
+    const listings = filterListings(allListings, filters);
     // Printed ratings that differ from Baseplan's on the same key, counted for the page.
     const differing = listings
       .flatMap((listing) => listing.rows)
       .filter((row) => "printedAgreement" in row && row.printedAgreement === "differs").length;
+    const counts = ratingCounts(allListings, filters);
+    const offTargetRatings = RATINGS.filter((meta) => isOffTarget(meta.colour));
     return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
       differing,
       groups,
-      ratings: RATINGS,
-      filters: shown,
+      ratings: RATINGS.map((meta) => ({ ...meta, count: counts.byRating.get(meta.key) ?? 0 })),
+      offTarget: {
+        count: counts.offTarget,
+        words: offTargetRatings.map((meta) => meta.label).join(" or "),
+        href: `/measures?${new URLSearchParams([
+          ...offTargetRatings.map((meta) => ["rating", meta.key]),
+          ...(filters.group ? [["group", filters.group]] : []),
+          ...(filters.search ? [["q", filters.search]] : []),
+        ]).toString()}`,
+      },
+      shown: ratedRowCount(listings),
+      total: ratedRowCount(allListings),
+      filters: { ratings: filters.ratings ?? [], group: filters.group ?? "", q: filters.search ?? "" },
       errors,
     });
   });

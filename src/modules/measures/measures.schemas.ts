@@ -57,9 +57,24 @@ export const importSchema = z.object({
 /** The upload form: the same as a paste, with a file in place of the pasted table. */
 export const uploadSchema = importSchema.omit({ table: true, action: true });
 
+/** The longest search the measures list takes. */
+export const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * The measures list's filter as the address carries it: any number of ratings (`rating=review&
+ * rating=action`), one group, a search. Which ratings and groups exist is the route's to check.
+ */
 export const listFilterSchema = z.object({
-  rating: z.enum(["strong", "good", "review", "action", "not-available", ""]).optional(),
-  group: z.string().regex(/^\d*$/).optional(),
+  rating: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((asked) => (asked === undefined ? [] : [asked].flat().filter((key) => key !== ""))),
+  group: z.string().optional(),
+  q: z
+    .string()
+    .trim()
+    .max(MAX_SEARCH_LENGTH, `Search must be ${MAX_SEARCH_LENGTH} characters or fewer`)
+    .optional(),
 });
 
 const optionalText = (label: string, max = 500) =>

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.ts";
 import type { measureValues, StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
 import {
+  answersSearch,
   matchMeasure as identifyMeasure,
   normaliseTitle,
   printedRatingAgreement,
@@ -18,6 +19,7 @@ import {
   parsePeriod,
 } from "../../domain/periods.ts";
 import {
+  isOffTarget,
   type MeasureRating,
   type MeasureRatingInput,
   RATINGS,
@@ -898,9 +900,11 @@ function rowRating(
   };
 }
 
+/** What the measures list is narrowed to: any of these ratings, one group, a search. */
 export interface ListFilters {
-  rating?: string | undefined;
+  ratings?: readonly string[] | undefined;
   group?: string | undefined;
+  search?: string | undefined;
 }
 
 function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]> {
@@ -918,7 +922,7 @@ function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]
  * benchmarks, only the columns a listing shows, and indexes them once, so the cost grows with the
  * data rather than with rows times values.
  */
-export async function listMeasureGroups(db: Database, filters: ListFilters = {}): Promise<GroupListing[]> {
+export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
   const { groups, rows, measures, values, targets, benchmarks } = await repository.listingData(db);
   const published = await publishedFiguresFor(
     db,
@@ -937,12 +941,11 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
   }
   const listings: GroupListing[] = [];
   for (const group of groups) {
-    if (filters.group && String(group.id) !== filters.group) continue;
     const listed: GroupListing["rows"] = [];
     for (const row of rowsOf.get(group.id) ?? []) {
       const measure = row.measureId === null ? undefined : measuresById.get(row.measureId);
       if (!measure) {
-        if (!filters.rating) listed.push({ subHeading: row.titleAsWritten });
+        listed.push({ subHeading: row.titleAsWritten });
         continue;
       }
       const rated = rowRating(
@@ -954,7 +957,6 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
         readTarget,
         published.get(measure.id),
       );
-      if (filters.rating && rated.rating.rating !== filters.rating) continue;
       listed.push({
         measure,
         titleAsWritten: row.titleAsWritten,
@@ -972,18 +974,59 @@ export async function listMeasureGroups(db: Database, filters: ListFilters = {})
   return listings;
 }
 
-/** The same listing filtered by rating and group, without reading or rating anything again. */
+function rowAnswers(row: RatedRow, filters: ListFilters): boolean {
+  return (
+    filters.search === undefined ||
+    answersSearch(filters.search, {
+      titles: [row.titleAsWritten, row.measure.title, ...row.measure.otherTitles],
+      code: row.measure.code,
+    })
+  );
+}
+
+/**
+ * The same listing narrowed by rating, group and search, without reading or rating anything
+ * again. A group's sub-headings stay only while nothing narrows the rows under them.
+ */
 export function filterListings(listings: GroupListing[], filters: ListFilters): GroupListing[] {
-  if (!filters.group && !filters.rating) return listings;
+  const ratings = filters.ratings ?? [];
+  if (!filters.group && ratings.length === 0 && !filters.search) return listings;
   const filtered: GroupListing[] = [];
   for (const listing of listings) {
     if (filters.group && String(listing.group.id) !== filters.group) continue;
-    const rows = filters.rating
-      ? listing.rows.filter((row) => "measure" in row && row.rating.rating === filters.rating)
-      : listing.rows;
+    const rows = listing.rows.filter((row) =>
+      "measure" in row
+        ? (ratings.length === 0 || ratings.includes(row.rating.rating)) && rowAnswers(row, filters)
+        : ratings.length === 0 && !filters.search,
+    );
     if (rows.length > 0) filtered.push({ group: listing.group, rows });
   }
   return filtered;
+}
+
+/** How many rated rows a listing holds. */
+export function ratedRowCount(listings: readonly GroupListing[]): number {
+  return listings.reduce((sum, listing) => sum + listing.rows.filter((row) => "measure" in row).length, 0);
+}
+
+/**
+ * For the list's filter: how many rows have each rating, and how many are off target, among those
+ * the group and search leave (so each count says what ticking that rating would show).
+ */
+export function ratingCounts(
+  listings: GroupListing[],
+  filters: Pick<ListFilters, "group" | "search">,
+): { byRating: Map<string, number>; offTarget: number } {
+  const byRating = new Map<string, number>(RATINGS.map((meta) => [meta.key, 0]));
+  let offTarget = 0;
+  for (const listing of filterListings(listings, { group: filters.group, search: filters.search })) {
+    for (const row of listing.rows) {
+      if (!("measure" in row)) continue;
+      byRating.set(row.rating.rating, (byRating.get(row.rating.rating) ?? 0) + 1);
+      if (isOffTarget(row.rating.meta.colour)) offTarget += 1;
+    }
+  }
+  return { byRating, offTarget };
 }
 
 export interface TargetVerdict {
@@ -1403,7 +1446,15 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
 // ---------------------------------------------------------------------------------------------
 // What the documents read of the measures as stored: through this service, never the repository.
 
-export { listGroups, listRows, type MeasureRow, targetsOf, valuesOf } from "./measures.repository.ts";
+export {
+  findMeasures,
+  listGroups,
+  listMeasures,
+  listRows,
+  type MeasureRow,
+  targetsOf,
+  valuesOf,
+} from "./measures.repository.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Values entered for a monitoring period

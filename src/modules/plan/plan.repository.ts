@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   councilOutcomes,
@@ -109,6 +109,19 @@ export async function insertRisk(db: Database, values: typeof risks.$inferInsert
   return row;
 }
 
+/** The ids of plans not archived: what the lists below keep records of. */
+function livePlanIds(db: Database) {
+  return db.select({ id: plans.id }).from(plans).where(isNull(plans.archivedAt));
+}
+
+/** The ids of strategic objectives kept (not archived, of a plan not archived). */
+function liveObjectiveIds(db: Database) {
+  return db
+    .select({ id: strategicObjectives.id })
+    .from(strategicObjectives)
+    .where(and(isNull(strategicObjectives.archivedAt), inArray(strategicObjectives.planId, livePlanIds(db))));
+}
+
 export async function findCouncil(db: Database): Promise<Council | undefined> {
   const [row] = await db.select().from(councils).orderBy(asc(councils.id)).limit(1);
   return row;
@@ -118,7 +131,7 @@ export async function listOutcomes(db: Database, councilId: number): Promise<Cou
   return db
     .select()
     .from(councilOutcomes)
-    .where(eq(councilOutcomes.councilId, councilId))
+    .where(and(eq(councilOutcomes.councilId, councilId), isNull(councilOutcomes.archivedAt)))
     .orderBy(asc(councilOutcomes.number));
 }
 
@@ -136,7 +149,7 @@ export async function listDivisions(db: Database, departmentId: number): Promise
 }
 
 export async function listPlans(db: Database): Promise<Plan[]> {
-  return db.select().from(plans).orderBy(asc(plans.fromYear), asc(plans.id));
+  return db.select().from(plans).where(isNull(plans.archivedAt)).orderBy(asc(plans.fromYear), asc(plans.id));
 }
 
 export async function findPlanBySlug(db: Database, slug: string): Promise<Plan | undefined> {
@@ -145,24 +158,48 @@ export async function findPlanBySlug(db: Database, slug: string): Promise<Plan |
 }
 
 export async function listPriorities(db: Database): Promise<PlanPriority[]> {
-  return db.select().from(planPriorities).orderBy(asc(planPriorities.planId), asc(planPriorities.position));
+  return db
+    .select()
+    .from(planPriorities)
+    .where(and(isNull(planPriorities.archivedAt), inArray(planPriorities.planId, livePlanIds(db))))
+    .orderBy(asc(planPriorities.planId), asc(planPriorities.position), asc(planPriorities.id));
 }
 
 export async function listObjectives(db: Database, planId?: number): Promise<StrategicObjective[]> {
-  const query = db.select().from(strategicObjectives);
-  const filtered = planId === undefined ? query : query.where(eq(strategicObjectives.planId, planId));
-  return filtered.orderBy(asc(strategicObjectives.number));
+  const live = and(
+    isNull(strategicObjectives.archivedAt),
+    inArray(strategicObjectives.planId, livePlanIds(db)),
+  );
+  return db
+    .select()
+    .from(strategicObjectives)
+    .where(planId === undefined ? live : and(live, eq(strategicObjectives.planId, planId)))
+    .orderBy(asc(strategicObjectives.number));
 }
 
 export async function listActivities(db: Database): Promise<SupportingActivity[]> {
   return db
     .select()
     .from(supportingActivities)
-    .orderBy(asc(supportingActivities.objectiveId), asc(supportingActivities.position));
+    .where(
+      and(
+        isNull(supportingActivities.archivedAt),
+        inArray(supportingActivities.objectiveId, liveObjectiveIds(db)),
+      ),
+    )
+    .orderBy(
+      asc(supportingActivities.objectiveId),
+      asc(supportingActivities.position),
+      asc(supportingActivities.id),
+    );
 }
 
 export async function listDeliverables(db: Database): Promise<Deliverable[]> {
-  return db.select().from(deliverables).orderBy(asc(deliverables.planId), asc(deliverables.position));
+  return db
+    .select()
+    .from(deliverables)
+    .where(and(isNull(deliverables.archivedAt), inArray(deliverables.planId, livePlanIds(db))))
+    .orderBy(asc(deliverables.planId), asc(deliverables.position), asc(deliverables.id));
 }
 
 export async function findDeliverable(db: Database, id: number): Promise<Deliverable | undefined> {
@@ -236,7 +273,11 @@ export async function listLinkedMeasures(db: Database, deliverableId: number): P
 }
 
 export async function listRisks(db: Database): Promise<Risk[]> {
-  return db.select().from(risks).orderBy(asc(risks.planId), asc(risks.position));
+  return db
+    .select()
+    .from(risks)
+    .where(and(isNull(risks.archivedAt), inArray(risks.planId, livePlanIds(db))))
+    .orderBy(asc(risks.planId), asc(risks.position), asc(risks.id));
 }
 
 export async function insertOutcomeMeasureLink(
@@ -302,6 +343,9 @@ export async function findRiskBySlug(db: Database, slug: string): Promise<Risk |
   const [row] = await db.select().from(risks).where(eq(risks.slug, slug));
   return row;
 }
+
+// Every list above leaves out archived rows: archived records are hidden from current pages and
+// new documents. plan.edit.repository.ts reads and writes them for the editing pages.
 
 /** Updates a deliverable if it is still at `version`, bumping it; null when someone else saved first. */
 export const updateDeliverableIfVersion = versionedUpdate(deliverables);

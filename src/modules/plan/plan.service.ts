@@ -101,8 +101,12 @@ export async function goldenThread(
       repository.listDeliverables(db),
       outline ? outcomeMeasures(db) : [],
     ]);
+  // Updates on archived deliverables are left out with them.
+  const current = new Set(deliverableList.map((deliverable) => deliverable.id));
   const updates = quarter
-    ? latestPerItem(await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter))
+    ? latestPerItem(
+        await repository.listProgressInQuarter(db, quarter.financialYear, quarter.quarter),
+      ).filter((update) => update.deliverableId === null || current.has(update.deliverableId))
     : [];
   const ratingFor = new Map(updates.filter((u) => u.deliverableId !== null).map((u) => [u.deliverableId, u]));
   const planSlug = new Map(planList.map((plan) => [plan.id, plan.slug]));
