@@ -62,6 +62,7 @@ describe("every page", () => {
       "/budget/",
       "/procurement/",
       "/reports/",
+      "/audit",
     ]) {
       assert.ok(
         toCheck.some((href) => href.startsWith(start)),

@@ -112,6 +112,11 @@ describeOnBothDatabases("backup and restore", (fresh) => {
       sql`insert into audit_events (actor, action, entity_type, entity_id, summary) values ('t', 'update', 'x', '1', 'after the restore')`,
     );
     assert.equal(await auditEvents(target.db), (written.audit_events ?? 0) + 1);
+    // Restoring truncated the audit table (allowed: not a row change); the trail is still
+    // append-only after it, so no restored event can be rewritten or removed.
+    await assert.rejects(target.db.execute(sql`update audit_events set summary = 'rewritten'`));
+    await assert.rejects(target.db.execute(sql`delete from audit_events`));
+    assert.equal(await auditEvents(target.db), (written.audit_events ?? 0) + 1);
   });
 
   test("a file from a newer schema, a damaged or cut-short file, or a database with data is refused, nothing changed", async () => {

@@ -6,6 +6,7 @@
  */
 import type { Database } from "../db/client.ts";
 import { formatMillions, type Pence } from "../domain/money.ts";
+import { type MonitoringPeriod, monitoringPeriod } from "../domain/periods.ts";
 import type { RatingKey } from "../domain/rating-key.ts";
 import { RATING_WORDS } from "../domain/rating-key.ts";
 import type { RatingKey as DomainRatingKey } from "../domain/ratings.ts";
@@ -27,17 +28,21 @@ import type {
 } from "./model.ts";
 import { paragraph } from "./model.ts";
 import {
+  defaultQuarterlySettings,
   fillTemplate,
   type QuarterlySettings,
   type QuarterSettings,
   quarterKey,
   quarterlyReportSettings,
+  type ReportOrganisation,
 } from "./report-settings.ts";
 
 export interface QuarterlyReportOptions {
   /** The finance module's year code ("2020-21"); "2020/21" is accepted too. */
   year: string;
   quarter: number;
+  /** Whom the report is about, for a council that has saved no report settings of its own. */
+  organisation?: ReportOrganisation | null;
 }
 
 /** "2020/21" or "2020-21" (or "2020/2021") as the finance module's code, "2020-21". */
@@ -146,15 +151,85 @@ function formatDate(iso: string): string {
 interface Context {
   code: string;
   quarter: number;
+  period: MonitoringPeriod;
   years: { short: string; long: string };
   settings: QuarterlySettings;
   own: QuarterSettings | null;
   /** The plan's deliverables with their ratings for the quarter (read once: it is not cheap). */
   thread: Awaited<ReturnType<typeof plan.goldenThread>>;
+  /** Whether the finance records have the year at all. */
+  financeYear: boolean;
 }
 
 function missing(what: string): ParagraphBlock {
-  return paragraph(`No ${what} is recorded in the report settings for this quarter.`, true);
+  return paragraph(`No ${what} has been written for this quarter.`, true);
+}
+
+/** The one line a section shows when nothing is recorded for it in the quarter. */
+function nothingRecorded(sentence: string): ParagraphBlock {
+  return paragraph(sentence);
+}
+
+const MEASURE_KEYS: RatingKey[] = ["strong", "good", "review", "action", "none"];
+
+/**
+ * The measures table of a quarter with none imported from a document: each measure due in the
+ * quarter with the value entered for it, the target that applies and Baseplan's rating.
+ */
+async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Block[]> {
+  const { quarter, years } = context;
+  const rated = await measures.periodMeasureRatings(db, context.period);
+  if (rated.length === 0) return [nothingRecorded("No measures are due for this quarter.")];
+  const title = `Measures, Quarter ${quarter} ${years.short}`;
+  const ratings = rated.map((item) => ratingOf(item.rating.rating));
+  const counts: [string, number][] = MEASURE_KEYS.map((key) => [
+    RATING_WORDS[key],
+    ratings.filter((rating) => rating === key).length,
+  ]);
+  const allPercent = rated.every((item) => item.measure.unit === "percent");
+  return [
+    {
+      kind: "chart",
+      id: "measures-against-target",
+      title,
+      description: `Measures by rating against target (worked out by Baseplan). ${describeCounts(counts, "measures")}`,
+      unit: "Measures",
+      bars: counts.map(([label, count], index) => ({
+        category: label,
+        series: "Measures",
+        value: count,
+        label: String(count),
+        rating: MEASURE_KEYS[index],
+      })),
+      table: countTable("measures-against-target-data", `${title}: measures by rating`, "Rating", counts),
+    },
+    {
+      kind: "table",
+      id: "measures",
+      caption: title,
+      columns: [
+        { heading: "Measure", format: "text" },
+        { heading: `Quarter ${quarter} ${years.short}`, format: allPercent ? "percent" : "text" },
+        { heading: "Target", format: "text" },
+        { heading: "Performance (worked out by Baseplan)", format: "rating" },
+      ],
+      rows: rated.map((item, index) => {
+        const rating = ratings[index] ?? "none";
+        const cellText = item.value?.cellText ?? "Not recorded";
+        return {
+          cells: [
+            text(item.measure.title),
+            allPercent && item.value?.amount != null
+              ? { text: cellText, value: Number(item.value.amount) }
+              : text(cellText),
+            text(item.target?.targetText ?? "No target set"),
+            { text: RATING_WORDS[rating], rating },
+          ],
+        };
+      }),
+      notes: rated.map((item) => `${item.measure.title}: ${item.rating.explanation}`),
+    },
+  ];
 }
 
 async function performanceSection(db: Database, context: Context): Promise<ReportSection> {
@@ -273,7 +348,7 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     });
     blocks.push({ kind: "table", id: "measures", caption: group.title, columns, rows, notes });
   }
-  if (listing.length === 0) blocks.push(paragraph(`No measures table is recorded for ${document}.`, true));
+  if (listing.length === 0) blocks.push(...(await enteredMeasuresBlocks(db, context)));
   blocks.push({
     kind: "key",
     items: (["strong", "good", "review", "action", "none"] as RatingKey[]).map((rating) => ({
@@ -450,11 +525,20 @@ function budgetSection(
   };
 }
 
+/** The budget forecast section of a quarter with no forecast entered. */
+function noForecastSection(): ReportSection {
+  return {
+    id: "budget-forecast-summary",
+    title: "2.3 Budget Forecast Summary",
+    blocks: [nothingRecorded("No forecast has been entered for this period.")],
+  };
+}
+
 function variancesSection(
-  outturn: Extract<finance.ForecastOutturnReport, { lines: unknown }>,
+  outturn: Extract<finance.ForecastOutturnReport, { lines: unknown }> | null,
 ): ReportSection {
   const blocks: Block[] = [];
-  for (const narrative of outturn.narratives) {
+  for (const narrative of outturn?.narratives ?? []) {
     blocks.push({ kind: "subheading", text: narrative.heading });
     for (const text of narrative.paragraphs) blocks.push(paragraph(text));
     if (narrative.note) blocks.push(paragraph(`Note: ${narrative.note}`, true));
@@ -465,12 +549,12 @@ function variancesSection(
 
 async function savingsSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, years, settings } = context;
-  const savings = await finance.savingsReport(db, code, quarter);
-  if (!savings.target) {
+  const savings = context.financeYear ? await finance.savingsReport(db, code, quarter) : null;
+  if (!savings?.target) {
     return {
       id: "budget-savings",
       title: "2.5 Budget Savings",
-      blocks: [paragraph("No savings forecast is recorded for this quarter.", true)],
+      blocks: [nothingRecorded("No savings forecast has been entered for this period.")],
     };
   }
   const { target, position } = savings;
@@ -603,6 +687,13 @@ async function savingsSection(db: Database, context: Context): Promise<ReportSec
 
 async function growthSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, years, settings } = context;
+  if (!context.financeYear) {
+    return {
+      id: "growth",
+      title: "2.6 Growth Items and One-Off Funding",
+      blocks: [nothingRecorded("No growth items are recorded for this year.")],
+    };
+  }
   const growth = await finance.growthReport(db, code);
   const blocks: Block[] = [
     paragraph(fillTemplate(settings.paragraphs.growthIntro, { yearLong: years.long })),
@@ -644,7 +735,14 @@ async function growthSection(db: Database, context: Context): Promise<ReportSect
 
 async function risksSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, settings } = context;
-  const risks = await finance.financialRisksReport(db, code, quarter);
+  const risks = context.financeYear ? await finance.financialRisksReport(db, code, quarter) : null;
+  if (!risks || risks.risks.length === 0) {
+    return {
+      id: "financial-risks",
+      title: "2.7 Financial Risks",
+      blocks: [nothingRecorded("No financial risks have been entered for this period.")],
+    };
+  }
   return {
     id: "financial-risks",
     title: "2.7 Financial Risks",
@@ -676,7 +774,14 @@ async function risksSection(db: Database, context: Context): Promise<ReportSecti
 
 async function reservesSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, settings } = context;
-  const reserves = await finance.reservesReport(db, code, quarter);
+  const reserves = context.financeYear ? await finance.reservesReport(db, code, quarter) : null;
+  if (!reserves || reserves.reserves.length === 0) {
+    return {
+      id: "earmarked-reserves",
+      title: "2.8 Earmarked Reserves",
+      blocks: [nothingRecorded("No earmarked reserve balances have been entered for this period.")],
+    };
+  }
   return {
     id: "earmarked-reserves",
     title: "2.8 Earmarked Reserves",
@@ -715,7 +820,14 @@ async function reservesSection(db: Database, context: Context): Promise<ReportSe
 
 async function debtSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, settings } = context;
-  const debt = await finance.debtReport(db, code, quarter);
+  const debt = context.financeYear ? await finance.debtReport(db, code, quarter) : null;
+  if (!debt || (debt.bands.length === 0 && !debt.writeOff)) {
+    return {
+      id: "debt-position",
+      title: "2.9 Debt Position",
+      blocks: [nothingRecorded("No debt position has been entered for this period.")],
+    };
+  }
   const columns: TableColumn[] = [
     { heading: "Age of debt", format: "text" },
     { heading: "£m", format: "pounds-millions" },
@@ -875,10 +987,14 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
 export async function buildQuarterlyReport(db: Database, options: QuarterlyReportOptions): Promise<Report> {
   const code = yearCode(options.year);
   const quarter = options.quarter;
-  const settings = await quarterlyReportSettings(db);
+  const settings =
+    (await quarterlyReportSettings(db)) ??
+    (options.organisation ? defaultQuarterlySettings(options.organisation) : null);
   if (!settings) throw new NotFound("The quarterly report's settings");
-  const outturn = await finance.forecastOutturnReport(db, code, quarter);
-  if (!outturn.report) throw new NotFound(`A monitoring report for quarter ${quarter} of ${code}`);
+  // A year with no finance records at all: every finance section says nothing is recorded.
+  const financeYear = (await finance.listFinancialYears(db)).some((year) => year.code === code);
+  const outturn = financeYear ? await finance.forecastOutturnReport(db, code, quarter) : null;
+  const withLines = outturn?.report ? outturn : null;
   const years = yearForms(code);
   const own = settings.quarters[quarterKey(code, quarter)] ?? null;
   const thread = await plan.goldenThread(
@@ -886,19 +1002,21 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
     { financialYear: years.short, quarter },
     { deliverablesOnly: true },
   );
-  const context: Context = { code, quarter, years, settings, own, thread };
-  const savings = await finance.savingsReport(db, code, quarter);
+  const period = monitoringPeriod(Number(code.slice(0, 4)), "quarter", quarter);
+  const context: Context = { code, quarter, period, years, settings, own, thread, financeYear };
+  const savings = financeYear ? await finance.savingsReport(db, code, quarter) : null;
 
-  const overviewBudget = savings.target
-    ? fillTemplate(settings.paragraphs.overviewBudget, {
-        yearLong: years.long,
-        afterFundingDirection: direction(outturn.afterFunding.variance.pence),
-        afterFundingVariance: prose(outturn.afterFunding.variance.pence),
-        savingsAchieved: prose(savings.position.forecastAchieved.pence),
-        savingsTarget: prose(savings.target.total.pence),
-        savingsIdentified: prose(savings.position.identified.pence),
-      })
-    : "";
+  const overviewBudget =
+    withLines && savings?.target
+      ? fillTemplate(settings.paragraphs.overviewBudget, {
+          yearLong: years.long,
+          afterFundingDirection: direction(withLines.afterFunding.variance.pence),
+          afterFundingVariance: prose(withLines.afterFunding.variance.pence),
+          savingsAchieved: prose(savings.position.forecastAchieved.pence),
+          savingsTarget: prose(savings.target.total.pence),
+          savingsIdentified: prose(savings.position.identified.pence),
+        })
+      : "";
 
   const sections: ReportSection[] = [
     {
@@ -918,8 +1036,8 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
     // 2.2 to 2.9 are parts of section 2, as the report numbers them.
     ...[
       await performanceSection(db, context),
-      budgetSection(context, outturn),
-      variancesSection(outturn),
+      withLines ? budgetSection(context, withLines) : noForecastSection(),
+      variancesSection(withLines),
       await savingsSection(db, context),
       await growthSection(db, context),
       await risksSection(db, context),
@@ -950,12 +1068,12 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   return {
     // The committee paper's heading block comes first, as the council sets its reports out.
     header: [
-      `Authors: ${settings.authors}`,
+      settings.authors ? `Authors: ${settings.authors}` : "",
       settings.councilName,
       settings.committee,
       own ? own.meetingDateAsWritten : `Quarter ${quarter} ${years.short}`,
       settings.jointReportOf,
-    ],
+    ].filter((line) => line !== ""),
     title: fillTemplate(settings.titleTemplate, { yearLong: years.long, quarter: String(quarter) }),
     subtitle: `(${settings.portfolio})`,
     meta: [],

@@ -103,3 +103,61 @@ export function fillTemplate(template: string, values: Record<string, string>): 
     return value;
   });
 }
+
+/** The council and department a report is about, by name. */
+export interface ReportOrganisation {
+  councilName: string;
+  department: string;
+}
+
+/**
+ * Plain settings for a council that has saved none: its own name and department, a title, and
+ * standard paragraphs in neutral words, so a quarterly report can be produced from the first
+ * period it records. The council replaces them by saving its own settings.
+ */
+export function defaultQuarterlySettings(organisation: ReportOrganisation): QuarterlySettings {
+  const { councilName, department } = organisation;
+  return {
+    key: QUARTERLY_SETTINGS_KEY,
+    councilName,
+    committee: "",
+    portfolio: department,
+    department,
+    jointReportOf: "",
+    titleTemplate: "Performance and Budget Monitoring {yearLong} as at Quarter {quarter}",
+    authors: "",
+    directors: [],
+    signatories: [],
+    paragraphs: {
+      integratedReporting: `This report presents both financial and plan performance data for ${department}: progress on the plan's deliverables and measures, then the revenue budget position.`,
+      overviewBudget:
+        "The budget forecast position for {yearLong} is an {afterFundingDirection} of {afterFundingVariance}. It is forecast that {savingsAchieved} of savings will have been achieved by the year end, against target savings of {savingsTarget} and identified savings initiatives of {savingsIdentified}.",
+      performanceSummaryIntro:
+        "The following shows an overview for Quarter {quarter} of progress on the plan's deliverables and measures.",
+      furtherInformation: "Further information on the plan's performance is included at Appendix A.",
+      budgetForecast: [
+        "The net controllable budget for {portfolio} is {controllableBudget}.",
+        "The budget monitoring for quarter {quarter} forecasts a year-end {direction} of {variance}.",
+      ],
+      oneOffIncomeIntro:
+        "The forecast outturn position includes the following significant items of one-off income:",
+      forecastTableIntro: "The areas which make up this forecast are shown in the following table and graph:",
+      savings: [
+        "Budget reduction targets to be achieved this year total {savingsTarget}, including {priorYearTarget} brought forward from prior years.",
+        "The savings initiatives identified for implementation in the current year total {savingsIdentified}.",
+      ],
+      savingsAchieved:
+        "It is forecast that {savingsAchieved} of savings will have been achieved by the year end. The table below shows performance against the target.",
+      growthIntro: "The following additional budget allocations were received in {yearLong}:",
+      financialRisksIntro: "The following issues could negatively affect the forecast outturn position:",
+      sensitivityFootnote:
+        "*Sensitivity represents the potential negative impact on the outturn position should the event occur.",
+      reservesIntro: "Earmarked reserves totalling {reservesTotal} are held to support future expenditure:",
+      debtIntro: "The profile of the debt raised is as follows:",
+      writeOff: "In the year up to {writeOffTo} the value of debt written off totals {writeOff}.",
+      appendixIntro: "Progress on the plan's deliverables",
+    },
+    closingSections: [],
+    quarters: {},
+  };
+}

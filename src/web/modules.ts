@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { auditModule } from "../modules/audit/audit.routes.ts";
 import { benchmarksModule } from "../modules/benchmarks/benchmarks.routes.ts";
 import { financeModule } from "../modules/finance/finance.routes.ts";
 import { homeModule } from "../modules/home/home.routes.ts";
@@ -32,5 +33,6 @@ export const MODULES: BaseplanModule[] = [
   periodsModule,
   benchmarksModule,
   reportsModule,
+  auditModule,
   peopleModule,
 ];

@@ -1,10 +1,20 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../../src/db/client.ts";
-import { councils, deliverables, departments, plans, risks } from "../../src/db/schema/index.ts";
+import {
+  councils,
+  deliverables,
+  departments,
+  financialYears,
+  monitoringLines,
+  plans,
+  risks,
+} from "../../src/db/schema/index.ts";
+import { type MonitoringPeriod, monitoringPeriod } from "../../src/domain/periods.ts";
 import type { RatingKey } from "../../src/domain/ratings.ts";
 import type { UploadedFile } from "../../src/modules/benchmarks/benchmarks.files.ts";
 import { importBenchmarks } from "../../src/modules/benchmarks/benchmarks.import.ts";
 import {
+  createForecast,
   type DocumentSource,
   recordApprovedBudget,
   recordDebtProfile,
@@ -15,9 +25,23 @@ import {
   recordSavings,
 } from "../../src/modules/finance/finance.service.ts";
 import { type CarryForward, NOTHING_CARRIED } from "../../src/modules/finance/finance.years.ts";
-import { createMeasure, type NewMeasure, saveImport } from "../../src/modules/measures/measures.service.ts";
-import { openPeriod, openYear, quarterPeriod } from "../../src/modules/periods/periods.service.ts";
-import { importPlanDocuments, type PlanDocuments } from "../../src/modules/plan/plan.service.ts";
+import {
+  createMeasure,
+  type NewMeasure,
+  recordPeriodValue,
+  saveImport,
+} from "../../src/modules/measures/measures.service.ts";
+import {
+  openPeriod,
+  openYear,
+  quarterPeriod,
+  requireOpenPeriod,
+} from "../../src/modules/periods/periods.service.ts";
+import {
+  importPlanDocuments,
+  type PlanDocuments,
+  recordProgress,
+} from "../../src/modules/plan/plan.service.ts";
 import { procurementFormSchema } from "../../src/modules/procurement/procurement.schemas.ts";
 import {
   createProcurement,
@@ -315,6 +339,29 @@ export async function buildBudgetMonitoring(
   });
 }
 
+/**
+ * A quarter's forecast for a budget line entered as the budget page's form enters it (the line
+ * is found by name in the year; the quarter must be open): the first forecast of a quarter starts
+ * its budget monitoring.
+ */
+export async function buildForecastEntry(
+  db: Database,
+  spec: { startYear?: number; quarter: number; line: string; budget: number; forecast: number },
+) {
+  const { yearCode } = financialYearOf(spec.startYear ?? 2030);
+  const [line] = await db
+    .select({ id: monitoringLines.id })
+    .from(monitoringLines)
+    .innerJoin(financialYears, eq(financialYears.id, monitoringLines.financialYearId))
+    .where(and(eq(financialYears.code, yearCode), eq(monitoringLines.name, spec.line)));
+  if (!line) throw new Error(`No budget line "${spec.line}" in ${yearCode} was built`);
+  return createForecast(db, TEST_ACTOR, {
+    lineId: line.id,
+    quarter: spec.quarter,
+    entry: { controllableBudget: spec.budget, forecastOutturn: spec.forecast },
+  });
+}
+
 /** An approved budget: each division's amounts by subjective heading key (such as "employees"). */
 export async function buildApprovedBudget(
   db: Database,
@@ -467,6 +514,115 @@ export async function buildMeasureGroup(
     groupTitle: spec.title ?? unique("Measures"),
     reportingPeriod: spec.reportingPeriod ?? "Q2 2030/31",
   });
+}
+
+/** A measure's value for a period, entered as the measure page's form enters it (the period must be open). */
+export async function buildMeasureValue(
+  db: Database,
+  spec: { measureId: number; period: MonitoringPeriod; text: string; notes?: string | null },
+) {
+  return recordPeriodValue(
+    db,
+    TEST_ACTOR,
+    {
+      measureId: spec.measureId,
+      period: spec.period,
+      text: spec.text,
+      status: "final",
+      notes: spec.notes ?? null,
+      replacing: null,
+    },
+    requireOpenPeriod,
+  );
+}
+
+/** A quarter's progress on a deliverable, recorded as the deliverable page's form records it. */
+export async function buildProgressEntry(
+  db: Database,
+  spec: { deliverableId: number; startYear: number; quarter: number; rating: RatingKey; narrative: string },
+) {
+  const [deliverable] = await db.select().from(deliverables).where(eq(deliverables.id, spec.deliverableId));
+  if (!deliverable) throw new Error(`No deliverable ${spec.deliverableId} was built`);
+  return recordProgress(db, TEST_ACTOR, {
+    deliverableId: deliverable.id,
+    version: deliverable.version,
+    progress: {
+      quarter: { financialYear: financialYearOf(spec.startYear).yearLabel, quarter: spec.quarter },
+      rating: spec.rating,
+      narrative: spec.narrative,
+    },
+  });
+}
+
+/** The figures `buildRecordedQuarter` entered, as the report should show them. */
+export interface RecordedQuarter {
+  period: MonitoringPeriod;
+  deliverable: string;
+  narrative: string;
+  measure: string;
+  value: string;
+  line: string;
+}
+
+/**
+ * A council whose plan covers the year, with one budget line monitored in the quarter before
+ * (none before quarter 1), the quarter opened and its entries made through the services as the
+ * forms make them: a deliverable's progress, a quarterly measure's value and the line's forecast
+ * (£4,200,000 budget, £4,765,000 forecast), unless `forecast` is false.
+ */
+export async function buildRecordedQuarter(
+  db: Database,
+  spec: { startYear: number; quarter: number; forecast?: boolean },
+): Promise<RecordedQuarter> {
+  const { startYear, quarter } = spec;
+  const recorded: RecordedQuarter = {
+    period: monitoringPeriod(startYear, "quarter", quarter),
+    deliverable: "Resurface the high street",
+    narrative: `The high street was resurfaced in quarter ${quarter}.`,
+    measure: "Potholes repaired within 48 hours",
+    value: "87.5%",
+    line: "Highways maintenance",
+  };
+  const council = await buildCouncil(db, {
+    plan: { fromYear: startYear, toYear: startYear + 3 },
+    deliverables: [{ title: recorded.deliverable }],
+  });
+  await buildMonitoringYear(db, startYear);
+  await buildOpenQuarter(db, startYear, quarter);
+  if (spec.forecast !== false) {
+    // The line is made by a first quarter's monitoring as a document gives it, then forecast.
+    await buildBudgetMonitoring(db, {
+      startYear,
+      quarter: quarter === 1 ? 1 : quarter - 1,
+      lines: [
+        { name: recorded.line, budget: 420_000_000, forecast: quarter === 1 ? 476_500_000 : 420_000_000 },
+      ],
+    });
+    if (quarter !== 1) {
+      await buildForecastEntry(db, {
+        startYear,
+        quarter,
+        line: recorded.line,
+        budget: 420_000_000,
+        forecast: 476_500_000,
+      });
+    }
+  }
+  const measure = await buildMeasure(db, {
+    title: recorded.measure,
+    unit: "percent",
+    polarity: "higher-is-better",
+    frequency: "quarterly",
+  });
+  await buildMeasureValue(db, { measureId: measure.id, period: recorded.period, text: recorded.value });
+  await buildProgressEntry(db, {
+    deliverableId: idOf(council.deliverableIds, recorded.deliverable),
+    startYear,
+    quarter,
+    rating: "good",
+    narrative: recorded.narrative,
+  });
+  return recorded;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,8 +12,17 @@ export const auditEvents = pgTable(
     summary: text("summary").notNull(),
     before: jsonb("before"),
     after: jsonb("after"),
+    /** The record whose page shows this event: a measure for a change to one of its values. */
+    recordKind: text("record_kind"),
+    recordId: text("record_id"),
+    /** The monitoring period the event belongs to ("2020-21-q3"), where it has one. */
+    period: text("period"),
   },
-  (table) => [index("audit_events_entity").on(table.entityType, table.entityId, table.occurredAt)],
+  (table) => [
+    index("audit_events_entity").on(table.entityType, table.entityId, table.occurredAt),
+    index("audit_events_record").on(table.recordKind, table.recordId, table.occurredAt),
+    index("audit_events_occurred").on(table.occurredAt, table.id),
+  ],
 );
 
 export const settings = pgTable("settings", {

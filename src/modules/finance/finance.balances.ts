@@ -8,7 +8,7 @@ import {
   reconcile,
 } from "../../domain/budget.ts";
 import { type Pence, sumPence } from "../../domain/money.ts";
-import { recordAuditEvent } from "../audit/audit.service.ts";
+import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { FinancialRiskNew } from "./finance.schemas.ts";
 
@@ -62,6 +62,7 @@ export async function addFinancialRisk(
       action: "create",
       entityType: "financial-risk",
       entityId: risk.id,
+      period: quarterPeriodKey(year.code, quarter),
       summary: `Added a quarter ${quarter} ${year.label} financial risk for ${risk.service}`,
       after: risk,
     });

@@ -15,7 +15,7 @@ import {
 } from "../../domain/budget.ts";
 import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../domain/money.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { ForecastEdit, ForecastNew } from "./finance.schemas.ts";
 import { ratingSettings } from "./finance.settings.ts";
@@ -245,6 +245,8 @@ export async function updateForecast(
       action: "update",
       entityType: "monitoring-forecast",
       entityId: forecast.id,
+      record: { kind: "budget-line", id: line.id },
+      period: quarterPeriodKey(year.code, forecast.quarter),
       summary: `Changed the ${year.label} quarter ${forecast.quarter} forecast for ${line.name}`,
       before: {
         controllableBudgetPence: forecast.controllableBudgetPence,
@@ -329,6 +331,8 @@ export async function createForecast(
       action: "create",
       entityType: "monitoring-forecast",
       entityId: created.id,
+      record: { kind: "budget-line", id: line.id },
+      period: quarterPeriodKey(year.code, quarter),
       summary: `Entered the ${year.label} quarter ${quarter} forecast for ${line.name}`,
       before: null,
       after: {

@@ -4,6 +4,7 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { recordHistory } from "../audit/audit.service.ts";
 import {
   forecastFormValues,
   openQuartersOf,
@@ -32,6 +33,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
       model: detail,
       openQuarters: await openQuartersOf(services, detail.year),
       backQuarter: from ?? latest ?? reported ?? 1,
+      history: await recordHistory(services.db, "budget-line", detail.line.id),
     });
   });
 

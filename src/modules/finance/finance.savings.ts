@@ -2,7 +2,7 @@ import type { Database } from "../../db/client.ts";
 import { type Reconciliation, reconcile, savingsPosition } from "../../domain/budget.ts";
 import { formatPounds, sumPence } from "../../domain/money.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { SavingsForecastEdit, SavingsForecastNew } from "./finance.schemas.ts";
 
@@ -184,6 +184,7 @@ export async function createInitiativeForecast(
       action: "create",
       entityType: "savings-initiative-forecast",
       entityId: created.id,
+      period: quarterPeriodKey(year.code, quarter),
       summary: `Entered the ${year.label} quarter ${quarter} savings forecast for ${initiative.name}`,
       before: null,
       after: { forecastAchievedPence: created.forecastAchievedPence, version: created.version },
@@ -231,6 +232,7 @@ export async function updateInitiativeForecast(
       action: "update",
       entityType: "savings-initiative-forecast",
       entityId: forecast.id,
+      period: quarterPeriodKey(year.code, forecast.quarter),
       summary: `Changed the ${year.label} quarter ${forecast.quarter} savings forecast for ${initiative.name}`,
       before: {
         forecastAchievedPence: forecast.forecastAchievedPence,

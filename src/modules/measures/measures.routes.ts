@@ -22,6 +22,7 @@ import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { recordHistory } from "../audit/audit.service.ts";
 import { comparisonView } from "../benchmarks/benchmarks.comparison.ts";
 import { comparisonForMeasure } from "../benchmarks/benchmarks.service.ts";
 import { measureTrend } from "./measures.chart.ts";
@@ -91,6 +92,7 @@ async function renderMeasure(reply: FastifyReply, services: RoutesOptions["servi
     ...trendOf(page),
     openPeriods: periods.filter((state) => state.status === "open"),
     ...(await benchmarkOf(services.db, id)),
+    history: await recordHistory(services.db, "measure", id),
   });
 }
 

@@ -11,6 +11,7 @@ import {
 import type { MeasureUnit, Polarity, ValueStatus } from "../../domain/measure-types.ts";
 import {
   comparePeriodLabels,
+  financialYearLabel,
   isQuarterEnd,
   type MonitoringPeriod,
   monitoringPeriodKey,
@@ -1391,6 +1392,7 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
       action: "restate",
       entityType: "measure-value",
       entityId: replacement.id,
+      record: { kind: "measure", id: measure.id },
       summary: `Changed the ${old.columnHeading} value of "${measure.title}" from "${old.cellText}" to "${input.text}"`,
       before: old,
       after: replacement,
@@ -1435,6 +1437,7 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
       action: "update",
       entityType: "measure-target",
       entityId: replacement.id,
+      record: { kind: "measure", id: measure.id },
       summary: `Changed the ${old.periodLabel} target of "${measure.title}" from "${old.targetText}" to "${input.text}"`,
       before: old,
       after: replacement,
@@ -1557,6 +1560,7 @@ export async function recordPeriodValue(
       action: current ? "restate" : "create",
       entityType: "measure-value",
       entityId: value.id,
+      record: { kind: "measure", id: measure.id },
       summary: current
         ? `Restated the ${label} value of "${measure.title}" from "${current.cellText}" to "${input.text}"`
         : `Recorded the ${label} value of "${measure.title}": "${input.text}"`,
@@ -1600,4 +1604,44 @@ export async function periodMeasures(db: Database, period: MonitoringPeriod): Pr
           value.cellText.trim() !== "",
       ) ?? null,
   }));
+}
+
+export interface PeriodMeasureRating extends PeriodMeasureItem {
+  /** The target set for the period itself, else for its financial year, or null. */
+  target: MeasureTarget | null;
+  rating: MeasureRating;
+}
+
+/**
+ * The measures due in a period with the value recorded for it, the target that applies (the
+ * period's own, else its financial year's) and the rating Baseplan works out from the two, for a
+ * period whose report has no measures table imported from a document.
+ */
+export async function periodMeasureRatings(
+  db: Database,
+  period: MonitoringPeriod,
+): Promise<PeriodMeasureRating[]> {
+  const items = await periodMeasures(db, period);
+  if (items.length === 0) return [];
+  const ids = items.map((item) => item.measure.id);
+  const [values, targets] = [await repository.valuesOf(db, ids), await repository.targetsOf(db, ids)];
+  const label = monitoringPeriodLabel(period);
+  const keys = [periodKey(label), periodKey(financialYearLabel(period.startYear))];
+  return items.map((item) => {
+    const own = targets.filter((target) => target.measureId === item.measure.id && target.current);
+    const target =
+      keys.map((key) => own.find((candidate) => candidate.periodKey === key)).find(Boolean) ?? null;
+    const earlier = currentInDateOrder(
+      values.filter(
+        (value) =>
+          value.measureId === item.measure.id &&
+          value.current &&
+          value.columnRole === "value" &&
+          value.amount !== null &&
+          comparePeriodLabels(value.periodKey, keys[0] ?? "") < 0,
+      ),
+    );
+    const rating = rateFromStored(item.measure, item.value, target, label, earlier);
+    return { ...item, target, rating };
+  });
 }

@@ -19,6 +19,7 @@ export async function findMonitoredDepartment(db: Database) {
     .select({
       id: departments.id,
       name: departments.name,
+      councilName: councils.name,
       frequency: departments.monitoringFrequency,
       yearStartMonth: councils.yearStartMonth,
     })

@@ -90,6 +90,14 @@ async function requireDepartment(db: Database) {
   return department;
 }
 
+/** The council and department that are monitored, by name, or null before any is set up. */
+export async function monitoredOrganisation(
+  db: Database,
+): Promise<{ councilName: string; department: string } | null> {
+  const department = await repository.findMonitoredDepartment(db);
+  return department ? { councilName: department.councilName, department: department.name } : null;
+}
+
 /** Every opened period, in date order. */
 export async function listPeriods(db: Database): Promise<PeriodState[]> {
   const department = await repository.findMonitoredDepartment(db);
@@ -212,6 +220,7 @@ export async function openPeriod(db: Database, actor: string, period: Monitoring
       action: "create",
       entityType: "monitoring-period",
       entityId: monitoringPeriodKey(period),
+      period: monitoringPeriodKey(period),
       summary: `Opened ${label} for entry`,
       after: { status: "open" },
     });
@@ -338,6 +347,7 @@ async function changeStatus(
       action: "update",
       entityType: "monitoring-period",
       entityId: state.key,
+      period: state.key,
       summary: `${to === "closed" ? "Closed" : "Published"} ${label}${confirmed ? ` with ${confirmed.length} items missing` : ""}`,
       before: { status: state.status },
       after: { status: to, missing: confirmed },

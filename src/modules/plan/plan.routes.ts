@@ -8,6 +8,7 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import { recordHistory } from "../audit/audit.service.ts";
 import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
@@ -95,6 +96,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable.njk", {
       pageTitle: detail.deliverable.title,
       ...detail,
+      history: await recordHistory(db, "deliverable", id),
       form,
       errors,
       version: typeof form.version === "string" ? form.version : String(detail.deliverable.version),

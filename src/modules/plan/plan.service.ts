@@ -7,7 +7,7 @@ import {
 } from "../../domain/plan-dates.ts";
 import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.service.ts";
+import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import { measureFigures, measureIdTitled } from "../measures/measures.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
@@ -328,6 +328,8 @@ export async function recordProgress(
       action: "create",
       entityType: "deliverable-progress",
       entityId: before.id,
+      record: { kind: "deliverable", id: before.id },
+      period: quarterPeriodKey(quarter.financialYear, quarter.quarter),
       summary: `Recorded ${quarterLabel(quarter)} progress on "${before.title}": ${ratingMeta(rating).label}`,
       before: previous ?? null,
       after: recorded,

@@ -4,6 +4,7 @@ import { NotFound } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm, versionOf } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { recordHistory } from "../audit/audit.service.ts";
 import { forwardPlanCsv, transparencyCsv } from "./procurement.exports.ts";
 import { pipelineRoutes } from "./procurement.pipeline.routes.ts";
 import {
@@ -201,6 +202,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       categoryName: CATEGORY_NAMES[entry.record.category as keyof typeof CATEGORY_NAMES],
       statusName: STATUS_NAMES[entry.record.status as keyof typeof STATUS_NAMES],
       financialYear: financialYearName(entry.financialYearStart),
+      history: await recordHistory(db, "planned-procurement", id),
     });
   });
 

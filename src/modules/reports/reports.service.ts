@@ -19,7 +19,13 @@ import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.t
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
-import { frozenDocument, listPeriods, missingOf, periodSections } from "../periods/periods.service.ts";
+import {
+  frozenDocument,
+  listPeriods,
+  missingOf,
+  monitoredOrganisation,
+  periodSections,
+} from "../periods/periods.service.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
 export const FORMATS = {
@@ -59,33 +65,17 @@ export interface QuarterlyReportEntry extends ReportEntry {
   /** Items still to record, for a period not yet published. */
   missing: number | null;
   periodHref: string | null;
-  /** Whether the report can be produced yet (it needs the quarter's budget monitoring). */
-  available: boolean;
 }
 
 /**
  * Every quarter with budget monitoring and every opened quarter (or month ending one), newest
- * first, with its status and, until published, how many items are missing.
+ * first, with its status and, until published, how many items are missing. Each one's report
+ * can be produced: a section with nothing recorded says so.
  */
 export async function listQuarterlyReports(db: Database): Promise<QuarterlyReportEntry[]> {
-  const [reported, opened] = await Promise.all([listReportQuarters(db), listPeriods(db)]);
-  const byKey = new Map<string, { period: MonitoringPeriod; available: boolean }>();
-  for (const row of reported) {
-    const startYear = parseFinancialYearCode(row.code);
-    if (startYear === null) continue;
-    const period = monitoringPeriod(startYear, "quarter", row.quarter);
-    byKey.set(monitoringPeriodKey(period), { period, available: true });
-  }
-  for (const state of opened) {
-    if (!isQuarterEnd(state.period)) continue;
-    const quarter = quarterOf(state.period);
-    const key = monitoringPeriodKey(quarter);
-    if (!byKey.has(key)) byKey.set(key, { period: quarter, available: false });
-  }
+  const { quarters, opened } = await reportableQuarters(db);
   const entries: QuarterlyReportEntry[] = [];
-  for (const { period, available } of [...byKey.values()].sort((a, b) =>
-    compareMonitoringPeriods(b.period, a.period),
-  )) {
+  for (const period of quarters) {
     // A monthly year's quarter report is made at the month that ends the quarter.
     const state =
       opened.find((candidate) => sameMonitoringPeriod(candidate.period, period)) ??
@@ -107,10 +97,30 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
       status: state?.statusWords ?? null,
       missing,
       periodHref: state ? `/periods/${monitoringPeriodPath(state.period)}` : null,
-      available,
     });
   }
   return entries;
+}
+
+/**
+ * The quarters with a report, newest first: each with budget monitoring, and each opened (or
+ * whose closing month is opened, in a year monitored monthly); with the opened periods' states.
+ */
+async function reportableQuarters(db: Database) {
+  const [reported, opened] = await Promise.all([listReportQuarters(db), listPeriods(db)]);
+  const byKey = new Map<string, MonitoringPeriod>();
+  for (const row of reported) {
+    const startYear = parseFinancialYearCode(row.code);
+    if (startYear === null) continue;
+    const period = monitoringPeriod(startYear, "quarter", row.quarter);
+    byKey.set(monitoringPeriodKey(period), period);
+  }
+  for (const state of opened) {
+    if (!isQuarterEnd(state.period)) continue;
+    const quarter = quarterOf(state.period);
+    byKey.set(monitoringPeriodKey(quarter), quarter);
+  }
+  return { quarters: [...byKey.values()].sort((a, b) => compareMonitoringPeriods(b, a)), opened };
 }
 
 export async function listServicePlanReports(db: Database): Promise<ReportEntry[]> {
@@ -144,9 +154,16 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
   const startYear = parseFinancialYearCode(code);
   if (startYear === null) throw new NotFound(`Financial year ${year}`);
   const period = monitoringPeriod(startYear, "quarter", quarter);
-  const model = await frozenDocument(db, period, QUARTERLY_DOCUMENT, "model", async () =>
-    Buffer.from(JSON.stringify(await buildQuarterlyReport(db, { year: code, quarter })), "utf8"),
-  );
+  if (!(await reportableQuarters(db)).quarters.some((candidate) => sameMonitoringPeriod(candidate, period))) {
+    throw new NotFound(`A quarterly report for quarter ${quarter} of ${code}`);
+  }
+  const model = await frozenDocument(db, period, QUARTERLY_DOCUMENT, "model", async () => {
+    const organisation = await monitoredOrganisation(db);
+    return Buffer.from(
+      JSON.stringify(await buildQuarterlyReport(db, { year: code, quarter, organisation })),
+      "utf8",
+    );
+  });
   return JSON.parse(model.toString("utf8")) as Report;
 }
 

@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  buildCouncil,
+  buildMonitoringYear,
+  buildOpenQuarter,
+  buildRecordedQuarter,
+} from "../../test/helpers/builders.ts";
+import { describeOnBothDatabases } from "../../test/helpers/database.ts";
+import { NotFound } from "../errors.ts";
+import { quarterlyReport } from "../modules/reports/reports.service.ts";
+import type { Block, Report } from "./model.ts";
+
+/** Every piece of text in a report model, one string per paragraph, cell, caption or heading. */
+function textsOf(report: Report): string[] {
+  const texts: string[] = [report.title, ...(report.header ?? [])];
+  const ofBlock = (block: Block) => {
+    switch (block.kind) {
+      case "paragraph":
+      case "subheading":
+        texts.push(block.text);
+        break;
+      case "list":
+        texts.push(...block.items);
+        break;
+      case "table":
+        texts.push(block.caption, ...(block.notes ?? []));
+        for (const row of [...block.rows, ...(block.totals ?? [])])
+          texts.push(...row.cells.map((cell) => cell.text));
+        break;
+      case "chart":
+        texts.push(block.title, block.description);
+        break;
+      default:
+        break;
+    }
+  };
+  for (const section of report.sections) {
+    texts.push(section.title);
+    for (const block of section.blocks) ofBlock(block);
+  }
+  return texts;
+}
+
+function sectionText(report: Report, id: string): string[] {
+  const section = report.sections.find((candidate) => candidate.id === id);
+  assert.ok(section, `the report has a section ${id}`);
+  return textsOf({ ...report, title: "", header: [], sections: [section] }).filter(Boolean);
+}
+
+describeOnBothDatabases("the quarterly report of any period, from that period's data", (fresh) => {
+  test("quarter 4 of a made-up year: the entered progress, measure value and forecast are in the report", async () => {
+    const { db } = await fresh();
+    const recorded = await buildRecordedQuarter(db, { startYear: 2030, quarter: 4 });
+    const report = await quarterlyReport(db, "2030-31", 4);
+    assert.equal(report.title, "Performance and Budget Monitoring 2030/2031 as at Quarter 4");
+    const all = textsOf(report);
+    // Deliverable progress for the quarter, from the entry.
+    assert.ok(all.includes(recorded.deliverable));
+    assert.ok(all.includes(recorded.narrative));
+    // The measures table from the value entered for the quarter, rated by Baseplan.
+    const measures = report.sections
+      .flatMap((section) => section.blocks)
+      .find((block) => block.kind === "table" && block.id === "measures");
+    assert.ok(measures && measures.kind === "table");
+    assert.deepEqual(
+      measures.rows.map((row) => row.cells.map((cell) => cell.text)),
+      [[recorded.measure, "87.5%", "No target set", "Data not available / target not set"]],
+    );
+    assert.equal(measures.columns[1]?.heading, "Quarter 4 2030/31");
+    // The budget line's quarter 4 forecast: £4.200m budget, £4.765m forecast, £0.565m over.
+    const budget = report.sections
+      .flatMap((section) => section.blocks)
+      .find((block) => block.kind === "table" && block.id === "budget-items");
+    assert.ok(budget && budget.kind === "table");
+    assert.deepEqual(
+      budget.rows[0]?.cells.slice(0, 4).map((cell) => cell.text),
+      [recorded.line, "4.200", "4.765", "0.565"],
+    );
+    // Sections with nothing recorded say so in one line.
+    assert.deepEqual(sectionText(report, "financial-risks"), [
+      "2.7 Financial Risks",
+      "No financial risks have been entered for this period.",
+    ]);
+    assert.deepEqual(sectionText(report, "earmarked-reserves"), [
+      "2.8 Earmarked Reserves",
+      "No earmarked reserve balances have been entered for this period.",
+    ]);
+    assert.deepEqual(sectionText(report, "debt-position"), [
+      "2.9 Debt Position",
+      "No debt position has been entered for this period.",
+    ]);
+    assert.ok(
+      sectionText(report, "budget-savings").includes("No savings forecast has been entered for this period."),
+    );
+    // The council's own name heads the report; nothing about how the data arrived.
+    assert.ok((report.header ?? []).some((line) => /^Borough of Anytown-\d+$/.test(line)));
+    assert.doesNotMatch(all.join("\n"), /seed|demo|quarterly-report-/i);
+  });
+
+  test("another year with no forecast entered: the report says so instead of failing", async () => {
+    const { db } = await fresh();
+    const recorded = await buildRecordedQuarter(db, { startYear: 2031, quarter: 2, forecast: false });
+    const report = await quarterlyReport(db, "2031-32", 2);
+    assert.deepEqual(sectionText(report, "budget-forecast-summary"), [
+      "2.3 Budget Forecast Summary",
+      "No forecast has been entered for this period.",
+    ]);
+    assert.ok(
+      sectionText(report, "key-variances").includes("No key variances are recorded for this quarter."),
+    );
+    assert.ok(textsOf(report).includes(recorded.narrative));
+    assert.ok(textsOf(report).includes("87.5%"));
+  });
+
+  test("a quarter opened with nothing recorded still has a report; one never opened has none", async () => {
+    const { db } = await fresh();
+    await buildCouncil(db, { plan: { fromYear: 2032, toYear: 2035 } });
+    await buildMonitoringYear(db, 2032);
+    await buildOpenQuarter(db, 2032, 1);
+    const report = await quarterlyReport(db, "2032-33", 1);
+    const all = textsOf(report);
+    assert.ok(all.includes("No deliverable progress is recorded for this quarter."));
+    assert.ok(all.includes("No measures are due for this quarter."));
+    assert.ok(all.includes("No forecast has been entered for this period."));
+    await assert.rejects(quarterlyReport(db, "2032-33", 2), NotFound);
+  });
+});
