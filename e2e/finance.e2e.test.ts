@@ -116,6 +116,7 @@ describe("budget monitoring journeys", () => {
       "/budget/2020-21/approved",
       "/budget/2020-21/q1",
       "/budget/settings",
+      "/budget/2020-21/q4/upload",
     ]) {
       await visit(journey.page, path);
     }

@@ -199,6 +199,12 @@ describe("variance percentage by the council's conventions", () => {
   it("prints a zero budget as the council chooses", () => {
     assert.equal(formatVariancePercentage(0, 5_000, conventions({ zeroBase: "-" })), "-");
     assert.equal(formatVariancePercentage(0, 5_000, conventions({ zeroBase: "n/a" })), "n/a");
+    assert.equal(formatVariancePercentage(0, 5_000, conventions({ zeroBase: "100%" })), "100.0%");
+    assert.equal(
+      formatVariancePercentage(0, -5_000, conventions({ zeroBase: "100%", percentageDecimals: 0 })),
+      "-100%",
+    );
+    assert.equal(formatVariancePercentage(0, 0, conventions({ zeroBase: "100%" })), "0.0%");
     assert.equal(varianceShare(0, 0, { negativeBase: "as-signed" }), null);
   });
 

@@ -49,16 +49,24 @@ export interface MoneyConventions {
   readonly negativeBase: NegativeBaseSign;
   /** Decimal places of a variance percentage. */
   readonly percentageDecimals: number;
-  /** What a variance percentage on a zero budget prints as. */
-  readonly zeroBase: "-" | "n/a";
+  /**
+   * What a variance percentage on a zero budget prints as: "-", "n/a", or "100%" (any spend on no
+   * budget is wholly over: 100% with the variance's sign, 0% where nothing is spent either).
+   */
+  readonly zeroBase: ZeroBase;
 }
+
+/** The ways a variance percentage on a zero budget can print. */
+export type ZeroBase = "-" | "n/a" | "100%";
+
+const ZERO_BASES: readonly string[] = ["-", "n/a", "100%"];
 
 /** Baseplan's own conventions, where a council has set none. */
 export const DEFAULT_MONEY_CONVENTIONS: MoneyConventions = {
   bracketsMean: "underspend",
   negativeBase: "against-size",
   percentageDecimals: 1,
-  zeroBase: "n/a",
+  zeroBase: "100%",
 };
 
 const UNIT_IN_HEADING: readonly [RegExp, MoneyUnit][] = [
@@ -156,7 +164,11 @@ export function formatVariancePercentage(
   conventions: MoneyConventions,
 ): string {
   const share = varianceShare(budget, forecast, conventions);
-  if (share === null) return conventions.zeroBase;
+  if (share === null) {
+    if (conventions.zeroBase !== "100%") return conventions.zeroBase;
+    const sign = Math.sign(variance(budget, forecast));
+    return formatPercentage({ numerator: sign, denominator: 1 }, conventions.percentageDecimals);
+  }
   return formatPercentage(share, conventions.percentageDecimals);
 }
 
@@ -173,7 +185,7 @@ export function conventionProblems(conventions: MoneyConventions): string[] {
     conventions.percentageDecimals > 4
   )
     problems.push("Enter the decimal places of a variance percentage as a whole number from 0 to 4");
-  if (conventions.zeroBase !== "-" && conventions.zeroBase !== "n/a")
-    problems.push('Choose whether a zero budget\'s percentage prints as "-" or "n/a"');
+  if (!ZERO_BASES.includes(conventions.zeroBase))
+    problems.push('Choose whether a zero budget\'s percentage prints as "-", "n/a" or "100%"');
   return problems;
 }

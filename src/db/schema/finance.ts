@@ -242,6 +242,11 @@ export const financeSettings = pgTable("finance_settings", {
   serviceAreaRedPence: pence("service_area_red_pence").notNull(),
   fundRedBasisPoints: integer("fund_red_basis_points").notNull(),
   fundRedPence: pence("fund_red_pence").notNull(),
+  defaultImportUnit: text("default_import_unit").notNull().default("pounds"),
+  varianceBracketsMean: text("variance_brackets_mean").notNull().default("underspend"),
+  negativeBaseSign: text("negative_base_sign").notNull().default("against-size"),
+  percentageDecimals: integer("percentage_decimals").notNull().default(1),
+  zeroBaseText: text("zero_base_text").notNull().default("100%"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -41,7 +41,7 @@ export async function listReportQuarters(db: Database) {
 export async function forecastOutturnReport(db: Database, yearCode: string, quarter: number) {
   const year = await requireYear(db, yearCode);
   const settings = await ratingSettings(db);
-  const thresholds = settings.thresholds;
+  const { thresholds, conventions } = settings;
   requireQuarter(quarter);
   const report = await repository.findMonitoringReport(db, year.id, quarter);
   if (!report) return { year, quarter, report: null } as const;
@@ -56,6 +56,7 @@ export async function forecastOutturnReport(db: Database, yearCode: string, quar
       budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
       "service-area",
       thresholds,
+      conventions,
     ),
   }));
   const exactLines = rows.map(({ line, forecast }) => ({
@@ -67,8 +68,8 @@ export async function forecastOutturnReport(db: Database, yearCode: string, quar
   const funding = await repository.listAdditionalFunding(db, report.id);
   const fundingTotal = sumPence(funding.map((item) => item.amountPence));
   const afterFunding = positionAfterFunding(total, fundingTotal);
-  const totalView = positionView(total, "fund", thresholds);
-  const afterFundingView = positionView(afterFunding, "fund", thresholds);
+  const totalView = positionView(total, "fund", thresholds, conventions);
+  const afterFundingView = positionView(afterFunding, "fund", thresholds, conventions);
 
   // Where the stored lines and the document's stated totals disagree, the page says so.
   const disagreements: Disagreement[] = compact([
@@ -163,7 +164,7 @@ export async function budgetLineDetail(db: Database, lineId: number) {
   const found = await repository.findLine(db, lineId);
   if (!found) throw new NotFound(`Budget line ${lineId}`);
   const forecasts = await repository.listLineForecasts(db, lineId);
-  const { thresholds } = await ratingSettings(db);
+  const { thresholds, conventions } = await ratingSettings(db);
   const quarters = [1, 2, 3, 4].map((quarter) => {
     const forecast = forecasts.find((candidate) => candidate.quarter === quarter);
     return {
@@ -175,6 +176,7 @@ export async function budgetLineDetail(db: Database, lineId: number) {
               budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
               "service-area",
               thresholds,
+              conventions,
             ),
           }
         : null,

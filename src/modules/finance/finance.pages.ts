@@ -204,6 +204,7 @@ export async function renderOutturn(
     model: report,
     chart,
     quarters,
+    openQuarters: await openQuartersOf(services, report.year),
     shownBecause,
     pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
   });

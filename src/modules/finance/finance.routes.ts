@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import {
   financialYearCode as financialYearCodeOf,
   monitoringPeriod,
@@ -23,8 +23,9 @@ import {
 } from "./finance.pages.ts";
 import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
-import { ratingSettingsSchema } from "./finance.schemas.ts";
+import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
+import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/budget", async (request, reply) => {
@@ -56,15 +57,43 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     );
   });
 
-  app.get("/budget/settings", async (_request, reply) => {
+  /** The settings page: the rating thresholds form and the money conventions form, either with errors. */
+  async function settingsPage(
+    reply: FastifyReply,
+    entered: { thresholds?: Params; conventions?: Params; errors?: unknown } = {},
+  ) {
     const settings = await finance.ratingSettings(services.db);
-    return reply.view("finance/views/settings.njk", {
-      pageTitle: "Budget rating thresholds",
+    const money = await finance.moneyConventions(services.db);
+    const thresholds = entered.thresholds;
+    const conventions = entered.conventions;
+    return reply.code(entered.errors ? 400 : 200).view("finance/views/settings.njk", {
+      pageTitle: "Budget settings",
       rule: settings.rule,
-      values: settings.values,
-      version: settings.row.version,
+      values: thresholds
+        ? {
+            serviceAreaPercentage: thresholds.serviceAreaPercentage ?? "",
+            serviceAreaAmount: thresholds.serviceAreaAmount ?? "",
+            fundPercentage: thresholds.fundPercentage ?? "",
+            fundAmount: thresholds.fundAmount ?? "",
+          }
+        : settings.values,
+      version: thresholds?.version ?? conventions?.version ?? settings.row.version,
+      money: conventions
+        ? {
+            defaultUnit: conventions.defaultUnit ?? "",
+            bracketsMean: conventions.bracketsMean ?? "",
+            negativeBase: conventions.negativeBase ?? "",
+            percentageDecimals: conventions.percentageDecimals ?? "",
+            zeroBase: conventions.zeroBase ?? "",
+          }
+        : { ...money.conventions, percentageDecimals: String(money.conventions.percentageDecimals) },
+      moneyWords: Object.values(money.words),
+      labels: finance.MONEY_CONVENTION_LABELS,
+      errors: entered.errors,
     });
-  });
+  }
+
+  app.get("/budget/settings", async (_request, reply) => settingsPage(reply));
 
   app.post("/budget/settings", async (request, reply) => {
     const body = (request.body ?? {}) as Params;
@@ -73,19 +102,22 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       return redirectWithBanner(reply, "/budget/settings", "The rating thresholds were saved.");
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
-      const settings = await finance.ratingSettings(services.db);
-      return reply.code(400).view("finance/views/settings.njk", {
-        pageTitle: "Budget rating thresholds",
-        rule: settings.rule,
-        values: {
-          serviceAreaPercentage: body.serviceAreaPercentage ?? "",
-          serviceAreaAmount: body.serviceAreaAmount ?? "",
-          fundPercentage: body.fundPercentage ?? "",
-          fundAmount: body.fundAmount ?? "",
-        },
-        version: body.version ?? settings.row.version,
-        errors: error.errors,
-      });
+      return settingsPage(reply, { thresholds: body, errors: error.errors });
+    }
+  });
+
+  app.post("/budget/settings/money", async (request, reply) => {
+    const body = (request.body ?? {}) as Params;
+    try {
+      await finance.updateMoneyConventions(
+        services.db,
+        request.actor,
+        validForm(moneyConventionsSchema, body),
+      );
+      return redirectWithBanner(reply, "/budget/settings", "The money conventions were saved.");
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      return settingsPage(reply, { conventions: body, errors: error.errors });
     }
   });
 
@@ -95,6 +127,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   });
 
   forecastRoutes(app, services);
+  budgetUploadRoutes(app, services);
   savingsRoutes(app, services);
   financialRiskRoutes(app, services);
 

@@ -109,6 +109,40 @@ export const ratingSettingsSchema = z.object({
 
 export type RatingSettings = z.infer<typeof ratingSettingsSchema>;
 
+function choice<const T extends readonly [string, ...string[]]>(values: T, message: string) {
+  return z.enum(values, { error: message });
+}
+
+/** How the council prints money (see src/domain/money-conventions.ts): a council setting. */
+export const moneyConventionsSchema = z.object({
+  defaultUnit: choice(
+    ["pounds", "thousands", "millions"],
+    "Choose the unit an imported figure is in when its heading does not say",
+  ),
+  bracketsMean: choice(
+    ["underspend", "overspend"],
+    "Choose whether brackets in a variance column mean an underspend or an overspend",
+  ),
+  negativeBase: choice(
+    ["against-size", "as-signed"],
+    "Choose how a variance percentage on a negative budget is signed",
+  ),
+  percentageDecimals: z
+    .string({ error: "Enter the decimal places of a variance percentage, a whole number from 0 to 4" })
+    .trim()
+    .regex(/^[0-4]$/, {
+      error: "Enter the decimal places of a variance percentage, a whole number from 0 to 4",
+    })
+    .transform(Number),
+  zeroBase: choice(
+    ["100%", "-", "n/a"],
+    'Choose whether a percentage on a zero budget prints as 100%, "-" or "n/a"',
+  ),
+  version,
+});
+
+export type MoneyConventionsEdit = z.infer<typeof moneyConventionsSchema>;
+
 function requiredText(what: string, most: number) {
   return z
     .string({ error: `Enter the ${what}` })

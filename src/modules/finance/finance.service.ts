@@ -4,7 +4,8 @@
  * - finance.budget.ts: the forecast outturn of a quarter, a budget line's forecasts, the approved budget;
  * - finance.savings.ts: savings initiatives and their forecasts, growth and pressure funding;
  * - finance.balances.ts: earmarked reserves, the aged debt profile and financial risks;
- * - finance.settings.ts: the council's budget rating thresholds;
+ * - finance.settings.ts: the council's budget rating thresholds and money conventions;
+ * - finance.upload.ts: budget monitoring for a quarter from an uploaded spreadsheet;
  * - finance.demo-records.ts: recording a whole document's figures (the demo loader writes through it);
  * - finance.shared.ts: what they share (a figure as printed, a position with its rating).
  */
@@ -19,3 +20,4 @@ export {
   type PositionView,
   RAG_WORDS,
 } from "./finance.shared.ts";
+export * from "./finance.upload.ts";

@@ -1,9 +1,18 @@
 import type { Database } from "../../db/client.ts";
 import { formatPounds, type Pence } from "../../domain/money.ts";
-import { Conflict, NotFound } from "../../errors.ts";
+import {
+  type BracketsMean,
+  conventionProblems,
+  MONEY_UNIT_LABELS,
+  type MoneyConventions,
+  type MoneyUnit,
+  type NegativeBaseSign,
+  type ZeroBase,
+} from "../../domain/money-conventions.ts";
+import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
-import type { RatingSettings } from "./finance.schemas.ts";
+import type { MoneyConventionsEdit, RatingSettings } from "./finance.schemas.ts";
 
 import type { Thresholds } from "./finance.shared.ts";
 
@@ -41,6 +50,7 @@ export async function ratingSettings(db: Database) {
   return {
     row,
     thresholds,
+    conventions: conventionsOf(row),
     rule: `A budget line is Red at an overspend of ${thresholdText(thresholds["service-area"].red)}, whichever is lower, and the portfolio total at ${thresholdText(thresholds.fund.red)}; any smaller overspend is Amber; on budget or underspent is Green.`,
     values: {
       serviceAreaPercentage: basisPointsText(row.serviceAreaRedBasisPoints),
@@ -101,3 +111,105 @@ export async function updateRatingSettings(db: Database, actor: string, edit: Ra
     return after;
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money conventions: how the council prints money (src/domain/money-conventions.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** The council's money conventions and the unit an import reads a column in when its heading says none. */
+export interface CouncilMoneyConventions extends MoneyConventions {
+  readonly defaultUnit: MoneyUnit;
+}
+
+type SettingsRow = NonNullable<Awaited<ReturnType<typeof repository.findFinanceSettings>>>;
+
+function conventionsOf(row: SettingsRow): CouncilMoneyConventions {
+  return {
+    defaultUnit: row.defaultImportUnit as MoneyUnit,
+    bracketsMean: row.varianceBracketsMean as BracketsMean,
+    negativeBase: row.negativeBaseSign as NegativeBaseSign,
+    percentageDecimals: row.percentageDecimals,
+    zeroBase: row.zeroBaseText as ZeroBase,
+  };
+}
+
+/** Each convention in words, as the settings page, a conflict and the audit trail say it. */
+export function conventionWords(conventions: CouncilMoneyConventions) {
+  return {
+    defaultUnit: `Imported figures are in ${MONEY_UNIT_LABELS[conventions.defaultUnit]} unless the heading says`,
+    bracketsMean: `Brackets in a variance column mean ${conventions.bracketsMean === "underspend" ? "an underspend" : "an overspend"}`,
+    negativeBase:
+      conventions.negativeBase === "against-size"
+        ? "On a negative budget, a variance percentage is worked out against the budget's size (an income shortfall is positive)"
+        : "On a negative budget, a variance percentage is worked out against the budget as signed (an income shortfall is negative)",
+    percentageDecimals: `Variance percentages to ${conventions.percentageDecimals} decimal place${conventions.percentageDecimals === 1 ? "" : "s"}`,
+    zeroBase:
+      conventions.zeroBase === "100%"
+        ? "A percentage on a zero budget prints as 100% with the variance's sign (0% where nothing is spent)"
+        : `A percentage on a zero budget prints as "${conventions.zeroBase}"`,
+  };
+}
+
+/** The council's money conventions, as the settings row holds them. */
+export async function moneyConventions(db: Database) {
+  const row = await repository.findFinanceSettings(db);
+  if (!row) throw new NotFound("The budget settings");
+  const conventions = conventionsOf(row);
+  return { conventions, version: row.version, words: conventionWords(conventions) };
+}
+
+/**
+ * Changes the money conventions, as read by `moneyConventionsSchema`; a form opened at an older
+ * version of the settings is refused with Conflict and nothing changes.
+ */
+export async function updateMoneyConventions(db: Database, actor: string, edit: MoneyConventionsEdit) {
+  const { version, ...conventions } = edit;
+  const problems = conventionProblems(conventions);
+  if (problems.length > 0) {
+    throw new ValidationFailed(problems.map((message) => ({ field: "form", message })));
+  }
+  return db.transaction(async (tx) => {
+    const before = await moneyConventions(tx);
+    const updated = await repository.updateRatingSettingsIfVersion(tx, 1, version, {
+      defaultImportUnit: conventions.defaultUnit,
+      varianceBracketsMean: conventions.bracketsMean,
+      negativeBaseSign: conventions.negativeBase,
+      percentageDecimals: conventions.percentageDecimals,
+      zeroBaseText: conventions.zeroBase,
+      updatedAt: new Date(),
+    });
+    const submitted = conventionWords(conventions);
+    if (!updated) {
+      const saved = await latestAuditEvent(tx, "finance-settings", 1);
+      throw new Conflict(
+        "The money conventions",
+        (Object.keys(submitted) as (keyof typeof submitted)[]).map((key) => ({
+          label: MONEY_CONVENTION_LABELS[key],
+          saved: before.words[key],
+          submitted: submitted[key],
+        })),
+        "/budget/settings",
+        saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "finance-settings",
+      entityId: 1,
+      summary: `Changed the money conventions: ${Object.values(submitted).join("; ")}.`,
+      before: { ...before.conventions, version: before.version },
+      after: { ...conventions, version: updated.version },
+    });
+    return { conventions: conventionsOf(updated), version: updated.version };
+  });
+}
+
+/** The settings page's name for each convention. */
+export const MONEY_CONVENTION_LABELS = {
+  defaultUnit: "Unit of imported figures",
+  bracketsMean: "Brackets in a variance column",
+  negativeBase: "Variance percentage on a negative budget",
+  percentageDecimals: "Decimal places of a variance percentage",
+  zeroBase: "Percentage on a zero budget",
+} as const;

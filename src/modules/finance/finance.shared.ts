@@ -4,11 +4,11 @@ import {
   type BudgetPosition,
   type BudgetRagResult,
   budgetRag,
-  formatPercentage,
   type RagThresholds,
   type Reconciliation,
 } from "../../domain/budget.ts";
 import { formatMillions, formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
+import { formatVariancePercentage, type MoneyConventions } from "../../domain/money-conventions.ts";
 import { NotFound } from "../../errors.ts";
 import * as repository from "./finance.repository.ts";
 
@@ -45,17 +45,19 @@ export interface PositionView {
 
 export type Thresholds = Readonly<Record<BudgetLevel, RagThresholds>>;
 
+/** A position as the pages print it; the variance percentage by the council's money conventions. */
 export function positionView(
   position: BudgetPosition,
   level: BudgetLevel,
   thresholds: Thresholds,
+  conventions: MoneyConventions,
 ): PositionView {
   const rating = budgetRag(position.controllableBudget, position.forecastOutturn, thresholds[level]);
   return {
     controllableBudget: figure(position.controllableBudget),
     forecastOutturn: figure(position.forecastOutturn),
     variance: figure(position.variance),
-    percentage: formatPercentage(position.variancePercentage),
+    percentage: formatVariancePercentage(position.controllableBudget, position.forecastOutturn, conventions),
     rating: {
       rag: rating.rag,
       word: RAG_WORDS[rating.rag],

@@ -9,6 +9,7 @@ import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import { recordHistory } from "../audit/audit.service.ts";
+import { planEditRoutes } from "./plan.edit.routes.ts";
 import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
@@ -70,6 +71,7 @@ function quarterItems(quarters: ReportingQuarter[], selected: string | undefined
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   const db = services.db;
+  planEditRoutes(app, services);
 
   app.get<{ Querystring: { quarter?: string } }>("/plan", async (request, reply) => {
     const quarters = await reportedQuarters(db);

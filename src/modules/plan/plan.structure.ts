@@ -1076,3 +1076,144 @@ export async function restoreRecord(
     await audit(tx, actor, kind, "restore", row.id, `Restored ${rules.name(row)}`, before, updated);
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the editing pages read.
+
+/** A record of a kind, archived or not; NotFound when there is none. */
+export async function findRecord(db: Database, kind: StructureKind, id: number) {
+  const row = await RULES[kind].find(db, id);
+  if (!row) throw new NotFound(`${capitalise(KIND_NAMES[kind].noun)} ${id}`);
+  return row;
+}
+
+/** How a record is named in a sentence: 'the deliverable "Sweep the square"'. */
+export function recordName(kind: StructureKind, row: Record<string, unknown>): string {
+  return RULES[kind].name(row);
+}
+
+/** The plan a record belongs to (itself for a plan; none for an outcome). */
+export async function planOfRecord(
+  db: Database,
+  kind: StructureKind,
+  row: Record<string, unknown>,
+): Promise<Plan | null> {
+  if (kind === "outcome") return null;
+  if (kind === "plan") return (await repository.findPlan(db, Number(row.id))) ?? null;
+  if (kind === "activity") {
+    const objective = await repository.findObjective(db, Number(row.objectiveId));
+    return objective ? ((await repository.findPlan(db, objective.planId)) ?? null) : null;
+  }
+  return (await repository.findPlan(db, Number(row.planId))) ?? null;
+}
+
+/** The current council, plans and outcomes, and one plan's priorities, objectives, deliverables and risks. */
+export async function structureOf(db: Database, planSlug: string | undefined) {
+  const council = await repository.findCouncil(db);
+  const plans = await repository.listPlans(db);
+  const outcomes = council ? await repository.listOutcomes(db, council.id) : [];
+  const plan = plans.find((candidate) => candidate.slug === planSlug) ?? plans.at(-1) ?? null;
+  if (!plan) {
+    return {
+      council,
+      plans,
+      outcomes: outcomes.map((o) => ({ ...o, wording: outcomeWording(o) })),
+      plan: null,
+    };
+  }
+  const priorities = (await repository.listPriorities(db)).filter((row) => row.planId === plan.id);
+  const objectives = await repository.listObjectives(db, plan.id);
+  const activities = await repository.listActivities(db);
+  const deliverables = (await repository.listDeliverables(db)).filter((row) => row.planId === plan.id);
+  const groups: { title: string; key: string; deliverables: Deliverable[] }[] = [];
+  for (const deliverable of deliverables) {
+    const key = `${deliverable.section}|${deliverable.groupKind}|${deliverable.groupTitle}`;
+    const group = groups.find((candidate) => candidate.key === key);
+    if (group) group.deliverables.push(deliverable);
+    else groups.push({ title: deliverable.groupTitle, key, deliverables: [deliverable] });
+  }
+  return {
+    council,
+    plans,
+    outcomes: outcomes.map((outcome) => ({ ...outcome, wording: outcomeWording(outcome) })),
+    plan,
+    priorities: [
+      {
+        kind: "council",
+        heading: "Council priorities",
+        items: priorities.filter((row) => row.kind === "council"),
+      },
+      {
+        kind: "departmental",
+        heading: "The plan's own priorities",
+        items: priorities.filter((row) => row.kind === "departmental"),
+      },
+    ],
+    objectives: objectives.map((objective) => {
+      const own = activities.filter((activity) => activity.objectiveId === objective.id);
+      return {
+        ...objective,
+        activities: own
+          .filter((activity) => activity.parentId === null)
+          .map((activity) => ({
+            ...activity,
+            children: own.filter((child) => child.parentId === activity.id),
+          })),
+      };
+    }),
+    deliverableGroups: groups,
+    risks: (await repository.listRisks(db)).filter((row) => row.planId === plan.id),
+  };
+}
+
+/** Every archived record, by kind, with the plan it belongs to: the Archived items page. */
+export async function archivedRecords(db: Database) {
+  const plans = new Map<number, string>();
+  const planTitle = async (planId: number) => {
+    if (!plans.has(planId)) plans.set(planId, (await repository.findPlan(db, planId))?.title ?? "");
+    return plans.get(planId) ?? "";
+  };
+  const lists: Record<StructureKind, Record<string, unknown>[]> = {
+    plan: await edits.archivedPlans(db),
+    outcome: await edits.archivedOutcomes(db),
+    priority: await edits.archivedPriorities(db),
+    objective: await edits.archivedObjectives(db),
+    activity: await edits.archivedActivities(db),
+    deliverable: await edits.archivedDeliverables(db),
+    risk: await edits.archivedRisks(db),
+  };
+  const sections = [];
+  for (const kind of STRUCTURE_KINDS) {
+    const items = [];
+    for (const row of lists[kind]) {
+      const plan = await planOfRecord(db, kind, row);
+      items.push({
+        id: Number(row.id),
+        version: Number(row.version),
+        name: capitalise(RULES[kind].name(row)),
+        context: plan && kind !== "plan" ? `In ${await planTitle(plan.id)}` : null,
+        archivedAt: row.archivedAt as Date,
+        archivedBy: String(row.archivedBy ?? ""),
+      });
+    }
+    if (items.length > 0) sections.push({ kind, heading: KIND_NAMES[kind].plural, items });
+  }
+  return sections;
+}
+
+/** An objective's current activities, in order: what an activity can sit under. */
+export async function activitiesOf(db: Database, objectiveId: number): Promise<SupportingActivity[]> {
+  return (await repository.listActivities(db)).filter((activity) => activity.objectiveId === objectiveId);
+}
+
+/** The last current deliverable of a plan: where a new one starts (its section and group). */
+export async function lastDeliverableOf(db: Database, planId: number): Promise<Deliverable | undefined> {
+  return (await edits.liveDeliverables(db, planId)).at(-1);
+}
+
+/** The ids of the measures a deliverable links to, as strings for a form. */
+export async function linkedMeasureIds(db: Database, deliverableId: number): Promise<string[]> {
+  return (await edits.measureLinksOf(db, deliverableId)).flatMap((link) =>
+    link.measureId === null ? [] : [String(link.measureId)],
+  );
+}
