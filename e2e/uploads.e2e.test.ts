@@ -62,3 +62,38 @@ describe("uploading a measure table", () => {
     assert.match((await page.locator("main").textContent()) ?? "", /Q3 2024\/25/);
   });
 });
+
+describe("uploading budget monitoring", () => {
+  const journey = setUpJourney();
+
+  journeyTest("the dry run with a row in error, the row left out, then save", journey, async () => {
+    const page = journey.page;
+    const csv = [
+      "Service,Controllable budget £000,Forecast outturn £000,Variance £000",
+      'Home to School Transport,"1,000.00","1,012.50",12.50',
+      "Home to Scool Transport,10,11,1",
+    ].join("\r\n");
+    await visit(page, "/budget/2020-21/q4/upload");
+    await page
+      .getByLabel("File")
+      .setInputFiles({ name: "q4.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await assertAccessible(page);
+    assert.match(
+      (await page.locator(".govuk-error-summary").textContent()) ?? "",
+      /Row 3, column A "Service": "Home to Scool Transport" matches no budget line of this year\. Close names: "Home to School Transport"/,
+    );
+    assert.match((await page.getByTestId("upload-rows").textContent()) ?? "", /£1,012,500\.00/);
+    await page.getByLabel("Leave out row 3").check();
+    await page.getByRole("button", { name: "Check again" }).click();
+    await assertAccessible(page);
+    assert.equal(await page.locator(".govuk-error-summary").count(), 0);
+    await page.getByRole("button", { name: "Save all rows" }).click();
+    await assertAccessible(page);
+    assert.match(new URL(page.url()).pathname, /^\/budget\/2020-21\/q4$/);
+    assert.match(
+      (await page.locator(".govuk-notification-banner--success").textContent()) ?? "",
+      /Saved 1 forecast from "q4\.csv"/,
+    );
+  });
+});

@@ -2,7 +2,7 @@ import { loadConfig } from "./config.ts";
 import { BackupRefused, restoreBackup, writeBackup } from "./db/backup.ts";
 import { connect } from "./db/client.ts";
 import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
-import { loadDemo } from "./demo/load-demo.ts";
+import { demoState, loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
 import { inviteFirstAdministrator } from "./modules/people/people.cli.ts";
@@ -12,6 +12,7 @@ import {
   runReportCommand,
   UsageError,
 } from "./modules/reports/reports.cli.ts";
+import { NEW_COUNCIL_USAGE, runNewCouncil } from "./modules/setup/setup.cli.ts";
 import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
 import { chromiumFor, migrateAndFill } from "./services.ts";
@@ -19,9 +20,13 @@ import { chromiumFor, migrateAndFill } from "./services.ts";
 const USAGE = `Usage: baseplan <command>
 
 Commands:
-  serve     migrate the database, load the demo council on first run, and serve on PORT (default 3000)
+  serve     migrate the database, load the demo council on first run, and serve on PORT (default 3000);
+            with BASEPLAN_LOAD_DEMO=false an empty database starts at /setup instead
   migrate   apply any new database migrations and stop
-  demo      load the demo council into an empty database and stop
+  demo      load the demo council into an empty database and stop (refused where a council is set up)
+  new-council --name NAME --gss CODE --la NUMBER --department NAME
+            set up a council and its first department in an empty database, as /setup does
+            (baseplan new-council --help for the options)
   backup FILE
             write everything in the database to FILE (one format for PGlite and PostgreSQL)
   restore FILE
@@ -74,8 +79,15 @@ async function main(argv: string[]): Promise<number> {
         dataDirectory: config.dataDirectory,
       });
       try {
-        await duringStartUp(connection, async () => {
+        return await duringStartUp(connection, async () => {
           await migrateAndFill(connection.db);
+          const state = await demoState(connection.db);
+          if (state.kind === "council-set-up") {
+            process.stderr.write(
+              `Nothing was loaded: this database already has a council, ${state.councilName}. The demo council loads only into an empty database (a new BASEPLAN_DATA_DIR or database).\n`,
+            );
+            return 1;
+          }
           const loaded = await loadDemo(connection.db, config.commandLineActor);
           console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
           const benchmarks = await loadDemoBenchmarks(connection.db, config.commandLineActor);
@@ -84,11 +96,35 @@ async function main(argv: string[]): Promise<number> {
               ? "Loaded the Department for Education's benchmarking data."
               : "Benchmarking data is already loaded.",
           );
+          return 0;
         });
       } finally {
         await connection.close();
       }
-      return 0;
+    }
+    case "new-council": {
+      if (argv.includes("--help") || argv.length === 1) {
+        process.stdout.write(NEW_COUNCIL_USAGE);
+        return argv.length === 1 ? 2 : 0;
+      }
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        return await duringStartUp(connection, async () => {
+          await migrateAndFill(connection.db);
+          return runNewCouncil(
+            connection.db,
+            config.commandLineActor,
+            argv.slice(1),
+            (line) => console.log(line),
+            (line) => console.error(line),
+          );
+        });
+      } finally {
+        await connection.close();
+      }
     }
     case "backup":
     case "restore": {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { testApp } from "./helpers/app.ts";
+import { buildSetUpCouncil } from "./helpers/builders.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
 import { formSession } from "./helpers/forms.ts";
 
@@ -8,6 +9,7 @@ import { formSession } from "./helpers/forms.ts";
 describeOnBothDatabases("CSV exports", (fresh) => {
   test("a title or department starting with =, +, - or @ is neutralised in every CSV", async () => {
     const database = await fresh();
+    await buildSetUpCouncil(database.db);
     const app = await testApp(database.db);
     const { token, cookie } = await formSession(app, "/procurement/new");
     // Advertised for the Transparency Code list, planned for the pipeline notice.

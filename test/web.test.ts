@@ -5,6 +5,7 @@ import { loadConfig } from "../src/config.ts";
 import { Conflict, NotFound } from "../src/errors.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
+import { buildSetUpCouncil } from "./helpers/builders.ts";
 import { freshDatabase, type TestDatabase } from "./helpers/database.ts";
 import { formSession } from "./helpers/forms.ts";
 
@@ -14,6 +15,7 @@ describe("the web foundation", () => {
 
   before(async () => {
     database = await freshDatabase("pglite");
+    await buildSetUpCouncil(database.db);
     app = await createApp(
       createServices(
         database.db,

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../test/helpers/app.ts";
+import { buildSetUpCouncil } from "../../test/helpers/builders.ts";
 import { freshDatabase, type TestDatabase } from "../../test/helpers/database.ts";
 import { readTable, sheetName, tableCsvCells, wrapTables } from "./tables.ts";
 
@@ -57,6 +58,7 @@ describe("table downloads from a page", () => {
   let app: FastifyInstance;
   before(async () => {
     database = await freshDatabase("pglite");
+    await buildSetUpCouncil(database.db);
     app = await testApp(database.db);
     app.get("/test/table", async (request, reply) => {
       const { team } = request.query as { team?: string };

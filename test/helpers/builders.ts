@@ -48,6 +48,8 @@ import {
   type PublishedSource,
 } from "../../src/modules/procurement/procurement.service.ts";
 import { saveSetting } from "../../src/modules/settings/settings.service.ts";
+import { AREA_NOT_LISTED, councilForm } from "../../src/modules/setup/setup.schemas.ts";
+import { setUpCouncil } from "../../src/modules/setup/setup.service.ts";
 import { parseForm } from "../../src/web/forms.ts";
 import { everything as benchmarkFiles } from "./benchmark-files.ts";
 import { TEST_ACTOR } from "./database.ts";
@@ -658,4 +660,25 @@ export async function buildBenchmarks(db: Database, files: readonly UploadedFile
   if (!outcome.ok)
     throw new Error(`The builder's benchmark files did not import: ${JSON.stringify(outcome)}`);
   return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A council set up as a new installation's officers set it up: nothing but the council and its
+// first department.
+
+/** A made-up council and its first department, through the set-up service, and nothing else. */
+export async function buildSetUpCouncil(
+  db: Database,
+  spec: { councilName?: string; departmentName?: string; departmentShortName?: string } = {},
+) {
+  const form = parseForm(councilForm, {
+    councilName: spec.councilName ?? unique("Borough of Anytown"),
+    area: AREA_NOT_LISTED,
+    areaName: "Anytown",
+    departmentName: spec.departmentName ?? "Place",
+    departmentShortName: spec.departmentShortName ?? "PL",
+    frequency: "quarterly",
+  });
+  if (!form.ok) throw new Error(`The builder's set-up form was refused: ${JSON.stringify(form.errors)}`);
+  return setUpCouncil(db, TEST_ACTOR, form.value);
 }

@@ -31,6 +31,8 @@ export interface NestedItem {
 export const councils = pgTable("councils", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
   name: text("name").notNull().unique(),
+  /** The area the council serves, as the ONS and the DfE name it (migration 0017). */
+  areaName: text("area_name"),
   dfeCode: text("dfe_code"),
   onsCode: text("ons_code"),
   region: jsonb("region").$type<{ name: string; onsCode: string | null }>(),
@@ -69,6 +71,8 @@ export const departments = pgTable(
       .notNull()
       .references(() => councils.id),
     name: text("name").notNull(),
+    /** Unique within the council whatever the case (migration 0017). */
+    shortName: text("short_name"),
     executiveDirectors: jsonb("executive_directors")
       .$type<{ name: string; titleAsWritten: string; document: string }[]>()
       .notNull()

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { everything, long } from "../../../test/helpers/benchmark-files.ts";
-import { buildMeasureGroup } from "../../../test/helpers/builders.ts";
+import { buildMeasureGroup, buildSetUpCouncil } from "../../../test/helpers/builders.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { queryRows } from "../../db/client.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
@@ -20,6 +20,7 @@ describe("benchmark pages", () => {
 
   before(async () => {
     database = await freshDatabase("pglite");
+    await buildSetUpCouncil(database.db);
     const outcome = await importBenchmarks(database.db, TEST_ACTOR, everything);
     assert.ok(outcome.ok);
     app = await testApp(database.db);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withApp } from "../../../test/helpers/app.ts";
-import { buildBudgetMonitoring } from "../../../test/helpers/builders.ts";
+import { buildBudgetMonitoring, buildSetUpCouncil } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
@@ -97,6 +97,7 @@ describeOnBothDatabases("money conventions as budget settings", (fresh) => {
 
   test("the settings form: 400 naming the field, 303 with a banner, the budget page follows, 409 when stale", async () => {
     const { db } = await fresh();
+    await buildSetUpCouncil(db);
     await buildBudgetMonitoring(db, { startYear: 2033, quarter: 2, lines });
     await withApp(db, async (app) => {
       const { token, cookie, page } = await formSession(app, "/budget/settings");

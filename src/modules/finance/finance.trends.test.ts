@@ -2,7 +2,7 @@ import "../../demo/loaders.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withApp } from "../../../test/helpers/app.ts";
-import { buildDebt, buildReserves } from "../../../test/helpers/builders.ts";
+import { buildDebt, buildReserves, buildSetUpCouncil } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
 import { balanceTotalsByQuarter } from "./finance.service.ts";
 
@@ -71,6 +71,7 @@ test("the reserves page draws the trend with its figures once two quarters are r
   const { freshDatabase } = await import("../../../test/helpers/database.ts");
   const database = await freshDatabase("pglite");
   try {
+    await buildSetUpCouncil(database.db);
     await buildReserves(database.db, {
       startYear: 2032,
       quarter: 1,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
+import { buildSetUpCouncil } from "../../../test/helpers/builders.ts";
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { validForm } from "../../web/forms.ts";
 import * as planRepository from "../plan/plan.repository.ts";
@@ -25,6 +26,7 @@ describe("the dashboard page", () => {
   before(async () => {
     database = await freshDatabase("pglite", { demo: true });
     empty = await freshDatabase("pglite");
+    await buildSetUpCouncil(empty.db);
     app = await testApp(database.db);
     emptyApp = await testApp(empty.db);
   });
@@ -177,5 +179,8 @@ describe("the dashboard page", () => {
     assert.match(response.body, /data-testid="no-quarter"/);
     assert.doesNotMatch(response.body, /id="needs-attention"/);
     assert.doesNotMatch(response.body, /<svg/);
+    // What to set up next, in order, is the first thing after the title; the demo has none.
+    assert.match(response.body, /id="next-steps"/);
+    assert.doesNotMatch((await app.inject("/")).body, /id="next-steps"/);
   });
 });

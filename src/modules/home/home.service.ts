@@ -24,6 +24,7 @@ import { listMeasureGroups } from "../measures/measures.service.ts";
 import { defaultPeriod } from "../periods/periods.service.ts";
 import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
 import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../plan/plan.service.ts";
+import { nextSteps } from "../setup/setup.service.ts";
 
 /**
  * The department's dashboard for one quarter, composed from one call to each module's service:
@@ -288,11 +289,12 @@ export async function departmentDashboard(db: Database, requested?: string) {
   const yearCode = quarter ? financeYearCode(quarter) : "";
   const hasReport = financeQuarters.some((row) => row.code === yearCode && row.quarter === quarter?.quarter);
   const yearKnown = financeQuarters.some((row) => row.code === yearCode);
-  const [deliverables, measures, budget, savings] = await Promise.all([
+  const [deliverables, measures, budget, savings, steps] = await Promise.all([
     quarter ? deliverablesSection(db, quarter) : null,
     measuresSection(db),
     quarter ? budgetSection(db, quarter, hasReport) : null,
     quarter ? savingsSection(db, quarter, yearKnown) : null,
+    nextSteps(db),
   ]);
 
   const groups: [AttentionGroup["key"], string, string, string, AttentionItem[]][] = [
@@ -325,6 +327,8 @@ export async function departmentDashboard(db: Database, requested?: string) {
   return {
     councilName: council?.name ?? null,
     departmentName: department?.name ?? null,
+    /** What to set up next, in order, while the department has not started everything. */
+    nextSteps: steps,
     quarter: quarter ? { ...quarter, value: quarterValue(quarter), label: quarterLabel(quarter) } : null,
     unknownQuarter,
     quarterReason,

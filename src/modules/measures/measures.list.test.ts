@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
-import { buildMeasureGroup } from "../../../test/helpers/builders.ts";
+import { buildMeasureGroup, buildSetUpCouncil } from "../../../test/helpers/builders.ts";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 
 /** The measures list's filter (ratings ticked together, off target, search, counts) on made-up tables. */
@@ -14,6 +14,7 @@ describe("the measures list's filter", () => {
 
   before(async () => {
     database = await freshDatabase("pglite");
+    await buildSetUpCouncil(database.db);
     await buildMeasureGroup(database.db, {
       title: "Roads and streets",
       rows: [

@@ -3,6 +3,7 @@ import { after, before, describe, test } from "node:test";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
+import { buildSetUpCouncil } from "../../../test/helpers/builders.ts";
 import { freshDatabase, type TestDatabase } from "../../../test/helpers/database.ts";
 import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import { parsePastedTable } from "./measures.paste.ts";
@@ -131,6 +132,7 @@ describe("upload pages", () => {
 
   before(async () => {
     database = await freshDatabase("pglite");
+    await buildSetUpCouncil(database.db);
     app = await testApp(database.db);
   });
   after(async () => {
