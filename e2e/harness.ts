@@ -36,14 +36,17 @@ export interface Journey {
   pageWithoutJavaScript: Page;
 }
 
-/** Starts the app and a browser once for a test file; the returned object fills in before the tests. */
-export function setUpJourney(): Journey {
+/**
+ * Starts the app and a browser once for a test file; the returned object fills in before the
+ * tests. On a copy of the demo database unless `demo: false` asks for an empty one (a first start).
+ */
+export function setUpJourney(options: { demo?: boolean } = {}): Journey {
   const journey = {} as Journey;
   let chromium: SharedChromium;
   let contexts: BrowserContext[] = [];
   before(async () => {
     if (SKIP) return;
-    journey.database = await freshDatabase("pglite", { demo: true });
+    journey.database = await freshDatabase("pglite", { demo: options.demo ?? true });
     const config = loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example" });
     chromium = testChromium();
     journey.app = await createApp(createServices(journey.database.db, config, chromium));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ChartBlock } from "../reports/model.ts";
-import { chartPng, chartSvg, trendValue } from "./charts.ts";
+import { axisTicks, chartPng, chartSvg, trendValue } from "./charts.ts";
 
 const chart: ChartBlock = {
   kind: "chart",
@@ -120,7 +120,7 @@ test("a line chart's panel widens with its periods, so a run of years keeps its 
     ],
   };
   assert.match(chartSvg(trend), /^<svg[^>]*width="300"/);
-  assert.match(chartSvg(long), /^<svg[^>]*width="600"/);
+  assert.match(chartSvg(long), /^<svg[^>]*width="644"/);
 });
 
 test("a trend point is the figure a cell starts with, labelled as written", () => {
@@ -136,6 +136,40 @@ test("a trend point is the figure a cell starts with, labelled as written", () =
 
 test("a chart shown larger keeps its drawing: only the root's width and height change", () => {
   const svg = chartSvg(trend, 1.5);
-  assert.match(svg, /^<svg[^>]*width="450" height="255" viewBox="0 0 300 170"/);
+  assert.match(svg, /^<svg[^>]*width="450" height="285" viewBox="0 0 300 190"/);
   assert.equal(svg.replace(/^<svg[^>]*>/, ""), chartSvg(trend).replace(/^<svg[^>]*>/, ""));
+});
+
+test("a line chart has a value axis of round values from zero past the highest point", () => {
+  assert.deepEqual(axisTicks(0, 24.1), [0, 5, 10, 15, 20, 25]);
+  assert.deepEqual(axisTicks(0, 909), [0, 200, 400, 600, 800, 1000]);
+  assert.deepEqual(axisTicks(-3.5, 2), [-4, -2, 0, 2]);
+  assert.deepEqual(axisTicks(0, 0.9), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  const svg = chartSvg(trend);
+  for (const tick of ["0", "5", "10", "15", "20", "25"])
+    assert.match(svg, new RegExp(`text-anchor="end"[^>]*>${tick}<`));
+});
+
+test("a line chart breaks the line before a point not comparable with the one before, and labels the gap", () => {
+  const periods = ["2019-20", "2020-21", "2021-22", "2022-23"];
+  const broken: ChartBlock = {
+    ...trend,
+    periods,
+    series: [
+      {
+        name: "Attainment",
+        points: [
+          { period: "2019-20", value: 61, label: "61%" },
+          { period: "2020-21", value: 63, label: "63%" },
+          { period: "2021-22", value: 28, label: "28%", breakBefore: "Marked not comparable." },
+          { period: "2022-23", value: 30, label: "30%" },
+        ],
+      },
+    ],
+  };
+  const svg = chartSvg(broken);
+  assert.equal((svg.match(/<polyline /g) ?? []).length, 2, "two lines, not one");
+  assert.equal((svg.match(/>comparable</g) ?? []).length, 1);
+  assert.equal((svg.match(/<circle /g) ?? []).length, 4, "every point drawn");
+  assert.equal((chartSvg(trend).match(/<polyline /g) ?? []).length, 1);
 });

@@ -6,6 +6,7 @@ import type {
   BarChartBlock,
   ChartBar,
   ChartBlock,
+  ChartPoint,
   LineChartBlock,
   TimelineChartBlock,
 } from "../reports/model.ts";
@@ -267,14 +268,43 @@ export function trendValue(cellText: string): { value: number; label: string } |
   return { value, label: match[0].trim() };
 }
 
-const LINE = { panelWidth: 300, periodWidth: 100, panelHeight: 170, columns: 3, gap: 16, titleHeight: 34 };
+const LINE = {
+  panelWidth: 300,
+  periodWidth: 100,
+  panelHeight: 190,
+  columns: 3,
+  gap: 16,
+  titleHeight: 34,
+  axisWidth: 44,
+};
+
+/**
+ * About `count` round values from `low` to at least `high` (steps of 1, 2 or 5 times a power of
+ * ten), for a value axis: 0, 250, 500, 750, 1,000.
+ */
+export function axisTicks(low: number, high: number, count = 5): number[] {
+  const range = high - low || Math.abs(high) || 1;
+  const rough = range / count;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 5, 10].find((multiple) => multiple * power >= rough) ?? 10) * power;
+  const first = Math.floor(low / step) * step;
+  const ticks: number[] = [];
+  for (let tick = first; ; tick += step) {
+    ticks.push(Number(tick.toPrecision(12)));
+    if (tick >= high) return ticks;
+  }
+}
+
+function tickLabel(value: number): string {
+  return value.toLocaleString("en-GB", { maximumFractionDigits: 6 });
+}
 
 /**
  * Panels three to a row, each wide enough for its periods' labels: 300 units for the service
  * plan's two or three columns, wider for a measure page's run of years.
  */
 function lineLayout(chart: LineChartBlock): { width: number; height: number; panelWidth: number } {
-  const panelWidth = Math.max(LINE.panelWidth, LINE.periodWidth * chart.periods.length);
+  const panelWidth = Math.max(LINE.panelWidth, LINE.axisWidth + LINE.periodWidth * chart.periods.length);
   const columns = Math.min(LINE.columns, Math.max(1, chart.series.length));
   const rows = Math.ceil(chart.series.length / LINE.columns);
   return {
@@ -292,15 +322,20 @@ function lineSvg(chart: LineChartBlock): string {
     const top = Math.floor(index / LINE.columns) * (LINE.panelHeight + LINE.gap);
     const periods = chart.periods.filter((period) => series.points.some((point) => point.period === period));
     const values = series.points.map((point) => point.value);
-    const low = Math.min(0, ...values);
-    const high = Math.max(...values, low + 1);
-    const plot = { left: left + 10, right: left + panelWidth - 10, top: top + LINE.titleHeight + 18 };
+    const ticks = axisTicks(Math.min(0, ...values), Math.max(...values, 0));
+    const low = ticks[0] ?? 0;
+    const high = Math.max(ticks.at(-1) ?? 1, low + 1);
+    const plot = {
+      left: left + LINE.axisWidth,
+      right: left + panelWidth - 10,
+      top: top + LINE.titleHeight + 22,
+    };
     const bottom = top + LINE.panelHeight - 26;
     const xOf = (period: string) => {
       const at = periods.indexOf(period);
       if (periods.length === 1) return (plot.left + plot.right) / 2;
       // Inset so the first and last points' labels ("909 (Dec 20)") stay inside the panel.
-      return plot.left + 44 + (at * (plot.right - plot.left - 88)) / (periods.length - 1);
+      return plot.left + 40 + (at * (plot.right - plot.left - 80)) / (periods.length - 1);
     };
     const yOf = (value: number) => bottom - ((value - low) / (high - low)) * (bottom - plot.top);
     parts.push(
@@ -311,6 +346,17 @@ function lineSvg(chart: LineChartBlock): string {
         top + 15,
         'font-weight="bold"',
       ),
+    );
+    // The value axis: round values on the left, each with a faint line across the panel.
+    for (const tick of ticks) {
+      const y = yOf(tick);
+      parts.push(
+        `<line x1="${plot.left}" x2="${plot.right}" y1="${y}" y2="${y}" stroke="#dddddd" stroke-width="0.75"/>`,
+        `<text x="${plot.left - 4}" y="${y + 4}" text-anchor="end" fill="${INK}" font-size="10">${escapeXml(tickLabel(tick))}</text>`,
+      );
+    }
+    parts.push(
+      `<line x1="${plot.left}" x2="${plot.left}" y1="${plot.top}" y2="${bottom}" stroke="${INK}"/>`,
       `<line x1="${plot.left}" x2="${plot.right}" y1="${bottom}" y2="${bottom}" stroke="${INK}"/>`,
     );
     for (const period of periods) {
@@ -319,11 +365,36 @@ function lineSvg(chart: LineChartBlock): string {
       );
     }
     const ordered = periods.flatMap((period) => series.points.filter((point) => point.period === period));
-    parts.push(
-      `<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="${ordered
-        .map((point) => `${xOf(point.period)},${yOf(point.value)}`)
-        .join(" ")}"/>`,
-    );
+    // The line joins comparable neighbours only: a point not comparable with the one before starts
+    // a new line, and the gap between them is marked and labelled.
+    const runs: ChartPoint[][] = [];
+    for (const [at, point] of ordered.entries()) {
+      const previous = ordered[at - 1];
+      if (previous === undefined || point.breakBefore !== undefined) {
+        if (previous !== undefined) {
+          const x = (xOf(previous.period) + xOf(point.period)) / 2;
+          parts.push(
+            `<line x1="${x}" x2="${x}" y1="${plot.top - 6}" y2="${bottom}" stroke="#505a5f" stroke-width="1" stroke-dasharray="3 3"/>`,
+            textLines(
+              ["Not", "comparable"],
+              x,
+              top + LINE.titleHeight + 2,
+              'text-anchor="middle" font-size="9"',
+            ),
+          );
+        }
+        runs.push([point]);
+      } else {
+        runs.at(-1)?.push(point);
+      }
+    }
+    for (const run of runs.filter((points) => points.length > 1)) {
+      parts.push(
+        `<polyline fill="none" stroke="#1d70b8" stroke-width="2" points="${run
+          .map((point) => `${xOf(point.period)},${yOf(point.value)}`)
+          .join(" ")}"/>`,
+      );
+    }
     for (const point of ordered) {
       const x = xOf(point.period);
       const y = yOf(point.value);

@@ -170,6 +170,11 @@ export interface ChartPoint {
   value: number;
   /** The value as written ("72.4%"), drawn beside its point. */
   label: string;
+  /**
+   * Why this point is not comparable with the one before it ("Q3 2020/21 covers a different
+   * span from 2019/20"): the line is broken before it and the break labelled, never joined.
+   */
+  breakBefore?: string;
 }
 
 /**

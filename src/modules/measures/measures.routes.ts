@@ -64,7 +64,15 @@ function trendOf(page: MeasurePage) {
     page.values.flatMap((value) =>
       value.amount === null || value.columnRole === "rating"
         ? []
-        : [{ periodKey: value.periodKey, amount: Number(value.amount), cellText: value.cellText }],
+        : [
+            {
+              periodKey: value.periodKey,
+              amount: Number(value.amount),
+              cellText: value.cellText,
+              ownPeriod: value.ownPeriod,
+              ownPeriodSpan: value.ownPeriodSpan,
+            },
+          ],
     ),
   );
   return { trend: trend === null ? null : { ...trend, svg: chartSvg(trend, 1.5) } };
