@@ -8,13 +8,17 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import cookie from "@fastify/cookie";
 import autocannon from "autocannon";
 import { loadConfig } from "../src/config.ts";
 import { connect } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
+import { councils } from "../src/db/schema/index.ts";
 import { loadDemo } from "../src/demo/load-demo.ts";
 import { evaluateTarget, parseTarget } from "../src/domain/targets.ts";
 import { forecastOutturnReport } from "../src/modules/finance/finance.service.ts";
+import { acceptInvitation, startSession } from "../src/modules/people/accounts.service.ts";
+import { invitePerson } from "../src/modules/people/people.service.ts";
 import type { Report } from "../src/reports/model.ts";
 import { buildQuarterlyReport } from "../src/reports/quarterly-report.ts";
 import { renderDocx } from "../src/reports/render-docx.ts";
@@ -22,6 +26,7 @@ import { renderStandaloneHtml } from "../src/reports/render-html.ts";
 import { renderPdf } from "../src/reports/render-pdf.ts";
 import { renderXlsx } from "../src/reports/render-xlsx.ts";
 import { chromiumFor } from "../src/services.ts";
+import { SESSION_COOKIE } from "../src/web/acting-person.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -52,6 +57,40 @@ function record(figure: string, value: number, ceiling: number, unit: string, ta
   });
 }
 
+const SESSION_SECRET = "bench-session-secret-of-at-least-32-characters";
+/** Production pages need a signed-in person: a viewer's session cookie, made before the runs. */
+let sessionCookie = "";
+const signedIn = () => ({ headers: { cookie: sessionCookie } });
+
+/** A viewer of the demo council, signed in, written into the stopped server's database. */
+async function signInViewer(dataDirectory: string): Promise<string> {
+  const connection = await connect({ dataDirectory });
+  try {
+    const [council] = await connection.db.select().from(councils).limit(1);
+    if (!council) throw new Error("The demo council was not loaded");
+    const invited = await invitePerson(
+      connection.db,
+      "bench",
+      {
+        councilId: council.id,
+        email: "bench.viewer@council.example",
+        displayName: "Bench Viewer",
+        role: "viewer",
+        departmentId: null,
+      },
+      { invitationDays: 1 },
+    );
+    await acceptInvitation(connection.db, invited.token, "a bench passphrase nobody uses 5");
+    const id = await startSession(connection.db, invited.person.id, "127.0.0.1", {
+      idleMinutes: 24 * 60,
+      absoluteHours: 24,
+    });
+    return `${SESSION_COOKIE}=${new cookie.Signer(SESSION_SECRET).sign(id)}`;
+  } finally {
+    await connection.close();
+  }
+}
+
 function startServer(dataDirectory: string, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "serve"], {
     env: {
@@ -61,6 +100,7 @@ function startServer(dataDirectory: string, extraEnv: Record<string, string> = {
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
       BASEPLAN_COOKIE_SECRET: "bench-cookie-secret-of-at-least-32-characters",
+      BASEPLAN_SESSION_SECRET: SESSION_SECRET,
       ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -71,7 +111,7 @@ async function waitForPage(path: string, timeoutMs = 60_000): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     try {
-      const response = await fetch(`${BASE}${path}`);
+      const response = await fetch(`${BASE}${path}`, signedIn());
       if (response.ok) return performance.now() - started;
     } catch {
       // not listening yet
@@ -95,7 +135,7 @@ async function p95(path: string): Promise<number> {
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: `${BASE}${path}`, connections: CONNECTIONS, duration: DURATION_SECONDS },
+      { url: `${BASE}${path}`, connections: CONNECTIONS, duration: DURATION_SECONDS, ...signedIn() },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     );
     instance.on("response", (_client, _status, _bytes, time) => times.push(time));
@@ -115,7 +155,7 @@ async function singleRequest(path: string, runs = 7): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run <= runs; run += 1) {
     const started = performance.now();
-    const response = await fetch(`${BASE}${path}`);
+    const response = await fetch(`${BASE}${path}`, signedIn());
     if (!response.ok) throw new Error(`${path} answered ${response.status}`);
     await response.text();
     if (run > 0) times.push(performance.now() - started);
@@ -125,7 +165,7 @@ async function singleRequest(path: string, runs = 7): Promise<number> {
 }
 
 async function exists(path: string) {
-  return (await fetch(`${BASE}${path}`)).ok;
+  return (await fetch(`${BASE}${path}`, signedIn())).ok;
 }
 
 async function benchPages() {
@@ -133,8 +173,9 @@ async function benchPages() {
   try {
     // First start creates the database and loads the demo; the second is the cold start measured.
     let server = startServer(dataDirectory);
-    await waitForPage("/", 300_000);
+    await waitForPage("/health/ready", 300_000);
     await stop(server);
+    sessionCookie = await signInViewer(dataDirectory);
     const nodeStart = performance.now();
     const bare = spawn(process.execPath, ["--import", "tsx", "-e", "0"]);
     await new Promise((resolve) => bare.once("exit", resolve));

@@ -60,7 +60,7 @@ describe("budget monitoring journeys", () => {
       await page.getByRole("button", { name: "Save forecast" }).click();
       assert.match(page.url(), /\/budget\/2020-21\/q4#line-/);
       await page.goto(editPath.replace(/\/forecasts\/4\/edit$/, ""));
-      const row = page.locator("tr", { hasText: "Quarter 4" });
+      const row = page.getByTestId("line-quarters").locator("tr", { hasText: "Quarter 4" });
       assert.match((await row.textContent()) ?? "", /£5,900,000\.00/);
     },
   );
@@ -143,7 +143,7 @@ describe("budget monitoring journeys", () => {
       await page.getByLabel("Full year forecast").fill("£1.1m");
       await page.getByRole("button", { name: "Save forecast" }).click();
       assert.match(page.url(), /\/budget\/lines\/\d+\?quarter=2$/);
-      const row = page.locator("tr", { hasText: "Quarter 2" });
+      const row = page.getByTestId("line-quarters").locator("tr", { hasText: "Quarter 2" });
       assert.match((await row.textContent()) ?? "", /£1,100,000\.00/);
       await page.getByRole("link", { name: "Back to the forecast outturn, quarter 2" }).click();
       assert.match(page.url(), /\/budget\/2020-21\/q2$/);

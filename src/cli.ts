@@ -5,6 +5,7 @@ import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { demoState, loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
+import { inviteFirstAdministrator } from "./modules/people/people.cli.ts";
 import {
   parseReportCommand,
   REPORT_USAGE,
@@ -33,6 +34,9 @@ Commands:
   import-benchmarks [--dry-run] FILE...
             import the Department for Education's benchmarking files (LAIT data, dictionary,
             LA code list, statistical neighbours)
+  invite-administrator EMAIL NAME...
+            invite the first administrator of the (first) council and print the link that sets
+            their password; administrators invite everyone else from the People page
   report    write a report as HTML, Word, Excel or PDF, e.g.
             report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
             report service-plan --plan service-plan-2021-2025 --format pdf --out plan.pdf
@@ -84,9 +88,9 @@ async function main(argv: string[]): Promise<number> {
             );
             return 1;
           }
-          const loaded = await loadDemo(connection.db, config.actingUser);
+          const loaded = await loadDemo(connection.db, config.commandLineActor);
           console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
-          const benchmarks = await loadDemoBenchmarks(connection.db, config.actingUser);
+          const benchmarks = await loadDemoBenchmarks(connection.db, config.commandLineActor);
           console.log(
             benchmarks
               ? "Loaded the Department for Education's benchmarking data."
@@ -112,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
           await migrateAndFill(connection.db);
           return runNewCouncil(
             connection.db,
-            config.actingUser,
+            config.commandLineActor,
             argv.slice(1),
             (line) => console.log(line),
             (line) => console.error(line),
@@ -159,11 +163,36 @@ async function main(argv: string[]): Promise<number> {
         await duringStartUp(connection, () => migrateAndFill(connection.db));
         return await runImportBenchmarks(
           connection.db,
-          config.actingUser,
+          config.commandLineActor,
           argv.slice(1),
           (line) => console.log(line),
           (line) => console.error(line),
         );
+      } finally {
+        await connection.close();
+      }
+    }
+    case "invite-administrator": {
+      const [, email, ...name] = argv;
+      if (!email || name.length === 0) {
+        process.stderr.write("Usage: baseplan invite-administrator EMAIL NAME...\n");
+        return 2;
+      }
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        await duringStartUp(connection, () => migrateAndFill(connection.db));
+        const invited = await inviteFirstAdministrator(connection.db, config, email, name.join(" "));
+        if (typeof invited === "string") {
+          process.stderr.write(`${invited}\n`);
+          return 1;
+        }
+        console.log(
+          `Invited ${invited.person.displayName} (${invited.person.email}) as Administrator. Open this address on Baseplan's site to set the password, before ${invited.expiresAt.toISOString()}:\n/invitation/${invited.token}`,
+        );
+        return 0;
       } finally {
         await connection.close();
       }
@@ -190,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         await duringStartUp(connection, async () => {
           await migrateAndFill(connection.db);
-          if (config.loadDemo) await loadDemo(connection.db, config.actingUser);
+          if (config.loadDemo) await loadDemo(connection.db, config.commandLineActor);
         });
         const written = await runReportCommand(connection.db, command, chromium);
         console.log(`Wrote ${written.path} (${Math.ceil(written.bytes / 1024)} KB).`);

@@ -18,7 +18,11 @@ test("production refuses to start with the development cookie secret or a short 
   );
   assert.throws(() => loadConfig(production), /BASEPLAN_COOKIE_SECRET/);
   assert.equal(
-    loadConfig({ ...production, BASEPLAN_COOKIE_SECRET: "x".repeat(40) }).cookieSecret,
+    loadConfig({
+      ...production,
+      BASEPLAN_COOKIE_SECRET: "x".repeat(40),
+      BASEPLAN_SESSION_SECRET: "y".repeat(40),
+    }).cookieSecret,
     "x".repeat(40),
   );
 });

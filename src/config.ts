@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { z } from "zod";
 
 const DEVELOPMENT_COOKIE_SECRET = "baseplan-development-only-cookie-secret-not-for-production";
+const DEVELOPMENT_SESSION_SECRET = "baseplan-development-only-session-secret-not-for-production";
+const DEMO_ACTING_USER = "performance.officer@demo-council.example";
 
 /**
  * Configuration is read once, at start-up, from the environment. Development gets safe
@@ -15,8 +17,22 @@ const environmentSchema = z
     HOST: z.string().min(1).default("127.0.0.1"),
     BASEPLAN_DATA_DIR: z.string().min(1).default("./data"),
     DATABASE_URL: z.string().url().optional(),
-    BASEPLAN_ACTING_USER: z.string().min(1).default("performance.officer@demo-council.example"),
+    BASEPLAN_ACTING_USER: z.string().min(1).optional(),
     BASEPLAN_COOKIE_SECRET: z.string().min(32).optional(),
+    BASEPLAN_SESSION_SECRET: z.string().min(32).optional(),
+    BASEPLAN_SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    BASEPLAN_SESSION_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24)
+      .default(12),
+    BASEPLAN_INVITATION_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).optional(),
     BASEPLAN_TRUST_PROXY: z.string().optional(),
     BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).default("true"),
@@ -48,6 +64,28 @@ const environmentSchema = z
         });
       }
     }
+    if (env.NODE_ENV === "production" && env.BASEPLAN_ACTING_USER !== undefined) {
+      context.addIssue({
+        code: "custom",
+        path: ["BASEPLAN_ACTING_USER"],
+        message:
+          "is for the demo and tests only and is refused in production: people sign in instead (unset it; see docs/sign-in-and-roles.md)",
+      });
+    }
+    if (env.NODE_ENV === "production" && !env.BASEPLAN_SESSION_SECRET) {
+      context.addIssue({
+        code: "custom",
+        path: ["BASEPLAN_SESSION_SECRET"],
+        message: "is required in production (at least 32 characters): it signs the sign-in cookie",
+      });
+    }
+    if (env.NODE_ENV === "production" && env.BASEPLAN_SESSION_SECRET === DEVELOPMENT_SESSION_SECRET) {
+      context.addIssue({
+        code: "custom",
+        path: ["BASEPLAN_SESSION_SECRET"],
+        message: "is the development value printed in src/config.ts: set a secret of your own in production",
+      });
+    }
     if (env.NODE_ENV === "production" && !env.BASEPLAN_COOKIE_SECRET) {
       context.addIssue({
         code: "custom",
@@ -63,9 +101,21 @@ export interface Config {
   host: string;
   dataDirectory: string;
   databaseUrl: string | undefined;
-  /** Until sign-in exists, every write is recorded against this named user. */
-  actingUser: string;
+  /**
+   * BASEPLAN_ACTING_USER, for the demo and tests only (refused in production): a request with no
+   * signed-in session acts as this person, with every role. Unset: nobody, and pages ask to sign in.
+   */
+  actingUser: string | undefined;
+  /** Who changes made from the command line (loading the demo, importing files) are recorded against. */
+  commandLineActor: string;
   cookieSecret: string;
+  /** Signs the session cookie (BASEPLAN_SESSION_SECRET). */
+  sessionSecret: string;
+  /** A session ends after this many minutes without a request, and this many hours after sign-in. */
+  sessionIdleMinutes: number;
+  sessionHours: number;
+  /** An invitation link works for this many days. */
+  invitationDays: number;
   /** Cookies carry `Secure` (sent over HTTPS only): in production. */
   secureCookies: boolean;
   /** Load the demo council into an empty database: by default except in production. */
@@ -102,8 +152,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host: env.HOST,
     dataDirectory: resolve(env.BASEPLAN_DATA_DIR),
     databaseUrl: env.DATABASE_URL,
-    actingUser: env.BASEPLAN_ACTING_USER,
+    actingUser: env.NODE_ENV === "production" ? undefined : (env.BASEPLAN_ACTING_USER ?? DEMO_ACTING_USER),
+    commandLineActor:
+      env.BASEPLAN_ACTING_USER ?? (env.NODE_ENV === "production" ? "command line" : DEMO_ACTING_USER),
     cookieSecret: env.BASEPLAN_COOKIE_SECRET ?? DEVELOPMENT_COOKIE_SECRET,
+    sessionSecret: env.BASEPLAN_SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    sessionIdleMinutes: env.BASEPLAN_SESSION_IDLE_MINUTES,
+    sessionHours: env.BASEPLAN_SESSION_HOURS,
+    invitationDays: env.BASEPLAN_INVITATION_DAYS,
     secureCookies: env.NODE_ENV === "production",
     loadDemo: env.BASEPLAN_LOAD_DEMO ? env.BASEPLAN_LOAD_DEMO === "true" : env.NODE_ENV !== "production",
     trustProxy: proxyAddresses(env.BASEPLAN_TRUST_PROXY),
@@ -135,15 +191,16 @@ function isProxyAddress(entry: string): boolean {
 const LOOPBACK_HOSTS = new Set(["localhost", "::1"]);
 
 /**
- * What the person starting Baseplan should know before anyone uses it. Sign-in does not exist
- * yet, so listening beyond this machine lets anyone who can reach it change the figures.
+ * What the person starting Baseplan should know before anyone uses it. Outside production a
+ * request with no session acts as BASEPLAN_ACTING_USER with every role, so listening beyond this
+ * machine lets anyone who can reach it change the figures.
  */
 export function startupWarnings(config: Config): string[] {
   const warnings: string[] = [];
   const loopback = LOOPBACK_HOSTS.has(config.host) || /^127\./.test(config.host);
-  if (!loopback) {
+  if (!loopback && config.actingUser !== undefined) {
     warnings.push(
-      `Baseplan is listening on ${config.host}, beyond this computer, and has no sign-in yet: anyone on the network who can reach it can change the figures. Set HOST=127.0.0.1, or put it behind something that signs people in.`,
+      `Baseplan is listening on ${config.host}, beyond this computer, and acts for ${config.actingUser} when nobody has signed in: anyone on the network who can reach it can change the figures. Set HOST=127.0.0.1, or run it with NODE_ENV=production so that everyone signs in.`,
     );
   }
   return warnings;

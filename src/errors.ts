@@ -1,3 +1,5 @@
+import type { Role } from "./domain/roles.ts";
+
 /**
  * Errors a service raises for a person to act on. Each has a code; the web layer maps them to
  * GOV.UK error pages and statuses in one place (src/web/error-handler.ts).
@@ -21,6 +23,25 @@ export class NotFound extends BaseplanError {
 
 export class Forbidden extends BaseplanError {
   readonly code = "forbidden";
+}
+
+/** Signed in, but without any of the roles an action needs: 403, a page naming them. */
+export class RoleRequired extends BaseplanError {
+  readonly code = "forbidden";
+  constructor(
+    readonly roles: readonly Role[],
+    readonly hasNoRole: boolean,
+  ) {
+    super("You do not have a role that may do this.");
+  }
+}
+
+/** A form sent by nobody signed in (where sign-in is required): 401, a page linking to sign in. */
+export class SignInRequired extends BaseplanError {
+  readonly code = "forbidden";
+  constructor() {
+    super("Sign in to do this. Nothing was saved.");
+  }
 }
 
 export class BadRequest extends BaseplanError {

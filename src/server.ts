@@ -20,15 +20,15 @@ export interface RunningServer {
  */
 export async function prepareDatabase(
   connection: DatabaseConnection,
-  config: Pick<Config, "loadDemo" | "actingUser">,
+  config: Pick<Config, "loadDemo" | "commandLineActor">,
   say: (line: string) => void = () => {},
 ): Promise<string[]> {
   return duringStartUp(connection, async () => {
     const ran = await migrateAndFill(connection.db);
-    if (config.loadDemo && (await loadDemo(connection.db, config.actingUser))) {
+    if (config.loadDemo && (await loadDemo(connection.db, config.commandLineActor))) {
       // Once, on the first start of an empty database: the whole LAIT file takes a while.
       say("Loading the Department for Education's benchmarking data (first start only)...");
-      await loadDemoBenchmarks(connection.db, config.actingUser);
+      await loadDemoBenchmarks(connection.db, config.commandLineActor);
     }
     return ran;
   });

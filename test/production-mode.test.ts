@@ -1,13 +1,19 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadConfig, startupWarnings } from "../src/config.ts";
+import { councils } from "../src/db/schema/index.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
 import { describeOnBothDatabases } from "./helpers/database.ts";
-import { formSession } from "./helpers/forms.ts";
+import { buildPerson, sessionCookieFor } from "./helpers/people.ts";
 
 const SECRET = "a-production-secret-of-more-than-32-characters";
-const production = { NODE_ENV: "production", BASEPLAN_COOKIE_SECRET: SECRET } as const;
+const SESSION_SECRET = "a-production-session-secret-of-32-characters-or-more";
+const production = {
+  NODE_ENV: "production",
+  BASEPLAN_COOKIE_SECRET: SECRET,
+  BASEPLAN_SESSION_SECRET: SESSION_SECRET,
+} as const;
 
 test("production refuses a short secret as well as the development one", () => {
   assert.throws(
@@ -35,19 +41,57 @@ test("BASEPLAN_TRUST_PROXY takes addresses and ranges, none by default, and refu
   assert.throws(() => loadConfig({ BASEPLAN_TRUST_PROXY: "10.0.0.0/33" }), /BASEPLAN_TRUST_PROXY/);
 });
 
-test("listening beyond this computer without sign-in gives a warning; loopback does not", () => {
+test("listening beyond this computer while acting for the demo user gives a warning; loopback and production do not", () => {
   for (const host of ["127.0.0.1", "localhost", "::1"]) {
     assert.deepEqual(startupWarnings(loadConfig({ HOST: host })), []);
   }
   const [warning] = startupWarnings(loadConfig({ HOST: "0.0.0.0" }));
-  assert.match(warning ?? "", /0\.0\.0\.0.*anyone on the network .* can change the figures/);
+  assert.match(
+    warning ?? "",
+    /0\.0\.0\.0.*acts for .* when nobody has signed in: anyone on the network .* can change the figures/,
+  );
+  assert.deepEqual(startupWarnings(loadConfig({ ...production, HOST: "0.0.0.0" })), []);
+});
+
+test("production refuses BASEPLAN_ACTING_USER and needs a session secret of its own", () => {
+  assert.throws(
+    () => loadConfig({ ...production, BASEPLAN_ACTING_USER: "someone@council.example" }),
+    /BASEPLAN_ACTING_USER is for the demo and tests only and is refused in production/,
+  );
+  const { BASEPLAN_SESSION_SECRET: _unset, ...withoutSession } = production;
+  assert.throws(() => loadConfig(withoutSession), /BASEPLAN_SESSION_SECRET is required in production/);
+  assert.throws(
+    () =>
+      loadConfig({
+        ...production,
+        BASEPLAN_SESSION_SECRET: "baseplan-development-only-session-secret-not-for-production",
+      }),
+    /BASEPLAN_SESSION_SECRET is the development value/,
+  );
+  assert.equal(loadConfig(production).actingUser, undefined);
+  assert.equal(loadConfig({ NODE_ENV: "test" }).actingUser, "performance.officer@demo-council.example");
+  const defaults = loadConfig(production);
+  assert.deepEqual(
+    [defaults.sessionIdleMinutes, defaults.sessionHours, defaults.invitationDays],
+    [30, 12, 7],
+  );
+  assert.throws(() => loadConfig({ BASEPLAN_SESSION_IDLE_MINUTES: "0" }), /BASEPLAN_SESSION_IDLE_MINUTES/);
 });
 
 describeOnBothDatabases("production mode at the edge", (fresh) => {
   test("every cookie is Secure in production, and not in development", async () => {
     const database = await fresh({ demo: true });
-    const app = await createApp(createServices(database.db, loadConfig(production)));
-    const { token, cookie, page } = await formSession(app, "/procurement/pipeline?year=2022");
+    const config = loadConfig(production);
+    const app = await createApp(createServices(database.db, config));
+    const [council] = await database.db.select().from(councils).limit(1);
+    const officer = await buildPerson(database.db, {
+      councilId: council?.id ?? 0,
+      roles: ["performance-officer"],
+    });
+    const session = await sessionCookieFor(database.db, config, officer.id);
+    const page = await app.inject({ url: "/procurement/pipeline?year=2022", headers: { cookie: session } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+    const cookie = [session, ...page.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
     assert.ok(page.cookies.length > 0, "the form page sets the CSRF cookie");
     for (const line of [page.headers["set-cookie"]].flat()) assert.match(String(line), /; Secure/);
     // A save sets the banner cookie: it is Secure too.

@@ -17,6 +17,9 @@ import {
   POSTGRES_URL,
   postgresSkipReason,
 } from "./helpers/database.ts";
+import { buildPerson, sessionCookieFor } from "./helpers/people.ts";
+
+const SESSION_SECRET = "a-made-up-session-secret-for-three-processes";
 
 for (const engine of ["pglite", "postgresql"] as const) {
   test(`liveness answers while the database does not; readiness and /health say unavailable [${engine}]`, {
@@ -93,6 +96,7 @@ test("three processes started at once on one empty PostgreSQL database all serve
           PATH: process.env.PATH,
           NODE_ENV: "production",
           BASEPLAN_COOKIE_SECRET: "a-made-up-secret-for-three-processes-at-once",
+          BASEPLAN_SESSION_SECRET: SESSION_SECRET,
           BASEPLAN_LOAD_DEMO: "true",
           DATABASE_URL: url.toString(),
           PORT: String(port),
@@ -117,25 +121,36 @@ test("three processes started at once on one empty PostgreSQL database all serve
     // Each has the one demo council, loaded once.
     const connection = await connect({ databaseUrl: url.toString(), poolSize: 1 });
     const [row] = (
-      (await connection.db.execute(sql`select count(*)::int as n from councils`)) as unknown as {
-        rows: { n: number }[];
+      (await connection.db.execute(
+        sql`select count(*)::int as n, min(id)::int as id from councils`,
+      )) as unknown as {
+        rows: { n: number; id: number }[];
       }
     ).rows;
     assert.equal(row?.n, 1);
+    // Production: everyone signs in. An administrator's session, made in the shared database,
+    // is good on every process.
+    const administrator = await buildPerson(connection.db, {
+      councilId: row?.id ?? 0,
+      roles: ["administrator"],
+    });
+    const session = await sessionCookieFor(
+      connection.db,
+      loadConfig({ NODE_ENV: "test", BASEPLAN_SESSION_SECRET: SESSION_SECRET }),
+      administrator.id,
+    );
     await connection.close();
+    const signedIn = { headers: { cookie: session } };
 
     // The second keeps its page; the first changes the setting; the second's next page shows it.
-    const before = await (await fetch(`${second}/benchmarks/settings`)).text();
+    const before = await (await fetch(`${second}/benchmarks/settings`, signedIn)).text();
     assert.doesNotMatch(before, /name="tolerance"[^>]*value="2.75"/);
-    const form = await fetch(`${first}/benchmarks/settings`);
+    const form = await fetch(`${first}/benchmarks/settings`, signedIn);
     const page = await form.text();
     const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? "";
     const version = /name="version" value="([^"]*)"/.exec(page)?.[1] ?? "";
     const dfeCode = /name="dfeCode"[^>]*value="([^"]*)"/.exec(page)?.[1] ?? "";
-    const cookie = form.headers
-      .getSetCookie()
-      .map((line) => line.split(";")[0])
-      .join("; ");
+    const cookie = [session, ...form.headers.getSetCookie().map((line) => line.split(";")[0])].join("; ");
     const saved = await fetch(`${first}/benchmarks/settings`, {
       method: "POST",
       redirect: "manual",
@@ -145,7 +160,7 @@ test("three processes started at once on one empty PostgreSQL database all serve
     assert.equal(saved.status, 303, await saved.text());
     for (const other of [second, third]) {
       assert.match(
-        await (await fetch(`${other}/benchmarks/settings`)).text(),
+        await (await fetch(`${other}/benchmarks/settings`, signedIn)).text(),
         /name="tolerance"[^>]*value="2.75"/,
       );
     }

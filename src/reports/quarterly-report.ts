@@ -30,7 +30,9 @@ import { paragraph } from "./model.ts";
 import {
   defaultQuarterlySettings,
   fillTemplate,
+  narrativeAsQuarterSettings,
   type QuarterlySettings,
+  type QuarterNarrative,
   type QuarterSettings,
   quarterKey,
   quarterlyReportSettings,
@@ -43,6 +45,8 @@ export interface QuarterlyReportOptions {
   quarter: number;
   /** Whom the report is about, for a council that has saved no report settings of its own. */
   organisation?: ReportOrganisation | null;
+  /** The narrative an officer wrote for the period, used before any in the report settings. */
+  narrative?: QuarterNarrative | null;
 }
 
 /** "2020/21" or "2020-21" (or "2020/2021") as the finance module's code, "2020-21". */
@@ -356,14 +360,20 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
       label: RATING_WORDS[rating],
     })),
   });
-  if (own) {
-    blocks.push(paragraph(own.progressSummary));
-    blocks.push({ kind: "subheading", text: "Key areas of success" });
-    blocks.push({ kind: "list", items: own.keyAreas.success });
-    blocks.push({ kind: "subheading", text: "Key areas for consideration" });
-    blocks.push({ kind: "list", items: own.keyAreas.consideration });
-    blocks.push({ kind: "subheading", text: "Key areas to note" });
-    blocks.push({ kind: "list", items: own.keyAreas.note });
+  const keyAreas: [string, string[]][] = own
+    ? [
+        ["Key areas of success", own.keyAreas.success],
+        ["Key areas for consideration", own.keyAreas.consideration],
+        ["Key areas to note", own.keyAreas.note],
+      ]
+    : [];
+  if (own && (own.progressSummary || keyAreas.some(([, items]) => items.length > 0))) {
+    if (own.progressSummary) blocks.push(paragraph(own.progressSummary));
+    for (const [heading, items] of keyAreas) {
+      if (items.length === 0) continue;
+      blocks.push({ kind: "subheading", text: heading });
+      blocks.push({ kind: "list", items });
+    }
   } else {
     blocks.push(missing("progress summary or key areas"));
   }
@@ -534,8 +544,16 @@ function noForecastSection(): ReportSection {
   };
 }
 
+function paragraphsOf(text: string): string[] {
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
 function variancesSection(
   outturn: Extract<finance.ForecastOutturnReport, { lines: unknown }> | null,
+  explanations: string,
 ): ReportSection {
   const blocks: Block[] = [];
   for (const narrative of outturn?.narratives ?? []) {
@@ -543,6 +561,7 @@ function variancesSection(
     for (const text of narrative.paragraphs) blocks.push(paragraph(text));
     if (narrative.note) blocks.push(paragraph(`Note: ${narrative.note}`, true));
   }
+  for (const text of paragraphsOf(explanations)) blocks.push(paragraph(text));
   if (blocks.length === 0) blocks.push(paragraph("No key variances are recorded for this quarter."));
   return { id: "key-variances", title: "2.4 Key Variances", blocks };
 }
@@ -983,6 +1002,30 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
   return { id: "appendix-a", title: "Appendix A: Deliverable Progress", newPage: true, blocks };
 }
 
+/**
+ * The closing sections, with the officer's recommendations written for the period in place of the
+ * settings' standard ones (or as a section of their own when the settings have none).
+ */
+function closingSections(settings: QuarterlySettings, recommendations: string) {
+  const written = paragraphsOf(recommendations);
+  if (written.length === 0) return settings.closingSections;
+  const index = settings.closingSections.findIndex((section) => /recommendation/i.test(section.title));
+  if (index >= 0) {
+    return settings.closingSections.map((section, at) =>
+      at === index ? { ...section, paragraphs: written } : section,
+    );
+  }
+  const last = Number(settings.closingSections.at(-1)?.number ?? "2");
+  return [
+    ...settings.closingSections,
+    {
+      number: String(Number.isInteger(last) ? last + 1 : settings.closingSections.length + 3),
+      title: "Officer Recommendations",
+      paragraphs: written,
+    },
+  ];
+}
+
 /** The quarterly report for a year and quarter, from the services and the report settings. */
 export async function buildQuarterlyReport(db: Database, options: QuarterlyReportOptions): Promise<Report> {
   const code = yearCode(options.year);
@@ -996,7 +1039,9 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   const outturn = financeYear ? await finance.forecastOutturnReport(db, code, quarter) : null;
   const withLines = outturn?.report ? outturn : null;
   const years = yearForms(code);
-  const own = settings.quarters[quarterKey(code, quarter)] ?? null;
+  const own = options.narrative
+    ? narrativeAsQuarterSettings(options.narrative, `Quarter ${quarter} ${years.short}`)
+    : (settings.quarters[quarterKey(code, quarter)] ?? null);
   const thread = await plan.goldenThread(
     db,
     { financialYear: years.short, quarter },
@@ -1022,7 +1067,7 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
     {
       id: "purpose",
       title: "1. Purpose of the Report",
-      blocks: [own ? paragraph(own.purpose) : missing("purpose")],
+      blocks: [own?.purpose ? paragraph(own.purpose) : missing("purpose")],
     },
     {
       id: "information-and-analysis",
@@ -1030,26 +1075,28 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
       blocks: [
         { kind: "subheading", text: "2.1 Integrated Reporting" },
         paragraph(settings.paragraphs.integratedReporting),
-        paragraph([own?.overviewPerformance ?? "", overviewBudget].filter(Boolean).join(" ")),
+        ...[[own?.overviewPerformance ?? "", overviewBudget].filter(Boolean).join(" ")]
+          .filter(Boolean)
+          .map((overview) => paragraph(overview)),
       ],
     },
     // 2.2 to 2.9 are parts of section 2, as the report numbers them.
     ...[
       await performanceSection(db, context),
       withLines ? budgetSection(context, withLines) : noForecastSection(),
-      variancesSection(withLines),
+      variancesSection(withLines, options.narrative?.varianceExplanations ?? ""),
       await savingsSection(db, context),
       await growthSection(db, context),
       await risksSection(db, context),
       await reservesSection(db, context),
       await debtSection(db, context),
     ].map((part): ReportSection => ({ ...part, level: 2 })),
-    ...settings.closingSections.map((section, index, all) => ({
+    ...closingSections(settings, options.narrative?.recommendations ?? "").map((section, index, all) => ({
       id: `closing-${section.number}`,
       title: `${section.number}. ${section.title}`,
       blocks: [
         ...section.paragraphs.map((text) => paragraph(text)),
-        ...(index === all.length - 1
+        ...(index === all.length - 1 && settings.signatories.length > 0
           ? [
               { kind: "subheading" as const, text: "Signed" },
               {

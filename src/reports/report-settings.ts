@@ -161,3 +161,43 @@ export function defaultQuarterlySettings(organisation: ReportOrganisation): Quar
     quarters: {},
   };
 }
+
+/** The words an officer wrote for one period's report (key areas one a line); blank where not written. */
+export interface QuarterNarrative {
+  purpose: string;
+  overview: string;
+  progressSummary: string;
+  keySuccess: string;
+  keyConsideration: string;
+  keyNote: string;
+  varianceExplanations: string;
+  recommendations: string;
+}
+
+function linesOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/** An officer's narrative as a quarter's own paragraphs, headed with the quarter for its meeting line. */
+export function narrativeAsQuarterSettings(
+  narrative: QuarterNarrative,
+  quarterLabel: string,
+): QuarterSettings {
+  return {
+    meetingDate: "",
+    meetingDateAsWritten: quarterLabel,
+    purpose: narrative.purpose.trim(),
+    overviewPerformance: narrative.overview.trim(),
+    progressSummary: narrative.progressSummary.trim(),
+    keyAreas: {
+      success: linesOf(narrative.keySuccess),
+      consideration: linesOf(narrative.keyConsideration),
+      note: linesOf(narrative.keyNote),
+    },
+    appendixTitle: "",
+    appendixHeadings: [],
+  };
+}

@@ -4,8 +4,10 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
+import { sessionPerson } from "../modules/people/accounts.service.ts";
 import { redirectUntilSetUp } from "../modules/setup/setup.routes.ts";
 import type { Services } from "../services.ts";
+import { setUpAccess } from "./access.ts";
 import { setUpActingPerson } from "./acting-person.ts";
 import { setUpBanners } from "./banner.ts";
 import { setUpErrorHandling } from "./error-handler.ts";
@@ -27,12 +29,14 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 export interface AppOptions {
   logger?: boolean;
+  /** Told of every route as it is added (the role-by-route test lists the routes this way). */
+  onRoute?: (route: { method: string; url: string }) => void;
 }
 
 /**
  * Builds the web application around the services it is given. The order reads top to bottom:
- * security, static files, body parsing, CSRF, the acting person, views, health, errors, then
- * each module's routes.
+ * security, static files, body parsing, CSRF, the acting person, views, the role check, health,
+ * errors, then each module's routes.
  */
 export async function createApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -42,6 +46,12 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     trustProxy: services.config.trustProxy.length > 0 ? services.config.trustProxy : false,
     rewriteUrl: takeTableDownload,
   });
+  const { onRoute } = options;
+  if (onRoute) {
+    app.addHook("onRoute", (route) => {
+      for (const method of [route.method].flat()) onRoute({ method, url: route.url });
+    });
+  }
 
   await setUpWebSecurity(app);
   setUpMethodNotAllowed(app);
@@ -49,12 +59,22 @@ export async function createApp(services: Services, options: AppOptions = {}): P
   await app.register(formbody, { bodyLimit: BODY_LIMIT_BYTES, parser: parseFormBody });
   await setUpUploads(app);
   await setUpCsrf(app, services.config.cookieSecret, services.config.secureCookies);
-  setUpActingPerson(app, () => services.config.actingUser);
+  const { config } = services;
+  const sessionTimes = { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionHours };
+  setUpActingPerson(app, {
+    actingUser: config.actingUser,
+    sessionSecret: config.sessionSecret,
+    secureCookies: config.secureCookies,
+    sessionHours: config.sessionHours,
+    findSession: (sessionId) => sessionPerson(services.db, sessionId, sessionTimes),
+  });
   // Until a council is set up, every page but the set-up, the checks and files leads to /setup.
   redirectUntilSetUp(app, services.db);
 
   const navigation: NavigationItem[] = MODULES.flatMap((module) => module.navigation ?? []);
   await setUpViews(app, navigation);
+  // After the views, so the navigation it filters is there; its check runs before any route.
+  setUpAccess(app);
   setUpBanners(app);
   // Before the page cache, so a kept page is kept with its tables already boxed.
   setUpTables(app);

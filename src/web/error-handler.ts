@@ -1,5 +1,14 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { BaseplanError, Conflict, NotOpenForEntry, ServiceUnavailable, ValidationFailed } from "../errors.ts";
+import { rolesInWords } from "../domain/roles.ts";
+import {
+  BaseplanError,
+  Conflict,
+  NotOpenForEntry,
+  RoleRequired,
+  ServiceUnavailable,
+  SignInRequired,
+  ValidationFailed,
+} from "../errors.ts";
 
 interface ErrorPage {
   status: number;
@@ -102,6 +111,21 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof NotOpenForEntry) {
       return reply.code(409).view("errors/not-open.njk", { refusal: error });
+    }
+    if (error instanceof RoleRequired) {
+      return reply.code(403).view("errors/forbidden.njk", {
+        status: 403,
+        title: "You do not have permission to do this",
+        rolesNeeded: rolesInWords(error.roles),
+        hasNoRole: error.hasNoRole,
+      });
+    }
+    if (error instanceof SignInRequired) {
+      return reply.code(401).view("errors/forbidden.njk", {
+        status: 401,
+        title: "Sign in to do this",
+        signIn: true,
+      });
     }
     if (error instanceof ValidationFailed) {
       return reply.code(400).view("errors/error.njk", {

@@ -4,6 +4,7 @@ import { benchmarksModule } from "../modules/benchmarks/benchmarks.routes.ts";
 import { financeModule } from "../modules/finance/finance.routes.ts";
 import { homeModule } from "../modules/home/home.routes.ts";
 import { measuresModule } from "../modules/measures/measures.routes.ts";
+import { peopleModule } from "../modules/people/people.routes.ts";
 import { periodsModule } from "../modules/periods/periods.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
@@ -35,4 +36,5 @@ export const MODULES: BaseplanModule[] = [
   reportsModule,
   auditModule,
   setupModule,
+  peopleModule,
 ];

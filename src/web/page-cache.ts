@@ -10,8 +10,10 @@ import { hasBanner } from "./banner.ts";
  * PostgreSQL server because the version lives in the database, not in a process.
  *
  * The script nonce and the CSRF token are per response: a kept page holds placeholders for them
- * and each response gets its own. Nothing user-specific is rendered into pages (there is one
- * acting user until sign-in exists); when sign-in arrives the key must include the user.
+ * and each response gets its own. A page shows who is signed in and only the links their roles
+ * open, so it is kept per acting person: the key includes the signed-in person's id (or the
+ * configured demo user), and a change to anyone's roles is an audited write, which bumps the
+ * version like any other.
  *
  * Bounded: a page is kept under its route, its path parameters and the query parameters pages
  * read (KNOWN_QUERY_PARAMETERS), so made-up addresses cannot fill memory. A request carrying any
@@ -70,7 +72,14 @@ export function pageKey(request: FastifyRequest): string | null {
   const params = Object.entries((request.params ?? {}) as Record<string, string>).sort(([a], [b]) =>
     a < b ? -1 : 1,
   );
-  return JSON.stringify([route, params, query]);
+  return JSON.stringify([route, params, query, actingKey(request)]);
+}
+
+/** Whose page it is: the signed-in person, the configured demo user, or nobody. */
+function actingKey(request: FastifyRequest): string {
+  const acting = request.acting as FastifyRequest["acting"] | undefined;
+  if (acting?.kind === "session") return `person:${acting.person.id}`;
+  return acting?.kind ?? "nobody";
 }
 
 /** Pages kept in memory up to a number of bytes, the least recently used dropped first. */

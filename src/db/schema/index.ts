@@ -5,6 +5,7 @@ export * from "./benchmarks.ts";
 export * from "./finance.ts";
 export * from "./foundation.ts";
 export * from "./measures.ts";
+export * from "./people.ts";
 export * from "./periods.ts";
 export * from "./plan.ts";
 export * from "./procurement.ts";

@@ -63,3 +63,26 @@ export const publishedDocuments = pgTable(
   },
   (table) => [unique().on(table.periodId, table.document, table.format)],
 );
+
+/** A period's report narrative (src/db/migrations/0019_report_narratives.sql). */
+export const reportNarratives = pgTable(
+  "report_narratives",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    periodId: bigint("period_id", { mode: "number" })
+      .notNull()
+      .references(() => monitoringPeriods.id),
+    purpose: text("purpose").notNull().default(""),
+    overview: text("overview").notNull().default(""),
+    progressSummary: text("progress_summary").notNull().default(""),
+    keySuccess: text("key_success").notNull().default(""),
+    keyConsideration: text("key_consideration").notNull().default(""),
+    keyNote: text("key_note").notNull().default(""),
+    varianceExplanations: text("variance_explanations").notNull().default(""),
+    recommendations: text("recommendations").notNull().default(""),
+    version: integer("version").notNull().default(1),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.periodId)],
+);

@@ -7,11 +7,13 @@ import {
   monitoringPeriods,
   monitoringYears,
   publishedDocuments,
+  reportNarratives,
 } from "../../db/schema/index.ts";
-import { updateIfVersion } from "../../db/versioning.ts";
+import { updateIfVersion, versionedUpdate } from "../../db/versioning.ts";
 
 export type MonitoringYearRow = typeof monitoringYears.$inferSelect;
 export type MonitoringPeriodRow = typeof monitoringPeriods.$inferSelect;
+export type ReportNarrativeRow = typeof reportNarratives.$inferSelect;
 
 /** The department being monitored, with its frequency and its council's year start month. */
 export async function findMonitoredDepartment(db: Database) {
@@ -118,3 +120,16 @@ export async function findPublishedDocument(
 export async function insertPublishedDocument(db: Database, values: typeof publishedDocuments.$inferInsert) {
   await db.insert(publishedDocuments).values(values).onConflictDoNothing();
 }
+
+export async function findNarrative(db: Database, periodId: number): Promise<ReportNarrativeRow | undefined> {
+  const [row] = await db.select().from(reportNarratives).where(eq(reportNarratives.periodId, periodId));
+  return row;
+}
+
+/** The period's first narrative, or undefined when one was saved meanwhile (the unique period decides). */
+export async function insertNarrativeIfAbsent(db: Database, values: typeof reportNarratives.$inferInsert) {
+  const [row] = await db.insert(reportNarratives).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export const updateNarrativeIfVersion = versionedUpdate(reportNarratives);

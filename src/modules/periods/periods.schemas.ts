@@ -46,3 +46,35 @@ export const statusForm = z.object({
   version: z.coerce.number().int().positive(),
   confirm: z.string().optional(),
 });
+
+const narrativeText = z
+  .string()
+  .optional()
+  .transform((text) => (text ?? "").trim());
+
+/** The report narrative form: every part may be left blank, but not all of them. */
+export const narrativeForm = z
+  .object({
+    version: z.coerce
+      .number({ error: "The form was missing its version. Reload the page and try again." })
+      .int()
+      .min(0, { error: "The form was missing its version. Reload the page and try again." }),
+    purpose: narrativeText,
+    overview: narrativeText,
+    progressSummary: narrativeText,
+    keySuccess: narrativeText,
+    keyConsideration: narrativeText,
+    keyNote: narrativeText,
+    varianceExplanations: narrativeText,
+    recommendations: narrativeText,
+  })
+  .superRefine((form, context) => {
+    const { version: _version, ...parts } = form;
+    if (Object.values(parts).every((text) => text === "")) {
+      context.addIssue({
+        code: "custom",
+        path: ["purpose"],
+        message: "Write at least one part of the narrative, such as the purpose of the report",
+      });
+    }
+  });

@@ -1,9 +1,24 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import { financialYearCode, type MonitoringPeriod, parseMonitoringPeriod } from "../../domain/periods.ts";
-import { NotFound } from "../../errors.ts";
+import {
+  financialYearCode,
+  type MonitoringPeriod,
+  monitoringPeriodLabel,
+  parseMonitoringPeriod,
+} from "../../domain/periods.ts";
+import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
 import { drawCharts } from "../../reports/render-html.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
+import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import {
+  EMPTY_NARRATIVE,
+  NARRATIVE_FIELDS,
+  type NarrativeText,
+  reportNarrative,
+  saveReportNarrative,
+} from "../periods/periods.narrative.ts";
+import { narrativeForm } from "../periods/periods.schemas.ts";
 import {
   FORMATS,
   isReportFormat,
@@ -14,6 +29,7 @@ import {
   quarterlyReportFile,
   type ReportFormat,
   renderReport,
+  reportPeriod,
   servicePlanReport,
 } from "./reports.service.ts";
 
@@ -46,6 +62,30 @@ function sendFile(reply: FastifyReply, file: Buffer, format: ReportFormat, stem:
 }
 
 const DOWNLOADS: ReportFormat[] = ["docx", "xlsx", "pdf"];
+
+/** What each part of the narrative form asks for. */
+const NARRATIVE_HINTS: Record<string, { hint: string; rows: number }> = {
+  purpose: { hint: "Why the report is brought, in a sentence or two.", rows: 3 },
+  overview: { hint: "How performance went in the quarter, for the report's overview.", rows: 5 },
+  progressSummary: { hint: "A summary of progress on the plan's deliverables and measures.", rows: 5 },
+  keySuccess: { hint: "One a line.", rows: 4 },
+  keyConsideration: { hint: "One a line.", rows: 4 },
+  keyNote: { hint: "One a line.", rows: 4 },
+  varianceExplanations: {
+    hint: "Why the forecast differs from the budget. Leave a blank line between paragraphs.",
+    rows: 6,
+  },
+  recommendations: {
+    hint: "What the report asks the committee to do. Leave a blank line between paragraphs.",
+    rows: 4,
+  },
+};
+
+const NARRATIVE_VIEW_FIELDS = NARRATIVE_FIELDS.map((field) => ({
+  ...field,
+  hint: NARRATIVE_HINTS[field.key]?.hint ?? "",
+  rows: NARRATIVE_HINTS[field.key]?.rows ?? 4,
+}));
 
 /**
  * The download links; where this server has no Chromium the PDF link says so beside it (the
@@ -89,11 +129,82 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     }
     const report = await quarterlyReport(services.db, year, quarter);
     const href = `/reports/quarterly/${year}/q${quarter}`;
+    const state = await reportPeriod(services.db, period);
     return reply.view("reports/views/report.njk", {
       pageTitle: report.title,
       report: drawCharts(report),
       downloads: downloads(href, stem, services.chromium),
+      narrativeHref: state?.status === "open" ? `${href}/narrative` : null,
     });
+  });
+
+  /** The opened period a quarter's report is made at, refused (with how to open it) unless open. */
+  async function openReportPeriod(year: string | undefined, quarterText: string | undefined) {
+    const { period, format } = periodAndFormat(year, quarterText);
+    if (format !== null) throw new NotFound(`Narrative ${quarterText ?? ""}`);
+    const state = await reportPeriod(services.db, period);
+    await services.requireOpenPeriod(services.db, state?.period ?? period);
+    const code = financialYearCode(period.startYear);
+    return {
+      period: state?.period ?? period,
+      reportHref: `/reports/quarterly/${code}/q${period.number}`,
+    };
+  }
+
+  function renderNarrative(
+    reply: FastifyReply,
+    at: { period: MonitoringPeriod; reportHref: string },
+    form: { version: number; values: NarrativeText; savedBy: string | null },
+    errors: FieldError[] = [],
+  ) {
+    const periodLabel = monitoringPeriodLabel(at.period);
+    return reply.code(errors.length > 0 ? 400 : 200).view("reports/views/narrative.njk", {
+      pageTitle: `Report narrative, ${periodLabel}`,
+      periodLabel,
+      reportHref: at.reportHref,
+      fields: NARRATIVE_VIEW_FIELDS,
+      ...form,
+      errors,
+    });
+  }
+
+  app.get("/reports/quarterly/:year/:quarter/narrative", async (request, reply) => {
+    const params = request.params as Params;
+    const at = await openReportPeriod(params.year, params.quarter);
+    const saved = await reportNarrative(services.db, at.period);
+    return renderNarrative(reply, at, {
+      version: saved?.version ?? 0,
+      values: saved ?? EMPTY_NARRATIVE,
+      savedBy: saved?.updatedBy ?? null,
+    });
+  });
+
+  app.post("/reports/quarterly/:year/:quarter/narrative", async (request, reply) => {
+    const params = request.params as Params;
+    const body = (request.body ?? {}) as Params;
+    const at = await openReportPeriod(params.year, params.quarter);
+    try {
+      const { version, ...text } = validForm(narrativeForm, body);
+      await saveReportNarrative(services.db, request.actor, {
+        period: at.period,
+        version,
+        text,
+        returnUrl: request.url,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      const values = Object.fromEntries(
+        NARRATIVE_FIELDS.map(({ key }) => [key, typeof body[key] === "string" ? body[key] : ""]),
+      ) as NarrativeText;
+      const saved = await reportNarrative(services.db, at.period);
+      return renderNarrative(
+        reply,
+        at,
+        { version: Number(body.version) || 0, values, savedBy: saved?.updatedBy ?? null },
+        error.errors,
+      );
+    }
+    return redirectWithBanner(reply, at.reportHref, "The report narrative was saved.");
   });
 
   app.get("/reports/service-plan/:file", async (request, reply) => {

@@ -19,11 +19,13 @@ import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.t
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
+import { reportNarrative } from "../periods/periods.narrative.ts";
 import {
   frozenDocument,
   listPeriods,
   missingOf,
   monitoredOrganisation,
+  type PeriodState,
   periodSections,
 } from "../periods/periods.service.ts";
 
@@ -77,14 +79,7 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
   const entries: QuarterlyReportEntry[] = [];
   for (const period of quarters) {
     // A monthly year's quarter report is made at the month that ends the quarter.
-    const state =
-      opened.find((candidate) => sameMonitoringPeriod(candidate.period, period)) ??
-      opened.find(
-        (candidate) =>
-          candidate.period.kind === "month" &&
-          isQuarterEnd(candidate.period) &&
-          sameMonitoringPeriod(quarterOf(candidate.period), period),
-      );
+    const state = periodOfReport(opened, period);
     const missing =
       state && state.status !== "published" ? missingOf(await periodSections(db, state.period)).length : null;
     const code = financialYearCode(period.startYear);
@@ -100,6 +95,30 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
     });
   }
   return entries;
+}
+
+/**
+ * The opened period a quarter's report is made at: the quarter itself, or in a year monitored
+ * monthly the month that ends it; undefined when neither is opened.
+ */
+function periodOfReport(opened: readonly PeriodState[], quarter: MonitoringPeriod): PeriodState | undefined {
+  return (
+    opened.find((candidate) => sameMonitoringPeriod(candidate.period, quarter)) ??
+    opened.find(
+      (candidate) =>
+        candidate.period.kind === "month" &&
+        isQuarterEnd(candidate.period) &&
+        sameMonitoringPeriod(quarterOf(candidate.period), quarter),
+    )
+  );
+}
+
+/** The opened period a quarter's report is made at, for its narrative; undefined when none is opened. */
+export async function reportPeriod(
+  db: Database,
+  quarter: MonitoringPeriod,
+): Promise<PeriodState | undefined> {
+  return periodOfReport(await listPeriods(db), quarter);
 }
 
 /**
@@ -159,8 +178,10 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
   }
   const model = await frozenDocument(db, period, QUARTERLY_DOCUMENT, "model", async () => {
     const organisation = await monitoredOrganisation(db);
+    const state = await reportPeriod(db, period);
+    const narrative = state ? await reportNarrative(db, state.period) : null;
     return Buffer.from(
-      JSON.stringify(await buildQuarterlyReport(db, { year: code, quarter, organisation })),
+      JSON.stringify(await buildQuarterlyReport(db, { year: code, quarter, organisation, narrative })),
       "utf8",
     );
   });

@@ -32,7 +32,8 @@ const COUNCIL_FIELDS = [
 const DEPARTMENT_FIELDS = ["departmentName", "departmentShortName", "frequency"] as const;
 
 /** Addresses that answer before a council is set up: the set-up itself, checks and files. */
-const BEFORE_SET_UP = /^\/(setup|health|status)(\/|$)|^\/(static|govuk|moj|assets)\//;
+const BEFORE_SET_UP =
+  /^\/(setup|health|status|sign-in|sign-out|invitation|account)(\/|$)|^\/(static|govuk|moj|assets)\//;
 
 /**
  * Until a council is set up, every page sends the person to /setup (303), except the set-up, the

@@ -261,11 +261,11 @@ describeOnBothDatabases("setting up a council", (fresh) => {
 
   test("starting Baseplan: empty without the demo, and never the demo beside a council set up here", async () => {
     const { db, connection } = await fresh();
-    await prepareDatabase(connection, { loadDemo: false, actingUser: TEST_ACTOR });
+    await prepareDatabase(connection, { loadDemo: false, commandLineActor: TEST_ACTOR });
     assert.equal(await isSetUp(db), false);
     await setUpCouncil(db, TEST_ACTOR, validCouncil());
     // The default start (the demo on) finds a council set up and leaves it alone.
-    await prepareDatabase(connection, { loadDemo: true, actingUser: TEST_ACTOR });
+    await prepareDatabase(connection, { loadDemo: true, commandLineActor: TEST_ACTOR });
     assert.deepEqual(await demoState(db), {
       kind: "council-set-up",
       councilName: "Borough of Anytown Council",

@@ -1,0 +1,90 @@
+// People, their roles, invitations, sessions and sign-in attempts (src/db/migrations/0015_people_and_sign_in.sql).
+import { bigint, boolean, index, integer, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import { councils, departments } from "./plan.ts";
+
+export type PersonStatus = "invited" | "active" | "deactivated";
+
+export const people = pgTable(
+  "people",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    councilId: bigint("council_id", { mode: "number" })
+      .notNull()
+      .references(() => councils.id),
+    email: text("email").notNull(),
+    displayName: text("display_name").notNull(),
+    status: text("status").$type<PersonStatus>().notNull().default("invited"),
+    passwordHash: text("password_hash"),
+    passwordSetAt: timestamp("password_set_at", { withTimezone: true }),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    version: integer("version").notNull().default(1),
+  },
+  (table) => [unique().on(table.councilId, table.email), index("people_email").on(table.email)],
+);
+
+export const roleMemberships = pgTable(
+  "role_memberships",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    personId: bigint("person_id", { mode: "number" })
+      .notNull()
+      .references(() => people.id),
+    councilId: bigint("council_id", { mode: "number" })
+      .notNull()
+      .references(() => councils.id),
+    departmentId: bigint("department_id", { mode: "number" }).references(() => departments.id),
+    role: text("role").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    unique().on(table.personId, table.departmentId, table.role).nullsNotDistinct(),
+    index("role_memberships_person").on(table.personId),
+  ],
+);
+
+export const invitations = pgTable("invitations", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  personId: bigint("person_id", { mode: "number" })
+    .notNull()
+    .references(() => people.id),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdBy: text("created_by").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    personId: bigint("person_id", { mode: "number" })
+      .notNull()
+      .references(() => people.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+    address: text("address").notNull().default(""),
+  },
+  (table) => [index("sessions_person").on(table.personId)],
+);
+
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull().defaultNow(),
+    email: text("email").notNull(),
+    address: text("address").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (table) => [
+    index("sign_in_attempts_email").on(table.email, table.occurredAt),
+    index("sign_in_attempts_address").on(table.address, table.occurredAt),
+  ],
+);

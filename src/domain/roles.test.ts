@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { meets, requirementFor, rolesInWords } from "./roles.ts";
+
+test("the rule: reading needs any role, writing needs the role for the area, anything new needs an administrator", () => {
+  const table: [string, string, string][] = [
+    ["GET", "/sign-in", "public"],
+    ["POST", "/sign-in", "public"],
+    ["GET", "/invitation/abc", "public"],
+    ["POST", "/invitation/abc", "public"],
+    ["GET", "/health/ready", "public"],
+    ["GET", "/static/stylesheets/application.css", "public"],
+    ["POST", "/sign-out", "signed-in"],
+    ["GET", "/account", "signed-in"],
+    ["GET", "/", "administrator performance-officer finance-officer owner approver viewer"],
+    ["GET", "/budget/2040-41/q1", "administrator performance-officer finance-officer owner approver viewer"],
+    ["GET", "/people", "administrator"],
+    ["POST", "/people/3/deactivate", "administrator"],
+    ["POST", "/budget/lines/4/forecasts/1/new", "finance-officer administrator"],
+    ["POST", "/procurement/new", "finance-officer administrator"],
+    ["POST", "/budget/settings", "administrator"],
+    ["POST", "/procurement/thresholds", "administrator"],
+    ["POST", "/benchmarks/settings", "administrator"],
+    ["POST", "/measures/import", "performance-officer administrator"],
+    ["POST", "/plan/deliverables/2/progress", "performance-officer administrator"],
+    ["POST", "/periods/years", "performance-officer administrator"],
+    ["POST", "/something-new", "administrator"],
+  ];
+  for (const [method, path, expected] of table) {
+    const requirement = requirementFor(method, path);
+    assert.equal(
+      typeof requirement === "string" ? requirement : requirement.join(" "),
+      expected,
+      `${method} ${path}`,
+    );
+  }
+});
+
+test("meeting a requirement, and roles in words", () => {
+  assert.equal(meets(["finance-officer", "administrator"], ["viewer", "finance-officer"]), true);
+  assert.equal(meets(["finance-officer", "administrator"], ["viewer", "owner"]), false);
+  assert.equal(meets(["viewer"], []), false);
+  assert.equal(meets("signed-in", []), true);
+  assert.equal(rolesInWords(["finance-officer", "administrator"]), "Finance officer or Administrator");
+  assert.equal(
+    rolesInWords(["performance-officer", "finance-officer", "administrator"]),
+    "Performance officer, Finance officer or Administrator",
+  );
+});
