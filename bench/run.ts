@@ -99,6 +99,8 @@ function startServer(dataDirectory: string, extraEnv: Record<string, string> = {
       BASEPLAN_DATA_DIR: dataDirectory,
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
+      // Production loads no demo unless told to; the bench measures the demo council's pages.
+      BASEPLAN_LOAD_DEMO: "true",
       BASEPLAN_COOKIE_SECRET: "bench-cookie-secret-of-at-least-32-characters",
       BASEPLAN_SESSION_SECRET: SESSION_SECRET,
       ...extraEnv,

@@ -33,7 +33,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
       model: detail,
       openQuarters: await openQuartersOf(services, detail.year),
       backQuarter: from ?? latest ?? reported ?? 1,
-      history: await recordHistory(services.db, "budget-line", detail.line.id),
+      recordChanges: await recordHistory(services.db, "budget-line", detail.line.id),
     });
   });
 

@@ -100,7 +100,7 @@ async function renderMeasure(reply: FastifyReply, services: RoutesOptions["servi
     ...trendOf(page),
     openPeriods: periods.filter((state) => state.status === "open"),
     ...(await benchmarkOf(services.db, id)),
-    history: await recordHistory(services.db, "measure", id),
+    recordChanges: await recordHistory(services.db, "measure", id),
   });
 }
 

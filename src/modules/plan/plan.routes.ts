@@ -98,7 +98,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable.njk", {
       pageTitle: detail.deliverable.title,
       ...detail,
-      history: await recordHistory(db, "deliverable", id),
+      recordChanges: await recordHistory(db, "deliverable", id),
       form,
       errors,
       version: typeof form.version === "string" ? form.version : String(detail.deliverable.version),

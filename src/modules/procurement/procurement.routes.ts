@@ -202,7 +202,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       categoryName: CATEGORY_NAMES[entry.record.category as keyof typeof CATEGORY_NAMES],
       statusName: STATUS_NAMES[entry.record.status as keyof typeof STATUS_NAMES],
       financialYear: financialYearName(entry.financialYearStart),
-      history: await recordHistory(db, "planned-procurement", id),
+      recordChanges: await recordHistory(db, "planned-procurement", id),
     });
   });
 
