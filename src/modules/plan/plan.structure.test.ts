@@ -577,15 +577,16 @@ describeOnBothDatabases("editing the plan's structure", (fresh) => {
     };
     for (const [kind, id] of records) {
       const before = (await listAuditEvents(db, KIND_NAMES[kind].entityType, id)).length;
+      // One attempt at a time: each is started only when the one before has been refused.
       const attempts = [
-        staleEdits[kind](id),
-        archiveRecord(db, TEST_ACTOR, kind, { id, version: 99 }),
+        () => staleEdits[kind](id),
+        () => archiveRecord(db, TEST_ACTOR, kind, { id, version: 99 }),
         ...(kind === "plan" || kind === "outcome" || kind === "objective"
           ? []
-          : [moveRecord(db, TEST_ACTOR, kind, { id, version: 99, direction: "down" })]),
+          : [() => moveRecord(db, TEST_ACTOR, kind, { id, version: 99, direction: "down" })]),
       ];
       for (const attempt of attempts) {
-        await assert.rejects(attempt, (error: unknown) => {
+        await assert.rejects(attempt(), (error: unknown) => {
           assert.ok(error instanceof Conflict, `${kind}: expected a conflict, got ${String(error)}`);
           assert.match(error.message, /changed by someone else after you opened it/);
           return true;
