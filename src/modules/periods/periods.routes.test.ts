@@ -135,7 +135,9 @@ describeOnBothDatabases("monitoring period pages", (fresh) => {
     assert.equal(event?.summary, "Place is monitored monthly from the next year opened");
     assert.equal(event?.action, "update");
     assert.deepEqual(
-      [event?.before, event?.after].map((side) => (side as { monitoringFrequency?: string })?.monitoringFrequency),
+      [event?.before, event?.after].map(
+        (side) => (side as { monitoringFrequency?: string })?.monitoringFrequency,
+      ),
       ["quarterly", "monthly"],
     );
 
