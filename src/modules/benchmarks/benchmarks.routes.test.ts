@@ -200,7 +200,10 @@ describe("benchmark pages", () => {
 
     const unchosen = await post(path, { action: "link", q: "widgets" });
     assert.equal(unchosen.statusCode, 400);
-    assert.match(unchosen.body, /href="#code">Choose the Department(&#39;|')s measure to link this measure to/);
+    assert.match(
+      unchosen.body,
+      /href="#code">Choose the Department(&#39;|')s measure to link this measure to/,
+    );
     assert.match((await app.inject(`/measures/${measure.id}`)).body, /data-testid="no-benchmark-link"/);
 
     const linked = await post(path, { action: "link", code: "WIDG" });
