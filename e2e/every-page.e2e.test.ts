@@ -65,6 +65,7 @@ describe("every page", () => {
       "/audit",
       "/departments",
       "/periods/settings",
+      "/my-updates",
     ]) {
       assert.ok(
         toCheck.some((href) => href.startsWith(start)),
@@ -75,6 +76,10 @@ describe("every page", () => {
     assert.ok(
       toCheck.some((href) => /^\/measures\/\d+\/benchmark$/.test(href)),
       "no page under /measures/:id/benchmark was reached",
+    );
+    assert.ok(
+      toCheck.some((href) => /^\/periods\/[^/]+\/[^/]+\/round$/.test(href)),
+      "no period's update round page was reached",
     );
     for (const href of toCheck) await visit(journey.page, href);
     const tooWide: string[] = [];

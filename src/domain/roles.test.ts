@@ -29,6 +29,10 @@ test("the rule: reading needs any role, writing needs the role for the area, any
     ["POST", "/plan/deliverables/2/progress", "performance-officer administrator owner"],
     ["POST", "/plan/deliverables/2/leads", "performance-officer administrator"],
     ["POST", "/periods/years", "performance-officer administrator"],
+    ["GET", "/my-updates", "administrator performance-officer finance-officer owner approver viewer"],
+    ["POST", "/periods/2030-31/q2/round/deliverable/4/submit", "performance-officer administrator owner"],
+    ["POST", "/periods/2030-31/q2/round/measure/4/return", "performance-officer approver administrator"],
+    ["POST", "/periods/2030-31/q2/round/measure/4/approve", "performance-officer approver administrator"],
     ["POST", "/something-new", "administrator"],
   ];
   for (const [method, path, expected] of table) {

@@ -99,6 +99,14 @@ const OWNER_ENTRY: readonly [RegExp, OwnedKind][] = [
   [/^\/risks\/[^/]+$/, "risk"],
 ];
 
+/**
+ * The update round (src/modules/round): an owner submits what they own (the service checks they
+ * own it); a performance officer, an approver or an administrator returns or approves it.
+ */
+const ROUND_ACTION = /^\/periods\/[^/]+\/[^/]+\/round\/[^/]+\/[^/]+\/(submit|return|approve)$/;
+export const REVIEWING_ROLES: readonly Role[] = ["performance-officer", "approver", "administrator"];
+const REVIEWERS = REVIEWING_ROLES;
+
 /** Who may write each kind of owned record whether or not they own it. */
 export const ENTRY_WRITERS: Readonly<Record<OwnedKind, readonly Role[]>> = {
   deliverable: PERFORMANCE,
@@ -116,6 +124,7 @@ export function requirementFor(method: string, path: string): Requirement {
   if (segments[0] === "people") return ADMINISTRATORS;
   if (READ_METHODS.has(method.toUpperCase())) return READERS;
   if (segments.some((segment) => SETTINGS_SEGMENTS.has(segment))) return ADMINISTRATORS;
+  if (ROUND_ACTION.test(path)) return path.endsWith("/submit") ? [...PERFORMANCE, "owner"] : REVIEWERS;
   const entry = OWNER_ENTRY.find(([pattern]) => pattern.test(path));
   if (entry) return [...ENTRY_WRITERS[entry[1]], "owner"];
   return WRITERS_BY_AREA[segments[0] ?? ""] ?? ADMINISTRATORS;

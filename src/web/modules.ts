@@ -9,6 +9,7 @@ import { periodsModule } from "../modules/periods/periods.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
 import { reportsModule } from "../modules/reports/reports.routes.ts";
+import { roundModule } from "../modules/round/round.routes.ts";
 import { setupModule } from "../modules/setup/setup.routes.ts";
 import type { Services } from "../services.ts";
 import type { NavigationItem } from "./views.ts";
@@ -32,6 +33,7 @@ export const MODULES: BaseplanModule[] = [
   procurementModule,
   financeModule,
   periodsModule,
+  roundModule,
   benchmarksModule,
   reportsModule,
   auditModule,

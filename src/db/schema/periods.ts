@@ -86,3 +86,24 @@ export const reportNarratives = pgTable(
   },
   (table) => [unique().on(table.periodId)],
 );
+
+export type RoundItemStatus = "submitted" | "returned" | "approved";
+
+/** An owned item's place in a period's update round (src/db/migrations/0021_update_round.sql). */
+export const updateRoundItems = pgTable(
+  "update_round_items",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    periodId: bigint("period_id", { mode: "number" })
+      .notNull()
+      .references(() => monitoringPeriods.id),
+    itemKind: text("item_kind").$type<"deliverable" | "measure">().notNull(),
+    itemId: bigint("item_id", { mode: "number" }).notNull(),
+    status: text("status").$type<RoundItemStatus>().notNull(),
+    comment: text("comment"),
+    version: integer("version").notNull().default(1),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.periodId, table.itemKind, table.itemId)],
+);

@@ -42,3 +42,21 @@ export async function ownerNamesOf(
   }
   return { title: `Budget line ${id}`, names: [] };
 }
+
+/** Every deliverable's or measure's owner names, by id, for the update round's lists. */
+export async function listOwnerNames(
+  db: Database,
+  kind: "deliverable" | "measure",
+): Promise<Map<number, string[]>> {
+  const names = new Map<number, string[]>();
+  if (kind === "deliverable") {
+    const rows = await db
+      .select({ id: deliverables.id, lead: deliverables.leadAsWritten, officers: deliverables.leadOfficers })
+      .from(deliverables);
+    for (const row of rows) names.set(row.id, [row.lead, ...row.officers.map((officer) => officer.name)]);
+  } else {
+    const rows = await db.select({ id: measures.id, owner: measures.owner }).from(measures);
+    for (const row of rows) names.set(row.id, row.owner ? [row.owner] : []);
+  }
+  return names;
+}

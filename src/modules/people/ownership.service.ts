@@ -5,7 +5,7 @@ import { NotTheOwner } from "../../errors.ts";
 
 export { NotTheOwner };
 
-import { ownerNamesOf } from "./ownership.repository.ts";
+import { listOwnerNames, ownerNamesOf } from "./ownership.repository.ts";
 import { findPeopleByEmail, membershipsOf } from "./people.repository.ts";
 
 /**
@@ -60,4 +60,9 @@ export async function requireOwnerOf(
   throw new NotTheOwner(
     `${reason} Only its owner, or a ${rolesInWords(writers)}, may ${words.entry}. Nothing was saved.`,
   );
+}
+
+/** Every deliverable's or measure's owner names by id, for the update round's lists. */
+export async function ownerNamesByRecord(db: Database, kind: "deliverable" | "measure") {
+  return listOwnerNames(db, kind);
 }

@@ -1,0 +1,127 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { MonitoringPeriod } from "../../domain/periods.ts";
+import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
+import { parseForm } from "../../web/forms.ts";
+import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { periodParams } from "../periods/periods.schemas.ts";
+import { periodPath } from "../periods/periods.service.ts";
+import { actOnItem, myUpdates, periodRound, type RoundAction, type RoundKind } from "./round.service.ts";
+
+const actionForm = z.object({
+  version: z.coerce.number().int().min(0),
+  comment: z.string().max(20_000).optional(),
+  from: z.enum(["my-updates", "round"]).optional(),
+});
+
+const DONE: Record<RoundAction, string> = {
+  submit: "The update was submitted for review.",
+  return: "The update was returned to its owner with your comment.",
+  approve: "The update was approved.",
+};
+
+const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
+  const db = services.db;
+
+  async function renderMine(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldError[] = [],
+    status = 200,
+  ) {
+    const mine = await myUpdates(db, request.actor);
+    return reply.code(status).view("round/views/my-updates.njk", {
+      pageTitle: "My updates",
+      person: mine.person,
+      periods: mine.periods,
+      errors,
+    });
+  }
+
+  async function renderRound(
+    reply: FastifyReply,
+    period: MonitoringPeriod,
+    extra: { errors?: FieldError[]; comments?: Record<string, string> } = {},
+    status = 200,
+  ) {
+    const round = await periodRound(db, period);
+    return reply.code(status).view("round/views/round.njk", {
+      pageTitle: `The ${round.state.label} update round`,
+      round,
+      path: periodPath(period),
+      errors: extra.errors ?? [],
+      comments: extra.comments ?? {},
+    });
+  }
+
+  app.get("/my-updates", async (request, reply) => renderMine(request, reply));
+
+  app.get("/periods/:year/:period/round", async (request, reply) =>
+    renderRound(reply, periodParams(request.params)),
+  );
+
+  app.post<{ Params: { year: string; period: string; kind: string; id: string; action: string } }>(
+    "/periods/:year/:period/round/:kind/:id/:action",
+    async (request, reply) => {
+      const period = periodParams(request.params);
+      const { kind, action } = request.params;
+      const id = Number(request.params.id);
+      if (
+        (kind !== "deliverable" && kind !== "measure") ||
+        !["submit", "return", "approve"].includes(action) ||
+        !Number.isSafeInteger(id) ||
+        id < 1
+      ) {
+        throw new NotFound("That update round item");
+      }
+      const form = parseForm(actionForm, request.body);
+      const from = form.ok ? (form.value.from ?? "round") : "round";
+      const fieldId = `comment-${kind}-${id}`;
+      const refuse = (errors: FieldError[]) =>
+        from === "my-updates"
+          ? renderMine(request, reply, errors, 400)
+          : renderRound(
+              reply,
+              period,
+              {
+                errors,
+                comments: { [fieldId]: form.ok ? (form.value.comment ?? "") : "" },
+              },
+              400,
+            );
+      if (!form.ok) {
+        return refuse([
+          { field: "round", message: "The form was missing its version. Reload the page and try again." },
+        ]);
+      }
+      try {
+        await actOnItem(db, request.actor, action as RoundAction, {
+          period,
+          kind: kind as RoundKind,
+          id,
+          version: form.value.version,
+          ...(form.value.comment !== undefined ? { comment: form.value.comment } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ValidationFailed) {
+          return refuse(
+            error.errors.map((field) => (field.field === "comment" ? { ...field, field: fieldId } : field)),
+          );
+        }
+        throw error;
+      }
+      return redirectWithBanner(
+        reply,
+        from === "my-updates" ? "/my-updates" : `/periods/${periodPath(period)}/round`,
+        DONE[action as RoundAction],
+      );
+    },
+  );
+};
+
+export const roundModule: BaseplanModule = {
+  name: "round",
+  navigation: [{ href: "/my-updates", text: "My updates" }],
+  routes,
+};
