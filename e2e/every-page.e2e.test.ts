@@ -64,6 +64,7 @@ describe("every page", () => {
       "/reports/",
       "/audit",
       "/departments",
+      "/periods/settings",
     ]) {
       assert.ok(
         toCheck.some((href) => href.startsWith(start)),
