@@ -70,6 +70,13 @@ describe("every page", () => {
         `no page under ${start} was reached`,
       );
     }
+    // The entry forms of an open period, reached from its period page.
+    for (const form of ["/reserves/edit", "/debt/edit"]) {
+      assert.ok(
+        toCheck.some((href) => href.endsWith(form)),
+        `no ${form} form was reached`,
+      );
+    }
     for (const href of toCheck) await visit(journey.page, href);
     const tooWide: string[] = [];
     for (const width of SCREEN_WIDTHS) {
