@@ -37,6 +37,7 @@ import {
 } from "../../domain/targets.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import { requireOwnerOf } from "../people/ownership.service.ts";
 import { type UnderstoodCell, understandCell, valuePeriod } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
 import {
@@ -85,6 +86,8 @@ export interface NewMeasure {
   basis?: string | null;
   footnoteMarkers?: string[];
   note?: string | null;
+  /** Who owns the measure, by name (an owner may record its values: src/domain/ownership.ts). */
+  owner?: string | null;
 }
 
 export async function createMeasure(db: Database, actor: string, input: NewMeasure): Promise<Measure> {
@@ -1582,6 +1585,7 @@ export async function recordPeriodValue(
     await requireOpen(tx, input.period);
     const measure = await repository.findMeasure(tx, input.measureId);
     if (!measure) throw new NotFound(`Measure ${input.measureId}`);
+    await requireOwnerOf(tx, actor, "measure", measure.id);
     const label = monitoringPeriodLabel(input.period);
     const understood = understandCell(input.text, {
       unit: measure.unit,
