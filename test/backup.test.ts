@@ -84,6 +84,12 @@ describeOnBothDatabases("backup and restore", (fresh) => {
     const written = await writeBackup(source.db, file);
     assert.ok((written.audit_events ?? 0) > 0 && (written.councils ?? 0) === 1);
 
+    // Read fewer rows at a time through each cursor (the larger tables in several batches, a batch
+    // ending part way through a table), the file holds the same lines.
+    const inSmallBatches = join(folder, `small-batches-${source.engine}.baseplan.gz`);
+    assert.deepEqual(await writeBackup(source.db, inSmallBatches, { batchRows: 997 }), written);
+    assert.deepEqual(await linesOf(inSmallBatches), await linesOf(file));
+
     const target = await fresh();
     const restored = await restoreBackup(target.db, file);
     assert.deepEqual(restored, written);

@@ -140,8 +140,20 @@ const list = (items: string[]): SQL =>
     sql`, `,
   );
 
-/** Writes every table to FILE (gzip JSON lines); written beside it first, then renamed into place. */
-export async function writeBackup(db: Database, file: string): Promise<Record<string, number>> {
+/** Rows fetched at a time from a table's cursor: memory stays bounded whatever a table holds. */
+const BACKUP_BATCH_ROWS = 5_000;
+
+/**
+ * Writes every table to FILE (gzip JSON lines); written beside it first, then renamed into place.
+ * Each table is read through a cursor a batch at a time, so a table of any size is never held
+ * whole in memory; only a table that refers to itself (plans within plans, a few rows) is
+ * gathered to put parents before children.
+ */
+export async function writeBackup(
+  db: Database,
+  file: string,
+  { batchRows = BACKUP_BATCH_ROWS }: { batchRows?: number } = {},
+): Promise<Record<string, number>> {
   const migrations = await queryRows<{ name: string; checksum: string }>(
     db,
     sql`select name, checksum from baseplan_migrations order by name`,
@@ -176,13 +188,27 @@ export async function writeBackup(db: Database, file: string): Promise<Record<st
             ),
             sql`, `,
           );
-          const result = (await tx.execute(
-            sql`select ${selected} from ${sql.identifier(name)} order by ${sql.identifier(columns[0] ?? "")}`,
-          )) as unknown as { rows: Record<string, string | null>[] };
-          const rows = result.rows.map((row) => Object.values(row));
           await write({ table: name, columns } satisfies TableLine);
-          for (const row of parentsFirst(rows, columns, table)) await write(row);
-          counts[name] = rows.length;
+          await tx.execute(
+            sql`declare backup_rows no scroll cursor for select ${selected} from ${sql.identifier(name)} order by ${sql.identifier(columns[0] ?? "")}`,
+          );
+          const gathered: (string | null)[][] = [];
+          let count = 0;
+          for (;;) {
+            const result = (await tx.execute(
+              sql`fetch forward ${sql.raw(String(Math.max(1, Math.trunc(batchRows))))} from backup_rows`,
+            )) as unknown as { rows: Record<string, string | null>[] };
+            if (result.rows.length === 0) break;
+            count += result.rows.length;
+            for (const row of result.rows) {
+              const values = Object.values(row);
+              if (table.selfReferences.length > 0) gathered.push(values);
+              else await write(values);
+            }
+          }
+          await tx.execute(sql`close backup_rows`);
+          for (const row of parentsFirst(gathered, columns, table)) await write(row);
+          counts[name] = count;
         }
         await write({ end: true, rows: counts } satisfies EndLine);
       },

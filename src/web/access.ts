@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { meets, type Requirement, ROLES, type Role, requirementFor } from "../domain/roles.ts";
 import { RoleRequired, SignInRequired } from "../errors.ts";
 import type { NavigationItem } from "./views.ts";
@@ -17,6 +17,8 @@ function heldRoles(request: { acting: { kind: string; person?: { roles: Role[] }
  */
 export function setUpAccess(app: FastifyInstance): void {
   app.addHook("onRequest", async (request, reply) => {
+    const held = heldRoles(request);
+    showWhatThisPersonMayOpen(reply, held, request.acting);
     const path = request.url.split("?")[0] ?? "/";
     const requirement: Requirement = requirementFor(request.method, path);
     if (requirement === "public") return;
@@ -27,20 +29,25 @@ export function setUpAccess(app: FastifyInstance): void {
       }
       throw new SignInRequired();
     }
-    if (meets(requirement, heldRoles(request))) return;
-    throw new RoleRequired(requirement as readonly Role[], heldRoles(request).length === 0);
+    if (meets(requirement, held)) return;
+    throw new RoleRequired(requirement as readonly Role[], held.length === 0);
   });
+}
 
-  // The service navigation lists only the pages this person may open.
-  app.addHook("preHandler", async (request, reply) => {
-    const navigation = reply.locals?.navigation as NavigationItem[] | undefined;
-    if (!navigation) return;
-    const held = heldRoles(request);
-    const acting = request.acting;
-    reply.locals = {
-      ...reply.locals,
-      navigation: navigation.filter((item) => meets(requirementFor("GET", item.href), held)),
-      signedIn: acting.kind === "session" ? { displayName: acting.person.displayName } : null,
-    };
-  });
+/**
+ * The service navigation lists only the pages this person may open, and the header says who is
+ * signed in: set before the check, so the page refusing a request has them too.
+ */
+function showWhatThisPersonMayOpen(
+  reply: FastifyReply,
+  held: readonly Role[],
+  acting: FastifyRequest["acting"],
+): void {
+  const navigation = reply.locals?.navigation as NavigationItem[] | undefined;
+  if (!navigation) return;
+  reply.locals = {
+    ...reply.locals,
+    navigation: navigation.filter((item) => meets(requirementFor("GET", item.href), held)),
+    signedIn: acting.kind === "session" ? { displayName: acting.person.displayName } : null,
+  };
 }

@@ -4,6 +4,7 @@ import {
   BaseplanError,
   Conflict,
   NotOpenForEntry,
+  NotTheOwner,
   RoleRequired,
   ServiceUnavailable,
   SignInRequired,
@@ -118,6 +119,13 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         title: "You do not have permission to do this",
         rolesNeeded: rolesInWords(error.roles),
         hasNoRole: error.hasNoRole,
+      });
+    }
+    if (error instanceof NotTheOwner) {
+      return renderError(reply, {
+        status: 403,
+        title: "This is not yours to update",
+        message: error.message,
       });
     }
     if (error instanceof SignInRequired) {

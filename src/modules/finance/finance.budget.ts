@@ -16,6 +16,7 @@ import {
 import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../domain/money.ts";
 import { Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import { requireOwnerOf } from "../people/ownership.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { ForecastEdit, ForecastNew } from "./finance.schemas.ts";
 import { ratingSettings } from "./finance.settings.ts";
@@ -216,6 +217,7 @@ export async function updateForecast(
 ) {
   const { edit } = options;
   return db.transaction(async (tx) => {
+    await requireOwnerOf(tx, actor, "budget-line", options.lineId);
     const { line, year, forecast } = await forecastForEdit(tx, options.lineId, options.quarter);
     const updated = await repository.updateForecastIfVersion(tx, forecast.id, edit.version, {
       controllableBudgetPence: edit.controllableBudget,
@@ -306,6 +308,7 @@ export async function createForecast(
     );
   };
   return db.transaction(async (tx) => {
+    await requireOwnerOf(tx, actor, "budget-line", options.lineId);
     const { line, year, quarter, existing } = await lineForNewForecast(tx, options.lineId, options.quarter);
     if (existing) throw await conflict(tx, line, quarter);
     // The unique (line, quarter) key decides between two people entering the same quarter at once:

@@ -13,6 +13,7 @@ import { updateIfVersion, versionedUpdate } from "../../db/versioning.ts";
 
 export type MonitoringYearRow = typeof monitoringYears.$inferSelect;
 export type MonitoringPeriodRow = typeof monitoringPeriods.$inferSelect;
+export type MonitoringFrequencySetting = typeof departments.$inferSelect.monitoringFrequency;
 export type ReportNarrativeRow = typeof reportNarratives.$inferSelect;
 
 /** The department being monitored, with its frequency and its council's year start month. */
@@ -23,6 +24,7 @@ export async function findMonitoredDepartment(db: Database) {
       name: departments.name,
       councilName: councils.name,
       frequency: departments.monitoringFrequency,
+      version: departments.version,
       yearStartMonth: councils.yearStartMonth,
     })
     .from(departments)
@@ -133,3 +135,16 @@ export async function insertNarrativeIfAbsent(db: Database, values: typeof repor
 }
 
 export const updateNarrativeIfVersion = versionedUpdate(reportNarratives);
+
+/** Changes how the department is monitored, only at the version the person saw (null if not). */
+export async function updateDepartmentFrequencyIfVersion(
+  db: Database,
+  id: number,
+  version: number,
+  frequency: MonitoringFrequencySetting,
+) {
+  return updateIfVersion(db, departments, id, version, {
+    monitoringFrequency: frequency,
+    updatedAt: new Date(),
+  });
+}

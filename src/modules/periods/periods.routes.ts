@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { MonitoringPeriod } from "../../domain/periods.ts";
 import { ValidationFailed } from "../../errors.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { openYearForm, periodParams, statusForm } from "./periods.schemas.ts";
+import { monitoringSettingForm, openYearForm, periodParams, statusForm } from "./periods.schemas.ts";
 import * as periods from "./periods.service.ts";
 
 type Body = Record<string, string | string[] | undefined>;
@@ -23,10 +24,14 @@ const DONE_MESSAGES: Record<string, string> = {
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   async function renderIndex(reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) {
-    const years = await periods.listYears(services.db);
+    const [years, setting] = await Promise.all([
+      periods.listYears(services.db),
+      periods.monitoringSetting(services.db),
+    ]);
     return reply.code(status).view("periods/views/index.njk", {
       pageTitle: "Monitoring periods",
       years,
+      setting,
       carryOptions: CARRY_OPTIONS,
       values: { carry: [] },
       ...extra,
@@ -66,14 +71,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const form = parseForm(openYearForm, body);
     const values = {
       year: body.year ?? "",
-      frequency: body.frequency ?? "",
       carry: Array.isArray(body.carry) ? body.carry : body.carry ? [body.carry] : [],
     };
     if (!form.ok) return renderIndex(reply, { errors: form.errors, values }, 400);
     try {
       await periods.openYear(services.db, request.actor, {
         startYear: form.value.year,
-        frequency: form.value.frequency,
         carryForward: {
           approvedBudget: form.value.carry.includes("approvedBudget"),
           lines: form.value.carry.includes("lines"),
@@ -85,6 +88,27 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       return renderIndex(reply, { errors: [{ field: "year", message: error.message }], values }, 400);
     }
     return reply.redirect("/periods?done=year-opened", 303);
+  });
+
+  async function renderSetting(reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) {
+    const setting = await periods.monitoringSetting(services.db);
+    return reply.code(status).view("periods/views/settings.njk", {
+      pageTitle: "Monitoring settings",
+      setting,
+      values: { frequency: setting?.frequency ?? "", version: setting?.version ?? "" },
+      ...extra,
+    });
+  }
+
+  app.get("/periods/settings", async (_request, reply) => renderSetting(reply));
+
+  app.post("/periods/settings", async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const form = parseForm(monitoringSettingForm, body);
+    const values = { frequency: body.frequency ?? "", version: body.version ?? "" };
+    if (!form.ok) return renderSetting(reply, { errors: form.errors, values }, 400);
+    await periods.changeMonitoringSetting(services.db, request.actor, form.value);
+    return redirectWithBanner(reply, "/periods/settings", "The monitoring setting was saved.");
   });
 
   app.get("/periods/:year/:period", async (request, reply) => {

@@ -36,10 +36,18 @@ export const openYearForm = z.object({
     }
     return startYear;
   }),
-  frequency: z.enum(MONITORING_FREQUENCIES as [MonitoringFrequency, ...MonitoringFrequency[]], {
-    error: "Select whether the year is monitored quarterly or monthly",
-  }),
   carry: ticked,
+});
+
+/** The department's monitoring setting: quarterly or monthly, at the version the form was opened. */
+export const monitoringSettingForm = z.object({
+  version: z.coerce
+    .number({ error: "The form was missing its version. Reload the page and try again." })
+    .int()
+    .positive({ error: "The form was missing its version. Reload the page and try again." }),
+  frequency: z.enum(MONITORING_FREQUENCIES as [MonitoringFrequency, ...MonitoringFrequency[]], {
+    error: "Select whether the department is monitored quarterly or monthly",
+  }),
 });
 
 export const statusForm = z.object({

@@ -15,7 +15,7 @@ import {
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
 import { BadRequest, BaseplanError, Conflict, NotFound, NotOpenForEntry } from "../../errors.ts";
-import { recordAuditEvent } from "../audit/audit.service.ts";
+import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
 import { quarterProgressCompleteness } from "../plan/plan.service.ts";
@@ -152,6 +152,72 @@ export async function listYears(db: Database) {
       }),
     }))
     .reverse();
+}
+
+const FREQUENCY_WORDS: Record<MonitoringFrequency, string> = {
+  quarterly: "Quarterly",
+  monthly: "Monthly",
+};
+
+/** How the department monitors: its setting, with the version a form must send back. */
+export async function monitoringSetting(db: Database) {
+  const department = await repository.findMonitoredDepartment(db);
+  if (!department) return null;
+  return {
+    id: department.id,
+    department: department.name,
+    frequency: department.frequency,
+    frequencyWords: FREQUENCY_WORDS[department.frequency],
+    version: department.version,
+  };
+}
+
+export interface MonitoringSettingEdit {
+  frequency: MonitoringFrequency;
+  /** The department's version when the form was opened. */
+  version: number;
+}
+
+/**
+ * Changes whether the department monitors quarterly or monthly. Years opened before keep the
+ * periods they were opened with; the next year opened takes the new setting. Audited; a form
+ * opened at an older version is refused with Conflict and nothing changes.
+ */
+export async function changeMonitoringSetting(db: Database, actor: string, edit: MonitoringSettingEdit) {
+  return db.transaction(async (tx) => {
+    const department = await requireDepartment(tx);
+    const updated = await repository.updateDepartmentFrequencyIfVersion(
+      tx,
+      department.id,
+      edit.version,
+      edit.frequency,
+    );
+    if (!updated) {
+      const saved = await latestAuditEvent(tx, "department", department.id);
+      throw new Conflict(
+        `${department.name}'s monitoring setting`,
+        [
+          {
+            label: "How the department is monitored",
+            saved: FREQUENCY_WORDS[department.frequency],
+            submitted: FREQUENCY_WORDS[edit.frequency],
+          },
+        ],
+        "/periods/settings",
+        saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "department",
+      entityId: department.id,
+      summary: `${department.name} is monitored ${edit.frequency} from the next year opened`,
+      before: { monitoringFrequency: department.frequency, version: department.version },
+      after: { monitoringFrequency: edit.frequency, version: updated.version },
+    });
+    return updated;
+  });
 }
 
 export interface OpenYearInput {
