@@ -57,6 +57,8 @@ describe("every page", () => {
     // Pages of every module: the crawl reached them all.
     for (const start of [
       "/measures/",
+      "/measures/groups",
+      "/measures/archived",
       "/plan/deliverables/",
       "/risks",
       "/budget/",
