@@ -73,6 +73,13 @@ describe("every page", () => {
         `no page under ${start} was reached`,
       );
     }
+    // The entry forms of an open period, reached from its period page.
+    for (const form of ["/reserves/edit", "/debt/edit"]) {
+      assert.ok(
+        toCheck.some((href) => href.endsWith(form)),
+        `no ${form} form was reached`,
+      );
+    }
     // A measure's page for linking it to one of the Department's measures.
     assert.ok(
       toCheck.some((href) => /^\/measures\/\d+\/benchmark$/.test(href)),
