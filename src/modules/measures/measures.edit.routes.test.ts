@@ -255,4 +255,48 @@ describe("the measures' editing pages", () => {
       ["Clean streets"],
     );
   });
+
+  test("another measure is combined into one after choosing it and confirming; a bad choice is named and changes nothing", async () => {
+    const db = database.db;
+    const [group] = await currentGroups(db);
+    assert.ok(group);
+    await post(
+      "/measures/new",
+      "/measures/new",
+      measureFields(group.id, { title: "Streets found clean", code: "ST2" }),
+    );
+    const all = await listMeasures(db);
+    const keep = all.find((measure) => measure.code === "ST1");
+    const other = all.find((measure) => measure.code === "ST2");
+    assert.ok(keep && other);
+    const choose = await app.inject(`/measures/${keep.id}/combine`);
+    assert.equal(choose.statusCode, 200);
+    assert.match(choose.body, /ST2: Streets found clean/);
+    const bad = await app.inject(`/measures/${keep.id}/combine?other=lots`);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /&quot;lots&quot; is not a measure/);
+    const itself = await app.inject(`/measures/${keep.id}/combine?other=${keep.id}`);
+    assert.equal(itself.statusCode, 400);
+    assert.match(itself.body, new RegExp(`Measure ${keep.id} is not a current measure`));
+
+    const confirm = `/measures/${keep.id}/combine?other=${other.id}`;
+    const stale = await post(`/measures/${keep.id}/combine`, confirm, {
+      version: String(keep.version),
+      otherId: String(other.id),
+      otherVersion: String(other.version + 3),
+    });
+    assert.equal(stale.statusCode, 409);
+    assert.equal((await measurePage(db, other.id)).measure.archivedAt, null);
+
+    const combined = await post(`/measures/${keep.id}/combine`, confirm, {
+      version: await hidden(confirm, "version"),
+      otherId: await hidden(confirm, "otherId"),
+      otherVersion: await hidden(confirm, "otherVersion"),
+    });
+    assert.equal(combined.statusCode, 303);
+    const kept = (await measurePage(db, keep.id)).measure;
+    assert.deepEqual(kept.otherTitles, ["Streets found clean"]);
+    const archived = await app.inject(`/measures/${other.id}`);
+    assert.match(archived.body, /combined into <a class="govuk-link" href="\/measures\/\d+">another measure/);
+  });
 });
