@@ -34,6 +34,16 @@ test("the rule: reading needs any role, writing needs the role for the area, any
     ["POST", "/periods/2030-31/q2/round/measure/4/return", "performance-officer approver administrator"],
     ["POST", "/periods/2030-31/q2/round/measure/4/approve", "performance-officer approver administrator"],
     ["POST", "/something-new", "administrator"],
+    // The JSON API: its description is public, its data is read with any role, like a page.
+    ["GET", "/api/v1/openapi.json", "public"],
+    ["GET", "/api/docs", "public"],
+    ["GET", "/api/v1/periods", "administrator performance-officer finance-officer owner approver viewer"],
+    [
+      "GET",
+      "/api/v1/periods/2040-41-q1/budget",
+      "administrator performance-officer finance-officer owner approver viewer",
+    ],
+    ["POST", "/api/v1/periods", "administrator"],
   ];
   for (const [method, path, expected] of table) {
     const requirement = requirementFor(method, path);

@@ -52,13 +52,15 @@ export function rolesInWords(roles: readonly Role[]): string {
 
 /**
  * What a request needs:
- * - "public": anyone, signed in or not (signing in, setting a password, health, static files);
+ * - "public": anyone, signed in or not (signing in, setting a password, health, static files,
+ *   the JSON API's description: it describes the shape of the data, and holds none);
  * - "signed-in": any signed-in person, whatever their roles (their own account, signing out);
  * - a list of roles: a person holding at least one of them.
  */
 export type Requirement = "public" | "signed-in" | readonly Role[];
 
-const PUBLIC_PATHS = /^\/(sign-in|invitation\/[^/]+|health|health\/[^/]+|status)$/;
+const PUBLIC_PATHS =
+  /^\/(sign-in|invitation\/[^/]+|health|health\/[^/]+|status|api\/docs|api\/v1\/openapi\.json)$/;
 const FILES = /^\/(static|govuk|moj|assets)\//;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
