@@ -86,4 +86,39 @@ describe("benchmarks", () => {
     await noScript.locator(".govuk-error-summary").waitFor();
     assert.match(await noScript.title(), /^Error: /);
   });
+
+  journeyTest(
+    "a measure is unlinked and linked again from its own page without JavaScript; axe-clean",
+    journey,
+    async () => {
+      const [measure] = await queryRows<{ id: number }>(
+        journey.database.db,
+        sql`select id::int as id from measures where slug = 'care-leavers-eet'`,
+      );
+      assert.ok(measure);
+      const { page } = journey;
+      await visit(page, `/measures/${measure.id}/benchmark`);
+      assert.match((await page.getByTestId("linked-now").textContent()) ?? "", /Care Leavers/);
+      await assertAccessible(page);
+      await page.setViewportSize({ width: 390, height: 800 });
+      await assertAccessible(page);
+
+      const noScript = journey.pageWithoutJavaScript;
+      await noScript.goto(`/measures/${measure.id}/benchmark`);
+      await noScript.getByRole("button", { name: "Remove the link" }).click();
+      await noScript.getByTestId("no-benchmark-link").waitFor();
+      await noScript.getByRole("link", { name: /Link it to a Department measure/ }).click();
+      await noScript.getByLabel("Find the Department's measure").fill("care leavers education");
+      await noScript.getByRole("button", { name: "Search" }).click();
+      await noScript.getByRole("button", { name: "Link this measure" }).click();
+      await noScript.locator(".govuk-error-summary").waitFor();
+      assert.match(await noScript.title(), /^Error: /);
+      await noScript
+        .getByLabel(/Care Leavers - Education, Employment & Training/)
+        .first()
+        .check();
+      await noScript.getByRole("button", { name: "Link this measure" }).click();
+      await noScript.getByTestId("latest-comparison").waitFor();
+    },
+  );
 });

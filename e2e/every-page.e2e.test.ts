@@ -71,6 +71,11 @@ describe("every page", () => {
         `no page under ${start} was reached`,
       );
     }
+    // A measure's page for linking it to one of the Department's measures.
+    assert.ok(
+      toCheck.some((href) => /^\/measures\/\d+\/benchmark$/.test(href)),
+      "no page under /measures/:id/benchmark was reached",
+    );
     for (const href of toCheck) await visit(journey.page, href);
     const tooWide: string[] = [];
     for (const width of SCREEN_WIDTHS) {

@@ -92,6 +92,29 @@ describe("signing in with a local account", () => {
       await page.getByRole("link", { name: "Robin Ash" }).click();
       await assertAccessible(page);
       assert.match((await page.getByTestId("roles").textContent()) ?? "", /Viewer\s+Whole council/);
+
+      // An API token for Robin's roles: refused without a name, then issued and shown once,
+      // listed on the page, and revoked.
+      await page.getByLabel("What the token is for").fill("");
+      await page.getByRole("button", { name: "Issue a token" }).click();
+      assert.match(
+        (await page.locator(".govuk-error-summary").textContent()) ?? "",
+        /Enter what the token is for/,
+      );
+      await assertAccessible(page);
+      await page.getByLabel("What the token is for").fill("Made-up data warehouse");
+      await page.getByRole("button", { name: "Issue a token" }).click();
+      assert.match((await page.getByTestId("api-token").textContent()) ?? "", /^bpt_[A-Za-z0-9_-]{40,}$/);
+      await assertAccessible(page);
+      await page.getByRole("link", { name: "Go to Robin Ash's page" }).click();
+      assert.match(
+        (await page.getByTestId("api-tokens").textContent()) ?? "",
+        /Made-up data warehouse\s+Works until/,
+      );
+      await assertAccessible(page);
+      await page.getByRole("button", { name: "Revoke the token Made-up data warehouse" }).click();
+      assert.match((await page.getByTestId("api-tokens").textContent()) ?? "", /Revoked by/);
+      await assertAccessible(page);
     },
   );
 });

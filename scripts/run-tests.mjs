@@ -8,10 +8,13 @@
 // - The default reporter is TAP when the output is not a terminal on Node 20 and 22, but spec on
 //   Node 23 and later; it is chosen here (TAP unless a terminal), so CI reads the same closing
 //   lines (`# tests N`, `# pass N`...) whatever the version.
+// Files start longest first (scripts/test-durations.json, seconds per file from a CI run; a file not
+// listed there, say a new one, counts as long), so no long file starts last and runs alone at the
+// end while the other slot idles.
 // At the end it lists the reasons any tests were skipped (a missing or hidden program, no
 // PostgreSQL server) and closes with one line: `tests: N passed, N failed, N skipped`.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["src", "test", "e2e"];
@@ -23,6 +26,13 @@ const files = roots
   )
   .filter((file) => file.endsWith(".test.ts") && !file.includes("node_modules"))
   .sort();
+
+const DURATIONS = new URL("test-durations.json", import.meta.url);
+const seconds = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, "utf8")) : {};
+const UNKNOWN = Number.POSITIVE_INFINITY;
+const durationOf = (file) => seconds[file.replaceAll("\\", "/")] ?? UNKNOWN;
+// Stable: files of equal (or unknown) duration keep their alphabetical order.
+files.sort((a, b) => durationOf(b) - durationOf(a) || (a < b ? -1 : a > b ? 1 : 0));
 
 if (files.length === 0) {
   console.error(`No test files found under ${roots.join(", ")}`);

@@ -36,6 +36,14 @@ export class RoleRequired extends BaseplanError {
   }
 }
 
+/**
+ * Signed in with a role that may write this kind of record, but not this record: an owner writing
+ * to what they do not own (src/modules/people/ownership.service.ts). 403, a page saying why.
+ */
+export class NotTheOwner extends BaseplanError {
+  readonly code = "forbidden";
+}
+
 /** A form sent by nobody signed in (where sign-in is required): 401, a page linking to sign in. */
 export class SignInRequired extends BaseplanError {
   readonly code = "forbidden";

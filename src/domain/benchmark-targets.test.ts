@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  benchmarkUsed,
   matchPublishedPeriod,
+  namesBenchmark,
   type PublishedBenchmark,
   type PublishedPeriodFigures,
   publishedContext,
   publishedOwnFigure,
 } from "./benchmark-targets.ts";
-import { evaluateTarget } from "./targets.ts";
+import { evaluateTarget, parseTarget } from "./targets.ts";
 
 function period(
   label: string,
@@ -121,5 +123,38 @@ describe("the council's own published figure", () => {
     });
     assert.equal(publishedOwnFigure(published(academic), { start: "2030-04-01", end: "2031-03-31" }), null);
     assert.equal(publishedOwnFigure(published(periods), null), null);
+  });
+});
+
+describe("which targets are judged against benchmarks, and against which published period", () => {
+  it("names quartile, rank, gap and average targets, not a plain figure or an earlier period", () => {
+    const named = [
+      "Achieve top-quartile performance",
+      "To remain lower than national average",
+      "in line with statistical neighbours",
+      "ranked in the top 50 nationally",
+    ];
+    for (const words of named) assert.equal(namesBenchmark(parseTarget(words)), true, words);
+    for (const words of ["95%", "Maintain 2019/20 performance", "monitor only"])
+      assert.equal(namesBenchmark(parseTarget(words)), false, words);
+  });
+
+  it("says the published period used, or that it is not published yet and when it is expected", () => {
+    const figures = published(academic);
+    assert.deepEqual(benchmarkUsed(figures, { start: "2030-04-01", end: "2031-03-31" }), {
+      kind: "published",
+      source: "Widgets mended (Test Office, Tool)",
+      period: "made-up 2031",
+    });
+    assert.deepEqual(benchmarkUsed(figures, { start: "2033-04-01", end: "2034-03-31" }), {
+      kind: "unpublished",
+      source: "Widgets mended (Test Office, Tool)",
+      expected: "March 2032",
+      latest: "made-up 2031",
+    });
+    assert.deepEqual(benchmarkUsed(figures, { start: "2001-04-01", end: "2002-03-31" }), {
+      kind: "none",
+      source: "Widgets mended (Test Office, Tool)",
+    });
   });
 });

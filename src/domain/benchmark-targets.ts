@@ -12,7 +12,21 @@
  * 31 March 2021; a quarter by the year that contains it. Rolling three-year figures never answer.
  */
 
-import type { BenchmarkData, BenchmarkFigures, BenchmarkSource, TargetContext } from "./targets.ts";
+import type { BenchmarkData, BenchmarkFigures, BenchmarkSource, Target, TargetContext } from "./targets.ts";
+
+/** Targets judged against other councils' figures: a benchmark, a quartile, a rank or a gap. */
+const BENCHMARK_KINDS: ReadonlySet<Target["kind"]> = new Set([
+  "benchmark",
+  "quartile",
+  "rank",
+  "top-rank",
+  "gap",
+]);
+
+/** Whether a target is judged against published figures for other councils, England or a region. */
+export function namesBenchmark(target: Target): boolean {
+  return BENCHMARK_KINDS.has(target.kind);
+}
 
 /** ISO dates, first and last day covered. */
 export interface Span {
@@ -189,4 +203,30 @@ export function publishedOwnFigure(
     value: matched.ours,
     note: `The value is the council's figure for ${matched.description} as published (${published.source}); its own tables give none for the period.`,
   };
+}
+
+/** The published figures a target for the council's period was judged against, in words. */
+export type BenchmarkUsed =
+  | { readonly kind: "published"; readonly source: string; readonly period: string }
+  | {
+      readonly kind: "unpublished";
+      readonly source: string;
+      readonly expected: string | null;
+      readonly latest: string | null;
+    }
+  | { readonly kind: "none"; readonly source: string };
+
+/** Which published period (if any) answers the council's period, as a reader is told it. */
+export function benchmarkUsed(published: PublishedBenchmark, span: Span | null): BenchmarkUsed {
+  const source = `${published.title} (${published.source})`;
+  const found = publishedContext(published, span)?.benchmarks;
+  if (found?.source) return { kind: "published", source, period: found.source.period };
+  if (found?.unpublished)
+    return {
+      kind: "unpublished",
+      source,
+      expected: found.unpublished.expected,
+      latest: found.unpublished.latest,
+    };
+  return { kind: "none", source };
 }

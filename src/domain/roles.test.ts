@@ -16,15 +16,30 @@ test("the rule: reading needs any role, writing needs the role for the area, any
     ["GET", "/budget/2040-41/q1", "administrator performance-officer finance-officer owner approver viewer"],
     ["GET", "/people", "administrator"],
     ["POST", "/people/3/deactivate", "administrator"],
-    ["POST", "/budget/lines/4/forecasts/1/new", "finance-officer administrator"],
+    ["POST", "/budget/lines/4/forecasts/1/new", "finance-officer administrator owner"],
+    ["POST", "/budget/lines/4/forecasts/1/edit", "finance-officer administrator owner"],
+    ["POST", "/measures/9/values/new", "performance-officer administrator owner"],
+    ["POST", "/measures/9/details", "performance-officer administrator"],
+    ["POST", "/risks/5", "performance-officer administrator owner"],
     ["POST", "/procurement/new", "finance-officer administrator"],
     ["POST", "/budget/settings", "administrator"],
     ["POST", "/procurement/thresholds", "administrator"],
     ["POST", "/benchmarks/settings", "administrator"],
     ["POST", "/measures/import", "performance-officer administrator"],
-    ["POST", "/plan/deliverables/2/progress", "performance-officer administrator"],
+    ["POST", "/plan/deliverables/2/progress", "performance-officer administrator owner"],
+    ["POST", "/plan/deliverables/2/leads", "performance-officer administrator"],
     ["POST", "/periods/years", "performance-officer administrator"],
     ["POST", "/something-new", "administrator"],
+    // The JSON API: its description is public, its data is read with any role, like a page.
+    ["GET", "/api/v1/openapi.json", "public"],
+    ["GET", "/api/docs", "public"],
+    ["GET", "/api/v1/periods", "administrator performance-officer finance-officer owner approver viewer"],
+    [
+      "GET",
+      "/api/v1/periods/2040-41-q1/budget",
+      "administrator performance-officer finance-officer owner approver viewer",
+    ],
+    ["POST", "/api/v1/periods", "administrator"],
   ];
   for (const [method, path, expected] of table) {
     const requirement = requirementFor(method, path);

@@ -5,6 +5,8 @@
  * by it without being listed anywhere.
  */
 
+import type { OwnedKind } from "./ownership.ts";
+
 export const ROLES = [
   "administrator",
   "performance-officer",
@@ -50,13 +52,15 @@ export function rolesInWords(roles: readonly Role[]): string {
 
 /**
  * What a request needs:
- * - "public": anyone, signed in or not (signing in, setting a password, health, static files);
+ * - "public": anyone, signed in or not (signing in, setting a password, health, static files,
+ *   the JSON API's description: it describes the shape of the data, and holds none);
  * - "signed-in": any signed-in person, whatever their roles (their own account, signing out);
  * - a list of roles: a person holding at least one of them.
  */
 export type Requirement = "public" | "signed-in" | readonly Role[];
 
-const PUBLIC_PATHS = /^\/(sign-in|invitation\/[^/]+|health|health\/[^/]+|status)$/;
+const PUBLIC_PATHS =
+  /^\/(sign-in|invitation\/[^/]+|health|health\/[^/]+|status|api\/docs|api\/v1\/openapi\.json)$/;
 const FILES = /^\/(static|govuk|moj|assets)\//;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -84,6 +88,27 @@ const WRITERS_BY_AREA: Readonly<Record<string, readonly Role[]>> = {
   benchmarks: PERFORMANCE,
 };
 
+/**
+ * The entry forms an owner may also send: a deliverable's progress, a measure's value, a budget
+ * line's forecast and a risk's assessment, by the kind of record each writes. The route lets an
+ * owner through; the service then refuses them unless they own that record (src/modules/people/
+ * ownership.service.ts), so an owner can write only what they own.
+ */
+const OWNER_ENTRY: readonly [RegExp, OwnedKind][] = [
+  [/^\/plan\/deliverables\/[^/]+\/progress$/, "deliverable"],
+  [/^\/measures\/[^/]+\/values\/new$/, "measure"],
+  [/^\/budget\/lines\/[^/]+\/forecasts\/[^/]+\/(new|edit)$/, "budget-line"],
+  [/^\/risks\/[^/]+$/, "risk"],
+];
+
+/** Who may write each kind of owned record whether or not they own it. */
+export const ENTRY_WRITERS: Readonly<Record<OwnedKind, readonly Role[]>> = {
+  deliverable: PERFORMANCE,
+  measure: PERFORMANCE,
+  risk: PERFORMANCE,
+  "budget-line": FINANCE,
+};
+
 /** The roles a request needs, from its method and path (no query string). */
 export function requirementFor(method: string, path: string): Requirement {
   if (FILES.test(path) || PUBLIC_PATHS.test(path)) return "public";
@@ -93,6 +118,8 @@ export function requirementFor(method: string, path: string): Requirement {
   if (segments[0] === "people") return ADMINISTRATORS;
   if (READ_METHODS.has(method.toUpperCase())) return READERS;
   if (segments.some((segment) => SETTINGS_SEGMENTS.has(segment))) return ADMINISTRATORS;
+  const entry = OWNER_ENTRY.find(([pattern]) => pattern.test(path));
+  if (entry) return [...ENTRY_WRITERS[entry[1]], "owner"];
   return WRITERS_BY_AREA[segments[0] ?? ""] ?? ADMINISTRATORS;
 }
 

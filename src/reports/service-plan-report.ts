@@ -301,6 +301,8 @@ interface MeasureData {
   rows: storedMeasures.MeasureRow[];
   values: storedMeasures.MeasureValue[];
   targets: storedMeasures.MeasureTarget[];
+  /** Baseplan's judgements of benchmark targets, for measures linked to a published benchmark. */
+  judgements: Map<number, storedMeasures.BenchmarkJudgement[]>;
 }
 
 async function measureData(db: Database, document: string): Promise<MeasureData> {
@@ -316,9 +318,11 @@ async function measureData(db: Database, document: string): Promise<MeasureData>
     storedMeasures.valuesOf(db, measureIds),
     storedMeasures.targetsOf(db, measureIds),
   ]);
+  const judgements = await storedMeasures.benchmarkJudgementsFor(db, measureIds);
   return {
     groups,
     rows,
+    judgements,
     values: values.filter((value) => value.current && value.groupId !== null && groupIds.has(value.groupId)),
     targets: targets.filter(
       (target) => target.current && target.groupId !== null && groupIds.has(target.groupId),
@@ -374,7 +378,43 @@ function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Bl
   return [
     table,
     ...(group.keyLine ? [paragraph(keyLineText(group.keyLine))] : []),
+    ...benchmarkJudgementBlocks(data, group, groupRows),
     ...(trend ? [trend] : []),
+  ];
+}
+
+/**
+ * Under a measure table, Baseplan's judgement of each of its targets that names a benchmark, for
+ * measures linked to the Department's published figures: the rating in words, the reason, and the
+ * published measure and period it was judged against. The table above stays as the council wrote it.
+ */
+function benchmarkJudgementBlocks(
+  data: MeasureData,
+  group: storedMeasures.MeasureGroup,
+  groupRows: readonly storedMeasures.MeasureRow[],
+): Block[] {
+  const items: string[] = [];
+  for (const row of groupRows) {
+    if (row.measureId === null) continue;
+    for (const { judged, used } of data.judgements.get(row.measureId) ?? []) {
+      if (judged.target.groupId !== group.id) continue;
+      const against =
+        used.kind === "published"
+          ? `Judged against ${used.source}, ${used.period}.`
+          : used.kind === "unpublished"
+            ? `${used.source} is not published for this period yet${used.expected ? ` (expected ${used.expected})` : ""}.`
+            : `${used.source} has no published period that matches this one.`;
+      items.push(
+        `${row.titleAsWritten}: "${judged.target.targetText}" (${judged.target.periodLabel} target): ${judged.rating.meta.label}. ${judged.rating.verdict.explanation} ${against}`,
+      );
+    }
+  }
+  if (items.length === 0) return [];
+  return [
+    paragraph(
+      "Baseplan's assessment of the benchmark targets in this table, against the Department for Education's published figures (the table above is as the council wrote it):",
+    ),
+    { kind: "list", items },
   ];
 }
 

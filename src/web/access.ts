@@ -1,6 +1,7 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { meets, type Requirement, ROLES, type Role, requirementFor } from "../domain/roles.ts";
 import { RoleRequired, SignInRequired } from "../errors.ts";
+import { API_PATHS } from "./acting-person.ts";
 import type { NavigationItem } from "./views.ts";
 
 /** The roles a request holds: every role for the configured demo user, none for nobody. */
@@ -12,35 +13,43 @@ function heldRoles(request: { acting: { kind: string; person?: { roles: Role[] }
 /**
  * The one place every request's roles are checked, before any route runs (so a new route is
  * covered without being listed): the rule is `requirementFor` in src/domain/roles.ts, by method
- * and address. Nobody signed in: a page redirects to /sign-in, a form is refused (401). Signed
- * in without the role: 403, a page naming the roles that may, and nothing changed.
+ * and address. Nobody signed in: a page redirects to /sign-in, a form is refused (401), and so
+ * is a JSON API request without a valid token. Signed in (or holding a token) without the role:
+ * 403, naming the roles that may, and nothing changed.
  */
 export function setUpAccess(app: FastifyInstance): void {
   app.addHook("onRequest", async (request, reply) => {
+    const held = heldRoles(request);
+    showWhatThisPersonMayOpen(reply, held, request.acting);
     const path = request.url.split("?")[0] ?? "/";
     const requirement: Requirement = requirementFor(request.method, path);
     if (requirement === "public") return;
     if (request.acting.kind === "nobody") {
-      if (request.method === "GET" || request.method === "HEAD") {
+      if ((request.method === "GET" || request.method === "HEAD") && !API_PATHS.test(path)) {
         const next = path === "/" ? "" : `?next=${encodeURIComponent(request.url)}`;
         return reply.redirect(`/sign-in${next}`, 303);
       }
       throw new SignInRequired();
     }
-    if (meets(requirement, heldRoles(request))) return;
-    throw new RoleRequired(requirement as readonly Role[], heldRoles(request).length === 0);
+    if (meets(requirement, held)) return;
+    throw new RoleRequired(requirement as readonly Role[], held.length === 0);
   });
+}
 
-  // The service navigation lists only the pages this person may open.
-  app.addHook("preHandler", async (request, reply) => {
-    const navigation = reply.locals?.navigation as NavigationItem[] | undefined;
-    if (!navigation) return;
-    const held = heldRoles(request);
-    const acting = request.acting;
-    reply.locals = {
-      ...reply.locals,
-      navigation: navigation.filter((item) => meets(requirementFor("GET", item.href), held)),
-      signedIn: acting.kind === "session" ? { displayName: acting.person.displayName } : null,
-    };
-  });
+/**
+ * The service navigation lists only the pages this person may open, and the header says who is
+ * signed in: set before the check, so the page refusing a request has them too.
+ */
+function showWhatThisPersonMayOpen(
+  reply: FastifyReply,
+  held: readonly Role[],
+  acting: FastifyRequest["acting"],
+): void {
+  const navigation = reply.locals?.navigation as NavigationItem[] | undefined;
+  if (!navigation) return;
+  reply.locals = {
+    ...reply.locals,
+    navigation: navigation.filter((item) => meets(requirementFor("GET", item.href), held)),
+    signedIn: acting.kind === "session" ? { displayName: acting.person.displayName } : null,
+  };
 }

@@ -14,12 +14,15 @@ export interface SessionPerson {
 /**
  * Who a request acts for:
  * - "session": a person signed in with a valid session;
+ * - "token": a request to the JSON API (/api/...) with a valid API token in its Authorization
+ *   header (`Bearer <token>`): the person the token was issued for, with their roles;
  * - "configured": nobody signed in, and BASEPLAN_ACTING_USER is set (the demo and tests, never
  *   production): that named user, with every role;
  * - "nobody": neither; only the sign-in pages, health and static files answer.
  */
 export type Acting =
   | { kind: "session"; person: SessionPerson; sessionId: string }
+  | { kind: "token"; person: SessionPerson; tokenId: number }
   | { kind: "configured"; actor: string }
   | { kind: "nobody" };
 
@@ -48,6 +51,8 @@ export interface ActingOptions {
   sessionSecret: string;
   /** The person a session id signs in, or null (unknown, ended, idle, expired, deactivated). */
   findSession: (sessionId: string) => Promise<SessionPerson | null>;
+  /** The person an API token acts for, or null (unknown, revoked, expired, deactivated). */
+  findApiToken: (token: string) => Promise<(SessionPerson & { tokenId: number }) | null>;
   secureCookies: boolean;
   /** How long the cookie is kept by the browser: the session's absolute end. */
   sessionHours: number;
@@ -56,8 +61,15 @@ export interface ActingOptions {
 /** Static files and machine endpoints: no session is looked up for them. */
 const NO_SESSION_NEEDED = /^\/(static|govuk|moj|assets|health)(\/|$)/;
 
+/** The JSON API: its requests act only by an API token, never by a cookie or the demo user. */
+export const API_PATHS = /^\/api(\/|$)/;
+
+/** `Authorization: Bearer <token>`; the token only ever from this header, never a cookie or query. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+) *$/i;
+
 /**
- * Sets `request.actor` and `request.acting` before any route runs: the signed-in person when the
+ * Sets `request.actor` and `request.acting` before any route runs: for the JSON API, the person
+ * a valid bearer token was issued for, or nobody; otherwise the signed-in person when the
  * request carries a valid session cookie; otherwise, outside production, the configured
  * BASEPLAN_ACTING_USER (so the demo and tests work without signing in); otherwise nobody.
  * Routes and services never look further than `request.actor`.
@@ -68,6 +80,19 @@ export function setUpActingPerson(app: FastifyInstance, options: ActingOptions):
   app.decorateRequest("acting", null as never);
   app.addHook("onRequest", async (request) => {
     const path = request.url.split("?")[0] ?? "/";
+    if (API_PATHS.test(path)) {
+      const token = BEARER.exec(request.headers.authorization ?? "")?.[1];
+      const found = token ? await options.findApiToken(token) : null;
+      if (found) {
+        const { tokenId, ...person } = found;
+        request.acting = { kind: "token", person, tokenId };
+        request.actor = person.email;
+      } else {
+        request.acting = { kind: "nobody" };
+        request.actor = "";
+      }
+      return;
+    }
     const sessionId = NO_SESSION_NEEDED.test(path) ? null : sessionIdOf(request, signer);
     const person = sessionId ? await options.findSession(sessionId) : null;
     if (person && sessionId) {

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
 import { sessionPerson } from "../modules/people/accounts.service.ts";
+import { apiTokenPerson } from "../modules/people/api-tokens.service.ts";
 import { redirectUntilSetUp } from "../modules/setup/setup.routes.ts";
 import type { Services } from "../services.ts";
 import { setUpAccess } from "./access.ts";
@@ -67,6 +68,7 @@ export async function createApp(services: Services, options: AppOptions = {}): P
     secureCookies: config.secureCookies,
     sessionHours: config.sessionHours,
     findSession: (sessionId) => sessionPerson(services.db, sessionId, sessionTimes),
+    findApiToken: (token) => apiTokenPerson(services.db, token),
   });
   // Until a council is set up, every page but the set-up, the checks and files leads to /setup.
   redirectUntilSetUp(app, services.db);

@@ -1,14 +1,16 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { rolesInWords } from "../domain/roles.ts";
 import {
   BaseplanError,
   Conflict,
   NotOpenForEntry,
+  NotTheOwner,
   RoleRequired,
   ServiceUnavailable,
   SignInRequired,
   ValidationFailed,
 } from "../errors.ts";
+import { API_PATHS } from "./acting-person.ts";
 
 interface ErrorPage {
   status: number;
@@ -87,6 +89,92 @@ function pageForFrameworkError(error: FastifyError): ErrorPage {
   };
 }
 
+/**
+ * An error for the JSON API as problem details (RFC 9457, `application/problem+json`): the
+ * status, a title, what to do, and where a field is at fault its name, the value sent and why.
+ */
+export interface ApiProblem {
+  type: "about:blank";
+  status: number;
+  title: string;
+  detail: string;
+  errors?: { field: string; value?: unknown; message: string }[];
+  rolesNeeded?: string[];
+}
+
+function isApiRequest(request: FastifyRequest): boolean {
+  return API_PATHS.test(request.url.split("?")[0] ?? "/");
+}
+
+function sendProblem(reply: FastifyReply, problem: Omit<ApiProblem, "type">) {
+  return reply
+    .code(problem.status)
+    .type("application/problem+json; charset=utf-8")
+    .send(JSON.stringify({ type: "about:blank", ...problem }));
+}
+
+/** The value a request sent for a field of its query string or path, for an error to name. */
+function sentValue(request: FastifyRequest, context: string | undefined, field: string): unknown {
+  const source =
+    context === "params" ? request.params : context === "querystring" ? request.query : undefined;
+  return source && typeof source === "object" ? (source as Record<string, unknown>)[field] : undefined;
+}
+
+function apiProblemFor(error: FastifyError, request: FastifyRequest): Omit<ApiProblem, "type"> {
+  if (error instanceof RoleRequired) {
+    return {
+      status: 403,
+      title: "You do not have permission to do this",
+      detail: `This needs the role ${rolesInWords(error.roles)}. The token's person has ${error.hasNoRole ? "no role" : "other roles"}.`,
+      rolesNeeded: [...error.roles],
+    };
+  }
+  if (error instanceof SignInRequired) {
+    return {
+      status: 401,
+      title: "An API token is needed",
+      detail:
+        "Send a valid API token in the Authorization header, as `Authorization: Bearer <token>`. The token was missing, unknown, expired or revoked, or its person is deactivated.",
+    };
+  }
+  if (error instanceof ValidationFailed) {
+    return {
+      status: 400,
+      title: "There is a problem with the request",
+      detail: error.message,
+      errors: error.errors.map((fault) => ({ field: fault.field, message: fault.message })),
+    };
+  }
+  if (error.validation) {
+    const errors = error.validation.map((fault) => {
+      const path = fault.instancePath.replace(/^\//, "");
+      const missing = (fault.params as { missingProperty?: string } | undefined)?.missingProperty;
+      const field = path || missing || "";
+      return {
+        field,
+        value: sentValue(request, error.validationContext, field),
+        message: fault.message ?? "",
+      };
+    });
+    return {
+      status: 400,
+      title: "There is a problem with the request",
+      detail: errors.map((fault) => `${fault.field}: ${fault.message}`).join("; "),
+      errors,
+    };
+  }
+  if (error instanceof BaseplanError) {
+    const statuses = { "not-found": 404, forbidden: 403, conflict: 409, unavailable: 503 } as const;
+    const status = statuses[error.code as keyof typeof statuses] ?? 400;
+    return { status, title: status === 404 ? "Not found" : "The request was refused", detail: error.message };
+  }
+  const page = pageForFrameworkError(error);
+  if (error.code === "BASEPLAN_METHOD_NOT_ALLOWED") {
+    return { status: 405, title: "That method is not accepted here", detail: error.message };
+  }
+  return { status: page.status, title: page.title, detail: page.message };
+}
+
 async function renderError(reply: FastifyReply, page: ErrorPage) {
   return reply.code(page.status).view("errors/error.njk", page);
 }
@@ -96,16 +184,29 @@ async function renderError(reply: FastifyReply, page: ErrorPage) {
  * trace; unexpected errors are logged in full for the administrator.
  */
 export function setUpErrorHandling(app: FastifyInstance): void {
-  app.setNotFoundHandler(async (_request, reply) =>
-    renderError(reply, {
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApiRequest(request)) {
+      return sendProblem(reply, {
+        status: 404,
+        title: "Not found",
+        detail: `Nothing is at ${request.method} ${request.url.split("?")[0]}. The addresses are listed in /api/v1/openapi.json.`,
+      });
+    }
+    return renderError(reply, {
       status: 404,
       title: "Page not found",
       message:
         "If you typed the web address, check it is correct. If you pasted it, check you copied all of it.",
-    }),
-  );
+    });
+  });
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (isApiRequest(request)) {
+      const problem = apiProblemFor(error, request);
+      if (problem.status === 401) reply.header("www-authenticate", 'Bearer realm="baseplan"');
+      if (problem.status >= 500) request.log.error({ err: error }, "unexpected error");
+      return sendProblem(reply, problem);
+    }
     if (error instanceof Conflict) {
       return reply.code(409).view("errors/conflict.njk", { conflict: error });
     }
@@ -118,6 +219,13 @@ export function setUpErrorHandling(app: FastifyInstance): void {
         title: "You do not have permission to do this",
         rolesNeeded: rolesInWords(error.roles),
         hasNoRole: error.hasNoRole,
+      });
+    }
+    if (error instanceof NotTheOwner) {
+      return renderError(reply, {
+        status: 403,
+        title: "This is not yours to update",
+        message: error.message,
       });
     }
     if (error instanceof SignInRequired) {

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { apiModule } from "../modules/api/api.routes.ts";
 import { auditModule } from "../modules/audit/audit.routes.ts";
 import { benchmarksModule } from "../modules/benchmarks/benchmarks.routes.ts";
 import { financeModule } from "../modules/finance/finance.routes.ts";
@@ -37,4 +38,5 @@ export const MODULES: BaseplanModule[] = [
   auditModule,
   setupModule,
   peopleModule,
+  apiModule,
 ];

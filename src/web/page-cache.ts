@@ -41,7 +41,7 @@ export const KNOWN_QUERY_PARAMETERS: ReadonlySet<string> = new Set([
   "status",
   "year",
 ]);
-const NOT_PAGES = /^\/(static|govuk|moj|assets|health|status)(\/|$)/;
+const NOT_PAGES = /^\/(static|govuk|moj|assets|health|status|api)(\/|$)/;
 
 /** A GET for a page, not a file or a machine endpoint: only these need data for templates. */
 export function isPageRequest(request: FastifyRequest): boolean {

@@ -29,7 +29,9 @@ export async function setUpViews(app: FastifyInstance, navigation: NavigationIte
       onConfigure: (environment: nunjucks.Environment) => registerFilters(environment),
     },
   });
-  app.addHook("preHandler", async (request, reply) => {
+  // On request, not before the handler: a request refused before any route runs (a 403 from the
+  // access check) still gets a page with the service navigation, sign-out and a form token.
+  app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "/";
     reply.locals = {
       ...reply.locals,

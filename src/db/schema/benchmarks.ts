@@ -101,8 +101,7 @@ export const measureBenchmarkLinks = pgTable("measure_benchmark_links", {
   measureId: bigint("measure_id", { mode: "number" })
     .primaryKey()
     .references(() => measures.id),
-  benchmarkCode: text("benchmark_code")
-    .notNull()
-    .references(() => benchmarkMeasures.code),
+  /** Null once the link is removed (the row stays, so its version keeps counting). */
+  benchmarkCode: text("benchmark_code").references(() => benchmarkMeasures.code),
   version: integer("version").notNull().default(1),
 });

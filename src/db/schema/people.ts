@@ -88,3 +88,23 @@ export const signInAttempts = pgTable(
     index("sign_in_attempts_address").on(table.address, table.occurredAt),
   ],
 );
+
+// API tokens (src/db/migrations/0025_api_tokens.sql): only the SHA-256 of each token is kept.
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    personId: bigint("person_id", { mode: "number" })
+      .notNull()
+      .references(() => people.id),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: text("revoked_by"),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (table) => [index("api_tokens_person").on(table.personId)],
+);

@@ -2,14 +2,16 @@ import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Database } from "../../db/client.ts";
 import type { FileProblem } from "./benchmarks.files.ts";
-import { importBenchmarks } from "./benchmarks.import.ts";
+import { importBenchmarks, REPORTING_YEARS } from "./benchmarks.import.ts";
 
-export const IMPORT_BENCHMARKS_USAGE = `Usage: baseplan import-benchmarks [--dry-run] FILE...
+export const IMPORT_BENCHMARKS_USAGE = `Usage: baseplan import-benchmarks [--dry-run] [--reporting-year=WHAT] FILE...
 
 Imports the Department for Education's benchmarking files: the LAIT long data file (Parquet as
-published, or a CSV extract), the LAIT data dictionary, the LA code list and the statistical
-neighbour models. Everything is checked first; any problem is listed by file, row, column and
-value and nothing is saved. --dry-run checks and reports without saving.
+published, or a CSV extract), the LAIT data dictionary, the LA code list, the statistical
+neighbour models, and statistics files in the Explore Education Statistics shape. Everything is
+checked first; any problem is listed by file, row, column and value and nothing is saved.
+--dry-run checks and reports without saving. --reporting-year says what a statistics file's
+"Reporting year" is: ${REPORTING_YEARS.map((choice) => `${choice.value} (${choice.words})`).join("; ")}.
 `;
 
 export function problemLine(problem: FileProblem): string {
@@ -33,7 +35,16 @@ export async function runImportBenchmarks(
   err: (line: string) => void,
 ): Promise<number> {
   const dryRun = args.includes("--dry-run");
-  const paths = args.filter((a) => a !== "--dry-run");
+  const yearArgument = args.find((a) => a.startsWith("--reporting-year="));
+  const paths = args.filter((a) => a !== "--dry-run" && a !== yearArgument);
+  const asked = yearArgument?.slice("--reporting-year=".length);
+  const reportingYear = REPORTING_YEARS.find((choice) => choice.value === asked)?.value;
+  if (asked !== undefined && reportingYear === undefined) {
+    err(
+      `--reporting-year=${asked}: choose one of ${REPORTING_YEARS.map((choice) => choice.value).join(", ")}.`,
+    );
+    return 2;
+  }
   if (paths.length === 0 || args.includes("--help")) {
     err(IMPORT_BENCHMARKS_USAGE);
     return paths.length === 0 && !args.includes("--help") ? 2 : 0;
@@ -47,7 +58,10 @@ export async function runImportBenchmarks(
       return 1;
     }
   }
-  const outcome = await importBenchmarks(db, actor, files, { dryRun });
+  const outcome = await importBenchmarks(db, actor, files, {
+    dryRun,
+    ...(reportingYear === undefined ? {} : { reportingYear }),
+  });
   if (!outcome.ok) {
     err(`Nothing was saved. ${outcome.problems.length} problem${outcome.problems.length === 1 ? "" : "s"}:`);
     for (const problem of outcome.problems) err(`  ${problemLine(problem)}`);

@@ -1,7 +1,7 @@
 import { chartSvg } from "../../charts/charts.ts";
 import { QUARTILE_BANDS } from "../../domain/benchmarks.ts";
 import { comparisonChart } from "./benchmarks.chart.ts";
-import { type CouncilComparison, type MeasureComparison, show } from "./benchmarks.service.ts";
+import { type CouncilComparison, type MeasureComparison, show, sourceWords } from "./benchmarks.service.ts";
 
 /** A measure code or period label as one URL path segment ("2018/19" has a slash; codes have "%" and "&"). */
 export function segment(text: string): string {
@@ -33,6 +33,7 @@ export function comparisonView(comparison: CouncilComparison, latest: MeasureCom
   const percent = (measure.unitWords ?? "").includes("%");
   return {
     measure,
+    source: sourceWords(measure),
     ours: comparison.ours,
     gapUnit: percent ? "percentage points" : "",
     measureHref: `/benchmarks/${segment(code)}`,

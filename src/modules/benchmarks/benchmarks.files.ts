@@ -1,10 +1,13 @@
 import { parse } from "csv-parse/sync";
 import { parquetReadObjects } from "hyparquet";
+import { readPublishedValue } from "../../domain/benchmark-data.ts";
 
 /**
  * Reads the Department's files into plain rows, by their shape: the Local Authority Interactive
  * Tool's long data (Parquet as published, or a CSV extract of it), its data dictionary, its code
- * list, and the statistical-neighbour models (2025 wide, April 2021 groupings). Formats are
+ * list, the statistical-neighbour models (2025 wide, April 2021 groupings), and the Department's
+ * statistics files in the Explore Education Statistics shape (one row per period and area, one
+ * column per indicator, with filter columns such as "category"). Formats are
  * parsed by libraries (hyparquet, csv-parse); this only recognises the columns. Every problem
  * names the file, row, column and value.
  */
@@ -67,11 +70,41 @@ export interface NeighbourRow {
   readonly neighbours: readonly { code: string; closeness: string }[];
 }
 
+/** One indicator's figure for one period and area of a statistics file (Explore Education Statistics shape). */
+export interface StatisticsRow {
+  readonly row: number;
+  /** The measure: the indicator column, with the row's filter values where the file has several. */
+  readonly measure: string;
+  /** time_period as written: "2025", or "202425" for a financial or academic year. */
+  readonly period: string;
+  /** time_identifier: "Reporting year", "Financial year", "Academic year", "Calendar year". */
+  readonly timeIdentifier: string;
+  /** geographic_level: "National", "Regional" or "Local authority" (others are left out by the import). */
+  readonly level: string;
+  /** old_la_code: the 3-digit DfE code of a local authority row. */
+  readonly laCode: string;
+  readonly areaName: string;
+  /** The indicator column the figure is in, for problems. */
+  readonly column: string;
+  readonly value: string;
+}
+
+export interface StatisticsMeasure {
+  readonly code: string;
+  readonly title: string;
+}
+
 export type ReadFile =
   | { readonly kind: "long"; readonly file: string; readonly rows: readonly LongRow[] }
   | { readonly kind: "dictionary"; readonly file: string; readonly rows: readonly DictionaryRow[] }
   | { readonly kind: "code-list"; readonly file: string; readonly rows: readonly CodeListRow[] }
-  | { readonly kind: "neighbours"; readonly file: string; readonly rows: readonly NeighbourRow[] };
+  | { readonly kind: "neighbours"; readonly file: string; readonly rows: readonly NeighbourRow[] }
+  | {
+      readonly kind: "statistics";
+      readonly file: string;
+      readonly rows: readonly StatisticsRow[];
+      readonly measures: readonly StatisticsMeasure[];
+    };
 
 export interface ReadResult {
   readonly files: readonly ReadFile[];
@@ -88,6 +121,21 @@ const DICTIONARY_COLUMNS = [
   "No_Quartile",
 ] as const;
 const CODE_LIST_COLUMNS = ["LA Number", "LA Name", "Region", "Type"] as const;
+/** The columns every Explore Education Statistics data file has. */
+const STATISTICS_COLUMNS = ["time_period", "time_identifier", "geographic_level"] as const;
+/** Its time and geography columns: neither an indicator nor a filter. */
+const STATISTICS_PLACE_AND_TIME = new Set([
+  "time_period",
+  "time_identifier",
+  "geographic_level",
+  "country_code",
+  "country_name",
+  "region_code",
+  "region_name",
+  "old_la_code",
+  "new_la_code",
+  "la_name",
+]);
 
 function isParquet(bytes: Uint8Array): boolean {
   return (
@@ -261,6 +309,7 @@ function readCsvFile(file: UploadedFile, problems: FileProblem[]): ReadFile | nu
       })),
     };
   }
+  if (hasAll(header, STATISTICS_COLUMNS)) return readStatistics(file.name, header, records, cell);
   if (hasAll(header, ["old_la_code", "SN_1", "SN_1P"])) {
     return {
       kind: "neighbours",
@@ -311,9 +360,79 @@ function readCsvFile(file: UploadedFile, problems: FileProblem[]): ReadFile | nu
     column: null,
     value: header.slice(0, 6).join(","),
     message:
-      "This is not one of the Department's benchmarking files: its columns are not those of the LAIT long data, the data dictionary, the LA code list or a statistical-neighbour model.",
+      "This is not one of the Department's benchmarking files: its columns are not those of the LAIT long data, the data dictionary, the LA code list, a statistical-neighbour model or a statistics file (time_period, time_identifier, geographic_level).",
   });
   return null;
+}
+
+/** "rereferral_percent" as words: "Rereferral percent". */
+function indicatorWords(column: string): string {
+  const words = column.replace(/_+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * A statistics file in the Explore Education Statistics shape. Columns other than time and
+ * geography are indicators where a cell holds a figure (or every filled cell a suppression code),
+ * and filters (such as "category" or "population_type") otherwise. Each indicator is a measure; where a filter
+ * takes more than one value in the file, each value is a measure of its own
+ * ("children_count (Children looked after on 31 March each year)"). Empty cells carry nothing.
+ */
+function readStatistics(
+  name: string,
+  header: readonly string[],
+  records: CsvTable["records"],
+  cell: (record: readonly string[], column: string) => string,
+): ReadFile {
+  const others = header.filter((column) => column !== "" && !STATISTICS_PLACE_AND_TIME.has(column));
+  // An indicator has a figure somewhere (a cell that is neither is then reported by the import,
+  // not taken as a filter), or is all suppression codes; a filter has words.
+  const indicators = others.filter((column) => {
+    const read = records.map(({ cells }) => cell(cells, column)).filter((text) => text !== "");
+    const values = read.map((text) => readPublishedValue(text));
+    return (
+      values.some((value) => value?.kind === "figure") ||
+      (read.length > 0 && values.every((value) => value !== null))
+    );
+  });
+  const filters = others.filter((column) => !indicators.includes(column));
+  const varying = filters.filter(
+    (column) => new Set(records.map(({ cells }) => cell(cells, column))).size > 1,
+  );
+  const measures = new Map<string, StatisticsMeasure>();
+  const rows: StatisticsRow[] = [];
+  for (const { line, cells } of records) {
+    const level = cell(cells, "geographic_level");
+    const filterValues = varying.map((column) => cell(cells, column).replace(/\//g, "-"));
+    const areaName =
+      level === "National"
+        ? cell(cells, "country_name")
+        : level === "Regional"
+          ? cell(cells, "region_name")
+          : cell(cells, "la_name");
+    for (const column of indicators) {
+      const code = filterValues.length > 0 ? `${column} (${filterValues.join(", ")})` : column;
+      if (!measures.has(code)) {
+        const words = indicatorWords(column);
+        measures.set(code, {
+          code,
+          title: filterValues.length > 0 ? `${filterValues.join(", ")}: ${words.toLowerCase()}` : words,
+        });
+      }
+      rows.push({
+        row: line,
+        measure: code,
+        period: cell(cells, "time_period"),
+        timeIdentifier: cell(cells, "time_identifier"),
+        level,
+        laCode: cell(cells, "old_la_code"),
+        areaName,
+        column,
+        value: cell(cells, column),
+      });
+    }
+  }
+  return { kind: "statistics", file: name, rows, measures: [...measures.values()] };
 }
 
 /** Read every uploaded file by its shape; problems say which file, row, column and value. */

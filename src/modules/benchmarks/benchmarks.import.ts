@@ -6,6 +6,7 @@ import {
   polarityFromDictionary,
   readPeriodLabel,
   readPublishedValue,
+  type YearType,
   yearTypeFromDictionary,
 } from "../../domain/benchmark-data.ts";
 import type { Polarity } from "../../domain/measure-types.ts";
@@ -43,6 +44,47 @@ export type ImportOutcome =
   | { readonly ok: true; readonly summary: ImportSummary }
   | { readonly ok: false; readonly problems: readonly FileProblem[] };
 
+/** How explanations cite figures imported from a statistics file rather than the LAIT. */
+export const STATISTICS_SOURCE = "DfE, Explore Education Statistics";
+
+/** What a "Reporting year" in a statistics file can mean, for the import page and the command line. */
+export const REPORTING_YEARS: readonly { value: YearType; words: string }[] = [
+  {
+    value: "financial",
+    words: "the year ending 31 March (children in need, child protection, looked-after children)",
+  },
+  { value: "as-at-31-march", words: "the position at 31 March" },
+  { value: "as-at-30-september", words: "the position at 30 September (the social work workforce)" },
+];
+
+/**
+ * A statistics file's time_identifier as a year type: a reporting year is what the person
+ * importing says it is, since the file does not say where the year ends; null where unknown.
+ */
+function statisticsYearType(identifier: string, reportingYear: YearType | undefined): YearType | null {
+  const words = identifier.trim().toLowerCase();
+  if (words === "financial year") return "financial";
+  if (words === "academic year") return "academic";
+  if (words === "calendar year") return "calendar";
+  if (words === "reporting year") return reportingYear ?? null;
+  return null;
+}
+
+/** A statistics file's "202425" (a financial or academic year) as the LAIT writes it, "2024-25"; else as written. */
+function statisticsPeriodLabel(period: string): string {
+  const m = /^(\d{4})(\d{2})$/.exec(period.trim());
+  return m === null ? period.trim() : `${m[1]}-${m[2]}`;
+}
+
+/** A region's name as the code list and a statistics file both mean it: "Inner London" is "London (Inner)". */
+function regionKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/^(inner|outer) london$/, "london ($1)")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 /** Problems reported at most, so a file of the wrong shape does not produce 641,070 lines. */
 const MAX_PROBLEMS = 200;
 
@@ -71,7 +113,7 @@ export async function importBenchmarks(
   db: Database,
   actor: string,
   uploads: readonly UploadedFile[],
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; reportingYear?: YearType } = {},
 ): Promise<ImportOutcome> {
   const { files, problems: readProblems } = await readBenchmarkFiles(uploads);
   const problems: FileProblem[] = [...readProblems];
@@ -207,6 +249,7 @@ export async function importBenchmarks(
       metas.set(m.code, { polarity: m.polarity as Polarity, yearType, noQuartile: m.noQuartile });
     }
   }
+  const storedByCode = new Map(storedMeasures.map((m) => [m.code, m]));
   const storedAreas = await repository.listAreas(db);
   const knownAreas = new Map<string, repository.AreaRecord>(storedAreas.map((a) => [a.code, a]));
   for (const [code, area] of areas) knownAreas.set(code, area);
@@ -285,6 +328,177 @@ export async function importBenchmarks(
   >();
   const periodsSeen = new Map<string, { measure: string; label: string }>();
   let skippedUnreadable = 0;
+  /** Keeps one figure, or reports it where the same measure, period and area came with another. */
+  const keep = (
+    fileName: string,
+    row: LongRow,
+    value: NonNullable<ReturnType<typeof readPublishedValue>>,
+    column: string,
+  ): void => {
+    const k = key(row.measure, row.period, row.areaCode);
+    const amount = value.kind === "figure" ? value.text : null;
+    const code = value.kind === "code" ? value.code : null;
+    const earlier = incoming.get(k);
+    if (earlier !== undefined) {
+      if (earlier.amount !== amount || earlier.code !== code) {
+        report({
+          file: fileName,
+          row: row.row,
+          column,
+          value: row.value,
+          message: `A duplicate of ${earlier.file} row ${earlier.row.row} (${row.measure}, ${row.period}, ${row.areaName}) with a different value (${earlier.amount ?? earlier.code}).`,
+        });
+      }
+      return;
+    }
+    incoming.set(k, { row, file: fileName, amount, code });
+    periodsSeen.set(`${row.measure}\u0000${row.period}`, { measure: row.measure, label: row.period });
+  };
+
+  // --- Statistics files (Explore Education Statistics shape) -------------------------------
+  // Each indicator is a measure of its own, with no direction (the file does not say which way is
+  // better), so no rank or band; England's, the regions' and every council's figures as published.
+  const readStatisticsFiles = (): void => {
+    const areaList = [...knownAreas.values()];
+    const england =
+      areaList.find((a) => a.kind === "england" && /^england$/i.test(a.name)) ??
+      areaList.find((a) => a.kind === "england");
+    const regions = new Map(areaList.filter((a) => a.kind === "region").map((a) => [regionKey(a.name), a]));
+    let blank = 0;
+    const otherLevels = new Set<string>();
+    for (const file of files) {
+      if (file.kind !== "statistics") continue;
+      const titles = new Map(file.measures.map((m) => [m.code, m.title]));
+      const reportedOnce = new Set<string>();
+      const once = (what: string, problem: FileProblem): void => {
+        if (reportedOnce.has(what)) return;
+        reportedOnce.add(what);
+        report(problem);
+      };
+      for (const row of file.rows) {
+        const at = { file: file.file, row: row.row };
+        if (row.value === "") {
+          blank += 1;
+          continue;
+        }
+        if (!["national", "regional", "local authority"].includes(row.level.toLowerCase())) {
+          otherLevels.add(row.level);
+          continue;
+        }
+        const yearType = statisticsYearType(row.timeIdentifier, options.reportingYear);
+        if (yearType === null) {
+          once(`time ${row.timeIdentifier}`, {
+            ...at,
+            column: "time_identifier",
+            value: row.timeIdentifier,
+            message: /^reporting year$/i.test(row.timeIdentifier.trim())
+              ? "The file does not say when its reporting year ends: choose whether it is the year ending 31 March or a position at 31 March or 30 September, and import it again."
+              : "The period is not a financial, academic, calendar or reporting year.",
+          });
+          continue;
+        }
+        // A measure the dictionary knows keeps the dictionary's meaning; any other is the file's own.
+        if (!measures.has(row.measure)) {
+          const stored = storedByCode.get(row.measure);
+          if (stored === undefined || stored.source === STATISTICS_SOURCE) {
+            const held = metas.get(row.measure)?.yearType ?? yearType;
+            measures.set(row.measure, {
+              code: row.measure,
+              title: titles.get(row.measure) ?? row.measure,
+              chartTitle: null,
+              topic: file.file.replace(/\.csv$/i, "").replace(/[_-]+/g, " "),
+              polarity: "monitor",
+              yearType: held,
+              decimals: null,
+              noQuartile: true,
+              unitWords: null,
+              status: null,
+              lastUpdate: null,
+              nextUpdate: null,
+              nextUpdateWords: null,
+              source: STATISTICS_SOURCE,
+            });
+            metas.set(row.measure, { polarity: "monitor", yearType: held, noQuartile: true });
+          }
+        }
+        const meta = metas.get(row.measure);
+        if (meta === undefined) continue;
+        if (meta.yearType !== yearType) {
+          once(`year ${row.measure}`, {
+            ...at,
+            column: "time_identifier",
+            value: row.timeIdentifier,
+            message: `The measure ${row.measure} is already held with another year type (${meta.yearType}).`,
+          });
+          continue;
+        }
+        const level = row.level.toLowerCase();
+        const area =
+          level === "national"
+            ? england
+            : level === "regional"
+              ? regions.get(regionKey(row.areaName))
+              : knownAreas.get(row.laCode);
+        if (area === undefined) {
+          report({
+            ...at,
+            column:
+              level === "local authority"
+                ? "old_la_code"
+                : level === "regional"
+                  ? "region_name"
+                  : "geographic_level",
+            value:
+              level === "local authority" ? row.laCode : row.level === "National" ? row.level : row.areaName,
+            message:
+              level === "national"
+                ? "The LA code list has no England row to hold the national figures."
+                : `The LA code list has no ${level === "regional" ? "region" : "authority"} ${level === "regional" ? row.areaName : `${row.laCode} (${row.areaName})`}.`,
+          });
+          continue;
+        }
+        const value = readPublishedValue(row.value);
+        if (value === null) {
+          report({
+            ...at,
+            column: row.column,
+            value: row.value,
+            message: "The value is neither a number nor a suppression code (x, c, u, z, low, -).",
+          });
+          continue;
+        }
+        const label = statisticsPeriodLabel(row.period);
+        if (readPeriodLabel(label, yearType) === null) {
+          report({
+            ...at,
+            column: "time_period",
+            value: row.period,
+            message: "The period cannot be read as a year.",
+          });
+          continue;
+        }
+        keep(
+          file.file,
+          {
+            row: row.row,
+            measure: row.measure,
+            title: null,
+            period: label,
+            areaName: area.name,
+            areaCode: area.code,
+            value: row.value,
+          },
+          value,
+          row.column,
+        );
+      }
+    }
+    if (blank > 0) notes.push(`${blank} empty cells in statistics files carry no figure and were left out.`);
+    if (otherLevels.size > 0)
+      notes.push(
+        `Rows for ${[...otherLevels].join(", ")} areas in statistics files were left out: only England, regions and local authorities are compared.`,
+      );
+  };
   for (const file of files) {
     if (file.kind !== "long") continue;
     for (const row of file.rows) {
@@ -333,25 +547,10 @@ export async function importBenchmarks(
         });
         continue;
       }
-      const k = key(row.measure, row.period, row.areaCode);
-      const amount = value.kind === "figure" ? value.text : null;
-      const code = value.kind === "code" ? value.code : null;
-      const earlier = incoming.get(k);
-      if (earlier !== undefined) {
-        if (earlier.amount !== amount || earlier.code !== code) {
-          report({
-            ...at,
-            column: "Values",
-            value: row.value,
-            message: `A duplicate of ${earlier.file} row ${earlier.row.row} (${row.measure}, ${row.period}, ${row.areaName}) with a different value (${earlier.amount ?? earlier.code}).`,
-          });
-        }
-        continue;
-      }
-      incoming.set(k, { row, file: file.file, amount, code });
-      periodsSeen.set(`${row.measure}\u0000${row.period}`, { measure: row.measure, label: row.period });
+      keep(file.file, row, value, "Values");
     }
   }
+  readStatisticsFiles();
   if (skippedUnreadable > 0) {
     notes.push(
       `${skippedUnreadable} rows with a period label that is not a period and no figure (only "-") were left out.`,

@@ -406,8 +406,51 @@ export async function linksOf(
   return queryRows(
     db,
     sql`select measure_id::int as "measureId", benchmark_code as code from measure_benchmark_links
-      where measure_id = any(${intArray(measureIds)})`,
+      where measure_id = any(${intArray(measureIds)}) and benchmark_code is not null`,
   );
+}
+
+/** A council measure with its link: the benchmark code (null when none) and the link's version (0 when never linked). */
+export interface MeasureLink {
+  measureId: number;
+  title: string;
+  code: string | null;
+  version: number;
+}
+
+export async function measureLink(db: Database, measureId: number): Promise<MeasureLink | null> {
+  const [row] = await queryRows<MeasureLink>(
+    db,
+    sql`select m.id::int as "measureId", m.title, l.benchmark_code as code, coalesce(l.version, 0)::int as version
+      from measures m left join measure_benchmark_links l on l.measure_id = m.id
+      where m.id = ${measureId}`,
+  );
+  return row ?? null;
+}
+
+/**
+ * Sets (or, with null, removes) a measure's link if it is still at the version the form was
+ * opened at; false when someone changed it since.
+ */
+export async function writeLink(
+  db: Database,
+  measureId: number,
+  code: string | null,
+  openedAt: number,
+): Promise<boolean> {
+  const rows =
+    openedAt === 0
+      ? await queryRows(
+          db,
+          sql`insert into measure_benchmark_links (measure_id, benchmark_code) values (${measureId}, ${code})
+            on conflict (measure_id) do nothing returning measure_id`,
+        )
+      : await queryRows(
+          db,
+          sql`update measure_benchmark_links set benchmark_code = ${code}, version = version + 1
+            where measure_id = ${measureId} and version = ${openedAt} returning measure_id`,
+        );
+  return rows.length === 1;
 }
 
 /** The periods of several benchmark measures, in date order. */

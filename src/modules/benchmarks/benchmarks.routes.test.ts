@@ -170,6 +170,85 @@ describe("benchmark pages", () => {
     );
   });
 
+  test("a measure is linked to a Department measure from its own page, judged on it, and unlinked", async () => {
+    assert.equal((await post("/benchmarks/settings", { dfeCode: "101", tolerance: "1" })).statusCode, 303);
+    await buildMeasureGroup(database.db, {
+      reportingPeriod: "Q4 2023/24",
+      rows: [
+        { code: "LK-1", title: "Widgets put right", last: "19.0%", current: "20.5%", target: "top quartile" },
+      ],
+    });
+    const [measure] = await queryRows<{ id: number }>(
+      database.db,
+      sql`select id::int as id from measures where title = 'Widgets put right'`,
+    );
+    assert.ok(measure);
+    const path = `/measures/${measure.id}/benchmark`;
+    const before = await app.inject(`/measures/${measure.id}`);
+    assert.match(before.body, /data-testid="no-benchmark-link"/);
+    assert.match(before.body, new RegExp(`href="${path}"`));
+
+    const search = await app.inject(`${path}?q=widgets`);
+    assert.equal(search.statusCode, 200);
+    assert.match(search.body, /not linked to one of the Department's measures/);
+    assert.match(
+      search.body,
+      /<input class="govuk-radios__input" id="code" name="code" type="radio" value="WIDG"/,
+    );
+    assert.doesNotMatch(search.body, /value="WAIT"/);
+    assert.match((await app.inject(`${path}?q=nothing-like-it`)).body, /No Department measure matches/);
+
+    const unchosen = await post(path, { action: "link", q: "widgets" });
+    assert.equal(unchosen.statusCode, 400);
+    assert.match(
+      unchosen.body,
+      /href="#code">Choose the Department(&#39;|')s measure to link this measure to/,
+    );
+    assert.match((await app.inject(`/measures/${measure.id}`)).body, /data-testid="no-benchmark-link"/);
+
+    const linked = await post(path, { action: "link", code: "WIDG" });
+    assert.equal(linked.statusCode, 303);
+    assert.equal(linked.headers.location, `/measures/${measure.id}#other-councils`);
+    const page = await app.inject(`/measures/${measure.id}`);
+    const text = page.body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    assert.match(text, /Benchmark targets: Baseplan's assessment/);
+    // 20.5% against the councils' 18.9, 20.1, 20.1 and 25 for financial year 2023-24: not top quartile.
+    assert.match(
+      text,
+      /"top quartile" \(Q4 2023\/24 target\): [^"]*Judged by Baseplan against Widgets mended \(DfE, LAIT\), financial year 2023-24\./,
+    );
+    assert.match(page.body, /data-testid="latest-comparison"/);
+
+    // A form opened before the link was made is refused and changes nothing.
+    const { token, cookie } = await formSession(app, path);
+    const stale = await app.inject({
+      method: "POST",
+      url: path,
+      payload: new URLSearchParams({
+        _csrf: token ?? "",
+        version: "0",
+        action: "link",
+        code: "WAIT",
+      }).toString(),
+      headers: { "content-type": FORM, cookie },
+    });
+    assert.equal(stale.statusCode, 400);
+    assert.match(stale.body, /Someone else changed this measure(&#39;|')s benchmark/);
+    assert.match(
+      (await app.inject(path)).body,
+      /data-testid="linked-now"><a class="govuk-link" href="\/benchmarks\/WIDG">/,
+    );
+
+    const removed = await post(path, { action: "remove" });
+    assert.equal(removed.statusCode, 303);
+    const after = await app.inject(`/measures/${measure.id}`);
+    assert.match(after.body, /data-testid="no-benchmark-link"/);
+    assert.doesNotMatch(after.body, /Baseplan's assessment/);
+    assert.equal((await app.inject(`/measures/99999999/benchmark`)).statusCode, 404);
+    assert.equal((await app.inject(`/measures/abc/benchmark`)).statusCode, 404);
+    assert.equal((await post(path, { action: "sideways" })).statusCode, 400);
+  });
+
   test("the import page checks a file, then saves it; bad rows are listed and nothing is saved", async () => {
     async function upload(file: { name: string; bytes: Uint8Array } | null, mode: string) {
       const { token, cookie } = await formSession(app, "/benchmarks/import");

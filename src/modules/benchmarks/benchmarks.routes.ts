@@ -1,22 +1,33 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { type FieldError, ValidationFailed } from "../../errors.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
 import { parseForm } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { idParam } from "../../web/params.ts";
 import { comparisonView, segment } from "./benchmarks.comparison.ts";
-import { searchQuerySchema, settingsFormSchema, tableQuerySchema } from "./benchmarks.schemas.ts";
+import {
+  linkFormSchema,
+  searchQuerySchema,
+  settingsFormSchema,
+  tableQuerySchema,
+} from "./benchmarks.schemas.ts";
 import {
   benchmarkSettings,
   councilComparison,
   findMeasure,
   findMeasures,
   importBenchmarks,
+  linkPage,
   ourCouncil,
   POLARITY_WORDS,
   periodsOf,
   periodTableCsv,
   periodTableFor,
+  REPORTING_YEARS,
   saveBenchmarkSettings,
+  setMeasureLink,
+  sourceWords,
 } from "./benchmarks.service.ts";
 
 const VIEWS = "benchmarks/views";
@@ -55,6 +66,57 @@ function sortLinks(base: string, sort: string, order: string) {
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   const { db } = services;
 
+  async function renderLinkPage(
+    reply: FastifyReply,
+    measureId: number,
+    search: string,
+    extra: { code?: number; errors?: FieldError[]; chosen?: string } = {},
+  ) {
+    const page = await linkPage(db, measureId, search);
+    return reply.code(extra.code ?? 200).view(`${VIEWS}/link.njk`, {
+      pageTitle: `Compare "${page.title}" with other councils`,
+      page,
+      q: search,
+      chosen: extra.chosen ?? page.linked?.code ?? "",
+      errors: extra.errors ?? [],
+    });
+  }
+
+  // A council's own measure and the Department's measure it is compared with.
+  app.get("/measures/:id/benchmark", async (request, reply) => {
+    const id = idParam((request.params as { id?: string }).id, "This measure");
+    const parsed = parseForm(searchQuerySchema, request.query);
+    return renderLinkPage(reply, id, parsed.ok ? parsed.value.q : "", {
+      ...(parsed.ok ? {} : { code: 400, errors: parsed.errors }),
+    });
+  });
+
+  app.post("/measures/:id/benchmark", async (request, reply) => {
+    const id = idParam((request.params as { id?: string }).id, "This measure");
+    const parsed = parseForm(linkFormSchema, request.body);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const search = typeof body.q === "string" ? body.q.slice(0, 200) : "";
+    const chosen = typeof body.code === "string" ? body.code : "";
+    try {
+      if (!parsed.ok) throw new ValidationFailed(parsed.errors);
+      const { action, code, version } = parsed.value;
+      await setMeasureLink(db, request.actor, id, {
+        code: action === "remove" ? null : code,
+        version: Number(version),
+      });
+      return redirectWithBanner(
+        reply,
+        `/measures/${id}#other-councils`,
+        action === "remove"
+          ? "The link to the Department's measure was removed."
+          : `Linked to the Department's measure ${code}.`,
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      return renderLinkPage(reply, id, search, { code: 400, errors: error.errors, chosen });
+    }
+  });
+
   app.get("/benchmarks", async (request, reply) => {
     const parsed = parseForm(searchQuerySchema, request.query);
     const q = parsed.ok ? parsed.value.q : "";
@@ -72,6 +134,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     reply.view(`${VIEWS}/import.njk`, {
       pageTitle: "Import the Department's benchmarking files",
       mode: "check",
+      reportingYears: REPORTING_YEARS,
+      reportingYear: "",
     }),
   );
 
@@ -83,15 +147,22 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (file === null) errors.push({ field: "file", message: "Choose a .parquet or .csv file to import" });
     if (mode === null)
       errors.push({ field: "mode", message: "Choose whether to check the file only or to save it" });
+    const asked = typeof body.reportingYear === "string" ? body.reportingYear : "";
+    const reportingYear = REPORTING_YEARS.find((choice) => choice.value === asked)?.value;
+    if (asked !== "" && reportingYear === undefined)
+      errors.push({ field: "reportingYear", message: "Choose what a reporting year means from the list" });
     const view = (code: number, extra: Record<string, unknown>) =>
       reply.code(code).view(`${VIEWS}/import.njk`, {
         pageTitle: "Import the Department's benchmarking files",
         mode: mode ?? "check",
+        reportingYears: REPORTING_YEARS,
+        reportingYear: reportingYear ?? "",
         ...extra,
       });
-    if (file === null || mode === null) return view(400, { errors });
+    if (file === null || mode === null || errors.length > 0) return view(400, { errors });
     const outcome = await importBenchmarks(db, request.actor, [{ name: file.filename, bytes: file.bytes }], {
       dryRun: mode === "check",
+      ...(reportingYear === undefined ? {} : { reportingYear }),
     });
     if (!outcome.ok) {
       return view(400, {
@@ -143,6 +214,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       pageTitle: measure.title,
       measure,
       polarityWords: POLARITY_WORDS[measure.polarity] ?? measure.polarity,
+      sourceWords: sourceWords(measure),
       periods: periods.map((p) => ({ ...p, href: periodHref(p.label) })),
       comparison: comparison === null ? null : comparisonView(comparison),
     });

@@ -5,9 +5,10 @@ import { differenceExact } from "../../domain/benchmarks.ts";
 import { monthAndYear } from "../../domain/calendar.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import { STATISTICS_SOURCE } from "./benchmarks.import.ts";
 import * as repository from "./benchmarks.repository.ts";
 
-export { importBenchmarks } from "./benchmarks.import.ts";
+export { importBenchmarks, REPORTING_YEARS } from "./benchmarks.import.ts";
 
 /** Settings the council chooses (kept in the settings table). */
 export const COUNCIL_DFE_CODE = "council.dfe_code";
@@ -16,6 +17,11 @@ export const IN_LINE_TOLERANCE = "benchmarks.in_line_tolerance";
 
 /** Where the figures come from, as explanations cite it. */
 const SOURCE_WORDS = "DfE, LAIT";
+
+/** How a measure's figures are cited: the LAIT's, or a statistics file's. */
+export function sourceWords(measure: Pick<repository.MeasureRecord, "source">): string {
+  return measure.source === STATISTICS_SOURCE ? STATISTICS_SOURCE : SOURCE_WORDS;
+}
 
 export const POLARITY_WORDS: Readonly<Record<string, string>> = {
   "higher-is-better": "higher is better",
@@ -431,7 +437,7 @@ export async function publishedBenchmarks(
       });
     byCode.set(code, {
       title: measure.title,
-      source: SOURCE_WORDS,
+      source: sourceWords(measure),
       regionName: ours.regionArea?.name ?? null,
       expected: monthAndYear(measure.nextUpdate),
       tolerance: Number(tolerance ?? DEFAULT_TOLERANCE),
@@ -489,4 +495,88 @@ export async function comparisonForMeasure(
           gapToNeighbours: gap(row.ours, row.neighbourAverage),
         };
   return { code: link.code, comparison, latest };
+}
+
+/** At most this many matching measures are offered to choose from at once; a search narrows them. */
+export const LINK_CHOICES_SHOWN = 30;
+
+export interface LinkPage {
+  measureId: number;
+  title: string;
+  /** The Department's measure the council's measure is linked to, or null. */
+  linked: BenchmarkMeasureSummary | null;
+  /** The link's version, sent back by the forms (0 when the measure has never been linked). */
+  version: number;
+  ours: OurCouncil;
+  /** Measures matching the search, at most LINK_CHOICES_SHOWN of them, and how many matched in all. */
+  choices: BenchmarkMeasureSummary[];
+  matched: number;
+}
+
+/** What the page for linking a council's measure to one of the Department's measures shows. */
+export async function linkPage(db: Database, measureId: number, search: string): Promise<LinkPage> {
+  const link = await repository.measureLink(db, measureId);
+  if (link === null) throw new NotFound(`Measure ${measureId}`);
+  const [matches, ours] = await Promise.all([findMeasures(db, search), ourCouncil(db)]);
+  const linked =
+    link.code === null ? null : ((await findMeasures(db, "")).find((m) => m.code === link.code) ?? null);
+  return {
+    measureId,
+    title: link.title,
+    linked,
+    version: link.version,
+    ours,
+    choices: matches.slice(0, LINK_CHOICES_SHOWN),
+    matched: matches.length,
+  };
+}
+
+const STALE_LINK =
+  "Someone else changed this measure's benchmark after you opened the page. Check it and choose again.";
+
+/**
+ * Links a council's measure to a Department measure (or, with code null, removes its link), if
+ * the link is still as it was when the form was opened; audited on the measure's history.
+ */
+export async function setMeasureLink(
+  db: Database,
+  actor: string,
+  measureId: number,
+  change: { code: string | null; version: number },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await repository.measureLink(tx, measureId);
+    if (before === null) throw new NotFound(`Measure ${measureId}`);
+    const field = change.code === null ? "form" : "code";
+    if (before.version !== change.version) throw new ValidationFailed([{ field, message: STALE_LINK }]);
+    if (change.code === null && before.code === null) {
+      throw new ValidationFailed([{ field, message: "This measure is not linked to a Department measure" }]);
+    }
+    const measure =
+      change.code === null ? null : (await repository.listMeasures(tx)).find((m) => m.code === change.code);
+    if (measure === undefined) {
+      throw new ValidationFailed([
+        {
+          field,
+          message: `There is no Department measure with LAIT code ${change.code}: choose one from the list`,
+        },
+      ]);
+    }
+    if (!(await repository.writeLink(tx, measureId, change.code, change.version))) {
+      throw new ValidationFailed([{ field, message: STALE_LINK }]);
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "measure-benchmark-link",
+      entityId: measureId,
+      record: { kind: "measure", id: measureId },
+      summary:
+        measure === null
+          ? `Removed the link from "${before.title}" to the Department's measure ${before.code ?? ""}`
+          : `Linked "${before.title}" to the Department's measure ${measure.code}: ${measure.title}`,
+      before: { benchmarkCode: before.code },
+      after: { benchmarkCode: change.code },
+    });
+  });
 }

@@ -17,6 +17,7 @@ import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../d
 import { monitoringPeriod, monitoringPeriodKey, parseFinancialYearCode } from "../../domain/periods.ts";
 import { Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import { requireOwnerOf } from "../people/ownership.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { ForecastEdit, ForecastNew } from "./finance.schemas.ts";
 import { ratingSettings } from "./finance.settings.ts";
@@ -259,6 +260,7 @@ export async function updateForecast(
 ) {
   const { edit } = options;
   return db.transaction(async (tx) => {
+    await requireOwnerOf(tx, actor, "budget-line", options.lineId);
     const { line, year, at, words, forecast } = await forecastForEdit(
       tx,
       options.lineId,
@@ -368,6 +370,7 @@ export async function createForecast(
     );
   };
   return db.transaction(async (tx) => {
+    await requireOwnerOf(tx, actor, "budget-line", options.lineId);
     const { line, year, quarter, at, words, existing } = await lineForNewForecast(
       tx,
       options.lineId,

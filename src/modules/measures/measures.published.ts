@@ -1,5 +1,7 @@
 import type { Database } from "../../db/client.ts";
 import {
+  type BenchmarkUsed,
+  benchmarkUsed,
   type PublishedBenchmark,
   publishedContext,
   publishedOwnFigure,
@@ -12,7 +14,7 @@ import type { BenchmarkData, TargetContext } from "../../domain/targets.ts";
 import { publishedBenchmarks } from "../benchmarks/benchmarks.service.ts";
 import type { ListedValue } from "./measures.repository.ts";
 
-export type { PublishedBenchmark };
+export type { BenchmarkUsed, PublishedBenchmark };
 
 /**
  * The Department's published figures for the council's measures that are linked to a benchmark
@@ -72,4 +74,13 @@ export function withPublishedValue(
   if (own === null) return input;
   const { valueFlag: _unused, ...rest } = input;
   return { ...rest, value: own.value, decimals: decimalPlaces(own.value), valueNote: own.note };
+}
+
+/** The published period a target for `period` is judged against, for saying so beside the verdict. */
+export function publishedPeriodUsed(
+  published: PublishedBenchmark,
+  value: ListedValue | null,
+  period: string,
+): BenchmarkUsed {
+  return benchmarkUsed(published, spanOf(value, period));
 }

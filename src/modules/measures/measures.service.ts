@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client.ts";
 import type { measureValues, StoredColumn, StoredFootnote } from "../../db/schema/index.ts";
+import { namesBenchmark } from "../../domain/benchmark-targets.ts";
 import {
   answersSearch,
   matchMeasure as identifyMeasure,
@@ -36,12 +37,15 @@ import {
 } from "../../domain/targets.ts";
 import { Conflict, type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import { requireOwnerOf } from "../people/ownership.service.ts";
 import { type UnderstoodCell, understandCell, valuePeriod } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
 import {
+  type BenchmarkUsed,
   benchmarkPartsFor,
   type PublishedBenchmark,
   publishedFiguresFor,
+  publishedPeriodUsed,
   withPublishedValue,
 } from "./measures.published.ts";
 import type {
@@ -82,6 +86,8 @@ export interface NewMeasure {
   basis?: string | null;
   footnoteMarkers?: string[];
   note?: string | null;
+  /** Who owns the measure, by name (an owner may record its values: src/domain/ownership.ts). */
+  owner?: string | null;
 }
 
 export async function createMeasure(db: Database, actor: string, input: NewMeasure): Promise<Measure> {
@@ -1053,6 +1059,8 @@ export interface MeasurePage {
   values: MeasureValue[];
   history: MeasureValue[];
   targets: TargetVerdict[];
+  /** Baseplan's judgements of the targets that name a benchmark, where the measure is linked to a published one. */
+  benchmarkJudgements: BenchmarkJudgement[];
   targetHistory: MeasureTarget[];
   rows: RatedRow[];
 }
@@ -1078,7 +1086,47 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
   const published = (await publishedFiguresFor(db, [id])).get(id);
   const values = currentInDateOrder(allValues);
   const current = allTargets.filter((target) => target.current);
-  const targets = current.map((target) => {
+  const targets = judgeTargets(measure, values, current, benchmarks, published);
+  const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
+  const benchmarkJudgements = judgedOnBenchmarks(targets, published);
+  const { groups: measureGroups, rated } = rateRows(
+    measure,
+    rows,
+    groups,
+    allValues,
+    allTargets,
+    benchmarks,
+    parseTarget,
+    published,
+  );
+  return {
+    measure,
+    benchmarks,
+    comparisons,
+    evidences,
+    groups: measureGroups,
+    values,
+    history: allValues.filter((value) => !value.current),
+    targets,
+    benchmarkJudgements,
+    targetHistory: allTargets.filter((target) => !target.current),
+    rows: rated,
+  };
+}
+
+/**
+ * Each current target judged as the measure's page judges it: against the value for its period
+ * from the same document where there is one, and, where the measure is linked to a published
+ * benchmark with the council's figure for a period its tables give none for, that figure.
+ */
+function judgeTargets(
+  measure: Measure,
+  values: MeasureValue[],
+  current: MeasureTarget[],
+  benchmarks: MeasureBenchmark[],
+  published: PublishedBenchmark | undefined,
+): TargetVerdict[] {
+  return current.map((target) => {
     const forPeriod = values.filter((value) => value.periodKey === target.periodKey);
     const value =
       forPeriod.find((candidate) => candidate.document === target.document && candidate.amount !== null) ??
@@ -1106,29 +1154,59 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
       ),
     };
   });
-  const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
-  const { groups: measureGroups, rated } = rateRows(
-    measure,
-    rows,
-    groups,
-    allValues,
-    allTargets,
-    benchmarks,
-    parseTarget,
-    published,
-  );
-  return {
-    measure,
-    benchmarks,
-    comparisons,
-    evidences,
-    groups: measureGroups,
-    values,
-    history: allValues.filter((value) => !value.current),
-    targets,
-    targetHistory: allTargets.filter((target) => !target.current),
-    rows: rated,
-  };
+}
+
+/** Baseplan's judgement of a target that names a benchmark, with the published period it used. */
+export interface BenchmarkJudgement {
+  judged: TargetVerdict;
+  used: BenchmarkUsed;
+}
+
+/** The judged targets that name a benchmark, where the measure is linked to a published one. */
+function judgedOnBenchmarks(
+  targets: readonly TargetVerdict[],
+  published: PublishedBenchmark | undefined,
+): BenchmarkJudgement[] {
+  if (published === undefined) return [];
+  return targets
+    .filter((judged) => namesBenchmark(parseTarget(judged.target.targetText)))
+    .map((judged) => ({
+      judged,
+      used: publishedPeriodUsed(published, judged.value, judged.target.periodLabel),
+    }));
+}
+
+/**
+ * Baseplan's judgements of the benchmark targets of the given measures that are linked to a
+ * published benchmark, by measure (measures with no link, or no such target, are absent): for
+ * documents that show them beside the council's own tables. A few reads whatever the number.
+ */
+export async function benchmarkJudgementsFor(
+  db: Database,
+  ids: readonly number[],
+): Promise<Map<number, BenchmarkJudgement[]>> {
+  const judgements = new Map<number, BenchmarkJudgement[]>();
+  const published = await publishedFiguresFor(db, [...new Set(ids)]);
+  const linked = [...published.keys()];
+  if (linked.length === 0) return judgements;
+  const [found, allValues, allTargets, benchmarks] = await Promise.all([
+    repository.findMeasures(db, linked),
+    repository.valuesOf(db, linked),
+    repository.targetsOf(db, linked),
+    repository.benchmarksOf(db, linked),
+  ]);
+  const valuesOf = groupedBy(allValues, (value) => value.measureId);
+  const targetsOf = groupedBy(allTargets, (target) => target.measureId);
+  const benchmarksOf = groupedBy(benchmarks, (benchmark) => benchmark.measureId);
+  for (const measure of found) {
+    const figures = published.get(measure.id);
+    const current = (targetsOf.get(measure.id) ?? []).filter((target) => target.current);
+    const values = currentInDateOrder(valuesOf.get(measure.id) ?? []);
+    const targets = judgeTargets(measure, values, current, benchmarksOf.get(measure.id) ?? [], figures);
+    const judged = judgedOnBenchmarks(targets, figures);
+    if (judged.length > 0) judgements.set(measure.id, judged);
+  }
+  return judgements;
 }
 
 /** A measure's rows in the tables that print it, each rated as the measure's page rates it. */
@@ -1507,6 +1585,7 @@ export async function recordPeriodValue(
     await requireOpen(tx, input.period);
     const measure = await repository.findMeasure(tx, input.measureId);
     if (!measure) throw new NotFound(`Measure ${input.measureId}`);
+    await requireOwnerOf(tx, actor, "measure", measure.id);
     const label = monitoringPeriodLabel(input.period);
     const understood = understandCell(input.text, {
       unit: measure.unit,

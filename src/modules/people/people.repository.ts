@@ -1,6 +1,7 @@
-import { and, asc, count, eq, gt, gte, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
+  apiTokens,
   councils,
   departments,
   invitations,
@@ -221,4 +222,49 @@ export async function listSignInAttempts(db: Database, email: string) {
     .from(signInAttempts)
     .where(eq(signInAttempts.email, email))
     .orderBy(asc(signInAttempts.id));
+}
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+export async function insertApiToken(
+  db: Database,
+  values: typeof apiTokens.$inferInsert,
+): Promise<ApiTokenRow> {
+  const [row] = await db.insert(apiTokens).values(values).returning();
+  if (!row) throw new Error("The API token was not inserted");
+  return row;
+}
+
+/** A person's API tokens, newest first. */
+export async function listApiTokensOf(db: Database, personId: number): Promise<ApiTokenRow[]> {
+  return db.select().from(apiTokens).where(eq(apiTokens.personId, personId)).orderBy(desc(apiTokens.id));
+}
+
+export async function findApiTokenRow(db: Database, id: number): Promise<ApiTokenRow | undefined> {
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  return row;
+}
+
+/** A token by its hash, joined to its person (whatever the token's or person's state). */
+export async function findApiTokenByHash(db: Database, tokenHash: string) {
+  const [row] = await db
+    .select({ token: apiTokens, person: people })
+    .from(apiTokens)
+    .innerJoin(people, eq(people.id, apiTokens.personId))
+    .where(eq(apiTokens.tokenHash, tokenHash));
+  return row;
+}
+
+/** Revokes a token not yet revoked; false when it already was (two revocations at once: one wins). */
+export async function markApiTokenRevoked(db: Database, id: number, by: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: at, revokedBy: by })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length === 1;
+}
+
+export async function touchApiToken(db: Database, id: number, at: Date): Promise<void> {
+  await db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, id));
 }

@@ -216,6 +216,13 @@ describeOnBothDatabases("sign-in and people pages", (fresh) => {
     assert.doesNotMatch(asOne.body, /href="\/people"/, "a viewer is not shown the people page");
     assert.match(asTwo.body, /Tess Two/);
     assert.match(asTwo.body, /href="\/people"/);
+    // A page the viewer may not open is refused on a page that keeps their navigation and name.
+    const refused = await app.inject({ url: "/people", headers: { cookie: first } });
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.body, /You do not have permission/);
+    assert.match(refused.body, /govuk-service-navigation__link" href="\/plan"/);
+    assert.match(refused.body, /Nico One/);
+    assert.doesNotMatch(refused.body, /href="\/people"/);
     const again = await app.inject({ url: "/plan", headers: { cookie: first } });
     assert.equal(again.headers["x-baseplan-cache"], "hit");
     assert.match(again.body, /Nico One/);

@@ -5,6 +5,7 @@ import { parseForm, requiredVersion } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import { accountRoutes } from "./accounts.routes.ts";
+import * as apiTokens from "./api-tokens.service.ts";
 import { addRoleForm, inviteForm } from "./people.schemas.ts";
 import * as people from "./people.service.ts";
 
@@ -14,6 +15,13 @@ const DONE_MESSAGES: Record<string, string> = {
   "role-added": "The role was given.",
   "role-removed": "The role was taken away.",
   deactivated: "The person was deactivated. They can no longer sign in; their history stays.",
+  "token-revoked": "The API token was revoked. It no longer works.",
+};
+
+const TOKEN_STATE_WORDS: Record<apiTokens.ApiTokenState, string> = {
+  active: "Works until",
+  expired: "Expired",
+  revoked: "Revoked",
 };
 
 const ROLE_ITEMS = ROLES.map((role) => ({
@@ -25,6 +33,17 @@ const ROLE_ITEMS = ROLES.map((role) => ({
 /** The council a signed-in administrator manages; the demo user (no session) sees every council. */
 function councilScope(request: FastifyRequest): number | undefined {
   return request.acting.kind === "session" ? request.acting.person.councilId : undefined;
+}
+
+const dayFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+
+function dateWords(date: Date): string {
+  return dayFormat.format(date);
 }
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, options) => {
@@ -109,8 +128,20 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, options) => {
     const { councils, departments } = await places(request);
     const names = new Map(councils.map((council) => [council.id, council.name]));
     const done = (request.query as Record<string, string | undefined>).done;
+    const tokens = await apiTokens.listApiTokens(db, person.id);
     return reply.code(status).view("people/views/person.njk", {
       pageTitle: person.displayName,
+      apiTokens: tokens.map((token) => ({
+        ...token,
+        stateWords:
+          token.state === "active"
+            ? `${TOKEN_STATE_WORDS.active} ${dateWords(token.expiresAt)}`
+            : token.state === "revoked"
+              ? `${TOKEN_STATE_WORDS.revoked} by ${token.revokedBy}`
+              : `${TOKEN_STATE_WORDS.expired} ${dateWords(token.expiresAt)}`,
+      })),
+      tokenMaxDays: apiTokens.API_TOKEN_MAX_DAYS,
+      values: {},
       person,
       statusWords: people.statusWords(person.status),
       success: done ? DONE_MESSAGES[done] : undefined,
@@ -234,6 +265,33 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, options) => {
       if (!(error instanceof ValidationFailed)) throw error;
       return renderPerson(request, reply, person, { errors: error.errors }, 400);
     }
+  });
+
+  app.post("/people/:id/api-tokens", async (request, reply) => {
+    const person = await personInScope(request);
+    const body = (request.body ?? {}) as Body;
+    const name = typeof body.tokenName === "string" ? body.tokenName : "";
+    const daysText = typeof body.tokenDays === "string" ? body.tokenDays.trim() : "";
+    try {
+      const days = /^[0-9]{1,4}$/.test(daysText) ? Number(daysText) : Number.NaN;
+      const issued = await apiTokens.issueApiToken(db, request.actor, { personId: person.id, name, days });
+      return reply.view("people/views/api-token-issued.njk", {
+        pageTitle: `An API token for ${person.displayName}`,
+        person,
+        apiToken: issued.apiToken,
+        token: issued.token,
+      });
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      return renderPerson(request, reply, person, { errors: error.errors, values: body }, 400);
+    }
+  });
+
+  app.post("/people/:id/api-tokens/:tokenId/revoke", async (request, reply) => {
+    const person = await personInScope(request);
+    const tokenId = idParam((request.params as { tokenId?: string }).tokenId, "That API token");
+    await apiTokens.revokeApiToken(db, request.actor, { personId: person.id, tokenId });
+    return reply.redirect(`/people/${person.id}?done=token-revoked`, 303);
   });
 
   await app.register(accountRoutes, options);

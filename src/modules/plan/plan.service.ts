@@ -9,6 +9,7 @@ import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import { measureFigures, measureIdTitled } from "../measures/measures.service.ts";
+import { refuseOwnerChange, requireOwnerOf } from "../people/ownership.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
 import {
@@ -278,6 +279,7 @@ export async function recordProgress(
   return db.transaction(async (tx) => {
     const before = await repository.findDeliverable(tx, input.deliverableId);
     if (!before) throw new NotFound(`Deliverable ${input.deliverableId}`);
+    await requireOwnerOf(tx, actor, "deliverable", before.id);
     const plan = await repository.findPlan(tx, before.planId);
     if (plan && !isQuarterInPlan(quarter, plan)) {
       throw new ValidationFailed([
@@ -684,6 +686,8 @@ export async function assessRisk(db: Database, actor: string, input: AssessRiskI
   return db.transaction(async (tx) => {
     const before = await repository.findRisk(tx, input.riskId);
     if (!before) throw new NotFound(`Risk ${input.riskId}`);
+    const allowedAs = await requireOwnerOf(tx, actor, "risk", before.id);
+    if (allowedAs === "owner") refuseOwnerChange("risk", before.owner, values.owner);
     const updated = await repository.updateRiskIfVersion(tx, before.id, version, {
       ...values,
       updatedAt: new Date(),

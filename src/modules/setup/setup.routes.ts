@@ -31,9 +31,12 @@ const COUNCIL_FIELDS = [
 ] as const;
 const DEPARTMENT_FIELDS = ["departmentName", "departmentShortName", "frequency"] as const;
 
-/** Addresses that answer before a council is set up: the set-up itself, checks and files. */
+/**
+ * Addresses that answer before a council is set up: the set-up itself, checks, files, and the
+ * JSON API (a program is answered in JSON, never sent to a form).
+ */
 const BEFORE_SET_UP =
-  /^\/(setup|health|status|sign-in|sign-out|invitation|account)(\/|$)|^\/(static|govuk|moj|assets)\//;
+  /^\/(setup|health|status|sign-in|sign-out|invitation|account|api)(\/|$)|^\/(static|govuk|moj|assets)\//;
 
 /**
  * Until a council is set up, every page sends the person to /setup (303), except the set-up, the
