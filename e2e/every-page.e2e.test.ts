@@ -57,6 +57,8 @@ describe("every page", () => {
     // Pages of every module: the crawl reached them all.
     for (const start of [
       "/measures/",
+      "/measures/groups",
+      "/measures/archived",
       "/plan/deliverables/",
       "/risks",
       "/budget/",
@@ -69,6 +71,13 @@ describe("every page", () => {
       assert.ok(
         toCheck.some((href) => href.startsWith(start)),
         `no page under ${start} was reached`,
+      );
+    }
+    // The entry forms of an open period, reached from its period page.
+    for (const form of ["/reserves/edit", "/debt/edit"]) {
+      assert.ok(
+        toCheck.some((href) => href.endsWith(form)),
+        `no ${form} form was reached`,
       );
     }
     // A measure's page for linking it to one of the Department's measures.

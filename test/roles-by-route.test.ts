@@ -4,10 +4,11 @@ import { sql } from "drizzle-orm";
 import { loadConfig } from "../src/config.ts";
 import { type Database, queryRows } from "../src/db/client.ts";
 import { meets, ROLES, type Role, requirementFor } from "../src/domain/roles.ts";
+import { issueApiToken } from "../src/modules/people/api-tokens.service.ts";
 import { createServices } from "../src/services.ts";
 import { createApp } from "../src/web/app.ts";
 import { buildCouncil } from "./helpers/builders.ts";
-import { describeOnBothDatabases } from "./helpers/database.ts";
+import { describeOnBothDatabases, TEST_ACTOR } from "./helpers/database.ts";
 import { buildPerson, sessionCookieFor } from "./helpers/people.ts";
 
 /**
@@ -65,10 +66,14 @@ describeOnBothDatabases("every route as every role and as nobody", (fresh) => {
     const app = await createApp(createServices(db, config), { onRoute: (route) => routes.push(route) });
     await app.ready();
 
+    // Pages by a session cookie; the JSON API (/api) by an API token for the same person.
     const cookies = new Map<Role | "nobody", string>([["nobody", ""]]);
+    const tokens = new Map<Role | "nobody", string>([["nobody", ""]]);
     for (const role of ROLES) {
       const person = await buildPerson(db, { councilId, roles: [role] });
       cookies.set(role, await sessionCookieFor(db, config, person.id));
+      const issued = await issueApiToken(db, TEST_ACTOR, { personId: person.id, name: "Role test", days: 1 });
+      tokens.set(role, issued.token);
     }
     const auditBefore = await auditCount(db);
 
@@ -95,10 +100,13 @@ describeOnBothDatabases("every route as every role and as nobody", (fresh) => {
               : meets(requirement, [who])
                 ? "allowed"
                 : "refused: role";
+        const api = url.startsWith("/api/");
+        const token = tokens.get(who) ?? "";
+        const headers = api ? (token ? { authorization: `Bearer ${token}` } : {}) : cookie ? { cookie } : {};
         const response = await app.inject({
           method: route.method as "GET",
           url,
-          headers: cookie ? { cookie } : {},
+          headers,
           ...(route.method === "POST" ? { payload: {} } : {}),
         });
         const actual = outcomeOf(route.method, response);
@@ -108,7 +116,9 @@ describeOnBothDatabases("every route as every role and as nobody", (fresh) => {
             `${route.method} ${route.url} as ${who}: expected ${expected}, got ${actual} (${response.statusCode})`,
           );
         }
-        if (actual === "refused: role" && route.method !== "HEAD") {
+        if (actual === "refused: role" && route.method !== "HEAD" && api) {
+          assert.ok(JSON.parse(response.body).rolesNeeded.length > 0, `${route.url} names the roles needed`);
+        } else if (actual === "refused: role" && route.method !== "HEAD") {
           assert.match(response.body, /data-testid="roles-needed">To do this you need the role [A-Z]/);
         }
       }

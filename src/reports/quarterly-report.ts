@@ -724,6 +724,10 @@ async function growthSection(db: Database, context: Context): Promise<ReportSect
     };
   }
   const growth = await finance.growthReport(db, code);
+  // The spend to date entered for the quarter, as a column only when some is entered.
+  const spent = await finance.growthSpendByItem(db, code, context.quarter);
+  const spendColumn = spent.total !== null;
+  const spentCell = (spend: Figure | undefined) => (spend ? money(spend) : text("Not entered"));
   const blocks: Block[] = [
     paragraph(fillTemplate(settings.paragraphs.growthIntro, { yearLong: years.long })),
   ];
@@ -744,14 +748,32 @@ async function growthSection(db: Database, context: Context): Promise<ReportSect
         { heading: "Allocation", format: "text" },
         { heading: "Ongoing £m", format: "pounds-millions" },
         { heading: "One-off £m", format: "pounds-millions" },
+        ...(spendColumn
+          ? [
+              {
+                heading: `Spent to the end of quarter ${context.quarter} £m`,
+                format: "pounds-millions" as const,
+              },
+            ]
+          : []),
       ],
       rows: growth.growth.map((item) => ({
-        cells: [text(`${item.ref} ${item.title}`), money(item.ongoing), money(item.oneOff)],
+        cells: [
+          text(`${item.ref} ${item.title}`),
+          money(item.ongoing),
+          money(item.oneOff),
+          ...(spendColumn ? [spentCell(spent.byItem.get(item.id))] : []),
+        ],
       })),
       totals: [
         {
           sumOfRows: true,
-          cells: [text("Total"), money(growth.growthTotals.ongoing), money(growth.growthTotals.oneOff)],
+          cells: [
+            text("Total"),
+            money(growth.growthTotals.ongoing),
+            money(growth.growthTotals.oneOff),
+            ...(spendColumn ? [money(spent.total)] : []),
+          ],
         },
       ],
     });

@@ -310,9 +310,21 @@ async function measureData(db: Database, document: string): Promise<MeasureData>
     .filter((group) => group.document === document)
     .sort((a, b) => a.position - b.position);
   const groupIds = new Set(groups.map((group) => group.id));
-  const rows = (await storedMeasures.listRows(db))
+  const listed = (await storedMeasures.listRows(db))
     .filter((row) => groupIds.has(row.groupId))
     .sort((a, b) => a.position - b.position);
+  // An archived measure leaves documents made from then on (a published one keeps its snapshot).
+  const archived = new Set(
+    (
+      await storedMeasures.findMeasures(
+        db,
+        listed.flatMap((row) => (row.measureId === null ? [] : [row.measureId])),
+      )
+    )
+      .filter((measure) => measure.archivedAt !== null)
+      .map((measure) => measure.id),
+  );
+  const rows = listed.filter((row) => row.measureId === null || !archived.has(row.measureId));
   const measureIds = [...new Set(rows.flatMap((row) => (row.measureId === null ? [] : [row.measureId])))];
   const [values, targets] = await Promise.all([
     storedMeasures.valuesOf(db, measureIds),

@@ -171,6 +171,16 @@ export const growthItems = pgTable("growth_items", {
   position: integer("position").notNull(),
 });
 
+/** A growth item's spend to date at a quarter end (migration 0022). */
+export const growthItemSpend = pgTable("growth_item_spend", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  growthItemId: integer("growth_item_id").notNull(),
+  quarter: smallint("quarter").notNull(),
+  spentPence: pence("spent_pence").notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const pressureFunding = pgTable("pressure_funding", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   financialYearId: integer("financial_year_id").notNull(),
@@ -204,6 +214,8 @@ export const earmarkedReserveBalances = pgTable("earmarked_reserve_balances", {
   quarter: smallint("quarter").notNull(),
   balancePence: pence("balance_pence").notNull(),
   statedTrend: text("stated_trend"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const debtProfile = pgTable("debt_profile", {
@@ -216,6 +228,8 @@ export const debtProfile = pgTable("debt_profile", {
   amountPence: pence("amount_pence").notNull(),
   statedShare: text("stated_share"),
   statedTrend: text("stated_trend"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const debtWriteOffs = pgTable("debt_write_offs", {
@@ -225,6 +239,8 @@ export const debtWriteOffs = pgTable("debt_write_offs", {
   periodFrom: date("period_from").notNull(),
   periodTo: date("period_to").notNull(),
   amountPence: pence("amount_pence").notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const statedTotals = pgTable("stated_totals", {

@@ -1,4 +1,5 @@
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   index,
@@ -30,6 +31,10 @@ export const measures = pgTable("measures", {
   note: text("note"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  /** The measure this one was merged into (it is archived then); its values and targets moved there. */
+  mergedInto: bigint("merged_into", { mode: "number" }).references((): AnyPgColumn => measures.id),
 });
 
 export interface StoredFootnote {
@@ -54,6 +59,10 @@ export const measureGroups = pgTable(
     footnotes: jsonb("footnotes").$type<StoredFootnote[]>().notNull().default([]),
     columns: jsonb("columns").$type<StoredColumn[]>().notNull().default([]),
     position: integer("position").notNull().default(0),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedBy: text("archived_by"),
+    version: integer("version").notNull().default(1),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [unique().on(table.document, table.title)],
 );

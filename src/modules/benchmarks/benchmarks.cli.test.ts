@@ -64,3 +64,32 @@ test("npx baseplan import-benchmarks: saves, then the same files change nothing,
     /bad\.csv, row 2, column LA Number, value "777": The LA code list has no authority 777/,
   );
 });
+
+test("npx baseplan import-benchmarks --reporting-year: a statistics file, refused until its year is said", async () => {
+  const areas = write("areas.csv", [
+    "LA Number,LA Name,Region,Type",
+    "101,Alphaton,North,UA",
+    "102,Betaford,North,UA",
+    "103,Gammaley,South,SC",
+    "970,England,NA,NA",
+    "981,North,NA,NA",
+    "982,South,NA,NA",
+  ]);
+  const statistics = join(root, "test/fixtures/benchmarks/statistics-made-up.csv");
+  const unsaid = await importBenchmarks(areas, statistics);
+  assert.equal(unsaid.code, 1);
+  assert.match(
+    unsaid.stderr,
+    /statistics-made-up\.csv, row 3, column time_identifier, value "Reporting year": The file does not say when its reporting year ends/,
+  );
+  const unknown = await importBenchmarks("--reporting-year=june", areas, statistics);
+  assert.equal(unknown.code, 2);
+  assert.match(
+    unknown.stderr,
+    /--reporting-year=june: choose one of financial, as-at-31-march, as-at-30-september/,
+  );
+  const saved = await importBenchmarks("--reporting-year=financial", areas, statistics);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.match(saved.stdout, /statistics-made-up\.csv: statistics, 22 rows/);
+  assert.match(saved.stdout, /Saved: 19 figures added, 0 restated/);
+});

@@ -2,6 +2,7 @@ import { testApp } from "../../../test/helpers/app.ts";
 import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import "../../demo/loaders.ts";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
@@ -250,9 +251,13 @@ describe("benchmark pages", () => {
   });
 
   test("the import page checks a file, then saves it; bad rows are listed and nothing is saved", async () => {
-    async function upload(file: { name: string; bytes: Uint8Array } | null, mode: string) {
+    async function upload(
+      file: { name: string; bytes: Uint8Array } | null,
+      mode: string,
+      reportingYear = "",
+    ) {
       const { token, cookie } = await formSession(app, "/benchmarks/import");
-      const body = multipart({ _csrf: token ?? "", mode }, file);
+      const body = multipart({ _csrf: token ?? "", mode, reportingYear }, file);
       return app.inject({
         method: "POST",
         url: "/benchmarks/import",
@@ -278,6 +283,28 @@ describe("benchmark pages", () => {
       bad.body,
       /<td class="govuk-table__cell">2<\/td><td class="govuk-table__cell">LA Number<\/td><td class="govuk-table__cell">777<\/td>/,
     );
+    // A statistics file: refused until the person says where its reporting year ends, then saved.
+    const made = readFileSync(
+      new URL("../../../test/fixtures/benchmarks/statistics-made-up.csv", import.meta.url),
+    );
+    const statistics = { name: "statistics.csv", bytes: new Uint8Array(made) };
+    const unsaid = await upload(statistics, "save");
+    assert.equal(unsaid.statusCode, 400);
+    assert.match(
+      unsaid.body,
+      /<td class="govuk-table__cell">time_identifier<\/td><td class="govuk-table__cell">Reporting year<\/td>/,
+    );
+    const said = await upload(statistics, "save", "financial");
+    assert.equal(said.statusCode, 200);
+    assert.match(said.body, /Saved/);
+    const rates = await app.inject(
+      `/benchmarks/${encodeURIComponent("rate_per_10000 (Widgets in care)")}/2025.csv`,
+    );
+    assert.match(rates.body, /101,Alphaton,North,55.1,,,/);
+    assert.match(rates.body, /103,Gammaley,South,low,,,/);
+    const page = await app.inject(`/benchmarks/${encodeURIComponent("rate_per_10000 (Widgets in care)")}`);
+    assert.match(page.body, /DfE, Explore Education Statistics/);
+    assert.equal((await upload(statistics, "save", "june")).statusCode, 400);
     const none = await upload(null, "save");
     assert.equal(none.statusCode, 400);
     assert.match(none.body, /Choose a .parquet or .csv file/);

@@ -9,6 +9,7 @@ import { ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { balanceEntryRoutes } from "./finance.entry.routes.ts";
 import { forecastRoutes } from "./finance.forecast.routes.ts";
 import {
   balanceTrend,
@@ -131,6 +132,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   budgetUploadRoutes(app, services);
   savingsRoutes(app, services);
   financialRiskRoutes(app, services);
+  balanceEntryRoutes(app, services);
 
   app.get("/budget/:year/growth", async (request, reply) => {
     const yearCode = yearParam((request.params as Params).year);
@@ -141,6 +143,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       pageTitle: `Growth, pressures and proposed savings ${model.year.label}`,
       model,
       years,
+      openQuarters: await openQuartersOf(services, model.year),
       pages: budgetPages(yearCode, at, "growth"),
     });
   });

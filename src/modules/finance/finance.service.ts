@@ -12,6 +12,7 @@
 export * from "./finance.balances.ts";
 export * from "./finance.budget.ts";
 export * from "./finance.demo-records.ts";
+export * from "./finance.entry.ts";
 export * from "./finance.savings.ts";
 export * from "./finance.settings.ts";
 export {

@@ -1,6 +1,7 @@
 import type { Database } from "../../db/client.ts";
 import { financialYearCode, financialYearLabel } from "../../domain/periods.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import * as entryRepository from "./finance.entry.repository.ts";
 import * as repository from "./finance.repository.ts";
 import { forecastPeriod, forecastPeriodSlug } from "./finance.shared.ts";
 
@@ -134,7 +135,7 @@ export interface FinanceItem {
 }
 
 export interface FinanceSection {
-  key: "budget-lines" | "savings" | "reserves" | "debt" | "financial-risks" | "budget-report";
+  key: "budget-lines" | "savings" | "growth" | "reserves" | "debt" | "financial-risks" | "budget-report";
   title: string;
   items: FinanceItem[];
 }
@@ -142,7 +143,8 @@ export interface FinanceSection {
 /**
  * What budget monitoring has recorded for one quarter of a year, section by section: every line
  * with or without its forecast, every savings initiative with or without its forecast, every
- * reserve with or without its balance, and whether the debt profile and financial risks are in.
+ * growth item with or without its spend to date, every reserve with or without its balance, and
+ * whether the debt profile, the debt written off and financial risks are in.
  */
 export async function quarterCompleteness(
   db: Database,
@@ -158,6 +160,7 @@ export async function quarterCompleteness(
     return [
       { key: "budget-lines", title: "Budget lines and their forecasts", items: [] },
       { key: "savings", title: "Savings achieved", items: [] },
+      { key: "growth", title: "Growth item spend", items: [] },
       { key: "reserves", title: "Earmarked reserves", items: [] },
       {
         key: "debt",
@@ -178,6 +181,8 @@ export async function quarterCompleteness(
   const reserves = await repository.listReserveBalances(db, year.id);
   const debt = await repository.listDebtProfile(db, year.id);
   const risks = await repository.listFinancialRisks(db, year.id, quarter);
+  const growth = await entryRepository.listGrowthWithSpend(db, year.id, quarter);
+  const writeOff = await entryRepository.findWriteOff(db, year.id, quarter);
   const reserveNames = new Map<number, { name: string; done: boolean }>();
   for (const { reserve, balance } of reserves) {
     const seen = reserveNames.get(reserve.id) ?? { name: reserve.name, done: false };
@@ -206,12 +211,21 @@ export async function quarterCompleteness(
       })),
     },
     {
+      key: "growth",
+      title: "Growth item spend",
+      items: growth.map(({ item, spend }) => ({
+        name: `${item.ref} ${item.title}`,
+        done: spend !== null,
+        href: `${budget}/growth/edit`,
+      })),
+    },
+    {
       key: "reserves",
       title: "Earmarked reserves",
       items: [...reserveNames.values()].map((reserve) => ({
         name: reserve.name,
         done: reserve.done,
-        href: `${budget}/reserves`,
+        href: `${budget}/reserves/edit`,
       })),
     },
     {
@@ -221,8 +235,9 @@ export async function quarterCompleteness(
         {
           name: "Debt by age band",
           done: debt.some((band) => band.quarter === quarter),
-          href: `${budget}/debt`,
+          href: `${budget}/debt/edit`,
         },
+        { name: "Debt written off in the year", done: writeOff !== undefined, href: `${budget}/debt/edit` },
       ],
     },
     {

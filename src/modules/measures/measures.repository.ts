@@ -68,8 +68,10 @@ export async function listingData(db: Database): Promise<ListingData> {
     sql`select json_build_object(
       'groups', (select coalesce(json_agg(json_build_object(
           'id', g.id, 'document', g.document, 'kind', g.kind, 'title', g.title, 'keyLine', g.key_line,
-          'footnotes', g.footnotes, 'columns', g.columns, 'position', g.position
-        ) order by g.position, g.id), '[]'::json) from measure_groups g),
+          'footnotes', g.footnotes, 'columns', g.columns, 'position', g.position,
+          'archivedAt', g.archived_at, 'archivedBy', g.archived_by, 'version', g.version,
+          'updatedAt', g.updated_at
+        ) order by g.position, g.id), '[]'::json) from measure_groups g where g.archived_at is null),
       'rows', (select coalesce(json_agg(json_build_object(
           'groupId', r.group_id, 'measureId', r.measure_id, 'titleAsWritten', r.title_as_written,
           'printedRating', r.printed_rating
@@ -79,8 +81,9 @@ export async function listingData(db: Database): Promise<ListingData> {
           'definition', m.definition, 'unit', m.unit, 'decimals', m.decimals, 'polarity', m.polarity,
           'frequency', m.frequency, 'basis', m.basis, 'source', m.source, 'owner', m.owner,
           'footnoteMarkers', m.footnote_markers, 'note', m.note, 'version', m.version,
-          'updatedAt', m.updated_at
-        ) order by m.id), '[]'::json) from measures m),
+          'updatedAt', m.updated_at, 'archivedAt', m.archived_at, 'archivedBy', m.archived_by,
+          'mergedInto', m.merged_into
+        ) order by m.id), '[]'::json) from measures m where m.archived_at is null),
       'values', (select coalesce(json_agg(json_build_object(
           'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
           'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
@@ -100,6 +103,7 @@ export async function listingData(db: Database): Promise<ListingData> {
   const raw = row?.listing;
   const listing = (typeof raw === "string" ? JSON.parse(raw) : raw) as ListingData;
   for (const measure of listing.measures) measure.updatedAt = new Date(measure.updatedAt);
+  for (const group of listing.groups) group.updatedAt = new Date(group.updatedAt);
   return listing;
 }
 
@@ -138,6 +142,11 @@ export function listMeasures(db: Database): Promise<Measure[]> {
   return db.select().from(measures).orderBy(asc(measures.id));
 }
 
+/** The measures not archived: what current pages list. */
+export function listCurrentMeasures(db: Database): Promise<Measure[]> {
+  return db.select().from(measures).where(isNull(measures.archivedAt)).orderBy(asc(measures.id));
+}
+
 export async function findMeasure(db: Database, id: number): Promise<Measure | undefined> {
   const [row] = await db.select().from(measures).where(eq(measures.id, id));
   return row;
@@ -174,8 +183,13 @@ export async function upsertGroup(
   return row;
 }
 
+/** The groups not archived, in order: what documents made from now on print. */
 export function listGroups(db: Database): Promise<MeasureGroup[]> {
-  return db.select().from(measureGroups).orderBy(asc(measureGroups.position), asc(measureGroups.id));
+  return db
+    .select()
+    .from(measureGroups)
+    .where(isNull(measureGroups.archivedAt))
+    .orderBy(asc(measureGroups.position), asc(measureGroups.id));
 }
 
 export async function insertRows(db: Database, rows: (typeof measureRows.$inferInsert)[]): Promise<void> {
@@ -478,4 +492,135 @@ export async function retireValue(db: Database, id: number): Promise<void> {
 /** Marks a target no longer current: the same document restated it. */
 export async function retireTarget(db: Database, id: number): Promise<void> {
   await db.update(measureTargets).set({ current: false }).where(eq(measureTargets.id, id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing measures and groups through pages
+
+/** Updates a group if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateGroupIfVersion = versionedUpdate(measureGroups);
+
+export async function findGroup(db: Database, id: number): Promise<MeasureGroup | undefined> {
+  const [row] = await db.select().from(measureGroups).where(eq(measureGroups.id, id));
+  return row;
+}
+
+/** The groups not archived, in the order the measures list shows them. */
+export const liveGroups = listGroups;
+
+export function archivedGroups(db: Database): Promise<MeasureGroup[]> {
+  return db
+    .select()
+    .from(measureGroups)
+    .where(sql`${measureGroups.archivedAt} is not null`)
+    .orderBy(asc(measureGroups.archivedAt));
+}
+
+export function archivedMeasures(db: Database): Promise<Measure[]> {
+  return db
+    .select()
+    .from(measures)
+    .where(sql`${measures.archivedAt} is not null`)
+    .orderBy(asc(measures.archivedAt));
+}
+
+/** A group of the same document with this title (letter case ignored), other than `exceptId`. */
+export async function groupTitled(
+  db: Database,
+  document: string,
+  title: string,
+  exceptId: number | null,
+): Promise<MeasureGroup | undefined> {
+  const [row] = await db
+    .select()
+    .from(measureGroups)
+    .where(
+      and(
+        eq(measureGroups.document, document),
+        sql`lower(${measureGroups.title}) = lower(${title})`,
+        exceptId === null ? undefined : sql`${measureGroups.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function insertGroup(
+  db: Database,
+  values: typeof measureGroups.$inferInsert,
+): Promise<MeasureGroup> {
+  const [row] = await db.insert(measureGroups).values(values).returning();
+  if (!row) throw new Error("group insert returned nothing");
+  return row;
+}
+
+/** A measure, archived or not, with this code (letter case and spaces around ignored), other than `exceptId`. */
+export async function measureWithCode(
+  db: Database,
+  code: string,
+  exceptId: number | null,
+): Promise<Measure | undefined> {
+  const [row] = await db
+    .select()
+    .from(measures)
+    .where(
+      and(
+        sql`lower(btrim(${measures.code})) = lower(btrim(${code}))`,
+        exceptId === null ? undefined : sql`${measures.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function measureSlugTaken(db: Database, slug: string): Promise<boolean> {
+  const [row] = await db.select({ id: measures.id }).from(measures).where(eq(measures.slug, slug));
+  return row !== undefined;
+}
+
+/** Adds a measure's row at the end of a group's table. */
+export async function appendRow(
+  db: Database,
+  groupId: number,
+  measureId: number,
+  title: string,
+): Promise<void> {
+  await db.execute(
+    sql`insert into measure_rows (group_id, measure_id, position, kind, title_as_written)
+        select ${groupId}, ${measureId}, coalesce(max(position), 0) + 1, 'measure', ${title}
+        from measure_rows where group_id = ${groupId}`,
+  );
+}
+
+/** Numbers these groups' positions 1, 2, 3, ... in the order given. */
+export async function renumberGroups(db: Database, ids: readonly number[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(measureGroups)
+      .set({ position: index + 1 })
+      .where(eq(measureGroups.id, id));
+  }
+}
+
+/**
+ * Moves everything recorded against one measure to another: values, targets, benchmark figures,
+ * the table rows that print it and the plan's links to it. A benchmark link moves only when the
+ * kept measure has none (a measure links to one benchmark).
+ */
+export async function moveMeasureRecords(db: Database, fromId: number, toId: number): Promise<void> {
+  for (const table of [
+    "measure_values",
+    "measure_targets",
+    "measure_benchmarks",
+    "measure_rows",
+    "deliverable_measure_links",
+    "outcome_measure_links",
+  ]) {
+    await db.execute(
+      sql`update ${sql.identifier(table)} set measure_id = ${toId} where measure_id = ${fromId}`,
+    );
+  }
+  await db.execute(
+    sql`update measure_benchmark_links set measure_id = ${toId}
+        where measure_id = ${fromId}
+          and not exists (select 1 from measure_benchmark_links kept where kept.measure_id = ${toId})`,
+  );
 }

@@ -26,6 +26,7 @@ import { recordHistory } from "../audit/audit.service.ts";
 import { comparisonView } from "../benchmarks/benchmarks.comparison.ts";
 import { comparisonForMeasure } from "../benchmarks/benchmarks.service.ts";
 import { measureTrend } from "./measures.chart.ts";
+import { measureEditRoutes } from "./measures.edit.routes.ts";
 import {
   importSchema,
   listFilterSchema,
@@ -495,6 +496,8 @@ export const measuresModule: BaseplanModule = {
   name: "measures",
   navigation: [{ href: "/measures", text: "Measures" }],
   routes: async (app, options) => {
+    // The editing pages first: their fixed addresses (/measures/new) sit beside /measures/:id.
+    await measureEditRoutes(app, options);
     await routes(app, options);
     await periodValueRoutes(app, options);
   },

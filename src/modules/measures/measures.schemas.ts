@@ -135,3 +135,50 @@ export const periodValueSchema = z.object({
   status: z.enum(VALUE_STATUSES, { message: "Choose whether the value is final or provisional" }),
   notes: optionalText("The notes", 2000),
 });
+
+/** The kinds of heading a measures table sits under, with how the forms name them. */
+export const GROUP_KINDS = [
+  ["priority", "A priority"],
+  ["theme", "A service theme"],
+  ["outcome", "An outcome"],
+  ["report", "A section of a report"],
+] as const satisfies readonly (readonly [string, string])[];
+
+/** A new measure: its details and the group its table row goes in. */
+export const newMeasureSchema = measureDetailsSchema.extend({
+  groupId: z
+    .string({ message: "Choose the group the measure is listed under" })
+    .trim()
+    .regex(/^\d{1,15}$/, "Choose the group the measure is listed under")
+    .transform(Number),
+});
+
+/** A measure group: the heading its table sits under. */
+export const groupSchema = z.object({
+  title: z
+    .string({ message: "Enter the group's title, like the priority the measures sit under" })
+    .trim()
+    .min(1, "Enter the group's title, like the priority the measures sit under")
+    .max(500, "The title must be 500 characters or fewer"),
+  kind: z.enum(GROUP_KINDS.map(([value]) => value) as [string, ...string[]], {
+    message: "Choose what the group is: a priority, theme, outcome or report section",
+  }),
+});
+
+export const moveSchema = z.object({
+  direction: z.enum(["up", "down"], { message: "Choose whether to move it up or down" }),
+});
+
+/** A target set through the form: the period and the target's words, as the documents write them. */
+export const targetSetSchema = z.object({
+  period: z
+    .string({ message: "Enter the period the target is for, like 2024/25 or Q3 2024/25" })
+    .trim()
+    .min(1, "Enter the period the target is for, like 2024/25 or Q3 2024/25")
+    .max(60, "The period must be 60 characters or fewer, like 2024/25"),
+  target: z
+    .string({ message: "Enter the target, like 95% or above, Less than 810 or In line with national" })
+    .trim()
+    .min(1, "Enter the target, like 95% or above, Less than 810 or In line with national")
+    .max(500, "The target must be 500 characters or fewer"),
+});

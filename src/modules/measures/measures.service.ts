@@ -951,6 +951,8 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
     const listed: GroupListing["rows"] = [];
     for (const row of rowsOf.get(group.id) ?? []) {
       const measure = row.measureId === null ? undefined : measuresById.get(row.measureId);
+      // A row of an archived measure (the listing reads only current measures) is left out.
+      if (row.measureId !== null && !measure) continue;
       if (!measure) {
         listed.push({ subHeading: row.titleAsWritten });
         continue;
@@ -1664,7 +1666,7 @@ export interface PeriodMeasureItem {
 
 /** The measures due in a period, each with the value recorded for it (entered or from a document), or null. */
 export async function periodMeasures(db: Database, period: MonitoringPeriod): Promise<PeriodMeasureItem[]> {
-  const due = (await repository.listMeasures(db)).filter((measure) => measureDueIn(measure, period));
+  const due = (await repository.listCurrentMeasures(db)).filter((measure) => measureDueIn(measure, period));
   if (due.length === 0) return [];
   const key = periodKey(monitoringPeriodLabel(period));
   const values = await repository.valuesOf(

@@ -6,6 +6,13 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { requiredVersion, validForm } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
+import {
+  type FormField,
+  type FormValues,
+  fieldText,
+  radioItems,
+  selectItems,
+} from "../../web/record-form.ts";
 import { listMeasures } from "../measures/measures.service.ts";
 import {
   activityForm,
@@ -28,33 +35,13 @@ import * as structure from "./plan.structure.ts";
  * plan.structure.ts's.
  */
 
-type Values = Record<string, unknown>;
+type Values = FormValues;
 type Errors = { field: string; message: string }[];
+type Field = FormField;
+const text = fieldText;
+const choices = radioItems;
 
-interface Field {
-  type: "text" | "textarea" | "radios" | "select" | "checkboxes";
-  name: string;
-  label: string;
-  hint?: string;
-  value?: string;
-  rows?: number;
-  classes?: string;
-  inputmode?: string;
-  items?: { value: string; text: string; checked?: boolean; selected?: boolean }[];
-}
-
-function text(values: Values, name: string): string {
-  const value = values[name];
-  return typeof value === "string" ? value : "";
-}
-
-function choices(values: Values, name: string, options: [string, string][]) {
-  return options.map(([value, label]) => ({ value, text: label, checked: text(values, name) === value }));
-}
-
-function selectItems(values: Values, name: string, options: [string, string][]) {
-  return options.map(([value, label]) => ({ value, text: label, selected: text(values, name) === value }));
-}
+const BACK_TEXT = "Back to editing the plan";
 
 const lines = (items: readonly string[] | null | undefined) => (items ?? []).join("\n");
 const paragraphs = (items: readonly string[] | null | undefined) => (items ?? []).join("\n\n");
@@ -504,7 +491,8 @@ export function planEditRoutes(app: FastifyInstance, services: RoutesOptions["se
     const search = new URLSearchParams(
       Object.entries(query).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
     ).toString();
-    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/structure-form.njk", {
+    return reply.code(errors.length > 0 ? 400 : 200).view("record-form.njk", {
+      backText: BACK_TEXT,
       pageTitle: `Add a ${structure.KIND_NAMES[kind].noun}`,
       caption: plan && kind !== "plan" ? plan.title : null,
       action: `/plan/edit/${kind}/new${search ? `?${search}` : ""}`,
@@ -563,7 +551,8 @@ export function planEditRoutes(app: FastifyInstance, services: RoutesOptions["se
       row,
     };
     const form = values ?? PAGES[kind].valuesOf(saved);
-    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/structure-form.njk", {
+    return reply.code(errors.length > 0 ? 400 : 200).view("record-form.njk", {
+      backText: BACK_TEXT,
       pageTitle: `Edit ${structure.recordName(kind, row)}`.slice(0, 200),
       caption: row.archivedAt
         ? "Archived: restore it to change it"
@@ -651,7 +640,10 @@ export function planEditRoutes(app: FastifyInstance, services: RoutesOptions["se
       const id = idParam(request.params.id, "Record");
       const row = await structure.findRecord(db, kind, id);
       const plan = await structure.planOfRecord(db, kind, row);
-      return reply.view("plan/views/structure-archive.njk", {
+      return reply.view("record-archive.njk", {
+        backText: BACK_TEXT,
+        archivedHref: "/plan/archived",
+        archivedText: "Archived items",
         pageTitle: `Archive ${structure.recordName(kind, row)}`.slice(0, 200),
         noun: structure.KIND_NAMES[kind].noun,
         name: structure.recordName(kind, row),

@@ -1,5 +1,12 @@
 import type { Database } from "../../db/client.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
+import {
+  type ArchiveRules,
+  archiveRecordWith,
+  capitalise,
+  changeIfVersion,
+  restoreRecordWith,
+} from "../audit/audit.archive.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { findMeasures } from "../measures/measures.service.ts";
 import * as edits from "./plan.edit.repository.ts";
@@ -934,11 +941,42 @@ export function movable(kind: StructureKind): boolean {
   return RULES[kind].siblings !== undefined;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+type KindRow = Row & Record<string, unknown>;
+
+/** A kind's rules in the audit module's shape, so archive, restore and version checks are its. */
+function archiveRules(kind: StructureKind): ArchiveRules<KindRow> {
+  const rules = RULES[kind];
+  const { siblings, renumberKind } = rules;
+  return {
+    entityType: KIND_NAMES[kind].entityType,
+    noun: KIND_NAMES[kind].noun,
+    find: rules.find,
+    update: async (db, id, version, values) =>
+      (await rules.update(db, id, version, values)) as KindRow | null,
+    name: rules.name,
+    returnUrl: "/plan/edit",
+    parentArchived: rules.parentArchived,
+    ...(siblings
+      ? {
+          restoreValues: async (db: Database, row: KindRow) => ({
+            position: (await siblings(db, row)).length + 1,
+          }),
+        }
+      : {}),
+    ...(siblings && renumberKind
+      ? {
+          after: async (db: Database, row: KindRow) =>
+            edits.renumber(
+              db,
+              renumberKind,
+              (await siblings(db, row)).map((other) => other.id),
+            ),
+        }
+      : {}),
+  };
 }
 
-async function versioned(
+function versioned(
   tx: Database,
   kind: StructureKind,
   id: number,
@@ -946,25 +984,7 @@ async function versioned(
   values: Record<string, unknown>,
   verb: string,
 ) {
-  const rules = RULES[kind];
-  const before = await rules.find(tx, id);
-  if (!before) throw new NotFound(`${capitalise(KIND_NAMES[kind].noun)} ${id}`);
-  const updated = await rules.update(tx, id, version, { ...values, updatedAt: new Date() });
-  if (!updated) {
-    const saved = await rules.find(tx, id);
-    throw stale(
-      capitalise(rules.name(before)),
-      [
-        {
-          label: "State",
-          saved: saved?.archivedAt ? "Archived" : "Current",
-          submitted: verb,
-        },
-      ],
-      "/plan/edit",
-    );
-  }
-  return { before, updated };
+  return changeIfVersion(tx, archiveRules(kind), id, version, values, verb);
 }
 
 export async function moveRecord(
@@ -1019,28 +1039,7 @@ export async function archiveRecord(
   kind: StructureKind,
   input: { id: number; version: number },
 ): Promise<void> {
-  const rules = RULES[kind];
-  await db.transaction(async (tx) => {
-    const row = await rules.find(tx, input.id);
-    if (!row) throw new NotFound(`${capitalise(KIND_NAMES[kind].noun)} ${input.id}`);
-    if (row.archivedAt !== null) refuse("form", `${capitalise(rules.name(row))} is already archived`);
-    const { before, updated } = await versioned(
-      tx,
-      kind,
-      row.id,
-      input.version,
-      { archivedAt: new Date(), archivedBy: actor },
-      "Archive",
-    );
-    if (rules.siblings && rules.renumberKind) {
-      await edits.renumber(
-        tx,
-        rules.renumberKind,
-        (await rules.siblings(tx, row)).map((other) => other.id),
-      );
-    }
-    await audit(tx, actor, kind, "archive", row.id, `Archived ${rules.name(row)}`, before, updated);
-  });
+  await archiveRecordWith(db, actor, archiveRules(kind), input);
 }
 
 export async function restoreRecord(
@@ -1049,32 +1048,7 @@ export async function restoreRecord(
   kind: StructureKind,
   input: { id: number; version: number },
 ): Promise<void> {
-  const rules = RULES[kind];
-  await db.transaction(async (tx) => {
-    const row = await rules.find(tx, input.id);
-    if (!row) throw new NotFound(`${capitalise(KIND_NAMES[kind].noun)} ${input.id}`);
-    if (row.archivedAt === null) refuse("form", `${capitalise(rules.name(row))} is not archived`);
-    const parent = await rules.parentArchived(tx, row);
-    if (parent !== null) {
-      refuse(
-        `restore-${kind}-${row.id}`,
-        `${capitalise(rules.name(row))} belongs to ${parent}, which is archived: restore that first`,
-      );
-    }
-    const siblings = rules.siblings ? await rules.siblings(tx, row) : [];
-    const { before, updated } = await versioned(
-      tx,
-      kind,
-      row.id,
-      input.version,
-      { archivedAt: null, archivedBy: null, ...(rules.siblings ? { position: siblings.length + 1 } : {}) },
-      "Restore",
-    );
-    if (rules.renumberKind) {
-      await edits.renumber(tx, rules.renumberKind, [...siblings.map((other) => other.id), row.id]);
-    }
-    await audit(tx, actor, kind, "restore", row.id, `Restored ${rules.name(row)}`, before, updated);
-  });
+  await restoreRecordWith(db, actor, archiveRules(kind), { ...input, field: `restore-${kind}-${input.id}` });
 }
 
 // ---------------------------------------------------------------------------------------------

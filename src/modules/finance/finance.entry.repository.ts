@@ -1,0 +1,127 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import {
+  councils,
+  debtProfile,
+  debtWriteOffs,
+  earmarkedReserveBalances,
+  earmarkedReserves,
+  growthItemSpend,
+  growthItems,
+} from "../../db/schema/index.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
+
+// The SQL of the period entry forms for reserves, debt and growth spend (finance.entry.ts). Each
+// insert that two people could make at once does nothing on the unique key and returns nothing,
+// so the service can raise a conflict instead of overwriting.
+
+export type ReserveBalance = typeof earmarkedReserveBalances.$inferSelect;
+export type DebtBand = typeof debtProfile.$inferSelect;
+export type DebtWriteOff = typeof debtWriteOffs.$inferSelect;
+export type GrowthSpend = typeof growthItemSpend.$inferSelect;
+
+export async function listReserves(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(earmarkedReserves)
+    .where(eq(earmarkedReserves.financialYearId, financialYearId))
+    .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserves.id));
+}
+
+export async function findReserveBalance(db: Database, reserveId: number, quarter: number) {
+  const [row] = await db
+    .select()
+    .from(earmarkedReserveBalances)
+    .where(
+      and(eq(earmarkedReserveBalances.reserveId, reserveId), eq(earmarkedReserveBalances.quarter, quarter)),
+    );
+  return row;
+}
+
+export async function insertReserveBalanceIfAbsent(
+  db: Database,
+  values: typeof earmarkedReserveBalances.$inferInsert,
+) {
+  const [created] = await db
+    .insert(earmarkedReserveBalances)
+    .values(values)
+    .onConflictDoNothing({ target: [earmarkedReserveBalances.reserveId, earmarkedReserveBalances.quarter] })
+    .returning();
+  return created;
+}
+
+export const updateReserveBalanceIfVersion = versionedUpdate(earmarkedReserveBalances);
+
+export async function listDebtBands(db: Database, financialYearId: number) {
+  return db
+    .select()
+    .from(debtProfile)
+    .where(eq(debtProfile.financialYearId, financialYearId))
+    .orderBy(asc(debtProfile.quarter), asc(debtProfile.position));
+}
+
+export async function insertDebtBandIfAbsent(db: Database, values: typeof debtProfile.$inferInsert) {
+  const [created] = await db
+    .insert(debtProfile)
+    .values(values)
+    .onConflictDoNothing({
+      target: [debtProfile.financialYearId, debtProfile.quarter, debtProfile.bandKey],
+    })
+    .returning();
+  return created;
+}
+
+export const updateDebtBandIfVersion = versionedUpdate(debtProfile);
+
+export async function findWriteOff(db: Database, financialYearId: number, quarter: number) {
+  const [row] = await db
+    .select()
+    .from(debtWriteOffs)
+    .where(and(eq(debtWriteOffs.financialYearId, financialYearId), eq(debtWriteOffs.quarter, quarter)));
+  return row;
+}
+
+export async function insertWriteOffIfAbsent(db: Database, values: typeof debtWriteOffs.$inferInsert) {
+  const [created] = await db
+    .insert(debtWriteOffs)
+    .values(values)
+    .onConflictDoNothing({ target: [debtWriteOffs.financialYearId, debtWriteOffs.quarter] })
+    .returning();
+  return created;
+}
+
+export const updateWriteOffIfVersion = versionedUpdate(debtWriteOffs);
+
+/** A year's growth items with their spend at one quarter, if entered. */
+export async function listGrowthWithSpend(db: Database, financialYearId: number, quarter: number) {
+  return db
+    .select({ item: growthItems, spend: growthItemSpend })
+    .from(growthItems)
+    .leftJoin(
+      growthItemSpend,
+      and(eq(growthItemSpend.growthItemId, growthItems.id), eq(growthItemSpend.quarter, quarter)),
+    )
+    .where(eq(growthItems.financialYearId, financialYearId))
+    .orderBy(asc(growthItems.position), asc(growthItems.id));
+}
+
+export async function insertGrowthSpendIfAbsent(db: Database, values: typeof growthItemSpend.$inferInsert) {
+  const [created] = await db
+    .insert(growthItemSpend)
+    .values(values)
+    .onConflictDoNothing({ target: [growthItemSpend.growthItemId, growthItemSpend.quarter] })
+    .returning();
+  return created;
+}
+
+export const updateGrowthSpendIfVersion = versionedUpdate(growthItemSpend);
+
+/** The month the council's financial year starts in (April unless it says otherwise). */
+export async function findYearStartMonth(db: Database): Promise<number | undefined> {
+  const [row] = await db
+    .select({ month: councils.yearStartMonth })
+    .from(councils)
+    .orderBy(asc(councils.id))
+    .limit(1);
+  return row?.month;
+}

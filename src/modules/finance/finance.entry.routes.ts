@@ -1,0 +1,309 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { formatPounds, parseMoney } from "../../domain/money.ts";
+import { redirectWithBanner } from "../../web/banner.ts";
+import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
+import type { RoutesOptions } from "../../web/modules.ts";
+import type { EnteredFigure, EntryRow } from "./finance.entry.ts";
+import { type Params, quarterParam, requireOpenForEntry, yearParam } from "./finance.pages.ts";
+import * as finance from "./finance.service.ts";
+
+/** The most rows one entry form takes: far more than any council's reserves or debt bands. */
+const MOST_ROWS = 500;
+
+interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** A form row as shown: its figure as typed (or as stored), with its version. */
+interface FormRow {
+  index: number;
+  key: string;
+  name: string;
+  version: number;
+  value: string;
+}
+
+function rowsOf(rows: readonly EntryRow[]): FormRow[] {
+  return rows.map((row, index) => ({
+    index,
+    key: row.key,
+    name: row.name,
+    version: row.stored?.version ?? 0,
+    value: row.stored ? formatPounds(row.stored.pence, { pence: true }) : "",
+  }));
+}
+
+/** The rows a form sent back: each row's key, name, version and figure as typed. */
+function submittedRows(body: Params): FormRow[] {
+  const rows: FormRow[] = [];
+  for (let index = 0; index < MOST_ROWS && body[`key-${index}`] !== undefined; index += 1) {
+    rows.push({
+      index,
+      key: body[`key-${index}`] ?? "",
+      name: body[`name-${index}`] ?? "",
+      version: /^\d+$/.test(body[`version-${index}`] ?? "") ? Number(body[`version-${index}`]) : -1,
+      value: body[`amount-${index}`] ?? "",
+    });
+  }
+  return rows;
+}
+
+/** An amount typed in pounds, exactly into pence, or the reason it cannot be read, naming what and the text. */
+function amountOf(text: string, what: string): { pence: number } | { message: string } {
+  const parsed = parseMoney(text, { unit: "pounds", allowNote: false });
+  if (parsed.ok) return { pence: parsed.pence };
+  return { message: `The ${what}, "${text.trim()}", could not be read: ${parsed.reason}` };
+}
+
+/**
+ * The figures a form's rows give, or the errors naming each field and the text in it. A row left
+ * blank is not entered; a row with a figure saved before must keep one (it cannot be emptied).
+ */
+function figuresOf(
+  rows: readonly FormRow[],
+  what: (name: string) => string,
+): { figures: EnteredFigure[]; errors: FieldError[] } {
+  const figures: EnteredFigure[] = [];
+  const errors: FieldError[] = [];
+  for (const row of rows) {
+    const field = `amount-${row.index}`;
+    if (row.version < 0 || row.name.trim() === "") {
+      errors.push({ field, message: MISSING_VERSION_MESSAGE });
+      continue;
+    }
+    if (row.value.trim() === "") {
+      if (row.version > 0) {
+        errors.push({
+          field,
+          message: `Enter the ${what(row.name)}: a figure entered before cannot be left blank`,
+        });
+      }
+      continue;
+    }
+    const amount = amountOf(row.value, what(row.name));
+    if ("message" in amount) errors.push({ field, message: amount.message });
+    else figures.push({ key: row.key, name: row.name.trim(), pence: amount.pence, version: row.version });
+  }
+  return { figures, errors };
+}
+
+/** A new row the form offers (a reserve or band the list does not have yet): both parts or neither. */
+function newRowOf(
+  body: Params,
+  names: readonly string[],
+  what: { name: string; amount: (name: string) => string },
+): { figure: EnteredFigure | null; errors: FieldError[] } {
+  const name = (body.newName ?? "").trim();
+  const value = (body.newAmount ?? "").trim();
+  if (name === "" && value === "") return { figure: null, errors: [] };
+  if (name === "")
+    return { figure: null, errors: [{ field: "newName", message: `Enter the name of the ${what.name}` }] };
+  if (name.length > 200) {
+    return {
+      figure: null,
+      errors: [{ field: "newName", message: `The name of the ${what.name} must be 200 characters or fewer` }],
+    };
+  }
+  if (names.some((known) => known.toLowerCase() === name.toLowerCase())) {
+    return {
+      figure: null,
+      errors: [{ field: "newName", message: `"${name}" is already in the list: enter its figure there` }],
+    };
+  }
+  if (value === "") {
+    return { figure: null, errors: [{ field: "newAmount", message: `Enter the ${what.amount(name)}` }] };
+  }
+  const amount = amountOf(value, what.amount(name));
+  if ("message" in amount) return { figure: null, errors: [{ field: "newAmount", message: amount.message }] };
+  return { figure: { key: "", name, pence: amount.pence, version: 0 }, errors: [] };
+}
+
+/**
+ * The forms that enter a quarter's earmarked reserve balances, its debt by age band and
+ * write-offs, and the spend to date on each growth item of the year.
+ */
+export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions["services"]) {
+  async function reservesForm(
+    reply: FastifyReply,
+    yearCode: string,
+    quarter: number,
+    sent: { rows: FormRow[]; newName: string; newAmount: string } | null,
+    errors: FieldError[] = [],
+  ) {
+    const found = await finance.reservesForEntry(services.db, yearCode, quarter);
+    return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/reserves-edit.njk", {
+      pageTitle: `Enter earmarked reserve balances, quarter ${quarter} ${found.year.label}`,
+      year: found.year,
+      quarter,
+      rows: sent?.rows ?? rowsOf(found.rows),
+      newName: sent?.newName ?? "",
+      newAmount: sent?.newAmount ?? "",
+      errors,
+    });
+  }
+
+  app.get("/budget/:year/:quarter/reserves/edit", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    await finance.reservesForEntry(services.db, yearCode, quarter);
+    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    return reservesForm(reply, yearCode, quarter, null);
+  });
+
+  app.post("/budget/:year/:quarter/reserves/edit", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    const body = (request.body ?? {}) as Params;
+    await finance.reservesForEntry(services.db, yearCode, quarter);
+    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    const rows = submittedRows(body);
+    const amount = (name: string) => `balance of ${name}`;
+    const listed = figuresOf(rows, amount);
+    const added = newRowOf(
+      body,
+      rows.map((row) => row.name),
+      { name: "reserve", amount },
+    );
+    const errors = [...listed.errors, ...added.errors];
+    if (errors.length > 0) {
+      const sent = { rows, newName: body.newName ?? "", newAmount: body.newAmount ?? "" };
+      return reservesForm(reply, yearCode, quarter, sent, errors);
+    }
+    const figures = added.figure ? [...listed.figures, added.figure] : listed.figures;
+    await finance.saveReserveBalances(services.db, request.actor, { yearCode, quarter, figures });
+    return redirectWithBanner(
+      reply,
+      `/budget/${yearCode}/q${quarter}/reserves`,
+      "The earmarked reserve balances were saved.",
+    );
+  });
+
+  async function debtForm(
+    reply: FastifyReply,
+    yearCode: string,
+    quarter: number,
+    sent: {
+      rows: FormRow[];
+      newName: string;
+      newAmount: string;
+      writeOff: string;
+      writeOffVersion: string;
+    } | null,
+    errors: FieldError[] = [],
+  ) {
+    const found = await finance.debtForEntry(services.db, yearCode, quarter);
+    return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/debt-edit.njk", {
+      pageTitle: `Enter debt by age band, quarter ${quarter} ${found.year.label}`,
+      year: found.year,
+      quarter,
+      rows: sent?.rows ?? rowsOf(found.bands),
+      newName: sent?.newName ?? "",
+      newAmount: sent?.newAmount ?? "",
+      writeOff: sent?.writeOff ?? (found.writeOff ? formatPounds(found.writeOff.pence, { pence: true }) : ""),
+      writeOffVersion: sent?.writeOffVersion ?? String(found.writeOff?.version ?? 0),
+      writeOffPeriod: found.writeOffPeriod,
+      errors,
+    });
+  }
+
+  app.get("/budget/:year/:quarter/debt/edit", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    await finance.debtForEntry(services.db, yearCode, quarter);
+    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    return debtForm(reply, yearCode, quarter, null);
+  });
+
+  app.post("/budget/:year/:quarter/debt/edit", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    const body = (request.body ?? {}) as Params;
+    await finance.debtForEntry(services.db, yearCode, quarter);
+    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    const rows = submittedRows(body);
+    const amount = (name: string) => `debt ${name}`;
+    const listed = figuresOf(rows, amount);
+    const added = newRowOf(
+      body,
+      rows.map((row) => row.name),
+      { name: "age band", amount },
+    );
+    const writeOffText = body.writeOff ?? "";
+    const writeOffVersionText = body.writeOffVersion ?? "";
+    const writeOffVersion = /^\d+$/.test(writeOffVersionText) ? Number(writeOffVersionText) : -1;
+    const errors = [...listed.errors, ...added.errors];
+    let writeOff: EnteredFigure | null = null;
+    if (writeOffVersion < 0) {
+      errors.push({ field: "writeOff", message: MISSING_VERSION_MESSAGE });
+    } else if (writeOffText.trim() === "") {
+      if (writeOffVersion > 0) {
+        errors.push({
+          field: "writeOff",
+          message: "Enter the debt written off in the year: a figure entered before cannot be left blank",
+        });
+      }
+    } else {
+      const read = amountOf(writeOffText, "debt written off in the year");
+      if ("message" in read) errors.push({ field: "writeOff", message: read.message });
+      else writeOff = { key: "write-off", name: "Written off", pence: read.pence, version: writeOffVersion };
+    }
+    if (errors.length > 0) {
+      const sent = {
+        rows,
+        newName: body.newName ?? "",
+        newAmount: body.newAmount ?? "",
+        writeOff: writeOffText,
+        writeOffVersion: writeOffVersionText,
+      };
+      return debtForm(reply, yearCode, quarter, sent, errors);
+    }
+    const bands = added.figure ? [...listed.figures, added.figure] : listed.figures;
+    await finance.saveDebt(services.db, request.actor, { yearCode, quarter, bands, writeOff });
+    return redirectWithBanner(reply, `/budget/${yearCode}/q${quarter}/debt`, "The debt figures were saved.");
+  });
+
+  async function growthForm(
+    reply: FastifyReply,
+    yearCode: string,
+    quarter: number,
+    sent: FormRow[] | null,
+    errors: FieldError[] = [],
+  ) {
+    const found = await finance.growthForEntry(services.db, yearCode, quarter);
+    return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/growth-edit.njk", {
+      pageTitle: `Enter growth item spend, quarter ${quarter} ${found.year.label}`,
+      year: found.year,
+      quarter,
+      rows: sent ?? rowsOf(found.rows),
+      errors,
+    });
+  }
+
+  app.get("/budget/:year/:quarter/growth/edit", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    await finance.growthForEntry(services.db, yearCode, quarter);
+    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    return growthForm(reply, yearCode, quarter, null);
+  });
+
+  app.post("/budget/:year/:quarter/growth/edit", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    const body = (request.body ?? {}) as Params;
+    await finance.growthForEntry(services.db, yearCode, quarter);
+    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    const rows = submittedRows(body);
+    const { figures, errors } = figuresOf(rows, (name) => `spend to date on ${name}`);
+    if (errors.length > 0) return growthForm(reply, yearCode, quarter, rows, errors);
+    await finance.saveGrowthSpend(services.db, request.actor, { yearCode, quarter, figures });
+    return redirectWithBanner(reply, `/budget/${yearCode}/growth`, "The growth item spend was saved.");
+  });
+}

@@ -1,0 +1,467 @@
+import type { Database } from "../../db/client.ts";
+import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
+import { DEFAULT_YEAR_START_MONTH, monitoringPeriod, monitoringPeriodDates } from "../../domain/periods.ts";
+import { Conflict, NotFound } from "../../errors.ts";
+import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import * as entryRepository from "./finance.entry.repository.ts";
+import * as repository from "./finance.repository.ts";
+import { type Figure, figure, requireQuarter, requireYear } from "./finance.shared.ts";
+
+/**
+ * Entering a period's balances through forms: each earmarked reserve's balance, the debt owed in
+ * each age band with the debt written off in the year to date, and each growth item's spend to
+ * date. A form sends every figure of its page at once with the version each had when the page
+ * was opened (0 for a figure not entered then); the whole page is saved in one transaction, or,
+ * if anyone saved one of its figures in between, nothing is saved and the conflict lists each
+ * figure theirs beside the one submitted. Each figure changed is audited with the acting person.
+ */
+
+/** A figure as stored: the row, its amount and version. */
+export interface StoredFigure {
+  id: number;
+  pence: Pence;
+  version: number;
+}
+
+/** One row of an entry form: what it is, and its figure when the form was opened. */
+export interface EntryRow {
+  /** What identifies the row on the form and in saving: the reserve's or band's name, the item's id. */
+  key: string;
+  name: string;
+  stored: StoredFigure | null;
+}
+
+/** A figure submitted for a row, with the version it had when the form was opened (0: none then). */
+export interface EnteredFigure {
+  key: string;
+  name: string;
+  pence: Pence;
+  version: number;
+}
+
+interface FigureStore {
+  find(tx: Database): Promise<StoredFigure | undefined>;
+  /** Inserts the figure unless one exists for the row and period: undefined then. */
+  insert(tx: Database, pence: Pence): Promise<StoredFigure | undefined>;
+  update(tx: Database, id: number, version: number, pence: Pence): Promise<StoredFigure | null>;
+}
+
+type Saved =
+  | { outcome: "unchanged" }
+  | { outcome: "created" | "updated"; before: StoredFigure | null; after: StoredFigure }
+  | { outcome: "conflict"; saved: StoredFigure | null };
+
+/** Saves one figure if it is still as the person saw it; never overwrites a newer one. */
+async function saveFigure(tx: Database, store: FigureStore, entered: EnteredFigure): Promise<Saved> {
+  const stored = (await store.find(tx)) ?? null;
+  if (entered.version === 0) {
+    if (stored) return { outcome: "conflict", saved: stored };
+    const created = await store.insert(tx, entered.pence);
+    if (!created) return { outcome: "conflict", saved: (await store.find(tx)) ?? null };
+    return { outcome: "created", before: null, after: created };
+  }
+  if (!stored || stored.version !== entered.version) return { outcome: "conflict", saved: stored };
+  if (stored.pence === entered.pence) return { outcome: "unchanged" };
+  const updated = await store.update(tx, stored.id, entered.version, entered.pence);
+  if (!updated) return { outcome: "conflict", saved: (await store.find(tx)) ?? null };
+  return { outcome: "updated", before: stored, after: updated };
+}
+
+interface SavePage {
+  actor: string;
+  year: { code: string; label: string };
+  quarter: number;
+  /** "Earmarked reserve balances", for the conflict page. */
+  what: string;
+  entityType: string;
+  returnUrl: string;
+  figures: { entered: EnteredFigure; store: FigureStore; label: string }[];
+}
+
+/** Saves a form's figures in the transaction given, all or none, auditing each one changed. */
+async function savePage(tx: Database, page: SavePage): Promise<{ changed: number }> {
+  const conflicts: { label: string; saved: string; submitted: string }[] = [];
+  const changes: { label: string; result: Extract<Saved, { after: StoredFigure }> }[] = [];
+  for (const { entered, store, label } of page.figures) {
+    const result = await saveFigure(tx, store, entered);
+    if (result.outcome === "conflict") {
+      conflicts.push({
+        label,
+        saved: result.saved ? formatPounds(result.saved.pence, { pence: true }) : "Not entered",
+        submitted: formatPounds(entered.pence, { pence: true }),
+      });
+    } else if (result.outcome !== "unchanged") {
+      changes.push({ label, result });
+    }
+  }
+  if (conflicts.length > 0) {
+    throw new Conflict(
+      `The ${page.year.label} quarter ${page.quarter} ${page.what.toLowerCase()}`,
+      conflicts,
+      page.returnUrl,
+    );
+  }
+  for (const { label, result } of changes) {
+    await recordAuditEvent(tx, {
+      actor: page.actor,
+      action: result.outcome === "created" ? "create" : "update",
+      entityType: page.entityType,
+      entityId: result.after.id,
+      period: quarterPeriodKey(page.year.code, page.quarter),
+      summary: `${result.outcome === "created" ? "Entered" : "Changed"} the ${page.year.label} quarter ${page.quarter} figure for ${label}`,
+      before: result.before ? { pence: result.before.pence, version: result.before.version } : null,
+      after: { pence: result.after.pence, version: result.after.version },
+    });
+  }
+  return { changed: changes.length };
+}
+
+/** The financial year before the one given, if recorded. */
+async function previousYear(db: Database, yearId: number) {
+  const years = await repository.listFinancialYears(db);
+  const at = years.findIndex((candidate) => candidate.id === yearId);
+  return at > 0 ? years[at - 1] : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Earmarked reserves
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Each earmarked reserve of the year with its balance at the quarter end if entered. A year with
+ * reserves not yet named lists the previous year's, so a new year starts from last year's list.
+ */
+export async function reservesForEntry(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const rows: EntryRow[] = [];
+  for (const reserve of await entryRepository.listReserves(db, year.id)) {
+    const balance = await entryRepository.findReserveBalance(db, reserve.id, quarter);
+    rows.push({ key: reserve.name, name: reserve.name, stored: balance ? reserveFigure(balance) : null });
+  }
+  const before = rows.length === 0 ? await previousYear(db, year.id) : undefined;
+  if (before) {
+    for (const reserve of await entryRepository.listReserves(db, before.id)) {
+      rows.push({ key: reserve.name, name: reserve.name, stored: null });
+    }
+  }
+  return { year, quarter, rows };
+}
+
+function reserveFigure(row: entryRepository.ReserveBalance): StoredFigure {
+  return { id: row.id, pence: row.balancePence, version: row.version };
+}
+
+/**
+ * Saves the balances entered for a quarter's earmarked reserves, naming a reserve the year does
+ * not have yet (added after the others). The routes refuse a quarter not open for entry first.
+ */
+export async function saveReserveBalances(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; figures: EnteredFigure[] },
+) {
+  return db.transaction(async (tx) => {
+    const year = await requireYear(tx, input.yearCode);
+    const quarter = requireQuarter(input.quarter);
+    const figures = [];
+    for (const entered of input.figures) {
+      const known = await entryRepository.listReserves(tx, year.id);
+      const reserve = await repository.findOrInsertReserve(tx, {
+        financialYearId: year.id,
+        name: entered.name,
+        position: Math.max(0, ...known.map((row) => row.position)) + 1,
+      });
+      figures.push({
+        entered,
+        label: `the ${entered.name} balance`,
+        store: {
+          find: async (db: Database) => {
+            const row = await entryRepository.findReserveBalance(db, reserve.id, quarter);
+            return row ? reserveFigure(row) : undefined;
+          },
+          insert: async (db: Database, pence: Pence) => {
+            const row = await entryRepository.insertReserveBalanceIfAbsent(db, {
+              reserveId: reserve.id,
+              quarter,
+              balancePence: pence,
+            });
+            return row ? reserveFigure(row) : undefined;
+          },
+          update: async (db: Database, id: number, version: number, pence: Pence) => {
+            // A balance entered here replaces the direction a document printed; it is computed.
+            const row = await entryRepository.updateReserveBalanceIfVersion(db, id, version, {
+              balancePence: pence,
+              statedTrend: null,
+              updatedAt: new Date(),
+            });
+            return row ? reserveFigure(row) : null;
+          },
+        },
+      });
+    }
+    const saved = await savePage(tx, {
+      actor,
+      year,
+      quarter,
+      what: "Earmarked reserve balances",
+      entityType: "earmarked-reserve-balance",
+      returnUrl: `/budget/${year.code}/q${quarter}/reserves/edit`,
+      figures,
+    });
+    return { year, quarter, ...saved };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Debt by age band and write-offs
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The debt owed in each age band at the quarter end, and the debt written off in the year up to
+ * it. The bands are the quarter's own when entered, else those of the latest quarter before it
+ * (this year's, else the previous year's), so the council's own bands carry forward.
+ */
+export async function debtForEntry(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const all = await entryRepository.listDebtBands(db, year.id);
+  let bands: EntryRow[] = all
+    .filter((band) => band.quarter === quarter)
+    .map((band) => ({ key: band.bandKey, name: band.band, stored: debtFigure(band) }));
+  if (bands.length === 0) {
+    const earlierQuarter = Math.max(
+      0,
+      ...all.filter((band) => band.quarter < quarter).map((band) => band.quarter),
+    );
+    let source = all.filter((band) => band.quarter === earlierQuarter);
+    if (source.length === 0) {
+      const before = await previousYear(db, year.id);
+      const theirs = before ? await entryRepository.listDebtBands(db, before.id) : [];
+      const last = Math.max(0, ...theirs.map((band) => band.quarter));
+      source = theirs.filter((band) => band.quarter === last);
+    }
+    bands = source.map((band) => ({ key: band.bandKey, name: band.band, stored: null }));
+  }
+  const writeOff = await entryRepository.findWriteOff(db, year.id, quarter);
+  return {
+    year,
+    quarter,
+    bands,
+    writeOff: writeOff ? writeOffFigure(writeOff) : null,
+    writeOffPeriod: await writeOffPeriod(db, year.code, quarter),
+  };
+}
+
+/** The year up to the quarter end: the span a write-off entered for the quarter covers. */
+async function writeOffPeriod(db: Database, yearCode: string, quarter: number) {
+  const startMonth = (await entryRepository.findYearStartMonth(db)) ?? DEFAULT_YEAR_START_MONTH;
+  const startYear = Number(yearCode.slice(0, 4));
+  return {
+    from: monitoringPeriodDates(monitoringPeriod(startYear, "quarter", 1), startMonth).start,
+    to: monitoringPeriodDates(monitoringPeriod(startYear, "quarter", quarter), startMonth).end,
+  };
+}
+
+function debtFigure(row: entryRepository.DebtBand): StoredFigure {
+  return { id: row.id, pence: row.amountPence, version: row.version };
+}
+
+function writeOffFigure(row: entryRepository.DebtWriteOff): StoredFigure {
+  return { id: row.id, pence: row.amountPence, version: row.version };
+}
+
+/** A band's key from its name, for a band the council adds: "Over 1 year" is "over-1-year". */
+export function bandKeyOf(name: string): string {
+  const key = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return key === "" ? "band" : key;
+}
+
+/**
+ * Saves the debt owed in each age band at a quarter end (a band keyed by its name when new) and,
+ * if given, the debt written off in the year up to it. The routes refuse a quarter not open first.
+ */
+export async function saveDebt(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; bands: EnteredFigure[]; writeOff: EnteredFigure | null },
+) {
+  return db.transaction(async (tx) => {
+    const year = await requireYear(tx, input.yearCode);
+    const quarter = requireQuarter(input.quarter);
+    const figures: SavePage["figures"] = input.bands.map((entered, index) => {
+      const bandKey = entered.key === "" ? bandKeyOf(entered.name) : entered.key;
+      const find = async (db: Database) => {
+        const row = (await entryRepository.listDebtBands(db, year.id)).find(
+          (band) => band.quarter === quarter && band.bandKey === bandKey,
+        );
+        return row ? debtFigure(row) : undefined;
+      };
+      return {
+        entered,
+        label: `debt ${entered.name}`,
+        store: {
+          find,
+          insert: async (db: Database, pence: Pence) => {
+            const row = await entryRepository.insertDebtBandIfAbsent(db, {
+              financialYearId: year.id,
+              quarter,
+              bandKey,
+              band: entered.name,
+              position: index + 1,
+              amountPence: pence,
+            });
+            return row ? debtFigure(row) : undefined;
+          },
+          update: async (db: Database, id: number, version: number, pence: Pence) => {
+            // An amount entered here replaces what a document printed for its share and trend.
+            const row = await entryRepository.updateDebtBandIfVersion(db, id, version, {
+              amountPence: pence,
+              statedShare: null,
+              statedTrend: null,
+              updatedAt: new Date(),
+            });
+            return row ? debtFigure(row) : null;
+          },
+        },
+      };
+    });
+    if (input.writeOff) {
+      const period = await writeOffPeriod(tx, year.code, quarter);
+      figures.push({
+        entered: input.writeOff,
+        label: "debt written off in the year",
+        store: {
+          find: async (db: Database) => {
+            const row = await entryRepository.findWriteOff(db, year.id, quarter);
+            return row ? writeOffFigure(row) : undefined;
+          },
+          insert: async (db: Database, pence: Pence) => {
+            const row = await entryRepository.insertWriteOffIfAbsent(db, {
+              financialYearId: year.id,
+              quarter,
+              periodFrom: period.from,
+              periodTo: period.to,
+              amountPence: pence,
+            });
+            return row ? writeOffFigure(row) : undefined;
+          },
+          update: async (db: Database, id: number, version: number, pence: Pence) => {
+            const row = await entryRepository.updateWriteOffIfVersion(db, id, version, {
+              amountPence: pence,
+              updatedAt: new Date(),
+            });
+            return row ? writeOffFigure(row) : null;
+          },
+        },
+      });
+    }
+    const saved = await savePage(tx, {
+      actor,
+      year,
+      quarter,
+      what: "Debt",
+      entityType: "debt-profile",
+      returnUrl: `/budget/${year.code}/q${quarter}/debt/edit`,
+      figures,
+    });
+    return { year, quarter, ...saved };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Growth item spend
+// ---------------------------------------------------------------------------------------------
+
+function spendFigure(row: entryRepository.GrowthSpend): StoredFigure {
+  return { id: row.id, pence: row.spentPence, version: row.version };
+}
+
+/** Each growth item of the year with what has been spent on it to the quarter end, if entered. */
+export async function growthForEntry(db: Database, yearCode: string, quarter: number) {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const rows: EntryRow[] = (await entryRepository.listGrowthWithSpend(db, year.id, quarter)).map(
+    ({ item, spend }) => ({
+      key: String(item.id),
+      name: `${item.ref} ${item.title}`,
+      stored: spend ? spendFigure(spend) : null,
+    }),
+  );
+  return { year, quarter, rows };
+}
+
+/**
+ * The spend to date at a quarter end of each growth item of the year, by item id, as printed,
+ * with the total of those entered; an empty map and no total when none is entered.
+ */
+export async function growthSpendByItem(db: Database, yearCode: string, quarter: number) {
+  const { rows } = await growthForEntry(db, yearCode, quarter);
+  const byItem = new Map<number, Figure>();
+  for (const row of rows) if (row.stored) byItem.set(Number(row.key), figure(row.stored.pence));
+  const total = byItem.size > 0 ? figure(sumPence([...byItem.values()].map((spent) => spent.pence))) : null;
+  return { byItem, total };
+}
+
+/** Saves the spend to date at a quarter end of growth items of the year (by id). */
+export async function saveGrowthSpend(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; figures: EnteredFigure[] },
+) {
+  return db.transaction(async (tx) => {
+    const year = await requireYear(tx, input.yearCode);
+    const quarter = requireQuarter(input.quarter);
+    const items = new Map(
+      (await entryRepository.listGrowthWithSpend(tx, year.id, quarter)).map(({ item }) => [
+        String(item.id),
+        item,
+      ]),
+    );
+    const figures: SavePage["figures"] = input.figures.map((entered) => {
+      const item = items.get(entered.key);
+      if (!item) throw new NotFound(`Growth item ${entered.key} of ${year.label}`);
+      const find = async (db: Database) => {
+        const row = (await entryRepository.listGrowthWithSpend(db, year.id, quarter)).find(
+          (candidate) => candidate.item.id === item.id,
+        )?.spend;
+        return row ? spendFigure(row) : undefined;
+      };
+      return {
+        entered,
+        label: `the spend on ${item.ref} ${item.title}`,
+        store: {
+          find,
+          insert: async (db: Database, pence: Pence) => {
+            const row = await entryRepository.insertGrowthSpendIfAbsent(db, {
+              growthItemId: item.id,
+              quarter,
+              spentPence: pence,
+            });
+            return row ? spendFigure(row) : undefined;
+          },
+          update: async (db: Database, id: number, version: number, pence: Pence) => {
+            const row = await entryRepository.updateGrowthSpendIfVersion(db, id, version, {
+              spentPence: pence,
+              updatedAt: new Date(),
+            });
+            return row ? spendFigure(row) : null;
+          },
+        },
+      };
+    });
+    const saved = await savePage(tx, {
+      actor,
+      year,
+      quarter,
+      what: "Growth item spend",
+      entityType: "growth-item-spend",
+      returnUrl: `/budget/${year.code}/q${quarter}/growth/edit`,
+      figures,
+    });
+    return { year, quarter, ...saved };
+  });
+}
