@@ -173,3 +173,21 @@ test("a line chart breaks the line before a point not comparable with the one be
   assert.equal((svg.match(/<circle /g) ?? []).length, 4, "every point drawn");
   assert.equal((chartSvg(trend).match(/<polyline /g) ?? []).length, 1);
 });
+
+test("a chart drawn again is the same picture, and a changed figure draws a new one", () => {
+  const first = chartSvg(chart);
+  assert.equal(chartSvg(structuredClone(chart)), first);
+  const changed: ChartBlock = {
+    ...chart,
+    bars: [
+      { category: "Total", series: "Budget", value: 120.833, label: "120.833" },
+      { category: "Total", series: "Forecast", value: 99.5, label: "99.500" },
+    ],
+  };
+  const redrawn = chartSvg(changed);
+  assert.notEqual(redrawn, first);
+  assert.match(redrawn, /99\.500/);
+  assert.doesNotMatch(redrawn, />134\.676</);
+  // The first chart is still drawn with its own figures after the other.
+  assert.match(chartSvg(chart), />134\.676</);
+});

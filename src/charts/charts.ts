@@ -51,7 +51,7 @@ export function chartSize(chart: ChartBlock): { width: number; height: number; m
  * unchanged): a measure page shows its one trend panel half as large again.
  */
 export function chartSvg(chart: ChartBlock, scale = 1): string {
-  const svg = drawSvg(chart);
+  const svg = drawnSvg(chart);
   if (scale === 1) return svg;
   return svg.replace(/^<svg[^>]*>/, (open) =>
     open.replace(
@@ -59,6 +59,30 @@ export function chartSvg(chart: ChartBlock, scale = 1): string {
       (_all, name: string, value: string) => ` ${name}="${Math.round(Number(value) * scale)}"`,
     ),
   );
+}
+
+/** How many drawn charts are kept: a dashboard's two, a few dozen measures' trends, a report's. */
+const KEPT_CHARTS = 256;
+const keptCharts = new Map<string, string>();
+
+/**
+ * The chart drawn once per process for each distinct chart: drawing with Plot is most of what a
+ * dashboard view costs, and the SVG depends only on the chart's own content, so a chart with the
+ * same content (the same counts after a write, say) is the same picture. Least recently drawn
+ * charts are dropped beyond KEPT_CHARTS, so memory stays bounded.
+ */
+function drawnSvg(chart: ChartBlock): string {
+  const key = JSON.stringify(chart);
+  const kept = keptCharts.get(key);
+  if (kept !== undefined) {
+    keptCharts.delete(key);
+    keptCharts.set(key, kept);
+    return kept;
+  }
+  const svg = drawSvg(chart);
+  keptCharts.set(key, svg);
+  if (keptCharts.size > KEPT_CHARTS) keptCharts.delete(keptCharts.keys().next().value as string);
+  return svg;
 }
 
 function drawSvg(chart: ChartBlock): string {
