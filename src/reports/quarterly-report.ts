@@ -47,6 +47,11 @@ export interface QuarterlyReportOptions {
   organisation?: ReportOrganisation | null;
   /** The narrative an officer wrote for the period, used before any in the report settings. */
   narrative?: QuarterNarrative | null;
+  /**
+   * The month whose budget forecasts the report shows, for a year monitored monthly: the
+   * quarter's last month (3, 6, 9 or 12). Null or absent: the quarter's own forecasts.
+   */
+  budgetMonth?: number | null;
 }
 
 /** "2020/21" or "2020-21" (or "2020/2021") as the finance module's code, "2020-21". */
@@ -459,6 +464,11 @@ function budgetSection(
       },
     ],
     notes: [
+      ...(outturn.at.month === null
+        ? []
+        : [
+            `Forecasts as at Month ${outturn.at.month}, the last month of quarter ${quarter}: the year is monitored monthly.`,
+          ]),
       `Budget performance: Red, Amber or Green worked out by Baseplan from each variance, not printed by the council. ${outturn.ratingRule}`,
     ],
   };
@@ -1058,8 +1068,12 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   if (!settings) throw new NotFound("The quarterly report's settings");
   // A year with no finance records at all: every finance section says nothing is recorded.
   const financeYear = (await finance.listFinancialYears(db)).some((year) => year.code === code);
-  const outturn = financeYear ? await finance.forecastOutturnReport(db, code, quarter) : null;
-  const withLines = outturn?.report ? outturn : null;
+  const outturn = financeYear
+    ? await finance.forecastOutturnReport(db, code, quarter, options.budgetMonth ?? null)
+    : null;
+  // A quarter whose budget monitoring has started but has no forecast at the month or quarter read
+  // (a year monitored monthly, before its quarter-end month is in) says so rather than showing zeros.
+  const withLines = outturn?.report && outturn.lines.length > 0 ? outturn : null;
   const years = yearForms(code);
   const own = options.narrative
     ? narrativeAsQuarterSettings(options.narrative, `Quarter ${quarter} ${years.short}`)

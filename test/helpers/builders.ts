@@ -348,7 +348,15 @@ export async function buildBudgetMonitoring(
  */
 export async function buildForecastEntry(
   db: Database,
-  spec: { startYear?: number; quarter: number; line: string; budget: number; forecast: number },
+  spec: {
+    startYear?: number;
+    quarter: number;
+    /** A month of the quarter, for a department monitored monthly (the month must be open). */
+    month?: number;
+    line: string;
+    budget: number;
+    forecast: number;
+  },
 ) {
   const { yearCode } = financialYearOf(spec.startYear ?? 2030);
   const [line] = await db
@@ -360,6 +368,7 @@ export async function buildForecastEntry(
   return createForecast(db, TEST_ACTOR, {
     lineId: line.id,
     quarter: spec.quarter,
+    month: spec.month ?? null,
     entry: { controllableBudget: spec.budget, forecastOutturn: spec.forecast },
   });
 }

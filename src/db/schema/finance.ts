@@ -72,6 +72,8 @@ export const monitoringForecasts = pgTable("monitoring_forecasts", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   lineId: integer("line_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's forecast (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0023). */
+  month: smallint("month"),
   controllableBudgetPence: pence("controllable_budget_pence").notNull(),
   forecastOutturnPence: pence("forecast_outturn_pence").notNull(),
   version: integer("version").notNull().default(1),

@@ -14,8 +14,9 @@ import {
   totalPosition,
 } from "../../domain/budget.ts";
 import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../domain/money.ts";
+import { monitoringPeriod, monitoringPeriodKey, parseFinancialYearCode } from "../../domain/periods.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { requireOwnerOf } from "../people/ownership.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { ForecastEdit, ForecastNew } from "./finance.schemas.ts";
@@ -24,7 +25,11 @@ import {
   compact,
   type Disagreement,
   disagreementOf,
+  type ForecastPeriod,
   figure,
+  forecastPeriod,
+  forecastPeriodSlug,
+  forecastPeriodWords,
   positionView,
   requireQuarter,
   requireYear,
@@ -39,15 +44,24 @@ export async function listReportQuarters(db: Database) {
   return repository.listReportQuarters(db);
 }
 
-export async function forecastOutturnReport(db: Database, yearCode: string, quarter: number) {
+/**
+ * The forecast outturn at a quarter, from the quarter's own forecasts or, given a month, from that
+ * month's (a department monitored monthly: its quarter-end month gives the quarter's figures).
+ */
+export async function forecastOutturnReport(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
   const settings = await ratingSettings(db);
   const { thresholds, conventions } = settings;
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
   const report = await repository.findMonitoringReport(db, year.id, quarter);
-  if (!report) return { year, quarter, report: null } as const;
+  if (!report) return { year, quarter, at, report: null } as const;
 
-  const rows = await repository.listQuarterForecasts(db, year.id, report.portfolio, quarter);
+  const rows = await repository.listQuarterForecasts(db, year.id, report.portfolio, quarter, at.month);
   const lines = rows.map(({ line, forecast }) => ({
     lineId: line.id,
     name: line.name,
@@ -138,6 +152,7 @@ export async function forecastOutturnReport(db: Database, yearCode: string, quar
   return {
     year,
     quarter,
+    at,
     report,
     ratingRule: settings.rule,
     lines,
@@ -166,10 +181,15 @@ export async function budgetLineDetail(db: Database, lineId: number) {
   if (!found) throw new NotFound(`Budget line ${lineId}`);
   const forecasts = await repository.listLineForecasts(db, lineId);
   const { thresholds, conventions } = await ratingSettings(db);
-  const quarters = [1, 2, 3, 4].map((quarter) => {
-    const forecast = forecasts.find((candidate) => candidate.quarter === quarter);
+  const view = (at: ForecastPeriod) => {
+    const forecast = forecasts.find(
+      (candidate) => candidate.quarter === at.quarter && candidate.month === at.month,
+    );
     return {
-      quarter,
+      quarter: at.quarter,
+      at,
+      words: forecastPeriodWords(at),
+      slug: forecastPeriodSlug(at),
       forecast: forecast
         ? {
             version: forecast.version,
@@ -182,12 +202,17 @@ export async function budgetLineDetail(db: Database, lineId: number) {
           }
         : null,
     };
-  });
+  };
+  const quarters = [1, 2, 3, 4].map((quarter) => view(forecastPeriod(quarter)));
+  const months = Array.from({ length: 12 }, (_, index) =>
+    view(forecastPeriod(Math.ceil((index + 1) / 3), index + 1)),
+  );
   const narratives = await repository.listLineNarratives(db, lineId);
   return {
     line: found.line,
     year: found.year,
     quarters,
+    months,
     narratives: narratives.map(({ narrative, quarter }) => ({
       ...narrative,
       quarter,
@@ -197,12 +222,30 @@ export async function budgetLineDetail(db: Database, lineId: number) {
   };
 }
 
-export async function forecastForEdit(db: Database, lineId: number, quarter: number) {
+/** The period key an audit event carries for a forecast: "2021-22-q3" or "2021-22-m7". */
+function forecastPeriodKey(yearCode: string, at: ForecastPeriod): string | null {
+  const startYear = parseFinancialYearCode(yearCode);
+  if (startYear === null) return null;
+  return monitoringPeriodKey(
+    at.month === null
+      ? monitoringPeriod(startYear, "quarter", at.quarter)
+      : monitoringPeriod(startYear, "month", at.month),
+  );
+}
+
+/** A line's forecast at a quarter, or at a month of it, for the form that corrects it. */
+export async function forecastForEdit(
+  db: Database,
+  lineId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const found = await repository.findLine(db, lineId);
   if (!found) throw new NotFound(`Budget line ${lineId}`);
-  const forecast = await repository.findForecast(db, lineId, requireQuarter(quarter));
-  if (!forecast) throw new NotFound(`The quarter ${quarter} forecast for ${found.line.name}`);
-  return { line: found.line, year: found.year, forecast };
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const forecast = await repository.findForecast(db, lineId, at.quarter, at.month);
+  if (!forecast) throw new NotFound(`The ${forecastPeriodWords(at)} forecast for ${found.line.name}`);
+  return { line: found.line, year: found.year, at, words: forecastPeriodWords(at), forecast };
 }
 
 /**
@@ -213,12 +256,17 @@ export async function forecastForEdit(db: Database, lineId: number, quarter: num
 export async function updateForecast(
   db: Database,
   actor: string,
-  options: { lineId: number; quarter: number; edit: ForecastEdit },
+  options: { lineId: number; quarter: number; month?: number | null; edit: ForecastEdit },
 ) {
   const { edit } = options;
   return db.transaction(async (tx) => {
     await requireOwnerOf(tx, actor, "budget-line", options.lineId);
-    const { line, year, forecast } = await forecastForEdit(tx, options.lineId, options.quarter);
+    const { line, year, at, words, forecast } = await forecastForEdit(
+      tx,
+      options.lineId,
+      options.quarter,
+      options.month ?? null,
+    );
     const updated = await repository.updateForecastIfVersion(tx, forecast.id, edit.version, {
       controllableBudgetPence: edit.controllableBudget,
       forecastOutturnPence: edit.forecastOutturn,
@@ -227,7 +275,7 @@ export async function updateForecast(
     if (!updated) {
       const saved = await latestAuditEvent(tx, "monitoring-forecast", forecast.id);
       throw new Conflict(
-        `The quarter ${forecast.quarter} forecast for ${line.name}`,
+        `The ${words} forecast for ${line.name}`,
         [
           {
             label: "Controllable budget",
@@ -240,7 +288,7 @@ export async function updateForecast(
             submitted: formatPounds(edit.forecastOutturn, { pence: true }),
           },
         ],
-        `/budget/lines/${line.id}/forecasts/${forecast.quarter}/edit`,
+        `/budget/lines/${line.id}/forecasts/${forecastPeriodSlug(at)}/edit`,
         saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
       );
     }
@@ -250,8 +298,8 @@ export async function updateForecast(
       entityType: "monitoring-forecast",
       entityId: forecast.id,
       record: { kind: "budget-line", id: line.id },
-      period: quarterPeriodKey(year.code, forecast.quarter),
-      summary: `Changed the ${year.label} quarter ${forecast.quarter} forecast for ${line.name}`,
+      period: forecastPeriodKey(year.code, at),
+      summary: `Changed the ${year.label} ${words} forecast for ${line.name}`,
       before: {
         controllableBudgetPence: forecast.controllableBudgetPence,
         forecastOutturnPence: forecast.forecastOutturnPence,
@@ -267,12 +315,26 @@ export async function updateForecast(
   });
 }
 
-/** A budget line and quarter with no forecast yet, for the form that enters the first one. */
-export async function lineForNewForecast(db: Database, lineId: number, quarter: number) {
+/** A budget line and quarter (or month) with no forecast yet, for the form that enters the first one. */
+export async function lineForNewForecast(
+  db: Database,
+  lineId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const found = await repository.findLine(db, lineId);
   if (!found) throw new NotFound(`Budget line ${lineId}`);
-  const existing = await repository.findForecast(db, lineId, requireQuarter(quarter));
-  return { line: found.line, year: found.year, quarter, existing: existing ?? null };
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const existing = await repository.findForecast(db, lineId, at.quarter, at.month);
+  return {
+    line: found.line,
+    year: found.year,
+    quarter,
+    at,
+    words: forecastPeriodWords(at),
+    slug: forecastPeriodSlug(at),
+    existing: existing ?? null,
+  };
 }
 
 /**
@@ -283,14 +345,14 @@ export async function lineForNewForecast(db: Database, lineId: number, quarter: 
 export async function createForecast(
   db: Database,
   actor: string,
-  options: { lineId: number; quarter: number; entry: ForecastNew },
+  options: { lineId: number; quarter: number; month?: number | null; entry: ForecastNew },
 ) {
   const { entry } = options;
-  const conflict = async (tx: Database, line: { id: number; name: string }, quarter: number) => {
-    const existing = await repository.findForecast(tx, line.id, quarter);
+  const conflict = async (tx: Database, line: { id: number; name: string }, at: ForecastPeriod) => {
+    const existing = await repository.findForecast(tx, line.id, at.quarter, at.month);
     const saved = existing ? await latestAuditEvent(tx, "monitoring-forecast", existing.id) : undefined;
     return new Conflict(
-      `The quarter ${quarter} forecast for ${line.name}`,
+      `The ${forecastPeriodWords(at)} forecast for ${line.name}`,
       [
         {
           label: "Controllable budget",
@@ -303,24 +365,30 @@ export async function createForecast(
           submitted: formatPounds(entry.forecastOutturn, { pence: true }),
         },
       ],
-      `/budget/lines/${line.id}/forecasts/${quarter}/edit`,
+      `/budget/lines/${line.id}/forecasts/${forecastPeriodSlug(at)}/edit`,
       saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
     );
   };
   return db.transaction(async (tx) => {
     await requireOwnerOf(tx, actor, "budget-line", options.lineId);
-    const { line, year, quarter, existing } = await lineForNewForecast(tx, options.lineId, options.quarter);
-    if (existing) throw await conflict(tx, line, quarter);
-    // The unique (line, quarter) key decides between two people entering the same quarter at once:
-    // the second insert does nothing, and reads the first one's figures (committed by then).
+    const { line, year, quarter, at, words, existing } = await lineForNewForecast(
+      tx,
+      options.lineId,
+      options.quarter,
+      options.month ?? null,
+    );
+    if (existing) throw await conflict(tx, line, at);
+    // The unique (line, quarter, month) key decides between two people entering the same period at
+    // once: the second insert does nothing, and reads the first one's figures (committed by then).
     const created = await repository.insertForecastIfAbsent(tx, {
       lineId: line.id,
       quarter,
+      month: at.month,
       controllableBudgetPence: entry.controllableBudget,
       forecastOutturnPence: entry.forecastOutturn,
     });
-    if (!created) throw await conflict(tx, line, quarter);
-    // The first forecast of a quarter starts its budget monitoring: the quarter's report record,
+    if (!created) throw await conflict(tx, line, at);
+    // The first forecast of a quarter (or of a month of it) starts its budget monitoring: the quarter's report record,
     // titled as the year's latest, with no totals stated (Baseplan works them out from the lines).
     if (!(await repository.findMonitoringReport(tx, year.id, quarter))) {
       const latest = (await repository.listYearReports(tx, year.id)).at(-1);
@@ -337,8 +405,8 @@ export async function createForecast(
       entityType: "monitoring-forecast",
       entityId: created.id,
       record: { kind: "budget-line", id: line.id },
-      period: quarterPeriodKey(year.code, quarter),
-      summary: `Entered the ${year.label} quarter ${quarter} forecast for ${line.name}`,
+      period: forecastPeriodKey(year.code, at),
+      summary: `Entered the ${year.label} ${words} forecast for ${line.name}`,
       before: null,
       after: {
         controllableBudgetPence: created.controllableBudgetPence,

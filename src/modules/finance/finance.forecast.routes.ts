@@ -7,15 +7,21 @@ import { idParam } from "../../web/params.ts";
 import { recordHistory } from "../audit/audit.service.ts";
 import {
   forecastFormValues,
+  forecastPeriodParam,
+  monitoredMonthly,
+  openMonthsOf,
   openQuartersOf,
   type Params,
-  quarterParam,
-  requireOpenForEntry,
+  requireForecastPeriodOpen,
 } from "./finance.pages.ts";
 import { forecastEditSchema, forecastNewSchema, parseQuarter } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
+import { forecastPeriodPath, forecastPeriodSlug, forecastPeriodWords } from "./finance.shared.ts";
 
-/** A budget line's page and the forms that record or correct its forecast for a quarter. */
+/**
+ * A budget line's page and the forms that record or correct its forecast for a period: a quarter
+ * (`/forecasts/3/new`) or, for a department monitored monthly, a month (`/forecasts/m7/new`).
+ */
 export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["services"]) {
   app.get("/budget/lines/:lineId", async (request, reply) => {
     const detail = await finance.budgetLineDetail(
@@ -28,28 +34,44 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
       .filter((entry) => entry.code === detail.year.code)
       .at(-1)?.quarter;
     const reported = detail.quarters.filter((entry) => entry.forecast !== null).at(-1)?.quarter;
+    // A year monitored monthly lists its months; a quarterly one its quarters.
+    const monthly = await monitoredMonthly(services, detail.year);
+    const open = monthly
+      ? (await openMonthsOf(services, detail.year)).map((month) => `m${month}`)
+      : (await openQuartersOf(services, detail.year)).map(String);
+    const periods = (monthly ? detail.months : detail.quarters).map((entry) => ({
+      ...entry,
+      open: open.includes(entry.slug),
+    }));
     return reply.view("finance/views/line.njk", {
       pageTitle: detail.line.name,
       model: detail,
-      openQuarters: await openQuartersOf(services, detail.year),
+      periods,
+      periodHeading: monthly ? "Month" : "Quarter",
       backQuarter: from ?? latest ?? reported ?? 1,
       recordChanges: await recordHistory(services.db, "budget-line", detail.line.id),
     });
   });
 
+  /** Where a saved forecast returns to: the period's outturn page, at the line. */
+  const outturnOf = (yearCode: string, at: Parameters<typeof forecastPeriodPath>[0], lineId: number) =>
+    `/budget/${yearCode}/${forecastPeriodPath(at)}#line-${lineId}`;
+
   app.get("/budget/lines/:lineId/forecasts/:quarter/new", async (request, reply) => {
     const params = request.params as Params;
+    const at = forecastPeriodParam(params.quarter);
     const found = await finance.lineForNewForecast(
       services.db,
       idParam(params.lineId, "Budget line"),
-      quarterParam(params.quarter),
+      at.quarter,
+      at.month,
     );
     if (found.existing) {
-      return reply.redirect(`/budget/lines/${found.line.id}/forecasts/${found.quarter}/edit`, 303);
+      return reply.redirect(`/budget/lines/${found.line.id}/forecasts/${found.slug}/edit`, 303);
     }
-    await requireOpenForEntry(services, found.year, found.quarter);
+    await requireForecastPeriodOpen(services, found.year, at);
     return reply.view("finance/views/forecast-new.njk", {
-      pageTitle: `Enter the quarter ${found.quarter} forecast`,
+      pageTitle: `Enter the ${found.words} forecast`,
       ...found,
       values: { controllableBudget: "", forecastOutturn: "" },
     });
@@ -58,23 +80,29 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
   app.post("/budget/lines/:lineId/forecasts/:quarter/new", async (request, reply) => {
     const params = request.params as Params;
     const lineId = idParam(params.lineId, "Budget line");
-    const quarter = quarterParam(params.quarter);
+    const at = forecastPeriodParam(params.quarter);
     const body = (request.body ?? {}) as Params;
-    const at = await finance.lineForNewForecast(services.db, lineId, quarter);
-    await requireOpenForEntry(services, at.year, quarter);
+    const found = await finance.lineForNewForecast(services.db, lineId, at.quarter, at.month);
+    await requireForecastPeriodOpen(services, found.year, at);
     try {
       const entry = validForm(forecastNewSchema, body);
-      await finance.createForecast(services.db, request.actor, { lineId, quarter, entry });
+      await finance.createForecast(services.db, request.actor, {
+        lineId,
+        quarter: at.quarter,
+        month: at.month,
+        entry,
+      });
       return redirectWithBanner(
         reply,
-        `/budget/lines/${lineId}?quarter=${quarter}`,
+        at.month === null
+          ? `/budget/lines/${lineId}?quarter=${at.quarter}`
+          : outturnOf(found.year.code, at, lineId),
         "The forecast was saved.",
       );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
-      const found = await finance.lineForNewForecast(services.db, lineId, quarter);
       return reply.code(400).view("finance/views/forecast-new.njk", {
-        pageTitle: `Enter the quarter ${quarter} forecast`,
+        pageTitle: `Enter the ${found.words} forecast`,
         ...found,
         values: {
           controllableBudget: body.controllableBudget ?? "",
@@ -87,15 +115,18 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
 
   app.get("/budget/lines/:lineId/forecasts/:quarter/edit", async (request, reply) => {
     const params = request.params as Params;
+    const at = forecastPeriodParam(params.quarter);
     const found = await finance.forecastForEdit(
       services.db,
       idParam(params.lineId, "Budget line"),
-      quarterParam(params.quarter),
+      at.quarter,
+      at.month,
     );
-    await requireOpenForEntry(services, found.year, found.forecast.quarter);
+    await requireForecastPeriodOpen(services, found.year, at);
     return reply.view("finance/views/forecast-edit.njk", {
-      pageTitle: `Change the quarter ${found.forecast.quarter} forecast`,
+      pageTitle: `Change the ${found.words} forecast`,
       ...found,
+      slug: forecastPeriodSlug(at),
       values: forecastFormValues(found.forecast.controllableBudgetPence, found.forecast.forecastOutturnPence),
       version: found.forecast.version,
     });
@@ -104,24 +135,25 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
   app.post("/budget/lines/:lineId/forecasts/:quarter/edit", async (request, reply) => {
     const params = request.params as Params;
     const lineId = idParam(params.lineId, "Budget line");
-    const quarter = quarterParam(params.quarter);
+    const at = forecastPeriodParam(params.quarter);
     const body = (request.body ?? {}) as Params;
-    const at = await finance.forecastForEdit(services.db, lineId, quarter);
-    await requireOpenForEntry(services, at.year, quarter);
+    const found = await finance.forecastForEdit(services.db, lineId, at.quarter, at.month);
+    await requireForecastPeriodOpen(services, found.year, at);
     try {
       const edit = validForm(forecastEditSchema, body);
-      const saved = await finance.updateForecast(services.db, request.actor, { lineId, quarter, edit });
-      return redirectWithBanner(
-        reply,
-        `/budget/${saved.year.code}/q${quarter}#line-${lineId}`,
-        "The forecast was saved.",
-      );
+      const saved = await finance.updateForecast(services.db, request.actor, {
+        lineId,
+        quarter: at.quarter,
+        month: at.month,
+        edit,
+      });
+      return redirectWithBanner(reply, outturnOf(saved.year.code, at, lineId), "The forecast was saved.");
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
-      const found = await finance.forecastForEdit(services.db, lineId, quarter);
       return reply.code(400).view("finance/views/forecast-edit.njk", {
-        pageTitle: `Change the quarter ${quarter} forecast`,
+        pageTitle: `Change the ${forecastPeriodWords(at)} forecast`,
         ...found,
+        slug: forecastPeriodSlug(at),
         values: {
           controllableBudget: body.controllableBudget ?? "",
           forecastOutturn: body.forecastOutturn ?? "",

@@ -1,13 +1,19 @@
 import type { FastifyReply } from "fastify";
 import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
-import { parseFinancialYearCode } from "../../domain/periods.ts";
+import { monitoringPeriod, parseFinancialYearCode } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
 import type { ChartBlock, TableBlock } from "../../reports/model.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
 import type { QuarterTotal } from "./finance.service.ts";
 import * as finance from "./finance.service.ts";
+import {
+  type ForecastPeriod,
+  forecastPeriod,
+  forecastPeriodWords,
+  monthForecastPeriod,
+} from "./finance.shared.ts";
 
 export type Params = Record<string, string | undefined>;
 
@@ -24,6 +30,20 @@ export function quarterParam(text: string | undefined): number {
   const quarter = parseQuarter(text);
   if (quarter === null) throw new NotFound(`Quarter ${text ?? ""}`);
   return quarter;
+}
+
+/** The period in a forecast form's address: a quarter ("3") or a month of the year ("m7"); else a 404. */
+export function forecastPeriodParam(text: string | undefined): ForecastPeriod {
+  const month = /^m(\d{1,2})$/i.exec(text ?? "");
+  if (!month) return forecastPeriod(quarterParam(text));
+  const number = Number(month[1]);
+  if (number < 1 || number > 12) throw new NotFound(`Month ${text ?? ""}`);
+  return monthForecastPeriod(number);
+}
+
+/** The period in a budget page's address, "q3" or "m7"; else a 404. */
+export function budgetPeriodParam(text: string | undefined): ForecastPeriod {
+  return /^m/i.test(text ?? "") ? forecastPeriodParam(text) : forecastPeriod(quarterParam(text));
 }
 
 /** A quarter with a monitoring report: where the quarter pages of the budget link to. */
@@ -176,17 +196,33 @@ export function balanceTrend(
   return { svg: chartSvg(chart), table: chart.table };
 }
 
+/**
+ * The forecast outturn page for a quarter or a month. A quarter of a year monitored monthly shows
+ * its quarter-end month's figures (month 3, 6, 9 or 12), and says so.
+ */
 export async function renderOutturn(
   services: RoutesOptions["services"],
   reply: FastifyReply,
   yearCode: string,
-  quarter: number,
+  period: number | ForecastPeriod,
   shownBecause: string | null = null,
 ) {
-  const report = await finance.forecastOutturnReport(services.db, yearCode, quarter);
+  const asked = typeof period === "number" ? forecastPeriod(period) : period;
+  const year = { code: yearCode };
+  const monthly = await monitoredMonthly(services, year);
+  const figuresAt =
+    monthly && asked.month === null ? forecastPeriod(asked.quarter, asked.quarter * 3) : asked;
+  const quarter = asked.quarter;
+  const report = await finance.forecastOutturnReport(
+    services.db,
+    yearCode,
+    figuresAt.quarter,
+    figuresAt.month,
+  );
   const quarters = await finance.listReportQuarters(services.db);
+  const words = forecastPeriodWords(asked);
   const chart =
-    report.report === null
+    report.report === null || report.lines.length === 0
       ? null
       : chartSvg(
           varianceChart(
@@ -196,15 +232,19 @@ export async function renderOutturn(
               forecastOutturn: line.forecastOutturn.pence,
               variance: line.variance.pence,
             })),
-            `Forecast under (-) / over spend by budget line, ${report.year.label} quarter ${quarter}, £m`,
+            `Forecast under (-) / over spend by budget line, ${report.year.label} ${words}, £m`,
           ),
         );
   return reply.view("finance/views/outturn.njk", {
-    pageTitle: `Forecast outturn ${report.year.label} quarter ${quarter}`,
+    pageTitle: `Forecast outturn ${report.year.label} ${words}`,
     model: report,
+    periodWords: words,
+    figuresFrom: figuresAt.month !== null && asked.month === null ? forecastPeriodWords(figuresAt) : null,
+    months: monthly ? await openedMonthsOf(services, year) : [],
     chart,
     quarters,
-    openQuarters: await openQuartersOf(services, report.year),
+    // Uploads write a quarter's own figures: offered to a year monitored quarterly only.
+    openQuarters: monthly ? [] : await openQuartersOf(services, report.year),
     shownBecause,
     pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
   });
@@ -238,4 +278,55 @@ export async function openQuartersOf(
 ): Promise<number[]> {
   const startYear = parseFinancialYearCode(year.code);
   return startYear === null ? [] : services.openQuarters(services.db, startYear);
+}
+
+/**
+ * Refuses a forecast for a period not open for entry: a quarter as every quarter's form does
+ * (`requireOpenForEntry`), a month only while that month is open.
+ */
+export async function requireForecastPeriodOpen(
+  services: RoutesOptions["services"],
+  year: { code: string },
+  at: ForecastPeriod,
+): Promise<void> {
+  if (at.month === null) return requireOpenForEntry(services, year, at.quarter);
+  const startYear = parseFinancialYearCode(year.code);
+  if (startYear === null) throw new NotFound(`Financial year ${year.code}`);
+  await services.requireOpenPeriod(services.db, monitoringPeriod(startYear, "month", at.month));
+}
+
+/** The months of a year open for entry (1 to 12), for a monthly department's forecast links. */
+export async function openMonthsOf(
+  services: RoutesOptions["services"],
+  year: { code: string },
+): Promise<number[]> {
+  const startYear = parseFinancialYearCode(year.code);
+  if (startYear === null) return [];
+  return (await services.listPeriods(services.db))
+    .filter(
+      (state) =>
+        state.status === "open" && state.period.kind === "month" && state.period.startYear === startYear,
+    )
+    .map((state) => state.period.number);
+}
+
+/** Whether a year is monitored monthly: it was opened with months (its periods say so). */
+export async function monitoredMonthly(
+  services: RoutesOptions["services"],
+  year: { code: string },
+): Promise<boolean> {
+  const startYear = parseFinancialYearCode(year.code);
+  if (startYear === null) return false;
+  return (await services.listPeriods(services.db)).some(
+    (state) => state.period.startYear === startYear && state.frequency === "monthly",
+  );
+}
+
+/** The months of a year opened for monitoring, whatever their state, for the month pages' links. */
+async function openedMonthsOf(services: RoutesOptions["services"], year: { code: string }) {
+  const startYear = parseFinancialYearCode(year.code);
+  if (startYear === null) return [];
+  return (await services.listPeriods(services.db))
+    .filter((state) => state.period.kind === "month" && state.period.startYear === startYear)
+    .map((state) => ({ month: state.period.number, label: state.label, status: state.statusWords }));
 }

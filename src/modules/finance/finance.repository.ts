@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   additionalFunding,
@@ -125,25 +125,37 @@ export async function findOrInsertLine(db: Database, values: typeof monitoringLi
   return line;
 }
 
+/** A forecast row at one period: the quarter's own (no month) or one month's. */
+function forecastAt(quarter: number, month: number | null): SQL | undefined {
+  return and(
+    eq(monitoringForecasts.quarter, quarter),
+    month === null ? isNull(monitoringForecasts.month) : eq(monitoringForecasts.month, month),
+  );
+}
+
 export async function insertForecast(db: Database, values: typeof monitoringForecasts.$inferInsert) {
   const [forecast] = await db.insert(monitoringForecasts).values(values).returning();
   if (!forecast) throw new Error("The forecast was not saved");
   return forecast;
 }
 
-/** The lines of a portfolio with their forecast at one quarter (lines without one are left out). */
+/**
+ * The lines of a portfolio with their forecast at one quarter, or one month of it (lines without
+ * one are left out).
+ */
 export async function listQuarterForecasts(
   db: Database,
   financialYearId: number,
   portfolio: string,
   quarter: number,
+  month: number | null = null,
 ) {
   return db
     .select({ line: monitoringLines, forecast: monitoringForecasts })
     .from(monitoringLines)
     .innerJoin(
       monitoringForecasts,
-      and(eq(monitoringForecasts.lineId, monitoringLines.id), eq(monitoringForecasts.quarter, quarter)),
+      and(eq(monitoringForecasts.lineId, monitoringLines.id), forecastAt(quarter, month)),
     )
     .where(
       and(eq(monitoringLines.financialYearId, financialYearId), eq(monitoringLines.portfolio, portfolio)),
@@ -165,24 +177,29 @@ export async function listLineForecasts(db: Database, lineId: number) {
     .select()
     .from(monitoringForecasts)
     .where(eq(monitoringForecasts.lineId, lineId))
-    .orderBy(asc(monitoringForecasts.quarter));
+    .orderBy(asc(monitoringForecasts.quarter), asc(monitoringForecasts.month));
 }
 
-export async function findForecast(db: Database, lineId: number, quarter: number) {
+/** A line's forecast at a quarter (its own, month null) or at one month of it. */
+export async function findForecast(
+  db: Database,
+  lineId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const [forecast] = await db
     .select()
     .from(monitoringForecasts)
-    .where(and(eq(monitoringForecasts.lineId, lineId), eq(monitoringForecasts.quarter, quarter)));
+    .where(and(eq(monitoringForecasts.lineId, lineId), forecastAt(quarter, month)));
   return forecast;
 }
 
-/** Inserts a forecast unless the line already has one for that quarter; undefined if it had. */
+/**
+ * Inserts a forecast unless the line already has one for that period (the unique line, quarter
+ * and month, nulls not distinct); undefined if it had.
+ */
 export async function insertForecastIfAbsent(db: Database, values: typeof monitoringForecasts.$inferInsert) {
-  const [created] = await db
-    .insert(monitoringForecasts)
-    .values(values)
-    .onConflictDoNothing({ target: [monitoringForecasts.lineId, monitoringForecasts.quarter] })
-    .returning();
+  const [created] = await db.insert(monitoringForecasts).values(values).onConflictDoNothing().returning();
   return created;
 }
 
@@ -494,14 +511,19 @@ export async function listYearLines(db: Database, financialYearId: number) {
     .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position));
 }
 
-/** A year's lines, each with its forecast for one quarter (null where none is recorded). */
-export async function listYearLinesWithForecast(db: Database, financialYearId: number, quarter: number) {
+/** A year's lines, each with its forecast for one quarter or month of it (null where none is recorded). */
+export async function listYearLinesWithForecast(
+  db: Database,
+  financialYearId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   return db
     .select({ line: monitoringLines, forecast: monitoringForecasts })
     .from(monitoringLines)
     .leftJoin(
       monitoringForecasts,
-      and(eq(monitoringForecasts.lineId, monitoringLines.id), eq(monitoringForecasts.quarter, quarter)),
+      and(eq(monitoringForecasts.lineId, monitoringLines.id), forecastAt(quarter, month)),
     )
     .where(eq(monitoringLines.financialYearId, financialYearId))
     .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position));

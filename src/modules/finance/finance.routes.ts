@@ -14,6 +14,7 @@ import { forecastRoutes } from "./finance.forecast.routes.ts";
 import {
   balanceTrend,
   budgetPages,
+  budgetPeriodParam,
   latestQuarterFor,
   openQuartersOf,
   type Params,
@@ -124,7 +125,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
 
   app.get("/budget/:year/:quarter", async (request, reply) => {
     const params = request.params as Params;
-    return renderOutturn(services, reply, yearParam(params.year), quarterParam(params.quarter));
+    return renderOutturn(services, reply, yearParam(params.year), budgetPeriodParam(params.quarter));
   });
 
   forecastRoutes(app, services);

@@ -97,3 +97,42 @@ export function requireQuarter(quarter: number): number {
   if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new NotFound(`Quarter ${quarter}`);
   return quarter;
 }
+
+/**
+ * Where a forecast sits in its year: a quarter's own figures (month null), or one month's, 1 to 12
+ * of the financial year, with the quarter it falls in. A department monitored monthly enters a
+ * forecast each month; one monitored quarterly, each quarter.
+ */
+export interface ForecastPeriod {
+  quarter: number;
+  month: number | null;
+}
+
+/** A quarter's own forecast period, or a month's (its quarter worked out); NotFound when out of range. */
+export function forecastPeriod(quarter: number, month: number | null = null): ForecastPeriod {
+  if (month === null) return { quarter: requireQuarter(quarter), month: null };
+  if (!Number.isInteger(month) || month < 1 || month > 12 || Math.ceil(month / 3) !== quarter) {
+    throw new NotFound(`Month ${month}`);
+  }
+  return { quarter, month };
+}
+
+/** A month's forecast period, with its quarter. */
+export function monthForecastPeriod(month: number): ForecastPeriod {
+  return forecastPeriod(Math.ceil(month / 3), month);
+}
+
+/** "quarter 3" or "month 7", for sentences. */
+export function forecastPeriodWords(at: ForecastPeriod): string {
+  return at.month === null ? `quarter ${at.quarter}` : `month ${at.month}`;
+}
+
+/** "3" or "m7": the period in a forecast form's address (a quarter's addresses are as they were). */
+export function forecastPeriodSlug(at: ForecastPeriod): string {
+  return at.month === null ? String(at.quarter) : `m${at.month}`;
+}
+
+/** "q3" or "m7": the period in a budget page's address, /budget/2021-22/m7. */
+export function forecastPeriodPath(at: ForecastPeriod): string {
+  return at.month === null ? `q${at.quarter}` : `m${at.month}`;
+}

@@ -3,6 +3,7 @@ import { financialYearCode, financialYearLabel } from "../../domain/periods.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as entryRepository from "./finance.entry.repository.ts";
 import * as repository from "./finance.repository.ts";
+import { forecastPeriod, forecastPeriodSlug } from "./finance.shared.ts";
 
 /**
  * Opening a financial year's budget monitoring, and what one quarter of it still needs. The
@@ -149,6 +150,8 @@ export async function quarterCompleteness(
   db: Database,
   startYear: number,
   quarter: number,
+  /** A month of the quarter, for a department monitored monthly: its budget lines' forecasts are the month's. */
+  month: number | null = null,
 ): Promise<FinanceSection[]> {
   const code = financialYearCode(startYear);
   const year = await repository.findFinancialYear(db, code);
@@ -171,7 +174,8 @@ export async function quarterCompleteness(
       },
     ];
   }
-  const lines = await repository.listYearLinesWithForecast(db, year.id, quarter);
+  const lines = await repository.listYearLinesWithForecast(db, year.id, quarter, month);
+  const forecastSlug = forecastPeriodSlug(forecastPeriod(quarter, month));
   const target = await repository.findSavingsTarget(db, year.id);
   const initiatives = target ? await repository.listInitiatives(db, target.id, quarter) : [];
   const reserves = await repository.listReserveBalances(db, year.id);
@@ -193,8 +197,8 @@ export async function quarterCompleteness(
         name: line.name,
         done: forecast !== null,
         href: forecast
-          ? `/budget/lines/${line.id}/forecasts/${quarter}/edit`
-          : `/budget/lines/${line.id}/forecasts/${quarter}/new`,
+          ? `/budget/lines/${line.id}/forecasts/${forecastSlug}/edit`
+          : `/budget/lines/${line.id}/forecasts/${forecastSlug}/new`,
       })),
     },
     {

@@ -75,7 +75,7 @@ describeOnBothDatabases("monitoring period pages", (fresh) => {
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /Month 1 2041\/42/);
     assert.match(page.body, /Budget lines and their forecasts<\/a><\/th>\s*<td[^>]*>0 of 1/);
-    assert.match(page.body, /href="\/budget\/lines\/\d+\/forecasts\/1\/new">Libraries/);
+    assert.match(page.body, /href="\/budget\/lines\/\d+\/forecasts\/m1\/new">Libraries/);
 
     const version = /name="version" value="(\d+)"/.exec(page.body)?.[1] ?? "";
     const unconfirmed = await post(app, "/periods/2041-42/m1", "/periods/2041-42/m1/close", { version });

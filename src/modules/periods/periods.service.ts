@@ -327,7 +327,13 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
   // One after another: this also runs inside a transaction, whose one client takes one query at a time.
   const deliverables = await quarterProgressCompleteness(db, { financialYear, quarter: quarter.number });
   const measures = await periodMeasures(db, period);
-  const finance = await quarterCompleteness(db, quarter.startYear, quarter.number);
+  // A month's budget lines are counted by that month's forecasts; the rest is held by quarter.
+  const finance = await quarterCompleteness(
+    db,
+    quarter.startYear,
+    quarter.number,
+    period.kind === "month" ? period.number : null,
+  );
   return [
     section(
       "deliverables",

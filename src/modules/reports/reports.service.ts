@@ -113,6 +113,17 @@ function periodOfReport(opened: readonly PeriodState[], quarter: MonitoringPerio
   );
 }
 
+/**
+ * For a quarter of a year monitored monthly, the month that ends it (3, 6, 9 or 12), whose budget
+ * figures the quarter's report shows; null for a year monitored quarterly.
+ */
+async function quarterEndMonth(db: Database, quarter: MonitoringPeriod): Promise<number | null> {
+  const monthly = (await listPeriods(db)).some(
+    (state) => state.period.startYear === quarter.startYear && state.frequency === "monthly",
+  );
+  return monthly ? quarter.number * 3 : null;
+}
+
 /** The opened period a quarter's report is made at, for its narrative; undefined when none is opened. */
 export async function reportPeriod(
   db: Database,
@@ -181,7 +192,15 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
     const state = await reportPeriod(db, period);
     const narrative = state ? await reportNarrative(db, state.period) : null;
     return Buffer.from(
-      JSON.stringify(await buildQuarterlyReport(db, { year: code, quarter, organisation, narrative })),
+      JSON.stringify(
+        await buildQuarterlyReport(db, {
+          year: code,
+          quarter,
+          organisation,
+          narrative,
+          budgetMonth: await quarterEndMonth(db, period),
+        }),
+      ),
       "utf8",
     );
   });
