@@ -215,6 +215,14 @@ export async function sessionPerson(
   }
   if (person.status !== "active") return null;
   if (idleSince >= TOUCH_EVERY_MS) await touchSession(db, idHash, now);
+  return withRoles(db, person);
+}
+
+/** A person as a request acts for them: who they are and the roles they hold, and where. */
+export async function withRoles(
+  db: Database,
+  person: { id: number; councilId: number; email: string; displayName: string },
+): Promise<SignedInPerson> {
   const memberships = (await membershipsOf(db, [person.id]))
     .filter((membership) => isRole(membership.role))
     .map((membership) => ({ role: membership.role as Role, departmentId: membership.departmentId }));

@@ -1,8 +1,7 @@
 import type { Database } from "../../db/client.ts";
-import { isRole, type Role } from "../../domain/roles.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
-import type { SignedInPerson } from "./accounts.service.ts";
+import { type SignedInPerson, withRoles } from "./accounts.service.ts";
 import {
   type ApiTokenRow,
   findApiTokenByHash,
@@ -11,7 +10,6 @@ import {
   insertApiToken,
   listApiTokensOf,
   markApiTokenRevoked,
-  membershipsOf,
   touchApiToken,
 } from "./people.repository.ts";
 import { newToken, tokenHash } from "./people.service.ts";
@@ -185,16 +183,5 @@ export async function apiTokenPerson(
   if (row.lastUsedAt === null || now.getTime() - row.lastUsedAt.getTime() >= TOUCH_EVERY_MS) {
     await touchApiToken(db, row.id, now);
   }
-  const memberships = (await membershipsOf(db, [person.id]))
-    .filter((membership) => isRole(membership.role))
-    .map((membership) => ({ role: membership.role as Role, departmentId: membership.departmentId }));
-  return {
-    tokenId: row.id,
-    id: person.id,
-    councilId: person.councilId,
-    email: person.email,
-    displayName: person.displayName,
-    roles: [...new Set(memberships.map((membership) => membership.role))],
-    memberships,
-  };
+  return { ...(await withRoles(db, person)), tokenId: row.id };
 }
