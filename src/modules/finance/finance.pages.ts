@@ -1,8 +1,8 @@
 import type { FastifyReply } from "fastify";
 import { chartSvg } from "../../charts/charts.ts";
 import { formatPounds, formatTableMillions, type Pence } from "../../domain/money.ts";
-import { monitoringPeriod, parseFinancialYearCode } from "../../domain/periods.ts";
-import { NotFound } from "../../errors.ts";
+import { financialYearLabel, monitoringPeriod, parseFinancialYearCode } from "../../domain/periods.ts";
+import { BadRequest, NotFound } from "../../errors.ts";
 import type { ChartBlock, TableBlock } from "../../reports/model.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { financialYearCode, parseQuarter } from "./finance.schemas.ts";
@@ -289,7 +289,16 @@ export async function requireForecastPeriodOpen(
   year: { code: string },
   at: ForecastPeriod,
 ): Promise<void> {
-  if (at.month === null) return requireOpenForEntry(services, year, at.quarter);
+  if (at.month === null) {
+    // A year monitored monthly has no forecasts of a quarter's own: its quarter ends are months.
+    const startYear = parseFinancialYearCode(year.code);
+    if (startYear !== null && (await monitoredMonthly(services, year))) {
+      throw new BadRequest(
+        `${financialYearLabel(startYear)} is monitored month by month, so its forecasts are entered for a month, not for quarter ${at.quarter}. Nothing was saved. Enter the forecast for a month from the budget line's page.`,
+      );
+    }
+    return requireOpenForEntry(services, year, at.quarter);
+  }
   const startYear = parseFinancialYearCode(year.code);
   if (startYear === null) throw new NotFound(`Financial year ${year.code}`);
   await services.requireOpenPeriod(services.db, monitoringPeriod(startYear, "month", at.month));

@@ -21,7 +21,7 @@ const URGENT = RATING_COLOURS.red.className;
 
 import * as finance from "../finance/finance.service.ts";
 import { listMeasureGroups } from "../measures/measures.service.ts";
-import { defaultPeriod } from "../periods/periods.service.ts";
+import { defaultPeriod, quarterEndMonth } from "../periods/periods.service.ts";
 import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
 import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../plan/plan.service.ts";
 import { nextSteps } from "../setup/setup.service.ts";
@@ -196,7 +196,13 @@ async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
 async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport: boolean) {
   if (!hasReport) return null;
   const yearCode = financeYearCode(quarter);
-  const report = await finance.forecastOutturnReport(db, yearCode, quarter.quarter);
+  // A year monitored monthly stands at its quarter-end month's forecasts, as its report does.
+  const startYear = parseFinancialYearCode(yearCode);
+  const month =
+    startYear === null
+      ? null
+      : await quarterEndMonth(db, monitoringPeriod(startYear, "quarter", quarter.quarter));
+  const report = await finance.forecastOutturnReport(db, yearCode, quarter.quarter, month);
   if (report.report === null) return null;
   const items: AttentionItem[] = report.lines
     .filter((line) => line.rating.rag === "red")

@@ -126,6 +126,18 @@ export async function listPeriods(db: Database): Promise<PeriodState[]> {
   return states.sort((a, b) => compareMonitoringPeriods(a.period, b.period));
 }
 
+/**
+ * For a quarter of a year monitored monthly, the month that ends it (3, 6, 9 or 12), whose budget
+ * figures stand for the quarter (in its report and on the dashboard); null for a year monitored
+ * quarterly.
+ */
+export async function quarterEndMonth(db: Database, quarter: MonitoringPeriod): Promise<number | null> {
+  const monthly = (await listPeriods(db)).some(
+    (state) => state.period.startYear === quarter.startYear && state.frequency === "monthly",
+  );
+  return monthly ? quarter.number * 3 : null;
+}
+
 export async function findPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState | undefined> {
   return (await listPeriods(db)).find((state) => sameMonitoringPeriod(state.period, period));
 }

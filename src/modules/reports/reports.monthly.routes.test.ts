@@ -88,6 +88,24 @@ describeOnBothDatabases("a department monitored monthly, through the pages", (fr
       assert.doesNotMatch(quarterPage.body, /4\.300|4\.400/);
       assert.equal((await app.inject("/budget/2043-44/m13")).statusCode, 404);
 
+      // A quarter's own forecast form is refused in a year monitored month by month, saving nothing.
+      const quarterForm = `/budget/lines/${lineId}/forecasts/1/new`;
+      const quarterOwn = await app.inject(quarterForm);
+      assert.equal(quarterOwn.statusCode, 400);
+      assert.match(quarterOwn.body, /2043\/44 is monitored month by month/);
+      const sentAnyway = await post(app, "/periods", quarterForm, {
+        controllableBudget: "£4,200,000",
+        forecastOutturn: "£9m",
+      });
+      assert.equal(sentAnyway.statusCode, 400);
+      assert.doesNotMatch((await app.inject(`/budget/lines/${lineId}`)).body, /9,000,000/);
+
+      // The dashboard at quarter 1 stands at month 3's forecasts, as the report does.
+      const dashboard = await app.inject("/?quarter=2043-44-q1");
+      assert.equal(dashboard.statusCode, 200);
+      assert.match(dashboard.body, /Community hubs/);
+      assert.match(dashboard.body, /over spend £0\.300m/);
+
       // The quarter 1 report, as a page: month 3's figures, labelled, and not month 1's or 2's.
       const report = await app.inject("/reports/quarterly/2043-44/q1");
       assert.equal(report.statusCode, 200);

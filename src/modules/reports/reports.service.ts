@@ -27,6 +27,7 @@ import {
   monitoredOrganisation,
   type PeriodState,
   periodSections,
+  quarterEndMonth,
 } from "../periods/periods.service.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
@@ -111,17 +112,6 @@ function periodOfReport(opened: readonly PeriodState[], quarter: MonitoringPerio
         sameMonitoringPeriod(quarterOf(candidate.period), quarter),
     )
   );
-}
-
-/**
- * For a quarter of a year monitored monthly, the month that ends it (3, 6, 9 or 12), whose budget
- * figures the quarter's report shows; null for a year monitored quarterly.
- */
-async function quarterEndMonth(db: Database, quarter: MonitoringPeriod): Promise<number | null> {
-  const monthly = (await listPeriods(db)).some(
-    (state) => state.period.startYear === quarter.startYear && state.frequency === "monthly",
-  );
-  return monthly ? quarter.number * 3 : null;
 }
 
 /** The opened period a quarter's report is made at, for its narrative; undefined when none is opened. */
