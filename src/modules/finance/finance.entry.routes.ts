@@ -10,6 +10,9 @@ import * as finance from "./finance.service.ts";
 /** The most rows one entry form takes: far more than any council's reserves or debt bands. */
 const MOST_ROWS = 500;
 
+/** The longest name of a reserve, debt band or growth item a form saves. */
+const LONGEST_NAME = 200;
+
 interface FieldError {
   field: string;
   message: string;
@@ -72,6 +75,14 @@ function figuresOf(
       errors.push({ field, message: MISSING_VERSION_MESSAGE });
       continue;
     }
+    // The row's name travels with the form, so it is checked as a typed one would be.
+    if (row.name.trim().length > LONGEST_NAME) {
+      errors.push({
+        field,
+        message: `The name "${row.name.trim().slice(0, 40)}…" must be ${LONGEST_NAME} characters or fewer`,
+      });
+      continue;
+    }
     if (row.value.trim() === "") {
       if (row.version > 0) {
         errors.push({
@@ -99,10 +110,15 @@ function newRowOf(
   if (name === "" && value === "") return { figure: null, errors: [] };
   if (name === "")
     return { figure: null, errors: [{ field: "newName", message: `Enter the name of the ${what.name}` }] };
-  if (name.length > 200) {
+  if (name.length > LONGEST_NAME) {
     return {
       figure: null,
-      errors: [{ field: "newName", message: `The name of the ${what.name} must be 200 characters or fewer` }],
+      errors: [
+        {
+          field: "newName",
+          message: `The name of the ${what.name} must be ${LONGEST_NAME} characters or fewer`,
+        },
+      ],
     };
   }
   if (names.some((known) => known.toLowerCase() === name.toLowerCase())) {

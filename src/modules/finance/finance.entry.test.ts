@@ -227,6 +227,18 @@ describeOnBothDatabases("entering a period's reserve balances and debt", (fresh)
       assert.match(refused.body, /href="#newName">Enter the name of the reserve/);
       assert.match(refused.body, /value="£1,2x0"/);
       assert.equal((await finance.reservesReport(db, "2031-32", 2)).reserves.length, 0);
+      // A row's name comes back with the form: one too long is refused like a typed one.
+      const longName = await post(app, reserves, {
+        ...rows,
+        "name-1": "R".repeat(201),
+        "amount-1": "£4,000",
+      });
+      assert.equal(longName.statusCode, 400);
+      assert.match(
+        longName.body,
+        /href="#amount-1">The name &quot;R{40}…&quot; must be 200 characters or fewer/,
+      );
+      assert.equal((await finance.reservesReport(db, "2031-32", 2)).reserves.length, 0);
       const saved = await post(app, reserves, {
         ...rows,
         "amount-0": "£1.25m",
