@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { formatPounds, parseMoney } from "../../domain/money.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
-import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
+import { formTextErrors, MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import type { EnteredFigure, EntryRow } from "./finance.entry.ts";
 import { type Params, quarterParam, requireOpenForEntry, yearParam } from "./finance.pages.ts";
@@ -50,6 +50,15 @@ function submittedRows(body: Params): FormRow[] {
     });
   }
   return rows;
+}
+
+/**
+ * A form's errors with the checks every posted text passes first (no null character, nothing
+ * unreadable, not too long): one message per field, the text check's where both have one.
+ */
+function withTextErrors(body: Params, errors: readonly FieldError[]): FieldError[] {
+  const textErrors = formTextErrors(body);
+  return [...textErrors, ...errors.filter((error) => !textErrors.some((text) => text.field === error.field))];
 }
 
 /** An amount typed in pounds, exactly into pence, or the reason it cannot be read, naming what and the text. */
@@ -183,7 +192,7 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
       rows.map((row) => row.name),
       { name: "reserve", amount },
     );
-    const errors = [...listed.errors, ...added.errors];
+    const errors = withTextErrors(body, [...listed.errors, ...added.errors]);
     if (errors.length > 0) {
       const sent = { rows, newName: body.newName ?? "", newAmount: body.newAmount ?? "" };
       return reservesForm(reply, yearCode, quarter, sent, errors);
@@ -268,7 +277,8 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
       if ("message" in read) errors.push({ field: "writeOff", message: read.message });
       else writeOff = { key: "write-off", name: "Written off", pence: read.pence, version: writeOffVersion };
     }
-    if (errors.length > 0) {
+    const allErrors = withTextErrors(body, errors);
+    if (allErrors.length > 0) {
       const sent = {
         rows,
         newName: body.newName ?? "",
@@ -276,7 +286,7 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
         writeOff: writeOffText,
         writeOffVersion: writeOffVersionText,
       };
-      return debtForm(reply, yearCode, quarter, sent, errors);
+      return debtForm(reply, yearCode, quarter, sent, allErrors);
     }
     const bands = added.figure ? [...listed.figures, added.figure] : listed.figures;
     await finance.saveDebt(services.db, request.actor, { yearCode, quarter, bands, writeOff });
@@ -317,8 +327,10 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
     await finance.growthForEntry(services.db, yearCode, quarter);
     await requireOpenForEntry(services, { code: yearCode }, quarter);
     const rows = submittedRows(body);
-    const { figures, errors } = figuresOf(rows, (name) => `spend to date on ${name}`);
+    const listed = figuresOf(rows, (name) => `spend to date on ${name}`);
+    const errors = withTextErrors(body, listed.errors);
     if (errors.length > 0) return growthForm(reply, yearCode, quarter, rows, errors);
+    const { figures } = listed;
     await finance.saveGrowthSpend(services.db, request.actor, { yearCode, quarter, figures });
     return redirectWithBanner(reply, `/budget/${yearCode}/growth`, "The growth item spend was saved.");
   });
