@@ -3,15 +3,16 @@ import { test } from "node:test";
 import type { ChartBlock } from "../reports/model.ts";
 import { axisTicks, chartPng, chartSvg, trendValue } from "./charts.ts";
 
+// Made-up figures: a £87.250m budget forecast at £91.125m.
 const chart: ChartBlock = {
   kind: "chart",
   id: "budget-chart",
   title: "Budget against forecast outturn",
-  description: "The forecast outturn of £134.676m is above the budget of £120.833m.",
+  description: "The forecast outturn of £91.125m is above the budget of £87.250m.",
   unit: "£m",
   bars: [
-    { category: "Total", series: "Budget", value: 120.833, label: "120.833" },
-    { category: "Total", series: "Forecast", value: 134.676, label: "134.676" },
+    { category: "Total", series: "Budget", value: 87.25, label: "87.250" },
+    { category: "Total", series: "Forecast", value: 91.125, label: "91.125" },
   ],
   table: { kind: "table", id: "budget-chart-data", caption: "Chart data", columns: [], rows: [] },
 };
@@ -21,10 +22,10 @@ test("a chart is an SVG image with its title, description and every value as tex
   assert.match(svg, /^<svg[^>]*role="img"/);
   assert.match(svg, /aria-labelledby="budget-chart-title budget-chart-desc"/);
   assert.match(svg, /<title id="budget-chart-title">Budget against forecast outturn<\/title>/);
-  assert.match(svg, /<desc id="budget-chart-desc">The forecast outturn of £134.676m/);
+  assert.match(svg, /<desc id="budget-chart-desc">The forecast outturn of £91.125m/);
   // Each bar is named and labelled, so the chart reads without colour.
   assert.match(svg, /Total — Budget/);
-  assert.match(svg, /134\.676/);
+  assert.match(svg, /91\.125/);
 });
 
 test("a chart of counts by rating draws each bar in its rating's colour, with its word and count", () => {
@@ -125,7 +126,7 @@ test("a line chart's panel widens with its periods, so a run of years keeps its 
 
 test("a trend point is the figure a cell starts with, labelled as written", () => {
   assert.deepEqual(trendValue("77.1% (Dec 19)"), { value: 77.1, label: "77.1% (Dec 19)" });
-  assert.deepEqual(trendValue("£406,291"), { value: 406291, label: "£406,291" });
+  assert.deepEqual(trendValue("£318,742"), { value: 318742, label: "£318,742" });
   assert.deepEqual(trendValue("-3.5"), { value: -3.5, label: "-3.5" });
   // A long qualifier is left to the data table.
   assert.deepEqual(trendValue("28.1 (2018/19 academic year) Not comparable"), { value: 28.1, label: "28.1" });
@@ -180,14 +181,14 @@ test("a chart drawn again is the same picture, and a changed figure draws a new 
   const changed: ChartBlock = {
     ...chart,
     bars: [
-      { category: "Total", series: "Budget", value: 120.833, label: "120.833" },
+      { category: "Total", series: "Budget", value: 87.25, label: "87.250" },
       { category: "Total", series: "Forecast", value: 99.5, label: "99.500" },
     ],
   };
   const redrawn = chartSvg(changed);
   assert.notEqual(redrawn, first);
   assert.match(redrawn, /99\.500/);
-  assert.doesNotMatch(redrawn, />134\.676</);
+  assert.doesNotMatch(redrawn, />91\.125</);
   // The first chart is still drawn with its own figures after the other.
-  assert.match(chartSvg(chart), />134\.676</);
+  assert.match(chartSvg(chart), />91\.125</);
 });
