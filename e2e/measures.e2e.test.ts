@@ -24,9 +24,9 @@ describe("measures journeys", () => {
       await page.getByLabel(/^Action \(\d+\)$/).check();
       await page.getByLabel(/^Review \(\d+\)$/).check();
       await page.getByRole("button", { name: "Show measures" }).click();
-      assert.match(page.url(), /rating=review&rating=action/);
+      await page.waitForURL(/rating=review&rating=action/);
       const rows = page.getByTestId("measure-row");
-      assert.ok((await rows.count()) > 0);
+      await rows.first().waitFor();
       assert.match((await rows.first().textContent()) ?? "", /Action/);
     },
   );
