@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+import { addFinancialRisk } from "../src/modules/finance/finance.service.ts";
 import { journeyTest, setUpJourney, visit } from "./harness.ts";
 
 /**
@@ -41,6 +42,12 @@ describe("every page", () => {
   const journey = setUpJourney();
 
   journeyTest("every page reachable from the dashboard answers and passes axe", journey, async () => {
+    // A financial risk in a quarter open for entry, so its change and remove pages are linked.
+    await addFinancialRisk(journey.database.db, "e2e.officer@demo-council.example", {
+      yearCode: "2020-21",
+      quarter: 4,
+      entry: { service: "Every page", risk: "A risk to reach its forms", sensitivity: 100_00, likelihood: 2 },
+    });
     const seen = new Set<string>();
     const queue = ["/"];
     const perShape = new Map<string, number>();
@@ -84,6 +91,13 @@ describe("every page", () => {
       assert.ok(
         toCheck.some((href) => href.endsWith(form)),
         `no ${form} form was reached`,
+      );
+    }
+    // A financial risk's change and remove pages.
+    for (const form of ["edit", "remove"]) {
+      assert.ok(
+        toCheck.some((href) => new RegExp(`^/budget/[^/]+/q\\d/risks/\\d+/${form}$`).test(href)),
+        `no financial risk ${form} page was reached`,
       );
     }
     // A measure's page for linking it to one of the Department's measures.
