@@ -577,10 +577,10 @@ async function objectivesSection(
   db: Database,
   plan: Plan,
   words: ServicePlanSettings | null,
-): Promise<ReportSection | null> {
+): Promise<ReportSection[]> {
   // The plan module's Base Plan falls back to another plan where this one has no objectives.
   const base = await plans.basePlan(db, plan.slug);
-  if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return null;
+  if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return [];
   // The introduction, under the plan's own heading for it, before the objectives it introduces.
   const blocks: Block[] = [];
   if (words && words.strategicObjectivesIntro.length > 0) {
@@ -623,29 +623,50 @@ async function objectivesSection(
   const unset = timeline.filter(
     (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",
   );
-  blocks.push({ kind: "subheading", text: "Base Plan" });
-  blocks.push(
-    baseTimeline(plan, base.objectives, {
-      kind: "table",
-      id: "base-plan",
-      caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
-      columns: [
-        { heading: "Objective", format: "text" },
-        { heading: "Supporting activity", format: "text" },
-        { heading: "Start month", format: "text" },
-        { heading: "End month", format: "text" },
-      ],
-      rows: timeline,
-      ...(unset.length > 0
-        ? {
-            notes: [
-              `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
-            ],
-          }
-        : {}),
-    }),
+  // With no month given for any activity there is no timeline to draw: a chart of empty outlines
+  // and a table of "Not set" would fill two pages and say no more than this sentence.
+  if (unset.length === timeline.length) {
+    blocks.push(
+      { kind: "subheading", text: "Base Plan" },
+      paragraph(
+        `No start or end month is set for any of the ${timeline.length} supporting activities above, so Baseplan draws no Base Plan timeline for this plan.`,
+      ),
+    );
+    return [section("objectives", "Strategic objectives and Base Plan", blocks)].filter(
+      (found): found is ReportSection => found !== null,
+    );
+  }
+  const chart = baseTimeline(plan, base.objectives, {
+    kind: "table",
+    id: "base-plan",
+    caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
+    columns: [
+      { heading: "Objective", format: "text" },
+      { heading: "Supporting activity", format: "text" },
+      { heading: "Start month", format: "text" },
+      { heading: "End month", format: "text" },
+    ],
+    rows: timeline,
+    ...(unset.length > 0
+      ? {
+          notes: [
+            `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
+          ],
+        }
+      : {}),
+  });
+  // The timeline runs across the plan year's months: a landscape section of its own, a part of
+  // the objectives section.
+  const timelineSection: ReportSection = {
+    id: "base-plan",
+    title: "Base Plan",
+    level: 2,
+    landscape: true,
+    blocks: [chart],
+  };
+  return [section("objectives", "Strategic objectives and Base Plan", blocks), timelineSection].filter(
+    (found): found is ReportSection => found !== null,
   );
-  return section("objectives", "Strategic objectives and Base Plan", blocks);
 }
 
 const SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -993,7 +1014,7 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     ...opening.filter((found) => found.id === "overview"),
     await risksSection(db, plan),
     ...actions,
-    await objectivesSection(db, plan, words),
+    ...(await objectivesSection(db, plan, words)),
     await budgetSection(db, plan),
     monitoringSection(data, withActions, words),
     // The appendices belong to the original plan's document; a refresh carries none in its text.
