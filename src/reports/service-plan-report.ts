@@ -72,10 +72,26 @@ export const servicePlanSettingsSchema = z.object({
   /** The headings over the measure lists: the first a heading, the rest lines under it. */
   monitoringHeadings: z.array(z.string()).default([]),
   forewordSignOff: z.string().optional(),
+  /** A heading the departmental overview ends with (the management structure's), as written. */
+  managementStructureHeading: z.string().optional(),
+  /** By outcome number: the heading over the strategic objectives the outcome groups, as written. */
+  outcomeHeadings: z.record(z.string(), z.string()).default({}),
+  /** The line under each outcome's heading, before its objectives ("Strategic Objectives"). */
+  outcomeObjectivesHeading: z.string().optional(),
+  /** The budget section's own paragraphs: before the pressures table, and before the savings. */
+  budgetIntro: z.array(z.string()).default([]),
+  savingsIntro: z.array(z.string()).default([]),
+  /** Appendices the plan names that Baseplan holds no text for: each heading as written. */
+  appendixHeadings: z.array(z.string()).default([]),
   /** Appendix B's heading after "Appendix B: ", its introduction, and each table's heading by name. */
   procurementHeading: z.string().optional(),
   procurementIntro: z.array(z.string()).default([]),
   procurementTableHeadings: z.record(z.string(), z.string()).default({}),
+  /**
+   * By table name: the last start date (ISO) the table's heading covers ("due to commence prior
+   * to April 2023" is 2023-03-31). A row starting later is remarked on under the table.
+   */
+  procurementStartsBy: z.record(z.string(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default({}),
 });
 
 export type ServicePlanSettings = z.infer<typeof servicePlanSettingsSchema>;
@@ -258,6 +274,12 @@ async function overviewSections(
       { kind: "subheading", text: "Key achievements" },
       paragraph(plan.keyAchievements.intro),
       ...list(flatten(plan.keyAchievements.items)),
+    );
+  }
+  if (overview.length > 0 && words?.managementStructureHeading) {
+    overview.push(
+      { kind: "subheading", text: words.managementStructureHeading },
+      paragraph("Baseplan holds no text or chart for this part of the plan."),
     );
   }
   sections.push(section("overview", "Departmental overview", overview));
@@ -591,7 +613,16 @@ async function objectivesSection(
   }
   const timeline: TableRow[] = [];
   const month = (value: string | null) => (value ? formatPlanMonth(value) : "Not set");
+  let outcomeShown: number | null = null;
   for (const objective of base.objectives) {
+    // The plan's heading over each outcome's objectives, where it gives one, once per outcome.
+    const outcomeHeading =
+      objective.outcomeNumber === null ? undefined : words?.outcomeHeadings[String(objective.outcomeNumber)];
+    if (outcomeHeading && objective.outcomeNumber !== outcomeShown) {
+      blocks.push({ kind: "subheading", text: outcomeHeading });
+      if (words?.outcomeObjectivesHeading) blocks.push(paragraph(words.outcomeObjectivesHeading));
+      outcomeShown = objective.outcomeNumber;
+    }
     const items: string[] = [];
     for (const activity of objective.activities) {
       items.push(activity.text);
@@ -615,7 +646,12 @@ async function objectivesSection(
         });
       }
     }
-    blocks.push({ kind: "subheading", text: `${objective.number} ${objective.title}` });
+    // Under its outcome's heading where the plan gives one, a level further down.
+    blocks.push({
+      kind: "subheading",
+      text: `${objective.number} ${objective.title}`,
+      ...(outcomeShown === null ? {} : { level: 4 as const }),
+    });
     const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
     blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
     blocks.push(...list(items));
@@ -742,14 +778,22 @@ function baseTimeline(plan: Plan, objectives: BaseObjective[], table: TableBlock
 // ---------------------------------------------------------------------------------------------
 // Budget and savings (the plan's first financial year)
 
-async function budgetSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+async function budgetSection(
+  db: Database,
+  plan: Plan,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection | null> {
   const growth = await unlessMissing(growthReport(db, yearCode(plan.fromYear)));
   if (!growth) return null;
   const blocks: Block[] = [];
-  for (const headline of growth.headlines) {
+  // The plan's own paragraphs where it has them; otherwise its stated figures, one a line.
+  const budgetIntro = words?.budgetIntro ?? [];
+  const savingsIntro = words?.savingsIntro ?? [];
+  blocks.push(...budgetIntro.map((text) => paragraph(text)));
+  for (const headline of budgetIntro.length > 0 ? [] : growth.headlines) {
     if (headline.stated) blocks.push(paragraph(`${headlineLabel(headline.key)}: ${headline.stated}`));
   }
-  if (growth.statedProposals?.text) {
+  if (savingsIntro.length === 0 && growth.statedProposals?.text) {
     blocks.push(
       paragraph(`Total proposed budget savings for ${growth.year.label}: ${growth.statedProposals.text}`),
     );
@@ -773,6 +817,7 @@ async function budgetSection(db: Database, plan: Plan): Promise<ReportSection | 
       })),
     });
   }
+  blocks.push(...savingsIntro.map((text) => paragraph(text)));
   if (growth.proposals.length > 0) {
     const notes = growth.disagreements.map((disagreement) => disagreement.message);
     blocks.push({
@@ -957,17 +1002,39 @@ async function procurementSection(
           ],
         },
       ],
-      ...(entries.some((entry) => entry.publishedBandNote)
-        ? {
-            notes: entries.flatMap((entry) =>
-              entry.publishedBandNote ? [`${entry.title}: ${entry.publishedBandNote}`] : [],
-            ),
-          }
-        : {}),
+      ...notesOf([
+        ...entries.flatMap((entry) =>
+          entry.publishedBandNote ? [`${entry.title}: ${entry.publishedBandNote}`] : [],
+        ),
+        ...startsAfterNote(entries, words?.procurementStartsBy[name]),
+      ]),
     });
   }
   const heading = words?.procurementHeading ?? "forward plan of procurement projects";
   return section("procurement", `Appendix B: ${heading}`, blocks, true);
+}
+
+const notesOf = (notes: string[]) => (notes.length > 0 ? { notes } : {});
+
+/**
+ * Baseplan's remark on the rows of a procurement table that start after the last date its heading
+ * covers (`by`, ISO), each named with its start date as the plan prints it; none where all fit.
+ */
+export function startsAfterNote(
+  entries: readonly { title: string; estimatedStartDate: string }[],
+  by: string | undefined,
+): string[] {
+  if (!by) return [];
+  const late = entries.filter((entry) => entry.estimatedStartDate > by);
+  if (late.length === 0) return [];
+  const named = late.map((entry) => `${entry.title} (${ukDate(entry.estimatedStartDate)})`).join("; ");
+  const count =
+    late.length === 1
+      ? "One procurement in this table starts"
+      : `${late.length} procurements in this table start`;
+  return [
+    `Baseplan's check: ${count} after ${ukDate(by)}, the last date the table's heading covers: ${named}.`,
+  ];
 }
 
 /** "2021-06-01" as the plan prints it: "01/06/2021". */
@@ -1015,11 +1082,20 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     await risksSection(db, plan),
     ...actions,
     ...(await objectivesSection(db, plan, words)),
-    await budgetSection(db, plan),
+    await budgetSection(db, plan, words),
     monitoringSection(data, withActions, words),
     // The appendices belong to the original plan's document; a refresh carries none in its text.
     original ? await approvedBudgetSection(db, plan) : null,
     original ? await procurementSection(db, words) : null,
+    // An appendix the plan names but whose text Baseplan does not hold: its heading, and so.
+    ...(words?.appendixHeadings ?? []).map(
+      (heading, index): ReportSection => ({
+        id: `appendix-${index + 1}`,
+        title: heading,
+        newPage: true,
+        blocks: [paragraph("Baseplan holds no text for this appendix.")],
+      }),
+    ),
   ];
   // The Executive Director with her title as this plan's cover prints it.
   const directors = department?.executiveDirectors ?? [];
