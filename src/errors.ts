@@ -73,6 +73,24 @@ export class NotOpenForEntry extends BaseplanError {
   }
 }
 
+/**
+ * Entry for a period an approver has signed off, which locks it: 403, nothing saved, and the page
+ * says who signed it off and who can unlock it (an administrator, with a reason).
+ */
+export class PeriodLockedError extends BaseplanError {
+  readonly code = "forbidden";
+  constructor(
+    readonly periodLabel: string,
+    readonly periodHref: string,
+    readonly signedOffBy: string,
+    readonly signedOffAt: Date,
+    /** The administrators' names, who can unlock it; empty when none is recorded. */
+    readonly unlockers: readonly string[],
+  ) {
+    super(`${periodLabel} is signed off and locked: nothing for it can be changed until it is unlocked.`);
+  }
+}
+
 /** Something this server cannot do now or at all (503); with a retry time where waiting helps. */
 export class ServiceUnavailable extends BaseplanError {
   readonly code = "unavailable";

@@ -33,6 +33,8 @@ test("the rule: reading needs any role, writing needs the role for the area, any
     ["POST", "/periods/2030-31/q2/round/deliverable/4/submit", "performance-officer administrator owner"],
     ["POST", "/periods/2030-31/q2/round/measure/4/return", "performance-officer approver administrator"],
     ["POST", "/periods/2030-31/q2/round/measure/4/approve", "performance-officer approver administrator"],
+    ["POST", "/periods/2030-31/q2/sign-off", "approver administrator"],
+    ["POST", "/periods/2031-32/m7/unlock", "administrator"],
     ["POST", "/something-new", "administrator"],
     // The JSON API: its description is public, its data is read with any role, like a page.
     ["GET", "/api/v1/openapi.json", "public"],

@@ -109,6 +109,15 @@ const ROUND_ACTION = /^\/periods\/[^/]+\/[^/]+\/round\/[^/]+\/[^/]+\/(submit|ret
 export const REVIEWING_ROLES: readonly Role[] = ["performance-officer", "approver", "administrator"];
 const REVIEWERS = REVIEWING_ROLES;
 
+/**
+ * Signing off a period, which locks it: an approver (or an administrator); unlocking it again, with
+ * a reason: an administrator only (src/modules/periods/periods.service.ts checks the same).
+ */
+const SIGN_OFF = /^\/periods\/[^/]+\/[^/]+\/sign-off$/;
+const UNLOCK = /^\/periods\/[^/]+\/[^/]+\/unlock$/;
+export const SIGNING_OFF_ROLES: readonly Role[] = ["approver", "administrator"];
+export const UNLOCKING_ROLES: readonly Role[] = ADMINISTRATORS;
+
 /** Who may write each kind of owned record whether or not they own it. */
 export const ENTRY_WRITERS: Readonly<Record<OwnedKind, readonly Role[]>> = {
   deliverable: PERFORMANCE,
@@ -126,6 +135,8 @@ export function requirementFor(method: string, path: string): Requirement {
   if (segments[0] === "people") return ADMINISTRATORS;
   if (READ_METHODS.has(method.toUpperCase())) return READERS;
   if (segments.some((segment) => SETTINGS_SEGMENTS.has(segment))) return ADMINISTRATORS;
+  if (SIGN_OFF.test(path)) return SIGNING_OFF_ROLES;
+  if (UNLOCK.test(path)) return UNLOCKING_ROLES;
   if (ROUND_ACTION.test(path)) return path.endsWith("/submit") ? [...PERFORMANCE, "owner"] : REVIEWERS;
   const entry = OWNER_ENTRY.find(([pattern]) => pattern.test(path));
   if (entry) return [...ENTRY_WRITERS[entry[1]], "owner"];

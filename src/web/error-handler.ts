@@ -5,6 +5,7 @@ import {
   Conflict,
   NotOpenForEntry,
   NotTheOwner,
+  PeriodLockedError,
   RoleRequired,
   ServiceUnavailable,
   SignInRequired,
@@ -212,6 +213,9 @@ export function setUpErrorHandling(app: FastifyInstance): void {
     }
     if (error instanceof NotOpenForEntry) {
       return reply.code(409).view("errors/not-open.njk", { refusal: error });
+    }
+    if (error instanceof PeriodLockedError) {
+      return reply.code(403).view("errors/locked.njk", { refusal: error });
     }
     if (error instanceof RoleRequired) {
       return reply.code(403).view("errors/forbidden.njk", {

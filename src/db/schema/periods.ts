@@ -1,5 +1,15 @@
 // Monitoring years and periods, and published documents (src/db/migrations/0012_monitoring_periods.sql).
-import { bigint, customType, integer, jsonb, pgTable, text, timestamp, unique } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  customType,
+  date,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+} from "drizzle-orm/pg-core";
 import { departments } from "./plan.ts";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -43,6 +53,11 @@ export const monitoringPeriods = pgTable(
     missingWhenPublished: jsonb("missing_when_published").$type<ConfirmedMissing[]>(),
     publishedBy: text("published_by"),
     publishedAt: timestamp("published_at", { withTimezone: true }),
+    /** Set while the period is signed off and locked (0028_sign_off_and_due_dates.sql). */
+    signedOffBy: text("signed_off_by"),
+    signedOffAt: timestamp("signed_off_at", { withTimezone: true }),
+    /** When the period's round items are due, unless an item has its own date. */
+    roundDueOn: date("round_due_on"),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -101,6 +116,24 @@ export const updateRoundItems = pgTable(
     itemId: bigint("item_id", { mode: "number" }).notNull(),
     status: text("status").$type<RoundItemStatus>().notNull(),
     comment: text("comment"),
+    version: integer("version").notNull().default(1),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [unique().on(table.periodId, table.itemKind, table.itemId)],
+);
+
+/** An update round item's own due date, where it was changed from its period's (0028). */
+export const updateRoundDueDates = pgTable(
+  "update_round_due_dates",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    periodId: bigint("period_id", { mode: "number" })
+      .notNull()
+      .references(() => monitoringPeriods.id),
+    itemKind: text("item_kind").$type<"deliverable" | "measure">().notNull(),
+    itemId: bigint("item_id", { mode: "number" }).notNull(),
+    dueOn: date("due_on").notNull(),
     version: integer("version").notNull().default(1),
     updatedBy: text("updated_by").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -68,6 +68,9 @@ export async function listPeriods(db: Database, departmentId: number) {
       missingWhenPublished: monitoringPeriods.missingWhenPublished,
       publishedBy: monitoringPeriods.publishedBy,
       publishedAt: monitoringPeriods.publishedAt,
+      signedOffBy: monitoringPeriods.signedOffBy,
+      signedOffAt: monitoringPeriods.signedOffAt,
+      roundDueOn: monitoringPeriods.roundDueOn,
       version: monitoringPeriods.version,
       updatedAt: monitoringPeriods.updatedAt,
       startYear: monitoringYears.startYear,
@@ -89,7 +92,10 @@ export async function updatePeriodIfVersion(
   id: number,
   version: number,
   values: {
-    status: MonitoringStatus;
+    status?: MonitoringStatus;
+    signedOffBy?: string | null;
+    signedOffAt?: Date | null;
+    roundDueOn?: string;
     missingWhenClosed?: MonitoringPeriodRow["missingWhenClosed"];
     missingWhenPublished?: MonitoringPeriodRow["missingWhenPublished"];
     publishedBy?: string | null;

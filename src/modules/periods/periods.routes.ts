@@ -4,7 +4,13 @@ import { ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
-import { monitoringSettingForm, openYearForm, periodParams, statusForm } from "./periods.schemas.ts";
+import {
+  monitoringSettingForm,
+  openYearForm,
+  periodParams,
+  signOffForm,
+  statusForm,
+} from "./periods.schemas.ts";
 import * as periods from "./periods.service.ts";
 
 type Body = Record<string, string | string[] | undefined>;
@@ -20,6 +26,9 @@ const DONE_MESSAGES: Record<string, string> = {
   opened: "The period was opened for entry.",
   closed: "The period was closed for entry.",
   published: "The period was published. Its documents are now frozen.",
+  "signed-off":
+    "The period was signed off. It is locked: nothing for it can be changed until an administrator unlocks it.",
+  unlocked: "The period was unlocked. Your reason is kept in its history.",
 };
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -57,6 +66,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       sections,
       missing: periods.missingOf(sections),
       complete: sections.every((section) => section.done === section.total),
+      signOffWords: periods.SIGN_OFF_WORDS,
+      values: {},
       ...extra,
     });
   }
@@ -154,6 +165,49 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       );
     });
   }
+
+  app.post("/periods/:year/:period/sign-off", async (request, reply) => {
+    const period = periodParams(request.params);
+    const form = parseForm(signOffForm, request.body);
+    if (!form.ok) return renderPeriod(reply, period, { errors: [missingVersion("sign-off")] }, 400);
+    try {
+      await periods.signOffPeriod(services.db, request.actor, { period, version: form.value.version });
+    } catch (error) {
+      if (!(error instanceof periods.PeriodRefused)) throw error;
+      return renderPeriod(reply, period, { errors: [{ field: "sign-off", message: error.message }] }, 400);
+    }
+    return redirectWithBanner(
+      reply,
+      `/periods/${periods.periodPath(period)}`,
+      DONE_MESSAGES["signed-off"] ?? "",
+    );
+  });
+
+  app.post("/periods/:year/:period/unlock", async (request, reply) => {
+    const period = periodParams(request.params);
+    const body = (request.body ?? {}) as Body;
+    const form = parseForm(signOffForm, body);
+    const values = { reason: typeof body.reason === "string" ? body.reason : "" };
+    if (!form.ok) return renderPeriod(reply, period, { errors: [missingVersion("reason")], values }, 400);
+    try {
+      await periods.unlockPeriod(services.db, request.actor, {
+        period,
+        version: form.value.version,
+        reason: form.value.reason ?? "",
+      });
+    } catch (error) {
+      if (error instanceof ValidationFailed)
+        return renderPeriod(reply, period, { errors: error.errors, values }, 400);
+      if (!(error instanceof periods.PeriodRefused)) throw error;
+      return renderPeriod(
+        reply,
+        period,
+        { errors: [{ field: "reason", message: error.message }], values },
+        400,
+      );
+    }
+    return redirectWithBanner(reply, `/periods/${periods.periodPath(period)}`, DONE_MESSAGES.unlocked ?? "");
+  });
 };
 
 export const periodsModule: BaseplanModule = {

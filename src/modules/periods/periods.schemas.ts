@@ -55,6 +55,12 @@ export const statusForm = z.object({
   confirm: z.string().optional(),
 });
 
+/** Signing off (version only) and unlocking (version and a reason, checked by the service). */
+export const signOffForm = z.object({
+  version: z.coerce.number().int().positive(),
+  reason: z.string().max(20_000).optional(),
+});
+
 const narrativeText = z
   .string()
   .optional()

@@ -14,10 +14,22 @@ import {
   quarterOf,
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
-import { BadRequest, BaseplanError, Conflict, NotFound, NotOpenForEntry } from "../../errors.ts";
+import { ROLE_WORDS, type Role, SIGNING_OFF_ROLES, UNLOCKING_ROLES } from "../../domain/roles.ts";
+import {
+  BadRequest,
+  BaseplanError,
+  Conflict,
+  NotFound,
+  NotOpenForEntry,
+  PeriodLockedError,
+  RoleRequired,
+  ValidationFailed,
+} from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
+import { actingPerson } from "../people/ownership.service.ts";
+import { listPeople } from "../people/people.service.ts";
 import { quarterProgressCompleteness } from "../plan/plan.service.ts";
 import * as repository from "./periods.repository.ts";
 
@@ -82,6 +94,12 @@ export interface PeriodState {
   missingWhenPublished: ConfirmedMissing[] | null;
   publishedBy: string | null;
   publishedAt: Date | null;
+  /** Who signed the period off, while it is signed off and locked; null otherwise. */
+  signedOffBy: string | null;
+  signedOffAt: Date | null;
+  locked: boolean;
+  /** When the period's round items are due (ISO date), unless an item has its own date. */
+  roundDueOn: string | null;
 }
 
 async function requireDepartment(db: Database) {
@@ -121,6 +139,10 @@ export async function listPeriods(db: Database): Promise<PeriodState[]> {
       missingWhenPublished: row.missingWhenPublished,
       publishedBy: row.publishedBy,
       publishedAt: row.publishedAt,
+      signedOffBy: row.signedOffBy,
+      signedOffAt: row.signedOffAt,
+      locked: row.signedOffAt !== null,
+      roundDueOn: row.roundDueOn,
     });
   }
   return states.sort((a, b) => compareMonitoringPeriods(a.period, b.period));
@@ -450,9 +472,37 @@ export async function publishPeriod(db: Database, actor: string, input: ChangeSt
   return changeStatus(db, actor, input, ["open", "closed"], "published");
 }
 
-/** Refuses entry for a period that is not open, saying how to open it. */
+/** The names of the active administrators, who can unlock a signed-off period. */
+async function unlockers(db: Database): Promise<string[]> {
+  const people = await listPeople(db);
+  return people
+    .filter(
+      (person) =>
+        person.status === "active" &&
+        person.memberships.some((membership) => membership.role === "administrator"),
+    )
+    .map((person) => person.displayName);
+}
+
+/** The refusal for entry into a signed-off period: who signed it off and who can unlock it. */
+async function lockedRefusal(db: Database, state: PeriodState): Promise<PeriodLockedError> {
+  return new PeriodLockedError(
+    state.label,
+    `/periods/${state.path}`,
+    state.signedOffBy ?? "",
+    state.signedOffAt ?? new Date(0),
+    await unlockers(db),
+  );
+}
+
+/**
+ * Refuses entry for a period that is not open, saying how to open it, and for one that is signed
+ * off (locked), saying who can unlock it. Every write of a period's data asks this (or
+ * `requireOpenQuarter`, which builds on the same states), so the lock holds for all of them.
+ */
 export async function requireOpenPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState> {
   const state = await findPeriod(db, period);
+  if (state?.locked) throw await lockedRefusal(db, state);
   if (state?.status === "open") return state;
   throw new PeriodNotOpen(period, state?.status ?? null);
 }
@@ -460,7 +510,8 @@ export async function requireOpenPeriod(db: Database, period: MonitoringPeriod):
 /**
  * Refuses entry for a quarter of a financial year that is not open. A year monitored monthly is
  * opened month by month, and what is held by quarter (budget forecasts, savings, progress) can be
- * entered while any month of that quarter is open; refused with the quarter's own state otherwise.
+ * entered while any month of that quarter is open and not signed off; refused with the quarter's
+ * own state otherwise (or, when the quarter or one of its months is signed off, as locked).
  */
 export async function requireOpenQuarter(db: Database, startYear: number, quarter: number): Promise<void> {
   const asQuarter = quarterPeriod(startYear, quarter);
@@ -473,6 +524,8 @@ export async function requireOpenQuarter(db: Database, startYear: number, quarte
       state.period.kind === "month" &&
       Math.ceil(state.period.number / 3) === quarter,
   );
+  const locked = [own, ...months].find((state) => state?.locked);
+  if (locked) throw await lockedRefusal(db, locked);
   const lastMonth = months.at(-1);
   throw new PeriodNotOpen(
     !own && lastMonth ? lastMonth.period : asQuarter,
@@ -487,6 +540,7 @@ export async function openQuarters(db: Database, startYear: number): Promise<num
     states.some(
       (state) =>
         state.status === "open" &&
+        !state.locked &&
         state.period.startYear === startYear &&
         (state.period.kind === "quarter"
           ? state.period.number === quarter
@@ -494,6 +548,123 @@ export async function openQuarters(db: Database, startYear: number): Promise<num
     ),
   );
 }
+
+/** Refuses a person (not the demo user or the command line) without one of the roles. */
+async function requireRole(db: Database, actor: string, roles: readonly Role[]): Promise<void> {
+  const person = await actingPerson(db, actor);
+  if (person && !person.roles.some((role) => roles.includes(role))) throw new RoleRequired(roles, false);
+}
+
+export interface SignOffInput {
+  period: MonitoringPeriod;
+  /** The period's version when the form was opened. */
+  version: number;
+}
+
+/**
+ * An approver signs off a department's period, open or closed for entry, which locks it: every
+ * later entry for it is refused (`requireOpenPeriod`) until an administrator unlocks it.
+ * Version-checked and audited.
+ */
+export async function signOffPeriod(db: Database, actor: string, input: SignOffInput) {
+  const label = monitoringPeriodLabel(input.period);
+  return db.transaction(async (tx) => {
+    await requireRole(tx, actor, SIGNING_OFF_ROLES);
+    const state = await findPeriod(tx, input.period);
+    if (!state) throw new PeriodRefused(`${label} has not been opened.`);
+    if (state.locked) throw new PeriodRefused(`${label} is already signed off.`);
+    if (state.status === "published") {
+      throw new PeriodRefused(`${label} is published: nothing in it can change, so it is not signed off.`);
+    }
+    const conflict = () =>
+      new Conflict(
+        label,
+        [{ label: "Sign-off", saved: "Not signed off", submitted: "Signed off" }],
+        `/periods/${state.path}`,
+      );
+    if (state.version !== input.version) throw conflict();
+    const at = new Date();
+    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
+      signedOffBy: actor,
+      signedOffAt: at,
+    });
+    if (!updated) throw conflict();
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "monitoring-period",
+      entityId: state.key,
+      period: state.key,
+      summary: `Signed off ${label}, which locks it`,
+      before: { signedOff: false },
+      after: { signedOff: true, signedOffBy: actor },
+    });
+    return updated;
+  });
+}
+
+export interface UnlockInput extends SignOffInput {
+  /** Why it is unlocked: required, kept in the audit trail. */
+  reason: string;
+}
+
+export const UNLOCK_REASON_MAX = 2000;
+
+/**
+ * An administrator unlocks a signed-off period, giving a reason: entry is taken again as the
+ * period's status allows. The reason, with who signed it off and when, is kept in the audit trail.
+ */
+export async function unlockPeriod(db: Database, actor: string, input: UnlockInput) {
+  const reason = input.reason.trim();
+  if (reason === "") {
+    throw new ValidationFailed([{ field: "reason", message: "Enter why the period is being unlocked" }]);
+  }
+  if (reason.length > UNLOCK_REASON_MAX) {
+    throw new ValidationFailed([
+      { field: "reason", message: "The reason must be 2,000 characters or fewer" },
+    ]);
+  }
+  const label = monitoringPeriodLabel(input.period);
+  return db.transaction(async (tx) => {
+    await requireRole(tx, actor, UNLOCKING_ROLES);
+    const state = await findPeriod(tx, input.period);
+    if (!state) throw new PeriodRefused(`${label} has not been opened.`);
+    if (!state.locked) throw new PeriodRefused(`${label} is not signed off, so there is nothing to unlock.`);
+    const conflict = () =>
+      new Conflict(
+        label,
+        [{ label: "Sign-off", saved: "Signed off", submitted: "Unlocked" }],
+        `/periods/${state.path}`,
+      );
+    if (state.version !== input.version) throw conflict();
+    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
+      signedOffBy: null,
+      signedOffAt: null,
+    });
+    if (!updated) throw conflict();
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "monitoring-period",
+      entityId: state.key,
+      period: state.key,
+      summary: `Unlocked ${label}, signed off by ${state.signedOffBy}: ${reason}`,
+      before: {
+        signedOff: true,
+        signedOffBy: state.signedOffBy,
+        signedOffAt: state.signedOffAt?.toISOString(),
+      },
+      after: { signedOff: false, reason },
+    });
+    return updated;
+  });
+}
+
+/** The role names that sign off and unlock, for the period page. */
+export const SIGN_OFF_WORDS = {
+  signers: SIGNING_OFF_ROLES.map((role) => ROLE_WORDS[role].name.toLowerCase()),
+  unlockers: UNLOCKING_ROLES.map((role) => ROLE_WORDS[role].name.toLowerCase()),
+};
 
 /**
  * The period pages look at when none is named: the latest published, or else the latest of the
