@@ -101,6 +101,31 @@ describe("budget monitoring journeys", () => {
         (await page.getByTestId("risks-table").textContent()) ?? "",
         /Fuel prices rise again[\s\S]*0\.200/,
       );
+      // Changed, then removed after confirming; both pages pass axe.
+      await page.getByRole("link", { name: "Change the Home to School Transport risk" }).click();
+      await page.getByTestId("risk-edit-form").waitFor();
+      await visit(journey.page, new URL(page.url()).pathname);
+      await page.getByLabel("Sensitivity").fill("£0.35m");
+      await page.getByRole("button", { name: "Save the risk" }).click();
+      await page.getByTestId("saved-banner").waitFor();
+      assert.match(
+        (await page.getByTestId("saved-banner").textContent()) ?? "",
+        /The financial risk was changed/,
+      );
+      assert.match(
+        (await page.getByTestId("risks-table").textContent()) ?? "",
+        /Fuel prices rise again[\s\S]*0\.350/,
+      );
+      await page.getByRole("link", { name: "Remove the Home to School Transport risk" }).click();
+      await page.getByTestId("risk-remove-form").waitFor();
+      await visit(journey.page, new URL(page.url()).pathname);
+      await page.getByRole("button", { name: "Remove the risk" }).click();
+      await page.getByTestId("saved-banner").waitFor();
+      assert.match(
+        (await page.getByTestId("saved-banner").textContent()) ?? "",
+        /The financial risk was removed/,
+      );
+      assert.doesNotMatch((await page.locator("main").textContent()) ?? "", /Fuel prices rise again/);
     },
   );
 

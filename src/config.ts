@@ -33,6 +33,12 @@ const environmentSchema = z
       .max(7 * 24)
       .default(12),
     BASEPLAN_INVITATION_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    BASEPLAN_LOCAL_ACCOUNTS: z.enum(["true", "false"]).default("true"),
+    BASEPLAN_OIDC_ISSUER: z.string().url().optional(),
+    BASEPLAN_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    BASEPLAN_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    BASEPLAN_OIDC_REDIRECT_URL: z.string().url().optional(),
+    BASEPLAN_OIDC_PROVIDER_NAME: z.string().min(1).max(80).default("your organisation's account"),
     BASEPLAN_LOAD_DEMO: z.enum(["true", "false"]).optional(),
     BASEPLAN_TRUST_PROXY: z.string().optional(),
     BASEPLAN_PAGE_CACHE: z.enum(["true", "false"]).default("true"),
@@ -55,6 +61,7 @@ const environmentSchema = z
         message: "is the development value printed in src/config.ts: set a secret of your own in production",
       });
     }
+    for (const problem of oidcProblems(env)) context.addIssue({ code: "custom", ...problem });
     for (const entry of proxyAddresses(env.BASEPLAN_TRUST_PROXY)) {
       if (!isProxyAddress(entry)) {
         context.addIssue({
@@ -116,6 +123,10 @@ export interface Config {
   sessionHours: number;
   /** An invitation link works for this many days. */
   invitationDays: number;
+  /** People may sign in with an email and password (BASEPLAN_LOCAL_ACCOUNTS, on by default). */
+  localAccounts: boolean;
+  /** Sign-in with the council's identity provider by OpenID Connect, when configured. */
+  oidc: OidcSettings | undefined;
   /** Cookies carry `Secure` (sent over HTTPS only): in production. */
   secureCookies: boolean;
   /** Load the demo council into an empty database: by default except in production. */
@@ -160,6 +171,20 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     sessionIdleMinutes: env.BASEPLAN_SESSION_IDLE_MINUTES,
     sessionHours: env.BASEPLAN_SESSION_HOURS,
     invitationDays: env.BASEPLAN_INVITATION_DAYS,
+    localAccounts: env.BASEPLAN_LOCAL_ACCOUNTS === "true",
+    oidc:
+      env.BASEPLAN_OIDC_ISSUER &&
+      env.BASEPLAN_OIDC_CLIENT_ID &&
+      env.BASEPLAN_OIDC_CLIENT_SECRET &&
+      env.BASEPLAN_OIDC_REDIRECT_URL
+        ? {
+            issuer: env.BASEPLAN_OIDC_ISSUER,
+            clientId: env.BASEPLAN_OIDC_CLIENT_ID,
+            clientSecret: env.BASEPLAN_OIDC_CLIENT_SECRET,
+            redirectUrl: env.BASEPLAN_OIDC_REDIRECT_URL,
+            providerName: env.BASEPLAN_OIDC_PROVIDER_NAME,
+          }
+        : undefined,
     secureCookies: env.NODE_ENV === "production",
     loadDemo: env.BASEPLAN_LOAD_DEMO ? env.BASEPLAN_LOAD_DEMO === "true" : env.NODE_ENV !== "production",
     trustProxy: proxyAddresses(env.BASEPLAN_TRUST_PROXY),
@@ -171,6 +196,73 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     pdfQueue: env.BASEPLAN_PDF_QUEUE,
     logLevel: env.LOG_LEVEL,
   };
+}
+
+/** Where the identity provider sends people back to: Baseplan's one callback address. */
+export const OIDC_CALLBACK_PATH = "/sign-in/oidc/callback";
+
+export interface OidcSettings {
+  /** BASEPLAN_OIDC_ISSUER: for Microsoft Entra ID, https://login.microsoftonline.com/<tenant id>/v2.0 */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** BASEPLAN_OIDC_REDIRECT_URL: this site's address ending in OIDC_CALLBACK_PATH. */
+  redirectUrl: string;
+  /** Shown on the sign-in button: "Sign in with <providerName>". */
+  providerName: string;
+}
+
+const OIDC_SETTINGS = [
+  "BASEPLAN_OIDC_ISSUER",
+  "BASEPLAN_OIDC_CLIENT_ID",
+  "BASEPLAN_OIDC_CLIENT_SECRET",
+  "BASEPLAN_OIDC_REDIRECT_URL",
+] as const;
+
+/** Whether an address is this computer's own: the only place an identity provider may use http. */
+export function isLoopbackUrl(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  return LOOPBACK_HOSTS.has(host) || /^127\./.test(host);
+}
+
+/** OpenID Connect is configured whole or not at all, over https (http only on this computer). */
+function oidcProblems(
+  env: Partial<Record<(typeof OIDC_SETTINGS)[number] | "BASEPLAN_LOCAL_ACCOUNTS", string>>,
+): { path: string[]; message: string }[] {
+  const given = OIDC_SETTINGS.filter((name) => env[name] !== undefined);
+  if (given.length === 0) {
+    return env.BASEPLAN_LOCAL_ACCOUNTS === "false"
+      ? [
+          {
+            path: ["BASEPLAN_LOCAL_ACCOUNTS"],
+            message:
+              "is false, but OpenID Connect is not configured either, so nobody could sign in: set the BASEPLAN_OIDC_ settings, or leave local accounts on",
+          },
+        ]
+      : [];
+  }
+  const problems = OIDC_SETTINGS.filter((name) => env[name] === undefined).map((name) => ({
+    path: [name],
+    message: `is needed with ${given.join(", ")}: OpenID Connect needs all four of ${OIDC_SETTINGS.join(", ")}`,
+  }));
+  for (const name of ["BASEPLAN_OIDC_ISSUER", "BASEPLAN_OIDC_REDIRECT_URL"] as const) {
+    const value = env[name];
+    if (!value || !URL.canParse(value)) continue;
+    const url = new URL(value);
+    if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackUrl(url))) {
+      problems.push({
+        path: [name],
+        message: `is ${value}: it must use https (http only for this computer)`,
+      });
+    }
+    if (name === "BASEPLAN_OIDC_REDIRECT_URL" && url.pathname !== OIDC_CALLBACK_PATH) {
+      problems.push({
+        path: [name],
+        message: `is ${value}: it must be Baseplan's own address ending in ${OIDC_CALLBACK_PATH}`,
+      });
+    }
+  }
+  return problems;
 }
 
 function proxyAddresses(setting: string | undefined): string[] {

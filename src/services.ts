@@ -2,6 +2,7 @@ import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { fillValuePeriods } from "./modules/measures/measures.service.ts";
+import { OidcSignIn } from "./modules/people/oidc.service.ts";
 import {
   defaultPeriod,
   listPeriods,
@@ -32,6 +33,8 @@ export interface Services {
   listPeriods: typeof listPeriods;
   /** Refuses entry for a period (quarter or month) that is not open. */
   requireOpenPeriod: typeof requireOpenPeriod;
+  /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
+  oidc: OidcSignIn | undefined;
 }
 
 /**
@@ -67,5 +70,6 @@ export function createServices(
     openQuarters,
     listPeriods,
     requireOpenPeriod,
+    oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
   };
 }

@@ -60,7 +60,7 @@ export function rolesInWords(roles: readonly Role[]): string {
 export type Requirement = "public" | "signed-in" | readonly Role[];
 
 const PUBLIC_PATHS =
-  /^\/(sign-in|invitation\/[^/]+|health|health\/[^/]+|status|api\/docs|api\/v1\/openapi\.json)$/;
+  /^\/(sign-in|sign-in\/oidc|sign-in\/oidc\/callback|invitation\/[^/]+|health|health\/[^/]+|status|api\/docs|api\/v1\/openapi\.json)$/;
 const FILES = /^\/(static|govuk|moj|assets)\//;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -15,6 +15,7 @@ import type { Figure } from "../modules/finance/finance.service.ts";
 import * as finance from "../modules/finance/finance.service.ts";
 import * as measures from "../modules/measures/measures.service.ts";
 import * as plan from "../modules/plan/plan.service.ts";
+import { benchmarkJudgementBlocks } from "./benchmark-judgements.ts";
 import type {
   Block,
   ChartBlock,
@@ -196,6 +197,16 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
     ratings.filter((rating) => rating === key).length,
   ]);
   const allPercent = rated.every((item) => item.measure.unit === "percent");
+  const judgements = await measures.benchmarkJudgementsFor(
+    db,
+    rated.map((item) => item.measure.id),
+  );
+  // The target the quarter is rated against, where Baseplan judged it against a published benchmark.
+  const judged = rated.flatMap((item) =>
+    (judgements.get(item.measure.id) ?? [])
+      .filter(({ judged: verdict }) => verdict.target.id === item.target?.id)
+      .map((judgement) => ({ title: item.measure.title, judgement })),
+  );
   return [
     {
       kind: "chart",
@@ -238,6 +249,7 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
       }),
       notes: rated.map((item) => `${item.measure.title}: ${item.rating.explanation}`),
     },
+    ...benchmarkJudgementBlocks({ id: "measures", caption: title }, judged),
   ];
 }
 
@@ -286,6 +298,8 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     const valueColumns = group.columns.filter((column) => column.role !== "rating");
     const ids = entry.rows.flatMap((row) => ("measure" in row ? [row.measure.id] : []));
     const pages = await measures.measureFigures(db, ids);
+    const judgements = await measures.benchmarkJudgementsFor(db, ids);
+    const judged: { title: string; judgement: measures.BenchmarkJudgement }[] = [];
     const allPercent = [...pages.values()].every((page) => page.measure.unit === "percent");
     const columns: TableColumn[] = [
       { heading: "Measure", format: "text" },
@@ -329,6 +343,10 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
       cells.push({ text: RATING_WORDS[rating], rating });
       rows.push({ cells });
       notes.push(`${row.titleAsWritten}: ${row.rating.explanation}`);
+      for (const judgement of judgements.get(row.measure.id) ?? []) {
+        if (judgement.judged.target.groupId !== group.id) continue;
+        judged.push({ title: row.titleAsWritten, judgement });
+      }
     }
     const measureKeys: RatingKey[] = ["strong", "good", "review", "action", "none"];
     const measureCounts: [string, number][] = measureKeys.map((key) => [
@@ -356,6 +374,7 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
       ),
     });
     blocks.push({ kind: "table", id: "measures", caption: group.title, columns, rows, notes });
+    blocks.push(...benchmarkJudgementBlocks({ id: "measures", caption: group.title }, judged));
   }
   if (listing.length === 0) blocks.push(...(await enteredMeasuresBlocks(db, context)));
   blocks.push({

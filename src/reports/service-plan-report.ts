@@ -25,6 +25,7 @@ import * as storedMeasures from "../modules/measures/measures.service.ts";
 import * as plans from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
 import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
+import { benchmarkJudgementBlocks } from "./benchmark-judgements.ts";
 import {
   type Block,
   type ChartPoint,
@@ -390,44 +391,33 @@ function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Bl
   return [
     table,
     ...(group.keyLine ? [paragraph(keyLineText(group.keyLine))] : []),
-    ...benchmarkJudgementBlocks(data, group, groupRows),
+    ...judgementBlocks(data, group, groupRows),
     ...(trend ? [trend] : []),
   ];
 }
 
 /**
  * Under a measure table, Baseplan's judgement of each of its targets that names a benchmark, for
- * measures linked to the Department's published figures: the rating in words, the reason, and the
- * published measure and period it was judged against. The table above stays as the council wrote it.
+ * measures linked to the Department's published figures (benchmark-judgements.ts). The table
+ * above stays as the council wrote it.
  */
-function benchmarkJudgementBlocks(
+function judgementBlocks(
   data: MeasureData,
   group: storedMeasures.MeasureGroup,
   groupRows: readonly storedMeasures.MeasureRow[],
 ): Block[] {
-  const items: string[] = [];
-  for (const row of groupRows) {
-    if (row.measureId === null) continue;
-    for (const { judged, used } of data.judgements.get(row.measureId) ?? []) {
-      if (judged.target.groupId !== group.id) continue;
-      const against =
-        used.kind === "published"
-          ? `Judged against ${used.source}, ${used.period}.`
-          : used.kind === "unpublished"
-            ? `${used.source} is not published for this period yet${used.expected ? ` (expected ${used.expected})` : ""}.`
-            : `${used.source} has no published period that matches this one.`;
-      items.push(
-        `${row.titleAsWritten}: "${judged.target.targetText}" (${judged.target.periodLabel} target): ${judged.rating.meta.label}. ${judged.rating.verdict.explanation} ${against}`,
-      );
-    }
-  }
-  if (items.length === 0) return [];
-  return [
-    paragraph(
-      "Baseplan's assessment of the benchmark targets in this table, against the Department for Education's published figures (the table above is as the council wrote it):",
-    ),
-    { kind: "list", items },
-  ];
+  const judgements = groupRows.flatMap((row) =>
+    row.measureId === null
+      ? []
+      : (data.judgements.get(row.measureId) ?? [])
+          .filter(({ judged }) => judged.target.groupId === group.id)
+          .map((judgement) => ({ title: row.titleAsWritten, judgement })),
+  );
+  return benchmarkJudgementBlocks(
+    { id: `measures-${group.id}`, caption: `Key performance measures: ${group.title}` },
+    judgements,
+    "the table above is as the council wrote it",
+  );
 }
 
 /**

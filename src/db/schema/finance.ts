@@ -199,6 +199,8 @@ export const financialRisks = pgTable("financial_risks", {
   sensitivityPence: pence("sensitivity_pence").notNull(),
   likelihood: smallint("likelihood").notNull(),
   position: integer("position").notNull(),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const earmarkedReserves = pgTable("earmarked_reserves", {

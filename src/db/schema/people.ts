@@ -82,6 +82,7 @@ export const signInAttempts = pgTable(
     address: text("address").notNull(),
     succeeded: boolean("succeeded").notNull(),
     reason: text("reason").notNull(),
+    method: text("method").$type<"password" | "oidc">().notNull().default("password"),
   },
   (table) => [
     index("sign_in_attempts_email").on(table.email, table.occurredAt),
@@ -108,3 +109,15 @@ export const apiTokens = pgTable(
   },
   (table) => [index("api_tokens_person").on(table.personId)],
 );
+
+// Sign-ins begun with the identity provider (src/db/migrations/0029_oidc_sign_in.sql).
+export const oidcSignIns = pgTable("oidc_sign_ins", {
+  stateHash: text("state_hash").primaryKey(),
+  nonce: text("nonce").notNull(),
+  codeVerifier: text("code_verifier").notNull(),
+  nextPath: text("next_path").notNull().default("/"),
+  address: text("address").notNull().default(""),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+});

@@ -7,10 +7,11 @@ import {
   percentageShares,
   reconcile,
 } from "../../domain/budget.ts";
-import { type Pence, sumPence } from "../../domain/money.ts";
-import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
+import { Conflict, NotFound } from "../../errors.ts";
+import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
-import type { FinancialRiskNew } from "./finance.schemas.ts";
+import type { FinancialRiskEdit, FinancialRiskNew } from "./finance.schemas.ts";
 
 import {
   compact,
@@ -67,6 +68,127 @@ export async function addFinancialRisk(
       after: risk,
     });
     return { year, risk };
+  });
+}
+
+type FinancialRiskRow = Awaited<ReturnType<typeof repository.listFinancialRisks>>[number];
+
+/** One risk of a quarter's list, for its change and remove forms; a 404 for a risk not in that quarter. */
+export async function financialRiskForEdit(db: Database, yearCode: string, quarter: number, riskId: number) {
+  const year = await requireYear(db, yearCode);
+  requireQuarter(quarter);
+  const risk = await repository.findFinancialRisk(db, riskId);
+  if (!risk || risk.financialYearId !== year.id || risk.quarter !== quarter) {
+    throw new NotFound(`Financial risk ${riskId} of ${year.label} quarter ${quarter}`);
+  }
+  return { year, quarter, risk: { ...risk, sensitivity: figure(risk.sensitivityPence) } };
+}
+
+/** A risk's fields as the conflict page compares them: what is saved beside what was sent. */
+function riskFields(saved: FinancialRiskRow | null, sent: FinancialRiskNew | null) {
+  const likelihood = (level: number | undefined) => (level === undefined ? "" : String(level));
+  const removed = "Removed";
+  return [
+    { label: "Service", saved: saved?.service ?? removed, submitted: sent?.service ?? removed },
+    { label: "Risk", saved: saved?.risk ?? removed, submitted: sent?.risk ?? removed },
+    {
+      label: "Sensitivity",
+      saved: saved ? formatPounds(saved.sensitivityPence, { pence: true }) : removed,
+      submitted: sent ? formatPounds(sent.sensitivity, { pence: true }) : removed,
+    },
+    {
+      label: "Likelihood",
+      saved: saved ? likelihood(saved.likelihood) : removed,
+      submitted: sent ? likelihood(sent.likelihood) : removed,
+    },
+  ];
+}
+
+/** The conflict raised when a risk changed (or went) after the person opened its form. */
+async function riskConflict(
+  tx: Database,
+  riskId: number,
+  what: { year: { code: string; label: string }; quarter: number; sent: FinancialRiskNew | null },
+) {
+  const saved = (await repository.findFinancialRisk(tx, riskId)) ?? null;
+  const event = await latestAuditEvent(tx, "financial-risk", riskId);
+  const back = `/budget/${what.year.code}/q${what.quarter}/risks`;
+  return new Conflict(
+    `The ${what.year.label} quarter ${what.quarter} financial risk`,
+    riskFields(saved, what.sent),
+    saved ? `${back}/${riskId}/edit` : back,
+    event ? { actor: event.actor, at: event.occurredAt } : undefined,
+  );
+}
+
+/**
+ * Changes a quarter's financial risk if it is still as the person saw it (its version), audited
+ * with what it was and what it became. The routes refuse a quarter not open for entry first.
+ */
+export async function updateFinancialRisk(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; riskId: number; edit: FinancialRiskEdit },
+) {
+  return db.transaction(async (tx) => {
+    const { year, quarter, risk } = await financialRiskForEdit(
+      tx,
+      input.yearCode,
+      input.quarter,
+      input.riskId,
+    );
+    const { version, ...sent } = input.edit;
+    const updated = await repository.updateFinancialRiskIfVersion(tx, risk.id, version, {
+      service: sent.service,
+      risk: sent.risk,
+      sensitivityPence: sent.sensitivity,
+      likelihood: sent.likelihood,
+      updatedAt: new Date(),
+    });
+    if (!updated) throw await riskConflict(tx, risk.id, { year, quarter, sent });
+    const { sensitivity: _shown, ...before } = risk;
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "financial-risk",
+      entityId: risk.id,
+      period: quarterPeriodKey(year.code, quarter),
+      summary: `Changed a quarter ${quarter} ${year.label} financial risk for ${updated.service}`,
+      before,
+      after: updated,
+    });
+    return { year, risk: updated };
+  });
+}
+
+/**
+ * Removes a financial risk from a quarter's list if it is still as the person saw it, audited
+ * with what it was; the risks after it keep their order. The routes refuse a quarter not open first.
+ */
+export async function removeFinancialRisk(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; riskId: number; version: number },
+) {
+  return db.transaction(async (tx) => {
+    const { year, quarter, risk } = await financialRiskForEdit(
+      tx,
+      input.yearCode,
+      input.quarter,
+      input.riskId,
+    );
+    const removed = await repository.deleteFinancialRiskIfVersion(tx, risk.id, input.version);
+    if (!removed) throw await riskConflict(tx, risk.id, { year, quarter, sent: null });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "delete",
+      entityType: "financial-risk",
+      entityId: risk.id,
+      period: quarterPeriodKey(year.code, quarter),
+      summary: `Removed a quarter ${quarter} ${year.label} financial risk for ${removed.service}`,
+      before: removed,
+    });
+    return { year, risk: removed };
   });
 }
 

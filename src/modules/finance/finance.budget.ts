@@ -44,6 +44,15 @@ export async function listReportQuarters(db: Database) {
   return repository.listReportQuarters(db);
 }
 
+/** The months with a forecast entered (a department monitored monthly), each year's in order. */
+export async function listForecastMonths(
+  db: Database,
+): Promise<{ code: string; label: string; month: number }[]> {
+  return (await repository.listForecastMonths(db)).flatMap((row) =>
+    row.month === null ? [] : [{ code: row.code, label: row.label, month: row.month }],
+  );
+}
+
 /**
  * The forecast outturn at a quarter, from the quarter's own forecasts or, given a month, from that
  * month's (a department monitored monthly: its quarter-end month gives the quarter's figures).

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.ts";
+import { monthName } from "../../domain/calendar.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
 import { DEFAULT_YEAR_START_MONTH, monitoringPeriod, monitoringPeriodDates } from "../../domain/periods.ts";
 import { Conflict, NotFound } from "../../errors.ts";
@@ -261,6 +262,22 @@ async function writeOffPeriod(db: Database, yearCode: string, quarter: number) {
     from: monitoringPeriodDates(monitoringPeriod(startYear, "quarter", 1), startMonth).start,
     to: monitoringPeriodDates(monitoringPeriod(startYear, "quarter", quarter), startMonth).end,
   };
+}
+
+/**
+ * Each month of a financial year as a page names it, "Month 7 (October 2031)", from the month the
+ * council's year starts in; 1 to 12.
+ */
+export async function monthNamesOf(db: Database, yearCode: string): Promise<Map<number, string>> {
+  const startMonth = (await entryRepository.findYearStartMonth(db)) ?? DEFAULT_YEAR_START_MONTH;
+  const startYear = Number(yearCode.slice(0, 4));
+  const names = new Map<number, string>();
+  for (let month = 1; month <= 12; month += 1) {
+    const first = monitoringPeriodDates(monitoringPeriod(startYear, "month", month), startMonth).start;
+    const calendar = monthName(Number(first.slice(5, 7))) ?? first.slice(0, 7);
+    names.set(month, `Month ${month} (${calendar} ${first.slice(0, 4)})`);
+  }
+  return names;
 }
 
 function debtFigure(row: entryRepository.DebtBand): StoredFigure {

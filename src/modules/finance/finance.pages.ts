@@ -240,9 +240,13 @@ export async function renderOutturn(
     model: report,
     periodWords: words,
     figuresFrom: figuresAt.month !== null && asked.month === null ? forecastPeriodWords(figuresAt) : null,
-    months: monthly ? await openedMonthsOf(services, year) : [],
+    monthly,
+    months: monthly
+      ? (await monthsOf(services, yearCode)).filter((entry) => entry.month !== asked.month)
+      : [],
     chart,
-    quarters,
+    // A year monitored monthly offers its months instead; other years' quarters stay reachable.
+    quarters: monthly ? quarters.filter((entry) => entry.code !== yearCode) : quarters,
     // Uploads write a quarter's own figures: offered to a year monitored quarterly only.
     openQuarters: monthly ? [] : await openQuartersOf(services, report.year),
     shownBecause,
@@ -331,11 +335,23 @@ export async function monitoredMonthly(
   );
 }
 
-/** The months of a year opened for monitoring, whatever their state, for the month pages' links. */
-async function openedMonthsOf(services: RoutesOptions["services"], year: { code: string }) {
-  const startYear = parseFinancialYearCode(year.code);
+/**
+ * The months of a year monitored monthly that a page links to: each opened (whatever its state)
+ * or with a forecast, named "Month 7 (October 2031)", with its state when opened.
+ */
+async function monthsOf(services: RoutesOptions["services"], yearCode: string) {
+  const startYear = parseFinancialYearCode(yearCode);
   if (startYear === null) return [];
-  return (await services.listPeriods(services.db))
-    .filter((state) => state.period.kind === "month" && state.period.startYear === startYear)
-    .map((state) => ({ month: state.period.number, label: state.label, status: state.statusWords }));
+  const names = await finance.monthNamesOf(services.db, yearCode);
+  const states = new Map(
+    (await services.listPeriods(services.db))
+      .filter((state) => state.period.kind === "month" && state.period.startYear === startYear)
+      .map((state) => [state.period.number, state.statusWords]),
+  );
+  const withForecasts = (await finance.listForecastMonths(services.db))
+    .filter((entry) => entry.code === yearCode)
+    .map((entry) => entry.month);
+  return [...names]
+    .filter(([month]) => states.has(month) || withForecasts.includes(month))
+    .map(([month, name]) => ({ month, name, status: states.get(month) ?? null }));
 }

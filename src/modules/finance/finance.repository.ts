@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   additionalFunding,
@@ -106,6 +106,21 @@ export async function listReportQuarters(db: Database) {
     .from(monitoringReports)
     .innerJoin(financialYears, eq(financialYears.id, monitoringReports.financialYearId))
     .orderBy(asc(financialYears.code), asc(monitoringReports.quarter));
+}
+
+/** The months with at least one forecast (a department monitored monthly), each year's in order. */
+export async function listForecastMonths(db: Database) {
+  return db
+    .selectDistinct({
+      code: financialYears.code,
+      label: financialYears.label,
+      month: monitoringForecasts.month,
+    })
+    .from(monitoringForecasts)
+    .innerJoin(monitoringLines, eq(monitoringLines.id, monitoringForecasts.lineId))
+    .innerJoin(financialYears, eq(financialYears.id, monitoringLines.financialYearId))
+    .where(isNotNull(monitoringForecasts.month))
+    .orderBy(asc(financialYears.code), asc(monitoringForecasts.month));
 }
 
 export async function findOrInsertLine(db: Database, values: typeof monitoringLines.$inferInsert) {
@@ -424,6 +439,22 @@ export async function listFinancialRisks(db: Database, financialYearId: number, 
     .from(financialRisks)
     .where(and(eq(financialRisks.financialYearId, financialYearId), eq(financialRisks.quarter, quarter)))
     .orderBy(asc(financialRisks.position));
+}
+
+export async function findFinancialRisk(db: Database, id: number) {
+  const [risk] = await db.select().from(financialRisks).where(eq(financialRisks.id, id));
+  return risk;
+}
+
+export const updateFinancialRiskIfVersion = versionedUpdate(financialRisks);
+
+/** Deletes a risk only if it is still at the version the person saw: the row deleted, else null. */
+export async function deleteFinancialRiskIfVersion(db: Database, id: number, expectedVersion: number) {
+  const [deleted] = await db
+    .delete(financialRisks)
+    .where(and(eq(financialRisks.id, id), eq(financialRisks.version, expectedVersion)))
+    .returning();
+  return deleted ?? null;
 }
 
 // ---- reserves and debt -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
 import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
+import { monthForecastPeriod } from "./finance.shared.ts";
 import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -35,27 +36,41 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (query.year || query.quarter) {
       return renderOutturn(services, reply, yearParam(query.year), quarterParam(query.quarter));
     }
-    // The latest published quarter, else the latest with budget monitoring, saying which.
-    const reported = await finance.listReportQuarters(services.db);
-    const shown = await services.defaultPeriod(
-      services.db,
-      reported.flatMap((row) => {
-        const startYear = parseFinancialYearCode(row.code);
-        return startYear === null ? [] : [monitoringPeriod(startYear, "quarter", row.quarter)];
-      }),
+    // The latest published period, else the latest with budget monitoring, saying which: a
+    // quarter with a report in a year monitored quarterly, a month with a forecast in one
+    // monitored monthly.
+    const monthlyYears = new Set(
+      (await services.listPeriods(services.db))
+        .filter((state) => state.frequency === "monthly")
+        .map((state) => state.period.startYear),
     );
+    const candidates = [
+      ...(await finance.listReportQuarters(services.db)).flatMap((row) => {
+        const startYear = parseFinancialYearCode(row.code);
+        return startYear === null || monthlyYears.has(startYear)
+          ? []
+          : [monitoringPeriod(startYear, "quarter", row.quarter)];
+      }),
+      ...(await finance.listForecastMonths(services.db)).flatMap((row) => {
+        const startYear = parseFinancialYearCode(row.code);
+        return startYear === null ? [] : [monitoringPeriod(startYear, "month", row.month)];
+      }),
+    ];
+    const shown = await services.defaultPeriod(services.db, candidates);
     if (!shown) {
       return reply.view("finance/views/outturn.njk", { pageTitle: "Budget", model: null, quarters: [] });
     }
-    const quarter = quarterOf(shown.period);
+    const kind = shown.period.kind === "month" ? "month" : "quarter";
     return renderOutturn(
       services,
       reply,
-      financialYearCodeOf(quarter.startYear),
-      quarter.number,
+      financialYearCodeOf(shown.period.startYear),
+      kind === "month" ? monthForecastPeriod(shown.period.number) : quarterOf(shown.period).number,
       shown.reason === "published"
-        ? "the latest published quarter"
-        : "the latest quarter with budget monitoring",
+        ? `the latest published ${kind}`
+        : kind === "month"
+          ? "the latest month with a forecast"
+          : "the latest quarter with budget monitoring",
     );
   });
 

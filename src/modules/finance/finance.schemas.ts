@@ -163,3 +163,11 @@ export const financialRiskNewSchema = z.object({
 });
 
 export type FinancialRiskNew = z.infer<typeof financialRiskNewSchema>;
+
+/** Changing a financial risk: the same fields, with the version the form was opened at. */
+export const financialRiskEditSchema = financialRiskNewSchema.extend({ version });
+
+export type FinancialRiskEdit = z.infer<typeof financialRiskEditSchema>;
+
+/** Removing a financial risk: the version the confirmation page was opened at. */
+export const financialRiskRemoveSchema = z.object({ version });

@@ -5,6 +5,7 @@ import {
   councils,
   departments,
   invitations,
+  oidcSignIns,
   people,
   roleMemberships,
   sessions,
@@ -198,7 +199,7 @@ export async function recentFailures(
   const lastSuccess = db
     .select({ at: sql`coalesce(max(${signInAttempts.occurredAt}), '-infinity'::timestamptz)` })
     .from(signInAttempts)
-    .where(and(eq(column, value), eq(signInAttempts.succeeded, true)));
+    .where(and(eq(column, value), eq(signInAttempts.succeeded, true), eq(signInAttempts.method, "password")));
   const [row] = await db
     .select({ failures: count(), latest: sql<string | Date | null>`max(${signInAttempts.occurredAt})` })
     .from(signInAttempts)
@@ -206,6 +207,8 @@ export async function recentFailures(
       and(
         eq(column, value),
         eq(signInAttempts.succeeded, false),
+        // Only password attempts lock out: the identity provider limits its own.
+        eq(signInAttempts.method, "password"),
         gte(signInAttempts.occurredAt, since),
         // An account's count starts again after a success; an address's does not (a success with
         // one account must not clear the failures against others).
@@ -214,6 +217,36 @@ export async function recentFailures(
     );
   const latest = row?.latest ? new Date(row.latest) : null;
   return { failures: Number(row?.failures ?? 0), latest };
+}
+
+export type OidcSignInRow = typeof oidcSignIns.$inferSelect;
+
+export async function insertOidcSignIn(db: Database, values: typeof oidcSignIns.$inferInsert): Promise<void> {
+  await db.insert(oidcSignIns).values(values);
+}
+
+export async function findOidcSignIn(db: Database, stateHash: string): Promise<OidcSignInRow | undefined> {
+  const [row] = await db.select().from(oidcSignIns).where(eq(oidcSignIns.stateHash, stateHash));
+  return row;
+}
+
+/** Marks a sign-in begun as used, only if it was not already: false when another request was first. */
+export async function markOidcSignInUsed(db: Database, stateHash: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(oidcSignIns)
+    .set({ usedAt: at })
+    .where(and(eq(oidcSignIns.stateHash, stateHash), isNull(oidcSignIns.usedAt)))
+    .returning({ stateHash: oidcSignIns.stateHash });
+  return rows.length === 1;
+}
+
+/** Every attempt, newest last: what the OpenID Connect tests read back. */
+export async function listSignInAttemptsFrom(db: Database, method: "password" | "oidc") {
+  return db
+    .select()
+    .from(signInAttempts)
+    .where(eq(signInAttempts.method, method))
+    .orderBy(asc(signInAttempts.id));
 }
 
 export async function listSignInAttempts(db: Database, email: string) {
