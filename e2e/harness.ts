@@ -78,14 +78,19 @@ export interface AxeViolation {
 
 /** Runs axe on the page as it stands and fails with every violation listed. */
 export async function assertAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated rather than added as a script tag: the same script, in half the time.
+  await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(async (tags) => {
     const axe = (
       window as unknown as {
         axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> };
       }
     ).axe;
-    const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    // Only the violations are read, so axe is asked to gather only them in full.
+    const results = await axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+      resultTypes: ["violations"],
+    });
     return results.violations;
   }, WCAG_TAGS)) as AxeViolation[];
   if (violations.length > 0) {
