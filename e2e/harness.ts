@@ -40,17 +40,29 @@ export interface Journey {
  * Starts the app and a browser once for a test file; the returned object fills in before the
  * tests. On a copy of the demo database unless `demo: false` asks for an empty one (a first start).
  */
-export function setUpJourney(options: { demo?: boolean } = {}): Journey {
+export function setUpJourney(
+  options: {
+    demo?: boolean;
+    /** More settings, read when the journey starts (after the test file's own `before` hooks). */
+    env?: () => Record<string, string>;
+    /** The port to listen on, when a test must know it first (an identity provider's redirect). */
+    port?: number;
+  } = {},
+): Journey {
   const journey = {} as Journey;
   let chromium: SharedChromium;
   let contexts: BrowserContext[] = [];
   before(async () => {
     if (SKIP) return;
     journey.database = await freshDatabase("pglite", { demo: options.demo ?? true });
-    const config = loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example" });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example",
+      ...options.env?.(),
+    });
     chromium = testChromium();
     journey.app = await createApp(createServices(journey.database.db, config, chromium));
-    const address = await journey.app.listen({ port: 0, host: "127.0.0.1" });
+    const address = await journey.app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
     journey.baseUrl = address;
     const browser: Browser = await chromium.browser();
     // axe is injected as an inline script, which the page's own policy rightly forbids.
@@ -78,14 +90,19 @@ export interface AxeViolation {
 
 /** Runs axe on the page as it stands and fails with every violation listed. */
 export async function assertAccessible(page: Page): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated rather than added as a script tag: the same script, in half the time.
+  await page.evaluate(AXE_SOURCE);
   const violations = (await page.evaluate(async (tags) => {
     const axe = (
       window as unknown as {
         axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> };
       }
     ).axe;
-    const results = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+    // Only the violations are read, so axe is asked to gather only them in full.
+    const results = await axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+      resultTypes: ["violations"],
+    });
     return results.violations;
   }, WCAG_TAGS)) as AxeViolation[];
   if (violations.length > 0) {
