@@ -70,7 +70,7 @@ function styles(): string {
     // thirteen columns) in 8 point with narrow cells so every column fits the page.
     "@media print { .bp-table-scroll { overflow: visible !important; }",
     // A heading stays with what follows it; a chart is never split across pages.
-    ".bp-report-section h2, .bp-report-section h3, .bp-report-section h4 { break-after: avoid; } .bp-chart, .bp-chart-piece { break-inside: avoid; } .govuk-table__caption, .govuk-table__head { break-after: avoid; }",
+    ".bp-report-section h2, .bp-report-section h3, .bp-report-section h4 { break-after: avoid; } .bp-chart, .bp-chart-piece { break-inside: avoid; } .govuk-table__caption, .govuk-table__head { break-after: avoid; } .govuk-table__caption { break-inside: avoid; }",
     ".bp-report-section--landscape .govuk-table { font-size: 8pt !important; }",
     ".bp-report-section--landscape .govuk-table__header, .bp-report-section--landscape .govuk-table__cell { padding: 4px 6px 4px 0 !important; } }",
     // A committee paper's type sizes: GOV.UK's print sizes are set for single pages, not 15.

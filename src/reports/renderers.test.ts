@@ -376,6 +376,8 @@ test("timeline and line charts are SVG images named by title and description, wi
   assert.match(html, /<ul class="govuk-list govuk-list--bullet bp-cell-lines"><li>Fewer re-referrals<\/li>/);
   assert.match(html, /bp-report-section--landscape/);
   assert.match(html, /@page landscape \{ size: A4 landscape/);
+  // A table's caption is never split across pages, and stays with the table's heading row.
+  assert.match(html, /\.govuk-table__caption \{ break-inside: avoid; \}/);
 });
 
 test(
