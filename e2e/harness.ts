@@ -40,17 +40,29 @@ export interface Journey {
  * Starts the app and a browser once for a test file; the returned object fills in before the
  * tests. On a copy of the demo database unless `demo: false` asks for an empty one (a first start).
  */
-export function setUpJourney(options: { demo?: boolean } = {}): Journey {
+export function setUpJourney(
+  options: {
+    demo?: boolean;
+    /** More settings, read when the journey starts (after the test file's own `before` hooks). */
+    env?: () => Record<string, string>;
+    /** The port to listen on, when a test must know it first (an identity provider's redirect). */
+    port?: number;
+  } = {},
+): Journey {
   const journey = {} as Journey;
   let chromium: SharedChromium;
   let contexts: BrowserContext[] = [];
   before(async () => {
     if (SKIP) return;
     journey.database = await freshDatabase("pglite", { demo: options.demo ?? true });
-    const config = loadConfig({ NODE_ENV: "test", BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example" });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      BASEPLAN_ACTING_USER: "e2e.officer@demo-council.example",
+      ...options.env?.(),
+    });
     chromium = testChromium();
     journey.app = await createApp(createServices(journey.database.db, config, chromium));
-    const address = await journey.app.listen({ port: 0, host: "127.0.0.1" });
+    const address = await journey.app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
     journey.baseUrl = address;
     const browser: Browser = await chromium.browser();
     // axe is injected as an inline script, which the page's own policy rightly forbids.

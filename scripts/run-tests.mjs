@@ -10,85 +10,119 @@
 //   lines (`# tests N`, `# pass N`...) whatever the version.
 // Files start longest first (scripts/test-durations.json, seconds per file from a CI run; a file not
 // listed there, say a new one, counts as long), so no long file starts last and runs alone at the
-// end while the other slot idles.
+// end while the other slot idles. `node --test` sorts its files by path whatever order they are
+// given in, so the files are run through node:test's run(), which keeps the order, in a child
+// process that loads tsx. The output closes with one `# file <seconds> <path>` line per file,
+// from which `node scripts/test-durations.mjs <output>` writes test-durations.json again.
 // At the end it lists the reasons any tests were skipped (a missing or hidden program, no
 // PostgreSQL server) and closes with one line: `tests: N passed, N failed, N skipped`.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["src", "test", "e2e"];
-const files = roots
-  .flatMap((root) =>
-    root.endsWith(".ts")
-      ? [root]
-      : readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))),
-  )
-  .filter((file) => file.endsWith(".test.ts") && !file.includes("node_modules"))
-  .sort();
-
-const DURATIONS = new URL("test-durations.json", import.meta.url);
-const seconds = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, "utf8")) : {};
-const UNKNOWN = Number.POSITIVE_INFINITY;
-const durationOf = (file) => seconds[file.replaceAll("\\", "/")] ?? UNKNOWN;
-// Stable: files of equal (or unknown) duration keep their alphabetical order.
-files.sort((a, b) => durationOf(b) - durationOf(a) || (a < b ? -1 : a > b ? 1 : 0));
-
-if (files.length === 0) {
-  console.error(`No test files found under ${roots.join(", ")}`);
-  process.exit(1);
+if (process.argv[2] === "--run-files") {
+  await runFiles(process.argv.slice(3));
+} else {
+  main();
 }
 
-const concurrency = process.env.BASEPLAN_TEST_CONCURRENCY ?? "2";
-const reporter = process.stdout.isTTY ? "spec" : "tap";
-const hidden = process.env.BASEPLAN_TEST_HIDE ? `, hiding ${process.env.BASEPLAN_TEST_HIDE}` : "";
-console.log(`# Node.js ${process.version} (${process.execPath}): ${files.length} test files${hidden}`);
-
-const child = spawn(
-  process.execPath,
-  [
-    "--import",
-    "tsx",
-    "--test",
-    `--test-concurrency=${concurrency}`,
-    `--test-reporter=${reporter}`,
-    "--test-reporter-destination=stdout",
-    ...files,
-  ],
-  { stdio: ["inherit", "pipe", "inherit"] },
-);
-
-// Watch the TAP lines go by for the skip reasons and the closing counts.
-const skipped = new Map();
-const counts = {};
-let partial = "";
-function read(line) {
-  const skip = /^\s*ok \d+ - (.*?) # SKIP ?(.*)$/.exec(line);
-  if (skip) {
-    const reason = skip[2] || "(no reason given)";
-    skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
-  }
-  const count = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
-  if (count) counts[count[1]] = Number(count[2]);
+/** In the child process (tsx loaded): runs the files in the order given. */
+async function runFiles(files) {
+  const { run } = await import("node:test");
+  const reporters = await import("node:test/reporters");
+  const stream = run({
+    files: files.map((file) => resolve(file)),
+    concurrency: Number(process.env.BASEPLAN_TEST_CONCURRENCY ?? "2"),
+  });
+  const seconds = new Map();
+  const record = (data) => {
+    if (data.nesting !== 0 || !data.file) return;
+    const file = relative(process.cwd(), data.file).replaceAll("\\", "/");
+    seconds.set(file, (seconds.get(file) ?? 0) + (data.details?.duration_ms ?? 0) / 1000);
+  };
+  stream.on("test:pass", record);
+  stream.on("test:fail", (data) => {
+    if (!data.todo) process.exitCode = 1;
+    record(data);
+  });
+  const output = stream.compose(
+    process.env.BASEPLAN_TEST_REPORTER === "spec" ? reporters.spec : reporters.tap,
+  );
+  output.pipe(process.stdout, { end: false });
+  await new Promise((done) => output.on("end", done));
+  for (const [file, value] of seconds) process.stdout.write(`# file ${value.toFixed(1)} ${file}\n`);
 }
-child.stdout.on("data", (chunk) => {
-  process.stdout.write(chunk);
-  const lines = (partial + chunk.toString("utf8")).split("\n");
-  partial = lines.pop() ?? "";
-  for (const line of lines) read(line);
-});
 
-child.on("close", (code, signal) => {
-  if (partial) read(partial);
-  if (skipped.size > 0) {
-    console.log("\n# Skipped, with the reason (tests or suites):");
-    for (const [reason, count] of [...skipped].sort((a, b) => b[1] - a[1]))
-      console.log(`#   ${count} x ${reason}`);
+function main() {
+  const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["src", "test", "e2e"];
+  const files = roots
+    .flatMap((root) =>
+      root.endsWith(".ts")
+        ? [root]
+        : readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))),
+    )
+    .filter((file) => file.endsWith(".test.ts") && !file.includes("node_modules"))
+    .sort();
+
+  const DURATIONS = new URL("test-durations.json", import.meta.url);
+  const seconds = existsSync(DURATIONS) ? JSON.parse(readFileSync(DURATIONS, "utf8")) : {};
+  const UNKNOWN = Number.POSITIVE_INFINITY;
+  const durationOf = (file) => seconds[file.replaceAll("\\", "/")] ?? UNKNOWN;
+  // Stable: files of equal (or unknown) duration keep their alphabetical order.
+  files.sort((a, b) => durationOf(b) - durationOf(a) || (a < b ? -1 : a > b ? 1 : 0));
+
+  if (files.length === 0) {
+    console.error(`No test files found under ${roots.join(", ")}`);
+    process.exit(1);
   }
-  if (reporter === "tap") {
-    const failed = (counts.fail ?? 0) + (counts.cancelled ?? 0);
-    console.log(`\n# Node.js ${process.version}: ${counts.tests ?? 0} tests`);
-    console.log(`tests: ${counts.pass ?? 0} passed, ${failed} failed, ${counts.skipped ?? 0} skipped`);
+
+  const concurrency = process.env.BASEPLAN_TEST_CONCURRENCY ?? "2";
+  const reporter = process.stdout.isTTY ? "spec" : "tap";
+  const hidden = process.env.BASEPLAN_TEST_HIDE ? `, hiding ${process.env.BASEPLAN_TEST_HIDE}` : "";
+  console.log(`# Node.js ${process.version} (${process.execPath}): ${files.length} test files${hidden}`);
+
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", fileURLToPath(import.meta.url), "--run-files", ...files],
+    {
+      stdio: ["inherit", "pipe", "inherit"],
+      env: { ...process.env, BASEPLAN_TEST_CONCURRENCY: concurrency },
+    },
+  );
+
+  // Watch the TAP lines go by for the skip reasons and the closing counts.
+  const skipped = new Map();
+  const counts = {};
+  let partial = "";
+  function read(line) {
+    const skip = /^\s*ok \d+ - (.*?) # SKIP ?(.*)$/.exec(line);
+    if (skip) {
+      const reason = skip[2] || "(no reason given)";
+      skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+    }
+    const count = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(line);
+    if (count) counts[count[1]] = Number(count[2]);
   }
-  process.exit(code ?? (signal ? 1 : 0));
-});
+  child.stdout.on("data", (chunk) => {
+    process.stdout.write(chunk);
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) read(line);
+  });
+
+  child.on("close", (code, signal) => {
+    if (partial) read(partial);
+    if (skipped.size > 0) {
+      console.log("\n# Skipped, with the reason (tests or suites):");
+      for (const [reason, count] of [...skipped].sort((a, b) => b[1] - a[1]))
+        console.log(`#   ${count} x ${reason}`);
+    }
+    if (reporter === "tap") {
+      const failed = (counts.fail ?? 0) + (counts.cancelled ?? 0);
+      console.log(`\n# Node.js ${process.version}: ${counts.tests ?? 0} tests`);
+      console.log(`tests: ${counts.pass ?? 0} passed, ${failed} failed, ${counts.skipped ?? 0} skipped`);
+    }
+    process.exit(code ?? (signal ? 1 : 0));
+  });
+}

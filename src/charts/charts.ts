@@ -213,6 +213,46 @@ function timelineLayout(chart: TimelineChartBlock): { width: number; height: num
   };
 }
 
+/**
+ * A timeline too tall for a page cut into pieces of at most `maxHeight` (in the chart's own
+ * units), each a timeline of its own with the months across its top: at an objective where one
+ * fits, so an objective stays with its activities, otherwise between activities. One piece where
+ * the whole fits. The pieces keep the chart's id, title and description.
+ */
+export function timelinePieces(chart: TimelineChartBlock, maxHeight: number): TimelineChartBlock[] {
+  const perPiece = Math.max(1, Math.floor((maxHeight - TIMELINE.top - 10) / TIMELINE.rowHeight));
+  if (chart.rows.length <= perPiece) return [chart];
+  // Runs of rows that belong together: an objective and the activities under it.
+  const runs: TimelineChartBlock["rows"][] = [];
+  for (const row of chart.rows) {
+    const last = runs.at(-1);
+    if (row.group || !last) runs.push([row]);
+    else last.push(row);
+  }
+  const pieces: TimelineChartBlock["rows"][] = [[]];
+  for (const run of runs) {
+    let current = pieces.at(-1) ?? [];
+    if (current.length > 0 && current.length + run.length > perPiece) {
+      current = [];
+      pieces.push(current);
+    }
+    for (const row of run) {
+      if (current.length === perPiece) {
+        current = [];
+        pieces.push(current);
+      }
+      current.push(row);
+    }
+  }
+  // Each piece its own image: after the first, its own id (the SVG's title and description are
+  // found by id) and a title that says it continues.
+  return pieces.map((rows, index) =>
+    index === 0
+      ? { ...chart, rows }
+      : { ...chart, rows, id: `${chart.id}-part-${index + 1}`, title: `${chart.title} (continued)` },
+  );
+}
+
 function timelineSvg(chart: TimelineChartBlock): string {
   const { width, height } = timelineLayout(chart);
   const x0 = TIMELINE.labelWidth;

@@ -6,7 +6,7 @@ test("the rule: reading needs any role, writing needs the role for the area, any
   const table: [string, string, string][] = [
     ["GET", "/sign-in", "public"],
     ["POST", "/sign-in", "public"],
-    ["POST", "/sign-in/oidc", "public"],
+    ["GET", "/sign-in/oidc", "public"],
     ["GET", "/sign-in/oidc/callback", "public"],
     ["GET", "/invitation/abc", "public"],
     ["POST", "/invitation/abc", "public"],

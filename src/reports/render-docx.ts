@@ -18,7 +18,7 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import { chartPng, chartSize } from "../charts/charts.ts";
+import { chartPng, chartSize, timelinePieces } from "../charts/charts.ts";
 import { RATING_FILLS } from "../domain/rating-key.ts";
 import { columnWidths } from "./column-widths.ts";
 import {
@@ -183,26 +183,32 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
     case "chart": {
       const size = chartSize(block);
       // Pixels at 96 dpi across the text width (642 portrait), a little narrower; a tall chart
-      // (a long Base Plan) is kept within a page's height instead.
+      // is kept within a page's height instead, except a timeline (a long Base Plan), which keeps
+      // its width and is cut into page-high pieces, each with the months across its top.
       const across = Math.round((textWidth(landscape) / 1440) * 96) - 22;
       const down = Math.round((((landscape ? A4.width : A4.height) - 2 * A4.margin) / 1440) * 96) - 90;
-      const scale = Math.min(across / size.width, down / size.height);
+      const fitted = Math.min(across / size.width, down / size.height);
+      const scale = block.chart === "timeline" ? Math.min(across / size.width, 1) : fitted;
+      const pieces = block.chart === "timeline" ? timelinePieces(block, down / scale) : [block];
       return [
         // A chart's title is its caption, as a table's is (and as the page's figure caption).
         new Paragraph({ text: block.title, style: "Caption", keepNext: true }),
-        new Paragraph({
-          keepNext: true,
-          children: [
-            new ImageRun({
-              type: "png",
-              data: chartPng(block),
-              transformation: {
-                width: Math.round(size.width * scale),
-                height: Math.round(size.height * scale),
-              },
-              altText: { title: block.title, description: block.description, name: block.id },
-            }),
-          ],
+        ...pieces.map((piece) => {
+          const pieceSize = chartSize(piece);
+          return new Paragraph({
+            keepNext: true,
+            children: [
+              new ImageRun({
+                type: "png",
+                data: chartPng(piece),
+                transformation: {
+                  width: Math.round(pieceSize.width * scale),
+                  height: Math.round(pieceSize.height * scale),
+                },
+                altText: { title: piece.title, description: block.description, name: piece.id },
+              }),
+            ],
+          });
         }),
         new Paragraph({ text: block.description }),
         ...wordTable(block.table, landscape),

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
-import { chartSvg } from "../charts/charts.ts";
+import { chartSvg, timelinePieces } from "../charts/charts.ts";
 import { badgeFor } from "../domain/rating-key.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
 import { type Block, headingDepth, type Report } from "./model.ts";
@@ -18,6 +18,20 @@ type HeadingTag = "h2" | "h3" | "h4" | "h5" | "h6";
 /** A heading's element under the page's h1: one level below its depth in the report. */
 const headingTag = (depth: number): HeadingTag => `h${Math.min(depth + 1, 6)}` as HeadingTag;
 
+/** A printed landscape page's height for a chart, in its own units (A4 less margins and caption). */
+const PRINTED_CHART_HEIGHT = 560;
+
+/**
+ * A chart's SVG; a timeline (a long Base Plan) as page-high pieces, each kept whole when
+ * printed, each with the months across its top.
+ */
+function drawnChart(block: Extract<Block, { kind: "chart" }>): string {
+  if (block.chart !== "timeline") return chartSvg(block);
+  const pieces = timelinePieces(block, PRINTED_CHART_HEIGHT);
+  if (pieces.length === 1) return chartSvg(block);
+  return pieces.map((piece) => `<div class="bp-chart-piece">${chartSvg(piece)}</div>`).join("");
+}
+
 /**
  * Draws each chart's SVG once, and names each heading's element, for the page template and the
  * standalone (PDF) document.
@@ -29,7 +43,7 @@ export function drawCharts(report: Report): DrawnReport {
       ...section,
       tag: headingTag(headingDepth(section)),
       blocks: section.blocks.map((block): DrawnBlock => {
-        if (block.kind === "chart") return { ...block, svg: chartSvg(block) };
+        if (block.kind === "chart") return { ...block, svg: drawnChart(block) };
         if (block.kind === "subheading") return { ...block, tag: headingTag(headingDepth(section, block)) };
         return block;
       }),
@@ -56,7 +70,7 @@ function styles(): string {
     // thirteen columns) in 8 point with narrow cells so every column fits the page.
     "@media print { .bp-table-scroll { overflow: visible !important; }",
     // A heading stays with what follows it; a chart is never split across pages.
-    ".bp-report-section h2, .bp-report-section h3, .bp-report-section h4 { break-after: avoid; } .bp-chart { break-inside: avoid; } .govuk-table__caption, .govuk-table__head { break-after: avoid; }",
+    ".bp-report-section h2, .bp-report-section h3, .bp-report-section h4 { break-after: avoid; } .bp-chart, .bp-chart-piece { break-inside: avoid; } .govuk-table__caption, .govuk-table__head { break-after: avoid; } .govuk-table__caption { break-inside: avoid; }",
     ".bp-report-section--landscape .govuk-table { font-size: 8pt !important; }",
     ".bp-report-section--landscape .govuk-table__header, .bp-report-section--landscape .govuk-table__cell { padding: 4px 6px 4px 0 !important; } }",
     // A committee paper's type sizes: GOV.UK's print sizes are set for single pages, not 15.

@@ -8,7 +8,8 @@ import { libreOffice } from "../../test/helpers/libreoffice.ts";
 import { isA4, readPdf } from "../../test/helpers/pdf.ts";
 import { skipWithout, testChromium } from "../../test/helpers/programs.ts";
 import { zipEntryText } from "../../test/helpers/zip.ts";
-import type { Report } from "./model.ts";
+import { chartSize, timelinePieces } from "../charts/charts.ts";
+import type { Block, Report } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
 import { renderPdf } from "./render-pdf.ts";
@@ -375,6 +376,8 @@ test("timeline and line charts are SVG images named by title and description, wi
   assert.match(html, /<ul class="govuk-list govuk-list--bullet bp-cell-lines"><li>Fewer re-referrals<\/li>/);
   assert.match(html, /bp-report-section--landscape/);
   assert.match(html, /@page landscape \{ size: A4 landscape/);
+  // A table's caption is never split across pages, and stays with the table's heading row.
+  assert.match(html, /\.govuk-table__caption \{ break-inside: avoid; \}/);
 });
 
 test(
@@ -506,5 +509,87 @@ test(
     );
     assert.match(csv, /Records system,"?Approx\. Lifetime costs £150,000"?/);
     assert.match(csv, /Total,"?£170,000"?/);
+  },
+);
+
+// A made-up plan whose Base Plan is too long for one page: five objectives of eight activities.
+const longTimeline: Report = {
+  title: "Anytown service plan",
+  meta: ["Anytown Borough Council"],
+  sections: [
+    { id: "intro", title: "Introduction", blocks: [{ kind: "paragraph", text: "A short introduction." }] },
+    {
+      id: "base-plan",
+      title: "Base Plan",
+      landscape: true,
+      blocks: [
+        {
+          kind: "chart",
+          chart: "timeline",
+          id: "long-plan",
+          title: "Base Plan 2031-32",
+          description: "Five objectives and their forty activities by month.",
+          months: ["Apr 31", "May 31", "Jun 31", "Jul 31", "Aug 31", "Sep 31", "Oct 31", "Nov 31", "Dec 31"],
+          rows: Array.from({ length: 5 }, (_, objective) => [
+            { label: `${objective + 1} Objective ${objective + 1}`, group: true, start: 0, end: 8 },
+            ...Array.from({ length: 8 }, (_, activity) => ({
+              label: `Activity ${objective + 1}.${activity + 1}`,
+              start: activity,
+              end: activity,
+              when: `Month ${activity + 1}`,
+            })),
+          ]).flat(),
+          table: {
+            kind: "table",
+            id: "long-plan-data",
+            caption: "Base Plan 2031-32: data",
+            columns: [{ heading: "Activity", format: "text" }],
+            rows: [{ cells: [{ text: "Activity 1.1" }] }],
+          },
+        },
+      ],
+    },
+  ],
+};
+
+test("a timeline taller than a page prints in landscape pieces, each with its months, at a size to read", async () => {
+  const whole = longTimeline.sections[1]?.blocks[0] as Extract<Block, { kind: "chart"; chart: "timeline" }>;
+  const pieces = timelinePieces(whole, 560);
+  assert.ok(pieces.length > 1, "cut into pieces");
+  // An objective is never parted from its activities where it fits on a piece.
+  for (const piece of pieces) assert.equal(piece.rows[0]?.group, true);
+  assert.deepEqual(
+    pieces.flatMap((piece) => piece.rows.map((row) => row.label)),
+    whole.rows.map((row) => row.label),
+  );
+  const html = renderStandaloneHtml(longTimeline);
+  assert.equal((html.match(/class="bp-chart-piece"/g) ?? []).length, pieces.length);
+  assert.match(html, /<title id="long-plan-part-2-title">Base Plan 2031-32 \(continued\)<\/title>/);
+  assert.equal((html.match(/>Apr 31</g) ?? []).length, pieces.length, "the months over each piece");
+});
+
+test(
+  "Word prints a long timeline on landscape pages in pieces no smaller than the chart is drawn",
+  withoutLibreOffice,
+  async () => {
+    const file = join(work, "long-timeline.docx");
+    writeFileSync(file, await renderDocx(longTimeline));
+    const xml = await zipEntryText(file, "word/document.xml");
+    const pictures = [...xml.matchAll(/<wp:extent cx="(\d+)" cy="(\d+)"\/>/g)].map((match) => ({
+      width: Number(match[1]) / 9525, // EMU per pixel at 96 dpi
+      height: Number(match[2]) / 9525,
+    }));
+    assert.ok(pictures.length > 1, "several pictures");
+    // Landscape A4's text area is 971 by 642 pixels: each piece fits it and none is shrunk.
+    for (const picture of pictures) assert.ok(picture.width <= 971 && picture.height <= 642);
+    const drawn = chartSize(longTimeline.sections[1]?.blocks[0] as Extract<Block, { kind: "chart" }>);
+    assert.ok(Math.abs((pictures[0]?.width ?? 0) - drawn.width) <= 1, "drawn at full size");
+    const { pages, text } = await readPdf(readFileSync(libreOffice(file, "pdf", work)));
+    assert.ok(pages[0] && isA4(pages[0]), "page 1 portrait");
+    assert.ok(
+      pages.slice(1).every((page) => isA4(page, "landscape")),
+      "the Base Plan's pages landscape",
+    );
+    assert.match(text, /Base Plan 2031-32/);
   },
 );

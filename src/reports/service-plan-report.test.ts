@@ -12,7 +12,7 @@ import { insertCouncil, insertDepartment, insertPlan } from "../modules/plan/pla
 import type { Block, Report, TableBlock } from "./model.ts";
 import { renderDocx } from "./render-docx.ts";
 import { renderStandaloneHtml } from "./render-html.ts";
-import { buildServicePlanReport, servicePlans } from "./service-plan-report.ts";
+import { buildServicePlanReport, servicePlans, startsAfterNote } from "./service-plan-report.ts";
 
 const ORIGINAL = "service-plan-2021-2025";
 const REFRESH = "service-plan-2024-25";
@@ -209,6 +209,71 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     assert.equal(original.sections.find((section) => section.id === "approved-budget")?.newPage, true);
   });
 
+  test("the seed's headings and paragraphs that no other part stores are printed in its words", () => {
+    const flat = (file: string) =>
+      readFileSync(new URL(`../../test/fixtures/seeds/${file}`, import.meta.url), "utf8")
+        .replace(/\*\*/g, "")
+        .replace(/\s+/g, " ");
+    const refreshSeed = flat("service-plan-refresh-2024-25.txt");
+    const originalSeed = flat("service-plan-2021-2025.txt");
+    const texts = (report: Report, id: string) =>
+      report.sections
+        .find((found) => found.id === id)
+        ?.blocks.flatMap((block) =>
+          block.kind === "paragraph" || block.kind === "subheading" ? [block.text] : [],
+        ) ?? [];
+    // The original plan's management structure heading closes its departmental overview.
+    const overview = texts(original, "overview");
+    assert.ok(overview.includes("Departmental Management Structure and Services"));
+    assert.ok(originalSeed.includes("Departmental Management Structure and Services"));
+    // The refresh's outcome headings, each once, before its first objective.
+    const objectives = texts(refresh, "objectives");
+    const outcomes = objectives.filter((text) => /^Outcome \d - /.test(text));
+    assert.deepEqual(
+      outcomes.map((text) => text.slice(0, 9)),
+      ["Outcome 2", "Outcome 4", "Outcome 5"],
+    );
+    for (const text of outcomes) assert.ok(refreshSeed.includes(text), text);
+    assert.equal(objectives[objectives.indexOf(outcomes[0] ?? "") + 1], "Strategic Objectives");
+    assert.match(objectives[objectives.indexOf(outcomes[0] ?? "") + 2] ?? "", /^10 Implement our 'Stronger/);
+    // The budget section's two paragraphs as the refresh writes them, figures unchanged.
+    const budget = texts(refresh, "budget");
+    assert.match(
+      budget[0] ?? "",
+      /budget of £151\.708 million for 2024-25.*£6\.464 million ongoing.*£10 million one-off/,
+    );
+    assert.ok(
+      budget.some((text) => /total proposed budget savings for 2024-25 of £12\.528 million/.test(text)),
+    );
+    for (const text of budget) assert.ok(refreshSeed.includes(text), text);
+    // The appendix the refresh's contents names, under its own heading.
+    const appendix = refresh.sections.at(-1);
+    assert.equal(
+      appendix?.title,
+      "Appendix – Implementation Plan, including 2024-25 Departmental Budget and Commercial Pipeline of Procurement to March 2026",
+    );
+    assert.ok(refreshSeed.includes(appendix?.title ?? "-"));
+    // The Executive Director with her title on both covers.
+    assert.ok(original.meta.includes("Jane Parfremment, Executive Director – Children's Services"));
+    assert.ok(refresh.meta.includes("Carol Cammiss, Executive Director"));
+  });
+
+  test("Table Two's rows that start after the date its heading gives are remarked on, by name", () => {
+    const two = tables(original).find((candidate) => candidate.caption.startsWith("Table Two:"));
+    const late = (two?.notes ?? []).find((note) => note.startsWith("Baseplan's check"));
+    assert.ok(late, "a remark under Table Two");
+    assert.match(late, /^Baseplan's check: 5 procurements in this table start after 31\/03\/2023/);
+    for (const name of [
+      "PAUSE Derbyshire (01/04/2023)",
+      "Social Care Case Management System (01/04/2024)",
+      "Supply and Delivery of Frozen Food (01/05/2023)",
+    ]) {
+      assert.ok(late.includes(name), name);
+    }
+    const one = tables(original).find((candidate) => candidate.caption.startsWith("Table One:"));
+    assert.ok(!(one?.notes ?? []).some((note) => note.startsWith("Baseplan's check")));
+  });
+
   test("both procurement tables (15 and 18 rows) with their totals, under the seed's own headings", () => {
     // The appendix's heading, introduction and table headings as the seed writes them.
     const seedLines = readFileSync(
@@ -243,13 +308,13 @@ describeOnBothDatabases("the service plan document", (fresh) => {
   test("the refresh: objectives 10, 11, 12, 20, 21, 26 and 27 with their activities, and no original-only sections", () => {
     assert.deepEqual(
       refresh.sections.map((section) => section.id),
-      ["foreword", "services", "ambition", "objectives", "budget", "monitoring"],
+      ["foreword", "services", "ambition", "objectives", "budget", "monitoring", "appendix-1"],
     );
     const objectives = refresh.sections.find((section) => section.id === "objectives");
     assert.ok(objectives);
     const headings = objectives.blocks
-      .filter((block) => block.kind === "subheading")
-      .map((block) => block.text);
+      .flatMap((block) => (block.kind === "subheading" ? [block.text] : []))
+      .filter((text) => !/^Outcome \d - /.test(text));
     assert.deepEqual(
       headings.slice(1, -1),
       objectivesFile.objectives.map((objective) => `${objective.number} ${objective.title}`),
@@ -268,11 +333,15 @@ describeOnBothDatabases("the service plan document", (fresh) => {
         ]),
       );
     }
-    const timeline = table(refresh, "Base Plan 2024-25: supporting activities by month");
-    assert.equal(
-      timeline.rows.length,
-      objectivesFile.objectives.flatMap((o) => o.supportingActivities.flatMap((a) => [a, ...a.children]))
-        .length,
+    const activityCount = objectivesFile.objectives.flatMap((o) =>
+      o.supportingActivities.flatMap((a) => [a, ...a.children]),
+    ).length;
+    assert.ok(
+      objectives.blocks.some(
+        (block) =>
+          block.kind === "paragraph" &&
+          block.text.includes(`any of the ${activityCount} supporting activities`),
+      ),
     );
   });
 
@@ -301,31 +370,17 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     ]);
   });
 
-  test("the refresh's Base Plan is a timeline of its objectives and activities, none given months drawn as a year", () => {
-    const chart = blocks(refresh).find((block) => block.kind === "chart" && block.chart === "timeline");
-    assert.ok(chart && chart.kind === "chart" && chart.chart === "timeline");
-    assert.equal(chart.months.length, 12);
-    assert.deepEqual([chart.months[0], chart.months.at(-1)], ["Apr 24", "Mar 25"]);
-    const activities = objectivesFile.objectives.flatMap((o) =>
-      o.supportingActivities.flatMap((a) => [a.text, ...a.children.map((c) => `– ${c.text}`)]),
+  test("the refresh's Base Plan gives no months: no timeline of empty rows, one sentence says so", () => {
+    // The demo plan gives no months for any activity: no chart of outlines, no table of "Not set".
+    assert.equal(
+      blocks(refresh).find((block) => block.kind === "chart" && block.chart === "timeline"),
+      undefined,
     );
-    assert.deepEqual(
-      chart.rows.filter((row) => !row.group).map((row) => row.label),
-      activities,
+    assert.equal(
+      refresh.sections.find((found) => found.id === "base-plan"),
+      undefined,
     );
-    assert.deepEqual(
-      chart.rows.filter((row) => row.group).map((row) => row.label),
-      objectivesFile.objectives.map((objective) => `${objective.number} ${objective.title}`),
-    );
-    // The demo plan gives no months: no bar spans the year, each is outlined and says so.
-    assert.ok(chart.rows.every((row) => row.start === undefined));
-    assert.match(
-      chart.description,
-      new RegExp(`${activities.length} of the ${activities.length} activities have no months`),
-    );
-    const svg = renderStandaloneHtml(refresh);
-    assert.equal((svg.match(/\(months not given\)/g) ?? []).length, activities.length);
-    assert.equal(chart.table.caption, "Base Plan 2024-25: supporting activities by month");
+    assert.ok(!renderStandaloneHtml(refresh).includes("Not set"));
   });
 
   test("a measure table with numeric trends has one small trend chart; a targets-only table has none", () => {
@@ -452,6 +507,13 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     assert.ok(chart && chart.kind === "chart" && chart.chart === "timeline");
     const bar = chart.rows.find((candidate) => candidate.label === first.text);
     assert.deepEqual([bar?.start, bar?.end, bar?.when], [0, 11, "Apr 24 – Mar 25"]);
+    // The timeline prints on landscape pages of its own, a part of the objectives section.
+    const timelineSection = report.sections.find((found) => found.id === "base-plan");
+    assert.deepEqual([timelineSection?.landscape, timelineSection?.level], [true, 2]);
+    assert.equal(
+      report.sections.findIndex((found) => found.id === "base-plan"),
+      report.sections.findIndex((found) => found.id === "objectives") + 1,
+    );
     assert.equal(chart.rows.filter((candidate) => candidate.group && candidate.start === 0).length, 1);
     assert.equal(
       chart.rows.filter((candidate) => !candidate.group && candidate.start === undefined).length,
@@ -485,4 +547,21 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     assert.match(html, /Supported Accommodation for young people/);
     assert.ok((html.match(/<table/g) ?? []).length >= tables(original).length);
   });
+});
+
+test("a procurement starting after the last date its table covers is named with its date", () => {
+  const entries = [
+    { title: "Library van", estimatedStartDate: "2031-03-31" },
+    { title: "Park cafe", estimatedStartDate: "2031-04-01" },
+    { title: "Bus shelters", estimatedStartDate: "2032-11-30" },
+  ];
+  assert.deepEqual(startsAfterNote(entries, "2031-03-31"), [
+    "Baseplan's check: 2 procurements in this table start after 31/03/2031, the last date the table's heading covers: Park cafe (01/04/2031); Bus shelters (30/11/2032).",
+  ]);
+  assert.match(
+    startsAfterNote(entries.slice(0, 2), "2031-03-31")[0] ?? "",
+    /^Baseplan's check: One procurement/,
+  );
+  assert.deepEqual(startsAfterNote(entries, "2033-01-01"), []);
+  assert.deepEqual(startsAfterNote(entries, undefined), []);
 });

@@ -73,10 +73,26 @@ export const servicePlanSettingsSchema = z.object({
   /** The headings over the measure lists: the first a heading, the rest lines under it. */
   monitoringHeadings: z.array(z.string()).default([]),
   forewordSignOff: z.string().optional(),
+  /** A heading the departmental overview ends with (the management structure's), as written. */
+  managementStructureHeading: z.string().optional(),
+  /** By outcome number: the heading over the strategic objectives the outcome groups, as written. */
+  outcomeHeadings: z.record(z.string(), z.string()).default({}),
+  /** The line under each outcome's heading, before its objectives ("Strategic Objectives"). */
+  outcomeObjectivesHeading: z.string().optional(),
+  /** The budget section's own paragraphs: before the pressures table, and before the savings. */
+  budgetIntro: z.array(z.string()).default([]),
+  savingsIntro: z.array(z.string()).default([]),
+  /** Appendices the plan names that Baseplan holds no text for: each heading as written. */
+  appendixHeadings: z.array(z.string()).default([]),
   /** Appendix B's heading after "Appendix B: ", its introduction, and each table's heading by name. */
   procurementHeading: z.string().optional(),
   procurementIntro: z.array(z.string()).default([]),
   procurementTableHeadings: z.record(z.string(), z.string()).default({}),
+  /**
+   * By table name: the last start date (ISO) the table's heading covers ("due to commence prior
+   * to April 2023" is 2023-03-31). A row starting later is remarked on under the table.
+   */
+  procurementStartsBy: z.record(z.string(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default({}),
 });
 
 export type ServicePlanSettings = z.infer<typeof servicePlanSettingsSchema>;
@@ -259,6 +275,12 @@ async function overviewSections(
       { kind: "subheading", text: "Key achievements" },
       paragraph(plan.keyAchievements.intro),
       ...list(flatten(plan.keyAchievements.items)),
+    );
+  }
+  if (overview.length > 0 && words?.managementStructureHeading) {
+    overview.push(
+      { kind: "subheading", text: words.managementStructureHeading },
+      paragraph("Baseplan holds no text or chart for this part of the plan."),
     );
   }
   sections.push(section("overview", "Departmental overview", overview));
@@ -567,10 +589,10 @@ async function objectivesSection(
   db: Database,
   plan: Plan,
   words: ServicePlanSettings | null,
-): Promise<ReportSection | null> {
+): Promise<ReportSection[]> {
   // The plan module's Base Plan falls back to another plan where this one has no objectives.
   const base = await plans.basePlan(db, plan.slug);
-  if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return null;
+  if (!base || base.plan.id !== plan.id || base.objectives.length === 0) return [];
   // The introduction, under the plan's own heading for it, before the objectives it introduces.
   const blocks: Block[] = [];
   if (words && words.strategicObjectivesIntro.length > 0) {
@@ -581,7 +603,16 @@ async function objectivesSection(
   }
   const timeline: TableRow[] = [];
   const month = (value: string | null) => (value ? formatPlanMonth(value) : "Not set");
+  let outcomeShown: number | null = null;
   for (const objective of base.objectives) {
+    // The plan's heading over each outcome's objectives, where it gives one, once per outcome.
+    const outcomeHeading =
+      objective.outcomeNumber === null ? undefined : words?.outcomeHeadings[String(objective.outcomeNumber)];
+    if (outcomeHeading && objective.outcomeNumber !== outcomeShown) {
+      blocks.push({ kind: "subheading", text: outcomeHeading });
+      if (words?.outcomeObjectivesHeading) blocks.push(paragraph(words.outcomeObjectivesHeading));
+      outcomeShown = objective.outcomeNumber;
+    }
     const items: string[] = [];
     for (const activity of objective.activities) {
       items.push(activity.text);
@@ -605,7 +636,12 @@ async function objectivesSection(
         });
       }
     }
-    blocks.push({ kind: "subheading", text: `${objective.number} ${objective.title}` });
+    // Under its outcome's heading where the plan gives one, a level further down.
+    blocks.push({
+      kind: "subheading",
+      text: `${objective.number} ${objective.title}`,
+      ...(outcomeShown === null ? {} : { level: 4 as const }),
+    });
     const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
     blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
     blocks.push(...list(items));
@@ -613,29 +649,50 @@ async function objectivesSection(
   const unset = timeline.filter(
     (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",
   );
-  blocks.push({ kind: "subheading", text: "Base Plan" });
-  blocks.push(
-    baseTimeline(plan, base.objectives, {
-      kind: "table",
-      id: "base-plan",
-      caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
-      columns: [
-        { heading: "Objective", format: "text" },
-        { heading: "Supporting activity", format: "text" },
-        { heading: "Start month", format: "text" },
-        { heading: "End month", format: "text" },
-      ],
-      rows: timeline,
-      ...(unset.length > 0
-        ? {
-            notes: [
-              `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
-            ],
-          }
-        : {}),
-    }),
+  // With no month given for any activity there is no timeline to draw: a chart of empty outlines
+  // and a table of "Not set" would fill two pages and say no more than this sentence.
+  if (unset.length === timeline.length) {
+    blocks.push(
+      { kind: "subheading", text: "Base Plan" },
+      paragraph(
+        `No start or end month is set for any of the ${timeline.length} supporting activities above, so Baseplan draws no Base Plan timeline for this plan.`,
+      ),
+    );
+    return [section("objectives", "Strategic objectives and Base Plan", blocks)].filter(
+      (found): found is ReportSection => found !== null,
+    );
+  }
+  const chart = baseTimeline(plan, base.objectives, {
+    kind: "table",
+    id: "base-plan",
+    caption: `Base Plan ${plan.periodAsWritten}: supporting activities by month`,
+    columns: [
+      { heading: "Objective", format: "text" },
+      { heading: "Supporting activity", format: "text" },
+      { heading: "Start month", format: "text" },
+      { heading: "End month", format: "text" },
+    ],
+    rows: timeline,
+    ...(unset.length > 0
+      ? {
+          notes: [
+            `${unset.length} of ${timeline.length} activities have no start or end month set: the plan describes the Base Plan timeline but does not give it.`,
+          ],
+        }
+      : {}),
+  });
+  // The timeline runs across the plan year's months: a landscape section of its own, a part of
+  // the objectives section.
+  const timelineSection: ReportSection = {
+    id: "base-plan",
+    title: "Base Plan",
+    level: 2,
+    landscape: true,
+    blocks: [chart],
+  };
+  return [section("objectives", "Strategic objectives and Base Plan", blocks), timelineSection].filter(
+    (found): found is ReportSection => found !== null,
   );
-  return section("objectives", "Strategic objectives and Base Plan", blocks);
 }
 
 const SHORT_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -711,14 +768,22 @@ function baseTimeline(plan: Plan, objectives: BaseObjective[], table: TableBlock
 // ---------------------------------------------------------------------------------------------
 // Budget and savings (the plan's first financial year)
 
-async function budgetSection(db: Database, plan: Plan): Promise<ReportSection | null> {
+async function budgetSection(
+  db: Database,
+  plan: Plan,
+  words: ServicePlanSettings | null,
+): Promise<ReportSection | null> {
   const growth = await unlessMissing(growthReport(db, yearCode(plan.fromYear)));
   if (!growth) return null;
   const blocks: Block[] = [];
-  for (const headline of growth.headlines) {
+  // The plan's own paragraphs where it has them; otherwise its stated figures, one a line.
+  const budgetIntro = words?.budgetIntro ?? [];
+  const savingsIntro = words?.savingsIntro ?? [];
+  blocks.push(...budgetIntro.map((text) => paragraph(text)));
+  for (const headline of budgetIntro.length > 0 ? [] : growth.headlines) {
     if (headline.stated) blocks.push(paragraph(`${headlineLabel(headline.key)}: ${headline.stated}`));
   }
-  if (growth.statedProposals?.text) {
+  if (savingsIntro.length === 0 && growth.statedProposals?.text) {
     blocks.push(
       paragraph(`Total proposed budget savings for ${growth.year.label}: ${growth.statedProposals.text}`),
     );
@@ -742,6 +807,7 @@ async function budgetSection(db: Database, plan: Plan): Promise<ReportSection | 
       })),
     });
   }
+  blocks.push(...savingsIntro.map((text) => paragraph(text)));
   if (growth.proposals.length > 0) {
     const notes = growth.disagreements.map((disagreement) => disagreement.message);
     blocks.push({
@@ -926,17 +992,39 @@ async function procurementSection(
           ],
         },
       ],
-      ...(entries.some((entry) => entry.publishedBandNote)
-        ? {
-            notes: entries.flatMap((entry) =>
-              entry.publishedBandNote ? [`${entry.title}: ${entry.publishedBandNote}`] : [],
-            ),
-          }
-        : {}),
+      ...notesOf([
+        ...entries.flatMap((entry) =>
+          entry.publishedBandNote ? [`${entry.title}: ${entry.publishedBandNote}`] : [],
+        ),
+        ...startsAfterNote(entries, words?.procurementStartsBy[name]),
+      ]),
     });
   }
   const heading = words?.procurementHeading ?? "forward plan of procurement projects";
   return section("procurement", `Appendix B: ${heading}`, blocks, true);
+}
+
+const notesOf = (notes: string[]) => (notes.length > 0 ? { notes } : {});
+
+/**
+ * Baseplan's remark on the rows of a procurement table that start after the last date its heading
+ * covers (`by`, ISO), each named with its start date as the plan prints it; none where all fit.
+ */
+export function startsAfterNote(
+  entries: readonly { title: string; estimatedStartDate: string }[],
+  by: string | undefined,
+): string[] {
+  if (!by) return [];
+  const late = entries.filter((entry) => entry.estimatedStartDate > by);
+  if (late.length === 0) return [];
+  const named = late.map((entry) => `${entry.title} (${ukDate(entry.estimatedStartDate)})`).join("; ");
+  const count =
+    late.length === 1
+      ? "One procurement in this table starts"
+      : `${late.length} procurements in this table start`;
+  return [
+    `Baseplan's check: ${count} after ${ukDate(by)}, the last date the table's heading covers: ${named}.`,
+  ];
 }
 
 /** "2021-06-01" as the plan prints it: "01/06/2021". */
@@ -983,12 +1071,21 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     ...opening.filter((found) => found.id === "overview"),
     await risksSection(db, plan),
     ...actions,
-    await objectivesSection(db, plan, words),
-    await budgetSection(db, plan),
+    ...(await objectivesSection(db, plan, words)),
+    await budgetSection(db, plan, words),
     monitoringSection(data, withActions, words),
     // The appendices belong to the original plan's document; a refresh carries none in its text.
     original ? await approvedBudgetSection(db, plan) : null,
     original ? await procurementSection(db, words) : null,
+    // An appendix the plan names but whose text Baseplan does not hold: its heading, and so.
+    ...(words?.appendixHeadings ?? []).map(
+      (heading, index): ReportSection => ({
+        id: `appendix-${index + 1}`,
+        title: heading,
+        newPage: true,
+        blocks: [paragraph("Baseplan holds no text for this appendix.")],
+      }),
+    ),
   ];
   // The Executive Director with her title as this plan's cover prints it.
   const directors = department?.executiveDirectors ?? [];

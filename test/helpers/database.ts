@@ -45,6 +45,11 @@ export interface TestDatabase {
 export interface FreshOptions {
   /** Load the demo council as `npm start` does. */
   demo?: boolean;
+  /**
+   * The test only reads: within a suite of describeOnBothDatabases, such tests share one database
+   * (per `demo`), opened by the first of them, instead of each starting its own.
+   */
+  readOnly?: boolean;
 }
 
 async function fingerprint(demo: boolean): Promise<string> {
@@ -195,12 +200,20 @@ export function describeOnBothDatabases(
     const skip = engine === "postgresql" ? postgresSkipReason() : false;
     describe(`${title} [${engine}]`, { skip }, () => {
       const opened: TestDatabase[] = [];
+      const shared = new Map<boolean, Promise<TestDatabase>>();
       after(async () => {
         await Promise.all(opened.map((database) => database.close()));
       });
-      body(async (options) => {
+      const open = async (options?: FreshOptions): Promise<TestDatabase> => {
         const database = await freshDatabase(engine, options);
         opened.push(database);
+        return database;
+      };
+      body(async (options) => {
+        if (!options?.readOnly) return open(options);
+        const demo = options.demo ?? false;
+        const database = shared.get(demo) ?? open(options);
+        shared.set(demo, database);
         return database;
       });
     });

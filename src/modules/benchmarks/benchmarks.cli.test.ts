@@ -92,4 +92,22 @@ test("npx baseplan import-benchmarks --reporting-year: a statistics file, refuse
   assert.equal(saved.code, 0, saved.stderr);
   assert.match(saved.stdout, /statistics-made-up\.csv: statistics, 22 rows/);
   assert.match(saved.stdout, /Saved: 19 figures added, 0 restated/);
+  assert.match(saved.stdout, /No direction is known for .*rate_per_10000 \(Widgets in care\)/);
+
+  // The direction of an indicator, which the file does not give, said on the command line.
+  const badWay = await importBenchmarks("--direction=rate_per_10000 (Widgets in care):up", areas, statistics);
+  assert.equal(badWay.code, 2);
+  assert.match(
+    badWay.stderr,
+    /write --direction=CODE:higher, --direction=CODE:lower or --direction=CODE:none/,
+  );
+  const directed = await importBenchmarks(
+    "--reporting-year=financial",
+    "--direction=rate_per_10000 (Widgets in care):lower",
+    areas,
+    statistics,
+  );
+  assert.equal(directed.code, 0, directed.stderr);
+  assert.match(directed.stdout, /Saved: 0 figures added, 0 restated, 19 unchanged/);
+  assert.doesNotMatch(directed.stdout, /No direction is known for [^\n]*rate_per_10000 \(Widgets in care\)/);
 });

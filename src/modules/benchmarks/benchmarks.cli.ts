@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { Database } from "../../db/client.ts";
+import type { Polarity } from "../../domain/measure-types.ts";
 import type { FileProblem } from "./benchmarks.files.ts";
 import { importBenchmarks, REPORTING_YEARS } from "./benchmarks.import.ts";
 
-export const IMPORT_BENCHMARKS_USAGE = `Usage: baseplan import-benchmarks [--dry-run] [--reporting-year=WHAT] FILE...
+export const IMPORT_BENCHMARKS_USAGE = `Usage: baseplan import-benchmarks [--dry-run] [--reporting-year=WHAT] [--direction=CODE:WAY]... FILE...
 
 Imports the Department for Education's benchmarking files: the LAIT long data file (Parquet as
 published, or a CSV extract), the LAIT data dictionary, the LA code list, the statistical
@@ -12,7 +13,16 @@ neighbour models, and statistics files in the Explore Education Statistics shape
 checked first; any problem is listed by file, row, column and value and nothing is saved.
 --dry-run checks and reports without saving. --reporting-year says what a statistics file's
 "Reporting year" is: ${REPORTING_YEARS.map((choice) => `${choice.value} (${choice.words})`).join("; ")}.
+--direction=CODE:WAY says which way is better for a statistics file's indicator CODE (the files do
+not say): higher, lower or none. Given once, it is kept at later imports of the indicator.
 `;
+
+/** The words --direction takes, as directions. */
+const DIRECTION_WORDS: Readonly<Record<string, Polarity>> = {
+  higher: "higher-is-better",
+  lower: "lower-is-better",
+  none: "monitor",
+};
 
 export function problemLine(problem: FileProblem): string {
   const where = [
@@ -36,7 +46,20 @@ export async function runImportBenchmarks(
 ): Promise<number> {
   const dryRun = args.includes("--dry-run");
   const yearArgument = args.find((a) => a.startsWith("--reporting-year="));
-  const paths = args.filter((a) => a !== "--dry-run" && a !== yearArgument);
+  const directionArguments = args.filter((a) => a.startsWith("--direction="));
+  const paths = args.filter(
+    (a) => a !== "--dry-run" && a !== yearArgument && !directionArguments.includes(a),
+  );
+  const directions: Record<string, Polarity> = {};
+  for (const argument of directionArguments) {
+    const [code = "", way = ""] = argument.slice("--direction=".length).split(/:(?=[^:]*$)/);
+    const polarity = DIRECTION_WORDS[way.trim().toLowerCase()];
+    if (code.trim() === "" || polarity === undefined) {
+      err(`${argument}: write --direction=CODE:higher, --direction=CODE:lower or --direction=CODE:none.`);
+      return 2;
+    }
+    directions[code.trim()] = polarity;
+  }
   const asked = yearArgument?.slice("--reporting-year=".length);
   const reportingYear = REPORTING_YEARS.find((choice) => choice.value === asked)?.value;
   if (asked !== undefined && reportingYear === undefined) {
@@ -61,6 +84,7 @@ export async function runImportBenchmarks(
   const outcome = await importBenchmarks(db, actor, files, {
     dryRun,
     ...(reportingYear === undefined ? {} : { reportingYear }),
+    ...(directionArguments.length === 0 ? {} : { directions }),
   });
   if (!outcome.ok) {
     err(`Nothing was saved. ${outcome.problems.length} problem${outcome.problems.length === 1 ? "" : "s"}:`);

@@ -113,7 +113,15 @@ export async function importBenchmarks(
   db: Database,
   actor: string,
   uploads: readonly UploadedFile[],
-  options: { dryRun?: boolean; reportingYear?: YearType } = {},
+  options: {
+    dryRun?: boolean;
+    reportingYear?: YearType;
+    /**
+     * Which way is better for indicators in statistics files, by indicator code (the files do not
+     * say): an indicator given none keeps the direction it was given before, else has none.
+     */
+    directions?: Readonly<Record<string, Polarity>>;
+  } = {},
 ): Promise<ImportOutcome> {
   const { files, problems: readProblems } = await readBenchmarkFiles(uploads);
   const problems: FileProblem[] = [...readProblems];
@@ -356,8 +364,11 @@ export async function importBenchmarks(
   };
 
   // --- Statistics files (Explore Education Statistics shape) -------------------------------
-  // Each indicator is a measure of its own, with no direction (the file does not say which way is
-  // better), so no rank or band; England's, the regions' and every council's figures as published.
+  // Each indicator is a measure of its own. The file does not say which way is better: the person
+  // importing says so (directions), or the direction given at an earlier import is kept; with
+  // none, no rank or band. England's, the regions' and every council's figures as published.
+  const directed = new Set<string>();
+  const undirected = new Set<string>();
   const readStatisticsFiles = (): void => {
     const areaList = [...knownAreas.values()];
     const england =
@@ -402,15 +413,18 @@ export async function importBenchmarks(
           const stored = storedByCode.get(row.measure);
           if (stored === undefined || stored.source === STATISTICS_SOURCE) {
             const held = metas.get(row.measure)?.yearType ?? yearType;
+            const polarity: Polarity =
+              options.directions?.[row.measure] ?? (stored ? (stored.polarity as Polarity) : "monitor");
+            (polarity === "monitor" ? undirected : directed).add(row.measure);
             measures.set(row.measure, {
               code: row.measure,
               title: titles.get(row.measure) ?? row.measure,
               chartTitle: null,
               topic: file.file.replace(/\.csv$/i, "").replace(/[_-]+/g, " "),
-              polarity: "monitor",
+              polarity,
               yearType: held,
               decimals: null,
-              noQuartile: true,
+              noQuartile: polarity === "monitor",
               unitWords: null,
               status: null,
               lastUpdate: null,
@@ -418,7 +432,7 @@ export async function importBenchmarks(
               nextUpdateWords: null,
               source: STATISTICS_SOURCE,
             });
-            metas.set(row.measure, { polarity: "monitor", yearType: held, noQuartile: true });
+            metas.set(row.measure, { polarity, yearType: held, noQuartile: polarity === "monitor" });
           }
         }
         const meta = metas.get(row.measure);
@@ -492,6 +506,21 @@ export async function importBenchmarks(
           row.column,
         );
       }
+    }
+    for (const code of Object.keys(options.directions ?? {})) {
+      if (directed.has(code) || undirected.has(code)) continue;
+      report({
+        file: "directions",
+        row: null,
+        column: "indicator",
+        value: code,
+        message: `No statistics file in this import has the indicator ${code}: a direction is given only for an indicator a statistics file brings (the LAIT dictionary gives its own measures theirs).`,
+      });
+    }
+    if (undirected.size > 0) {
+      notes.push(
+        `No direction is known for ${[...undirected].sort().join(", ")} (statistics files do not say whether higher or lower is better): their councils get no rank or quartile band, and quartile and rank targets against them cannot be judged, until a direction is given at import.`,
+      );
     }
     if (blank > 0) notes.push(`${blank} empty cells in statistics files carry no figure and were left out.`);
     if (otherLevels.size > 0)

@@ -142,5 +142,61 @@ describeOnBothDatabases(
       assert.match(outcome.problems[5]?.message ?? "", /duplicate of statistics.csv row 7/);
       assert.deepEqual(await countValues(db), before);
     });
+
+    test("an indicator's direction is asked for at import, kept after, and ranks and bands its councils", async () => {
+      const { db } = await fresh();
+      assert.ok((await importBenchmarks(db, TEST_ACTOR, everything)).ok);
+      const financial = { reportingYear: "financial" as const };
+      const first = await importBenchmarks(db, TEST_ACTOR, [statistics()], financial);
+      assert.ok(first.ok);
+      // The file does not say which way is better: the summary asks, naming each indicator.
+      const asking = first.summary.notes.find((n) => n.startsWith("No direction is known for"));
+      assert.ok(asking?.includes(IN_CARE_RATE), asking);
+      assert.match(asking ?? "", /no rank or quartile band/);
+
+      // A direction for an indicator no statistics file in the import brings: refused, nothing saved.
+      const before = await countValues(db);
+      const unknown = await importBenchmarks(db, TEST_ACTOR, [statistics()], {
+        ...financial,
+        directions: { "rate_per_10000 (Widgets nowhere)": "lower-is-better" },
+      });
+      assert.ok(!unknown.ok);
+      assert.deepEqual(
+        unknown.problems.map((p) => [p.file, p.column, p.value]),
+        [["directions", "indicator", "rate_per_10000 (Widgets nowhere)"]],
+      );
+      assert.deepEqual(await countValues(db), before);
+
+      const directed = await importBenchmarks(db, TEST_ACTOR, [statistics()], {
+        ...financial,
+        directions: { [IN_CARE_RATE]: "lower-is-better" },
+      });
+      assert.ok(directed.ok, JSON.stringify(!directed.ok && directed.problems));
+      assert.equal(directed.summary.saved, true);
+      assert.ok(!directed.summary.notes.some((n) => n.includes(IN_CARE_RATE)));
+      const rate = (await listMeasures(db)).find((m) => m.code === IN_CARE_RATE);
+      assert.deepEqual([rate?.polarity, rate?.noQuartile], ["lower-is-better", false]);
+      // Two councils with a figure, 55.1 and 60.9: lower is better, so Alphaton ranks first. Cut
+      // points by type-7 interpolation: 56.55, 58, 59.45; A at or below the first, D above the last.
+      const placed = async () =>
+        Object.fromEntries(
+          (await periodTable(db, IN_CARE_RATE, "2025")).map((r) => [r.areaName, [r.rank, r.rankOf, r.band]]),
+        );
+      const table = await placed();
+      assert.deepEqual(table.Alphaton, [1, 2, "A"]);
+      assert.deepEqual(table.Betaford, [2, 2, "D"]);
+      assert.deepEqual(table.Gammaley, [null, null, null], "a suppressed figure is not placed");
+      assert.deepEqual(table.England, [null, null, null]);
+
+      // Imported again without saying: the direction given before is kept, nothing changes.
+      const again = await importBenchmarks(db, TEST_ACTOR, [statistics()], financial);
+      assert.ok(again.ok);
+      assert.equal(again.summary.saved, false);
+      assert.deepEqual(await placed(), table);
+      assert.equal(
+        (await listMeasures(db)).find((m) => m.code === IN_CARE_RATE)?.polarity,
+        "lower-is-better",
+      );
+    });
   },
 );

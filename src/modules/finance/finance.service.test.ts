@@ -38,7 +38,7 @@ async function report(db: Parameters<typeof finance.forecastOutturnReport>[0]) {
 
 describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   test("the quarter 3 2020/21 table gives every figure of the seed's table", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const result = await report(db);
     assert.equal(result.lines.length, seed.forecastOutturn.lines.length);
     for (const [index, expected] of seed.forecastOutturn.lines.entries()) {
@@ -76,7 +76,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("quarters the seeds do not give stay empty", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const first = await finance.forecastOutturnReport(db, "2020-21", 1);
     assert.equal(first.report, null);
     const placements = (await report(db)).lines[0];
@@ -89,7 +89,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("savings: 2.350 identified, 1.207 achieved, -1.143 short, against a target of 3.179", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const savings = await finance.savingsReport(db, "2020-21", 3);
     assert.ok(savings.target);
     assert.equal(savings.target.total.table, "3.179");
@@ -105,7 +105,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("debt: a total of 0.482 with largest-remainder shares, and the printed 99.9% said so", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const debt = await finance.debtReport(db, "2020-21", 3);
     assert.equal(debt.total.amount.table, "0.482");
     assert.deepEqual(
@@ -122,7 +122,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("the approved budget reconciles: 160,865,341 gross and 121,341,986 net", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const budget = await finance.approvedBudgetReport(db, "2020-21");
     assert.equal(budget.total.gross.text, "160,865,341");
     assert.equal(budget.total.net.text, "121,341,986");
@@ -147,7 +147,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("the 2024-25 proposed savings add to 12,528,000", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const growth = await finance.growthReport(db, "2024-25");
     assert.equal(growth.proposalsTotal.pounds, "£12,528,000");
     assert.deepEqual(growth.disagreements, []);
@@ -157,7 +157,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("reserves total 7.101 with the trends as reported, and three financial risks", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const reserves = await finance.reservesReport(db, "2020-21", 3);
     assert.equal(reserves.total.balance.table, "7.101");
     assert.equal(reserves.total.trend, "up");

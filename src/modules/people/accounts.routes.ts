@@ -179,13 +179,14 @@ export const accountRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { se
     });
   }
 
-  // Sign-in with the identity provider: a form (so the page's CSRF token guards it) that stores
-  // the sign-in begun and sends the browser to the provider with its state, nonce and PKCE.
-  app.post("/sign-in/oidc", async (request, reply) => {
+  // Sign-in with the identity provider: stores the sign-in begun and sends the browser to the
+  // provider with its state, nonce and PKCE challenge. A link, not a form: the pages' policy lets
+  // a form lead only to this site, and a browser holds a form's redirect elsewhere to it too.
+  app.get("/sign-in/oidc", async (request, reply) => {
     if (!oidc) return reply.callNotFound();
     try {
-      const body = (request.body ?? {}) as Body;
-      const begun = await oidc.begin(db, { next: body.next, address: request.ip });
+      const query = request.query as Record<string, string | undefined>;
+      const begun = await oidc.begin(db, { next: query.next, address: request.ip });
       reply.setCookie(OIDC_STATE_COOKIE, begun.state, {
         path: OIDC_COOKIE_PATH,
         httpOnly: true,

@@ -6,6 +6,7 @@ import {
   type MonitoringFrequency,
   type MonitoringPeriod,
   monitoringPeriod,
+  monitoringPeriodDates,
   monitoringPeriodKey,
   monitoringPeriodLabel,
   monitoringPeriodPath,
@@ -15,6 +16,7 @@ import {
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
 import { ROLE_WORDS, type Role, SIGNING_OFF_ROLES, UNLOCKING_ROLES } from "../../domain/roles.ts";
+import { defaultRoundDueOn } from "../../domain/round-dates.ts";
 import {
   BadRequest,
   BaseplanError,
@@ -310,10 +312,13 @@ export async function openPeriod(db: Database, actor: string, period: Monitoring
     );
     if (existing)
       throw new PeriodRefused(`${label} is already ${STATUS_WORDS[existing.status].toLowerCase()}.`);
+    // The round's items are due a set time after the period ends; a performance officer can change it.
+    const roundDueOn = defaultRoundDueOn(monitoringPeriodDates(period, department.yearStartMonth).end);
     const row = await repository.insertPeriod(tx, {
       yearId: year.id,
       period: monitoringPeriodKey(period),
       status: "open",
+      roundDueOn,
     });
     await recordAuditEvent(tx, {
       actor,
@@ -322,7 +327,7 @@ export async function openPeriod(db: Database, actor: string, period: Monitoring
       entityId: monitoringPeriodKey(period),
       period: monitoringPeriodKey(period),
       summary: `Opened ${label} for entry`,
-      after: { status: "open" },
+      after: { status: "open", roundDueOn },
     });
     return row;
   });
@@ -598,6 +603,43 @@ export async function signOffPeriod(db: Database, actor: string, input: SignOffI
       summary: `Signed off ${label}, which locks it`,
       before: { signedOff: false },
       after: { signedOff: true, signedOffBy: actor },
+    });
+    return updated;
+  });
+}
+
+export interface RoundDueInput extends SignOffInput {
+  dueOn: string;
+}
+
+/**
+ * Changes when a period's round items are due (those without a date of their own), by a
+ * performance officer or administrator, while the period takes entries. Version-checked, audited.
+ */
+export async function changeRoundDueDate(db: Database, actor: string, input: RoundDueInput) {
+  return db.transaction(async (tx) => {
+    await requireRole(tx, actor, ["performance-officer", "administrator"]);
+    const state = await requireOpenPeriod(tx, input.period);
+    const conflict = () =>
+      new Conflict(
+        `${state.label}'s due date`,
+        [{ label: "Due date", saved: state.roundDueOn ?? "Not set", submitted: input.dueOn }],
+        `/periods/${state.path}/round`,
+      );
+    if (state.version !== input.version) throw conflict();
+    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
+      roundDueOn: input.dueOn,
+    });
+    if (!updated) throw conflict();
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "monitoring-period",
+      entityId: state.key,
+      period: state.key,
+      summary: `${state.label}'s update round is due on ${input.dueOn}`,
+      before: { roundDueOn: state.roundDueOn },
+      after: { roundDueOn: input.dueOn },
     });
     return updated;
   });

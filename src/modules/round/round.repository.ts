@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { updateRoundItems } from "../../db/schema/index.ts";
+import { updateRoundDueDates, updateRoundItems } from "../../db/schema/index.ts";
 import { versionedUpdate } from "../../db/versioning.ts";
 
 /** Every read and write of the update round's items. */
@@ -40,3 +40,21 @@ export async function insertRoundItemIfAbsent(
 }
 
 export const updateRoundItemIfVersion = versionedUpdate(updateRoundItems);
+
+export type RoundDueDateRow = typeof updateRoundDueDates.$inferSelect;
+
+/** The items of a period whose due date was changed from the period's. */
+export async function listRoundDueDates(db: Database, periodId: number): Promise<RoundDueDateRow[]> {
+  return db.select().from(updateRoundDueDates).where(eq(updateRoundDueDates.periodId, periodId));
+}
+
+/** An item's first own due date; null when someone else's got there first. */
+export async function insertRoundDueDateIfAbsent(
+  db: Database,
+  values: typeof updateRoundDueDates.$inferInsert,
+): Promise<RoundDueDateRow | null> {
+  const [row] = await db.insert(updateRoundDueDates).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export const updateRoundDueDateIfVersion = versionedUpdate(updateRoundDueDates);

@@ -6,14 +6,40 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { parseForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { periodParams } from "../periods/periods.schemas.ts";
-import { periodPath } from "../periods/periods.service.ts";
-import { actOnItem, myUpdates, periodRound, type RoundAction, type RoundKind } from "./round.service.ts";
+import { changeRoundDueDate, periodPath } from "../periods/periods.service.ts";
+import { readDateParts } from "../plan/plan.schemas.ts";
+import {
+  actOnItem,
+  changeItemDueDate,
+  myUpdates,
+  periodRound,
+  type RoundAction,
+  type RoundKind,
+  roundProgress,
+} from "./round.service.ts";
 
 const actionForm = z.object({
   version: z.coerce.number().int().min(0),
   comment: z.string().max(20_000).optional(),
   from: z.enum(["my-updates", "round"]).optional(),
 });
+
+const dueForm = z.object({
+  version: z.coerce.number().int().min(0),
+  "dueOn-day": z.unknown().optional(),
+  "dueOn-month": z.unknown().optional(),
+  "dueOn-year": z.unknown().optional(),
+});
+
+/** The due date typed, or the message naming the field. */
+function dueDateOf(body: Record<string, unknown>, field: string): { ok: true; value: string } | FieldError {
+  const date = readDateParts(body["dueOn-day"], body["dueOn-month"], body["dueOn-year"]);
+  if (date.ok && date.value !== null) return { ok: true, value: date.value };
+  return {
+    field,
+    message: date.ok ? "Enter the due date" : "The due date must be a real date, for example 14 10 2033",
+  };
+}
 
 const DONE: Record<RoundAction, string> = {
   submit: "The update was submitted for review.",
@@ -42,16 +68,22 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   async function renderRound(
     reply: FastifyReply,
     period: MonitoringPeriod,
-    extra: { errors?: FieldError[]; comments?: Record<string, string> } = {},
+    extra: {
+      errors?: FieldError[];
+      comments?: Record<string, string>;
+      dates?: Record<string, Record<string, unknown>>;
+    } = {},
     status = 200,
   ) {
     const round = await periodRound(db, period);
     return reply.code(status).view("round/views/round.njk", {
       pageTitle: `The ${round.state.label} update round`,
       round,
+      progress: roundProgress(round.items),
       path: periodPath(period),
       errors: extra.errors ?? [],
       comments: extra.comments ?? {},
+      dates: extra.dates ?? {},
     });
   }
 
@@ -59,6 +91,60 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
 
   app.get("/periods/:year/:period/round", async (request, reply) =>
     renderRound(reply, periodParams(request.params)),
+  );
+
+  app.post("/periods/:year/:period/round/due-date", async (request, reply) => {
+    const period = periodParams(request.params);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const form = parseForm(dueForm, body);
+    const field = "due-period";
+    const due = dueDateOf(body, field);
+    const refuse = (errors: FieldError[]) =>
+      renderRound(reply, period, { errors, dates: { [field]: body } }, 400);
+    if (!form.ok)
+      return refuse([{ field, message: "The form was missing its version. Reload the page and try again." }]);
+    if (!("ok" in due)) return refuse([due]);
+    await changeRoundDueDate(db, request.actor, { period, version: form.value.version, dueOn: due.value });
+    return redirectWithBanner(
+      reply,
+      `/periods/${periodPath(period)}/round`,
+      "The round's due date was changed.",
+    );
+  });
+
+  app.post<{ Params: { year: string; period: string; kind: string; id: string } }>(
+    "/periods/:year/:period/round/:kind/:id/due-date",
+    async (request, reply) => {
+      const period = periodParams(request.params);
+      const { kind } = request.params;
+      const id = Number(request.params.id);
+      if ((kind !== "deliverable" && kind !== "measure") || !Number.isSafeInteger(id) || id < 1) {
+        throw new NotFound("That update round item");
+      }
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const form = parseForm(dueForm, body);
+      const field = `due-${kind}-${id}`;
+      const due = dueDateOf(body, field);
+      const refuse = (errors: FieldError[]) =>
+        renderRound(reply, period, { errors, dates: { [field]: body } }, 400);
+      if (!form.ok)
+        return refuse([
+          { field, message: "The form was missing its version. Reload the page and try again." },
+        ]);
+      if (!("ok" in due)) return refuse([due]);
+      await changeItemDueDate(db, request.actor, {
+        period,
+        kind,
+        id,
+        version: form.value.version,
+        dueOn: due.value,
+      });
+      return redirectWithBanner(
+        reply,
+        `/periods/${periodPath(period)}/round`,
+        "The item's due date was changed.",
+      );
+    },
   );
 
   app.post<{ Params: { year: string; period: string; kind: string; id: string; action: string } }>(

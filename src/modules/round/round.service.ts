@@ -10,6 +10,7 @@ import {
   quarterOf,
 } from "../../domain/periods.ts";
 import { REVIEWING_ROLES, type Role } from "../../domain/roles.ts";
+import { isOverdue, ukToday } from "../../domain/round-dates.ts";
 import { Conflict, NotFound, RoleRequired, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
@@ -53,6 +54,14 @@ export interface RoundItem {
   version: number;
   /** Where the owner records the update. */
   entryHref: string;
+  /** When it is due (ISO date): its own date, else its period's; null when neither is set. */
+  dueOn: string | null;
+  /** Whether the due date is the item's own, changed from its period's. */
+  ownDueDate: boolean;
+  /** The version a due-date form must send (0 before the item has a date of its own). */
+  dueVersion: number;
+  /** Still with its owner after its due date. */
+  overdue: boolean;
 }
 
 export interface RoundPeriod {
@@ -60,7 +69,7 @@ export interface RoundPeriod {
   items: RoundItem[];
 }
 
-async function itemsOf(db: Database, state: PeriodState): Promise<RoundItem[]> {
+async function itemsOf(db: Database, state: PeriodState, today = ukToday()): Promise<RoundItem[]> {
   const period = state.period;
   const quarter = quarterOf(period);
   const deliverables = await quarterProgressCompleteness(db, {
@@ -71,6 +80,7 @@ async function itemsOf(db: Database, state: PeriodState): Promise<RoundItem[]> {
   const deliverableOwners = await ownerNamesByRecord(db, "deliverable");
   const measureOwners = await ownerNamesByRecord(db, "measure");
   const rows = await repository.listRoundItems(db, state.id);
+  const dueDates = await repository.listRoundDueDates(db, state.id);
   const item = (
     kind: RoundKind,
     id: number,
@@ -81,6 +91,8 @@ async function itemsOf(db: Database, state: PeriodState): Promise<RoundItem[]> {
     const row = rows.find((candidate) => candidate.itemKind === kind && candidate.itemId === id);
     const roundState: RoundState = row ? row.status : recorded ? "draft" : "not-started";
     const owners = (kind === "deliverable" ? deliverableOwners : measureOwners).get(id) ?? [];
+    const due = dueDates.find((candidate) => candidate.itemKind === kind && candidate.itemId === id);
+    const dueOn = due?.dueOn ?? state.roundDueOn;
     return {
       kind,
       id,
@@ -92,6 +104,10 @@ async function itemsOf(db: Database, state: PeriodState): Promise<RoundItem[]> {
       comment: row?.comment ?? null,
       version: row?.version ?? 0,
       entryHref,
+      dueOn,
+      ownDueDate: due !== undefined,
+      dueVersion: due?.version ?? 0,
+      overdue: isOverdue(dueOn, roundState, today),
     };
   };
   return [
@@ -116,11 +132,69 @@ async function itemsOf(db: Database, state: PeriodState): Promise<RoundItem[]> {
   ];
 }
 
-/** A period's round: every item due, with its owners and state. */
-export async function periodRound(db: Database, period: MonitoringPeriod): Promise<RoundPeriod> {
+export interface RoundProgressRow {
+  /** A person's name, or the kind of item ("Deliverables", "Measures"). */
+  name: string;
+  total: number;
+  approved: number;
+  submitted: number;
+  /** Not started, draft or returned: still with the owner. */
+  withOwner: number;
+  overdue: number;
+}
+
+function progressRow(name: string, items: readonly RoundItem[]): RoundProgressRow {
+  return {
+    name,
+    total: items.length,
+    approved: items.filter((item) => item.state === "approved").length,
+    submitted: items.filter((item) => item.state === "submitted").length,
+    withOwner: items.filter((item) => !["approved", "submitted"].includes(item.state)).length,
+    overdue: items.filter((item) => item.overdue).length,
+  };
+}
+
+/**
+ * How far a round has got, by section (deliverables, measures) and by owner (an item with two
+ * owners counts for each; items naming nobody under "No owner named"), owners in name order.
+ */
+export function roundProgress(items: readonly RoundItem[]): {
+  bySection: RoundProgressRow[];
+  byPerson: RoundProgressRow[];
+} {
+  const bySection = [
+    progressRow(
+      "Deliverables",
+      items.filter((item) => item.kind === "deliverable"),
+    ),
+    progressRow(
+      "Measures",
+      items.filter((item) => item.kind === "measure"),
+    ),
+  ];
+  const names = [...new Set(items.flatMap((item) => item.owners))].sort((a, b) =>
+    a.localeCompare(b, "en-GB"),
+  );
+  const byPerson = names.map((name) =>
+    progressRow(
+      name,
+      items.filter((item) => item.owners.includes(name)),
+    ),
+  );
+  const unowned = items.filter((item) => item.owners.length === 0);
+  if (unowned.length > 0) byPerson.push(progressRow("No owner named", unowned));
+  return { bySection, byPerson };
+}
+
+/** A period's round: every item due, with its owners, state and due date. */
+export async function periodRound(
+  db: Database,
+  period: MonitoringPeriod,
+  today = ukToday(),
+): Promise<RoundPeriod> {
   const state = await findPeriod(db, period);
   if (!state) throw new NotFound(monitoringPeriodLabel(period));
-  return { state, items: await itemsOf(db, state) };
+  return { state, items: await itemsOf(db, state, today) };
 }
 
 /**
@@ -130,13 +204,16 @@ export async function periodRound(db: Database, period: MonitoringPeriod): Promi
 export async function myUpdates(
   db: Database,
   actor: string,
+  today = ukToday(),
 ): Promise<{ person: { displayName: string } | null; periods: RoundPeriod[] }> {
   const person = await actingPerson(db, actor);
   if (!person) return { person: null, periods: [] };
   const open = (await listPeriods(db)).filter((state) => state.status === "open");
   const periods: RoundPeriod[] = [];
   for (const state of open) {
-    const items = (await itemsOf(db, state)).filter((item) => ownsByName(person.displayName, item.owners));
+    const items = (await itemsOf(db, state, today)).filter((item) =>
+      ownsByName(person.displayName, item.owners),
+    );
     periods.push({ state, items });
   }
   return { person: { displayName: person.displayName }, periods };
@@ -243,6 +320,70 @@ export async function actOnItem(db: Database, actor: string, action: RoundAction
       summary: `${ACTION_WORDS[action]} "${item.title}" in the ${state.label} update round${action === "return" ? `: ${comment}` : ""}`,
       before: { round: item.state },
       after: { round: TO[action], comment: values.comment },
+    });
+    return saved;
+  });
+}
+
+/** Who changes due dates. */
+export const DUE_DATE_SETTERS: readonly Role[] = ["performance-officer", "administrator"];
+
+export interface ItemDueDateInput {
+  period: MonitoringPeriod;
+  kind: RoundKind;
+  id: number;
+  /** The item's due-date version when the page was opened (0 before it had a date of its own). */
+  version: number;
+  dueOn: string;
+}
+
+/**
+ * Gives one item of a period's round its own due date (a performance officer or administrator,
+ * while the period takes entries). Version-checked; audited on the item's history.
+ */
+export async function changeItemDueDate(db: Database, actor: string, input: ItemDueDateInput) {
+  return db.transaction(async (tx) => {
+    const person = await actingPerson(tx, actor);
+    if (person && !person.roles.some((role) => DUE_DATE_SETTERS.includes(role)))
+      throw new RoleRequired(DUE_DATE_SETTERS, false);
+    const state = await requireOpenPeriod(tx, input.period);
+    const item = (await itemsOf(tx, state)).find(
+      (candidate) => candidate.kind === input.kind && candidate.id === input.id,
+    );
+    if (!item) throw new NotFound(`That ${input.kind} in ${state.label}`);
+    const conflict = () =>
+      new Conflict(
+        `The due date of "${item.title}" in the ${state.label} round`,
+        [{ label: "Due date", saved: item.dueOn ?? "Not set", submitted: input.dueOn }],
+        `/periods/${monitoringPeriodPath(input.period)}/round`,
+      );
+    if (item.dueVersion !== input.version) throw conflict();
+    const values = { dueOn: input.dueOn, updatedBy: actor, updatedAt: new Date() };
+    const saved = item.ownDueDate
+      ? await repository.updateRoundDueDateIfVersion(
+          tx,
+          (await repository.listRoundDueDates(tx, state.id)).find(
+            (row) => row.itemKind === input.kind && row.itemId === input.id,
+          )?.id ?? 0,
+          input.version,
+          values,
+        )
+      : await repository.insertRoundDueDateIfAbsent(tx, {
+          periodId: state.id,
+          itemKind: input.kind,
+          itemId: input.id,
+          ...values,
+        });
+    if (!saved) throw conflict();
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: input.kind === "deliverable" ? "deliverable" : "measure",
+      entityId: input.id,
+      period: state.key,
+      summary: `"${item.title}" is due on ${input.dueOn} in the ${state.label} update round`,
+      before: { dueOn: item.dueOn },
+      after: { dueOn: input.dueOn },
     });
     return saved;
   });
