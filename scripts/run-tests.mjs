@@ -87,7 +87,7 @@ function main() {
     ["--import", "tsx", fileURLToPath(import.meta.url), "--run-files", ...files],
     {
       stdio: ["inherit", "pipe", "inherit"],
-      env: { ...process.env, BASEPLAN_TEST_CONCURRENCY: concurrency },
+      env: { ...process.env, BASEPLAN_TEST_CONCURRENCY: concurrency, BASEPLAN_TEST_REPORTER: reporter },
     },
   );
 
