@@ -22,6 +22,9 @@ export async function setUpCsrf(
       const cookies = reply.getHeader("set-cookie");
       if (cookies === undefined) return payload;
       const list = Array.isArray(cookies) ? cookies : [String(cookies)];
+      // Fastify adds to a Set-Cookie header rather than replacing it: remove it first, or each
+      // cookie is sent twice.
+      reply.removeHeader("set-cookie");
       reply.header(
         "set-cookie",
         list.map((line) => (/;\s*secure\s*(;|$)/i.test(line) ? line : `${line}; Secure`)),
