@@ -175,9 +175,9 @@ describeOnBothDatabases("the update round's due dates", (fresh) => {
       payload: new URLSearchParams({
         _csrf: session.token ?? "",
         version: "0",
-        "dueOn-day": "31",
-        "dueOn-month": "2",
-        "dueOn-year": "2025",
+        [`due-measure-${measure.id}-day`]: "31",
+        [`due-measure-${measure.id}-month`]: "2",
+        [`due-measure-${measure.id}-year`]: "2025",
       }).toString(),
     });
     assert.equal(bad.statusCode, 400);
@@ -190,9 +190,9 @@ describeOnBothDatabases("the update round's due dates", (fresh) => {
       payload: new URLSearchParams({
         _csrf: session.token ?? "",
         version: "0",
-        "dueOn-day": "1",
-        "dueOn-month": "3",
-        "dueOn-year": "2099",
+        [`due-measure-${measure.id}-day`]: "1",
+        [`due-measure-${measure.id}-month`]: "3",
+        [`due-measure-${measure.id}-year`]: "2099",
       }).toString(),
     });
     assert.equal(good.statusCode, 303, good.body);

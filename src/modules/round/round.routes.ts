@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { MonitoringPeriod } from "../../domain/periods.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
-import { parseForm } from "../../web/forms.ts";
+import { missingVersion, parseForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { periodParams } from "../periods/periods.schemas.ts";
 import { changeRoundDueDate, periodPath } from "../periods/periods.service.ts";
@@ -26,19 +26,22 @@ const actionForm = z.object({
 
 const dueForm = z.object({
   version: z.coerce.number().int().min(0),
-  "dueOn-day": z.unknown().optional(),
-  "dueOn-month": z.unknown().optional(),
-  "dueOn-year": z.unknown().optional(),
 });
 
 /** The due date typed, or the message naming the field. */
 function dueDateOf(body: Record<string, unknown>, field: string): { ok: true; value: string } | FieldError {
-  const date = readDateParts(body["dueOn-day"], body["dueOn-month"], body["dueOn-year"]);
+  // Each date on the round page is named after its own field (due-period-day, due-measure-4-day...).
+  const date = readDateParts(body[`${field}-day`], body[`${field}-month`], body[`${field}-year`]);
   if (date.ok && date.value !== null) return { ok: true, value: date.value };
   return {
     field,
     message: date.ok ? "Enter the due date" : "The due date must be a real date, for example 14 10 2033",
   };
+}
+
+/** A due-date form's errors: text no field may hold, named by its field, and a missing version. */
+function formErrors(errors: FieldError[], field: string): FieldError[] {
+  return errors.map((error) => (error.field === "version" ? missingVersion(field) : error));
 }
 
 const DONE: Record<RoundAction, string> = {
@@ -101,8 +104,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const due = dueDateOf(body, field);
     const refuse = (errors: FieldError[]) =>
       renderRound(reply, period, { errors, dates: { [field]: body } }, 400);
-    if (!form.ok)
-      return refuse([{ field, message: "The form was missing its version. Reload the page and try again." }]);
+    if (!form.ok) return refuse(formErrors(form.errors, field));
     if (!("ok" in due)) return refuse([due]);
     await changeRoundDueDate(db, request.actor, { period, version: form.value.version, dueOn: due.value });
     return redirectWithBanner(
@@ -127,10 +129,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       const due = dueDateOf(body, field);
       const refuse = (errors: FieldError[]) =>
         renderRound(reply, period, { errors, dates: { [field]: body } }, 400);
-      if (!form.ok)
-        return refuse([
-          { field, message: "The form was missing its version. Reload the page and try again." },
-        ]);
+      if (!form.ok) return refuse(formErrors(form.errors, field));
       if (!("ok" in due)) return refuse([due]);
       await changeItemDueDate(db, request.actor, {
         period,
