@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { testApp } from "../../../test/helpers/app.ts";
 import {
   buildBudgetMonitoring,
   buildCouncil,
@@ -7,7 +8,6 @@ import {
   buildMonitoringYear,
   buildOpenQuarter,
 } from "../../../test/helpers/builders.ts";
-import { testApp } from "../../../test/helpers/app.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
@@ -53,7 +53,8 @@ describeOnBothDatabases("the controllable budget carried into a new period's for
     await buildMonitoringYear(db, YEAR, {
       carryForward: { approvedBudget: false, lines: true, savingsInitiatives: false },
     });
-    for (const month of [1, 2, 3, 4]) await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
+    for (const month of [1, 2, 3, 4])
+      await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
     await buildForecastEntry(db, {
       startYear: YEAR,
       quarter: 1,
@@ -102,7 +103,10 @@ describeOnBothDatabases("the controllable budget carried into a new period's for
       });
       assert.equal(saved.statusCode, 303, saved.body);
       const month3 = await finance.forecastOutturnReport(db, CODE, 1, 3);
-      assert.equal((month3.lines ?? []).find((line) => line.name === "Harbour")?.controllableBudget.pence, 900_000_00);
+      assert.equal(
+        (month3.lines ?? []).find((line) => line.name === "Harbour")?.controllableBudget.pence,
+        900_000_00,
+      );
     } finally {
       await app.close();
     }
@@ -121,7 +125,13 @@ describeOnBothDatabases("the controllable budget carried into a new period's for
         { name: "Bridges", budget: 50_000_00, forecast: 50_000_00 },
       ],
     });
-    await buildForecastEntry(db, { startYear: YEAR, quarter: 2, line: "Ferries", budget: 125_000_00, forecast: 1 });
+    await buildForecastEntry(db, {
+      startYear: YEAR,
+      quarter: 2,
+      line: "Ferries",
+      budget: 125_000_00,
+      forecast: 1,
+    });
     const app = await testApp(db);
     try {
       const ferries = await app.inject(`/budget/lines/${await lineIdOf(db, "Ferries")}/forecasts/3/new`);
