@@ -4,6 +4,7 @@ import type { Database } from "../../db/client.ts";
 import type { Polarity } from "../../domain/measure-types.ts";
 import type { FileProblem } from "./benchmarks.files.ts";
 import { importBenchmarks, REPORTING_YEARS } from "./benchmarks.import.ts";
+import { readDirection } from "./benchmarks.schemas.ts";
 
 export const IMPORT_BENCHMARKS_USAGE = `Usage: baseplan import-benchmarks [--dry-run] [--reporting-year=WHAT] [--direction=CODE:WAY]... FILE...
 
@@ -16,13 +17,6 @@ checked first; any problem is listed by file, row, column and value and nothing 
 --direction=CODE:WAY says which way is better for a statistics file's indicator CODE (the files do
 not say): higher, lower or none. Given once, it is kept at later imports of the indicator.
 `;
-
-/** The words --direction takes, as directions. */
-const DIRECTION_WORDS: Readonly<Record<string, Polarity>> = {
-  higher: "higher-is-better",
-  lower: "lower-is-better",
-  none: "monitor",
-};
 
 export function problemLine(problem: FileProblem): string {
   const where = [
@@ -52,13 +46,12 @@ export async function runImportBenchmarks(
   );
   const directions: Record<string, Polarity> = {};
   for (const argument of directionArguments) {
-    const [code = "", way = ""] = argument.slice("--direction=".length).split(/:(?=[^:]*$)/);
-    const polarity = DIRECTION_WORDS[way.trim().toLowerCase()];
-    if (code.trim() === "" || polarity === undefined) {
+    const read = readDirection(argument.slice("--direction=".length));
+    if (read === null) {
       err(`${argument}: write --direction=CODE:higher, --direction=CODE:lower or --direction=CODE:none.`);
       return 2;
     }
-    directions[code.trim()] = polarity;
+    directions[read.code] = read.polarity;
   }
   const asked = yearArgument?.slice("--reporting-year=".length);
   const reportingYear = REPORTING_YEARS.find((choice) => choice.value === asked)?.value;

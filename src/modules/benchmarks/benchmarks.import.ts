@@ -47,6 +47,9 @@ export type ImportOutcome =
 /** How explanations cite figures imported from a statistics file rather than the LAIT. */
 export const STATISTICS_SOURCE = "DfE, Explore Education Statistics";
 
+/** The "file" a problem with a given direction is reported against (it is no file's row). */
+export const DIRECTIONS_SOURCE = "directions";
+
 /** What a "Reporting year" in a statistics file can mean, for the import page and the command line. */
 export const REPORTING_YEARS: readonly { value: YearType; words: string }[] = [
   {
@@ -521,7 +524,7 @@ export async function importBenchmarks(
     for (const code of Object.keys(options.directions ?? {})) {
       if (directed.has(code) || undirected.has(code)) continue;
       report({
-        file: "directions",
+        file: DIRECTIONS_SOURCE,
         row: null,
         column: "indicator",
         value: code,

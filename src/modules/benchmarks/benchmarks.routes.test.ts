@@ -255,9 +255,10 @@ describe("benchmark pages", () => {
       file: { name: string; bytes: Uint8Array } | null,
       mode: string,
       reportingYear = "",
+      directions = "",
     ) {
       const { token, cookie } = await formSession(app, "/benchmarks/import");
-      const body = multipart({ _csrf: token ?? "", mode, reportingYear }, file);
+      const body = multipart({ _csrf: token ?? "", mode, reportingYear, directions }, file);
       return app.inject({
         method: "POST",
         url: "/benchmarks/import",
@@ -305,6 +306,47 @@ describe("benchmark pages", () => {
     const page = await app.inject(`/benchmarks/${encodeURIComponent("rate_per_10000 (Widgets in care)")}`);
     assert.match(page.body, /DfE, Explore Education Statistics/);
     assert.equal((await upload(statistics, "save", "june")).statusCode, 400);
+    // Saved without a direction, the indicator's councils have no rank.
+    assert.match(rates.body, /101,Alphaton,North,55.1,,,\r\n/);
+
+    // Which way is better, given on the page: a line that is not one is refused beside the field,
+    // naming it, with what was typed kept; nothing is saved.
+    const sideways = await upload(
+      statistics,
+      "save",
+      "financial",
+      "rate_per_10000 (Widgets in care): sideways",
+    );
+    assert.equal(sideways.statusCode, 400);
+    assert.match(sideways.body, /href="#directions"/);
+    assert.match(
+      sideways.body,
+      /id="directions-error"[\s\S]*Line 1, &quot;rate_per_10000 \(Widgets in care\): sideways&quot;/,
+    );
+    assert.match(
+      sideways.body,
+      /<textarea[^>]*name="directions"[^>]*>rate_per_10000 \(Widgets in care\): sideways<\/textarea>/,
+    );
+    const unknown = await upload(statistics, "save", "financial", "no_such_indicator: higher");
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /id="directions-error"[\s\S]*has the indicator no_such_indicator/);
+    assert.doesNotMatch(unknown.body, /data-testid="import-problems"/);
+    const ranked = await upload(
+      statistics,
+      "save",
+      "financial",
+      "\r\nrate_per_10000 (Widgets in care): lower\r\n",
+    );
+    assert.equal(ranked.statusCode, 200);
+    assert.match(ranked.body, /Saved/);
+    const rankedCsv = async () =>
+      (await app.inject(`/benchmarks/${encodeURIComponent("rate_per_10000 (Widgets in care)")}/2025.csv`))
+        .body;
+    assert.match(await rankedCsv(), /101,Alphaton,North,55.1,\d+,\d+,[A-D]\r\n/);
+    // Kept at a later import that gives no direction.
+    const again = await upload(statistics, "save", "financial");
+    assert.equal(again.statusCode, 200);
+    assert.match(await rankedCsv(), /101,Alphaton,North,55.1,\d+,\d+,[A-D]\r\n/);
     const none = await upload(null, "save");
     assert.equal(none.statusCode, 400);
     assert.match(none.body, /Choose a .parquet or .csv file/);

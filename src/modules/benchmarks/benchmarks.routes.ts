@@ -7,6 +7,7 @@ import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import { comparisonView, segment } from "./benchmarks.comparison.ts";
 import {
+  importFormSchema,
   linkFormSchema,
   searchQuerySchema,
   settingsFormSchema,
@@ -15,6 +16,7 @@ import {
 import {
   benchmarkSettings,
   councilComparison,
+  DIRECTIONS_SOURCE,
   findMeasure,
   findMeasures,
   importBenchmarks,
@@ -136,46 +138,57 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       mode: "check",
       reportingYears: REPORTING_YEARS,
       reportingYear: "",
+      directions: "",
     }),
   );
 
   app.post("/benchmarks/import", async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const mode = body.mode === "save" ? "save" : body.mode === "check" ? "check" : null;
+    const { file: _file, ...fields } = body;
+    const form = parseForm(importFormSchema, fields);
     const file = uploadedFile(body.file);
-    const errors: FieldError[] = [];
-    if (file === null) errors.push({ field: "file", message: "Choose a .parquet or .csv file to import" });
-    if (mode === null)
-      errors.push({ field: "mode", message: "Choose whether to check the file only or to save it" });
-    const asked = typeof body.reportingYear === "string" ? body.reportingYear : "";
-    const reportingYear = REPORTING_YEARS.find((choice) => choice.value === asked)?.value;
-    if (asked !== "" && reportingYear === undefined)
-      errors.push({ field: "reportingYear", message: "Choose what a reporting year means from the list" });
+    const errors: FieldError[] = form.ok ? [] : [...form.errors];
+    if (file === null) errors.unshift({ field: "file", message: "Choose a .parquet or .csv file to import" });
+    const typed = (name: string): string =>
+      typeof fields[name] === "string" ? (fields[name] as string) : "";
+    const reportingYear = REPORTING_YEARS.find((choice) => choice.value === typed("reportingYear"))?.value;
     const view = (code: number, extra: Record<string, unknown>) =>
       reply.code(code).view(`${VIEWS}/import.njk`, {
         pageTitle: "Import the Department's benchmarking files",
-        mode: mode ?? "check",
+        mode: typed("mode") === "save" ? "save" : "check",
         reportingYears: REPORTING_YEARS,
         reportingYear: reportingYear ?? "",
+        directions: typed("directions"),
         ...extra,
       });
-    if (file === null || mode === null || errors.length > 0) return view(400, { errors });
+    if (!form.ok || file === null) return view(400, { errors });
     const outcome = await importBenchmarks(db, request.actor, [{ name: file.filename, bytes: file.bytes }], {
-      dryRun: mode === "check",
+      dryRun: form.value.mode === "check",
+      directions: form.value.directions,
       ...(reportingYear === undefined ? {} : { reportingYear }),
     });
     if (!outcome.ok) {
+      // A direction for an indicator the file does not bring is the directions field's problem.
+      const given = outcome.problems.filter((p) => p.file === DIRECTIONS_SOURCE);
+      const problems = outcome.problems.filter((p) => p.file !== DIRECTIONS_SOURCE);
       return view(400, {
         errors: [
-          {
-            field: "file",
-            message: `${file.filename} has ${outcome.problems.length} problem${outcome.problems.length === 1 ? "" : "s"}, listed below; nothing was saved`,
-          },
+          ...(problems.length === 0
+            ? []
+            : [
+                {
+                  field: "file",
+                  message: `${file.filename} has ${problems.length} problem${problems.length === 1 ? "" : "s"}, listed below; nothing was saved`,
+                },
+              ]),
+          ...(given.length === 0
+            ? []
+            : [{ field: "directions", message: given.map((p) => p.message).join(" ") }]),
         ],
-        problems: outcome.problems,
+        problems,
       });
     }
-    return view(200, { summary: outcome.summary, dryRun: mode === "check" });
+    return view(200, { summary: outcome.summary, dryRun: form.value.mode === "check" });
   });
 
   app.get("/benchmarks/settings", async (_request, reply) => {

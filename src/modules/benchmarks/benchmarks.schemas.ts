@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Polarity } from "../../domain/measure-types.ts";
+import { REPORTING_YEARS } from "./benchmarks.import.ts";
 
 /** /benchmarks?q=: the words searched for. */
 export const searchQuerySchema = z.object({
@@ -45,3 +47,57 @@ export const linkFormSchema = z
         message: "Choose the Department's measure to link this measure to",
       });
   });
+
+/** The words a direction is written in, on the import page and in --direction=CODE:WAY. */
+export const DIRECTION_WORDS: Readonly<Record<string, Polarity>> = {
+  higher: "higher-is-better",
+  lower: "lower-is-better",
+  none: "monitor",
+};
+
+/** "CODE: higher" (the indicator code, then higher, lower or none after its last colon), or null. */
+export function readDirection(text: string): { code: string; polarity: Polarity } | null {
+  const [code = "", way = ""] = text.split(/:(?=[^:]*$)/);
+  const polarity = DIRECTION_WORDS[way.trim().toLowerCase()];
+  if (!text.includes(":") || code.trim() === "" || polarity === undefined) return null;
+  return { code: code.trim(), polarity };
+}
+
+/**
+ * The import page's form (the file itself is read apart): check or save, what a statistics
+ * file's reporting year is, and which way is better for its indicators, one "CODE: higher",
+ * "CODE: lower" or "CODE: none" a line.
+ */
+export const importFormSchema = z.object({
+  mode: z.enum(["check", "save"], "Choose whether to check the file only or to save it"),
+  reportingYear: z
+    .string()
+    .optional()
+    .default("")
+    .refine(
+      (asked) => asked === "" || REPORTING_YEARS.some((choice) => choice.value === asked),
+      "Choose what a reporting year means from the list",
+    ),
+  directions: z
+    .string()
+    .max(5_000, "Give the directions in 5,000 characters or fewer")
+    .optional()
+    .default("")
+    .transform((text, context) => {
+      const directions: Record<string, Polarity> = {};
+      const lines = text.split(/\r?\n/);
+      for (const [index, line] of lines.entries()) {
+        if (line.trim() === "") continue;
+        const read = readDirection(line);
+        if (read === null) {
+          context.addIssue({
+            code: "custom",
+            message: `Line ${index + 1}, "${line.trim()}", is not an indicator and a direction: write each line as the indicator code, a colon, then higher, lower or none`,
+          });
+          return z.NEVER;
+        }
+        directions[read.code] = read.polarity;
+      }
+      return directions;
+    }),
+});

@@ -8,7 +8,7 @@ import { recordAuditEvent } from "../audit/audit.service.ts";
 import { STATISTICS_SOURCE } from "./benchmarks.import.ts";
 import * as repository from "./benchmarks.repository.ts";
 
-export { importBenchmarks, REPORTING_YEARS } from "./benchmarks.import.ts";
+export { DIRECTIONS_SOURCE, importBenchmarks, REPORTING_YEARS } from "./benchmarks.import.ts";
 
 /** Settings the council chooses (kept in the settings table). */
 export const COUNCIL_DFE_CODE = "council.dfe_code";
