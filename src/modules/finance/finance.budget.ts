@@ -343,6 +343,28 @@ export async function lineForNewForecast(
     words: forecastPeriodWords(at),
     slug: forecastPeriodSlug(at),
     existing: existing ?? null,
+    carried: existing ? null : carriedBudget(await repository.listLineForecasts(db, lineId), at),
+  };
+}
+
+/**
+ * The controllable budget a new period's form starts from: the line's budget at the latest
+ * earlier period of the same kind with a forecast (a month's before it, or a quarter's own
+ * before it), with the words for that period; null when the line has none before.
+ */
+export function carriedBudget(
+  forecasts: readonly { quarter: number; month: number | null; controllableBudgetPence: number }[],
+  at: ForecastPeriod,
+): { controllableBudgetPence: number; from: string } | null {
+  const order = (entry: { quarter: number; month: number | null }) => entry.month ?? entry.quarter;
+  const earlier = forecasts
+    .filter((entry) => (entry.month === null) === (at.month === null) && order(entry) < order(at))
+    .sort((a, b) => order(a) - order(b))
+    .at(-1);
+  if (!earlier) return null;
+  return {
+    controllableBudgetPence: earlier.controllableBudgetPence,
+    from: forecastPeriodWords(forecastPeriod(earlier.quarter, earlier.month)),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { formatPounds } from "../../domain/money.ts";
 import { ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
@@ -73,7 +74,12 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
     return reply.view("finance/views/forecast-new.njk", {
       pageTitle: `Enter the ${found.words} forecast`,
       ...found,
-      values: { controllableBudget: "", forecastOutturn: "" },
+      values: {
+        controllableBudget: found.carried
+          ? formatPounds(found.carried.controllableBudgetPence, { pence: true })
+          : "",
+        forecastOutturn: "",
+      },
     });
   });
 
