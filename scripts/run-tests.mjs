@@ -35,12 +35,27 @@ async function runFiles(files) {
     files: files.map((file) => resolve(file)),
     concurrency: Number(process.env.BASEPLAN_TEST_CONCURRENCY ?? "2"),
   });
+  // A test event's `file` is where test() or describe() was called, so a suite declared through a
+  // helper (describeOnBothDatabases) names the helper. The events of one test file are reported
+  // together, in order, whatever the concurrency, and the tests declared inside such a suite name
+  // their own file: so a top-level test that names a file not being run counts for the test file
+  // whose tests were reported last.
+  const running = new Set(files.map((file) => resolve(file)));
+  let reporting;
   const seconds = new Map();
+  const note = (data) => {
+    // The file's own entry (named by its path) is queued as the file starts, not as it reports.
+    if (running.has(data.file) && data.name !== data.file) reporting = data.file;
+  };
   const record = (data) => {
-    if (data.nesting !== 0 || !data.file) return;
-    const file = relative(process.cwd(), data.file).replaceAll("\\", "/");
+    note(data);
+    if (data.nesting !== 0) return;
+    const path = running.has(data.file) ? data.file : (reporting ?? data.file);
+    if (!path) return;
+    const file = relative(process.cwd(), path).replaceAll("\\", "/");
     seconds.set(file, (seconds.get(file) ?? 0) + (data.details?.duration_ms ?? 0) / 1000);
   };
+  stream.on("test:start", note);
   stream.on("test:pass", record);
   stream.on("test:fail", (data) => {
     if (!data.todo) process.exitCode = 1;

@@ -18,6 +18,8 @@ import {
   runReportCommand,
   UsageError,
 } from "./modules/reports/reports.cli.ts";
+import { smtpMailer } from "./modules/round/mailer.ts";
+import { sendReminders } from "./modules/round/reminders.service.ts";
 import { NEW_COUNCIL_USAGE, runNewCouncil } from "./modules/setup/setup.cli.ts";
 import { ChromiumUnavailable } from "./reports/chromium.ts";
 import { startServer } from "./server.ts";
@@ -46,6 +48,10 @@ Commands:
   invite-administrator EMAIL NAME...
             invite the first administrator of the (first) council and print the link that sets
             their password; administrators invite everyone else from the People page
+  send-reminders
+            email each owner the update round's reminders due today (before and after due
+            dates, returned items), once each; for a daily cron. Needs BASEPLAN_SMTP_URL,
+            BASEPLAN_MAIL_FROM and BASEPLAN_BASE_URL
   report    write a report as HTML, Word, Excel or PDF, e.g.
             report quarterly --year 2020/21 --quarter 3 --format docx --out q3.docx
             report service-plan --plan service-plan-2021-2025 --format pdf --out plan.pdf
@@ -235,6 +241,42 @@ async function main(argv: string[]): Promise<number> {
           `Invited ${invited.person.displayName} (${invited.person.email}) as Administrator. Open this address on Baseplan's site to set the password, before ${invited.expiresAt.toISOString()}:\n/invitation/${invited.token}`,
         );
         return 0;
+      } finally {
+        await connection.close();
+      }
+    }
+    case "send-reminders": {
+      if (argv.length > 1) {
+        process.stderr.write("Usage: baseplan send-reminders\n");
+        return 2;
+      }
+      if (!config.mail) {
+        process.stderr.write(
+          "Email is not set up, so nothing was sent: set BASEPLAN_SMTP_URL, BASEPLAN_MAIL_FROM and BASEPLAN_BASE_URL (see README.md).\n",
+        );
+        return 1;
+      }
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        await duringStartUp(connection, () => migrateAndFill(connection.db));
+        const result = await sendReminders(connection.db, smtpMailer(config.mail), {
+          actor: config.commandLineActor,
+          run: "daily",
+          daysBefore: config.reminderDaysBefore,
+        });
+        if (!result.configured) return 1;
+        console.log(
+          `Sent ${result.sent} reminder email${result.sent === 1 ? "" : "s"}${result.failed > 0 ? `; ${result.failed} could not be sent (the round page says why)` : ""}.`,
+        );
+        if (result.nobodyToEmail.length > 0) {
+          console.log(
+            `No owner of these has an account, so nobody was reminded of them: ${result.nobodyToEmail.join("; ")}.`,
+          );
+        }
+        return result.failed > 0 ? 1 : 0;
       } finally {
         await connection.close();
       }

@@ -51,6 +51,10 @@ const environmentSchema = z
     BASEPLAN_CHROMIUM: z.string().min(1).optional(),
     BASEPLAN_PDF_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
     BASEPLAN_PDF_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+    BASEPLAN_SMTP_URL: z.string().min(1).optional(),
+    BASEPLAN_MAIL_FROM: z.string().min(1).optional(),
+    BASEPLAN_BASE_URL: z.string().min(1).optional(),
+    BASEPLAN_REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(60).default(3),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, context) => {
@@ -62,6 +66,7 @@ const environmentSchema = z
       });
     }
     for (const problem of oidcProblems(env)) context.addIssue({ code: "custom", ...problem });
+    for (const problem of mailProblems(env)) context.addIssue({ code: "custom", ...problem });
     for (const entry of proxyAddresses(env.BASEPLAN_TRUST_PROXY)) {
       if (!isProxyAddress(entry)) {
         context.addIssue({
@@ -147,6 +152,10 @@ export interface Config {
   /** PDF files printed at once by the one shared Chromium, and how many may wait their turn. */
   pdfConcurrency: number;
   pdfQueue: number;
+  /** Email reminders of the update round, when BASEPLAN_SMTP_URL is given; unset, nothing is sent. */
+  mail: MailSettings | undefined;
+  /** Reminders go this many days before an item's due date (BASEPLAN_REMINDER_DAYS_BEFORE). */
+  reminderDaysBefore: number;
   logLevel: string;
 }
 
@@ -194,6 +203,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     chromium: env.BASEPLAN_CHROMIUM,
     pdfConcurrency: env.BASEPLAN_PDF_CONCURRENCY,
     pdfQueue: env.BASEPLAN_PDF_QUEUE,
+    mail:
+      env.BASEPLAN_SMTP_URL && env.BASEPLAN_MAIL_FROM && env.BASEPLAN_BASE_URL
+        ? {
+            smtpUrl: env.BASEPLAN_SMTP_URL,
+            from: env.BASEPLAN_MAIL_FROM,
+            baseUrl: env.BASEPLAN_BASE_URL.replace(/\/+$/, ""),
+          }
+        : undefined,
+    reminderDaysBefore: env.BASEPLAN_REMINDER_DAYS_BEFORE,
     logLevel: env.LOG_LEVEL,
   };
 }
@@ -259,6 +277,61 @@ function oidcProblems(
       problems.push({
         path: [name],
         message: `is ${value}: it must be Baseplan's own address ending in ${OIDC_CALLBACK_PATH}`,
+      });
+    }
+  }
+  return problems;
+}
+
+export interface MailSettings {
+  /** BASEPLAN_SMTP_URL: smtp://user:password@host:587 (STARTTLS when offered) or smtps://host:465. */
+  smtpUrl: string;
+  /** BASEPLAN_MAIL_FROM: the address reminders come from, for example performance@council.example. */
+  from: string;
+  /** BASEPLAN_BASE_URL: this site's address, for the links in emails (no trailing slash). */
+  baseUrl: string;
+}
+
+const MAIL_SETTINGS = ["BASEPLAN_SMTP_URL", "BASEPLAN_MAIL_FROM", "BASEPLAN_BASE_URL"] as const;
+
+/** An email address as a From line takes it: one @, no spaces or angle brackets. */
+const MAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+
+/** Email is configured whole (SMTP server, From address, site address) or not at all. */
+function mailProblems(
+  env: Partial<Record<(typeof MAIL_SETTINGS)[number], string>>,
+): { path: string[]; message: string }[] {
+  const given = MAIL_SETTINGS.filter((name) => env[name] !== undefined);
+  if (given.length === 0) return [];
+  const problems = MAIL_SETTINGS.filter((name) => env[name] === undefined).map((name) => ({
+    path: [name],
+    message: `is needed with ${given.join(", ")}: email reminders need all three of ${MAIL_SETTINGS.join(", ")}`,
+  }));
+  const smtp = env.BASEPLAN_SMTP_URL;
+  if (smtp !== undefined) {
+    const url = URL.canParse(smtp) ? new URL(smtp) : null;
+    if (!url || !["smtp:", "smtps:"].includes(url.protocol) || url.hostname === "") {
+      problems.push({
+        path: ["BASEPLAN_SMTP_URL"],
+        message:
+          "is not an SMTP server's address: write it as smtp://user:password@host:587 or smtps://user:password@host:465 (user and password URL-encoded)",
+      });
+    }
+  }
+  const from = env.BASEPLAN_MAIL_FROM;
+  if (from !== undefined && !MAIL_ADDRESS.test(from)) {
+    problems.push({
+      path: ["BASEPLAN_MAIL_FROM"],
+      message: `is "${from}", which is not an email address such as performance@council.example`,
+    });
+  }
+  const base = env.BASEPLAN_BASE_URL;
+  if (base !== undefined) {
+    const url = URL.canParse(base) ? new URL(base) : null;
+    if (!url || !["http:", "https:"].includes(url.protocol) || url.search !== "" || url.hash !== "") {
+      problems.push({
+        path: ["BASEPLAN_BASE_URL"],
+        message: `is "${base}": it must be this site's address as people reach it, such as https://baseplan.council.example`,
       });
     }
   }

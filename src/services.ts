@@ -10,6 +10,7 @@ import {
   requireOpenPeriod,
   requireOpenQuarter,
 } from "./modules/periods/periods.service.ts";
+import { type Mailer, smtpMailer } from "./modules/round/mailer.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
 /**
@@ -35,6 +36,8 @@ export interface Services {
   requireOpenPeriod: typeof requireOpenPeriod;
   /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
   oidc: OidcSignIn | undefined;
+  /** Email through the council's SMTP server, when BASEPLAN_SMTP_URL is given; unset, nothing is sent. */
+  mailer: Mailer | undefined;
 }
 
 /**
@@ -71,5 +74,6 @@ export function createServices(
     listPeriods,
     requireOpenPeriod,
     oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
+    mailer: config.mail ? smtpMailer(config.mail) : undefined,
   };
 }

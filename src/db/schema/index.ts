@@ -9,3 +9,4 @@ export * from "./people.ts";
 export * from "./periods.ts";
 export * from "./plan.ts";
 export * from "./procurement.ts";
+export * from "./reminders.ts";

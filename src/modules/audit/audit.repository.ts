@@ -13,7 +13,8 @@ export interface AuditEventInput {
     | "restate"
     | "archive"
     | "restore"
-    | "move";
+    | "move"
+    | "remind";
   entityType: string;
   entityId: string | number;
   summary: string;

@@ -43,6 +43,7 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
   archive: "Archived",
   restore: "Restored",
   move: "Moved",
+  remind: "Reminded",
 };
 
 /** Record kinds a reader has a name for; any other kind is named from its own words. */

@@ -54,7 +54,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
   });
 
   test("counts measures by rating as the measures page lists them, each linking to that filter", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const { measures } = await departmentDashboard(db);
     const listings = await listMeasureGroups(db);
     for (const count of measures.counts) {
@@ -78,7 +78,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
   });
 
   test("gives the budget position after additional funding as the finance pages show it: 130.432 / 134.676 / 4.244 / 3.3%", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const { budget } = await departmentDashboard(db);
     assert.ok(budget);
     assert.equal(budget.href, "/budget/2020-21/q3");
@@ -93,7 +93,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
   });
 
   test("gives savings achieved against target, linking to the savings page", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const { savings } = await departmentDashboard(db);
     assert.ok(savings);
     assert.equal(savings.href, "/budget/2020-21/q3/savings");
@@ -107,7 +107,7 @@ describeOnBothDatabases("the department dashboard", (fresh) => {
   });
 
   test("lists what needs attention first: measures, deliverables, red budget lines and savings not on track, each with its page", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const dashboard = await departmentDashboard(db);
     assert.deepEqual(
       dashboard.attention.map((group) => group.key),

@@ -107,7 +107,7 @@ test("a list line with no target keeps its title and an empty target; a differen
 
 describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) => {
   test("the social worker vacancies measure has the seed's national figure of 16.4 for 2019/20, read inline", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const measure = await measureTitled(db, "social worker vacancies");
     const page = await measurePage(db, measure.id);
     const national = page.benchmarks.filter((benchmark) => benchmark.benchmarkGroup === "national");
@@ -158,7 +158,7 @@ describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) =
   });
 
   test("a measure's page lists the deliverables and the objectives under the outcome it evidences", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const gcse = await measureTitled(db, "Percentage achieving a standard pass (grades 4-9)");
     const evidences = await evidencesOf(db, gcse.id);
     assert.ok(evidences.deliverables.length > 0);

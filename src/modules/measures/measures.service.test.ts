@@ -263,7 +263,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("a cell Excel quoted for a line break is read whole and the preview says the break was joined", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const text = [
       "Key Performance Measure\tActual\tActual\tLatest\tTarget\tTarget",
       "\t2018/19\t2019/20\t2020/21\t2020/21\t2021/22",
@@ -281,7 +281,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("the demo loads 70 measures from 80 table rows, with audit events", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     assert.equal(await count(db, "select count(*) as n from measures"), 70);
     assert.equal(await count(db, "select count(*) as n from measure_rows where kind = 'measure'"), 80);
     assert.equal(await count(db, "select count(*) as n from measure_groups"), 10);
@@ -298,7 +298,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("measureFigures gives each measure the values, targets and rated rows its page gives", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const [rowIds] = await queryRows<{ ids: (number | string)[] }>(
       db,
       sql`select array_agg(id order by id) as ids from measures`,
@@ -321,7 +321,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("ratings computed from the stored seed data", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const missing = await rowFor(db, "Number of missing episodes (overall total, rolling 12 months)");
     assert.equal(missing.latest?.cellText, "909 (Dec 20)");
     assert.equal(missing.target?.targetText, "Less than 810");
@@ -346,7 +346,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("Strong needs the previous like period: a Dec 20 figure met against a whole 2019/20 year is Good", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const leavers = await rowFor(db, "Percentage of care leavers in suitable accommodation (age 19-21)");
     assert.equal(leavers.latest?.cellText, "96.3% (Dec 20)");
     assert.equal(leavers.rating.rating, "good");
@@ -386,7 +386,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("a value flagged when read is not rated as if it were clean: grey, saying why", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const neet = await rowFor(db, "Proportion of 16 - 17-year-olds NEET and Not Known (3 month average)");
     assert.equal(neet.latest?.cellText, "11.6 (Dec 2020)");
     assert.equal(neet.rating.rating, "not-available");
@@ -398,7 +398,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("care leavers in suitable accommodation and a top-quartile target with no benchmarks", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const listings = await listMeasureGroups(db);
     const rows = listings
       .flatMap((listing) => listing.rows)
@@ -422,7 +422,7 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("a different target for the same year in a later document is flagged, and both are kept as written", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const row = await rowFor(
       db,
       "Percentage of pupils in good or better primary schools",

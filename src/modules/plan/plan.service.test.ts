@@ -26,7 +26,7 @@ const Q3_2020_21 = { financialYear: "2020/21", quarter: 3 };
 
 describeOnBothDatabases("the plan demo", (fresh) => {
   test("the demo has all 31 deliverables of the 2021-2025 plan, in document order", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const deliverables = await repository.listDeliverables(db);
     assert.equal(deliverables.length, 31);
     assert.equal(deliverables.filter((d) => d.section === "one").length, 22);
@@ -37,7 +37,7 @@ describeOnBothDatabases("the plan demo", (fresh) => {
   });
 
   test("the demo has the 7 key risks with their mitigations, none yet assessed", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const risks = await repository.listRisks(db);
     assert.equal(risks.length, 7);
     assert.deepEqual(
@@ -48,7 +48,7 @@ describeOnBothDatabases("the plan demo", (fresh) => {
   });
 
   test("the demo has strategic objectives 10, 11, 12, 20, 21, 26, 27 with all 27 supporting activities and 3 nested ones", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const plan = await basePlan(db);
     assert.ok(plan);
     assert.equal(plan.plan.slug, "service-plan-2024-25");
@@ -72,7 +72,7 @@ describeOnBothDatabases("the plan demo", (fresh) => {
   });
 
   test("the demo has the 7 quarter 3 2020/21 updates: 4 Good, 3 flagged for Review", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const updates = await repository.listProgressInQuarter(db, "2020/21", 3);
     assert.equal(updates.length, 7);
     assert.deepEqual(
@@ -95,7 +95,7 @@ describeOnBothDatabases("the plan demo", (fresh) => {
   });
 
   test("the 4 Good ratings of quarter 3 2020/21 are kept as inferred, with how they were inferred", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const updates = await repository.listProgressInQuarter(db, "2020/21", 3);
     const inferred = updates.filter((update) => update.ratingSource === "inferred");
     assert.equal(inferred.length, 4);
@@ -120,7 +120,7 @@ describeOnBothDatabases("the plan demo", (fresh) => {
   });
 
   test("the 2024-25 refresh's own priorities are loaded as its sentence words them", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const thread = await goldenThread(db, null);
     const original = thread?.plans.find((plan) => plan.slug === "service-plan-2021-2025");
     const refresh = thread?.plans.find((plan) => plan.slug === "service-plan-2024-25");
@@ -146,7 +146,7 @@ describeOnBothDatabases("the plan demo", (fresh) => {
   });
 
   test("loading the demo writes audit events for what it created", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh({ demo: true, readOnly: true });
     const rows = await queryRows<{ entity_type: string; count: number }>(
       db,
       sql`select entity_type, count(*)::int as count from audit_events
