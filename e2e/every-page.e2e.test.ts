@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+import { isNull } from "drizzle-orm";
+import { measures } from "../src/db/schema/index.ts";
 import { addFinancialRisk } from "../src/modules/finance/finance.service.ts";
+import { setMeasurePublic } from "../src/modules/measures/measures.edit.ts";
+import { publicMeasures } from "../src/modules/measures/measures.service.ts";
 import { journeyTest, setUpJourney, visit } from "./harness.ts";
 
 /**
@@ -48,6 +52,16 @@ describe("every page", () => {
       quarter: 4,
       entry: { service: "Every page", risk: "A risk to reach its forms", sensitivity: 100_00, likelihood: 2 },
     });
+    // A measure marked public, so the public pages list one (they are linked from the Reports page).
+    const db = journey.database.db;
+    const [first] = await db.select().from(measures).where(isNull(measures.archivedAt)).limit(1);
+    assert.ok(first, "the demo has measures");
+    await setMeasurePublic(db, "e2e.officer@demo-council.example", {
+      id: first.id,
+      version: first.version,
+      isPublic: true,
+    });
+    assert.equal((await publicMeasures(db)).length, 1);
     const seen = new Set<string>();
     const queue = ["/"];
     const perShape = new Map<string, number>();
@@ -80,6 +94,9 @@ describe("every page", () => {
       "/departments",
       "/periods/settings",
       "/my-updates",
+      "/public",
+      "/public/measures/",
+      "/settings/public-pages",
     ]) {
       assert.ok(
         toCheck.some((href) => href.startsWith(start)),

@@ -53,7 +53,8 @@ export function rolesInWords(roles: readonly Role[]): string {
 /**
  * What a request needs:
  * - "public": anyone, signed in or not (signing in, setting a password, health, static files,
- *   the JSON API's description: it describes the shape of the data, and holds none);
+ *   the JSON API's description: it describes the shape of the data, and holds none; and reading
+ *   the public pages under /public, which show only what the council has published);
  * - "signed-in": any signed-in person, whatever their roles (their own account, signing out);
  * - a list of roles: a person holding at least one of them.
  */
@@ -62,6 +63,8 @@ export type Requirement = "public" | "signed-in" | readonly Role[];
 const PUBLIC_PATHS =
   /^\/(sign-in|sign-in\/oidc|sign-in\/oidc\/callback|invitation\/[^/]+|health|health\/[^/]+|status|api\/docs|api\/v1\/openapi\.json)$/;
 const FILES = /^\/(static|govuk|moj|assets)\//;
+/** The public pages (src/modules/public): read by anyone; nothing there takes a form. */
+const PUBLIC_PAGES = /^\/public(\/[^?#]*)?$/;
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Any role reads: viewer and up. */
@@ -129,6 +132,7 @@ export const ENTRY_WRITERS: Readonly<Record<OwnedKind, readonly Role[]>> = {
 /** The roles a request needs, from its method and path (no query string). */
 export function requirementFor(method: string, path: string): Requirement {
   if (FILES.test(path) || PUBLIC_PATHS.test(path)) return "public";
+  if (PUBLIC_PAGES.test(path) && READ_METHODS.has(method.toUpperCase())) return "public";
   if (path === "/sign-out" || path === "/account") return "signed-in";
   const segments = path.split("/").filter((segment) => segment !== "");
   // Who has which role is for administrators only, to read as well as to change.

@@ -37,6 +37,14 @@ export function setUpAccess(app: FastifyInstance): void {
 }
 
 /**
+ * Whether the person making this request may send `method` to `path` by the one role rule: for
+ * pages that show a form only to people whose roles can use it (the rest read what it did).
+ */
+export function mayUse(request: FastifyRequest, method: string, path: string): boolean {
+  return meets(requirementFor(method, path), heldRoles(request));
+}
+
+/**
  * The service navigation lists only the pages this person may open, and the header says who is
  * signed in: set before the check, so the page refusing a request has them too.
  */

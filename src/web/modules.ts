@@ -9,6 +9,7 @@ import { peopleModule } from "../modules/people/people.routes.ts";
 import { periodsModule } from "../modules/periods/periods.routes.ts";
 import { planModule } from "../modules/plan/plan.routes.ts";
 import { procurementModule } from "../modules/procurement/procurement.routes.ts";
+import { publicModule } from "../modules/public/public.routes.ts";
 import { reportsModule } from "../modules/reports/reports.routes.ts";
 import { roundModule } from "../modules/round/round.routes.ts";
 import { setupModule } from "../modules/setup/setup.routes.ts";
@@ -41,4 +42,5 @@ export const MODULES: BaseplanModule[] = [
   setupModule,
   peopleModule,
   apiModule,
+  publicModule,
 ];

@@ -35,6 +35,8 @@ export const measures = pgTable("measures", {
   archivedBy: text("archived_by"),
   /** The measure this one was merged into (it is archived then); its values and targets moved there. */
   mergedInto: bigint("merged_into", { mode: "number" }).references((): AnyPgColumn => measures.id),
+  /** Shown on the public pages, with its published periods' figures (0031_public_measures.sql). */
+  isPublic: boolean("public").notNull().default(false),
 });
 
 export interface StoredFootnote {

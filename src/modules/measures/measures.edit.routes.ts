@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { type FieldError, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
-import { MISSING_VERSION_MESSAGE, requiredVersion, validForm } from "../../web/forms.ts";
+import { MISSING_VERSION_MESSAGE, parseForm, requiredVersion, validForm } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import {
@@ -26,6 +26,7 @@ import {
   renameGroup,
   restoreGroup,
   restoreMeasure,
+  setMeasurePublic,
   setTarget,
 } from "./measures.edit.ts";
 import {
@@ -34,6 +35,7 @@ import {
   moveSchema,
   newMeasureSchema,
   POLARITY_CHOICES,
+  publicSchema,
   targetSetSchema,
   UNIT_CHOICES,
 } from "./measures.schemas.ts";
@@ -194,6 +196,78 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       );
     } catch (error) {
       return renderNewMeasure(reply, body, failed(error));
+    }
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Whether the measure is shown on the public pages
+
+  async function renderPublicForm(
+    reply: FastifyReply,
+    id: number,
+    values: FormValues,
+    errors: FieldError[] = [],
+  ) {
+    const { measure } = await measurePage(db, id);
+    const opened = errors.length > 0;
+    return reply.code(opened ? 400 : 200).view("record-form.njk", {
+      pageTitle: `${opened ? "Error: " : ""}Public pages: ${measure.title}`.slice(0, 200),
+      caption: "Public pages",
+      introLines: [
+        "A public measure is shown on the council's public pages, which anyone can read without signing in, with its values, targets and ratings for published periods only. Nothing from a period that is not yet published is shown.",
+        measure.isPublic
+          ? "This measure is shown on the public pages now."
+          : "This measure is not shown on the public pages now.",
+      ],
+      action: `/measures/${measure.id}/public`,
+      version: opened ? fieldText(values, "version") : String(measure.version),
+      fields: [
+        {
+          type: "radios",
+          name: "public",
+          label: "Show this measure on the public pages?",
+          items: radioItems(opened ? values : { public: measure.isPublic ? "yes" : "no" }, "public", [
+            ["yes", "Yes, with its figures for published periods"],
+            ["no", "No"],
+          ]),
+        },
+      ] satisfies FormField[],
+      submitText: "Save",
+      backText: "Back to the measure",
+      backHref: `/measures/${measure.id}`,
+      errors,
+    });
+  }
+
+  app.get<{ Params: { id: string } }>("/measures/:id/public", async (request, reply) =>
+    renderPublicForm(reply, idParam(request.params.id, "Measure"), {}),
+  );
+
+  app.post<{ Params: { id: string }; Body: FormValues }>("/measures/:id/public", async (request, reply) => {
+    const id = idParam(request.params.id, "Measure");
+    const body = request.body ?? {};
+    try {
+      const parsed = parseForm(publicSchema, body);
+      if (!parsed.ok) {
+        // A form without its version has no field of its own: the message goes beside the choice.
+        throw new ValidationFailed(
+          parsed.errors.map((error) => (error.field === "version" ? { ...error, field: "public" } : error)),
+        );
+      }
+      const measure = await setMeasurePublic(db, request.actor, {
+        id,
+        version: parsed.value.version,
+        isPublic: parsed.value.public === "yes",
+      });
+      return redirectWithBanner(
+        reply,
+        `/measures/${id}`,
+        measure.isPublic
+          ? `"${measure.title}" is shown on the public pages, with its figures for published periods.`
+          : `"${measure.title}" is not shown on the public pages.`,
+      );
+    } catch (error) {
+      return renderPublicForm(reply, id, body, failed(error));
     }
   });
 

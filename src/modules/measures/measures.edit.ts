@@ -459,3 +459,49 @@ export async function combineMeasures(
 export async function combinableWith(db: Database, measureId: number): Promise<Measure[]> {
   return (await repository.listCurrentMeasures(db)).filter((measure) => measure.id !== measureId);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Public: whether the council shows a measure on the pages anyone can read (/public)
+
+/**
+ * Marks a measure public or not: a public measure is shown on the public pages with its values
+ * and ratings for published periods only. Version-checked (a form opened before someone else
+ * changed the measure is refused, nothing changed) and audited.
+ */
+export async function setMeasurePublic(
+  db: Database,
+  actor: string,
+  input: { id: number; version: number; isPublic: boolean },
+): Promise<Measure> {
+  return db.transaction(async (tx) => {
+    const before = await repository.findMeasure(tx, input.id);
+    if (!before) throw new NotFound(`Measure ${input.id}`);
+    const words = (isPublic: boolean) =>
+      isPublic ? "Shown on the public pages" : "Not shown on the public pages";
+    const after = await repository.updateMeasureIfVersion(tx, before.id, input.version, {
+      isPublic: input.isPublic,
+    });
+    if (!after) {
+      throw new Conflict(
+        `Whether "${before.title}" is public`,
+        [{ label: "Public pages", saved: words(before.isPublic), submitted: words(input.isPublic) }],
+        `/measures/${before.id}/public`,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "measure",
+      entityId: after.id,
+      summary:
+        before.isPublic === after.isPublic
+          ? `Saved whether "${after.title}" is public unchanged`
+          : after.isPublic
+            ? `Made "${after.title}" public: its published figures are shown on the public pages`
+            : `Took "${after.title}" off the public pages`,
+      before: { public: before.isPublic },
+      after: { public: after.isPublic },
+    });
+    return after;
+  });
+}

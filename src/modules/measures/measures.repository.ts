@@ -147,6 +147,15 @@ export function listCurrentMeasures(db: Database): Promise<Measure[]> {
   return db.select().from(measures).where(isNull(measures.archivedAt)).orderBy(asc(measures.id));
 }
 
+/** The current (not archived) measures the council marks public, by title. */
+export function listPublicMeasures(db: Database): Promise<Measure[]> {
+  return db
+    .select()
+    .from(measures)
+    .where(and(isNull(measures.archivedAt), eq(measures.isPublic, true)))
+    .orderBy(asc(measures.title), asc(measures.id));
+}
+
 export async function findMeasure(db: Database, id: number): Promise<Measure | undefined> {
   const [row] = await db.select().from(measures).where(eq(measures.id, id));
   return row;

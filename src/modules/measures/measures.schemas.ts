@@ -182,3 +182,12 @@ export const targetSetSchema = z.object({
     .min(1, "Enter the target, like 95% or above, Less than 810 or In line with national")
     .max(500, "The target must be 500 characters or fewer"),
 });
+
+/** Whether the council shows a measure on the public pages, at the version the form was opened. */
+export const publicSchema = z.object({
+  version: z.coerce
+    .number({ error: "The form was missing its version. Reload the page and try again." })
+    .int({ error: "The form was missing its version. Reload the page and try again." })
+    .positive({ error: "The form was missing its version. Reload the page and try again." }),
+  public: z.enum(["yes", "no"], { error: "Select whether the measure is shown on the public pages" }),
+});

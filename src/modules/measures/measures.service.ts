@@ -1726,3 +1726,11 @@ export async function periodMeasureRatings(
     return { ...item, target, rating };
   });
 }
+
+/**
+ * The measures the council marks public and has not archived, by title: the public pages show
+ * these, each with its figures for published periods only.
+ */
+export function publicMeasures(db: Database): Promise<Measure[]> {
+  return repository.listPublicMeasures(db);
+}

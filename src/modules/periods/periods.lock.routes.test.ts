@@ -44,6 +44,31 @@ async function postForm(
   });
 }
 
+/**
+ * Posts to `action` as a person the page shows no form for: the page's form token (the sign-out
+ * form's) and its version, as a hand-made request would send them.
+ */
+async function postWithoutForm(
+  app: FastifyInstance,
+  cookie: string,
+  page: string,
+  action: string,
+  fields: Record<string, string>,
+) {
+  const opened = await app.inject({ url: page, headers: { cookie } });
+  assert.equal(opened.statusCode, 200, opened.body);
+  assert.ok(!opened.body.includes(`action="${action}"`), `${page} shows no form to ${action}`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(opened.body)?.[1] ?? "";
+  const version = /name="version" value="(\d+)"/.exec(opened.body)?.[1] ?? "1";
+  const cookies = [cookie, ...opened.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
+  return app.inject({
+    method: "POST",
+    url: action,
+    payload: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
+  });
+}
+
 describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
   test("an approver signs off; an owner's entry gets the locked page; an administrator must give a reason to unlock", async () => {
     const { db } = await fresh();
@@ -75,7 +100,7 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
     const page = "/periods/2035-36/q4";
     const Q4 = monitoringPeriod(2035, "quarter", 4);
 
-    const officerSignsOff = await postForm(app, await as(officer.id), page, `${page}/sign-off`, {});
+    const officerSignsOff = await postWithoutForm(app, await as(officer.id), page, `${page}/sign-off`, {});
     assert.equal(officerSignsOff.statusCode, 403, "a performance officer does not sign off");
     assert.equal((await findPeriod(db, Q4))?.locked, false);
 
@@ -107,7 +132,7 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
     assert.match(entry.body, /Nothing was saved\./);
 
     const adminCookie = await as(admin.id);
-    const approverUnlocks = await postForm(app, await as(approver.id), page, `${page}/unlock`, {
+    const approverUnlocks = await postWithoutForm(app, await as(approver.id), page, `${page}/unlock`, {
       reason: "Late",
     });
     assert.equal(approverUnlocks.statusCode, 403);
@@ -137,6 +162,63 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
       },
     );
     assert.equal(again.statusCode, 303, again.body);
+    await app.close();
+  });
+
+  test("the period page shows the sign-off, unlock and status forms only to people whose roles can use them", async () => {
+    const { db } = await fresh();
+    const built = await buildCouncil(db, { departmentName: "Libraries" });
+    await buildMonitoringYear(db, 2036);
+    await buildOpenQuarter(db, 2036, 1);
+    const people = {
+      viewer: await buildPerson(db, { councilId: built.councilId, roles: ["viewer"] }),
+      owner: await buildPerson(db, { councilId: built.councilId, roles: ["owner"] }),
+      officer: await buildPerson(db, { councilId: built.councilId, roles: ["performance-officer"] }),
+      approver: await buildPerson(db, { councilId: built.councilId, roles: ["approver"] }),
+      admin: await buildPerson(db, { councilId: built.councilId, roles: ["administrator"] }),
+    };
+    const config = loadConfig(PRODUCTION);
+    const app = await testApp(db, PRODUCTION);
+    const page = "/periods/2036-37/q1";
+    const view = async (id: number) =>
+      (await app.inject({ url: page, headers: { cookie: await sessionCookieFor(db, config, id) } })).body;
+    const has = (body: string, form: string) => body.includes(`action="${page}/${form}"`);
+
+    for (const who of ["viewer", "owner", "officer"] as const) {
+      const body = await view(people[who].id);
+      assert.ok(!has(body, "sign-off"), `${who} is not shown the sign-off form`);
+      assert.match(body, /has not been signed off yet/, who);
+    }
+    for (const who of ["approver", "admin"] as const) {
+      assert.ok(has(await view(people[who].id), "sign-off"), `${who} is shown the sign-off form`);
+    }
+    for (const who of ["viewer", "owner", "approver"] as const) {
+      const body = await view(people[who].id);
+      assert.ok(!has(body, "close") && !has(body, "publish"), `${who} is not shown close or publish`);
+      assert.match(body, /is open for entry\. A performance officer or an administrator closes it/, who);
+    }
+    assert.ok(has(await view(people.officer.id), "publish"), "a performance officer is shown publish");
+
+    const opened = await app.inject({
+      url: page,
+      headers: { cookie: await sessionCookieFor(db, config, people.approver.id) },
+    });
+    assert.equal(opened.statusCode, 200);
+    const signed = await postForm(
+      app,
+      await sessionCookieFor(db, config, people.approver.id),
+      page,
+      `${page}/sign-off`,
+      {},
+    );
+    assert.equal(signed.statusCode, 303, signed.body);
+    for (const who of ["viewer", "owner", "officer", "approver"] as const) {
+      const body = await view(people[who].id);
+      assert.ok(!has(body, "unlock"), `${who} is not shown the unlock form`);
+      assert.match(body, /Signed off and locked\./, who);
+      assert.match(body, /Only an administrator can unlock Quarter 1 2036\/37, giving a reason\./, who);
+    }
+    assert.ok(has(await view(people.admin.id), "unlock"), "an administrator is shown the unlock form");
     await app.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import type { MonitoringPeriod } from "../../domain/periods.ts";
 import { ValidationFailed } from "../../errors.ts";
+import { mayUse } from "../../web/access.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
@@ -67,6 +68,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       missing: periods.missingOf(sections),
       complete: sections.every((section) => section.done === section.total),
       signOffWords: periods.SIGN_OFF_WORDS,
+      // Each form is shown only to people whose roles can use it; the others read the state.
+      may: {
+        changeStatus: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/publish`),
+        signOff: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/sign-off`),
+        unlock: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/unlock`),
+      },
       values: {},
       ...extra,
     });

@@ -50,3 +50,12 @@ export async function saveSetting(
 export async function recordSetting(db: Database, key: string, value: unknown): Promise<void> {
   await upsertSetting(db, key, value);
 }
+
+/** A setting's stored value and its version (0 where none has been saved), for a version-checked form. */
+export async function readSettingAndVersion(
+  db: Database,
+  key: string,
+): Promise<{ value: unknown; version: number }> {
+  const row = await findSetting(db, key);
+  return { value: row?.value ?? null, version: row?.version ?? 0 };
+}
