@@ -6,6 +6,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -20,6 +21,40 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export async function queryRows<T>(db: Database, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/** The connection Drizzle's session holds: inside a transaction, the transaction's own client. */
+function sessionClient(db: Database): unknown {
+  return (db as unknown as { session?: { client?: unknown } }).session?.client;
+}
+
+/**
+ * Whether copyCsv can load rows on this connection: a PostgreSQL server inside a transaction.
+ * (PGlite's own COPY of a file handed to it is slower than statements of unnest() arrays there
+ * once the table has an index, so callers write rows that way on PGlite.)
+ */
+export function canCopyCsv(db: Database): boolean {
+  return sessionClient(db) instanceof pg.Client;
+}
+
+/**
+ * Loads rows written as CSV (PostgreSQL's `format csv`: an unquoted empty field is null) into a
+ * table with COPY FROM STDIN (pg-copy-streams), the fastest way a PostgreSQL server takes many
+ * rows. `target` is the table and its columns, for example `benchmark_values (a, b)`. COPY needs
+ * the very connection the transaction holds, which Drizzle keeps as its session's client; so
+ * this runs only inside a transaction on a server (see canCopyCsv), and says so otherwise.
+ */
+export async function copyCsv(db: Database, target: string, csv: string): Promise<void> {
+  const client = sessionClient(db);
+  if (!(client instanceof pg.Client)) {
+    throw new Error("copyCsv runs only inside a transaction on a PostgreSQL server");
+  }
+  const stream = client.query(copyFrom(`copy ${target} from stdin with (format csv)`));
+  await new Promise<void>((resolve, reject) => {
+    stream.on("error", reject);
+    stream.on("finish", resolve);
+    stream.end(csv);
+  });
 }
 
 export type Engine = "pglite" | "postgresql";

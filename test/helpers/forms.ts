@@ -1,4 +1,5 @@
-import type { FastifyInstance } from "fastify";
+import assert from "node:assert/strict";
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 /**
  * Opens a form page as a browser would and returns its CSRF token and cookie, so a test can
@@ -9,6 +10,68 @@ export async function formSession(app: FastifyInstance, path: string) {
   const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
   const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   return { token, cookie, page };
+}
+
+/** Opens `page` as the person signed in by `cookie` (from sessionCookieFor), expecting it to show. */
+async function openAs(app: FastifyInstance, cookie: string, page: string) {
+  const opened = await app.inject({ url: page, headers: { cookie } });
+  assert.equal(opened.statusCode, 200, opened.body);
+  return opened;
+}
+
+/** Posts the fields to `action` with a CSRF token and version, and the cookies the page set. */
+function postAs(
+  app: FastifyInstance,
+  cookie: string,
+  opened: LightMyRequestResponse,
+  action: string,
+  form: { token: string; version: string; fields: Record<string, string> },
+) {
+  const cookies = [cookie, ...opened.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
+  return app.inject({
+    method: "POST",
+    url: action,
+    payload: new URLSearchParams({ _csrf: form.token, version: form.version, ...form.fields }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
+  });
+}
+
+/**
+ * Opens `page` as a signed-in person and posts its form to `action` with the fields given,
+ * carrying the form's own CSRF token and version, as a browser would.
+ */
+export async function postPageForm(
+  app: FastifyInstance,
+  cookie: string,
+  page: string,
+  action: string,
+  fields: Record<string, string>,
+) {
+  const opened = await openAs(app, cookie, page);
+  const form =
+    new RegExp(`<form method="post" action="${action}"[\\s\\S]*?</form>`).exec(opened.body)?.[0] ?? "";
+  assert.ok(form, `${page} has a form to ${action}`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? "";
+  const version = /name="version" value="(\d+)"/.exec(form)?.[1] ?? "";
+  return postAs(app, cookie, opened, action, { token, version, fields });
+}
+
+/**
+ * Posts to `action` as a signed-in person whom `page` shows no form to it: with the page's form
+ * token (the sign-out form's) and its version, as a hand-made request would send them.
+ */
+export async function postWithoutPageForm(
+  app: FastifyInstance,
+  cookie: string,
+  page: string,
+  action: string,
+  fields: Record<string, string>,
+) {
+  const opened = await openAs(app, cookie, page);
+  assert.ok(!opened.body.includes(`action="${action}"`), `${page} shows no form to ${action}`);
+  const token = /name="_csrf" value="([^"]+)"/.exec(opened.body)?.[1] ?? "";
+  const version = /name="version" value="(\d+)"/.exec(opened.body)?.[1] ?? "1";
+  return postAs(app, cookie, opened, action, { token, version, fields });
 }
 
 /** A multipart/form-data body with the given fields and, where given, one file in the field "file". */

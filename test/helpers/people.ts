@@ -10,6 +10,16 @@ import { TEST_ACTOR } from "./database.ts";
 
 export const TEST_PASSWORD = "correct horse battery staple 42";
 
+/**
+ * Settings (as environment variables give them) for an app in which people sign in, as in
+ * production: for route tests that act as built people (buildPerson, sessionCookieFor).
+ */
+export const SIGN_IN_SETTINGS = {
+  NODE_ENV: "production",
+  BASEPLAN_COOKIE_SECRET: "a-cookie-secret-for-signed-in-route-tests",
+  BASEPLAN_SESSION_SECRET: "a-session-secret-for-signed-in-route-tests",
+};
+
 export interface BuiltPerson {
   id: number;
   email: string;

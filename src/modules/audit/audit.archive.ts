@@ -148,3 +148,58 @@ export async function restoreRecordWith<Row extends ArchivableRow>(
     return updated;
   });
 }
+
+/** How a kind's records are ordered, for moving one up or down its list. */
+export interface MoveRules<Row extends ArchivableRow> {
+  /** The live records numbered together with this one, in their order. */
+  list(db: Database, row: Row): Promise<Row[]>;
+  /** Which of them this one moves past (those of its own group); all of them when not given. */
+  sameGroup?(row: Row, other: Row): boolean;
+  /** Numbers the records 1, 2, 3, ... in the order of the ids given. */
+  renumber(db: Database, order: number[]): Promise<void>;
+}
+
+/**
+ * Moves a record up or down its list, one way for every kind that is ordered by position (plan
+ * records, measure groups): refused when archived or already first or last, swapped with its
+ * neighbour only if still at the version the form was opened on, the list renumbered, and the
+ * move audited with the new order.
+ */
+export async function moveRecordWith<Row extends ArchivableRow & { position?: unknown }>(
+  db: Database,
+  actor: string,
+  rules: ArchiveRules<Row>,
+  moves: MoveRules<Row>,
+  input: { id: number; version: number; direction: "up" | "down" },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await rules.find(tx, input.id);
+    if (!row) throw new NotFound(`${capitalise(rules.noun)} ${input.id}`);
+    if (row.archivedAt !== null)
+      refuse("direction", `${capitalise(rules.name(row))} is archived: restore it to move it`);
+    const all = await moves.list(tx, row);
+    const group = moves.sameGroup ? all.filter((other) => moves.sameGroup?.(row, other)) : all;
+    const at = group.findIndex((other) => other.id === row.id);
+    const up = input.direction === "up";
+    const neighbour = group[up ? at - 1 : at + 1];
+    if (!neighbour) {
+      refuse("direction", `${capitalise(rules.name(row))} is already ${up ? "first" : "last"}`);
+    }
+    await changeIfVersion(tx, rules, row.id, input.version, {}, `Move ${input.direction}`);
+    const order = all.map((other) => other.id);
+    const from = order.indexOf(row.id);
+    const to = order.indexOf(neighbour.id);
+    order[from] = neighbour.id;
+    order[to] = row.id;
+    await moves.renumber(tx, order);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "move",
+      entityType: rules.entityType,
+      entityId: row.id,
+      summary: `Moved ${rules.name(row)} ${input.direction}, ${up ? "above" : "below"} ${rules.name(neighbour)}`,
+      before: { position: row.position },
+      after: { order },
+    });
+  });
+}

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { type Database, queryRows } from "../../db/client.ts";
+import { canCopyCsv, copyCsv, type Database, queryRows } from "../../db/client.ts";
 
 /**
  * All SQL of the benchmarks module. Bulk writes go through unnest() of typed arrays, a few
- * statements per ten thousand rows, so the whole LAIT file (641,070 rows) imports quickly on both
- * PGlite and a PostgreSQL server with the same SQL.
+ * statements per ten thousand rows; on a PostgreSQL server the figures themselves (641,070 rows in
+ * the whole LAIT file) are added with COPY instead.
  */
 
 const BATCH = 10_000;
@@ -224,11 +224,41 @@ export async function retireValues(db: Database, keys: readonly ValueKey[], impo
   );
 }
 
+/** A CSV field as COPY reads it: text always quoted (so "" is empty text), null left empty. */
+function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  if (typeof value === "number") return String(value);
+  return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
+}
+
+/**
+ * Adds figures, inside the import's transaction. On a PostgreSQL server with COPY (see copyCsv):
+ * the whole LAIT file is 641,070 rows, which COPY loads several times faster than statements;
+ * written in slices so no one text grows past what a string may hold. On PGlite as statements of
+ * unnest() arrays, which it runs faster than its own COPY into an indexed table.
+ */
 export async function insertValues(
   db: Database,
   rows: readonly StoredValue[],
   importId: number,
 ): Promise<void> {
+  if (canCopyCsv(db)) {
+    const slice = 200_000;
+    for (let start = 0; start < rows.length; start += slice) {
+      const lines: string[] = [];
+      for (const r of rows.slice(start, start + slice)) {
+        lines.push(
+          `${csvField(r.measureCode)},${csvField(r.periodLabel)},${csvField(r.areaCode)},${csvField(r.amount)},${csvField(r.code)},${csvField(r.rank)},${csvField(r.rankOf)},${csvField(r.band)},${importId}\n`,
+        );
+      }
+      await copyCsv(
+        db,
+        "benchmark_values (measure_code, period_label, area_code, amount, code, rank, rank_of, band, import_id)",
+        lines.join(""),
+      );
+    }
+    return;
+  }
   await inBatches(rows, (batch) =>
     db.execute(sql`
       insert into benchmark_values (measure_code, period_label, area_code, amount, code, rank, rank_of, band, import_id)

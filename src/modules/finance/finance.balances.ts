@@ -122,6 +122,41 @@ async function riskConflict(
 }
 
 /**
+ * A change to one of a quarter's financial risks, saved only if the risk is still at the version
+ * the person saw (else the conflict page, with what was sent: null for a removal), and audited:
+ * what changing and removing a risk share.
+ */
+async function changeRiskAtVersion(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; quarter: number; riskId: number },
+  change: {
+    sent: FinancialRiskNew | null;
+    save: (tx: Database, riskId: number) => Promise<FinancialRiskRow | null | undefined>;
+    /** What the audit event keeps: the risk as it was found and as saved (or as removed). */
+    audit: (risk: FinancialRiskRow, saved: FinancialRiskRow) => { before: unknown; after?: unknown };
+  },
+) {
+  return db.transaction(async (tx) => {
+    const found = await financialRiskForEdit(tx, input.yearCode, input.quarter, input.riskId);
+    const { year, quarter } = found;
+    const { sensitivity: _shown, ...risk } = found.risk;
+    const saved = await change.save(tx, risk.id);
+    if (!saved) throw await riskConflict(tx, risk.id, { year, quarter, sent: change.sent });
+    await recordAuditEvent(tx, {
+      actor,
+      action: change.sent ? "update" : "delete",
+      entityType: "financial-risk",
+      entityId: risk.id,
+      period: quarterPeriodKey(year.code, quarter),
+      summary: `${change.sent ? "Changed" : "Removed"} a quarter ${quarter} ${year.label} financial risk for ${saved.service}`,
+      ...change.audit(risk, saved),
+    });
+    return { year, risk: saved };
+  });
+}
+
+/**
  * Changes a quarter's financial risk if it is still as the person saw it (its version), audited
  * with what it was and what it became. The routes refuse a quarter not open for entry first.
  */
@@ -130,34 +165,18 @@ export async function updateFinancialRisk(
   actor: string,
   input: { yearCode: string; quarter: number; riskId: number; edit: FinancialRiskEdit },
 ) {
-  return db.transaction(async (tx) => {
-    const { year, quarter, risk } = await financialRiskForEdit(
-      tx,
-      input.yearCode,
-      input.quarter,
-      input.riskId,
-    );
-    const { version, ...sent } = input.edit;
-    const updated = await repository.updateFinancialRiskIfVersion(tx, risk.id, version, {
-      service: sent.service,
-      risk: sent.risk,
-      sensitivityPence: sent.sensitivity,
-      likelihood: sent.likelihood,
-      updatedAt: new Date(),
-    });
-    if (!updated) throw await riskConflict(tx, risk.id, { year, quarter, sent });
-    const { sensitivity: _shown, ...before } = risk;
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "financial-risk",
-      entityId: risk.id,
-      period: quarterPeriodKey(year.code, quarter),
-      summary: `Changed a quarter ${quarter} ${year.label} financial risk for ${updated.service}`,
-      before,
-      after: updated,
-    });
-    return { year, risk: updated };
+  const { version, ...sent } = input.edit;
+  return changeRiskAtVersion(db, actor, input, {
+    sent,
+    save: (tx, riskId) =>
+      repository.updateFinancialRiskIfVersion(tx, riskId, version, {
+        service: sent.service,
+        risk: sent.risk,
+        sensitivityPence: sent.sensitivity,
+        likelihood: sent.likelihood,
+        updatedAt: new Date(),
+      }),
+    audit: (risk, updated) => ({ before: risk, after: updated }),
   });
 }
 
@@ -170,25 +189,10 @@ export async function removeFinancialRisk(
   actor: string,
   input: { yearCode: string; quarter: number; riskId: number; version: number },
 ) {
-  return db.transaction(async (tx) => {
-    const { year, quarter, risk } = await financialRiskForEdit(
-      tx,
-      input.yearCode,
-      input.quarter,
-      input.riskId,
-    );
-    const removed = await repository.deleteFinancialRiskIfVersion(tx, risk.id, input.version);
-    if (!removed) throw await riskConflict(tx, risk.id, { year, quarter, sent: null });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "delete",
-      entityType: "financial-risk",
-      entityId: risk.id,
-      period: quarterPeriodKey(year.code, quarter),
-      summary: `Removed a quarter ${quarter} ${year.label} financial risk for ${removed.service}`,
-      before: removed,
-    });
-    return { year, risk: removed };
+  return changeRiskAtVersion(db, actor, input, {
+    sent: null,
+    save: (tx, riskId) => repository.deleteFinancialRiskIfVersion(tx, riskId, input.version),
+    audit: (_risk, removed) => ({ before: removed }),
   });
 }
 

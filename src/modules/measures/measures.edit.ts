@@ -7,7 +7,8 @@ import {
   type ArchiveRules,
   archiveRecordWith,
   capitalise,
-  changeIfVersion,
+  type MoveRules,
+  moveRecordWith,
   restoreRecordWith,
 } from "../audit/audit.archive.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
@@ -117,6 +118,12 @@ async function renumberLiveGroups(db: Database, order?: readonly number[]): Prom
   await repository.renumberGroups(db, order ?? (await repository.liveGroups(db)).map((group) => group.id));
 }
 
+/** Measure groups are listed in one order, every live group numbered together. */
+const GROUP_MOVES: MoveRules<MeasureGroup> = {
+  list: (db) => repository.liveGroups(db),
+  renumber: (db, order) => renumberLiveGroups(db, order),
+};
+
 const GROUP_RULES: ArchiveRules<MeasureGroup> = {
   entityType: "measure-group",
   noun: "measure group",
@@ -206,35 +213,7 @@ export async function moveGroup(
   actor: string,
   input: { id: number; version: number; direction: "up" | "down" },
 ): Promise<void> {
-  await db.transaction(async (tx) => {
-    const row = await repository.findGroup(tx, input.id);
-    if (!row) throw new NotFound(`Measure group ${input.id}`);
-    if (row.archivedAt !== null)
-      refuse("direction", `${capitalise(GROUP_RULES.name(row))} is archived: restore it to move it`);
-    const live = await repository.liveGroups(tx);
-    const at = live.findIndex((other) => other.id === row.id);
-    const neighbour = live[input.direction === "up" ? at - 1 : at + 1];
-    if (!neighbour) {
-      refuse(
-        "direction",
-        `${capitalise(GROUP_RULES.name(row))} is already ${input.direction === "up" ? "first" : "last"}`,
-      );
-    }
-    await changeIfVersion(tx, GROUP_RULES, row.id, input.version, {}, `Move ${input.direction}`);
-    const order = live.map((other) => other.id);
-    order[at] = neighbour.id;
-    order[at + (input.direction === "up" ? -1 : 1)] = row.id;
-    await renumberLiveGroups(tx, order);
-    await recordAuditEvent(tx, {
-      actor,
-      action: "move",
-      entityType: GROUP_RULES.entityType,
-      entityId: row.id,
-      summary: `Moved ${GROUP_RULES.name(row)} ${input.direction}, ${input.direction === "up" ? "above" : "below"} ${GROUP_RULES.name(neighbour)}`,
-      before: { position: row.position },
-      after: { order },
-    });
-  });
+  await moveRecordWith(db, actor, GROUP_RULES, GROUP_MOVES, input);
 }
 
 export function archiveGroup(db: Database, actor: string, input: { id: number; version: number }) {

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import {
   buildCouncil,
@@ -9,65 +8,11 @@ import {
   buildOpenQuarter,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
-import { buildPerson, sessionCookieFor } from "../../../test/helpers/people.ts";
+import { postPageForm, postWithoutPageForm } from "../../../test/helpers/forms.ts";
+import { buildPerson, SIGN_IN_SETTINGS, sessionCookieFor } from "../../../test/helpers/people.ts";
 import { loadConfig } from "../../config.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
 import { findPeriod } from "./periods.service.ts";
-
-const PRODUCTION = {
-  NODE_ENV: "production",
-  BASEPLAN_COOKIE_SECRET: "a-cookie-secret-for-the-sign-off-route-tests",
-  BASEPLAN_SESSION_SECRET: "a-session-secret-for-the-sign-off-route-tests",
-};
-
-/** Opens `page` as the person and posts its form to `action` with the fields given. */
-async function postForm(
-  app: FastifyInstance,
-  cookie: string,
-  page: string,
-  action: string,
-  fields: Record<string, string>,
-) {
-  const opened = await app.inject({ url: page, headers: { cookie } });
-  assert.equal(opened.statusCode, 200, opened.body);
-  const form =
-    new RegExp(`<form method="post" action="${action}"[\\s\\S]*?</form>`).exec(opened.body)?.[0] ?? "";
-  assert.ok(form, `${page} has a form to ${action}`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? "";
-  const version = /name="version" value="(\d+)"/.exec(form)?.[1] ?? "";
-  const cookies = [cookie, ...opened.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
-  return app.inject({
-    method: "POST",
-    url: action,
-    payload: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
-  });
-}
-
-/**
- * Posts to `action` as a person the page shows no form for: the page's form token (the sign-out
- * form's) and its version, as a hand-made request would send them.
- */
-async function postWithoutForm(
-  app: FastifyInstance,
-  cookie: string,
-  page: string,
-  action: string,
-  fields: Record<string, string>,
-) {
-  const opened = await app.inject({ url: page, headers: { cookie } });
-  assert.equal(opened.statusCode, 200, opened.body);
-  assert.ok(!opened.body.includes(`action="${action}"`), `${page} shows no form to ${action}`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(opened.body)?.[1] ?? "";
-  const version = /name="version" value="(\d+)"/.exec(opened.body)?.[1] ?? "1";
-  const cookies = [cookie, ...opened.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
-  return app.inject({
-    method: "POST",
-    url: action,
-    payload: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
-  });
-}
 
 describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
   test("an approver signs off; an owner's entry gets the locked page; an administrator must give a reason to unlock", async () => {
@@ -94,35 +39,38 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
       roles: ["administrator"],
       name: "Lee Admin",
     });
-    const config = loadConfig(PRODUCTION);
-    const app = await testApp(db, PRODUCTION);
+    const config = loadConfig(SIGN_IN_SETTINGS);
+    const app = await testApp(db, SIGN_IN_SETTINGS);
     const as = (id: number) => sessionCookieFor(db, config, id);
     const page = "/periods/2035-36/q4";
     const Q4 = monitoringPeriod(2035, "quarter", 4);
 
-    const officerSignsOff = await postWithoutForm(app, await as(officer.id), page, `${page}/sign-off`, {});
+    const officerSignsOff = await postWithoutPageForm(
+      app,
+      await as(officer.id),
+      page,
+      `${page}/sign-off`,
+      {},
+    );
     assert.equal(officerSignsOff.statusCode, 403, "a performance officer does not sign off");
     assert.equal((await findPeriod(db, Q4))?.locked, false);
 
-    const signed = await postForm(app, await as(approver.id), page, `${page}/sign-off`, {});
+    const signed = await postPageForm(app, await as(approver.id), page, `${page}/sign-off`, {});
     assert.equal(signed.statusCode, 303, signed.body);
     const shown = await app.inject({ url: page, headers: { cookie: await as(approver.id) } });
     assert.match(shown.body, /Signed off and locked\./);
     assert.doesNotMatch(shown.body, /action="\/periods\/2035-36\/q4\/sign-off"/);
 
     const ownerCookie = await as(owner.id);
-    const entry = await postForm(
-      app,
-      ownerCookie,
-      `/measures/${measure.id}/values/new?period=2035-36-q4`,
-      `/measures/${measure.id}/values/new`,
-      {
-        period: "2035-36-q4",
-        value: "300",
-        status: "final",
-        replacing: "none",
-      },
-    );
+    const enterValue = () =>
+      postPageForm(
+        app,
+        ownerCookie,
+        `/measures/${measure.id}/values/new?period=2035-36-q4`,
+        `/measures/${measure.id}/values/new`,
+        { period: "2035-36-q4", value: "300", status: "final", replacing: "none" },
+      );
+    const entry = await enterValue();
     assert.equal(entry.statusCode, 403, entry.body);
     assert.match(entry.body, /Quarter 4 2035\/36 is signed off and locked/);
     assert.match(
@@ -132,16 +80,16 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
     assert.match(entry.body, /Nothing was saved\./);
 
     const adminCookie = await as(admin.id);
-    const approverUnlocks = await postWithoutForm(app, await as(approver.id), page, `${page}/unlock`, {
+    const approverUnlocks = await postWithoutPageForm(app, await as(approver.id), page, `${page}/unlock`, {
       reason: "Late",
     });
     assert.equal(approverUnlocks.statusCode, 403);
-    const noReason = await postForm(app, adminCookie, page, `${page}/unlock`, { reason: "  " });
+    const noReason = await postPageForm(app, adminCookie, page, `${page}/unlock`, { reason: "  " });
     assert.equal(noReason.statusCode, 400);
     assert.match(noReason.body, /Enter why the period is being unlocked/);
     assert.match(noReason.body, /href="#reason"/);
     assert.equal((await findPeriod(db, Q4))?.locked, true, "nothing changed");
-    const unlocked = await postForm(app, adminCookie, page, `${page}/unlock`, {
+    const unlocked = await postPageForm(app, adminCookie, page, `${page}/unlock`, {
       reason: "A late tree count",
     });
     assert.equal(unlocked.statusCode, 303, unlocked.body);
@@ -149,18 +97,7 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
     const history = await app.inject({ url: "/audit", headers: { cookie: adminCookie } });
     assert.match(history.body, /A late tree count/);
 
-    const again = await postForm(
-      app,
-      ownerCookie,
-      `/measures/${measure.id}/values/new?period=2035-36-q4`,
-      `/measures/${measure.id}/values/new`,
-      {
-        period: "2035-36-q4",
-        value: "300",
-        status: "final",
-        replacing: "none",
-      },
-    );
+    const again = await enterValue();
     assert.equal(again.statusCode, 303, again.body);
     await app.close();
   });
@@ -177,8 +114,8 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
       approver: await buildPerson(db, { councilId: built.councilId, roles: ["approver"] }),
       admin: await buildPerson(db, { councilId: built.councilId, roles: ["administrator"] }),
     };
-    const config = loadConfig(PRODUCTION);
-    const app = await testApp(db, PRODUCTION);
+    const config = loadConfig(SIGN_IN_SETTINGS);
+    const app = await testApp(db, SIGN_IN_SETTINGS);
     const page = "/periods/2036-37/q1";
     const view = async (id: number) =>
       (await app.inject({ url: page, headers: { cookie: await sessionCookieFor(db, config, id) } })).body;
@@ -204,7 +141,7 @@ describeOnBothDatabases("the sign-off and unlock pages", (fresh) => {
       headers: { cookie: await sessionCookieFor(db, config, people.approver.id) },
     });
     assert.equal(opened.statusCode, 200);
-    const signed = await postForm(
+    const signed = await postPageForm(
       app,
       await sessionCookieFor(db, config, people.approver.id),
       page,

@@ -422,49 +422,90 @@ async function changeStatus(
 ) {
   const label = monitoringPeriodLabel(input.period);
   return db.transaction(async (tx) => {
-    const state = await findPeriod(tx, input.period);
-    if (!state) throw new PeriodRefused(`${label} has not been opened.`);
+    const state = await openedPeriod(tx, input.period);
     if (!from.includes(state.status)) {
       throw new PeriodRefused(
         `${label} is ${STATUS_WORDS[state.status].toLowerCase()}: it cannot be ${to === "closed" ? "closed" : "published"} now.`,
       );
     }
-    if (state.version !== input.version) {
-      throw new Conflict(
-        label,
-        [{ label: "Status", saved: state.statusWords, submitted: STATUS_WORDS[to] }],
-        `/periods/${state.path}`,
-      );
-    }
+    const field = { label: "Status", saved: state.statusWords, submitted: STATUS_WORDS[to] };
+    // A stale form is refused before the missing items are counted for it.
+    if (state.version !== input.version) throw periodConflict(state, field);
     const missing = missingOf(await periodSections(tx, input.period));
     if (missing.length > 0 && !input.confirmMissing) throw new MissingItems(input.period, missing);
     const confirmed = missing.length > 0 ? missing : null;
-    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
-      status: to,
-      ...(to === "closed" ? { missingWhenClosed: confirmed } : {}),
-      ...(to === "published"
-        ? { missingWhenPublished: confirmed, publishedBy: actor, publishedAt: new Date() }
-        : {}),
-    });
-    if (!updated) {
-      throw new Conflict(
-        label,
-        [{ label: "Status", saved: state.statusWords, submitted: STATUS_WORDS[to] }],
-        `/periods/${state.path}`,
-      );
-    }
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "monitoring-period",
-      entityId: state.key,
-      period: state.key,
+    return changePeriodAt(tx, actor, state, input.version, {
+      values: {
+        status: to,
+        ...(to === "closed" ? { missingWhenClosed: confirmed } : {}),
+        ...(to === "published"
+          ? { missingWhenPublished: confirmed, publishedBy: actor, publishedAt: new Date() }
+          : {}),
+      },
+      field,
       summary: `${to === "closed" ? "Closed" : "Published"} ${label}${confirmed ? ` with ${confirmed.length} items missing` : ""}`,
       before: { status: state.status },
       after: { status: to, missing: confirmed },
     });
-    return updated;
   });
+}
+
+/** The period's state, or a refusal saying it has not been opened. */
+async function openedPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState> {
+  const state = await findPeriod(db, period);
+  if (!state) throw new PeriodRefused(`${monitoringPeriodLabel(period)} has not been opened.`);
+  return state;
+}
+
+interface PeriodChange {
+  values: Parameters<typeof repository.updatePeriodIfVersion>[3];
+  /** The field the conflict page shows: what is saved, and what the form asked for. */
+  field: ConflictField;
+  /** The conflict page's title and where it sends the person back to: the period's own page unless given. */
+  title?: string;
+  back?: string;
+  summary: string;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
+interface ConflictField {
+  label: string;
+  saved: string;
+  submitted: string;
+}
+
+function periodConflict(state: PeriodState, field: ConflictField, title?: string, back?: string) {
+  return new Conflict(title ?? state.label, [field], back ?? `/periods/${state.path}`);
+}
+
+/**
+ * A change to a period's own row, saved only at the version its form was opened at and audited:
+ * a form opened at another version gets the conflict page and nothing changes. What closing,
+ * publishing, signing off, unlocking and the round's due date share.
+ */
+async function changePeriodAt(
+  tx: Database,
+  actor: string,
+  state: PeriodState,
+  version: number,
+  change: PeriodChange,
+) {
+  const conflict = () => periodConflict(state, change.field, change.title, change.back);
+  if (state.version !== version) throw conflict();
+  const updated = await repository.updatePeriodIfVersion(tx, state.id, version, change.values);
+  if (!updated) throw conflict();
+  await recordAuditEvent(tx, {
+    actor,
+    action: "update",
+    entityType: "monitoring-period",
+    entityId: state.key,
+    period: state.key,
+    summary: change.summary,
+    before: change.before,
+    after: change.after,
+  });
+  return updated;
 }
 
 /** Closes an open period for entry. */
@@ -575,36 +616,18 @@ export async function signOffPeriod(db: Database, actor: string, input: SignOffI
   const label = monitoringPeriodLabel(input.period);
   return db.transaction(async (tx) => {
     await requireRole(tx, actor, SIGNING_OFF_ROLES);
-    const state = await findPeriod(tx, input.period);
-    if (!state) throw new PeriodRefused(`${label} has not been opened.`);
+    const state = await openedPeriod(tx, input.period);
     if (state.locked) throw new PeriodRefused(`${label} is already signed off.`);
     if (state.status === "published") {
       throw new PeriodRefused(`${label} is published: nothing in it can change, so it is not signed off.`);
     }
-    const conflict = () =>
-      new Conflict(
-        label,
-        [{ label: "Sign-off", saved: "Not signed off", submitted: "Signed off" }],
-        `/periods/${state.path}`,
-      );
-    if (state.version !== input.version) throw conflict();
-    const at = new Date();
-    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
-      signedOffBy: actor,
-      signedOffAt: at,
-    });
-    if (!updated) throw conflict();
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "monitoring-period",
-      entityId: state.key,
-      period: state.key,
+    return changePeriodAt(tx, actor, state, input.version, {
+      values: { signedOffBy: actor, signedOffAt: new Date() },
+      field: { label: "Sign-off", saved: "Not signed off", submitted: "Signed off" },
       summary: `Signed off ${label}, which locks it`,
       before: { signedOff: false },
       after: { signedOff: true, signedOffBy: actor },
     });
-    return updated;
   });
 }
 
@@ -620,28 +643,15 @@ export async function changeRoundDueDate(db: Database, actor: string, input: Rou
   return db.transaction(async (tx) => {
     await requireRole(tx, actor, ["performance-officer", "administrator"]);
     const state = await requireOpenPeriod(tx, input.period);
-    const conflict = () =>
-      new Conflict(
-        `${state.label}'s due date`,
-        [{ label: "Due date", saved: state.roundDueOn ?? "Not set", submitted: input.dueOn }],
-        `/periods/${state.path}/round`,
-      );
-    if (state.version !== input.version) throw conflict();
-    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
-      roundDueOn: input.dueOn,
-    });
-    if (!updated) throw conflict();
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "monitoring-period",
-      entityId: state.key,
-      period: state.key,
+    return changePeriodAt(tx, actor, state, input.version, {
+      values: { roundDueOn: input.dueOn },
+      field: { label: "Due date", saved: state.roundDueOn ?? "Not set", submitted: input.dueOn },
+      title: `${state.label}'s due date`,
+      back: `/periods/${state.path}/round`,
       summary: `${state.label}'s update round is due on ${input.dueOn}`,
       before: { roundDueOn: state.roundDueOn },
       after: { roundDueOn: input.dueOn },
     });
-    return updated;
   });
 }
 
@@ -669,27 +679,11 @@ export async function unlockPeriod(db: Database, actor: string, input: UnlockInp
   const label = monitoringPeriodLabel(input.period);
   return db.transaction(async (tx) => {
     await requireRole(tx, actor, UNLOCKING_ROLES);
-    const state = await findPeriod(tx, input.period);
-    if (!state) throw new PeriodRefused(`${label} has not been opened.`);
+    const state = await openedPeriod(tx, input.period);
     if (!state.locked) throw new PeriodRefused(`${label} is not signed off, so there is nothing to unlock.`);
-    const conflict = () =>
-      new Conflict(
-        label,
-        [{ label: "Sign-off", saved: "Signed off", submitted: "Unlocked" }],
-        `/periods/${state.path}`,
-      );
-    if (state.version !== input.version) throw conflict();
-    const updated = await repository.updatePeriodIfVersion(tx, state.id, input.version, {
-      signedOffBy: null,
-      signedOffAt: null,
-    });
-    if (!updated) throw conflict();
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "monitoring-period",
-      entityId: state.key,
-      period: state.key,
+    return changePeriodAt(tx, actor, state, input.version, {
+      values: { signedOffBy: null, signedOffAt: null },
+      field: { label: "Sign-off", saved: "Signed off", submitted: "Unlocked" },
       summary: `Unlocked ${label}, signed off by ${state.signedOffBy}: ${reason}`,
       before: {
         signedOff: true,
@@ -698,7 +692,6 @@ export async function unlockPeriod(db: Database, actor: string, input: UnlockInp
       },
       after: { signedOff: false, reason },
     });
-    return updated;
   });
 }
 

@@ -4,7 +4,7 @@ import {
   type ArchiveRules,
   archiveRecordWith,
   capitalise,
-  changeIfVersion,
+  moveRecordWith,
   restoreRecordWith,
 } from "../audit/audit.archive.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
@@ -976,17 +976,6 @@ function archiveRules(kind: StructureKind): ArchiveRules<KindRow> {
   };
 }
 
-function versioned(
-  tx: Database,
-  kind: StructureKind,
-  id: number,
-  version: number,
-  values: Record<string, unknown>,
-  verb: string,
-) {
-  return changeIfVersion(tx, archiveRules(kind), id, version, values, verb);
-}
-
 export async function moveRecord(
   db: Database,
   actor: string,
@@ -997,40 +986,18 @@ export async function moveRecord(
   if (!rules.siblings || !rules.renumberKind) {
     refuse("direction", `A ${KIND_NAMES[kind].noun} is ordered by its number: change the number to move it`);
   }
-  const { siblings, renumberKind } = rules;
-  await db.transaction(async (tx) => {
-    const row = await rules.find(tx, input.id);
-    if (!row) throw new NotFound(`${capitalise(KIND_NAMES[kind].noun)} ${input.id}`);
-    if (row.archivedAt !== null)
-      refuse("direction", `${capitalise(rules.name(row))} is archived: restore it to move it`);
-    const all = (await siblings(tx, row)) as (Row & Record<string, unknown>)[];
-    const group = rules.sameGroup ? all.filter((other) => rules.sameGroup?.(row, other)) : all;
-    const at = group.findIndex((other) => other.id === row.id);
-    const neighbour = group[input.direction === "up" ? at - 1 : at + 1];
-    if (!neighbour) {
-      refuse(
-        "direction",
-        `${capitalise(rules.name(row))} is already ${input.direction === "up" ? "first" : "last"}`,
-      );
-    }
-    await versioned(tx, kind, row.id, input.version, {}, `Move ${input.direction}`);
-    const order = all.map((other) => other.id);
-    const from = order.indexOf(row.id);
-    const to = order.indexOf(neighbour.id);
-    order[from] = neighbour.id;
-    order[to] = row.id;
-    await edits.renumber(tx, renumberKind, order);
-    await audit(
-      tx,
-      actor,
-      kind,
-      "move",
-      row.id,
-      `Moved ${rules.name(row)} ${input.direction}, ${input.direction === "up" ? "above" : "below"} ${rules.name(neighbour)}`,
-      { position: row.position },
-      { order },
-    );
-  });
+  const { siblings, sameGroup, renumberKind } = rules;
+  await moveRecordWith<KindRow>(
+    db,
+    actor,
+    archiveRules(kind),
+    {
+      list: async (tx, row) => (await siblings(tx, row)) as KindRow[],
+      ...(sameGroup ? { sameGroup } : {}),
+      renumber: (tx, order) => edits.renumber(tx, renumberKind, order),
+    },
+    input,
+  );
 }
 
 export async function archiveRecord(
