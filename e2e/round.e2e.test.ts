@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { describe } from "node:test";
+import { after, before, describe } from "node:test";
 import { buildCouncil, buildMeasure, buildMonitoringYear } from "../test/helpers/builders.ts";
 import { buildPerson, TEST_PASSWORD } from "../test/helpers/people.ts";
+import { startSmtpServer, type TestSmtpServer } from "../test/helpers/smtp.ts";
 import { assertAccessible, journeyTest, setUpJourney } from "./harness.ts";
 
 /**
@@ -9,10 +10,25 @@ import { assertAccessible, journeyTest, setUpJourney } from "./harness.ts";
  * with a local account: an administrator opens the period, the owner records and submits, a
  * performance officer returns it with a comment, the owner resubmits, it is approved, an approver
  * signs the period off, the owner's next edit is refused, and an administrator unlocks it with a
- * reason. Every page passes axe.
+ * reason. Every page passes axe. A real SMTP server in the test receives the reminder and the
+ * return email.
  */
 describe("the update round from opening to sign-off and unlocking", () => {
-  const journey = setUpJourney({ demo: false });
+  let smtp: TestSmtpServer;
+  before(async () => {
+    smtp = await startSmtpServer();
+  });
+  after(async () => {
+    await smtp?.close();
+  });
+  const journey = setUpJourney({
+    demo: false,
+    env: () => ({
+      BASEPLAN_SMTP_URL: smtp.url,
+      BASEPLAN_MAIL_FROM: "performance@culture.example",
+      BASEPLAN_BASE_URL: "https://baseplan.culture.example",
+    }),
+  });
 
   journeyTest(
     "open, submit, return, resubmit, approve, sign off, refuse an edit, unlock",
@@ -59,6 +75,19 @@ describe("the update round from opening to sign-off and unlocking", () => {
       );
       await assertAccessible(page);
 
+      // The administrator reminds everyone outstanding: the owner's reminder arrives.
+      await page.getByRole("button", { name: /^Remind all outstanding/ }).click();
+      await page.waitForURL(/\/round$/);
+      assert.match(await banner(), /Sent 1 reminder email\./);
+      const [reminder] = await smtp.waitFor(1);
+      assert.equal(reminder?.subject, 'Culture: your update on "Museum visits" is waiting for you');
+      assert.match(reminder?.text ?? "", /https:\/\/baseplan\.culture\.example\/my-updates/);
+      assert.match(
+        (await page.getByTestId("reminders-sent").textContent()) ?? "",
+        /Museum visits \(outstanding\)/,
+      );
+      await assertAccessible(page);
+
       // The owner records the value and submits it from My updates.
       await signInAs(owner.email);
       await page.goto("/my-updates");
@@ -80,6 +109,10 @@ describe("the update round from opening to sign-off and unlocking", () => {
       await page.getByRole("button", { name: /^Return with comment\s?: Museum visits$/ }).click();
       await page.waitForURL(/\/round$/);
       assert.match((await page.getByTestId(`state-measure-${measure.id}`).textContent()) ?? "", /Returned/);
+      assert.match(await banner(), /Its owner was emailed the comment\./);
+      const returnEmail = (await smtp.waitFor(2))[1];
+      assert.equal(returnEmail?.subject, 'Culture: your update on "Museum visits" was returned to you');
+      assert.match(returnEmail?.text ?? "", /"Include the touring exhibition\."/);
       await assertAccessible(page);
 
       // The owner sees the comment, restates the value and submits again.

@@ -129,11 +129,15 @@ export const ENTRY_WRITERS: Readonly<Record<OwnedKind, readonly Role[]>> = {
   "budget-line": FINANCE,
 };
 
+/** Where a person chooses one reminder email per item or one daily digest (src/modules/round). */
+const MY_REMINDERS = "/my-updates/reminders";
+
 /** The roles a request needs, from its method and path (no query string). */
 export function requirementFor(method: string, path: string): Requirement {
   if (FILES.test(path) || PUBLIC_PATHS.test(path)) return "public";
   if (PUBLIC_PAGES.test(path) && READ_METHODS.has(method.toUpperCase())) return "public";
-  if (path === "/sign-out" || path === "/account") return "signed-in";
+  // A person's own choices: signing out, their account, how the round's reminders reach them.
+  if (path === "/sign-out" || path === "/account" || path === MY_REMINDERS) return "signed-in";
   const segments = path.split("/").filter((segment) => segment !== "");
   // Who has which role is for administrators only, to read as well as to change.
   if (segments[0] === "people") return ADMINISTRATORS;

@@ -221,6 +221,7 @@ export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions
         const saved = await finance.saveBudgetUpload(services.db, request.actor, {
           ...input,
           expected: expectedParsed.data,
+          requireOpenQuarter: services.requireOpenQuarter,
         });
         const done = saved.created + saved.changed;
         return redirectWithBanner(

@@ -12,9 +12,17 @@ import {
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
+import { monitoringPeriod } from "../../domain/periods.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { readUploadedRows } from "../../web/upload-tables.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
+import {
+  findPeriod,
+  publishPeriod,
+  requireOpenQuarter,
+  signOffPeriod,
+  unlockPeriod,
+} from "../periods/periods.service.ts";
 import * as finance from "./finance.service.ts";
 
 // Budget monitoring tables made up for these tests, in the shapes councils print them.
@@ -95,6 +103,45 @@ function input(reading: Awaited<ReturnType<typeof rowsOf>>, extra: Partial<finan
 }
 
 describeOnBothDatabases("budget monitoring uploaded from a spreadsheet", (fresh) => {
+  test("the save asks again whether the quarter is open: closed, published or signed off since the dry run, nothing is saved and each row says why", async () => {
+    const { db } = await fresh();
+    await council(db);
+    await buildOpenQuarter(db, 2031, 2);
+    const Q2 = monitoringPeriod(2031, "quarter", 2);
+    const reading = await rowsOf("q2.csv", bytes(THOUSANDS_CSV));
+    const open = { ...input(reading), expected: {}, requireOpenQuarter };
+    // The dry run was shown while quarter 2 was open; then the quarter is signed off.
+    const preview = await finance.previewBudgetUpload(db, open);
+    assert.deepEqual(preview.reading.ok ? preview.reading.errors : null, []);
+    const q2 = await findPeriod(db, Q2);
+    assert.ok(q2 && q2.status === "open");
+    await signOffPeriod(db, TEST_ACTOR, { period: Q2, version: q2.version });
+    const locked = await finance.saveBudgetUpload(db, TEST_ACTOR, open).catch((error: unknown) => error);
+    assert.ok(locked instanceof ValidationFailed, String(locked));
+    assert.deepEqual(
+      locked.errors.map((error) => error.message),
+      [
+        'Row 3 ("Highways"), forecast outturn, "£12,400,000.00": Quarter 2 2031/32 is signed off and locked: nothing for it can be changed until it is unlocked. Nothing was saved.',
+        'Row 4 ("Parking income"), forecast outturn, "-£1,100,250.00": Quarter 2 2031/32 is signed off and locked: nothing for it can be changed until it is unlocked. Nothing was saved.',
+        'Row 5 ("Libraries"), forecast outturn, "£900,000.00": Quarter 2 2031/32 is signed off and locked: nothing for it can be changed until it is unlocked. Nothing was saved.',
+      ].map((message) => message.replace("£900,000.00", "£880,000.00")),
+    );
+    assert.deepEqual(await quarterFigures(db, 2), []);
+    const signed = await findPeriod(db, Q2);
+    assert.ok(signed);
+    await unlockPeriod(db, TEST_ACTOR, { period: Q2, version: signed.version, reason: "A test" });
+    const unlocked = await findPeriod(db, Q2);
+    assert.ok(unlocked);
+    await publishPeriod(db, TEST_ACTOR, { period: Q2, version: unlocked.version, confirmMissing: true });
+    const published = await finance.saveBudgetUpload(db, TEST_ACTOR, open).catch((error: unknown) => error);
+    assert.ok(published instanceof ValidationFailed, String(published));
+    assert.match(
+      published.errors[0]?.message ?? "",
+      /^Row 3 \("Highways"\), forecast outturn, "£12,400,000\.00": Quarter 2 2031\/32 is published, not open for entry\. Nothing was saved\.$/,
+    );
+    assert.deepEqual(await quarterFigures(db, 2), []);
+  });
+
   test("a £000 table with brackets: every line exact to the penny, audited; the same file again changes nothing", async () => {
     const { db } = await fresh();
     await council(db);

@@ -212,6 +212,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       groupKind: form.value.groupKind,
       groupTitle: form.value.groupTitle,
       reportingPeriod: form.value.reportingPeriod,
+      periodStates: services.listPeriods,
     };
     const preview = await previewImport(services.db, input);
     const problems = preview.problems.map((problem) => ({
@@ -243,6 +244,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       groupKind: form.value.groupKind,
       groupTitle: form.value.groupTitle,
       reportingPeriod: form.value.reportingPeriod,
+      periodStates: services.listPeriods,
     };
     const preview = await previewImport(services.db, input);
     const problems = preview.problems.map((problem) => ({

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
+import { buildMeasureGroup, MADE_UP_SOURCE } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
@@ -438,31 +439,35 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("a stale edit is refused and changes nothing; a good one keeps the old value as history", async () => {
-    const { db } = await fresh({ demo: true });
-    const row = await rowFor(db, "Number of missing episodes (overall total, rolling 12 months)");
+    const { db } = await fresh();
+    await buildMeasureGroup(db, {
+      rows: [
+        { code: "B1", title: "Made-up missed bin collections", last: "150", current: "140", target: "100" },
+      ],
+    });
+    const row = await rowFor(db, "Made-up missed bin collections", MADE_UP_SOURCE.document);
     const value = row.latest;
     assert.ok(value);
+    assert.equal(value.cellText, "140");
     const edited = await editValue(db, TEST_ACTOR, {
       measureId: row.measure.id,
       recordId: value.id,
       version: value.version,
-      text: "905 (Dec 20)",
+      text: "135",
     });
     await assert.rejects(
       editValue(db, TEST_ACTOR, {
         measureId: row.measure.id,
         recordId: value.id,
         version: value.version,
-        text: "1 (Dec 20)",
+        text: "1",
       }),
       Conflict,
     );
     const page = await measurePage(db, row.measure.id);
-    assert.ok(
-      page.values.some((candidate) => candidate.id === edited.id && candidate.cellText === "905 (Dec 20)"),
-    );
-    assert.ok(!page.values.some((candidate) => candidate.cellText === "1 (Dec 20)"));
-    assert.ok(page.history.some((candidate) => candidate.cellText === "909 (Dec 20)"));
+    assert.ok(page.values.some((candidate) => candidate.id === edited.id && candidate.cellText === "135"));
+    assert.ok(!page.values.some((candidate) => candidate.cellText === "1"));
+    assert.ok(page.history.some((candidate) => candidate.cellText === "140"));
     assert.equal(
       await count(
         db,
@@ -473,8 +478,13 @@ describeOnBothDatabases("measures", (fresh) => {
   });
 
   test("an import with a bad row saves nothing and names the row", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh();
+    await buildMeasureGroup(db, {
+      rows: [{ code: "L1", title: "Made-up library visits", last: "900", current: "950", target: "1000" }],
+    });
     const before = await count(db, "select count(*) as n from measure_values");
+    const measuresBefore = await count(db, "select count(*) as n from measures");
+    assert.ok(before > 0 && measuresBefore > 0);
     const text = [
       "Key Performance Measure\tActual\tTarget",
       "\t2019/20\t2020/21",
@@ -488,6 +498,6 @@ describeOnBothDatabases("measures", (fresh) => {
       ValidationFailed,
     );
     assert.equal(await count(db, "select count(*) as n from measure_values"), before);
-    assert.equal(await count(db, "select count(*) as n from measures"), 70);
+    assert.equal(await count(db, "select count(*) as n from measures"), measuresBefore);
   });
 });

@@ -151,6 +151,79 @@ export interface ImportInput {
    * columns name real periods.
    */
   reportingPeriod?: string | null;
+  /**
+   * The monitoring periods and their states (the periods module's `listPeriods`, handed in by
+   * the routes): a cell for a period that is closed for entry, published or signed off is
+   * refused unless it repeats what is already saved. Every page import gives it.
+   */
+  periodStates?: (db: Database) => Promise<readonly ImportPeriodState[]>;
+}
+
+/** What an import needs to know of a monitoring period: its label and whether it takes entries. */
+export interface ImportPeriodState {
+  label: string;
+  status: "open" | "closed" | "published";
+  locked: boolean;
+}
+
+/** Why a period takes no imported figures, or null when it does (open and not signed off). */
+function closedWords(state: ImportPeriodState): string | null {
+  if (state.status === "published") return "published";
+  if (state.locked) return "signed off and locked";
+  if (state.status === "closed") return "closed for entry";
+  return null;
+}
+
+/**
+ * The problems of cells that would write a value or target for a period not open for entry (or
+ * signed off), naming the row, column, value and the period's state. A cell that repeats what is
+ * already saved for it writes nothing, so a table carrying last quarter's published column beside
+ * this quarter's open one can still be pasted.
+ */
+async function closedPeriodProblems(
+  db: Database,
+  input: ImportInput,
+  rows: readonly PreviewRow[],
+): Promise<FieldError[]> {
+  if (!input.periodStates) return [];
+  const closed = new Map<string, { label: string; words: string }>();
+  for (const state of await input.periodStates(db)) {
+    const words = closedWords(state);
+    if (words !== null) closed.set(periodKey(state.label), { label: state.label, words });
+  }
+  if (closed.size === 0) return [];
+  const problems: FieldError[] = [];
+  for (const row of rows) {
+    if (row.kind !== "measure") continue;
+    for (const cell of row.cells) {
+      const role = cell.column.role;
+      if (role !== "target" && role !== "value" && role !== "latest") continue;
+      if (cell.text.trim() === "" || (role !== "target" && cell.understood?.status === "blank")) continue;
+      const key = periodKey(cell.column.period ?? cell.column.heading);
+      const period = closed.get(key);
+      if (!period) continue;
+      if (row.measure !== null) {
+        const measureId = row.measure.id;
+        const saved =
+          role === "target"
+            ? (await repository.targetsOf(db, [measureId]))
+                .filter(
+                  (target) =>
+                    target.current && target.periodKey === key && target.document === input.document,
+                )
+                .map((target) => target.targetText)
+            : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
+                (value) => value.cellText,
+              );
+        if (saved.length === 1 && saved[0] === cell.text) continue;
+      }
+      problems.push({
+        field: "table",
+        message: `Row ${row.line} ("${row.title}"), column "${cell.column.heading}", "${cell.text.trim()}": ${period.label} is ${period.words}, so nothing can be imported for it: take the value out of the table. Nothing was saved.`,
+      });
+    }
+  }
+  return problems;
 }
 
 export interface PreviewCell {
@@ -396,6 +469,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
       warnings,
     };
   });
+  problems.push(...(await closedPeriodProblems(db, input, rows)));
   const warningCount = rows.reduce(
     (count, row) =>
       count + row.warnings.length + row.cells.reduce((sum, cell) => sum + cell.warnings.length, 0),

@@ -121,6 +121,10 @@ export async function sendReminders(
   let sent = 0;
   let failed = 0;
   const sentByPeriod = new Map<number, { state: PeriodState; sent: number; failed: number }>();
+  // A performance officer's "remind all outstanding" is in the period's history even when it sent nothing.
+  if (options.run === "all-outstanding") {
+    for (const state of periods) sentByPeriod.set(state.id, { state, sent: 0, failed: 0 });
+  }
   for (const recipient of recipients.values()) {
     if (recipient.triggers.length === 0) continue;
     const digest = digestIds.has(recipient.person.id);
@@ -209,7 +213,7 @@ export async function sendReminders(
       entityType: "monitoring-period",
       entityId: state.key,
       period: state.key,
-      summary: `Sent ${periodSent} reminder email${periodSent === 1 ? "" : "s"} about the ${state.label} update round${periodFailed > 0 ? `; ${periodFailed} could not be sent` : ""}`,
+      summary: `${options.run === "all-outstanding" ? "Reminded everyone with outstanding updates: sent" : "Sent"} ${periodSent} reminder email${periodSent === 1 ? "" : "s"} about the ${state.label} update round${periodFailed > 0 ? `; ${periodFailed} could not be sent` : ""}`,
       after: { run: options.run, sent: periodSent, failed: periodFailed },
     });
   }

@@ -8,6 +8,7 @@ import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { periodParams } from "../periods/periods.schemas.ts";
 import { changeRoundDueDate, periodPath } from "../periods/periods.service.ts";
 import { readDateParts } from "../plan/plan.schemas.ts";
+import { chooseDigest, digestPreference, periodReminders, sendReminders } from "./reminders.service.ts";
 import {
   actOnItem,
   changeItemDueDate,
@@ -23,6 +24,33 @@ const actionForm = z.object({
   comment: z.string().max(20_000).optional(),
   from: z.enum(["my-updates", "round"]).optional(),
 });
+
+const remindForm = z.object({});
+
+const digestForm = z.object({
+  digest: z.enum(["per-item", "daily"], { message: "Choose how you would like to be reminded" }),
+});
+
+/** "Sent 3 reminder emails", with what could not be sent and what has nobody to send to. */
+function remindedWords(result: Awaited<ReturnType<typeof sendReminders>>): string {
+  if (!result.configured) return "Email is not set up on this Baseplan, so no reminders were sent.";
+  const sentences = [
+    result.sent === 0 && result.failed === 0
+      ? "No reminders were sent: everyone with outstanding updates has already been reminded today, or nothing is outstanding."
+      : `Sent ${result.sent} reminder email${result.sent === 1 ? "" : "s"}.`,
+  ];
+  if (result.failed > 0) {
+    sentences.push(
+      `${result.failed} could not be sent: the reminders sent below say why, and the next reminder tries again.`,
+    );
+  }
+  if (result.nobodyToEmail.length > 0) {
+    sentences.push(
+      `Nobody with an account owns ${result.nobodyToEmail.length === 1 ? "this item" : "these items"}, so nobody was reminded: ${result.nobodyToEmail.join("; ")}.`,
+    );
+  }
+  return sentences.join(" ");
+}
 
 const dueForm = z.object({
   version: z.coerce.number().int().min(0),
@@ -60,10 +88,13 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     status = 200,
   ) {
     const mine = await myUpdates(db, request.actor);
+    const digest = await digestPreference(db, request.actor);
     return reply.code(status).view("round/views/my-updates.njk", {
       pageTitle: "My updates",
       person: mine.person,
       periods: mine.periods,
+      digest: digest ? "daily" : "per-item",
+      emailSetUp: services.mailer !== undefined,
       errors,
     });
   }
@@ -83,6 +114,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       pageTitle: `The ${round.state.label} update round`,
       round,
       progress: roundProgress(round.items),
+      reminders: await periodReminders(db, round.state),
+      emailSetUp: services.mailer !== undefined,
       path: periodPath(period),
       errors: extra.errors ?? [],
       comments: extra.comments ?? {},
@@ -95,6 +128,32 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/periods/:year/:period/round", async (request, reply) =>
     renderRound(reply, periodParams(request.params)),
   );
+
+  app.post("/my-updates/reminders", async (request, reply) => {
+    const form = parseForm(digestForm, request.body);
+    if (!form.ok) return renderMine(request, reply, form.errors, 400);
+    await chooseDigest(db, request.actor, form.value.digest === "daily");
+    return redirectWithBanner(
+      reply,
+      "/my-updates",
+      form.value.digest === "daily"
+        ? "You will get one email a day listing all your outstanding updates."
+        : "You will get one email for each update that needs you.",
+    );
+  });
+
+  app.post("/periods/:year/:period/round/remind", async (request, reply) => {
+    const period = periodParams(request.params);
+    const form = parseForm(remindForm, request.body);
+    if (!form.ok) return renderRound(reply, period, { errors: form.errors }, 400);
+    const result = await sendReminders(db, services.mailer, {
+      actor: request.actor,
+      run: "all-outstanding",
+      daysBefore: services.config.reminderDaysBefore,
+      period,
+    });
+    return redirectWithBanner(reply, `/periods/${periodPath(period)}/round`, remindedWords(result));
+  });
 
   app.post("/periods/:year/:period/round/due-date", async (request, reply) => {
     const period = periodParams(request.params);
@@ -196,10 +255,24 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         }
         throw error;
       }
+      let emailed = "";
+      if (action === "return" && services.mailer) {
+        // The owner hears of the return at once, with the comment; the round page lists the email.
+        const result = await sendReminders(db, services.mailer, {
+          actor: request.actor,
+          run: "daily",
+          daysBefore: services.config.reminderDaysBefore,
+          period,
+          item: { kind: kind as RoundKind, id },
+        });
+        if (result.configured && result.sent > 0) emailed = " Its owner was emailed the comment.";
+        else if (result.configured && result.failed > 0)
+          emailed = " The email to its owner could not be sent: the reminders sent below say why.";
+      }
       return redirectWithBanner(
         reply,
         from === "my-updates" ? "/my-updates" : `/periods/${periodPath(period)}/round`,
-        DONE[action as RoundAction],
+        `${DONE[action as RoundAction]}${emailed}`,
       );
     },
   );
