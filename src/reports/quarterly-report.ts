@@ -169,6 +169,16 @@ interface Context {
   thread: Awaited<ReturnType<typeof plan.goldenThread>>;
   /** Whether the finance records have the year at all. */
   financeYear: boolean;
+  /**
+   * The month whose savings, reserves and debt the report shows, for a year monitored monthly:
+   * the quarter's last month, its trends against the quarter end before (decision 0021).
+   */
+  budgetMonth: number | null;
+}
+
+/** The month before the quarter's last (the previous quarter end), for a balance's trend. */
+function previousQuarterEnd(context: Context): number | null | undefined {
+  return context.budgetMonth === null ? undefined : context.budgetMonth - 3;
 }
 
 function missing(what: string): ParagraphBlock {
@@ -597,7 +607,9 @@ function variancesSection(
 
 async function savingsSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, years, settings } = context;
-  const savings = context.financeYear ? await finance.savingsReport(db, code, quarter) : null;
+  const savings = context.financeYear
+    ? await finance.savingsReport(db, code, quarter, context.budgetMonth)
+    : null;
   if (!savings?.target) {
     return {
       id: "budget-savings",
@@ -844,7 +856,9 @@ async function risksSection(db: Database, context: Context): Promise<ReportSecti
 
 async function reservesSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, settings } = context;
-  const reserves = context.financeYear ? await finance.reservesReport(db, code, quarter) : null;
+  const reserves = context.financeYear
+    ? await finance.reservesReport(db, code, quarter, context.budgetMonth, previousQuarterEnd(context))
+    : null;
   if (!reserves || reserves.reserves.length === 0) {
     return {
       id: "earmarked-reserves",
@@ -890,7 +904,9 @@ async function reservesSection(db: Database, context: Context): Promise<ReportSe
 
 async function debtSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, settings } = context;
-  const debt = context.financeYear ? await finance.debtReport(db, code, quarter) : null;
+  const debt = context.financeYear
+    ? await finance.debtReport(db, code, quarter, context.budgetMonth, previousQuarterEnd(context))
+    : null;
   if (!debt || (debt.bands.length === 0 && !debt.writeOff)) {
     return {
       id: "debt-position",
@@ -1103,8 +1119,9 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
     { deliverablesOnly: true },
   );
   const period = monitoringPeriod(Number(code.slice(0, 4)), "quarter", quarter);
-  const context: Context = { code, quarter, period, years, settings, own, thread, financeYear };
-  const savings = financeYear ? await finance.savingsReport(db, code, quarter) : null;
+  const budgetMonth = options.budgetMonth ?? null;
+  const context: Context = { code, quarter, period, years, settings, own, thread, financeYear, budgetMonth };
+  const savings = financeYear ? await finance.savingsReport(db, code, quarter, budgetMonth) : null;
 
   const overviewBudget =
     withLines && savings?.target

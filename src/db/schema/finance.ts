@@ -138,6 +138,8 @@ export const savingsInitiativeForecasts = pgTable("savings_initiative_forecasts"
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   initiativeId: integer("initiative_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's figure (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0033). */
+  month: smallint("month"),
   forecastAchievedPence: pence("forecast_achieved_pence").notNull(),
   statedMark: text("stated_mark"),
   version: integer("version").notNull().default(1),
@@ -214,6 +216,8 @@ export const earmarkedReserveBalances = pgTable("earmarked_reserve_balances", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   reserveId: integer("reserve_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's figure (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0033). */
+  month: smallint("month"),
   balancePence: pence("balance_pence").notNull(),
   statedTrend: text("stated_trend"),
   version: integer("version").notNull().default(1),
@@ -224,6 +228,8 @@ export const debtProfile = pgTable("debt_profile", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   financialYearId: integer("financial_year_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's figure (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0033). */
+  month: smallint("month"),
   bandKey: text("band_key").notNull(),
   band: text("band").notNull(),
   position: integer("position").notNull(),
@@ -238,6 +244,8 @@ export const debtWriteOffs = pgTable("debt_write_offs", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   financialYearId: integer("financial_year_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's figure (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0033). */
+  month: smallint("month"),
   periodFrom: date("period_from").notNull(),
   periodTo: date("period_to").notNull(),
   amountPence: pence("amount_pence").notNull(),

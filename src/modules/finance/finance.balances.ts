@@ -18,6 +18,10 @@ import {
   type Disagreement,
   disagreementOf,
   figure,
+  forecastPeriod,
+  isAt,
+  periodBefore,
+  periodView,
   requireQuarter,
   requireYear,
 } from "./finance.shared.ts";
@@ -211,24 +215,41 @@ function trendView(current: Pence, previous: Pence | undefined, stated: string |
   };
 }
 
-export async function reservesReport(db: Database, yearCode: string, quarter: number) {
+/** A period as a map key: "3:" for a quarter's own, "3:7" for month 7. */
+const periodKey = (at: { quarter: number; month: number | null }) => `${at.quarter}:${at.month ?? ""}`;
+
+/**
+ * Each earmarked reserve's balance at a quarter end (the quarter's own figures) or at a month end
+ * (`month`), with its trend against the period before (the quarter before, the month before, or
+ * `previousMonth` where given: the quarterly report of a year monitored monthly reads the
+ * quarter-end month and compares it with the previous quarter end).
+ */
+export async function reservesReport(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+  previousMonth?: number | null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const before = periodBefore(at, previousMonth);
   const rows = await repository.listReserveBalances(db, year.id);
   const byReserve = new Map<
     number,
-    { name: string; balances: Map<number, (typeof rows)[number]["balance"]> }
+    { name: string; balances: Map<string, NonNullable<(typeof rows)[number]["balance"]>> }
   >();
   for (const row of rows) {
     const entry = byReserve.get(row.reserve.id) ?? { name: row.reserve.name, balances: new Map() };
-    if (row.balance) entry.balances.set(row.balance.quarter, row.balance);
+    if (row.balance) entry.balances.set(periodKey(row.balance), row.balance);
     byReserve.set(row.reserve.id, entry);
   }
+  const beforeKey = before ? periodKey(before) : "none";
   const reserves = [...byReserve.values()]
-    .filter((entry) => entry.balances.has(quarter))
+    .filter((entry) => entry.balances.has(periodKey(at)))
     .map((entry) => {
-      const current = entry.balances.get(quarter);
-      const previous = entry.balances.get(quarter - 1);
+      const current = entry.balances.get(periodKey(at));
+      const previous = entry.balances.get(beforeKey);
       const balance = current?.balancePence ?? 0;
       return {
         name: entry.name,
@@ -237,11 +258,12 @@ export async function reservesReport(db: Database, yearCode: string, quarter: nu
       };
     });
   const total = sumPence(reserves.map((reserve) => reserve.balance.pence));
+  // A document's stated totals are a quarter's own; a month has none.
   const stated = (await repository.listStatedTotals(db, year.id)).find(
-    (row) => row.key === "earmarked-reserves" && row.quarter === quarter,
+    (row) => row.key === "earmarked-reserves" && row.quarter === quarter && month === null,
   );
-  const previousTotal = [...byReserve.values()].every((entry) => entry.balances.has(quarter - 1))
-    ? sumPence([...byReserve.values()].map((entry) => entry.balances.get(quarter - 1)?.balancePence ?? 0))
+  const previousTotal = [...byReserve.values()].every((entry) => entry.balances.has(beforeKey))
+    ? sumPence([...byReserve.values()].map((entry) => entry.balances.get(beforeKey)?.balancePence ?? 0))
     : undefined;
   const disagreements = compact([
     stated ? disagreementOf(reconcile("Total reserves", total, stated.amountPence)) : null,
@@ -249,24 +271,36 @@ export async function reservesReport(db: Database, yearCode: string, quarter: nu
   return {
     year,
     quarter,
+    ...periodView(at),
     reserves,
     total: { balance: figure(total), ...trendView(total, previousTotal, stated?.statedTrend ?? null) },
     disagreements,
   };
 }
 
-export async function debtReport(db: Database, yearCode: string, quarter: number) {
+/**
+ * The debt owed in each age band at a quarter end (the quarter's own figures) or a month end
+ * (`month`), with the trend against the period before as for reserves, and the debt written off.
+ */
+export async function debtReport(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+  previousMonth?: number | null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const before = periodBefore(at, previousMonth);
   const all = await repository.listDebtProfile(db, year.id);
-  const bands = all.filter((band) => band.quarter === quarter);
-  const previous = all.filter((band) => band.quarter === quarter - 1);
+  const bands = all.filter((band) => isAt(band, at));
+  const previous = before ? all.filter((band) => isAt(band, before)) : [];
   const amounts = bands.map((band) => band.amountPence);
   const total = sumPence(amounts);
   // Largest-remainder shares always add to 100.0%; shares a document rounded one by one may not.
   const shares = bands.some((band) => band.amountPence < 0) ? bands.map(() => 0) : percentageShares(amounts);
   const statedTotals = await repository.listStatedTotals(db, year.id);
-  const stated = statedTotals.find((row) => row.key === "debt" && row.quarter === quarter);
+  const stated = statedTotals.find((row) => row.key === "debt" && row.quarter === quarter && month === null);
   const disagreements: Disagreement[] = compact([
     stated ? disagreementOf(reconcile("Total debt", total, stated.amountPence)) : null,
   ]);
@@ -289,11 +323,12 @@ export async function debtReport(db: Database, yearCode: string, quarter: number
       }
     });
   }
-  const writeOff = await repository.findDebtWriteOff(db, year.id, quarter);
+  const writeOff = await repository.findDebtWriteOff(db, year.id, quarter, month);
   const previousTotal = previous.length > 0 ? sumPence(previous.map((band) => band.amountPence)) : undefined;
   return {
     year,
     quarter,
+    ...periodView(at),
     bands: bands.map((band, index) => ({
       band: band.band,
       amount: figure(band.amountPence),
@@ -350,8 +385,13 @@ export async function balanceTotalsByQuarter(
       row.balance ? [row.balance] : [],
     );
     const bands = await repository.listDebtProfile(db, each.id);
+    // A quarter's own figures, else (a year monitored monthly) its quarter-end month's.
+    const atQuarterEnd = <T extends { quarter: number; month: number | null }>(rows: T[], q: number) => {
+      const own = rows.filter((row) => isAt(row, forecastPeriod(q)));
+      return own.length > 0 ? own : rows.filter((row) => isAt(row, forecastPeriod(q, q * 3)));
+    };
     for (let q = 1; q <= last; q += 1) {
-      const inQuarter = balances.filter((balance) => balance.quarter === q);
+      const inQuarter = atQuarterEnd(balances, q);
       if (inQuarter.length > 0) {
         reserves.push({
           yearLabel: each.label,
@@ -359,7 +399,7 @@ export async function balanceTotalsByQuarter(
           pence: sumPence(inQuarter.map((b) => b.balancePence)),
         });
       }
-      const owed = bands.filter((band) => band.quarter === q);
+      const owed = atQuarterEnd(bands, q);
       if (owed.length > 0) {
         debt.push({
           yearLabel: each.label,

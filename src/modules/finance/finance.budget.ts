@@ -232,7 +232,7 @@ export async function budgetLineDetail(db: Database, lineId: number) {
 }
 
 /** The period key an audit event carries for a forecast: "2021-22-q3" or "2021-22-m7". */
-function forecastPeriodKey(yearCode: string, at: ForecastPeriod): string | null {
+export function forecastPeriodKey(yearCode: string, at: ForecastPeriod): string | null {
   const startYear = parseFinancialYearCode(yearCode);
   if (startYear === null) return null;
   return monitoringPeriodKey(

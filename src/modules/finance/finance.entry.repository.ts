@@ -10,6 +10,7 @@ import {
   growthItems,
 } from "../../db/schema/index.ts";
 import { versionedUpdate } from "../../db/versioning.ts";
+import { monthIs } from "./finance.repository.ts";
 
 // The SQL of the period entry forms for reserves, debt and growth spend (finance.entry.ts). Each
 // insert that two people could make at once does nothing on the unique key and returns nothing,
@@ -28,12 +29,21 @@ export async function listReserves(db: Database, financialYearId: number) {
     .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserves.id));
 }
 
-export async function findReserveBalance(db: Database, reserveId: number, quarter: number) {
+export async function findReserveBalance(
+  db: Database,
+  reserveId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const [row] = await db
     .select()
     .from(earmarkedReserveBalances)
     .where(
-      and(eq(earmarkedReserveBalances.reserveId, reserveId), eq(earmarkedReserveBalances.quarter, quarter)),
+      and(
+        eq(earmarkedReserveBalances.reserveId, reserveId),
+        eq(earmarkedReserveBalances.quarter, quarter),
+        monthIs(earmarkedReserveBalances.month, month),
+      ),
     );
   return row;
 }
@@ -45,7 +55,8 @@ export async function insertReserveBalanceIfAbsent(
   const [created] = await db
     .insert(earmarkedReserveBalances)
     .values(values)
-    .onConflictDoNothing({ target: [earmarkedReserveBalances.reserveId, earmarkedReserveBalances.quarter] })
+    // Unique on reserve, quarter and month, nulls not distinct (migration 0033).
+    .onConflictDoNothing()
     .returning();
   return created;
 }
@@ -57,27 +68,37 @@ export async function listDebtBands(db: Database, financialYearId: number) {
     .select()
     .from(debtProfile)
     .where(eq(debtProfile.financialYearId, financialYearId))
-    .orderBy(asc(debtProfile.quarter), asc(debtProfile.position));
+    .orderBy(asc(debtProfile.quarter), asc(debtProfile.month), asc(debtProfile.position));
 }
 
 export async function insertDebtBandIfAbsent(db: Database, values: typeof debtProfile.$inferInsert) {
   const [created] = await db
     .insert(debtProfile)
     .values(values)
-    .onConflictDoNothing({
-      target: [debtProfile.financialYearId, debtProfile.quarter, debtProfile.bandKey],
-    })
+    // Unique on year, quarter, month and band, nulls not distinct (migration 0033).
+    .onConflictDoNothing()
     .returning();
   return created;
 }
 
 export const updateDebtBandIfVersion = versionedUpdate(debtProfile);
 
-export async function findWriteOff(db: Database, financialYearId: number, quarter: number) {
+export async function findWriteOff(
+  db: Database,
+  financialYearId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const [row] = await db
     .select()
     .from(debtWriteOffs)
-    .where(and(eq(debtWriteOffs.financialYearId, financialYearId), eq(debtWriteOffs.quarter, quarter)));
+    .where(
+      and(
+        eq(debtWriteOffs.financialYearId, financialYearId),
+        eq(debtWriteOffs.quarter, quarter),
+        monthIs(debtWriteOffs.month, month),
+      ),
+    );
   return row;
 }
 
@@ -85,7 +106,8 @@ export async function insertWriteOffIfAbsent(db: Database, values: typeof debtWr
   const [created] = await db
     .insert(debtWriteOffs)
     .values(values)
-    .onConflictDoNothing({ target: [debtWriteOffs.financialYearId, debtWriteOffs.quarter] })
+    // Unique on year, quarter and month, nulls not distinct (migration 0033).
+    .onConflictDoNothing()
     .returning();
   return created;
 }

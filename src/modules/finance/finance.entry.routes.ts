@@ -4,8 +4,20 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { formTextErrors, MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import type { EnteredFigure, EntryRow } from "./finance.entry.ts";
-import { type Params, quarterParam, requireOpenForEntry, yearParam } from "./finance.pages.ts";
+import {
+  budgetPeriodParam,
+  type Params,
+  quarterEndMonthOf,
+  quarterParam,
+  requireBalancePeriodOpen,
+  requireOpenForEntry,
+  yearParam,
+} from "./finance.pages.ts";
 import * as finance from "./finance.service.ts";
+import { type ForecastPeriod, forecastPeriodPath, periodView } from "./finance.shared.ts";
+
+const RESERVES = "earmarked reserve balances";
+const DEBT = "debt figures";
 
 /** The most rows one entry form takes: far more than any council's reserves or debt bands. */
 const MOST_ROWS = 500;
@@ -152,15 +164,16 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
   async function reservesForm(
     reply: FastifyReply,
     yearCode: string,
-    quarter: number,
+    at: ForecastPeriod,
     sent: { rows: FormRow[]; newName: string; newAmount: string } | null,
     errors: FieldError[] = [],
   ) {
-    const found = await finance.reservesForEntry(services.db, yearCode, quarter);
+    const found = await finance.reservesForEntry(services.db, yearCode, at.quarter, at.month);
     return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/reserves-edit.njk", {
-      pageTitle: `Enter earmarked reserve balances, quarter ${quarter} ${found.year.label}`,
+      pageTitle: `Enter earmarked reserve balances, ${found.words} ${found.year.label}`,
       year: found.year,
-      quarter,
+      quarter: at.quarter,
+      ...periodView(at),
       rows: sent?.rows ?? rowsOf(found.rows),
       newName: sent?.newName ?? "",
       newAmount: sent?.newAmount ?? "",
@@ -171,19 +184,22 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
   app.get("/budget/:year/:quarter/reserves/edit", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
-    await finance.reservesForEntry(services.db, yearCode, quarter);
-    await requireOpenForEntry(services, { code: yearCode }, quarter);
-    return reservesForm(reply, yearCode, quarter, null);
+    const at = budgetPeriodParam(params.quarter);
+    await finance.reservesForEntry(services.db, yearCode, at.quarter, at.month);
+    const monthForm = await quarterEndMonthOf(services, { code: yearCode }, at);
+    if (monthForm)
+      return reply.redirect(`/budget/${yearCode}/${forecastPeriodPath(monthForm)}/reserves/edit`, 303);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, RESERVES);
+    return reservesForm(reply, yearCode, at, null);
   });
 
   app.post("/budget/:year/:quarter/reserves/edit", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
+    const at = budgetPeriodParam(params.quarter);
     const body = (request.body ?? {}) as Params;
-    await finance.reservesForEntry(services.db, yearCode, quarter);
-    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    await finance.reservesForEntry(services.db, yearCode, at.quarter, at.month);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, RESERVES);
     const rows = submittedRows(body);
     const amount = (name: string) => `balance of ${name}`;
     const listed = figuresOf(rows, amount);
@@ -195,13 +211,18 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
     const errors = withTextErrors(body, [...listed.errors, ...added.errors]);
     if (errors.length > 0) {
       const sent = { rows, newName: body.newName ?? "", newAmount: body.newAmount ?? "" };
-      return reservesForm(reply, yearCode, quarter, sent, errors);
+      return reservesForm(reply, yearCode, at, sent, errors);
     }
     const figures = added.figure ? [...listed.figures, added.figure] : listed.figures;
-    await finance.saveReserveBalances(services.db, request.actor, { yearCode, quarter, figures });
+    await finance.saveReserveBalances(services.db, request.actor, {
+      yearCode,
+      quarter: at.quarter,
+      month: at.month,
+      figures,
+    });
     return redirectWithBanner(
       reply,
-      `/budget/${yearCode}/q${quarter}/reserves`,
+      `/budget/${yearCode}/${forecastPeriodPath(at)}/reserves`,
       "The earmarked reserve balances were saved.",
     );
   });
@@ -209,7 +230,7 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
   async function debtForm(
     reply: FastifyReply,
     yearCode: string,
-    quarter: number,
+    at: ForecastPeriod,
     sent: {
       rows: FormRow[];
       newName: string;
@@ -219,11 +240,12 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
     } | null,
     errors: FieldError[] = [],
   ) {
-    const found = await finance.debtForEntry(services.db, yearCode, quarter);
+    const found = await finance.debtForEntry(services.db, yearCode, at.quarter, at.month);
     return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/debt-edit.njk", {
-      pageTitle: `Enter debt by age band, quarter ${quarter} ${found.year.label}`,
+      pageTitle: `Enter debt by age band, ${found.words} ${found.year.label}`,
       year: found.year,
-      quarter,
+      quarter: at.quarter,
+      ...periodView(at),
       rows: sent?.rows ?? rowsOf(found.bands),
       newName: sent?.newName ?? "",
       newAmount: sent?.newAmount ?? "",
@@ -237,19 +259,22 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
   app.get("/budget/:year/:quarter/debt/edit", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
-    await finance.debtForEntry(services.db, yearCode, quarter);
-    await requireOpenForEntry(services, { code: yearCode }, quarter);
-    return debtForm(reply, yearCode, quarter, null);
+    const at = budgetPeriodParam(params.quarter);
+    await finance.debtForEntry(services.db, yearCode, at.quarter, at.month);
+    const monthForm = await quarterEndMonthOf(services, { code: yearCode }, at);
+    if (monthForm)
+      return reply.redirect(`/budget/${yearCode}/${forecastPeriodPath(monthForm)}/debt/edit`, 303);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, DEBT);
+    return debtForm(reply, yearCode, at, null);
   });
 
   app.post("/budget/:year/:quarter/debt/edit", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
+    const at = budgetPeriodParam(params.quarter);
     const body = (request.body ?? {}) as Params;
-    await finance.debtForEntry(services.db, yearCode, quarter);
-    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    await finance.debtForEntry(services.db, yearCode, at.quarter, at.month);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, DEBT);
     const rows = submittedRows(body);
     const amount = (name: string) => `debt ${name}`;
     const listed = figuresOf(rows, amount);
@@ -286,11 +311,21 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
         writeOff: writeOffText,
         writeOffVersion: writeOffVersionText,
       };
-      return debtForm(reply, yearCode, quarter, sent, allErrors);
+      return debtForm(reply, yearCode, at, sent, allErrors);
     }
     const bands = added.figure ? [...listed.figures, added.figure] : listed.figures;
-    await finance.saveDebt(services.db, request.actor, { yearCode, quarter, bands, writeOff });
-    return redirectWithBanner(reply, `/budget/${yearCode}/q${quarter}/debt`, "The debt figures were saved.");
+    await finance.saveDebt(services.db, request.actor, {
+      yearCode,
+      quarter: at.quarter,
+      month: at.month,
+      bands,
+      writeOff,
+    });
+    return redirectWithBanner(
+      reply,
+      `/budget/${yearCode}/${forecastPeriodPath(at)}/debt`,
+      "The debt figures were saved.",
+    );
   });
 
   async function growthForm(

@@ -3,10 +3,22 @@ import { monthName } from "../../domain/calendar.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
 import { DEFAULT_YEAR_START_MONTH, monitoringPeriod, monitoringPeriodDates } from "../../domain/periods.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
+import { forecastPeriodKey } from "./finance.budget.ts";
 import * as entryRepository from "./finance.entry.repository.ts";
 import * as repository from "./finance.repository.ts";
-import { type Figure, figure, requireQuarter, requireYear } from "./finance.shared.ts";
+import {
+  type Figure,
+  type ForecastPeriod,
+  figure,
+  forecastPeriod,
+  forecastPeriodPath,
+  forecastPeriodWords,
+  isAt,
+  periodView,
+  requireQuarter,
+  requireYear,
+} from "./finance.shared.ts";
 
 /**
  * Entering a period's balances through forms: each earmarked reserve's balance, the debt owed in
@@ -71,7 +83,7 @@ async function saveFigure(tx: Database, store: FigureStore, entered: EnteredFigu
 interface SavePage {
   actor: string;
   year: { code: string; label: string };
-  quarter: number;
+  at: ForecastPeriod;
   /** "Earmarked reserve balances", for the conflict page. */
   what: string;
   entityType: string;
@@ -97,7 +109,7 @@ async function savePage(tx: Database, page: SavePage): Promise<{ changed: number
   }
   if (conflicts.length > 0) {
     throw new Conflict(
-      `The ${page.year.label} quarter ${page.quarter} ${page.what.toLowerCase()}`,
+      `The ${page.year.label} ${forecastPeriodWords(page.at)} ${page.what.toLowerCase()}`,
       conflicts,
       page.returnUrl,
     );
@@ -108,8 +120,8 @@ async function savePage(tx: Database, page: SavePage): Promise<{ changed: number
       action: result.outcome === "created" ? "create" : "update",
       entityType: page.entityType,
       entityId: result.after.id,
-      period: quarterPeriodKey(page.year.code, page.quarter),
-      summary: `${result.outcome === "created" ? "Entered" : "Changed"} the ${page.year.label} quarter ${page.quarter} figure for ${label}`,
+      period: forecastPeriodKey(page.year.code, page.at),
+      summary: `${result.outcome === "created" ? "Entered" : "Changed"} the ${page.year.label} ${forecastPeriodWords(page.at)} figure for ${label}`,
       before: result.before ? { pence: result.before.pence, version: result.before.version } : null,
       after: { pence: result.after.pence, version: result.after.version },
     });
@@ -129,15 +141,21 @@ async function previousYear(db: Database, yearId: number) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Each earmarked reserve of the year with its balance at the quarter end if entered. A year with
- * reserves not yet named lists the previous year's, so a new year starts from last year's list.
+ * Each earmarked reserve of the year with its balance at the quarter end (or, given a month, the
+ * month end) if entered. A year with reserves not yet named lists the previous year's, so a new
+ * year starts from last year's list.
  */
-export async function reservesForEntry(db: Database, yearCode: string, quarter: number) {
+export async function reservesForEntry(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
   const rows: EntryRow[] = [];
   for (const reserve of await entryRepository.listReserves(db, year.id)) {
-    const balance = await entryRepository.findReserveBalance(db, reserve.id, quarter);
+    const balance = await entryRepository.findReserveBalance(db, reserve.id, at.quarter, at.month);
     rows.push({ key: reserve.name, name: reserve.name, stored: balance ? reserveFigure(balance) : null });
   }
   const before = rows.length === 0 ? await previousYear(db, year.id) : undefined;
@@ -146,7 +164,7 @@ export async function reservesForEntry(db: Database, yearCode: string, quarter: 
       rows.push({ key: reserve.name, name: reserve.name, stored: null });
     }
   }
-  return { year, quarter, rows };
+  return { year, quarter, ...periodView(at), rows };
 }
 
 function reserveFigure(row: entryRepository.ReserveBalance): StoredFigure {
@@ -160,11 +178,12 @@ function reserveFigure(row: entryRepository.ReserveBalance): StoredFigure {
 export async function saveReserveBalances(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; figures: EnteredFigure[] },
+  input: { yearCode: string; quarter: number; month?: number | null; figures: EnteredFigure[] },
 ) {
   return db.transaction(async (tx) => {
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
+    const at = forecastPeriod(quarter, input.month ?? null);
     const figures = [];
     for (const entered of input.figures) {
       const known = await entryRepository.listReserves(tx, year.id);
@@ -178,13 +197,14 @@ export async function saveReserveBalances(
         label: `the ${entered.name} balance`,
         store: {
           find: async (db: Database) => {
-            const row = await entryRepository.findReserveBalance(db, reserve.id, quarter);
+            const row = await entryRepository.findReserveBalance(db, reserve.id, quarter, at.month);
             return row ? reserveFigure(row) : undefined;
           },
           insert: async (db: Database, pence: Pence) => {
             const row = await entryRepository.insertReserveBalanceIfAbsent(db, {
               reserveId: reserve.id,
               quarter,
+              month: at.month,
               balancePence: pence,
             });
             return row ? reserveFigure(row) : undefined;
@@ -204,10 +224,10 @@ export async function saveReserveBalances(
     const saved = await savePage(tx, {
       actor,
       year,
-      quarter,
+      at,
       what: "Earmarked reserve balances",
       entityType: "earmarked-reserve-balance",
-      returnUrl: `/budget/${year.code}/q${quarter}/reserves/edit`,
+      returnUrl: `/budget/${year.code}/${forecastPeriodPath(at)}/reserves/edit`,
       figures,
     });
     return { year, quarter, ...saved };
@@ -223,44 +243,56 @@ export async function saveReserveBalances(
  * it. The bands are the quarter's own when entered, else those of the latest quarter before it
  * (this year's, else the previous year's), so the council's own bands carry forward.
  */
-export async function debtForEntry(db: Database, yearCode: string, quarter: number) {
+export async function debtForEntry(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
   const all = await entryRepository.listDebtBands(db, year.id);
   let bands: EntryRow[] = all
-    .filter((band) => band.quarter === quarter)
+    .filter((band) => isAt(band, at))
     .map((band) => ({ key: band.bandKey, name: band.band, stored: debtFigure(band) }));
   if (bands.length === 0) {
-    const earlierQuarter = Math.max(
-      0,
-      ...all.filter((band) => band.quarter < quarter).map((band) => band.quarter),
-    );
-    let source = all.filter((band) => band.quarter === earlierQuarter);
+    // The latest period before this one with bands: a quarter's own figures stand at its last month.
+    const order = (row: { quarter: number; month: number | null }) => row.month ?? row.quarter * 3;
+    const latest = all
+      .filter((band) => order(band) < order(at))
+      .sort((a, b) => order(a) - order(b))
+      .at(-1);
+    let source = latest ? all.filter((band) => isAt(band, latest)) : [];
     if (source.length === 0) {
       const before = await previousYear(db, year.id);
       const theirs = before ? await entryRepository.listDebtBands(db, before.id) : [];
-      const last = Math.max(0, ...theirs.map((band) => band.quarter));
-      source = theirs.filter((band) => band.quarter === last);
+      const last = [...theirs].sort((a, b) => order(a) - order(b)).at(-1);
+      source = last ? theirs.filter((band) => isAt(band, last)) : [];
     }
     bands = source.map((band) => ({ key: band.bandKey, name: band.band, stored: null }));
   }
-  const writeOff = await entryRepository.findWriteOff(db, year.id, quarter);
+  const writeOff = await entryRepository.findWriteOff(db, year.id, at.quarter, at.month);
   return {
     year,
     quarter,
+    ...periodView(at),
     bands,
     writeOff: writeOff ? writeOffFigure(writeOff) : null,
-    writeOffPeriod: await writeOffPeriod(db, year.code, quarter),
+    writeOffPeriod: await writeOffPeriod(db, year.code, at),
   };
 }
 
-/** The year up to the quarter end: the span a write-off entered for the quarter covers. */
-async function writeOffPeriod(db: Database, yearCode: string, quarter: number) {
+/** The year up to the quarter (or month) end: the span a write-off entered for the period covers. */
+async function writeOffPeriod(db: Database, yearCode: string, at: ForecastPeriod) {
   const startMonth = (await entryRepository.findYearStartMonth(db)) ?? DEFAULT_YEAR_START_MONTH;
   const startYear = Number(yearCode.slice(0, 4));
+  const end =
+    at.month === null
+      ? monitoringPeriod(startYear, "quarter", at.quarter)
+      : monitoringPeriod(startYear, "month", at.month);
   return {
     from: monitoringPeriodDates(monitoringPeriod(startYear, "quarter", 1), startMonth).start,
-    to: monitoringPeriodDates(monitoringPeriod(startYear, "quarter", quarter), startMonth).end,
+    to: monitoringPeriodDates(end, startMonth).end,
   };
 }
 
@@ -304,16 +336,23 @@ export function bandKeyOf(name: string): string {
 export async function saveDebt(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; bands: EnteredFigure[]; writeOff: EnteredFigure | null },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    bands: EnteredFigure[];
+    writeOff: EnteredFigure | null;
+  },
 ) {
   return db.transaction(async (tx) => {
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
+    const at = forecastPeriod(quarter, input.month ?? null);
     const figures: SavePage["figures"] = input.bands.map((entered, index) => {
       const bandKey = entered.key === "" ? bandKeyOf(entered.name) : entered.key;
       const find = async (db: Database) => {
         const row = (await entryRepository.listDebtBands(db, year.id)).find(
-          (band) => band.quarter === quarter && band.bandKey === bandKey,
+          (band) => isAt(band, at) && band.bandKey === bandKey,
         );
         return row ? debtFigure(row) : undefined;
       };
@@ -326,6 +365,7 @@ export async function saveDebt(
             const row = await entryRepository.insertDebtBandIfAbsent(db, {
               financialYearId: year.id,
               quarter,
+              month: at.month,
               bandKey,
               band: entered.name,
               position: index + 1,
@@ -347,19 +387,20 @@ export async function saveDebt(
       };
     });
     if (input.writeOff) {
-      const period = await writeOffPeriod(tx, year.code, quarter);
+      const period = await writeOffPeriod(tx, year.code, at);
       figures.push({
         entered: input.writeOff,
         label: "debt written off in the year",
         store: {
           find: async (db: Database) => {
-            const row = await entryRepository.findWriteOff(db, year.id, quarter);
+            const row = await entryRepository.findWriteOff(db, year.id, quarter, at.month);
             return row ? writeOffFigure(row) : undefined;
           },
           insert: async (db: Database, pence: Pence) => {
             const row = await entryRepository.insertWriteOffIfAbsent(db, {
               financialYearId: year.id,
               quarter,
+              month: at.month,
               periodFrom: period.from,
               periodTo: period.to,
               amountPence: pence,
@@ -379,10 +420,10 @@ export async function saveDebt(
     const saved = await savePage(tx, {
       actor,
       year,
-      quarter,
+      at,
       what: "Debt",
       entityType: "debt-profile",
-      returnUrl: `/budget/${year.code}/q${quarter}/debt/edit`,
+      returnUrl: `/budget/${year.code}/${forecastPeriodPath(at)}/debt/edit`,
       figures,
     });
     return { year, quarter, ...saved };
@@ -473,7 +514,7 @@ export async function saveGrowthSpend(
     const saved = await savePage(tx, {
       actor,
       year,
-      quarter,
+      at: forecastPeriod(quarter),
       what: "Growth item spend",
       entityType: "growth-item-spend",
       returnUrl: `/budget/${year.code}/q${quarter}/growth/edit`,

@@ -308,6 +308,54 @@ export async function requireForecastPeriodOpen(
   await services.requireOpenPeriod(services.db, monitoringPeriod(startYear, "month", at.month));
 }
 
+/**
+ * Refuses a balance (savings achieved, reserves, debt) for a period not open for entry. A year
+ * monitored monthly enters them month by month, so its quarter's own form is refused, naming the
+ * month that holds the quarter's figures (decision 0021); a month takes entries only while open.
+ */
+export async function requireBalancePeriodOpen(
+  services: RoutesOptions["services"],
+  year: { code: string },
+  at: ForecastPeriod,
+  what: string,
+): Promise<void> {
+  const startYear = parseFinancialYearCode(year.code);
+  if (startYear === null) throw new NotFound(`Financial year ${year.code}`);
+  if (at.month === null) {
+    if (await monitoredMonthly(services, year)) {
+      throw new BadRequest(
+        `${financialYearLabel(startYear)} is monitored month by month, so its ${what} are entered for each month, not for quarter ${at.quarter}. Nothing was saved. Enter them for month ${at.quarter * 3}, the quarter's last month, whose figures are the quarter's.`,
+      );
+    }
+    return requireOpenForEntry(services, year, at.quarter);
+  }
+  await services.requireOpenPeriod(services.db, monitoringPeriod(startYear, "month", at.month));
+}
+
+/**
+ * For a quarter of a year monitored monthly, its last month (3, 6, 9 or 12), which holds the
+ * quarter's balances and forecasts; null for a month, or a quarter of a year monitored quarterly.
+ */
+export async function quarterEndMonthOf(
+  services: RoutesOptions["services"],
+  year: { code: string },
+  at: ForecastPeriod,
+): Promise<ForecastPeriod | null> {
+  if (at.month !== null || !(await monitoredMonthly(services, year))) return null;
+  return forecastPeriod(at.quarter, at.quarter * 3);
+}
+
+/** Whether a period's figures can be entered now: a quarter open for entry, or a month open. */
+export async function periodOpenForEntry(
+  services: RoutesOptions["services"],
+  year: { code: string },
+  at: ForecastPeriod,
+): Promise<boolean> {
+  return at.month === null
+    ? (await openQuartersOf(services, year)).includes(at.quarter)
+    : (await openMonthsOf(services, year)).includes(at.month);
+}
+
 /** The months of a year open for entry (1 to 12), for a monthly department's forecast links. */
 export async function openMonthsOf(
   services: RoutesOptions["services"],

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNotNull, isNull, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../db/client.ts";
 import {
   additionalFunding,
@@ -138,6 +139,11 @@ export async function findOrInsertLine(db: Database, values: typeof monitoringLi
   const [line] = await db.insert(monitoringLines).values(values).returning();
   if (!line) throw new Error("The budget line was not saved");
   return line;
+}
+
+/** A row's month as asked: null asks for a quarter's own row, which has no month. */
+export function monthIs(column: AnyPgColumn, month: number | null): SQL {
+  return month === null ? isNull(column) : eq(column, month);
 }
 
 /** A forecast row at one period: the quarter's own (no month) or one month's. */
@@ -332,14 +338,19 @@ export async function insertInitiativeForecastIfAbsent(
   const [created] = await db
     .insert(savingsInitiativeForecasts)
     .values(values)
-    .onConflictDoNothing({
-      target: [savingsInitiativeForecasts.initiativeId, savingsInitiativeForecasts.quarter],
-    })
+    // Unique on initiative, quarter and month, nulls not distinct (migration 0033).
+    .onConflictDoNothing()
     .returning();
   return created;
 }
 
-export async function listInitiatives(db: Database, targetId: number, quarter: number) {
+/** The initiatives of a target with their forecast at a quarter (its own) or at one month of it. */
+export async function listInitiatives(
+  db: Database,
+  targetId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   return db
     .select({ initiative: savingsInitiatives, forecast: savingsInitiativeForecasts })
     .from(savingsInitiatives)
@@ -348,6 +359,7 @@ export async function listInitiatives(db: Database, targetId: number, quarter: n
       and(
         eq(savingsInitiativeForecasts.initiativeId, savingsInitiatives.id),
         eq(savingsInitiativeForecasts.quarter, quarter),
+        monthIs(savingsInitiativeForecasts.month, month),
       ),
     )
     .where(eq(savingsInitiatives.targetId, targetId))
@@ -364,7 +376,12 @@ export async function findInitiative(db: Database, initiativeId: number) {
   return row;
 }
 
-export async function findInitiativeForecast(db: Database, initiativeId: number, quarter: number) {
+export async function findInitiativeForecast(
+  db: Database,
+  initiativeId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const [forecast] = await db
     .select()
     .from(savingsInitiativeForecasts)
@@ -372,6 +389,7 @@ export async function findInitiativeForecast(db: Database, initiativeId: number,
       and(
         eq(savingsInitiativeForecasts.initiativeId, initiativeId),
         eq(savingsInitiativeForecasts.quarter, quarter),
+        monthIs(savingsInitiativeForecasts.month, month),
       ),
     );
   return forecast;
@@ -489,7 +507,11 @@ export async function listReserveBalances(db: Database, financialYearId: number)
     .from(earmarkedReserves)
     .leftJoin(earmarkedReserveBalances, eq(earmarkedReserveBalances.reserveId, earmarkedReserves.id))
     .where(eq(earmarkedReserves.financialYearId, financialYearId))
-    .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserveBalances.quarter));
+    .orderBy(
+      asc(earmarkedReserves.position),
+      asc(earmarkedReserveBalances.quarter),
+      asc(earmarkedReserveBalances.month),
+    );
 }
 
 export async function insertDebtBand(db: Database, values: typeof debtProfile.$inferInsert) {
@@ -508,11 +530,22 @@ export async function insertDebtWriteOff(db: Database, values: typeof debtWriteO
   await db.insert(debtWriteOffs).values(values);
 }
 
-export async function findDebtWriteOff(db: Database, financialYearId: number, quarter: number) {
+export async function findDebtWriteOff(
+  db: Database,
+  financialYearId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const [row] = await db
     .select()
     .from(debtWriteOffs)
-    .where(and(eq(debtWriteOffs.financialYearId, financialYearId), eq(debtWriteOffs.quarter, quarter)));
+    .where(
+      and(
+        eq(debtWriteOffs.financialYearId, financialYearId),
+        eq(debtWriteOffs.quarter, quarter),
+        monthIs(debtWriteOffs.month, month),
+      ),
+    );
   return row;
 }
 

@@ -18,7 +18,9 @@ import {
   latestQuarterFor,
   openQuartersOf,
   type Params,
+  periodOpenForEntry,
   quarterAt,
+  quarterEndMonthOf,
   quarterParam,
   renderOutturn,
   yearParam,
@@ -27,7 +29,7 @@ import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
 import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
-import { monthForecastPeriod } from "./finance.shared.ts";
+import { forecastPeriodPath, forecastPeriodWords, monthForecastPeriod } from "./finance.shared.ts";
 import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -177,25 +179,50 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   for (const [page, view, title, load, trend] of [
     ["reserves", "reserves.njk", "Earmarked reserves", finance.reservesReport, "reserves"],
     ["debt", "debt.njk", "Debt position", finance.debtReport, "debt"],
-    ["risks", "risks.njk", "Financial risks", finance.financialRisksReport, null],
   ] as const) {
+    // A quarter or a month ("q3", "m7"). A quarter of a year monitored monthly shows its last
+    // month's balances, compared with the quarter end before, and says so (decision 0021).
     app.get(`/budget/:year/:quarter/${page}`, async (request, reply) => {
       const params = request.params as Params;
       const yearCode = yearParam(params.year);
-      const quarter = quarterParam(params.quarter);
-      const model = await load(services.db, yearCode, quarter);
-      const totals = trend
-        ? (await finance.balanceTotalsByQuarter(services.db, yearCode, quarter))[trend]
-        : [];
+      const asked = budgetPeriodParam(params.quarter);
+      const figuresAt = (await quarterEndMonthOf(services, { code: yearCode }, asked)) ?? asked;
+      const fromMonth = figuresAt.month !== null && asked.month === null;
+      const model = await load(
+        services.db,
+        yearCode,
+        figuresAt.quarter,
+        figuresAt.month,
+        fromMonth ? (figuresAt.month ?? 0) - 3 : undefined,
+      );
+      const totals = (await finance.balanceTotalsByQuarter(services.db, yearCode, asked.quarter))[trend];
+      const words = forecastPeriodWords(asked);
       return reply.view(`finance/views/${view}`, {
-        pageTitle: `${title} ${model.year.label} quarter ${quarter}`,
+        pageTitle: `${title} ${model.year.label} ${words}`,
         model,
-        trend: trend ? balanceTrend(trend, totals) : null,
-        entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
-        pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), page),
+        periodWords: words,
+        figuresFrom: fromMonth ? forecastPeriodWords(figuresAt) : null,
+        entryPath: forecastPeriodPath(figuresAt),
+        trend: balanceTrend(trend, totals),
+        entryOpen: await periodOpenForEntry(services, model.year, figuresAt),
+        pages: budgetPages(yearCode, await quarterAt(services, yearCode, asked.quarter), page),
       });
     });
   }
+
+  app.get("/budget/:year/:quarter/risks", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const quarter = quarterParam(params.quarter);
+    const model = await finance.financialRisksReport(services.db, yearCode, quarter);
+    return reply.view("finance/views/risks.njk", {
+      pageTitle: `Financial risks ${model.year.label} quarter ${quarter}`,
+      model,
+      trend: null,
+      entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
+      pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "risks"),
+    });
+  });
 };
 
 export const financeModule: BaseplanModule = {

@@ -7,47 +7,60 @@ import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import {
   budgetPages,
-  openQuartersOf,
+  budgetPeriodParam,
+  forecastPeriodParam,
   type Params,
+  periodOpenForEntry,
   quarterAt,
-  quarterParam,
-  requireOpenForEntry,
+  quarterEndMonthOf,
+  requireBalancePeriodOpen,
   yearParam,
 } from "./finance.pages.ts";
 import { savingsForecastEditSchema, savingsForecastNewSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
+import { forecastPeriodPath, forecastPeriodWords } from "./finance.shared.ts";
+
+const SAVINGS = "savings forecasts";
 
 /** The savings page of a quarter and the forms that record or correct an initiative's forecast. */
 export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["services"]) {
+  // A quarter or a month ("q3", "m7"). A quarter of a year monitored monthly shows its last
+  // month's position, and says so (decision 0021).
   app.get("/budget/:year/:quarter/savings", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
-    const model = await finance.savingsReport(services.db, yearCode, quarter);
+    const asked = budgetPeriodParam(params.quarter);
+    const figuresAt = (await quarterEndMonthOf(services, { code: yearCode }, asked)) ?? asked;
+    const model = await finance.savingsReport(services.db, yearCode, figuresAt.quarter, figuresAt.month);
+    const words = forecastPeriodWords(asked);
     return reply.view("finance/views/savings.njk", {
-      pageTitle: `Budget savings ${model.year.label} quarter ${quarter}`,
+      pageTitle: `Budget savings ${model.year.label} ${words}`,
       model,
-      entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
-      pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "savings"),
+      periodWords: words,
+      figuresFrom: figuresAt.month !== null && asked.month === null ? forecastPeriodWords(figuresAt) : null,
+      entryOpen: await periodOpenForEntry(services, model.year, figuresAt),
+      pages: budgetPages(yearCode, await quarterAt(services, yearCode, asked.quarter), "savings"),
     });
   });
 
   app.get("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/new", async (request, reply) => {
     const params = request.params as Params;
+    const asked = forecastPeriodParam(params.quarter);
     const found = await finance.initiativeForNewForecast(
       services.db,
       idParam(params.initiativeId, "Savings initiative"),
-      quarterParam(params.quarter),
+      asked.quarter,
+      asked.month,
     );
     if (found.existing) {
       return reply.redirect(
-        `/budget/savings/initiatives/${found.initiative.id}/forecasts/${found.quarter}/edit`,
+        `/budget/savings/initiatives/${found.initiative.id}/forecasts/${found.slug}/edit`,
         303,
       );
     }
-    await requireOpenForEntry(services, found.year, found.quarter);
+    await requireBalancePeriodOpen(services, found.year, asked, SAVINGS);
     return reply.view("finance/views/savings-edit.njk", {
-      pageTitle: `Enter the quarter ${found.quarter} savings forecast for ${found.initiative.name}`,
+      pageTitle: `Enter the ${found.words} savings forecast for ${found.initiative.name}`,
       ...found,
       creating: true,
       values: { forecastAchieved: "" },
@@ -57,27 +70,29 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
   app.post("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/new", async (request, reply) => {
     const params = request.params as Params;
     const initiativeId = idParam(params.initiativeId, "Savings initiative");
-    const quarter = quarterParam(params.quarter);
+    const asked = forecastPeriodParam(params.quarter);
+    const { quarter, month } = asked;
     const body = (request.body ?? {}) as Params;
-    const at = await finance.initiativeForNewForecast(services.db, initiativeId, quarter);
-    await requireOpenForEntry(services, at.year, quarter);
+    const at = await finance.initiativeForNewForecast(services.db, initiativeId, quarter, month);
+    await requireBalancePeriodOpen(services, at.year, asked, SAVINGS);
     try {
       const entry = validForm(savingsForecastNewSchema, body);
       const saved = await finance.createInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
+        month,
         entry,
       });
       return redirectWithBanner(
         reply,
-        `/budget/${saved.year.code}/q${quarter}/savings`,
+        `/budget/${saved.year.code}/${forecastPeriodPath(asked)}/savings`,
         "The savings forecast was saved.",
       );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
-      const found = await finance.initiativeForNewForecast(services.db, initiativeId, quarter);
+      const found = await finance.initiativeForNewForecast(services.db, initiativeId, quarter, month);
       return reply.code(400).view("finance/views/savings-edit.njk", {
-        pageTitle: `Enter the quarter ${quarter} savings forecast for ${found.initiative.name}`,
+        pageTitle: `Enter the ${found.words} savings forecast for ${found.initiative.name}`,
         ...found,
         creating: true,
         values: { forecastAchieved: body.forecastAchieved ?? "" },
@@ -88,12 +103,14 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
 
   app.get("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/edit", async (request, reply) => {
     const params = request.params as Params;
+    const asked = forecastPeriodParam(params.quarter);
     const found = await finance.initiativeForecastForEdit(
       services.db,
       idParam(params.initiativeId, "Savings initiative"),
-      quarterParam(params.quarter),
+      asked.quarter,
+      asked.month,
     );
-    await requireOpenForEntry(services, found.year, found.forecast.quarter);
+    await requireBalancePeriodOpen(services, found.year, asked, SAVINGS);
     return reply.view("finance/views/savings-edit.njk", {
       pageTitle: `Change the savings forecast for ${found.initiative.name}`,
       ...found,
@@ -106,25 +123,27 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
   app.post("/budget/savings/initiatives/:initiativeId/forecasts/:quarter/edit", async (request, reply) => {
     const params = request.params as Params;
     const initiativeId = idParam(params.initiativeId, "Savings initiative");
-    const quarter = quarterParam(params.quarter);
+    const asked = forecastPeriodParam(params.quarter);
+    const { quarter, month } = asked;
     const body = (request.body ?? {}) as Params;
-    const at = await finance.initiativeForecastForEdit(services.db, initiativeId, quarter);
-    await requireOpenForEntry(services, at.year, quarter);
+    const at = await finance.initiativeForecastForEdit(services.db, initiativeId, quarter, month);
+    await requireBalancePeriodOpen(services, at.year, asked, SAVINGS);
     try {
       const edit = validForm(savingsForecastEditSchema, body);
       const saved = await finance.updateInitiativeForecast(services.db, request.actor, {
         initiativeId,
         quarter,
+        month,
         edit,
       });
       return redirectWithBanner(
         reply,
-        `/budget/${saved.year.code}/q${quarter}/savings`,
+        `/budget/${saved.year.code}/${forecastPeriodPath(asked)}/savings`,
         "The savings forecast was saved.",
       );
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
-      const found = await finance.initiativeForecastForEdit(services.db, initiativeId, quarter);
+      const found = await finance.initiativeForecastForEdit(services.db, initiativeId, quarter, month);
       return reply.code(400).view("finance/views/savings-edit.njk", {
         pageTitle: `Change the savings forecast for ${found.initiative.name}`,
         ...found,

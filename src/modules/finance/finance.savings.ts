@@ -2,7 +2,8 @@ import type { Database } from "../../db/client.ts";
 import { type Reconciliation, reconcile, savingsPosition } from "../../domain/budget.ts";
 import { formatPounds, sumPence } from "../../domain/money.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import { forecastPeriodKey } from "./finance.budget.ts";
 import * as repository from "./finance.repository.ts";
 import type { SavingsForecastEdit, SavingsForecastNew } from "./finance.schemas.ts";
 
@@ -11,7 +12,11 @@ import {
   type Disagreement,
   disagreementOf,
   figure,
+  forecastPeriod,
+  forecastPeriodSlug,
+  forecastPeriodWords,
   optionalFigure,
+  periodView,
   requireQuarter,
   requireYear,
 } from "./finance.shared.ts";
@@ -20,17 +25,28 @@ import {
 // Savings
 // ---------------------------------------------------------------------------------------------
 
-export async function savingsReport(db: Database, yearCode: string, quarter: number) {
+/**
+ * The savings position at a quarter (its own forecasts) or at a month (`month`): each initiative's
+ * forecast achieved by the year end as at that period. A year monitored monthly reads a quarter's
+ * position from its last month (decision 0021): a forecast to the year end, not a sum of months.
+ */
+export async function savingsReport(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const { words, path, slug } = periodView(at);
   const target = await repository.findSavingsTarget(db, year.id);
-  if (!target) return { year, quarter, target: null, unreported: [] } as const;
-  const rows = await repository.listInitiatives(db, target.id, quarter);
+  if (!target) return { year, quarter, at, words, path, slug, target: null, unreported: [] } as const;
+  const rows = await repository.listInitiatives(db, target.id, quarter, month);
   const reported = rows.filter((row) => row.forecast !== null);
   if (reported.length === 0) {
-    // Nothing reported for the quarter: the initiatives, so a first forecast can be entered.
+    // Nothing reported for the period: the initiatives, so a first forecast can be entered.
     const unreported = rows.map((row) => ({ id: row.initiative.id, name: row.initiative.name }));
-    return { year, quarter, target: null, unreported } as const;
+    return { year, quarter, at, words, path, slug, target: null, unreported } as const;
   }
   const position = savingsPosition(
     target.currentYearPence,
@@ -43,7 +59,8 @@ export async function savingsReport(db: Database, yearCode: string, quarter: num
   );
   const stated = new Map(
     (await repository.listStatedTotals(db, year.id))
-      .filter((row) => row.quarter === quarter || row.quarter === null)
+      // A document's stated totals are a quarter's own (or the year's); a month has none.
+      .filter((row) => (row.quarter === quarter && month === null) || row.quarter === null)
       .map((row) => [row.key, row]),
   );
   const checks: (Reconciliation | null)[] = [
@@ -69,13 +86,17 @@ export async function savingsReport(db: Database, yearCode: string, quarter: num
   if (notReported.length > 0) {
     disagreements.push({
       label: "Initiatives without a forecast",
-      message: `No quarter ${quarter} forecast is recorded for ${notReported.join(", ")}; they count as nothing achieved.`,
+      message: `No ${words} forecast is recorded for ${notReported.join(", ")}; they count as nothing achieved.`,
     });
   }
   const notes = await repository.listSavingsNotes(db, target.id);
   return {
     year,
     quarter,
+    at,
+    words,
+    path,
+    slug,
     target: {
       ...target,
       currentYear: figure(target.currentYearPence),
@@ -120,20 +141,33 @@ export async function savingsReport(db: Database, yearCode: string, quarter: num
   } as const;
 }
 
-export async function initiativeForecastForEdit(db: Database, initiativeId: number, quarter: number) {
+/** An initiative's forecast at a quarter (its own) or a month, for the form that corrects it. */
+export async function initiativeForecastForEdit(
+  db: Database,
+  initiativeId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const found = await repository.findInitiative(db, initiativeId);
   if (!found) throw new NotFound(`Savings initiative ${initiativeId}`);
-  const forecast = await repository.findInitiativeForecast(db, initiativeId, requireQuarter(quarter));
-  if (!forecast) throw new NotFound(`The quarter ${quarter} forecast for ${found.initiative.name}`);
-  return { ...found, forecast };
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const forecast = await repository.findInitiativeForecast(db, initiativeId, quarter, month);
+  if (!forecast) throw new NotFound(`The ${forecastPeriodWords(at)} forecast for ${found.initiative.name}`);
+  return { ...found, ...periodView(at), forecast };
 }
 
-/** A savings initiative and a quarter with no forecast yet, for the form that enters the first one. */
-export async function initiativeForNewForecast(db: Database, initiativeId: number, quarter: number) {
+/** A savings initiative and a quarter (or month) with no forecast yet, for the form that enters the first one. */
+export async function initiativeForNewForecast(
+  db: Database,
+  initiativeId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   const found = await repository.findInitiative(db, initiativeId);
   if (!found) throw new NotFound(`Savings initiative ${initiativeId}`);
-  const existing = await repository.findInitiativeForecast(db, initiativeId, requireQuarter(quarter));
-  return { ...found, quarter, existing: existing ?? null };
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const existing = await repository.findInitiativeForecast(db, initiativeId, quarter, month);
+  return { ...found, quarter, ...periodView(at), existing: existing ?? null };
 }
 
 /**
@@ -144,16 +178,18 @@ export async function initiativeForNewForecast(db: Database, initiativeId: numbe
 export async function createInitiativeForecast(
   db: Database,
   actor: string,
-  options: { initiativeId: number; quarter: number; entry: SavingsForecastNew },
+  options: { initiativeId: number; quarter: number; month?: number | null; entry: SavingsForecastNew },
 ) {
   const { entry } = options;
+  const month = options.month ?? null;
   const conflict = async (tx: Database, initiative: { id: number; name: string }, quarter: number) => {
-    const existing = await repository.findInitiativeForecast(tx, initiative.id, quarter);
+    const at = forecastPeriod(quarter, month);
+    const existing = await repository.findInitiativeForecast(tx, initiative.id, quarter, month);
     const saved = existing
       ? await latestAuditEvent(tx, "savings-initiative-forecast", existing.id)
       : undefined;
     return new Conflict(
-      `The quarter ${quarter} savings forecast for ${initiative.name}`,
+      `The ${forecastPeriodWords(at)} savings forecast for ${initiative.name}`,
       [
         {
           label: "Forecast achieved by the year end",
@@ -161,21 +197,23 @@ export async function createInitiativeForecast(
           submitted: formatPounds(entry.forecastAchieved, { pence: true }),
         },
       ],
-      `/budget/savings/initiatives/${initiative.id}/forecasts/${quarter}/edit`,
+      `/budget/savings/initiatives/${initiative.id}/forecasts/${forecastPeriodSlug(at)}/edit`,
       saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
     );
   };
   return db.transaction(async (tx) => {
-    const { initiative, year, quarter, existing } = await initiativeForNewForecast(
+    const { initiative, year, quarter, at, words, existing } = await initiativeForNewForecast(
       tx,
       options.initiativeId,
       options.quarter,
+      month,
     );
     if (existing) throw await conflict(tx, initiative, quarter);
-    // The unique (initiative, quarter) key decides between two people entering it at once.
+    // The unique (initiative, quarter, month) key decides between two people entering it at once.
     const created = await repository.insertInitiativeForecastIfAbsent(tx, {
       initiativeId: initiative.id,
       quarter,
+      month,
       forecastAchievedPence: entry.forecastAchieved,
     });
     if (!created) throw await conflict(tx, initiative, quarter);
@@ -184,8 +222,8 @@ export async function createInitiativeForecast(
       action: "create",
       entityType: "savings-initiative-forecast",
       entityId: created.id,
-      period: quarterPeriodKey(year.code, quarter),
-      summary: `Entered the ${year.label} quarter ${quarter} savings forecast for ${initiative.name}`,
+      period: forecastPeriodKey(year.code, at),
+      summary: `Entered the ${year.label} ${words} savings forecast for ${initiative.name}`,
       before: null,
       after: { forecastAchievedPence: created.forecastAchievedPence, version: created.version },
     });
@@ -197,14 +235,15 @@ export async function createInitiativeForecast(
 export async function updateInitiativeForecast(
   db: Database,
   actor: string,
-  options: { initiativeId: number; quarter: number; edit: SavingsForecastEdit },
+  options: { initiativeId: number; quarter: number; month?: number | null; edit: SavingsForecastEdit },
 ) {
   const { edit } = options;
   return db.transaction(async (tx) => {
-    const { initiative, year, forecast } = await initiativeForecastForEdit(
+    const { initiative, year, forecast, at, words, slug } = await initiativeForecastForEdit(
       tx,
       options.initiativeId,
       options.quarter,
+      options.month ?? null,
     );
     // A figure entered here replaces the document's tick or cross, which is then computed.
     const updated = await repository.updateInitiativeForecastIfVersion(tx, forecast.id, edit.version, {
@@ -215,7 +254,7 @@ export async function updateInitiativeForecast(
     if (!updated) {
       const saved = await latestAuditEvent(tx, "savings-initiative-forecast", forecast.id);
       throw new Conflict(
-        `The quarter ${forecast.quarter} savings forecast for ${initiative.name}`,
+        `The ${words} savings forecast for ${initiative.name}`,
         [
           {
             label: "Forecast achieved by the year end",
@@ -223,7 +262,7 @@ export async function updateInitiativeForecast(
             submitted: formatPounds(edit.forecastAchieved, { pence: true }),
           },
         ],
-        `/budget/savings/initiatives/${initiative.id}/forecasts/${forecast.quarter}/edit`,
+        `/budget/savings/initiatives/${initiative.id}/forecasts/${slug}/edit`,
         saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
       );
     }
@@ -232,8 +271,8 @@ export async function updateInitiativeForecast(
       action: "update",
       entityType: "savings-initiative-forecast",
       entityId: forecast.id,
-      period: quarterPeriodKey(year.code, forecast.quarter),
-      summary: `Changed the ${year.label} quarter ${forecast.quarter} savings forecast for ${initiative.name}`,
+      period: forecastPeriodKey(year.code, at),
+      summary: `Changed the ${year.label} ${words} savings forecast for ${initiative.name}`,
       before: {
         forecastAchievedPence: forecast.forecastAchievedPence,
         statedMark: forecast.statedMark,

@@ -136,3 +136,30 @@ export function forecastPeriodSlug(at: ForecastPeriod): string {
 export function forecastPeriodPath(at: ForecastPeriod): string {
   return at.month === null ? `q${at.quarter}` : `m${at.month}`;
 }
+
+/** Whether a row is at a period: its quarter, and its month (null for a quarter's own row). */
+export function isAt(row: { quarter: number; month: number | null }, at: ForecastPeriod): boolean {
+  return row.quarter === at.quarter && row.month === at.month;
+}
+
+/**
+ * The period a balance's trend is measured against: the quarter before a quarter's own figures,
+ * the month before a month's, or the month given (the previous quarter end, when a quarter's
+ * figures are read from its last month); null at the start of the year.
+ */
+export function periodBefore(at: ForecastPeriod, previousMonth?: number | null): ForecastPeriod | null {
+  if (at.month === null) return at.quarter > 1 ? forecastPeriod(at.quarter - 1) : null;
+  const month = previousMonth === undefined ? at.month - 1 : previousMonth;
+  return month !== null && month >= 1 ? monthForecastPeriod(month) : null;
+}
+
+/** What a balance page shows: the period's words and address parts, "quarter 3" and "q3" or "month 7" and "m7". */
+export function periodView(at: ForecastPeriod) {
+  return {
+    at,
+    words: forecastPeriodWords(at),
+    path: forecastPeriodPath(at),
+    slug: forecastPeriodSlug(at),
+    periodEnd: at.month === null ? "quarter end" : "month end",
+  };
+}

@@ -3,7 +3,7 @@ import { financialYearCode, financialYearLabel } from "../../domain/periods.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as entryRepository from "./finance.entry.repository.ts";
 import * as repository from "./finance.repository.ts";
-import { forecastPeriod, forecastPeriodSlug } from "./finance.shared.ts";
+import { forecastPeriod, forecastPeriodPath, forecastPeriodSlug, isAt } from "./finance.shared.ts";
 
 /**
  * Opening a financial year's budget monitoring, and what one quarter of it still needs. The
@@ -177,16 +177,19 @@ export async function quarterCompleteness(
   const lines = await repository.listYearLinesWithForecast(db, year.id, quarter, month);
   const forecastSlug = forecastPeriodSlug(forecastPeriod(quarter, month));
   const target = await repository.findSavingsTarget(db, year.id);
-  const initiatives = target ? await repository.listInitiatives(db, target.id, quarter) : [];
+  // Savings, reserves and debt are a month's own in a year monitored monthly (decision 0021).
+  const at = forecastPeriod(quarter, month);
+  const balances = `/budget/${code}/${forecastPeriodPath(at)}`;
+  const initiatives = target ? await repository.listInitiatives(db, target.id, quarter, month) : [];
   const reserves = await repository.listReserveBalances(db, year.id);
   const debt = await repository.listDebtProfile(db, year.id);
   const risks = await repository.listFinancialRisks(db, year.id, quarter);
   const growth = await entryRepository.listGrowthWithSpend(db, year.id, quarter);
-  const writeOff = await entryRepository.findWriteOff(db, year.id, quarter);
+  const writeOff = await entryRepository.findWriteOff(db, year.id, quarter, month);
   const reserveNames = new Map<number, { name: string; done: boolean }>();
   for (const { reserve, balance } of reserves) {
     const seen = reserveNames.get(reserve.id) ?? { name: reserve.name, done: false };
-    if (balance?.quarter === quarter) seen.done = true;
+    if (balance && isAt(balance, at)) seen.done = true;
     reserveNames.set(reserve.id, seen);
   }
   return [
@@ -207,7 +210,7 @@ export async function quarterCompleteness(
       items: initiatives.map(({ initiative, forecast }) => ({
         name: initiative.name,
         done: forecast !== null,
-        href: `${budget}/savings`,
+        href: `${balances}/savings`,
       })),
     },
     {
@@ -225,7 +228,7 @@ export async function quarterCompleteness(
       items: [...reserveNames.values()].map((reserve) => ({
         name: reserve.name,
         done: reserve.done,
-        href: `${budget}/reserves/edit`,
+        href: `${balances}/reserves/edit`,
       })),
     },
     {
@@ -234,10 +237,10 @@ export async function quarterCompleteness(
       items: [
         {
           name: "Debt by age band",
-          done: debt.some((band) => band.quarter === quarter),
-          href: `${budget}/debt/edit`,
+          done: debt.some((band) => isAt(band, at)),
+          href: `${balances}/debt/edit`,
         },
-        { name: "Debt written off in the year", done: writeOff !== undefined, href: `${budget}/debt/edit` },
+        { name: "Debt written off in the year", done: writeOff !== undefined, href: `${balances}/debt/edit` },
       ],
     },
     {

@@ -224,7 +224,13 @@ async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport:
 async function savingsSection(db: Database, quarter: ReportingQuarter, yearKnown: boolean) {
   if (!yearKnown) return null;
   const yearCode = financeYearCode(quarter);
-  const report = await finance.savingsReport(db, yearCode, quarter.quarter);
+  // A year monitored monthly stands at its quarter-end month's savings forecasts, as its report does.
+  const startYear = parseFinancialYearCode(yearCode);
+  const month =
+    startYear === null
+      ? null
+      : await quarterEndMonth(db, monitoringPeriod(startYear, "quarter", quarter.quarter));
+  const report = await finance.savingsReport(db, yearCode, quarter.quarter, month);
   if (report.target === null) return null;
   const href = `/budget/${yearCode}/q${quarter.quarter}/savings`;
   const items: AttentionItem[] = report.initiatives
