@@ -13,24 +13,27 @@ import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { loadConfig } from "../src/config.ts";
-import { connect, type DatabaseConnection } from "../src/db/client.ts";
+import { connect, type DatabaseConnection, queryRows } from "../src/db/client.ts";
 import { migrate } from "../src/db/migrate.ts";
 import { councils } from "../src/db/schema/index.ts";
 import { loadDemo } from "../src/demo/load-demo.ts";
+import { financialYearCode, monitoringPeriod } from "../src/domain/periods.ts";
 import { evaluateTarget, parseTarget } from "../src/domain/targets.ts";
 import { BENCHMARK_DIRECTORY, DEMO_BENCHMARK_FILES } from "../src/modules/benchmarks/benchmarks.demo.ts";
 import { readBenchmarkFiles, type UploadedFile } from "../src/modules/benchmarks/benchmarks.files.ts";
 import { importBenchmarks } from "../src/modules/benchmarks/benchmarks.import.ts";
 import { forecastOutturnReport } from "../src/modules/finance/finance.service.ts";
+import { generateCouncil } from "../src/modules/generate/generate.service.ts";
 import { acceptInvitation, startSession } from "../src/modules/people/accounts.service.ts";
 import { invitePerson } from "../src/modules/people/people.service.ts";
+import { monitoredOrganisation, quarterEndMonth } from "../src/modules/periods/periods.service.ts";
 import type { Report } from "../src/reports/model.ts";
 import { buildQuarterlyReport } from "../src/reports/quarterly-report.ts";
 import { renderDocx } from "../src/reports/render-docx.ts";
 import { renderStandaloneHtml } from "../src/reports/render-html.ts";
 import { renderPdf } from "../src/reports/render-pdf.ts";
 import { renderXlsx } from "../src/reports/render-xlsx.ts";
-import { chromiumFor } from "../src/services.ts";
+import { chromiumFor, migrateAndFill } from "../src/services.ts";
 import { SESSION_COOKIE } from "../src/web/acting-person.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -44,6 +47,14 @@ const CONNECTIONS = 50;
 const VERSIONS_ONLY = process.env.BENCH_ONLY === "versions";
 /** BENCH_ONLY=lait: only the LAIT import beside COPY (on PGlite, and PostgreSQL where BENCH_DATABASE_URL is set). */
 const LAIT_ONLY = process.env.BENCH_ONLY === "lait";
+/** BENCH_ONLY=generated: only the generated council's pages and report beside the demo's. */
+const GENERATED_ONLY = process.env.BENCH_ONLY === "generated";
+/**
+ * The generated council's size: BENCH_GENERATE=DEPARTMENTSxYEARS. Not the issue's full 12x10 by
+ * default: at that size one quarterly report takes minutes on PGlite (the measures' whole value
+ * history is read: docs/generated-council.md), and each figure is taken several times.
+ */
+const GENERATE_SIZE = /^(\d+)x(\d+)$/.exec(process.env.BENCH_GENERATE ?? "4x3");
 
 interface Row {
   figure: string;
@@ -467,13 +478,146 @@ async function benchLaitImport() {
   }
 }
 
+/** A council's data directory ready for the server: the demo loaded, or a council generated. */
+interface BenchCouncil {
+  name: string;
+  dataDirectory: string;
+  /** The quarter its quarterly report is taken for, and the measure page measured. */
+  year: string;
+  startYear: number;
+  quarter: number;
+  measureId: number;
+}
+
+async function prepareCouncil(kind: "demo" | "generated"): Promise<BenchCouncil> {
+  const dataDirectory = await mkdtemp(join(tmpdir(), `baseplan-bench-${kind}-`));
+  const departments = Number(GENERATE_SIZE?.[1] ?? 4);
+  const years = Number(GENERATE_SIZE?.[2] ?? 3);
+  const firstYear = 2016;
+  const connection = await connect({ dataDirectory });
+  try {
+    await migrateAndFill(connection.db);
+    if (kind === "demo") {
+      await loadDemo(connection.db, "bench@demo-council.example");
+    } else {
+      const started = performance.now();
+      const counts = await generateCouncil(connection.db, "bench", {
+        departments,
+        years,
+        seed: 1,
+        firstYear,
+      });
+      console.log(
+        `Generated ${departments} departments x ${years} years (${counts.measures} measures, ${counts.values} values) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+    }
+    const [measure] = await queryRows<{ id: number }>(
+      connection.db,
+      sql`select measure_id as id from measure_values group by measure_id order by count(*) desc, measure_id limit 1`,
+    );
+    const startYear = kind === "demo" ? 2020 : firstYear + years - 1;
+    return {
+      name: kind === "demo" ? "demo" : `generated ${departments}x${years}`,
+      dataDirectory,
+      year: financialYearCode(startYear),
+      startYear,
+      quarter: 3,
+      measureId: Number(measure?.id),
+    };
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * The generated council beside the demo, in one run, one request at a time with the page cache
+ * off (the first view after a write): the dashboard, the measures list, the measure with the
+ * most values, the budget page and the quarterly report's page, then the report's model, Word and
+ * PDF built in-process. Each generated figure's ceiling is the demo's same figure: the issue's
+ * goal is pages under 50 ms and reports under twice the demo's time at the generated size.
+ */
+async function benchGenerated() {
+  const councils = [await prepareCouncil("demo"), await prepareCouncil("generated")];
+  const pages = (council: BenchCouncil) => [
+    ["dashboard", "/"],
+    ["measures list", "/measures"],
+    ["a measure page", `/measures/${council.measureId}`],
+    ["budget page", "/budget"],
+    ["quarterly report page", `/reports/quarterly/${council.year}/q${council.quarter}`],
+  ];
+  const figures = new Map<string, number>();
+  const chromium = chromiumFor(loadConfig());
+  try {
+    for (const council of councils) {
+      sessionCookie = await signInViewer(council.dataDirectory);
+      const server = startServer(council.dataDirectory, {
+        BASEPLAN_PAGE_CACHE: "false",
+        BASEPLAN_LOAD_DEMO: "false",
+      });
+      try {
+        await waitForPage("/health/ready", 300_000);
+        for (const [name, path] of pages(council)) {
+          figures.set(`${council.name} ${name}`, await singleRequest(path as string, 3));
+        }
+      } finally {
+        await stop(server);
+      }
+      const connection = await connect({ dataDirectory: council.dataDirectory });
+      try {
+        const period = monitoringPeriod(council.startYear, "quarter", council.quarter);
+        const options = {
+          year: council.year,
+          quarter: council.quarter,
+          organisation: await monitoredOrganisation(connection.db),
+          narrative: null,
+          budgetMonth: await quarterEndMonth(connection.db, period),
+        };
+        figures.set(
+          `${council.name} report model`,
+          await quickest(2, () => buildQuarterlyReport(connection.db, options)),
+        );
+        const report = await buildQuarterlyReport(connection.db, options);
+        figures.set(`${council.name} report as Word`, await quickest(2, async () => renderDocx(report)));
+        figures.set(
+          `${council.name} report as PDF`,
+          await quickest(1, async () => renderPdf(report, chromium)),
+        );
+      } finally {
+        await connection.close();
+      }
+    }
+  } finally {
+    await chromium.close();
+    for (const council of councils) await rm(council.dataDirectory, { recursive: true, force: true });
+  }
+  const [demo, generated] = councils as [BenchCouncil, BenchCouncil];
+  for (const name of [
+    ...pages(demo).map(([page]) => page as string),
+    "report model",
+    "report as Word",
+    "report as PDF",
+  ]) {
+    record(
+      `${generated.name}: ${name}${name.startsWith("report") ? "" : ", uncached, one request"}`,
+      figures.get(`${generated.name} ${name}`) ?? Number.NaN,
+      figures.get(`${demo.name} ${name}`) ?? Number.NaN,
+      "ms",
+      name.startsWith("report")
+        ? "<= 2x (ceiling: the demo's same figure)"
+        : "< 50 ms (ceiling: the demo's same page)",
+    );
+  }
+}
+
 async function main() {
   if (LAIT_ONLY) await benchLaitImport();
+  else if (GENERATED_ONLY) await benchGenerated();
   else {
     if (!VERSIONS_ONLY) benchTargets();
     await benchReports();
     if (!VERSIONS_ONLY) await benchLaitImport();
     await benchPages();
+    if (!VERSIONS_ONLY) await benchGenerated();
   }
   console.log(
     `\nBaseplan bench on Node.js ${process.version} (figures beside a ceiling measured in this run)\n`,

@@ -5,6 +5,12 @@ import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { demoState, loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
 import { loadDemoBenchmarks } from "./modules/benchmarks/benchmarks.demo.ts";
+import {
+  GENERATE_USAGE,
+  GenerateUsageError,
+  parseGenerateArgs,
+  runGenerate,
+} from "./modules/generate/generate.cli.ts";
 import { inviteFirstAdministrator } from "./modules/people/people.cli.ts";
 import {
   parseReportCommand,
@@ -29,6 +35,9 @@ Commands:
   new-council --name NAME --gss CODE --la NUMBER --department NAME
             set up a council and its first department in an empty database, as /setup does
             (baseplan new-council --help for the options)
+  generate [--departments N] [--years N] [--seed N]
+            build a made-up council with monthly monitoring in an empty database, for measuring
+            Baseplan at size (baseplan generate --help for the options)
   backup FILE
             write everything in the database to FILE (one format for PGlite and PostgreSQL)
   restore FILE
@@ -124,6 +133,39 @@ async function main(argv: string[]): Promise<number> {
             connection.db,
             config.commandLineActor,
             argv.slice(1),
+            (line) => console.log(line),
+            (line) => console.error(line),
+          );
+        });
+      } finally {
+        await connection.close();
+      }
+    }
+    case "generate": {
+      if (argv.includes("--help")) {
+        process.stdout.write(GENERATE_USAGE);
+        return 0;
+      }
+      // The options are checked before the database is opened: a mistyped command touches nothing.
+      let options: ReturnType<typeof parseGenerateArgs>;
+      try {
+        options = parseGenerateArgs(argv.slice(1));
+      } catch (error) {
+        if (!(error instanceof GenerateUsageError)) throw error;
+        process.stderr.write(`Nothing was generated: ${error.message}\n\n${GENERATE_USAGE}`);
+        return 2;
+      }
+      const connection = await connect({
+        databaseUrl: config.databaseUrl,
+        dataDirectory: config.dataDirectory,
+      });
+      try {
+        return await duringStartUp(connection, async () => {
+          await migrateAndFill(connection.db);
+          return runGenerate(
+            connection.db,
+            config.commandLineActor,
+            options,
             (line) => console.log(line),
             (line) => console.error(line),
           );
