@@ -1,6 +1,6 @@
-import { loadConfig } from "./config.ts";
+import { type Config, loadConfig } from "./config.ts";
 import { BackupRefused, restoreBackup, writeBackup } from "./db/backup.ts";
-import { connect } from "./db/client.ts";
+import { connect, type Database } from "./db/client.ts";
 import { databaseErrorMessage, duringStartUp } from "./db/start-up.ts";
 import { demoState, loadDemo } from "./demo/load-demo.ts";
 import { runImportBenchmarks } from "./modules/benchmarks/benchmarks.cli.ts";
@@ -89,57 +89,33 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "demo": {
-      const connection = await connect({
-        databaseUrl: config.databaseUrl,
-        dataDirectory: config.dataDirectory,
-      });
-      try {
-        return await duringStartUp(connection, async () => {
-          await migrateAndFill(connection.db);
-          const state = await demoState(connection.db);
-          if (state.kind === "council-set-up") {
-            process.stderr.write(
-              `Nothing was loaded: this database already has a council, ${state.councilName}. The demo council loads only into an empty database (a new BASEPLAN_DATA_DIR or database).\n`,
-            );
-            return 1;
-          }
-          const loaded = await loadDemo(connection.db, config.commandLineActor);
-          console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
-          const benchmarks = await loadDemoBenchmarks(connection.db, config.commandLineActor);
-          console.log(
-            benchmarks
-              ? "Loaded the Department for Education's benchmarking data."
-              : "Benchmarking data is already loaded.",
+      return withDatabase(config, "first load", async (db) => {
+        const state = await demoState(db);
+        if (state.kind === "council-set-up") {
+          process.stderr.write(
+            `Nothing was loaded: this database already has a council, ${state.councilName}. The demo council loads only into an empty database (a new BASEPLAN_DATA_DIR or database).\n`,
           );
-          return 0;
-        });
-      } finally {
-        await connection.close();
-      }
+          return 1;
+        }
+        const loaded = await loadDemo(db, config.commandLineActor);
+        console.log(loaded ? "Loaded the demo council." : "The demo council is already loaded.");
+        const benchmarks = await loadDemoBenchmarks(db, config.commandLineActor);
+        console.log(
+          benchmarks
+            ? "Loaded the Department for Education's benchmarking data."
+            : "Benchmarking data is already loaded.",
+        );
+        return 0;
+      });
     }
     case "new-council": {
       if (argv.includes("--help") || argv.length === 1) {
         process.stdout.write(NEW_COUNCIL_USAGE);
         return argv.length === 1 ? 2 : 0;
       }
-      const connection = await connect({
-        databaseUrl: config.databaseUrl,
-        dataDirectory: config.dataDirectory,
-      });
-      try {
-        return await duringStartUp(connection, async () => {
-          await migrateAndFill(connection.db);
-          return runNewCouncil(
-            connection.db,
-            config.commandLineActor,
-            argv.slice(1),
-            (line) => console.log(line),
-            (line) => console.error(line),
-          );
-        });
-      } finally {
-        await connection.close();
-      }
+      return withDatabase(config, "first load", (db) =>
+        runNewCouncil(db, config.commandLineActor, argv.slice(1), printLine, printError),
+      );
     }
     case "generate": {
       if (argv.includes("--help")) {
@@ -155,24 +131,9 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`Nothing was generated: ${error.message}\n\n${GENERATE_USAGE}`);
         return 2;
       }
-      const connection = await connect({
-        databaseUrl: config.databaseUrl,
-        dataDirectory: config.dataDirectory,
-      });
-      try {
-        return await duringStartUp(connection, async () => {
-          await migrateAndFill(connection.db);
-          return runGenerate(
-            connection.db,
-            config.commandLineActor,
-            options,
-            (line) => console.log(line),
-            (line) => console.error(line),
-          );
-        });
-      } finally {
-        await connection.close();
-      }
+      return withDatabase(config, "first load", (db) =>
+        runGenerate(db, config.commandLineActor, options, printLine, printError),
+      );
     }
     case "backup":
     case "restore": {
@@ -203,22 +164,9 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case "import-benchmarks": {
-      const connection = await connect({
-        databaseUrl: config.databaseUrl,
-        dataDirectory: config.dataDirectory,
-      });
-      try {
-        await duringStartUp(connection, () => migrateAndFill(connection.db));
-        return await runImportBenchmarks(
-          connection.db,
-          config.commandLineActor,
-          argv.slice(1),
-          (line) => console.log(line),
-          (line) => console.error(line),
-        );
-      } finally {
-        await connection.close();
-      }
+      return withDatabase(config, "after start-up", (db) =>
+        runImportBenchmarks(db, config.commandLineActor, argv.slice(1), printLine, printError),
+      );
     }
     case "invite-administrator": {
       const [, email, ...name] = argv;
@@ -226,13 +174,8 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write("Usage: baseplan invite-administrator EMAIL NAME...\n");
         return 2;
       }
-      const connection = await connect({
-        databaseUrl: config.databaseUrl,
-        dataDirectory: config.dataDirectory,
-      });
-      try {
-        await duringStartUp(connection, () => migrateAndFill(connection.db));
-        const invited = await inviteFirstAdministrator(connection.db, config, email, name.join(" "));
+      return withDatabase(config, "after start-up", async (db) => {
+        const invited = await inviteFirstAdministrator(db, config, email, name.join(" "));
         if (typeof invited === "string") {
           process.stderr.write(`${invited}\n`);
           return 1;
@@ -241,9 +184,7 @@ async function main(argv: string[]): Promise<number> {
           `Invited ${invited.person.displayName} (${invited.person.email}) as Administrator. Open this address on Baseplan's site to set the password, before ${invited.expiresAt.toISOString()}:\n/invitation/${invited.token}`,
         );
         return 0;
-      } finally {
-        await connection.close();
-      }
+      });
     }
     case "send-reminders": {
       if (argv.length > 1) {
@@ -256,13 +197,9 @@ async function main(argv: string[]): Promise<number> {
         );
         return 1;
       }
-      const connection = await connect({
-        databaseUrl: config.databaseUrl,
-        dataDirectory: config.dataDirectory,
-      });
-      try {
-        await duringStartUp(connection, () => migrateAndFill(connection.db));
-        const result = await sendReminders(connection.db, smtpMailer(config.mail), {
+      const mail = config.mail;
+      return withDatabase(config, "after start-up", async (db) => {
+        const result = await sendReminders(db, smtpMailer(mail), {
           actor: config.commandLineActor,
           run: "daily",
           daysBefore: config.reminderDaysBefore,
@@ -277,9 +214,7 @@ async function main(argv: string[]): Promise<number> {
           );
         }
         return result.failed > 0 ? 1 : 0;
-      } finally {
-        await connection.close();
-      }
+      });
     }
     case "report": {
       if (argv.includes("--help") || argv.length === 1) {
@@ -320,6 +255,37 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(USAGE);
       return command ? 2 : 0;
+  }
+}
+
+const printLine = (line: string) => console.log(line);
+const printError = (line: string) => console.error(line);
+
+/**
+ * Opens the configured database, brings it up to date and runs a command's work on it, then
+ * closes it. A first load (the demo, a new or generated council) runs while this process holds
+ * the start-up turn, so processes started together never load twice; other work runs after it.
+ */
+async function withDatabase<T>(
+  config: Config,
+  when: "first load" | "after start-up",
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  const connection = await connect({
+    databaseUrl: config.databaseUrl,
+    dataDirectory: config.dataDirectory,
+  });
+  try {
+    if (when === "first load") {
+      return await duringStartUp(connection, async () => {
+        await migrateAndFill(connection.db);
+        return work(connection.db);
+      });
+    }
+    await duringStartUp(connection, () => migrateAndFill(connection.db));
+    return await work(connection.db);
+  } finally {
+    await connection.close();
   }
 }
 

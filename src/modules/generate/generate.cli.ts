@@ -106,7 +106,7 @@ export async function runGenerate(
   try {
     const counts = await generateCouncil(db, actor, options, (line) => out(`${line} (${seconds()})`));
     out(
-      `Generated in ${seconds()}: ${counts.departments} departments, ${counts.periods} months, ${counts.measures.toLocaleString("en-GB")} measures, ${counts.values.toLocaleString("en-GB")} values, ${counts.deliverables.toLocaleString("en-GB")} deliverables with ${counts.progress.toLocaleString("en-GB")} progress updates, ${(counts.budgetLines / options.years).toLocaleString("en-GB")} budget lines a year with ${counts.forecasts.toLocaleString("en-GB")} monthly forecasts.`,
+      `Generated in ${seconds()}: ${counts.departments} ${counts.departments === 1 ? "department" : "departments"}, ${counts.periods} months, ${counts.measures.toLocaleString("en-GB")} measures, ${counts.values.toLocaleString("en-GB")} values, ${counts.deliverables.toLocaleString("en-GB")} deliverables with ${counts.progress.toLocaleString("en-GB")} progress updates, ${(counts.budgetLines / options.years).toLocaleString("en-GB")} budget lines a year with ${counts.forecasts.toLocaleString("en-GB")} monthly forecasts.`,
     );
     return 0;
   } catch (error) {

@@ -612,7 +612,7 @@ export async function generateCouncil(
       action: "create",
       entityType: "council",
       entityId: council.id,
-      summary: `Generated ${council.name}: ${departmentCount} departments, ${years} years of monthly monitoring (seed ${options.seed})`,
+      summary: `Generated ${council.name}: ${departmentCount} ${departmentCount === 1 ? "department" : "departments"}, ${years} ${years === 1 ? "year" : "years"} of monthly monitoring (seed ${options.seed})`,
       after: { options, counts },
     });
     return counts;
