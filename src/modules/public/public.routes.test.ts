@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eq } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
 import JSZip from "jszip";
 import { testApp } from "../../../test/helpers/app.ts";
 import {
@@ -11,6 +10,7 @@ import {
   buildRecordedQuarter,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
+import { postPageForm as postForm } from "../../../test/helpers/forms.ts";
 import { buildPerson, sessionCookieFor } from "../../../test/helpers/people.ts";
 import { loadConfig } from "../../config.ts";
 import { councils, measures } from "../../db/schema/index.ts";
@@ -23,30 +23,6 @@ const PRODUCTION = {
   BASEPLAN_COOKIE_SECRET: "a-cookie-secret-for-the-public-pages-tests",
   BASEPLAN_SESSION_SECRET: "a-session-secret-for-the-public-pages-tests",
 };
-
-/** Opens `page` as the person and posts its form to `action` with the fields given. */
-async function postForm(
-  app: FastifyInstance,
-  cookie: string,
-  page: string,
-  action: string,
-  fields: Record<string, string>,
-) {
-  const opened = await app.inject({ url: page, headers: { cookie } });
-  assert.equal(opened.statusCode, 200, opened.body);
-  const form =
-    new RegExp(`<form method="post" action="${action}"[\\s\\S]*?</form>`).exec(opened.body)?.[0] ?? "";
-  assert.ok(form, `${page} has a form to ${action}`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? "";
-  const version = /name="version" value="(\d+)"/.exec(form)?.[1] ?? "";
-  const cookies = [cookie, ...opened.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
-  return app.inject({
-    method: "POST",
-    url: action,
-    payload: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
-  });
-}
 
 /** Every piece of text inside a Word or Excel file (a zip of XML parts). */
 async function textOfZip(bytes: Buffer): Promise<string> {

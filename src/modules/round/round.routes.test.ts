@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import { buildCouncil, buildMonitoringYear, buildOpenQuarter, idOf } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
+import { postPageForm as postForm } from "../../../test/helpers/forms.ts";
 import { buildPerson, sessionCookieFor } from "../../../test/helpers/people.ts";
 import { loadConfig } from "../../config.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
@@ -15,30 +15,6 @@ const PRODUCTION = {
   BASEPLAN_COOKIE_SECRET: "a-cookie-secret-for-the-round-route-tests",
   BASEPLAN_SESSION_SECRET: "a-session-secret-for-the-round-route-tests",
 };
-
-/** Opens `page` as the person and posts one of its forms (found by its action) with the fields given. */
-async function postForm(
-  app: FastifyInstance,
-  cookie: string,
-  page: string,
-  action: string,
-  fields: Record<string, string>,
-) {
-  const opened = await app.inject({ url: page, headers: { cookie } });
-  assert.equal(opened.statusCode, 200, opened.body);
-  const form =
-    new RegExp(`<form method="post" action="${action}"[\\s\\S]*?</form>`).exec(opened.body)?.[0] ?? "";
-  assert.ok(form, `${page} has a form to ${action}`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? "";
-  const version = /name="version" value="(\d+)"/.exec(form)?.[1] ?? "";
-  const cookies = [cookie, ...opened.cookies.map((c) => `${c.name}=${c.value}`)].join("; ");
-  return app.inject({
-    method: "POST",
-    url: action,
-    payload: new URLSearchParams({ _csrf: token, version, ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
-  });
-}
 
 describeOnBothDatabases("the update round's pages", (fresh) => {
   test("an owner submits from My updates; a reviewer must comment to return it; bad input changes nothing", async () => {
