@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -116,7 +117,16 @@ export const measureValues = pgTable(
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
     version: integer("version").notNull().default(1),
   },
-  (table) => [index("measure_values_measure").on(table.measureId, table.current)],
+  (table) => [
+    index("measure_values_measure").on(table.measureId, table.current),
+    // What the measures list reads (migration 0037): a period's value, and the one recorded before.
+    index("measure_values_listed")
+      .on(table.measureId, table.document, table.columnRole, table.periodKey, table.id)
+      .where(sql`current`),
+    index("measure_values_listed_order")
+      .on(table.measureId, table.document, table.id)
+      .where(sql`current and column_role = 'value'`),
+  ],
 );
 
 export const measureTargets = pgTable(
@@ -140,7 +150,12 @@ export const measureTargets = pgTable(
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
     version: integer("version").notNull().default(1),
   },
-  (table) => [index("measure_targets_measure").on(table.measureId, table.current)],
+  (table) => [
+    index("measure_targets_measure").on(table.measureId, table.current),
+    index("measure_targets_listed")
+      .on(table.measureId, table.document, table.periodKey, table.id)
+      .where(sql`current`),
+  ],
 );
 
 /** A benchmark figure for a measure and period ("national 16.4%"), with where it was read from. */

@@ -47,23 +47,22 @@ export type ListedBenchmark = Pick<
 
 type ListedRow = Pick<MeasureRow, "groupId" | "measureId" | "titleAsWritten" | "printedRating">;
 
-export interface ListingData {
+/** The tables a listing shows, their rows and the current measures, without any of their figures. */
+export interface ListingFrame {
   groups: MeasureGroup[];
   rows: ListedRow[];
   measures: Measure[];
-  values: ListedValue[];
-  targets: ListedTarget[];
-  benchmarks: ListedBenchmark[];
 }
 
 /**
- * Everything the measures list needs, in one round trip: current records only, only the columns
- * the list uses, each set as one JSON array. The list is read on every page view, and on PGlite
- * most of a query's cost is decoding its rows field by field, which one JSON value per set avoids.
- * Numerics come back as text and timestamps are turned back into dates, as Drizzle would give them.
+ * The tables a listing shows, their rows and the current measures, in one round trip, only the
+ * columns the list uses, each set as one JSON array (on PGlite most of a query's cost is decoding
+ * rows field by field, which one JSON value per set avoids). Timestamps are turned back into dates
+ * as Drizzle would give them. The figures are read afterwards for the periods the tables show
+ * only (listedFigures and the functions after it), so the list's cost does not grow with history.
  */
-export async function listingData(db: Database): Promise<ListingData> {
-  const [row] = await queryRows<{ listing: ListingData | string }>(
+export async function listingFrame(db: Database): Promise<ListingFrame> {
+  const [row] = await queryRows<{ listing: ListingFrame | string }>(
     db,
     sql`select json_build_object(
       'groups', (select coalesce(json_agg(json_build_object(
@@ -83,28 +82,165 @@ export async function listingData(db: Database): Promise<ListingData> {
           'footnoteMarkers', m.footnote_markers, 'note', m.note, 'version', m.version,
           'updatedAt', m.updated_at, 'archivedAt', m.archived_at, 'archivedBy', m.archived_by,
           'mergedInto', m.merged_into
-        ) order by m.id), '[]'::json) from measures m where m.archived_at is null),
-      'values', (select coalesce(json_agg(json_build_object(
-          'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
-          'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
-          'cellText', v.cell_text, 'amount', v.amount::text, 'decimals', v.decimals,
-          'ownPeriod', v.own_period, 'ownPeriodSpan', v.own_period_span, 'warnings', v.warnings, 'current', v.current, 'version', v.version
-        ) order by v.id), '[]'::json) from measure_values v where v.current),
-      'targets', (select coalesce(json_agg(json_build_object(
-          'id', t.id, 'measureId', t.measure_id, 'document', t.document, 'periodLabel', t.period_label,
-          'periodKey', t.period_key, 'targetText', t.target_text, 'current', t.current, 'version', t.version
-        ) order by t.id), '[]'::json) from measure_targets t where t.current),
-      'benchmarks', (select coalesce(json_agg(json_build_object(
-          'measureId', b.measure_id, 'periodKey', b.period_key, 'periodLabel', b.period_label,
-          'benchmarkGroup', b.benchmark_group, 'amount', b.amount::text
-        ) order by b.period_key, b.id), '[]'::json) from measure_benchmarks b where b.current)
+        ) order by m.id), '[]'::json) from measures m where m.archived_at is null)
     ) as listing`,
   );
   const raw = row?.listing;
-  const listing = (typeof raw === "string" ? JSON.parse(raw) : raw) as ListingData;
-  for (const measure of listing.measures) measure.updatedAt = new Date(measure.updatedAt);
-  for (const group of listing.groups) group.updatedAt = new Date(group.updatedAt);
-  return listing;
+  const frame = (typeof raw === "string" ? JSON.parse(raw) : raw) as ListingFrame;
+  for (const measure of frame.measures) measure.updatedAt = new Date(measure.updatedAt);
+  for (const group of frame.groups) group.updatedAt = new Date(group.updatedAt);
+  return frame;
+}
+
+/** A value as a listing reads it (the columns of ListedValue), for a query aliasing measure_values as v. */
+const LISTED_VALUE = sql`json_build_object(
+  'id', v.id, 'measureId', v.measure_id, 'document', v.document, 'columnRole', v.column_role,
+  'columnHeading', v.column_heading, 'periodLabel', v.period_label, 'periodKey', v.period_key,
+  'cellText', v.cell_text, 'amount', v.amount::text, 'decimals', v.decimals,
+  'ownPeriod', v.own_period, 'ownPeriodSpan', v.own_period_span, 'warnings', v.warnings,
+  'current', v.current, 'version', v.version)`;
+
+/** One JSON value from a query's single row and column, as PGlite or node-postgres gives it. */
+function parsedJson<T>(raw: T | string | undefined, empty: T): T {
+  if (raw === undefined || raw === null) return empty;
+  return typeof raw === "string" ? (JSON.parse(raw) as T) : raw;
+}
+
+/** What a listed row shows of a measure: its figures in one document, for the period its table shows. */
+export interface FigureRequest {
+  measureId: number;
+  document: string;
+  /** The key of the period shown, and the role of the column showing it ("latest" or "value"). */
+  periodKey: string;
+  columnRole: string;
+  /** The key of the period whose target the row shows. */
+  targetKey: string;
+}
+
+export interface ListedFigures {
+  /** The current value for the period and column shown (the earliest recorded, where several are). */
+  latest: ListedValue | null;
+  /** The current target for the target's period (the earliest recorded, where several are). */
+  target: ListedTarget | null;
+  /** The value in a "value" column of another period recorded last: the one a rating compares with. */
+  previous: ListedValue | null;
+}
+
+/**
+ * For each request, in order, the figures a listed row shows and rates, each found through the
+ * listing's indexes (migration 0037): three rows a request, however many periods a measure has.
+ */
+export async function listedFigures(
+  db: Database,
+  requests: readonly FigureRequest[],
+): Promise<ListedFigures[]> {
+  if (requests.length === 0) return [];
+  const wanted = JSON.stringify(
+    requests.map((request, index) => ({
+      i: index,
+      m: request.measureId,
+      d: request.document,
+      k: request.periodKey,
+      r: request.columnRole,
+      t: request.targetKey,
+    })),
+  );
+  const [row] = await queryRows<{ figures: ListedFigures[] | string }>(
+    db,
+    sql`select coalesce(json_agg(json_build_object(
+        'latest', latest.value, 'target', target.value, 'previous', previous.value
+      ) order by w.i), '[]'::json) as figures
+      from json_to_recordset(${wanted}::json) as w(i int, m bigint, d text, k text, r text, t text)
+      left join lateral (
+        select ${LISTED_VALUE} as value from measure_values v
+        where v.measure_id = w.m and v.current and v.document = w.d and v.column_role = w.r
+          and v.period_key = w.k
+        -- By period too (one period here), so the index that has it is the one used.
+        order by v.period_key, v.id limit 1
+      ) latest on true
+      left join lateral (
+        select json_build_object(
+          'id', t.id, 'measureId', t.measure_id, 'document', t.document, 'periodLabel', t.period_label,
+          'periodKey', t.period_key, 'targetText', t.target_text, 'current', t.current, 'version', t.version
+        ) as value from measure_targets t
+        where t.measure_id = w.m and t.current and t.document = w.d and t.period_key = w.t
+        order by t.id limit 1
+      ) target on true
+      left join lateral (
+        select ${LISTED_VALUE} as value from measure_values v
+        where v.measure_id = w.m and v.current and v.document = w.d and v.column_role = 'value'
+          and v.period_key <> w.k
+        order by v.id desc limit 1
+      ) previous on true`,
+  );
+  return parsedJson(row?.figures, []);
+}
+
+/** A measure's value for one period in one document, asked for by a rating ("improve on 2019/20"). */
+export interface EarlierRequest {
+  measureId: number;
+  document: string;
+  /** The role of the columns compared: "value". */
+  columnRole: string;
+  periodKey: string;
+}
+
+/**
+ * For each request, in order, the current value in a column of that role for that period (the
+ * earliest recorded, where several are), or null. The role is a parameter, not written in the
+ * query, so the query is planned on measure_values_listed (PGlite keeps no statistics to choose by).
+ */
+export async function earlierValues(
+  db: Database,
+  requests: readonly EarlierRequest[],
+): Promise<(ListedValue | null)[]> {
+  if (requests.length === 0) return [];
+  const wanted = JSON.stringify(
+    requests.map((request, index) => ({
+      i: index,
+      m: request.measureId,
+      d: request.document,
+      r: request.columnRole,
+      k: request.periodKey,
+    })),
+  );
+  const [row] = await queryRows<{ values: (ListedValue | null)[] | string }>(
+    db,
+    sql`select coalesce(json_agg(found.value order by w.i), '[]'::json) as values
+      from json_to_recordset(${wanted}::json) as w(i int, m bigint, d text, r text, k text)
+      left join lateral (
+        select ${LISTED_VALUE} as value from measure_values v
+        where v.measure_id = w.m and v.current and v.document = w.d and v.column_role = w.r
+          and v.period_key = w.k
+        order by v.period_key, v.id limit 1
+      ) found on true`,
+  );
+  return parsedJson(row?.values, []);
+}
+
+/**
+ * The current benchmarks of the given measures for the given periods only, by period and then in
+ * the order recorded (as listingData gives them).
+ */
+export async function listedBenchmarks(
+  db: Database,
+  requests: readonly { measureId: number; periodKey: string }[],
+): Promise<ListedBenchmark[]> {
+  if (requests.length === 0) return [];
+  const wanted = JSON.stringify(requests.map((request) => ({ m: request.measureId, k: request.periodKey })));
+  const [row] = await queryRows<{ benchmarks: ListedBenchmark[] | string }>(
+    db,
+    sql`select coalesce(json_agg(json_build_object(
+        'measureId', b.measure_id, 'periodKey', b.period_key, 'periodLabel', b.period_label,
+        'benchmarkGroup', b.benchmark_group, 'amount', b.amount::text
+      ) order by b.period_key, b.id), '[]'::json) as benchmarks
+      from (select distinct m, k from json_to_recordset(${wanted}::json) as w(m bigint, k text)) w
+      join lateral (
+        select * from measure_benchmarks b
+        where b.measure_id = w.m and b.current and b.period_key = w.k
+      ) b on true`,
+  );
+  return parsedJson(row?.benchmarks, []);
 }
 
 /**

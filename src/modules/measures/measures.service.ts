@@ -901,9 +901,46 @@ export function rateFromStored(
   fillFromPublished = false,
   readTarget: TargetReader = parseTarget,
 ): MeasureRating {
+  return rateAgainstEarlier(
+    measure,
+    value,
+    target,
+    period,
+    {
+      previous: earlier.at(-1),
+      ownValue: (key) => earlier.find((candidate) => candidate.periodKey === key),
+    },
+    benchmarks,
+    published,
+    fillFromPublished,
+    readTarget,
+  );
+}
+
+/**
+ * What a rating compares a value with: the value recorded before it (its previous period), and the
+ * measure's own value for any period a target names ("improve on 2019/20"), by period key.
+ */
+interface EarlierFigures {
+  previous: ListedValue | undefined;
+  ownValue: (key: string) => ListedValue | null | undefined;
+}
+
+/** rateFromStored, given only the earlier figures a rating asks for rather than all of them. */
+function rateAgainstEarlier(
+  measure: Measure,
+  value: ListedValue | null,
+  target: ListedTarget | null,
+  period: string,
+  earlier: EarlierFigures,
+  benchmarks: ListedBenchmark[],
+  published: PublishedBenchmark | undefined,
+  fillFromPublished: boolean,
+  readTarget: TargetReader,
+): MeasureRating {
   const unit = measure.unit ?? "count";
   const polarity = measure.polarity ?? "monitor";
-  const previous = earlier.at(-1);
+  const previous = earlier.previous;
   const benchmarkData = benchmarkContext(benchmarks, period, previous?.periodLabel);
   const unlike = value && previous ? unlikePeriods(value, previous) : undefined;
   const input: MeasureRatingInput = {
@@ -914,7 +951,7 @@ export function rateFromStored(
     polarity,
     period,
     ...(previous ? { previousPeriod: previous.periodLabel, previousValue: amountOf(previous) } : {}),
-    ownValueFor: (label) => amountOf(earlier.find((candidate) => candidate.periodKey === periodKey(label))),
+    ownValueFor: (label) => amountOf(earlier.ownValue(periodKey(label))),
     ...benchmarkPartsFor(published, value, period, benchmarkData),
     // A value flagged when it was read is not rated as if it were clean.
     ...(value?.warnings[0] ? { valueFlag: value.warnings[0] } : {}),
@@ -936,6 +973,31 @@ function unlikePeriods(value: ListedValue, previous: ListedValue): string | unde
   return `the ${previous.cellText} for ${previous.periodLabel} covers a different span from ${value.ownPeriod}`;
 }
 
+/**
+ * What a table shows of each measure: the period of its latest column (else its last value
+ * column, else its target column), that column's role, and the period of the target beside it.
+ */
+function shownColumns(group: MeasureGroup): {
+  period: string;
+  key: string;
+  columnRole: string;
+  targetKey: string;
+} {
+  const latestColumn =
+    group.columns.find((column) => column.role === "latest") ??
+    group.columns.filter((column) => column.role === "value").at(-1);
+  const targetColumn =
+    group.columns.find((column) => column.role === "target" && column.period === latestColumn?.period) ??
+    group.columns.find((column) => column.role === "target");
+  const period = latestColumn?.period ?? targetColumn?.period ?? "";
+  return {
+    period,
+    key: periodKey(period),
+    columnRole: latestColumn?.role ?? "",
+    targetKey: periodKey(targetColumn?.period ?? ""),
+  };
+}
+
 function rowRating(
   measure: Measure,
   group: MeasureGroup,
@@ -946,22 +1008,12 @@ function rowRating(
   published?: PublishedBenchmark,
 ) {
   const own = values.filter((value) => value.current && value.document === group.document);
-  const latestColumn =
-    group.columns.find((column) => column.role === "latest") ??
-    group.columns.filter((column) => column.role === "value").at(-1);
-  const targetColumn =
-    group.columns.find((column) => column.role === "target" && column.period === latestColumn?.period) ??
-    group.columns.find((column) => column.role === "target");
-  const period = latestColumn?.period ?? targetColumn?.period ?? "";
-  const key = periodKey(period);
-  const latest =
-    own.find((value) => value.periodKey === key && value.columnRole === (latestColumn?.role ?? "")) ?? null;
+  const { period, key, columnRole, targetKey } = shownColumns(group);
+  const latest = own.find((value) => value.periodKey === key && value.columnRole === columnRole) ?? null;
   const target =
     targets.find(
       (candidate) =>
-        candidate.current &&
-        candidate.document === group.document &&
-        candidate.periodKey === periodKey(targetColumn?.period ?? ""),
+        candidate.current && candidate.document === group.document && candidate.periodKey === targetKey,
     ) ?? null;
   const earlier = own.filter((value) => value.columnRole === "value" && value.periodKey !== key);
   return {
@@ -998,31 +1050,46 @@ function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]
   return grouped;
 }
 
+/** A measure's row in a table, waiting for its figures. */
+interface ListedEntry {
+  measure: Measure;
+  group: MeasureGroup;
+  row: { titleAsWritten: string; printedRating: string | null };
+  shown: ReturnType<typeof shownColumns>;
+  figures: repository.ListedFigures;
+}
+
+const EMPTY_FIGURES: repository.ListedFigures = { latest: null, target: null, previous: null };
+
+/** One string per distinct request, to read each set of figures once. */
+function requestKey(...parts: (string | number)[]): string {
+  return JSON.stringify(parts);
+}
+
 /**
- * Every table as the documents print it, rated. Reads only the current values, targets and
- * benchmarks, only the columns a listing shows, and indexes them once, so the cost grows with the
- * data rather than with rows times values.
+ * Every table as the documents print it, rated. Reads only what each row shows and rates: the
+ * value for the period its table shows, the value recorded before it, the target beside it, the
+ * benchmarks of those two periods and any earlier value a target names, so the cost grows with
+ * the rows listed, not with the years of values behind them. The ratings are those of rowRating
+ * over the whole history (the measure's page), which the tests compare.
  */
 export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
-  const { groups, rows, measures, values, targets, benchmarks } = await repository.listingData(db);
-  const published = await publishedFiguresFor(
-    db,
-    measures.map((measure) => measure.id),
-  );
+  const { groups, rows, measures } = await repository.listingFrame(db);
   const measuresById = new Map(measures.map((measure) => [measure.id, measure]));
-  const valuesOf = byMeasure(values);
-  const targetsOf = byMeasure(targets);
-  const benchmarksOf = byMeasure(benchmarks);
-  const readTarget = targetReader();
   const rowsOf = new Map<number, typeof rows>();
   for (const row of rows) {
     const list = rowsOf.get(row.groupId);
     if (list) list.push(row);
     else rowsOf.set(row.groupId, [row]);
   }
-  const listings: GroupListing[] = [];
+  const layout: { group: MeasureGroup; rows: (ListedEntry | { subHeading: string })[] }[] = [];
+  const entries: ListedEntry[] = [];
+  const requests: repository.FigureRequest[] = [];
+  const requestIndex = new Map<string, number>();
+  const entryRequest: number[] = [];
   for (const group of groups) {
-    const listed: GroupListing["rows"] = [];
+    const shown = shownColumns(group);
+    const listed: (ListedEntry | { subHeading: string })[] = [];
     for (const row of rowsOf.get(group.id) ?? []) {
       const measure = row.measureId === null ? undefined : measuresById.get(row.measureId);
       // A row of an archived measure (the listing reads only current measures) is left out.
@@ -1031,30 +1098,129 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
         listed.push({ subHeading: row.titleAsWritten });
         continue;
       }
-      const rated = rowRating(
-        measure,
-        group,
-        valuesOf.get(measure.id) ?? [],
-        targetsOf.get(measure.id) ?? [],
-        benchmarksOf.get(measure.id) ?? [],
-        readTarget,
-        published.get(measure.id),
-      );
-      listed.push({
-        measure,
-        titleAsWritten: row.titleAsWritten,
-        printedRating: row.printedRating,
+      const request = {
+        measureId: measure.id,
+        document: group.document,
+        periodKey: shown.key,
+        columnRole: shown.columnRole,
+        targetKey: shown.targetKey,
+      };
+      const key = requestKey(measure.id, group.document, shown.key, shown.columnRole, shown.targetKey);
+      let index = requestIndex.get(key);
+      if (index === undefined) {
+        index = requests.push(request) - 1;
+        requestIndex.set(key, index);
+      }
+      const entry: ListedEntry = { measure, group, row, shown, figures: EMPTY_FIGURES };
+      entries.push(entry);
+      entryRequest.push(index);
+      listed.push(entry);
+    }
+    if (listed.length > 0) layout.push({ group, rows: listed });
+  }
+  const figures = await repository.listedFigures(db, requests);
+  for (const [index, entry] of entries.entries()) {
+    entry.figures = figures[entryRequest[index] ?? -1] ?? EMPTY_FIGURES;
+  }
+  const ratings = await rateListedEntries(db, entries);
+  return layout.map(({ group, rows: listed }) => ({
+    group,
+    rows: listed.map((item) => {
+      if (!("measure" in item)) return item;
+      const rating = ratings.get(item) as MeasureRating;
+      return {
+        measure: item.measure,
+        titleAsWritten: item.row.titleAsWritten,
+        printedRating: item.row.printedRating,
         printedAgreement: printedRatingAgreement(
-          row.printedRating,
-          rated.rating.meta.label,
+          item.row.printedRating,
+          rating.meta.label,
           RATINGS.map((meta) => meta.label),
         ),
-        ...rated,
+        latest: item.figures.latest,
+        target: item.figures.target,
+        rating,
+      };
+    }),
+  }));
+}
+
+/**
+ * Rates listed rows from their figures, reading the benchmarks of the periods compared and the
+ * earlier values ratings ask for. Which earlier periods a target names ("improve on 2019/20") is
+ * known only once it is read, so a rating that asks for a value not yet read is rated again once
+ * it has been (rating is pure, so the second rating is the one the whole history would give).
+ */
+async function rateListedEntries(
+  db: Database,
+  entries: ListedEntry[],
+): Promise<Map<ListedEntry, MeasureRating>> {
+  const published = await publishedFiguresFor(db, [...new Set(entries.map((entry) => entry.measure.id))]);
+  const readTarget = targetReader();
+  const benchmarkRequests = new Map<string, { measureId: number; periodKey: string }>();
+  const ownValues = new Map<string, ListedValue | null>();
+  let wanted = new Map<string, repository.EarlierRequest>();
+  const want = (measureId: number, document: string, key: string) => {
+    const id = requestKey(measureId, document, key);
+    if (!ownValues.has(id)) wanted.set(id, { measureId, document, columnRole: "value", periodKey: key });
+  };
+  for (const entry of entries) {
+    const { measure, shown, figures } = entry;
+    benchmarkRequests.set(requestKey(measure.id, shown.key), { measureId: measure.id, periodKey: shown.key });
+    if (figures.previous) {
+      const previousKey = periodKey(figures.previous.periodLabel);
+      benchmarkRequests.set(requestKey(measure.id, previousKey), {
+        measureId: measure.id,
+        periodKey: previousKey,
       });
+      if (previousKey !== shown.key) want(measure.id, entry.group.document, previousKey);
     }
-    if (listed.length > 0) listings.push({ group, rows: listed });
   }
-  return listings;
+  const benchmarksByMeasure = byMeasure(
+    await repository.listedBenchmarks(db, [...benchmarkRequests.values()]),
+  );
+  const ratings = new Map<ListedEntry, MeasureRating>();
+  let pending = entries;
+  while (pending.length > 0) {
+    const asked = [...wanted.entries()];
+    const found = await repository.earlierValues(
+      db,
+      asked.map(([, request]) => request),
+    );
+    for (const [index, [id]] of asked.entries()) ownValues.set(id, found[index] ?? null);
+    wanted = new Map();
+    const again: ListedEntry[] = [];
+    for (const entry of pending) {
+      const { measure, group, shown, figures } = entry;
+      let missing = false;
+      const ownValue = (key: string): ListedValue | null | undefined => {
+        // The values compared are of other periods than the one shown.
+        if (key === shown.key) return null;
+        const id = requestKey(measure.id, group.document, key);
+        const value = ownValues.get(id);
+        if (value === undefined) {
+          missing = true;
+          want(measure.id, group.document, key);
+        }
+        return value;
+      };
+      const rating = rateAgainstEarlier(
+        measure,
+        figures.latest,
+        figures.target,
+        shown.period,
+        { previous: figures.previous ?? undefined, ownValue },
+        benchmarksByMeasure.get(measure.id) ?? [],
+        published.get(measure.id),
+        false,
+        readTarget,
+      );
+      if (missing) again.push(entry);
+      else ratings.set(entry, rating);
+    }
+    pending = again;
+  }
+  return ratings;
 }
 
 function rowAnswers(row: RatedRow, filters: ListFilters): boolean {
