@@ -220,7 +220,7 @@ export async function earlierValues(
 
 /**
  * The current benchmarks of the given measures for the given periods only, by period and then in
- * the order recorded (as listingData gives them).
+ * the order recorded (the order a rating takes them in).
  */
 export async function listedBenchmarks(
   db: Database,
