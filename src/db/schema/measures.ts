@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -116,7 +117,10 @@ export const measureValues = pgTable(
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
     version: integer("version").notNull().default(1),
   },
-  (table) => [index("measure_values_measure").on(table.measureId, table.current)],
+  (table) => [
+    index("measure_values_measure").on(table.measureId, table.current),
+    index("measure_values_current_period").on(table.periodKey, table.measureId).where(sql`current`),
+  ],
 );
 
 export const measureTargets = pgTable(
