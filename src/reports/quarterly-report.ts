@@ -176,6 +176,11 @@ interface Context {
   budgetMonth: number | null;
 }
 
+/** "Month 6, the last month of quarter 2: the year is monitored monthly." for a table's note. */
+function monthlyNote(context: Context): string {
+  return `Month ${context.budgetMonth}, the last month of quarter ${context.quarter}: the year is monitored monthly.`;
+}
+
 /** The month before the quarter's last (the previous quarter end), for a balance's trend. */
 function previousQuarterEnd(context: Context): number | null | undefined {
   return context.budgetMonth === null ? undefined : context.budgetMonth - 3;
@@ -760,8 +765,8 @@ async function growthSection(db: Database, context: Context): Promise<ReportSect
     };
   }
   const growth = await finance.growthReport(db, code);
-  // The spend to date entered for the quarter, as a column only when some is entered.
-  const spent = await finance.growthSpendByItem(db, code, context.quarter);
+  // The spend to date entered for the quarter (or its last month), as a column only when some is entered.
+  const spent = await finance.growthSpendByItem(db, code, context.quarter, context.budgetMonth);
   const spendColumn = spent.total !== null;
   const spentCell = (spend: Figure | undefined) => (spend ? money(spend) : text("Not entered"));
   const blocks: Block[] = [
@@ -801,6 +806,9 @@ async function growthSection(db: Database, context: Context): Promise<ReportSect
           ...(spendColumn ? [spentCell(spent.byItem.get(item.id))] : []),
         ],
       })),
+      ...(spendColumn && context.budgetMonth !== null
+        ? { notes: [`Spend to the end of ${monthlyNote(context)}`] }
+        : {}),
       totals: [
         {
           sumOfRows: true,
@@ -822,7 +830,9 @@ async function growthSection(db: Database, context: Context): Promise<ReportSect
 
 async function risksSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, settings } = context;
-  const risks = context.financeYear ? await finance.financialRisksReport(db, code, quarter) : null;
+  const risks = context.financeYear
+    ? await finance.financialRisksReport(db, code, quarter, context.budgetMonth)
+    : null;
   if (!risks || risks.risks.length === 0) {
     return {
       id: "financial-risks",
@@ -853,7 +863,10 @@ async function risksSection(db: Database, context: Context): Promise<ReportSecti
             { text: String(risk.likelihood), value: risk.likelihood },
           ],
         })),
-        notes: [settings.paragraphs.sensitivityFootnote],
+        notes: [
+          ...(context.budgetMonth === null ? [] : [`Financial risks as at ${monthlyNote(context)}`]),
+          settings.paragraphs.sensitivityFootnote,
+        ],
       },
     ],
   };

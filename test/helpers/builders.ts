@@ -310,10 +310,20 @@ export interface BudgetLineSpec {
   forecast: number;
 }
 
-/** A quarter's budget monitoring: lines with their controllable budget and forecast outturn. */
+/**
+ * A quarter's budget monitoring: lines with their controllable budget and forecast outturn, and
+ * the totals the document states (`statedForecast`, in pence) when a test needs one to disagree with.
+ */
 export async function buildBudgetMonitoring(
   db: Database,
-  spec: { startYear?: number; quarter?: number; portfolio?: string; lines: BudgetLineSpec[] },
+  spec: {
+    startYear?: number;
+    quarter?: number;
+    portfolio?: string;
+    lines: BudgetLineSpec[];
+    statedBudget?: number;
+    statedForecast?: number;
+  },
 ) {
   return recordMonitoringReport(db, TEST_ACTOR, MADE_UP_SOURCE, {
     ...financialYearOf(spec.startYear ?? 2030),
@@ -327,8 +337,8 @@ export async function buildBudgetMonitoring(
       forecastOutturn: line.forecast,
     })),
     stated: {
-      budget: null,
-      forecast: null,
+      budget: spec.statedBudget ?? null,
+      forecast: spec.statedForecast ?? null,
       variance: null,
       percentage: null,
       budgetAfterFunding: null,

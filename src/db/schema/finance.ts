@@ -173,11 +173,13 @@ export const growthItems = pgTable("growth_items", {
   position: integer("position").notNull(),
 });
 
-/** A growth item's spend to date at a quarter end (migration 0022). */
+/** A growth item's spend to date at a quarter end (migration 0022), or a month end (migration 0034). */
 export const growthItemSpend = pgTable("growth_item_spend", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   growthItemId: integer("growth_item_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's figure (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0034). */
+  month: smallint("month"),
   spentPence: pence("spent_pence").notNull(),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -196,6 +198,8 @@ export const financialRisks = pgTable("financial_risks", {
   id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
   financialYearId: integer("financial_year_id").notNull(),
   quarter: smallint("quarter").notNull(),
+  /** A month's risk (1 to 12 of the year, within the quarter); null for the quarter's own (migration 0034). */
+  month: smallint("month"),
   service: text("service").notNull(),
   risk: text("risk").notNull(),
   sensitivityPence: pence("sensitivity_pence").notNull(),

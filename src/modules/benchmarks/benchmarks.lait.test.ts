@@ -135,5 +135,23 @@ describeOnBothDatabases("benchmarks: the whole LAIT file", (fresh) => {
     assert.deepEqual(wrong, []);
     assert.equal(ranked, expected.size, "every council the plain method ranks has a stored rank");
     assert.ok(compared > 500_000);
+
+    // A load this large builds the figures' indexes afresh on a PostgreSQL server: they are back,
+    // and the same file imported again changes nothing.
+    const indexes = await queryRows<{ name: string }>(
+      db,
+      sql`select indexname as name from pg_indexes where tablename = 'benchmark_values' order by 1`,
+    );
+    assert.deepEqual(
+      indexes.map((i) => i.name),
+      ["benchmark_values_current", "benchmark_values_pkey"],
+    );
+    const again = await importBenchmarks(db, TEST_ACTOR, files);
+    assert.ok(again.ok);
+    assert.deepEqual(
+      { added: again.summary.added, restated: again.summary.restated, saved: again.summary.saved },
+      { added: 0, restated: 0, saved: false },
+    );
+    assert.equal(again.summary.unchanged, 640_900);
   });
 });

@@ -9,7 +9,8 @@ import {
 } from "../../domain/budget.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
 import { Conflict, NotFound } from "../../errors.ts";
-import { latestAuditEvent, quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
+import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import { forecastPeriodKey } from "./finance.budget.ts";
 import * as repository from "./finance.repository.ts";
 import type { FinancialRiskEdit, FinancialRiskNew } from "./finance.schemas.ts";
 
@@ -17,8 +18,11 @@ import {
   compact,
   type Disagreement,
   disagreementOf,
+  type ForecastPeriod,
   figure,
   forecastPeriod,
+  forecastPeriodPath,
+  forecastPeriodWords,
   isAt,
   periodBefore,
   periodView,
@@ -30,32 +34,45 @@ import {
 // Financial risks
 // ---------------------------------------------------------------------------------------------
 
-export async function financialRisksReport(db: Database, yearCode: string, quarter: number) {
+/**
+ * The financial risks of a quarter (its own list) or, given a month, of that month: a department
+ * monitored monthly keeps a list each month (decision 0024).
+ */
+export async function financialRisksReport(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
-  const risks = await repository.listFinancialRisks(db, year.id, requireQuarter(quarter));
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const risks = await repository.listFinancialRisks(db, year.id, at.quarter, at.month);
   return {
     year,
     quarter,
+    ...periodView(at),
     risks: risks.map((risk) => ({ ...risk, sensitivity: figure(risk.sensitivityPence) })),
   };
 }
 
 /**
- * Adds a financial risk to a quarter's list, after the risks already there, audited. The routes
- * refuse a quarter that is not open for entry before this is called.
+ * Adds a financial risk to a quarter's (or a month's) list, after the risks already there,
+ * audited. The routes refuse a period that is not open for entry before this is called.
  */
 export async function addFinancialRisk(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; entry: FinancialRiskNew },
+  input: { yearCode: string; quarter: number; month?: number | null; entry: FinancialRiskNew },
 ) {
   return db.transaction(async (tx) => {
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
-    const existing = await repository.listFinancialRisks(tx, year.id, quarter);
+    const at = forecastPeriod(quarter, input.month ?? null);
+    const existing = await repository.listFinancialRisks(tx, year.id, quarter, at.month);
     const risk = await repository.insertFinancialRisk(tx, {
       financialYearId: year.id,
       quarter,
+      month: at.month,
       service: input.entry.service,
       risk: input.entry.risk,
       sensitivityPence: input.entry.sensitivity,
@@ -67,8 +84,8 @@ export async function addFinancialRisk(
       action: "create",
       entityType: "financial-risk",
       entityId: risk.id,
-      period: quarterPeriodKey(year.code, quarter),
-      summary: `Added a quarter ${quarter} ${year.label} financial risk for ${risk.service}`,
+      period: forecastPeriodKey(year.code, at),
+      summary: `Added a ${forecastPeriodWords(at)} ${year.label} financial risk for ${risk.service}`,
       after: risk,
     });
     return { year, risk };
@@ -77,15 +94,24 @@ export async function addFinancialRisk(
 
 type FinancialRiskRow = Awaited<ReturnType<typeof repository.listFinancialRisks>>[number];
 
-/** One risk of a quarter's list, for its change and remove forms; a 404 for a risk not in that quarter. */
-export async function financialRiskForEdit(db: Database, yearCode: string, quarter: number, riskId: number) {
+/**
+ * One risk of a quarter's (or a month's) list, for its change and remove forms; a 404 for a risk
+ * not in that period's list.
+ */
+export async function financialRiskForEdit(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  riskId: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
+  const at = forecastPeriod(requireQuarter(quarter), month);
   const risk = await repository.findFinancialRisk(db, riskId);
-  if (!risk || risk.financialYearId !== year.id || risk.quarter !== quarter) {
-    throw new NotFound(`Financial risk ${riskId} of ${year.label} quarter ${quarter}`);
+  if (!risk || risk.financialYearId !== year.id || !isAt(risk, at)) {
+    throw new NotFound(`Financial risk ${riskId} of ${year.label} ${forecastPeriodWords(at)}`);
   }
-  return { year, quarter, risk: { ...risk, sensitivity: figure(risk.sensitivityPence) } };
+  return { year, quarter, ...periodView(at), risk: { ...risk, sensitivity: figure(risk.sensitivityPence) } };
 }
 
 /** A risk's fields as the conflict page compares them: what is saved beside what was sent. */
@@ -112,13 +138,13 @@ function riskFields(saved: FinancialRiskRow | null, sent: FinancialRiskNew | nul
 async function riskConflict(
   tx: Database,
   riskId: number,
-  what: { year: { code: string; label: string }; quarter: number; sent: FinancialRiskNew | null },
+  what: { year: { code: string; label: string }; at: ForecastPeriod; sent: FinancialRiskNew | null },
 ) {
   const saved = (await repository.findFinancialRisk(tx, riskId)) ?? null;
   const event = await latestAuditEvent(tx, "financial-risk", riskId);
-  const back = `/budget/${what.year.code}/q${what.quarter}/risks`;
+  const back = `/budget/${what.year.code}/${forecastPeriodPath(what.at)}/risks`;
   return new Conflict(
-    `The ${what.year.label} quarter ${what.quarter} financial risk`,
+    `The ${what.year.label} ${forecastPeriodWords(what.at)} financial risk`,
     riskFields(saved, what.sent),
     saved ? `${back}/${riskId}/edit` : back,
     event ? { actor: event.actor, at: event.occurredAt } : undefined,
@@ -133,7 +159,7 @@ async function riskConflict(
 async function changeRiskAtVersion(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; riskId: number },
+  input: { yearCode: string; quarter: number; month?: number | null; riskId: number },
   change: {
     sent: FinancialRiskNew | null;
     save: (tx: Database, riskId: number) => Promise<FinancialRiskRow | null | undefined>;
@@ -142,18 +168,24 @@ async function changeRiskAtVersion(
   },
 ) {
   return db.transaction(async (tx) => {
-    const found = await financialRiskForEdit(tx, input.yearCode, input.quarter, input.riskId);
-    const { year, quarter } = found;
+    const found = await financialRiskForEdit(
+      tx,
+      input.yearCode,
+      input.quarter,
+      input.riskId,
+      input.month ?? null,
+    );
+    const { year, at } = found;
     const { sensitivity: _shown, ...risk } = found.risk;
     const saved = await change.save(tx, risk.id);
-    if (!saved) throw await riskConflict(tx, risk.id, { year, quarter, sent: change.sent });
+    if (!saved) throw await riskConflict(tx, risk.id, { year, at, sent: change.sent });
     await recordAuditEvent(tx, {
       actor,
       action: change.sent ? "update" : "delete",
       entityType: "financial-risk",
       entityId: risk.id,
-      period: quarterPeriodKey(year.code, quarter),
-      summary: `${change.sent ? "Changed" : "Removed"} a quarter ${quarter} ${year.label} financial risk for ${saved.service}`,
+      period: forecastPeriodKey(year.code, at),
+      summary: `${change.sent ? "Changed" : "Removed"} a ${forecastPeriodWords(at)} ${year.label} financial risk for ${saved.service}`,
       ...change.audit(risk, saved),
     });
     return { year, risk: saved };
@@ -167,7 +199,13 @@ async function changeRiskAtVersion(
 export async function updateFinancialRisk(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; riskId: number; edit: FinancialRiskEdit },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    riskId: number;
+    edit: FinancialRiskEdit;
+  },
 ) {
   const { version, ...sent } = input.edit;
   return changeRiskAtVersion(db, actor, input, {
@@ -191,7 +229,7 @@ export async function updateFinancialRisk(
 export async function removeFinancialRisk(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; riskId: number; version: number },
+  input: { yearCode: string; quarter: number; month?: number | null; riskId: number; version: number },
 ) {
   return changeRiskAtVersion(db, actor, input, {
     sent: null,

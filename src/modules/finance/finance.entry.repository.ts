@@ -114,14 +114,23 @@ export async function insertWriteOffIfAbsent(db: Database, values: typeof debtWr
 
 export const updateWriteOffIfVersion = versionedUpdate(debtWriteOffs);
 
-/** A year's growth items with their spend at one quarter, if entered. */
-export async function listGrowthWithSpend(db: Database, financialYearId: number, quarter: number) {
+/** A year's growth items with their spend at one quarter (its own) or one month of it, if entered. */
+export async function listGrowthWithSpend(
+  db: Database,
+  financialYearId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   return db
     .select({ item: growthItems, spend: growthItemSpend })
     .from(growthItems)
     .leftJoin(
       growthItemSpend,
-      and(eq(growthItemSpend.growthItemId, growthItems.id), eq(growthItemSpend.quarter, quarter)),
+      and(
+        eq(growthItemSpend.growthItemId, growthItems.id),
+        eq(growthItemSpend.quarter, quarter),
+        monthIs(growthItemSpend.month, month),
+      ),
     )
     .where(eq(growthItems.financialYearId, financialYearId))
     .orderBy(asc(growthItems.position), asc(growthItems.id));
@@ -131,7 +140,8 @@ export async function insertGrowthSpendIfAbsent(db: Database, values: typeof gro
   const [created] = await db
     .insert(growthItemSpend)
     .values(values)
-    .onConflictDoNothing({ target: [growthItemSpend.growthItemId, growthItemSpend.quarter] })
+    // Unique on item, quarter and month, nulls not distinct (migration 0034).
+    .onConflictDoNothing()
     .returning();
   return created;
 }

@@ -8,9 +8,7 @@ import {
   budgetPeriodParam,
   type Params,
   quarterEndMonthOf,
-  quarterParam,
   requireBalancePeriodOpen,
-  requireOpenForEntry,
   yearParam,
 } from "./finance.pages.ts";
 import * as finance from "./finance.service.ts";
@@ -18,6 +16,7 @@ import { type ForecastPeriod, forecastPeriodPath, periodView } from "./finance.s
 
 const RESERVES = "earmarked reserve balances";
 const DEBT = "debt figures";
+const GROWTH = "growth item spend figures";
 
 /** The most rows one entry form takes: far more than any council's reserves or debt bands. */
 const MOST_ROWS = 500;
@@ -331,42 +330,53 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
   async function growthForm(
     reply: FastifyReply,
     yearCode: string,
-    quarter: number,
+    at: ForecastPeriod,
     sent: FormRow[] | null,
     errors: FieldError[] = [],
   ) {
-    const found = await finance.growthForEntry(services.db, yearCode, quarter);
+    const found = await finance.growthForEntry(services.db, yearCode, at.quarter, at.month);
     return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/growth-edit.njk", {
-      pageTitle: `Enter growth item spend, quarter ${quarter} ${found.year.label}`,
+      pageTitle: `Enter growth item spend, ${found.words} ${found.year.label}`,
       year: found.year,
-      quarter,
+      quarter: at.quarter,
+      ...periodView(at),
       rows: sent ?? rowsOf(found.rows),
       errors,
     });
   }
 
+  // A quarter or a month ("q3", "m7"); in a year monitored monthly a quarter's form goes to its
+  // last month's, and a post to it is refused (decision 0024).
   app.get("/budget/:year/:quarter/growth/edit", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
-    await finance.growthForEntry(services.db, yearCode, quarter);
-    await requireOpenForEntry(services, { code: yearCode }, quarter);
-    return growthForm(reply, yearCode, quarter, null);
+    const at = budgetPeriodParam(params.quarter);
+    await finance.growthForEntry(services.db, yearCode, at.quarter, at.month);
+    const monthForm = await quarterEndMonthOf(services, { code: yearCode }, at);
+    if (monthForm)
+      return reply.redirect(`/budget/${yearCode}/${forecastPeriodPath(monthForm)}/growth/edit`, 303);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, GROWTH);
+    return growthForm(reply, yearCode, at, null);
   });
 
   app.post("/budget/:year/:quarter/growth/edit", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
+    const at = budgetPeriodParam(params.quarter);
     const body = (request.body ?? {}) as Params;
-    await finance.growthForEntry(services.db, yearCode, quarter);
-    await requireOpenForEntry(services, { code: yearCode }, quarter);
+    await finance.growthForEntry(services.db, yearCode, at.quarter, at.month);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, GROWTH);
     const rows = submittedRows(body);
     const listed = figuresOf(rows, (name) => `spend to date on ${name}`);
     const errors = withTextErrors(body, listed.errors);
-    if (errors.length > 0) return growthForm(reply, yearCode, quarter, rows, errors);
+    if (errors.length > 0) return growthForm(reply, yearCode, at, rows, errors);
     const { figures } = listed;
-    await finance.saveGrowthSpend(services.db, request.actor, { yearCode, quarter, figures });
+    await finance.saveGrowthSpend(services.db, request.actor, {
+      yearCode,
+      quarter: at.quarter,
+      month: at.month,
+      figures,
+    });
     return redirectWithBanner(reply, `/budget/${yearCode}/growth`, "The growth item spend was saved.");
   });
 }

@@ -438,43 +438,57 @@ function spendFigure(row: entryRepository.GrowthSpend): StoredFigure {
   return { id: row.id, pence: row.spentPence, version: row.version };
 }
 
-/** Each growth item of the year with what has been spent on it to the quarter end, if entered. */
-export async function growthForEntry(db: Database, yearCode: string, quarter: number) {
+/**
+ * Each growth item of the year with what has been spent on it to the quarter end (or, given a
+ * month, the month end: decision 0024), if entered.
+ */
+export async function growthForEntry(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
   const year = await requireYear(db, yearCode);
-  requireQuarter(quarter);
-  const rows: EntryRow[] = (await entryRepository.listGrowthWithSpend(db, year.id, quarter)).map(
+  const at = forecastPeriod(requireQuarter(quarter), month);
+  const rows: EntryRow[] = (await entryRepository.listGrowthWithSpend(db, year.id, at.quarter, at.month)).map(
     ({ item, spend }) => ({
       key: String(item.id),
       name: `${item.ref} ${item.title}`,
       stored: spend ? spendFigure(spend) : null,
     }),
   );
-  return { year, quarter, rows };
+  return { year, quarter, ...periodView(at), rows };
 }
 
 /**
- * The spend to date at a quarter end of each growth item of the year, by item id, as printed,
- * with the total of those entered; an empty map and no total when none is entered.
+ * The spend to date at a quarter end (or a month end) of each growth item of the year, by item
+ * id, as printed, with the total of those entered; an empty map and no total when none is entered.
  */
-export async function growthSpendByItem(db: Database, yearCode: string, quarter: number) {
-  const { rows } = await growthForEntry(db, yearCode, quarter);
+export async function growthSpendByItem(
+  db: Database,
+  yearCode: string,
+  quarter: number,
+  month: number | null = null,
+) {
+  const { rows } = await growthForEntry(db, yearCode, quarter, month);
   const byItem = new Map<number, Figure>();
   for (const row of rows) if (row.stored) byItem.set(Number(row.key), figure(row.stored.pence));
   const total = byItem.size > 0 ? figure(sumPence([...byItem.values()].map((spent) => spent.pence))) : null;
   return { byItem, total };
 }
 
-/** Saves the spend to date at a quarter end of growth items of the year (by id). */
+/** Saves the spend to date at a quarter end (or a month end) of growth items of the year (by id). */
 export async function saveGrowthSpend(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; figures: EnteredFigure[] },
+  input: { yearCode: string; quarter: number; month?: number | null; figures: EnteredFigure[] },
 ) {
   return db.transaction(async (tx) => {
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
+    const at = forecastPeriod(quarter, input.month ?? null);
     const items = new Map(
-      (await entryRepository.listGrowthWithSpend(tx, year.id, quarter)).map(({ item }) => [
+      (await entryRepository.listGrowthWithSpend(tx, year.id, quarter, at.month)).map(({ item }) => [
         String(item.id),
         item,
       ]),
@@ -483,7 +497,7 @@ export async function saveGrowthSpend(
       const item = items.get(entered.key);
       if (!item) throw new NotFound(`Growth item ${entered.key} of ${year.label}`);
       const find = async (db: Database) => {
-        const row = (await entryRepository.listGrowthWithSpend(db, year.id, quarter)).find(
+        const row = (await entryRepository.listGrowthWithSpend(db, year.id, quarter, at.month)).find(
           (candidate) => candidate.item.id === item.id,
         )?.spend;
         return row ? spendFigure(row) : undefined;
@@ -497,6 +511,7 @@ export async function saveGrowthSpend(
             const row = await entryRepository.insertGrowthSpendIfAbsent(db, {
               growthItemId: item.id,
               quarter,
+              month: at.month,
               spentPence: pence,
             });
             return row ? spendFigure(row) : undefined;
@@ -514,10 +529,10 @@ export async function saveGrowthSpend(
     const saved = await savePage(tx, {
       actor,
       year,
-      at: forecastPeriod(quarter),
+      at,
       what: "Growth item spend",
       entityType: "growth-item-spend",
-      returnUrl: `/budget/${year.code}/q${quarter}/growth/edit`,
+      returnUrl: `/budget/${year.code}/${forecastPeriodPath(at)}/growth/edit`,
       figures,
     });
     return { year, quarter, ...saved };

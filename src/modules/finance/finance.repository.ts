@@ -451,11 +451,23 @@ export async function insertFinancialRisk(db: Database, values: typeof financial
   return risk;
 }
 
-export async function listFinancialRisks(db: Database, financialYearId: number, quarter: number) {
+/** A year's financial risks at one quarter (its own list) or one month of it (that month's list). */
+export async function listFinancialRisks(
+  db: Database,
+  financialYearId: number,
+  quarter: number,
+  month: number | null = null,
+) {
   return db
     .select()
     .from(financialRisks)
-    .where(and(eq(financialRisks.financialYearId, financialYearId), eq(financialRisks.quarter, quarter)))
+    .where(
+      and(
+        eq(financialRisks.financialYearId, financialYearId),
+        eq(financialRisks.quarter, quarter),
+        monthIs(financialRisks.month, month),
+      ),
+    )
     .orderBy(asc(financialRisks.position));
 }
 

@@ -16,6 +16,8 @@ import {
   budgetPages,
   budgetPeriodParam,
   latestQuarterFor,
+  monitoredMonthly,
+  openMonthsOf,
   openQuartersOf,
   type Params,
   periodOpenForEntry,
@@ -29,7 +31,12 @@ import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
 import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
-import { forecastPeriodPath, forecastPeriodWords, monthForecastPeriod } from "./finance.shared.ts";
+import {
+  forecastPeriod,
+  forecastPeriodPath,
+  forecastPeriodWords,
+  monthForecastPeriod,
+} from "./finance.shared.ts";
 import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -156,11 +163,18 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const model = await finance.growthReport(services.db, yearCode);
     const at = await latestQuarterFor(services, yearCode);
     const years = await finance.listFinancialYears(services.db);
+    const entryPeriods = (await monitoredMonthly(services, model.year))
+      ? (await openMonthsOf(services, model.year)).map((month) => monthForecastPeriod(month))
+      : (await openQuartersOf(services, model.year)).map((quarter) => forecastPeriod(quarter));
     return reply.view("finance/views/growth.njk", {
       pageTitle: `Growth, pressures and proposed savings ${model.year.label}`,
       model,
       years,
-      openQuarters: await openQuartersOf(services, model.year),
+      // A year monitored monthly enters the spend month by month (decision 0024).
+      entryPeriods: entryPeriods.map((at) => ({
+        path: forecastPeriodPath(at),
+        words: forecastPeriodWords(at),
+      })),
       pages: budgetPages(yearCode, at, "growth"),
     });
   });
@@ -210,17 +224,28 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     });
   }
 
+  // A quarter or a month ("q3", "m7"). A quarter of a year monitored monthly shows its last
+  // month's risks, and says so (decision 0024).
   app.get("/budget/:year/:quarter/risks", async (request, reply) => {
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
-    const model = await finance.financialRisksReport(services.db, yearCode, quarter);
+    const asked = budgetPeriodParam(params.quarter);
+    const figuresAt = (await quarterEndMonthOf(services, { code: yearCode }, asked)) ?? asked;
+    const model = await finance.financialRisksReport(
+      services.db,
+      yearCode,
+      figuresAt.quarter,
+      figuresAt.month,
+    );
+    const words = forecastPeriodWords(asked);
     return reply.view("finance/views/risks.njk", {
-      pageTitle: `Financial risks ${model.year.label} quarter ${quarter}`,
+      pageTitle: `Financial risks ${model.year.label} ${words}`,
       model,
+      periodWords: words,
+      figuresFrom: figuresAt.month !== null && asked.month === null ? forecastPeriodWords(figuresAt) : null,
       trend: null,
-      entryOpen: (await openQuartersOf(services, model.year)).includes(quarter),
-      pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "risks"),
+      entryOpen: await periodOpenForEntry(services, model.year, figuresAt),
+      pages: budgetPages(yearCode, await quarterAt(services, yearCode, asked.quarter), "risks"),
     });
   });
 };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { buildBudgetMonitoring, buildSavings } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { monitoringLines } from "../../db/schema/index.ts";
 import { formatTableMillions } from "../../domain/money.ts";
@@ -173,29 +174,76 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     );
   });
 
+  test("loading the demo writes audit events", async () => {
+    const { db } = await fresh({ demo: true, readOnly: true });
+    const line = (await report(db)).lines[0];
+    assert.ok(line);
+    const events = await listAuditEvents(db, "monitoring-forecast", line.forecastId);
+    assert.equal(events[0]?.action, "import");
+    assert.match(events[0]?.summary ?? "", /Performance and Budget Monitoring/);
+  });
+});
+
+/** The rules of entering and correcting figures, on budget lines and savings made up for each test. */
+describeOnBothDatabases("budget monitoring rules", (fresh) => {
+  const YEAR = 2031;
+  const YEAR_CODE = "2031-32";
+
+  /** Budget lines monitored at quarter 3 of the made-up year, and that quarter's report. */
+  async function monitored(
+    db: Parameters<typeof finance.forecastOutturnReport>[0],
+    lines: { name: string; budget: number; forecast: number }[],
+    statedForecast?: number,
+  ) {
+    await buildBudgetMonitoring(db, {
+      startYear: YEAR,
+      quarter: 3,
+      lines,
+      ...(statedForecast === undefined ? {} : { statedForecast }),
+    });
+    return quarter3(db);
+  }
+  async function quarter3(db: Parameters<typeof finance.forecastOutturnReport>[0]) {
+    const result = await finance.forecastOutturnReport(db, YEAR_CODE, 3);
+    if (!result.report) throw new Error("no quarter 3 report");
+    return result;
+  }
+
   test("a forecast edit is saved exactly and audited, and the totals follow", async () => {
-    const { db } = await fresh({ demo: true });
-    const line = (await report(db)).lines[2];
+    const { db } = await fresh();
+    const before = await monitored(
+      db,
+      [
+        { name: "Parks", budget: 1_000_000_00, forecast: 1_000_000_00 },
+        { name: "Libraries", budget: 2_000_000_00, forecast: 2_100_000_00 },
+      ],
+      3_100_000_00,
+    );
+    // The stated total agrees with the lines until one of them changes.
+    assert.equal(before.disagreements.length, 0);
+    const line = before.lines[1];
     assert.ok(line);
     await finance.updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
       edit: validForm(forecastEditSchema, {
-        controllableBudget: "£5,716,000",
-        forecastOutturn: "£5,900,000.01",
+        controllableBudget: "£2,000,000",
+        forecastOutturn: "£2,150,000.01",
         version: String(line.version),
       }),
     });
-    const after = await report(db);
-    assert.equal(after.lines[2]?.forecastOutturn.exact, "£5,900,000.01");
-    assert.equal(formatTableMillions(after.lines[2]?.variance.pence ?? 0), "0.184");
+    const after = await quarter3(db);
+    assert.equal(after.lines[1]?.forecastOutturn.exact, "£2,150,000.01");
+    assert.equal(after.lines[1]?.variance.exact, "£150,000.01");
+    assert.equal(formatTableMillions(after.lines[1]?.variance.pence ?? 0), "0.150");
+    assert.equal(after.total.forecastOutturn.exact, "£3,150,000.01");
     assert.ok(after.disagreements.some((entry) => entry.label === "Total full year forecast"));
     const events = await listAuditEvents(db, "monitoring-forecast", line.forecastId);
     assert.equal(events[0]?.action, "update");
     assert.equal(events[0]?.actor, TEST_ACTOR);
     assert.deepEqual(events[0]?.before, {
-      controllableBudgetPence: 571600000,
-      forecastOutturnPence: 586700000,
+      controllableBudgetPence: 2_000_000_00,
+      forecastOutturnPence: 2_100_000_00,
       version: 1,
     });
   });
@@ -226,15 +274,16 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("two people entering the same quarter's first forecast at once: one saves, the other gets Conflict", async () => {
-    const { db } = await fresh({ demo: true });
-    const line = (await report(db)).lines[0];
+    const { db } = await fresh();
+    const line = (await monitored(db, [{ name: "Parks", budget: 900_000_00, forecast: 950_000_00 }]))
+      .lines[0];
     assert.ok(line);
     const results = await Promise.allSettled(
-      ["£40m", "£41m"].map((forecastOutturn) =>
+      ["£1m", "£1.1m"].map((forecastOutturn) =>
         finance.createForecast(db, TEST_ACTOR, {
           lineId: line.lineId,
           quarter: 4,
-          entry: validForm(forecastNewSchema, { controllableBudget: "£37,875,000", forecastOutturn }),
+          entry: validForm(forecastNewSchema, { controllableBudget: "£900,000", forecastOutturn }),
         }),
       ),
     );
@@ -248,8 +297,13 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("two people entering an initiative's first savings forecast for a quarter at once: one saves, the other gets Conflict", async () => {
-    const { db } = await fresh({ demo: true });
-    const empty = await finance.savingsReport(db, "2020-21", 4);
+    const { db } = await fresh();
+    await buildSavings(db, {
+      startYear: YEAR,
+      quarter: 3,
+      initiatives: [{ name: "Shared reception", amount: 200_000_00, forecastAchieved: 150_000_00 }],
+    });
+    const empty = await finance.savingsReport(db, YEAR_CODE, 4);
     const initiative = empty.target === null ? empty.unreported[0] : undefined;
     assert.ok(initiative);
     const results = await Promise.allSettled(
@@ -270,7 +324,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("the rating thresholds are a council setting: changing them changes a line's rating, audited", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh();
     const settings = await finance.ratingSettings(db);
     assert.deepEqual(settings.values, {
       serviceAreaPercentage: "5%",
@@ -278,9 +332,15 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
       fundPercentage: "0.5%",
       fundAmount: "£1,000,000",
     });
-    const before = await report(db);
+    // £300,000 over on £2,000,000 (15%): red at the default thresholds, and so is the total.
+    const before = await monitored(db, [
+      { name: "Parks", budget: 1_000_000_00, forecast: 1_000_000_00 },
+      { name: "Home to school transport", budget: 2_000_000_00, forecast: 2_300_000_00 },
+    ]);
     const red = before.lines.find((line) => line.rating.rag === "red");
     assert.ok(red);
+    assert.equal(red.name, "Home to school transport");
+    assert.equal(before.total.rating.rag, "red");
     // Red only past 100% and £1bn: the red line turns amber, and so does the total.
     await finance.updateRatingSettings(
       db,
@@ -293,7 +353,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
         version: String(settings.row.version),
       }),
     );
-    const looser = await report(db);
+    const looser = await quarter3(db);
     assert.equal(looser.lines.find((line) => line.lineId === red.lineId)?.rating.rag, "amber");
     assert.equal(looser.total.rating.rag, "amber");
     assert.equal((await finance.ratingSettings(db)).row.fundRedBasisPoints, 1225);
@@ -310,7 +370,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
         version: String(settings.row.version + 1),
       }),
     );
-    const stricter = await report(db);
+    const stricter = await quarter3(db);
     assert.equal(stricter.lines.find((line) => line.lineId === red.lineId)?.rating.rag, "red");
     assert.match(stricter.ratingRule, /Red at an overspend of 0% or £0, whichever is lower/);
     const events = await listAuditEvents(db, "finance-settings", 1);
@@ -319,7 +379,7 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("rating thresholds that cannot be read, or from a stale form, change nothing", async () => {
-    const { db } = await fresh({ demo: true });
+    const { db } = await fresh();
     const settings = await finance.ratingSettings(db);
     const form = {
       serviceAreaPercentage: "5%",
@@ -364,44 +424,46 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
   });
 
   test("a stale forecast edit is refused with Conflict and nothing changes", async () => {
-    const { db } = await fresh({ demo: true });
-    const line = (await report(db)).lines[0];
+    const { db } = await fresh();
+    const line = (await monitored(db, [{ name: "Parks", budget: 3_000_000_00, forecast: 3_100_000_00 }]))
+      .lines[0];
     assert.ok(line);
     const form = (forecast: string) => ({
-      controllableBudget: "£37,875,000",
+      controllableBudget: "£3,000,000",
       forecastOutturn: forecast,
       version: "1",
     });
     await finance.updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
-      edit: validForm(forecastEditSchema, form("£48,000,000")),
+      edit: validForm(forecastEditSchema, form("£3,200,000")),
     });
     await assert.rejects(
       async () =>
-        finance.updateForecast(db, "someone.else@demo-council.example", {
+        finance.updateForecast(db, "someone.else@anytown.example", {
           lineId: line.lineId,
           quarter: 3,
-          edit: validForm(forecastEditSchema, form("£50,000,000")),
+          edit: validForm(forecastEditSchema, form("£3,300,000")),
         }),
-      (error: unknown) => error instanceof Conflict && error.fields[1]?.saved === "£48,000,000.00",
+      (error: unknown) => error instanceof Conflict && error.fields[1]?.saved === "£3,200,000.00",
     );
-    const after = await report(db);
-    assert.equal(after.lines[0]?.forecastOutturn.exact, "£48,000,000.00");
+    const after = await quarter3(db);
+    assert.equal(after.lines[0]?.forecastOutturn.exact, "£3,200,000.00");
     assert.equal(after.lines[0]?.version, 2);
     assert.equal((await listAuditEvents(db, "monitoring-forecast", line.forecastId)).length, 2);
   });
 
   test("amounts are parsed exactly or refused with the reason, and a refused amount changes nothing", async () => {
-    const { db } = await fresh({ demo: true });
-    const line = (await report(db)).lines[3];
+    const { db } = await fresh();
+    const line = (await monitored(db, [{ name: "Parks", budget: 4_000_000_00, forecast: 3_900_000_00 }]))
+      .lines[0];
     assert.ok(line);
     const attempt = async (forecastOutturn: string) =>
       finance.updateForecast(db, TEST_ACTOR, {
         lineId: line.lineId,
         quarter: 3,
         edit: validForm(forecastEditSchema, {
-          controllableBudget: "£37,976,000",
+          controllableBudget: "£4,000,000",
           forecastOutturn,
           version: String(line.version),
         }),
@@ -414,56 +476,67 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
         return true;
       });
     }
-    const unchanged = await report(db);
-    assert.equal(unchanged.lines[3]?.forecastOutturn.table, "37.319");
-    assert.equal(unchanged.lines[3]?.version, line.version);
+    const unchanged = await quarter3(db);
+    assert.equal(unchanged.lines[0]?.forecastOutturn.table, "3.900");
+    assert.equal(unchanged.lines[0]?.version, line.version);
     assert.equal(
       (await listAuditEvents(db, "monitoring-forecast", line.forecastId)).length,
       1,
-      "only the demo load",
+      "only the import",
     );
     // Figures with their own unit are read exactly.
     await attempt("£0.151m");
-    assert.equal((await report(db)).lines[3]?.forecastOutturn.exact, "£151,000.00");
-    const again = (await report(db)).lines[3];
+    assert.equal((await quarter3(db)).lines[0]?.forecastOutturn.exact, "£151,000.00");
+    const again = (await quarter3(db)).lines[0];
     await finance.updateForecast(db, TEST_ACTOR, {
       lineId: line.lineId,
       quarter: 3,
       edit: validForm(forecastEditSchema, {
-        controllableBudget: "£37,976,000",
+        controllableBudget: "£4,000,000",
         forecastOutturn: "£6.464 million",
         version: String(again?.version),
       }),
     });
-    assert.equal((await report(db)).lines[3]?.forecastOutturn.exact, "£6,464,000.00");
+    assert.equal((await quarter3(db)).lines[0]?.forecastOutturn.exact, "£6,464,000.00");
   });
 
   test("a savings figure is saved, audited and version-checked", async () => {
-    const { db } = await fresh({ demo: true });
-    const savings = await finance.savingsReport(db, "2020-21", 3);
-    const outdoor = savings.initiatives?.find((initiative) => initiative.name === "Outdoor Education");
-    assert.ok(outdoor);
+    const { db } = await fresh();
+    // £300,000 identified, £250,000 forecast: short by £50,000 until the libraries' forecast is met.
+    await buildSavings(db, {
+      startYear: YEAR,
+      quarter: 3,
+      initiatives: [
+        { name: "Shared reception", amount: 100_000_00, forecastAchieved: 100_000_00 },
+        { name: "Library opening hours", amount: 200_000_00, forecastAchieved: 150_000_00 },
+      ],
+    });
+    const savings = await finance.savingsReport(db, YEAR_CODE, 3);
+    const libraries = savings.initiatives?.find((initiative) => initiative.name === "Library opening hours");
+    assert.ok(libraries);
+    assert.equal(libraries.mark, "✗");
+    assert.equal(savings.position?.forecastAchieved.table, "0.250");
     await assert.rejects(
       async () =>
         finance.updateInitiativeForecast(db, TEST_ACTOR, {
-          initiativeId: outdoor.id,
+          initiativeId: libraries.id,
           quarter: 3,
-          edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£130,000.005", version: "1" }),
+          edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£200,000.005", version: "1" }),
         }),
       ValidationFailed,
     );
     await finance.updateInitiativeForecast(db, TEST_ACTOR, {
-      initiativeId: outdoor.id,
+      initiativeId: libraries.id,
       quarter: 3,
-      edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£130,000", version: "1" }),
+      edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£200,000", version: "1" }),
     });
-    const after = await finance.savingsReport(db, "2020-21", 3);
-    assert.equal(after.position?.forecastAchieved.table, "1.337");
-    assert.equal(after.initiatives?.find((initiative) => initiative.id === outdoor.id)?.mark, "✓");
+    const after = await finance.savingsReport(db, YEAR_CODE, 3);
+    assert.equal(after.position?.forecastAchieved.table, "0.300");
+    assert.equal(after.initiatives?.find((initiative) => initiative.id === libraries.id)?.mark, "✓");
     await assert.rejects(
       async () =>
         finance.updateInitiativeForecast(db, TEST_ACTOR, {
-          initiativeId: outdoor.id,
+          initiativeId: libraries.id,
           quarter: 3,
           edit: validForm(savingsForecastEditSchema, { forecastAchieved: "£1", version: "1" }),
         }),
@@ -472,17 +545,8 @@ describeOnBothDatabases("budget monitoring from the demo council", (fresh) => {
     const events = await listAuditEvents(
       db,
       "savings-initiative-forecast",
-      (await finance.initiativeForecastForEdit(db, outdoor.id, 3)).forecast.id,
+      (await finance.initiativeForecastForEdit(db, libraries.id, 3)).forecast.id,
     );
     assert.equal(events[0]?.action, "update");
-  });
-
-  test("loading the demo writes audit events", async () => {
-    const { db } = await fresh({ demo: true });
-    const line = (await report(db)).lines[0];
-    assert.ok(line);
-    const events = await listAuditEvents(db, "monitoring-forecast", line.forecastId);
-    assert.equal(events[0]?.action, "import");
-    assert.match(events[0]?.summary ?? "", /Performance and Budget Monitoring/);
   });
 });

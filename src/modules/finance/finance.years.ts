@@ -177,14 +177,15 @@ export async function quarterCompleteness(
   const lines = await repository.listYearLinesWithForecast(db, year.id, quarter, month);
   const forecastSlug = forecastPeriodSlug(forecastPeriod(quarter, month));
   const target = await repository.findSavingsTarget(db, year.id);
-  // Savings, reserves and debt are a month's own in a year monitored monthly (decision 0021).
+  // Savings, reserves and debt (decision 0021), growth spend and financial risks (decision 0024)
+  // are a month's own in a year monitored monthly.
   const at = forecastPeriod(quarter, month);
   const balances = `/budget/${code}/${forecastPeriodPath(at)}`;
   const initiatives = target ? await repository.listInitiatives(db, target.id, quarter, month) : [];
   const reserves = await repository.listReserveBalances(db, year.id);
   const debt = await repository.listDebtProfile(db, year.id);
-  const risks = await repository.listFinancialRisks(db, year.id, quarter);
-  const growth = await entryRepository.listGrowthWithSpend(db, year.id, quarter);
+  const risks = await repository.listFinancialRisks(db, year.id, quarter, month);
+  const growth = await entryRepository.listGrowthWithSpend(db, year.id, quarter, month);
   const writeOff = await entryRepository.findWriteOff(db, year.id, quarter, month);
   const reserveNames = new Map<number, { name: string; done: boolean }>();
   for (const { reserve, balance } of reserves) {
@@ -219,7 +220,7 @@ export async function quarterCompleteness(
       items: growth.map(({ item, spend }) => ({
         name: `${item.ref} ${item.title}`,
         done: spend !== null,
-        href: `${budget}/growth/edit`,
+        href: `${balances}/growth/edit`,
       })),
     },
     {
@@ -250,7 +251,7 @@ export async function quarterCompleteness(
         {
           name: "Financial risks",
           done: risks.length > 0,
-          href: risks.length > 0 ? `${budget}/risks` : `${budget}/risks/new`,
+          href: risks.length > 0 ? `${balances}/risks` : `${balances}/risks/new`,
         },
       ],
     },

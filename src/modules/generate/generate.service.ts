@@ -578,6 +578,8 @@ export async function generateCouncil(
           [1, 2, 3, 4].map((quarter) => ({
             initiativeId,
             quarter,
+            // A year monitored monthly keeps a quarter's figures at its last month (decision 0021).
+            month: quarter * 3,
             forecastAchievedPence: Math.floor(
               ((amounts[index] as number) * (60 + Math.floor(random() * 41))) / 100,
             ),
@@ -590,6 +592,8 @@ export async function generateCouncil(
           Array.from({ length: FINANCIAL_RISKS_PER_QUARTER }, (_, index) => ({
             financialYearId,
             quarter,
+            // The risks standing at each quarter's last month (decision 0024).
+            month: quarter * 3,
             service: departmentName(index % departmentCount),
             risk: `Demand for ${pick(random, SUBJECTS).split(" ")[0]} services rises above the budget`,
             sensitivityPence: pence(random, 1_000_000, 500_000_000),
