@@ -3,6 +3,7 @@ import { type Database, queryRows } from "../../db/client.ts";
 import {
   measureBenchmarks,
   measureGroups,
+  measurePrintedRatings,
   measureRows,
   measures,
   measureTargets,
@@ -697,6 +698,7 @@ export async function moveMeasureRecords(db: Database, fromId: number, toId: num
     "measure_targets",
     "measure_benchmarks",
     "measure_rows",
+    "measure_printed_ratings",
     "deliverable_measure_links",
     "outcome_measure_links",
   ]) {
@@ -709,4 +711,62 @@ export async function moveMeasureRecords(db: Database, fromId: number, toId: num
         where measure_id = ${fromId}
           and not exists (select 1 from measure_benchmark_links kept where kept.measure_id = ${toId})`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printed ratings: the rating a table printed for a measure and period (0035_printed_ratings.sql)
+
+export type PrintedRating = typeof measurePrintedRatings.$inferSelect;
+
+/** Every printed rating of these measures, current and superseded, oldest first. */
+export function printedRatingsOf(db: Database, measureIds: readonly number[]): Promise<PrintedRating[]> {
+  if (measureIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measurePrintedRatings)
+    .where(inArray(measurePrintedRatings.measureId, [...measureIds]))
+    .orderBy(asc(measurePrintedRatings.id));
+}
+
+/** The current printed ratings one table gives a measure for a period (one, unless a table repeats a measure). */
+export function currentPrintedRatings(
+  db: Database,
+  measureId: number,
+  groupId: number,
+  periodKey: string,
+): Promise<PrintedRating[]> {
+  return db
+    .select()
+    .from(measurePrintedRatings)
+    .where(
+      and(
+        eq(measurePrintedRatings.measureId, measureId),
+        eq(measurePrintedRatings.groupId, groupId),
+        eq(measurePrintedRatings.periodKey, periodKey),
+        eq(measurePrintedRatings.current, true),
+      ),
+    )
+    .orderBy(asc(measurePrintedRatings.id));
+}
+
+export async function insertPrintedRating(
+  db: Database,
+  values: typeof measurePrintedRatings.$inferInsert,
+): Promise<PrintedRating> {
+  const [row] = await db.insert(measurePrintedRatings).values(values).returning();
+  if (!row) throw new Error("printed rating insert returned nothing");
+  return row;
+}
+
+/** Marks printed ratings superseded by a later edition's, keeping them. */
+export async function supersedePrintedRatings(
+  db: Database,
+  ids: readonly number[],
+  by: number,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(measurePrintedRatings)
+    .set({ current: false, supersededBy: by })
+    .where(inArray(measurePrintedRatings.id, [...ids]));
 }

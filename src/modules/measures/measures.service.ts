@@ -61,6 +61,7 @@ import type {
   MeasureRow,
   MeasureTarget,
   MeasureValue,
+  PrintedRating,
 } from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 
@@ -199,7 +200,7 @@ async function closedPeriodProblems(
       const role = cell.column.role;
       if (role !== "target" && role !== "value" && role !== "latest") continue;
       if (cell.text.trim() === "" || (role !== "target" && cell.understood?.status === "blank")) continue;
-      const key = periodKey(cell.column.period ?? cell.column.heading);
+      const key = periodKey(cell.period ?? cell.column.period ?? cell.column.heading);
       const period = closed.get(key);
       if (!period) continue;
       if (row.measure !== null) {
@@ -229,6 +230,12 @@ async function closedPeriodProblems(
 export interface PreviewCell {
   column: StoredColumn;
   text: string;
+  /**
+   * The period the cell is saved for, exactly as saving stores it: the column's, or for a value
+   * whose own period lies outside the column ("1,234 (Dec 24)" under last quarter), its own.
+   * Null for a cell that is shown and not saved (trend, owner, comment).
+   */
+  period: string | null;
   understood: UnderstoodCell | null;
   /** For target cells. */
   targetKind: string | null;
@@ -402,6 +409,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         return {
           column,
           text,
+          period: column.period ?? column.heading,
           understood: null,
           targetKind: target?.kind ?? null,
           rating: null,
@@ -414,6 +422,8 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         return {
           column,
           text,
+          // A rating is kept by period only where the table gives its column one.
+          period: column.period,
           understood: null,
           targetKind: null,
           rating: reading.rating,
@@ -429,6 +439,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         return {
           column,
           text,
+          period: null,
           understood: null,
           targetKind: null,
           rating: null,
@@ -444,10 +455,12 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         unit: measure?.unit ?? null,
         columnPeriod: column.period,
         columnHeading: column.heading,
+        savedForOwnPeriod: true,
       });
       return {
         column,
         text,
+        period: understood.ownPeriodSaved ?? column.period ?? column.heading,
         understood,
         targetKind: null,
         rating: null,
@@ -565,6 +578,8 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
     let unchanged = 0;
     // The key's symbol for a printed rating ("🔴"), kept with the import's audit event.
     const ratingsAsWritten: { title: string; written: string; readAs: string | null }[] = [];
+    // Printed ratings new or changed for their period, before and after.
+    const printedRatingChanges: PrintedRatingChange[] = [];
     for (const [position, row] of preview.rows.entries()) {
       let measure = row.measure;
       if (row.kind === "measure" && measure !== null && row.matchedBy === "code") {
@@ -599,10 +614,15 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
         printedRating: printed,
       });
       if (measure === null) continue;
+      if (ratingCell?.period && printed !== null) {
+        const change = await savePrintedRating(tx, actor, measure.id, group, ratingCell, printed);
+        if (change) printedRatingChanges.push({ row: row.title, ...change });
+      }
       for (const cell of row.cells) {
         if (cell.column.role === "trend" || cell.column.role === "owner" || cell.column.role === "comment")
           continue;
-        const period = cell.column.period ?? cell.column.heading;
+        // The period the preview showed for the cell: its column's, or a value's own.
+        const period = cell.period ?? cell.column.period ?? cell.column.heading;
         const key = periodKey(period);
         if (cell.column.role === "target") {
           if (cell.text.trim() === "") continue;
@@ -682,11 +702,61 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
           printedRating: record.printedRating ?? null,
         })),
         changes,
+        ...(printedRatingChanges.length > 0 ? { printedRatingChanges } : {}),
         ...(ratingsAsWritten.length > 0 ? { ratingsAsWritten } : {}),
       },
     });
     return group;
   });
+}
+
+/** A printed rating an import added or changed for its period, for the import's audit event. */
+interface PrintedRatingChange {
+  row: string;
+  period: string;
+  before: string | null;
+  after: string;
+}
+
+/**
+ * Keeps the rating a table printed for a measure and its rating column's period. The same rating
+ * again (the same edition imported twice) changes nothing; another rating for the period
+ * supersedes the table's earlier one, which is kept. A later edition's rating for its own period
+ * leaves the earlier periods' alone.
+ */
+async function savePrintedRating(
+  tx: Database,
+  actor: string,
+  measureId: number,
+  group: MeasureGroup,
+  cell: PreviewCell,
+  rating: string,
+): Promise<Omit<PrintedRatingChange, "row"> | null> {
+  const period = cell.period;
+  if (period === null) return null;
+  const key = periodKey(period);
+  const earlier = await repository.currentPrintedRatings(tx, measureId, group.id, key);
+  if (earlier.length === 1 && earlier[0]?.ratingText === rating) return null;
+  const record = await repository.insertPrintedRating(tx, {
+    measureId,
+    groupId: group.id,
+    document: group.document,
+    periodLabel: period,
+    periodKey: key,
+    ratingText: rating,
+    cellText: cell.text.trim(),
+    recordedBy: actor,
+  });
+  await repository.supersedePrintedRatings(
+    tx,
+    earlier.map((old) => old.id),
+    record.id,
+  );
+  return {
+    period,
+    before: earlier.map((old) => old.ratingText).join(" / ") || null,
+    after: rating,
+  };
 }
 
 /**
@@ -749,7 +819,8 @@ function valueRecord(
     amount: understood.amount === null ? null : String(understood.amount),
     decimals: understood.decimals,
     status: understood.status,
-    ...storedPeriod(cell.text, period),
+    // The cell read against its column, as the preview read it.
+    ...storedPeriod(cell.text, cell.column.period ?? period),
     annotations: understood.annotations,
     warnings: understood.warnings,
     recordedBy: actor,
@@ -1139,6 +1210,88 @@ export interface MeasurePage {
   benchmarkJudgements: BenchmarkJudgement[];
   targetHistory: MeasureTarget[];
   rows: RatedRow[];
+  /** Each period's rating as the council's tables printed it, beside Baseplan's, in date order. */
+  printedRatings: PrintedBeside[];
+  /** How many of those Baseplan's rating disagrees with (on the same key). */
+  printedDisagreements: number;
+  /** How many were printed on the council's own key, shown and not compared. */
+  printedOnOtherKey: number;
+}
+
+/** A rating a table printed for a period, beside the one Baseplan works out from the same table's figures. */
+export interface PrintedBeside {
+  printed: PrintedRating;
+  /** The table that printed it. */
+  groupTitle: string | null;
+  /** Baseplan's rating for the period, from the value and target the same document gives. */
+  rating: MeasureRating;
+  /** "other key" where the council rated on a key of its own, which is shown and not compared. */
+  agreement: "agrees" | "differs" | "other key";
+  /** What the same table printed for the period before, oldest first. */
+  earlier: PrintedRating[];
+}
+
+/**
+ * Baseplan's rating of a measure for a period a document printed a rating for: the value and
+ * target that document gives for the period, against its values for earlier periods.
+ */
+function ratingForPrinted(
+  measure: Measure,
+  printed: PrintedRating,
+  values: readonly MeasureValue[],
+  targets: readonly MeasureTarget[],
+  benchmarks: MeasureBenchmark[],
+  published: PublishedBenchmark | undefined,
+): MeasureRating {
+  const own = currentInDateOrder(values).filter((value) => value.document === printed.document);
+  const forPeriod = own.filter((value) => value.periodKey === printed.periodKey);
+  const value =
+    forPeriod.find((candidate) => candidate.columnRole === "latest") ??
+    forPeriod.find((candidate) => candidate.columnRole === "value") ??
+    null;
+  const target =
+    targets.find(
+      (candidate) =>
+        candidate.current &&
+        candidate.document === printed.document &&
+        candidate.periodKey === printed.periodKey,
+    ) ?? null;
+  const earlier = own.filter(
+    (candidate) =>
+      candidate.columnRole === "value" && comparePeriodLabels(candidate.periodKey, printed.periodKey) < 0,
+  );
+  return rateFromStored(measure, value, target, printed.periodLabel, earlier, benchmarks, published);
+}
+
+/** The current printed ratings of a measure, each beside Baseplan's, in date order. */
+function printedBeside(
+  measure: Measure,
+  printed: readonly PrintedRating[],
+  groups: readonly MeasureGroup[],
+  values: readonly MeasureValue[],
+  targets: readonly MeasureTarget[],
+  benchmarks: MeasureBenchmark[],
+  published: PublishedBenchmark | undefined,
+): PrintedBeside[] {
+  const labels = RATINGS.map((meta) => meta.label);
+  return printed
+    .filter((one) => one.current)
+    .sort(
+      (a, b) =>
+        comparePeriodLabels(a.periodKey, b.periodKey) || a.document.localeCompare(b.document) || a.id - b.id,
+    )
+    .map((one) => {
+      const rating = ratingForPrinted(measure, one, values, targets, benchmarks, published);
+      return {
+        printed: one,
+        groupTitle: groups.find((group) => group.id === one.groupId)?.title ?? null,
+        rating,
+        agreement: printedRatingAgreement(one.ratingText, rating.meta.label, labels) ?? "other key",
+        earlier: printed.filter(
+          (old) => !old.current && old.groupId === one.groupId && old.periodKey === one.periodKey,
+        ),
+      };
+    });
 }
 
 /** A measure's current values in date order, as its trend chart: "Q4 2023/24" before "Q1 2024/25", Sep before Dec. */
@@ -1151,13 +1304,14 @@ function currentInDateOrder(values: readonly MeasureValue[]): MeasureValue[] {
 export async function measurePage(db: Database, id: number): Promise<MeasurePage> {
   const measure = await repository.findMeasure(db, id);
   if (!measure) throw new NotFound(`Measure ${id}`);
-  const [allValues, allTargets, rows, groups, benchmarks, evidences] = await Promise.all([
+  const [allValues, allTargets, rows, groups, benchmarks, evidences, printed] = await Promise.all([
     repository.valuesOf(db, [id]),
     repository.targetsOf(db, [id]),
     repository.rowsOfMeasure(db, id),
     repository.listGroups(db),
     repository.benchmarksOf(db, [id]),
     repository.evidencesOf(db, id),
+    repository.printedRatingsOf(db, [id]),
   ]);
   const published = (await publishedFiguresFor(db, [id])).get(id);
   const values = currentInDateOrder(allValues);
@@ -1175,6 +1329,15 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     parseTarget,
     published,
   );
+  const printedRatings = printedBeside(
+    measure,
+    printed,
+    groups,
+    allValues,
+    allTargets,
+    benchmarks,
+    published,
+  );
   return {
     measure,
     benchmarks,
@@ -1187,6 +1350,9 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     benchmarkJudgements,
     targetHistory: allTargets.filter((target) => !target.current),
     rows: rated,
+    printedRatings,
+    printedDisagreements: printedRatings.filter((one) => one.agreement === "differs").length,
+    printedOnOtherKey: printedRatings.filter((one) => one.agreement === "other key").length,
   };
 }
 
