@@ -193,29 +193,43 @@ async function closedPeriodProblems(
     if (words !== null) closed.set(periodKey(state.label), { label: state.label, words });
   }
   if (closed.size === 0) return [];
+  // The table imported before under this document and title, whose printed ratings a rating
+  // cell may repeat.
+  const group = (await repository.listGroups(db)).find(
+    (existing) => existing.document === input.document && existing.title === input.groupTitle,
+  );
   const problems: FieldError[] = [];
   for (const row of rows) {
     if (row.kind !== "measure") continue;
     for (const cell of row.cells) {
       const role = cell.column.role;
-      if (role !== "target" && role !== "value" && role !== "latest") continue;
+      if (role !== "target" && role !== "value" && role !== "latest" && role !== "rating") continue;
+      if (role === "rating" && cell.period === null) continue;
       if (cell.text.trim() === "" || (role !== "target" && cell.understood?.status === "blank")) continue;
       const key = periodKey(cell.period ?? cell.column.period ?? cell.column.heading);
       const period = closed.get(key);
       if (!period) continue;
       if (row.measure !== null) {
         const measureId = row.measure.id;
+        if (role === "rating") {
+          const printed = cell.rating ?? cell.text.trim();
+          const kept =
+            group === undefined ? [] : await repository.currentPrintedRatings(db, measureId, group.id, key);
+          if (kept.length === 1 && kept[0]?.ratingText === printed) continue;
+        }
         const saved =
-          role === "target"
-            ? (await repository.targetsOf(db, [measureId]))
-                .filter(
-                  (target) =>
-                    target.current && target.periodKey === key && target.document === input.document,
-                )
-                .map((target) => target.targetText)
-            : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
-                (value) => value.cellText,
-              );
+          role === "rating"
+            ? []
+            : role === "target"
+              ? (await repository.targetsOf(db, [measureId]))
+                  .filter(
+                    (target) =>
+                      target.current && target.periodKey === key && target.document === input.document,
+                  )
+                  .map((target) => target.targetText)
+              : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
+                  (value) => value.cellText,
+                );
         if (saved.length === 1 && saved[0] === cell.text) continue;
       }
       problems.push({
