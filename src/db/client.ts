@@ -1,5 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { PGlite } from "@electric-sql/pglite";
 import type { SQL } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
@@ -40,21 +42,19 @@ export function canCopyCsv(db: Database): boolean {
 /**
  * Loads rows written as CSV (PostgreSQL's `format csv`: an unquoted empty field is null) into a
  * table with COPY FROM STDIN (pg-copy-streams), the fastest way a PostgreSQL server takes many
- * rows. `target` is the table and its columns, for example `benchmark_values (a, b)`. COPY needs
- * the very connection the transaction holds, which Drizzle keeps as its session's client; so
- * this runs only inside a transaction on a server (see canCopyCsv), and says so otherwise.
+ * rows. `target` is the table and its columns, for example `benchmark_values (a, b)`. The CSV is
+ * one text or a sequence of pieces, written one after another as the server takes them, so a
+ * caller can produce many rows a few thousand at a time rather than as one text held whole. COPY
+ * needs the very connection the transaction holds, which Drizzle keeps as its session's client;
+ * so this runs only inside a transaction on a server (see canCopyCsv), and says so otherwise.
  */
-export async function copyCsv(db: Database, target: string, csv: string): Promise<void> {
+export async function copyCsv(db: Database, target: string, csv: string | Iterable<string>): Promise<void> {
   const client = sessionClient(db);
   if (!(client instanceof pg.Client)) {
     throw new Error("copyCsv runs only inside a transaction on a PostgreSQL server");
   }
   const stream = client.query(copyFrom(`copy ${target} from stdin with (format csv)`));
-  await new Promise<void>((resolve, reject) => {
-    stream.on("error", reject);
-    stream.on("finish", resolve);
-    stream.end(csv);
-  });
+  await pipeline(Readable.from(typeof csv === "string" ? [csv] : csv), stream);
 }
 
 export type Engine = "pglite" | "postgresql";

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   bigint,
@@ -116,7 +117,10 @@ export const measureValues = pgTable(
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
     version: integer("version").notNull().default(1),
   },
-  (table) => [index("measure_values_measure").on(table.measureId, table.current)],
+  (table) => [
+    index("measure_values_measure").on(table.measureId, table.current),
+    index("measure_values_current_period").on(table.periodKey, table.measureId).where(sql`current`),
+  ],
 );
 
 export const measureTargets = pgTable(
@@ -169,4 +173,32 @@ export const measureBenchmarks = pgTable(
     index("measure_benchmarks_measure").on(table.measureId, table.current),
     index("measure_benchmarks_value").on(table.valueId),
   ],
+);
+
+/**
+ * The rating a table printed for a measure and period, as read and as written
+ * (0035_printed_ratings.sql). One current rating per measure, table and period; a later edition
+ * printing another supersedes it and the old one is kept.
+ */
+export const measurePrintedRatings = pgTable(
+  "measure_printed_ratings",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    measureId: bigint("measure_id", { mode: "number" })
+      .notNull()
+      .references(() => measures.id),
+    groupId: bigint("group_id", { mode: "number" }).references(() => measureGroups.id),
+    document: text("document").notNull(),
+    periodLabel: text("period_label").notNull(),
+    periodKey: text("period_key").notNull(),
+    /** The rating as read: the word written, or the key's word for a coloured symbol. */
+    ratingText: text("rating_text").notNull(),
+    /** The cell exactly as written, where it is known (ratings kept before 0035 have none). */
+    cellText: text("cell_text"),
+    current: boolean("current").notNull().default(true),
+    supersededBy: bigint("superseded_by", { mode: "number" }),
+    recordedBy: text("recorded_by").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("measure_printed_ratings_measure").on(table.measureId, table.current)],
 );

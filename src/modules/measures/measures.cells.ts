@@ -6,7 +6,7 @@
  */
 import type { MeasureUnit } from "../../domain/measure-types.ts";
 import { formatPeriod, parsePeriod, periodSpan } from "../../domain/periods.ts";
-import { DATA_STATUS_MEANINGS, formatFigure, parseValueCell } from "../../domain/values.ts";
+import { DATA_STATUS_MEANINGS, formatFigure, parseValueCell, periodFitsColumn } from "../../domain/values.ts";
 
 export interface UnderstoodCell {
   /** The cell exactly as written. */
@@ -19,6 +19,11 @@ export interface UnderstoodCell {
   annotations: string[];
   /** The period the cell gives itself ("Dec 20"), when it has one. */
   ownPeriod: string | null;
+  /**
+   * The cell's own period in Baseplan's words ("December 2024"), where an import saves the value
+   * for it rather than for its column's period (see `understandCell`); null otherwise.
+   */
+  ownPeriodSaved: string | null;
 
   warnings: string[];
   /** A benchmark written in the cell ("national 16.4%"), as a figure with its decimals. */
@@ -34,9 +39,24 @@ export interface CellBenchmark {
   decimals: number;
 }
 
+/** Columns for one quarter or month: a value for another period under one is saved for its own. */
+const SHORT_COLUMN_KINDS: ReadonlySet<string> = new Set(["financial-quarter", "month", "budget-month"]);
+
 export function understandCell(
   text: string,
-  options: { unit: MeasureUnit | null; columnPeriod: string | null; columnHeading: string },
+  options: {
+    unit: MeasureUnit | null;
+    columnPeriod: string | null;
+    columnHeading: string;
+    /**
+     * An import saves a value for its own period where the cell gives one outside its column's
+     * quarter or month ("1,234 (Dec 24)" under last quarter's column), and the cell says so
+     * instead of warning that it sits in the wrong column. Under a year's column a cell for
+     * another period stays the year's latest figure as the document printed it, with the warning
+     * (a plan's "Latest 2020/21" column showing "77.1% (Dec 19)", the latest figure to hand).
+     */
+    savedForOwnPeriod?: boolean;
+  },
 ): UnderstoodCell {
   const columnPeriod = options.columnPeriod ? parsePeriod(options.columnPeriod) : null;
   const cell = parseValueCell(text, {
@@ -55,6 +75,23 @@ export function understandCell(
       );
     } else annotations.push(annotation.text);
   }
+  const own = cell.period?.period ?? null;
+  const outside =
+    own !== null &&
+    own.start !== null &&
+    own.end !== null &&
+    columnPeriod !== null &&
+    !periodFitsColumn(own, columnPeriod)
+      ? formatPeriod(own)
+      : null;
+  const moved =
+    outside !== null &&
+    options.savedForOwnPeriod === true &&
+    columnPeriod !== null &&
+    SHORT_COLUMN_KINDS.has(columnPeriod.kind);
+  if (moved && columnPeriod !== null) {
+    annotations.push(`Column period: ${formatPeriod(columnPeriod)} (the value is saved for its own period)`);
+  }
   let status: string | null = null;
   if (cell.status) status = cell.status.written || DATA_STATUS_MEANINGS[cell.status.code];
   else if (cell.value === null) status = "unparsed";
@@ -66,7 +103,10 @@ export function understandCell(
     status,
     annotations,
     ownPeriod: cell.period?.text ?? null,
-    warnings: cell.warnings.map((warning) => warning.message),
+    ownPeriodSaved: moved && own !== null ? own.canonicalLabel : null,
+    warnings: cell.warnings
+      .filter((warning) => !(moved && warning.code === "period-outside-column"))
+      .map((warning) => warning.message),
     benchmark: cell.benchmark
       ? {
           group: cell.benchmark.group,

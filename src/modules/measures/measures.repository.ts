@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import {
   measureBenchmarks,
   measureGroups,
+  measurePrintedRatings,
   measureRows,
   measures,
   measureTargets,
@@ -265,6 +266,83 @@ export function valuesOf(db: Database, measureIds: number[]): Promise<MeasureVal
     .from(measureValues)
     .where(inArray(measureValues.measureId, measureIds))
     .orderBy(asc(measureValues.id));
+}
+
+/** A list as one array parameter: one value to send and plan however many it holds. */
+function textArray(values: readonly string[]) {
+  return sql`${sql.param([...values])}::text[]`;
+}
+
+function idArray(values: readonly number[]) {
+  return sql`${sql.param([...values])}::bigint[]`;
+}
+
+/**
+ * The current values of the measures given for the period keys given, in the order they were
+ * recorded: a document reads the periods it shows, not every value ever recorded. `comparable`:
+ * only figures a later period can be compared with (a value column's, with an amount).
+ */
+export function currentValuesForPeriods(
+  db: Database,
+  measureIds: readonly number[],
+  periodKeys: readonly string[],
+  options: { comparable?: boolean } = {},
+): Promise<MeasureValue[]> {
+  if (measureIds.length === 0 || periodKeys.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measureValues)
+    .where(
+      and(
+        eq(measureValues.current, true),
+        sql`${measureValues.periodKey} = any(${textArray(periodKeys)})`,
+        sql`${measureValues.measureId} = any(${idArray(measureIds)})`,
+        ...(options.comparable
+          ? [eq(measureValues.columnRole, "value"), isNotNull(measureValues.amount)]
+          : []),
+      ),
+    )
+    .orderBy(asc(measureValues.id));
+}
+
+/**
+ * Every period key any current value is recorded for, each once. Read by skipping along the
+ * index of current values' period keys (migration 0038), one step a key: the cost grows with the
+ * number of periods, not with the number of values.
+ */
+export async function currentValuePeriodKeys(db: Database): Promise<string[]> {
+  const rows = await queryRows<{ key: string | null }>(
+    db,
+    sql`with recursive keys(key) as (
+      (select period_key from measure_values where current order by period_key limit 1)
+      union all
+      select (
+        select v.period_key from measure_values v
+        where v.current and v.period_key > keys.key order by v.period_key limit 1
+      ) from keys where keys.key is not null
+    ) select key from keys where key is not null`,
+  );
+  return rows.flatMap((row) => (row.key === null ? [] : [row.key]));
+}
+
+/** The current targets of the measures given for the period keys given, in the order they were set. */
+export function currentTargetsForPeriods(
+  db: Database,
+  measureIds: readonly number[],
+  periodKeys: readonly string[],
+): Promise<MeasureTarget[]> {
+  if (measureIds.length === 0 || periodKeys.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measureTargets)
+    .where(
+      and(
+        eq(measureTargets.current, true),
+        sql`${measureTargets.periodKey} = any(${textArray(periodKeys)})`,
+        sql`${measureTargets.measureId} = any(${idArray(measureIds)})`,
+      ),
+    )
+    .orderBy(asc(measureTargets.id));
 }
 
 export function targetsOf(db: Database, measureIds: number[]): Promise<MeasureTarget[]> {
@@ -620,6 +698,7 @@ export async function moveMeasureRecords(db: Database, fromId: number, toId: num
     "measure_targets",
     "measure_benchmarks",
     "measure_rows",
+    "measure_printed_ratings",
     "deliverable_measure_links",
     "outcome_measure_links",
   ]) {
@@ -632,4 +711,62 @@ export async function moveMeasureRecords(db: Database, fromId: number, toId: num
         where measure_id = ${fromId}
           and not exists (select 1 from measure_benchmark_links kept where kept.measure_id = ${toId})`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printed ratings: the rating a table printed for a measure and period (0035_printed_ratings.sql)
+
+export type PrintedRating = typeof measurePrintedRatings.$inferSelect;
+
+/** Every printed rating of these measures, current and superseded, oldest first. */
+export function printedRatingsOf(db: Database, measureIds: readonly number[]): Promise<PrintedRating[]> {
+  if (measureIds.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measurePrintedRatings)
+    .where(inArray(measurePrintedRatings.measureId, [...measureIds]))
+    .orderBy(asc(measurePrintedRatings.id));
+}
+
+/** The current printed ratings one table gives a measure for a period (one, unless a table repeats a measure). */
+export function currentPrintedRatings(
+  db: Database,
+  measureId: number,
+  groupId: number,
+  periodKey: string,
+): Promise<PrintedRating[]> {
+  return db
+    .select()
+    .from(measurePrintedRatings)
+    .where(
+      and(
+        eq(measurePrintedRatings.measureId, measureId),
+        eq(measurePrintedRatings.groupId, groupId),
+        eq(measurePrintedRatings.periodKey, periodKey),
+        eq(measurePrintedRatings.current, true),
+      ),
+    )
+    .orderBy(asc(measurePrintedRatings.id));
+}
+
+export async function insertPrintedRating(
+  db: Database,
+  values: typeof measurePrintedRatings.$inferInsert,
+): Promise<PrintedRating> {
+  const [row] = await db.insert(measurePrintedRatings).values(values).returning();
+  if (!row) throw new Error("printed rating insert returned nothing");
+  return row;
+}
+
+/** Marks printed ratings superseded by a later edition's, keeping them. */
+export async function supersedePrintedRatings(
+  db: Database,
+  ids: readonly number[],
+  by: number,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(measurePrintedRatings)
+    .set({ current: false, supersededBy: by })
+    .where(inArray(measurePrintedRatings.id, [...ids]));
 }

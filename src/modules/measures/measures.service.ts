@@ -61,6 +61,7 @@ import type {
   MeasureRow,
   MeasureTarget,
   MeasureValue,
+  PrintedRating,
 } from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 
@@ -192,29 +193,43 @@ async function closedPeriodProblems(
     if (words !== null) closed.set(periodKey(state.label), { label: state.label, words });
   }
   if (closed.size === 0) return [];
+  // The table imported before under this document and title, whose printed ratings a rating
+  // cell may repeat.
+  const group = (await repository.listGroups(db)).find(
+    (existing) => existing.document === input.document && existing.title === input.groupTitle,
+  );
   const problems: FieldError[] = [];
   for (const row of rows) {
     if (row.kind !== "measure") continue;
     for (const cell of row.cells) {
       const role = cell.column.role;
-      if (role !== "target" && role !== "value" && role !== "latest") continue;
+      if (role !== "target" && role !== "value" && role !== "latest" && role !== "rating") continue;
+      if (role === "rating" && cell.period === null) continue;
       if (cell.text.trim() === "" || (role !== "target" && cell.understood?.status === "blank")) continue;
-      const key = periodKey(cell.column.period ?? cell.column.heading);
+      const key = periodKey(cell.period ?? cell.column.period ?? cell.column.heading);
       const period = closed.get(key);
       if (!period) continue;
       if (row.measure !== null) {
         const measureId = row.measure.id;
+        if (role === "rating") {
+          const printed = cell.rating ?? cell.text.trim();
+          const kept =
+            group === undefined ? [] : await repository.currentPrintedRatings(db, measureId, group.id, key);
+          if (kept.length === 1 && kept[0]?.ratingText === printed) continue;
+        }
         const saved =
-          role === "target"
-            ? (await repository.targetsOf(db, [measureId]))
-                .filter(
-                  (target) =>
-                    target.current && target.periodKey === key && target.document === input.document,
-                )
-                .map((target) => target.targetText)
-            : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
-                (value) => value.cellText,
-              );
+          role === "rating"
+            ? []
+            : role === "target"
+              ? (await repository.targetsOf(db, [measureId]))
+                  .filter(
+                    (target) =>
+                      target.current && target.periodKey === key && target.document === input.document,
+                  )
+                  .map((target) => target.targetText)
+              : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
+                  (value) => value.cellText,
+                );
         if (saved.length === 1 && saved[0] === cell.text) continue;
       }
       problems.push({
@@ -229,6 +244,12 @@ async function closedPeriodProblems(
 export interface PreviewCell {
   column: StoredColumn;
   text: string;
+  /**
+   * The period the cell is saved for, exactly as saving stores it: the column's, or for a value
+   * whose own period lies outside the column ("1,234 (Dec 24)" under last quarter), its own.
+   * Null for a cell that is shown and not saved (trend, owner, comment).
+   */
+  period: string | null;
   understood: UnderstoodCell | null;
   /** For target cells. */
   targetKind: string | null;
@@ -402,6 +423,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         return {
           column,
           text,
+          period: column.period ?? column.heading,
           understood: null,
           targetKind: target?.kind ?? null,
           rating: null,
@@ -414,6 +436,8 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         return {
           column,
           text,
+          // A rating is kept by period only where the table gives its column one.
+          period: column.period,
           understood: null,
           targetKind: null,
           rating: reading.rating,
@@ -429,6 +453,7 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         return {
           column,
           text,
+          period: null,
           understood: null,
           targetKind: null,
           rating: null,
@@ -444,10 +469,12 @@ export async function previewImport(db: Database, input: ImportInput): Promise<I
         unit: measure?.unit ?? null,
         columnPeriod: column.period,
         columnHeading: column.heading,
+        savedForOwnPeriod: true,
       });
       return {
         column,
         text,
+        period: understood.ownPeriodSaved ?? column.period ?? column.heading,
         understood,
         targetKind: null,
         rating: null,
@@ -565,6 +592,8 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
     let unchanged = 0;
     // The key's symbol for a printed rating ("🔴"), kept with the import's audit event.
     const ratingsAsWritten: { title: string; written: string; readAs: string | null }[] = [];
+    // Printed ratings new or changed for their period, before and after.
+    const printedRatingChanges: PrintedRatingChange[] = [];
     for (const [position, row] of preview.rows.entries()) {
       let measure = row.measure;
       if (row.kind === "measure" && measure !== null && row.matchedBy === "code") {
@@ -599,10 +628,15 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
         printedRating: printed,
       });
       if (measure === null) continue;
+      if (ratingCell?.period && printed !== null) {
+        const change = await savePrintedRating(tx, actor, measure.id, group, ratingCell, printed);
+        if (change) printedRatingChanges.push({ row: row.title, ...change });
+      }
       for (const cell of row.cells) {
         if (cell.column.role === "trend" || cell.column.role === "owner" || cell.column.role === "comment")
           continue;
-        const period = cell.column.period ?? cell.column.heading;
+        // The period the preview showed for the cell: its column's, or a value's own.
+        const period = cell.period ?? cell.column.period ?? cell.column.heading;
         const key = periodKey(period);
         if (cell.column.role === "target") {
           if (cell.text.trim() === "") continue;
@@ -682,11 +716,61 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
           printedRating: record.printedRating ?? null,
         })),
         changes,
+        ...(printedRatingChanges.length > 0 ? { printedRatingChanges } : {}),
         ...(ratingsAsWritten.length > 0 ? { ratingsAsWritten } : {}),
       },
     });
     return group;
   });
+}
+
+/** A printed rating an import added or changed for its period, for the import's audit event. */
+interface PrintedRatingChange {
+  row: string;
+  period: string;
+  before: string | null;
+  after: string;
+}
+
+/**
+ * Keeps the rating a table printed for a measure and its rating column's period. The same rating
+ * again (the same edition imported twice) changes nothing; another rating for the period
+ * supersedes the table's earlier one, which is kept. A later edition's rating for its own period
+ * leaves the earlier periods' alone.
+ */
+async function savePrintedRating(
+  tx: Database,
+  actor: string,
+  measureId: number,
+  group: MeasureGroup,
+  cell: PreviewCell,
+  rating: string,
+): Promise<Omit<PrintedRatingChange, "row"> | null> {
+  const period = cell.period;
+  if (period === null) return null;
+  const key = periodKey(period);
+  const earlier = await repository.currentPrintedRatings(tx, measureId, group.id, key);
+  if (earlier.length === 1 && earlier[0]?.ratingText === rating) return null;
+  const record = await repository.insertPrintedRating(tx, {
+    measureId,
+    groupId: group.id,
+    document: group.document,
+    periodLabel: period,
+    periodKey: key,
+    ratingText: rating,
+    cellText: cell.text.trim(),
+    recordedBy: actor,
+  });
+  await repository.supersedePrintedRatings(
+    tx,
+    earlier.map((old) => old.id),
+    record.id,
+  );
+  return {
+    period,
+    before: earlier.map((old) => old.ratingText).join(" / ") || null,
+    after: rating,
+  };
 }
 
 /**
@@ -749,7 +833,8 @@ function valueRecord(
     amount: understood.amount === null ? null : String(understood.amount),
     decimals: understood.decimals,
     status: understood.status,
-    ...storedPeriod(cell.text, period),
+    // The cell read against its column, as the preview read it.
+    ...storedPeriod(cell.text, cell.column.period ?? period),
     annotations: understood.annotations,
     warnings: understood.warnings,
     recordedBy: actor,
@@ -1139,6 +1224,88 @@ export interface MeasurePage {
   benchmarkJudgements: BenchmarkJudgement[];
   targetHistory: MeasureTarget[];
   rows: RatedRow[];
+  /** Each period's rating as the council's tables printed it, beside Baseplan's, in date order. */
+  printedRatings: PrintedBeside[];
+  /** How many of those Baseplan's rating disagrees with (on the same key). */
+  printedDisagreements: number;
+  /** How many were printed on the council's own key, shown and not compared. */
+  printedOnOtherKey: number;
+}
+
+/** A rating a table printed for a period, beside the one Baseplan works out from the same table's figures. */
+export interface PrintedBeside {
+  printed: PrintedRating;
+  /** The table that printed it. */
+  groupTitle: string | null;
+  /** Baseplan's rating for the period, from the value and target the same document gives. */
+  rating: MeasureRating;
+  /** "other key" where the council rated on a key of its own, which is shown and not compared. */
+  agreement: "agrees" | "differs" | "other key";
+  /** What the same table printed for the period before, oldest first. */
+  earlier: PrintedRating[];
+}
+
+/**
+ * Baseplan's rating of a measure for a period a document printed a rating for: the value and
+ * target that document gives for the period, against its values for earlier periods.
+ */
+function ratingForPrinted(
+  measure: Measure,
+  printed: PrintedRating,
+  values: readonly MeasureValue[],
+  targets: readonly MeasureTarget[],
+  benchmarks: MeasureBenchmark[],
+  published: PublishedBenchmark | undefined,
+): MeasureRating {
+  const own = currentInDateOrder(values).filter((value) => value.document === printed.document);
+  const forPeriod = own.filter((value) => value.periodKey === printed.periodKey);
+  const value =
+    forPeriod.find((candidate) => candidate.columnRole === "latest") ??
+    forPeriod.find((candidate) => candidate.columnRole === "value") ??
+    null;
+  const target =
+    targets.find(
+      (candidate) =>
+        candidate.current &&
+        candidate.document === printed.document &&
+        candidate.periodKey === printed.periodKey,
+    ) ?? null;
+  const earlier = own.filter(
+    (candidate) =>
+      candidate.columnRole === "value" && comparePeriodLabels(candidate.periodKey, printed.periodKey) < 0,
+  );
+  return rateFromStored(measure, value, target, printed.periodLabel, earlier, benchmarks, published);
+}
+
+/** The current printed ratings of a measure, each beside Baseplan's, in date order. */
+function printedBeside(
+  measure: Measure,
+  printed: readonly PrintedRating[],
+  groups: readonly MeasureGroup[],
+  values: readonly MeasureValue[],
+  targets: readonly MeasureTarget[],
+  benchmarks: MeasureBenchmark[],
+  published: PublishedBenchmark | undefined,
+): PrintedBeside[] {
+  const labels = RATINGS.map((meta) => meta.label);
+  return printed
+    .filter((one) => one.current)
+    .sort(
+      (a, b) =>
+        comparePeriodLabels(a.periodKey, b.periodKey) || a.document.localeCompare(b.document) || a.id - b.id,
+    )
+    .map((one) => {
+      const rating = ratingForPrinted(measure, one, values, targets, benchmarks, published);
+      return {
+        printed: one,
+        groupTitle: groups.find((group) => group.id === one.groupId)?.title ?? null,
+        rating,
+        agreement: printedRatingAgreement(one.ratingText, rating.meta.label, labels) ?? "other key",
+        earlier: printed.filter(
+          (old) => !old.current && old.groupId === one.groupId && old.periodKey === one.periodKey,
+        ),
+      };
+    });
 }
 
 /** A measure's current values in date order, as its trend chart: "Q4 2023/24" before "Q1 2024/25", Sep before Dec. */
@@ -1151,13 +1318,14 @@ function currentInDateOrder(values: readonly MeasureValue[]): MeasureValue[] {
 export async function measurePage(db: Database, id: number): Promise<MeasurePage> {
   const measure = await repository.findMeasure(db, id);
   if (!measure) throw new NotFound(`Measure ${id}`);
-  const [allValues, allTargets, rows, groups, benchmarks, evidences] = await Promise.all([
+  const [allValues, allTargets, rows, groups, benchmarks, evidences, printed] = await Promise.all([
     repository.valuesOf(db, [id]),
     repository.targetsOf(db, [id]),
     repository.rowsOfMeasure(db, id),
     repository.listGroups(db),
     repository.benchmarksOf(db, [id]),
     repository.evidencesOf(db, id),
+    repository.printedRatingsOf(db, [id]),
   ]);
   const published = (await publishedFiguresFor(db, [id])).get(id);
   const values = currentInDateOrder(allValues);
@@ -1175,6 +1343,15 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     parseTarget,
     published,
   );
+  const printedRatings = printedBeside(
+    measure,
+    printed,
+    groups,
+    allValues,
+    allTargets,
+    benchmarks,
+    published,
+  );
   return {
     measure,
     benchmarks,
@@ -1187,6 +1364,9 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     benchmarkJudgements,
     targetHistory: allTargets.filter((target) => !target.current),
     rows: rated,
+    printedRatings,
+    printedDisagreements: printedRatings.filter((one) => one.agreement === "differs").length,
+    printedOnOtherKey: printedRatings.filter((one) => one.agreement === "other key").length,
   };
 }
 
@@ -1743,21 +1923,21 @@ export async function periodMeasures(db: Database, period: MonitoringPeriod): Pr
   const due = (await repository.listCurrentMeasures(db)).filter((measure) => measureDueIn(measure, period));
   if (due.length === 0) return [];
   const key = periodKey(monitoringPeriodLabel(period));
-  const values = await repository.valuesOf(
-    db,
-    due.map((measure) => measure.id),
+  // The period's own values only, the first recorded for each measure that is not blank.
+  const values = groupedBy(
+    await repository.currentValuesForPeriods(
+      db,
+      due.map((measure) => measure.id),
+      [key],
+    ),
+    (value) => value.measureId,
   );
   return due.map((measure) => ({
     measure,
     value:
-      values.find(
-        (value) =>
-          value.measureId === measure.id &&
-          value.current &&
-          value.periodKey === key &&
-          value.columnRole !== "target" &&
-          value.cellText.trim() !== "",
-      ) ?? null,
+      values
+        .get(measure.id)
+        ?.find((value) => value.columnRole !== "target" && value.cellText.trim() !== "") ?? null,
   }));
 }
 
@@ -1768,9 +1948,97 @@ export interface PeriodMeasureRating extends PeriodMeasureItem {
 }
 
 /**
+ * The period keys before `key` in date order, latest first, in runs of keys that sort as the same
+ * date (two spellings of one period): a run is read whole, so "the latest" is the same whichever
+ * spelling a value used.
+ */
+function runsBefore(keys: readonly string[], key: string): string[][] {
+  const before = keys
+    .filter((candidate) => comparePeriodLabels(candidate, key) < 0)
+    .sort((a, b) => comparePeriodLabels(b, a));
+  const runs: string[][] = [];
+  for (const candidate of before) {
+    const run = runs.at(-1);
+    const first = run?.[0];
+    if (run && first !== undefined && comparePeriodLabels(first, candidate) === 0) run.push(candidate);
+    else runs.push([candidate]);
+  }
+  return runs;
+}
+
+/**
+ * The periods a target names whose own value it compares with ("Improve on 2019/20"), by key:
+ * with the previous like period, the only earlier values a rating looks up.
+ */
+function namedPeriodKeys(target: MeasureTarget | null): string[] {
+  if (!target) return [];
+  const parsed = parseTarget(target.targetText);
+  return parsed.kind === "baseline" && parsed.period !== null ? [periodKey(parsed.period)] : [];
+}
+
+/**
+ * Each measure's comparable values before a period that its rating can use, in date order: every
+ * value of the latest earlier period it has a figure for (the previous like period, for direction
+ * of travel) and of the periods its target names. What `rateFromStored` makes of them is the same
+ * as from the measure's whole history, which is not read: the periods are walked back from the
+ * latest, a few at a time, only for the measures still without an earlier figure.
+ */
+async function earlierValuesFor(
+  db: Database,
+  targets: ReadonlyMap<number, MeasureTarget | null>,
+  key: string,
+): Promise<Map<number, MeasureValue[]>> {
+  const found = new Map<number, MeasureValue[]>();
+  const runs = runsBefore(await repository.currentValuePeriodKeys(db), key);
+  const readKeys = new Map<number, Set<string>>();
+  let waiting = [...targets.keys()];
+  for (let at = 0, size = 1; at < runs.length && waiting.length > 0; at += size, size *= 2) {
+    const keys = runs.slice(at, at + size).flat();
+    const values = groupedBy(
+      await repository.currentValuesForPeriods(db, waiting, keys, { comparable: true }),
+      (value) => value.measureId,
+    );
+    for (const [id, list] of values) {
+      found.set(id, list);
+      readKeys.set(id, new Set(keys));
+    }
+    waiting = waiting.filter((id) => !values.has(id));
+  }
+  // The periods a rating looks up by label that the walk did not read whole.
+  const earlierKeys = new Set(runs.flat());
+  const wanted = new Map<number, string[]>();
+  for (const [id, target] of targets) {
+    const previous = currentInDateOrder(found.get(id) ?? []).at(-1);
+    const labels = [...(previous ? [periodKey(previous.periodLabel)] : []), ...namedPeriodKeys(target)];
+    const missing = labels.filter((label) => earlierKeys.has(label) && !readKeys.get(id)?.has(label));
+    if (missing.length > 0) wanted.set(id, missing);
+  }
+  if (wanted.size > 0) {
+    const extra = await repository.currentValuesForPeriods(
+      db,
+      [...wanted.keys()],
+      [...new Set([...wanted.values()].flat())],
+      {
+        comparable: true,
+      },
+    );
+    for (const value of extra) {
+      if (!wanted.get(value.measureId)?.includes(value.periodKey)) continue;
+      const list = found.get(value.measureId);
+      if (list) list.push(value);
+      else found.set(value.measureId, [value]);
+    }
+  }
+  const ordered = new Map<number, MeasureValue[]>();
+  for (const [id, list] of found) ordered.set(id, currentInDateOrder(list));
+  return ordered;
+}
+
+/**
  * The measures due in a period with the value recorded for it, the target that applies (the
  * period's own, else its financial year's) and the rating Baseplan works out from the two, for a
- * period whose report has no measures table imported from a document.
+ * period whose report has no measures table imported from a document. Reads the period's values,
+ * the applicable targets and the earlier values a rating compares with: not the whole history.
  */
 export async function periodMeasureRatings(
   db: Database,
@@ -1779,24 +2047,31 @@ export async function periodMeasureRatings(
   const items = await periodMeasures(db, period);
   if (items.length === 0) return [];
   const ids = items.map((item) => item.measure.id);
-  const [values, targets] = [await repository.valuesOf(db, ids), await repository.targetsOf(db, ids)];
   const label = monitoringPeriodLabel(period);
   const keys = [periodKey(label), periodKey(financialYearLabel(period.startYear))];
+  const targetsOf = groupedBy(
+    await repository.currentTargetsForPeriods(db, ids, keys),
+    (target) => target.measureId,
+  );
+  const targets = new Map(
+    items.map((item): [number, MeasureTarget | null] => {
+      const own = targetsOf.get(item.measure.id) ?? [];
+      return [
+        item.measure.id,
+        keys.map((key) => own.find((candidate) => candidate.periodKey === key)).find(Boolean) ?? null,
+      ];
+    }),
+  );
+  const earlier = await earlierValuesFor(db, targets, keys[0] ?? "");
   return items.map((item) => {
-    const own = targets.filter((target) => target.measureId === item.measure.id && target.current);
-    const target =
-      keys.map((key) => own.find((candidate) => candidate.periodKey === key)).find(Boolean) ?? null;
-    const earlier = currentInDateOrder(
-      values.filter(
-        (value) =>
-          value.measureId === item.measure.id &&
-          value.current &&
-          value.columnRole === "value" &&
-          value.amount !== null &&
-          comparePeriodLabels(value.periodKey, keys[0] ?? "") < 0,
-      ),
+    const target = targets.get(item.measure.id) ?? null;
+    const rating = rateFromStored(
+      item.measure,
+      item.value,
+      target,
+      label,
+      earlier.get(item.measure.id) ?? [],
     );
-    const rating = rateFromStored(item.measure, item.value, target, label, earlier);
     return { ...item, target, rating };
   });
 }

@@ -26,11 +26,16 @@ export function refuseOwnerChange(kind: OwnedKind, before: string | null, after:
 export async function actingPerson(
   db: Database,
   actor: string,
-): Promise<{ id: number; displayName: string; roles: Role[] } | undefined> {
+): Promise<{ id: number; councilId: number; displayName: string; roles: Role[] } | undefined> {
   const person = (await findPeopleByEmail(db, actor)).find((row) => row.status === "active");
   if (!person) return undefined;
   const roles = (await membershipsOf(db, [person.id])).map((membership) => membership.role).filter(isRole);
-  return { id: person.id, displayName: person.displayName, roles: [...new Set(roles)] };
+  return {
+    id: person.id,
+    councilId: person.councilId,
+    displayName: person.displayName,
+    roles: [...new Set(roles)],
+  };
 }
 
 /**

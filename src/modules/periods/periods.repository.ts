@@ -22,6 +22,7 @@ export async function findMonitoredDepartment(db: Database) {
     .select({
       id: departments.id,
       name: departments.name,
+      councilId: councils.id,
       councilName: councils.name,
       frequency: departments.monitoringFrequency,
       version: departments.version,

@@ -113,9 +113,11 @@ async function requireDepartment(db: Database) {
 /** The council and department that are monitored, by name, or null before any is set up. */
 export async function monitoredOrganisation(
   db: Database,
-): Promise<{ councilName: string; department: string } | null> {
+): Promise<{ councilId: number; councilName: string; department: string } | null> {
   const department = await repository.findMonitoredDepartment(db);
-  return department ? { councilName: department.councilName, department: department.name } : null;
+  return department
+    ? { councilId: department.councilId, councilName: department.councilName, department: department.name }
+    : null;
 }
 
 /** Every opened period, in date order. */

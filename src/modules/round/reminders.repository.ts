@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { people, type ReminderOutcome, reminderEmails, reminderPreferences } from "../../db/schema/index.ts";
 
@@ -6,12 +6,12 @@ import { people, type ReminderOutcome, reminderEmails, reminderPreferences } fro
 
 export type ReminderEmailRow = typeof reminderEmails.$inferSelect;
 
-/** The people reminders can go to: active, with an email address. */
-export async function listActivePeople(db: Database) {
+/** The people of a council reminders can go to: active, with an email address. */
+export async function listActivePeople(db: Database, councilId: number) {
   return db
     .select({ id: people.id, email: people.email, displayName: people.displayName })
     .from(people)
-    .where(eq(people.status, "active"));
+    .where(and(eq(people.councilId, councilId), eq(people.status, "active")));
 }
 
 /** Who asked for one daily digest instead of one email per item. */

@@ -18,7 +18,7 @@ import { findPeriod } from "../periods/periods.service.ts";
 import { recordProgress } from "../plan/plan.service.ts";
 import { smtpMailer } from "./mailer.ts";
 import { chooseDigest, periodReminders, sendReminders } from "./reminders.service.ts";
-import { actOnItem } from "./round.service.ts";
+import { actOnItem, myUpdates } from "./round.service.ts";
 
 const Q3 = monitoringPeriod(2031, "quarter", 3);
 /** Quarter 3 2031/32 ends on 31 December 2031; its round is due a fortnight later. */
@@ -223,6 +223,36 @@ describeOnBothDatabases("the update round's email reminders", (fresh) => {
       (await sendReminders(db, set.mailer, daily(addDays(DUE, 1)))).configured && smtp.received.length,
       1,
     );
+  });
+
+  test("a person of another council with the owner's name is neither reminded nor given the items", async () => {
+    const { db } = await fresh();
+    const set = await setUp(db);
+    const elsewhere = await buildCouncil(db, {
+      councilName: "Borough of Elsewhere",
+      departmentName: "Housing",
+    });
+    const namesake = await buildPerson(db, {
+      councilId: elsewhere.councilId,
+      roles: ["owner"],
+      name: "Ellis Varga",
+      email: "ellis.varga@elsewhere.example",
+    });
+
+    const result = await sendReminders(db, set.mailer, daily(addDays(DUE, -3)));
+    assert.equal(result.configured && result.sent, 2);
+    await smtp.waitFor(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const recipients = smtp.received.map(
+      (message) => (Array.isArray(message.to) ? message.to[0] : message.to)?.text,
+    );
+    assert.deepEqual([...new Set(recipients)], ["ellis.varga@riverside.example"]);
+    assert.deepEqual((await myUpdates(db, namesake.email)).periods, []);
+    const own = await myUpdates(db, set.owner.email);
+    assert.deepEqual(own.periods.flatMap((period) => period.items.map((item) => item.title)).sort(), [
+      "Homes retrofitted",
+      "Retrofit council homes",
+    ]);
   });
 
   test("with no SMTP server configured nothing is sent or recorded", async () => {

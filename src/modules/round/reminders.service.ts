@@ -97,7 +97,7 @@ export async function sendReminders(
     );
     if (!known) throw new NotFound(monitoringPeriodLabel(options.period));
   }
-  const everyone = await repository.listActivePeople(db);
+  const everyone = await repository.listActivePeople(db, organisation.councilId);
   const digestIds = await repository.listDigestPersonIds(db);
   const recipients = new Map<number, Recipient>();
   const nobodyToEmail: string[] = [];

@@ -15,7 +15,13 @@ import { Conflict, NotFound, RoleRequired, ValidationFailed } from "../../errors
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
 import { actingPerson, ownerNamesByRecord, requireOwnerOf } from "../people/ownership.service.ts";
-import { findPeriod, listPeriods, type PeriodState, requireOpenPeriod } from "../periods/periods.service.ts";
+import {
+  findPeriod,
+  listPeriods,
+  monitoredOrganisation,
+  type PeriodState,
+  requireOpenPeriod,
+} from "../periods/periods.service.ts";
 import { quarterProgressCompleteness } from "../plan/plan.service.ts";
 import * as repository from "./round.repository.ts";
 
@@ -208,6 +214,10 @@ export async function myUpdates(
 ): Promise<{ person: { displayName: string } | null; periods: RoundPeriod[] }> {
   const person = await actingPerson(db, actor);
   if (!person) return { person: null, periods: [] };
+  // Owners are matched by name (decision 0013), so only among the monitored council's people.
+  const organisation = await monitoredOrganisation(db);
+  if (organisation?.councilId !== person.councilId)
+    return { person: { displayName: person.displayName }, periods: [] };
   const open = (await listPeriods(db)).filter((state) => state.status === "open");
   const periods: RoundPeriod[] = [];
   for (const state of open) {
