@@ -2,12 +2,19 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   buildCouncil,
+  buildMeasure,
+  buildMeasureValue,
   buildMonitoringYear,
   buildOpenQuarter,
   buildRecordedQuarter,
 } from "../../test/helpers/builders.ts";
-import { describeOnBothDatabases } from "../../test/helpers/database.ts";
+import { describeOnBothDatabases, TEST_ACTOR } from "../../test/helpers/database.ts";
+import type { Database } from "../db/client.ts";
+import { monitoringPeriod } from "../domain/periods.ts";
 import { NotFound } from "../errors.ts";
+import { setTarget } from "../modules/measures/measures.edit.ts";
+import { enteredValueFor, recordPeriodValue } from "../modules/measures/measures.service.ts";
+import { requireOpenPeriod } from "../modules/periods/periods.service.ts";
 import { quarterlyReport } from "../modules/reports/reports.service.ts";
 import type { Block, Report } from "./model.ts";
 
@@ -48,7 +55,128 @@ function sectionText(report: Report, id: string): string[] {
   return textsOf({ ...report, title: "", header: [], sections: [section] }).filter(Boolean);
 }
 
+/** A quarterly measure with the values given ("Q1 2030/31" -> "81.0%"), each entered as the form enters one. */
+async function measureWithValues(
+  db: Database,
+  title: string,
+  values: [number, number, string][],
+  target: string,
+) {
+  const measure = await buildMeasure(db, {
+    title,
+    unit: "percent",
+    polarity: "higher-is-better",
+    frequency: "quarterly",
+  });
+  for (const [startYear, quarter, text] of values) {
+    await buildMeasureValue(db, {
+      measureId: measure.id,
+      period: monitoringPeriod(startYear, "quarter", quarter),
+      text,
+    });
+  }
+  await setTarget(db, TEST_ACTOR, {
+    measureId: measure.id,
+    form: { period: "2033/34", target },
+    replacing: null,
+  });
+  return measure;
+}
+
 describeOnBothDatabases("the quarterly report of any period, from that period's data", (fresh) => {
+  test("years of earlier values give a measure the same row as the few its rating compares with", async () => {
+    const { db } = await fresh();
+    await buildCouncil(db, { plan: { fromYear: 2030, toYear: 2033 } });
+    const quarters: [number, number][] = [];
+    for (let startYear = 2030; startYear <= 2033; startYear += 1) {
+      await buildMonitoringYear(db, startYear);
+      for (let quarter = 1; quarter <= 4 && !(startYear === 2033 && quarter > 3); quarter += 1) {
+        await buildOpenQuarter(db, startYear, quarter);
+        quarters.push([startYear, quarter]);
+      }
+    }
+    // Every quarter of four years, the last but one restated: the restated figure is the one compared.
+    const history = await measureWithValues(
+      db,
+      "Repairs on time, every quarter",
+      quarters.map(([startYear, quarter], index) => [
+        startYear,
+        quarter,
+        `${(60 + index * 0.7).toFixed(1)}%`,
+      ]),
+      "60% or above",
+    );
+    const secondLast = await enteredValueFor(db, history.id, monitoringPeriod(2033, "quarter", 2));
+    assert.ok(secondLast);
+    await recordPeriodValue(
+      db,
+      TEST_ACTOR,
+      {
+        measureId: history.id,
+        period: monitoringPeriod(2033, "quarter", 2),
+        text: "75.0%",
+        status: "final",
+        notes: null,
+        replacing: { id: secondLast.id, version: secondLast.version },
+      },
+      requireOpenPeriod,
+    );
+    await measureWithValues(
+      db,
+      "Repairs on time, two quarters",
+      [
+        [2033, 2, "75.0%"],
+        [2033, 3, `${(60 + 14 * 0.7).toFixed(1)}%`],
+      ],
+      "60% or above",
+    );
+    // A figure three years back is still the previous one where none came after it.
+    await measureWithValues(
+      db,
+      "Visits, with a gap",
+      [
+        [2030, 1, "50.0%"],
+        [2030, 2, "80.0%"],
+        [2033, 3, "72.5%"],
+      ],
+      "70% or above",
+    );
+    await measureWithValues(
+      db,
+      "Visits, the two figures",
+      [
+        [2030, 2, "80.0%"],
+        [2033, 3, "72.5%"],
+      ],
+      "70% or above",
+    );
+    const report = await quarterlyReport(db, "2033-34", 3);
+    const table = report.sections
+      .flatMap((section) => section.blocks)
+      .find((block) => block.kind === "table" && block.id === "measures");
+    assert.ok(table && table.kind === "table");
+    const rows = new Map(
+      table.rows.map((row, index) => [
+        row.cells[0]?.text ?? "",
+        {
+          cells: row.cells.slice(1).map((cell) => cell.text),
+          note: (table.notes?.[index] ?? "").replace(/^[^:]*: /, ""),
+        },
+      ]),
+    );
+    const everyQuarter = rows.get("Repairs on time, every quarter");
+    const gap = rows.get("Visits, with a gap");
+    assert.deepEqual(everyQuarter, rows.get("Repairs on time, two quarters"));
+    assert.deepEqual(gap, rows.get("Visits, the two figures"));
+    assert.deepEqual(everyQuarter?.cells, ["69.8%", "60% or above", "Good"]);
+    // The restated quarter 2 figure, not the one it replaced nor any older one.
+    assert.equal(
+      everyQuarter?.note,
+      "Good: 69.8% is at least 60%, but did not improve on 75% for Quarter 2 2033/34.",
+    );
+    assert.equal(gap?.note, "Good: 72.5% is at least 70%, but did not improve on 80% for Quarter 2 2030/31.");
+  });
+
   test("quarter 4 of a made-up year: the entered progress, measure value and forecast are in the report", async () => {
     const { db } = await fresh();
     const recorded = await buildRecordedQuarter(db, { startYear: 2030, quarter: 4 });

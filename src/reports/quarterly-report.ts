@@ -301,7 +301,12 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
   };
 
   const document = MEASURES_DOCUMENT(code, quarter);
-  const listing = (await measures.listMeasureGroups(db)).filter((entry) => entry.group.document === document);
+  // The measures list's ratings are read only where the council imported a table for this report:
+  // they cover every table and period, which a quarter with entered values only does not need.
+  const imported = (await measures.listGroups(db)).some((group) => group.document === document);
+  const listing = imported
+    ? (await measures.listMeasureGroups(db)).filter((entry) => entry.group.document === document)
+    : [];
   const blocks: Block[] = [
     paragraph(fillTemplate(settings.paragraphs.performanceSummaryIntro, { quarter: String(quarter) })),
     deliverableChart,

@@ -126,6 +126,7 @@ export const measureValues = pgTable(
     index("measure_values_listed_order")
       .on(table.measureId, table.document, table.id)
       .where(sql`current and column_role = 'value'`),
+    index("measure_values_current_period").on(table.periodKey, table.measureId).where(sql`current`),
   ],
 );
 

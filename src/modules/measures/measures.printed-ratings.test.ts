@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
 import { testApp } from "../../../test/helpers/app.ts";
-import { buildCouncil } from "../../../test/helpers/builders.ts";
+import { buildCouncil, buildMonitoringYear, buildOpenQuarter } from "../../../test/helpers/builders.ts";
 import {
   buildKpiMeasures,
   importKpiEdition,
@@ -13,7 +13,9 @@ import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/datab
 import { formSession } from "../../../test/helpers/forms.ts";
 import { queryRows } from "../../db/client.ts";
 import { readMigrations } from "../../db/migrate.ts";
+import { monitoringPeriod } from "../../domain/periods.ts";
 import { latestAuditEvent } from "../audit/audit.service.ts";
+import { findPeriod, publishPeriod } from "../periods/periods.service.ts";
 import { printedRatingsOf, valuesOf } from "./measures.repository.ts";
 import { measurePage, previewImport, saveImport } from "./measures.service.ts";
 
@@ -320,6 +322,53 @@ describeOnBothDatabases("printed ratings kept per measure and period", (fresh) =
     );
     assert.match(body, /Value 87.5, saved for Q3 2031\/32/);
     assert.match(body, /Rating printed by the document: Good, for Q3 2031\/32/);
+    await app.close();
+  });
+
+  test("a changed printed rating for a published quarter is refused, naming it; the same rating again is accepted", async () => {
+    const { db } = await fresh();
+    await buildCouncil(db, { departmentName: "Leisure", plan: { fromYear: 2031 } });
+    await buildMonitoringYear(db, 2031);
+    await buildOpenQuarter(db, 2031, 1);
+    const { bookings } = await setUp(db);
+    const app = await testApp(db);
+    const post = async (edition: KpiEdition) => {
+      const { token, cookie } = await formSession(app, "/measures/import");
+      const input = kpiImportInput(edition, WHERE);
+      return app.inject({
+        method: "POST",
+        url: "/measures/import",
+        headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({
+          _csrf: token ?? "",
+          document: input.document,
+          groupKind: input.groupKind,
+          groupTitle: input.groupTitle,
+          reportingPeriod: input.reportingPeriod ?? "",
+          table: input.text,
+          action: "save",
+        }).toString(),
+      });
+    };
+    const first = EDITIONS[0] as KpiEdition;
+    assert.equal((await post(first)).statusCode, 303);
+    const q1 = await findPeriod(db, monitoringPeriod(2031, "quarter", 1));
+    assert.ok(q1);
+    await publishPeriod(db, TEST_ACTOR, {
+      period: monitoringPeriod(2031, "quarter", 1),
+      version: q1.version,
+      confirmMissing: true,
+    });
+    const kept = await printedRatingsOf(db, [bookings.id]);
+    assert.equal((await post(first)).statusCode, 303, "the same edition again is accepted");
+    const changed = quarter("Q1 2031/32", ["80.0%", "84.5%", "Good"], ["410", "455", "Good"]);
+    const refused = await post(changed);
+    assert.equal(refused.statusCode, 400);
+    assert.match(
+      refused.body.replaceAll("&quot;", '"'),
+      /Row 2 \("Percentage of leisure centre bookings made online"\), column "Status", "Good": Quarter 1 2031\/32 is published/,
+    );
+    assert.deepEqual(await printedRatingsOf(db, [bookings.id]), kept);
     await app.close();
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { type Database, queryRows } from "../../db/client.ts";
 import {
   measureBenchmarks,
@@ -402,6 +402,83 @@ export function valuesOf(db: Database, measureIds: number[]): Promise<MeasureVal
     .from(measureValues)
     .where(inArray(measureValues.measureId, measureIds))
     .orderBy(asc(measureValues.id));
+}
+
+/** A list as one array parameter: one value to send and plan however many it holds. */
+function textArray(values: readonly string[]) {
+  return sql`${sql.param([...values])}::text[]`;
+}
+
+function idArray(values: readonly number[]) {
+  return sql`${sql.param([...values])}::bigint[]`;
+}
+
+/**
+ * The current values of the measures given for the period keys given, in the order they were
+ * recorded: a document reads the periods it shows, not every value ever recorded. `comparable`:
+ * only figures a later period can be compared with (a value column's, with an amount).
+ */
+export function currentValuesForPeriods(
+  db: Database,
+  measureIds: readonly number[],
+  periodKeys: readonly string[],
+  options: { comparable?: boolean } = {},
+): Promise<MeasureValue[]> {
+  if (measureIds.length === 0 || periodKeys.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measureValues)
+    .where(
+      and(
+        eq(measureValues.current, true),
+        sql`${measureValues.periodKey} = any(${textArray(periodKeys)})`,
+        sql`${measureValues.measureId} = any(${idArray(measureIds)})`,
+        ...(options.comparable
+          ? [eq(measureValues.columnRole, "value"), isNotNull(measureValues.amount)]
+          : []),
+      ),
+    )
+    .orderBy(asc(measureValues.id));
+}
+
+/**
+ * Every period key any current value is recorded for, each once. Read by skipping along the
+ * index of current values' period keys (migration 0038), one step a key: the cost grows with the
+ * number of periods, not with the number of values.
+ */
+export async function currentValuePeriodKeys(db: Database): Promise<string[]> {
+  const rows = await queryRows<{ key: string | null }>(
+    db,
+    sql`with recursive keys(key) as (
+      (select period_key from measure_values where current order by period_key limit 1)
+      union all
+      select (
+        select v.period_key from measure_values v
+        where v.current and v.period_key > keys.key order by v.period_key limit 1
+      ) from keys where keys.key is not null
+    ) select key from keys where key is not null`,
+  );
+  return rows.flatMap((row) => (row.key === null ? [] : [row.key]));
+}
+
+/** The current targets of the measures given for the period keys given, in the order they were set. */
+export function currentTargetsForPeriods(
+  db: Database,
+  measureIds: readonly number[],
+  periodKeys: readonly string[],
+): Promise<MeasureTarget[]> {
+  if (measureIds.length === 0 || periodKeys.length === 0) return Promise.resolve([]);
+  return db
+    .select()
+    .from(measureTargets)
+    .where(
+      and(
+        eq(measureTargets.current, true),
+        sql`${measureTargets.periodKey} = any(${textArray(periodKeys)})`,
+        sql`${measureTargets.measureId} = any(${idArray(measureIds)})`,
+      ),
+    )
+    .orderBy(asc(measureTargets.id));
 }
 
 export function targetsOf(db: Database, measureIds: number[]): Promise<MeasureTarget[]> {

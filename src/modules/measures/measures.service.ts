@@ -193,29 +193,43 @@ async function closedPeriodProblems(
     if (words !== null) closed.set(periodKey(state.label), { label: state.label, words });
   }
   if (closed.size === 0) return [];
+  // The table imported before under this document and title, whose printed ratings a rating
+  // cell may repeat.
+  const group = (await repository.listGroups(db)).find(
+    (existing) => existing.document === input.document && existing.title === input.groupTitle,
+  );
   const problems: FieldError[] = [];
   for (const row of rows) {
     if (row.kind !== "measure") continue;
     for (const cell of row.cells) {
       const role = cell.column.role;
-      if (role !== "target" && role !== "value" && role !== "latest") continue;
+      if (role !== "target" && role !== "value" && role !== "latest" && role !== "rating") continue;
+      if (role === "rating" && cell.period === null) continue;
       if (cell.text.trim() === "" || (role !== "target" && cell.understood?.status === "blank")) continue;
       const key = periodKey(cell.period ?? cell.column.period ?? cell.column.heading);
       const period = closed.get(key);
       if (!period) continue;
       if (row.measure !== null) {
         const measureId = row.measure.id;
+        if (role === "rating") {
+          const printed = cell.rating ?? cell.text.trim();
+          const kept =
+            group === undefined ? [] : await repository.currentPrintedRatings(db, measureId, group.id, key);
+          if (kept.length === 1 && kept[0]?.ratingText === printed) continue;
+        }
         const saved =
-          role === "target"
-            ? (await repository.targetsOf(db, [measureId]))
-                .filter(
-                  (target) =>
-                    target.current && target.periodKey === key && target.document === input.document,
-                )
-                .map((target) => target.targetText)
-            : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
-                (value) => value.cellText,
-              );
+          role === "rating"
+            ? []
+            : role === "target"
+              ? (await repository.targetsOf(db, [measureId]))
+                  .filter(
+                    (target) =>
+                      target.current && target.periodKey === key && target.document === input.document,
+                  )
+                  .map((target) => target.targetText)
+              : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
+                  (value) => value.cellText,
+                );
         if (saved.length === 1 && saved[0] === cell.text) continue;
       }
       problems.push({
@@ -2075,21 +2089,21 @@ export async function periodMeasures(db: Database, period: MonitoringPeriod): Pr
   const due = (await repository.listCurrentMeasures(db)).filter((measure) => measureDueIn(measure, period));
   if (due.length === 0) return [];
   const key = periodKey(monitoringPeriodLabel(period));
-  const values = await repository.valuesOf(
-    db,
-    due.map((measure) => measure.id),
+  // The period's own values only, the first recorded for each measure that is not blank.
+  const values = groupedBy(
+    await repository.currentValuesForPeriods(
+      db,
+      due.map((measure) => measure.id),
+      [key],
+    ),
+    (value) => value.measureId,
   );
   return due.map((measure) => ({
     measure,
     value:
-      values.find(
-        (value) =>
-          value.measureId === measure.id &&
-          value.current &&
-          value.periodKey === key &&
-          value.columnRole !== "target" &&
-          value.cellText.trim() !== "",
-      ) ?? null,
+      values
+        .get(measure.id)
+        ?.find((value) => value.columnRole !== "target" && value.cellText.trim() !== "") ?? null,
   }));
 }
 
@@ -2100,9 +2114,97 @@ export interface PeriodMeasureRating extends PeriodMeasureItem {
 }
 
 /**
+ * The period keys before `key` in date order, latest first, in runs of keys that sort as the same
+ * date (two spellings of one period): a run is read whole, so "the latest" is the same whichever
+ * spelling a value used.
+ */
+function runsBefore(keys: readonly string[], key: string): string[][] {
+  const before = keys
+    .filter((candidate) => comparePeriodLabels(candidate, key) < 0)
+    .sort((a, b) => comparePeriodLabels(b, a));
+  const runs: string[][] = [];
+  for (const candidate of before) {
+    const run = runs.at(-1);
+    const first = run?.[0];
+    if (run && first !== undefined && comparePeriodLabels(first, candidate) === 0) run.push(candidate);
+    else runs.push([candidate]);
+  }
+  return runs;
+}
+
+/**
+ * The periods a target names whose own value it compares with ("Improve on 2019/20"), by key:
+ * with the previous like period, the only earlier values a rating looks up.
+ */
+function namedPeriodKeys(target: MeasureTarget | null): string[] {
+  if (!target) return [];
+  const parsed = parseTarget(target.targetText);
+  return parsed.kind === "baseline" && parsed.period !== null ? [periodKey(parsed.period)] : [];
+}
+
+/**
+ * Each measure's comparable values before a period that its rating can use, in date order: every
+ * value of the latest earlier period it has a figure for (the previous like period, for direction
+ * of travel) and of the periods its target names. What `rateFromStored` makes of them is the same
+ * as from the measure's whole history, which is not read: the periods are walked back from the
+ * latest, a few at a time, only for the measures still without an earlier figure.
+ */
+async function earlierValuesFor(
+  db: Database,
+  targets: ReadonlyMap<number, MeasureTarget | null>,
+  key: string,
+): Promise<Map<number, MeasureValue[]>> {
+  const found = new Map<number, MeasureValue[]>();
+  const runs = runsBefore(await repository.currentValuePeriodKeys(db), key);
+  const readKeys = new Map<number, Set<string>>();
+  let waiting = [...targets.keys()];
+  for (let at = 0, size = 1; at < runs.length && waiting.length > 0; at += size, size *= 2) {
+    const keys = runs.slice(at, at + size).flat();
+    const values = groupedBy(
+      await repository.currentValuesForPeriods(db, waiting, keys, { comparable: true }),
+      (value) => value.measureId,
+    );
+    for (const [id, list] of values) {
+      found.set(id, list);
+      readKeys.set(id, new Set(keys));
+    }
+    waiting = waiting.filter((id) => !values.has(id));
+  }
+  // The periods a rating looks up by label that the walk did not read whole.
+  const earlierKeys = new Set(runs.flat());
+  const wanted = new Map<number, string[]>();
+  for (const [id, target] of targets) {
+    const previous = currentInDateOrder(found.get(id) ?? []).at(-1);
+    const labels = [...(previous ? [periodKey(previous.periodLabel)] : []), ...namedPeriodKeys(target)];
+    const missing = labels.filter((label) => earlierKeys.has(label) && !readKeys.get(id)?.has(label));
+    if (missing.length > 0) wanted.set(id, missing);
+  }
+  if (wanted.size > 0) {
+    const extra = await repository.currentValuesForPeriods(
+      db,
+      [...wanted.keys()],
+      [...new Set([...wanted.values()].flat())],
+      {
+        comparable: true,
+      },
+    );
+    for (const value of extra) {
+      if (!wanted.get(value.measureId)?.includes(value.periodKey)) continue;
+      const list = found.get(value.measureId);
+      if (list) list.push(value);
+      else found.set(value.measureId, [value]);
+    }
+  }
+  const ordered = new Map<number, MeasureValue[]>();
+  for (const [id, list] of found) ordered.set(id, currentInDateOrder(list));
+  return ordered;
+}
+
+/**
  * The measures due in a period with the value recorded for it, the target that applies (the
  * period's own, else its financial year's) and the rating Baseplan works out from the two, for a
- * period whose report has no measures table imported from a document.
+ * period whose report has no measures table imported from a document. Reads the period's values,
+ * the applicable targets and the earlier values a rating compares with: not the whole history.
  */
 export async function periodMeasureRatings(
   db: Database,
@@ -2111,24 +2213,31 @@ export async function periodMeasureRatings(
   const items = await periodMeasures(db, period);
   if (items.length === 0) return [];
   const ids = items.map((item) => item.measure.id);
-  const [values, targets] = [await repository.valuesOf(db, ids), await repository.targetsOf(db, ids)];
   const label = monitoringPeriodLabel(period);
   const keys = [periodKey(label), periodKey(financialYearLabel(period.startYear))];
+  const targetsOf = groupedBy(
+    await repository.currentTargetsForPeriods(db, ids, keys),
+    (target) => target.measureId,
+  );
+  const targets = new Map(
+    items.map((item): [number, MeasureTarget | null] => {
+      const own = targetsOf.get(item.measure.id) ?? [];
+      return [
+        item.measure.id,
+        keys.map((key) => own.find((candidate) => candidate.periodKey === key)).find(Boolean) ?? null,
+      ];
+    }),
+  );
+  const earlier = await earlierValuesFor(db, targets, keys[0] ?? "");
   return items.map((item) => {
-    const own = targets.filter((target) => target.measureId === item.measure.id && target.current);
-    const target =
-      keys.map((key) => own.find((candidate) => candidate.periodKey === key)).find(Boolean) ?? null;
-    const earlier = currentInDateOrder(
-      values.filter(
-        (value) =>
-          value.measureId === item.measure.id &&
-          value.current &&
-          value.columnRole === "value" &&
-          value.amount !== null &&
-          comparePeriodLabels(value.periodKey, keys[0] ?? "") < 0,
-      ),
+    const target = targets.get(item.measure.id) ?? null;
+    const rating = rateFromStored(
+      item.measure,
+      item.value,
+      target,
+      label,
+      earlier.get(item.measure.id) ?? [],
     );
-    const rating = rateFromStored(item.measure, item.value, target, label, earlier);
     return { ...item, target, rating };
   });
 }
