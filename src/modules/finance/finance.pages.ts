@@ -11,6 +11,7 @@ import * as finance from "./finance.service.ts";
 import {
   type ForecastPeriod,
   forecastPeriod,
+  forecastPeriodPath,
   forecastPeriodWords,
   monthForecastPeriod,
 } from "./finance.shared.ts";
@@ -247,8 +248,8 @@ export async function renderOutturn(
     chart,
     // A year monitored monthly offers its months instead; other years' quarters stay reachable.
     quarters: monthly ? quarters.filter((entry) => entry.code !== yearCode) : quarters,
-    // Uploads write a quarter's own figures: offered to a year monitored quarterly only.
-    openQuarters: monthly ? [] : await openQuartersOf(services, report.year),
+    // Uploads write a quarter's own figures, or in a year monitored monthly a month's (decision 0024).
+    uploads: await entryPeriodsOf(services, report.year),
     shownBecause,
     pages: budgetPages(yearCode, await quarterAt(services, yearCode, quarter), "outturn"),
   });
@@ -354,6 +355,20 @@ export async function periodOpenForEntry(
   return at.month === null
     ? (await openQuartersOf(services, year)).includes(at.quarter)
     : (await openMonthsOf(services, year)).includes(at.month);
+}
+
+/**
+ * The periods of a year open for entry, as a page links their forms ("q3" and "quarter 3", or
+ * "m7" and "month 7"): its open months in a year monitored monthly, else its open quarters.
+ */
+export async function entryPeriodsOf(
+  services: RoutesOptions["services"],
+  year: { code: string },
+): Promise<{ path: string; words: string }[]> {
+  const periods = (await monitoredMonthly(services, year))
+    ? (await openMonthsOf(services, year)).map((month) => monthForecastPeriod(month))
+    : (await openQuartersOf(services, year)).map((quarter) => forecastPeriod(quarter));
+  return periods.map((at) => ({ path: forecastPeriodPath(at), words: forecastPeriodWords(at) }));
 }
 
 /** The months of a year open for entry (1 to 12), for a monthly department's forecast links. */

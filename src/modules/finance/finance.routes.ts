@@ -15,10 +15,8 @@ import {
   balanceTrend,
   budgetPages,
   budgetPeriodParam,
+  entryPeriodsOf,
   latestQuarterFor,
-  monitoredMonthly,
-  openMonthsOf,
-  openQuartersOf,
   type Params,
   periodOpenForEntry,
   quarterAt,
@@ -31,12 +29,7 @@ import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
 import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
-import {
-  forecastPeriod,
-  forecastPeriodPath,
-  forecastPeriodWords,
-  monthForecastPeriod,
-} from "./finance.shared.ts";
+import { forecastPeriodPath, forecastPeriodWords, monthForecastPeriod } from "./finance.shared.ts";
 import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -163,18 +156,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const model = await finance.growthReport(services.db, yearCode);
     const at = await latestQuarterFor(services, yearCode);
     const years = await finance.listFinancialYears(services.db);
-    const entryPeriods = (await monitoredMonthly(services, model.year))
-      ? (await openMonthsOf(services, model.year)).map((month) => monthForecastPeriod(month))
-      : (await openQuartersOf(services, model.year)).map((quarter) => forecastPeriod(quarter));
     return reply.view("finance/views/growth.njk", {
       pageTitle: `Growth, pressures and proposed savings ${model.year.label}`,
       model,
       years,
       // A year monitored monthly enters the spend month by month (decision 0024).
-      entryPeriods: entryPeriods.map((at) => ({
-        path: forecastPeriodPath(at),
-        words: forecastPeriodWords(at),
-      })),
+      entryPeriods: await entryPeriodsOf(services, model.year),
       pages: budgetPages(yearCode, at, "growth"),
     });
   });

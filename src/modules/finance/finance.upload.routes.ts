@@ -7,8 +7,15 @@ import { parseForm } from "../../web/forms.ts";
 import { uploadedFile } from "../../web/middleware/uploads.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
 import { readUploadedRows } from "../../web/upload-tables.ts";
-import { type Params, quarterParam, requireOpenForEntry, yearParam } from "./finance.pages.ts";
+import {
+  budgetPeriodParam,
+  type Params,
+  quarterEndMonthOf,
+  requireForecastPeriodOpen,
+  yearParam,
+} from "./finance.pages.ts";
 import * as finance from "./finance.service.ts";
+import { type ForecastPeriod, forecastPeriodPath, periodView } from "./finance.shared.ts";
 
 /** The most characters of a file's rows carried from the dry run to the save. */
 const MAX_CARRIED_TABLE = 1_000_000;
@@ -55,7 +62,10 @@ function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Budget monitoring uploaded for a quarter: the form, the dry run, the save and the templates. */
+/**
+ * Budget monitoring uploaded for a quarter, or for a month in a year monitored monthly ("q3",
+ * "m7": decision 0024): the form, the dry run, the save and the templates.
+ */
 export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions["services"]) {
   app.get("/budget/upload-template.csv", async (_request, reply) =>
     reply
@@ -82,16 +92,18 @@ export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions
 
   async function uploadForm(
     reply: FastifyReply,
-    at: { yearCode: string; quarter: number },
+    at: { yearCode: string; quarter: number; month: number | null },
     entered: Params = {},
     errors?: FieldError[],
   ) {
     const settings = await finance.moneyConventions(services.db);
     const year = (await finance.listFinancialYears(services.db)).find((entry) => entry.code === at.yearCode);
+    const period = periodView(at);
     return reply.code(errors ? 400 : 200).view("finance/views/upload.njk", {
-      pageTitle: `Upload budget monitoring for ${year?.label ?? at.yearCode} quarter ${at.quarter}`,
+      pageTitle: `Upload budget monitoring for ${year?.label ?? at.yearCode} ${period.words}`,
       year,
       quarter: at.quarter,
+      ...period,
       form: {
         unit: entered.unit ?? settings.conventions.defaultUnit,
         bracketsMean: entered.bracketsMean ?? settings.conventions.bracketsMean,
@@ -101,14 +113,23 @@ export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions
     });
   }
 
-  async function openAt(params: Params) {
+  /** The year and period an address names: a year not held is not found. */
+  async function periodAt(params: Params) {
     const yearCode = yearParam(params.year);
-    const quarter = quarterParam(params.quarter);
+    const at: ForecastPeriod = budgetPeriodParam(params.quarter);
     const year = (await finance.listFinancialYears(services.db)).find((entry) => entry.code === yearCode);
-    // A year Baseplan does not hold is not found; one not open for entry is refused with its page.
     if (!year) throw new NotFound(`Financial year ${yearCode}`);
-    await requireOpenForEntry(services, year, quarter);
-    return { yearCode, quarter };
+    return { year, yearCode, quarter: at.quarter, month: at.month };
+  }
+
+  /**
+   * The period an address names, refused with its page when not open for entry: a quarter as
+   * every quarter's form; a month only while open; a quarter of a year monitored monthly never.
+   */
+  async function openAt(params: Params) {
+    const { year, ...at } = await periodAt(params);
+    await requireForecastPeriodOpen(services, year, at);
+    return at;
   }
 
   function previewPage(
@@ -121,7 +142,7 @@ export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions
       preview.rows.flatMap((row) => (row.line ? [[String(row.line.id), row.saved?.version ?? 0]] : [])),
     );
     return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/upload-preview.njk", {
-      pageTitle: `Check the budget monitoring upload for ${preview.year.label} quarter ${preview.quarter}`,
+      pageTitle: `Check the budget monitoring upload for ${preview.year.label} ${preview.words}`,
       preview,
       fileName: carried.fileName,
       table: carried.table,
@@ -137,9 +158,14 @@ export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions
     return preview.reading.errors.map((problem) => ({ field: "table", message: problem.message }));
   }
 
-  app.get("/budget/:year/:quarter/upload", async (request, reply) =>
-    uploadForm(reply, await openAt(request.params as Params)),
-  );
+  app.get("/budget/:year/:quarter/upload", async (request, reply) => {
+    const params = request.params as Params;
+    const { year, ...at } = await periodAt(params);
+    // A quarter of a year monitored monthly takes its forecasts from its last month: that month's upload.
+    const monthForm = await quarterEndMonthOf(services, year, at);
+    if (monthForm) return reply.redirect(`/budget/${year.code}/${forecastPeriodPath(monthForm)}/upload`, 303);
+    return uploadForm(reply, await openAt(params));
+  });
 
   // The dry run: the file is read and every row shown; nothing is saved.
   app.post("/budget/:year/:quarter/upload", async (request, reply) => {
@@ -222,11 +248,12 @@ export function budgetUploadRoutes(app: FastifyInstance, services: RoutesOptions
           ...input,
           expected: expectedParsed.data,
           requireOpenQuarter: services.requireOpenQuarter,
+          requireOpenPeriod: services.requireOpenPeriod,
         });
         const done = saved.created + saved.changed;
         return redirectWithBanner(
           reply,
-          `/budget/${saved.year.code}/q${saved.quarter}`,
+          `/budget/${saved.year.code}/${forecastPeriodPath(saved.at)}`,
           done === 0
             ? `Nothing changed: every line in "${carried.data.fileName}" already has these figures.`
             : `Saved ${done} forecast${done === 1 ? "" : "s"} from "${carried.data.fileName}" (${saved.created} new, ${saved.changed} changed).`,

@@ -8,16 +8,18 @@ import type { Database } from "../../db/client.ts";
 import { type BudgetTableReading, readBudgetTable, unitWords } from "../../domain/budget-import.ts";
 import { formatPounds, type Pence } from "../../domain/money.ts";
 import type { BracketsMean, MoneyUnit } from "../../domain/money-conventions.ts";
-import { parseFinancialYearCode } from "../../domain/periods.ts";
+import { type MonitoringPeriod, monitoringPeriod, parseFinancialYearCode } from "../../domain/periods.ts";
 import { NotOpenForEntry, PeriodLockedError, ValidationFailed } from "../../errors.ts";
 import { createForecast, updateForecast } from "./finance.budget.ts";
 import * as repository from "./finance.repository.ts";
 import { moneyConventions } from "./finance.settings.ts";
-import { requireQuarter, requireYear } from "./finance.shared.ts";
+import { forecastPeriod, periodView, requireQuarter, requireYear } from "./finance.shared.ts";
 
 export interface BudgetUploadInput {
   readonly yearCode: string;
   readonly quarter: number;
+  /** A month of the quarter, for a department monitored monthly: the forecasts saved are the month's. */
+  readonly month?: number | null;
   /** The file's rows of cell text, and the row number in the file of each. */
   readonly rows: readonly (readonly string[])[];
   readonly rowNumbers: readonly number[];
@@ -32,9 +34,11 @@ export interface BudgetUploadInput {
    * signed off after the dry run takes nothing.
    */
   readonly requireOpenQuarter?: (db: Database, startYear: number, quarter: number) => Promise<void>;
+  /** The same for a month (the periods module's `requireOpenPeriod`): only that month open takes entries. */
+  readonly requireOpenPeriod?: (db: Database, period: MonitoringPeriod) => Promise<unknown>;
 }
 
-/** What saving a row would do to its line's forecast for the quarter. */
+/** What saving a row would do to its line's forecast for the quarter (or month). */
 export type RowChange = "new" | "change" | "unchanged" | "not-reported" | "left-out" | "total" | "error";
 
 const pounds = (pence: Pence | null) => (pence === null ? "" : formatPounds(pence, { pence: true }));
@@ -43,10 +47,12 @@ const pounds = (pence: Pence | null) => (pence === null ? "" : formatPounds(penc
 export async function previewBudgetUpload(db: Database, input: BudgetUploadInput) {
   const year = await requireYear(db, input.yearCode);
   const quarter = requireQuarter(input.quarter);
+  const at = forecastPeriod(quarter, input.month ?? null);
+  const period = periodView(at);
   const settings = await moneyConventions(db);
   const unit = input.unit ?? settings.conventions.defaultUnit;
   const bracketsMean = input.bracketsMean ?? settings.conventions.bracketsMean;
-  const lines = await repository.listYearLinesWithForecast(db, year.id, quarter);
+  const lines = await repository.listYearLinesWithForecast(db, year.id, quarter, at.month);
   const reading: BudgetTableReading = readBudgetTable(input.rows, {
     unit,
     bracketsMean,
@@ -55,7 +61,7 @@ export async function previewBudgetUpload(db: Database, input: BudgetUploadInput
     leaveOut: new Set(input.leaveOut),
   });
   if (!reading.ok) {
-    return { year, quarter, unit, bracketsMean, reading, rows: [], counts: null } as const;
+    return { year, quarter, ...period, unit, bracketsMean, reading, rows: [], counts: null } as const;
   }
   const rows = reading.rows.map((row) => {
     const saved = row.line ? (lines.find((entry) => entry.line.id === row.line?.id)?.forecast ?? null) : null;
@@ -95,6 +101,7 @@ export async function previewBudgetUpload(db: Database, input: BudgetUploadInput
   return {
     year,
     quarter,
+    ...period,
     unit,
     bracketsMean,
     reading,
@@ -144,31 +151,45 @@ export async function saveBudgetUpload(
       const expected = input.expected[String(row.line.id)];
       if (row.change === "new" || expected === 0 || expected === undefined) {
         // A line with no forecast at the dry run: createForecast refuses if one appeared since.
-        await createForecast(tx, actor, { lineId: row.line.id, quarter: preview.quarter, entry });
+        await createForecast(tx, actor, {
+          lineId: row.line.id,
+          quarter: preview.quarter,
+          month: preview.at.month,
+          entry,
+        });
         created += 1;
       } else {
         await updateForecast(tx, actor, {
           lineId: row.line.id,
           quarter: preview.quarter,
+          month: preview.at.month,
           edit: { ...entry, version: expected },
         });
         changed += 1;
       }
     }
-    return { year: preview.year, quarter: preview.quarter, created, changed, counts: preview.counts };
+    return {
+      year: preview.year,
+      quarter: preview.quarter,
+      at: preview.at,
+      created,
+      changed,
+      counts: preview.counts,
+    };
   });
 }
 
 /**
- * Asks whether the upload's quarter takes entries; when it does not, every row that would be
- * saved is refused, naming its row, line, forecast and the quarter's state. Nothing is saved.
+ * Asks whether the upload's quarter (or month) takes entries; when it does not, every row that
+ * would be saved is refused, naming its row, line, forecast and the period's state. Nothing is saved.
  */
 async function refuseUnlessOpen(tx: Database, input: BudgetUploadInput, preview: BudgetUploadPreview) {
-  if (!input.requireOpenQuarter) return;
   const startYear = parseFinancialYearCode(preview.year.code);
   if (startYear === null) return;
+  const month = preview.at.month;
   try {
-    await input.requireOpenQuarter(tx, startYear, preview.quarter);
+    if (month === null) await input.requireOpenQuarter?.(tx, startYear, preview.quarter);
+    else await input.requireOpenPeriod?.(tx, monitoringPeriod(startYear, "month", month));
   } catch (error) {
     if (!(error instanceof NotOpenForEntry || error instanceof PeriodLockedError)) throw error;
     const saving = preview.rows.filter((row) => row.change === "new" || row.change === "change");
