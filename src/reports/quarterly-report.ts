@@ -317,7 +317,8 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     const { group } = entry;
     const valueColumns = group.columns.filter((column) => column.role !== "rating");
     const ids = entry.rows.flatMap((row) => ("measure" in row ? [row.measure.id] : []));
-    const pages = await measures.measureFigures(db, ids);
+    // The group's own document's values and targets: what its columns print.
+    const pages = await measures.documentFigures(db, ids, group.document);
     const judgements = await measures.benchmarkJudgementsFor(db, ids);
     const judged: { title: string; judgement: measures.BenchmarkJudgement }[] = [];
     const allPercent = [...pages.values()].every((page) => page.measure.unit === "percent");

@@ -461,6 +461,41 @@ export async function currentValuePeriodKeys(db: Database): Promise<string[]> {
   return rows.flatMap((row) => (row.key === null ? [] : [row.key]));
 }
 
+/**
+ * The current values and targets one document gave the measures given, each in the order they
+ * were recorded: what that document's own tables print, without the other documents' records.
+ */
+export async function currentRecordsOfDocument(
+  db: Database,
+  measureIds: readonly number[],
+  document: string,
+): Promise<{ values: MeasureValue[]; targets: MeasureTarget[] }> {
+  if (measureIds.length === 0) return { values: [], targets: [] };
+  const values = await db
+    .select()
+    .from(measureValues)
+    .where(
+      and(
+        eq(measureValues.current, true),
+        eq(measureValues.document, document),
+        sql`${measureValues.measureId} = any(${idArray(measureIds)})`,
+      ),
+    )
+    .orderBy(asc(measureValues.id));
+  const targets = await db
+    .select()
+    .from(measureTargets)
+    .where(
+      and(
+        eq(measureTargets.current, true),
+        eq(measureTargets.document, document),
+        sql`${measureTargets.measureId} = any(${idArray(measureIds)})`,
+      ),
+    )
+    .orderBy(asc(measureTargets.id));
+  return { values, targets };
+}
+
 /** The current targets of the measures given for the period keys given, in the order they were set. */
 export function currentTargetsForPeriods(
   db: Database,

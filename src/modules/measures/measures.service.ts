@@ -1732,6 +1732,42 @@ export async function measureFigures(
   return figures;
 }
 
+/** What one document's tables print of a measure: its current values and targets from that document. */
+export interface DocumentFigures {
+  measure: Measure;
+  /** The document's current values, in date order (as MeasureFigures.values). */
+  values: MeasureValue[];
+  /** The document's current targets, in the order they were set. */
+  targets: MeasureTarget[];
+}
+
+/**
+ * The measures' figures as one document prints them, for a report that reprints that document's
+ * tables: the same values and targets as `measureFigures` gives for the document, without reading
+ * every other document's and period's. Ids with no measure are absent from the map.
+ */
+export async function documentFigures(
+  db: Database,
+  ids: readonly number[],
+  document: string,
+): Promise<Map<number, DocumentFigures>> {
+  const wanted = [...new Set(ids)];
+  const figures = new Map<number, DocumentFigures>();
+  if (wanted.length === 0) return figures;
+  const found = await repository.findMeasures(db, wanted);
+  const { values, targets } = await repository.currentRecordsOfDocument(db, wanted, document);
+  const valuesOf = groupedBy(values, (value) => value.measureId);
+  const targetsOf = groupedBy(targets, (target) => target.measureId);
+  for (const measure of found) {
+    figures.set(measure.id, {
+      measure,
+      values: currentInDateOrder(valuesOf.get(measure.id) ?? []),
+      targets: targetsOf.get(measure.id) ?? [],
+    });
+  }
+  return figures;
+}
+
 /**
  * Targets that compare with a benchmark ("To remain lower than national average") are assessed
  * for every period where the document gave both the measure's figure and that benchmark's, so
