@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { isHidden, testChromium, testChromiumPlaces } from "../../test/helpers/programs.ts";
-import { ChromiumBusy, ChromiumUnavailable, createSharedChromium, findChromium } from "./chromium.ts";
+import {
+  ChromiumBusy,
+  ChromiumUnavailable,
+  chromiumExecutable,
+  createSharedChromium,
+  findChromium,
+} from "./chromium.ts";
 
 const work = mkdtempSync(join(tmpdir(), "baseplan-chromium-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -130,6 +136,24 @@ test("with the system's Chromium hidden, the tests print with the one npm instal
     const folder = dirname(dirname(lookup.found ? lookup.path : ""));
     const { version } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { version: string };
     assert.equal((await chromium.browser()).version().split(".")[0], version.split(".")[0]);
+  } finally {
+    await chromium.close();
+  }
+});
+
+test("a Chromium that crashes as it starts is started once more before it is given up", async () => {
+  const real = await chromiumExecutable(testChromiumPlaces());
+  const crashed = join(work, "crashed-once");
+  const flaky = join(work, "crashes-once");
+  writeFileSync(
+    flaky,
+    `#!/bin/sh\nif [ ! -e '${crashed}' ]; then : > '${crashed}'; exit 1; fi\nexec '${real}' "$@"\n`,
+    { mode: 0o755 },
+  );
+  const chromium = createSharedChromium({ places: { configured: flaky }, concurrency: 1, queue: 0 });
+  try {
+    assert.equal(await chromium.withPage(async () => "printed"), "printed");
+    assert.ok(existsSync(crashed), "the first start crashed");
   } finally {
     await chromium.close();
   }

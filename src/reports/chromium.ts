@@ -159,17 +159,24 @@ export async function chromiumExecutable(places: ChromiumPlaces = {}): Promise<s
   return executable;
 }
 
+/** Times a Chromium is started before it is given up: one crash at start-up is tried again. */
+const LAUNCH_ATTEMPTS = 2;
+
 /** Starts a headless Chromium from the lookup above. */
 async function launchChromium(places: ChromiumPlaces = {}): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   const executablePath = await chromiumExecutable(places);
-  try {
-    return await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  } catch (error) {
-    // A Chromium that will not start (missing shared libraries, say) is no Chromium for the person.
-    const firstLine = String((error as Error).message ?? error).split("\n")[0];
-    throw new ChromiumUnavailable(`The Chromium at ${executablePath} did not start (${firstLine}).`);
+  let failure: unknown;
+  for (let attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt += 1) {
+    try {
+      return await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    } catch (error) {
+      failure = error;
+    }
   }
+  // A Chromium that will not start (missing shared libraries, say) is no Chromium for the person.
+  const firstLine = String((failure as Error).message ?? failure).split("\n")[0];
+  throw new ChromiumUnavailable(`The Chromium at ${executablePath} did not start (${firstLine}).`);
 }
 
 export interface SharedChromiumOptions {
