@@ -393,15 +393,15 @@ export async function generateCouncil(
     for (const startYear of startYears) {
       const yearLabel = financialYearLabel(startYear);
       const targets = measuresByDepartment.flat().map((measure) => {
+        // Set near where the measure starts the year, from a little beyond it to a few months'
+        // movement short of it, so most measures meet their target by the year's end and some
+        // do not, as in a council's table.
+        const better = measure.polarity === "higher-is-better" ? 1 : -1;
+        const aim = measure.level - better * measure.step * (random() * 4 - 1);
         const figure =
           measure.unit === "percent"
-            ? `${Math.min(99, Math.round(measure.level + (measure.polarity === "higher-is-better" ? 3 : -3)))}%`
-            : String(
-                Math.max(
-                  1,
-                  Math.round(measure.level * (measure.polarity === "higher-is-better" ? 1.05 : 0.95)),
-                ),
-              );
+            ? `${Math.min(99, Math.max(1, Math.round(aim)))}%`
+            : String(Math.max(1, Math.round(aim)));
         const text = measure.polarity === "higher-is-better" ? `${figure} or above` : `${figure} or below`;
         const target = parseTarget(text);
         return {

@@ -218,6 +218,9 @@ describeOnBothDatabases("the generated council", (fresh) => {
       const list = await app.inject("/measures");
       assert.equal(list.statusCode, 200);
       assert.doesNotMatch(list.body, /None given|data-testid="no-rating-reason"/);
+      // The tables are kept in Baseplan, not read from a document, and say so in words.
+      assert.match(list.body, /<h2 class="govuk-heading-l">Entered in Baseplan<\/h2>/);
+      assert.doesNotMatch(list.body, />entered</);
       const first = rows[0];
       assert.ok(first?.latest && first.target);
       assert.ok(list.body.includes(`>${first.latest.cellText}</td>`), "the list prints the month's value");
