@@ -333,6 +333,8 @@ interface MeasureData {
   targets: storedMeasures.MeasureTarget[];
   /** Baseplan's judgements of benchmark targets, for measures linked to a published benchmark. */
   judgements: Map<number, storedMeasures.BenchmarkJudgement[]>;
+  /** The council's printed ratings kept by period (current ones). */
+  printed: storedMeasures.PrintedRating[];
 }
 
 async function measureData(db: Database, document: string): Promise<MeasureData> {
@@ -361,10 +363,12 @@ async function measureData(db: Database, document: string): Promise<MeasureData>
     storedMeasures.targetsOf(db, measureIds),
   ]);
   const judgements = await storedMeasures.benchmarkJudgementsFor(db, measureIds);
+  const printed = await storedMeasures.currentPrintedRatingsOf(db, measureIds);
   return {
     groups,
     rows,
     judgements,
+    printed,
     values: values.filter((value) => value.current && value.groupId !== null && groupIds.has(value.groupId)),
     targets: targets.filter(
       (target) => target.current && target.groupId !== null && groupIds.has(target.groupId),
@@ -382,6 +386,7 @@ function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Bl
         cells: [textCell(row.titleAsWritten), ...group.columns.map(() => textCell(""))],
       };
     }
+    const { measureId } = row;
     const cells = group.columns.map((column) => {
       if (column.role === "target") {
         const period = column.period ?? column.heading;
@@ -393,7 +398,14 @@ function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Bl
         );
         return textCell(target?.targetText ?? "");
       }
-      if (column.role === "rating") return textCell(row.printedRating ?? "");
+      if (column.role === "rating") {
+        // What the council printed for the rating column's period, kept by period; a column
+        // without a period has only the row's rating.
+        if (!column.period) return textCell(row.printedRating ?? "");
+        return textCell(
+          storedMeasures.printedInTable(data.printed, measureId, group.id, column.period) ?? "None printed",
+        );
+      }
       const value = data.values.find(
         (candidate) =>
           candidate.measureId === row.measureId &&
