@@ -34,6 +34,11 @@ export const budgetDivisions = pgTable("budget_divisions", {
   statedTotal: boolean("stated_total").notNull().default(false),
   statedGrossPence: pence("stated_gross_pence"),
   statedNetPence: pence("stated_net_pence"),
+  /** Archived through the budget's set-up page (migration 0039): hidden from current pages, kept. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const approvedBudgetCells = pgTable("approved_budget_cells", {
@@ -66,6 +71,11 @@ export const monitoringLines = pgTable("monitoring_lines", {
   portfolio: text("portfolio").notNull(),
   name: text("name").notNull(),
   position: integer("position").notNull(),
+  /** Archived through the budget's set-up page (migration 0039): hidden from current pages, kept. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const monitoringForecasts = pgTable("monitoring_forecasts", {

@@ -15,7 +15,7 @@ import {
 } from "../../domain/budget.ts";
 import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../domain/money.ts";
 import { monitoringPeriod, monitoringPeriodKey, parseFinancialYearCode } from "../../domain/periods.ts";
-import { Conflict, NotFound } from "../../errors.ts";
+import { BadRequest, Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { requireOwnerOf } from "../people/ownership.service.ts";
 import * as repository from "./finance.repository.ts";
@@ -251,6 +251,7 @@ export async function forecastForEdit(
 ) {
   const found = await repository.findLine(db, lineId);
   if (!found) throw new NotFound(`Budget line ${lineId}`);
+  refuseArchivedLine(found.line, found.year.code);
   const at = forecastPeriod(requireQuarter(quarter), month);
   const forecast = await repository.findForecast(db, lineId, at.quarter, at.month);
   if (!forecast) throw new NotFound(`The ${forecastPeriodWords(at)} forecast for ${found.line.name}`);
@@ -324,6 +325,18 @@ export async function updateForecast(
   });
 }
 
+/**
+ * An archived line (the budget's set-up page) keeps its forecasts for history, but takes no new
+ * or corrected one until it is restored.
+ */
+function refuseArchivedLine(line: { name: string; archivedAt: Date | null }, yearCode: string): void {
+  if (line.archivedAt !== null) {
+    throw new BadRequest(
+      `The budget line "${line.name}" is archived, so no forecast can be entered for it. Restore it from the budget's set-up page (/budget/${yearCode}/structure) first. Nothing was saved.`,
+    );
+  }
+}
+
 /** A budget line and quarter (or month) with no forecast yet, for the form that enters the first one. */
 export async function lineForNewForecast(
   db: Database,
@@ -333,6 +346,7 @@ export async function lineForNewForecast(
 ) {
   const found = await repository.findLine(db, lineId);
   if (!found) throw new NotFound(`Budget line ${lineId}`);
+  refuseArchivedLine(found.line, found.year.code);
   const at = forecastPeriod(requireQuarter(quarter), month);
   const existing = await repository.findForecast(db, lineId, at.quarter, at.month);
   return {

@@ -72,6 +72,7 @@ export function budgetPages(yearCode: string, at: ReportQuarter | undefined, cur
     ...quarterPage("debt", "Debt", "/debt"),
     ...quarterPage("risks", "Financial risks", "/risks"),
     { key: "approved", text: "Approved budget", href: `${base}/approved` },
+    { key: "structure", text: "Set up the budget", href: `${base}/structure` },
   ].map((page) => ({ ...page, current: page.key === current }));
 }
 

@@ -71,11 +71,14 @@ export async function insertBudgetCells(db: Database, values: (typeof approvedBu
 }
 
 export async function listDivisions(db: Database, financialYearId: number) {
-  return db
-    .select()
-    .from(budgetDivisions)
-    .where(eq(budgetDivisions.financialYearId, financialYearId))
-    .orderBy(asc(budgetDivisions.position));
+  return (
+    db
+      .select()
+      .from(budgetDivisions)
+      // Archived divisions (the budget's set-up page) are left out of current pages and new documents.
+      .where(and(eq(budgetDivisions.financialYearId, financialYearId), isNull(budgetDivisions.archivedAt)))
+      .orderBy(asc(budgetDivisions.position))
+  );
 }
 
 export async function listBudgetCells(db: Database, divisionIds: number[]) {
@@ -179,7 +182,11 @@ export async function listQuarterForecasts(
       and(eq(monitoringForecasts.lineId, monitoringLines.id), forecastAt(quarter, month)),
     )
     .where(
-      and(eq(monitoringLines.financialYearId, financialYearId), eq(monitoringLines.portfolio, portfolio)),
+      and(
+        eq(monitoringLines.financialYearId, financialYearId),
+        eq(monitoringLines.portfolio, portfolio),
+        isNull(monitoringLines.archivedAt),
+      ),
     )
     .orderBy(asc(monitoringLines.position));
 }
@@ -580,11 +587,14 @@ export async function findFinanceSettings(db: Database) {
 // ---- a year's records, for carrying forward and for what a period still needs -------------
 
 export async function listYearLines(db: Database, financialYearId: number) {
-  return db
-    .select()
-    .from(monitoringLines)
-    .where(eq(monitoringLines.financialYearId, financialYearId))
-    .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position));
+  return (
+    db
+      .select()
+      .from(monitoringLines)
+      // Archived lines (the budget's set-up page) are left out of current pages and new documents.
+      .where(and(eq(monitoringLines.financialYearId, financialYearId), isNull(monitoringLines.archivedAt)))
+      .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position))
+  );
 }
 
 /** A year's lines, each with its forecast for one quarter or month of it (null where none is recorded). */
@@ -594,15 +604,18 @@ export async function listYearLinesWithForecast(
   quarter: number,
   month: number | null = null,
 ) {
-  return db
-    .select({ line: monitoringLines, forecast: monitoringForecasts })
-    .from(monitoringLines)
-    .leftJoin(
-      monitoringForecasts,
-      and(eq(monitoringForecasts.lineId, monitoringLines.id), forecastAt(quarter, month)),
-    )
-    .where(eq(monitoringLines.financialYearId, financialYearId))
-    .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position));
+  return (
+    db
+      .select({ line: monitoringLines, forecast: monitoringForecasts })
+      .from(monitoringLines)
+      .leftJoin(
+        monitoringForecasts,
+        and(eq(monitoringForecasts.lineId, monitoringLines.id), forecastAt(quarter, month)),
+      )
+      // Archived lines (the budget's set-up page) are left out of current pages and new documents.
+      .where(and(eq(monitoringLines.financialYearId, financialYearId), isNull(monitoringLines.archivedAt)))
+      .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position))
+  );
 }
 
 export async function listTargetInitiatives(db: Database, targetId: number) {

@@ -30,6 +30,7 @@ import { savingsRoutes } from "./finance.savings.routes.ts";
 import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 import { forecastPeriodPath, forecastPeriodWords, monthForecastPeriod } from "./finance.shared.ts";
+import { budgetStructureRoutes } from "./finance.structure.routes.ts";
 import { budgetUploadRoutes } from "./finance.upload.routes.ts";
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
@@ -60,7 +61,13 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     ];
     const shown = await services.defaultPeriod(services.db, candidates);
     if (!shown) {
-      return reply.view("finance/views/outturn.njk", { pageTitle: "Budget", model: null, quarters: [] });
+      // Nothing monitored yet: each open year's budget can be set up from here.
+      return reply.view("finance/views/outturn.njk", {
+        pageTitle: "Budget",
+        model: null,
+        quarters: [],
+        setUpYears: await finance.listFinancialYears(services.db),
+      });
     }
     const kind = shown.period.kind === "month" ? "month" : "quarter";
     return renderOutturn(
@@ -150,6 +157,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   savingsRoutes(app, services);
   financialRiskRoutes(app, services);
   balanceEntryRoutes(app, services);
+  budgetStructureRoutes(app, services);
 
   app.get("/budget/:year/growth", async (request, reply) => {
     const yearCode = yearParam((request.params as Params).year);

@@ -180,3 +180,45 @@ export const financialRisksCopySchema = z.object({
 
 /** Removing a financial risk: the version the confirmation page was opened at. */
 export const financialRiskRemoveSchema = z.object({ version });
+
+/** A budget line's or a division's name, on the budget's set-up page (finance.structure.ts). */
+export const structureNameSchema = z.object({
+  name: requiredText("name", 200),
+});
+
+export type StructureNameForm = z.infer<typeof structureNameSchema>;
+
+/** Moving a line or a division up or down its year's list. */
+export const structureMoveSchema = z.object({
+  direction: z.enum(["up", "down"], { error: "Choose whether to move it up or down" }),
+});
+
+/**
+ * A division's amounts, one optional money field per subjective heading (`amount-<key>`): a
+ * figure typed as a council writes it ("£1,234,567.89", "1234567", "-250,000" for income), or
+ * left blank for nothing under that heading.
+ */
+export function divisionAmountsSchema(headings: readonly { key: string; title: string }[]) {
+  return z.object(
+    Object.fromEntries(
+      headings.map((heading) => [
+        `amount-${heading.key}`,
+        z
+          .string()
+          .optional()
+          .transform((text, context) => {
+            if (text === undefined || text.trim() === "") return null;
+            const parsed = parseMoney(text, { unit: "pounds", allowNote: false });
+            if (!parsed.ok) {
+              context.addIssue({
+                code: "custom",
+                message: `The amount for ${heading.title} could not be read: ${parsed.reason}`,
+              });
+              return z.NEVER;
+            }
+            return parsed.pence;
+          }),
+      ]),
+    ),
+  );
+}

@@ -1,9 +1,10 @@
-import { asc, count, eq, or, sql } from "drizzle-orm";
+import { asc, count, desc, eq, or, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   approvedBudgetCells,
   councils,
   departments,
+  financialYears,
   measures,
   monitoringLines,
   monitoringYears,
@@ -67,6 +68,16 @@ export async function departmentsNamed(
         sql`lower(${departments.shortName}) = lower(${shortName})`,
       )}`,
     );
+}
+
+/** The latest financial year opened, by its code ("2030-31"), if any: where its budget is set up. */
+export async function latestFinancialYearCode(db: Database): Promise<string | undefined> {
+  const [row] = await db
+    .select({ code: financialYears.code })
+    .from(financialYears)
+    .orderBy(desc(financialYears.code))
+    .limit(1);
+  return row?.code;
 }
 
 /** How much of each first thing a department sets up it has: for the dashboard's next steps. */

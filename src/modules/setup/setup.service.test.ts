@@ -245,6 +245,8 @@ describeOnBothDatabases("setting up a council", (fresh) => {
       ["measures", true],
       ["budget", false],
     ]);
+    // Once a year is open, the budget step leads to that year's set-up page.
+    assert.equal((await nextSteps(db))?.at(-1)?.href, "/budget/2031-32/structure");
   });
 
   test("the demo loads into an empty database only, never beside a council set up here", async () => {

@@ -246,6 +246,7 @@ export async function nextSteps(db: Database): Promise<NextStep[] | null> {
   const [department] = await repository.listDepartments(db, council.id);
   if (!department) return null;
   const counts = await repository.setUpCounts(db, department.id);
+  const budgetYear = await repository.latestFinancialYearCode(db);
   const steps: NextStep[] = [
     {
       key: "year",
@@ -272,7 +273,8 @@ export async function nextSteps(db: Database): Promise<NextStep[] | null> {
       key: "budget",
       title: "Set up the budget",
       hint: "The budget lines and the approved budget.",
-      href: "/budget",
+      // The latest open year's set-up page; before a year is open, the budget page.
+      href: budgetYear ? `/budget/${budgetYear}/structure` : "/budget",
       done: counts.budgetLines > 0,
     },
   ];

@@ -1,0 +1,251 @@
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import {
+  approvedBudgetCells,
+  budgetDivisions,
+  financialYears,
+  monitoringForecasts,
+  monitoringLines,
+  monitoringReports,
+} from "../../db/schema/index.ts";
+import { versionedUpdate } from "../../db/versioning.ts";
+
+/**
+ * The SQL of setting up a year's budget structure through pages (finance.structure.ts): its
+ * monitoring lines and the approved budget's divisions with their amounts. Live rows are those
+ * not archived; names are compared ignoring letter case and the spaces around them.
+ */
+
+export type LineRow = typeof monitoringLines.$inferSelect;
+export type DivisionRow = typeof budgetDivisions.$inferSelect;
+
+export async function findYear(db: Database, code: string) {
+  const [year] = await db.select().from(financialYears).where(eq(financialYears.code, code));
+  return year;
+}
+
+export async function findYearById(db: Database, id: number) {
+  const [year] = await db.select().from(financialYears).where(eq(financialYears.id, id));
+  return year;
+}
+
+// ---- monitoring lines --------------------------------------------------------------------------
+
+export async function findLine(db: Database, id: number): Promise<LineRow | undefined> {
+  const [row] = await db.select().from(monitoringLines).where(eq(monitoringLines.id, id));
+  return row;
+}
+
+/** Updates a line if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateLineIfVersion = versionedUpdate(monitoringLines);
+
+/** A year's live lines of one portfolio, in the order the report shows them. */
+export function liveLines(db: Database, financialYearId: number, portfolio: string): Promise<LineRow[]> {
+  return db
+    .select()
+    .from(monitoringLines)
+    .where(
+      and(
+        eq(monitoringLines.financialYearId, financialYearId),
+        eq(monitoringLines.portfolio, portfolio),
+        isNull(monitoringLines.archivedAt),
+      ),
+    )
+    .orderBy(asc(monitoringLines.position), asc(monitoringLines.id));
+}
+
+/** A year's live lines of every portfolio, each portfolio's in report order. */
+export function allLiveLines(db: Database, financialYearId: number): Promise<LineRow[]> {
+  return db
+    .select()
+    .from(monitoringLines)
+    .where(and(eq(monitoringLines.financialYearId, financialYearId), isNull(monitoringLines.archivedAt)))
+    .orderBy(asc(monitoringLines.portfolio), asc(monitoringLines.position), asc(monitoringLines.id));
+}
+
+export function archivedLines(db: Database, financialYearId: number): Promise<LineRow[]> {
+  return db
+    .select()
+    .from(monitoringLines)
+    .where(and(eq(monitoringLines.financialYearId, financialYearId), isNotNull(monitoringLines.archivedAt)))
+    .orderBy(asc(monitoringLines.archivedAt), asc(monitoringLines.id));
+}
+
+/** A line of the year, archived or not, with this name (case and outer spaces ignored), other than `exceptId`. */
+export async function lineNamed(
+  db: Database,
+  financialYearId: number,
+  name: string,
+  exceptId: number | null,
+): Promise<LineRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(monitoringLines)
+    .where(
+      and(
+        eq(monitoringLines.financialYearId, financialYearId),
+        sql`lower(btrim(${monitoringLines.name})) = lower(btrim(${name}))`,
+        exceptId === null ? undefined : sql`${monitoringLines.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function insertLine(
+  db: Database,
+  values: typeof monitoringLines.$inferInsert,
+): Promise<LineRow> {
+  const [row] = await db.insert(monitoringLines).values(values).returning();
+  if (!row) throw new Error("The budget line was not saved");
+  return row;
+}
+
+/** Numbers these lines' positions 1, 2, 3, ... in the order given. */
+export async function renumberLines(db: Database, ids: readonly number[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(monitoringLines)
+      .set({ position: index + 1 })
+      .where(eq(monitoringLines.id, id));
+  }
+}
+
+/** The portfolio a year's lines already belong to (its first line's, archived or not), if any. */
+export async function portfolioOfLines(db: Database, financialYearId: number): Promise<string | undefined> {
+  const [row] = await db
+    .select({ portfolio: monitoringLines.portfolio })
+    .from(monitoringLines)
+    .where(eq(monitoringLines.financialYearId, financialYearId))
+    .orderBy(asc(monitoringLines.position), asc(monitoringLines.id))
+    .limit(1);
+  return row?.portfolio;
+}
+
+/** The portfolio of the year's first monitoring report, if budget monitoring has started. */
+export async function portfolioOfReports(db: Database, financialYearId: number): Promise<string | undefined> {
+  const [row] = await db
+    .select({ portfolio: monitoringReports.portfolio })
+    .from(monitoringReports)
+    .where(eq(monitoringReports.financialYearId, financialYearId))
+    .orderBy(asc(monitoringReports.quarter))
+    .limit(1);
+  return row?.portfolio;
+}
+
+/** How many forecasts each of these lines has (an archived line keeps them). */
+export async function forecastCounts(db: Database, lineIds: readonly number[]): Promise<Map<number, number>> {
+  if (lineIds.length === 0) return new Map();
+  const rows = await db
+    .select({ lineId: monitoringForecasts.lineId, n: sql<number>`count(*)::int` })
+    .from(monitoringForecasts)
+    .where(inArray(monitoringForecasts.lineId, [...lineIds]))
+    .groupBy(monitoringForecasts.lineId);
+  return new Map(rows.map((row) => [row.lineId, Number(row.n)]));
+}
+
+// ---- the approved budget's divisions -----------------------------------------------------------
+
+export async function findDivision(db: Database, id: number): Promise<DivisionRow | undefined> {
+  const [row] = await db.select().from(budgetDivisions).where(eq(budgetDivisions.id, id));
+  return row;
+}
+
+/** Updates a division if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateDivisionIfVersion = versionedUpdate(budgetDivisions);
+
+/** A year's live divisions in table order, without a document's own total row. */
+export function liveDivisions(db: Database, financialYearId: number): Promise<DivisionRow[]> {
+  return db
+    .select()
+    .from(budgetDivisions)
+    .where(
+      and(
+        eq(budgetDivisions.financialYearId, financialYearId),
+        eq(budgetDivisions.statedTotal, false),
+        isNull(budgetDivisions.archivedAt),
+      ),
+    )
+    .orderBy(asc(budgetDivisions.position), asc(budgetDivisions.id));
+}
+
+export function archivedDivisions(db: Database, financialYearId: number): Promise<DivisionRow[]> {
+  return db
+    .select()
+    .from(budgetDivisions)
+    .where(and(eq(budgetDivisions.financialYearId, financialYearId), isNotNull(budgetDivisions.archivedAt)))
+    .orderBy(asc(budgetDivisions.archivedAt), asc(budgetDivisions.id));
+}
+
+/** A division of the year, archived or not, with this name (case and outer spaces ignored), other than `exceptId`. */
+export async function divisionNamed(
+  db: Database,
+  financialYearId: number,
+  name: string,
+  exceptId: number | null,
+): Promise<DivisionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(budgetDivisions)
+    .where(
+      and(
+        eq(budgetDivisions.financialYearId, financialYearId),
+        sql`lower(btrim(${budgetDivisions.name})) = lower(btrim(${name}))`,
+        exceptId === null ? undefined : sql`${budgetDivisions.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function insertDivision(
+  db: Database,
+  values: typeof budgetDivisions.$inferInsert,
+): Promise<DivisionRow> {
+  const [row] = await db.insert(budgetDivisions).values(values).returning();
+  if (!row) throw new Error("The division was not saved");
+  return row;
+}
+
+/**
+ * Numbers these divisions' positions 1, 2, 3, ... in the order given; a document's own total row
+ * of the year stays after them.
+ */
+export async function renumberDivisions(db: Database, financialYearId: number, ids: readonly number[]) {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(budgetDivisions)
+      .set({ position: index + 1 })
+      .where(eq(budgetDivisions.id, id));
+  }
+  await db
+    .update(budgetDivisions)
+    .set({ position: ids.length + 1 })
+    .where(and(eq(budgetDivisions.financialYearId, financialYearId), eq(budgetDivisions.statedTotal, true)));
+}
+
+export function cellsOf(db: Database, divisionId: number) {
+  return db.select().from(approvedBudgetCells).where(eq(approvedBudgetCells.divisionId, divisionId));
+}
+
+/** Sets a division's amount under one heading (null removes it: nothing there). */
+export async function setCell(
+  db: Database,
+  divisionId: number,
+  headingKey: string,
+  amountPence: number | null,
+) {
+  if (amountPence === null) {
+    await db
+      .delete(approvedBudgetCells)
+      .where(
+        and(eq(approvedBudgetCells.divisionId, divisionId), eq(approvedBudgetCells.headingKey, headingKey)),
+      );
+    return;
+  }
+  await db
+    .insert(approvedBudgetCells)
+    .values({ divisionId, headingKey, amountPence })
+    .onConflictDoUpdate({
+      target: [approvedBudgetCells.divisionId, approvedBudgetCells.headingKey],
+      set: { amountPence, version: sql`${approvedBudgetCells.version} + 1` },
+    });
+}

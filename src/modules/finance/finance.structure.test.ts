@@ -1,0 +1,339 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import {
+  buildForecastEntry,
+  buildMonitoringYear,
+  buildOpenQuarter,
+  buildSetUpCouncil,
+} from "../../../test/helpers/builders.ts";
+import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import type { Database } from "../../db/client.ts";
+import { BadRequest, Conflict, ValidationFailed } from "../../errors.ts";
+import { validForm } from "../../web/forms.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
+import {
+  approvedBudgetReport,
+  budgetLineDetail,
+  forecastOutturnReport,
+  lineForNewForecast,
+} from "./finance.budget.ts";
+import { divisionAmountsSchema, structureNameSchema } from "./finance.schemas.ts";
+import {
+  addRecord,
+  archiveRecord,
+  type BudgetStructureKind,
+  budgetStructure,
+  moveRecord,
+  renameRecord,
+  restoreRecord,
+  setDivisionAmounts,
+} from "./finance.structure.ts";
+import { quarterCompleteness } from "./finance.years.ts";
+
+const YEAR = "2030-31";
+
+async function refusal(promise: Promise<unknown>): Promise<{ field: string; message: string }> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof ValidationFailed, `expected a refusal, got ${String(error)}`);
+  const [first] = error.errors;
+  assert.ok(first);
+  return first;
+}
+
+async function conflict(promise: Promise<unknown>): Promise<Conflict> {
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof Conflict, `expected a conflict, got ${String(error)}`);
+  return error;
+}
+
+async function actions(db: Database, entityType: string, id: number) {
+  return (await listAuditEvents(db, entityType, id)).map((event) => [event.action, event.actor]).reverse();
+}
+
+const named = (name: string) => validForm(structureNameSchema, { name });
+
+async function add(db: Database, kind: BudgetStructureKind, name: string) {
+  return addRecord(db, TEST_ACTOR, kind, { yearCode: YEAR, form: named(name) });
+}
+
+async function names(db: Database, kind: "lines" | "divisions") {
+  return (await budgetStructure(db, YEAR))[kind].map((row) => row.name);
+}
+
+/** A council set up without the demo, with 2030/31 open and its first quarter open for entry. */
+async function newCouncil(fresh: () => Promise<{ db: Database }>) {
+  const { db } = await fresh();
+  await buildSetUpCouncil(db, { departmentName: "Environment and Transport", departmentShortName: "ET" });
+  await buildMonitoringYear(db, 2030);
+  await buildOpenQuarter(db, 2030, 1);
+  return db;
+}
+
+describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
+  test("budget lines are added, renamed, moved, archived and restored, each audited with who did it", async () => {
+    const db = await newCouncil(fresh);
+    const roads = await add(db, "line", "Highways maintenance");
+    const lights = await add(db, "line", "Street lighting");
+    const waste = await add(db, "line", "Waste disposal");
+    assert.deepEqual(await names(db, "lines"), ["Highways maintenance", "Street lighting", "Waste disposal"]);
+    // A council's only department names the portfolio its report shows the lines under.
+    assert.equal(roads.portfolio, "Environment and Transport");
+    assert.deepEqual(
+      [roads, lights, waste].map((line) => line.position),
+      [1, 2, 3],
+    );
+
+    const renamed = await renameRecord(db, "finance.lead@anytown.example", "line", {
+      id: lights.id,
+      version: lights.version,
+      form: named("Street lighting and signals"),
+    });
+    assert.equal(renamed.version, lights.version + 1);
+
+    await moveRecord(db, TEST_ACTOR, "line", { id: waste.id, version: waste.version, direction: "up" });
+    assert.deepEqual(await names(db, "lines"), [
+      "Highways maintenance",
+      "Waste disposal",
+      "Street lighting and signals",
+    ]);
+
+    const archived = await archiveRecord(db, TEST_ACTOR, "line", { id: roads.id, version: roads.version });
+    assert.ok(archived.archivedAt);
+    assert.equal(archived.archivedBy, TEST_ACTOR);
+    assert.deepEqual(await names(db, "lines"), ["Waste disposal", "Street lighting and signals"]);
+    const model = await budgetStructure(db, YEAR);
+    assert.deepEqual(
+      model.lines.map((line) => line.position),
+      [1, 2],
+    );
+    assert.deepEqual(
+      model.archivedLines.map((line) => line.name),
+      ["Highways maintenance"],
+    );
+
+    await restoreRecord(db, TEST_ACTOR, "line", { id: roads.id, version: archived.version });
+    assert.deepEqual(await names(db, "lines"), [
+      "Waste disposal",
+      "Street lighting and signals",
+      "Highways maintenance",
+    ]);
+
+    assert.deepEqual(await actions(db, "budget-line", roads.id), [
+      ["create", TEST_ACTOR],
+      ["archive", TEST_ACTOR],
+      ["restore", TEST_ACTOR],
+    ]);
+    assert.deepEqual(await actions(db, "budget-line", lights.id), [
+      ["create", TEST_ACTOR],
+      ["update", "finance.lead@anytown.example"],
+    ]);
+    assert.deepEqual(await actions(db, "budget-line", waste.id), [
+      ["create", TEST_ACTOR],
+      ["move", TEST_ACTOR],
+    ]);
+  });
+
+  test("a form opened before someone else saved is refused and changes nothing, for every action", async () => {
+    const db = await newCouncil(fresh);
+    const first = await add(db, "line", "Parks");
+    const second = await add(db, "line", "Libraries");
+    const opened = first.version;
+    await renameRecord(db, TEST_ACTOR, "line", {
+      id: first.id,
+      version: opened,
+      form: named("Parks and open spaces"),
+    });
+
+    const stale = await conflict(
+      renameRecord(db, TEST_ACTOR, "line", { id: first.id, version: opened, form: named("Green spaces") }),
+    );
+    assert.deepEqual(stale.fields[0], {
+      label: "Name",
+      saved: "Parks and open spaces",
+      submitted: "Green spaces",
+    });
+    await conflict(moveRecord(db, TEST_ACTOR, "line", { id: first.id, version: opened, direction: "down" }));
+    await conflict(archiveRecord(db, TEST_ACTOR, "line", { id: first.id, version: opened }));
+    const archived = await archiveRecord(db, TEST_ACTOR, "line", { id: second.id, version: second.version });
+    await conflict(restoreRecord(db, TEST_ACTOR, "line", { id: second.id, version: second.version }));
+    assert.ok(archived.archivedAt);
+
+    assert.deepEqual(await names(db, "lines"), ["Parks and open spaces"]);
+    assert.deepEqual(
+      (await actions(db, "budget-line", first.id)).map(([action]) => action),
+      ["create", "update"],
+    );
+  });
+
+  test("bad input is refused naming the field, and nothing changes", async () => {
+    const db = await newCouncil(fresh);
+    const line = await add(db, "line", "Adult learning");
+
+    const blank = await refusal(Promise.resolve().then(() => named("   \t ")));
+    assert.deepEqual(blank, { field: "name", message: "Enter the name" });
+
+    const duplicate = await refusal(add(db, "line", "  ADULT learning "));
+    assert.equal(duplicate.field, "name");
+    assert.match(duplicate.message, /already a budget line named "Adult learning" in this year/);
+
+    // An archived line keeps its name: restore it rather than adding another.
+    await archiveRecord(db, TEST_ACTOR, "line", { id: line.id, version: line.version });
+    const archivedName = await refusal(add(db, "line", "Adult learning"));
+    assert.match(archivedName.message, /archived: restore it instead/);
+
+    const other = await add(db, "line", "Community learning");
+    const renameClash = await refusal(
+      renameRecord(db, TEST_ACTOR, "line", {
+        id: other.id,
+        version: other.version,
+        form: named("adult learning"),
+      }),
+    );
+    assert.equal(renameClash.field, "name");
+
+    const notOpen = await refusal(
+      addRecord(db, TEST_ACTOR, "line", { yearCode: "2031-32", form: named("Adult learning 2031") }),
+    );
+    assert.equal(notOpen.field, "name");
+    assert.match(notOpen.message, /2031\/32 is not open: open it in Monitoring periods first/);
+
+    const archivedRename = await refusal(
+      renameRecord(db, TEST_ACTOR, "line", {
+        id: line.id,
+        version: line.version + 1,
+        form: named("Learning"),
+      }),
+    );
+    assert.match(archivedRename.message, /is archived: restore it to change it/);
+
+    const first = await refusal(
+      moveRecord(db, TEST_ACTOR, "line", { id: other.id, version: other.version, direction: "up" }),
+    );
+    assert.match(first.message, /already first/);
+
+    assert.deepEqual(await names(db, "lines"), ["Community learning"]);
+    assert.deepEqual(
+      (await actions(db, "budget-line", other.id)).map(([action]) => action),
+      ["create"],
+    );
+  });
+
+  test("an archived line leaves the quarter's pages and counts, keeps its forecasts, and takes no new one", async () => {
+    const db = await newCouncil(fresh);
+    await add(db, "line", "Bus services");
+    const ferries = await add(db, "line", "Ferries");
+    await buildForecastEntry(db, {
+      quarter: 1,
+      line: "Bus services",
+      budget: 100_000_00,
+      forecast: 104_000_00,
+    });
+    await buildForecastEntry(db, { quarter: 1, line: "Ferries", budget: 50_000_00, forecast: 49_000_00 });
+    const before = await forecastOutturnReport(db, YEAR, 1);
+    assert.deepEqual(
+      before.lines?.map((line) => line.name),
+      ["Bus services", "Ferries"],
+    );
+
+    await archiveRecord(db, TEST_ACTOR, "line", { id: ferries.id, version: ferries.version });
+    const after = await forecastOutturnReport(db, YEAR, 1);
+    assert.deepEqual(
+      after.lines?.map((line) => line.name),
+      ["Bus services"],
+    );
+    const [lines] = await quarterCompleteness(db, 2030, 1);
+    assert.deepEqual(
+      lines?.items.map((item) => item.name),
+      ["Bus services"],
+    );
+    // Kept in history: the line's own page still lists its forecast.
+    const detail = await budgetLineDetail(db, ferries.id);
+    assert.equal(detail.quarters.filter((quarter) => quarter.forecast !== null).length, 1);
+    assert.equal((await budgetStructure(db, YEAR)).archivedLines[0]?.forecasts, 1);
+    await assert.rejects(lineForNewForecast(db, ferries.id, 2), BadRequest);
+  });
+
+  test("the approved budget's divisions take amounts typed as a council writes them", async () => {
+    const db = await newCouncil(fresh);
+    const highways = await add(db, "division", "Highways");
+    const transport = await add(db, "division", "Transport");
+    const headings = (await budgetStructure(db, YEAR)).headings;
+    const amounts = validForm(divisionAmountsSchema(headings), {
+      "amount-employees": "£1,234,567.89",
+      "amount-premises": "250000",
+      "amount-income": "-100,000",
+      "amount-grants": "",
+    }) as Record<string, number | null>;
+    const saved = await setDivisionAmounts(db, TEST_ACTOR, {
+      id: highways.id,
+      version: highways.version,
+      amounts: Object.fromEntries(
+        headings.map((heading) => [heading.key, amounts[`amount-${heading.key}`] ?? null]),
+      ),
+    });
+    const report = await approvedBudgetReport(db, YEAR);
+    assert.deepEqual(
+      report.divisions.map((row) => [row.division, row.net.pence]),
+      [
+        ["Highways", 123_456_789 + 25_000_000 - 10_000_000],
+        ["Transport", 0],
+      ],
+    );
+
+    // A figure that is not money is refused naming the heading; a stale form changes nothing.
+    assert.throws(
+      () => validForm(divisionAmountsSchema(headings), { "amount-transport": "twelve pounds" }),
+      (error: unknown) =>
+        error instanceof ValidationFailed &&
+        error.errors[0]?.field === "amount-transport" &&
+        /The amount for Transport could not be read/.test(error.errors[0].message),
+    );
+    await conflict(
+      setDivisionAmounts(db, TEST_ACTOR, {
+        id: highways.id,
+        version: highways.version,
+        amounts: { employees: 1 },
+      }),
+    );
+    assert.equal((await approvedBudgetReport(db, YEAR)).divisions[0]?.net.pence, 138_456_789);
+
+    await renameRecord(db, TEST_ACTOR, "division", {
+      id: transport.id,
+      version: transport.version,
+      form: named("Public transport"),
+    });
+    await moveRecord(db, TEST_ACTOR, "division", { id: saved.id, version: saved.version, direction: "down" });
+    assert.deepEqual(await names(db, "divisions"), ["Public transport", "Highways"]);
+    const duplicate = await refusal(add(db, "division", "highways"));
+    assert.equal(duplicate.field, "name");
+
+    const moved = (await budgetStructure(db, YEAR)).divisions.find((row) => row.id === highways.id);
+    assert.ok(moved);
+    const archived = await archiveRecord(db, TEST_ACTOR, "division", {
+      id: highways.id,
+      version: moved.version,
+    });
+    assert.deepEqual(
+      (await approvedBudgetReport(db, YEAR)).divisions.map((row) => row.division),
+      ["Public transport"],
+    );
+    await restoreRecord(db, TEST_ACTOR, "division", { id: highways.id, version: archived.version });
+    assert.deepEqual(
+      (await approvedBudgetReport(db, YEAR)).divisions.map((row) => [row.division, row.net.pence]),
+      [
+        ["Public transport", 0],
+        ["Highways", 138_456_789],
+      ],
+    );
+    assert.deepEqual(
+      (await actions(db, "budget-division", highways.id)).map(([action]) => action),
+      ["create", "update", "move", "archive", "restore"],
+    );
+  });
+});
