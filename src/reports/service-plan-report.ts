@@ -152,8 +152,9 @@ async function unlessMissing<T>(read: Promise<T>): Promise<T | null> {
   }
 }
 
-function flatten(items: readonly NestedItem[], depth = 0): string[] {
-  return items.flatMap((item) => [`${"– ".repeat(depth)}${item.text}`, ...flatten(item.children, depth + 1)]);
+/** A nested list as its items in order, each with its depth, for a list block. */
+function flatten(items: readonly NestedItem[], depth = 0): { text: string; level: number }[] {
+  return items.flatMap((item) => [{ text: item.text, level: depth }, ...flatten(item.children, depth + 1)]);
 }
 
 function section(
@@ -181,8 +182,10 @@ function itemsCell(text: string, lines: string[], bullets: boolean): TableCell {
   return lines.length > 1 ? { text, lines, bullets } : textCell(text);
 }
 
-function list(items: string[]): ListBlock[] {
-  return items.length === 0 ? [] : [{ kind: "list", items }];
+/** A list; `levels` where it nests (an item's depth, 0 at the top), left out where it does not. */
+function list(items: string[], levels: number[] = []): ListBlock[] {
+  if (items.length === 0) return [];
+  return levels.some((level) => level > 0) ? [{ kind: "list", items, levels }] : [{ kind: "list", items }];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,10 +274,14 @@ async function overviewSections(
   }
   overview.push(...plan.departmentalOverview.map((text) => paragraph(text)));
   if (plan.keyAchievements && plan.keyAchievements.items.length > 0) {
+    const achievements = flatten(plan.keyAchievements.items);
     overview.push(
       { kind: "subheading", text: "Key achievements" },
       paragraph(plan.keyAchievements.intro),
-      ...list(flatten(plan.keyAchievements.items)),
+      ...list(
+        achievements.map((item) => item.text),
+        achievements.map((item) => item.level),
+      ),
     );
   }
   if (overview.length > 0 && words?.managementStructureHeading) {
@@ -456,15 +463,17 @@ function judgementBlocks(
 
 /**
  * A deliverable's success measures: its note (a lead-in sentence) as a line of its own, then each
- * measure as a bullet, written "• measure" on its line since a note and bullets share the cell.
+ * measure as a bullet. The cell's text, for plain-text readers, writes each "• measure".
  */
 function successMeasuresCell(note: string | null, measures: readonly string[]): TableCell {
   const parts = [note, ...measures.map((measure) => `• ${measure}`)].filter(
     (part): part is string => part !== null && part !== "",
   );
   const text = parts.join(" ");
-  if (note) return parts.length > 1 ? { text, lines: parts } : textCell(text);
-  return itemsCell(text, [...measures], true);
+  if (!note) return itemsCell(text, [...measures], true);
+  return measures.length > 0
+    ? { text, lines: [note, ...measures], bullets: true, lead: true }
+    : textCell(text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -626,8 +635,10 @@ async function objectivesSection(
       outcomeShown = objective.outcomeNumber;
     }
     const items: string[] = [];
+    const levels: number[] = [];
     for (const activity of objective.activities) {
       items.push(activity.text);
+      levels.push(0);
       timeline.push({
         cells: [
           textCell(String(objective.number)),
@@ -637,7 +648,8 @@ async function objectivesSection(
         ],
       });
       for (const child of activity.children) {
-        items.push(`– ${child.text}`);
+        items.push(child.text);
+        levels.push(1);
         timeline.push({
           cells: [
             textCell(String(objective.number)),
@@ -656,7 +668,7 @@ async function objectivesSection(
     });
     const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
     blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
-    blocks.push(...list(items));
+    blocks.push(...list(items, levels));
   }
   const unset = timeline.filter(
     (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",
