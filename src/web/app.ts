@@ -4,6 +4,7 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.ts";
 import { documentTitles } from "../modules/documents/documents.service.ts";
+import { ENTERED_DOCUMENT } from "../modules/measures/measures.service.ts";
 import { sessionPerson } from "../modules/people/accounts.service.ts";
 import { apiTokenPerson } from "../modules/people/api-tokens.service.ts";
 import { redirectUntilSetUp } from "../modules/setup/setup.routes.ts";
@@ -115,10 +116,16 @@ async function serveStaticFiles(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, { root: fromRoot("public"), prefix: "/static/", decorateReply: false });
 }
 
-/** Pages name a source document by its title; templates use `slug | documentTitle(documentTitles)`. */
+/**
+ * Pages name a source document by its title; templates use `slug | documentTitle(documentTitles)`.
+ * Groups and values kept in Baseplan itself (not read from a document) are "Entered in Baseplan".
+ */
 function setUpDocumentTitles(app: FastifyInstance, db: Database): void {
   app.addHook("preHandler", async (request, reply) => {
     if (!isPageRequest(request)) return;
-    reply.locals = { ...reply.locals, documentTitles: await documentTitles(db) };
+    reply.locals = {
+      ...reply.locals,
+      documentTitles: { [ENTERED_DOCUMENT]: "Entered in Baseplan", ...(await documentTitles(db)) },
+    };
   });
 }

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.ts";
+import type { StoredColumn } from "../../db/schema/measures.ts";
 import type { MeasureUnit, Polarity } from "../../domain/measure-types.ts";
 import { MAX_AMOUNT_PENCE } from "../../domain/money.ts";
 import {
@@ -177,6 +178,25 @@ function valueText(measure: GeneratedMeasure, value: number): string {
 }
 
 /**
+ * The columns of every generated table, as a council's KPI table prints them for the last month
+ * of the last year: the month before and the month (the periods its values are entered for), the
+ * year's target and the status. The measures list shows each row's value for the month and the
+ * year's target, rated against them and the month before.
+ */
+export function tableColumns(lastYear: number): StoredColumn[] {
+  const [before, shown] = [11, 12].map((month) =>
+    monitoringPeriodLabel(monitoringPeriod(lastYear, "month", month)),
+  ) as [string, string];
+  const year = financialYearLabel(lastYear);
+  return [
+    { heading: before, role: "value", period: before },
+    { heading: shown, role: "value", period: shown },
+    { heading: `Target ${year}`, role: "target", period: year },
+    { heading: "Status", role: "rating", period: shown },
+  ];
+}
+
+/**
  * Builds the council into an empty database, reporting each step through `progress`. Refused
  * with NotEmpty, nothing written, where a council (the demo or any other) is set up already.
  */
@@ -314,12 +334,16 @@ export async function generateCouncil(
     );
 
     // Measures: a group per department, each measure with a value every month and a target a year.
+    // Each group is a council's KPI table for the latest month: its columns name the periods the
+    // measures list shows and rates (the month before, the month, the year's target, the status).
+    const columns = tableColumns(startYears.at(-1) ?? firstYear);
     const groupIds = await repository.insertGroups(
       tx,
       departments.map((department, index) => ({
         document: ENTERED_DOCUMENT,
         kind: "priority",
         title: `${department.name} measures`,
+        columns,
         position: index + 1,
       })),
     );
@@ -369,15 +393,15 @@ export async function generateCouncil(
     for (const startYear of startYears) {
       const yearLabel = financialYearLabel(startYear);
       const targets = measuresByDepartment.flat().map((measure) => {
+        // Set near where the measure starts the year, from a little beyond it to a few months'
+        // movement short of it, so most measures meet their target by the year's end and some
+        // do not, as in a council's table.
+        const better = measure.polarity === "higher-is-better" ? 1 : -1;
+        const aim = measure.level - better * measure.step * (random() * 4 - 1);
         const figure =
           measure.unit === "percent"
-            ? `${Math.min(99, Math.round(measure.level + (measure.polarity === "higher-is-better" ? 3 : -3)))}%`
-            : String(
-                Math.max(
-                  1,
-                  Math.round(measure.level * (measure.polarity === "higher-is-better" ? 1.05 : 0.95)),
-                ),
-              );
+            ? `${Math.min(99, Math.max(1, Math.round(aim)))}%`
+            : String(Math.max(1, Math.round(aim)));
         const text = measure.polarity === "higher-is-better" ? `${figure} or above` : `${figure} or below`;
         const target = parseTarget(text);
         return {

@@ -10,6 +10,8 @@ import { withApp } from "../../../test/helpers/app.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { MAX_AMOUNT_PENCE } from "../../domain/money.ts";
+import { monitoringPeriod, monitoringPeriodLabel } from "../../domain/periods.ts";
+import { listMeasureGroups } from "../measures/measures.service.ts";
 import { GENERATE_DEFAULTS, GenerateUsageError, parseGenerateArgs } from "./generate.cli.ts";
 import {
   BUDGET_LINES_PER_DEPARTMENT,
@@ -178,6 +180,54 @@ describeOnBothDatabases("the generated council", (fresh) => {
           );
         }
       }
+    });
+  });
+
+  test("lists every measure as a council's table does: the month's value, the year's target, a rating", async () => {
+    const { db } = await generatedSmall();
+    const listings = await listMeasureGroups(db);
+    assert.equal(listings.length, SMALL.departments);
+    const shownMonth = monitoringPeriodLabel(monitoringPeriod(2031, "month", 12));
+    for (const { group } of listings) {
+      assert.deepEqual(
+        group.columns.map((column) => [column.heading, column.role, column.period]),
+        [
+          ["Month 11 2031/32", "value", "Month 11 2031/32"],
+          [shownMonth, "value", shownMonth],
+          ["Target 2031/32", "target", "2031/32"],
+          ["Status", "rating", shownMonth],
+        ],
+      );
+    }
+    const rows = listings.flatMap((listing) =>
+      listing.rows.flatMap((row) => ("measure" in row ? [row] : [])),
+    );
+    assert.equal(rows.length, MEASURES_PER_DEPARTMENT * SMALL.departments);
+    for (const row of rows) {
+      const name = row.titleAsWritten;
+      assert.equal(row.latest?.periodLabel, shownMonth, `${name}: the month's value`);
+      assert.match(row.latest?.cellText ?? "", /^\d+(?:\.\d)?%?$/, `${name}: a figure`);
+      assert.equal(row.target?.periodLabel, "2031/32", `${name}: the year's target`);
+      assert.match(row.target?.targetText ?? "", / or (?:above|below)$/, `${name}: a target`);
+      assert.notEqual(row.rating.rating, "not-available", `${name}: ${row.rating.explanation}`);
+    }
+    // Some measures on target and some not, as in a real council's table.
+    const ratings = new Set(rows.map((row) => row.rating.rating));
+    assert.ok(ratings.size >= 2, `ratings given: ${[...ratings].join(", ")}`);
+    await withApp(db, async (app) => {
+      const list = await app.inject("/measures");
+      assert.equal(list.statusCode, 200);
+      assert.doesNotMatch(list.body, /None given|data-testid="no-rating-reason"/);
+      // The tables are kept in Baseplan, not read from a document, and say so in words.
+      assert.match(list.body, /<h2 class="govuk-heading-l">Entered in Baseplan<\/h2>/);
+      assert.doesNotMatch(list.body, />entered</);
+      const first = rows[0];
+      assert.ok(first?.latest && first.target);
+      assert.ok(list.body.includes(`>${first.latest.cellText}</td>`), "the list prints the month's value");
+      assert.ok(list.body.includes(`>${first.target.targetText}</td>`), "the list prints the target");
+      const dashboard = await app.inject("/");
+      assert.equal(dashboard.statusCode, 200);
+      assert.match(dashboard.body, /href="\/measures\?rating=/, "the dashboard counts measures by rating");
     });
   });
 
