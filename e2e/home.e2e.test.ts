@@ -47,6 +47,36 @@ describe("the department dashboard", () => {
     },
   );
 
+  journeyTest(
+    "the service navigation is one line on a laptop (1280 px), and a menu within 390 px",
+    journey,
+    async () => {
+      const page = journey.page;
+      const rowsOfItems = () =>
+        page.evaluate(() => {
+          const tops = [...document.querySelectorAll(".govuk-service-navigation__item")].map((item) =>
+            Math.round(item.getBoundingClientRect().top),
+          );
+          return {
+            items: tops.length,
+            rows: new Set(tops).size,
+            width: document.documentElement.scrollWidth,
+          };
+        });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await visit(page, "/measures");
+      const laptop = await rowsOfItems();
+      assert.ok(laptop.items >= 13, `every section is listed (${laptop.items})`);
+      assert.deepEqual({ rows: laptop.rows, width: laptop.width }, { rows: 1, width: 1280 });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await visit(page, "/measures");
+      assert.equal((await rowsOfItems()).width, 390);
+      await page.getByRole("button", { name: /Menu/ }).click();
+      await page.getByRole("link", { name: "People", exact: true }).waitFor();
+      assert.equal((await rowsOfItems()).width, 390, "the open menu fits too");
+    },
+  );
+
   journeyTest("another quarter is chosen without JavaScript", journey, async () => {
     const page = journey.pageWithoutJavaScript;
     await page.goto("/?quarter=2018-19-q1");

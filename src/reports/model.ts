@@ -68,6 +68,12 @@ export interface ParagraphBlock {
 export interface ListBlock {
   kind: "list";
   items: string[];
+  /**
+   * Each item's depth where the list nests: 0 at the top, 1 for an item under the one before it
+   * (a plan's examples under its achievement). Absent, every item is at the top. Every renderer
+   * draws one bullet for every depth, set in further for a deeper item.
+   */
+  levels?: number[];
 }
 
 /**
@@ -105,6 +111,11 @@ export interface TableCell {
    */
   lines?: string[];
   bullets?: boolean;
+  /**
+   * With `bullets`: the first line leads into the bullets and is not one itself (a deliverable's
+   * note before its success measures).
+   */
+  lead?: boolean;
   value?: number;
   rating?: RatingKey;
   /**
@@ -216,6 +227,13 @@ export interface KeyBlock {
   kind: "key";
   items: { rating: RatingKey; label: string }[];
 }
+
+/**
+ * Under a printed document's contents, which lists its sections without page numbers (decision
+ * 0031): what the list is, so no reader looks for numbers that are not there.
+ */
+export const CONTENTS_NOTE =
+  "Each title links to its section. The list gives no page numbers; each page is numbered at its foot.";
 
 export function paragraph(text: string, warning = false): ParagraphBlock {
   return warning ? { kind: "paragraph", text, warning } : { kind: "paragraph", text };

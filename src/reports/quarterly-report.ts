@@ -6,7 +6,7 @@
  */
 import type { Database } from "../db/client.ts";
 import { formatMillions, type Pence } from "../domain/money.ts";
-import { type MonitoringPeriod, monitoringPeriod } from "../domain/periods.ts";
+import { type MonitoringPeriod, monitoringPeriod, monitoringPeriodLabel } from "../domain/periods.ts";
 import type { RatingKey } from "../domain/rating-key.ts";
 import { RATING_WORDS } from "../domain/rating-key.ts";
 import type { RatingKey as DomainRatingKey } from "../domain/ratings.ts";
@@ -201,6 +201,24 @@ const MEASURE_KEYS: RatingKey[] = ["strong", "good", "review", "action", "none"]
  * The measures table of a quarter with none imported from a document: each measure due in the
  * quarter with the value entered for it, the target that applies and Baseplan's rating.
  */
+/** The council's own rating for the report's quarter, beside Baseplan's, where its tables printed any. */
+const COUNCIL_RATING_COLUMN: TableColumn = { heading: "The council's rating (as printed)", format: "text" };
+const NONE_PRINTED = "None printed";
+
+/**
+ * A row's note on the council's printed rating for the quarter where it disagrees with Baseplan's
+ * (or is on the council's own key), else nothing: the two ratings stand side by side, neither
+ * replacing the other.
+ */
+function printedNote(printed: string | null, period: string, baseplanLabel: string): string {
+  const agreement = measures.councilRatingAgreement(printed, baseplanLabel);
+  if (agreement === "differs")
+    return ` The council printed ${printed} for ${period}; Baseplan's rating is ${baseplanLabel}.`;
+  if (agreement === "other key")
+    return ` The council printed ${printed} for ${period}, on its own key, which is not compared with Baseplan's.`;
+  return "";
+}
+
 async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Block[]> {
   const { quarter, years } = context;
   const rated = await measures.periodMeasureRatings(db, context.period);
@@ -215,6 +233,13 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
   const judgements = await measures.benchmarkJudgementsFor(
     db,
     rated.map((item) => item.measure.id),
+  );
+  // What the council's tables printed for this quarter, shown beside Baseplan's where they printed any.
+  const periodLabel = monitoringPeriodLabel(context.period);
+  const printed = await measures.printedRatingsForPeriod(
+    db,
+    rated.map((item) => item.measure.id),
+    measures.periodKey(periodLabel),
   );
   // The target the quarter is rated against, where Baseplan judged it against a published benchmark.
   const judged = rated.flatMap((item) =>
@@ -247,6 +272,7 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
         { heading: `Quarter ${quarter} ${years.short}`, format: allPercent ? "percent" : "text" },
         { heading: "Target", format: "text" },
         { heading: "Performance (worked out by Baseplan)", format: "rating" },
+        ...(printed.size > 0 ? [COUNCIL_RATING_COLUMN] : []),
       ],
       rows: rated.map((item, index) => {
         const rating = ratings[index] ?? "none";
@@ -259,10 +285,18 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
               : text(cellText),
             text(item.target?.targetText ?? "No target set"),
             { text: RATING_WORDS[rating], rating },
+            ...(printed.size > 0 ? [text(printed.get(item.measure.id)?.ratingText ?? NONE_PRINTED)] : []),
           ],
         };
       }),
-      notes: rated.map((item) => `${item.measure.title}: ${item.rating.explanation}`),
+      notes: rated.map(
+        (item) =>
+          `${item.measure.title}: ${item.rating.explanation}${printedNote(
+            printed.get(item.measure.id)?.ratingText ?? null,
+            periodLabel,
+            item.rating.meta.label,
+          )}`,
+      ),
     },
     ...benchmarkJudgementBlocks({ id: "measures", caption: title }, judged),
   ];
@@ -322,6 +356,15 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     const judgements = await measures.benchmarkJudgementsFor(db, ids);
     const judged: { title: string; judgement: measures.BenchmarkJudgement }[] = [];
     const allPercent = [...pages.values()].every((page) => page.measure.unit === "percent");
+    // The council's printed rating is shown where the table printed one for this report's quarter
+    // (a table whose figures are for another period, such as the year, prints none for the quarter).
+    const quarterLabel = monitoringPeriodLabel(context.period);
+    const quarterKey = measures.periodKey(quarterLabel);
+    const printedForQuarter = (row: measures.RatedRow): string | null =>
+      row.printedRating && row.printedPeriod && measures.periodKey(row.printedPeriod) === quarterKey
+        ? row.printedRating
+        : null;
+    const showPrinted = entry.rows.some((row) => "measure" in row && printedForQuarter(row) !== null);
     const columns: TableColumn[] = [
       { heading: "Measure", format: "text" },
       ...valueColumns.map(
@@ -330,7 +373,8 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
           format: column.role === "target" || !allPercent ? "text" : "percent",
         }),
       ),
-      { heading: "Performance", format: "rating" },
+      { heading: showPrinted ? "Performance (worked out by Baseplan)" : "Performance", format: "rating" },
+      ...(showPrinted ? [COUNCIL_RATING_COLUMN] : []),
     ];
     const rows: TableRow[] = [];
     const notes: string[] = [];
@@ -362,8 +406,12 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
       const rating = ratingOf(row.rating.rating);
       measureRatings.push(rating);
       cells.push({ text: RATING_WORDS[rating], rating });
+      const printed = showPrinted ? printedForQuarter(row) : null;
+      if (showPrinted) cells.push(text(printed ?? NONE_PRINTED));
       rows.push({ cells });
-      notes.push(`${row.titleAsWritten}: ${row.rating.explanation}`);
+      notes.push(
+        `${row.titleAsWritten}: ${row.rating.explanation}${printedNote(printed, quarterLabel, row.rating.meta.label)}`,
+      );
       for (const judgement of judgements.get(row.measure.id) ?? []) {
         if (judgement.judged.target.groupId !== group.id) continue;
         judged.push({ title: row.titleAsWritten, judgement });

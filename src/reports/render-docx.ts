@@ -6,6 +6,7 @@ import {
   HeadingLevel,
   ImageRun,
   InternalHyperlink,
+  LevelFormat,
   Packer,
   PageNumber,
   PageOrientation,
@@ -23,6 +24,7 @@ import { RATING_FILLS } from "../domain/rating-key.ts";
 import { columnWidths } from "./column-widths.ts";
 import {
   type Block,
+  CONTENTS_NOTE,
   headingDepth,
   type Report,
   type TableCell as ReportCell,
@@ -46,6 +48,23 @@ const isWide = (table: TableBlock) =>
 /** A bullet in a table cell, indented a little, not the body text's half inch. */
 const BULLET_INDENT = { left: 220, hanging: 180 };
 
+/**
+ * One bullet for every list and cell, at every depth: a deeper item is set in further, not given
+ * another glyph (Word's own list style draws ●, ○ and ■ by depth, and the plans' text used •).
+ */
+const BULLETS = "bullets";
+const BULLET_LEVELS = [0, 1, 2].map((level) => ({
+  level,
+  format: LevelFormat.BULLET,
+  text: "•",
+  alignment: AlignmentType.LEFT,
+  style: {
+    paragraph: { indent: { left: 720 * (level + 1), hanging: 360 } },
+    run: { font: "Arial" },
+  },
+}));
+const bullet = (level = 0) => ({ numbering: { reference: BULLETS, level: Math.min(level, 2) } });
+
 function cellParagraph(cell: ReportCell, numeric: boolean, bold = false, size = 18): Paragraph {
   return new Paragraph({
     alignment: numeric ? AlignmentType.RIGHT : AlignmentType.LEFT,
@@ -54,13 +73,16 @@ function cellParagraph(cell: ReportCell, numeric: boolean, bold = false, size = 
   });
 }
 
-/** A cell of several lines is a paragraph (or bullet) each; any other cell one paragraph. */
+/**
+ * A cell of several lines is a paragraph (or bullet) each, a lead-in line before its bullets
+ * not one; any other cell one paragraph.
+ */
 function cellParagraphs(cell: ReportCell, numeric: boolean, bold = false, size = 18): Paragraph[] {
   if (!cell.lines || cell.lines.length === 0) return [cellParagraph(cell, numeric, bold, size)];
   return cell.lines.map(
-    (line) =>
+    (line, index) =>
       new Paragraph({
-        ...(cell.bullets ? { bullet: { level: 0 }, indent: BULLET_INDENT } : {}),
+        ...(cell.bullets && !(cell.lead && index === 0) ? { ...bullet(), indent: BULLET_INDENT } : {}),
         spacing: { after: 40 },
         children: [new TextRun({ text: line, bold, size })],
       }),
@@ -159,7 +181,8 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
       ];
     case "list":
       return block.items.map(
-        (item) => new Paragraph({ text: item, bullet: { level: 0 }, spacing: { after: 80 } }),
+        (item, index) =>
+          new Paragraph({ text: item, ...bullet(block.levels?.[index]), spacing: { after: 80 } }),
       );
     case "table":
       return wordTable(block, landscape);
@@ -229,6 +252,7 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
  * tables whose header rows repeat on each page and whose rows never split, charts as images with
  * alternative text, A4, page numbers. The contents is a list of links to the sections, written
  * out, not a Word field: a field has no entries until Word updates it, and asks to on opening.
+ * It gives no page numbers, and says so (decision 0031): only a layout knows them.
  */
 export async function renderDocx(report: Report): Promise<Buffer> {
   const bookmarkOf = (section: ReportSection) =>
@@ -261,6 +285,7 @@ export async function renderDocx(report: Report): Promise<Buffer> {
       spacing: { before: 240, after: 120 },
       ...(report.cover ? { pageBreakBefore: true } : {}),
     }),
+    new Paragraph({ children: [new TextRun({ text: CONTENTS_NOTE, size: 18 })], spacing: { after: 120 } }),
     ...report.sections.map(
       (section) =>
         new Paragraph({
@@ -329,6 +354,7 @@ export async function renderDocx(report: Report): Promise<Buffer> {
     title: report.title,
     creator: "Baseplan",
     styles: { default: { document: { run: { font: "Arial", size: 22 } } } },
+    numbering: { config: [{ reference: BULLETS, levels: BULLET_LEVELS }] },
     sections: wordSections,
   });
   return Packer.toBuffer(document);

@@ -4,7 +4,7 @@ import nunjucks from "nunjucks";
 import { chartSvg, timelinePieces } from "../charts/charts.ts";
 import { badgeFor } from "../domain/rating-key.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
-import { type Block, headingDepth, type Report } from "./model.ts";
+import { type Block, CONTENTS_NOTE, headingDepth, type Report } from "./model.ts";
 
 export type DrawnBlock =
   | Exclude<Block, { kind: "chart" | "subheading" }>
@@ -33,6 +33,16 @@ function drawnChart(block: Extract<Block, { kind: "chart" }>): string {
 }
 
 /**
+ * A list's depths as the template nests them: the first item at the top, and none more than one
+ * deeper than the item before it (the one it sits under).
+ */
+function nestable(levels: number[]): number[] {
+  const nested: number[] = [];
+  for (const level of levels) nested.push(Math.max(0, Math.min(level, (nested.at(-1) ?? -1) + 1)));
+  return nested;
+}
+
+/**
  * Draws each chart's SVG once, and names each heading's element, for the page template and the
  * standalone (PDF) document.
  */
@@ -45,6 +55,7 @@ export function drawCharts(report: Report): DrawnReport {
       blocks: section.blocks.map((block): DrawnBlock => {
         if (block.kind === "chart") return { ...block, svg: drawnChart(block) };
         if (block.kind === "subheading") return { ...block, tag: headingTag(headingDepth(section, block)) };
+        if (block.kind === "list" && block.levels) return { ...block, levels: nestable(block.levels) };
         return block;
       }),
     })),
@@ -89,5 +100,9 @@ environment.addFilter("ratingBadge", badgeFor);
 
 /** A complete HTML document for the report, with no external files: what Chromium prints. */
 export function renderStandaloneHtml(report: Report): string {
-  return environment.render("reports/standalone.njk", { report: drawCharts(report), styles: styles() });
+  return environment.render("reports/standalone.njk", {
+    report: drawCharts(report),
+    styles: styles(),
+    contentsNote: CONTENTS_NOTE,
+  });
 }

@@ -47,7 +47,8 @@ function sheetName(caption: string, used: Set<string>): string {
 function cellValue(cell: TableCell, format: string): string | number {
   if (format !== "text" && format !== "rating" && cell.value !== undefined) return cell.value;
   if (cell.lines && cell.lines.length > 0) {
-    return cell.lines.map((line) => (cell.bullets ? `• ${line}` : line)).join("\n");
+    const bulleted = (index: number) => cell.bullets === true && !(cell.lead === true && index === 0);
+    return cell.lines.map((line, index) => (bulleted(index) ? `• ${line}` : line)).join("\n");
   }
   return cell.text;
 }

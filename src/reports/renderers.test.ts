@@ -325,6 +325,125 @@ test("Word headings: a section is Heading 1 and its sub-headings Heading 2; the 
   for (const anchor of anchors) assert.match(xml, new RegExp(`<w:bookmarkStart [^>]*w:name="${anchor}"`));
 });
 
+// A nested list (an achievement, its examples under it) and a cell whose note leads its bullets.
+const listsReport: Report = {
+  title: "Service plan",
+  meta: [],
+  sections: [
+    {
+      id: "overview",
+      title: "1. Overview",
+      blocks: [
+        {
+          kind: "list",
+          items: ["Kept services running", "Laptops for pupils", "Food boxes", "Fewer exclusions"],
+          levels: [0, 1, 1, 0],
+        },
+        {
+          kind: "table",
+          id: "deliverables",
+          caption: "Deliverables",
+          columns: [
+            { heading: "Deliverable", format: "text" },
+            { heading: "Success measures", format: "text" },
+          ],
+          rows: [
+            {
+              cells: [
+                { text: "Review the front door" },
+                {
+                  text: "Once inspections resume: • Fewer re-referrals • Quicker decisions",
+                  lines: ["Once inspections resume:", "Fewer re-referrals", "Quicker decisions"],
+                  bullets: true,
+                  lead: true,
+                },
+              ],
+            },
+            {
+              cells: [
+                { text: "Open two hubs" },
+                {
+                  text: "• Hubs open • Families use them",
+                  lines: ["Hubs open", "Families use them"],
+                  bullets: true,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+test("Word: one bullet glyph at every depth, a nested item set a level in, a note before its bullets not one", async () => {
+  const file = join(work, "lists.docx");
+  writeFileSync(file, await renderDocx(listsReport));
+  const xml = await zipEntryText(file, "word/document.xml");
+  const numbering = await zipEntryText(file, "word/numbering.xml");
+  // Every bullet paragraph draws from one list definition, whose every level is "•".
+  const numIds = new Set([...xml.matchAll(/<w:numId w:val="(\d+)"\/>/g)].map((match) => match[1]));
+  assert.equal(numIds.size, 1, "one list definition for every bullet");
+  const glyphs = new Set(
+    [...numbering.matchAll(/<w:abstractNum [^>]*>(?:(?!<\/w:abstractNum>).)*<\/w:abstractNum>/gs)]
+      .filter((abstract) => {
+        const num = [
+          ...numbering.matchAll(/<w:num w:numId="(\d+)"[^>]*><w:abstractNumId w:val="(\d+)"/g),
+        ].find((found) => numIds.has(found[1]));
+        return num && abstract[0].includes(`w:abstractNumId="${num[2]}"`);
+      })
+      .flatMap((abstract) =>
+        [...abstract[0].matchAll(/<w:lvlText w:val="([^"]*)"\/>/g)].map((found) => found[1]),
+      ),
+  );
+  assert.deepEqual([...glyphs], ["•"]);
+  // The paragraph that holds a text: its list level, or none where it is not a bullet.
+  const levelOf = (text: string) => {
+    const paragraph = [...xml.matchAll(/<w:p>(?:(?!<\/w:p>).)*<\/w:p>/gs)].find((found) =>
+      found[0].includes(`>${text}<`),
+    )?.[0];
+    assert.ok(paragraph, text);
+    return paragraph.match(/<w:ilvl w:val="(\d)"\/>/)?.[1] ?? "none";
+  };
+  assert.deepEqual(
+    ["Kept services running", "Laptops for pupils", "Food boxes", "Fewer exclusions"].map(levelOf),
+    ["0", "1", "1", "0"],
+  );
+  assert.deepEqual(
+    ["Once inspections resume:", "Fewer re-referrals", "Quicker decisions", "Hubs open"].map(levelOf),
+    ["none", "0", "0", "0"],
+  );
+  // No bullet is written into the text itself, and no contents page waits for page numbers.
+  assert.doesNotMatch(xml, /<w:t[^>]*>[•–-] /);
+  assert.match(xml, /Each title links to its section\. The list gives no page numbers/);
+});
+
+test("HTML: a nested item is a list inside its item; a note before bullets is a paragraph", () => {
+  const html = renderStandaloneHtml(listsReport);
+  const compact = html.replace(/\s+</g, "<");
+  assert.match(
+    compact,
+    /<li>Kept services running<ul class="govuk-list govuk-list--bullet"><li>Laptops for pupils<\/li><li>Food boxes<\/li><\/ul><\/li><li>Fewer exclusions<\/li><\/ul>/,
+  );
+  assert.match(
+    compact,
+    /<p class="govuk-body govuk-!-margin-bottom-1">Once inspections resume:<\/p><ul class="govuk-list govuk-list--bullet bp-cell-lines"><li>Fewer re-referrals<\/li><li>Quicker decisions<\/li><\/ul>/,
+  );
+  assert.match(html, /Each title links to its section\. The list gives no page numbers/);
+});
+
+test("Excel: a note before bullets is written without one, each bullet with one", async () => {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await renderXlsx(listsReport)) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets.find((candidate) => candidate.name === "Deliverables");
+  assert.ok(sheet);
+  assert.equal(
+    sheet.getCell("B3").value,
+    "Once inspections resume:\n• Fewer re-referrals\n• Quicker decisions",
+  );
+  assert.equal(sheet.getCell("B4").value, "• Hubs open\n• Families use them");
+});
+
 test(
   "the Excel workbook stores numbers and formula totals whose results equal the displayed totals",
   withoutLibreOffice,

@@ -325,13 +325,19 @@ describeOnBothDatabases("the service plan document", (fresh) => {
     );
     const lists = objectives.blocks.filter((block) => block.kind === "list");
     for (const [index, objective] of objectivesFile.objectives.entries()) {
+      // An activity's parts nest under it, a level down, in the plan's words.
       assert.deepEqual(
         lists[index]?.items,
         objective.supportingActivities.flatMap((activity) => [
           activity.text,
-          ...activity.children.map((child) => `– ${child.text}`),
+          ...activity.children.map((child) => child.text),
         ]),
       );
+      const levels = objective.supportingActivities.flatMap((activity) => [
+        0,
+        ...activity.children.map(() => 1),
+      ]);
+      assert.deepEqual(lists[index]?.levels, levels.some((level) => level > 0) ? levels : undefined);
     }
     const activityCount = objectivesFile.objectives.flatMap((o) =>
       o.supportingActivities.flatMap((a) => [a, ...a.children]),

@@ -152,8 +152,9 @@ async function unlessMissing<T>(read: Promise<T>): Promise<T | null> {
   }
 }
 
-function flatten(items: readonly NestedItem[], depth = 0): string[] {
-  return items.flatMap((item) => [`${"– ".repeat(depth)}${item.text}`, ...flatten(item.children, depth + 1)]);
+/** A nested list as its items in order, each with its depth, for a list block. */
+function flatten(items: readonly NestedItem[], depth = 0): { text: string; level: number }[] {
+  return items.flatMap((item) => [{ text: item.text, level: depth }, ...flatten(item.children, depth + 1)]);
 }
 
 function section(
@@ -181,8 +182,10 @@ function itemsCell(text: string, lines: string[], bullets: boolean): TableCell {
   return lines.length > 1 ? { text, lines, bullets } : textCell(text);
 }
 
-function list(items: string[]): ListBlock[] {
-  return items.length === 0 ? [] : [{ kind: "list", items }];
+/** A list; `levels` where it nests (an item's depth, 0 at the top), left out where it does not. */
+function list(items: string[], levels: number[] = []): ListBlock[] {
+  if (items.length === 0) return [];
+  return levels.some((level) => level > 0) ? [{ kind: "list", items, levels }] : [{ kind: "list", items }];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,10 +274,14 @@ async function overviewSections(
   }
   overview.push(...plan.departmentalOverview.map((text) => paragraph(text)));
   if (plan.keyAchievements && plan.keyAchievements.items.length > 0) {
+    const achievements = flatten(plan.keyAchievements.items);
     overview.push(
       { kind: "subheading", text: "Key achievements" },
       paragraph(plan.keyAchievements.intro),
-      ...list(flatten(plan.keyAchievements.items)),
+      ...list(
+        achievements.map((item) => item.text),
+        achievements.map((item) => item.level),
+      ),
     );
   }
   if (overview.length > 0 && words?.managementStructureHeading) {
@@ -326,6 +333,8 @@ interface MeasureData {
   targets: storedMeasures.MeasureTarget[];
   /** Baseplan's judgements of benchmark targets, for measures linked to a published benchmark. */
   judgements: Map<number, storedMeasures.BenchmarkJudgement[]>;
+  /** The council's printed ratings kept by period (current ones). */
+  printed: storedMeasures.PrintedRating[];
 }
 
 async function measureData(db: Database, document: string): Promise<MeasureData> {
@@ -354,10 +363,12 @@ async function measureData(db: Database, document: string): Promise<MeasureData>
     storedMeasures.targetsOf(db, measureIds),
   ]);
   const judgements = await storedMeasures.benchmarkJudgementsFor(db, measureIds);
+  const printed = await storedMeasures.currentPrintedRatingsOf(db, measureIds);
   return {
     groups,
     rows,
     judgements,
+    printed,
     values: values.filter((value) => value.current && value.groupId !== null && groupIds.has(value.groupId)),
     targets: targets.filter(
       (target) => target.current && target.groupId !== null && groupIds.has(target.groupId),
@@ -375,6 +386,7 @@ function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Bl
         cells: [textCell(row.titleAsWritten), ...group.columns.map(() => textCell(""))],
       };
     }
+    const { measureId } = row;
     const cells = group.columns.map((column) => {
       if (column.role === "target") {
         const period = column.period ?? column.heading;
@@ -386,7 +398,14 @@ function measureTable(data: MeasureData, group: storedMeasures.MeasureGroup): Bl
         );
         return textCell(target?.targetText ?? "");
       }
-      if (column.role === "rating") return textCell(row.printedRating ?? "");
+      if (column.role === "rating") {
+        // What the council printed for the rating column's period, kept by period; a column
+        // without a period has only the row's rating.
+        if (!column.period) return textCell(row.printedRating ?? "");
+        return textCell(
+          storedMeasures.printedInTable(data.printed, measureId, group.id, column.period) ?? "None printed",
+        );
+      }
       const value = data.values.find(
         (candidate) =>
           candidate.measureId === row.measureId &&
@@ -444,15 +463,17 @@ function judgementBlocks(
 
 /**
  * A deliverable's success measures: its note (a lead-in sentence) as a line of its own, then each
- * measure as a bullet, written "• measure" on its line since a note and bullets share the cell.
+ * measure as a bullet. The cell's text, for plain-text readers, writes each "• measure".
  */
 function successMeasuresCell(note: string | null, measures: readonly string[]): TableCell {
   const parts = [note, ...measures.map((measure) => `• ${measure}`)].filter(
     (part): part is string => part !== null && part !== "",
   );
   const text = parts.join(" ");
-  if (note) return parts.length > 1 ? { text, lines: parts } : textCell(text);
-  return itemsCell(text, [...measures], true);
+  if (!note) return itemsCell(text, [...measures], true);
+  return measures.length > 0
+    ? { text, lines: [note, ...measures], bullets: true, lead: true }
+    : textCell(text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,8 +635,10 @@ async function objectivesSection(
       outcomeShown = objective.outcomeNumber;
     }
     const items: string[] = [];
+    const levels: number[] = [];
     for (const activity of objective.activities) {
       items.push(activity.text);
+      levels.push(0);
       timeline.push({
         cells: [
           textCell(String(objective.number)),
@@ -625,7 +648,8 @@ async function objectivesSection(
         ],
       });
       for (const child of activity.children) {
-        items.push(`– ${child.text}`);
+        items.push(child.text);
+        levels.push(1);
         timeline.push({
           cells: [
             textCell(String(objective.number)),
@@ -644,7 +668,7 @@ async function objectivesSection(
     });
     const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
     blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
-    blocks.push(...list(items));
+    blocks.push(...list(items, levels));
   }
   const unset = timeline.filter(
     (row) => row.cells[2]?.text === "Not set" || row.cells[3]?.text === "Not set",

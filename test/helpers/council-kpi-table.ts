@@ -82,7 +82,15 @@ export function importKpiEdition(
 /** The table's measures set up beforehand with their units and direction, matched by code on import. */
 export async function buildKpiMeasures(
   db: Database,
-  specs: readonly { code: string; title: string; unit: MeasureUnit; polarity: Polarity; decimals?: number }[],
+  specs: readonly {
+    code: string;
+    title: string;
+    unit: MeasureUnit;
+    polarity: Polarity;
+    decimals?: number;
+    /** "quarterly" for a measure due each quarter (a quarterly report lists it). */
+    frequency?: string;
+  }[],
 ) {
   const built = [];
   for (const spec of specs) {
@@ -94,6 +102,7 @@ export async function buildKpiMeasures(
         unit: spec.unit,
         polarity: spec.polarity,
         decimals: spec.decimals ?? 0,
+        ...(spec.frequency ? { frequency: spec.frequency } : {}),
       }),
     );
   }

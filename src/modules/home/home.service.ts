@@ -104,25 +104,38 @@ const SEVERITY: Record<RatingKey, number> = { action: 0, review: 1, good: 2, str
 async function measuresSection(db: Database) {
   const listings = await listMeasureGroups(db);
   const counts = new Map<RatingKey, number>(RATINGS.map((meta) => [meta.key, 0]));
-  const attention = new Map<number, { title: string; rating: RatingKey; tables: string[] }>();
+  const attention = new Map<
+    number,
+    { title: string; rating: RatingKey; tables: string[]; printed: string[] }
+  >();
   let rows = 0;
+  let printedDisagreements = 0;
   for (const listing of listings) {
     for (const row of listing.rows) {
       if (!("measure" in row)) continue;
       rows += 1;
       const key = row.rating.rating;
       counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (row.printedAgreement === "differs") printedDisagreements += 1;
       if (key !== "action" && key !== "review") continue;
+      // The council's own rating for the period the row shows, where its table printed one.
+      const printed = row.printedRating
+        ? [
+            `the council's rating${row.printedPeriod ? ` for ${row.printedPeriod}` : ""} is ${row.printedRating}`,
+          ]
+        : [];
       const seen = attention.get(row.measure.id);
       if (!seen) {
         attention.set(row.measure.id, {
           title: row.measure.title,
           rating: key,
           tables: [listing.group.title],
+          printed,
         });
       } else {
         if (SEVERITY[key] < SEVERITY[seen.rating]) seen.rating = key;
         if (!seen.tables.includes(listing.group.title)) seen.tables.push(listing.group.title);
+        for (const one of printed) if (!seen.printed.includes(one)) seen.printed.push(one);
       }
     }
   }
@@ -132,11 +145,13 @@ async function measuresSection(db: Database) {
       title: measure.title,
       href: `/measures/${id}`,
       rating: badgeOf(ratingMeta(measure.rating)),
-      detail: `In ${measure.tables.join("; ")}`,
+      detail: `In ${measure.tables.join("; ")}${measure.printed.length > 0 ? `; ${measure.printed.join("; ")}` : ""}`,
     }));
   return {
     rows,
     tables: listings.length,
+    /** Rows whose council's printed rating disagrees with Baseplan's for the period shown. */
+    printedDisagreements,
     counts: RATINGS.map(
       (meta): RatingCount => ({
         key: meta.key,

@@ -941,3 +941,41 @@ export async function supersedePrintedRatings(
     .set({ current: false, supersededBy: by })
     .where(inArray(measurePrintedRatings.id, [...ids]));
 }
+
+/** A listed row's printed rating asked for: the measure, the table that prints it, the period it shows. */
+export interface PrintedRequest {
+  measureId: number;
+  groupId: number;
+  periodKey: string;
+}
+
+/**
+ * For each request, in order, the rating the table printed for the measure and period (the
+ * latest recorded, where a table repeats a measure), or null where it printed none for that
+ * period: one indexed read for the whole list, whatever the number of periods behind it.
+ */
+export async function listedPrintedRatings(
+  db: Database,
+  requests: readonly PrintedRequest[],
+): Promise<(string | null)[]> {
+  if (requests.length === 0) return [];
+  const wanted = JSON.stringify(
+    requests.map((request, index) => ({
+      i: index,
+      m: request.measureId,
+      g: request.groupId,
+      k: request.periodKey,
+    })),
+  );
+  const [row] = await queryRows<{ ratings: (string | null)[] | string }>(
+    db,
+    sql`select coalesce(json_agg(found.rating_text order by w.i), '[]'::json) as ratings
+      from json_to_recordset(${wanted}::json) as w(i int, m bigint, g bigint, k text)
+      left join lateral (
+        select p.rating_text from measure_printed_ratings p
+        where p.measure_id = w.m and p.current and p.group_id = w.g and p.period_key = w.k
+        order by p.id desc limit 1
+      ) found on true`,
+  );
+  return parsedJson(row?.ratings, []);
+}

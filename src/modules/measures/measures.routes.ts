@@ -51,6 +51,7 @@ import {
   type MeasurePage,
   measurePage,
   previewImport,
+  printedDisagreementCount,
   ratedRowCount,
   ratingCounts,
   recordPeriodValue,
@@ -118,7 +119,9 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
           field: String(issue.path[0] ?? "q"),
           message: issue.path[0] === "q" ? issue.message : "This filter could not be read: choose again",
         }));
-    const asked = parsed.success ? parsed.data : { rating: [], group: undefined, q: undefined };
+    const asked = parsed.success
+      ? parsed.data
+      : { rating: [], group: undefined, q: undefined, printed: undefined };
     for (const key of asked.rating) {
       if (!RATINGS.some((rating) => rating.key === key)) {
         errors.push({
@@ -137,18 +140,28 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     const filters: ListFilters =
       errors.length > 0
         ? {}
-        : { ratings: asked.rating, group: group || undefined, search: asked.q || undefined };
+        : {
+            ratings: asked.rating,
+            group: group || undefined,
+            search: asked.q || undefined,
+            printed: asked.printed,
+          };
     const listings = filterListings(allListings, filters);
-    // Printed ratings that differ from Baseplan's on the same key, counted for the page.
-    const differing = listings
-      .flatMap((listing) => listing.rows)
-      .filter((row) => "printedAgreement" in row && row.printedAgreement === "differs").length;
+    // Rows whose council's printed rating for the period shown disagrees with Baseplan's (same key),
+    // among those the group and search leave, with the address that shows only them.
+    const differing = printedDisagreementCount(allListings, filters);
+    const differingHref = `/measures?${new URLSearchParams([
+      ["printed", "differs"],
+      ...(filters.group ? [["group", filters.group]] : []),
+      ...(filters.search ? [["q", filters.search]] : []),
+    ]).toString()}`;
     const counts = ratingCounts(allListings, filters);
     const offTargetRatings = RATINGS.filter((meta) => isOffTarget(meta.colour));
     return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
       differing,
+      differingHref,
       groups,
       ratings: RATINGS.map((meta) => ({ ...meta, count: counts.byRating.get(meta.key) ?? 0 })),
       offTarget: {
@@ -162,7 +175,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       },
       shown: ratedRowCount(listings),
       total: ratedRowCount(allListings),
-      filters: { ratings: filters.ratings ?? [], group: filters.group ?? "", q: filters.search ?? "" },
+      filters: {
+        ratings: filters.ratings ?? [],
+        group: filters.group ?? "",
+        q: filters.search ?? "",
+        printed: filters.printed ?? "",
+      },
       errors,
     });
   });

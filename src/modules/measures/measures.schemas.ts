@@ -70,6 +70,8 @@ export const listFilterSchema = z.object({
     .optional()
     .transform((asked) => (asked === undefined ? [] : [asked].flat().filter((key) => key !== ""))),
   group: z.string().optional(),
+  /** Only the rows whose council's printed rating disagrees with Baseplan's. */
+  printed: z.enum(["differs"]).optional(),
   q: z
     .string()
     .trim()

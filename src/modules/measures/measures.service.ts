@@ -65,7 +65,15 @@ import type {
 } from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 
-export type { Measure, MeasureBenchmark, MeasureDetails, MeasureGroup, MeasureTarget, MeasureValue };
+export type {
+  Measure,
+  MeasureBenchmark,
+  MeasureDetails,
+  MeasureGroup,
+  MeasureTarget,
+  MeasureValue,
+  PrintedRating,
+};
 
 /** Baseplan's own spelling of a period label, so "2020/2021" and "2020/21" are the same year. */
 export function periodKey(label: string): string {
@@ -910,8 +918,15 @@ export interface RatedRow {
   latest: ListedValue | null;
   target: ListedTarget | null;
   rating: MeasureRating;
-  /** The rating the document itself printed, where it printed one. */
+  /**
+   * The rating the council's table printed for the period this row's figures are for (the row's
+   * own, for a table without a period), or null where it printed none for that period.
+   */
   printedRating: string | null;
+  /** The period the printed rating is for, or null for a table without a period. */
+  printedPeriod?: string | null;
+  /** Whether the table prints the council's rating at all (a rating column). */
+  printsRatings?: boolean;
   /** The document and table that print this row (only on a measure's own page). */
   document?: string;
   groupTitle?: string;
@@ -1123,6 +1138,8 @@ export interface ListFilters {
   ratings?: readonly string[] | undefined;
   group?: string | undefined;
   search?: string | undefined;
+  /** "differs": only rows whose council's printed rating disagrees with Baseplan's for the period shown. */
+  printed?: "differs" | undefined;
 }
 
 function byMeasure<T extends { measureId: number }>(items: T[]): Map<number, T[]> {
@@ -1142,6 +1159,57 @@ interface ListedEntry {
   row: { titleAsWritten: string; printedRating: string | null };
   shown: ReturnType<typeof shownColumns>;
   figures: repository.ListedFigures;
+  /** The council's printed rating for the period shown (see printedFor). */
+  printed: string | null;
+}
+
+function printsRatings(group: MeasureGroup): boolean {
+  return group.columns.some((column) => column.role === "rating");
+}
+
+/**
+ * Which printed rating a row of a table shows: the one the table printed for the period the row's
+ * figures are for, from the ratings kept by period (docs/decisions/0025-printed-ratings-by-period.md);
+ * a table without a period keeps its rating on the row only, so that one. Null where the table
+ * printed none for the period, or prints no ratings.
+ */
+function printedFor(
+  group: MeasureGroup,
+  rowRating: string | null,
+  printed: readonly Pick<PrintedRating, "groupId" | "periodKey" | "ratingText" | "current" | "id">[],
+): string | null {
+  if (!printsRatings(group)) return null;
+  const { key } = shownColumns(group);
+  if (key === "") return rowRating?.trim() ? rowRating : null;
+  const found = printed
+    .filter((one) => one.current && one.groupId === group.id && one.periodKey === key)
+    .sort((a, b) => b.id - a.id)[0];
+  return found?.ratingText ?? null;
+}
+
+/**
+ * How the council's printed rating compares with Baseplan's rating (its label): see
+ * printedRatingAgreement. Null where nothing was printed.
+ */
+export function councilRatingAgreement(
+  printed: string | null,
+  baseplanLabel: string,
+): "agrees" | "differs" | "other key" | null {
+  return printedRatingAgreement(
+    printed,
+    baseplanLabel,
+    RATINGS.map((meta) => meta.label),
+  );
+}
+
+/** What a rated row says of the council's printed rating, beside Baseplan's rating. */
+function printedParts(group: MeasureGroup, printed: string | null, computedLabel: string) {
+  return {
+    printedRating: printed,
+    printedPeriod: shownColumns(group).period || null,
+    printsRatings: printsRatings(group),
+    printedAgreement: councilRatingAgreement(printed, computedLabel),
+  };
 }
 
 const EMPTY_FIGURES: repository.ListedFigures = { latest: null, target: null, previous: null };
@@ -1196,7 +1264,7 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
         index = requests.push(request) - 1;
         requestIndex.set(key, index);
       }
-      const entry: ListedEntry = { measure, group, row, shown, figures: EMPTY_FIGURES };
+      const entry: ListedEntry = { measure, group, row, shown, figures: EMPTY_FIGURES, printed: null };
       entries.push(entry);
       entryRequest.push(index);
       listed.push(entry);
@@ -1207,6 +1275,22 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
   for (const [index, entry] of entries.entries()) {
     entry.figures = figures[entryRequest[index] ?? -1] ?? EMPTY_FIGURES;
   }
+  // The council's printed rating for the period each row shows, and only that period's.
+  const byPeriod = entries.filter((entry) => printsRatings(entry.group) && entry.shown.key !== "");
+  const printed = await repository.listedPrintedRatings(
+    db,
+    byPeriod.map((entry) => ({
+      measureId: entry.measure.id,
+      groupId: entry.group.id,
+      periodKey: entry.shown.key,
+    })),
+  );
+  for (const [index, entry] of byPeriod.entries()) entry.printed = printed[index] ?? null;
+  for (const entry of entries) {
+    if (printsRatings(entry.group) && entry.shown.key === "" && entry.row.printedRating?.trim()) {
+      entry.printed = entry.row.printedRating;
+    }
+  }
   const ratings = await rateListedEntries(db, entries);
   return layout.map(({ group, rows: listed }) => ({
     group,
@@ -1216,12 +1300,7 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
       return {
         measure: item.measure,
         titleAsWritten: item.row.titleAsWritten,
-        printedRating: item.row.printedRating,
-        printedAgreement: printedRatingAgreement(
-          item.row.printedRating,
-          rating.meta.label,
-          RATINGS.map((meta) => meta.label),
-        ),
+        ...printedParts(item.group, item.printed, rating.meta.label),
         latest: item.figures.latest,
         target: item.figures.target,
         rating,
@@ -1324,18 +1403,33 @@ function rowAnswers(row: RatedRow, filters: ListFilters): boolean {
  */
 export function filterListings(listings: GroupListing[], filters: ListFilters): GroupListing[] {
   const ratings = filters.ratings ?? [];
-  if (!filters.group && ratings.length === 0 && !filters.search) return listings;
+  if (!filters.group && ratings.length === 0 && !filters.search && !filters.printed) return listings;
   const filtered: GroupListing[] = [];
   for (const listing of listings) {
     if (filters.group && String(listing.group.id) !== filters.group) continue;
     const rows = listing.rows.filter((row) =>
       "measure" in row
-        ? (ratings.length === 0 || ratings.includes(row.rating.rating)) && rowAnswers(row, filters)
-        : ratings.length === 0 && !filters.search,
+        ? (ratings.length === 0 || ratings.includes(row.rating.rating)) &&
+          (!filters.printed || row.printedAgreement === filters.printed) &&
+          rowAnswers(row, filters)
+        : ratings.length === 0 && !filters.search && !filters.printed,
     );
     if (rows.length > 0) filtered.push({ group: listing.group, rows });
   }
   return filtered;
+}
+
+/**
+ * How many rows the group and search leave whose council's printed rating, for the period the row
+ * shows, disagrees with Baseplan's on the same key (what the "printed=differs" filter would show).
+ */
+export function printedDisagreementCount(
+  listings: GroupListing[],
+  filters: Pick<ListFilters, "group" | "search">,
+): number {
+  return ratedRowCount(
+    filterListings(listings, { group: filters.group, search: filters.search, printed: "differs" }),
+  );
 }
 
 /** How many rated rows a listing holds. */
@@ -1507,6 +1601,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     allTargets,
     benchmarks,
     parseTarget,
+    printed,
     published,
   );
   const printedRatings = printedBeside(
@@ -1640,20 +1735,22 @@ function rateRows(
   allTargets: MeasureTarget[],
   benchmarks: MeasureBenchmark[],
   readTarget: TargetReader,
+  printed: readonly PrintedRating[],
   published?: PublishedBenchmark,
 ): { groups: MeasureGroup[]; rated: RatedRow[] } {
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
   const rated: RatedRow[] = rows.flatMap((row) => {
     const group = measureGroups.find((candidate) => candidate.id === row.groupId);
     if (!group) return [];
+    const rated = rowRating(measure, group, allValues, allTargets, benchmarks, readTarget, published);
     return [
       {
         measure,
         titleAsWritten: row.titleAsWritten,
-        printedRating: row.printedRating,
         document: group.document,
         groupTitle: group.title,
-        ...rowRating(measure, group, allValues, allTargets, benchmarks, readTarget, published),
+        ...rated,
+        ...printedParts(group, printedFor(group, row.printedRating, printed), rated.rating.meta.label),
       },
     ];
   });
@@ -1695,19 +1792,21 @@ export async function measureFigures(
   const wanted = [...new Set(ids)];
   const figures = new Map<number, MeasureFigures>();
   if (wanted.length === 0) return figures;
-  const [found, allValues, allTargets, rows, groups, benchmarks] = await Promise.all([
+  const [found, allValues, allTargets, rows, groups, benchmarks, printed] = await Promise.all([
     repository.findMeasures(db, wanted),
     repository.valuesOf(db, wanted),
     repository.targetsOf(db, wanted),
     repository.rowsOfMeasures(db, wanted),
     repository.listGroups(db),
     repository.benchmarksOf(db, wanted),
+    repository.printedRatingsOf(db, wanted),
   ]);
   const published = await publishedFiguresFor(db, wanted);
   const valuesOf = groupedBy(allValues, (value) => value.measureId);
   const targetsOf = groupedBy(allTargets, (target) => target.measureId);
   const rowsOf = groupedBy(rows, (row) => row.measureId);
   const benchmarksOf = groupedBy(benchmarks, (benchmark) => benchmark.measureId);
+  const printedOf = groupedBy(printed, (one) => one.measureId);
   const readTarget = targetReader();
   for (const measure of found) {
     const values = valuesOf.get(measure.id) ?? [];
@@ -1720,6 +1819,7 @@ export async function measureFigures(
       targets,
       benchmarksOf.get(measure.id) ?? [],
       readTarget,
+      printedOf.get(measure.id) ?? [],
       published.get(measure.id),
     );
     figures.set(measure.id, {
@@ -2276,6 +2376,52 @@ export async function periodMeasureRatings(
     );
     return { ...item, target, rating };
   });
+}
+
+/** The printed ratings these measures' tables give now (not those later editions superseded). */
+export async function currentPrintedRatingsOf(
+  db: Database,
+  measureIds: readonly number[],
+): Promise<PrintedRating[]> {
+  return (await repository.printedRatingsOf(db, measureIds)).filter((one) => one.current);
+}
+
+/**
+ * The rating the council's tables printed for a measure in one table for one period (its label),
+ * the latest recorded; null where that table printed none for the period.
+ */
+export function printedInTable(
+  printed: readonly PrintedRating[],
+  measureId: number,
+  groupId: number,
+  periodLabel: string,
+): string | null {
+  const key = periodKey(periodLabel);
+  const found = printed
+    .filter(
+      (one) => one.current && one.measureId === measureId && one.groupId === groupId && one.periodKey === key,
+    )
+    .sort((a, b) => b.id - a.id)[0];
+  return found?.ratingText ?? null;
+}
+
+/**
+ * The rating the council's tables printed for each of these measures for one period (a period's
+ * key, "Q2 2031/32"), the latest recorded where several tables printed one; measures with none
+ * for the period are absent. For a report of that period (docs/decisions/0027-printed-ratings-in-lists-and-reports.md).
+ */
+export async function printedRatingsForPeriod(
+  db: Database,
+  measureIds: readonly number[],
+  key: string,
+): Promise<Map<number, PrintedRating>> {
+  const found = new Map<number, PrintedRating>();
+  for (const one of await repository.printedRatingsOf(db, [...new Set(measureIds)])) {
+    if (!one.current || one.periodKey !== key) continue;
+    const kept = found.get(one.measureId);
+    if (!kept || kept.id < one.id) found.set(one.measureId, one);
+  }
+  return found;
 }
 
 /**
