@@ -781,7 +781,10 @@ async function savingsSection(db: Database, context: Context): Promise<ReportSec
       { cells: [text("Prior Year B/f"), blank, money(target.priorYearBroughtForward), blank, blank, blank] },
       { cells: [text("Current Year"), blank, money(target.currentYear), blank, blank, blank] },
     ],
-    notes: savings.notes.map((note) => `Note ${note.marker}: ${note.text}`),
+    notes: [
+      ...(context.budgetMonth === null ? [] : [`Savings forecast as at ${monthlyNote(context)}`]),
+      ...savings.notes.map((note) => `Note ${note.marker}: ${note.text}`),
+    ],
   };
   return {
     id: "budget-savings",
@@ -961,6 +964,7 @@ async function reservesSection(db: Database, context: Context): Promise<ReportSe
           },
         ],
         notes: [
+          ...(context.budgetMonth === null ? [] : [`Balances as at the end of ${monthlyNote(context)}`]),
           '↑ Reserve has increased over the quarter; = unchanged; ↓ decreased. "As reported" where the previous quarter\'s balance is not recorded.',
         ],
       },
@@ -1004,6 +1008,7 @@ async function debtSection(db: Database, context: Context): Promise<ReportSectio
           percentCell(band.statedShare ?? ""),
         ],
       })),
+      ...(context.budgetMonth === null ? {} : { notes: [`Debt as at the end of ${monthlyNote(context)}`] }),
       totals: [
         {
           sumOfRows: true,

@@ -1,7 +1,8 @@
 import ExcelJS from "exceljs";
+import { chartPng, chartSize } from "../charts/charts.ts";
 import { RATING_FILLS } from "../domain/rating-key.ts";
 import { spreadsheetWidths, wrappedLines } from "./column-widths.ts";
-import type { Report, TableBlock, TableCell, TotalRef } from "./model.ts";
+import type { ChartBlock, Report, TableBlock, TableCell, TotalRef } from "./model.ts";
 
 const NUMBER_FORMATS: Record<string, string> = {
   pounds: '"£"#,##0;-"£"#,##0',
@@ -176,8 +177,39 @@ function addTableSheet(
   }
 }
 
+/** The widest a chart's picture is set on its sheet, in pixels: about half a laptop's screen. */
+const CHART_WIDTH = 640;
+
 /**
- * Excel: a sheet per table (charts contribute their data tables), numbers stored as numbers with
+ * A chart's picture on its data's sheet, under the table (so the sheet prints no wider than
+ * before): its title above it, its text alternative in words below it, since a picture in a
+ * spreadsheet has no text of its own to read. No wider than the table's columns.
+ */
+function addChartPicture(workbook: ExcelJS.Workbook, sheet: ExcelJS.Worksheet, chart: ChartBlock): void {
+  const columns = Math.max(1, chart.table.columns.length);
+  const characters = sheet.columns.slice(0, columns).reduce((sum, column) => sum + (column.width ?? 9), 0);
+  const size = chartSize(chart);
+  // A column's width in characters is about 7 pixels each, and 5 more.
+  const scale = Math.min(1, CHART_WIDTH / size.width, (characters * 7 + 5 * columns) / size.width);
+  const width = Math.round(size.width * scale);
+  const height = Math.round(size.height * scale);
+  const titleRow = sheet.addRow([]);
+  sheet.addRow([`Chart: ${chart.title}`]).font = { bold: true };
+  // ExcelJS types its buffer as its own ArrayBuffer-like interface; it takes Node's Buffer.
+  const buffer = chartPng(chart) as unknown as ExcelJS.Image["buffer"];
+  const image = workbook.addImage({ buffer, extension: "png" });
+  sheet.addImage(image, { tl: { col: 0, row: titleRow.number + 1 }, ext: { width, height } });
+  // Rows under the picture are the default 20 pixels tall; the description follows them.
+  const below = titleRow.number + 2 + Math.ceil(height / 20);
+  const description = sheet.getRow(below);
+  description.getCell(1).value = chart.description;
+  if (columns > 1) sheet.mergeCells(below, 1, below, columns);
+  description.getCell(1).alignment = { wrapText: true, vertical: "top" };
+  description.height = 15 * wrappedLines(chart.description, characters);
+}
+
+/**
+ * Excel: a sheet per table (a chart's sheet its data table and its picture), numbers stored as numbers with
  * number formats, totals as SUM formulas with cached results, frozen header rows, A4.
  */
 export async function renderXlsx(report: Report): Promise<Buffer> {
@@ -201,6 +233,8 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
       if (!table || table.rows.length === 0) continue;
       const name = sheetName(table.caption, used);
       addTableSheet(workbook, table, name, section.landscape ?? false);
+      const sheet = workbook.getWorksheet(name);
+      if (block.kind === "chart" && sheet) addChartPicture(workbook, sheet, block);
       // Each entry links to its sheet.
       const entry = contents.addRow([`${section.title}: ${table.caption} (sheet "${name}")`]);
       entry.getCell(1).value = {

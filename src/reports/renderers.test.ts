@@ -432,6 +432,30 @@ test("HTML: a nested item is a list inside its item; a note before bullets is a 
   assert.match(html, /Each title links to its section\. The list gives no page numbers/);
 });
 
+test("Excel: a chart's sheet shows its picture under its data, and its title and description in words", async () => {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await renderXlsx(report)) as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets.find((candidate) => candidate.name.startsWith("Budget against forecast"));
+  assert.ok(sheet, "the chart's data sheet");
+  const pictures = sheet.getImages();
+  assert.equal(pictures.length, 1, "one picture");
+  // Under the table, its title above it and its description in words below it.
+  const tableRows = 2 + 2; // caption, headings, two rows
+  const top = pictures[0]?.range.tl.nativeRow ?? 0;
+  assert.ok(top > tableRows, "under the table");
+  assert.equal(sheet.getCell(top, 1).value, "Chart: Budget against forecast");
+  let described = 0;
+  sheet.eachRow((row, number) => {
+    if (row.getCell(1).text === "Both lines are forecast to overspend.") described = number;
+  });
+  assert.ok(described > top + 1, "the description is below the picture");
+  const media = workbook.getImage(Number(pictures[0]?.imageId));
+  assert.equal(media.extension, "png");
+  // A sheet of a plain table has no picture.
+  const plain = workbook.worksheets.find((candidate) => candidate.name.startsWith("Forecast outturn"));
+  assert.equal(plain?.getImages().length, 0);
+});
+
 test("Excel: a note before bullets is written without one, each bullet with one", async () => {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load((await renderXlsx(listsReport)) as unknown as ArrayBuffer);

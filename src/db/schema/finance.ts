@@ -224,6 +224,11 @@ export const earmarkedReserves = pgTable("earmarked_reserves", {
   financialYearId: integer("financial_year_id").notNull(),
   name: text("name").notNull(),
   position: integer("position").notNull(),
+  /** Archived through the budget's set-up page (migration 0040): hidden from current pages, kept. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const earmarkedReserveBalances = pgTable("earmarked_reserve_balances", {

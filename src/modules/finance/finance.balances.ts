@@ -8,7 +8,7 @@ import {
   reconcile,
 } from "../../domain/budget.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
-import { Conflict, NotFound } from "../../errors.ts";
+import { BadRequest, Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { forecastPeriodKey } from "./finance.budget.ts";
 import * as repository from "./finance.repository.ts";
@@ -24,6 +24,7 @@ import {
   forecastPeriodPath,
   forecastPeriodWords,
   isAt,
+  monthForecastPeriod,
   periodBefore,
   periodView,
   requireQuarter,
@@ -93,6 +94,110 @@ export async function addFinancialRisk(
 }
 
 type FinancialRiskRow = Awaited<ReturnType<typeof repository.listFinancialRisks>>[number];
+
+/**
+ * The version of a period's list of financial risks that a form carries: each risk's id and
+ * version in the list's order, so that any risk added, changed, removed or moved changes it.
+ */
+export function financialRisksVersion(risks: readonly { id: number; version: number }[]): string {
+  return risks.length === 0 ? "none" : risks.map((risk) => `${risk.id}.${risk.version}`).join("-");
+}
+
+/**
+ * What the risks page of a month offers to copy: the month before's risks, when that month (of
+ * the same year) has some and this one has none yet; null otherwise.
+ */
+export async function financialRisksToCopy(db: Database, yearCode: string, month: number) {
+  if (month < 2) return null;
+  const year = await requireYear(db, yearCode);
+  const target = monthForecastPeriod(month);
+  if ((await repository.listFinancialRisks(db, year.id, target.quarter, target.month)).length > 0)
+    return null;
+  const source = monthForecastPeriod(month - 1);
+  const risks = await repository.listFinancialRisks(db, year.id, source.quarter, source.month);
+  if (risks.length === 0) return null;
+  return { words: forecastPeriodWords(source), count: risks.length, version: financialRisksVersion(risks) };
+}
+
+/**
+ * Starts a month's financial risks from the month before's: each risk copied as it stands, in
+ * its order, as the month's own rows, audited one by one. Refused, nothing copied, when the month
+ * already has risks, when the month before has none, and (the conflict page) when the month
+ * before's risks changed after the page offering the copy was opened. The routes refuse a month
+ * not open for entry first.
+ */
+export async function copyPreviousMonthRisks(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; month: number; sourceVersion: string },
+) {
+  return db.transaction(async (tx) => {
+    const year = await requireYear(tx, input.yearCode);
+    const target = monthForecastPeriod(input.month);
+    const targetWords = `${forecastPeriodWords(target)} ${year.label}`;
+    if (input.month < 2) {
+      throw new BadRequest(
+        `Month 1 is the first month of ${year.label}: there is no month before it to copy financial risks from. Nothing was copied.`,
+      );
+    }
+    const source = monthForecastPeriod(input.month - 1);
+    const sourceWords = `${forecastPeriodWords(source)} ${year.label}`;
+    const existing = await repository.listFinancialRisks(tx, year.id, target.quarter, target.month);
+    if (existing.length > 0) {
+      throw new BadRequest(
+        `The ${targetWords} financial risks have already been started (${existing.length} entered), so ${sourceWords}'s were not copied. Change or add them on the ${targetWords} financial risks page.`,
+      );
+    }
+    const risks = await repository.listFinancialRisks(tx, year.id, source.quarter, source.month);
+    if (financialRisksVersion(risks) !== input.sourceVersion) {
+      const event = await latestAuditEvent(tx, "financial-risk", risks.at(-1)?.id ?? 0);
+      throw new Conflict(
+        `The ${sourceWords} financial risks`,
+        [
+          {
+            label: `The ${sourceWords} financial risks`,
+            saved:
+              risks.length === 0
+                ? "None"
+                : risks
+                    .map(
+                      (risk) =>
+                        `${risk.service}: ${risk.risk} (${formatPounds(risk.sensitivityPence, { pence: true })}, likelihood ${risk.likelihood})`,
+                    )
+                    .join("; "),
+            submitted: "As they were when the page offering the copy was opened",
+          },
+        ],
+        `/budget/${year.code}/${forecastPeriodPath(target)}/risks`,
+        event ? { actor: event.actor, at: event.occurredAt } : undefined,
+      );
+    }
+    const copied: FinancialRiskRow[] = [];
+    for (const risk of risks) {
+      const copy = await repository.insertFinancialRisk(tx, {
+        financialYearId: year.id,
+        quarter: target.quarter,
+        month: target.month,
+        service: risk.service,
+        risk: risk.risk,
+        sensitivityPence: risk.sensitivityPence,
+        likelihood: risk.likelihood,
+        position: risk.position,
+      });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "create",
+        entityType: "financial-risk",
+        entityId: copy.id,
+        period: forecastPeriodKey(year.code, target),
+        summary: `Copied a ${sourceWords} financial risk for ${copy.service} to ${targetWords}`,
+        after: { ...copy, copiedFrom: risk.id },
+      });
+      copied.push(copy);
+    }
+    return { year, copied, sourceWords, targetWords };
+  });
+}
 
 /**
  * One risk of a quarter's (or a month's) list, for its change and remove forms; a 404 for a risk

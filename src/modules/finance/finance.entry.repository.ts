@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   councils,
@@ -22,11 +22,16 @@ export type DebtWriteOff = typeof debtWriteOffs.$inferSelect;
 export type GrowthSpend = typeof growthItemSpend.$inferSelect;
 
 export async function listReserves(db: Database, financialYearId: number) {
-  return db
-    .select()
-    .from(earmarkedReserves)
-    .where(eq(earmarkedReserves.financialYearId, financialYearId))
-    .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserves.id));
+  return (
+    db
+      .select()
+      .from(earmarkedReserves)
+      // Archived reserves (the budget's set-up page) are left out of current pages and entry.
+      .where(
+        and(eq(earmarkedReserves.financialYearId, financialYearId), isNull(earmarkedReserves.archivedAt)),
+      )
+      .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserves.id))
+  );
 }
 
 export async function findReserveBalance(

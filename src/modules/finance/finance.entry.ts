@@ -2,7 +2,7 @@ import type { Database } from "../../db/client.ts";
 import { monthName } from "../../domain/calendar.ts";
 import { formatPounds, type Pence, sumPence } from "../../domain/money.ts";
 import { DEFAULT_YEAR_START_MONTH, monitoringPeriod, monitoringPeriodDates } from "../../domain/periods.ts";
-import { Conflict, NotFound } from "../../errors.ts";
+import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { forecastPeriodKey } from "./finance.budget.ts";
 import * as entryRepository from "./finance.entry.repository.ts";
@@ -192,6 +192,15 @@ export async function saveReserveBalances(
         name: entered.name,
         position: Math.max(0, ...known.map((row) => row.position)) + 1,
       });
+      // A form opened before the reserve was archived on the budget's set-up page.
+      if (reserve.archivedAt !== null) {
+        throw new ValidationFailed([
+          {
+            field: "form",
+            message: `The reserve "${reserve.name}" is archived: restore it on the budget's set-up page before entering its balance. Nothing was saved.`,
+          },
+        ]);
+      }
       figures.push({
         entered,
         label: `the ${entered.name} balance`,

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { eq } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import {
@@ -13,9 +17,14 @@ import {
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
+import { zipEntryText } from "../../../test/helpers/zip.ts";
+import type { Database } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/index.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
+import { buildQuarterlyReport } from "../../reports/quarterly-report.ts";
+import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { closePeriod, findPeriod, openPeriod, periodSections } from "../periods/periods.service.ts";
+import { quarterlyReport } from "../reports/reports.service.ts";
 import * as finance from "./finance.service.ts";
 
 // A made-up council monitored monthly whose year starts in October. Its year before (monitored
@@ -43,6 +52,33 @@ function rowFields(body: string): Record<string, string> {
     fields[match[1] ?? ""] = (match[2] ?? "").replace(/&amp;/g, "&");
   }
   return fields;
+}
+
+/** A quarterly report's Word text, Excel cells and the page its PDF prints, as served. */
+async function reportFormats(
+  app: FastifyInstance,
+  db: Database,
+  path: string,
+  year: string,
+  quarter: number,
+) {
+  const work = await mkdtemp(join(tmpdir(), "baseplan-monthly-notes-"));
+  try {
+    const docx = join(work, "report.docx");
+    await writeFile(docx, (await app.inject(`${path}.docx`)).rawPayload);
+    const word = (await zipEntryText(docx, "word/document.xml")).replace(/<[^>]+>/g, "");
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await app.inject(`${path}.xlsx`)).rawPayload as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    for (const sheet of workbook.worksheets) {
+      sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value))));
+    }
+    // The PDF is Chromium's print of this standalone page.
+    const printed = renderStandaloneHtml(await quarterlyReport(db, year, quarter));
+    return { word, excel: cells.join("\n"), printed };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => {
@@ -231,6 +267,21 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
         assert.ok(report.body.includes(expected), expected);
       }
       assert.doesNotMatch(report.body, /1\.100|1\.550/);
+
+      // Its savings, reserves and debt tables say which month's figures they show, in every format.
+      const asAt = "Month 3, the last month of quarter 1: the year is monitored monthly.";
+      const monthNotes = [
+        `Savings forecast as at ${asAt}`,
+        `Balances as at the end of ${asAt}`,
+        `Debt as at the end of ${asAt}`,
+      ];
+      for (const note of monthNotes) assert.ok(report.body.includes(note), `page: ${note}`);
+      const formats = await reportFormats(app, db, `/reports/quarterly/${CODE}/q1`, CODE, 1);
+      for (const note of monthNotes) {
+        assert.ok(formats.word.includes(note), `Word: ${note}`);
+        assert.ok(formats.excel.includes(note), `Excel: ${note}`);
+        assert.ok(formats.printed.includes(note), `PDF: ${note}`);
+      }
     } finally {
       await app.close();
     }
@@ -256,5 +307,28 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
       [[9_00, "up"]],
     );
     assert.equal((await finance.reservesReport(db, CODE, 2, 6)).reserves.length, 0);
+
+    // Its report's savings, reserves and debt tables carry no month note.
+    await buildSavings(db, {
+      startYear: YEAR,
+      quarter: 2,
+      initiatives: [{ name: "Lighting", amount: 10_00, forecastAchieved: 8_00 }],
+    });
+    await buildDebt(db, { startYear: YEAR, quarter: 2, bands: [{ band: "Up to 30 days", amount: 5_00 }] });
+    const report = await buildQuarterlyReport(db, {
+      year: CODE,
+      quarter: 2,
+      organisation: { councilName: "Anytown Borough Council", department: "Place" },
+    });
+    const tables = report.sections
+      .flatMap((section) => section.blocks)
+      .filter((block) => block.kind === "table")
+      .filter((table) =>
+        ["budget-savings-initiatives", "earmarked-reserves-table", "debt-profile"].includes(table.id),
+      );
+    assert.equal(tables.length, 3);
+    for (const table of tables) {
+      assert.ok(!(table.notes ?? []).some((note) => /monitored monthly/.test(note)), table.id);
+    }
   });
 });

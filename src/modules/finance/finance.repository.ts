@@ -521,16 +521,21 @@ export async function insertReserveBalance(
 
 /** Every reserve of a year with all its quarterly balances (quarters not given have no row). */
 export async function listReserveBalances(db: Database, financialYearId: number) {
-  return db
-    .select({ reserve: earmarkedReserves, balance: earmarkedReserveBalances })
-    .from(earmarkedReserves)
-    .leftJoin(earmarkedReserveBalances, eq(earmarkedReserveBalances.reserveId, earmarkedReserves.id))
-    .where(eq(earmarkedReserves.financialYearId, financialYearId))
-    .orderBy(
-      asc(earmarkedReserves.position),
-      asc(earmarkedReserveBalances.quarter),
-      asc(earmarkedReserveBalances.month),
-    );
+  return (
+    db
+      .select({ reserve: earmarkedReserves, balance: earmarkedReserveBalances })
+      .from(earmarkedReserves)
+      .leftJoin(earmarkedReserveBalances, eq(earmarkedReserveBalances.reserveId, earmarkedReserves.id))
+      // Archived reserves (the budget's set-up page) are left out of current pages and new documents.
+      .where(
+        and(eq(earmarkedReserves.financialYearId, financialYearId), isNull(earmarkedReserves.archivedAt)),
+      )
+      .orderBy(
+        asc(earmarkedReserves.position),
+        asc(earmarkedReserveBalances.quarter),
+        asc(earmarkedReserveBalances.month),
+      )
+  );
 }
 
 export async function insertDebtBand(db: Database, values: typeof debtProfile.$inferInsert) {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { formatPounds } from "../../domain/money.ts";
-import { ValidationFailed } from "../../errors.ts";
+import { NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { RoutesOptions } from "../../web/modules.ts";
@@ -16,6 +16,7 @@ import {
   financialRiskEditSchema,
   financialRiskNewSchema,
   financialRiskRemoveSchema,
+  financialRisksCopySchema,
 } from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 import { type ForecastPeriod, forecastPeriodPath } from "./finance.shared.ts";
@@ -113,6 +114,27 @@ export function financialRiskRoutes(app: FastifyInstance, services: RoutesOption
       return renderForm(reply, yearCode, at, body, null, error.errors);
     }
     return redirectWithBanner(reply, listOf(yearCode, at), "The financial risk was added.");
+  });
+
+  // A month's list started from the month before's: one form on the month's risks page.
+  app.post("/budget/:year/:quarter/risks/copy", async (request, reply) => {
+    const params = request.params as Params;
+    const yearCode = yearParam(params.year);
+    const at = budgetPeriodParam(params.quarter);
+    if (at.month === null)
+      throw new NotFound(`Copying last month's financial risks into quarter ${at.quarter}`);
+    await requireBalancePeriodOpen(services, { code: yearCode }, at, RISKS);
+    const { sourceVersion } = validForm(financialRisksCopySchema, (request.body ?? {}) as Params);
+    const { copied, sourceWords } = await finance.copyPreviousMonthRisks(services.db, request.actor, {
+      yearCode,
+      month: at.month,
+      sourceVersion,
+    });
+    return redirectWithBanner(
+      reply,
+      listOf(yearCode, at),
+      `${copied.length === 1 ? "1 financial risk was" : `${copied.length} financial risks were`} copied from ${sourceWords}. Check each and change what has moved on.`,
+    );
   });
 
   app.get("/budget/:year/:quarter/risks/:riskId/edit", async (request, reply) => {

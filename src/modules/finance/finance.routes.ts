@@ -233,13 +233,19 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       figuresAt.month,
     );
     const words = forecastPeriodWords(asked);
+    const entryOpen = await periodOpenForEntry(services, model.year, figuresAt);
     return reply.view("finance/views/risks.njk", {
       pageTitle: `Financial risks ${model.year.label} ${words}`,
       model,
       periodWords: words,
       figuresFrom: figuresAt.month !== null && asked.month === null ? forecastPeriodWords(figuresAt) : null,
       trend: null,
-      entryOpen: await periodOpenForEntry(services, model.year, figuresAt),
+      entryOpen,
+      // A month open for entry with no risks yet may start from the month before's.
+      copyFrom:
+        entryOpen && asked.month !== null
+          ? await finance.financialRisksToCopy(services.db, yearCode, asked.month)
+          : null,
       pages: budgetPages(yearCode, await quarterAt(services, yearCode, asked.quarter), "risks"),
     });
   });

@@ -169,6 +169,15 @@ export const financialRiskEditSchema = financialRiskNewSchema.extend({ version }
 
 export type FinancialRiskEdit = z.infer<typeof financialRiskEditSchema>;
 
+/**
+ * Copying the month before's financial risks into a month: the version of the month before's
+ * list the page was opened at (finance.balances.ts, financialRisksVersion). One that is missing
+ * or unreadable cannot match, so the copy is refused with the conflict page.
+ */
+export const financialRisksCopySchema = z.object({
+  sourceVersion: z.string().trim().max(4_000).catch(""),
+});
+
 /** Removing a financial risk: the version the confirmation page was opened at. */
 export const financialRiskRemoveSchema = z.object({ version });
 

@@ -3,6 +3,7 @@ import type { Database } from "../../db/client.ts";
 import {
   approvedBudgetCells,
   budgetDivisions,
+  earmarkedReserves,
   financialYears,
   monitoringForecasts,
   monitoringLines,
@@ -18,6 +19,7 @@ import { versionedUpdate } from "../../db/versioning.ts";
 
 export type LineRow = typeof monitoringLines.$inferSelect;
 export type DivisionRow = typeof budgetDivisions.$inferSelect;
+export type ReserveRow = typeof earmarkedReserves.$inferSelect;
 
 export async function findYear(db: Database, code: string) {
   const [year] = await db.select().from(financialYears).where(eq(financialYears.code, code));
@@ -248,4 +250,72 @@ export async function setCell(
       target: [approvedBudgetCells.divisionId, approvedBudgetCells.headingKey],
       set: { amountPence, version: sql`${approvedBudgetCells.version} + 1` },
     });
+}
+
+// ---- earmarked reserves --------------------------------------------------------------------------
+
+export async function findReserve(db: Database, id: number): Promise<ReserveRow | undefined> {
+  const [row] = await db.select().from(earmarkedReserves).where(eq(earmarkedReserves.id, id));
+  return row;
+}
+
+/** Updates a reserve if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateReserveIfVersion = versionedUpdate(earmarkedReserves);
+
+/** A year's live earmarked reserves, in the order the reserves table shows them. */
+export function liveReserves(db: Database, financialYearId: number): Promise<ReserveRow[]> {
+  return db
+    .select()
+    .from(earmarkedReserves)
+    .where(and(eq(earmarkedReserves.financialYearId, financialYearId), isNull(earmarkedReserves.archivedAt)))
+    .orderBy(asc(earmarkedReserves.position), asc(earmarkedReserves.id));
+}
+
+export function archivedReserves(db: Database, financialYearId: number): Promise<ReserveRow[]> {
+  return db
+    .select()
+    .from(earmarkedReserves)
+    .where(
+      and(eq(earmarkedReserves.financialYearId, financialYearId), isNotNull(earmarkedReserves.archivedAt)),
+    )
+    .orderBy(asc(earmarkedReserves.archivedAt), asc(earmarkedReserves.id));
+}
+
+/** A reserve of the year, archived or not, with this name (case and outer spaces ignored), other than `exceptId`. */
+export async function reserveNamed(
+  db: Database,
+  financialYearId: number,
+  name: string,
+  exceptId: number | null,
+): Promise<ReserveRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(earmarkedReserves)
+    .where(
+      and(
+        eq(earmarkedReserves.financialYearId, financialYearId),
+        sql`lower(btrim(${earmarkedReserves.name})) = lower(btrim(${name}))`,
+        exceptId === null ? undefined : sql`${earmarkedReserves.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function insertReserve(
+  db: Database,
+  values: typeof earmarkedReserves.$inferInsert,
+): Promise<ReserveRow> {
+  const [row] = await db.insert(earmarkedReserves).values(values).returning();
+  if (!row) throw new Error("The reserve was not saved");
+  return row;
+}
+
+/** Numbers these reserves' positions 1, 2, 3, ... in the order given. */
+export async function renumberReserves(db: Database, ids: readonly number[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(earmarkedReserves)
+      .set({ position: index + 1 })
+      .where(eq(earmarkedReserves.id, id));
+  }
 }

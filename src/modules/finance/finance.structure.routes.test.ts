@@ -271,5 +271,19 @@ describe("setting up the budget through the pages, on a council without the demo
     assert.match(approved, /Leisure and culture 1,234,568 100,000 0 0 0 0 0 0 1,334,568 -50,000 0 1,284,568/);
     const stale = await post(app, form, { "amount-employees": "1", version: String(division.version) }, form);
     assert.equal(stale.statusCode, 409);
+
+    // Earmarked reserves, through the same pages.
+    const reserve = await post(
+      app,
+      `${PAGE}/reserve/new`,
+      { name: "Leisure renewals reserve" },
+      `${PAGE}/reserve/new`,
+    );
+    assert.equal(reserve.statusCode, 303);
+    assert.match(text((await app.inject(PAGE)).body), /Earmarked reserves .* Leisure renewals reserve Edit/);
+    assert.match(
+      text((await app.inject(`/budget/${YEAR}/q1/reserves/edit`)).body),
+      /Leisure renewals reserve/,
+    );
   });
 });

@@ -46,6 +46,12 @@ const PAGES: Record<BudgetStructureKind, { label: string; hint: string; addText:
     addText: "Add a division",
     anchor: "divisions",
   },
+  reserve: {
+    label: "Name of the earmarked reserve",
+    hint: "As the reserves table names it, for example Winter maintenance reserve.",
+    addText: "Add an earmarked reserve",
+    anchor: "reserves",
+  },
 };
 
 function kindParam(text: string | undefined): BudgetStructureKind {

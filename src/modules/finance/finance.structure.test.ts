@@ -11,12 +11,14 @@ import type { Database } from "../../db/client.ts";
 import { BadRequest, Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
+import { reservesReport } from "./finance.balances.ts";
 import {
   approvedBudgetReport,
   budgetLineDetail,
   forecastOutturnReport,
   lineForNewForecast,
 } from "./finance.budget.ts";
+import { reservesForEntry, saveReserveBalances } from "./finance.entry.ts";
 import { divisionAmountsSchema, structureNameSchema } from "./finance.schemas.ts";
 import {
   addRecord,
@@ -257,6 +259,59 @@ describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
     assert.equal(detail.quarters.filter((quarter) => quarter.forecast !== null).length, 1);
     assert.equal((await budgetStructure(db, YEAR)).archivedLines[0]?.forecasts, 1);
     await assert.rejects(lineForNewForecast(db, ferries.id, 2), BadRequest);
+  });
+
+  test("earmarked reserves are set up the same way; an archived one leaves entry and the reserves table", async () => {
+    const db = await newCouncil(fresh);
+    const winter = await add(db, "reserve", "Winter maintenance reserve");
+    const flood = await add(db, "reserve", "Flood resilience reserve");
+    assert.deepEqual(
+      (await reservesForEntry(db, YEAR, 1)).rows.map((row) => row.name),
+      ["Winter maintenance reserve", "Flood resilience reserve"],
+    );
+    await moveRecord(db, TEST_ACTOR, "reserve", { id: flood.id, version: flood.version, direction: "up" });
+    const entry = async (name: string, pence: number) =>
+      saveReserveBalances(db, TEST_ACTOR, {
+        yearCode: YEAR,
+        quarter: 1,
+        figures: [{ key: name, name, pence, version: 0 }],
+      });
+    await entry("Winter maintenance reserve", 300_000_00);
+    await entry("Flood resilience reserve", 120_000_00);
+    assert.deepEqual(
+      (await reservesReport(db, YEAR, 1)).reserves.map((reserve) => reserve.name),
+      ["Flood resilience reserve", "Winter maintenance reserve"],
+    );
+    const duplicate = await refusal(add(db, "reserve", "winter MAINTENANCE reserve"));
+    assert.match(duplicate.message, /already an earmarked reserve named "Winter maintenance reserve"/);
+
+    const archived = await archiveRecord(db, TEST_ACTOR, "reserve", {
+      id: winter.id,
+      version: winter.version,
+    });
+    assert.deepEqual(
+      (await reservesReport(db, YEAR, 1)).reserves.map((reserve) => reserve.name),
+      ["Flood resilience reserve"],
+    );
+    assert.deepEqual(
+      (await reservesForEntry(db, YEAR, 1)).rows.map((row) => row.name),
+      ["Flood resilience reserve"],
+    );
+    // A form opened before the archive names it: refused, nothing saved.
+    await refusal(entry("Winter maintenance reserve", 1));
+
+    await restoreRecord(db, TEST_ACTOR, "reserve", { id: winter.id, version: archived.version });
+    assert.deepEqual(
+      (await reservesReport(db, YEAR, 1)).reserves.map((reserve) => [reserve.name, reserve.balance.pence]),
+      [
+        ["Flood resilience reserve", 120_000_00],
+        ["Winter maintenance reserve", 300_000_00],
+      ],
+    );
+    assert.deepEqual(
+      (await actions(db, "earmarked-reserve", winter.id)).map(([action]) => action),
+      ["create", "archive", "restore"],
+    );
   });
 
   test("the approved budget's divisions take amounts typed as a council writes them", async () => {

@@ -14,7 +14,7 @@ import { recordAuditEvent } from "../audit/audit.service.ts";
 import { findDepartment } from "../plan/plan.service.ts";
 import * as repository from "./finance.repository.ts";
 import type { StructureNameForm } from "./finance.schemas.ts";
-import type { DivisionRow, LineRow } from "./finance.structure.repository.ts";
+import type { DivisionRow, LineRow, ReserveRow } from "./finance.structure.repository.ts";
 import * as structure from "./finance.structure.repository.ts";
 
 /**
@@ -28,9 +28,9 @@ import * as structure from "./finance.structure.repository.ts";
  * new documents (the finance repository's lists leave them out) and keep their figures.
  */
 
-export type BudgetStructureKind = "line" | "division";
+export type BudgetStructureKind = "line" | "division" | "reserve";
 
-export const BUDGET_STRUCTURE_KINDS: readonly BudgetStructureKind[] = ["line", "division"];
+export const BUDGET_STRUCTURE_KINDS: readonly BudgetStructureKind[] = ["line", "division", "reserve"];
 
 interface KindRules<Row extends ArchivableRow & { name: string; position: number; financialYearId: number }> {
   noun: string;
@@ -67,18 +67,36 @@ const DIVISION: KindRules<DivisionRow> = {
   renumber: (db, row, order) => structure.renumberDivisions(db, row.financialYearId, order),
 };
 
-// The registry: a kind's rules by its key. Both kinds have the same columns the rules read.
-const KINDS = { line: LINE, division: DIVISION } as unknown as Record<BudgetStructureKind, KindRules<Row>>;
+const RESERVE: KindRules<ReserveRow> = {
+  noun: "earmarked reserve",
+  plural: "Earmarked reserves",
+  entityType: "earmarked-reserve",
+  find: (db, id) => structure.findReserve(db, id),
+  update: (db, id, version, values) => structure.updateReserveIfVersion(db, id, version, values),
+  siblings: (db, row) => structure.liveReserves(db, row.financialYearId),
+  named: (db, yearId, name, exceptId) => structure.reserveNamed(db, yearId, name, exceptId),
+  renumber: (db, _row, order) => structure.renumberReserves(db, order),
+};
+
+// The registry: a kind's rules by its key. Every kind has the columns the rules read.
+const KINDS = { line: LINE, division: DIVISION, reserve: RESERVE } as unknown as Record<
+  BudgetStructureKind,
+  KindRules<Row>
+>;
 type Row = LineRow & DivisionRow;
 
 export const KIND_NAMES: Record<BudgetStructureKind, { noun: string; plural: string }> = {
   line: { noun: LINE.noun, plural: LINE.plural },
   division: { noun: DIVISION.noun, plural: DIVISION.plural },
+  reserve: { noun: RESERVE.noun, plural: RESERVE.plural },
 };
 
 export function structureHref(yearCode: string): string {
   return `/budget/${yearCode}/structure`;
 }
+
+/** "a budget line", "an earmarked reserve". */
+const article = (noun: string) => `${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
 
 function refuse(field: string, message: string): never {
   throw new ValidationFailed([{ field, message }]);
@@ -115,7 +133,7 @@ async function nameClash(
   if (other) {
     refuse(
       "name",
-      `There is already a ${KINDS[kind].noun} named "${other.name}" in this year${other.archivedAt ? " (archived: restore it instead)" : ""}: choose another name`,
+      `There is already ${article(KINDS[kind].noun)} named "${other.name}" in this year${other.archivedAt ? " (archived: restore it instead)" : ""}: choose another name`,
     );
   }
 }
@@ -178,17 +196,26 @@ export async function addRecord(
               position: live.length + 1,
             });
           })()
-        : await (async () => {
-            const live = await structure.liveDivisions(tx, year.id);
-            const division = await structure.insertDivision(tx, {
-              financialYearId: year.id,
-              name: input.form.name,
-              position: live.length + 1,
-              statedTotal: false,
-            });
-            await structure.renumberDivisions(tx, year.id, [...live.map((other) => other.id), division.id]);
-            return division;
-          })()
+        : kind === "reserve"
+          ? await (async () => {
+              const live = await structure.liveReserves(tx, year.id);
+              return structure.insertReserve(tx, {
+                financialYearId: year.id,
+                name: input.form.name,
+                position: live.length + 1,
+              });
+            })()
+          : await (async () => {
+              const live = await structure.liveDivisions(tx, year.id);
+              const division = await structure.insertDivision(tx, {
+                financialYearId: year.id,
+                name: input.form.name,
+                position: live.length + 1,
+                statedTotal: false,
+              });
+              await structure.renumberDivisions(tx, year.id, [...live.map((other) => other.id), division.id]);
+              return division;
+            })()
     ) as Row;
     await recordAuditEvent(tx, {
       actor,
@@ -390,13 +417,16 @@ export async function setDivisionAmounts(
 export async function budgetStructure(db: Database, yearCode: string) {
   const year = await structure.findYear(db, yearCode);
   if (!year) throw new NotFound(`Financial year ${yearCode}`);
-  const [lines, archivedLines, divisions, archivedDivisions, headings] = await Promise.all([
-    structure.allLiveLines(db, year.id),
-    structure.archivedLines(db, year.id),
-    structure.liveDivisions(db, year.id),
-    structure.archivedDivisions(db, year.id),
-    repository.listSubjectiveHeadings(db),
-  ]);
+  const [lines, archivedLines, divisions, archivedDivisions, headings, reserves, archivedReserves] =
+    await Promise.all([
+      structure.allLiveLines(db, year.id),
+      structure.archivedLines(db, year.id),
+      structure.liveDivisions(db, year.id),
+      structure.archivedDivisions(db, year.id),
+      repository.listSubjectiveHeadings(db),
+      structure.liveReserves(db, year.id),
+      structure.archivedReserves(db, year.id),
+    ]);
   const forecasts = await structure.forecastCounts(
     db,
     archivedLines.map((line) => line.id),
@@ -422,6 +452,8 @@ export async function budgetStructure(db: Database, yearCode: string) {
       };
     }),
     archivedDivisions,
+    reserves,
+    archivedReserves,
     headings,
   };
 }

@@ -17,6 +17,7 @@ import { monitoringPeriod } from "../../domain/periods.ts";
 import { Conflict } from "../../errors.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import { NOTHING_CARRIED } from "../finance/finance.years.ts";
+import { EMPTY_NARRATIVE, saveReportNarrative } from "./periods.narrative.ts";
 import {
   closePeriod,
   defaultPeriod,
@@ -190,6 +191,38 @@ describeOnBothDatabases("monitoring periods", (fresh) => {
       /closed for entry: it cannot be closed/,
     );
     await assert.rejects(requireOpenPeriod(db, Q1), PeriodNotOpen);
+  });
+
+  test("the report narrative is a section of a quarter and of a quarter-end month, done once written", async () => {
+    const { db } = await fresh();
+    await aDepartment(db);
+    await openYear(db, TEST_ACTOR, { startYear: 2030, carryForward: NOTHING_CARRIED });
+    await openPeriod(db, TEST_ACTOR, Q1);
+    const narrative = async () => (await periodSections(db, Q1)).find((part) => part.key === "narrative");
+    const before = await narrative();
+    assert.deepEqual([before?.done, before?.total], [0, 1]);
+    assert.equal(before?.missing[0]?.href, "/reports/quarterly/2030-31/q1/narrative");
+    await saveReportNarrative(db, TEST_ACTOR, {
+      period: Q1,
+      version: 0,
+      text: { ...EMPTY_NARRATIVE, purpose: "To report the first quarter." },
+      returnUrl: "/",
+    });
+    assert.deepEqual([(await narrative())?.done, (await narrative())?.missing.length], [1, 0]);
+  });
+
+  test("in a year monitored monthly only the quarter-end month asks for the narrative", async () => {
+    const { db } = await fresh();
+    await aDepartment(db, "monthly");
+    await openYear(db, TEST_ACTOR, { startYear: 2030, carryForward: NOTHING_CARRIED });
+    const keys = async (month: number) =>
+      (await periodSections(db, monitoringPeriod(2030, "month", month))).map((part) => part.key);
+    assert.ok(!(await keys(2)).includes("narrative"));
+    assert.ok((await keys(3)).includes("narrative"));
+    const month3 = (await periodSections(db, monitoringPeriod(2030, "month", 3))).find(
+      (part) => part.key === "narrative",
+    );
+    assert.equal(month3?.items[0]?.href, "/reports/quarterly/2030-31/q1/narrative");
   });
 
   test("a stale version is a conflict, nothing changed", async () => {

@@ -2,6 +2,7 @@ import type { Database } from "../../db/client.ts";
 import type { ConfirmedMissing, MonitoringStatus } from "../../db/schema/index.ts";
 import {
   compareMonitoringPeriods,
+  financialYearCode,
   financialYearLabel,
   type MonitoringFrequency,
   type MonitoringPeriod,
@@ -27,6 +28,7 @@ import {
   RoleRequired,
   ValidationFailed,
 } from "../../errors.ts";
+import { quarterKey, quarterlyReportSettings } from "../../reports/report-settings.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
@@ -400,6 +402,36 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
         part.items.map((item) => ({ ...item, owner: null })),
       ),
     ),
+    ...(await narrativeSection(db, period, financialYearCode(quarter.startYear), quarter.number)),
+  ];
+}
+
+/**
+ * The quarterly report's narrative (purpose, overview, key areas, variance explanations,
+ * recommendations), expected of a quarter and of the month that ends one, where the quarter's
+ * report is made. Done when an officer has written it for the period, or when the report's
+ * settings already hold the quarter's own words (a quarter published before the form existed).
+ */
+async function narrativeSection(
+  db: Database,
+  period: MonitoringPeriod,
+  code: string,
+  quarter: number,
+): Promise<PeriodSection[]> {
+  if (period.kind === "month" && period.number % 3 !== 0) return [];
+  const state = await findPeriod(db, period);
+  const written = state ? (await repository.findNarrative(db, state.id)) !== undefined : false;
+  const inSettings =
+    !written && (await quarterlyReportSettings(db))?.quarters[quarterKey(code, quarter)] !== undefined;
+  return [
+    section("narrative", "Report narrative", [
+      {
+        name: "The report narrative",
+        done: written || inSettings,
+        owner: null,
+        href: `/reports/quarterly/${code}/q${quarter}/narrative`,
+      },
+    ]),
   ];
 }
 

@@ -164,6 +164,18 @@ describe("plan pages", () => {
     assert.equal((await repository.listProgressFor(database.db, id)).length, 0);
   });
 
+  test("a deliverable opened from a period's missing list starts its progress form at that quarter", async () => {
+    const id = await deliverableId("sp2021-d03");
+    const chosen = await app.inject(`/plan/deliverables/${id}?quarter=2020-21-q4`);
+    assert.equal(chosen.statusCode, 200);
+    assert.match(chosen.body, /<option value="2020-21-q4" selected>/);
+    assert.equal((chosen.body.match(/<option value="[^"]+" selected>/g) ?? []).length, 1);
+    // Anything else is no choice at all, never an error.
+    const unknown = await app.inject(`/plan/deliverables/${id}?quarter=2020-21-q9`);
+    assert.equal(unknown.statusCode, 200);
+    assert.doesNotMatch(unknown.body, /<option value="[^"]+" selected>/);
+  });
+
   test("a good progress form redirects with 303; a stale one is a 409 conflict page", async () => {
     const id = await deliverableId("sp2021-d03");
     const { token, cookie } = await formSession(app, `/plan/deliverables/${id}`);

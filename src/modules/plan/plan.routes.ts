@@ -114,10 +114,15 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     });
   }
 
-  app.get<{ Params: { id: string } }>("/plan/deliverables/:id", async (request, reply) => {
-    const id = idParam(request.params.id, "Deliverable");
-    return renderDeliverable(reply, id, {});
-  });
+  app.get<{ Params: { id: string }; Querystring: { quarter?: string } }>(
+    "/plan/deliverables/:id",
+    async (request, reply) => {
+      const id = idParam(request.params.id, "Deliverable");
+      // Followed from a period's list of what is missing: the form starts at that quarter.
+      const quarter = parseQuarter(request.query.quarter);
+      return renderDeliverable(reply, id, quarter ? { quarter: quarterValue(quarter) } : {});
+    },
+  );
 
   /**
    * Progress is recorded only for a quarter open for entry: else the page that says how to open

@@ -18,6 +18,7 @@ import {
   type ProgressForm,
   planYearsLabel,
   quarterLabel,
+  quarterValue,
   type ReportingQuarter,
   type RiskForm,
 } from "./plan.schemas.ts";
@@ -850,7 +851,7 @@ export async function quarterProgressCompleteness(
       title: deliverable.title,
       done: progress.has(deliverable.id),
       owner: deliverable.leadAsWritten,
-      href: `/plan/deliverables/${deliverable.id}#progress`,
+      href: `/plan/deliverables/${deliverable.id}?quarter=${quarterValue(quarter)}#record-progress`,
     }));
 }
 
