@@ -213,6 +213,13 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
       const fitted = Math.min(across / size.width, down / size.height);
       const scale = block.chart === "timeline" ? Math.min(across / size.width, 1) : fitted;
       const pieces = block.chart === "timeline" ? timelinePieces(block, down / scale) : [block];
+      // A chart across the page is drawn 1,440 pixels wide; one kept within a page's height (a
+      // budget of many lines) is narrower on the page, so it is drawn at the same density, not
+      // drawn full width for Word to shrink (most of a long report's time went on those pixels).
+      const pixels = (width: number) =>
+        block.chart !== "timeline" && scale < across / size.width
+          ? Math.max(1, Math.round((1440 * width * scale) / across))
+          : 1440;
       return [
         // A chart's title is its caption, as a table's is (and as the page's figure caption).
         new Paragraph({ text: block.title, style: "Caption", keepNext: true }),
@@ -223,7 +230,7 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
             children: [
               new ImageRun({
                 type: "png",
-                data: chartPng(piece),
+                data: chartPng(piece, pixels(pieceSize.width)),
                 transformation: {
                   width: Math.round(pieceSize.width * scale),
                   height: Math.round(pieceSize.height * scale),

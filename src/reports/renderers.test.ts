@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { libreOffice } from "../../test/helpers/libreoffice.ts";
 import { isA4, readPdf } from "../../test/helpers/pdf.ts";
 import { skipWithout, testChromium } from "../../test/helpers/programs.ts";
@@ -736,3 +737,73 @@ test(
     assert.match(text, /Base Plan 2031-32/);
   },
 );
+
+test("Word draws a chart kept within a page's height at the density of one across the page", async () => {
+  const barChart = (id: string, lines: number): Block => ({
+    kind: "chart",
+    id,
+    title: `Budget against forecast (${lines} lines)`,
+    description: "Each line's budget and forecast.",
+    unit: "£m",
+    bars: Array.from({ length: lines }, (_, index) => [
+      {
+        category: `Service line ${index + 1}`,
+        series: "Budget",
+        value: 10 + index,
+        label: `${10 + index}.000`,
+      },
+      {
+        category: `Service line ${index + 1}`,
+        series: "Forecast",
+        value: 11 + index,
+        label: `${11 + index}.000`,
+      },
+    ]).flat(),
+    table: {
+      kind: "table",
+      id: `${id}-data`,
+      caption: "Data",
+      columns: [{ heading: "Line", format: "text" }],
+      rows: [{ cells: [{ text: "Service line 1" }] }],
+    },
+  });
+  const file = join(work, "tall-chart.docx");
+  writeFileSync(
+    file,
+    await renderDocx({
+      title: "Many budget lines",
+      meta: [],
+      sections: [{ id: "budget", title: "Budget", blocks: [barChart("short", 3), barChart("tall", 120)] }],
+    }),
+  );
+  const zip = await JSZip.loadAsync(readFileSync(file));
+  const xml = await zipEntryText(file, "word/document.xml");
+  // Each picture as shown (pixels at 96 dpi) beside the pixels its PNG is drawn with.
+  const shown = [...xml.matchAll(/<wp:extent cx="(\d+)" cy="(\d+)"\/>/g)].map((match) => ({
+    width: Number(match[1]) / 9525,
+    height: Number(match[2]) / 9525,
+  }));
+  const embedded = [...xml.matchAll(/r:embed="([^"]+)"/g)].map((match) => match[1] as string);
+  const rels = await zipEntryText(file, "word/_rels/document.xml.rels");
+  const drawn = await Promise.all(
+    embedded.map(async (id) => {
+      const target = new RegExp(`Id="${id}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="${id}"`).exec(rels);
+      const png = await zip.file(`word/${target?.[1] ?? target?.[2]}`)?.async("nodebuffer");
+      assert.ok(png, `the picture ${id}`);
+      return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+    }),
+  );
+  assert.equal(shown.length, 2);
+  const [short, tall] = [0, 1].map((index) => ({ shown: shown[index], drawn: drawn[index] }));
+  // The short chart spans the page's width and is drawn 1,440 pixels wide; the tall one is kept
+  // within a page's height, so narrower, and drawn with as many pixels to each shown pixel.
+  assert.equal(short?.drawn?.width, 1440);
+  assert.ok(
+    (tall?.shown?.width ?? 0) < (short?.shown?.width ?? 0) / 2,
+    "the tall chart is narrower on the page",
+  );
+  const density = (chart: { shown?: { width: number }; drawn?: { width: number } } | undefined) =>
+    (chart?.drawn?.width ?? 0) / (chart?.shown?.width ?? 1);
+  assert.ok(Math.abs(density(tall) - density(short)) < 0.05, `${density(tall)} against ${density(short)}`);
+  assert.ok((tall?.drawn?.height ?? 0) / (tall?.shown?.height ?? 1) - density(short) < 0.05);
+});

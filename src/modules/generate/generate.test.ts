@@ -232,11 +232,12 @@ describeOnBothDatabases("the generated council", (fresh) => {
   });
 
   test("gives the same figures for the same seed, and others for another", async () => {
-    const first = await generatedSmall();
-    const second = await fresh();
-    const third = await fresh();
-    await generateCouncil(second.db, TEST_ACTOR, SMALL);
-    await generateCouncil(third.db, TEST_ACTOR, { ...SMALL, seed: 8 });
+    // One department for one year: the same generator as any size, in a quarter of the time.
+    const tiny: GenerateOptions = { ...SMALL, departments: 1, years: 1 };
+    const [first, second, third] = [await fresh(), await fresh(), await fresh()];
+    await generateCouncil(first.db, TEST_ACTOR, tiny);
+    await generateCouncil(second.db, TEST_ACTOR, tiny);
+    await generateCouncil(third.db, TEST_ACTOR, { ...tiny, seed: 8 });
     assert.equal(await fingerprint(first.db), await fingerprint(second.db));
     assert.notEqual(await fingerprint(first.db), await fingerprint(third.db));
   });
