@@ -33,9 +33,6 @@ import { versionedUpdate } from "../../db/versioning.ts";
 // All the SQL of budget monitoring. Each function takes the Database (or transaction) it is handed.
 
 export type FinancialYear = typeof financialYears.$inferSelect;
-export type MonitoringForecast = typeof monitoringForecasts.$inferSelect;
-export type MonitoringLine = typeof monitoringLines.$inferSelect;
-export type SavingsInitiativeForecast = typeof savingsInitiativeForecasts.$inferSelect;
 
 export async function findFinancialYear(db: Database, code: string): Promise<FinancialYear | undefined> {
   const [year] = await db.select().from(financialYears).where(eq(financialYears.code, code));
