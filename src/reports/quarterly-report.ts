@@ -654,11 +654,25 @@ function variancesSection(
   explanations: string,
 ): ReportSection {
   const blocks: Block[] = [];
-  for (const narrative of outturn?.narratives ?? []) {
+  const narratives = outturn?.narratives ?? [];
+  for (const narrative of narratives) {
     blocks.push({ kind: "subheading", text: narrative.heading });
     for (const text of narrative.paragraphs) blocks.push(paragraph(text));
     if (narrative.note) blocks.push(paragraph(`Note: ${narrative.note}`, true));
   }
+  // Each budget line's own explanation, written with its forecast, numbered on from the document's
+  // narratives and headed as a council's report heads them: the line, overspend or underspend.
+  const explained = (outturn?.lines ?? []).filter((line) => line.explanationParagraphs.length > 0);
+  explained.forEach((line, index) => {
+    const pence = line.variance.pence;
+    const position =
+      pence > 0 ? `overspend ${prose(pence)}` : pence < 0 ? `underspend ${prose(pence)}` : "on budget";
+    blocks.push({
+      kind: "subheading",
+      text: `2.4.${narratives.length + index + 1} ${line.name}, ${position}`,
+    });
+    for (const text of line.explanationParagraphs) blocks.push(paragraph(text));
+  });
   for (const text of paragraphsOf(explanations)) blocks.push(paragraph(text));
   if (blocks.length === 0) blocks.push(paragraph("No key variances are recorded for this quarter."));
   return { id: "key-variances", title: "2.4 Key Variances", blocks };
