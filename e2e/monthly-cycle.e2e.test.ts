@@ -37,6 +37,8 @@ const MONTH_3 = {
   risk: "Ferry fuel contract ends in month three and may cost more",
   narrative: "Quarter one narrative written from the months.",
 };
+/** The first budget line's variance explanation as written in a month. */
+const explanationOf = (month: number) => `Month ${month} forecast explained: ferry fuel costs moved again.`;
 const MONTH_1_RISK = "Harbour storm damage repairs may exceed the insurance excess";
 
 /** The names of the budget lines in a budget page's forecast outturn table. */
@@ -114,6 +116,8 @@ describe("a year monitored monthly, entered month by month and reported at its q
           await page
             .getByLabel("Full year forecast")
             .fill(index === 0 ? figures.forecast : await budget.inputValue());
+          // The first line's variance explained each month, in that month's own words.
+          if (index === 0) await page.getByLabel("Explanation of the variance").fill(explanationOf(month));
           await save(page, "Save forecast");
           if (index === 0) assert.match(page.url(), new RegExp(`/budget/${YEAR}/m${month}#line-\\d+$`));
         }
@@ -238,8 +242,12 @@ describe("a year monitored monthly, entered month by month and reported at its q
       assert.match(report, /Forecasts as at Month 3, the last month of quarter 1/);
       const [month3] = MONTHS.slice(-1);
       const figures = [...(month3?.shown ?? []), MONTH_3.writeOff.shown];
-      const words = [MONTH_1_RISK, MONTH_3.risk, `${MONTH_3.narrative} Part 1.`];
-      const earlier = MONTHS.slice(0, 2).map((month) => month.shown[1] ?? "");
+      const words = [MONTH_1_RISK, MONTH_3.risk, `${MONTH_3.narrative} Part 1.`, explanationOf(3)];
+      const earlier = [
+        ...MONTHS.slice(0, 2).map((month) => month.shown[1] ?? ""),
+        explanationOf(1),
+        explanationOf(2),
+      ];
       for (const expected of [...figures, ...words])
         assert.ok(report.includes(expected), `page: ${expected}`);
       for (const notShown of earlier) assert.ok(!report.includes(notShown), `page: not ${notShown}`);
