@@ -29,6 +29,7 @@ import type {
 } from "./model.ts";
 import { paragraph } from "./model.ts";
 import {
+  authorLine,
   defaultQuarterlySettings,
   fillTemplate,
   narrativeAsQuarterSettings,
@@ -677,11 +678,25 @@ function variancesSection(
   explanations: string,
 ): ReportSection {
   const blocks: Block[] = [];
-  for (const narrative of outturn?.narratives ?? []) {
+  const narratives = outturn?.narratives ?? [];
+  for (const narrative of narratives) {
     blocks.push({ kind: "subheading", text: narrative.heading });
     for (const text of narrative.paragraphs) blocks.push(paragraph(text));
     if (narrative.note) blocks.push(paragraph(`Note: ${narrative.note}`, true));
   }
+  // Each budget line's own explanation, written with its forecast, numbered on from the document's
+  // narratives and headed as a council's report heads them: the line, overspend or underspend.
+  const explained = (outturn?.lines ?? []).filter((line) => line.explanationParagraphs.length > 0);
+  explained.forEach((line, index) => {
+    const pence = line.variance.pence;
+    const position =
+      pence > 0 ? `overspend ${prose(pence)}` : pence < 0 ? `underspend ${prose(pence)}` : "on budget";
+    blocks.push({
+      kind: "subheading",
+      text: `2.4.${narratives.length + index + 1} ${line.name}, ${position}`,
+    });
+    for (const text of line.explanationParagraphs) blocks.push(paragraph(text));
+  });
   for (const text of paragraphsOf(explanations)) blocks.push(paragraph(text));
   if (blocks.length === 0) blocks.push(paragraph("No key variances are recorded for this quarter."));
   return { id: "key-variances", title: "2.4 Key Variances", blocks };
@@ -1164,28 +1179,77 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
   return { id: "appendix-a", title: "Appendix A: Deliverable Progress", newPage: true, blocks };
 }
 
+type ClosingSection = QuarterlySettings["closingSections"][number];
+
+/** "Yes. Reference: KD-31-07." / "No." for the key decision, from the narrative; null when unanswered. */
+function keyDecisionParagraphs(narrative: QuarterNarrative): string[] {
+  if (narrative.keyDecision === "no") return ["No."];
+  if (narrative.keyDecision !== "yes") return [];
+  const reference = narrative.keyDecisionReference?.trim() ?? "";
+  return [reference ? `Yes. Reference: ${reference}.` : "Yes."];
+}
+
+function callInParagraphs(narrative: QuarterNarrative): string[] {
+  const question =
+    "Is it required that call-in be waived in respect of the decisions proposed in the report?";
+  if (narrative.callInWaived === "no") return [`${question} No.`];
+  if (narrative.callInWaived !== "yes") return [];
+  const reason = narrative.callInReason?.trim() ?? "";
+  return [`${question} Yes.`, ...(reason ? [reason] : [])];
+}
+
 /**
- * The closing sections, with the officer's recommendations written for the period in place of the
- * settings' standard ones (or as a section of their own when the settings have none).
+ * The closing sections, with what the officer wrote for the period in place of the settings'
+ * standard words: the key decision, call-in, background papers (one a line) and recommendations,
+ * each replacing the settings' section of that title, or added as a section of its own (before
+ * the recommendations) when the settings have none, the sections then numbered on in order.
+ * A part not written leaves the settings' section as it is, or adds nothing.
  */
-function closingSections(settings: QuarterlySettings, recommendations: string) {
-  const written = paragraphsOf(recommendations);
-  if (written.length === 0) return settings.closingSections;
-  const index = settings.closingSections.findIndex((section) => /recommendation/i.test(section.title));
-  if (index >= 0) {
-    return settings.closingSections.map((section, at) =>
-      at === index ? { ...section, paragraphs: written } : section,
-    );
+function closingSections(settings: QuarterlySettings, narrative: QuarterNarrative | null | undefined) {
+  const parts: { title: string; match: RegExp; paragraphs: string[] }[] = narrative
+    ? [
+        { title: "Key Decision", match: /key decision/i, paragraphs: keyDecisionParagraphs(narrative) },
+        { title: "Call-In", match: /call.?in/i, paragraphs: callInParagraphs(narrative) },
+        {
+          title: "Background Papers",
+          match: /background papers/i,
+          paragraphs: (narrative.backgroundPapers ?? "")
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter(Boolean),
+        },
+        {
+          title: "Officer Recommendations",
+          match: /recommendation/i,
+          paragraphs: paragraphsOf(narrative.recommendations),
+        },
+      ]
+    : [];
+  let sections: ClosingSection[] = [...settings.closingSections];
+  let added = false;
+  for (const part of parts) {
+    if (part.paragraphs.length === 0) continue;
+    const index = sections.findIndex((section) => part.match.test(section.title));
+    if (index >= 0) {
+      sections = sections.map((section, at) =>
+        at === index ? { ...section, paragraphs: part.paragraphs } : section,
+      );
+      continue;
+    }
+    const recommendations = sections.findIndex((section) => /recommendation/i.test(section.title));
+    const at = recommendations >= 0 ? recommendations : sections.length;
+    sections = [
+      ...sections.slice(0, at),
+      { number: "", title: part.title, paragraphs: part.paragraphs },
+      ...sections.slice(at),
+    ];
+    added = true;
   }
-  const last = Number(settings.closingSections.at(-1)?.number ?? "2");
-  return [
-    ...settings.closingSections,
-    {
-      number: String(Number.isInteger(last) ? last + 1 : settings.closingSections.length + 3),
-      title: "Officer Recommendations",
-      paragraphs: written,
-    },
-  ];
+  if (!added) return sections;
+  // Numbered on from the settings' first closing section (section 3 after Information and Analysis).
+  const first = Number(settings.closingSections[0]?.number ?? "3");
+  const start = Number.isInteger(first) ? first : 3;
+  return sections.map((section, index) => ({ ...section, number: String(start + index) }));
 }
 
 /** The quarterly report for a year and quarter, from the services and the report settings. */
@@ -1258,7 +1322,7 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
       await reservesSection(db, context),
       await debtSection(db, context),
     ].map((part): ReportSection => ({ ...part, level: 2 })),
-    ...closingSections(settings, options.narrative?.recommendations ?? "").map((section, index, all) => ({
+    ...closingSections(settings, options.narrative).map((section, index, all) => ({
       id: `closing-${section.number}`,
       title: `${section.number}. ${section.title}`,
       blocks: [
@@ -1282,7 +1346,7 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   return {
     // The committee paper's heading block comes first, as the council sets its reports out.
     header: [
-      settings.authors ? `Authors: ${settings.authors}` : "",
+      authorLine(options.narrative) ?? (settings.authors ? `Authors: ${settings.authors}` : ""),
       settings.councilName,
       settings.committee,
       own ? own.meetingDateAsWritten : `Quarter ${quarter} ${years.short}`,
