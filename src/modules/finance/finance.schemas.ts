@@ -186,7 +186,38 @@ export const structureNameSchema = z.object({
   name: requiredText("name", 200),
 });
 
-export type StructureNameForm = z.infer<typeof structureNameSchema>;
+/** A savings initiative's name and the amount it is to save in the year (finance.structure.ts). */
+export const structureAmountSchema = structureNameSchema.extend({
+  amount: moneyField("amount to be saved"),
+});
+
+/** What a set-up record's form sends: its name, and its amount for a kind that has one. */
+export type StructureNameForm = z.infer<typeof structureNameSchema> & { amount?: number };
+
+/**
+ * A year's savings target: the savings to be made in the year, and those brought forward from
+ * earlier years still to be made (blank for none).
+ */
+export const savingsTargetSchema = z.object({
+  currentYear: moneyField("current year reductions"),
+  broughtForward: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === "") return 0;
+      const parsed = parseMoney(text, { unit: "pounds", allowNote: false });
+      if (!parsed.ok) {
+        context.addIssue({
+          code: "custom",
+          message: `The prior year reductions brought forward could not be read: ${parsed.reason}`,
+        });
+        return z.NEVER;
+      }
+      return parsed.pence;
+    }),
+});
+
+export type SavingsTargetForm = z.infer<typeof savingsTargetSchema>;
 
 /** Moving a line or a division up or down its year's list. */
 export const structureMoveSchema = z.object({

@@ -19,7 +19,14 @@ import {
   lineForNewForecast,
 } from "./finance.budget.ts";
 import { reservesForEntry, saveReserveBalances } from "./finance.entry.ts";
-import { divisionAmountsSchema, structureNameSchema } from "./finance.schemas.ts";
+import { createInitiativeForecast, initiativeForNewForecast, savingsReport } from "./finance.savings.ts";
+import {
+  divisionAmountsSchema,
+  savingsForecastNewSchema,
+  savingsTargetSchema,
+  structureAmountSchema,
+  structureNameSchema,
+} from "./finance.schemas.ts";
 import {
   addRecord,
   archiveRecord,
@@ -29,6 +36,7 @@ import {
   renameRecord,
   restoreRecord,
   setDivisionAmounts,
+  setSavingsTarget,
 } from "./finance.structure.ts";
 import { quarterCompleteness } from "./finance.years.ts";
 
@@ -389,6 +397,164 @@ describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
     assert.deepEqual(
       (await actions(db, "budget-division", highways.id)).map(([action]) => action),
       ["create", "update", "move", "archive", "restore"],
+    );
+  });
+
+  test("a savings target and its initiatives are set up, changed, moved, archived and restored", async () => {
+    const db = await newCouncil(fresh);
+    const initiative = (name: string, amount: string) => validForm(structureAmountSchema, { name, amount });
+    const target = (currentYear: string, broughtForward = "") =>
+      validForm(savingsTargetSchema, { currentYear, broughtForward });
+
+    // An initiative hangs off the year's target: none can be added before the target is set.
+    const early = await refusal(
+      addRecord(db, TEST_ACTOR, "initiative", { yearCode: YEAR, form: initiative("Shared fleet", "1000") }),
+    );
+    assert.equal(early.field, "name");
+    assert.match(early.message, /Set the 2030\/31 savings target first/);
+    const negative = await refusal(
+      setSavingsTarget(db, TEST_ACTOR, { yearCode: YEAR, version: null, form: target("-5") }),
+    );
+    assert.equal(negative.field, "currentYear");
+
+    const set = await setSavingsTarget(db, TEST_ACTOR, {
+      yearCode: YEAR,
+      version: null,
+      form: target("£1.2m", "£150,000.50"),
+    });
+    assert.equal(set.currentYearPence, 120_000_000);
+    assert.equal(set.priorYearBroughtForwardPence, 15_000_050);
+    assert.equal(set.portfolio, "Environment and Transport");
+    // A second person who opened the form when there was no target does not overwrite it.
+    await conflict(setSavingsTarget(db, TEST_ACTOR, { yearCode: YEAR, version: null, form: target("1") }));
+    const changed = await setSavingsTarget(db, TEST_ACTOR, {
+      yearCode: YEAR,
+      version: set.version,
+      form: target("1,000,000"),
+    });
+    assert.equal(changed.currentYearPence, 100_000_000);
+    assert.equal(changed.priorYearBroughtForwardPence, 0);
+    await conflict(
+      setSavingsTarget(db, TEST_ACTOR, { yearCode: YEAR, version: set.version, form: target("2") }),
+    );
+
+    const fleet = await addRecord(db, TEST_ACTOR, "initiative", {
+      yearCode: YEAR,
+      form: initiative("Shared fleet", "£400,000"),
+    });
+    const depots = await addRecord(db, TEST_ACTOR, "initiative", {
+      yearCode: YEAR,
+      form: initiative("Depot rationalisation", "350000"),
+    });
+    const duplicate = await refusal(
+      addRecord(db, TEST_ACTOR, "initiative", { yearCode: YEAR, form: initiative(" SHARED FLEET ", "1") }),
+    );
+    assert.equal(duplicate.field, "name");
+    assert.match(duplicate.message, /already a savings initiative named "Shared fleet"/);
+    const belowNothing = await refusal(
+      addRecord(db, TEST_ACTOR, "initiative", { yearCode: YEAR, form: initiative("Refunds", "-1") }),
+    );
+    assert.equal(belowNothing.field, "amount");
+
+    const renamed = await renameRecord(db, TEST_ACTOR, "initiative", {
+      id: fleet.id,
+      version: fleet.version,
+      form: initiative("Shared vehicle fleet", "£450,000"),
+    });
+    assert.equal(renamed.version, fleet.version + 1);
+    const stale = await conflict(
+      renameRecord(db, TEST_ACTOR, "initiative", {
+        id: fleet.id,
+        version: fleet.version,
+        form: initiative("Fleet", "1"),
+      }),
+    );
+    assert.deepEqual(
+      stale.fields.map((field) => [field.label, field.saved]),
+      [
+        ["Name", "Shared vehicle fleet"],
+        ["Amount to be saved", "£450,000.00"],
+      ],
+    );
+    await moveRecord(db, TEST_ACTOR, "initiative", {
+      id: depots.id,
+      version: depots.version,
+      direction: "up",
+    });
+
+    const model = await budgetStructure(db, YEAR);
+    assert.deepEqual(
+      model.initiatives.map((row) => [row.position, row.name, row.amountPence]),
+      [
+        [1, "Depot rationalisation", 35_000_000],
+        [2, "Shared vehicle fleet", 45_000_000],
+      ],
+    );
+    assert.equal(model.savings?.total, "£1,000,000.00");
+    assert.equal(model.savings?.identified, "£800,000.00");
+    assert.equal(model.savings?.unidentified, "£200,000.00");
+
+    // Both are missing from the quarter until a forecast is entered.
+    const savingsOf = async () =>
+      (await quarterCompleteness(db, 2030, 1)).find((part) => part.key === "savings");
+    assert.deepEqual(
+      (await savingsOf())?.items.map((item) => [item.name, item.done]),
+      [
+        ["Depot rationalisation", false],
+        ["Shared vehicle fleet", false],
+      ],
+    );
+    await createInitiativeForecast(db, TEST_ACTOR, {
+      initiativeId: depots.id,
+      quarter: 1,
+      entry: validForm(savingsForecastNewSchema, { forecastAchieved: "£300,000" }),
+    });
+    const report = await savingsReport(db, YEAR, 1);
+    assert.ok(report.target);
+    assert.equal(report.target.total.pence, 100_000_000);
+    assert.deepEqual(
+      report.initiatives?.map((row) => [row.name, row.amount.pence, row.forecastAchieved?.pence ?? null]),
+      [
+        ["Depot rationalisation", 35_000_000, 30_000_000],
+        ["Shared vehicle fleet", 45_000_000, null],
+      ],
+    );
+
+    // Archived: out of the quarter's list and the report, its forecast kept, no new forecast.
+    const current = (await budgetStructure(db, YEAR)).initiatives.find((row) => row.id === depots.id);
+    assert.ok(current);
+    const archived = await archiveRecord(db, TEST_ACTOR, "initiative", {
+      id: depots.id,
+      version: current.version,
+    });
+    assert.deepEqual(
+      (await savingsOf())?.items.map((item) => item.name),
+      ["Shared vehicle fleet"],
+    );
+    const afterArchive = await savingsReport(db, YEAR, 1);
+    assert.equal(afterArchive.target, null);
+    assert.deepEqual(
+      afterArchive.unreported.map((row) => row.name),
+      ["Shared vehicle fleet"],
+    );
+    const kept = (await budgetStructure(db, YEAR)).archivedInitiatives;
+    assert.deepEqual(
+      kept.map((row) => [row.name, row.forecasts]),
+      [["Depot rationalisation", 1]],
+    );
+    await assert.rejects(initiativeForNewForecast(db, depots.id, 2), BadRequest);
+    const back = await restoreRecord(db, TEST_ACTOR, "initiative", {
+      id: depots.id,
+      version: archived.version,
+    });
+    assert.equal(back.position, 2);
+    assert.deepEqual(
+      (await actions(db, "savings-initiative", depots.id)).map(([action]) => action),
+      ["create", "move", "archive", "restore"],
+    );
+    assert.deepEqual(
+      (await actions(db, "savings-target", set.id)).map(([action]) => action),
+      ["create", "update"],
     );
   });
 });

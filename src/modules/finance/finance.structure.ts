@@ -13,8 +13,14 @@ import {
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { findDepartment } from "../plan/plan.service.ts";
 import * as repository from "./finance.repository.ts";
-import type { StructureNameForm } from "./finance.schemas.ts";
-import type { DivisionRow, LineRow, ReserveRow } from "./finance.structure.repository.ts";
+import type { SavingsTargetForm, StructureNameForm } from "./finance.schemas.ts";
+import type {
+  DivisionRow,
+  InitiativeRow,
+  LineRow,
+  ReserveRow,
+  TargetRow,
+} from "./finance.structure.repository.ts";
 import * as structure from "./finance.structure.repository.ts";
 
 /**
@@ -28,14 +34,25 @@ import * as structure from "./finance.structure.repository.ts";
  * new documents (the finance repository's lists leave them out) and keep their figures.
  */
 
-export type BudgetStructureKind = "line" | "division" | "reserve";
+export type BudgetStructureKind = "line" | "division" | "reserve" | "initiative";
 
-export const BUDGET_STRUCTURE_KINDS: readonly BudgetStructureKind[] = ["line", "division", "reserve"];
+export const BUDGET_STRUCTURE_KINDS: readonly BudgetStructureKind[] = [
+  "line",
+  "division",
+  "reserve",
+  "initiative",
+];
+
+type Year = NonNullable<Awaited<ReturnType<typeof structure.findYear>>>;
 
 interface KindRules<Row extends ArchivableRow & { name: string; position: number; financialYearId: number }> {
   noun: string;
   plural: string;
   entityType: string;
+  /** What the kind's amount is called where it has one, set with its name ("amount to be saved"). */
+  amount?: { label: string; of(row: Row): Pence };
+  /** Adds a record named as the form says at the end of the year's list. */
+  insert(db: Database, year: Year, form: StructureNameForm): Promise<Row>;
   find(db: Database, id: number): Promise<Row | undefined>;
   update(db: Database, id: number, version: number, values: Record<string, unknown>): Promise<Row | null>;
   /** The live rows numbered together with this one, in their order. */
@@ -54,6 +71,16 @@ const LINE: KindRules<LineRow> = {
   siblings: (db, row) => structure.liveLines(db, row.financialYearId, row.portfolio),
   named: (db, yearId, name, exceptId) => structure.lineNamed(db, yearId, name, exceptId),
   renumber: (db, _row, order) => structure.renumberLines(db, order),
+  insert: async (db, year, form) => {
+    const portfolio = await portfolioFor(db, year.id);
+    const live = await structure.liveLines(db, year.id, portfolio);
+    return structure.insertLine(db, {
+      financialYearId: year.id,
+      portfolio,
+      name: form.name,
+      position: live.length + 1,
+    });
+  },
 };
 
 const DIVISION: KindRules<DivisionRow> = {
@@ -65,6 +92,17 @@ const DIVISION: KindRules<DivisionRow> = {
   siblings: (db, row) => structure.liveDivisions(db, row.financialYearId),
   named: (db, yearId, name, exceptId) => structure.divisionNamed(db, yearId, name, exceptId),
   renumber: (db, row, order) => structure.renumberDivisions(db, row.financialYearId, order),
+  insert: async (db, year, form) => {
+    const live = await structure.liveDivisions(db, year.id);
+    const division = await structure.insertDivision(db, {
+      financialYearId: year.id,
+      name: form.name,
+      position: live.length + 1,
+      statedTotal: false,
+    });
+    await structure.renumberDivisions(db, year.id, [...live.map((other) => other.id), division.id]);
+    return division;
+  },
 };
 
 const RESERVE: KindRules<ReserveRow> = {
@@ -76,20 +114,70 @@ const RESERVE: KindRules<ReserveRow> = {
   siblings: (db, row) => structure.liveReserves(db, row.financialYearId),
   named: (db, yearId, name, exceptId) => structure.reserveNamed(db, yearId, name, exceptId),
   renumber: (db, _row, order) => structure.renumberReserves(db, order),
+  insert: async (db, year, form) => {
+    const live = await structure.liveReserves(db, year.id);
+    return structure.insertReserve(db, {
+      financialYearId: year.id,
+      name: form.name,
+      position: live.length + 1,
+    });
+  },
+};
+
+const INITIATIVE: KindRules<InitiativeRow> = {
+  noun: "savings initiative",
+  plural: "Savings initiatives",
+  entityType: "savings-initiative",
+  amount: { label: "Amount to be saved", of: (row) => row.amountPence },
+  find: (db, id) => structure.findInitiative(db, id),
+  update: (db, id, version, values) => structure.updateInitiativeIfVersion(db, id, version, values),
+  siblings: (db, row) => structure.liveInitiatives(db, row.financialYearId),
+  named: (db, yearId, name, exceptId) => structure.initiativeNamed(db, yearId, name, exceptId),
+  renumber: (db, _row, order) => structure.renumberInitiatives(db, order),
+  insert: async (db, year, form) => {
+    // An initiative is one of the ways the year's savings target is to be met.
+    const target = await structure.findTarget(db, year.id);
+    if (!target) {
+      refuse("name", `Set the ${year.label} savings target first: its initiatives are listed under it`);
+    }
+    const live = await structure.liveInitiatives(db, year.id);
+    return structure.insertInitiative(db, {
+      targetId: target.id,
+      name: form.name,
+      amountPence: form.amount ?? 0,
+      position: live.length + 1,
+    });
+  },
 };
 
 // The registry: a kind's rules by its key. Every kind has the columns the rules read.
-const KINDS = { line: LINE, division: DIVISION, reserve: RESERVE } as unknown as Record<
-  BudgetStructureKind,
-  KindRules<Row>
->;
+const KINDS = {
+  line: LINE,
+  division: DIVISION,
+  reserve: RESERVE,
+  initiative: INITIATIVE,
+} as unknown as Record<BudgetStructureKind, KindRules<Row>>;
 type Row = LineRow & DivisionRow;
 
-export const KIND_NAMES: Record<BudgetStructureKind, { noun: string; plural: string }> = {
-  line: { noun: LINE.noun, plural: LINE.plural },
-  division: { noun: DIVISION.noun, plural: DIVISION.plural },
-  reserve: { noun: RESERVE.noun, plural: RESERVE.plural },
-};
+export const KIND_NAMES: Record<
+  BudgetStructureKind,
+  { noun: string; plural: string; amount: string | null }
+> = Object.fromEntries(
+  BUDGET_STRUCTURE_KINDS.map((kind) => [
+    kind,
+    { noun: KINDS[kind].noun, plural: KINDS[kind].plural, amount: KINDS[kind].amount?.label ?? null },
+  ]),
+) as Record<BudgetStructureKind, { noun: string; plural: string; amount: string | null }>;
+
+/** A kind's amount, where it has one, refused (on its field) below nothing. */
+function checkAmount(kind: BudgetStructureKind, form: StructureNameForm): void {
+  const rules = KINDS[kind];
+  if (!rules.amount) return;
+  if (form.amount === undefined) refuse("amount", `Enter the ${rules.amount.label.toLowerCase()}`);
+  if (form.amount < 0) {
+    refuse("amount", `The ${rules.amount.label.toLowerCase()} must be £0 or more`);
+  }
+}
 
 export function structureHref(yearCode: string): string {
   return `/budget/${yearCode}/structure`;
@@ -103,6 +191,11 @@ function refuse(field: string, message: string): never {
 }
 
 const nameOf = (kind: BudgetStructureKind, row: { name: string }) => `the ${KINDS[kind].noun} "${row.name}"`;
+
+/** The financial year with this code if it has been opened for monitoring, else undefined. */
+export function openedYear(db: Database, yearCode: string) {
+  return structure.findYear(db, yearCode);
+}
 
 /** The year, refused (on `field`) when it has not been opened for monitoring. */
 async function openYear(db: Database, yearCode: string, field: string) {
@@ -173,7 +266,7 @@ function archiveRules(kind: BudgetStructureKind, returnUrl: string): ArchiveRule
   };
 }
 
-/** Adds a line or a division at the end of the year's list. */
+/** Adds a record of a kind at the end of the year's list. */
 export async function addRecord(
   db: Database,
   actor: string,
@@ -184,45 +277,16 @@ export async function addRecord(
   return db.transaction(async (tx) => {
     const year = await openYear(tx, input.yearCode, "name");
     await nameClash(tx, kind, year.id, input.form.name, null);
-    const row = (
-      kind === "line"
-        ? await (async () => {
-            const portfolio = await portfolioFor(tx, year.id);
-            const live = await structure.liveLines(tx, year.id, portfolio);
-            return structure.insertLine(tx, {
-              financialYearId: year.id,
-              portfolio,
-              name: input.form.name,
-              position: live.length + 1,
-            });
-          })()
-        : kind === "reserve"
-          ? await (async () => {
-              const live = await structure.liveReserves(tx, year.id);
-              return structure.insertReserve(tx, {
-                financialYearId: year.id,
-                name: input.form.name,
-                position: live.length + 1,
-              });
-            })()
-          : await (async () => {
-              const live = await structure.liveDivisions(tx, year.id);
-              const division = await structure.insertDivision(tx, {
-                financialYearId: year.id,
-                name: input.form.name,
-                position: live.length + 1,
-                statedTotal: false,
-              });
-              await structure.renumberDivisions(tx, year.id, [...live.map((other) => other.id), division.id]);
-              return division;
-            })()
-    ) as Row;
+    checkAmount(kind, input.form);
+    const row = await rules.insert(tx, year, input.form);
     await recordAuditEvent(tx, {
       actor,
       action: "create",
       entityType: rules.entityType,
       entityId: row.id,
-      summary: `Added ${nameOf(kind, row)} to ${year.label}`,
+      summary: `Added ${nameOf(kind, row)} to ${year.label}${
+        rules.amount ? `, ${formatPounds(rules.amount.of(row), { pence: true })}` : ""
+      }`,
       before: null,
       after: row,
     });
@@ -246,27 +310,53 @@ export async function renameRecord(
     }
     const year = await yearOf(tx, before);
     await nameClash(tx, kind, year.id, input.form.name, before.id);
+    checkAmount(kind, input.form);
+    const amount = rules.amount;
     const updated = await rules.update(tx, before.id, input.version, {
       name: input.form.name,
+      ...(amount ? { amountPence: input.form.amount } : {}),
       updatedAt: new Date(),
     });
     if (!updated) {
       const saved = await rules.find(tx, before.id);
+      const money = (pence: number | undefined) =>
+        pence === undefined ? "" : formatPounds(pence, { pence: true });
       throw new Conflict(
         capitalise(nameOf(kind, before)),
-        [{ label: "Name", saved: saved?.name ?? "", submitted: input.form.name }],
+        [
+          { label: "Name", saved: saved?.name ?? "", submitted: input.form.name },
+          ...(amount
+            ? [
+                {
+                  label: amount.label,
+                  saved: money(saved ? amount.of(saved) : undefined),
+                  submitted: money(input.form.amount),
+                },
+              ]
+            : []),
+        ],
         structureHref(year.code),
       );
     }
+    const changes = [
+      ...(before.name === updated.name ? [] : [`renamed "${updated.name}"`]),
+      ...(amount && amount.of(before) !== amount.of(updated)
+        ? [
+            `${amount.label.toLowerCase()} ${formatPounds(amount.of(before), { pence: true })} to ${formatPounds(amount.of(updated), { pence: true })}`,
+          ]
+        : []),
+    ];
     await recordAuditEvent(tx, {
       actor,
       action: "update",
       entityType: rules.entityType,
       entityId: before.id,
       summary:
-        before.name === updated.name
+        changes.length === 0
           ? `Saved ${nameOf(kind, updated)} unchanged`
-          : `Renamed the ${rules.noun} "${before.name}" to "${updated.name}"`,
+          : before.name !== updated.name && changes.length === 1
+            ? `Renamed the ${rules.noun} "${before.name}" to "${updated.name}"`
+            : `Changed the ${rules.noun} "${before.name}": ${changes.join("; ")}`,
       before,
       after: updated,
     });
@@ -327,6 +417,15 @@ export async function restoreRecord(
     ...input,
     field: `restore-${kind}-${row.id}`,
   });
+}
+
+/** What a record's form shows: its name, and its amount in pounds where its kind has one. */
+export function recordFormValues(kind: BudgetStructureKind, row: Row): Record<string, string> {
+  const amount = KINDS[kind].amount;
+  return {
+    name: row.name,
+    ...(amount ? { amount: formatPounds(amount.of(row), { pence: true }) } : {}),
+  };
 }
 
 /** One line or division, archived or not, with its year. */
@@ -411,6 +510,104 @@ export async function setDivisionAmounts(
 }
 
 // ---------------------------------------------------------------------------------------------
+// A year's savings target
+
+/**
+ * Sets the year's savings target: the savings to be made in the year and those brought forward
+ * from earlier years. The first save creates it, under the year's portfolio; a later one changes
+ * it if still at the version the form was opened on (`version` null: the form was opened when
+ * there was none). A total a document printed for the target described the amounts being
+ * replaced: Baseplan's sum is shown from then on.
+ */
+export async function setSavingsTarget(
+  db: Database,
+  actor: string,
+  input: { yearCode: string; version: number | null; form: SavingsTargetForm },
+): Promise<TargetRow> {
+  const { form } = input;
+  return db.transaction(async (tx) => {
+    const year = await openYear(tx, input.yearCode, "currentYear");
+    if (form.currentYear < 0) refuse("currentYear", "The current year reductions must be £0 or more");
+    if (form.broughtForward < 0) {
+      refuse("broughtForward", "The prior year reductions brought forward must be £0 or more");
+    }
+    const before = await structure.findTarget(tx, year.id);
+    const money = (pence: number) => formatPounds(pence, { pence: true });
+    const conflict = (saved: TargetRow | undefined) =>
+      new Conflict(
+        `The ${year.label} savings target`,
+        [
+          {
+            label: "Current year reductions",
+            saved: saved ? money(saved.currentYearPence) : "",
+            submitted: money(form.currentYear),
+          },
+          {
+            label: "Prior year reductions brought forward",
+            saved: saved ? money(saved.priorYearBroughtForwardPence) : "",
+            submitted: money(form.broughtForward),
+          },
+        ],
+        `${structureHref(year.code)}/savings-target`,
+      );
+    if (before === undefined) {
+      if (input.version !== null) throw conflict(undefined);
+      const created = await structure.insertTarget(tx, {
+        financialYearId: year.id,
+        portfolio: await portfolioFor(tx, year.id),
+        currentYearPence: form.currentYear,
+        priorYearBroughtForwardPence: form.broughtForward,
+      });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "create",
+        entityType: "savings-target",
+        entityId: created.id,
+        summary: `Set the ${year.label} savings target: ${money(form.currentYear)} this year and ${money(form.broughtForward)} brought forward`,
+        before: null,
+        after: created,
+      });
+      return created;
+    }
+    if (input.version === null) throw conflict(before);
+    const updated = await structure.updateTargetIfVersion(tx, before.id, input.version, {
+      currentYearPence: form.currentYear,
+      priorYearBroughtForwardPence: form.broughtForward,
+      statedTargetPence: null,
+      updatedAt: new Date(),
+    });
+    if (!updated) throw conflict(await structure.findTarget(tx, year.id));
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "savings-target",
+      entityId: before.id,
+      summary: `Set the ${year.label} savings target: ${money(form.currentYear)} this year and ${money(form.broughtForward)} brought forward`,
+      before,
+      after: updated,
+    });
+    return updated;
+  });
+}
+
+/** The year's savings target as its form shows it (blank when none is set yet). */
+export async function savingsTargetForm(db: Database, yearCode: string) {
+  const year = await structure.findYear(db, yearCode);
+  if (!year) throw new NotFound(`Financial year ${yearCode}`);
+  const target = await structure.findTarget(db, year.id);
+  return {
+    year,
+    target: target ?? null,
+    values: target
+      ? {
+          currentYear: formatPounds(target.currentYearPence, { pence: true }),
+          broughtForward: formatPounds(target.priorYearBroughtForwardPence, { pence: true }),
+        }
+      : { currentYear: "", broughtForward: "" },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The set-up page
 
 /** What a year's set-up page shows: live lines and divisions in order, and the archived ones. */
@@ -427,6 +624,18 @@ export async function budgetStructure(db: Database, yearCode: string) {
       structure.liveReserves(db, year.id),
       structure.archivedReserves(db, year.id),
     ]);
+  const [target, initiatives, archivedInitiatives] = await Promise.all([
+    structure.findTarget(db, year.id),
+    structure.liveInitiatives(db, year.id),
+    structure.archivedInitiatives(db, year.id),
+  ]);
+  const initiativeForecasts = await structure.initiativeForecastCounts(
+    db,
+    archivedInitiatives.map((initiative) => initiative.id),
+  );
+  const identified = sumPence(initiatives.map((initiative) => initiative.amountPence));
+  const targetTotal = target ? target.currentYearPence + target.priorYearBroughtForwardPence : 0;
+  const money = (pence: number) => formatPounds(pence, { pence: true });
   const forecasts = await structure.forecastCounts(
     db,
     archivedLines.map((line) => line.id),
@@ -454,6 +663,23 @@ export async function budgetStructure(db: Database, yearCode: string) {
     archivedDivisions,
     reserves,
     archivedReserves,
+    savings: target
+      ? {
+          version: target.version,
+          currentYear: money(target.currentYearPence),
+          broughtForward: money(target.priorYearBroughtForwardPence),
+          total: money(targetTotal),
+          identified: money(identified),
+          // Baseplan's comparison of the initiatives' amounts with the target.
+          unidentified: targetTotal > identified ? money(targetTotal - identified) : null,
+        }
+      : null,
+    initiatives: initiatives.map((initiative) => ({ ...initiative, amount: money(initiative.amountPence) })),
+    archivedInitiatives: archivedInitiatives.map((initiative) => ({
+      ...initiative,
+      amount: money(initiative.amountPence),
+      forecasts: initiativeForecasts.get(initiative.id) ?? 0,
+    })),
     headings,
   };
 }
