@@ -188,6 +188,11 @@ export const growthItems = pgTable("growth_items", {
   oneOffPence: pence("one_off_pence"),
   narrative: text("narrative").notNull(),
   position: integer("position").notNull(),
+  /** Archived through the budget's set-up page (migration 0042): hidden from current pages, kept. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** A growth item's spend to date at a quarter end (migration 0022), or a month end (migration 0034). */

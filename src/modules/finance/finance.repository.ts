@@ -436,11 +436,14 @@ export async function insertGrowthItem(db: Database, values: typeof growthItems.
 }
 
 export async function listGrowthItems(db: Database, financialYearId: number) {
-  return db
-    .select()
-    .from(growthItems)
-    .where(eq(growthItems.financialYearId, financialYearId))
-    .orderBy(asc(growthItems.position));
+  return (
+    db
+      .select()
+      .from(growthItems)
+      // Archived growth items (the budget's set-up page) leave current pages and new documents.
+      .where(and(eq(growthItems.financialYearId, financialYearId), isNull(growthItems.archivedAt)))
+      .orderBy(asc(growthItems.position), asc(growthItems.id))
+  );
 }
 
 export async function insertPressureFunding(db: Database, values: typeof pressureFunding.$inferInsert) {

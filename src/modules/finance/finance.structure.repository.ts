@@ -5,6 +5,8 @@ import {
   budgetDivisions,
   earmarkedReserves,
   financialYears,
+  growthItemSpend,
+  growthItems,
   monitoringForecasts,
   monitoringLines,
   monitoringReports,
@@ -24,6 +26,8 @@ export type LineRow = typeof monitoringLines.$inferSelect;
 export type DivisionRow = typeof budgetDivisions.$inferSelect;
 export type ReserveRow = typeof earmarkedReserves.$inferSelect;
 export type TargetRow = typeof savingsTargets.$inferSelect;
+/** A growth item, its title read as the name every set-up kind has. */
+export type GrowthRow = typeof growthItems.$inferSelect & { name: string };
 /** A savings initiative with the year of the target it belongs to. */
 export type InitiativeRow = typeof savingsInitiatives.$inferSelect & { financialYearId: number };
 
@@ -441,5 +445,97 @@ export async function initiativeForecastCounts(
     .from(savingsInitiativeForecasts)
     .where(inArray(savingsInitiativeForecasts.initiativeId, [...ids]))
     .groupBy(savingsInitiativeForecasts.initiativeId);
+  return new Map(rows.map((row) => [row.id, Number(row.n)]));
+}
+
+// ---- growth items --------------------------------------------------------------------------------
+
+const growthColumns = { ...getTableColumns(growthItems), name: growthItems.title };
+
+export async function findGrowthItem(db: Database, id: number): Promise<GrowthRow | undefined> {
+  const [row] = await db.select(growthColumns).from(growthItems).where(eq(growthItems.id, id));
+  return row;
+}
+
+/** Updates a growth item if it is still at `version` (its name is its title); null when someone else saved first. */
+export async function updateGrowthItemIfVersion(
+  db: Database,
+  id: number,
+  version: number,
+  values: Partial<typeof growthItems.$inferInsert> & { name?: string },
+): Promise<GrowthRow | null> {
+  const { name, ...rest } = values;
+  const updated = await versionedUpdate(growthItems)(db, id, version, {
+    ...rest,
+    ...(name === undefined ? {} : { title: name }),
+  });
+  return updated ? ((await findGrowthItem(db, id)) ?? null) : null;
+}
+
+/** A year's live growth items, in the order the growth table shows them. */
+export function liveGrowthItems(db: Database, financialYearId: number): Promise<GrowthRow[]> {
+  return db
+    .select(growthColumns)
+    .from(growthItems)
+    .where(and(eq(growthItems.financialYearId, financialYearId), isNull(growthItems.archivedAt)))
+    .orderBy(asc(growthItems.position), asc(growthItems.id));
+}
+
+export function archivedGrowthItems(db: Database, financialYearId: number): Promise<GrowthRow[]> {
+  return db
+    .select(growthColumns)
+    .from(growthItems)
+    .where(and(eq(growthItems.financialYearId, financialYearId), isNotNull(growthItems.archivedAt)))
+    .orderBy(asc(growthItems.archivedAt), asc(growthItems.id));
+}
+
+/** A growth item of the year, archived or not, with this title (case and outer spaces ignored), other than `exceptId`. */
+export async function growthItemNamed(
+  db: Database,
+  financialYearId: number,
+  name: string,
+  exceptId: number | null,
+): Promise<GrowthRow | undefined> {
+  const [row] = await db
+    .select(growthColumns)
+    .from(growthItems)
+    .where(
+      and(
+        eq(growthItems.financialYearId, financialYearId),
+        sql`lower(btrim(${growthItems.title})) = lower(btrim(${name}))`,
+        exceptId === null ? undefined : sql`${growthItems.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function insertGrowthItem(
+  db: Database,
+  values: typeof growthItems.$inferInsert,
+): Promise<GrowthRow> {
+  const [row] = await db.insert(growthItems).values(values).returning({ id: growthItems.id });
+  const found = row ? await findGrowthItem(db, row.id) : undefined;
+  if (!found) throw new Error("The growth item was not saved");
+  return found;
+}
+
+/** Numbers these growth items' positions 1, 2, 3, ... in the order given. */
+export async function renumberGrowthItems(db: Database, ids: readonly number[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(growthItems)
+      .set({ position: index + 1 })
+      .where(eq(growthItems.id, id));
+  }
+}
+
+/** How many spend figures each of these growth items has (an archived one keeps them). */
+export async function growthSpendCounts(db: Database, ids: readonly number[]): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: growthItemSpend.growthItemId, n: sql<number>`count(*)::int` })
+    .from(growthItemSpend)
+    .where(inArray(growthItemSpend.growthItemId, [...ids]))
+    .groupBy(growthItemSpend.growthItemId);
   return new Map(rows.map((row) => [row.id, Number(row.n)]));
 }

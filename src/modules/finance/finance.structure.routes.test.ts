@@ -408,4 +408,42 @@ describe("setting up the budget through the pages, on a council without the demo
     assert.ok(!after.includes("Shared back office"));
     assert.ok(after.includes("Library opening hours"));
   });
+
+  test("a growth item is added and changed through the pages and listed for its spend", async () => {
+    const form = `${PAGE}/growth/new`;
+    const page = await app.inject(form);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<textarea[^>]*name="narrative"/);
+    const bad = await post(app, form, { name: "Youth clubs", ref: "G1", ongoing: "lots" }, form);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#ongoing"/);
+    assert.match(text(bad.body), /The ongoing amount could not be read/);
+    const added = await post(
+      app,
+      form,
+      { name: "Youth clubs", ref: "G1", ongoing: "£120,000", oneOff: "", narrative: "Two new clubs." },
+      form,
+    );
+    assert.equal(added.statusCode, 303, added.body);
+    assert.match(text((await app.inject(PAGE)).body), /G1 Youth clubs : ongoing £120,000\.00, one-off none/);
+    const item = (await budgetStructure(database.db, YEAR)).growth[0];
+    assert.ok(item);
+    const edit = await app.inject(`${PAGE}/growth/${item.id}`);
+    assert.match(edit.body, /value="£120,000\.00"/);
+    const saved = await post(
+      app,
+      `${PAGE}/growth/${item.id}`,
+      {
+        name: "Youth clubs",
+        ref: "G1",
+        ongoing: "£120,000",
+        oneOff: "£30,000",
+        version: String(item.version),
+      },
+      `${PAGE}/growth/${item.id}`,
+    );
+    assert.equal(saved.statusCode, 303, saved.body);
+    assert.match(text((await app.inject(`/periods/${YEAR}/q1`)).body), /Growth item spend: 0 of 1/);
+    assert.match(text((await app.inject(`/budget/${YEAR}/q1/growth/edit`)).body), /G1 Youth clubs/);
+  });
 });

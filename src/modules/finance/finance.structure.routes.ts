@@ -9,10 +9,10 @@ import { capitalise } from "../audit/audit.archive.ts";
 import { type Params, yearParam } from "./finance.pages.ts";
 import {
   divisionAmountsSchema,
+  type StructureNameForm,
   savingsTargetSchema,
-  structureAmountSchema,
   structureMoveSchema,
-  structureNameSchema,
+  structureRecordSchema,
 } from "./finance.schemas.ts";
 import {
   addRecord,
@@ -68,11 +68,21 @@ const PAGES: Record<BudgetStructureKind, { label: string; hint: string; addText:
     addText: "Add a savings initiative",
     anchor: "savings",
   },
+  growth: {
+    label: "Title of the growth item",
+    hint: "As the report names it, for example Social worker recruitment.",
+    addText: "Add a growth item",
+    anchor: "growth",
+  },
 };
 
-/** The form of a kind: its name, and its amount where the kind has one. */
-const schemaOf = (kind: BudgetStructureKind) =>
-  KIND_NAMES[kind].amount === null ? structureNameSchema : structureAmountSchema;
+/** A kind's form as sent: its name, and its other fields read (money in pence) by their keys. */
+function formOf(kind: BudgetStructureKind, body: FormValues): StructureNameForm {
+  const { name, ...values } = validForm(structureRecordSchema(KIND_NAMES[kind].fields), body) as {
+    name: string;
+  } & Record<string, string | number | null>;
+  return { name, values };
+}
 
 function kindParam(text: string | undefined): BudgetStructureKind {
   const kind = BUDGET_STRUCTURE_KINDS.find((candidate) => candidate === text);
@@ -138,7 +148,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     const noun = KIND_NAMES[kind].noun;
     const found = id === null ? null : await findRecord(db, kind, id);
     const href = structureHref(yearCode);
-    const amount = KIND_NAMES[kind].amount;
+    const extra = KIND_NAMES[kind].fields;
     const fields: FormField[] = [
       {
         type: "text",
@@ -147,22 +157,30 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
         hint: PAGES[kind].hint,
         value: fieldText(values, "name"),
       },
-      ...(amount === null
-        ? []
-        : [
-            {
-              type: "text",
-              name: "amount",
-              label: amount,
-              hint: "In pounds for the year, as the budget book writes it, for example £250,000 or £0.25m.",
-              value: fieldText(values, "amount"),
-              classes: "govuk-input--width-10",
-              inputmode: "decimal",
-            } satisfies FormField,
-          ]),
+      ...extra.map(
+        (field): FormField =>
+          field.type === "money"
+            ? {
+                type: "text",
+                name: field.key,
+                label: field.label,
+                hint: field.hint,
+                value: fieldText(values, field.key),
+                classes: "govuk-input--width-10",
+                inputmode: "decimal",
+              }
+            : {
+                type: field.type,
+                name: field.key,
+                label: field.label,
+                hint: field.hint,
+                value: fieldText(values, field.key),
+                ...(field.type === "textarea" ? { rows: 5 } : {}),
+              },
+      ),
     ];
     const title = found
-      ? `${amount === null ? "Rename" : "Change"} the ${noun} "${found.row.name}"`
+      ? `${extra.length === 0 ? "Rename" : "Change"} the ${noun} "${found.row.name}"`
       : `${PAGES[kind].addText}`;
     return reply.code(errors.length > 0 ? 400 : 200).view("record-form.njk", {
       pageTitle: `${errors.length > 0 ? "Error: " : ""}${title}`.slice(0, 200),
@@ -174,7 +192,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
           : String(found.row.version)
         : null,
       fields,
-      submitText: found ? (amount === null ? "Save the name" : `Save the ${noun}`) : PAGES[kind].addText,
+      submitText: found ? (extra.length === 0 ? "Save the name" : `Save the ${noun}`) : PAGES[kind].addText,
       backText: "Back to setting up the budget",
       backHref: `${href}#${PAGES[kind].anchor}`,
       errors,
@@ -196,7 +214,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     try {
       const row = await addRecord(db, request.actor, kind, {
         yearCode,
-        form: validForm(schemaOf(kind), body),
+        form: formOf(kind, body),
       });
       return redirectWithBanner(
         reply,
@@ -217,7 +235,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     const { yearCode, kind, row } = await recordOf(request.params as Params);
     const body = (request.body ?? {}) as FormValues;
     try {
-      const form = validForm(schemaOf(kind), body);
+      const form = formOf(kind, body);
       const saved = await renameRecord(db, request.actor, kind, {
         id: row.id,
         version: requiredVersion(body, "name"),

@@ -18,20 +18,22 @@ import {
   forecastOutturnReport,
   lineForNewForecast,
 } from "./finance.budget.ts";
-import { reservesForEntry, saveReserveBalances } from "./finance.entry.ts";
+import { reservesForEntry, saveGrowthSpend, saveReserveBalances } from "./finance.entry.ts";
 import { createInitiativeForecast, initiativeForNewForecast, savingsReport } from "./finance.savings.ts";
 import {
   divisionAmountsSchema,
   savingsForecastNewSchema,
   savingsTargetSchema,
-  structureAmountSchema,
   structureNameSchema,
+  structureRecordSchema,
 } from "./finance.schemas.ts";
+import type { GrowthRow } from "./finance.structure.repository.ts";
 import {
   addRecord,
   archiveRecord,
   type BudgetStructureKind,
   budgetStructure,
+  KIND_NAMES,
   moveRecord,
   renameRecord,
   restoreRecord,
@@ -402,7 +404,13 @@ describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
 
   test("a savings target and its initiatives are set up, changed, moved, archived and restored", async () => {
     const db = await newCouncil(fresh);
-    const initiative = (name: string, amount: string) => validForm(structureAmountSchema, { name, amount });
+    const initiative = (name: string, amount: string) => {
+      const { name: named, ...values } = validForm(structureRecordSchema(KIND_NAMES.initiative.fields), {
+        name,
+        amount,
+      }) as { name: string } & Record<string, number | string | null>;
+      return { name: named, values };
+    };
     const target = (currentYear: string, broughtForward = "") =>
       validForm(savingsTargetSchema, { currentYear, broughtForward });
 
@@ -554,6 +562,103 @@ describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
     );
     assert.deepEqual(
       (await actions(db, "savings-target", set.id)).map(([action]) => action),
+      ["create", "update"],
+    );
+  });
+
+  test("growth items are added with their amounts, changed, moved, archived and restored", async () => {
+    const db = await newCouncil(fresh);
+    const growth = (fields: Record<string, string>) => {
+      const { name, ...values } = validForm(structureRecordSchema(KIND_NAMES.growth.fields), fields) as {
+        name: string;
+      } & Record<string, number | string | null>;
+      return { name, values };
+    };
+    const add = async (fields: Record<string, string>) =>
+      (await addRecord(db, TEST_ACTOR, "growth", {
+        yearCode: YEAR,
+        form: growth(fields),
+      })) as unknown as GrowthRow;
+
+    const noRef = await refusal(add({ name: "Gritting routes", ref: " " }));
+    assert.equal(noRef.field, "ref");
+    const belowNothing = await refusal(add({ name: "Gritting routes", ref: "G1", ongoing: "-10" }));
+    assert.equal(belowNothing.field, "ongoing");
+    const gritting = await add({
+      name: "Gritting routes",
+      ref: "G1",
+      ongoing: "£250,000",
+      oneOff: "",
+      narrative: "Two more routes for the hill villages.",
+    });
+    assert.equal(gritting.ongoingPence, 25_000_000);
+    assert.equal(gritting.oneOffPence, null);
+    assert.equal(gritting.narrative, "Two more routes for the hill villages.");
+    const buses = await add({ name: "Rural bus services", ref: "G2", oneOff: "£0.1m" });
+    assert.equal(buses.oneOffPence, 10_000_000);
+    const duplicate = await refusal(add({ name: "rural BUS services", ref: "G3" }));
+    assert.equal(duplicate.field, "name");
+    assert.match(duplicate.message, /already a growth item named "Rural bus services"/);
+
+    const changed = (await renameRecord(db, TEST_ACTOR, "growth", {
+      id: gritting.id,
+      version: gritting.version,
+      form: growth({ name: "Winter gritting routes", ref: "G1", ongoing: "260000" }),
+    })) as unknown as GrowthRow;
+    assert.equal(changed.name, "Winter gritting routes");
+    assert.equal(changed.ongoingPence, 26_000_000);
+    await conflict(
+      renameRecord(db, TEST_ACTOR, "growth", {
+        id: gritting.id,
+        version: gritting.version,
+        form: growth({ name: "Gritting", ref: "G1" }),
+      }),
+    );
+    await moveRecord(db, TEST_ACTOR, "growth", { id: buses.id, version: buses.version, direction: "up" });
+    assert.deepEqual(
+      (await budgetStructure(db, YEAR)).growth.map((item) => [item.position, item.ref, item.name]),
+      [
+        [1, "G2", "Rural bus services"],
+        [2, "G1", "Winter gritting routes"],
+      ],
+    );
+    const growthOf = async () =>
+      (await quarterCompleteness(db, 2030, 1)).find((part) => part.key === "growth");
+    assert.deepEqual(
+      (await growthOf())?.items.map((item) => item.name),
+      ["G2 Rural bus services", "G1 Winter gritting routes"],
+    );
+
+    const current = (await budgetStructure(db, YEAR)).growth.find((item) => item.id === buses.id);
+    assert.ok(current);
+    const archived = await archiveRecord(db, TEST_ACTOR, "growth", {
+      id: buses.id,
+      version: current.version,
+    });
+    assert.deepEqual(
+      (await growthOf())?.items.map((item) => item.name),
+      ["G1 Winter gritting routes"],
+    );
+    assert.deepEqual(
+      (await budgetStructure(db, YEAR)).archivedGrowth.map((item) => item.name),
+      ["Rural bus services"],
+    );
+    // Spend sent from a form opened before the item was archived is refused, naming it.
+    const spend = await refusal(
+      saveGrowthSpend(db, TEST_ACTOR, {
+        yearCode: YEAR,
+        quarter: 1,
+        figures: [{ key: String(buses.id), name: "G2 Rural bus services", pence: 5_000_000, version: 0 }],
+      }),
+    );
+    assert.match(spend.message, /The growth item "G2 Rural bus services" is archived/);
+    await restoreRecord(db, TEST_ACTOR, "growth", { id: buses.id, version: archived.version });
+    assert.deepEqual(
+      (await actions(db, "growth-item", buses.id)).map(([action]) => action),
+      ["create", "move", "archive", "restore"],
+    );
+    assert.deepEqual(
+      (await actions(db, "growth-item", gritting.id)).map(([action]) => action),
       ["create", "update"],
     );
   });

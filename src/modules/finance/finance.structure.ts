@@ -16,6 +16,7 @@ import * as repository from "./finance.repository.ts";
 import type { SavingsTargetForm, StructureNameForm } from "./finance.schemas.ts";
 import type {
   DivisionRow,
+  GrowthRow,
   InitiativeRow,
   LineRow,
   ReserveRow,
@@ -34,23 +35,47 @@ import * as structure from "./finance.structure.repository.ts";
  * new documents (the finance repository's lists leave them out) and keep their figures.
  */
 
-export type BudgetStructureKind = "line" | "division" | "reserve" | "initiative";
+export type BudgetStructureKind = "line" | "division" | "reserve" | "initiative" | "growth";
 
 export const BUDGET_STRUCTURE_KINDS: readonly BudgetStructureKind[] = [
   "line",
   "division",
   "reserve",
   "initiative",
+  "growth",
 ];
 
 type Year = NonNullable<Awaited<ReturnType<typeof structure.findYear>>>;
+
+/** A field a kind's form sets besides the name: its key in the form, and how it is worded. */
+export interface StructureField {
+  key: string;
+  label: string;
+  hint: string;
+  /** Money in pounds kept in pence (never below £0), one line of text, or paragraphs. */
+  type: "money" | "text" | "textarea";
+  /** A required field must be filled in; an optional one left blank is nothing (money) or "". */
+  required: boolean;
+}
+
+interface KindField<Row> extends StructureField {
+  /** The column the field is kept in. */
+  column: string;
+  of(row: Row): string | Pence | null;
+}
+
+/** A field's value as the form, a conflict page and the audit trail show it. */
+function shown(field: StructureField, value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  return field.type === "money" ? formatPounds(Number(value), { pence: true }) : String(value);
+}
 
 interface KindRules<Row extends ArchivableRow & { name: string; position: number; financialYearId: number }> {
   noun: string;
   plural: string;
   entityType: string;
-  /** What the kind's amount is called where it has one, set with its name ("amount to be saved"). */
-  amount?: { label: string; of(row: Row): Pence };
+  /** What else the kind's form sets with its name (an initiative's amount), in form order. */
+  fields?: readonly KindField<Row>[];
   /** Adds a record named as the form says at the end of the year's list. */
   insert(db: Database, year: Year, form: StructureNameForm): Promise<Row>;
   find(db: Database, id: number): Promise<Row | undefined>;
@@ -128,7 +153,17 @@ const INITIATIVE: KindRules<InitiativeRow> = {
   noun: "savings initiative",
   plural: "Savings initiatives",
   entityType: "savings-initiative",
-  amount: { label: "Amount to be saved", of: (row) => row.amountPence },
+  fields: [
+    {
+      key: "amount",
+      label: "Amount to be saved",
+      hint: "In pounds for the year, as the budget book writes it, for example £250,000 or £0.25m.",
+      type: "money",
+      required: true,
+      column: "amountPence",
+      of: (row) => row.amountPence,
+    },
+  ],
   find: (db, id) => structure.findInitiative(db, id),
   update: (db, id, version, values) => structure.updateInitiativeIfVersion(db, id, version, values),
   siblings: (db, row) => structure.liveInitiatives(db, row.financialYearId),
@@ -144,7 +179,74 @@ const INITIATIVE: KindRules<InitiativeRow> = {
     return structure.insertInitiative(db, {
       targetId: target.id,
       name: form.name,
-      amountPence: form.amount ?? 0,
+      amountPence: Number(form.values?.amount ?? 0),
+      position: live.length + 1,
+    });
+  },
+};
+
+const money = (
+  key: string,
+  label: string,
+  hint: string,
+  column: string,
+  of: (row: GrowthRow) => Pence | null,
+) => ({ key, label, hint, type: "money", required: false, column, of }) as const;
+
+const GROWTH: KindRules<GrowthRow> = {
+  noun: "growth item",
+  plural: "Growth items",
+  entityType: "growth-item",
+  fields: [
+    {
+      key: "ref",
+      label: "Reference",
+      hint: "As the report numbers the item, for example 2.6.1 or G1.",
+      type: "text",
+      required: true,
+      column: "ref",
+      of: (row) => row.ref,
+    },
+    money(
+      "ongoing",
+      "Ongoing amount",
+      "The budget added every year from now on, in pounds, for example £1,300,000 or £1.3m. Leave blank if none.",
+      "ongoingPence",
+      (row) => row.ongoingPence,
+    ),
+    money(
+      "oneOff",
+      "One-off amount",
+      "The budget added for this year only, in pounds. Leave blank if none.",
+      "oneOffPence",
+      (row) => row.oneOffPence,
+    ),
+    {
+      key: "narrative",
+      label: "What the growth is for",
+      hint: "As the report describes it. Optional.",
+      type: "textarea",
+      required: false,
+      column: "narrative",
+      of: (row) => row.narrative,
+    },
+  ],
+  find: (db, id) => structure.findGrowthItem(db, id),
+  update: (db, id, version, values) => structure.updateGrowthItemIfVersion(db, id, version, values),
+  siblings: (db, row) => structure.liveGrowthItems(db, row.financialYearId),
+  named: (db, yearId, name, exceptId) => structure.growthItemNamed(db, yearId, name, exceptId),
+  renumber: (db, _row, order) => structure.renumberGrowthItems(db, order),
+  insert: async (db, year, form) => {
+    const live = await structure.liveGrowthItems(db, year.id);
+    const values = form.values ?? {};
+    const pence = (key: string) => (typeof values[key] === "number" ? (values[key] as number) : null);
+    return structure.insertGrowthItem(db, {
+      financialYearId: year.id,
+      ref: String(values.ref ?? ""),
+      title: form.name,
+      ongoingPence: pence("ongoing"),
+      oneOffPence: pence("oneOff"),
+      narrative: String(values.narrative ?? ""),
       position: live.length + 1,
     });
   },
@@ -156,27 +258,43 @@ const KINDS = {
   division: DIVISION,
   reserve: RESERVE,
   initiative: INITIATIVE,
+  growth: GROWTH,
 } as unknown as Record<BudgetStructureKind, KindRules<Row>>;
 type Row = LineRow & DivisionRow;
 
-export const KIND_NAMES: Record<
-  BudgetStructureKind,
-  { noun: string; plural: string; amount: string | null }
-> = Object.fromEntries(
+type KindName = { noun: string; plural: string; fields: readonly StructureField[] };
+
+export const KIND_NAMES: Record<BudgetStructureKind, KindName> = Object.fromEntries(
   BUDGET_STRUCTURE_KINDS.map((kind) => [
     kind,
-    { noun: KINDS[kind].noun, plural: KINDS[kind].plural, amount: KINDS[kind].amount?.label ?? null },
+    {
+      noun: KINDS[kind].noun,
+      plural: KINDS[kind].plural,
+      fields: (KINDS[kind].fields ?? []).map(({ key, label, hint, type, required }) => ({
+        key,
+        label,
+        hint,
+        type,
+        required,
+      })),
+    },
   ]),
-) as Record<BudgetStructureKind, { noun: string; plural: string; amount: string | null }>;
+) as unknown as Record<BudgetStructureKind, KindName>;
 
-/** A kind's amount, where it has one, refused (on its field) below nothing. */
-function checkAmount(kind: BudgetStructureKind, form: StructureNameForm): void {
-  const rules = KINDS[kind];
-  if (!rules.amount) return;
-  if (form.amount === undefined) refuse("amount", `Enter the ${rules.amount.label.toLowerCase()}`);
-  if (form.amount < 0) {
-    refuse("amount", `The ${rules.amount.label.toLowerCase()} must be £0 or more`);
+/** A kind's other fields: a required one filled in, money never below £0; the columns they set. */
+function fieldValues(kind: BudgetStructureKind, form: StructureNameForm): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of KINDS[kind].fields ?? []) {
+    const value = form.values?.[field.key] ?? null;
+    if (field.required && (value === null || value === "")) {
+      refuse(field.key, `Enter the ${field.label.toLowerCase()}`);
+    }
+    if (field.type === "money" && typeof value === "number" && value < 0) {
+      refuse(field.key, `The ${field.label.toLowerCase()} must be £0 or more`);
+    }
+    values[field.column] = field.type === "textarea" || field.type === "text" ? (value ?? "") : value;
   }
+  return values;
 }
 
 export function structureHref(yearCode: string): string {
@@ -277,16 +395,17 @@ export async function addRecord(
   return db.transaction(async (tx) => {
     const year = await openYear(tx, input.yearCode, "name");
     await nameClash(tx, kind, year.id, input.form.name, null);
-    checkAmount(kind, input.form);
+    fieldValues(kind, input.form);
     const row = await rules.insert(tx, year, input.form);
     await recordAuditEvent(tx, {
       actor,
       action: "create",
       entityType: rules.entityType,
       entityId: row.id,
-      summary: `Added ${nameOf(kind, row)} to ${year.label}${
-        rules.amount ? `, ${formatPounds(rules.amount.of(row), { pence: true })}` : ""
-      }`,
+      summary: `Added ${nameOf(kind, row)} to ${year.label}${(rules.fields ?? [])
+        .filter((field) => field.type === "money" && field.of(row) !== null)
+        .map((field) => `, ${field.label.toLowerCase()} ${shown(field, field.of(row))}`)
+        .join("")}`,
       before: null,
       after: row,
     });
@@ -310,41 +429,36 @@ export async function renameRecord(
     }
     const year = await yearOf(tx, before);
     await nameClash(tx, kind, year.id, input.form.name, before.id);
-    checkAmount(kind, input.form);
-    const amount = rules.amount;
+    const fields = rules.fields ?? [];
     const updated = await rules.update(tx, before.id, input.version, {
       name: input.form.name,
-      ...(amount ? { amountPence: input.form.amount } : {}),
+      ...fieldValues(kind, input.form),
       updatedAt: new Date(),
     });
     if (!updated) {
       const saved = await rules.find(tx, before.id);
-      const money = (pence: number | undefined) =>
-        pence === undefined ? "" : formatPounds(pence, { pence: true });
       throw new Conflict(
         capitalise(nameOf(kind, before)),
         [
           { label: "Name", saved: saved?.name ?? "", submitted: input.form.name },
-          ...(amount
-            ? [
-                {
-                  label: amount.label,
-                  saved: money(saved ? amount.of(saved) : undefined),
-                  submitted: money(input.form.amount),
-                },
-              ]
-            : []),
+          ...fields.map((field) => ({
+            label: field.label,
+            saved: saved ? shown(field, field.of(saved)) : "",
+            submitted: shown(field, input.form.values?.[field.key]),
+          })),
         ],
         structureHref(year.code),
       );
     }
     const changes = [
       ...(before.name === updated.name ? [] : [`renamed "${updated.name}"`]),
-      ...(amount && amount.of(before) !== amount.of(updated)
-        ? [
-            `${amount.label.toLowerCase()} ${formatPounds(amount.of(before), { pence: true })} to ${formatPounds(amount.of(updated), { pence: true })}`,
-          ]
-        : []),
+      ...fields
+        .filter((field) => field.of(before) !== field.of(updated))
+        .map((field) =>
+          field.type === "money"
+            ? `${field.label.toLowerCase()} ${shown(field, field.of(before)) || "none"} to ${shown(field, field.of(updated)) || "none"}`
+            : `${field.label.toLowerCase()} changed`,
+        ),
     ];
     await recordAuditEvent(tx, {
       actor,
@@ -419,12 +533,13 @@ export async function restoreRecord(
   });
 }
 
-/** What a record's form shows: its name, and its amount in pounds where its kind has one. */
+/** What a record's form shows: its name, and its kind's other fields (money in pounds). */
 export function recordFormValues(kind: BudgetStructureKind, row: Row): Record<string, string> {
-  const amount = KINDS[kind].amount;
   return {
     name: row.name,
-    ...(amount ? { amount: formatPounds(amount.of(row), { pence: true }) } : {}),
+    ...Object.fromEntries(
+      (KINDS[kind].fields ?? []).map((field) => [field.key, shown(field, field.of(row))]),
+    ),
   };
 }
 
@@ -624,11 +739,17 @@ export async function budgetStructure(db: Database, yearCode: string) {
       structure.liveReserves(db, year.id),
       structure.archivedReserves(db, year.id),
     ]);
-  const [target, initiatives, archivedInitiatives] = await Promise.all([
+  const [target, initiatives, archivedInitiatives, growth, archivedGrowth] = await Promise.all([
     structure.findTarget(db, year.id),
     structure.liveInitiatives(db, year.id),
     structure.archivedInitiatives(db, year.id),
+    structure.liveGrowthItems(db, year.id),
+    structure.archivedGrowthItems(db, year.id),
   ]);
+  const growthSpend = await structure.growthSpendCounts(
+    db,
+    archivedGrowth.map((item) => item.id),
+  );
   const initiativeForecasts = await structure.initiativeForecastCounts(
     db,
     archivedInitiatives.map((initiative) => initiative.id),
@@ -680,6 +801,12 @@ export async function budgetStructure(db: Database, yearCode: string) {
       amount: money(initiative.amountPence),
       forecasts: initiativeForecasts.get(initiative.id) ?? 0,
     })),
+    growth: growth.map((item) => ({
+      ...item,
+      ongoing: item.ongoingPence === null ? null : money(item.ongoingPence),
+      oneOff: item.oneOffPence === null ? null : money(item.oneOffPence),
+    })),
+    archivedGrowth: archivedGrowth.map((item) => ({ ...item, spend: growthSpend.get(item.id) ?? 0 })),
     headings,
   };
 }
