@@ -3,12 +3,12 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe } from "node:test";
-import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { libreOffice } from "../test/helpers/libreoffice.ts";
 import { readPdf } from "../test/helpers/pdf.ts";
 import { skipWithout } from "../test/helpers/programs.ts";
 import { zipEntryText } from "../test/helpers/zip.ts";
+import { download, fillEmptyAmounts, missingLinks, save, workbookText } from "./cycle-steps.ts";
 import { journeyTest, setUpJourney, visit } from "./harness.ts";
 
 /**
@@ -19,80 +19,8 @@ import { journeyTest, setUpJourney, visit } from "./harness.ts";
  * it is published, the dashboard, /budget and /reports move to it, and its report in Word, Excel
  * and PDF holds what was entered, the Word file opening in LibreOffice; quarter 3's files are the
  * same before and after. Forms are filled on the page without JavaScript; axe runs once on each
- * kind of page. And a year monitored monthly is opened, a month's forecast entered, and the
- * quarter-end report made from it.
+ * kind of page. A year monitored monthly is run in e2e/monthly-cycle.e2e.test.ts.
  */
-
-/** Follows the first "enter it" link of a period page's missing list for one section. */
-async function enterFirstMissing(page: Page, periodPath: string, section: string): Promise<void> {
-  await page.goto(`/periods/${periodPath}`);
-  await page.getByTestId(`missing-${section}`).getByRole("link").first().click();
-  await page.waitForLoadState();
-}
-
-/** Where each of a section's "enter it" links on a period page goes, in the page's order. */
-async function missingLinks(page: Page, periodPath: string, section: string): Promise<string[]> {
-  await page.goto(`/periods/${periodPath}`);
-  const list = page.getByTestId(`missing-${section}`);
-  if ((await list.count()) === 0) return [];
-  const hrefs = await list
-    .getByRole("link")
-    .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
-  assert.ok(hrefs.length > 0, `${section}: the missing items are links while the period is open`);
-  return [...new Set(hrefs)];
-}
-
-/** Presses a form's button and waits for the saved banner; a refusal fails with the page's own message. */
-async function save(page: Page, button: string): Promise<void> {
-  await page.getByRole("button", { name: button, exact: true }).click();
-  await page.waitForLoadState();
-  if ((await page.getByTestId("saved-banner").count()) === 0) {
-    const summary = await page.locator(".govuk-error-summary, main").first().textContent();
-    throw new Error(
-      `${button} at ${page.url()} was not saved: ${(summary ?? "").replace(/\s+/g, " ").slice(0, 400)}`,
-    );
-  }
-}
-
-/** Fills every empty amount of a balances form (rows named amount-N) with `amount`, leaving entered ones. */
-async function fillEmptyAmounts(page: Page, amount: string): Promise<void> {
-  const inputs = page.locator('input[name^="amount-"]');
-  for (let index = 0; index < (await inputs.count()); index += 1) {
-    const input = inputs.nth(index);
-    if ((await input.inputValue()).trim() === "") await input.fill(amount);
-  }
-}
-
-/** A download's file saved where the test can read it. */
-async function download(page: Page, linkName: RegExp): Promise<{ name: string; path: string }> {
-  const [file] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByTestId("downloads").getByRole("link", { name: linkName }).click(),
-  ]);
-  const path = join(await mkdtemp(join(tmpdir(), "baseplan-cycle-")), file.suggestedFilename());
-  await file.saveAs(path);
-  return { name: file.suggestedFilename(), path };
-}
-
-/** Every value of every cell of a workbook (a formula's result), as text, sheet by sheet. */
-async function workbookText(path: string): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load((await readFile(path)) as unknown as ArrayBuffer);
-  const values: string[] = [];
-  for (const sheet of workbook.worksheets) {
-    sheet.eachRow((row) =>
-      row.eachCell((cell) => {
-        const value = cell.value;
-        if (value !== null && typeof value === "object" && "result" in value)
-          values.push(String(value.result));
-        else if (value !== null && typeof value === "object" && "richText" in value)
-          values.push(value.richText.map((run) => run.text).join(""));
-        else values.push(String(value));
-      }),
-    );
-  }
-  return values.join("\n");
-}
 
 /** A quarter's report as served: the page's main content, the Word and Excel bytes, the PDF's text. */
 async function reportFiles(page: Page, path: string) {
@@ -322,52 +250,6 @@ describe("the next quarter entered and reported", () => {
       assert.ok(quarter3After.xlsx.equals(quarter3Before.xlsx), "quarter 3 Excel unchanged");
       assert.equal(quarter3After.pdfText, quarter3Before.pdfText);
       assert.doesNotMatch(quarter3After.html, new RegExp(ENTERED.narrative));
-    },
-  );
-});
-
-describe("a year monitored monthly, entered and reported at its quarter end", () => {
-  const journey = setUpJourney();
-
-  journeyTest(
-    "monthly: the setting, the year opened with its lines, a month 3 forecast, the quarter 1 report",
-    journey,
-    async () => {
-      const { pageWithoutJavaScript: page } = journey;
-      await visit(journey.page, "/periods/settings");
-      await page.goto("/periods/settings");
-      await page.getByLabel("Monthly").check();
-      await page.getByRole("button", { name: "Save the monitoring setting" }).click();
-      await page.getByTestId("saved-banner").waitFor();
-
-      await page.goto("/periods");
-      await page.getByLabel("Financial year").fill("2021/22");
-      await page.getByLabel("The budget lines").check();
-      await page.getByRole("button", { name: "Open the year" }).click();
-      await page.waitForURL(/\/periods\?done=year-opened$/);
-      for (const month of [1, 2, 3]) {
-        await page.goto("/periods");
-        await page.getByRole("button", { name: `Open Month ${month} 2021/22 for entry` }).click();
-        await page.waitForURL(new RegExp(`/periods/2021-22/m${month}\\?done=opened$`));
-      }
-
-      await enterFirstMissing(page, "2021-22/m3", "budget-lines");
-      await visit(journey.page, new URL(page.url()).pathname);
-      await page.getByLabel("Controllable budget").fill("£3,210,987.65");
-      await page.getByLabel("Full year forecast").fill("£3,321,098.76");
-      await page.getByRole("button", { name: "Save forecast" }).click();
-      await page.getByTestId("saved-banner").waitFor();
-      assert.match(page.url(), /\/budget\/2021-22\/m3#line-\d+$/);
-      await visit(journey.page, "/budget/2021-22/m3");
-      assert.match(
-        (await journey.page.getByTestId("outturn-table").textContent()) ?? "",
-        /3\.211[\s\S]*3\.321/,
-      );
-
-      await visit(journey.page, "/reports/quarterly/2021-22/q1");
-      const report = (await journey.page.locator("main").textContent()) ?? "";
-      assert.match(report, /Forecasts as at Month 3, the last month of quarter 1/);
-      assert.match(report, /3\.211[\s\S]*3\.321/);
     },
   );
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  buildBudgetMonitoring,
   buildCouncil,
   buildMeasure,
   buildMeasureValue,
@@ -239,6 +240,40 @@ describeOnBothDatabases("the quarterly report of any period, from that period's 
     );
     assert.ok(textsOf(report).includes(recorded.narrative));
     assert.ok(textsOf(report).includes("87.5%"));
+  });
+
+  test("a budget of more items than a chart can show: the largest variances drawn, every item in the table", async () => {
+    const { db } = await fresh();
+    await buildCouncil(db, { plan: { fromYear: 2032, toYear: 2035 } });
+    await buildMonitoringYear(db, 2032);
+    await buildOpenQuarter(db, 2032, 1);
+    // 25 items, each £1m budget; item n is n thousand pounds over (odd) or under (even) budget.
+    const lines = Array.from({ length: 25 }, (_, index) => ({
+      name: `Widget service ${index + 1}`,
+      budget: 100_000_000,
+      forecast: 100_000_000 + (index % 2 === 0 ? 1 : -1) * (index + 1) * 100_000,
+    }));
+    await buildBudgetMonitoring(db, { startYear: 2032, quarter: 1, lines });
+    const report = await quarterlyReport(db, "2032-33", 1);
+    const blocks = report.sections.flatMap((section) => section.blocks);
+    const table = blocks.find((block) => block.kind === "table" && block.id === "budget-items");
+    assert.ok(table?.kind === "table");
+    assert.equal(table.rows.length, 25);
+    // Items 6 to 25 have the 20 largest variances, whatever their sign; drawn in the table's order.
+    const largest = lines.slice(5).map((line) => line.name);
+    for (const id of ["forecast-against-budget", "forecast-variance"]) {
+      const chart = blocks.find((block) => block.kind === "chart" && block.id === id);
+      assert.ok(chart?.kind === "chart" && "bars" in chart);
+      assert.deepEqual([...new Set(chart.bars.map((bar) => bar.category))], largest);
+      assert.deepEqual(
+        chart.table.rows.map((row) => row.cells[0]?.text),
+        largest,
+      );
+      assert.match(
+        chart.description,
+        /Baseplan draws the 20 budget items with the largest under or over spends of the 25; the table lists every item\.$/,
+      );
+    }
   });
 
   test("a quarter opened with nothing recorded still has a report; one never opened has none", async () => {

@@ -474,6 +474,24 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
   return { id: "performance-summary", title: "2.2 Performance Summary", blocks };
 }
 
+/**
+ * The most budget items a forecast chart draws. A page-high chart of more bars cannot be read
+ * (a council of 168 lines drew labels over each other): beyond it the charts draw the items with
+ * the largest under or over spends, in the table's order, and say so. Decision 0037.
+ */
+export const CHARTED_BUDGET_ITEMS = 20;
+
+/** The budget items the forecast charts draw: all of them, or the largest variances. */
+export function chartedLines<T extends { variance: { pence: number } }>(lines: readonly T[]): readonly T[] {
+  if (lines.length <= CHARTED_BUDGET_ITEMS) return lines;
+  const largest = new Set(
+    [...lines]
+      .sort((a, b) => Math.abs(b.variance.pence) - Math.abs(a.variance.pence))
+      .slice(0, CHARTED_BUDGET_ITEMS),
+  );
+  return lines.filter((line) => largest.has(line));
+}
+
 function budgetSection(
   context: Context,
   outturn: Extract<finance.ForecastOutturnReport, { lines: unknown }>,
@@ -560,13 +578,18 @@ function budgetSection(
       `Budget performance: Red, Amber or Green worked out by Baseplan from each variance, not printed by the council. ${outturn.ratingRule}`,
     ],
   };
+  const charted = chartedLines(outturn.lines);
+  const chartedNote =
+    charted.length < outturn.lines.length
+      ? ` Baseplan draws the ${charted.length} budget items with the largest under or over spends of the ${outturn.lines.length}; the table lists every item.`
+      : "";
   const forecastChart: ChartBlock = {
     kind: "chart",
     id: "forecast-against-budget",
     title: "Forecast outturn against target budget",
-    description: `Controllable budget and full year forecast for each budget item, in £m. In total the forecast is ${prose(outturn.total.forecastOutturn.pence)} against a budget of ${prose(outturn.total.controllableBudget.pence)}.`,
+    description: `Controllable budget and full year forecast for each budget item, in £m. In total the forecast is ${prose(outturn.total.forecastOutturn.pence)} against a budget of ${prose(outturn.total.controllableBudget.pence)}.${chartedNote}`,
     unit: "£m",
-    bars: outturn.lines.flatMap((line) => [
+    bars: charted.flatMap((line) => [
       {
         category: line.name,
         series: "Budget",
@@ -585,7 +608,7 @@ function budgetSection(
       id: "forecast-against-budget-data",
       caption: "Forecast outturn against target budget: data",
       columns: columns.slice(0, 3),
-      rows: outturn.lines.map((line) => ({
+      rows: charted.map((line) => ({
         cells: [text(line.name), money(line.controllableBudget), money(line.forecastOutturn)],
       })),
     },
@@ -594,9 +617,9 @@ function budgetSection(
     kind: "chart",
     id: "forecast-variance",
     title: "Forecast Under (-)/Over Spend",
-    description: `Forecast under (-) or over spend for each budget item, in £m; in total an ${values.direction} of ${values.variance}.`,
+    description: `Forecast under (-) or over spend for each budget item, in £m; in total an ${values.direction} of ${values.variance}.${chartedNote}`,
     unit: "£m",
-    bars: outturn.lines.map((line) => ({
+    bars: charted.map((line) => ({
       category: line.name,
       series: "Under (-)/over spend",
       value: line.variance.pence / 100_000_000,
@@ -607,7 +630,7 @@ function budgetSection(
       id: "forecast-variance-data",
       caption: "Forecast Under (-)/Over Spend: data",
       columns: [columns[0] as TableColumn, columns[3] as TableColumn],
-      rows: outturn.lines.map((line) => ({ cells: [text(line.name), money(line.variance)] })),
+      rows: charted.map((line) => ({ cells: [text(line.name), money(line.variance)] })),
     },
   };
   return {
@@ -654,11 +677,25 @@ function variancesSection(
   explanations: string,
 ): ReportSection {
   const blocks: Block[] = [];
-  for (const narrative of outturn?.narratives ?? []) {
+  const narratives = outturn?.narratives ?? [];
+  for (const narrative of narratives) {
     blocks.push({ kind: "subheading", text: narrative.heading });
     for (const text of narrative.paragraphs) blocks.push(paragraph(text));
     if (narrative.note) blocks.push(paragraph(`Note: ${narrative.note}`, true));
   }
+  // Each budget line's own explanation, written with its forecast, numbered on from the document's
+  // narratives and headed as a council's report heads them: the line, overspend or underspend.
+  const explained = (outturn?.lines ?? []).filter((line) => line.explanationParagraphs.length > 0);
+  explained.forEach((line, index) => {
+    const pence = line.variance.pence;
+    const position =
+      pence > 0 ? `overspend ${prose(pence)}` : pence < 0 ? `underspend ${prose(pence)}` : "on budget";
+    blocks.push({
+      kind: "subheading",
+      text: `2.4.${narratives.length + index + 1} ${line.name}, ${position}`,
+    });
+    for (const text of line.explanationParagraphs) blocks.push(paragraph(text));
+  });
   for (const text of paragraphsOf(explanations)) blocks.push(paragraph(text));
   if (blocks.length === 0) blocks.push(paragraph("No key variances are recorded for this quarter."));
   return { id: "key-variances", title: "2.4 Key Variances", blocks };

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { chartPng, chartSize } from "../charts/charts.ts";
 import { RATING_FILLS } from "../domain/rating-key.ts";
+import { sheetName } from "../web/sheet-names.ts";
 import { spreadsheetWidths, wrappedLines } from "./column-widths.ts";
 import type { ChartBlock, Report, TableBlock, TableCell, TotalRef } from "./model.ts";
 
@@ -22,26 +23,6 @@ function columnLetter(index: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return letter;
-}
-
-function sheetName(caption: string, used: Set<string>): string {
-  // Excel allows 31 characters: the caption is cut at a word (28, leaving room for " 2").
-  const clean = caption
-    .replace(/[\\/?*[\]:]/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  const cut =
-    clean.length <= 28
-      ? clean
-      : clean
-          .slice(0, 29)
-          .replace(/\s+\S*$/, "")
-          .trim();
-  const base = cut || clean.slice(0, 28).trim() || "Table";
-  let name = base;
-  for (let n = 2; used.has(name.toLowerCase()); n += 1) name = `${base.slice(0, 26).trim()} ${n}`;
-  used.add(name.toLowerCase());
-  return name;
 }
 
 /** A cell's value for Excel: the number where there is one, lines joined by line breaks. */
@@ -231,7 +212,7 @@ export async function renderXlsx(report: Report): Promise<Buffer> {
     for (const block of section.blocks) {
       const table = block.kind === "table" ? block : block.kind === "chart" ? block.table : undefined;
       if (!table || table.rows.length === 0) continue;
-      const name = sheetName(table.caption, used);
+      const name = sheetName(table.caption, "Table", used);
       addTableSheet(workbook, table, name, section.landscape ?? false);
       const sheet = workbook.getWorksheet(name);
       if (block.kind === "chart" && sheet) addChartPicture(workbook, sheet, block);

@@ -339,6 +339,16 @@ describeOnBothDatabases("the service plan document", (fresh) => {
       ]);
       assert.deepEqual(lists[index]?.levels, levels.some((level) => level > 0) ? levels : undefined);
     }
+    // Each objective names its lead; under its outcome's own heading, the outcome is not repeated.
+    const paragraphs = objectives.blocks.flatMap((block) => (block.kind === "paragraph" ? [block.text] : []));
+    assert.equal(
+      paragraphs.filter((text) => /^Lead: .+\.$/.test(text)).length,
+      objectivesFile.objectives.length,
+    );
+    assert.deepEqual(
+      paragraphs.filter((text) => /^Outcome \d+\. Lead/.test(text)),
+      [],
+    );
     const activityCount = objectivesFile.objectives.flatMap((o) =>
       o.supportingActivities.flatMap((a) => [a, ...a.children]),
     ).length;

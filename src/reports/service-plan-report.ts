@@ -666,7 +666,9 @@ async function objectivesSection(
       text: `${objective.number} ${objective.title}`,
       ...(outcomeShown === null ? {} : { level: 4 as const }),
     });
-    const led = objective.outcomeNumber === null ? "" : `Outcome ${objective.outcomeNumber}. `;
+    // Under its outcome's heading the outcome goes without saying; without one, it is named here.
+    const led =
+      objective.outcomeNumber === null || outcomeHeading ? "" : `Outcome ${objective.outcomeNumber}. `;
     blocks.push(paragraph(`${led}Lead: ${objective.leadDepartment}.`));
     blocks.push(...list(items, levels));
   }

@@ -1,4 +1,4 @@
-import type nunjucks from "nunjucks";
+import nunjucks from "nunjucks";
 import { formatMillions, formatPounds } from "../domain/money.ts";
 import { badgeFor, RATING_SYMBOLS, readKeyLine } from "../domain/rating-key.ts";
 import type { FieldError } from "../errors.ts";
@@ -21,6 +21,7 @@ const dateFormat = new Intl.DateTimeFormat("en-GB", {
 
 /** Small pure formatting functions the templates use; each is tested in filters.test.ts. */
 export function registerFilters(environment: nunjucks.Environment): void {
+  environment.addFilter("trim", trim);
   environment.addFilter("errorSummaryList", errorSummaryList);
   environment.addFilter("fieldError", fieldErrorMessage);
   environment.addFilter("dateTime", (value: Date | string | null | undefined) =>
@@ -48,6 +49,19 @@ export function registerFilters(environment: nunjucks.Environment): void {
   );
   environment.addFilter("ratingBadge", badgeFor);
   environment.addFilter("json", (value: unknown) => JSON.stringify(value, null, 2));
+}
+
+/**
+ * Nunjucks' own `trim`, faster. Its version, `replace(/^\s*|\s*$/g, "")`, tries `\s*$` at every
+ * run of white space in the text and scans each run to its end before failing; GOV.UK Frontend's
+ * macros trim the whole HTML of what they wrap (a summary list, a table, a page's worth of
+ * indented markup), so on the long pages that was about 5% of rendering. `String.prototype.trim`
+ * removes the same characters (white space and line ends, as `\s` matches), from the ends only.
+ * Like Nunjucks', it keeps text marked safe as safe, so it is not escaped again.
+ */
+export function trim(value: unknown): unknown {
+  const trimmed = String.prototype.trim.call(value);
+  return value instanceof nunjucks.runtime.SafeString ? new nunjucks.runtime.SafeString(trimmed) : trimmed;
 }
 
 /** The GOV.UK error summary's list: each message links to its field. */

@@ -5,7 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { testApp } from "../../test/helpers/app.ts";
 import { buildSetUpCouncil } from "../../test/helpers/builders.ts";
 import { freshDatabase, type TestDatabase } from "../../test/helpers/database.ts";
-import { readTable, sheetName, tableCsvCells, wrapTables } from "./tables.ts";
+import { readTable, tableCsvCells, wrapTables } from "./tables.ts";
 
 const PAGE = `<main><table class="govuk-table"><caption class="govuk-table__caption">Made-up spend, "north"</caption>
 <tr><th>Team</th><th>Spend</th></tr><tr><td>North <span class="govuk-visually-hidden">(does not add up)</span></td><td>1,234,567</td></tr>
@@ -41,15 +41,6 @@ describe("tables on pages", () => {
     ]);
     assert.deepEqual(tableCsvCells(readTable(PAGE, 2)?.rows ?? []), [[-0.5, "26.6%"]]);
     assert.equal(readTable(PAGE, 3), undefined);
-  });
-
-  test("a sheet name is cut at a word, never mid-word, and holds no forbidden character", () => {
-    assert.equal(
-      sheetName("Deliverable progress by rating and quarter", "x"),
-      "Deliverable progress by rating",
-    );
-    assert.equal(sheetName("Spend: north/south", "x"), "Spend north south");
-    assert.equal(sheetName("", "Table 2"), "Table 2");
   });
 });
 

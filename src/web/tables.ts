@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import { type CsvCell, writeCsv } from "../domain/procurement.ts";
+import { sheetName } from "./sheet-names.ts";
 
 /**
  * Every table a page shows sits in a box that scrolls sideways on its own (so no page is wider
@@ -114,19 +115,6 @@ export function tableCsvCells(rows: readonly string[][]): CsvCell[][] {
   return rows.map((row) =>
     row.map((cell) => (PLAIN_NUMBER.test(cell) ? Number(cell.replaceAll(",", "")) : cell)),
   );
-}
-
-/** An Excel sheet name: at most 31 characters, cut at a word, none of : \ / ? * [ ]. */
-export function sheetName(caption: string, fallback: string): string {
-  const clean =
-    caption
-      .replace(/[:\\/?*[\]]/g, " ")
-      .replace(/\s+/g, " ")
-      .trim() || fallback;
-  if (clean.length <= 31) return clean;
-  const cut = clean.slice(0, 31);
-  const lastSpace = cut.lastIndexOf(" ");
-  return (lastSpace > 10 ? cut.slice(0, lastSpace) : cut).trim();
 }
 
 async function tableWorkbook(table: TableCells, fallbackName: string): Promise<Buffer> {

@@ -296,6 +296,55 @@ export async function buildMonitoringYear(
   });
 }
 
+/** A made-up council monitored month by month (see `buildMonthlyCouncil`). */
+export interface MonthlyCouncilSpec {
+  /** The year monitored monthly; the council's plan runs from the year before to two after. */
+  startYear: number;
+  /** The month (1-12) its financial year starts in; April when not given. */
+  yearStartMonth?: number;
+  /**
+   * Budget lines the year before reported (monitored quarterly), carried into the monthly year.
+   * None given: the year opens with nothing carried.
+   */
+  linesBefore?: BudgetLineSpec[];
+  /** The quarters of the year before that reported those lines: quarter 4 unless given. */
+  quartersBefore?: readonly number[];
+  /** Anything else of the year before (savings, reserves, debt), built before the year opens. */
+  yearBefore?: (db: Database) => Promise<void>;
+  /** Carry the year before's savings initiatives forward too. */
+  carrySavings?: boolean;
+  /** The months of the year opened for entry: none unless given. */
+  openMonths?: readonly number[];
+}
+
+/**
+ * A council with one department monitored monthly, its year opened with last year's lines
+ * carried where given, and the months asked for opened for entry. Its year code ("2048-49").
+ */
+export async function buildMonthlyCouncil(db: Database, spec: MonthlyCouncilSpec): Promise<{ code: string }> {
+  const { startYear } = spec;
+  await buildCouncil(db, {
+    frequency: "monthly",
+    ...(spec.yearStartMonth === undefined ? {} : { yearStartMonth: spec.yearStartMonth }),
+    plan: { fromYear: startYear - 1, toYear: startYear + 2 },
+  });
+  const lines = spec.linesBefore ?? [];
+  for (const quarter of lines.length > 0 ? (spec.quartersBefore ?? [4]) : []) {
+    await buildBudgetMonitoring(db, { startYear: startYear - 1, quarter, lines });
+  }
+  await spec.yearBefore?.(db);
+  await buildMonitoringYear(db, startYear, {
+    carryForward:
+      lines.length > 0 || spec.carrySavings
+        ? { approvedBudget: false, lines: lines.length > 0, savingsInitiatives: spec.carrySavings ?? false }
+        : NOTHING_CARRIED,
+  });
+  for (const month of spec.openMonths ?? []) {
+    await openPeriod(db, TEST_ACTOR, monitoringPeriod(startYear, "month", month));
+  }
+  return { code: financialYearOf(startYear).yearCode };
+}
+
 /** A quarter of an opened year, opened for entry. */
 export async function buildOpenQuarter(db: Database, startYear: number, quarter: number) {
   return openPeriod(db, TEST_ACTOR, quarterPeriod(startYear, quarter));

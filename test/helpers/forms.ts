@@ -12,6 +12,36 @@ export async function formSession(app: FastifyInstance, path: string) {
   return { token, cookie, page };
 }
 
+/**
+ * Posts `fields` to `url` as a browser would after opening `page`: with that page's CSRF token
+ * and cookie (no version unless the fields carry one).
+ */
+export async function postForm(
+  app: FastifyInstance,
+  page: string,
+  url: string,
+  fields: Record<string, string>,
+) {
+  const { token, cookie } = await formSession(app, page);
+  return app.inject({
+    method: "POST",
+    url,
+    payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+  });
+}
+
+/** The hidden key, name and version fields of an entry form's rows, as the page sent them. */
+export function hiddenRowFields(body: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const match of body.matchAll(
+    /<input type="hidden" name="((?:key|name|version)-\d+)" value="([^"]*)"/g,
+  )) {
+    fields[match[1] ?? ""] = (match[2] ?? "").replace(/&amp;/g, "&");
+  }
+  return fields;
+}
+
 /** Opens `page` as the person signed in by `cookie` (from sessionCookieFor), expecting it to show. */
 async function openAs(app: FastifyInstance, cookie: string, page: string) {
   const opened = await app.inject({ url: page, headers: { cookie } });

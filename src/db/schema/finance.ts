@@ -86,6 +86,8 @@ export const monitoringForecasts = pgTable("monitoring_forecasts", {
   month: smallint("month"),
   controllableBudgetPence: pence("controllable_budget_pence").notNull(),
   forecastOutturnPence: pence("forecast_outturn_pence").notNull(),
+  /** The officer's explanation of the line's variance for the period; blank when none (migration 0041). */
+  explanation: text("explanation").notNull().default(""),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

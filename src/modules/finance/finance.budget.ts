@@ -76,6 +76,8 @@ export async function forecastOutturnReport(
     name: line.name,
     forecastId: forecast.id,
     version: forecast.version,
+    explanation: forecast.explanation,
+    explanationParagraphs: paragraphsOf(forecast.explanation),
     ...positionView(
       budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
       "service-area",
@@ -202,6 +204,8 @@ export async function budgetLineDetail(db: Database, lineId: number) {
       forecast: forecast
         ? {
             version: forecast.version,
+            explanation: forecast.explanation,
+            explanationParagraphs: paragraphsOf(forecast.explanation),
             ...positionView(
               budgetPosition(forecast.controllableBudgetPence, forecast.forecastOutturnPence),
               "service-area",
@@ -229,6 +233,39 @@ export async function budgetLineDetail(db: Database, lineId: number) {
       paragraphs: narrative.narrative.split("\n\n"),
     })),
   };
+}
+
+/** An explanation's paragraphs: blocks of text separated by a blank line, each trimmed. */
+function paragraphsOf(text: string): string[] {
+  return text
+    .split(/\r?\n\s*\r?\n/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** A forecast as its audit event records it: the figures, and the explanation where there is one. */
+function forecastRecord(
+  forecast: {
+    controllableBudgetPence: number;
+    forecastOutturnPence: number;
+    version: number;
+    explanation: string;
+  },
+  withExplanation: boolean,
+) {
+  return {
+    controllableBudgetPence: forecast.controllableBudgetPence,
+    forecastOutturnPence: forecast.forecastOutturnPence,
+    ...(withExplanation ? { explanation: forecast.explanation } : {}),
+    version: forecast.version,
+  };
+}
+
+/** The conflict page's row for the explanation, when the saved and submitted ones differ. */
+function explanationConflict(saved: string, submitted: string | undefined) {
+  return submitted === undefined || submitted === saved
+    ? []
+    : [{ label: "Explanation of the variance", saved, submitted }];
 }
 
 /** The period key an audit event carries for a forecast: "2021-22-q3" or "2021-22-m7". */
@@ -280,6 +317,7 @@ export async function updateForecast(
     const updated = await repository.updateForecastIfVersion(tx, forecast.id, edit.version, {
       controllableBudgetPence: edit.controllableBudget,
       forecastOutturnPence: edit.forecastOutturn,
+      ...(edit.explanation === undefined ? {} : { explanation: edit.explanation }),
       updatedAt: new Date(),
     });
     if (!updated) {
@@ -297,6 +335,7 @@ export async function updateForecast(
             saved: formatPounds(forecast.forecastOutturnPence, { pence: true }),
             submitted: formatPounds(edit.forecastOutturn, { pence: true }),
           },
+          ...explanationConflict(forecast.explanation, edit.explanation),
         ],
         `/budget/lines/${line.id}/forecasts/${forecastPeriodSlug(at)}/edit`,
         saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
@@ -310,16 +349,9 @@ export async function updateForecast(
       record: { kind: "budget-line", id: line.id },
       period: forecastPeriodKey(year.code, at),
       summary: `Changed the ${year.label} ${words} forecast for ${line.name}`,
-      before: {
-        controllableBudgetPence: forecast.controllableBudgetPence,
-        forecastOutturnPence: forecast.forecastOutturnPence,
-        version: forecast.version,
-      },
-      after: {
-        controllableBudgetPence: updated.controllableBudgetPence,
-        forecastOutturnPence: updated.forecastOutturnPence,
-        version: updated.version,
-      },
+      // The explanation is in the record when either side has one.
+      before: forecastRecord(forecast, forecast.explanation !== "" || updated.explanation !== ""),
+      after: forecastRecord(updated, forecast.explanation !== "" || updated.explanation !== ""),
     });
     return { line, year, forecast: updated };
   });
@@ -409,6 +441,7 @@ export async function createForecast(
           saved: existing ? formatPounds(existing.forecastOutturnPence, { pence: true }) : "",
           submitted: formatPounds(entry.forecastOutturn, { pence: true }),
         },
+        ...explanationConflict(existing?.explanation ?? "", entry.explanation),
       ],
       `/budget/lines/${line.id}/forecasts/${forecastPeriodSlug(at)}/edit`,
       saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
@@ -431,6 +464,7 @@ export async function createForecast(
       month: at.month,
       controllableBudgetPence: entry.controllableBudget,
       forecastOutturnPence: entry.forecastOutturn,
+      explanation: entry.explanation ?? "",
     });
     if (!created) throw await conflict(tx, line, at);
     // The first forecast of a quarter (or of a month of it) starts its budget monitoring: the quarter's report record,
@@ -453,11 +487,7 @@ export async function createForecast(
       period: forecastPeriodKey(year.code, at),
       summary: `Entered the ${year.label} ${words} forecast for ${line.name}`,
       before: null,
-      after: {
-        controllableBudgetPence: created.controllableBudgetPence,
-        forecastOutturnPence: created.forecastOutturnPence,
-        version: created.version,
-      },
+      after: forecastRecord(created, created.explanation !== ""),
     });
     return { line, year, forecast: created };
   });

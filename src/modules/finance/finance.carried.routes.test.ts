@@ -6,13 +6,12 @@ import {
   buildCouncil,
   buildForecastEntry,
   buildMonitoringYear,
+  buildMonthlyCouncil,
   buildOpenQuarter,
 } from "../../../test/helpers/builders.ts";
-import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
+import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
-import { monitoringPeriod } from "../../domain/periods.ts";
-import { openPeriod } from "../periods/periods.service.ts";
 import * as finance from "./finance.service.ts";
 import { forecastPeriod } from "./finance.shared.ts";
 
@@ -40,21 +39,12 @@ async function lineIdOf(db: Database, name: string, month: number | null = null)
 describeOnBothDatabases("the controllable budget carried into a new period's form", (fresh) => {
   test("a month's form starts from the latest earlier month's budget, and says so", async () => {
     const { db } = await fresh();
-    await buildCouncil(db, {
-      frequency: "monthly",
+    await buildMonthlyCouncil(db, {
+      startYear: YEAR,
       yearStartMonth: 7,
-      plan: { fromYear: YEAR - 1, toYear: YEAR + 2 },
+      linesBefore: [{ name: "Harbour", budget: 700_000_00, forecast: 700_000_00 }],
+      openMonths: [1, 2, 3, 4],
     });
-    await buildBudgetMonitoring(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      lines: [{ name: "Harbour", budget: 700_000_00, forecast: 700_000_00 }],
-    });
-    await buildMonitoringYear(db, YEAR, {
-      carryForward: { approvedBudget: false, lines: true, savingsInitiatives: false },
-    });
-    for (const month of [1, 2, 3, 4])
-      await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
     await buildForecastEntry(db, {
       startYear: YEAR,
       quarter: 1,

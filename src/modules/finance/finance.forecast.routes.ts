@@ -49,6 +49,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
       model: detail,
       periods,
       periodHeading: monthly ? "Month" : "Quarter",
+      explained: periods.filter((entry) => (entry.forecast?.explanation ?? "") !== ""),
       backQuarter: from ?? latest ?? reported ?? 1,
       recordChanges: await recordHistory(services.db, "budget-line", detail.line.id),
     });
@@ -79,6 +80,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
           ? formatPounds(found.carried.controllableBudgetPence, { pence: true })
           : "",
         forecastOutturn: "",
+        explanation: "",
       },
     });
   });
@@ -113,6 +115,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
         values: {
           controllableBudget: body.controllableBudget ?? "",
           forecastOutturn: body.forecastOutturn ?? "",
+          explanation: body.explanation ?? "",
         },
         errors: error.errors,
       });
@@ -133,7 +136,10 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
       pageTitle: `Change the ${found.words} forecast`,
       ...found,
       slug: forecastPeriodSlug(at),
-      values: forecastFormValues(found.forecast.controllableBudgetPence, found.forecast.forecastOutturnPence),
+      values: {
+        ...forecastFormValues(found.forecast.controllableBudgetPence, found.forecast.forecastOutturnPence),
+        explanation: found.forecast.explanation,
+      },
       version: found.forecast.version,
     });
   });
@@ -163,6 +169,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
         values: {
           controllableBudget: body.controllableBudget ?? "",
           forecastOutturn: body.forecastOutturn ?? "",
+          explanation: body.explanation ?? "",
         },
         version: body.version ?? found.forecast.version,
         errors: error.errors,

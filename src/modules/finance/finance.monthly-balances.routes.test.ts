@@ -8,22 +8,21 @@ import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import {
-  buildBudgetMonitoring,
   buildCouncil,
   buildDebt,
-  buildMonitoringYear,
+  buildMonthlyCouncil,
   buildReserves,
   buildSavings,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
-import { formSession } from "../../../test/helpers/forms.ts";
+import { hiddenRowFields, postForm } from "../../../test/helpers/forms.ts";
 import { zipEntryText } from "../../../test/helpers/zip.ts";
 import type { Database } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/index.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
 import { buildQuarterlyReport } from "../../reports/quarterly-report.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
-import { closePeriod, findPeriod, openPeriod, periodSections } from "../periods/periods.service.ts";
+import { closePeriod, findPeriod, periodSections } from "../periods/periods.service.ts";
 import { quarterlyReport } from "../reports/reports.service.ts";
 import * as finance from "./finance.service.ts";
 
@@ -32,27 +31,6 @@ import * as finance from "./finance.service.ts";
 // them month by month, and its quarter 1 report shows month 3's figures.
 const YEAR = 2048;
 const CODE = "2048-49";
-
-async function post(app: FastifyInstance, page: string, url: string, fields: Record<string, string>) {
-  const { token, cookie } = await formSession(app, page);
-  return app.inject({
-    method: "POST",
-    url,
-    payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-  });
-}
-
-/** The hidden fields of an entry form's rows, as the page sent them. */
-function rowFields(body: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of body.matchAll(
-    /<input type="hidden" name="((?:key|name|version)-\d+)" value="([^"]*)"/g,
-  )) {
-    fields[match[1] ?? ""] = (match[2] ?? "").replace(/&amp;/g, "&");
-  }
-  return fields;
-}
 
 /** A quarterly report's Word text, Excel cells and the page its PDF prints, as served. */
 async function reportFormats(
@@ -84,41 +62,36 @@ async function reportFormats(
 describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => {
   test("entered for the open month, shown on its pages, and the quarter's report made from month 3", async () => {
     const { db } = await fresh();
-    await buildCouncil(db, {
-      frequency: "monthly",
+    await buildMonthlyCouncil(db, {
+      startYear: YEAR,
       yearStartMonth: 10,
-      plan: { fromYear: YEAR - 1, toYear: YEAR + 2 },
+      linesBefore: [{ name: "Harbour", budget: 100_000_00, forecast: 100_000_00 }],
+      yearBefore: async (db) => {
+        await buildSavings(db, {
+          startYear: YEAR - 1,
+          quarter: 4,
+          initiatives: [{ name: "Lighting", amount: 200_000_00, forecastAchieved: 150_000_00 }],
+        });
+        await buildReserves(db, {
+          startYear: YEAR - 1,
+          quarter: 4,
+          reserves: [
+            { name: "Insurance", balance: 1_000_000_00 },
+            { name: "Transformation", balance: 500_000_00 },
+          ],
+        });
+        await buildDebt(db, {
+          startYear: YEAR - 1,
+          quarter: 4,
+          bands: [
+            { band: "Up to 30 days", amount: 10_000_00 },
+            { band: "Over 90 days", amount: 30_000_00 },
+          ],
+        });
+      },
+      carrySavings: true,
+      openMonths: [1, 2, 3],
     });
-    await buildBudgetMonitoring(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      lines: [{ name: "Harbour", budget: 100_000_00, forecast: 100_000_00 }],
-    });
-    await buildSavings(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      initiatives: [{ name: "Lighting", amount: 200_000_00, forecastAchieved: 150_000_00 }],
-    });
-    await buildReserves(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      reserves: [
-        { name: "Insurance", balance: 1_000_000_00 },
-        { name: "Transformation", balance: 500_000_00 },
-      ],
-    });
-    await buildDebt(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      bands: [
-        { band: "Up to 30 days", amount: 10_000_00 },
-        { band: "Over 90 days", amount: 30_000_00 },
-      ],
-    });
-    await buildMonitoringYear(db, YEAR, {
-      carryForward: { approvedBudget: false, lines: true, savingsInitiatives: true },
-    });
-    for (const month of [1, 2, 3]) await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
     const app = await testApp(db);
     try {
       // Reserves, month 2 then month 3: last year's reserves are listed to start from.
@@ -127,8 +100,8 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
         const form = await app.inject(path);
         assert.equal(form.statusCode, 200);
         assert.match(form.body, /Balances at the month end/);
-        return post(app, path, path, {
-          ...rowFields(form.body),
+        return postForm(app, path, path, {
+          ...hiddenRowFields(form.body),
           "amount-0": amounts[0],
           "amount-1": amounts[1],
         });
@@ -141,8 +114,8 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
       // Bad input: the field and the text named, nothing saved.
       const path3 = `/budget/${CODE}/m3/reserves/edit`;
       const form3 = await app.inject(path3);
-      const bad = await post(app, path3, path3, {
-        ...rowFields(form3.body),
+      const bad = await postForm(app, path3, path3, {
+        ...hiddenRowFields(form3.body),
         "amount-0": "lots",
         "amount-1": "£1",
       });
@@ -150,8 +123,8 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
       assert.match(bad.body, /href="#amount-0"/);
       assert.match(bad.body, /balance of Insurance, &quot;lots&quot;, could not be read/);
       // A form opened before someone else saved: the conflict page, nothing overwritten.
-      const stale = await post(app, path3, path3, {
-        ...rowFields(form3.body),
+      const stale = await postForm(app, path3, path3, {
+        ...hiddenRowFields(form3.body),
         "version-0": "0",
         "amount-0": "£9m",
         "amount-1": "£400,000",
@@ -173,8 +146,8 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
       assert.equal(debtForm.statusCode, 200);
       assert.match(debtForm.body, /Up to 30 days/);
       assert.match(debtForm.body, /1 October 2048 to 31 December 2048/);
-      saved = await post(app, debtPath, debtPath, {
-        ...rowFields(debtForm.body),
+      saved = await postForm(app, debtPath, debtPath, {
+        ...hiddenRowFields(debtForm.body),
         "amount-0": "£12,000",
         "amount-1": "£33,000.01",
         writeOffVersion: "0",
@@ -191,7 +164,7 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
         savingsPage.body,
       )?.[1];
       assert.ok(savingsForm, "the month's savings page links the month's form");
-      saved = await post(app, savingsForm, savingsForm, { forecastAchieved: "£180,000" });
+      saved = await postForm(app, savingsForm, savingsForm, { forecastAchieved: "£180,000" });
       assert.equal(saved.statusCode, 303);
       assert.equal(saved.headers.location, `/budget/${CODE}/m3/savings`);
 
@@ -223,7 +196,7 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
       const quarterForm = await app.inject(`/budget/${CODE}/q1/reserves/edit`);
       assert.equal(quarterForm.statusCode, 303);
       assert.equal(quarterForm.headers.location, `/budget/${CODE}/m3/reserves/edit`);
-      const quarterPost = await post(app, path3, `/budget/${CODE}/q1/debt/edit`, {});
+      const quarterPost = await postForm(app, path3, `/budget/${CODE}/q1/debt/edit`, {});
       assert.equal(quarterPost.statusCode, 400);
       assert.match(quarterPost.body, /monitored month by month/);
 
@@ -239,7 +212,7 @@ describeOnBothDatabases("savings, reserves and debt month by month", (fresh) => 
       });
       const closedPath = `/budget/${CODE}/m2/reserves/edit`;
       assert.equal((await app.inject(closedPath)).statusCode, 409);
-      const sentToClosed = await post(app, path3, closedPath, {
+      const sentToClosed = await postForm(app, path3, closedPath, {
         "key-0": "Insurance",
         "name-0": "Insurance",
         "version-0": "1",

@@ -1,21 +1,20 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { eq } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
 import {
-  buildBudgetMonitoring,
   buildCouncil,
   buildGrowth,
   buildMonitoringYear,
+  buildMonthlyCouncil,
   buildOpenQuarter,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
-import { formSession } from "../../../test/helpers/forms.ts";
+import { hiddenRowFields, postForm } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
 import { auditEvents, financialRisks, growthItemSpend } from "../../db/schema/index.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
-import { closePeriod, findPeriod, openPeriod, periodSections } from "../periods/periods.service.ts";
+import { closePeriod, findPeriod, periodSections } from "../periods/periods.service.ts";
 import * as finance from "./finance.service.ts";
 
 // A made-up council monitored monthly whose year starts in July. Its growth items' spend to date
@@ -23,27 +22,6 @@ import * as finance from "./finance.service.ts";
 // (decision 0024). A quarterly council's stay the quarter's own.
 const YEAR = 2051;
 const CODE = "2051-52";
-
-async function post(app: FastifyInstance, page: string, url: string, fields: Record<string, string>) {
-  const { token, cookie } = await formSession(app, page);
-  return app.inject({
-    method: "POST",
-    url,
-    payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-  });
-}
-
-/** The hidden fields of an entry form's rows, as the page sent them. */
-function rowFields(body: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of body.matchAll(
-    /<input type="hidden" name="((?:key|name|version)-\d+)" value="([^"]*)"/g,
-  )) {
-    fields[match[1] ?? ""] = (match[2] ?? "").replace(/&amp;/g, "&");
-  }
-  return fields;
-}
 
 /** The spend entered on each growth item at a quarter (its own) or one month of it, in pence. */
 async function spendOf(db: Database, quarter: number, month: number | null = null) {
@@ -54,18 +32,11 @@ async function spendOf(db: Database, quarter: number, month: number | null = nul
 describeOnBothDatabases("growth spend and financial risks month by month", (fresh) => {
   test("entered for the open month, refused otherwise, and the quarter's report made from month 3", async () => {
     const { db } = await fresh();
-    await buildCouncil(db, {
-      frequency: "monthly",
+    await buildMonthlyCouncil(db, {
+      startYear: YEAR,
       yearStartMonth: 7,
-      plan: { fromYear: YEAR - 1, toYear: YEAR + 2 },
-    });
-    await buildBudgetMonitoring(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      lines: [{ name: "Ferries", budget: 300_000_00, forecast: 300_000_00 }],
-    });
-    await buildMonitoringYear(db, YEAR, {
-      carryForward: { approvedBudget: false, lines: true, savingsInitiatives: false },
+      linesBefore: [{ name: "Ferries", budget: 300_000_00, forecast: 300_000_00 }],
+      openMonths: [1, 2, 3],
     });
     await buildGrowth(db, {
       startYear: YEAR,
@@ -74,7 +45,6 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
         { title: "Timetable review", oneOff: 50_000_00 },
       ],
     });
-    for (const month of [1, 2, 3]) await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
     const app = await testApp(db);
     try {
       // The growth page offers the open months' forms, not the quarters'.
@@ -91,8 +61,8 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
         const form = await app.inject(path);
         assert.equal(form.statusCode, 200);
         assert.match(form.body, new RegExp(`to the end of month ${month}, in pounds`));
-        return post(app, path, path, {
-          ...rowFields(form.body),
+        return postForm(app, path, path, {
+          ...hiddenRowFields(form.body),
           "amount-0": amounts[0],
           "amount-1": amounts[1],
         });
@@ -108,16 +78,16 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       // Bad input names the item and the text, nothing saved; a stale form gets the conflict page.
       const path3 = `/budget/${CODE}/m3/growth/edit`;
       const form3 = await app.inject(path3);
-      const bad = await post(app, path3, path3, {
-        ...rowFields(form3.body),
+      const bad = await postForm(app, path3, path3, {
+        ...hiddenRowFields(form3.body),
         "amount-0": "plenty",
         "amount-1": "£1",
       });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /href="#amount-0"/);
       assert.match(bad.body, /spend to date on G1 Quay repairs, &quot;plenty&quot;, could not be read/);
-      const stale = await post(app, path3, path3, {
-        ...rowFields(form3.body),
+      const stale = await postForm(app, path3, path3, {
+        ...hiddenRowFields(form3.body),
         "version-0": "0",
         "amount-0": "£9",
         "amount-1": "£20,000",
@@ -139,7 +109,12 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       const quarterForm = await app.inject(`/budget/${CODE}/q1/growth/edit`);
       assert.equal(quarterForm.statusCode, 303);
       assert.equal(quarterForm.headers.location, `/budget/${CODE}/m3/growth/edit`);
-      const quarterPost = await post(app, path3, `/budget/${CODE}/q1/growth/edit`, rowFields(form3.body));
+      const quarterPost = await postForm(
+        app,
+        path3,
+        `/budget/${CODE}/q1/growth/edit`,
+        hiddenRowFields(form3.body),
+      );
       assert.equal(quarterPost.statusCode, 400);
       assert.match(quarterPost.body, /monitored month by month/);
       assert.match(quarterPost.body, /Enter them for month 3/);
@@ -148,7 +123,7 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       // Financial risks: one for month 2, two for month 3, each on its month's list.
       const addRisk = (month: number, fields: Record<string, string>) => {
         const path = `/budget/${CODE}/m${month}/risks/new`;
-        return post(app, path, path, fields);
+        return postForm(app, path, path, fields);
       };
       const risk = { service: "Ferries", sensitivity: "£75,000", likelihood: "3" };
       const added = await addRisk(2, { ...risk, risk: "Fuel prices in August" });
@@ -184,7 +159,7 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       const editForm = await app.inject(editPath);
       assert.equal(editForm.statusCode, 200);
       assert.match(editForm.body, /2051\/52 month 3/);
-      const changed = await post(app, editPath, editPath, {
+      const changed = await postForm(app, editPath, editPath, {
         ...risk,
         service: "Harbours",
         risk: "Storm damage to the quay",
@@ -192,7 +167,7 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       });
       assert.equal(changed.statusCode, 303);
       assert.equal(changed.headers.location, `/budget/${CODE}/m3/risks`);
-      const staleRisk = await post(app, editPath, editPath, {
+      const staleRisk = await postForm(app, editPath, editPath, {
         ...risk,
         service: "Harbours",
         risk: "Overwritten",
@@ -224,7 +199,7 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       const quarterRiskForm = await app.inject(`/budget/${CODE}/q1/risks/new`);
       assert.equal(quarterRiskForm.statusCode, 303);
       assert.equal(quarterRiskForm.headers.location, `/budget/${CODE}/m3/risks/new`);
-      const quarterRiskPost = await post(
+      const quarterRiskPost = await postForm(
         app,
         `/budget/${CODE}/m3/risks/new`,
         `/budget/${CODE}/q1/risks/new`,
@@ -246,15 +221,18 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
         version: state?.version ?? 0,
         confirmMissing: true,
       });
-      const closedGrowth = await post(app, path3, `/budget/${CODE}/m2/growth/edit`, {
-        ...rowFields(form3.body),
+      const closedGrowth = await postForm(app, path3, `/budget/${CODE}/m2/growth/edit`, {
+        ...hiddenRowFields(form3.body),
         "version-0": "1",
         "amount-0": "£5m",
         "amount-1": "",
       });
       assert.equal(closedGrowth.statusCode, 409);
       assert.deepEqual(await spendOf(db, 1, 2), [100_000_00]);
-      const closedRisk = await post(app, path3, `/budget/${CODE}/m2/risks/new`, { ...risk, risk: "Late" });
+      const closedRisk = await postForm(app, path3, `/budget/${CODE}/m2/risks/new`, {
+        ...risk,
+        risk: "Late",
+      });
       assert.equal(closedRisk.statusCode, 409);
       assert.equal((await finance.financialRisksReport(db, CODE, 1, 2)).risks.length, 1);
 
@@ -307,10 +285,10 @@ describeOnBothDatabases("growth spend and financial risks month by month", (fres
       const form = await app.inject(path);
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /to the end of quarter 2, in pounds/);
-      const saved = await post(app, path, path, { ...rowFields(form.body), "amount-0": "£7,000" });
+      const saved = await postForm(app, path, path, { ...hiddenRowFields(form.body), "amount-0": "£7,000" });
       assert.equal(saved.statusCode, 303);
       const riskPath = `/budget/${CODE}/q2/risks/new`;
-      const added = await post(app, riskPath, riskPath, {
+      const added = await postForm(app, riskPath, riskPath, {
         service: "Ferries",
         risk: "Fuel prices",
         sensitivity: "£1,000",

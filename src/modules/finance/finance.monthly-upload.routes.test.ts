@@ -3,7 +3,12 @@ import { test } from "node:test";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
-import { buildBudgetMonitoring, buildCouncil, buildMonitoringYear } from "../../../test/helpers/builders.ts";
+import {
+  buildBudgetMonitoring,
+  buildCouncil,
+  buildMonitoringYear,
+  buildMonthlyCouncil,
+} from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { formSession, multipart } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
@@ -86,23 +91,15 @@ async function save(
 describeOnBothDatabases("budget monitoring uploaded for a month", (fresh) => {
   test("the month's upload saves the month's forecasts; other periods are refused", async () => {
     const { db } = await fresh();
-    await buildCouncil(db, {
-      frequency: "monthly",
+    await buildMonthlyCouncil(db, {
+      startYear: YEAR,
       yearStartMonth: 9,
-      plan: { fromYear: YEAR - 1, toYear: YEAR + 2 },
-    });
-    await buildBudgetMonitoring(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      lines: [
+      linesBefore: [
         { name: "Ferries", budget: 290_000_000, forecast: 290_000_000 },
         { name: "Harbours", budget: -40_000_000, forecast: -40_000_000 },
       ],
+      openMonths: [4, 5],
     });
-    await buildMonitoringYear(db, YEAR, {
-      carryForward: { approvedBudget: false, lines: true, savingsInitiatives: false },
-    });
-    for (const month of [4, 5]) await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
     const app = await testApp(db);
     try {
       // The month's budget page links the upload of each month open, not of a quarter.

@@ -3,13 +3,18 @@ import { test } from "node:test";
 import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
-import { buildCouncil, buildMonitoringYear, buildOpenQuarter } from "../../../test/helpers/builders.ts";
+import {
+  buildCouncil,
+  buildMonitoringYear,
+  buildMonthlyCouncil,
+  buildOpenQuarter,
+} from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
-import { formSession } from "../../../test/helpers/forms.ts";
+import { postForm } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema/index.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
-import { closePeriod, findPeriod, openPeriod } from "../periods/periods.service.ts";
+import { closePeriod, findPeriod } from "../periods/periods.service.ts";
 import * as finance from "./finance.service.ts";
 
 // A made-up council monitored monthly: month 1's financial risks are entered, and month 2's list
@@ -18,16 +23,6 @@ const YEAR = 2053;
 const CODE = "2053-54";
 /** A page whose form gives the session and its token for each post. */
 const FORM_PAGE = `/budget/${CODE}/m1/risks/new`;
-
-async function post(app: FastifyInstance, page: string, url: string, fields: Record<string, string>) {
-  const { token, cookie } = await formSession(app, page);
-  return app.inject({
-    method: "POST",
-    url,
-    payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-  });
-}
 
 /** The risks of one month: service, risk, sensitivity in pence and likelihood, in order. */
 async function risksOf(db: Database, month: number) {
@@ -45,14 +40,12 @@ async function copyVersion(app: FastifyInstance, month: number): Promise<string 
 describeOnBothDatabases("a month's financial risks started from the month before's", (fresh) => {
   test("copied once into an open month with none, version-checked against the month before, audited", async () => {
     const { db } = await fresh();
-    await buildCouncil(db, { frequency: "monthly", plan: { fromYear: YEAR - 1, toYear: YEAR + 2 } });
-    await buildMonitoringYear(db, YEAR);
-    for (const month of [1, 2, 3]) await openPeriod(db, TEST_ACTOR, monitoringPeriod(YEAR, "month", month));
+    await buildMonthlyCouncil(db, { startYear: YEAR, openMonths: [1, 2, 3] });
     const app = await testApp(db);
     try {
       const add = (month: number, service: string, risk: string, sensitivity: string, likelihood: string) => {
         const path = `/budget/${CODE}/m${month}/risks/new`;
-        return post(app, path, path, { service, risk, sensitivity, likelihood });
+        return postForm(app, path, path, { service, risk, sensitivity, likelihood });
       };
       // Month 1 has nothing before it in the year: no copy offered.
       assert.equal(await copyVersion(app, 1), null);
@@ -64,21 +57,21 @@ describeOnBothDatabases("a month's financial risks started from the month before
       assert.ok(stale, "month 2's page offers month 1's risks");
       assert.match((await app.inject(`/budget/${CODE}/m2/risks`)).body, /Copy last month(&#39;|')s risks/);
       assert.equal((await add(1, "Ferries", "Crew shortage", "£40,000", "4")).statusCode, 303);
-      const refused = await post(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {
+      const refused = await postForm(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {
         sourceVersion: stale,
       });
       assert.equal(refused.statusCode, 409);
       assert.match(refused.body, /Crew shortage/);
       assert.deepEqual(await risksOf(db, 2), []);
       // A form with no version is refused the same way.
-      const blank = await post(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {});
+      const blank = await postForm(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {});
       assert.equal(blank.statusCode, 409);
       assert.deepEqual(await risksOf(db, 2), []);
 
       // Copied as they stand, in order, as month 2's own rows; month 1's untouched.
       const fresh2 = await copyVersion(app, 2);
       assert.ok(fresh2);
-      const copied = await post(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {
+      const copied = await postForm(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {
         sourceVersion: fresh2,
       });
       assert.equal(copied.statusCode, 303);
@@ -103,7 +96,7 @@ describeOnBothDatabases("a month's financial risks started from the month before
       assert.equal(await copyVersion(app, 2), null, "a month with risks is offered no copy");
 
       // A second copy (another tab): refused, nothing doubled.
-      const again = await post(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {
+      const again = await postForm(app, FORM_PAGE, `/budget/${CODE}/m2/risks/copy`, {
         sourceVersion: fresh2,
       });
       assert.equal(again.statusCode, 400);
@@ -125,7 +118,7 @@ describeOnBothDatabases("a month's financial risks started from the month before
       );
 
       // Month 4 not opened, and month 3 once closed: refused, nothing copied.
-      const notOpen = await post(app, FORM_PAGE, `/budget/${CODE}/m4/risks/copy`, {
+      const notOpen = await postForm(app, FORM_PAGE, `/budget/${CODE}/m4/risks/copy`, {
         sourceVersion: "none",
       });
       assert.equal(notOpen.statusCode, 409);
@@ -139,7 +132,7 @@ describeOnBothDatabases("a month's financial risks started from the month before
         confirmMissing: true,
       });
       assert.equal(await copyVersion(app, 3), null, "a closed month is offered no copy");
-      const closed = await post(app, FORM_PAGE, `/budget/${CODE}/m3/risks/copy`, {
+      const closed = await postForm(app, FORM_PAGE, `/budget/${CODE}/m3/risks/copy`, {
         sourceVersion: version3,
       });
       assert.equal(closed.statusCode, 409);
@@ -159,7 +152,7 @@ describeOnBothDatabases("a month's financial risks started from the month before
       const page = await app.inject(`/budget/${CODE}/q2/risks`);
       assert.equal(page.statusCode, 200);
       assert.doesNotMatch(page.body, /copy-risks-form/);
-      const refused = await post(app, `/budget/${CODE}/q2/risks/new`, `/budget/${CODE}/q2/risks/copy`, {
+      const refused = await postForm(app, `/budget/${CODE}/q2/risks/new`, `/budget/${CODE}/q2/risks/copy`, {
         sourceVersion: "none",
       });
       assert.equal(refused.statusCode, 404);

@@ -28,22 +28,37 @@ const version = z.coerce
   .int()
   .positive({ error: MISSING_VERSION_MESSAGE });
 
-/** Editing a budget line's controllable budget and full-year forecast for one quarter. */
+/**
+ * A budget line's explanation of its variance for the period: optional, kept as typed (trimmed),
+ * paragraphs separated by a blank line. The edge (formTextErrors) limits its length.
+ */
+const explanationField = z
+  .string()
+  .optional()
+  .transform((text) => (text ?? "").replace(/\r\n?/g, "\n").trim());
+
+/** Editing a budget line's controllable budget, full-year forecast and explanation for one period. */
 export const forecastEditSchema = z.object({
   controllableBudget: moneyField("controllable budget"),
   forecastOutturn: moneyField("full year forecast"),
+  explanation: explanationField,
   version,
 });
 
-export type ForecastEdit = z.infer<typeof forecastEditSchema>;
+/**
+ * What the service takes: with no explanation (a spreadsheet upload, which carries only the
+ * figures), the one already saved is kept.
+ */
+export type ForecastEdit = Omit<z.infer<typeof forecastEditSchema>, "explanation"> & { explanation?: string };
 
-/** Entering the first forecast for a quarter that has none: the same amounts, no version yet. */
+/** Entering the first forecast for a period that has none: the same fields, no version yet. */
 export const forecastNewSchema = z.object({
   controllableBudget: moneyField("controllable budget"),
   forecastOutturn: moneyField("full year forecast"),
+  explanation: explanationField,
 });
 
-export type ForecastNew = z.infer<typeof forecastNewSchema>;
+export type ForecastNew = Omit<z.infer<typeof forecastNewSchema>, "explanation"> & { explanation?: string };
 
 /** Editing what a savings initiative is forecast to achieve by the year end. */
 export const savingsForecastEditSchema = z.object({

@@ -126,6 +126,19 @@ export async function openFinancialYear(
   return carried;
 }
 
+/**
+ * How many of the period's forecasts carry an explanation of their variance. Explanations are
+ * optional (the council sets no threshold above which one is required), so they are counted
+ * beside the section, never as missing (decision 0034).
+ */
+export function explanationsNote(forecasts: readonly ({ explanation: string } | null)[]): string | undefined {
+  const entered = forecasts.filter((forecast) => forecast !== null);
+  if (entered.length === 0) return undefined;
+  const explained = entered.filter((forecast) => forecast.explanation.trim() !== "").length;
+  const counted = entered.length === 1 ? "forecast entered has" : "forecasts entered have";
+  return `${explained} of ${entered.length} ${counted} an explanation of the variance. Explanations are optional, so a forecast without one is not counted as missing.`;
+}
+
 export interface FinanceItem {
   /** What the item is: a budget line's or an initiative's name. */
   name: string;
@@ -138,6 +151,8 @@ export interface FinanceSection {
   key: "budget-lines" | "savings" | "growth" | "reserves" | "debt" | "financial-risks" | "budget-report";
   title: string;
   items: FinanceItem[];
+  /** What the section counts beside its items, in words: for budget lines, their explanations. */
+  note?: string;
 }
 
 /**
@@ -204,6 +219,7 @@ export async function quarterCompleteness(
           ? `/budget/lines/${line.id}/forecasts/${forecastSlug}/edit`
           : `/budget/lines/${line.id}/forecasts/${forecastSlug}/new`,
       })),
+      note: explanationsNote(lines.map(({ forecast }) => forecast)),
     },
     {
       key: "savings",

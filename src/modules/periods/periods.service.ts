@@ -353,11 +353,21 @@ export interface PeriodSection {
   items: SectionItem[];
   /** Items not done, for the list of what is missing. */
   missing: SectionItem[];
+  /** What the section counts beside its items, such as the budget lines' optional explanations. */
+  note?: string;
 }
 
-function section(key: string, title: string, items: SectionItem[]): PeriodSection {
+function section(key: string, title: string, items: SectionItem[], note?: string): PeriodSection {
   const missing = items.filter((item) => !item.done);
-  return { key, title, done: items.length - missing.length, total: items.length, items, missing };
+  return {
+    key,
+    title,
+    done: items.length - missing.length,
+    total: items.length,
+    items,
+    missing,
+    ...(note === undefined ? {} : { note }),
+  };
 }
 
 /**
@@ -400,6 +410,7 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
         part.key,
         part.title,
         part.items.map((item) => ({ ...item, owner: null })),
+        part.note,
       ),
     ),
     ...(await narrativeSection(db, period, financialYearCode(quarter.startYear), quarter.number)),

@@ -1,42 +1,26 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import ExcelJS from "exceljs";
-import type { FastifyInstance } from "fastify";
 import { testApp } from "../../../test/helpers/app.ts";
-import { buildBudgetMonitoring, buildCouncil, buildMonitoringYear } from "../../../test/helpers/builders.ts";
+import { buildMonthlyCouncil } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
-import { formSession } from "../../../test/helpers/forms.ts";
+import { postForm } from "../../../test/helpers/forms.ts";
 
 // Made-up figures: one budget line with a £4.2m budget, forecast at £4.3m, £4.4m and £4.5m in
 // months 1, 2 and 3 of a year monitored monthly. Its quarter 1 report shows month 3's.
 const YEAR = 2043;
 
-async function post(app: FastifyInstance, page: string, url: string, fields: Record<string, string>) {
-  const { token, cookie } = await formSession(app, page);
-  return app.inject({
-    method: "POST",
-    url,
-    payload: new URLSearchParams({ _csrf: token ?? "", ...fields }).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie },
-  });
-}
-
 describeOnBothDatabases("a department monitored monthly, through the pages", (fresh) => {
   test("months 1 to 3 entered on the month forms; the quarter 1 report shows month 3's figures in HTML and Excel", async () => {
     const { db } = await fresh();
-    await buildCouncil(db, { frequency: "monthly", plan: { fromYear: YEAR - 1, toYear: YEAR + 2 } });
-    await buildBudgetMonitoring(db, {
-      startYear: YEAR - 1,
-      quarter: 4,
-      lines: [{ name: "Community hubs", budget: 1_000_00, forecast: 1_000_00 }],
-    });
-    await buildMonitoringYear(db, YEAR, {
-      carryForward: { approvedBudget: false, lines: true, savingsInitiatives: false },
+    await buildMonthlyCouncil(db, {
+      startYear: YEAR,
+      linesBefore: [{ name: "Community hubs", budget: 1_000_00, forecast: 1_000_00 }],
     });
     const app = await testApp(db);
     try {
       for (const month of [1, 2, 3]) {
-        const opened = await post(app, "/periods", `/periods/2043-44/m${month}/open`, {});
+        const opened = await postForm(app, "/periods", `/periods/2043-44/m${month}/open`, {});
         assert.equal(opened.statusCode, 303);
       }
       // Each month's period page links that month's forecast form.
@@ -47,7 +31,7 @@ describeOnBothDatabases("a department monitored monthly, through the pages", (fr
         return href;
       };
       const month1 = await formOf(1);
-      const bad = await post(app, month1, month1, {
+      const bad = await postForm(app, month1, month1, {
         controllableBudget: "£4,200,000",
         forecastOutturn: "lots",
       });
@@ -60,7 +44,7 @@ describeOnBothDatabases("a department monitored monthly, through the pages", (fr
         [3, "£4.5m"],
       ] as const) {
         const href = await formOf(month);
-        const saved = await post(app, href, href, {
+        const saved = await postForm(app, href, href, {
           controllableBudget: "£4,200,000",
           forecastOutturn: forecast,
         });
@@ -93,7 +77,7 @@ describeOnBothDatabases("a department monitored monthly, through the pages", (fr
       const quarterOwn = await app.inject(quarterForm);
       assert.equal(quarterOwn.statusCode, 400);
       assert.match(quarterOwn.body, /2043\/44 is monitored month by month/);
-      const sentAnyway = await post(app, "/periods", quarterForm, {
+      const sentAnyway = await postForm(app, "/periods", quarterForm, {
         controllableBudget: "£4,200,000",
         forecastOutturn: "£9m",
       });
