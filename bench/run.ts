@@ -26,7 +26,9 @@ import { forecastOutturnReport } from "../src/modules/finance/finance.service.ts
 import { generateCouncil } from "../src/modules/generate/generate.service.ts";
 import { acceptInvitation, startSession } from "../src/modules/people/accounts.service.ts";
 import { invitePerson } from "../src/modules/people/people.service.ts";
+import { reportNarrative } from "../src/modules/periods/periods.narrative.ts";
 import { monitoredOrganisation, quarterEndMonth } from "../src/modules/periods/periods.service.ts";
+import { reportPeriod } from "../src/modules/reports/reports.service.ts";
 import type { Report } from "../src/reports/model.ts";
 import { buildQuarterlyReport } from "../src/reports/quarterly-report.ts";
 import { renderDocx } from "../src/reports/render-docx.ts";
@@ -35,6 +37,7 @@ import { renderPdf } from "../src/reports/render-pdf.ts";
 import { renderXlsx } from "../src/reports/render-xlsx.ts";
 import { chromiumFor, migrateAndFill } from "../src/services.ts";
 import { SESSION_COOKIE } from "../src/web/acting-person.ts";
+import { fillQuarter } from "./fill-quarter.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -47,6 +50,8 @@ const CONNECTIONS = 50;
 const VERSIONS_ONLY = process.env.BENCH_ONLY === "versions";
 /** BENCH_ONLY=lait: only the LAIT import beside COPY (on PGlite, and PostgreSQL where BENCH_DATABASE_URL is set). */
 const LAIT_ONLY = process.env.BENCH_ONLY === "lait";
+/** BENCH_ONLY=periods: only the period page and quarterly report of quarter 4 beside quarter 3. */
+const PERIODS_ONLY = process.env.BENCH_ONLY === "periods";
 /** BENCH_ONLY=generated: only the generated council's pages and report beside the demo's. */
 const GENERATED_ONLY = process.env.BENCH_ONLY === "generated";
 /**
@@ -609,14 +614,122 @@ async function benchGenerated() {
   }
 }
 
+/**
+ * The monitoring cycle run forward (issue 9): quarter 4 2020/21 beside the demo's quarter 3, in
+ * one run. Quarter 4 has nothing recorded on the demo, so every item its period page lists as
+ * missing is first entered with made-up figures through the entry services (bench/fill-quarter.ts);
+ * it is left open, as while officers finish it. Then, with the page cache off and one request at
+ * a time, each quarter's period status page and quarterly report page, and, in-process, each
+ * quarter's report model built from the data (as for a quarter not yet published) and rendered
+ * as HTML and Word; each figure beside this run's ceiling, as elsewhere in the bench. Quarter 3
+ * is published, so its report page serves the copy frozen at publication; the model and renderer
+ * figures build both quarters afresh.
+ */
+async function benchPeriods() {
+  const council = await prepareCouncil("demo");
+  const quarters = [3, 4];
+  try {
+    const filling = await connect({ dataDirectory: council.dataDirectory });
+    try {
+      const filled = await fillQuarter(filling.db, council.startYear, 4);
+      console.log(`Quarter 4 ${council.year}: ${filled} missing items entered through the services`);
+    } finally {
+      await filling.close();
+    }
+    sessionCookie = await signInViewer(council.dataDirectory);
+    const server = startServer(council.dataDirectory, {
+      BASEPLAN_PAGE_CACHE: "false",
+      BASEPLAN_LOAD_DEMO: "false",
+    });
+    try {
+      await waitForPage("/health/ready", 300_000);
+      const ceiling = await singleRequest("/static/stylesheets/application.css");
+      for (const [name, path] of [
+        ["period status page", (quarter: number) => `/periods/${council.year}/q${quarter}`],
+        ["quarterly report page", (quarter: number) => `/reports/quarterly/${council.year}/q${quarter}`],
+      ] as const) {
+        for (const quarter of quarters) {
+          record(
+            `${council.year} quarter ${quarter} ${name}, uncached, one request`,
+            await singleRequest(path(quarter), 5),
+            ceiling,
+            "ms",
+            quarter === 3 && name.startsWith("quarterly")
+              ? "(published: its frozen copy; ceiling: a static file, one request)"
+              : "(first view after a write; ceiling: a static file, one request)",
+          );
+        }
+      }
+    } finally {
+      await stop(server);
+    }
+    const connection = await connect({ dataDirectory: council.dataDirectory });
+    try {
+      // Each figure for quarter 3 then quarter 4, one row beside the other.
+      const built = new Map<
+        number,
+        { options: Parameters<typeof buildQuarterlyReport>[1]; report: Report }
+      >();
+      for (const quarter of quarters) {
+        const period = monitoringPeriod(council.startYear, "quarter", quarter);
+        const state = await reportPeriod(connection.db, period);
+        const options = {
+          year: council.year,
+          quarter,
+          organisation: await monitoredOrganisation(connection.db),
+          narrative: state ? await reportNarrative(connection.db, state.period) : null,
+          budgetMonth: await quarterEndMonth(connection.db, period),
+        };
+        built.set(quarter, { options, report: await buildQuarterlyReport(connection.db, options) });
+      }
+      for (const [quarter, { options }] of built) {
+        record(
+          `${council.year} quarter ${quarter} report model from the services`,
+          await quickest(3, () => buildQuarterlyReport(connection.db, options)),
+          await quickest(3, () => forecastOutturnReport(connection.db, council.year, quarter)),
+          "ms",
+          "(ceiling: the quarter's forecast outturn service alone)",
+        );
+      }
+      for (const [name, render] of [
+        ["HTML", (input: Report) => renderStandaloneHtml(input)],
+        ["Word", (input: Report) => renderDocx(input)],
+      ] as const) {
+        for (const [quarter, { report }] of built) {
+          const minimal: Report = {
+            title: report.title,
+            meta: [],
+            sections: [
+              { id: "purpose", title: "Purpose", blocks: [{ kind: "paragraph", text: "A paragraph." }] },
+            ],
+          };
+          record(
+            `${council.year} quarter ${quarter} report as ${name}`,
+            await quickest(3, async () => render(report)),
+            await quickest(3, async () => render(minimal)),
+            "ms",
+            `(ceiling: a one-paragraph report as ${name})`,
+          );
+        }
+      }
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await rm(council.dataDirectory, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   if (LAIT_ONLY) await benchLaitImport();
   else if (GENERATED_ONLY) await benchGenerated();
+  else if (PERIODS_ONLY) await benchPeriods();
   else {
     if (!VERSIONS_ONLY) benchTargets();
     await benchReports();
     if (!VERSIONS_ONLY) await benchLaitImport();
     await benchPages();
+    if (!VERSIONS_ONLY) await benchPeriods();
     if (!VERSIONS_ONLY) await benchGenerated();
   }
   console.log(
