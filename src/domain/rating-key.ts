@@ -96,7 +96,7 @@ export type BadgeSource =
   | KeyLevel
   | RatingBadge
   | { readonly key: KeyLevel }
-  | { readonly rating: KeyLevel | RatingKey };
+  | { readonly rating: KeyLevel | RatingKey; readonly meta?: { label: string; colour: RatingColour } };
 
 function isLevel(text: string): text is KeyLevel | RatingKey {
   return text === "none" || RATINGS.some((meta) => meta.key === text);
@@ -106,7 +106,8 @@ function isLevel(text: string): text is KeyLevel | RatingKey {
  * The badge for whatever a page or report holds of a rating, through the one mapping
  * (`ratingBadge`): a key ("good", "none"), a colour of any scheme with its words ("red",
  * "Red"), a badge already made (a budget line's "Red"), a rating
- * key's metadata or count ({ key }), or a measure's rating or a report cell ({ rating }). Words,
+ * key's metadata or count ({ key }), or a measure's rating (in the council's scheme, { rating,
+ * meta }) or a report cell ({ rating }). Words,
  * when given, replace the key's own (a document's "No data", a budget's "Amber").
  */
 export function badgeFor(source: BadgeSource, words?: string | null): RatingBadge {
@@ -116,6 +117,30 @@ export function badgeFor(source: BadgeSource, words?: string | null): RatingBadg
     return ratingBadge(source === "none" ? "not-available" : source, words ?? undefined);
   }
   if ("className" in source) return words ? { words, className: source.className } : source;
+  // A level's metadata (a measure's rating's, in the council's scheme): its words on its colour.
+  if ("key" in source && "colour" in source && "label" in source) {
+    const level = source as { colour: RatingColour; label: string };
+    return colourBadge(level.colour, words || level.label);
+  }
   if ("key" in source) return badgeFor(source.key, words);
+  // A measure's rating carries its level of the council's scheme: its words and colour.
+  if (source.meta) return colourBadge(source.meta.colour, words || source.meta.label);
   return badgeFor(source.rating, words);
+}
+
+const KEY_OF_COLOUR: Readonly<Record<RatingColour, RatingKey>> = {
+  blue: "strong",
+  green: "good",
+  amber: "review",
+  red: "action",
+  grey: "none",
+};
+
+/**
+ * The report key whose colour a level of any scheme is shown on (a council's "Green" is drawn and
+ * filled as the key's green), so a report cell or bar of any scheme has its colour through the
+ * one mapping, beside its own words.
+ */
+export function reportKeyOfColour(colour: RatingColour): RatingKey {
+  return KEY_OF_COLOUR[colour];
 }

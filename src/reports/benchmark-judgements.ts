@@ -8,7 +8,7 @@
  * prints it (HTML, Word, PDF, and Excel, which prints tables only). The service plan and the
  * quarterly report both print them with this.
  */
-import type { RatingKey } from "../domain/rating-key.ts";
+import { type RatingKey, reportKeyOfColour } from "../domain/rating-key.ts";
 import type { BenchmarkJudgement } from "../modules/measures/measures.service.ts";
 import type { Block, TableBlock } from "./model.ts";
 import { paragraph, textCell } from "./model.ts";
@@ -55,8 +55,8 @@ export function benchmarkJudgementBlocks(
       { heading: "Why (worked out by Baseplan)", format: "text" },
     ],
     rows: judgements.map(({ title, judgement: { judged, used } }) => {
-      const key = judged.rating.rating;
-      const rating: RatingKey = key === "not-available" ? "none" : key;
+      // The council's scheme's words, on its level's colour.
+      const rating: RatingKey = reportKeyOfColour(judged.rating.meta.colour);
       return {
         cells: [
           textCell(title),

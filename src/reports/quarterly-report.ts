@@ -8,8 +8,9 @@ import type { Database } from "../db/client.ts";
 import { formatMillions, type Pence } from "../domain/money.ts";
 import { type MonitoringPeriod, monitoringPeriod, monitoringPeriodLabel } from "../domain/periods.ts";
 import type { RatingKey } from "../domain/rating-key.ts";
-import { RATING_WORDS } from "../domain/rating-key.ts";
-import type { RatingKey as DomainRatingKey } from "../domain/ratings.ts";
+import { RATING_WORDS, reportKeyOfColour } from "../domain/rating-key.ts";
+import { type RatingScheme, schemeKey } from "../domain/rating-schemes.ts";
+import type { RatingKey as DomainRatingKey, MeasureRating } from "../domain/ratings.ts";
 import { NotFound } from "../errors.ts";
 import type { Figure } from "../modules/finance/finance.service.ts";
 import * as finance from "../modules/finance/finance.service.ts";
@@ -29,6 +30,7 @@ import type {
 } from "./model.ts";
 import { paragraph } from "./model.ts";
 import {
+  authorLine,
   defaultQuarterlySettings,
   fillTemplate,
   narrativeAsQuarterSettings,
@@ -174,6 +176,8 @@ interface Context {
    * the quarter's last month, its trends against the quarter end before (decision 0021).
    */
   budgetMonth: number | null;
+  /** The council's rating scheme: the words, colours and key the measures are shown with. */
+  scheme: RatingScheme;
 }
 
 /** "Month 6, the last month of quarter 2: the year is monitored monthly." for a table's note. */
@@ -195,7 +199,33 @@ function nothingRecorded(sentence: string): ParagraphBlock {
   return paragraph(sentence);
 }
 
-const MEASURE_KEYS: RatingKey[] = ["strong", "good", "review", "action", "none"];
+/** A measure's rating as a report cell: the council's scheme's words, on its level's colour. */
+function measureRatingCell(rating: MeasureRating): TableCell {
+  return { text: rating.meta.label, rating: reportKeyOfColour(rating.meta.colour) };
+}
+
+/** How many measures have each level of the council's key, in the key's order, with the level's colour. */
+function measureLevelCounts(
+  scheme: RatingScheme,
+  ratings: readonly MeasureRating[],
+): { label: string; count: number; rating: RatingKey }[] {
+  return schemeKey(scheme).map((level) => ({
+    label: level.label,
+    count: ratings.filter((rating) => level.outcomes.includes(rating.rating)).length,
+    rating: reportKeyOfColour(level.colour),
+  }));
+}
+
+/** The council's key for the measures, as a report's key block. */
+function measuresKey(scheme: RatingScheme): Block {
+  return {
+    kind: "key",
+    items: schemeKey(scheme).map((level) => ({
+      rating: reportKeyOfColour(level.colour),
+      label: level.label,
+    })),
+  };
+}
 
 /**
  * The measures table of a quarter with none imported from a document: each measure due in the
@@ -210,8 +240,13 @@ const NONE_PRINTED = "None printed";
  * (or is on the council's own key), else nothing: the two ratings stand side by side, neither
  * replacing the other.
  */
-function printedNote(printed: string | null, period: string, baseplanLabel: string): string {
-  const agreement = measures.councilRatingAgreement(printed, baseplanLabel);
+function printedNote(
+  printed: string | null,
+  period: string,
+  baseplanLabel: string,
+  scheme: RatingScheme,
+): string {
+  const agreement = measures.councilRatingAgreement(printed, baseplanLabel, scheme);
   if (agreement === "differs")
     return ` The council printed ${printed} for ${period}; Baseplan's rating is ${baseplanLabel}.`;
   if (agreement === "other key")
@@ -224,11 +259,11 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
   const rated = await measures.periodMeasureRatings(db, context.period);
   if (rated.length === 0) return [nothingRecorded("No measures are due for this quarter.")];
   const title = `Measures, Quarter ${quarter} ${years.short}`;
-  const ratings = rated.map((item) => ratingOf(item.rating.rating));
-  const counts: [string, number][] = MEASURE_KEYS.map((key) => [
-    RATING_WORDS[key],
-    ratings.filter((rating) => rating === key).length,
-  ]);
+  const levels = measureLevelCounts(
+    context.scheme,
+    rated.map((item) => item.rating),
+  );
+  const counts: [string, number][] = levels.map((level) => [level.label, level.count]);
   const allPercent = rated.every((item) => item.measure.unit === "percent");
   const judgements = await measures.benchmarkJudgementsFor(
     db,
@@ -259,7 +294,7 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
         series: "Measures",
         value: count,
         label: String(count),
-        rating: MEASURE_KEYS[index],
+        rating: levels[index]?.rating ?? "none",
       })),
       table: countTable("measures-against-target-data", `${title}: measures by rating`, "Rating", counts),
     },
@@ -274,8 +309,7 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
         { heading: "Performance (worked out by Baseplan)", format: "rating" },
         ...(printed.size > 0 ? [COUNCIL_RATING_COLUMN] : []),
       ],
-      rows: rated.map((item, index) => {
-        const rating = ratings[index] ?? "none";
+      rows: rated.map((item) => {
         const cellText = item.value?.cellText ?? "Not recorded";
         return {
           cells: [
@@ -284,7 +318,7 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
               ? { text: cellText, value: Number(item.value.amount) }
               : text(cellText),
             text(item.target?.targetText ?? "No target set"),
-            { text: RATING_WORDS[rating], rating },
+            measureRatingCell(item.rating),
             ...(printed.size > 0 ? [text(printed.get(item.measure.id)?.ratingText ?? NONE_PRINTED)] : []),
           ],
         };
@@ -295,6 +329,7 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
             printed.get(item.measure.id)?.ratingText ?? null,
             periodLabel,
             item.rating.meta.label,
+            context.scheme,
           )}`,
       ),
     },
@@ -346,7 +381,7 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     deliverableChart,
   ];
 
-  const measureRatings: string[] = [];
+  const measureRatings: MeasureRating[] = [];
   for (const entry of listing) {
     const { group } = entry;
     const valueColumns = group.columns.filter((column) => column.role !== "rating");
@@ -403,25 +438,21 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
             : text(cellText),
         );
       }
-      const rating = ratingOf(row.rating.rating);
-      measureRatings.push(rating);
-      cells.push({ text: RATING_WORDS[rating], rating });
+      measureRatings.push(row.rating);
+      cells.push(measureRatingCell(row.rating));
       const printed = showPrinted ? printedForQuarter(row) : null;
       if (showPrinted) cells.push(text(printed ?? NONE_PRINTED));
       rows.push({ cells });
       notes.push(
-        `${row.titleAsWritten}: ${row.rating.explanation}${printedNote(printed, quarterLabel, row.rating.meta.label)}`,
+        `${row.titleAsWritten}: ${row.rating.explanation}${printedNote(printed, quarterLabel, row.rating.meta.label, context.scheme)}`,
       );
       for (const judgement of judgements.get(row.measure.id) ?? []) {
         if (judgement.judged.target.groupId !== group.id) continue;
         judged.push({ title: row.titleAsWritten, judgement });
       }
     }
-    const measureKeys: RatingKey[] = ["strong", "good", "review", "action", "none"];
-    const measureCounts: [string, number][] = measureKeys.map((key) => [
-      RATING_WORDS[key],
-      measureRatings.filter((rating) => rating === key).length,
-    ]);
+    const levels = measureLevelCounts(context.scheme, measureRatings);
+    const measureCounts: [string, number][] = levels.map((level) => [level.label, level.count]);
     blocks.push({
       kind: "chart",
       id: "measures-against-target",
@@ -433,7 +464,7 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
         series: "Measures",
         value: count,
         label: String(count),
-        rating: measureKeys[index],
+        rating: levels[index]?.rating ?? "none",
       })),
       table: countTable(
         "measures-against-target-data",
@@ -446,13 +477,7 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
     blocks.push(...benchmarkJudgementBlocks({ id: "measures", caption: group.title }, judged));
   }
   if (listing.length === 0) blocks.push(...(await enteredMeasuresBlocks(db, context)));
-  blocks.push({
-    kind: "key",
-    items: (["strong", "good", "review", "action", "none"] as RatingKey[]).map((rating) => ({
-      rating,
-      label: RATING_WORDS[rating],
-    })),
-  });
+  blocks.push(measuresKey(context.scheme));
   const keyAreas: [string, string[]][] = own
     ? [
         ["Key areas of success", own.keyAreas.success],
@@ -1178,28 +1203,77 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
   return { id: "appendix-a", title: "Appendix A: Deliverable Progress", newPage: true, blocks };
 }
 
+type ClosingSection = QuarterlySettings["closingSections"][number];
+
+/** "Yes. Reference: KD-31-07." / "No." for the key decision, from the narrative; null when unanswered. */
+function keyDecisionParagraphs(narrative: QuarterNarrative): string[] {
+  if (narrative.keyDecision === "no") return ["No."];
+  if (narrative.keyDecision !== "yes") return [];
+  const reference = narrative.keyDecisionReference?.trim() ?? "";
+  return [reference ? `Yes. Reference: ${reference}.` : "Yes."];
+}
+
+function callInParagraphs(narrative: QuarterNarrative): string[] {
+  const question =
+    "Is it required that call-in be waived in respect of the decisions proposed in the report?";
+  if (narrative.callInWaived === "no") return [`${question} No.`];
+  if (narrative.callInWaived !== "yes") return [];
+  const reason = narrative.callInReason?.trim() ?? "";
+  return [`${question} Yes.`, ...(reason ? [reason] : [])];
+}
+
 /**
- * The closing sections, with the officer's recommendations written for the period in place of the
- * settings' standard ones (or as a section of their own when the settings have none).
+ * The closing sections, with what the officer wrote for the period in place of the settings'
+ * standard words: the key decision, call-in, background papers (one a line) and recommendations,
+ * each replacing the settings' section of that title, or added as a section of its own (before
+ * the recommendations) when the settings have none, the sections then numbered on in order.
+ * A part not written leaves the settings' section as it is, or adds nothing.
  */
-function closingSections(settings: QuarterlySettings, recommendations: string) {
-  const written = paragraphsOf(recommendations);
-  if (written.length === 0) return settings.closingSections;
-  const index = settings.closingSections.findIndex((section) => /recommendation/i.test(section.title));
-  if (index >= 0) {
-    return settings.closingSections.map((section, at) =>
-      at === index ? { ...section, paragraphs: written } : section,
-    );
+function closingSections(settings: QuarterlySettings, narrative: QuarterNarrative | null | undefined) {
+  const parts: { title: string; match: RegExp; paragraphs: string[] }[] = narrative
+    ? [
+        { title: "Key Decision", match: /key decision/i, paragraphs: keyDecisionParagraphs(narrative) },
+        { title: "Call-In", match: /call.?in/i, paragraphs: callInParagraphs(narrative) },
+        {
+          title: "Background Papers",
+          match: /background papers/i,
+          paragraphs: (narrative.backgroundPapers ?? "")
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter(Boolean),
+        },
+        {
+          title: "Officer Recommendations",
+          match: /recommendation/i,
+          paragraphs: paragraphsOf(narrative.recommendations),
+        },
+      ]
+    : [];
+  let sections: ClosingSection[] = [...settings.closingSections];
+  let added = false;
+  for (const part of parts) {
+    if (part.paragraphs.length === 0) continue;
+    const index = sections.findIndex((section) => part.match.test(section.title));
+    if (index >= 0) {
+      sections = sections.map((section, at) =>
+        at === index ? { ...section, paragraphs: part.paragraphs } : section,
+      );
+      continue;
+    }
+    const recommendations = sections.findIndex((section) => /recommendation/i.test(section.title));
+    const at = recommendations >= 0 ? recommendations : sections.length;
+    sections = [
+      ...sections.slice(0, at),
+      { number: "", title: part.title, paragraphs: part.paragraphs },
+      ...sections.slice(at),
+    ];
+    added = true;
   }
-  const last = Number(settings.closingSections.at(-1)?.number ?? "2");
-  return [
-    ...settings.closingSections,
-    {
-      number: String(Number.isInteger(last) ? last + 1 : settings.closingSections.length + 3),
-      title: "Officer Recommendations",
-      paragraphs: written,
-    },
-  ];
+  if (!added) return sections;
+  // Numbered on from the settings' first closing section (section 3 after Information and Analysis).
+  const first = Number(settings.closingSections[0]?.number ?? "3");
+  const start = Number.isInteger(first) ? first : 3;
+  return sections.map((section, index) => ({ ...section, number: String(start + index) }));
 }
 
 /** The quarterly report for a year and quarter, from the services and the report settings. */
@@ -1229,7 +1303,19 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   );
   const period = monitoringPeriod(Number(code.slice(0, 4)), "quarter", quarter);
   const budgetMonth = options.budgetMonth ?? null;
-  const context: Context = { code, quarter, period, years, settings, own, thread, financeYear, budgetMonth };
+  const scheme = await measures.ratingScheme(db);
+  const context: Context = {
+    code,
+    quarter,
+    period,
+    years,
+    settings,
+    own,
+    thread,
+    financeYear,
+    budgetMonth,
+    scheme,
+  };
   const savings = financeYear ? await finance.savingsReport(db, code, quarter, budgetMonth) : null;
 
   const overviewBudget =
@@ -1272,7 +1358,7 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
       await reservesSection(db, context),
       await debtSection(db, context),
     ].map((part): ReportSection => ({ ...part, level: 2 })),
-    ...closingSections(settings, options.narrative?.recommendations ?? "").map((section, index, all) => ({
+    ...closingSections(settings, options.narrative).map((section, index, all) => ({
       id: `closing-${section.number}`,
       title: `${section.number}. ${section.title}`,
       blocks: [
@@ -1296,7 +1382,7 @@ export async function buildQuarterlyReport(db: Database, options: QuarterlyRepor
   return {
     // The committee paper's heading block comes first, as the council sets its reports out.
     header: [
-      settings.authors ? `Authors: ${settings.authors}` : "",
+      authorLine(options.narrative) ?? (settings.authors ? `Authors: ${settings.authors}` : ""),
       settings.councilName,
       settings.committee,
       own ? own.meetingDateAsWritten : `Quarter ${quarter} ${years.short}`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
+import { monthName } from "../domain/calendar.ts";
 import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
 
 /**
@@ -172,6 +173,37 @@ export interface QuarterNarrative {
   keyNote: string;
   varianceExplanations: string;
   recommendations: string;
+  /** The committee report's other parts; absent or blank where not written. */
+  keyDecision?: string;
+  keyDecisionReference?: string;
+  callInWaived?: string;
+  callInReason?: string;
+  /** One a line. */
+  backgroundPapers?: string;
+  authorName?: string;
+  authorJobTitle?: string;
+  authorContact?: string;
+  /** The date of the report, "2031-03-02"; blank where not given. */
+  reportDate?: string;
+}
+
+/** "2031-03-02" as the council writes a report's date, "2 March 2031"; null when not a date. */
+export function reportDateAsWritten(iso: string | undefined): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? "");
+  const month = match ? monthName(Number(match[2])) : undefined;
+  return match && month ? `${Number(match[3])} ${month} ${match[1]}` : null;
+}
+
+/**
+ * The author line a report's heading carries, from the narrative: "Author: Sam Patel, Finance
+ * Manager (01234 567890)"; null when no author is written (the settings' own line is used).
+ */
+export function authorLine(narrative: QuarterNarrative | null | undefined): string | null {
+  const name = narrative?.authorName?.trim() ?? "";
+  if (name === "") return null;
+  const title = narrative?.authorJobTitle?.trim() ?? "";
+  const contact = narrative?.authorContact?.trim() ?? "";
+  return `Author: ${[name, title].filter(Boolean).join(", ")}${contact ? ` (${contact})` : ""}`;
 }
 
 function linesOf(text: string): string[] {
@@ -187,8 +219,8 @@ export function narrativeAsQuarterSettings(
   quarterLabel: string,
 ): QuarterSettings {
   return {
-    meetingDate: "",
-    meetingDateAsWritten: quarterLabel,
+    meetingDate: narrative.reportDate ?? "",
+    meetingDateAsWritten: reportDateAsWritten(narrative.reportDate) ?? quarterLabel,
     purpose: narrative.purpose.trim(),
     overviewPerformance: narrative.overview.trim(),
     progressSummary: narrative.progressSummary.trim(),

@@ -19,9 +19,22 @@ export interface NavigationItem {
   text: string;
 }
 
+/**
+ * The template settings are the same for every app, so one process keeps one Nunjucks
+ * environment, with the templates it has compiled, for every app it builds: a second app (the
+ * tests build dozens in one process) does not compile the GOV.UK macros and every page again.
+ * A server builds one app, so nothing changes for it.
+ */
+let environment: nunjucks.Environment | undefined;
+const oneEnvironment = {
+  ...nunjucks,
+  configure: (...settings: Parameters<typeof nunjucks.configure>) =>
+    (environment ??= nunjucks.configure(...settings)),
+};
+
 export async function setUpViews(app: FastifyInstance, navigation: NavigationItem[]): Promise<void> {
   await app.register(view, {
-    engine: { nunjucks },
+    engine: { nunjucks: oneEnvironment },
     templates: TEMPLATE_PATHS,
     options: {
       autoescape: true,

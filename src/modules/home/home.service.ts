@@ -5,6 +5,7 @@ import {
   parseFinancialYearCode,
   quarterOf,
 } from "../../domain/periods.ts";
+import { schemeKey, schemeMeta } from "../../domain/rating-schemes.ts";
 import {
   colourBadge,
   RATING_COLOURS,
@@ -12,7 +13,6 @@ import {
   type RatingBadge,
   type RatingKey,
   type RatingMeta,
-  ratingBadge,
   ratingMeta,
 } from "../../domain/ratings.ts";
 
@@ -20,7 +20,7 @@ import {
 const URGENT = RATING_COLOURS.red.className;
 
 import * as finance from "../finance/finance.service.ts";
-import { listMeasureGroups } from "../measures/measures.service.ts";
+import { listMeasureGroups, ratingScheme } from "../measures/measures.service.ts";
 import { defaultPeriod, quarterEndMonth } from "../periods/periods.service.ts";
 import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
 import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../plan/plan.service.ts";
@@ -66,8 +66,9 @@ export interface QuarterChoice {
   selected: boolean;
 }
 
+/** A level's badge: its words (a scheme's own, for a measure) on its colour. */
 function badgeOf(meta: RatingMeta): RatingBadge {
-  return ratingBadge(meta.key);
+  return colourBadge(meta.colour, meta.label);
 }
 
 /** "2020/21" as finance stores it: "2020-21". */
@@ -102,7 +103,7 @@ function mergeQuarters(
 const SEVERITY: Record<RatingKey, number> = { action: 0, review: 1, good: 2, strong: 3, "not-available": 4 };
 
 async function measuresSection(db: Database) {
-  const listings = await listMeasureGroups(db);
+  const [listings, scheme] = await Promise.all([listMeasureGroups(db), ratingScheme(db)]);
   const counts = new Map<RatingKey, number>(RATINGS.map((meta) => [meta.key, 0]));
   const attention = new Map<
     number,
@@ -144,7 +145,7 @@ async function measuresSection(db: Database) {
     .map(([id, measure]) => ({
       title: measure.title,
       href: `/measures/${id}`,
-      rating: badgeOf(ratingMeta(measure.rating)),
+      rating: badgeOf(schemeMeta(scheme, measure.rating)),
       detail: `In ${measure.tables.join("; ")}${measure.printed.length > 0 ? `; ${measure.printed.join("; ")}` : ""}`,
     }));
   return {
@@ -152,13 +153,14 @@ async function measuresSection(db: Database) {
     tables: listings.length,
     /** Rows whose council's printed rating disagrees with Baseplan's for the period shown. */
     printedDisagreements,
-    counts: RATINGS.map(
-      (meta): RatingCount => ({
-        key: meta.key,
-        label: meta.label,
-        badge: badgeOf(meta),
-        count: counts.get(meta.key) ?? 0,
-        href: `/measures?rating=${meta.key}`,
+    // By level of the council's key (Green counts met, and met and improved, under Red/Amber/Green).
+    counts: schemeKey(scheme).map(
+      (level): RatingCount => ({
+        key: level.meta.key,
+        label: level.label,
+        badge: badgeOf(level.meta),
+        count: level.outcomes.reduce((sum, outcome) => sum + (counts.get(outcome) ?? 0), 0),
+        href: `/measures?rating=${level.meta.key}`,
       }),
     ),
     attention: items,

@@ -15,6 +15,7 @@ import {
   parseMonitoringPeriodKey,
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
+import { isOutcome, sameLevelAs, schemeKey } from "../../domain/rating-schemes.ts";
 import { isOffTarget, RATINGS } from "../../domain/ratings.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
@@ -39,6 +40,8 @@ import {
   uploadSchema,
   valueEditSchema,
 } from "./measures.schemas.ts";
+import { ratingSchemeRoutes } from "./measures.scheme.routes.ts";
+import { ratingScheme } from "./measures.scheme.ts";
 import {
   editMeasureDetails,
   editTarget,
@@ -137,11 +140,18 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         message: `There is no group numbered "${group}": choose one from the list`,
       });
     }
+    // A level of the council's key may stand for more than one outcome of the rule (Green for
+    // met, and for met and improved): asking for one asks for the level.
+    const scheme = await ratingScheme(services.db);
+    const key = schemeKey(scheme);
+    const askedLevels = [
+      ...new Set(asked.rating.flatMap((one) => (isOutcome(one) ? sameLevelAs(scheme, one) : []))),
+    ];
     const filters: ListFilters =
       errors.length > 0
         ? {}
         : {
-            ratings: asked.rating,
+            ratings: askedLevels,
             group: group || undefined,
             search: asked.q || undefined,
             printed: asked.printed,
@@ -156,19 +166,24 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       ...(filters.search ? [["q", filters.search]] : []),
     ]).toString()}`;
     const counts = ratingCounts(allListings, filters);
-    const offTargetRatings = RATINGS.filter((meta) => isOffTarget(meta.colour));
+    const offTargetRatings = key.filter((level) => isOffTarget(level.colour));
     return reply.code(errors.length > 0 ? 400 : 200).view("measures/views/list.njk", {
       pageTitle: "Key performance measures",
       listings,
       differing,
       differingHref,
       groups,
-      ratings: RATINGS.map((meta) => ({ ...meta, count: counts.byRating.get(meta.key) ?? 0 })),
+      ratings: key.map((level) => ({
+        key: level.outcomes[0],
+        label: level.label,
+        checked: level.outcomes.some((outcome) => filters.ratings?.includes(outcome)),
+        count: level.outcomes.reduce((sum, outcome) => sum + (counts.byRating.get(outcome) ?? 0), 0),
+      })),
       offTarget: {
         count: counts.offTarget,
         words: offTargetRatings.map((meta) => meta.label).join(" or "),
         href: `/measures?${new URLSearchParams([
-          ...offTargetRatings.map((meta) => ["rating", meta.key]),
+          ...offTargetRatings.map((level) => ["rating", level.outcomes[0] as string]),
           ...(filters.group ? [["group", filters.group]] : []),
           ...(filters.search ? [["q", filters.search]] : []),
         ]).toString()}`,
@@ -520,5 +535,6 @@ export const measuresModule: BaseplanModule = {
     await measureEditRoutes(app, options);
     await routes(app, options);
     await periodValueRoutes(app, options);
+    await ratingSchemeRoutes(app, options);
   },
 };

@@ -5,7 +5,6 @@ import {
   answersSearch,
   matchMeasure as identifyMeasure,
   normaliseTitle,
-  printedRatingAgreement,
   readTrendWords,
   type TrendDirection,
 } from "../../domain/measure-identity.ts";
@@ -21,11 +20,16 @@ import {
   parsePeriod,
 } from "../../domain/periods.ts";
 import {
+  agreementInScheme,
+  DEFAULT_SCHEME,
+  type RatingScheme,
+  rateInScheme,
+} from "../../domain/rating-schemes.ts";
+import {
   isOffTarget,
   type MeasureRating,
   type MeasureRatingInput,
   RATINGS,
-  rateMeasure,
   ratingMeta,
 } from "../../domain/ratings.ts";
 import {
@@ -40,6 +44,10 @@ import { recordAuditEvent } from "../audit/audit.service.ts";
 import { requireOwnerOf } from "../people/ownership.service.ts";
 import { type UnderstoodCell, understandCell, valuePeriod } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
+import { ratingScheme } from "./measures.scheme.ts";
+
+export { ratingScheme };
+
 import {
   type BenchmarkUsed,
   benchmarkPartsFor,
@@ -1000,6 +1008,7 @@ export function rateFromStored(
   published?: PublishedBenchmark,
   fillFromPublished = false,
   readTarget: TargetReader = parseTarget,
+  scheme: RatingScheme = DEFAULT_SCHEME,
 ): MeasureRating {
   return rateAgainstEarlier(
     measure,
@@ -1014,6 +1023,7 @@ export function rateFromStored(
     published,
     fillFromPublished,
     readTarget,
+    scheme,
   );
 }
 
@@ -1037,6 +1047,7 @@ function rateAgainstEarlier(
   published: PublishedBenchmark | undefined,
   fillFromPublished: boolean,
   readTarget: TargetReader,
+  scheme: RatingScheme,
 ): MeasureRating {
   const unit = measure.unit ?? "count";
   const polarity = measure.polarity ?? "monitor";
@@ -1057,7 +1068,10 @@ function rateAgainstEarlier(
     ...(value?.warnings[0] ? { valueFlag: value.warnings[0] } : {}),
     ...(unlike ? { previousUnlike: unlike } : {}),
   };
-  return rateMeasure(fillFromPublished ? withPublishedValue(input, published, value, period) : input);
+  return rateInScheme(
+    fillFromPublished ? withPublishedValue(input, published, value, period) : input,
+    scheme,
+  );
 }
 
 /**
@@ -1105,7 +1119,8 @@ function rowRating(
   targets: ListedTarget[],
   benchmarks: ListedBenchmark[],
   readTarget: TargetReader,
-  published?: PublishedBenchmark,
+  published: PublishedBenchmark | undefined,
+  scheme: RatingScheme,
 ) {
   const own = values.filter((value) => value.current && value.document === group.document);
   const { period, key, columnRole, targetKey } = shownColumns(group);
@@ -1129,6 +1144,7 @@ function rowRating(
       published,
       false,
       readTarget,
+      scheme,
     ),
   };
 }
@@ -1194,21 +1210,23 @@ function printedFor(
 export function councilRatingAgreement(
   printed: string | null,
   baseplanLabel: string,
+  scheme: RatingScheme = DEFAULT_SCHEME,
 ): "agrees" | "differs" | "other key" | null {
-  return printedRatingAgreement(
-    printed,
-    baseplanLabel,
-    RATINGS.map((meta) => meta.label),
-  );
+  return agreementInScheme(scheme, printed, baseplanLabel);
 }
 
 /** What a rated row says of the council's printed rating, beside Baseplan's rating. */
-function printedParts(group: MeasureGroup, printed: string | null, computedLabel: string) {
+function printedParts(
+  group: MeasureGroup,
+  printed: string | null,
+  computedLabel: string,
+  scheme: RatingScheme,
+) {
   return {
     printedRating: printed,
     printedPeriod: shownColumns(group).period || null,
     printsRatings: printsRatings(group),
-    printedAgreement: councilRatingAgreement(printed, computedLabel),
+    printedAgreement: councilRatingAgreement(printed, computedLabel, scheme),
   };
 }
 
@@ -1291,7 +1309,8 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
       entry.printed = entry.row.printedRating;
     }
   }
-  const ratings = await rateListedEntries(db, entries);
+  const scheme = await ratingScheme(db);
+  const ratings = await rateListedEntries(db, entries, scheme);
   return layout.map(({ group, rows: listed }) => ({
     group,
     rows: listed.map((item) => {
@@ -1300,7 +1319,7 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
       return {
         measure: item.measure,
         titleAsWritten: item.row.titleAsWritten,
-        ...printedParts(item.group, item.printed, rating.meta.label),
+        ...printedParts(item.group, item.printed, rating.meta.label, scheme),
         latest: item.figures.latest,
         target: item.figures.target,
         rating,
@@ -1318,6 +1337,7 @@ export async function listMeasureGroups(db: Database): Promise<GroupListing[]> {
 async function rateListedEntries(
   db: Database,
   entries: ListedEntry[],
+  scheme: RatingScheme,
 ): Promise<Map<ListedEntry, MeasureRating>> {
   const published = await publishedFiguresFor(db, [...new Set(entries.map((entry) => entry.measure.id))]);
   const readTarget = targetReader();
@@ -1378,6 +1398,7 @@ async function rateListedEntries(
         published.get(measure.id),
         false,
         readTarget,
+        scheme,
       );
       if (missing) again.push(entry);
       else ratings.set(entry, rating);
@@ -1516,6 +1537,7 @@ function ratingForPrinted(
   targets: readonly MeasureTarget[],
   benchmarks: MeasureBenchmark[],
   published: PublishedBenchmark | undefined,
+  scheme: RatingScheme,
 ): MeasureRating {
   const own = currentInDateOrder(values).filter((value) => value.document === printed.document);
   const forPeriod = own.filter((value) => value.periodKey === printed.periodKey);
@@ -1534,7 +1556,18 @@ function ratingForPrinted(
     (candidate) =>
       candidate.columnRole === "value" && comparePeriodLabels(candidate.periodKey, printed.periodKey) < 0,
   );
-  return rateFromStored(measure, value, target, printed.periodLabel, earlier, benchmarks, published);
+  return rateFromStored(
+    measure,
+    value,
+    target,
+    printed.periodLabel,
+    earlier,
+    benchmarks,
+    published,
+    false,
+    parseTarget,
+    scheme,
+  );
 }
 
 /** The current printed ratings of a measure, each beside Baseplan's, in date order. */
@@ -1546,8 +1579,8 @@ function printedBeside(
   targets: readonly MeasureTarget[],
   benchmarks: MeasureBenchmark[],
   published: PublishedBenchmark | undefined,
+  scheme: RatingScheme,
 ): PrintedBeside[] {
-  const labels = RATINGS.map((meta) => meta.label);
   return printed
     .filter((one) => one.current)
     .sort(
@@ -1555,12 +1588,12 @@ function printedBeside(
         comparePeriodLabels(a.periodKey, b.periodKey) || a.document.localeCompare(b.document) || a.id - b.id,
     )
     .map((one) => {
-      const rating = ratingForPrinted(measure, one, values, targets, benchmarks, published);
+      const rating = ratingForPrinted(measure, one, values, targets, benchmarks, published, scheme);
       return {
         printed: one,
         groupTitle: groups.find((group) => group.id === one.groupId)?.title ?? null,
         rating,
-        agreement: printedRatingAgreement(one.ratingText, rating.meta.label, labels) ?? "other key",
+        agreement: agreementInScheme(scheme, one.ratingText, rating.meta.label) ?? "other key",
         earlier: printed.filter(
           (old) => !old.current && old.groupId === one.groupId && old.periodKey === one.periodKey,
         ),
@@ -1588,9 +1621,10 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     repository.printedRatingsOf(db, [id]),
   ]);
   const published = (await publishedFiguresFor(db, [id])).get(id);
+  const scheme = await ratingScheme(db);
   const values = currentInDateOrder(allValues);
   const current = allTargets.filter((target) => target.current);
-  const targets = judgeTargets(measure, values, current, benchmarks, published);
+  const targets = judgeTargets(measure, values, current, benchmarks, published, scheme);
   const comparisons = compareWithBenchmarks(measure, values, current, benchmarks);
   const benchmarkJudgements = judgedOnBenchmarks(targets, published);
   const { groups: measureGroups, rated } = rateRows(
@@ -1603,6 +1637,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     parseTarget,
     printed,
     published,
+    scheme,
   );
   const printedRatings = printedBeside(
     measure,
@@ -1612,6 +1647,7 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     allTargets,
     benchmarks,
     published,
+    scheme,
   );
   return {
     measure,
@@ -1642,6 +1678,7 @@ function judgeTargets(
   current: MeasureTarget[],
   benchmarks: MeasureBenchmark[],
   published: PublishedBenchmark | undefined,
+  scheme: RatingScheme,
 ): TargetVerdict[] {
   return current.map((target) => {
     const forPeriod = values.filter((value) => value.periodKey === target.periodKey);
@@ -1668,6 +1705,8 @@ function judgeTargets(
         benchmarks,
         published,
         true,
+        parseTarget,
+        scheme,
       ),
     };
   });
@@ -1715,11 +1754,19 @@ export async function benchmarkJudgementsFor(
   const valuesOf = groupedBy(allValues, (value) => value.measureId);
   const targetsOf = groupedBy(allTargets, (target) => target.measureId);
   const benchmarksOf = groupedBy(benchmarks, (benchmark) => benchmark.measureId);
+  const scheme = await ratingScheme(db);
   for (const measure of found) {
     const figures = published.get(measure.id);
     const current = (targetsOf.get(measure.id) ?? []).filter((target) => target.current);
     const values = currentInDateOrder(valuesOf.get(measure.id) ?? []);
-    const targets = judgeTargets(measure, values, current, benchmarksOf.get(measure.id) ?? [], figures);
+    const targets = judgeTargets(
+      measure,
+      values,
+      current,
+      benchmarksOf.get(measure.id) ?? [],
+      figures,
+      scheme,
+    );
     const judged = judgedOnBenchmarks(targets, figures);
     if (judged.length > 0) judgements.set(measure.id, judged);
   }
@@ -1736,13 +1783,14 @@ function rateRows(
   benchmarks: MeasureBenchmark[],
   readTarget: TargetReader,
   printed: readonly PrintedRating[],
-  published?: PublishedBenchmark,
+  published: PublishedBenchmark | undefined,
+  scheme: RatingScheme,
 ): { groups: MeasureGroup[]; rated: RatedRow[] } {
   const measureGroups = groups.filter((group) => rows.some((row) => row.groupId === group.id));
   const rated: RatedRow[] = rows.flatMap((row) => {
     const group = measureGroups.find((candidate) => candidate.id === row.groupId);
     if (!group) return [];
-    const rated = rowRating(measure, group, allValues, allTargets, benchmarks, readTarget, published);
+    const rated = rowRating(measure, group, allValues, allTargets, benchmarks, readTarget, published, scheme);
     return [
       {
         measure,
@@ -1750,7 +1798,12 @@ function rateRows(
         document: group.document,
         groupTitle: group.title,
         ...rated,
-        ...printedParts(group, printedFor(group, row.printedRating, printed), rated.rating.meta.label),
+        ...printedParts(
+          group,
+          printedFor(group, row.printedRating, printed),
+          rated.rating.meta.label,
+          scheme,
+        ),
       },
     ];
   });
@@ -1808,6 +1861,7 @@ export async function measureFigures(
   const benchmarksOf = groupedBy(benchmarks, (benchmark) => benchmark.measureId);
   const printedOf = groupedBy(printed, (one) => one.measureId);
   const readTarget = targetReader();
+  const scheme = await ratingScheme(db);
   for (const measure of found) {
     const values = valuesOf.get(measure.id) ?? [];
     const targets = targetsOf.get(measure.id) ?? [];
@@ -1821,6 +1875,7 @@ export async function measureFigures(
       readTarget,
       printedOf.get(measure.id) ?? [],
       published.get(measure.id),
+      scheme,
     );
     figures.set(measure.id, {
       measure,
@@ -2365,6 +2420,7 @@ export async function periodMeasureRatings(
     }),
   );
   const earlier = await earlierValuesFor(db, targets, keys[0] ?? "");
+  const scheme = await ratingScheme(db);
   return items.map((item) => {
     const target = targets.get(item.measure.id) ?? null;
     const rating = rateFromStored(
@@ -2373,6 +2429,11 @@ export async function periodMeasureRatings(
       target,
       label,
       earlier.get(item.measure.id) ?? [],
+      [],
+      undefined,
+      false,
+      parseTarget,
+      scheme,
     );
     return { ...item, target, rating };
   });

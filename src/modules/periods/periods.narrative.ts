@@ -21,8 +21,30 @@ export const NARRATIVE_FIELDS = [
   { key: "recommendations", label: "Officer recommendations" },
 ] as const;
 
-export type NarrativeKey = (typeof NARRATIVE_FIELDS)[number]["key"];
+/**
+ * The committee report's other parts, written on the same form: the key decision and its
+ * reference, whether call-in is to be waived and why, the background papers (one a line), the
+ * report's author and the date of the report ("yes", "no" or "" for a question; an ISO date or "").
+ */
+export const COMMITTEE_FIELDS = [
+  { key: "keyDecision", label: "Key decision" },
+  { key: "keyDecisionReference", label: "Key decision reference" },
+  { key: "callInWaived", label: "Call-in to be waived" },
+  { key: "callInReason", label: "Reason for waiving call-in" },
+  { key: "backgroundPapers", label: "Background papers" },
+  { key: "authorName", label: "Report author" },
+  { key: "authorJobTitle", label: "Author's job title" },
+  { key: "authorContact", label: "Author's contact details" },
+  { key: "reportDate", label: "Date of the report" },
+] as const;
+
+const ALL_FIELDS = [...NARRATIVE_FIELDS, ...COMMITTEE_FIELDS];
+
+export type NarrativeKey = (typeof ALL_FIELDS)[number]["key"];
 export type NarrativeText = Record<NarrativeKey, string>;
+/** What a save takes: every text part, and the committee parts where given. */
+export type NarrativeInput = Record<(typeof NARRATIVE_FIELDS)[number]["key"], string> &
+  Partial<Record<(typeof COMMITTEE_FIELDS)[number]["key"], string>>;
 
 export interface ReportNarrative extends NarrativeText {
   version: number;
@@ -39,10 +61,33 @@ export const EMPTY_NARRATIVE: NarrativeText = {
   keyNote: "",
   varianceExplanations: "",
   recommendations: "",
+  keyDecision: "",
+  keyDecisionReference: "",
+  callInWaived: "",
+  callInReason: "",
+  backgroundPapers: "",
+  authorName: "",
+  authorJobTitle: "",
+  authorContact: "",
+  reportDate: "",
 };
 
-function textOf(row: NarrativeText): NarrativeText {
-  return Object.fromEntries(NARRATIVE_FIELDS.map(({ key }) => [key, row[key]])) as NarrativeText;
+type NarrativeRow = Omit<NarrativeText, "reportDate"> & { reportDate: string | null };
+
+function textOf(row: NarrativeRow): NarrativeText {
+  return Object.fromEntries(ALL_FIELDS.map(({ key }) => [key, row[key] ?? ""])) as NarrativeText;
+}
+
+/** The words as the table keeps them: no date is null. */
+function rowValues(text: NarrativeText): NarrativeRow {
+  return { ...text, reportDate: text.reportDate === "" ? null : text.reportDate };
+}
+
+/** A saved or submitted part as the conflict page shows it: "Yes" for "yes". */
+function shown(key: NarrativeKey, value: string): string {
+  if (key === "keyDecision" || key === "callInWaived")
+    return value === "" ? "" : value === "yes" ? "Yes" : "No";
+  return value;
 }
 
 /** The narrative saved for a period, or null when none has been (or the period is not opened). */
@@ -62,7 +107,8 @@ export interface SaveNarrativeInput {
   period: MonitoringPeriod;
   /** The narrative's version when the form was opened; 0 when there was none. */
   version: number;
-  text: NarrativeText;
+  /** The words; a committee part left out is blank. */
+  text: NarrativeInput;
   /** Where the conflict page sends the person back to. */
   returnUrl: string;
 }
@@ -74,19 +120,18 @@ export interface SaveNarrativeInput {
  */
 export async function saveReportNarrative(db: Database, actor: string, input: SaveNarrativeInput) {
   const label = monitoringPeriodLabel(input.period);
+  const text: NarrativeText = { ...EMPTY_NARRATIVE, ...input.text };
   return db.transaction(async (tx) => {
     const state = await requireOpenPeriod(tx, input.period);
     const before = await repository.findNarrative(tx, state.id);
     const conflict = (saved: repository.ReportNarrativeRow | undefined) =>
       new Conflict(
         `The report narrative for ${label}`,
-        NARRATIVE_FIELDS.filter(({ key }) => (saved?.[key] ?? "") !== input.text[key]).map(
-          ({ key, label }) => ({
-            label,
-            saved: saved?.[key] ?? "",
-            submitted: input.text[key],
-          }),
-        ),
+        ALL_FIELDS.filter(({ key }) => (saved?.[key] ?? "") !== text[key]).map(({ key, label }) => ({
+          label,
+          saved: shown(key, saved?.[key] ?? ""),
+          submitted: shown(key, text[key]),
+        })),
         input.returnUrl,
         saved ? { actor: saved.updatedBy, at: saved.updatedAt } : undefined,
       );
@@ -95,14 +140,14 @@ export async function saveReportNarrative(db: Database, actor: string, input: Sa
       if (before) throw conflict(before);
       saved = await repository.insertNarrativeIfAbsent(tx, {
         periodId: state.id,
-        ...input.text,
+        ...rowValues(text),
         updatedBy: actor,
       });
       if (!saved) throw conflict(await repository.findNarrative(tx, state.id));
     } else {
       if (!before) throw new NotFound(`The report narrative for ${label}`);
       saved = await repository.updateNarrativeIfVersion(tx, before.id, input.version, {
-        ...input.text,
+        ...rowValues(text),
         updatedBy: actor,
         updatedAt: new Date(),
       });

@@ -7,6 +7,7 @@ import {
   parseMonitoringPeriod,
 } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
+import { readDateParts } from "../plan/plan.schemas.ts";
 
 /** The period an address names ("/periods/2020-21/q3"), or a 404. */
 export function periodParams(params: unknown): MonitoringPeriod {
@@ -66,7 +67,34 @@ const narrativeText = z
   .optional()
   .transform((text) => (text ?? "").trim());
 
-/** The report narrative form: every part may be left blank, but not all of them. */
+/** A one-line part (a name, a reference): trimmed, at most `most` characters. */
+function shortText(what: string, most: number) {
+  return z
+    .string()
+    .trim()
+    .max(most, { error: `The ${what} must be ${most.toLocaleString("en-GB")} characters or fewer` })
+    .optional()
+    .transform((text) => text ?? "");
+}
+
+/** A yes-or-no question of the form: "yes", "no" or "" (not answered). */
+function yesOrNo(question: string) {
+  return z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      const answer = (text ?? "").trim();
+      if (answer === "" || answer === "yes" || answer === "no") return answer;
+      context.addIssue({ code: "custom", message: `Select yes or no for ${question}` });
+      return z.NEVER;
+    });
+}
+
+/**
+ * The report narrative form: every part may be left blank, but not all of them. A key decision
+ * needs its reference, and waiving call-in its reason; a reference or reason without its yes is
+ * refused rather than dropped. The date of the report comes from the GOV.UK date input's boxes.
+ */
 export const narrativeForm = z
   .object({
     version: z.coerce
@@ -81,14 +109,48 @@ export const narrativeForm = z
     keyNote: narrativeText,
     varianceExplanations: narrativeText,
     recommendations: narrativeText,
+    keyDecision: yesOrNo("whether the report's decision is a key decision"),
+    keyDecisionReference: shortText("key decision reference", 200),
+    callInWaived: yesOrNo("whether call-in is to be waived"),
+    callInReason: narrativeText,
+    backgroundPapers: narrativeText,
+    authorName: shortText("report author's name", 200),
+    authorJobTitle: shortText("report author's job title", 200),
+    authorContact: shortText("report author's contact details", 500),
+    "reportDate-day": z.unknown().optional(),
+    "reportDate-month": z.unknown().optional(),
+    "reportDate-year": z.unknown().optional(),
   })
   .superRefine((form, context) => {
-    const { version: _version, ...parts } = form;
-    if (Object.values(parts).every((text) => text === "")) {
-      context.addIssue({
-        code: "custom",
-        path: ["purpose"],
-        message: "Write at least one part of the narrative, such as the purpose of the report",
-      });
+    const issue = (path: string, message: string) =>
+      context.addIssue({ code: "custom", path: [path], message });
+    if (form.keyDecision === "yes" && form.keyDecisionReference === "") {
+      issue("keyDecisionReference", "Enter the key decision's reference, as the forward plan gives it");
     }
+    if (form.keyDecision !== "yes" && form.keyDecisionReference !== "") {
+      issue("keyDecision", "Select yes for a key decision, or remove the key decision reference");
+    }
+    if (form.callInWaived === "yes" && form.callInReason === "") {
+      issue("callInReason", "Enter the reason call-in is to be waived");
+    }
+    if (form.callInWaived !== "yes" && form.callInReason !== "") {
+      issue("callInWaived", "Select yes if call-in is to be waived, or remove the reason for waiving it");
+    }
+    const date = readDateParts(form["reportDate-day"], form["reportDate-month"], form["reportDate-year"]);
+    if (!date.ok) issue("reportDate", "The date of the report must be a real date, for example 2 3 2031");
+    const {
+      version: _version,
+      "reportDate-day": day,
+      "reportDate-month": month,
+      "reportDate-year": year,
+      ...parts
+    } = form;
+    const dateTyped = [day, month, year].some((part) => typeof part === "string" && part.trim() !== "");
+    if (!dateTyped && Object.values(parts).every((text) => text === "")) {
+      issue("purpose", "Write at least one part of the narrative, such as the purpose of the report");
+    }
+  })
+  .transform(({ "reportDate-day": day, "reportDate-month": month, "reportDate-year": year, ...form }) => {
+    const date = readDateParts(day, month, year);
+    return { ...form, reportDate: date.ok ? (date.value ?? "") : "" };
   });

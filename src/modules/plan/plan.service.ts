@@ -646,7 +646,7 @@ export async function summariseMeasures(
       latestPeriod: latest?.periodLabel ?? null,
       targetText: row?.target?.targetText ?? null,
       targetPeriod: row?.target?.periodLabel ?? null,
-      rating: row ? ratingMeta(row.rating.rating) : null,
+      rating: row ? row.rating.meta : null,
       explanation: row?.rating.explanation ?? null,
       hasValue: latest !== null && latest.cellText.trim() !== "",
     });

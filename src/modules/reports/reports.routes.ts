@@ -12,6 +12,7 @@ import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import {
+  COMMITTEE_FIELDS,
   EMPTY_NARRATIVE,
   NARRATIVE_FIELDS,
   type NarrativeText,
@@ -80,6 +81,21 @@ const NARRATIVE_HINTS: Record<string, { hint: string; rows: number }> = {
     rows: 4,
   },
 };
+
+/** The boxes of the report date's GOV.UK date input. */
+interface DateBoxes {
+  day: string;
+  month: string;
+  year: string;
+}
+
+/** "2031-03-02" as the boxes 2, 3, 2031; blank boxes for no date. */
+function dateBoxesOf(iso: string): DateBoxes {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match
+    ? { day: String(Number(match[3])), month: String(Number(match[2])), year: match[1] ?? "" }
+    : { day: "", month: "", year: "" };
+}
 
 const NARRATIVE_VIEW_FIELDS = NARRATIVE_FIELDS.map((field) => ({
   ...field,
@@ -154,16 +170,20 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   function renderNarrative(
     reply: FastifyReply,
     at: { period: MonitoringPeriod; reportHref: string },
-    form: { version: number; values: NarrativeText; savedBy: string | null },
+    form: { version: number; values: NarrativeText; date: DateBoxes; savedBy: string | null },
     errors: FieldError[] = [],
   ) {
     const periodLabel = monitoringPeriodLabel(at.period);
+    const dateError = errors.find(
+      (error) => error.field === "reportDate" || error.field.startsWith("reportDate-"),
+    );
     return reply.code(errors.length > 0 ? 400 : 200).view("reports/views/narrative.njk", {
       pageTitle: `Report narrative, ${periodLabel}`,
       periodLabel,
       reportHref: at.reportHref,
       fields: NARRATIVE_VIEW_FIELDS,
       ...form,
+      dateError: dateError ? { text: dateError.message } : undefined,
       errors,
     });
   }
@@ -175,6 +195,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return renderNarrative(reply, at, {
       version: saved?.version ?? 0,
       values: saved ?? EMPTY_NARRATIVE,
+      date: dateBoxesOf(saved?.reportDate ?? ""),
       savedBy: saved?.updatedBy ?? null,
     });
   });
@@ -194,13 +215,25 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       const values = Object.fromEntries(
-        NARRATIVE_FIELDS.map(({ key }) => [key, typeof body[key] === "string" ? body[key] : ""]),
+        [...NARRATIVE_FIELDS, ...COMMITTEE_FIELDS].map(({ key }) => [
+          key,
+          typeof body[key] === "string" ? body[key] : "",
+        ]),
       ) as NarrativeText;
+      const typed = (part: string) => {
+        const value = body[`reportDate-${part}`];
+        return typeof value === "string" ? value : "";
+      };
       const saved = await reportNarrative(services.db, at.period);
       return renderNarrative(
         reply,
         at,
-        { version: Number(body.version) || 0, values, savedBy: saved?.updatedBy ?? null },
+        {
+          version: Number(body.version) || 0,
+          values,
+          date: { day: typed("day"), month: typed("month"), year: typed("year") },
+          savedBy: saved?.updatedBy ?? null,
+        },
         error.errors,
       );
     }
