@@ -21,10 +21,6 @@ export class NotFound extends BaseplanError {
   }
 }
 
-export class Forbidden extends BaseplanError {
-  readonly code = "forbidden";
-}
-
 /** Signed in, but without any of the roles an action needs: 403, a page naming them. */
 export class RoleRequired extends BaseplanError {
   readonly code = "forbidden";

@@ -27,6 +27,17 @@ export const MEASURE_UNIT_WORDS: Readonly<Record<MeasureUnit, { name: string; ex
   "decimal-rate": { name: "Rate with decimals", example: "0.14" },
 };
 
+/** Each unit as a sentence names it: "the measure is a percentage". */
+export const MEASURE_UNIT_PHRASES: Readonly<Record<MeasureUnit, string>> = {
+  percent: "a percentage",
+  count: "a count",
+  days: "a number of days",
+  money: "an amount of money",
+  "rate-per-10k": "a rate per 10,000 population",
+  "percentage-points": "in percentage points",
+  "decimal-rate": "a rate",
+};
+
 /** Which direction is good. "monitor" measures have no polarity: no rank, no quartile, no rating. */
 export const POLARITIES = ["higher-is-better", "lower-is-better", "within-range", "monitor"] as const;
 

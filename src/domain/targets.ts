@@ -40,7 +40,7 @@ import {
   quartilePlacement,
   rankAmong,
 } from "./benchmarks.ts";
-import type { MeasureUnit, Polarity } from "./measure-types.ts";
+import { MEASURE_UNIT_PHRASES, type MeasureUnit, type Polarity } from "./measure-types.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -828,15 +828,7 @@ function differenceUnit(unit: MeasureUnit): MeasureUnit {
   return unit === "percent" ? "percentage-points" : unit;
 }
 
-const UNIT_WORDS: Record<MeasureUnit, string> = {
-  percent: "a percentage",
-  count: "a count",
-  days: "a number of days",
-  money: "an amount of money",
-  "rate-per-10k": "a rate per 10,000",
-  "percentage-points": "in percentage points",
-  "decimal-rate": "a rate",
-};
+const UNIT_WORDS = MEASURE_UNIT_PHRASES;
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation

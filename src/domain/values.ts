@@ -16,7 +16,7 @@
  * column it sits in) are warnings, not silent corrections.
  */
 
-import type { MeasureUnit } from "./measure-types.ts";
+import { MEASURE_UNIT_PHRASES, type MeasureUnit } from "./measure-types.ts";
 import {
   academicYear,
   calendarYear,
@@ -349,15 +349,7 @@ export function periodFitsColumn(valuePeriod: Period, column: Period): boolean {
   );
 }
 
-const UNIT_WORDS: Readonly<Record<MeasureUnit, string>> = {
-  percent: "a percentage",
-  count: "a count",
-  days: "a number of days",
-  money: "an amount of money",
-  "rate-per-10k": "a rate per 10,000 population",
-  "percentage-points": "in percentage points",
-  "decimal-rate": "a rate",
-};
+const UNIT_WORDS = MEASURE_UNIT_PHRASES;
 
 function unrecognisedCell(raw: string, text: string): ValueCell {
   return {

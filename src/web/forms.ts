@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { type FieldError, ValidationFailed } from "../errors.ts";
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
@@ -114,6 +114,17 @@ export function versionOf(body: unknown): number | null {
 
 /** What a person is told when a form comes back without the version it was opened at. */
 export const MISSING_VERSION_MESSAGE = "The form was missing its version. Reload the page and try again.";
+
+/**
+ * A form's hidden version as a schema field: a whole number, at least `least` (1 unless a form's
+ * record may not exist yet, 0), refused with the one missing-version message.
+ */
+export function versionField(least = 1) {
+  return z.coerce
+    .number({ error: MISSING_VERSION_MESSAGE })
+    .int({ error: MISSING_VERSION_MESSAGE })
+    .min(least, { error: MISSING_VERSION_MESSAGE });
+}
 
 /** The one error for a form posted without its version, shown against `field`. */
 export function missingVersion(field = "form"): FieldError {

@@ -92,6 +92,8 @@ export interface DeliverableSpec {
   leadOfficers?: { name: string; qualifier: string | null }[];
   startFinish?: string;
   successMeasures?: string[];
+  /** Measures it links to by their titles; a link waits for its measure until one has that title. */
+  measureTitles?: string[];
 }
 
 export interface ProgressSpec {
@@ -217,7 +219,7 @@ export async function buildCouncil(db: Database, spec: CouncilSpec = {}): Promis
       leadOfficers: deliverable.leadOfficers ?? [],
       startFinish: deliverable.startFinish ?? `${fromYear}-${toYear}`,
       successMeasures: deliverable.successMeasures ?? [],
-      measureTitles: [],
+      measureTitles: deliverable.measureTitles ?? [],
     })),
     progress: (spec.progress ?? []).map((progress) => ({
       deliverableSlug: slugOf(progress.deliverable),

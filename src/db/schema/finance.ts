@@ -135,6 +135,8 @@ export const savingsTargets = pgTable("savings_targets", {
   priorYearBroughtForwardPence: pence("prior_year_brought_forward_pence").notNull(),
   statedTargetPence: pence("stated_target_pence"),
   version: integer("version").notNull().default(1),
+  /** When its amounts were last set on the budget's set-up page (migration 0042). */
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const savingsInitiatives = pgTable("savings_initiatives", {
@@ -144,6 +146,11 @@ export const savingsInitiatives = pgTable("savings_initiatives", {
   noteMarker: text("note_marker"),
   amountPence: pence("amount_pence").notNull(),
   position: integer("position").notNull(),
+  /** Archived through the budget's set-up page (migration 0042): hidden from current pages, kept. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const savingsInitiativeForecasts = pgTable("savings_initiative_forecasts", {
@@ -183,6 +190,11 @@ export const growthItems = pgTable("growth_items", {
   oneOffPence: pence("one_off_pence"),
   narrative: text("narrative").notNull(),
   position: integer("position").notNull(),
+  /** Archived through the budget's set-up page (migration 0042): hidden from current pages, kept. */
+  archivedAt: timestamp("archived_at", { withTimezone: true }),
+  archivedBy: text("archived_by"),
+  version: integer("version").notNull().default(1),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** A growth item's spend to date at a quarter end (migration 0022), or a month end (migration 0034). */

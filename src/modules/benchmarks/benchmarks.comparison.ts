@@ -69,5 +69,3 @@ export function comparisonView(comparison: CouncilComparison, latest: MeasureCom
           },
   };
 }
-
-export type ComparisonView = ReturnType<typeof comparisonView>;

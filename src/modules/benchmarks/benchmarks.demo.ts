@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { sql } from "drizzle-orm";
-import { type Database, queryRows } from "../../db/client.ts";
+import type { Database } from "../../db/client.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import type { UploadedFile } from "./benchmarks.files.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
@@ -38,11 +37,7 @@ export async function loadDemoBenchmarks(
   actor: string,
   files: readonly (string | UploadedFile)[] = DEMO_BENCHMARK_FILES,
 ): Promise<boolean> {
-  const [imported] = await queryRows<{ n: string }>(
-    db,
-    sql`select count(*)::text as n from benchmark_imports`,
-  );
-  if (Number(imported?.n ?? 0) > 0) return false;
+  if ((await repository.countImports(db)) > 0) return false;
   const uploads = await Promise.all(
     files.map(async (file) =>
       typeof file === "string"

@@ -466,6 +466,12 @@ export async function settingVersion(db: Database, key: string): Promise<number>
   return row?.version ?? 0;
 }
 
+/** How many imports of the Department's files have been recorded. */
+export async function countImports(db: Database): Promise<number> {
+  const [row] = await queryRows<{ n: string }>(db, sql`select count(*)::text as n from benchmark_imports`);
+  return Number(row?.n ?? 0);
+}
+
 /** Links the council's measures (by slug) to benchmark measures (by LAIT code); returns how many were linked. */
 export async function linkMeasuresBySlug(
   db: Database,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Polarity } from "../../domain/measure-types.ts";
+import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
 import { REPORTING_YEARS } from "./benchmarks.import.ts";
 
 /** /benchmarks?q=: the words searched for. */
@@ -34,9 +35,7 @@ export const linkFormSchema = z
   .object({
     action: z.enum(["link", "remove"], "Choose whether to link the measure or remove its link"),
     code: z.string().trim().max(100, "Choose a measure from the list").optional().default(""),
-    version: z
-      .string()
-      .regex(/^\d{1,9}$/, "The form was missing its version. Reload the page and try again."),
+    version: z.string().regex(/^\d{1,9}$/, MISSING_VERSION_MESSAGE),
     q: z.string().max(200, "Search for 200 characters or fewer").optional().default(""),
   })
   .superRefine((form, context) => {

@@ -126,19 +126,22 @@ export async function listGrowthWithSpend(
   quarter: number,
   month: number | null = null,
 ) {
-  return db
-    .select({ item: growthItems, spend: growthItemSpend })
-    .from(growthItems)
-    .leftJoin(
-      growthItemSpend,
-      and(
-        eq(growthItemSpend.growthItemId, growthItems.id),
-        eq(growthItemSpend.quarter, quarter),
-        monthIs(growthItemSpend.month, month),
-      ),
-    )
-    .where(eq(growthItems.financialYearId, financialYearId))
-    .orderBy(asc(growthItems.position), asc(growthItems.id));
+  return (
+    db
+      .select({ item: growthItems, spend: growthItemSpend })
+      .from(growthItems)
+      .leftJoin(
+        growthItemSpend,
+        and(
+          eq(growthItemSpend.growthItemId, growthItems.id),
+          eq(growthItemSpend.quarter, quarter),
+          monthIs(growthItemSpend.month, month),
+        ),
+      )
+      // Archived growth items (the budget's set-up page) take no spend and leave the period's list.
+      .where(and(eq(growthItems.financialYearId, financialYearId), isNull(growthItems.archivedAt)))
+      .orderBy(asc(growthItems.position), asc(growthItems.id))
+  );
 }
 
 export async function insertGrowthSpendIfAbsent(db: Database, values: typeof growthItemSpend.$inferInsert) {

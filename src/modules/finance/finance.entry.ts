@@ -19,6 +19,7 @@ import {
   requireQuarter,
   requireYear,
 } from "./finance.shared.ts";
+import * as structure from "./finance.structure.repository.ts";
 
 /**
  * Entering a period's balances through forms: each earmarked reserve's balance, the debt owed in
@@ -502,6 +503,19 @@ export async function saveGrowthSpend(
         item,
       ]),
     );
+    for (const entered of input.figures) {
+      if (items.has(entered.key) || !/^[0-9]{1,9}$/.test(entered.key)) continue;
+      // A form opened before the item was archived on the budget's set-up page.
+      const archived = await structure.findGrowthItem(tx, Number(entered.key));
+      if (archived?.archivedAt && archived.financialYearId === year.id) {
+        throw new ValidationFailed([
+          {
+            field: "form",
+            message: `The growth item "${archived.ref} ${archived.name}" is archived: restore it on the budget's set-up page before entering its spend. Nothing was saved.`,
+          },
+        ]);
+      }
+    }
     const figures: SavePage["figures"] = input.figures.map((entered) => {
       const item = items.get(entered.key);
       if (!item) throw new NotFound(`Growth item ${entered.key} of ${year.label}`);

@@ -33,9 +33,6 @@ import { versionedUpdate } from "../../db/versioning.ts";
 // All the SQL of budget monitoring. Each function takes the Database (or transaction) it is handed.
 
 export type FinancialYear = typeof financialYears.$inferSelect;
-export type MonitoringForecast = typeof monitoringForecasts.$inferSelect;
-export type MonitoringLine = typeof monitoringLines.$inferSelect;
-export type SavingsInitiativeForecast = typeof savingsInitiativeForecasts.$inferSelect;
 
 export async function findFinancialYear(db: Database, code: string): Promise<FinancialYear | undefined> {
   const [year] = await db.select().from(financialYears).where(eq(financialYears.code, code));
@@ -358,19 +355,22 @@ export async function listInitiatives(
   quarter: number,
   month: number | null = null,
 ) {
-  return db
-    .select({ initiative: savingsInitiatives, forecast: savingsInitiativeForecasts })
-    .from(savingsInitiatives)
-    .leftJoin(
-      savingsInitiativeForecasts,
-      and(
-        eq(savingsInitiativeForecasts.initiativeId, savingsInitiatives.id),
-        eq(savingsInitiativeForecasts.quarter, quarter),
-        monthIs(savingsInitiativeForecasts.month, month),
-      ),
-    )
-    .where(eq(savingsInitiatives.targetId, targetId))
-    .orderBy(asc(savingsInitiatives.position));
+  return (
+    db
+      .select({ initiative: savingsInitiatives, forecast: savingsInitiativeForecasts })
+      .from(savingsInitiatives)
+      .leftJoin(
+        savingsInitiativeForecasts,
+        and(
+          eq(savingsInitiativeForecasts.initiativeId, savingsInitiatives.id),
+          eq(savingsInitiativeForecasts.quarter, quarter),
+          monthIs(savingsInitiativeForecasts.month, month),
+        ),
+      )
+      // Archived initiatives (the budget's set-up page) leave current pages and new documents.
+      .where(and(eq(savingsInitiatives.targetId, targetId), isNull(savingsInitiatives.archivedAt)))
+      .orderBy(asc(savingsInitiatives.position), asc(savingsInitiatives.id))
+  );
 }
 
 export async function findInitiative(db: Database, initiativeId: number) {
@@ -433,11 +433,14 @@ export async function insertGrowthItem(db: Database, values: typeof growthItems.
 }
 
 export async function listGrowthItems(db: Database, financialYearId: number) {
-  return db
-    .select()
-    .from(growthItems)
-    .where(eq(growthItems.financialYearId, financialYearId))
-    .orderBy(asc(growthItems.position));
+  return (
+    db
+      .select()
+      .from(growthItems)
+      // Archived growth items (the budget's set-up page) leave current pages and new documents.
+      .where(and(eq(growthItems.financialYearId, financialYearId), isNull(growthItems.archivedAt)))
+      .orderBy(asc(growthItems.position), asc(growthItems.id))
+  );
 }
 
 export async function insertPressureFunding(db: Database, values: typeof pressureFunding.$inferInsert) {
@@ -623,12 +626,13 @@ export async function listYearLinesWithForecast(
   );
 }
 
+/** A target's live initiatives in order (an archived one is not carried forward). */
 export async function listTargetInitiatives(db: Database, targetId: number) {
   return db
     .select()
     .from(savingsInitiatives)
-    .where(eq(savingsInitiatives.targetId, targetId))
-    .orderBy(asc(savingsInitiatives.position));
+    .where(and(eq(savingsInitiatives.targetId, targetId), isNull(savingsInitiatives.archivedAt)))
+    .orderBy(asc(savingsInitiatives.position), asc(savingsInitiatives.id));
 }
 
 /** A year's monitoring reports, in quarter order. */

@@ -1,7 +1,7 @@
 import type { Database } from "../../db/client.ts";
 import { type Reconciliation, reconcile, savingsPosition } from "../../domain/budget.ts";
 import { formatPounds, sumPence } from "../../domain/money.ts";
-import { Conflict, NotFound } from "../../errors.ts";
+import { BadRequest, Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { forecastPeriodKey } from "./finance.budget.ts";
 import * as repository from "./finance.repository.ts";
@@ -141,6 +141,21 @@ export async function savingsReport(
   } as const;
 }
 
+/**
+ * An archived initiative (the budget's set-up page) keeps its forecasts for history, but takes no
+ * new or corrected one until it is restored.
+ */
+function refuseArchivedInitiative(
+  initiative: { name: string; archivedAt: Date | null },
+  year: { code: string },
+): void {
+  if (initiative.archivedAt !== null) {
+    throw new BadRequest(
+      `The savings initiative "${initiative.name}" is archived, so no forecast can be entered for it. Restore it from the budget's set-up page (/budget/${year.code}/structure) first. Nothing was saved.`,
+    );
+  }
+}
+
 /** An initiative's forecast at a quarter (its own) or a month, for the form that corrects it. */
 export async function initiativeForecastForEdit(
   db: Database,
@@ -150,6 +165,7 @@ export async function initiativeForecastForEdit(
 ) {
   const found = await repository.findInitiative(db, initiativeId);
   if (!found) throw new NotFound(`Savings initiative ${initiativeId}`);
+  refuseArchivedInitiative(found.initiative, found.year);
   const at = forecastPeriod(requireQuarter(quarter), month);
   const forecast = await repository.findInitiativeForecast(db, initiativeId, quarter, month);
   if (!forecast) throw new NotFound(`The ${forecastPeriodWords(at)} forecast for ${found.initiative.name}`);
@@ -165,6 +181,7 @@ export async function initiativeForNewForecast(
 ) {
   const found = await repository.findInitiative(db, initiativeId);
   if (!found) throw new NotFound(`Savings initiative ${initiativeId}`);
+  refuseArchivedInitiative(found.initiative, found.year);
   const at = forecastPeriod(requireQuarter(quarter), month);
   const existing = await repository.findInitiativeForecast(db, initiativeId, quarter, month);
   return { ...found, quarter, ...periodView(at), existing: existing ?? null };

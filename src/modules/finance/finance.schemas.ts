@@ -201,7 +201,85 @@ export const structureNameSchema = z.object({
   name: requiredText("name", 200),
 });
 
-export type StructureNameForm = z.infer<typeof structureNameSchema>;
+/**
+ * A set-up record's form: its name and its kind's other fields (finance.structure.ts), money read
+ * as a council writes it into pence (blank: nothing), text trimmed and length-checked.
+ */
+export function structureRecordSchema(
+  fields: readonly { key: string; label: string; type: "money" | "text" | "textarea"; required: boolean }[],
+) {
+  return structureNameSchema.extend(
+    Object.fromEntries(
+      fields.map((field) => {
+        const what = field.label.toLowerCase();
+        if (field.type === "money") {
+          return [
+            field.key,
+            z
+              .string()
+              .optional()
+              .transform((text, context) => {
+                if (text === undefined || text.trim() === "") return null;
+                const parsed = parseMoney(text, { unit: "pounds", allowNote: false });
+                if (!parsed.ok) {
+                  context.addIssue({
+                    code: "custom",
+                    message: `The ${what} could not be read: ${parsed.reason}`,
+                  });
+                  return z.NEVER;
+                }
+                return parsed.pence;
+              }),
+          ];
+        }
+        const most = field.type === "textarea" ? 10_000 : 200;
+        return [
+          field.key,
+          z
+            .string()
+            .optional()
+            .transform((text) => (text ?? "").trim())
+            .pipe(
+              z.string().max(most, {
+                error: `The ${what} must be ${most.toLocaleString("en-GB")} characters or fewer`,
+              }),
+            ),
+        ];
+      }),
+    ),
+  );
+}
+
+/** What a set-up record's form sends: its name, and its kind's other fields by their keys. */
+export interface StructureNameForm {
+  name: string;
+  values?: Record<string, string | number | null>;
+}
+
+/**
+ * A year's savings target: the savings to be made in the year, and those brought forward from
+ * earlier years still to be made (blank for none).
+ */
+export const savingsTargetSchema = z.object({
+  currentYear: moneyField("current year reductions"),
+  broughtForward: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      if (text === undefined || text.trim() === "") return 0;
+      const parsed = parseMoney(text, { unit: "pounds", allowNote: false });
+      if (!parsed.ok) {
+        context.addIssue({
+          code: "custom",
+          message: `The prior year reductions brought forward could not be read: ${parsed.reason}`,
+        });
+        return z.NEVER;
+      }
+      return parsed.pence;
+    }),
+});
+
+export type SavingsTargetForm = z.infer<typeof savingsTargetSchema>;
 
 /** Moving a line or a division up or down its year's list. */
 export const structureMoveSchema = z.object({

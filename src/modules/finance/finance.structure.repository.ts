@@ -1,13 +1,18 @@
-import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   approvedBudgetCells,
   budgetDivisions,
   earmarkedReserves,
   financialYears,
+  growthItemSpend,
+  growthItems,
   monitoringForecasts,
   monitoringLines,
   monitoringReports,
+  savingsInitiativeForecasts,
+  savingsInitiatives,
+  savingsTargets,
 } from "../../db/schema/index.ts";
 import { versionedUpdate } from "../../db/versioning.ts";
 
@@ -20,6 +25,11 @@ import { versionedUpdate } from "../../db/versioning.ts";
 export type LineRow = typeof monitoringLines.$inferSelect;
 export type DivisionRow = typeof budgetDivisions.$inferSelect;
 export type ReserveRow = typeof earmarkedReserves.$inferSelect;
+export type TargetRow = typeof savingsTargets.$inferSelect;
+/** A growth item, its title read as the name every set-up kind has. */
+export type GrowthRow = typeof growthItems.$inferSelect & { name: string };
+/** A savings initiative with the year of the target it belongs to. */
+export type InitiativeRow = typeof savingsInitiatives.$inferSelect & { financialYearId: number };
 
 export async function findYear(db: Database, code: string) {
   const [year] = await db.select().from(financialYears).where(eq(financialYears.code, code));
@@ -318,4 +328,214 @@ export async function renumberReserves(db: Database, ids: readonly number[]): Pr
       .set({ position: index + 1 })
       .where(eq(earmarkedReserves.id, id));
   }
+}
+
+// ---- savings targets and their initiatives -------------------------------------------------------
+
+/** The year's savings target (one per year: the year's portfolio's), if set. */
+export async function findTarget(db: Database, financialYearId: number): Promise<TargetRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(savingsTargets)
+    .where(eq(savingsTargets.financialYearId, financialYearId))
+    .orderBy(asc(savingsTargets.id))
+    .limit(1);
+  return row;
+}
+
+export async function insertTarget(
+  db: Database,
+  values: typeof savingsTargets.$inferInsert,
+): Promise<TargetRow> {
+  const [row] = await db.insert(savingsTargets).values(values).returning();
+  if (!row) throw new Error("The savings target was not saved");
+  return row;
+}
+
+/** Updates a savings target if it is still at `version`, bumping it; null when someone else saved first. */
+export const updateTargetIfVersion = versionedUpdate(savingsTargets);
+
+const initiativeColumns = {
+  ...getTableColumns(savingsInitiatives),
+  financialYearId: savingsTargets.financialYearId,
+};
+
+function initiatives(db: Database) {
+  return db
+    .select(initiativeColumns)
+    .from(savingsInitiatives)
+    .innerJoin(savingsTargets, eq(savingsTargets.id, savingsInitiatives.targetId));
+}
+
+export async function findInitiative(db: Database, id: number): Promise<InitiativeRow | undefined> {
+  const [row] = await initiatives(db).where(eq(savingsInitiatives.id, id));
+  return row;
+}
+
+/** Updates an initiative if it is still at `version`, bumping it; null when someone else saved first. */
+export async function updateInitiativeIfVersion(
+  db: Database,
+  id: number,
+  version: number,
+  values: Partial<typeof savingsInitiatives.$inferInsert>,
+): Promise<InitiativeRow | null> {
+  const updated = await versionedUpdate(savingsInitiatives)(db, id, version, values);
+  return updated ? ((await findInitiative(db, id)) ?? null) : null;
+}
+
+/** A year's live savings initiatives, in the order the savings table shows them. */
+export function liveInitiatives(db: Database, financialYearId: number): Promise<InitiativeRow[]> {
+  return initiatives(db)
+    .where(and(eq(savingsTargets.financialYearId, financialYearId), isNull(savingsInitiatives.archivedAt)))
+    .orderBy(asc(savingsInitiatives.position), asc(savingsInitiatives.id));
+}
+
+export function archivedInitiatives(db: Database, financialYearId: number): Promise<InitiativeRow[]> {
+  return initiatives(db)
+    .where(and(eq(savingsTargets.financialYearId, financialYearId), isNotNull(savingsInitiatives.archivedAt)))
+    .orderBy(asc(savingsInitiatives.archivedAt), asc(savingsInitiatives.id));
+}
+
+/** An initiative of the year, archived or not, with this name (case and outer spaces ignored), other than `exceptId`. */
+export async function initiativeNamed(
+  db: Database,
+  financialYearId: number,
+  name: string,
+  exceptId: number | null,
+): Promise<InitiativeRow | undefined> {
+  const [row] = await initiatives(db).where(
+    and(
+      eq(savingsTargets.financialYearId, financialYearId),
+      sql`lower(btrim(${savingsInitiatives.name})) = lower(btrim(${name}))`,
+      exceptId === null ? undefined : sql`${savingsInitiatives.id} <> ${exceptId}`,
+    ),
+  );
+  return row;
+}
+
+export async function insertInitiative(
+  db: Database,
+  values: typeof savingsInitiatives.$inferInsert,
+): Promise<InitiativeRow> {
+  const [row] = await db.insert(savingsInitiatives).values(values).returning();
+  if (!row) throw new Error("The savings initiative was not saved");
+  const found = await findInitiative(db, row.id);
+  if (!found) throw new Error("The savings initiative was not saved");
+  return found;
+}
+
+/** Numbers these initiatives' positions 1, 2, 3, ... in the order given. */
+export async function renumberInitiatives(db: Database, ids: readonly number[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(savingsInitiatives)
+      .set({ position: index + 1 })
+      .where(eq(savingsInitiatives.id, id));
+  }
+}
+
+/** How many forecasts each of these initiatives has (an archived one keeps them). */
+export async function initiativeForecastCounts(
+  db: Database,
+  ids: readonly number[],
+): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: savingsInitiativeForecasts.initiativeId, n: sql<number>`count(*)::int` })
+    .from(savingsInitiativeForecasts)
+    .where(inArray(savingsInitiativeForecasts.initiativeId, [...ids]))
+    .groupBy(savingsInitiativeForecasts.initiativeId);
+  return new Map(rows.map((row) => [row.id, Number(row.n)]));
+}
+
+// ---- growth items --------------------------------------------------------------------------------
+
+const growthColumns = { ...getTableColumns(growthItems), name: growthItems.title };
+
+export async function findGrowthItem(db: Database, id: number): Promise<GrowthRow | undefined> {
+  const [row] = await db.select(growthColumns).from(growthItems).where(eq(growthItems.id, id));
+  return row;
+}
+
+/** Updates a growth item if it is still at `version` (its name is its title); null when someone else saved first. */
+export async function updateGrowthItemIfVersion(
+  db: Database,
+  id: number,
+  version: number,
+  values: Partial<typeof growthItems.$inferInsert> & { name?: string },
+): Promise<GrowthRow | null> {
+  const { name, ...rest } = values;
+  const updated = await versionedUpdate(growthItems)(db, id, version, {
+    ...rest,
+    ...(name === undefined ? {} : { title: name }),
+  });
+  return updated ? ((await findGrowthItem(db, id)) ?? null) : null;
+}
+
+/** A year's live growth items, in the order the growth table shows them. */
+export function liveGrowthItems(db: Database, financialYearId: number): Promise<GrowthRow[]> {
+  return db
+    .select(growthColumns)
+    .from(growthItems)
+    .where(and(eq(growthItems.financialYearId, financialYearId), isNull(growthItems.archivedAt)))
+    .orderBy(asc(growthItems.position), asc(growthItems.id));
+}
+
+export function archivedGrowthItems(db: Database, financialYearId: number): Promise<GrowthRow[]> {
+  return db
+    .select(growthColumns)
+    .from(growthItems)
+    .where(and(eq(growthItems.financialYearId, financialYearId), isNotNull(growthItems.archivedAt)))
+    .orderBy(asc(growthItems.archivedAt), asc(growthItems.id));
+}
+
+/** A growth item of the year, archived or not, with this title (case and outer spaces ignored), other than `exceptId`. */
+export async function growthItemNamed(
+  db: Database,
+  financialYearId: number,
+  name: string,
+  exceptId: number | null,
+): Promise<GrowthRow | undefined> {
+  const [row] = await db
+    .select(growthColumns)
+    .from(growthItems)
+    .where(
+      and(
+        eq(growthItems.financialYearId, financialYearId),
+        sql`lower(btrim(${growthItems.title})) = lower(btrim(${name}))`,
+        exceptId === null ? undefined : sql`${growthItems.id} <> ${exceptId}`,
+      ),
+    );
+  return row;
+}
+
+export async function insertGrowthItem(
+  db: Database,
+  values: typeof growthItems.$inferInsert,
+): Promise<GrowthRow> {
+  const [row] = await db.insert(growthItems).values(values).returning({ id: growthItems.id });
+  const found = row ? await findGrowthItem(db, row.id) : undefined;
+  if (!found) throw new Error("The growth item was not saved");
+  return found;
+}
+
+/** Numbers these growth items' positions 1, 2, 3, ... in the order given. */
+export async function renumberGrowthItems(db: Database, ids: readonly number[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await db
+      .update(growthItems)
+      .set({ position: index + 1 })
+      .where(eq(growthItems.id, id));
+  }
+}
+
+/** How many spend figures each of these growth items has (an archived one keeps them). */
+export async function growthSpendCounts(db: Database, ids: readonly number[]): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: growthItemSpend.growthItemId, n: sql<number>`count(*)::int` })
+    .from(growthItemSpend)
+    .where(inArray(growthItemSpend.growthItemId, [...ids]))
+    .groupBy(growthItemSpend.growthItemId);
+  return new Map(rows.map((row) => [row.id, Number(row.n)]));
 }

@@ -68,8 +68,16 @@ describe("setting up the budget through the pages, on a council without the demo
       text(budget.body),
       /Open a financial year in Monitoring periods ?, then set up its budget here/,
     );
+    // A year not open: a page saying how to open it, not a plain page not found.
     const notOpen = await app.inject(PAGE);
     assert.equal(notOpen.statusCode, 404);
+    assert.match(text(notOpen.body), /The financial year 2030\/31 is not open/);
+    assert.match(notOpen.body, /href="\/periods"[^>]*>Monitoring periods</);
+    for (const page of [`${PAGE}/initiative/new`, `${PAGE}/savings-target`]) {
+      const refusedPage = await app.inject(page);
+      assert.equal(refusedPage.statusCode, 404);
+      assert.match(text(refusedPage.body), /The financial year 2030\/31 is not open/);
+    }
     const refused = await post(app, `${PAGE}/line/new`, { name: "Leisure centres" }, "/periods");
     assert.equal(refused.statusCode, 400);
     assert.match(
@@ -285,5 +293,157 @@ describe("setting up the budget through the pages, on a council without the demo
       text((await app.inject(`/budget/${YEAR}/q1/reserves/edit`)).body),
       /Leisure renewals reserve/,
     );
+  });
+
+  test("a savings target and two initiatives set up through the pages are missing, then entered and reported", async () => {
+    const before = text((await app.inject(PAGE)).body);
+    assert.match(before, /There is no savings target for 2030\/31 yet/);
+
+    const targetForm = `${PAGE}/savings-target`;
+    const bad = await post(app, targetForm, { currentYear: "lots", broughtForward: "" }, targetForm);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#currentYear"/);
+    assert.match(text(bad.body), /The current year reductions could not be read/);
+    assert.match(bad.body, /value="lots"/);
+    const set = await post(
+      app,
+      targetForm,
+      { currentYear: "£500,000", broughtForward: "25,000" },
+      targetForm,
+    );
+    assert.equal(set.statusCode, 303, set.body);
+
+    for (const [name, amount] of [
+      ["Library opening hours", "£200,000"],
+      ["Shared back office", "150000"],
+    ] as const) {
+      const added = await post(app, `${PAGE}/initiative/new`, { name, amount }, `${PAGE}/initiative/new`);
+      assert.equal(added.statusCode, 303, added.body);
+      assert.match(String(added.headers.location), new RegExp(`^${PAGE}#initiative-\\d+$`));
+    }
+    const duplicate = await post(
+      app,
+      `${PAGE}/initiative/new`,
+      { name: "library OPENING hours", amount: "1" },
+      `${PAGE}/initiative/new`,
+    );
+    assert.equal(duplicate.statusCode, 400);
+    assert.match(text(duplicate.body), /There is already a savings initiative named "Library opening hours"/);
+    const noAmount = await post(
+      app,
+      `${PAGE}/initiative/new`,
+      { name: "Parks", amount: " " },
+      `${PAGE}/initiative/new`,
+    );
+    assert.equal(noAmount.statusCode, 400);
+    assert.match(noAmount.body, /href="#amount"/);
+
+    const page = text((await app.inject(PAGE)).body);
+    assert.match(page, /Budget savings target £525,000\.00 \(Baseplan's sum\)/);
+    assert.match(
+      page,
+      /Identified by the initiatives £350,000\.00 \(Baseplan's sum\): £175,000\.00 of the target/,
+    );
+    assert.match(page, /Library opening hours : £200,000\.00 Edit .* Shared back office : £150,000\.00 Edit/);
+
+    // Missing on the period page and listed for entry on the savings page.
+    const period = text((await app.inject(`/periods/${YEAR}/q1`)).body);
+    assert.match(period, /Savings achieved: 0 of 2/);
+    const entry = await app.inject(`/budget/${YEAR}/q1/savings`);
+    assert.equal(entry.statusCode, 200);
+    const links = [
+      ...entry.body.matchAll(/href="(\/budget\/savings\/initiatives\/\d+\/forecasts\/[^"]+\/new)">([^<]+)</g),
+    ];
+    assert.deepEqual(
+      links.map((link) => link[2]),
+      ["Library opening hours", "Shared back office"],
+    );
+    for (const [index, link] of links.entries()) {
+      const form = String(link[1]);
+      const entered = await post(app, form, { forecastAchieved: index === 0 ? "£180,000" : "150,000" }, form);
+      assert.equal(entered.statusCode, 303, entered.body);
+    }
+    assert.match(text((await app.inject(`/periods/${YEAR}/q1`)).body), /Savings achieved: 2 of 2/);
+
+    const report = JSON.stringify(
+      await buildQuarterlyReport(database.db, {
+        year: YEAR,
+        quarter: 1,
+        organisation: { councilName: "Borough of Anytown Council", department: "Community Wellbeing" },
+      }),
+    );
+    for (const name of ["Library opening hours", "Shared back office"]) {
+      assert.ok(report.includes(name), `the report shows ${name}`);
+    }
+
+    // Archived through the page: out of the period's counts and the report, its forecast kept.
+    const shared = (await budgetStructure(database.db, YEAR)).initiatives.find(
+      (row) => row.name === "Shared back office",
+    );
+    assert.ok(shared);
+    const confirm = await app.inject(`${PAGE}/initiative/${shared.id}/archive`);
+    assert.match(
+      text(confirm.body),
+      /Are you sure you want to archive the savings initiative "Shared back office"\?/,
+    );
+    const archived = await post(
+      app,
+      `${PAGE}/initiative/${shared.id}/archive`,
+      { version: String(shared.version) },
+      `${PAGE}/initiative/${shared.id}/archive`,
+    );
+    assert.equal(archived.statusCode, 303);
+    assert.match(text((await app.inject(`/periods/${YEAR}/q1`)).body), /Savings achieved: 1 of 1/);
+    assert.match(
+      text((await app.inject(PAGE)).body),
+      /Savings initiative: Shared back office \(£150,000\.00\) 1 forecast kept/,
+    );
+    const after = JSON.stringify(
+      await buildQuarterlyReport(database.db, {
+        year: YEAR,
+        quarter: 1,
+        organisation: { councilName: "Borough of Anytown Council", department: "Community Wellbeing" },
+      }),
+    );
+    assert.ok(!after.includes("Shared back office"));
+    assert.ok(after.includes("Library opening hours"));
+  });
+
+  test("a growth item is added and changed through the pages and listed for its spend", async () => {
+    const form = `${PAGE}/growth/new`;
+    const page = await app.inject(form);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<textarea[^>]*name="narrative"/);
+    const bad = await post(app, form, { name: "Youth clubs", ref: "G1", ongoing: "lots" }, form);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#ongoing"/);
+    assert.match(text(bad.body), /The ongoing amount could not be read/);
+    const added = await post(
+      app,
+      form,
+      { name: "Youth clubs", ref: "G1", ongoing: "£120,000", oneOff: "", narrative: "Two new clubs." },
+      form,
+    );
+    assert.equal(added.statusCode, 303, added.body);
+    assert.match(text((await app.inject(PAGE)).body), /G1 Youth clubs : ongoing £120,000\.00, one-off none/);
+    const item = (await budgetStructure(database.db, YEAR)).growth[0];
+    assert.ok(item);
+    const edit = await app.inject(`${PAGE}/growth/${item.id}`);
+    assert.match(edit.body, /value="£120,000\.00"/);
+    const saved = await post(
+      app,
+      `${PAGE}/growth/${item.id}`,
+      {
+        name: "Youth clubs",
+        ref: "G1",
+        ongoing: "£120,000",
+        oneOff: "£30,000",
+        version: String(item.version),
+      },
+      `${PAGE}/growth/${item.id}`,
+    );
+    assert.equal(saved.statusCode, 303, saved.body);
+    assert.match(text((await app.inject(`/periods/${YEAR}/q1`)).body), /Growth item spend: 0 of 1/);
+    assert.match(text((await app.inject(`/budget/${YEAR}/q1/growth/edit`)).body), /G1 Youth clubs/);
   });
 });

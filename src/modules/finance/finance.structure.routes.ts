@@ -7,7 +7,13 @@ import { idParam } from "../../web/params.ts";
 import { type FormField, type FormValues, fieldText } from "../../web/record-form.ts";
 import { capitalise } from "../audit/audit.archive.ts";
 import { type Params, yearParam } from "./finance.pages.ts";
-import { divisionAmountsSchema, structureMoveSchema, structureNameSchema } from "./finance.schemas.ts";
+import {
+  divisionAmountsSchema,
+  type StructureNameForm,
+  savingsTargetSchema,
+  structureMoveSchema,
+  structureRecordSchema,
+} from "./finance.schemas.ts";
 import {
   addRecord,
   archiveRecord,
@@ -18,9 +24,13 @@ import {
   findRecord,
   KIND_NAMES,
   moveRecord,
+  openedYear,
+  recordFormValues,
   renameRecord,
   restoreRecord,
+  savingsTargetForm,
   setDivisionAmounts,
+  setSavingsTarget,
   structureHref,
 } from "./finance.structure.ts";
 
@@ -52,7 +62,27 @@ const PAGES: Record<BudgetStructureKind, { label: string; hint: string; addText:
     addText: "Add an earmarked reserve",
     anchor: "reserves",
   },
+  initiative: {
+    label: "Name of the savings initiative",
+    hint: "As the savings table names it, for example Review of library opening hours.",
+    addText: "Add a savings initiative",
+    anchor: "savings",
+  },
+  growth: {
+    label: "Title of the growth item",
+    hint: "As the report names it, for example Social worker recruitment.",
+    addText: "Add a growth item",
+    anchor: "growth",
+  },
 };
+
+/** A kind's form as sent: its name, and its other fields read (money in pence) by their keys. */
+function formOf(kind: BudgetStructureKind, body: FormValues): StructureNameForm {
+  const { name, ...values } = validForm(structureRecordSchema(KIND_NAMES[kind].fields), body) as {
+    name: string;
+  } & Record<string, string | number | null>;
+  return { name, values };
+}
 
 function kindParam(text: string | undefined): BudgetStructureKind {
   const kind = BUDGET_STRUCTURE_KINDS.find((candidate) => candidate === text);
@@ -80,6 +110,19 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     return { yearCode, kind, ...found };
   }
 
+  /**
+   * A page of a year not opened for monitoring: what to do about it (open it in Monitoring
+   * periods), rather than a plain page not found. Null when the year is open.
+   */
+  async function notOpen(reply: FastifyReply, yearCode: string) {
+    if (await openedYear(db, yearCode)) return null;
+    const label = yearCode.replace("-", "/");
+    return reply.code(404).view("finance/views/structure-not-open.njk", {
+      pageTitle: `The financial year ${label} is not open`,
+      label,
+    });
+  }
+
   async function renderPage(reply: FastifyReply, yearCode: string, errors: FieldError[] = []) {
     const model = await budgetStructure(db, yearCode);
     return reply.code(errors.length > 0 ? 400 : 200).view("finance/views/structure.njk", {
@@ -90,7 +133,10 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     });
   }
 
-  app.get(base, async (request, reply) => renderPage(reply, yearParam((request.params as Params).year)));
+  app.get(base, async (request, reply) => {
+    const yearCode = yearParam((request.params as Params).year);
+    return (await notOpen(reply, yearCode)) ?? renderPage(reply, yearCode);
+  });
 
   async function renderNameForm(
     reply: FastifyReply,
@@ -102,6 +148,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     const noun = KIND_NAMES[kind].noun;
     const found = id === null ? null : await findRecord(db, kind, id);
     const href = structureHref(yearCode);
+    const extra = KIND_NAMES[kind].fields;
     const fields: FormField[] = [
       {
         type: "text",
@@ -110,8 +157,31 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
         hint: PAGES[kind].hint,
         value: fieldText(values, "name"),
       },
+      ...extra.map(
+        (field): FormField =>
+          field.type === "money"
+            ? {
+                type: "text",
+                name: field.key,
+                label: field.label,
+                hint: field.hint,
+                value: fieldText(values, field.key),
+                classes: "govuk-input--width-10",
+                inputmode: "decimal",
+              }
+            : {
+                type: field.type,
+                name: field.key,
+                label: field.label,
+                hint: field.hint,
+                value: fieldText(values, field.key),
+                ...(field.type === "textarea" ? { rows: 5 } : {}),
+              },
+      ),
     ];
-    const title = found ? `Rename the ${noun} "${found.row.name}"` : `${PAGES[kind].addText}`;
+    const title = found
+      ? `${extra.length === 0 ? "Rename" : "Change"} the ${noun} "${found.row.name}"`
+      : `${PAGES[kind].addText}`;
     return reply.code(errors.length > 0 ? 400 : 200).view("record-form.njk", {
       pageTitle: `${errors.length > 0 ? "Error: " : ""}${title}`.slice(0, 200),
       caption: found?.row.archivedAt ? "Archived: restore it to change it" : `Set up the budget`,
@@ -122,7 +192,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
           : String(found.row.version)
         : null,
       fields,
-      submitText: found ? "Save the name" : PAGES[kind].addText,
+      submitText: found ? (extra.length === 0 ? "Save the name" : `Save the ${noun}`) : PAGES[kind].addText,
       backText: "Back to setting up the budget",
       backHref: `${href}#${PAGES[kind].anchor}`,
       errors,
@@ -133,8 +203,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     const params = request.params as Params;
     const yearCode = yearParam(params.year);
     const kind = kindParam(params.kind);
-    await budgetStructure(db, yearCode);
-    return renderNameForm(reply, { yearCode, kind, id: null }, {});
+    return (await notOpen(reply, yearCode)) ?? renderNameForm(reply, { yearCode, kind, id: null }, {});
   });
 
   app.post(`${base}/:kind/new`, async (request, reply) => {
@@ -145,7 +214,7 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
     try {
       const row = await addRecord(db, request.actor, kind, {
         yearCode,
-        form: validForm(structureNameSchema, body),
+        form: formOf(kind, body),
       });
       return redirectWithBanner(
         reply,
@@ -159,14 +228,14 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
 
   app.get(`${base}/:kind/:id`, async (request, reply) => {
     const { yearCode, kind, row } = await recordOf(request.params as Params);
-    return renderNameForm(reply, { yearCode, kind, id: row.id }, { name: row.name });
+    return renderNameForm(reply, { yearCode, kind, id: row.id }, recordFormValues(kind, row));
   });
 
   app.post(`${base}/:kind/:id`, async (request, reply) => {
     const { yearCode, kind, row } = await recordOf(request.params as Params);
     const body = (request.body ?? {}) as FormValues;
     try {
-      const form = validForm(structureNameSchema, body);
+      const form = formOf(kind, body);
       const saved = await renameRecord(db, request.actor, kind, {
         id: row.id,
         version: requiredVersion(body, "name"),
@@ -259,6 +328,77 @@ export function budgetStructureRoutes(app: FastifyInstance, services: RoutesOpti
         yearCode,
         failed(error).map((problem) => ({ ...problem, field: `restore-${kind}-${row.id}` })),
       );
+    }
+  });
+
+  // The year's savings target, which its savings initiatives are to meet.
+
+  async function renderTarget(
+    reply: FastifyReply,
+    yearCode: string,
+    posted: FormValues | null,
+    errors: FieldError[] = [],
+  ) {
+    const form = await savingsTargetForm(db, yearCode);
+    const href = structureHref(yearCode);
+    const values = posted ?? form.values;
+    return reply.code(errors.length > 0 ? 400 : 200).view("record-form.njk", {
+      pageTitle: `${errors.length > 0 ? "Error: " : ""}Savings target ${form.year.label}`,
+      caption: `Set up the budget ${form.year.label}`,
+      introLines: [
+        "The savings the budget plans to make this year, and the savings brought forward from earlier years that are still to be made. Together they are the year's savings target, which the savings initiatives are to meet.",
+      ],
+      action: `${href}/savings-target`,
+      version: posted
+        ? typeof posted.version === "string"
+          ? posted.version
+          : null
+        : form.target
+          ? String(form.target.version)
+          : null,
+      fields: [
+        {
+          type: "text",
+          name: "currentYear",
+          label: "Current year reductions",
+          hint: "The savings the budget plans to make this year, in pounds, as the budget book writes it, for example £1,500,000 or £1.5m.",
+          value: fieldText(values, "currentYear"),
+          classes: "govuk-input--width-10",
+          inputmode: "decimal",
+        },
+        {
+          type: "text",
+          name: "broughtForward",
+          label: "Prior year reductions brought forward",
+          hint: "Savings of earlier years not yet made, in pounds. Leave blank if there are none.",
+          value: fieldText(values, "broughtForward"),
+          classes: "govuk-input--width-10",
+          inputmode: "decimal",
+        },
+      ] satisfies FormField[],
+      submitText: "Save the savings target",
+      backText: "Back to setting up the budget",
+      backHref: `${href}#savings`,
+      errors,
+    });
+  }
+
+  app.get(`${base}/savings-target`, async (request, reply) => {
+    const yearCode = yearParam((request.params as Params).year);
+    return (await notOpen(reply, yearCode)) ?? renderTarget(reply, yearCode, null);
+  });
+
+  app.post(`${base}/savings-target`, async (request, reply) => {
+    const yearCode = yearParam((request.params as Params).year);
+    const body = (request.body ?? {}) as FormValues;
+    try {
+      const form = validForm(savingsTargetSchema, body);
+      const version = typeof body.version === "string" && body.version !== "" ? requiredVersion(body) : null;
+      await setSavingsTarget(db, request.actor, { yearCode, version, form });
+      return redirectWithBanner(reply, `${structureHref(yearCode)}#savings`, "The savings target was saved.");
+    } catch (error) {
+      const errors = failed(error);
+      return (await notOpen(reply, yearCode)) ?? renderTarget(reply, yearCode, body, errors);
     }
   });
 

@@ -18,17 +18,27 @@ import {
   forecastOutturnReport,
   lineForNewForecast,
 } from "./finance.budget.ts";
-import { reservesForEntry, saveReserveBalances } from "./finance.entry.ts";
-import { divisionAmountsSchema, structureNameSchema } from "./finance.schemas.ts";
+import { reservesForEntry, saveGrowthSpend, saveReserveBalances } from "./finance.entry.ts";
+import { createInitiativeForecast, initiativeForNewForecast, savingsReport } from "./finance.savings.ts";
+import {
+  divisionAmountsSchema,
+  savingsForecastNewSchema,
+  savingsTargetSchema,
+  structureNameSchema,
+  structureRecordSchema,
+} from "./finance.schemas.ts";
+import type { GrowthRow } from "./finance.structure.repository.ts";
 import {
   addRecord,
   archiveRecord,
   type BudgetStructureKind,
   budgetStructure,
+  KIND_NAMES,
   moveRecord,
   renameRecord,
   restoreRecord,
   setDivisionAmounts,
+  setSavingsTarget,
 } from "./finance.structure.ts";
 import { quarterCompleteness } from "./finance.years.ts";
 
@@ -389,6 +399,267 @@ describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
     assert.deepEqual(
       (await actions(db, "budget-division", highways.id)).map(([action]) => action),
       ["create", "update", "move", "archive", "restore"],
+    );
+  });
+
+  test("a savings target and its initiatives are set up, changed, moved, archived and restored", async () => {
+    const db = await newCouncil(fresh);
+    const initiative = (name: string, amount: string) => {
+      const { name: named, ...values } = validForm(structureRecordSchema(KIND_NAMES.initiative.fields), {
+        name,
+        amount,
+      }) as { name: string } & Record<string, number | string | null>;
+      return { name: named, values };
+    };
+    const target = (currentYear: string, broughtForward = "") =>
+      validForm(savingsTargetSchema, { currentYear, broughtForward });
+
+    // An initiative hangs off the year's target: none can be added before the target is set.
+    const early = await refusal(
+      addRecord(db, TEST_ACTOR, "initiative", { yearCode: YEAR, form: initiative("Shared fleet", "1000") }),
+    );
+    assert.equal(early.field, "name");
+    assert.match(early.message, /Set the 2030\/31 savings target first/);
+    const negative = await refusal(
+      setSavingsTarget(db, TEST_ACTOR, { yearCode: YEAR, version: null, form: target("-5") }),
+    );
+    assert.equal(negative.field, "currentYear");
+
+    const set = await setSavingsTarget(db, TEST_ACTOR, {
+      yearCode: YEAR,
+      version: null,
+      form: target("£1.2m", "£150,000.50"),
+    });
+    assert.equal(set.currentYearPence, 120_000_000);
+    assert.equal(set.priorYearBroughtForwardPence, 15_000_050);
+    assert.equal(set.portfolio, "Environment and Transport");
+    // A second person who opened the form when there was no target does not overwrite it.
+    await conflict(setSavingsTarget(db, TEST_ACTOR, { yearCode: YEAR, version: null, form: target("1") }));
+    const changed = await setSavingsTarget(db, TEST_ACTOR, {
+      yearCode: YEAR,
+      version: set.version,
+      form: target("1,000,000"),
+    });
+    assert.equal(changed.currentYearPence, 100_000_000);
+    assert.equal(changed.priorYearBroughtForwardPence, 0);
+    await conflict(
+      setSavingsTarget(db, TEST_ACTOR, { yearCode: YEAR, version: set.version, form: target("2") }),
+    );
+
+    const fleet = await addRecord(db, TEST_ACTOR, "initiative", {
+      yearCode: YEAR,
+      form: initiative("Shared fleet", "£400,000"),
+    });
+    const depots = await addRecord(db, TEST_ACTOR, "initiative", {
+      yearCode: YEAR,
+      form: initiative("Depot rationalisation", "350000"),
+    });
+    const duplicate = await refusal(
+      addRecord(db, TEST_ACTOR, "initiative", { yearCode: YEAR, form: initiative(" SHARED FLEET ", "1") }),
+    );
+    assert.equal(duplicate.field, "name");
+    assert.match(duplicate.message, /already a savings initiative named "Shared fleet"/);
+    const belowNothing = await refusal(
+      addRecord(db, TEST_ACTOR, "initiative", { yearCode: YEAR, form: initiative("Refunds", "-1") }),
+    );
+    assert.equal(belowNothing.field, "amount");
+
+    const renamed = await renameRecord(db, TEST_ACTOR, "initiative", {
+      id: fleet.id,
+      version: fleet.version,
+      form: initiative("Shared vehicle fleet", "£450,000"),
+    });
+    assert.equal(renamed.version, fleet.version + 1);
+    const stale = await conflict(
+      renameRecord(db, TEST_ACTOR, "initiative", {
+        id: fleet.id,
+        version: fleet.version,
+        form: initiative("Fleet", "1"),
+      }),
+    );
+    assert.deepEqual(
+      stale.fields.map((field) => [field.label, field.saved]),
+      [
+        ["Name", "Shared vehicle fleet"],
+        ["Amount to be saved", "£450,000.00"],
+      ],
+    );
+    await moveRecord(db, TEST_ACTOR, "initiative", {
+      id: depots.id,
+      version: depots.version,
+      direction: "up",
+    });
+
+    const model = await budgetStructure(db, YEAR);
+    assert.deepEqual(
+      model.initiatives.map((row) => [row.position, row.name, row.amountPence]),
+      [
+        [1, "Depot rationalisation", 35_000_000],
+        [2, "Shared vehicle fleet", 45_000_000],
+      ],
+    );
+    assert.equal(model.savings?.total, "£1,000,000.00");
+    assert.equal(model.savings?.identified, "£800,000.00");
+    assert.equal(model.savings?.unidentified, "£200,000.00");
+
+    // Both are missing from the quarter until a forecast is entered.
+    const savingsOf = async () =>
+      (await quarterCompleteness(db, 2030, 1)).find((part) => part.key === "savings");
+    assert.deepEqual(
+      (await savingsOf())?.items.map((item) => [item.name, item.done]),
+      [
+        ["Depot rationalisation", false],
+        ["Shared vehicle fleet", false],
+      ],
+    );
+    await createInitiativeForecast(db, TEST_ACTOR, {
+      initiativeId: depots.id,
+      quarter: 1,
+      entry: validForm(savingsForecastNewSchema, { forecastAchieved: "£300,000" }),
+    });
+    const report = await savingsReport(db, YEAR, 1);
+    assert.ok(report.target);
+    assert.equal(report.target.total.pence, 100_000_000);
+    assert.deepEqual(
+      report.initiatives?.map((row) => [row.name, row.amount.pence, row.forecastAchieved?.pence ?? null]),
+      [
+        ["Depot rationalisation", 35_000_000, 30_000_000],
+        ["Shared vehicle fleet", 45_000_000, null],
+      ],
+    );
+
+    // Archived: out of the quarter's list and the report, its forecast kept, no new forecast.
+    const current = (await budgetStructure(db, YEAR)).initiatives.find((row) => row.id === depots.id);
+    assert.ok(current);
+    const archived = await archiveRecord(db, TEST_ACTOR, "initiative", {
+      id: depots.id,
+      version: current.version,
+    });
+    assert.deepEqual(
+      (await savingsOf())?.items.map((item) => item.name),
+      ["Shared vehicle fleet"],
+    );
+    const afterArchive = await savingsReport(db, YEAR, 1);
+    assert.equal(afterArchive.target, null);
+    assert.deepEqual(
+      afterArchive.unreported.map((row) => row.name),
+      ["Shared vehicle fleet"],
+    );
+    const kept = (await budgetStructure(db, YEAR)).archivedInitiatives;
+    assert.deepEqual(
+      kept.map((row) => [row.name, row.forecasts]),
+      [["Depot rationalisation", 1]],
+    );
+    await assert.rejects(initiativeForNewForecast(db, depots.id, 2), BadRequest);
+    const back = await restoreRecord(db, TEST_ACTOR, "initiative", {
+      id: depots.id,
+      version: archived.version,
+    });
+    assert.equal(back.position, 2);
+    assert.deepEqual(
+      (await actions(db, "savings-initiative", depots.id)).map(([action]) => action),
+      ["create", "move", "archive", "restore"],
+    );
+    assert.deepEqual(
+      (await actions(db, "savings-target", set.id)).map(([action]) => action),
+      ["create", "update"],
+    );
+  });
+
+  test("growth items are added with their amounts, changed, moved, archived and restored", async () => {
+    const db = await newCouncil(fresh);
+    const growth = (fields: Record<string, string>) => {
+      const { name, ...values } = validForm(structureRecordSchema(KIND_NAMES.growth.fields), fields) as {
+        name: string;
+      } & Record<string, number | string | null>;
+      return { name, values };
+    };
+    const add = async (fields: Record<string, string>) =>
+      (await addRecord(db, TEST_ACTOR, "growth", {
+        yearCode: YEAR,
+        form: growth(fields),
+      })) as unknown as GrowthRow;
+
+    const noRef = await refusal(add({ name: "Gritting routes", ref: " " }));
+    assert.equal(noRef.field, "ref");
+    const belowNothing = await refusal(add({ name: "Gritting routes", ref: "G1", ongoing: "-10" }));
+    assert.equal(belowNothing.field, "ongoing");
+    const gritting = await add({
+      name: "Gritting routes",
+      ref: "G1",
+      ongoing: "£250,000",
+      oneOff: "",
+      narrative: "Two more routes for the hill villages.",
+    });
+    assert.equal(gritting.ongoingPence, 25_000_000);
+    assert.equal(gritting.oneOffPence, null);
+    assert.equal(gritting.narrative, "Two more routes for the hill villages.");
+    const buses = await add({ name: "Rural bus services", ref: "G2", oneOff: "£0.1m" });
+    assert.equal(buses.oneOffPence, 10_000_000);
+    const duplicate = await refusal(add({ name: "rural BUS services", ref: "G3" }));
+    assert.equal(duplicate.field, "name");
+    assert.match(duplicate.message, /already a growth item named "Rural bus services"/);
+
+    const changed = (await renameRecord(db, TEST_ACTOR, "growth", {
+      id: gritting.id,
+      version: gritting.version,
+      form: growth({ name: "Winter gritting routes", ref: "G1", ongoing: "260000" }),
+    })) as unknown as GrowthRow;
+    assert.equal(changed.name, "Winter gritting routes");
+    assert.equal(changed.ongoingPence, 26_000_000);
+    await conflict(
+      renameRecord(db, TEST_ACTOR, "growth", {
+        id: gritting.id,
+        version: gritting.version,
+        form: growth({ name: "Gritting", ref: "G1" }),
+      }),
+    );
+    await moveRecord(db, TEST_ACTOR, "growth", { id: buses.id, version: buses.version, direction: "up" });
+    assert.deepEqual(
+      (await budgetStructure(db, YEAR)).growth.map((item) => [item.position, item.ref, item.name]),
+      [
+        [1, "G2", "Rural bus services"],
+        [2, "G1", "Winter gritting routes"],
+      ],
+    );
+    const growthOf = async () =>
+      (await quarterCompleteness(db, 2030, 1)).find((part) => part.key === "growth");
+    assert.deepEqual(
+      (await growthOf())?.items.map((item) => item.name),
+      ["G2 Rural bus services", "G1 Winter gritting routes"],
+    );
+
+    const current = (await budgetStructure(db, YEAR)).growth.find((item) => item.id === buses.id);
+    assert.ok(current);
+    const archived = await archiveRecord(db, TEST_ACTOR, "growth", {
+      id: buses.id,
+      version: current.version,
+    });
+    assert.deepEqual(
+      (await growthOf())?.items.map((item) => item.name),
+      ["G1 Winter gritting routes"],
+    );
+    assert.deepEqual(
+      (await budgetStructure(db, YEAR)).archivedGrowth.map((item) => item.name),
+      ["Rural bus services"],
+    );
+    // Spend sent from a form opened before the item was archived is refused, naming it.
+    const spend = await refusal(
+      saveGrowthSpend(db, TEST_ACTOR, {
+        yearCode: YEAR,
+        quarter: 1,
+        figures: [{ key: String(buses.id), name: "G2 Rural bus services", pence: 5_000_000, version: 0 }],
+      }),
+    );
+    assert.match(spend.message, /The growth item "G2 Rural bus services" is archived/);
+    await restoreRecord(db, TEST_ACTOR, "growth", { id: buses.id, version: archived.version });
+    assert.deepEqual(
+      (await actions(db, "growth-item", buses.id)).map(([action]) => action),
+      ["create", "move", "archive", "restore"],
+    );
+    assert.deepEqual(
+      (await actions(db, "growth-item", gritting.id)).map(([action]) => action),
+      ["create", "update"],
     );
   });
 });

@@ -376,5 +376,3 @@ export async function departmentDashboard(db: Database, requested?: string) {
     savings,
   };
 }
-
-export type DepartmentDashboard = Awaited<ReturnType<typeof departmentDashboard>>;

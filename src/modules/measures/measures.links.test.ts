@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
+import { buildCouncil, idOf } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { readMigrations } from "../../db/migrate.ts";
@@ -274,21 +275,21 @@ describeOnBothDatabases("measures: plans link to them by id", (fresh) => {
   });
 
   test("a link waiting for a measure takes the id of the measure later added under its title", async () => {
-    const { db } = await fresh({ demo: true });
-    const [deliverable] = await queryRows<{ id: string }>(db, sql`select id::text from deliverables limit 1`);
-    assert.ok(deliverable);
-    await db.execute(
-      sql`insert into deliverable_measure_links (deliverable_id, position, measure_title)
-          values (${deliverable.id}, 99, 'Children seen within a week')`,
-    );
+    const { db } = await fresh();
+    const council = await buildCouncil(db, {
+      deliverables: [
+        { title: "Made-up faster first visits", measureTitles: ["Residents seen within a week"] },
+      ],
+    });
+    const deliverableId = idOf(council.deliverableIds, "Made-up faster first visits");
     const measure = await createMeasure(db, TEST_ACTOR, {
       slug: "seen-in-a-week",
-      title: "Children seen within a week",
+      title: "Residents seen within a week",
     });
     const evidences = await evidencesOf(db, measure.id);
     assert.deepEqual(
       evidences.deliverables.map((evidenced) => evidenced.id),
-      [Number(deliverable.id)],
+      [deliverableId],
     );
     // A retitled measure keeps its links: they are by id.
     await db.execute(sql`update measures set title = 'Renamed' where id = ${measure.id}`);

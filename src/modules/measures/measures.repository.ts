@@ -643,8 +643,8 @@ export interface EvidencedOutcome {
 /**
  * The deliverables that name this measure as a success measure, and the council outcomes a plan
  * lists it under ("Linked to the Strategic Objectives" in the refresh) with the strategic
- * objectives under each. Both link tables are the plan module's and hold titles; they are matched
- * to this measure by its title or another title, as the plan module resolves them.
+ * objectives under each. Both link tables are the plan module's; they are read by the measure's id
+ * (migration 0014), and the title a link names the measure by is shown as written.
  */
 export async function evidencesOf(
   db: Database,

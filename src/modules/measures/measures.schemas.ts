@@ -6,6 +6,7 @@ import {
   POLARITY_WORDS,
   VALUE_STATUSES,
 } from "../../domain/measure-types.ts";
+import { versionField } from "../../web/forms.ts";
 
 /** The words of a value cell, kept as written: anything Baseplan cannot read is flagged, never refused. */
 export const valueEditSchema = z.object({
@@ -187,9 +188,6 @@ export const targetSetSchema = z.object({
 
 /** Whether the council shows a measure on the public pages, at the version the form was opened. */
 export const publicSchema = z.object({
-  version: z.coerce
-    .number({ error: "The form was missing its version. Reload the page and try again." })
-    .int({ error: "The form was missing its version. Reload the page and try again." })
-    .positive({ error: "The form was missing its version. Reload the page and try again." }),
+  version: versionField(),
   public: z.enum(["yes", "no"], { error: "Select whether the measure is shown on the public pages" }),
 });

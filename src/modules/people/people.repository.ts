@@ -20,7 +20,6 @@ import { versionedUpdate } from "../../db/versioning.ts";
 
 export type PersonRow = typeof people.$inferSelect;
 export type MembershipRow = typeof roleMemberships.$inferSelect;
-export type SessionRow = typeof sessions.$inferSelect;
 
 export interface MembershipWithPlace extends MembershipRow {
   departmentName: string | null;

@@ -28,7 +28,6 @@ export type SupportingActivity = typeof supportingActivities.$inferSelect;
 export type Deliverable = typeof deliverables.$inferSelect;
 export type DeliverableProgress = typeof deliverableProgress.$inferSelect;
 export type Risk = typeof risks.$inferSelect;
-export type OutcomeMeasureLink = typeof outcomeMeasureLinks.$inferSelect;
 
 export async function insertCouncil(db: Database, values: typeof councils.$inferInsert): Promise<Council> {
   const [row] = await db.insert(councils).values(values).returning();

@@ -936,11 +936,6 @@ const RULES: Record<StructureKind, KindRules> = {
   },
 };
 
-/** Whether a kind's records can be moved up and down (objectives and outcomes go by their number). */
-export function movable(kind: StructureKind): boolean {
-  return RULES[kind].siblings !== undefined;
-}
-
 type KindRow = Row & Record<string, unknown>;
 
 /** A kind's rules in the audit module's shape, so archive, restore and version checks are its. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { drawCharts } from "../../reports/render-html.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
-import { parseForm } from "../../web/forms.ts";
+import { parseForm, versionField } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import { FORMATS, isReportFormat, type ReportFormat } from "../reports/reports.service.ts";
@@ -30,10 +30,7 @@ type Params = Record<string, string | undefined>;
 const DOWNLOADS: Exclude<ReportFormat, "html">[] = ["docx", "xlsx", "pdf"];
 
 const settingForm = z.object({
-  version: z.coerce
-    .number({ error: "The form was missing its version. Reload the page and try again." })
-    .int({ error: "The form was missing its version. Reload the page and try again." })
-    .nonnegative({ error: "The form was missing its version. Reload the page and try again." }),
+  version: versionField(0),
   showOfficerNames: z.enum(["yes", "no"], {
     error: "Select whether officers' names are shown on the public pages",
   }),

@@ -5,6 +5,7 @@ import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { missingVersion, parseForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { idParam } from "../../web/params.ts";
 import { periodParams } from "../periods/periods.schemas.ts";
 import { changeRoundDueDate, periodPath } from "../periods/periods.service.ts";
 import { readDateParts } from "../plan/plan.schemas.ts";
@@ -178,10 +179,8 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     async (request, reply) => {
       const period = periodParams(request.params);
       const { kind } = request.params;
-      const id = Number(request.params.id);
-      if ((kind !== "deliverable" && kind !== "measure") || !Number.isSafeInteger(id) || id < 1) {
-        throw new NotFound("That update round item");
-      }
+      if (kind !== "deliverable" && kind !== "measure") throw new NotFound("That update round item");
+      const id = idParam(request.params.id, "That update round item");
       const body = (request.body ?? {}) as Record<string, unknown>;
       const form = parseForm(dueForm, body);
       const field = `due-${kind}-${id}`;
@@ -210,15 +209,13 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     async (request, reply) => {
       const period = periodParams(request.params);
       const { kind, action } = request.params;
-      const id = Number(request.params.id);
       if (
         (kind !== "deliverable" && kind !== "measure") ||
-        !["submit", "return", "approve"].includes(action) ||
-        !Number.isSafeInteger(id) ||
-        id < 1
+        !["submit", "return", "approve"].includes(action)
       ) {
         throw new NotFound("That update round item");
       }
+      const id = idParam(request.params.id, "That update round item");
       const form = parseForm(actionForm, request.body);
       const from = form.ok ? (form.value.from ?? "round") : "round";
       const fieldId = `comment-${kind}-${id}`;
@@ -235,9 +232,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
               400,
             );
       if (!form.ok) {
-        return refuse([
-          { field: "round", message: "The form was missing its version. Reload the page and try again." },
-        ]);
+        return refuse([missingVersion("round")]);
       }
       try {
         await actOnItem(db, request.actor, action as RoundAction, {
