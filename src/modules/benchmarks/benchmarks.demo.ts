@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Database } from "../../db/client.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import * as settings from "../settings/settings.service.ts";
 import type { UploadedFile } from "./benchmarks.files.ts";
 import { importBenchmarks } from "./benchmarks.import.ts";
 import * as repository from "./benchmarks.repository.ts";
@@ -55,8 +56,8 @@ export async function loadDemoBenchmarks(
     await readFile(new URL("demo-links.json", BENCHMARK_DIRECTORY), "utf8"),
   ) as DemoLinks;
   await db.transaction(async (tx) => {
-    if ((await repository.readSetting(tx, COUNCIL_DFE_CODE)) === null) {
-      await repository.writeSetting(tx, COUNCIL_DFE_CODE, demo.dfeCode);
+    if ((await settings.readSettingValue(tx, COUNCIL_DFE_CODE)) === null) {
+      await settings.recordSetting(tx, COUNCIL_DFE_CODE, demo.dfeCode);
     }
     const linked = await repository.linkMeasuresBySlug(tx, demo.links);
     await recordAuditEvent(tx, {

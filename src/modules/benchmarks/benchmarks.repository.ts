@@ -448,24 +448,6 @@ export async function countValues(db: Database): Promise<{ all: number; current:
   return { all: Number(row?.all ?? 0), current: Number(row?.current ?? 0) };
 }
 
-export async function readSetting<T>(db: Database, key: string): Promise<T | null> {
-  const [row] = await queryRows<{ value: T }>(db, sql`select value from settings where key = ${key}`);
-  return row === undefined ? null : row.value;
-}
-
-export async function writeSetting(db: Database, key: string, value: unknown): Promise<void> {
-  await db.execute(sql`insert into settings (key, value) values (${key}, ${JSON.stringify(value)}::jsonb)
-    on conflict (key) do update set value = excluded.value, version = settings.version + 1, updated_at = now()`);
-}
-
-export async function settingVersion(db: Database, key: string): Promise<number> {
-  const [row] = await queryRows<{ version: number }>(
-    db,
-    sql`select version from settings where key = ${key}`,
-  );
-  return row?.version ?? 0;
-}
-
 /** How many imports of the Department's files have been recorded. */
 export async function countImports(db: Database): Promise<number> {
   const [row] = await queryRows<{ n: string }>(db, sql`select count(*)::text as n from benchmark_imports`);

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Database } from "../../db/client.ts";
 import { neighbourMean, plainDecimal, showToDecimals } from "../../domain/benchmark-data.ts";
 import type { PublishedBenchmark, PublishedPeriodFigures } from "../../domain/benchmark-targets.ts";
@@ -5,6 +6,7 @@ import { differenceExact } from "../../domain/benchmarks.ts";
 import { monthAndYear } from "../../domain/calendar.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import * as settings from "../settings/settings.service.ts";
 import { STATISTICS_SOURCE } from "./benchmarks.import.ts";
 import * as repository from "./benchmarks.repository.ts";
 
@@ -78,9 +80,16 @@ function sameRegion(councilRegion: string, areaName: string): boolean {
   return norm(councilRegion) === norm(areaName);
 }
 
+const TEXT_SETTING = z.string().nullable();
+
+/** A benchmark setting kept as text (a DfE code, a tolerance, a model's name); null where none. */
+async function textSetting(db: Database, key: string): Promise<string | null> {
+  return settings.readSetting(db, key, TEXT_SETTING);
+}
+
 /** The council whose figures are "ours": its DfE code from settings, its region and its neighbours. */
 export async function ourCouncil(db: Database): Promise<OurCouncil> {
-  const code = await repository.readSetting<string>(db, COUNCIL_DFE_CODE);
+  const code = await textSetting(db, COUNCIL_DFE_CODE);
   const areas = await repository.listAreas(db);
   const area = code === null ? null : (areas.find((a) => a.code === code) ?? null);
   const regionArea =
@@ -89,7 +98,7 @@ export async function ourCouncil(db: Database): Promise<OurCouncil> {
       : (areas.find((a) => a.kind === "region" && sameRegion(area.region ?? "", a.name)) ?? null);
   const allNeighbours = await repository.listNeighbours(db);
   const models = [...new Set(allNeighbours.map((n) => n.model))].sort();
-  const chosen = await repository.readSetting<string>(db, NEIGHBOUR_MODEL);
+  const chosen = await textSetting(db, NEIGHBOUR_MODEL);
   // The newest model unless the council has chosen one ("2025" sorts after "April 2021" by year).
   const byYear = (m: string) => Number(/\d{4}/.exec(m)?.[0] ?? 0);
   const neighbourModel = chosen ?? models.sort((a, b) => byYear(a) - byYear(b)).at(-1) ?? null;
@@ -318,9 +327,9 @@ export const DEFAULT_TOLERANCE = "1";
 
 export async function benchmarkSettings(db: Database): Promise<BenchmarkSettings> {
   // One after another: this also runs inside a transaction, whose one client takes one query at a time.
-  const dfeCode = await repository.readSetting<string>(db, COUNCIL_DFE_CODE);
-  const tolerance = await repository.readSetting<string>(db, IN_LINE_TOLERANCE);
-  const version = await repository.settingVersion(db, COUNCIL_DFE_CODE);
+  const dfeCode = await textSetting(db, COUNCIL_DFE_CODE);
+  const tolerance = await textSetting(db, IN_LINE_TOLERANCE);
+  const version = (await settings.readSettingAndVersion(db, COUNCIL_DFE_CODE)).version;
   return { dfeCode, tolerance: tolerance ?? DEFAULT_TOLERANCE, version };
 }
 
@@ -352,8 +361,8 @@ export async function saveBenchmarkSettings(
         ]);
       }
     }
-    await repository.writeSetting(tx, COUNCIL_DFE_CODE, form.dfeCode === "" ? null : form.dfeCode);
-    await repository.writeSetting(tx, IN_LINE_TOLERANCE, form.tolerance);
+    await settings.recordSetting(tx, COUNCIL_DFE_CODE, form.dfeCode === "" ? null : form.dfeCode);
+    await settings.recordSetting(tx, IN_LINE_TOLERANCE, form.tolerance);
     await recordAuditEvent(tx, {
       actor,
       action: "update",
@@ -392,7 +401,7 @@ export async function publishedBenchmarks(
     repository.listAreas(db),
     repository.periodsOfMeasures(db, codes),
     repository.councilFiguresOfMeasures(db, codes),
-    repository.readSetting<string>(db, IN_LINE_TOLERANCE),
+    textSetting(db, IN_LINE_TOLERANCE),
   ]);
   const englandCodes = areas.filter((a) => a.kind === "england").map((a) => a.code);
   const neighbourCodes = ours.neighbours.map((n) => n.code);
