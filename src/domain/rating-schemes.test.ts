@@ -101,6 +101,10 @@ describe("rating schemes", () => {
       schemeWords(custom),
       /^On track \(green\), Off track \(red\), Not assessed \(grey\); tolerance 5%/,
     );
+    assert.match(
+      schemeWords(DEFAULT_SCHEME),
+      /^Strong \(blue\), Good \(green\), Review \(amber\), Action \(red\), Data not available[^;]*\(grey\); /,
+    );
     const clashing = { ...levels, good: { label: "On track", colour: "blue", printedAs: [] } } as const;
     assert.deepEqual(
       schemeProblems(clashing).map((problem) => problem.field),

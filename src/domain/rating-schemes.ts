@@ -267,7 +267,7 @@ export function schemeProblems(levels: Readonly<Record<RatingKey, SchemeLevel>>)
 /** The scheme's key in words, for the settings page, an audit event and a conflict. */
 export function schemeWords(scheme: RatingScheme): string {
   const levels = schemeKey(scheme)
-    .map((one) => `${one.label} (${COLOUR_WORDS[one.colour].toLowerCase()})`)
+    .map((one) => `${one.label} (${one.colour})`)
     .join(", ");
   return `${levels}; tolerance ${scheme.rules.tolerancePercentOfTarget}% of the target, at least ${scheme.rules.tolerancePercentagePoints} percentage ${scheme.rules.tolerancePercentagePoints === 1 ? "point" : "points"} for percentages`;
 }
