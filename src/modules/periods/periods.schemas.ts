@@ -7,6 +7,7 @@ import {
   parseMonitoringPeriod,
 } from "../../domain/periods.ts";
 import { NotFound } from "../../errors.ts";
+import { versionField } from "../../web/forms.ts";
 import { readDateParts } from "../plan/plan.schemas.ts";
 
 /** The period an address names ("/periods/2020-21/q3"), or a 404. */
@@ -42,23 +43,20 @@ export const openYearForm = z.object({
 
 /** The department's monitoring setting: quarterly or monthly, at the version the form was opened. */
 export const monitoringSettingForm = z.object({
-  version: z.coerce
-    .number({ error: "The form was missing its version. Reload the page and try again." })
-    .int()
-    .positive({ error: "The form was missing its version. Reload the page and try again." }),
+  version: versionField(),
   frequency: z.enum(MONITORING_FREQUENCIES as [MonitoringFrequency, ...MonitoringFrequency[]], {
     error: "Select whether the department is monitored quarterly or monthly",
   }),
 });
 
 export const statusForm = z.object({
-  version: z.coerce.number().int().positive(),
+  version: versionField(),
   confirm: z.string().optional(),
 });
 
 /** Signing off (version only) and unlocking (version and a reason, checked by the service). */
 export const signOffForm = z.object({
-  version: z.coerce.number().int().positive(),
+  version: versionField(),
   reason: z.string().max(20_000).optional(),
 });
 
@@ -97,10 +95,7 @@ function yesOrNo(question: string) {
  */
 export const narrativeForm = z
   .object({
-    version: z.coerce
-      .number({ error: "The form was missing its version. Reload the page and try again." })
-      .int()
-      .min(0, { error: "The form was missing its version. Reload the page and try again." }),
+    version: versionField(0),
     purpose: narrativeText,
     overview: narrativeText,
     progressSummary: narrativeText,
