@@ -504,10 +504,10 @@ async function performanceSection(db: Database, context: Context): Promise<Repor
  * (a council of 168 lines drew labels over each other): beyond it the charts draw the items with
  * the largest under or over spends, in the table's order, and say so. Decision 0037.
  */
-export const CHARTED_BUDGET_ITEMS = 20;
+const CHARTED_BUDGET_ITEMS = 20;
 
 /** The budget items the forecast charts draw: all of them, or the largest variances. */
-export function chartedLines<T extends { variance: { pence: number } }>(lines: readonly T[]): readonly T[] {
+function chartedLines<T extends { variance: { pence: number } }>(lines: readonly T[]): readonly T[] {
   if (lines.length <= CHARTED_BUDGET_ITEMS) return lines;
   const largest = new Set(
     [...lines]
