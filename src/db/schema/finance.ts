@@ -71,6 +71,8 @@ export const monitoringLines = pgTable("monitoring_lines", {
   portfolio: text("portfolio").notNull(),
   name: text("name").notNull(),
   position: integer("position").notNull(),
+  /** Its budget holder, the officer responsible, by name; null when none is named (migration 0047). */
+  owner: text("owner"),
   /** Archived through the budget's set-up page (migration 0039): hidden from current pages, kept. */
   archivedAt: timestamp("archived_at", { withTimezone: true }),
   archivedBy: text("archived_by"),
@@ -146,6 +148,8 @@ export const savingsInitiatives = pgTable("savings_initiatives", {
   noteMarker: text("note_marker"),
   amountPence: pence("amount_pence").notNull(),
   position: integer("position").notNull(),
+  /** Its budget holder, the officer responsible, by name; null when none is named (migration 0047). */
+  owner: text("owner"),
   /** Archived through the budget's set-up page (migration 0042): hidden from current pages, kept. */
   archivedAt: timestamp("archived_at", { withTimezone: true }),
   archivedBy: text("archived_by"),
@@ -190,6 +194,8 @@ export const growthItems = pgTable("growth_items", {
   oneOffPence: pence("one_off_pence"),
   narrative: text("narrative").notNull(),
   position: integer("position").notNull(),
+  /** Its budget holder, the officer responsible, by name; null when none is named (migration 0047). */
+  owner: text("owner"),
   /** Archived through the budget's set-up page (migration 0042): hidden from current pages, kept. */
   archivedAt: timestamp("archived_at", { withTimezone: true }),
   archivedBy: text("archived_by"),

@@ -58,6 +58,10 @@ export const monitoringPeriods = pgTable(
     signedOffAt: timestamp("signed_off_at", { withTimezone: true }),
     /** When the period's round items are due, unless an item has its own date. */
     roundDueOn: date("round_due_on"),
+    /** The latest reopening of a closed period, by whom, when and why (migration 0047). */
+    reopenedBy: text("reopened_by"),
+    reopenedAt: timestamp("reopened_at", { withTimezone: true }),
+    reopenReason: text("reopen_reason"),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

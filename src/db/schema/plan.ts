@@ -85,6 +85,8 @@ export const departments = pgTable(
       .$type<"quarterly" | "monthly">()
       .notNull()
       .default("quarterly"),
+    /** Who owns each section of the period page with no owner per item, by section key (migration 0047). */
+    sectionOwners: jsonb("section_owners").$type<Record<string, string>>().notNull().default({}),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

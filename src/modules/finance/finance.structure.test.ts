@@ -482,6 +482,7 @@ describeOnBothDatabases("setting up a year's budget structure", (fresh) => {
       [
         ["Name", "Shared vehicle fleet"],
         ["Amount to be saved", "£450,000.00"],
+        ["Budget holder", ""],
       ],
     );
     await moveRecord(db, TEST_ACTOR, "initiative", {

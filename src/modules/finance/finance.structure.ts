@@ -87,10 +87,33 @@ interface KindRules<Row extends ArchivableRow & { name: string; position: number
   renumber(db: Database, row: Row, order: readonly number[]): Promise<void>;
 }
 
+/**
+ * The budget holder: the officer responsible for a line, an initiative or a growth item, whom the
+ * period page names beside it while its figure is missing (decision 0039). Optional; blank is none.
+ */
+function ownerField<Row extends { owner: string | null }>(noun: string): KindField<Row> {
+  return {
+    key: "owner",
+    label: "Budget holder",
+    hint: `The officer responsible for this ${noun}, by name, for example Sam Patel. The period page names them while its figure is missing. Optional.`,
+    type: "text",
+    required: false,
+    column: "owner",
+    of: (row) => row.owner ?? "",
+  };
+}
+
+/** The budget holder a form gave, or null when left blank. */
+function ownerOf(form: StructureNameForm): string | null {
+  const owner = String(form.values?.owner ?? "").trim();
+  return owner === "" ? null : owner;
+}
+
 const LINE: KindRules<LineRow> = {
   noun: "budget line",
   plural: "Budget lines",
   entityType: "budget-line",
+  fields: [ownerField("budget line")],
   find: (db, id) => structure.findLine(db, id),
   update: (db, id, version, values) => structure.updateLineIfVersion(db, id, version, values),
   siblings: (db, row) => structure.liveLines(db, row.financialYearId, row.portfolio),
@@ -104,6 +127,7 @@ const LINE: KindRules<LineRow> = {
       portfolio,
       name: form.name,
       position: live.length + 1,
+      owner: ownerOf(form),
     });
   },
 };
@@ -163,6 +187,7 @@ const INITIATIVE: KindRules<InitiativeRow> = {
       column: "amountPence",
       of: (row) => row.amountPence,
     },
+    ownerField("savings initiative"),
   ],
   find: (db, id) => structure.findInitiative(db, id),
   update: (db, id, version, values) => structure.updateInitiativeIfVersion(db, id, version, values),
@@ -181,6 +206,7 @@ const INITIATIVE: KindRules<InitiativeRow> = {
       name: form.name,
       amountPence: Number(form.values?.amount ?? 0),
       position: live.length + 1,
+      owner: ownerOf(form),
     });
   },
 };
@@ -230,6 +256,7 @@ const GROWTH: KindRules<GrowthRow> = {
       column: "narrative",
       of: (row) => row.narrative,
     },
+    ownerField("growth item"),
   ],
   find: (db, id) => structure.findGrowthItem(db, id),
   update: (db, id, version, values) => structure.updateGrowthItemIfVersion(db, id, version, values),
@@ -248,6 +275,7 @@ const GROWTH: KindRules<GrowthRow> = {
       oneOffPence: pence("oneOff"),
       narrative: String(values.narrative ?? ""),
       position: live.length + 1,
+      owner: ownerOf(form),
     });
   },
 };
@@ -292,7 +320,12 @@ function fieldValues(kind: BudgetStructureKind, form: StructureNameForm): Record
     if (field.type === "money" && typeof value === "number" && value < 0) {
       refuse(field.key, `The ${field.label.toLowerCase()} must be £0 or more`);
     }
-    values[field.column] = field.type === "textarea" || field.type === "text" ? (value ?? "") : value;
+    values[field.column] =
+      field.column === "owner"
+        ? ownerOf(form)
+        : field.type === "textarea" || field.type === "text"
+          ? (value ?? "")
+          : value;
   }
   return values;
 }

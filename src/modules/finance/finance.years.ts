@@ -143,6 +143,8 @@ export interface FinanceItem {
   /** What the item is: a budget line's or an initiative's name. */
   name: string;
   done: boolean;
+  /** Its budget holder by name, where the item has one of its own; null otherwise (decision 0039). */
+  owner: string | null;
   /** Where to enter or change it. */
   href: string;
 }
@@ -180,12 +182,12 @@ export async function quarterCompleteness(
       {
         key: "debt",
         title: "Debt",
-        items: [{ name: "Debt by age band", done: false, href: `${budget}/debt` }],
+        items: [{ name: "Debt by age band", done: false, owner: null, href: `${budget}/debt` }],
       },
       {
         key: "financial-risks",
         title: "Financial risks",
-        items: [{ name: "Financial risks", done: false, href: `${budget}/risks/new` }],
+        items: [{ name: "Financial risks", done: false, owner: null, href: `${budget}/risks/new` }],
       },
     ];
   }
@@ -215,6 +217,7 @@ export async function quarterCompleteness(
       items: lines.map(({ line, forecast }) => ({
         name: line.name,
         done: forecast !== null,
+        owner: line.owner,
         href: forecast
           ? `/budget/lines/${line.id}/forecasts/${forecastSlug}/edit`
           : `/budget/lines/${line.id}/forecasts/${forecastSlug}/new`,
@@ -227,6 +230,7 @@ export async function quarterCompleteness(
       items: initiatives.map(({ initiative, forecast }) => ({
         name: initiative.name,
         done: forecast !== null,
+        owner: initiative.owner,
         href: `${balances}/savings`,
       })),
     },
@@ -236,6 +240,7 @@ export async function quarterCompleteness(
       items: growth.map(({ item, spend }) => ({
         name: `${item.ref} ${item.title}`,
         done: spend !== null,
+        owner: item.owner,
         href: `${balances}/growth/edit`,
       })),
     },
@@ -245,6 +250,7 @@ export async function quarterCompleteness(
       items: [...reserveNames.values()].map((reserve) => ({
         name: reserve.name,
         done: reserve.done,
+        owner: null,
         href: `${balances}/reserves/edit`,
       })),
     },
@@ -255,9 +261,15 @@ export async function quarterCompleteness(
         {
           name: "Debt by age band",
           done: debt.some((band) => isAt(band, at)),
+          owner: null,
           href: `${balances}/debt/edit`,
         },
-        { name: "Debt written off in the year", done: writeOff !== undefined, href: `${balances}/debt/edit` },
+        {
+          name: "Debt written off in the year",
+          done: writeOff !== undefined,
+          owner: null,
+          href: `${balances}/debt/edit`,
+        },
       ],
     },
     {
@@ -267,6 +279,7 @@ export async function quarterCompleteness(
         {
           name: "Financial risks",
           done: risks.length > 0,
+          owner: null,
           href: risks.length > 0 ? `${balances}/risks` : `${balances}/risks/new`,
         },
       ],

@@ -49,6 +49,22 @@ export const monitoringSettingForm = z.object({
   }),
 });
 
+/**
+ * The owners of the sections with no owner per item: a name (or blank) for each, by
+ * `owner-<section key>`, at the version of the department's settings the form was opened at.
+ */
+export const sectionOwnersForm = z
+  .object({ version: versionField() })
+  .catchall(z.unknown())
+  .transform(({ version, ...rest }) => ({
+    version,
+    owners: Object.fromEntries(
+      Object.entries(rest)
+        .filter(([key, value]) => key.startsWith("owner-") && typeof value === "string")
+        .map(([key, value]) => [key.slice("owner-".length), String(value).trim()]),
+    ),
+  }));
+
 export const statusForm = z.object({
   version: versionField(),
   confirm: z.string().optional(),
