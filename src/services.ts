@@ -11,6 +11,7 @@ import {
   requireOpenQuarter,
 } from "./modules/periods/periods.service.ts";
 import { type Mailer, smtpMailer } from "./modules/round/mailer.ts";
+import { itemsInFlight } from "./modules/round/round.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
 /**
@@ -34,6 +35,8 @@ export interface Services {
   listPeriods: typeof listPeriods;
   /** Refuses entry for a period (quarter or month) that is not open. */
   requireOpenPeriod: typeof requireOpenPeriod;
+  /** A period's update-round items recorded but not approved, which closing it lists (the round module's). */
+  roundInFlight: typeof itemsInFlight;
   /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
   oidc: OidcSignIn | undefined;
   /** Email through the council's SMTP server, when BASEPLAN_SMTP_URL is given; unset, nothing is sent. */
@@ -73,6 +76,7 @@ export function createServices(
     openQuarters,
     listPeriods,
     requireOpenPeriod,
+    roundInFlight: itemsInFlight,
     oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
     mailer: config.mail ? smtpMailer(config.mail) : undefined,
   };

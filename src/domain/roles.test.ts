@@ -37,6 +37,7 @@ test("the rule: reading needs any role, writing needs the role for the area, any
     ["POST", "/periods/2030-31/q2/round/measure/4/approve", "performance-officer approver administrator"],
     ["POST", "/periods/2030-31/q2/sign-off", "approver administrator"],
     ["POST", "/periods/2031-32/m7/unlock", "administrator"],
+    ["POST", "/periods/2031-32/q3/reopen", "administrator"],
     ["POST", "/periods/2031-32/m7/round/remind", "performance-officer administrator"],
     ["POST", "/my-updates/reminders", "signed-in"],
     ["POST", "/something-new", "administrator"],

@@ -118,6 +118,9 @@ const REVIEWERS = REVIEWING_ROLES;
  */
 const SIGN_OFF = /^\/periods\/[^/]+\/[^/]+\/sign-off$/;
 const UNLOCK = /^\/periods\/[^/]+\/[^/]+\/unlock$/;
+/** Reopening a closed period for entry, with a reason: an administrator only (decision 0039). */
+const REOPEN = /^\/periods\/[^/]+\/[^/]+\/reopen$/;
+export const REOPENING_ROLES: readonly Role[] = ADMINISTRATORS;
 export const SIGNING_OFF_ROLES: readonly Role[] = ["approver", "administrator"];
 export const UNLOCKING_ROLES: readonly Role[] = ADMINISTRATORS;
 
@@ -145,6 +148,7 @@ export function requirementFor(method: string, path: string): Requirement {
   if (segments.some((segment) => SETTINGS_SEGMENTS.has(segment))) return ADMINISTRATORS;
   if (SIGN_OFF.test(path)) return SIGNING_OFF_ROLES;
   if (UNLOCK.test(path)) return UNLOCKING_ROLES;
+  if (REOPEN.test(path)) return REOPENING_ROLES;
   if (ROUND_ACTION.test(path)) return path.endsWith("/submit") ? [...PERFORMANCE, "owner"] : REVIEWERS;
   const entry = OWNER_ENTRY.find(([pattern]) => pattern.test(path));
   if (entry) return [...ENTRY_WRITERS[entry[1]], "owner"];

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import {
   councils,
@@ -25,6 +25,7 @@ export async function findMonitoredDepartment(db: Database) {
       councilId: councils.id,
       councilName: councils.name,
       frequency: departments.monitoringFrequency,
+      sectionOwners: departments.sectionOwners,
       version: departments.version,
       yearStartMonth: councils.yearStartMonth,
     })
@@ -72,6 +73,9 @@ export async function listPeriods(db: Database, departmentId: number) {
       signedOffBy: monitoringPeriods.signedOffBy,
       signedOffAt: monitoringPeriods.signedOffAt,
       roundDueOn: monitoringPeriods.roundDueOn,
+      reopenedBy: monitoringPeriods.reopenedBy,
+      reopenedAt: monitoringPeriods.reopenedAt,
+      reopenReason: monitoringPeriods.reopenReason,
       version: monitoringPeriods.version,
       updatedAt: monitoringPeriods.updatedAt,
       startYear: monitoringYears.startYear,
@@ -101,6 +105,9 @@ export async function updatePeriodIfVersion(
     missingWhenPublished?: MonitoringPeriodRow["missingWhenPublished"];
     publishedBy?: string | null;
     publishedAt?: Date | null;
+    reopenedBy?: string | null;
+    reopenedAt?: Date | null;
+    reopenReason?: string | null;
   },
 ) {
   return updateIfVersion(db, monitoringPeriods, id, version, { ...values, updatedAt: new Date() });
@@ -154,4 +161,29 @@ export async function updateDepartmentFrequencyIfVersion(
     monitoringFrequency: frequency,
     updatedAt: new Date(),
   });
+}
+
+/** Names the owners of the sections with no owner per item, only at the version the person saw (null if not). */
+export async function updateDepartmentSectionOwnersIfVersion(
+  db: Database,
+  id: number,
+  version: number,
+  sectionOwners: Record<string, string>,
+) {
+  return updateIfVersion(db, departments, id, version, { sectionOwners, updatedAt: new Date() });
+}
+
+/**
+ * Takes a share lock on periods' rows until the caller's transaction ends: a write checked against
+ * their status holds it, so closing, signing off or publishing one (an update of the row) waits
+ * for that write to commit, and a write waiting on a status change reads the changed status.
+ * Outside a transaction it is released at once.
+ */
+export async function lockPeriodRows(db: Database, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .select({ id: monitoringPeriods.id })
+    .from(monitoringPeriods)
+    .where(inArray(monitoringPeriods.id, [...ids]))
+    .for("share");
 }

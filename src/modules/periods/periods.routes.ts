@@ -9,6 +9,7 @@ import {
   monitoringSettingForm,
   openYearForm,
   periodParams,
+  sectionOwnersForm,
   signOffForm,
   statusForm,
 } from "./periods.schemas.ts";
@@ -30,7 +31,29 @@ const DONE_MESSAGES: Record<string, string> = {
   "signed-off":
     "The period was signed off. It is locked: nothing for it can be changed until an administrator unlocks it.",
   unlocked: "The period was unlocked. Your reason is kept in its history.",
+  reopened: "The period was reopened for entry. Your reason is kept in its history.",
 };
+
+/**
+ * What closing or publishing asks the person to confirm, when anything is missing or (closing)
+ * updates are not yet approved: null when there is nothing to confirm.
+ */
+function confirmWords(label: string, verb: "Close" | "Publish", missing: number, inFlight: number) {
+  if (missing === 0 && inFlight === 0) return null;
+  const items = missing === 1 ? "1 item" : `${missing} items`;
+  const updates = inFlight === 1 ? "1 update" : `${inFlight} updates`;
+  const parts = [
+    ...(missing > 0 ? [`the ${items} listed above ${missing === 1 ? "is" : "are"} missing`] : []),
+    ...(inFlight > 0
+      ? [`the ${updates} listed above ${inFlight === 1 ? "is" : "are"} not yet approved`]
+      : []),
+  ];
+  const legend = [
+    ...(missing > 0 ? ["items missing"] : []),
+    ...(inFlight > 0 ? ["updates not yet approved"] : []),
+  ].join(" and ");
+  return { legend: `${verb} ${label} with ${legend}`, item: `I confirm ${parts.join(" and ")}` };
+}
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   async function renderIndex(reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) {
@@ -59,13 +82,21 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       periods.periodSections(services.db, period),
     ]);
     const label = state?.label ?? periods.periodLabel(period);
+    const missing = periods.missingOf(sections);
+    // Updates recorded but not approved, which closing the period lists beside what is missing.
+    const inFlight = state?.status === "open" ? await services.roundInFlight(services.db, period) : [];
     return reply.code(status).view("periods/views/period.njk", {
       pageTitle: label,
       label,
       path: periods.periodPath(period),
       state: state ?? null,
       sections,
-      missing: periods.missingOf(sections),
+      missing,
+      inFlight,
+      confirmWords: {
+        close: confirmWords(label, "Close", missing.length, inFlight.length),
+        publish: confirmWords(label, "Publish", missing.length, 0),
+      },
       complete: sections.every((section) => section.done === section.total),
       signOffWords: periods.SIGN_OFF_WORDS,
       // Each form is shown only to people whose roles can use it; the others read the state.
@@ -73,6 +104,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         changeStatus: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/publish`),
         signOff: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/sign-off`),
         unlock: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/unlock`),
+        reopen: mayUse(reply.request, "POST", `/periods/${periods.periodPath(period)}/reopen`),
       },
       values: {},
       ...extra,
@@ -113,7 +145,10 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return reply.code(status).view("periods/views/settings.njk", {
       pageTitle: "Monitoring settings",
       setting,
+      sectionOwnerSections: periods.SECTION_OWNER_SECTIONS,
+      may: { sectionOwners: mayUse(reply.request, "POST", "/periods/settings/owners") },
       values: { frequency: setting?.frequency ?? "", version: setting?.version ?? "" },
+      owners: { ...(setting?.sectionOwners ?? {}), version: setting?.version ?? "" },
       ...extra,
     });
   }
@@ -127,6 +162,28 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     if (!form.ok) return renderSetting(reply, { errors: form.errors, values }, 400);
     await periods.changeMonitoringSetting(services.db, request.actor, form.value);
     return redirectWithBanner(reply, "/periods/settings", "The monitoring setting was saved.");
+  });
+
+  app.post("/periods/settings/owners", async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const owners = {
+      ...Object.fromEntries(
+        periods.SECTION_OWNER_SECTIONS.map(({ key }) => {
+          const posted = body[`owner-${key}`];
+          return [key, typeof posted === "string" ? posted : ""];
+        }),
+      ),
+      version: typeof body.version === "string" ? body.version : "",
+    };
+    const form = parseForm(sectionOwnersForm, body);
+    if (!form.ok) return renderSetting(reply, { errors: form.errors, owners }, 400);
+    try {
+      await periods.changeSectionOwners(services.db, request.actor, form.value);
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      return renderSetting(reply, { errors: error.errors, owners }, 400);
+    }
+    return redirectWithBanner(reply, "/periods/settings", "The section owners were saved.");
   });
 
   app.get("/periods/:year/:period", async (request, reply) => {
@@ -153,11 +210,16 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       if (!form.ok) return renderPeriod(reply, period, { errors: [missingVersion(action)] }, 400);
       const input = { period, version: form.value.version, confirmMissing: form.value.confirm === "yes" };
       try {
-        if (action === "close") await periods.closePeriod(services.db, request.actor, input);
+        if (action === "close")
+          await periods.closePeriod(services.db, request.actor, input, services.roundInFlight);
         else await periods.publishPeriod(services.db, request.actor, input);
       } catch (error) {
         if (error instanceof periods.MissingItems) {
-          const message = `Confirm that you want to ${action} ${periods.periodLabel(period)} with ${error.missing.length} items missing, listed below`;
+          const what = [
+            ...(error.missing.length > 0 ? [`${error.missing.length} items missing`] : []),
+            ...(error.inFlight.length > 0 ? [`${error.inFlight.length} updates not yet approved`] : []),
+          ].join(" and ");
+          const message = `Confirm that you want to ${action} ${periods.periodLabel(period)} with ${what}, listed on this page`;
           return renderPeriod(reply, period, { errors: [{ field: `${action}-confirm`, message }] }, 400);
         }
         if (error instanceof periods.PeriodRefused) {
@@ -214,6 +276,34 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       );
     }
     return redirectWithBanner(reply, `/periods/${periods.periodPath(period)}`, DONE_MESSAGES.unlocked ?? "");
+  });
+
+  app.post("/periods/:year/:period/reopen", async (request, reply) => {
+    const period = periodParams(request.params);
+    const body = (request.body ?? {}) as Body;
+    const form = parseForm(signOffForm, body);
+    const values = { reopenReason: typeof body.reason === "string" ? body.reason : "" };
+    if (!form.ok) {
+      return renderPeriod(reply, period, { errors: [missingVersion("reopen-reason")], values }, 400);
+    }
+    try {
+      await periods.reopenPeriod(services.db, request.actor, {
+        period,
+        version: form.value.version,
+        reason: form.value.reason ?? "",
+      });
+    } catch (error) {
+      if (error instanceof ValidationFailed)
+        return renderPeriod(reply, period, { errors: error.errors, values }, 400);
+      if (!(error instanceof periods.PeriodRefused)) throw error;
+      return renderPeriod(
+        reply,
+        period,
+        { errors: [{ field: "reopen-reason", message: error.message }], values },
+        400,
+      );
+    }
+    return redirectWithBanner(reply, `/periods/${periods.periodPath(period)}`, DONE_MESSAGES.reopened ?? "");
   });
 };
 

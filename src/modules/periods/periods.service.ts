@@ -16,7 +16,13 @@ import {
   quarterOf,
   sameMonitoringPeriod,
 } from "../../domain/periods.ts";
-import { ROLE_WORDS, type Role, SIGNING_OFF_ROLES, UNLOCKING_ROLES } from "../../domain/roles.ts";
+import {
+  REOPENING_ROLES,
+  ROLE_WORDS,
+  type Role,
+  SIGNING_OFF_ROLES,
+  UNLOCKING_ROLES,
+} from "../../domain/roles.ts";
 import { defaultRoundDueOn } from "../../domain/round-dates.ts";
 import {
   BadRequest,
@@ -30,6 +36,7 @@ import {
 } from "../../errors.ts";
 import { quarterKey, quarterlyReportSettings } from "../../reports/report-settings.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
+import { budgetMonitoredPeriods } from "../finance/finance.service.ts";
 import { type CarryForward, openFinancialYear, quarterCompleteness } from "../finance/finance.years.ts";
 import { periodMeasures } from "../measures/measures.service.ts";
 import { actingPerson } from "../people/ownership.service.ts";
@@ -73,15 +80,46 @@ export class PeriodNotOpen extends NotOpenForEntry {
   }
 }
 
-/** Closing or publishing with items missing, unconfirmed: the list the confirmation must name. */
+/**
+ * An update-round item recorded for the period but not yet approved (a draft, submitted and
+ * awaiting review, or returned to its owner), with who holds it now. The round module lists
+ * them (`itemsInFlight`); closing hands them in, as periods cannot import the round.
+ */
+export interface InFlightItem {
+  section: string;
+  item: string;
+  /** "Draft", "Submitted", "Returned". */
+  stateWords: string;
+  /** Who has it now, in words: its owners, or the reviewers for a submitted item. */
+  heldBy: string;
+}
+
+/** The update round's items in flight for a period (the round module's `itemsInFlight`). */
+export type InFlightSource = (db: Database, period: MonitoringPeriod) => Promise<InFlightItem[]>;
+
+/**
+ * Closing or publishing with items missing, or closing with round items in flight, unconfirmed:
+ * the lists the confirmation must name.
+ */
 export class MissingItems extends BaseplanError {
   readonly code = "bad-request";
   constructor(
     readonly period: MonitoringPeriod,
     readonly missing: ConfirmedMissing[],
+    readonly inFlight: InFlightItem[] = [],
   ) {
-    super(`${monitoringPeriodLabel(period)} has ${missing.length} items missing.`);
+    super(
+      `${monitoringPeriodLabel(period)} has ${missing.length} items missing${inFlight.length > 0 ? ` and ${inFlight.length} updates not yet approved` : ""}.`,
+    );
   }
+}
+
+/** An item in flight as kept with the period when it is closed with it unapproved. */
+function confirmedInFlight(item: InFlightItem): ConfirmedMissing {
+  return {
+    section: `${item.section}: not yet approved`,
+    item: `${item.item} (${item.stateWords.toLowerCase()}, with ${item.heldBy})`,
+  };
 }
 
 export interface PeriodState {
@@ -104,6 +142,8 @@ export interface PeriodState {
   locked: boolean;
   /** When the period's round items are due (ISO date), unless an item has its own date. */
   roundDueOn: string | null;
+  /** The latest reopening after it was closed: who, when and why; null if never reopened. */
+  reopened: { by: string; at: Date; reason: string } | null;
 }
 
 async function requireDepartment(db: Database) {
@@ -149,6 +189,10 @@ export async function listPeriods(db: Database): Promise<PeriodState[]> {
       signedOffAt: row.signedOffAt,
       locked: row.signedOffAt !== null,
       roundDueOn: row.roundDueOn,
+      reopened:
+        row.reopenedBy !== null && row.reopenedAt !== null
+          ? { by: row.reopenedBy, at: row.reopenedAt, reason: row.reopenReason ?? "" }
+          : null,
     });
   }
   return states.sort((a, b) => compareMonitoringPeriods(a.period, b.period));
@@ -199,6 +243,31 @@ const FREQUENCY_WORDS: Record<MonitoringFrequency, string> = {
   monthly: "Monthly",
 };
 
+/**
+ * The sections of the period page whose items have no owner of their own (decision 0039): an
+ * administrator names one person for each in the monitoring settings, and the period page names
+ * them beside the section's missing items. Budget lines, savings initiatives and growth items have
+ * a budget holder each, set on the budget's set-up page; deliverables and measures their owners.
+ */
+export const SECTION_OWNER_SECTIONS: readonly { key: string; title: string }[] = [
+  { key: "reserves", title: "Earmarked reserves" },
+  { key: "debt", title: "Debt" },
+  { key: "financial-risks", title: "Financial risks" },
+  { key: "narrative", title: "Report narrative" },
+];
+
+export const SECTION_OWNER_MAX = 200;
+
+/** The named owner of each section that has one, by key; blanks and unknown keys left out. */
+function sectionOwnersOf(saved: Record<string, unknown> | null | undefined): Record<string, string> {
+  const owners: Record<string, string> = {};
+  for (const { key } of SECTION_OWNER_SECTIONS) {
+    const name = saved?.[key];
+    if (typeof name === "string" && name.trim() !== "") owners[key] = name.trim();
+  }
+  return owners;
+}
+
 /** How the department monitors: its setting, with the version a form must send back. */
 export async function monitoringSetting(db: Database) {
   const department = await repository.findMonitoredDepartment(db);
@@ -208,8 +277,74 @@ export async function monitoringSetting(db: Database) {
     department: department.name,
     frequency: department.frequency,
     frequencyWords: FREQUENCY_WORDS[department.frequency],
+    sectionOwners: sectionOwnersOf(department.sectionOwners),
     version: department.version,
   };
+}
+
+export interface SectionOwnersEdit {
+  /** The name of each section's owner by the section's key; blank for none. */
+  owners: Record<string, string>;
+  /** The department's version when the form was opened. */
+  version: number;
+}
+
+/**
+ * An administrator names who owns each section with no owner per item (reserves, debt,
+ * financial risks, the report narrative). A blank name clears it. Audited; a form opened at an
+ * older version of the department's settings is refused with Conflict and nothing changes.
+ */
+export async function changeSectionOwners(db: Database, actor: string, edit: SectionOwnersEdit) {
+  const owners = sectionOwnersOf(edit.owners);
+  const tooLong = SECTION_OWNER_SECTIONS.filter(({ key }) => (owners[key] ?? "").length > SECTION_OWNER_MAX);
+  if (tooLong.length > 0) {
+    throw new ValidationFailed(
+      tooLong.map(({ key, title }) => ({
+        field: `owner-${key}`,
+        message: `The owner of ${title.toLowerCase()} must be ${SECTION_OWNER_MAX} characters or fewer`,
+      })),
+    );
+  }
+  return db.transaction(async (tx) => {
+    await requireRole(tx, actor, ["administrator"]);
+    const department = await requireDepartment(tx);
+    const before = sectionOwnersOf(department.sectionOwners);
+    const updated = await repository.updateDepartmentSectionOwnersIfVersion(
+      tx,
+      department.id,
+      edit.version,
+      owners,
+    );
+    if (!updated) {
+      const saved = await latestAuditEvent(tx, "department", department.id);
+      throw new Conflict(
+        `${department.name}'s section owners`,
+        SECTION_OWNER_SECTIONS.map(({ key, title }) => ({
+          label: `Owner of ${title.toLowerCase()}`,
+          saved: before[key] ?? "Not set",
+          submitted: owners[key] ?? "Not set",
+        })),
+        "/periods/settings#section-owners",
+        saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+      );
+    }
+    const changed = SECTION_OWNER_SECTIONS.filter(({ key }) => before[key] !== owners[key]);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "department",
+      entityId: department.id,
+      summary:
+        changed.length === 0
+          ? `Saved ${department.name}'s section owners unchanged`
+          : `Named the owners of ${department.name}'s sections: ${changed
+              .map(({ key, title }) => `${title.toLowerCase()} ${owners[key] ?? "not set"}`)
+              .join("; ")}`,
+      before: { sectionOwners: before, version: department.version },
+      after: { sectionOwners: owners, version: updated.version },
+    });
+    return updated;
+  });
 }
 
 export interface MonitoringSettingEdit {
@@ -387,6 +522,8 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
     quarter.number,
     period.kind === "month" ? period.number : null,
   );
+  // An item's own owner (a line's budget holder), else the person named for its section.
+  const sectionOwners = sectionOwnersOf((await repository.findMonitoredDepartment(db))?.sectionOwners);
   return [
     section(
       "deliverables",
@@ -409,11 +546,17 @@ export async function periodSections(db: Database, period: MonitoringPeriod): Pr
       section(
         part.key,
         part.title,
-        part.items.map((item) => ({ ...item, owner: null })),
+        part.items.map((item) => ({ ...item, owner: item.owner ?? sectionOwners[part.key] ?? null })),
         part.note,
       ),
     ),
-    ...(await narrativeSection(db, period, financialYearCode(quarter.startYear), quarter.number)),
+    ...(await narrativeSection(
+      db,
+      period,
+      financialYearCode(quarter.startYear),
+      quarter.number,
+      sectionOwners.narrative ?? null,
+    )),
   ];
 }
 
@@ -428,6 +571,7 @@ async function narrativeSection(
   period: MonitoringPeriod,
   code: string,
   quarter: number,
+  owner: string | null,
 ): Promise<PeriodSection[]> {
   if (period.kind === "month" && period.number % 3 !== 0) return [];
   const state = await findPeriod(db, period);
@@ -439,7 +583,7 @@ async function narrativeSection(
       {
         name: "The report narrative",
         done: written || inSettings,
-        owner: null,
+        owner,
         href: `/reports/quarterly/${code}/q${quarter}/narrative`,
       },
     ]),
@@ -464,6 +608,7 @@ async function changeStatus(
   input: ChangeStatusInput,
   from: readonly MonitoringStatus[],
   to: MonitoringStatus,
+  inFlightOf?: InFlightSource,
 ) {
   const label = monitoringPeriodLabel(input.period);
   return db.transaction(async (tx) => {
@@ -477,8 +622,13 @@ async function changeStatus(
     // A stale form is refused before the missing items are counted for it.
     if (state.version !== input.version) throw periodConflict(state, field);
     const missing = missingOf(await periodSections(tx, input.period));
-    if (missing.length > 0 && !input.confirmMissing) throw new MissingItems(input.period, missing);
-    const confirmed = missing.length > 0 ? missing : null;
+    // Read in the same transaction as the change, so what is confirmed is what is closed on.
+    const inFlight = inFlightOf ? await inFlightOf(tx, input.period) : [];
+    if ((missing.length > 0 || inFlight.length > 0) && !input.confirmMissing) {
+      throw new MissingItems(input.period, missing, inFlight);
+    }
+    const named = [...missing, ...inFlight.map(confirmedInFlight)];
+    const confirmed = named.length > 0 ? named : null;
     return changePeriodAt(tx, actor, state, input.version, {
       values: {
         status: to,
@@ -488,9 +638,13 @@ async function changeStatus(
           : {}),
       },
       field,
-      summary: `${to === "closed" ? "Closed" : "Published"} ${label}${confirmed ? ` with ${confirmed.length} items missing` : ""}`,
+      summary: `${to === "closed" ? "Closed" : "Published"} ${label}${missing.length > 0 ? ` with ${missing.length} items missing` : ""}${inFlight.length > 0 ? `${missing.length > 0 ? " and" : " with"} ${inFlight.length} updates not yet approved` : ""}`,
       before: { status: state.status },
-      after: { status: to, missing: confirmed },
+      after: {
+        status: to,
+        missing: missing.length > 0 ? missing : null,
+        ...(inFlight.length > 0 ? { inFlight } : {}),
+      },
     });
   });
 }
@@ -553,9 +707,18 @@ async function changePeriodAt(
   return updated;
 }
 
-/** Closes an open period for entry. */
-export async function closePeriod(db: Database, actor: string, input: ChangeStatusInput) {
-  return changeStatus(db, actor, input, ["open"], "closed");
+/**
+ * Closes an open period for entry. With items missing, or update-round items recorded but not
+ * approved (`inFlight`, from the round module), it is refused unless the person confirmed
+ * closing with them; both lists are then kept with the period.
+ */
+export async function closePeriod(
+  db: Database,
+  actor: string,
+  input: ChangeStatusInput,
+  inFlight?: InFlightSource,
+) {
+  return changeStatus(db, actor, input, ["open"], "closed", inFlight);
 }
 
 /** Publishes a period that is open or closed for entry; its documents are frozen from then on. */
@@ -592,7 +755,10 @@ async function lockedRefusal(db: Database, state: PeriodState): Promise<PeriodLo
  * `requireOpenQuarter`, which builds on the same states), so the lock holds for all of them.
  */
 export async function requireOpenPeriod(db: Database, period: MonitoringPeriod): Promise<PeriodState> {
-  const state = await findPeriod(db, period);
+  const found = await findPeriod(db, period);
+  // Held until the caller's transaction ends; read again after, as a status change may have won.
+  if (found) await repository.lockPeriodRows(db, [found.id]);
+  const state = found ? await findPeriod(db, period) : found;
   if (state?.locked) throw await lockedRefusal(db, state);
   if (state?.status === "open") return state;
   throw new PeriodNotOpen(period, state?.status ?? null);
@@ -606,6 +772,13 @@ export async function requireOpenPeriod(db: Database, period: MonitoringPeriod):
  */
 export async function requireOpenQuarter(db: Database, startYear: number, quarter: number): Promise<void> {
   const asQuarter = quarterPeriod(startYear, quarter);
+  // The quarter and its months, locked as `requireOpenPeriod` locks one period, then read again.
+  await repository.lockPeriodRows(
+    db,
+    (await listPeriods(db))
+      .filter((state) => state.period.startYear === startYear && quarterOf(state.period).number === quarter)
+      .map((state) => state.id),
+  );
   if ((await openQuarters(db, startYear)).includes(quarter)) return;
   const states = await listPeriods(db);
   const own = states.find((state) => sameMonitoringPeriod(state.period, asQuarter));
@@ -740,10 +913,53 @@ export async function unlockPeriod(db: Database, actor: string, input: UnlockInp
   });
 }
 
-/** The role names that sign off and unlock, for the period page. */
+export type ReopenInput = UnlockInput;
+
+/**
+ * An administrator reopens a period closed for entry, giving a reason (decision 0039): it takes
+ * entries again until it is closed or published. A published period is never reopened, as its
+ * documents are frozen as published; a later correction goes into the next period. Version-
+ * checked; the reason, with who closed it and what was missing then, is kept in the audit trail,
+ * and the latest reopening on the period for its page.
+ */
+export async function reopenPeriod(db: Database, actor: string, input: ReopenInput) {
+  const reason = input.reason.trim();
+  if (reason === "") {
+    throw new ValidationFailed([
+      { field: "reopen-reason", message: "Enter why the period is being reopened" },
+    ]);
+  }
+  if (reason.length > UNLOCK_REASON_MAX) {
+    throw new ValidationFailed([
+      { field: "reopen-reason", message: "The reason must be 2,000 characters or fewer" },
+    ]);
+  }
+  const label = monitoringPeriodLabel(input.period);
+  return db.transaction(async (tx) => {
+    await requireRole(tx, actor, REOPENING_ROLES);
+    const state = await openedPeriod(tx, input.period);
+    if (state.status === "published") {
+      throw new PeriodRefused(
+        `${label} is published, so it cannot be reopened: its documents are frozen as they were published. Record a correction in the next period instead.`,
+      );
+    }
+    if (state.status === "open") throw new PeriodRefused(`${label} is already open for entry.`);
+    const at = new Date();
+    return changePeriodAt(tx, actor, state, input.version, {
+      values: { status: "open", reopenedBy: actor, reopenedAt: at, reopenReason: reason },
+      field: { label: "Status", saved: state.statusWords, submitted: STATUS_WORDS.open },
+      summary: `Reopened ${label} for entry: ${reason}`,
+      before: { status: state.status, missingWhenClosed: state.missingWhenClosed },
+      after: { status: "open", reason },
+    });
+  });
+}
+
+/** The role names that sign off, unlock and reopen, for the period page. */
 export const SIGN_OFF_WORDS = {
   signers: SIGNING_OFF_ROLES.map((role) => ROLE_WORDS[role].name.toLowerCase()),
   unlockers: UNLOCKING_ROLES.map((role) => ROLE_WORDS[role].name.toLowerCase()),
+  reopeners: REOPENING_ROLES.map((role) => ROLE_WORDS[role].name.toLowerCase()),
 };
 
 /**
@@ -759,6 +975,20 @@ export async function defaultPeriod(
   if (published) return { period: published.period, reason: "published" };
   const latest = [...withBudgetMonitoring].sort(compareMonitoringPeriods).at(-1);
   return latest ? { period: latest, reason: "budget-monitoring" } : null;
+}
+
+/**
+ * `defaultPeriod` over the periods with budget monitoring (finance's `budgetMonitoredPeriods`):
+ * the period the dashboard and /budget show when none is named, for a page that lists periods
+ * (/reports) to mark it and say why.
+ */
+export async function defaultMonitoredPeriod(db: Database) {
+  const monthlyYears = new Set(
+    (await listPeriods(db))
+      .filter((state) => state.frequency === "monthly")
+      .map((state) => state.period.startYear),
+  );
+  return defaultPeriod(db, await budgetMonitoredPeriods(db, monthlyYears));
 }
 
 /** Builds a period from a year's start and a quarter number, for callers that still hold both. */

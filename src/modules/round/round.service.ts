@@ -9,7 +9,7 @@ import {
   monitoringPeriodPath,
   quarterOf,
 } from "../../domain/periods.ts";
-import { REVIEWING_ROLES, type Role } from "../../domain/roles.ts";
+import { REVIEWING_ROLES, ROLE_WORDS, type Role } from "../../domain/roles.ts";
 import { isOverdue, ukToday } from "../../domain/round-dates.ts";
 import { Conflict, NotFound, RoleRequired, ValidationFailed } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
@@ -17,6 +17,7 @@ import { periodMeasures } from "../measures/measures.service.ts";
 import { actingPerson, ownerNamesByRecord, requireOwnerOf } from "../people/ownership.service.ts";
 import {
   findPeriod,
+  type InFlightItem,
   listPeriods,
   monitoredOrganisation,
   type PeriodState,
@@ -201,6 +202,32 @@ export async function periodRound(
   const state = await findPeriod(db, period);
   if (!state) throw new NotFound(monitoringPeriodLabel(period));
   return { state, items: await itemsOf(db, state, today) };
+}
+
+const IN_FLIGHT: readonly RoundState[] = ["draft", "submitted", "returned"];
+
+/**
+ * A period's update-round items recorded but not yet approved, with who holds each: a draft or a
+ * returned item its owners, a submitted one the reviewers. What closing the period lists beside
+ * the missing items (decision 0039).
+ */
+export async function itemsInFlight(db: Database, period: MonitoringPeriod): Promise<InFlightItem[]> {
+  const state = await findPeriod(db, period);
+  if (!state) return [];
+  const reviewers = REVIEWERS.map((role) => ROLE_WORDS[role].name.toLowerCase());
+  return (await itemsOf(db, state))
+    .filter((item) => IN_FLIGHT.includes(item.state))
+    .map((item) => ({
+      section: item.kind === "deliverable" ? "Deliverable progress" : "Measures",
+      item: item.title,
+      stateWords: item.stateWords,
+      heldBy:
+        item.state === "submitted"
+          ? `a reviewer (${reviewers.slice(0, -1).join(", ")} or ${reviewers.at(-1)}) to approve or return`
+          : item.owners.length > 0
+            ? item.owners.join(" and ")
+            : "no owner named",
+    }));
 }
 
 /**
