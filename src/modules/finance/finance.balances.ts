@@ -25,6 +25,7 @@ import {
   forecastPeriodWords,
   isAt,
   monthForecastPeriod,
+  type OpenForEntryCheck,
   periodBefore,
   periodView,
   requireQuarter,
@@ -63,9 +64,16 @@ export async function financialRisksReport(
 export async function addFinancialRisk(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; month?: number | null; entry: FinancialRiskNew },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    entry: FinancialRiskNew;
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   return db.transaction(async (tx) => {
+    await input.requireOpen?.(tx);
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
     const at = forecastPeriod(quarter, input.month ?? null);
@@ -129,9 +137,10 @@ export async function financialRisksToCopy(db: Database, yearCode: string, month
 export async function copyPreviousMonthRisks(
   db: Database,
   actor: string,
-  input: { yearCode: string; month: number; sourceVersion: string },
+  input: { yearCode: string; month: number; sourceVersion: string; requireOpen?: OpenForEntryCheck },
 ) {
   return db.transaction(async (tx) => {
+    await input.requireOpen?.(tx);
     const year = await requireYear(tx, input.yearCode);
     const target = monthForecastPeriod(input.month);
     const targetWords = `${forecastPeriodWords(target)} ${year.label}`;
@@ -264,7 +273,13 @@ async function riskConflict(
 async function changeRiskAtVersion(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; month?: number | null; riskId: number },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    riskId: number;
+    requireOpen?: OpenForEntryCheck;
+  },
   change: {
     sent: FinancialRiskNew | null;
     save: (tx: Database, riskId: number) => Promise<FinancialRiskRow | null | undefined>;
@@ -273,6 +288,7 @@ async function changeRiskAtVersion(
   },
 ) {
   return db.transaction(async (tx) => {
+    await input.requireOpen?.(tx);
     const found = await financialRiskForEdit(
       tx,
       input.yearCode,
@@ -299,7 +315,7 @@ async function changeRiskAtVersion(
 
 /**
  * Changes a quarter's financial risk if it is still as the person saw it (its version), audited
- * with what it was and what it became. The routes refuse a quarter not open for entry first.
+ * with what it was and what it became. Refused, with nothing changed, when `requireOpen` finds the period not open.
  */
 export async function updateFinancialRisk(
   db: Database,
@@ -310,6 +326,7 @@ export async function updateFinancialRisk(
     month?: number | null;
     riskId: number;
     edit: FinancialRiskEdit;
+    requireOpen?: OpenForEntryCheck;
   },
 ) {
   const { version, ...sent } = input.edit;
@@ -329,12 +346,19 @@ export async function updateFinancialRisk(
 
 /**
  * Removes a financial risk from a quarter's list if it is still as the person saw it, audited
- * with what it was; the risks after it keep their order. The routes refuse a quarter not open first.
+ * with what it was; the risks after it keep their order. Refused when `requireOpen` finds the period not open.
  */
 export async function removeFinancialRisk(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; month?: number | null; riskId: number; version: number },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    riskId: number;
+    version: number;
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   return changeRiskAtVersion(db, actor, input, {
     sent: null,

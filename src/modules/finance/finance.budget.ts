@@ -14,7 +14,12 @@ import {
   totalPosition,
 } from "../../domain/budget.ts";
 import { formatPounds, formatTableMillions, type Pence, sumPence } from "../../domain/money.ts";
-import { monitoringPeriod, monitoringPeriodKey, parseFinancialYearCode } from "../../domain/periods.ts";
+import {
+  type MonitoringPeriod,
+  monitoringPeriod,
+  monitoringPeriodKey,
+  parseFinancialYearCode,
+} from "../../domain/periods.ts";
 import { BadRequest, Conflict, NotFound } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import { requireOwnerOf } from "../people/ownership.service.ts";
@@ -30,6 +35,7 @@ import {
   forecastPeriod,
   forecastPeriodSlug,
   forecastPeriodWords,
+  type OpenForEntryCheck,
   positionView,
   requireQuarter,
   requireYear,
@@ -51,6 +57,29 @@ export async function listForecastMonths(
   return (await repository.listForecastMonths(db)).flatMap((row) =>
     row.month === null ? [] : [{ code: row.code, label: row.label, month: row.month }],
   );
+}
+
+/**
+ * The periods with budget monitoring, which pages look at when none is named (the periods
+ * module's `defaultPeriod`): a quarter with a report in a year monitored quarterly, a month with
+ * a forecast in a year monitored monthly (`monthlyYears`: those years' start years).
+ */
+export async function budgetMonitoredPeriods(
+  db: Database,
+  monthlyYears: ReadonlySet<number>,
+): Promise<MonitoringPeriod[]> {
+  return [
+    ...(await listReportQuarters(db)).flatMap((row) => {
+      const startYear = parseFinancialYearCode(row.code);
+      return startYear === null || monthlyYears.has(startYear)
+        ? []
+        : [monitoringPeriod(startYear, "quarter", row.quarter)];
+    }),
+    ...(await listForecastMonths(db)).flatMap((row) => {
+      const startYear = parseFinancialYearCode(row.code);
+      return startYear === null ? [] : [monitoringPeriod(startYear, "month", row.month)];
+    }),
+  ];
 }
 
 /**
@@ -303,10 +332,17 @@ export async function forecastForEdit(
 export async function updateForecast(
   db: Database,
   actor: string,
-  options: { lineId: number; quarter: number; month?: number | null; edit: ForecastEdit },
+  options: {
+    lineId: number;
+    quarter: number;
+    month?: number | null;
+    edit: ForecastEdit;
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   const { edit } = options;
   return db.transaction(async (tx) => {
+    await options.requireOpen?.(tx);
     await requireOwnerOf(tx, actor, "budget-line", options.lineId);
     const { line, year, at, words, forecast } = await forecastForEdit(
       tx,
@@ -422,7 +458,13 @@ export function carriedBudget(
 export async function createForecast(
   db: Database,
   actor: string,
-  options: { lineId: number; quarter: number; month?: number | null; entry: ForecastNew },
+  options: {
+    lineId: number;
+    quarter: number;
+    month?: number | null;
+    entry: ForecastNew;
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   const { entry } = options;
   const conflict = async (tx: Database, line: { id: number; name: string }, at: ForecastPeriod) => {
@@ -448,6 +490,7 @@ export async function createForecast(
     );
   };
   return db.transaction(async (tx) => {
+    await options.requireOpen?.(tx);
     await requireOwnerOf(tx, actor, "budget-line", options.lineId);
     const { line, year, quarter, at, words, existing } = await lineForNewForecast(
       tx,

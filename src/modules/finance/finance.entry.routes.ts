@@ -6,6 +6,7 @@ import type { RoutesOptions } from "../../web/modules.ts";
 import type { EnteredFigure, EntryRow } from "./finance.entry.ts";
 import {
   budgetPeriodParam,
+  openForEntryCheck,
   type Params,
   quarterEndMonthOf,
   requireBalancePeriodOpen,
@@ -218,6 +219,7 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
       quarter: at.quarter,
       month: at.month,
       figures,
+      requireOpen: openForEntryCheck(services, { code: yearCode }, at, RESERVES),
     });
     return redirectWithBanner(
       reply,
@@ -319,6 +321,7 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
       month: at.month,
       bands,
       writeOff,
+      requireOpen: openForEntryCheck(services, { code: yearCode }, at, DEBT),
     });
     return redirectWithBanner(
       reply,
@@ -376,6 +379,7 @@ export function balanceEntryRoutes(app: FastifyInstance, services: RoutesOptions
       quarter: at.quarter,
       month: at.month,
       figures,
+      requireOpen: openForEntryCheck(services, { code: yearCode }, at, GROWTH),
     });
     return redirectWithBanner(reply, `/budget/${yearCode}/growth`, "The growth item spend was saved.");
   });

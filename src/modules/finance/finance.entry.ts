@@ -15,6 +15,7 @@ import {
   forecastPeriodPath,
   forecastPeriodWords,
   isAt,
+  type OpenForEntryCheck,
   periodView,
   requireQuarter,
   requireYear,
@@ -179,9 +180,16 @@ function reserveFigure(row: entryRepository.ReserveBalance): StoredFigure {
 export async function saveReserveBalances(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; month?: number | null; figures: EnteredFigure[] },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    figures: EnteredFigure[];
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   return db.transaction(async (tx) => {
+    await input.requireOpen?.(tx);
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
     const at = forecastPeriod(quarter, input.month ?? null);
@@ -352,9 +360,11 @@ export async function saveDebt(
     month?: number | null;
     bands: EnteredFigure[];
     writeOff: EnteredFigure | null;
+    requireOpen?: OpenForEntryCheck;
   },
 ) {
   return db.transaction(async (tx) => {
+    await input.requireOpen?.(tx);
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
     const at = forecastPeriod(quarter, input.month ?? null);
@@ -491,9 +501,16 @@ export async function growthSpendByItem(
 export async function saveGrowthSpend(
   db: Database,
   actor: string,
-  input: { yearCode: string; quarter: number; month?: number | null; figures: EnteredFigure[] },
+  input: {
+    yearCode: string;
+    quarter: number;
+    month?: number | null;
+    figures: EnteredFigure[];
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   return db.transaction(async (tx) => {
+    await input.requireOpen?.(tx);
     const year = await requireYear(tx, input.yearCode);
     const quarter = requireQuarter(input.quarter);
     const at = forecastPeriod(quarter, input.month ?? null);

@@ -10,6 +10,7 @@ import {
   forecastFormValues,
   forecastPeriodParam,
   monitoredMonthly,
+  openForEntryCheck,
   openMonthsOf,
   openQuartersOf,
   type Params,
@@ -99,6 +100,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
         quarter: at.quarter,
         month: at.month,
         entry,
+        requireOpen: openForEntryCheck(services, found.year, at),
       });
       return redirectWithBanner(
         reply,
@@ -158,6 +160,7 @@ export function forecastRoutes(app: FastifyInstance, services: RoutesOptions["se
         quarter: at.quarter,
         month: at.month,
         edit,
+        requireOpen: openForEntryCheck(services, found.year, at),
       });
       return redirectWithBanner(reply, outturnOf(saved.year.code, at, lineId), "The forecast was saved.");
     } catch (error) {

@@ -14,6 +14,7 @@ import {
   forecastPeriodPath,
   forecastPeriodWords,
   monthForecastPeriod,
+  type OpenForEntryCheck,
 } from "./finance.shared.ts";
 
 export type Params = Record<string, string | undefined>;
@@ -308,6 +309,24 @@ export async function requireForecastPeriodOpen(
   const startYear = parseFinancialYearCode(year.code);
   if (startYear === null) throw new NotFound(`Financial year ${year.code}`);
   await services.requireOpenPeriod(services.db, monitoringPeriod(startYear, "month", at.month));
+}
+
+/**
+ * The open-period check a writing service runs first inside its own transaction (decision 0039):
+ * a forecast's rule (`requireForecastPeriodOpen`) when `what` is not given, else the balances'
+ * rule for `what` (`requireBalancePeriodOpen`), read through the transaction.
+ */
+export function openForEntryCheck(
+  services: RoutesOptions["services"],
+  year: { code: string },
+  at: ForecastPeriod,
+  what?: string,
+): OpenForEntryCheck {
+  return async (tx) => {
+    const within = { ...services, db: tx };
+    if (what === undefined) await requireForecastPeriodOpen(within, year, at);
+    else await requireBalancePeriodOpen(within, year, at, what);
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { RoutesOptions } from "../../web/modules.ts";
 import { idParam } from "../../web/params.ts";
 import {
   budgetPeriodParam,
+  openForEntryCheck,
   type Params,
   quarterEndMonthOf,
   requireBalancePeriodOpen,
@@ -108,6 +109,7 @@ export function financialRiskRoutes(app: FastifyInstance, services: RoutesOption
         quarter: at.quarter,
         month: at.month,
         entry,
+        requireOpen: openForEntryCheck(services, { code: yearCode }, at, RISKS),
       });
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -129,6 +131,7 @@ export function financialRiskRoutes(app: FastifyInstance, services: RoutesOption
       yearCode,
       month: at.month,
       sourceVersion,
+      requireOpen: openForEntryCheck(services, { code: yearCode }, at, RISKS),
     });
     return redirectWithBanner(
       reply,
@@ -159,6 +162,7 @@ export function financialRiskRoutes(app: FastifyInstance, services: RoutesOption
         month: at.month,
         riskId,
         edit,
+        requireOpen: openForEntryCheck(services, { code: yearCode }, at, RISKS),
       });
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
@@ -190,6 +194,7 @@ export function financialRiskRoutes(app: FastifyInstance, services: RoutesOption
       month: at.month,
       riskId,
       version,
+      requireOpen: openForEntryCheck(services, { code: yearCode }, at, RISKS),
     });
     return redirectWithBanner(reply, listOf(yearCode, at), "The financial risk was removed.");
   });

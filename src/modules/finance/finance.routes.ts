@@ -1,10 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import {
-  financialYearCode as financialYearCodeOf,
-  monitoringPeriod,
-  parseFinancialYearCode,
-  quarterOf,
-} from "../../domain/periods.ts";
+import { financialYearCode as financialYearCodeOf, quarterOf } from "../../domain/periods.ts";
 import { ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
@@ -47,18 +42,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         .filter((state) => state.frequency === "monthly")
         .map((state) => state.period.startYear),
     );
-    const candidates = [
-      ...(await finance.listReportQuarters(services.db)).flatMap((row) => {
-        const startYear = parseFinancialYearCode(row.code);
-        return startYear === null || monthlyYears.has(startYear)
-          ? []
-          : [monitoringPeriod(startYear, "quarter", row.quarter)];
-      }),
-      ...(await finance.listForecastMonths(services.db)).flatMap((row) => {
-        const startYear = parseFinancialYearCode(row.code);
-        return startYear === null ? [] : [monitoringPeriod(startYear, "month", row.month)];
-      }),
-    ];
+    const candidates = await finance.budgetMonitoredPeriods(services.db, monthlyYears);
     const shown = await services.defaultPeriod(services.db, candidates);
     if (!shown) {
       // Nothing monitored yet: each open year's budget can be set up from here.

@@ -9,6 +9,7 @@ import {
   budgetPages,
   budgetPeriodParam,
   forecastPeriodParam,
+  openForEntryCheck,
   type Params,
   periodOpenForEntry,
   quarterAt,
@@ -82,6 +83,7 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
         quarter,
         month,
         entry,
+        requireOpen: openForEntryCheck(services, at.year, asked, SAVINGS),
       });
       return redirectWithBanner(
         reply,
@@ -135,6 +137,7 @@ export function savingsRoutes(app: FastifyInstance, services: RoutesOptions["ser
         quarter,
         month,
         edit,
+        requireOpen: openForEntryCheck(services, at.year, asked, SAVINGS),
       });
       return redirectWithBanner(
         reply,

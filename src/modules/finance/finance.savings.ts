@@ -15,6 +15,7 @@ import {
   forecastPeriod,
   forecastPeriodSlug,
   forecastPeriodWords,
+  type OpenForEntryCheck,
   optionalFigure,
   periodView,
   requireQuarter,
@@ -195,7 +196,13 @@ export async function initiativeForNewForecast(
 export async function createInitiativeForecast(
   db: Database,
   actor: string,
-  options: { initiativeId: number; quarter: number; month?: number | null; entry: SavingsForecastNew },
+  options: {
+    initiativeId: number;
+    quarter: number;
+    month?: number | null;
+    entry: SavingsForecastNew;
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   const { entry } = options;
   const month = options.month ?? null;
@@ -219,6 +226,7 @@ export async function createInitiativeForecast(
     );
   };
   return db.transaction(async (tx) => {
+    await options.requireOpen?.(tx);
     const { initiative, year, quarter, at, words, existing } = await initiativeForNewForecast(
       tx,
       options.initiativeId,
@@ -252,10 +260,17 @@ export async function createInitiativeForecast(
 export async function updateInitiativeForecast(
   db: Database,
   actor: string,
-  options: { initiativeId: number; quarter: number; month?: number | null; edit: SavingsForecastEdit },
+  options: {
+    initiativeId: number;
+    quarter: number;
+    month?: number | null;
+    edit: SavingsForecastEdit;
+    requireOpen?: OpenForEntryCheck;
+  },
 ) {
   const { edit } = options;
   return db.transaction(async (tx) => {
+    await options.requireOpen?.(tx);
     const { initiative, year, forecast, at, words, slug } = await initiativeForecastForEdit(
       tx,
       options.initiativeId,

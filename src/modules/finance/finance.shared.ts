@@ -103,6 +103,14 @@ export function requireQuarter(quarter: number): number {
  * of the financial year, with the quarter it falls in. A department monitored monthly enters a
  * forecast each month; one monitored quarterly, each quarter.
  */
+/**
+ * The check that the period a write is for is open for entry, which the writing service runs
+ * first inside its own transaction, so a period closed, signed off or published meanwhile is
+ * refused rather than written to (decision 0039). Routes build it with `openForEntryCheck`
+ * (finance.pages.ts); a service called without one (a test's builder, an import) only writes.
+ */
+export type OpenForEntryCheck = (tx: Database) => Promise<void>;
+
 export interface ForecastPeriod {
   quarter: number;
   month: number | null;

@@ -2,8 +2,10 @@ import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import {
   financialYearCode,
   type MonitoringPeriod,
+  monitoringPeriodKey,
   monitoringPeriodLabel,
   parseMonitoringPeriod,
+  quarterOf,
 } from "../../domain/periods.ts";
 import { type FieldError, NotFound, ValidationFailed } from "../../errors.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
@@ -20,6 +22,7 @@ import {
   saveReportNarrative,
 } from "../periods/periods.narrative.ts";
 import { narrativeForm } from "../periods/periods.schemas.ts";
+import { defaultMonitoredPeriod } from "../periods/periods.service.ts";
 import {
   FORMATS,
   isReportFormat,
@@ -122,15 +125,24 @@ function downloads(href: string, stem: string, chromium: SharedChromium) {
 
 const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.get("/reports", async (_request, reply) => {
+    // The period the dashboard and /budget show by default: its quarter's report is marked, and named.
+    const shown = await defaultMonitoredPeriod(services.db);
+    const shownQuarter = shown ? monitoringPeriodKey(quarterOf(shown.period)) : null;
     const quarterly = (await listQuarterlyReports(services.db)).map((entry) => ({
       ...entry,
       downloads: downloads(entry.href, entry.fileStem, services.chromium),
+      shownByDefault: monitoringPeriodKey(entry.period) === shownQuarter,
     }));
     const servicePlans = (await listServicePlanReports(services.db)).map((entry) => ({
       ...entry,
       downloads: downloads(entry.href, entry.fileStem, services.chromium),
     }));
-    return reply.view("reports/views/index.njk", { pageTitle: "Reports", quarterly, servicePlans });
+    return reply.view("reports/views/index.njk", {
+      pageTitle: "Reports",
+      quarterly,
+      servicePlans,
+      shown: shown && { ...shown, label: monitoringPeriodLabel(shown.period) },
+    });
   });
 
   app.get("/reports/quarterly/:year/:quarter", async (request, reply) => {
