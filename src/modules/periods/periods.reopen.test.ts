@@ -135,7 +135,7 @@ describeOnBothDatabases("reopening a closed period", (fresh) => {
     assert.equal(reopened.statusCode, 303, reopened.body);
     assert.equal((await findPeriod(db, Q2))?.status, "open");
     const shown = await app.inject({ url: page, headers: { cookie: await as(admin.id) } });
-    assert.match(shown.body, /Reopened for entry by [^<]+ on [^:]+: Late invoice for gritting/);
+    assert.match(shown.body, /Reopened for entry by [^<]+ on [^<]+: Late invoice for gritting/);
     assert.ok(stale.body.includes('action="/periods/2042-43/q2/reopen"'));
 
     const publishedPage = await app.inject({
