@@ -77,8 +77,9 @@ describe("the deliverable page's progress form, on a made-up council", () => {
     const response = await app.inject(page);
     assert.equal(response.statusCode, 200);
     const top = before_(response.body, "Progress history");
+    assert.match(top, /data-testid="deliverable-summary">In Anytown Place Plan, priority/);
     assert.match(top, /data-testid="progress-form"/);
-    assert.doesNotMatch(top, /Success measures|Linked key performance measures/);
+    assert.doesNotMatch(top, /About this deliverable|Success measures|Linked key performance measures/);
     assert.equal(selectedQuarter(response.body), "2041-42-q2");
     assert.match(response.body, /Quarter 2 2041\/42 \(open for entry\)/);
     assert.match(response.body, /Quarter 1 2041\/42 \(open for entry\)/);
