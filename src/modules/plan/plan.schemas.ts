@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   financialYearLabel,
+  type MonitoringPeriod,
   monitoringPeriod,
   monitoringPeriodKey,
   monitoringPeriodLabel,
@@ -60,6 +61,32 @@ export function isQuarterInPlan(quarter: ReportingQuarter, period: { fromYear: n
   );
 }
 
+/** A monitoring period's state, as far as progress entry needs it (the periods module's `listPeriods`). */
+export interface PeriodEntryState {
+  readonly period: MonitoringPeriod;
+  readonly status: string;
+  readonly locked: boolean;
+}
+
+/**
+ * The quarters progress may be recorded for now, latest first: a quarter open for entry and not
+ * signed off, or, for a year monitored monthly, the quarter of a month that is (progress is held
+ * by quarter; month 5 is in quarter 2). The same rule as the periods module's `openQuarters`,
+ * over every year at once.
+ */
+export function openProgressQuarters(states: readonly PeriodEntryState[]): ReportingQuarter[] {
+  const found = new Map<string, { startYear: number; quarter: number }>();
+  for (const state of states) {
+    if (state.status !== "open" || state.locked) continue;
+    const { startYear, kind, number } = state.period;
+    const quarter = kind === "quarter" ? number : Math.ceil(number / 3);
+    found.set(`${startYear}-${quarter}`, { startYear, quarter });
+  }
+  return [...found.values()]
+    .sort((a, b) => b.startYear - a.startYear || b.quarter - a.quarter)
+    .map(({ startYear, quarter }) => ({ financialYear: financialYearLabel(startYear), quarter }));
+}
+
 /** "2020-21-q3": the period's key, as forms and the database hold it. */
 export function quarterValue(quarter: ReportingQuarter): string {
   return monitoringPeriodKey(asPeriod(quarter));
@@ -75,9 +102,8 @@ export const progressForm = z.object({
     .string({ message: "Select the quarter this progress is for" })
     .refine((value) => parseQuarter(value) !== null, { message: "Select the quarter this progress is for" })
     .transform((value) => parseQuarter(value) as ReportingQuarter),
-  rating: z.enum(RATING_KEYS, {
-    message: "Select a rating from the key: Strong, Good, Review, Action or Data not available",
-  }),
+  // Any stored rating here; the service refuses one the council's key does not use, in its words.
+  rating: z.enum(RATING_KEYS, { message: "Select a rating from the key" }),
   narrative: z
     .string({ message: "Enter the progress narrative" })
     .trim()

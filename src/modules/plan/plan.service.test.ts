@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
-import { buildCouncil, idOf } from "../../../test/helpers/builders.ts";
+import { buildCouncil, buildSetting, idOf } from "../../../test/helpers/builders.ts";
 import {
   describeOnBothDatabases,
   type FreshOptions,
@@ -17,8 +17,11 @@ import { progressForm } from "./plan.schemas.ts";
 import {
   basePlan,
   changeLeadOfficers,
+  DELIVERABLE_KEY_SETTING,
   deliverableDetail,
+  deliverableRatingKey,
   goldenThread,
+  quarterProgress,
   recordProgress,
 } from "./plan.service.ts";
 
@@ -288,6 +291,95 @@ describeOnBothDatabases("progress updates and lead officers", (fresh) => {
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
     );
     assert.deepEqual(await snapshot(db, deliverable.id), before);
+  });
+
+  test("a second save for the same quarter corrects it: the quarter's current entry, the first kept in history", async () => {
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
+    assert.ok(deliverable);
+    const save = (version: number, rating: string, narrative: string, quarter = "2032-33-q2") =>
+      recordProgress(db, TEST_ACTOR, {
+        deliverableId: deliverable.id,
+        version,
+        progress: validForm(progressForm, { quarter, rating, narrative }),
+      });
+    await save(deliverable.version, "good", "Bins ordered.");
+    await save(deliverable.version + 1, "good", "Another quarter's entry.", "2032-33-q1");
+    const corrected = await save(deliverable.version + 2, "review", "Bins ordered, delivery late.");
+    const detail = await deliverableDetail(db, deliverable.id);
+    const quarter = detail.progress.filter(
+      (update) => update.financialYear === "2032/33" && update.quarter === 2,
+    );
+    assert.deepEqual(
+      quarter.map((update) => [update.narrative, update.current]),
+      [
+        ["Bins ordered, delivery late.", true],
+        ["Bins ordered.", false],
+      ],
+    );
+    assert.equal(detail.progress.find((update) => update.quarter === 1)?.current, true);
+    const current = (await quarterProgress(db, { financialYear: "2032/33", quarter: 2 })).get(deliverable.id);
+    assert.equal(current?.id, corrected.id);
+    assert.equal(current?.rating, "review");
+    const [event] = await listAuditEvents(db, "deliverable-progress", deliverable.id);
+    assert.match(event?.summary ?? "", /^Corrected Quarter 2 2032\/33 progress .*: Review$/);
+    assert.equal((event?.before as { narrative?: string } | null)?.narrative, "Bins ordered.");
+  });
+
+  test("the council's key decides the ratings offered: one it does not use is refused naming its words", async () => {
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
+    assert.ok(deliverable);
+    await buildSetting(db, DELIVERABLE_KEY_SETTING, {
+      levels: [
+        { rating: "strong", words: "Zooming", meaning: "Well ahead" },
+        { rating: "not-available", words: "Fog", meaning: "Nothing to say yet" },
+      ],
+    });
+    const key = await deliverableRatingKey(db);
+    assert.deepEqual(
+      key.levels.map((level) => [level.words, level.meaning]),
+      [
+        ["Zooming", "Well ahead"],
+        ["Fog", "Nothing to say yet"],
+      ],
+    );
+    const before = await snapshot(db, deliverable.id);
+    await assert.rejects(
+      async () =>
+        recordProgress(db, TEST_ACTOR, {
+          deliverableId: deliverable.id,
+          version: deliverable.version,
+          progress: validForm(progressForm, { quarter: "2031-32-q4", rating: "good", narrative: "Fine." }),
+        }),
+      (error) =>
+        error instanceof ValidationFailed &&
+        error.errors[0]?.field === "rating" &&
+        error.errors[0]?.message === "Select a rating from the council's key: Zooming or Fog",
+    );
+    assert.deepEqual(await snapshot(db, deliverable.id), before);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      progress: validForm(progressForm, { quarter: "2031-32-q4", rating: "strong", narrative: "Fast." }),
+    });
+    const [update] = (await deliverableDetail(db, deliverable.id)).progress;
+    assert.equal(update?.ratingMeta.label, "Zooming");
+    assert.equal(update?.ratingMeta.colour, "blue");
+  });
+
+  test("a key that cannot be used (one level, or two with the same words) leaves the five levels", async () => {
+    const { db } = await fresh();
+    for (const levels of [
+      [{ rating: "good", words: "Fine", meaning: "" }],
+      [
+        { rating: "good", words: "Fine", meaning: "" },
+        { rating: "action", words: "fine ", meaning: "" },
+      ],
+    ]) {
+      await buildSetting(db, DELIVERABLE_KEY_SETTING, { levels });
+      const key = await deliverableRatingKey(db);
+      assert.equal(key.councils, false);
+      assert.equal(key.levels.length, 5);
+    }
   });
 
   test("an unknown lead officer is refused with the known names and nothing changes", async () => {
