@@ -13,6 +13,7 @@ import {
 import { freshDatabase, TEST_ACTOR, type TestDatabase } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { openPeriod } from "../periods/periods.service.ts";
 import * as repository from "./plan.repository.ts";
 import { DELIVERABLE_KEY_SETTING } from "./plan.service.ts";
@@ -170,6 +171,92 @@ describe("the deliverable page's progress form, on a made-up council", () => {
     assert.ok(history.indexOf("Lane 2 slipped a week.") < history.indexOf("Lane 1 resurfaced."));
     assert.match(history, /Wobbling/);
     assert.match(history, /Sailing/);
+  });
+});
+
+describe("the key for deliverable progress, on its settings page", () => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  const PAGE = "/settings/deliverable-ratings";
+
+  before(async () => {
+    database = await freshDatabase("pglite");
+    await buildCouncil(database.db, { deliverables: [{ title: "Light the underpass" }] });
+    app = await testApp(database.db);
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  async function post(fields: Record<string, string>, version?: string) {
+    const { token, cookie, page } = await formSession(app, PAGE);
+    assert.ok(token);
+    const opened = /name="version" value="(\d+)"/.exec(page.body)?.[1] ?? "";
+    return app.inject({
+      method: "POST",
+      url: PAGE,
+      payload: new URLSearchParams({ _csrf: token, version: version ?? opened, ...fields }).toString(),
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+    });
+  }
+
+  test("before any is saved it shows the five levels with Baseplan's suggested meanings, labelled so", async () => {
+    const response = await app.inject(PAGE);
+    assert.equal(response.statusCode, 200);
+    assert.match(
+      response.body,
+      /No key has been saved: the progress form offers the five levels with meanings Baseplan suggests/,
+    );
+    assert.match(response.body, /name="strong-words" type="text" spellcheck="false" value="Strong"/);
+    assert.match(response.body, />Ahead of plan: delivering more, or sooner, than planned<\/textarea>/);
+  });
+
+  test("bad input names the field and keeps what was typed; nothing is saved", async () => {
+    const one = await post({ "good-words": "Grand", "good-meaning": "All fine" });
+    assert.equal(one.statusCode, 400);
+    assert.match(one.body, /href="#strong-words">Enter the words for at least two levels/);
+    assert.match(one.body, /value="Grand"/);
+    const same = await post({ "good-words": "Grand", "action-words": "grand" });
+    assert.equal(same.statusCode, 400);
+    assert.match(same.body, /href="#action-words">&quot;grand&quot; already names another level/);
+    const orphan = await post({ "good-words": "Grand", "action-words": "Dire", "review-meaning": "Hmm" });
+    assert.equal(orphan.statusCode, 400);
+    assert.match(orphan.body, /href="#review-words">Enter the words for this level, or clear its meaning/);
+    assert.match(orphan.body, />Hmm<\/textarea>/);
+    assert.match((await app.inject(PAGE)).body, /No key has been saved/);
+  });
+
+  test("a key is saved with 303 and a banner, audited, offered on the progress form; a stale form is a 409", async () => {
+    const saved = await post({
+      "good-words": "Grand",
+      "good-meaning": "As the board agreed",
+      "action-words": "Dire",
+      "action-meaning": "Needs the board's help",
+    });
+    assert.equal(saved.statusCode, 303);
+    const page = await app.inject({
+      url: PAGE,
+      headers: { cookie: saved.cookies.map((c) => `${c.name}=${c.value}`).join("; ") },
+    });
+    assert.match(page.body, /The key for deliverable progress was saved/);
+    assert.match(page.body, /The council(&#39;|')s key now:/);
+    const stale = await post({ "good-words": "Fine", "action-words": "Bad" }, "0");
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Grand \(As the board agreed\); Dire \(Needs the board(&#39;|')s help\)/);
+    const [event] = await listAuditEvents(database.db, "setting", DELIVERABLE_KEY_SETTING);
+    assert.match(
+      event?.summary ?? "",
+      /Changed the key for deliverable progress: Grand \(As the board agreed\); Dire/,
+    );
+    await buildMonitoringYear(database.db, 2031);
+    await buildOpenQuarter(database.db, 2031, 3);
+    const [deliverable] = await repository.listDeliverables(database.db);
+    const form = await app.inject(`/plan/deliverables/${deliverable?.id}`);
+    const radios = [...form.body.matchAll(/name="rating" type="radio" value="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(radios, ["good", "action"]);
+    assert.match(form.body, /Grand\s*<\/label>\s*<div[^>]*govuk-radios__hint">\s*As the board agreed/);
+    assert.match(form.body, /href="\/settings\/deliverable-ratings"/);
   });
 });
 

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { parseFinancialYearCode } from "../../domain/periods.ts";
 import { formatPlanMonth } from "../../domain/plan-dates.ts";
+import { COLOUR_WORDS } from "../../domain/rating-schemes.ts";
+import { ratingMeta } from "../../domain/ratings.ts";
 import { RISK_LEVELS } from "../../domain/risks.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
@@ -13,7 +15,9 @@ import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
   activityMonthsForm,
+  deliverableKeyForm,
   isQuarterInPlan,
+  KEY_FORM_RATINGS,
   leadsForm,
   openProgressQuarters,
   parseQuarter,
@@ -28,8 +32,10 @@ import {
   activityDetail,
   assessRisk,
   basePlan,
+  changeDeliverableRatingKey,
   changeLeadOfficers,
   deliverableDetail,
+  deliverableRatingKeySetting,
   goldenThread,
   knownOfficers,
   recordProgress,
@@ -203,6 +209,55 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       );
     },
   );
+
+  /** The council's key for deliverable progress, written by an administrator (decision 0042). */
+  async function renderKey(reply: FastifyReply, posted: Record<string, unknown> | null, errors: Errors = []) {
+    const { key, version } = await deliverableRatingKeySetting(db);
+    const text = (name: string, saved: string) =>
+      posted ? (typeof posted[name] === "string" ? posted[name] : "") : saved;
+    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable-key.njk", {
+      pageTitle: "Key for deliverable progress",
+      key,
+      version: posted && typeof posted.version === "string" ? posted.version : String(version),
+      levels: KEY_FORM_RATINGS.map((rating, index) => {
+        const level = key.levels.find((one) => one.rating === rating);
+        const five = ratingMeta(rating);
+        return {
+          rating,
+          position: index + 1,
+          colour: COLOUR_WORDS[five.colour],
+          fiveLevelWords: five.label,
+          words: text(`${rating}-words`, level?.words ?? ""),
+          meaning: text(`${rating}-meaning`, level?.meaning ?? ""),
+        };
+      }),
+      errors,
+    });
+  }
+
+  app.get("/settings/deliverable-ratings", async (_request, reply) => renderKey(reply, null));
+
+  app.post<{ Body: Record<string, unknown> }>("/settings/deliverable-ratings", async (request, reply) => {
+    const body = request.body ?? {};
+    try {
+      const edit = validForm(deliverableKeyForm, body);
+      await changeDeliverableRatingKey(db, request.actor, edit);
+    } catch (error) {
+      if (error instanceof ValidationFailed) {
+        // A form without its version has no field of its own: the message goes on the first level.
+        const errors = error.errors.map((one) =>
+          one.field === "version" ? { ...one, field: `${KEY_FORM_RATINGS[0]}-words` } : one,
+        );
+        return renderKey(reply, body, errors);
+      }
+      throw error;
+    }
+    return redirectWithBanner(
+      reply,
+      "/settings/deliverable-ratings",
+      "The key for deliverable progress was saved.",
+    );
+  });
 
   async function renderLeads(
     reply: FastifyReply,

@@ -264,3 +264,89 @@ export const leadsForm = z.object({
 });
 
 export type ActivityMonthsForm = z.infer<typeof activityMonthsForm>;
+
+const KEY_VERSION_MISSING = "The form was missing its version. Reload the page and try again.";
+
+/** The levels of the key form, in its order: the five stored ratings, best first. */
+export const KEY_FORM_RATINGS: readonly RatingKey[] = RATING_KEYS;
+
+/**
+ * The council's key for deliverable progress as its form sends it (decision 0042): for each
+ * stored rating, the council's words (blank where it does not use that level) and the meaning.
+ * At least two levels, no two with the same words, no meaning without words.
+ */
+export const deliverableKeyForm = z
+  .object({
+    version: z.coerce
+      .number({ error: KEY_VERSION_MISSING })
+      .int({ error: KEY_VERSION_MISSING })
+      .nonnegative({ error: KEY_VERSION_MISSING }),
+    ...Object.fromEntries(
+      KEY_FORM_RATINGS.flatMap((rating) => [
+        [
+          `${rating}-words`,
+          z
+            .string()
+            .trim()
+            .max(60, { error: "The words for a level must be 60 characters or fewer" })
+            .optional()
+            .default(""),
+        ],
+        [
+          `${rating}-meaning`,
+          z
+            .string()
+            .trim()
+            .max(500, { error: "The meaning of a level must be 500 characters or fewer" })
+            .optional()
+            .default(""),
+        ],
+      ]),
+    ),
+  })
+  .superRefine((form, context) => {
+    const values = form as unknown as Record<string, string>;
+    const seen = new Map<string, RatingKey>();
+    let used = 0;
+    for (const rating of KEY_FORM_RATINGS) {
+      const words = (values[`${rating}-words`] ?? "").replace(/\s+/g, " ");
+      if (words === "") {
+        if ((values[`${rating}-meaning`] ?? "") !== "") {
+          context.addIssue({
+            code: "custom",
+            path: [`${rating}-words`],
+            message: "Enter the words for this level, or clear its meaning if the council does not use it",
+          });
+        }
+        continue;
+      }
+      used += 1;
+      if (seen.has(words.toLowerCase())) {
+        context.addIssue({
+          code: "custom",
+          path: [`${rating}-words`],
+          message: `"${words}" already names another level: give each level its own words`,
+        });
+      }
+      seen.set(words.toLowerCase(), rating);
+    }
+    if (used < 2) {
+      context.addIssue({
+        code: "custom",
+        path: [`${KEY_FORM_RATINGS[0]}-words`],
+        message: "Enter the words for at least two levels: a key needs two or more",
+      });
+    }
+  })
+  .transform((form) => {
+    const values = form as unknown as Record<string, string>;
+    return {
+      version: form.version,
+      levels: KEY_FORM_RATINGS.flatMap((rating) => {
+        const words = (values[`${rating}-words`] ?? "").replace(/\s+/g, " ");
+        return words === "" ? [] : [{ rating, words, meaning: values[`${rating}-meaning`] ?? "" }];
+      }),
+    };
+  });
+
+export type DeliverableKeyForm = z.infer<typeof deliverableKeyForm>;

@@ -13,13 +13,15 @@ import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import * as repository from "./plan.repository.ts";
-import { progressForm } from "./plan.schemas.ts";
+import { deliverableKeyForm, progressForm } from "./plan.schemas.ts";
 import {
   basePlan,
+  changeDeliverableRatingKey,
   changeLeadOfficers,
   DELIVERABLE_KEY_SETTING,
   deliverableDetail,
   deliverableRatingKey,
+  deliverableRatingKeySetting,
   goldenThread,
   quarterProgress,
   recordProgress,
@@ -380,6 +382,42 @@ describeOnBothDatabases("progress updates and lead officers", (fresh) => {
       assert.equal(key.councils, false);
       assert.equal(key.levels.length, 5);
     }
+  });
+
+  test("the key is changed version-checked and audited; a stale or unusable one changes nothing", async () => {
+    const { db } = await fresh();
+    const form = (fields: Record<string, string>) => validForm(deliverableKeyForm, fields);
+    await changeDeliverableRatingKey(
+      db,
+      TEST_ACTOR,
+      form({ version: "0", "review-words": "Wobbly", "review-meaning": "Late", "action-words": "Stuck" }),
+    );
+    const saved = await deliverableRatingKeySetting(db);
+    assert.equal(saved.version, 1);
+    assert.deepEqual(saved.key.levels, [
+      { rating: "review", words: "Wobbly", meaning: "Late" },
+      { rating: "action", words: "Stuck", meaning: "" },
+    ]);
+    await assert.rejects(
+      async () =>
+        changeDeliverableRatingKey(
+          db,
+          TEST_ACTOR,
+          form({ version: "0", "good-words": "A", "action-words": "B" }),
+        ),
+      (error) => error instanceof Conflict && /Wobbly \(Late\); Stuck/.test(error.fields[0]?.saved ?? ""),
+    );
+    assert.throws(
+      () => form({ version: "1", "good-words": "Only one" }),
+      (error) => error instanceof ValidationFailed && error.errors[0]?.field === "strong-words",
+    );
+    assert.deepEqual((await deliverableRatingKeySetting(db)).version, 1);
+    const events = await listAuditEvents(db, "setting", DELIVERABLE_KEY_SETTING);
+    assert.equal(events.length, 1);
+    assert.match(
+      events[0]?.summary ?? "",
+      /Changed the key for deliverable progress: Wobbly \(Late\); Stuck$/,
+    );
   });
 
   test("an unknown lead officer is refused with the known names and nothing changes", async () => {

@@ -18,11 +18,12 @@ import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import { measureFigures, measureIdTitled } from "../measures/measures.service.ts";
 import { refuseOwnerChange, requireOwnerOf } from "../people/ownership.service.ts";
-import { readSettingAndVersion } from "../settings/settings.service.ts";
+import { readSettingAndVersion, saveSetting } from "../settings/settings.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
 import {
   type ActivityMonthsForm,
+  type DeliverableKeyForm,
   isQuarterInPlan,
   type ProgressForm,
   planYearsLabel,
@@ -231,6 +232,60 @@ export async function deliverableRatingKey(db: Database): Promise<DeliverableKey
   if (!parsed.success || deliverableKeyProblems(parsed.data.levels).length > 0)
     return DEFAULT_DELIVERABLE_KEY;
   return { levels: parsed.data.levels, councils: true };
+}
+
+/** The council's key for deliverable progress with the setting's version (0 before it is first saved). */
+export async function deliverableRatingKeySetting(
+  db: Database,
+): Promise<{ key: DeliverableKey; version: number }> {
+  const { version } = await readSettingAndVersion(db, DELIVERABLE_KEY_SETTING);
+  return { key: await deliverableRatingKey(db), version };
+}
+
+/** A key in words, for the audit trail and a conflict: "Sailing (Going as agreed); Sinking". */
+export function deliverableKeyWords(key: DeliverableKey): string {
+  return key.levels
+    .map((level) => (level.meaning ? `${level.words} (${level.meaning})` : level.words))
+    .join("; ");
+}
+
+/**
+ * Changes the council's key for deliverable progress (decision 0042). Refused naming the field
+ * where the key cannot be used; refused with Conflict, nothing changed, where someone saved it
+ * after the form was opened; audited with the key before and after.
+ */
+export async function changeDeliverableRatingKey(
+  db: Database,
+  actor: string,
+  edit: DeliverableKeyForm,
+): Promise<DeliverableKey> {
+  const problems = deliverableKeyProblems(edit.levels);
+  if (problems.length > 0) {
+    throw new ValidationFailed(problems.map((message) => ({ field: `${RATINGS[0]?.key}-words`, message })));
+  }
+  const key: DeliverableKey = { levels: edit.levels, councils: true };
+  await db.transaction(async (tx) => {
+    const current = await deliverableRatingKeySetting(tx);
+    if (current.version !== edit.version) {
+      throw new Conflict(
+        "The key for deliverable progress",
+        [
+          {
+            label: "The council's key for deliverable progress",
+            saved: deliverableKeyWords(current.key),
+            submitted: deliverableKeyWords(key),
+          },
+        ],
+        "/settings/deliverable-ratings",
+      );
+    }
+    await saveSetting(tx, actor, {
+      key: DELIVERABLE_KEY_SETTING,
+      value: { levels: edit.levels },
+      summary: `Changed the key for deliverable progress: ${deliverableKeyWords(key)}`,
+    });
+  });
+  return key;
 }
 
 /** "Strong, Good or Review": a key's words, as a refusal names them. */
