@@ -179,11 +179,16 @@ export async function updateDepartmentSectionOwnersIfVersion(
  * for that write to commit, and a write waiting on a status change reads the changed status.
  * Outside a transaction it is released at once.
  */
-export async function lockPeriodRows(db: Database, ids: readonly number[]): Promise<void> {
+export async function lockPeriodRows(
+  db: Database,
+  ids: readonly number[],
+  /** "update" for a transaction that is about to change the row itself, so two never deadlock. */
+  strength: "share" | "update" = "share",
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .select({ id: monitoringPeriods.id })
     .from(monitoringPeriods)
     .where(inArray(monitoringPeriods.id, [...ids]))
-    .for("share");
+    .for(strength);
 }

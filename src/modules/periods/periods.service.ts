@@ -860,6 +860,10 @@ export interface RoundDueInput extends SignOffInput {
 export async function changeRoundDueDate(db: Database, actor: string, input: RoundDueInput) {
   return db.transaction(async (tx) => {
     await requireRole(tx, actor, ["performance-officer", "administrator"]);
+    // Locked for the update first: two changes at once then wait in turn (the second a conflict)
+    // rather than both holding the check's share lock and deadlocking on the update.
+    const found = await findPeriod(tx, input.period);
+    if (found) await repository.lockPeriodRows(tx, [found.id], "update");
     const state = await requireOpenPeriod(tx, input.period);
     return changePeriodAt(tx, actor, state, input.version, {
       values: { roundDueOn: input.dueOn },
