@@ -15,19 +15,23 @@ import {
 import { NotFound } from "../../errors.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
 import type { Report } from "../../reports/model.ts";
-import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.ts";
+import { yearCode } from "../../reports/quarterly-report.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
-import { reportNarrative } from "../periods/periods.narrative.ts";
+import {
+  buildPeriodReport,
+  periodOfReport,
+  QUARTERLY_DOCUMENT,
+  reportBytes,
+  reportFromBytes,
+} from "../periods/periods.report.ts";
 import {
   frozenDocument,
   listPeriods,
   missingOf,
-  monitoredOrganisation,
   type PeriodState,
   periodSections,
-  quarterEndMonth,
 } from "../periods/periods.service.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
@@ -98,22 +102,6 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
   return entries;
 }
 
-/**
- * The opened period a quarter's report is made at: the quarter itself, or in a year monitored
- * monthly the month that ends it; undefined when neither is opened.
- */
-function periodOfReport(opened: readonly PeriodState[], quarter: MonitoringPeriod): PeriodState | undefined {
-  return (
-    opened.find((candidate) => sameMonitoringPeriod(candidate.period, quarter)) ??
-    opened.find(
-      (candidate) =>
-        candidate.period.kind === "month" &&
-        isQuarterEnd(candidate.period) &&
-        sameMonitoringPeriod(quarterOf(candidate.period), quarter),
-    )
-  );
-}
-
 /** The opened period a quarter's report is made at, for its narrative; undefined when none is opened. */
 export async function reportPeriod(
   db: Database,
@@ -161,14 +149,11 @@ export function quarterlyFileStem(year: string, quarter: number): string {
   return `quarterly-report-${yearCode(year)}-q${quarter}`;
 }
 
-/** The name a quarterly report's frozen copies are kept under. */
-const QUARTERLY_DOCUMENT = "quarterly-report";
-
 /**
- * The quarterly report for a quarter. Once the quarter is published, the report as it stood at
- * its first reading after publication is kept and shown from then on, whatever changes later.
+ * The quarter a report address names, when it has a report (budget monitoring, or its period
+ * opened); otherwise not found.
  */
-export async function quarterlyReport(db: Database, year: string, quarter: number): Promise<Report> {
+async function reportableQuarter(db: Database, year: string, quarter: number): Promise<MonitoringPeriod> {
   if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new NotFound(`Quarter ${quarter}`);
   const code = yearCode(year);
   const startYear = parseFinancialYearCode(code);
@@ -177,24 +162,31 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
   if (!(await reportableQuarters(db)).quarters.some((candidate) => sameMonitoringPeriod(candidate, period))) {
     throw new NotFound(`A quarterly report for quarter ${quarter} of ${code}`);
   }
-  const model = await frozenDocument(db, period, QUARTERLY_DOCUMENT, "model", async () => {
-    const organisation = await monitoredOrganisation(db);
-    const state = await reportPeriod(db, period);
-    const narrative = state ? await reportNarrative(db, state.period) : null;
-    return Buffer.from(
-      JSON.stringify(
-        await buildQuarterlyReport(db, {
-          year: code,
-          quarter,
-          organisation,
-          narrative,
-          budgetMonth: await quarterEndMonth(db, period),
-        }),
-      ),
-      "utf8",
-    );
-  });
-  return JSON.parse(model.toString("utf8")) as Report;
+  return period;
+}
+
+/**
+ * The period a quarter's frozen copies are kept under: the period its report is made at (the
+ * quarter, or the month that ends it in a year monitored monthly), else the quarter itself.
+ */
+async function frozenUnder(db: Database, quarter: MonitoringPeriod): Promise<MonitoringPeriod> {
+  return (await reportPeriod(db, quarter))?.period ?? quarter;
+}
+
+/**
+ * The quarterly report for a quarter. Once its period is published, the report as it stood when
+ * it was published (frozen then) is shown, whatever changes later; until then the live figures.
+ */
+export async function quarterlyReport(db: Database, year: string, quarter: number): Promise<Report> {
+  const period = await reportableQuarter(db, year, quarter);
+  const model = await frozenDocument(
+    db,
+    await frozenUnder(db, period),
+    QUARTERLY_DOCUMENT,
+    "model",
+    async () => reportBytes(await buildPeriodReport(db, period)),
+  );
+  return reportFromBytes(model);
 }
 
 /** A quarterly report's file: for a published quarter, the bytes first produced, every time. */
@@ -206,9 +198,8 @@ export async function quarterlyReportFile(
   chromium: SharedChromium,
 ): Promise<Buffer> {
   const report = await quarterlyReport(db, year, quarter);
-  const startYear = parseFinancialYearCode(yearCode(year));
-  if (startYear === null) throw new NotFound(`Financial year ${year}`);
-  return frozenDocument(db, monitoringPeriod(startYear, "quarter", quarter), QUARTERLY_DOCUMENT, format, () =>
+  const period = await reportableQuarter(db, year, quarter);
+  return frozenDocument(db, await frozenUnder(db, period), QUARTERLY_DOCUMENT, format, () =>
     renderReport(report, format, chromium),
   );
 }
