@@ -10,6 +10,8 @@ import {
   requireOpenPeriod,
   requireOpenQuarter,
 } from "./modules/periods/periods.service.ts";
+import type { PlanApproved } from "./modules/plan/plan.structure.ts";
+import { freezeApprovedPlan } from "./modules/reports/reports.service.ts";
 import { type Mailer, smtpMailer } from "./modules/round/mailer.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
@@ -34,6 +36,11 @@ export interface Services {
   listPeriods: typeof listPeriods;
   /** Refuses entry for a period (quarter or month) that is not open. */
   requireOpenPeriod: typeof requireOpenPeriod;
+  /**
+   * Freezes a service plan's document when the plan becomes approved (the reports module builds
+   * documents; the plan module, which approves, cannot import it).
+   */
+  planApproved: PlanApproved;
   /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
   oidc: OidcSignIn | undefined;
   /** Email through the council's SMTP server, when BASEPLAN_SMTP_URL is given; unset, nothing is sent. */
@@ -73,6 +80,7 @@ export function createServices(
     openQuarters,
     listPeriods,
     requireOpenPeriod,
+    planApproved: freezeApprovedPlan,
     oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
     mailer: config.mail ? smtpMailer(config.mail) : undefined,
   };

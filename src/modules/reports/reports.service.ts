@@ -18,6 +18,7 @@ import type { Report } from "../../reports/model.ts";
 import { yearCode } from "../../reports/quarterly-report.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
 import {
   buildPeriodReport,
@@ -33,6 +34,8 @@ import {
   type PeriodState,
   periodSections,
 } from "../periods/periods.service.ts";
+import { findPlanBySlug, type Plan } from "../plan/plan.service.ts";
+import * as reportsRepository from "./reports.repository.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
 export const FORMATS = {
@@ -140,9 +143,103 @@ export async function listServicePlanReports(db: Database): Promise<ReportEntry[
   }));
 }
 
-/** The service plan document for a plan, by its slug. */
+/** One approval of a service plan, whose document was frozen then. */
+export interface PlanApproval {
+  id: number;
+  approvedBy: string;
+  approvedAt: Date;
+}
+
+/** A service plan's document: the frozen one while the plan is approved, else the live one. */
+export interface ServicePlanDocument {
+  report: Report;
+  /** The approval it was frozen at, while the plan stays approved; null for the live document. */
+  approval: PlanApproval | null;
+  /** Every approval of the plan, newest first: their documents are kept. */
+  approvals: PlanApproval[];
+}
+
+const approvalOf = (row: reportsRepository.PlanApprovalRow): PlanApproval => ({
+  id: row.id,
+  approvedBy: row.approvedBy,
+  approvedAt: row.approvedAt instanceof Date ? row.approvedAt : new Date(row.approvedAt),
+});
+
+/**
+ * Freezes a service plan's document as the plan is approved, in the approving transaction: an
+ * approval (who, when) and the plan's report model as it stands now. Audited on the plan's
+ * history. The plan module calls this through the services when a plan becomes approved.
+ */
+export async function freezeApprovedPlan(tx: Database, actor: string, plan: Plan): Promise<void> {
+  const approval = await reportsRepository.insertPlanApproval(tx, { planId: plan.id, approvedBy: actor });
+  const report = await buildServicePlanReport(tx, { plan: plan.slug });
+  await reportsRepository.insertApprovedDocument(tx, {
+    approvalId: approval.id,
+    format: "model",
+    content: reportBytes(report),
+  });
+  await recordAuditEvent(tx, {
+    actor,
+    action: "create",
+    entityType: "approved-plan-document",
+    entityId: approval.id,
+    record: { kind: "plan", id: plan.id },
+    summary: `Kept the document of the plan "${plan.title}" as approved`,
+    after: { planId: plan.id, approvalId: approval.id },
+  });
+}
+
+/**
+ * The service plan document for a plan, by its slug: while the plan is approved and was approved
+ * in Baseplan, the document frozen at its latest approval, whatever was edited since; otherwise
+ * (a draft, or a plan loaded as approved) the plan as it stands. `approvalId` names an earlier
+ * approval's kept document.
+ */
+export async function servicePlanDocument(
+  db: Database,
+  slug: string,
+  approvalId: number | null = null,
+): Promise<ServicePlanDocument> {
+  const plan = await findPlanBySlug(db, slug);
+  if (!plan) throw new NotFound(`Plan ${slug}`);
+  const approvals = (await reportsRepository.listPlanApprovals(db, plan.id)).map(approvalOf);
+  const approval =
+    approvalId !== null
+      ? approvals.find((candidate) => candidate.id === approvalId)
+      : plan.status === "approved"
+        ? approvals[0]
+        : undefined;
+  if (approvalId !== null && !approval) throw new NotFound(`Approval ${approvalId} of plan ${slug}`);
+  if (!approval)
+    return { report: await buildServicePlanReport(db, { plan: slug }), approval: null, approvals };
+  const model = await reportsRepository.findApprovedDocument(db, approval.id, "model");
+  if (!model) throw new NotFound(`The approved document of plan ${slug}`);
+  return { report: reportFromBytes(model), approval, approvals };
+}
+
+/** The service plan document for a plan, by its slug (frozen while approved: `servicePlanDocument`). */
 export async function servicePlanReport(db: Database, slug: string): Promise<Report> {
-  return buildServicePlanReport(db, { plan: slug });
+  return (await servicePlanDocument(db, slug)).report;
+}
+
+/**
+ * A service plan's file: from an approval's frozen model, the bytes first produced from it, every
+ * time; for a plan not approved in Baseplan, rendered from the plan as it stands.
+ */
+export async function servicePlanFile(
+  db: Database,
+  slug: string,
+  format: Exclude<ReportFormat, "html">,
+  chromium: SharedChromium,
+  approvalId: number | null = null,
+): Promise<Buffer> {
+  const { report, approval } = await servicePlanDocument(db, slug, approvalId);
+  if (!approval) return renderReport(report, format, chromium);
+  const stored = await reportsRepository.findApprovedDocument(db, approval.id, format);
+  if (stored) return stored;
+  const content = await renderReport(report, format, chromium);
+  await reportsRepository.insertApprovedDocument(db, { approvalId: approval.id, format, content });
+  return (await reportsRepository.findApprovedDocument(db, approval.id, format)) ?? content;
 }
 
 export function quarterlyFileStem(year: string, quarter: number): string {
