@@ -172,7 +172,7 @@ describe("the service plan's pages after approval", () => {
     assert.equal((await postPlan({ status: "approved", title: "Hillside Plan, renamed" })).statusCode, 303);
     const page = await app.inject(`/reports/service-plan/${slug}`);
     assert.equal(page.statusCode, 200);
-    assert.match(page.body, /The plan as approved on \d{1,2} \w+ \d{4} by /);
+    assert.match(page.body, /The plan as approved on \d{1,2} \w+ \d{4}[^<.]* by /);
     assert.match(page.body, /Hillside Services Plan/);
     assert.doesNotMatch(page.body, /Hillside Plan, renamed/);
     const word = await app.inject(`/reports/service-plan/${slug}.docx`);
