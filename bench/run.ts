@@ -38,6 +38,7 @@ import { renderXlsx } from "../src/reports/render-xlsx.ts";
 import { chromiumFor, migrateAndFill } from "../src/services.ts";
 import { SESSION_COOKIE } from "../src/web/acting-person.ts";
 import { fillQuarter } from "./fill-quarter.ts";
+import { benchMeasuresImport } from "./import-measures.ts";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -50,6 +51,13 @@ const CONNECTIONS = 50;
 const VERSIONS_ONLY = process.env.BENCH_ONLY === "versions";
 /** BENCH_ONLY=lait: only the LAIT import beside COPY (on PGlite, and PostgreSQL where BENCH_DATABASE_URL is set). */
 const LAIT_ONLY = process.env.BENCH_ONLY === "lait";
+/**
+ * BENCH_ONLY=import: only the measures upload beside COPY, of 10,000 rows (the issue's size). The
+ * whole bench uploads 1,000: at today's row-by-row save, 10,000 take many minutes
+ * (bench/import-measures.ts). BENCH_IMPORT_ROWS=N sets the size either way.
+ */
+const IMPORT_ONLY = process.env.BENCH_ONLY === "import";
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? (IMPORT_ONLY ? 10_000 : 1_000));
 /** BENCH_ONLY=periods: only the period page and quarterly report of quarter 4 beside quarter 3. */
 const PERIODS_ONLY = process.env.BENCH_ONLY === "periods";
 /** BENCH_ONLY=generated: only the generated council's pages and report beside the demo's. */
@@ -483,6 +491,43 @@ async function benchLaitImport() {
   }
 }
 
+/**
+ * A measures file of IMPORT_ROWS rows uploaded (dry run, then save) beside COPY of the same rows, on
+ * PGlite and, where BENCH_DATABASE_URL is set, on the PostgreSQL server (bench/import-measures.ts).
+ */
+async function benchImportMeasures() {
+  const engines: ("pglite" | "postgresql")[] = process.env.BENCH_DATABASE_URL
+    ? ["pglite", "postgresql"]
+    : ["pglite"];
+  const folder = await mkdtemp(join(tmpdir(), "baseplan-bench-import-"));
+  await chmod(folder, 0o755);
+  try {
+    for (const engine of engines) {
+      const { connection, drop } = await freshDatabase(engine);
+      try {
+        const figures = await benchMeasuresImport(connection, IMPORT_ROWS, async (csv) => {
+          const copy = "copy bench_measures_copy from %s with (format csv, header true)";
+          if (connection.pglite) {
+            await connection.pglite.query(copy.replace("%s", "'/dev/blob'"), [], { blob: new Blob([csv]) });
+          } else {
+            const csvFile = join(folder, "measures.csv");
+            await writeFile(csvFile, csv, { mode: 0o644 });
+            await connection.db.execute(sql.raw(copy.replace("%s", `'${csvFile}'`)));
+          }
+        });
+        const where = `${figures.rows.toLocaleString("en-GB")} rows, ${engine === "pglite" ? "PGlite" : "PostgreSQL"}`;
+        const ceiling = "(ceiling: COPY of the same rows as CSV into an unindexed table, same database)";
+        record(`measures file uploaded: dry run (${where})`, figures.dryRun, figures.copy, "ms", ceiling);
+        record(`measures file uploaded: save (${where})`, figures.save, figures.copy, "ms", ceiling);
+      } finally {
+        await drop();
+      }
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
 /** A council's data directory ready for the server: the demo loaded, or a council generated. */
 interface BenchCouncil {
   name: string;
@@ -722,12 +767,14 @@ async function benchPeriods() {
 
 async function main() {
   if (LAIT_ONLY) await benchLaitImport();
+  else if (IMPORT_ONLY) await benchImportMeasures();
   else if (GENERATED_ONLY) await benchGenerated();
   else if (PERIODS_ONLY) await benchPeriods();
   else {
     if (!VERSIONS_ONLY) benchTargets();
     await benchReports();
     if (!VERSIONS_ONLY) await benchLaitImport();
+    if (!VERSIONS_ONLY) await benchImportMeasures();
     await benchPages();
     if (!VERSIONS_ONLY) await benchPeriods();
     if (!VERSIONS_ONLY) await benchGenerated();

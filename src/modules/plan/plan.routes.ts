@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { parseFinancialYearCode } from "../../domain/periods.ts";
 import { formatPlanMonth } from "../../domain/plan-dates.ts";
-import { RATINGS } from "../../domain/ratings.ts";
+import { COLOUR_WORDS } from "../../domain/rating-schemes.ts";
+import { ratingMeta } from "../../domain/ratings.ts";
 import { RISK_LEVELS } from "../../domain/risks.ts";
 import { NotFound, ValidationFailed } from "../../errors.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
@@ -14,8 +15,11 @@ import * as repository from "./plan.repository.ts";
 import { riskRegister } from "./plan.risks.ts";
 import {
   activityMonthsForm,
+  deliverableKeyForm,
   isQuarterInPlan,
+  KEY_FORM_RATINGS,
   leadsForm,
+  openProgressQuarters,
   parseQuarter,
   planQuarters,
   progressForm,
@@ -28,8 +32,10 @@ import {
   activityDetail,
   assessRisk,
   basePlan,
+  changeDeliverableRatingKey,
   changeLeadOfficers,
   deliverableDetail,
+  deliverableRatingKeySetting,
   goldenThread,
   knownOfficers,
   recordProgress,
@@ -87,6 +93,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     });
   });
 
+  /**
+   * The deliverable page, its progress form at the top. Opened afresh, the form starts at the
+   * quarter asked for (`?quarter=`, from a period's list of what is missing) or else the latest
+   * quarter open for entry, and holds that quarter's current entry where there is one, so saving
+   * corrects it (the earlier entry is kept in the history).
+   */
   async function renderDeliverable(
     reply: FastifyReply,
     id: number,
@@ -94,22 +106,61 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     errors: { field: string; message: string }[] = [],
   ) {
     const detail = await deliverableDetail(db, id);
-    const selected = typeof form.quarter === "string" ? form.quarter : undefined;
+    const inPlan = (quarter: ReportingQuarter) => !detail.plan || isQuarterInPlan(quarter, detail.plan);
+    const open = openProgressQuarters(await services.listPeriods(db)).filter(inPlan);
+    const submitted = errors.length > 0;
+    const asked = submitted ? undefined : parseQuarter(form.quarter);
+    const chosen = submitted ? parseQuarter(form.quarter) : (asked ?? open[0] ?? null);
+    const selected = submitted
+      ? typeof form.quarter === "string"
+        ? form.quarter
+        : undefined
+      : chosen
+        ? quarterValue(chosen)
+        : undefined;
+    const current =
+      chosen === null
+        ? undefined
+        : detail.progress.find(
+            (update) =>
+              update.current &&
+              update.financialYear === chosen.financialYear &&
+              update.quarter === chosen.quarter,
+          );
+    const values = submitted
+      ? form
+      : {
+          rating: current?.ratingSource === "stated" ? current.rating : undefined,
+          narrative: current?.narrative,
+        };
+    const isOpen = (quarter: ReportingQuarter) =>
+      open.some((one) => one.financialYear === quarter.financialYear && one.quarter === quarter.quarter);
     return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable.njk", {
       pageTitle: detail.deliverable.title,
       ...detail,
       recordChanges: await recordHistory(db, "deliverable", id),
-      form,
+      form: values,
       errors,
       version: typeof form.version === "string" ? form.version : String(detail.deliverable.version),
+      openQuarterLabels: open.map(quarterLabel),
+      chosenLabel: chosen ? quarterLabel(chosen) : null,
+      chosenIsOpen: chosen ? isOpen(chosen) : false,
+      current: submitted ? undefined : current,
       quarterItems: [
         { value: "", text: "Choose a quarter" },
-        ...quarterItems(detail.plan ? planQuarters(detail.plan) : [], selected),
+        ...quarterItems(detail.plan ? planQuarters(detail.plan) : open, selected).map((item) => {
+          const quarter = parseQuarter(item.value);
+          return quarter && isOpen(quarter) ? { ...item, text: `${item.text} (open for entry)` } : item;
+        }),
       ],
-      ratingItems: RATINGS.map((rating) => ({
-        value: rating.key,
-        text: rating.label,
-        checked: form.rating === rating.key,
+      ratingHint: detail.ratingKey.councils
+        ? "The council's key, with what each level means as the council wrote it."
+        : "Each level with the meaning Baseplan suggests until the council writes its own.",
+      ratingItems: detail.ratingKey.levels.map((level) => ({
+        value: level.rating,
+        text: level.words,
+        ...(level.meaning ? { hint: { text: level.meaning } } : {}),
+        checked: values.rating === level.rating,
       })),
     });
   }
@@ -118,9 +169,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     "/plan/deliverables/:id",
     async (request, reply) => {
       const id = idParam(request.params.id, "Deliverable");
-      // Followed from a period's list of what is missing: the form starts at that quarter.
-      const quarter = parseQuarter(request.query.quarter);
-      return renderDeliverable(reply, id, quarter ? { quarter: quarterValue(quarter) } : {});
+      return renderDeliverable(reply, id, { quarter: request.query.quarter });
     },
   );
 
@@ -160,6 +209,55 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       );
     },
   );
+
+  /** The council's key for deliverable progress, written by an administrator (decision 0042). */
+  async function renderKey(reply: FastifyReply, posted: Record<string, unknown> | null, errors: Errors = []) {
+    const { key, version } = await deliverableRatingKeySetting(db);
+    const text = (name: string, saved: string) =>
+      posted ? (typeof posted[name] === "string" ? posted[name] : "") : saved;
+    return reply.code(errors.length > 0 ? 400 : 200).view("plan/views/deliverable-key.njk", {
+      pageTitle: "Key for deliverable progress",
+      key,
+      version: posted && typeof posted.version === "string" ? posted.version : String(version),
+      levels: KEY_FORM_RATINGS.map((rating, index) => {
+        const level = key.levels.find((one) => one.rating === rating);
+        const five = ratingMeta(rating);
+        return {
+          rating,
+          position: index + 1,
+          colour: COLOUR_WORDS[five.colour],
+          fiveLevelWords: five.label,
+          words: text(`${rating}-words`, level?.words ?? ""),
+          meaning: text(`${rating}-meaning`, level?.meaning ?? ""),
+        };
+      }),
+      errors,
+    });
+  }
+
+  app.get("/settings/deliverable-ratings", async (_request, reply) => renderKey(reply, null));
+
+  app.post<{ Body: Record<string, unknown> }>("/settings/deliverable-ratings", async (request, reply) => {
+    const body = request.body ?? {};
+    try {
+      const edit = validForm(deliverableKeyForm, body);
+      await changeDeliverableRatingKey(db, request.actor, edit);
+    } catch (error) {
+      if (error instanceof ValidationFailed) {
+        // A form without its version has no field of its own: the message goes on the first level.
+        const errors = error.errors.map((one) =>
+          one.field === "version" ? { ...one, field: `${KEY_FORM_RATINGS[0]}-words` } : one,
+        );
+        return renderKey(reply, body, errors);
+      }
+      throw error;
+    }
+    return redirectWithBanner(
+      reply,
+      "/settings/deliverable-ratings",
+      "The key for deliverable progress was saved.",
+    );
+  });
 
   async function renderLeads(
     reply: FastifyReply,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   financialYearLabel,
+  type MonitoringPeriod,
   monitoringPeriod,
   monitoringPeriodKey,
   monitoringPeriodLabel,
@@ -60,6 +61,32 @@ export function isQuarterInPlan(quarter: ReportingQuarter, period: { fromYear: n
   );
 }
 
+/** A monitoring period's state, as far as progress entry needs it (the periods module's `listPeriods`). */
+export interface PeriodEntryState {
+  readonly period: MonitoringPeriod;
+  readonly status: string;
+  readonly locked: boolean;
+}
+
+/**
+ * The quarters progress may be recorded for now, latest first: a quarter open for entry and not
+ * signed off, or, for a year monitored monthly, the quarter of a month that is (progress is held
+ * by quarter; month 5 is in quarter 2). The same rule as the periods module's `openQuarters`,
+ * over every year at once.
+ */
+export function openProgressQuarters(states: readonly PeriodEntryState[]): ReportingQuarter[] {
+  const found = new Map<string, { startYear: number; quarter: number }>();
+  for (const state of states) {
+    if (state.status !== "open" || state.locked) continue;
+    const { startYear, kind, number } = state.period;
+    const quarter = kind === "quarter" ? number : Math.ceil(number / 3);
+    found.set(`${startYear}-${quarter}`, { startYear, quarter });
+  }
+  return [...found.values()]
+    .sort((a, b) => b.startYear - a.startYear || b.quarter - a.quarter)
+    .map(({ startYear, quarter }) => ({ financialYear: financialYearLabel(startYear), quarter }));
+}
+
 /** "2020-21-q3": the period's key, as forms and the database hold it. */
 export function quarterValue(quarter: ReportingQuarter): string {
   return monitoringPeriodKey(asPeriod(quarter));
@@ -75,9 +102,8 @@ export const progressForm = z.object({
     .string({ message: "Select the quarter this progress is for" })
     .refine((value) => parseQuarter(value) !== null, { message: "Select the quarter this progress is for" })
     .transform((value) => parseQuarter(value) as ReportingQuarter),
-  rating: z.enum(RATING_KEYS, {
-    message: "Select a rating from the key: Strong, Good, Review, Action or Data not available",
-  }),
+  // Any stored rating here; the service refuses one the council's key does not use, in its words.
+  rating: z.enum(RATING_KEYS, { message: "Select a rating from the key" }),
   narrative: z
     .string({ message: "Enter the progress narrative" })
     .trim()
@@ -238,3 +264,89 @@ export const leadsForm = z.object({
 });
 
 export type ActivityMonthsForm = z.infer<typeof activityMonthsForm>;
+
+const KEY_VERSION_MISSING = "The form was missing its version. Reload the page and try again.";
+
+/** The levels of the key form, in its order: the five stored ratings, best first. */
+export const KEY_FORM_RATINGS: readonly RatingKey[] = RATING_KEYS;
+
+/**
+ * The council's key for deliverable progress as its form sends it (decision 0042): for each
+ * stored rating, the council's words (blank where it does not use that level) and the meaning.
+ * At least two levels, no two with the same words, no meaning without words.
+ */
+export const deliverableKeyForm = z
+  .object({
+    version: z.coerce
+      .number({ error: KEY_VERSION_MISSING })
+      .int({ error: KEY_VERSION_MISSING })
+      .nonnegative({ error: KEY_VERSION_MISSING }),
+    ...Object.fromEntries(
+      KEY_FORM_RATINGS.flatMap((rating) => [
+        [
+          `${rating}-words`,
+          z
+            .string()
+            .trim()
+            .max(60, { error: "The words for a level must be 60 characters or fewer" })
+            .optional()
+            .default(""),
+        ],
+        [
+          `${rating}-meaning`,
+          z
+            .string()
+            .trim()
+            .max(500, { error: "The meaning of a level must be 500 characters or fewer" })
+            .optional()
+            .default(""),
+        ],
+      ]),
+    ),
+  })
+  .superRefine((form, context) => {
+    const values = form as unknown as Record<string, string>;
+    const seen = new Map<string, RatingKey>();
+    let used = 0;
+    for (const rating of KEY_FORM_RATINGS) {
+      const words = (values[`${rating}-words`] ?? "").replace(/\s+/g, " ");
+      if (words === "") {
+        if ((values[`${rating}-meaning`] ?? "") !== "") {
+          context.addIssue({
+            code: "custom",
+            path: [`${rating}-words`],
+            message: "Enter the words for this level, or clear its meaning if the council does not use it",
+          });
+        }
+        continue;
+      }
+      used += 1;
+      if (seen.has(words.toLowerCase())) {
+        context.addIssue({
+          code: "custom",
+          path: [`${rating}-words`],
+          message: `"${words}" already names another level: give each level its own words`,
+        });
+      }
+      seen.set(words.toLowerCase(), rating);
+    }
+    if (used < 2) {
+      context.addIssue({
+        code: "custom",
+        path: [`${KEY_FORM_RATINGS[0]}-words`],
+        message: "Enter the words for at least two levels: a key needs two or more",
+      });
+    }
+  })
+  .transform((form) => {
+    const values = form as unknown as Record<string, string>;
+    return {
+      version: form.version,
+      levels: KEY_FORM_RATINGS.flatMap((rating) => {
+        const words = (values[`${rating}-words`] ?? "").replace(/\s+/g, " ");
+        return words === "" ? [] : [{ rating, words, meaning: values[`${rating}-meaning`] ?? "" }];
+      }),
+    };
+  });
+
+export type DeliverableKeyForm = z.infer<typeof deliverableKeyForm>;

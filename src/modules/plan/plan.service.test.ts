@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sql } from "drizzle-orm";
-import { buildCouncil, idOf } from "../../../test/helpers/builders.ts";
+import { buildCouncil, buildSetting, idOf } from "../../../test/helpers/builders.ts";
 import {
   describeOnBothDatabases,
   type FreshOptions,
@@ -13,12 +13,17 @@ import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import * as repository from "./plan.repository.ts";
-import { progressForm } from "./plan.schemas.ts";
+import { deliverableKeyForm, progressForm } from "./plan.schemas.ts";
 import {
   basePlan,
+  changeDeliverableRatingKey,
   changeLeadOfficers,
+  DELIVERABLE_KEY_SETTING,
   deliverableDetail,
+  deliverableRatingKey,
+  deliverableRatingKeySetting,
   goldenThread,
+  quarterProgress,
   recordProgress,
 } from "./plan.service.ts";
 
@@ -288,6 +293,131 @@ describeOnBothDatabases("progress updates and lead officers", (fresh) => {
       (error) => error instanceof ValidationFailed && error.errors[0]?.field === "narrative",
     );
     assert.deepEqual(await snapshot(db, deliverable.id), before);
+  });
+
+  test("a second save for the same quarter corrects it: the quarter's current entry, the first kept in history", async () => {
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
+    assert.ok(deliverable);
+    const save = (version: number, rating: string, narrative: string, quarter = "2032-33-q2") =>
+      recordProgress(db, TEST_ACTOR, {
+        deliverableId: deliverable.id,
+        version,
+        progress: validForm(progressForm, { quarter, rating, narrative }),
+      });
+    await save(deliverable.version, "good", "Bins ordered.");
+    await save(deliverable.version + 1, "good", "Another quarter's entry.", "2032-33-q1");
+    const corrected = await save(deliverable.version + 2, "review", "Bins ordered, delivery late.");
+    const detail = await deliverableDetail(db, deliverable.id);
+    const quarter = detail.progress.filter(
+      (update) => update.financialYear === "2032/33" && update.quarter === 2,
+    );
+    assert.deepEqual(
+      quarter.map((update) => [update.narrative, update.current]),
+      [
+        ["Bins ordered, delivery late.", true],
+        ["Bins ordered.", false],
+      ],
+    );
+    assert.equal(detail.progress.find((update) => update.quarter === 1)?.current, true);
+    const current = (await quarterProgress(db, { financialYear: "2032/33", quarter: 2 })).get(deliverable.id);
+    assert.equal(current?.id, corrected.id);
+    assert.equal(current?.rating, "review");
+    const [event] = await listAuditEvents(db, "deliverable-progress", deliverable.id);
+    assert.match(event?.summary ?? "", /^Corrected Quarter 2 2032\/33 progress .*: Review$/);
+    assert.equal((event?.before as { narrative?: string } | null)?.narrative, "Bins ordered.");
+  });
+
+  test("the council's key decides the ratings offered: one it does not use is refused naming its words", async () => {
+    const { db, deliverable } = await aPlanWithADeliverable(fresh);
+    assert.ok(deliverable);
+    await buildSetting(db, DELIVERABLE_KEY_SETTING, {
+      levels: [
+        { rating: "strong", words: "Zooming", meaning: "Well ahead" },
+        { rating: "not-available", words: "Fog", meaning: "Nothing to say yet" },
+      ],
+    });
+    const key = await deliverableRatingKey(db);
+    assert.deepEqual(
+      key.levels.map((level) => [level.words, level.meaning]),
+      [
+        ["Zooming", "Well ahead"],
+        ["Fog", "Nothing to say yet"],
+      ],
+    );
+    const before = await snapshot(db, deliverable.id);
+    await assert.rejects(
+      async () =>
+        recordProgress(db, TEST_ACTOR, {
+          deliverableId: deliverable.id,
+          version: deliverable.version,
+          progress: validForm(progressForm, { quarter: "2031-32-q4", rating: "good", narrative: "Fine." }),
+        }),
+      (error) =>
+        error instanceof ValidationFailed &&
+        error.errors[0]?.field === "rating" &&
+        error.errors[0]?.message === "Select a rating from the council's key: Zooming or Fog",
+    );
+    assert.deepEqual(await snapshot(db, deliverable.id), before);
+    await recordProgress(db, TEST_ACTOR, {
+      deliverableId: deliverable.id,
+      version: deliverable.version,
+      progress: validForm(progressForm, { quarter: "2031-32-q4", rating: "strong", narrative: "Fast." }),
+    });
+    const [update] = (await deliverableDetail(db, deliverable.id)).progress;
+    assert.equal(update?.ratingMeta.label, "Zooming");
+    assert.equal(update?.ratingMeta.colour, "blue");
+  });
+
+  test("a key that cannot be used (one level, or two with the same words) leaves the five levels", async () => {
+    const { db } = await fresh();
+    for (const levels of [
+      [{ rating: "good", words: "Fine", meaning: "" }],
+      [
+        { rating: "good", words: "Fine", meaning: "" },
+        { rating: "action", words: "fine ", meaning: "" },
+      ],
+    ]) {
+      await buildSetting(db, DELIVERABLE_KEY_SETTING, { levels });
+      const key = await deliverableRatingKey(db);
+      assert.equal(key.councils, false);
+      assert.equal(key.levels.length, 5);
+    }
+  });
+
+  test("the key is changed version-checked and audited; a stale or unusable one changes nothing", async () => {
+    const { db } = await fresh();
+    const form = (fields: Record<string, string>) => validForm(deliverableKeyForm, fields);
+    await changeDeliverableRatingKey(
+      db,
+      TEST_ACTOR,
+      form({ version: "0", "review-words": "Wobbly", "review-meaning": "Late", "action-words": "Stuck" }),
+    );
+    const saved = await deliverableRatingKeySetting(db);
+    assert.equal(saved.version, 1);
+    assert.deepEqual(saved.key.levels, [
+      { rating: "review", words: "Wobbly", meaning: "Late" },
+      { rating: "action", words: "Stuck", meaning: "" },
+    ]);
+    await assert.rejects(
+      async () =>
+        changeDeliverableRatingKey(
+          db,
+          TEST_ACTOR,
+          form({ version: "0", "good-words": "A", "action-words": "B" }),
+        ),
+      (error) => error instanceof Conflict && /Wobbly \(Late\); Stuck/.test(error.fields[0]?.saved ?? ""),
+    );
+    assert.throws(
+      () => form({ version: "1", "good-words": "Only one" }),
+      (error) => error instanceof ValidationFailed && error.errors[0]?.field === "strong-words",
+    );
+    assert.deepEqual((await deliverableRatingKeySetting(db)).version, 1);
+    const events = await listAuditEvents(db, "setting", DELIVERABLE_KEY_SETTING);
+    assert.equal(events.length, 1);
+    assert.match(
+      events[0]?.summary ?? "",
+      /Changed the key for deliverable progress: Wobbly \(Late\); Stuck$/,
+    );
   });
 
   test("an unknown lead officer is refused with the known names and nothing changes", async () => {

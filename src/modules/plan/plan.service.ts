@@ -1,4 +1,12 @@
+import { z } from "zod";
 import type { Database } from "../../db/client.ts";
+import {
+  DEFAULT_DELIVERABLE_KEY,
+  type DeliverableKey,
+  deliverableKeyProblems,
+  deliverableRatingMeta,
+  levelOf,
+} from "../../domain/deliverable-ratings.ts";
 import {
   explainPlanDates,
   formatPlanMonth,
@@ -10,10 +18,12 @@ import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import { measureFigures, measureIdTitled } from "../measures/measures.service.ts";
 import { refuseOwnerChange, requireOwnerOf } from "../people/ownership.service.ts";
+import { readSettingAndVersion, saveSetting } from "../settings/settings.service.ts";
 import type { Deliverable, DeliverableProgress, Plan, Risk, SupportingActivity } from "./plan.repository.ts";
 import * as repository from "./plan.repository.ts";
 import {
   type ActivityMonthsForm,
+  type DeliverableKeyForm,
   isQuarterInPlan,
   type ProgressForm,
   planYearsLabel,
@@ -195,28 +205,125 @@ export interface ThreadDeliverable {
   ratingInferred: boolean;
 }
 
+/** The setting that holds the council's key for deliverable progress (decision 0042). */
+export const DELIVERABLE_KEY_SETTING = "deliverable-rating-key";
+
+const deliverableKeyValue = z.object({
+  levels: z
+    .array(
+      z.object({
+        rating: z.enum(RATINGS.map((meta) => meta.key) as [RatingKey, ...RatingKey[]]),
+        words: z.string().min(1).max(60),
+        meaning: z.string().max(500),
+      }),
+    )
+    .min(2)
+    .max(RATINGS.length),
+});
+
+/**
+ * The council's key for deliverable progress: the levels it set, in its words with its meanings,
+ * or, until it sets one (or where the saved one cannot be used), the five levels with Baseplan's
+ * suggested meanings.
+ */
+export async function deliverableRatingKey(db: Database): Promise<DeliverableKey> {
+  const { value } = await readSettingAndVersion(db, DELIVERABLE_KEY_SETTING);
+  const parsed = deliverableKeyValue.safeParse(value);
+  if (!parsed.success || deliverableKeyProblems(parsed.data.levels).length > 0)
+    return DEFAULT_DELIVERABLE_KEY;
+  return { levels: parsed.data.levels, councils: true };
+}
+
+/** The council's key for deliverable progress with the setting's version (0 before it is first saved). */
+export async function deliverableRatingKeySetting(
+  db: Database,
+): Promise<{ key: DeliverableKey; version: number }> {
+  const { version } = await readSettingAndVersion(db, DELIVERABLE_KEY_SETTING);
+  return { key: await deliverableRatingKey(db), version };
+}
+
+/** A key in words, for the audit trail and a conflict: "Sailing (Going as agreed); Sinking". */
+export function deliverableKeyWords(key: DeliverableKey): string {
+  return key.levels
+    .map((level) => (level.meaning ? `${level.words} (${level.meaning})` : level.words))
+    .join("; ");
+}
+
+/**
+ * Changes the council's key for deliverable progress (decision 0042). Refused naming the field
+ * where the key cannot be used; refused with Conflict, nothing changed, where someone saved it
+ * after the form was opened; audited with the key before and after.
+ */
+export async function changeDeliverableRatingKey(
+  db: Database,
+  actor: string,
+  edit: DeliverableKeyForm,
+): Promise<DeliverableKey> {
+  const problems = deliverableKeyProblems(edit.levels);
+  if (problems.length > 0) {
+    throw new ValidationFailed(problems.map((message) => ({ field: `${RATINGS[0]?.key}-words`, message })));
+  }
+  const key: DeliverableKey = { levels: edit.levels, councils: true };
+  await db.transaction(async (tx) => {
+    const current = await deliverableRatingKeySetting(tx);
+    if (current.version !== edit.version) {
+      throw new Conflict(
+        "The key for deliverable progress",
+        [
+          {
+            label: "The council's key for deliverable progress",
+            saved: deliverableKeyWords(current.key),
+            submitted: deliverableKeyWords(key),
+          },
+        ],
+        "/settings/deliverable-ratings",
+      );
+    }
+    await saveSetting(tx, actor, {
+      key: DELIVERABLE_KEY_SETTING,
+      value: { levels: edit.levels },
+      summary: `Changed the key for deliverable progress: ${deliverableKeyWords(key)}`,
+    });
+  });
+  return key;
+}
+
+/** "Strong, Good or Review": a key's words, as a refusal names them. */
+function keyWords(key: DeliverableKey): string {
+  const words = key.levels.map((level) => level.words);
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words.at(-1)}` : (words[0] ?? "");
+}
+
 export interface DeliverableDetail {
   deliverable: Deliverable;
   plan: Plan | undefined;
   dates: PlanDates;
   datesExplained: string;
   linkedMeasures: MeasureSummary[];
+  /** The council's key the progress form offers and the history is shown in. */
+  ratingKey: DeliverableKey;
   progress: (DeliverableProgress & {
     ratingMeta: ReturnType<typeof ratingMeta>;
     /** Why the rating was inferred, where it was not stated; null for a stated rating. */
     inferredFrom: string | null;
     quarterLabel: string;
     paragraphs: string[];
+    /**
+     * The quarter's current entry (the latest recorded for it); false for one a later entry for
+     * the same quarter corrected, which is kept as history.
+     */
+    current: boolean;
   })[];
 }
 
 export async function deliverableDetail(db: Database, id: number): Promise<DeliverableDetail> {
   const deliverable = await repository.findDeliverable(db, id);
   if (!deliverable) throw new NotFound(`Deliverable ${id}`);
-  const [planList, linkedMeasures, progress] = await Promise.all([
+  const [planList, linkedMeasures, progress, ratingKey] = await Promise.all([
     repository.listPlans(db),
     repository.listLinkedMeasures(db, id),
     repository.listProgressFor(db, id),
+    deliverableRatingKey(db),
   ]);
   const dates = parsePlanDates(deliverable.startFinish);
   return {
@@ -225,12 +332,19 @@ export async function deliverableDetail(db: Database, id: number): Promise<Deliv
     dates,
     datesExplained: explainPlanDates(dates),
     linkedMeasures: await summariseMeasures(db, linkedMeasures),
-    progress: progress.map((update) => ({
+    ratingKey,
+    progress: progress.map((update, index) => ({
       ...update,
-      ratingMeta: ratingMeta(update.rating as RatingKey),
+      ratingMeta: deliverableRatingMeta(ratingKey, update.rating as RatingKey),
       inferredFrom: inferenceBasis(update),
       quarterLabel: quarterLabel(update),
       paragraphs: update.narrative.split(/\n\s*\n/),
+      // Latest first within a quarter (listProgressFor's order), as quarterProgress reads it.
+      current: !progress
+        .slice(0, index)
+        .some(
+          (earlier) => earlier.financialYear === update.financialYear && earlier.quarter === update.quarter,
+        ),
     })),
   };
 }
@@ -281,6 +395,13 @@ export async function recordProgress(
     const before = await repository.findDeliverable(tx, input.deliverableId);
     if (!before) throw new NotFound(`Deliverable ${input.deliverableId}`);
     await requireOwnerOf(tx, actor, "deliverable", before.id);
+    const ratingKey = await deliverableRatingKey(tx);
+    if (!levelOf(ratingKey, rating)) {
+      throw new ValidationFailed([
+        { field: "rating", message: `Select a rating from the council's key: ${keyWords(ratingKey)}` },
+      ]);
+    }
+    const words = (key: string) => deliverableRatingMeta(ratingKey, key as RatingKey).label;
     const plan = await repository.findPlan(tx, before.planId);
     if (plan && !isQuarterInPlan(quarter, plan)) {
       throw new ValidationFailed([
@@ -305,8 +426,8 @@ export async function recordProgress(
           },
           {
             label: "Rating",
-            saved: latest ? ratingMeta(latest.rating as RatingKey).label : "None recorded",
-            submitted: ratingMeta(rating).label,
+            saved: latest ? words(latest.rating) : "None recorded",
+            submitted: words(rating),
           },
           { label: "Narrative", saved: latest?.narrative ?? "None recorded", submitted: narrative },
         ],
@@ -333,7 +454,7 @@ export async function recordProgress(
       entityId: before.id,
       record: { kind: "deliverable", id: before.id },
       period: quarterPeriodKey(quarter.financialYear, quarter.quarter),
-      summary: `Recorded ${quarterLabel(quarter)} progress on "${before.title}": ${ratingMeta(rating).label}`,
+      summary: `${previous ? "Corrected" : "Recorded"} ${quarterLabel(quarter)} progress on "${before.title}": ${words(rating)}`,
       before: previous ?? null,
       after: recorded,
     });
