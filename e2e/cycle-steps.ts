@@ -5,24 +5,14 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { readPdf } from "../test/helpers/pdf.ts";
+import { zipEntryText } from "../test/helpers/zip.ts";
+import { assertAccessible } from "./harness.ts";
 
 /**
  * The steps the monitoring-cycle journeys share (e2e/cycle.e2e.test.ts, a quarter;
  * e2e/monthly-cycle.e2e.test.ts, a year's first months): following a period page's lists of
  * what is missing, saving a form, and reading a report's files.
  */
-
-/** Where each of a section's "enter it" links on a period page goes, in the page's order. */
-export async function missingLinks(page: Page, periodPath: string, section: string): Promise<string[]> {
-  await page.goto(`/periods/${periodPath}`);
-  const list = page.getByTestId(`missing-${section}`);
-  if ((await list.count()) === 0) return [];
-  const hrefs = await list
-    .getByRole("link")
-    .evaluateAll((links) => links.map((link) => link.getAttribute("href") ?? ""));
-  assert.ok(hrefs.length > 0, `${section}: the missing items are links while the period is open`);
-  return [...new Set(hrefs)];
-}
 
 /**
  * Every section's "enter it" links on a period page, read from one load of it: section key to the
@@ -71,13 +61,17 @@ export async function download(page: Page, linkName: RegExp): Promise<{ name: st
   return { name: file.suggestedFilename(), path };
 }
 
-/** Every value of every cell of a workbook (a formula's result), as text, sheet by sheet. */
-export async function workbookText(path: string): Promise<string> {
+/**
+ * Every row of every sheet of a workbook, each the values of its cells that hold one (a formula's
+ * result), as text, sheet by sheet.
+ */
+export async function workbookRows(path: string): Promise<string[][]> {
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load((await readFile(path)) as unknown as ArrayBuffer);
-  const values: string[] = [];
+  const rows: string[][] = [];
   for (const sheet of workbook.worksheets) {
-    sheet.eachRow((row) =>
+    sheet.eachRow((row) => {
+      const values: string[] = [];
       row.eachCell((cell) => {
         const value = cell.value;
         if (value !== null && typeof value === "object" && "result" in value)
@@ -85,10 +79,76 @@ export async function workbookText(path: string): Promise<string> {
         else if (value !== null && typeof value === "object" && "richText" in value)
           values.push(value.richText.map((run) => run.text).join(""));
         else values.push(String(value));
-      }),
-    );
+      });
+      rows.push(values);
+    });
   }
-  return values.join("\n");
+  return rows;
+}
+
+/** Every value of every cell of a workbook (a formula's result), as text, one a line, sheet by sheet. */
+export async function workbookText(path: string): Promise<string> {
+  return (await workbookRows(path)).flat().join("\n");
+}
+
+/** XML text with its five entities read back as the characters they stand for. */
+const unescapeXml = (text: string) =>
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+
+/** A Word file's document text: paragraphs a space apart, white space made single. */
+export async function wordText(path: string): Promise<string> {
+  const xml = await zipEntryText(path, "word/document.xml");
+  return flat(unescapeXml(xml.replace(/<\/w:p>/g, " ").replace(/<[^>]+>/g, "")));
+}
+
+/** Every row of every table in a Word file, as its cells' text (paragraphs a space apart). */
+export async function wordTableRows(path: string): Promise<string[][]> {
+  const xml = await zipEntryText(path, "word/document.xml");
+  return xml
+    .split("</w:tr>")
+    .slice(0, -1)
+    .map((row) =>
+      row
+        .split("</w:tc>")
+        .slice(0, -1)
+        .map((cell) => flat(unescapeXml(cell.replace(/<\/w:p>/g, " ").replace(/<[^>]+>/g, ""))).trim()),
+    );
+}
+
+/** Whether some row starts with these cells, in order (a measure's title, then its value). */
+export function hasRow(rows: readonly (readonly string[])[], cells: readonly string[]): boolean {
+  return rows.some((row) => cells.every((cell, index) => row[index]?.trim() === cell));
+}
+
+/**
+ * Axe on the page as it stands, then the page laid out on a phone (390 px): nothing wider than the
+ * screen. The page is left at the width it had.
+ */
+export async function assertAccessibleAndFits(page: Page): Promise<void> {
+  await assertAccessible(page);
+  const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  await page.setViewportSize({ width: 390, height: size.height });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.setViewportSize(size);
+  assert.ok(width <= 390, `${page.url()} is ${width} px wide on a 390 px screen`);
+}
+
+/**
+ * Presses a form's button (JavaScript on, so axe can run on the answer) and returns the answer's
+ * status once its page has loaded: for a refusal, the page that says why.
+ */
+export async function submitForStatus(page: Page, form: string, button: string): Promise<number> {
+  const [response] = await Promise.all([
+    page.waitForResponse((answer) => answer.request().method() === "POST"),
+    page.getByTestId(form).getByRole("button", { name: button, exact: true }).click(),
+  ]);
+  await page.waitForLoadState();
+  return response.status();
 }
 
 /** Text with every run of white space made one space. */

@@ -4,22 +4,37 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe } from "node:test";
 import type { Page } from "playwright-core";
+import { formatPounds, parseMoney } from "../src/domain/money.ts";
 import { libreOffice } from "../test/helpers/libreoffice.ts";
 import { readPdf } from "../test/helpers/pdf.ts";
 import { skipWithout } from "../test/helpers/programs.ts";
-import { zipEntryText } from "../test/helpers/zip.ts";
-import { download, fillEmptyAmounts, missingLinks, save, workbookText } from "./cycle-steps.ts";
+import {
+  assertAccessibleAndFits,
+  download,
+  fillEmptyAmounts,
+  flat,
+  hasRow,
+  missingBySection,
+  save,
+  submitForStatus,
+  wordTableRows,
+  wordText,
+  workbookRows,
+} from "./cycle-steps.ts";
 import { journeyTest, setUpJourney, visit } from "./harness.ts";
 
 /**
  * The monitoring cycle run forward through the pages only. Quarter 4 2020/21, after the published
  * quarter 3, is entered whole by following its period page's lists of what is missing (every
- * deliverable's progress, every measure due, every budget line's forecast, savings, growth,
- * reserves, debt, a financial risk and the report narrative) until the page says it is complete;
- * it is published, the dashboard, /budget and /reports move to it, and its report in Word, Excel
- * and PDF holds what was entered, the Word file opening in LibreOffice; quarter 3's files are the
+ * deliverable's progress, a value for every measure due, every budget line's forecast with its
+ * variance explained, savings, growth, reserves, debt, a financial risk and the report narrative)
+ * until the page says it is complete; it is published, the dashboard, /budget and /reports move to
+ * it, and its report in Word, Excel and PDF holds what was entered (each measure's value in its
+ * row, each line's explanation), the Word file opening in LibreOffice; quarter 3's files are the
  * same before and after. Forms are filled on the page without JavaScript; axe runs once on each
- * kind of page. A year monitored monthly is run in e2e/monthly-cycle.e2e.test.ts.
+ * kind of page, and on the refusals met on the way (closing or publishing with items missing and
+ * unconfirmed, a value for a period no longer or not yet open), which must also fit a phone.
+ * A year monitored monthly is run in e2e/monthly-cycle.e2e.test.ts.
  */
 
 /** A quarter's report as served: the page's main content, the Word and Excel bytes, the PDF's text. */
@@ -44,13 +59,31 @@ const Q4 = "2020-21/q4";
 /** Words and figures entered for quarter 4, looked for in its report's files. */
 const ENTERED = {
   progress: "Quarter four progress recorded through the pages.",
-  line: { budget: "£2,345,678.91", forecast: "£2,456,789.12", shown: ["2.346", "2.457"] },
+  line: {
+    budget: "£2,345,678.91",
+    forecast: "£2,456,789.12",
+    shown: ["2.346", "2.457"],
+    /** How 2.4 Key Variances heads the first line's explanation: its variance, £111,110.21 over. */
+    heading: "overspend £0.111m",
+  },
   savings: { amount: "£123,456", shown: "0.123" },
   reserve: { amount: "£1,234,567", shown: "1.235" },
   writeOff: { amount: "£45,678", shown: "0.046" },
   risk: "Fuel prices rise faster than the quarter four forecast allows",
   narrative: "Quarter four narrative written through the pages.",
 };
+
+/**
+ * A PDF's text as compared: without the page footers, and without white space, as lines break where
+ * the page did (a long heading wraps after "Care/", or runs on to the next page).
+ */
+const squeezed = (text: string) => text.replace(/Page \d+ of \d+\s*\f/g, "").replace(/\s+/g, "");
+
+/** For a failure's message: the text before where `expected`'s last characters are, if anywhere. */
+function near(text: string, expected: string): string {
+  const at = text.indexOf(expected.slice(-7));
+  return at < 0 ? "(not found)" : text.slice(Math.max(0, at - expected.length - 200), at + 100);
+}
 
 /** LibreOffice opens the Word file where it is installed; elsewhere that step says why it is skipped. */
 const WITHOUT_LIBREOFFICE = skipWithout("libreoffice");
@@ -68,8 +101,30 @@ describe("the next quarter entered and reported", () => {
       await visit(withJavaScript, `/periods/${Q4}`);
       assert.match((await withJavaScript.getByTestId("period-status").textContent()) ?? "", /Open for entry/);
 
+      // Closing or publishing it with everything missing and unconfirmed is refused, the period page
+      // naming the confirmation; it stays open.
+      for (const [action, button] of [
+        ["close", "Close for entry"],
+        ["publish", "Publish"],
+      ] as const) {
+        assert.equal(await submitForStatus(withJavaScript, `${action}-form`, button), 400, action);
+        const summary = withJavaScript.locator(".govuk-error-summary");
+        assert.match((await summary.textContent()) ?? "", new RegExp(`${action} Quarter 4 2020/21`, "i"));
+        assert.equal(await summary.locator(`a[href="#${action}-confirm"]`).count(), 1, action);
+        assert.match(
+          (await withJavaScript.getByTestId("period-status").textContent()) ?? "",
+          /Open for entry/,
+        );
+        await assertAccessibleAndFits(withJavaScript);
+      }
+
+      // What is missing, section by section, read from one load of the period page: each section's
+      // links lead to its items whatever is entered in the others.
+      const missing = await missingBySection(page, Q4);
+      const linksFor = (section: string) => missing.get(section) ?? [];
+
       // Progress for every Council Plan deliverable, each form starting at quarter 4.
-      const deliverables = await missingLinks(page, Q4, "deliverables");
+      const deliverables = linksFor("deliverables");
       assert.ok(deliverables.length > 1);
       await visit(withJavaScript, deliverables[0] ?? "");
       for (const href of deliverables) {
@@ -81,35 +136,51 @@ describe("the next quarter entered and reported", () => {
         await save(page, "Save progress");
       }
 
-      // A value for every measure due in the quarter.
-      const measures = await missingLinks(page, Q4, "measures");
+      // A value for every measure due in the quarter, each its own, looked for in its row of the report.
+      const measures = linksFor("measures");
       assert.ok(measures.length > 1);
       await visit(withJavaScript, measures[0] ?? "");
-      for (const href of measures) {
+      const values: { title: string; value: string }[] = [];
+      for (const [index, href] of measures.entries()) {
         await page.goto(href);
         assert.match((await page.locator("h1").textContent()) ?? "", /Add the Quarter 4 2020\/21 value/);
-        await page.locator("#value").fill("42");
+        const title = ((await page.locator(".govuk-caption-l").textContent()) ?? "").trim();
+        const value = `${index + 11}.37`;
+        values.push({ title, value });
+        await page.locator("#value").fill(value);
         await page.locator("#status").check();
         await save(page, "Save the value");
       }
 
-      // Every budget line's forecast; the first with figures looked for in the report.
-      const lines = await missingLinks(page, Q4, "budget-lines");
+      // Every budget line's forecast, off its budget (over and under by turns) and the variance
+      // explained; the first with figures looked for in the report.
+      const lines = linksFor("budget-lines");
       assert.ok(lines.length > 1);
       await visit(withJavaScript, lines[0] ?? "");
+      const explained: { line: string; text: string }[] = [];
       for (const [index, href] of lines.entries()) {
         await page.goto(href);
+        // The caption is the line's name and the year.
+        const line = ((await page.locator(".govuk-caption-l").textContent()) ?? "")
+          .trim()
+          .replace(/, [^,]*$/, "");
         const budget = page.getByLabel("Controllable budget");
         if (index === 0) await budget.fill(ENTERED.line.budget);
         else if ((await budget.inputValue()).trim() === "") await budget.fill("£100,000");
+        const budgetPence = parseMoney(await budget.inputValue());
+        assert.ok(budgetPence.ok, `${href}: the budget reads as an amount`);
+        const off = (index % 2 === 0 ? 1 : -1) * index * 100_000; // £1,000 more each line
         await page
           .getByLabel("Full year forecast")
-          .fill(index === 0 ? ENTERED.line.forecast : await budget.inputValue());
+          .fill(index === 0 ? ENTERED.line.forecast : formatPounds(budgetPence.pence + off, { pence: true }));
+        const text = `Variance ${index + 1} explained on the forecast form.`;
+        await page.getByLabel("Explanation of the variance").fill(text);
+        explained.push({ line, text });
         await save(page, "Save forecast");
       }
 
       // Savings: every initiative's forecast, from the savings page the period page links to.
-      for (const href of await missingLinks(page, Q4, "savings")) {
+      for (const href of linksFor("savings")) {
         await page.goto(href);
         const initiatives = await page
           .locator('main a[href*="/forecasts/"]')
@@ -124,20 +195,20 @@ describe("the next quarter entered and reported", () => {
       }
 
       // Growth spend, reserve balances and debt: one form each, every row.
-      for (const href of await missingLinks(page, Q4, "growth")) {
+      for (const href of linksFor("growth")) {
         await visit(withJavaScript, href);
         await page.goto(href);
         await fillEmptyAmounts(page, "£10,000");
         await save(page, "Save growth item spend");
       }
-      for (const href of await missingLinks(page, Q4, "reserves")) {
+      for (const href of linksFor("reserves")) {
         await visit(withJavaScript, href);
         await page.goto(href);
         await page.locator('input[name="amount-0"]').fill(ENTERED.reserve.amount);
         await fillEmptyAmounts(page, "£250,000");
         await save(page, "Save reserve balances");
       }
-      for (const href of await missingLinks(page, Q4, "debt")) {
+      for (const href of linksFor("debt")) {
         await visit(withJavaScript, href);
         await page.goto(href);
         await fillEmptyAmounts(page, "£75,000");
@@ -146,7 +217,7 @@ describe("the next quarter entered and reported", () => {
       }
 
       // A financial risk.
-      for (const href of await missingLinks(page, Q4, "financial-risks")) {
+      for (const href of linksFor("financial-risks")) {
         await visit(withJavaScript, href);
         await page.goto(href);
         await page.locator("#service").fill("Transport");
@@ -158,7 +229,7 @@ describe("the next quarter entered and reported", () => {
       }
 
       // The report's narrative: every part of it.
-      for (const href of await missingLinks(page, Q4, "narrative")) {
+      for (const href of linksFor("narrative")) {
         await visit(withJavaScript, href);
         await page.goto(href);
         const parts = page.getByTestId("narrative-form").locator("textarea");
@@ -174,10 +245,29 @@ describe("the next quarter entered and reported", () => {
         (await withJavaScript.getByTestId("period-summary").textContent()) ?? "",
         /Everything the monitoring report needs is recorded/,
       );
+      // A second officer has the first measure's form open while the quarter is published.
+      await withJavaScript.goto(measures[0] ?? "");
       await page.goto(`/periods/${Q4}`);
       await page.getByTestId("publish-form").getByRole("button", { name: "Publish" }).click();
       await page.waitForLoadState();
       assert.match((await page.getByTestId("period-status").textContent()) ?? "", /Published/);
+
+      // Their value is refused with a page saying the quarter is published and where periods are
+      // opened; nothing is saved (the report below prints the value entered before). A period
+      // never opened is refused the same way.
+      await withJavaScript.locator("#value").fill("99.99");
+      assert.equal(await submitForStatus(withJavaScript, "period-value-form", "Save the value"), 400);
+      assert.match(
+        flat((await withJavaScript.getByTestId("period-closed").textContent()) ?? ""),
+        /Quarter 4 2020\/21 is published\. Nothing was saved\./,
+      );
+      await assertAccessibleAndFits(withJavaScript);
+      await visit(withJavaScript, (measures[0] ?? "").replace(/period=[^&]+/, "period=2031-32-q2"), 400);
+      assert.match(
+        flat((await withJavaScript.getByTestId("period-closed").textContent()) ?? ""),
+        /has not been opened\. Nothing was saved\./,
+      );
+      await assertAccessibleAndFits(withJavaScript);
 
       // The dashboard, the budget and the reports now show quarter 4.
       await visit(withJavaScript, "/");
@@ -203,35 +293,53 @@ describe("the next quarter entered and reported", () => {
         ENTERED.reserve.shown,
         ENTERED.writeOff.shown,
       ];
-      const words = [ENTERED.progress, ENTERED.risk, `${ENTERED.narrative} Part 1.`];
-      const flat = (text: string) => text.replace(/\s+/g, " ");
+      // The explanations under 2.4 Key Variances, the first headed with its line and variance.
+      const explanations = [
+        `${explained[0]?.line}, ${ENTERED.line.heading}`,
+        ...explained.map((entry) => entry.text),
+      ];
+      const words = [ENTERED.progress, ENTERED.risk, `${ENTERED.narrative} Part 1.`, ...explanations];
+      const measureValues = values.map((entry) => entry.value);
       const page4 = flat((await withJavaScript.locator("main").textContent()) ?? "");
       assert.match(page4, /as at Quarter 4/);
-      for (const expected of [...figures, ...words]) assert.ok(page4.includes(expected), `page: ${expected}`);
+      for (const expected of [...figures, ...words, ...measureValues])
+        assert.ok(page4.includes(expected), `page: ${expected}`);
 
+      // Word: the words and figures in its text, each measure's value in the measure's row.
       const word = await download(withJavaScript, /^Word/);
       assert.equal(word.name, "quarterly-report-2020-21-q4.docx");
-      const xml = flat((await zipEntryText(word.path, "word/document.xml")).replace(/<[^>]+>/g, ""));
-      for (const expected of [...figures, ...words]) assert.ok(xml.includes(expected), `Word: ${expected}`);
+      const wordWords = await wordText(word.path);
+      for (const expected of [...figures, ...words])
+        assert.ok(wordWords.includes(expected), `Word: ${expected}`);
+      const wordRows = await wordTableRows(word.path);
+      for (const { title, value } of values)
+        assert.ok(hasRow(wordRows, [title, value]), `Word: ${title} is ${value}`);
 
+      // Excel: tables only (no prose), so the risk, the amounts and each measure's value in its row.
       const excel = await download(withJavaScript, /^Excel/);
       assert.equal(excel.name, "quarterly-report-2020-21-q4.xlsx");
-      const cells = await workbookText(excel.path);
+      const excelRows = await workbookRows(excel.path);
+      const cells = excelRows.flat().join("\n");
       assert.ok(cells.includes(ENTERED.risk), "Excel: the risk");
       // Amounts are cells in pounds: the line's forecast and the debt written off.
       assert.match(cells, /^2456789\.12$|^2457000$|^2456789$/m);
+      for (const { title, value } of values)
+        assert.ok(hasRow(excelRows, [title, value]), `Excel: ${title} is ${value}`);
 
       const pdf = await download(withJavaScript, /^PDF/);
       assert.equal(pdf.name, "quarterly-report-2020-21-q4.pdf");
-      const pdfText = flat((await readPdf(await readFile(pdf.path))).text);
-      for (const expected of [...figures, ENTERED.risk.slice(0, 30)])
-        assert.ok(pdfText.includes(expected), `PDF: ${expected}`);
+      const pdfText = squeezed((await readPdf(await readFile(pdf.path))).text);
+      for (const expected of [...figures, ENTERED.risk.slice(0, 30), ...explanations, ...measureValues])
+        assert.ok(
+          pdfText.includes(squeezed(expected)),
+          `PDF: ${expected}, near: ${near(pdfText, squeezed(expected))}`,
+        );
 
       // The Word file opens in LibreOffice, whose conversion holds the quarter 4 figures.
       if (WITHOUT_LIBREOFFICE) {
         console.log(`# ${WITHOUT_LIBREOFFICE}`);
       } else {
-        const converted = flat(
+        const converted = squeezed(
           (
             await readPdf(
               await readFile(
@@ -240,7 +348,11 @@ describe("the next quarter entered and reported", () => {
             )
           ).text,
         );
-        for (const expected of figures) assert.ok(converted.includes(expected), `LibreOffice: ${expected}`);
+        for (const expected of [...figures, ...explanations, ...measureValues])
+          assert.ok(
+            converted.includes(squeezed(expected)),
+            `LibreOffice: ${expected}, near: ${near(converted, squeezed(expected))}`,
+          );
       }
 
       // Quarter 3, published before, is exactly as it was: its page, Word and Excel byte for byte, its PDF's text.
@@ -250,6 +362,10 @@ describe("the next quarter entered and reported", () => {
       assert.ok(quarter3After.xlsx.equals(quarter3Before.xlsx), "quarter 3 Excel unchanged");
       assert.equal(quarter3After.pdfText, quarter3Before.pdfText);
       assert.doesNotMatch(quarter3After.html, new RegExp(ENTERED.narrative));
+      assert.ok(
+        !quarter3After.html.includes(explained[0]?.text ?? ""),
+        "no quarter 4 explanation in quarter 3",
+      );
     },
   );
 });
