@@ -1,7 +1,7 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
-import { fillValuePeriods } from "./modules/measures/measures.service.ts";
+import { fillValuePeriods, type PlanLinks } from "./modules/measures/measures.service.ts";
 import { OidcSignIn } from "./modules/people/oidc.service.ts";
 import {
   defaultPeriod,
@@ -10,6 +10,7 @@ import {
   requireOpenPeriod,
   requireOpenQuarter,
 } from "./modules/periods/periods.service.ts";
+import { measurePlanLinks } from "./modules/plan/plan.service.ts";
 import { type Mailer, smtpMailer } from "./modules/round/mailer.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
@@ -34,6 +35,8 @@ export interface Services {
   listPeriods: typeof listPeriods;
   /** Refuses entry for a period (quarter or month) that is not open. */
   requireOpenPeriod: typeof requireOpenPeriod;
+  /** The plan's links to measures, which the measures pages read and keep (the plan imports measures). */
+  planLinks: PlanLinks;
   /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
   oidc: OidcSignIn | undefined;
   /** Email through the council's SMTP server, when BASEPLAN_SMTP_URL is given; unset, nothing is sent. */
@@ -73,6 +76,7 @@ export function createServices(
     openQuarters,
     listPeriods,
     requireOpenPeriod,
+    planLinks: measurePlanLinks,
     oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
     mailer: config.mail ? smtpMailer(config.mail) : undefined,
   };
