@@ -11,6 +11,7 @@ import { parseTarget } from "../../domain/targets.ts";
 import type { FieldError } from "../../errors.ts";
 import { type UnderstoodCell, understandCell } from "./measures.cells.ts";
 import { parsePastedTable, ratingSymbolIn, ratingSymbolsOf } from "./measures.paste.ts";
+import type { PlanLinks } from "./measures.plan-links.ts";
 import type { Measure } from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 import { periodKey } from "./measures.shared.ts";
@@ -43,6 +44,11 @@ export interface ImportInput {
    * refused unless it repeats what is already saved. Every page import gives it.
    */
   periodStates?: (db: Database) => Promise<readonly ImportPeriodState[]>;
+  /**
+   * The plan's links (handed in by the routes): links waiting for a new measure's title take its
+   * id. Every page import gives it.
+   */
+  planLinks?: PlanLinks;
 }
 
 /** What an import needs to know of a monitoring period: its label and whether it takes entries. */

@@ -108,6 +108,7 @@ async function saveImportOnce(db: Database, actor: string, input: ImportInput): 
           title: row.title,
           code: row.code,
         });
+        await input.planLinks?.linkWaiting(tx, measure);
         await recordAuditEvent(tx, {
           actor,
           action: "create",

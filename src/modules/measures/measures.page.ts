@@ -23,8 +23,6 @@ import {
   targetReader,
 } from "./measures.ratings.ts";
 import type {
-  EvidencedDeliverable,
-  EvidencedOutcome,
   Measure,
   MeasureBenchmark,
   MeasureGroup,
@@ -60,7 +58,6 @@ export interface MeasurePage {
   measure: Measure;
   benchmarks: MeasureBenchmark[];
   comparisons: BenchmarkComparison[];
-  evidences: { deliverables: EvidencedDeliverable[]; outcomes: EvidencedOutcome[] };
   groups: MeasureGroup[];
   values: MeasureValue[];
   history: MeasureValue[];
@@ -168,13 +165,12 @@ function printedBeside(
 export async function measurePage(db: Database, id: number): Promise<MeasurePage> {
   const measure = await repository.findMeasure(db, id);
   if (!measure) throw new NotFound(`Measure ${id}`);
-  const [allValues, allTargets, rows, groups, benchmarks, evidences, printed] = await Promise.all([
+  const [allValues, allTargets, rows, groups, benchmarks, printed] = await Promise.all([
     repository.valuesOf(db, [id]),
     repository.targetsOf(db, [id]),
     repository.rowsOfMeasure(db, id),
     repository.listGroups(db),
     repository.benchmarksOf(db, [id]),
-    repository.evidencesOf(db, id),
     repository.printedRatingsOf(db, [id]),
   ]);
   const published = (await publishedFiguresFor(db, [id])).get(id);
@@ -210,7 +206,6 @@ export async function measurePage(db: Database, id: number): Promise<MeasurePage
     measure,
     benchmarks,
     comparisons,
-    evidences,
     groups: measureGroups,
     values,
     history: allValues.filter((value) => !value.current),

@@ -8,6 +8,7 @@
  * - measures.ratings.ts: Baseplan's rating of a row from its stored value, target and benchmarks;
  * - measures.listing.ts: the measures list, its filters and counts;
  * - measures.page.ts: a measure's own page, its figures and benchmark judgements, a document's figures;
+ * - measures.plan-links.ts: what measures ask of the plan (its links to measures), handed in;
  * - measures.shared.ts: what they share (a period's key, a value's own period);
  * - measures.period-values.ts: values entered for a monitoring period, due-ness, period ratings,
  *   printed ratings and the public measures.
@@ -18,6 +19,12 @@ export * from "./measures.import-preview.ts";
 export * from "./measures.listing.ts";
 export * from "./measures.page.ts";
 export * from "./measures.period-values.ts";
+export type {
+  EvidencedDeliverable,
+  EvidencedOutcome,
+  MeasureEvidence,
+  PlanLinks,
+} from "./measures.plan-links.ts";
 export * from "./measures.ratings.ts";
 export type {
   Measure,

@@ -5,6 +5,7 @@ import { Conflict, NotFound } from "../../errors.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { understandCell, valuePeriod } from "./measures.cells.ts";
 import { saveInlineBenchmark } from "./measures.import.ts";
+import type { PlanLinks } from "./measures.plan-links.ts";
 import type { Measure, MeasureDetails, MeasureTarget, MeasureValue } from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 import { storedPeriod } from "./measures.shared.ts";
@@ -34,9 +35,18 @@ export interface NewMeasure {
   owner?: string | null;
 }
 
-export async function createMeasure(db: Database, actor: string, input: NewMeasure): Promise<Measure> {
+/**
+ * Adds a measure; given the plan's links (`PlanLinks`), those waiting for its title take its id.
+ */
+export async function createMeasure(
+  db: Database,
+  actor: string,
+  input: NewMeasure,
+  planLinks?: PlanLinks,
+): Promise<Measure> {
   return db.transaction(async (tx) => {
     const measure = await repository.insertMeasure(tx, input);
+    await planLinks?.linkWaiting(tx, measure);
     await recordAuditEvent(tx, {
       actor,
       action: "create",
