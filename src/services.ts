@@ -1,7 +1,7 @@
 import type { Config } from "./config.ts";
 import type { Database } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
-import { fillValuePeriods } from "./modules/measures/measures.service.ts";
+import { fillValuePeriods, type PlanLinks } from "./modules/measures/measures.service.ts";
 import { OidcSignIn } from "./modules/people/oidc.service.ts";
 import {
   defaultPeriod,
@@ -10,6 +10,9 @@ import {
   requireOpenPeriod,
   requireOpenQuarter,
 } from "./modules/periods/periods.service.ts";
+import { measurePlanLinks } from "./modules/plan/plan.service.ts";
+import type { PlanApproved } from "./modules/plan/plan.structure.ts";
+import { freezeApprovedPlan } from "./modules/reports/reports.service.ts";
 import { type Mailer, smtpMailer } from "./modules/round/mailer.ts";
 import { itemsInFlight } from "./modules/round/round.service.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
@@ -37,6 +40,13 @@ export interface Services {
   requireOpenPeriod: typeof requireOpenPeriod;
   /** A period's update-round items recorded but not approved, which closing it lists (the round module's). */
   roundInFlight: typeof itemsInFlight;
+  /**
+   * Freezes a service plan's document when the plan becomes approved (the reports module builds
+   * documents; the plan module, which approves, cannot import it).
+   */
+  planApproved: PlanApproved;
+  /** The plan's links to measures, which the measures pages read and keep (the plan imports measures). */
+  planLinks: PlanLinks;
   /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
   oidc: OidcSignIn | undefined;
   /** Email through the council's SMTP server, when BASEPLAN_SMTP_URL is given; unset, nothing is sent. */
@@ -77,6 +87,8 @@ export function createServices(
     listPeriods,
     requireOpenPeriod,
     roundInFlight: itemsInFlight,
+    planApproved: freezeApprovedPlan,
+    planLinks: measurePlanLinks,
     oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
     mailer: config.mail ? smtpMailer(config.mail) : undefined,
   };

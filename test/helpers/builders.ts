@@ -588,6 +588,23 @@ export async function buildMeasureGroup(
   });
 }
 
+/**
+ * A council's table of measures pasted as written, header lines then rows (each a list of cells),
+ * and saved through the import service: for rules that turn on a table's own columns (its years,
+ * a "Latest" column, a cell that names its own period).
+ */
+export async function buildMeasureTable(
+  db: Database,
+  spec: { header: string[][]; rows: string[][]; document?: string; title?: string },
+) {
+  return saveImport(db, TEST_ACTOR, {
+    text: [...spec.header, ...spec.rows].map((cells) => cells.join("\t")).join("\n"),
+    document: spec.document ?? MADE_UP_SOURCE.document,
+    groupKind: "priority",
+    groupTitle: spec.title ?? unique("Measures"),
+  });
+}
+
 /** A measure's value for a period, entered as the measure page's form enters it (the period must be open). */
 export async function buildMeasureValue(
   db: Database,

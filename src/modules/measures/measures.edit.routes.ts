@@ -188,7 +188,12 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   app.post<{ Body: FormValues }>("/measures/new", async (request, reply) => {
     const body = request.body ?? {};
     try {
-      const measure = await addMeasure(db, request.actor, validForm(newMeasureSchema, body));
+      const measure = await addMeasure(
+        db,
+        request.actor,
+        validForm(newMeasureSchema, body),
+        services.planLinks,
+      );
       return redirectWithBanner(
         reply,
         `/measures/${measure.id}`,
@@ -536,12 +541,17 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       if (!Number.isSafeInteger(otherVersion) || otherVersion < 1) {
         throw new ValidationFailed([{ field: "otherId", message: MISSING_VERSION_MESSAGE }]);
       }
-      const kept = await combineMeasures(db, request.actor, {
-        keepId,
-        keepVersion: requiredVersion(body),
-        otherId: Number(otherText),
-        otherVersion,
-      });
+      const kept = await combineMeasures(
+        db,
+        request.actor,
+        {
+          keepId,
+          keepVersion: requiredVersion(body),
+          otherId: Number(otherText),
+          otherVersion,
+        },
+        services.planLinks,
+      );
       return redirectWithBanner(
         reply,
         `/measures/${keepId}`,

@@ -6,6 +6,7 @@ import type { Database } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
 import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
+import { measurePlanLinks } from "../plan/plan.service.ts";
 import {
   addGroup,
   addMeasure,
@@ -303,21 +304,31 @@ describeOnBothDatabases("editing measures and measure groups", (fresh) => {
     const keptValues = (await measurePage(db, keep.id)).values.length;
 
     const itself = await refusal(
-      combineMeasures(db, TEST_ACTOR, {
-        keepId: keep.id,
-        keepVersion: keep.version,
-        otherId: keep.id,
-        otherVersion: keep.version,
-      }),
+      combineMeasures(
+        db,
+        TEST_ACTOR,
+        {
+          keepId: keep.id,
+          keepVersion: keep.version,
+          otherId: keep.id,
+          otherVersion: keep.version,
+        },
+        measurePlanLinks,
+      ),
     );
     assert.equal(itself.field, "otherId");
     await conflict(
-      combineMeasures(db, TEST_ACTOR, {
-        keepId: keep.id,
-        keepVersion: keep.version,
-        otherId: other.id,
-        otherVersion: other.version + 1,
-      }),
+      combineMeasures(
+        db,
+        TEST_ACTOR,
+        {
+          keepId: keep.id,
+          keepVersion: keep.version,
+          otherId: other.id,
+          otherVersion: other.version + 1,
+        },
+        measurePlanLinks,
+      ),
     );
     assert.equal(
       (await byTitle("Made-up residents satisfied")).archivedAt,
@@ -325,12 +336,17 @@ describeOnBothDatabases("editing measures and measure groups", (fresh) => {
       "a stale form changes nothing",
     );
 
-    const kept = await combineMeasures(db, TEST_ACTOR, {
-      keepId: keep.id,
-      keepVersion: keep.version,
-      otherId: other.id,
-      otherVersion: other.version,
-    });
+    const kept = await combineMeasures(
+      db,
+      TEST_ACTOR,
+      {
+        keepId: keep.id,
+        keepVersion: keep.version,
+        otherId: other.id,
+        otherVersion: other.version,
+      },
+      measurePlanLinks,
+    );
     assert.deepEqual(kept.otherTitles, ["Made-up residents satisfied"]);
     assert.equal(kept.code, "RS1");
     const page = await measurePage(db, keep.id);

@@ -12,6 +12,7 @@ import {
   restoreRecordWith,
 } from "../audit/audit.archive.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
+import type { PlanLinks } from "./measures.plan-links.ts";
 import type { Measure, MeasureGroup, MeasureTarget } from "./measures.repository.ts";
 import * as repository from "./measures.repository.ts";
 import type { groupSchema, newMeasureSchema, targetSetSchema } from "./measures.schemas.ts";
@@ -70,8 +71,16 @@ async function codeClash(db: Database, code: string | null, exceptId: number | n
 // ---------------------------------------------------------------------------------------------
 // Measures
 
-/** Adds a measure with its details, listed at the end of the chosen group's table. */
-export async function addMeasure(db: Database, actor: string, form: NewMeasureForm): Promise<Measure> {
+/**
+ * Adds a measure with its details, listed at the end of the chosen group's table; given the plan's
+ * links, those waiting for its title take its id.
+ */
+export async function addMeasure(
+  db: Database,
+  actor: string,
+  form: NewMeasureForm,
+  planLinks?: PlanLinks,
+): Promise<Measure> {
   return db.transaction(async (tx) => {
     const group = await liveGroup(tx, form.groupId, "groupId");
     await codeClash(tx, form.code, null);
@@ -80,6 +89,7 @@ export async function addMeasure(db: Database, actor: string, form: NewMeasureFo
     for (let n = 2; await repository.measureSlugTaken(tx, slug); n += 1) slug = `${base}-${n}`;
     const { groupId: _group, ...details } = form;
     const measure = await repository.insertMeasure(tx, { slug, ...details });
+    await planLinks?.linkWaiting(tx, measure);
     await repository.appendRow(tx, group.id, measure.id, measure.title);
     await recordAuditEvent(tx, {
       actor,
@@ -364,6 +374,7 @@ export async function combineMeasures(
   db: Database,
   actor: string,
   input: { keepId: number; keepVersion: number; otherId: number; otherVersion: number },
+  planLinks: PlanLinks,
 ): Promise<Measure> {
   if (input.keepId === input.otherId)
     refuse("otherId", "Choose a different measure: a measure cannot be combined with itself");
@@ -411,6 +422,7 @@ export async function combineMeasures(
       );
     }
     await repository.moveMeasureRecords(tx, other.id, keep.id);
+    await planLinks.moveLinks(tx, other.id, keep.id);
     const summary = `Combined the measure "${other.title}" into "${keep.title}": its values, targets and links moved`;
     await recordAuditEvent(tx, {
       actor,

@@ -6,9 +6,11 @@ import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/datab
 import { type Database, queryRows } from "../../db/client.ts";
 import { readMigrations } from "../../db/migrate.ts";
 import { Conflict } from "../../errors.ts";
+import { measurePlanLinks } from "../plan/plan.service.ts";
 import { readDemoTables, readDemoTableText } from "./measures.demo.ts";
+import { combineMeasures } from "./measures.edit.ts";
 import { parsePastedTable } from "./measures.paste.ts";
-import { evidencesOf, listMeasures } from "./measures.repository.ts";
+import { listMeasures } from "./measures.repository.ts";
 import {
   createMeasure,
   editMeasureDetails,
@@ -161,7 +163,7 @@ describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) =
   test("a measure's page lists the deliverables and the objectives under the outcome it evidences", async () => {
     const { db } = await fresh({ demo: true, readOnly: true });
     const gcse = await measureTitled(db, "Percentage achieving a standard pass (grades 4-9)");
-    const evidences = await evidencesOf(db, gcse.id);
+    const evidences = await measurePlanLinks.evidenceOf(db, gcse.id);
     assert.ok(evidences.deliverables.length > 0);
     assert.ok(
       evidences.deliverables.some((deliverable) => /above national averages/.test(deliverable.title)),
@@ -171,14 +173,14 @@ describeOnBothDatabases("measures: benchmarks, evidences and details", (fresh) =
     assert.ok(outcome5);
     assert.ok(outcome5.objectives.length > 0);
     const fosterCarers = await measureTitled(db, "living with Council foster carers");
-    const page = await measurePage(db, fosterCarers.id);
-    assert.deepEqual(page.evidences.deliverables, []);
+    const fosterEvidence = await measurePlanLinks.evidenceOf(db, fosterCarers.id);
+    assert.deepEqual(fosterEvidence.deliverables, []);
     assert.deepEqual(
-      page.evidences.outcomes.map((outcome) => outcome.number),
+      fosterEvidence.outcomes.map((outcome) => outcome.number),
       [2],
     );
-    assert.ok(page.evidences.outcomes[0]?.objectives.some((objective) => objective.number === 10));
-    assert.match(page.evidences.outcomes[0]?.title ?? "", /Happy, safe and healthy people/);
+    assert.ok(fosterEvidence.outcomes[0]?.objectives.some((objective) => objective.number === 10));
+    assert.match(fosterEvidence.outcomes[0]?.title ?? "", /Happy, safe and healthy people/);
   });
 
   test("a pasted list saves as the refresh table does, and a new measure's details can then be set", async () => {
@@ -282,17 +284,57 @@ describeOnBothDatabases("measures: plans link to them by id", (fresh) => {
       ],
     });
     const deliverableId = idOf(council.deliverableIds, "Made-up faster first visits");
-    const measure = await createMeasure(db, TEST_ACTOR, {
-      slug: "seen-in-a-week",
-      title: "Residents seen within a week",
-    });
-    const evidences = await evidencesOf(db, measure.id);
+    const measure = await createMeasure(
+      db,
+      TEST_ACTOR,
+      { slug: "seen-in-a-week", title: "Residents seen within a week" },
+      measurePlanLinks,
+    );
+    const evidences = await measurePlanLinks.evidenceOf(db, measure.id);
     assert.deepEqual(
       evidences.deliverables.map((evidenced) => evidenced.id),
       [deliverableId],
     );
     // A retitled measure keeps its links: they are by id.
     await db.execute(sql`update measures set title = 'Renamed' where id = ${measure.id}`);
-    assert.equal((await evidencesOf(db, measure.id)).deliverables.length, 1);
+    assert.equal((await measurePlanLinks.evidenceOf(db, measure.id)).deliverables.length, 1);
+  });
+
+  test("combining two measures moves the plan's links to the kept one", async () => {
+    const { db } = await fresh();
+    const council = await buildCouncil(db, {
+      deliverables: [
+        { title: "Made-up quicker repairs", measureTitles: ["Repairs done on time"] },
+        { title: "Made-up fewer repeat visits", measureTitles: ["Repairs right first time"] },
+      ],
+    });
+    const [keep, other] = [
+      await createMeasure(
+        db,
+        TEST_ACTOR,
+        { slug: "on-time", title: "Repairs done on time" },
+        measurePlanLinks,
+      ),
+      await createMeasure(
+        db,
+        TEST_ACTOR,
+        { slug: "first-time", title: "Repairs right first time" },
+        measurePlanLinks,
+      ),
+    ] as const;
+    await combineMeasures(
+      db,
+      TEST_ACTOR,
+      { keepId: keep.id, keepVersion: keep.version, otherId: other.id, otherVersion: other.version },
+      measurePlanLinks,
+    );
+    assert.deepEqual(
+      (await measurePlanLinks.evidenceOf(db, keep.id)).deliverables.map((evidenced) => evidenced.id).sort(),
+      [
+        idOf(council.deliverableIds, "Made-up quicker repairs"),
+        idOf(council.deliverableIds, "Made-up fewer repeat visits"),
+      ].sort(),
+    );
+    assert.deepEqual((await measurePlanLinks.evidenceOf(db, other.id)).deliverables, []);
   });
 });

@@ -92,13 +92,15 @@ async function benchmarkOf(db: RoutesOptions["services"]["db"], id: number) {
 }
 
 async function renderMeasure(reply: FastifyReply, services: RoutesOptions["services"], id: number) {
-  const [page, periods] = await Promise.all([
+  const [page, periods, evidences] = await Promise.all([
     measurePage(services.db, id),
     services.listPeriods(services.db),
+    services.planLinks.evidenceOf(services.db, id),
   ]);
   return reply.view("measures/views/measure.njk", {
     pageTitle: page.measure.title,
     ...page,
+    evidences,
     // The choice without its example: "Percentage", not "Percentage (87.2%)".
     unitText: page.measure.unit === null ? undefined : MEASURE_UNIT_WORDS[page.measure.unit].name,
     polarityText: page.measure.polarity === null ? undefined : POLARITY_WORDS[page.measure.polarity],
@@ -246,6 +248,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       groupTitle: form.value.groupTitle,
       reportingPeriod: form.value.reportingPeriod,
       periodStates: services.listPeriods,
+      planLinks: services.planLinks,
     };
     const preview = await previewImport(services.db, input);
     const problems = preview.problems.map((problem) => ({
@@ -278,6 +281,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       groupTitle: form.value.groupTitle,
       reportingPeriod: form.value.reportingPeriod,
       periodStates: services.listPeriods,
+      planLinks: services.planLinks,
     };
     const preview = await previewImport(services.db, input);
     const problems = preview.problems.map((problem) => ({

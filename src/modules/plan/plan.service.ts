@@ -980,6 +980,7 @@ export async function quarterProgressCompleteness(
 // What other modules and the documents read of the plan: through this service, never the
 // repository, so the plan's tables stay the plan module's own.
 
+export { measurePlanLinks } from "./plan.measure-links.ts";
 export {
   type Council,
   type CouncilOutcome,
