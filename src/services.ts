@@ -11,6 +11,8 @@ import {
   requireOpenQuarter,
 } from "./modules/periods/periods.service.ts";
 import { measurePlanLinks } from "./modules/plan/plan.service.ts";
+import type { PlanApproved } from "./modules/plan/plan.structure.ts";
+import { freezeApprovedPlan } from "./modules/reports/reports.service.ts";
 import { type Mailer, smtpMailer } from "./modules/round/mailer.ts";
 import { createSharedChromium, type SharedChromium } from "./reports/chromium.ts";
 
@@ -35,6 +37,11 @@ export interface Services {
   listPeriods: typeof listPeriods;
   /** Refuses entry for a period (quarter or month) that is not open. */
   requireOpenPeriod: typeof requireOpenPeriod;
+  /**
+   * Freezes a service plan's document when the plan becomes approved (the reports module builds
+   * documents; the plan module, which approves, cannot import it).
+   */
+  planApproved: PlanApproved;
   /** The plan's links to measures, which the measures pages read and keep (the plan imports measures). */
   planLinks: PlanLinks;
   /** Sign-in with the council's identity provider, when BASEPLAN_OIDC_ settings are given. */
@@ -76,6 +83,7 @@ export function createServices(
     openQuarters,
     listPeriods,
     requireOpenPeriod,
+    planApproved: freezeApprovedPlan,
     planLinks: measurePlanLinks,
     oidc: config.oidc ? new OidcSignIn(config.oidc) : undefined,
     mailer: config.mail ? smtpMailer(config.mail) : undefined,

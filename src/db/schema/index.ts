@@ -10,3 +10,4 @@ export * from "./periods.ts";
 export * from "./plan.ts";
 export * from "./procurement.ts";
 export * from "./reminders.ts";
+export * from "./reports.ts";

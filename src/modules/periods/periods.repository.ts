@@ -125,6 +125,13 @@ export async function findPublishedDocument(
   return row;
 }
 
+/** Drops a period's frozen copies of a document, every format: what publishing it again replaces. */
+export async function deletePublishedDocuments(db: Database, periodId: number, document: string) {
+  await db
+    .delete(publishedDocuments)
+    .where(and(eq(publishedDocuments.periodId, periodId), eq(publishedDocuments.document, document)));
+}
+
 /** Stores a frozen document once; a second writer's copy is dropped and the first is kept. */
 export async function insertPublishedDocument(db: Database, values: typeof publishedDocuments.$inferInsert) {
   await db.insert(publishedDocuments).values(values).onConflictDoNothing();

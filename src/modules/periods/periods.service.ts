@@ -479,7 +479,7 @@ async function changeStatus(
     const missing = missingOf(await periodSections(tx, input.period));
     if (missing.length > 0 && !input.confirmMissing) throw new MissingItems(input.period, missing);
     const confirmed = missing.length > 0 ? missing : null;
-    return changePeriodAt(tx, actor, state, input.version, {
+    const changed = await changePeriodAt(tx, actor, state, input.version, {
       values: {
         status: to,
         ...(to === "closed" ? { missingWhenClosed: confirmed } : {}),
@@ -492,6 +492,31 @@ async function changeStatus(
       before: { status: state.status },
       after: { status: to, missing: confirmed },
     });
+    if (to === "published") await freezeReportModel(tx, state);
+    return changed;
+  });
+}
+
+/**
+ * Freezes the quarterly report a period being published makes (a quarter's, or the quarter a
+ * month ends), in the publishing transaction: its model as the data stands now is stored, so the
+ * period is never published without it and nothing recorded later reaches it. The files are
+ * rendered from this model at their first download and their bytes kept (`frozenDocument`).
+ * A month that ends no quarter has no report to freeze.
+ */
+async function freezeReportModel(tx: Database, state: PeriodState): Promise<void> {
+  // Loaded when needed: the report builder reads this file's periods (no import cycle at start-up).
+  const report = await import("./periods.report.ts");
+  const quarter = report.reportQuarterOf(state.period);
+  if (!quarter) return;
+  const content = report.reportBytes(await report.buildPeriodReport(tx, quarter));
+  // Published again after being reopened: the earlier publication's copies give way to this one.
+  await repository.deletePublishedDocuments(tx, state.id, report.QUARTERLY_DOCUMENT);
+  await repository.insertPublishedDocument(tx, {
+    periodId: state.id,
+    document: report.QUARTERLY_DOCUMENT,
+    format: "model",
+    content,
   });
 }
 
@@ -780,7 +805,10 @@ export function periodPath(period: MonitoringPeriod): string {
 /**
  * A published period's document, frozen: the stored bytes when there are some, else `produce()`
  * is called once and its bytes stored, so every later download is byte for byte the same. For a
- * period not published, `produce()` every time: the live figures.
+ * period not published, `produce()` every time: the live figures. The report model is stored
+ * when the period is published (`publishPeriod`); its files, rendered from that model, at their
+ * first download. Only a period published before models were frozen at publishing has its model
+ * produced here.
  */
 export async function frozenDocument(
   db: Database,

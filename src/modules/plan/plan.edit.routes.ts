@@ -25,7 +25,7 @@ import {
   riskEditForm,
 } from "./plan.edit.schemas.ts";
 import { findCouncil, findDepartment, listOutcomes, type Plan } from "./plan.service.ts";
-import type { StructureKind } from "./plan.structure.ts";
+import type { PlanApproved, StructureKind } from "./plan.structure.ts";
 import * as structure from "./plan.structure.ts";
 
 /**
@@ -63,8 +63,22 @@ interface KindPage {
   /** Starting values on an add page. */
   defaults(context: Context): Promise<Values>;
   fields(values: Values, context: Context): Promise<Field[]>;
-  create(db: Database, actor: string, parentId: number, form: never): Promise<{ id: number }>;
-  edit(db: Database, actor: string, id: number, version: number, form: never): Promise<{ id: number }>;
+  /** `whenApproved`: what approving a plan sets off (its document frozen); only plans use it. */
+  create(
+    db: Database,
+    actor: string,
+    parentId: number,
+    form: never,
+    whenApproved: PlanApproved,
+  ): Promise<{ id: number }>;
+  edit(
+    db: Database,
+    actor: string,
+    id: number,
+    version: number,
+    form: never,
+    whenApproved: PlanApproved,
+  ): Promise<{ id: number }>;
 }
 
 const STATUS: [string, string][] = [
@@ -134,8 +148,10 @@ const PAGES: Record<StructureKind, KindPage> = {
         rows: 8,
       },
     ],
-    create: (db, actor, departmentId, form) => structure.createPlan(db, actor, { departmentId, form }),
-    edit: (db, actor, id, version, form) => structure.editPlan(db, actor, { id, version, form }),
+    create: (db, actor, departmentId, form, whenApproved) =>
+      structure.createPlan(db, actor, { departmentId, form }, whenApproved),
+    edit: (db, actor, id, version, form, whenApproved) =>
+      structure.editPlan(db, actor, { id, version, form }, whenApproved),
   },
   outcome: {
     schema: outcomeForm,
@@ -517,7 +533,7 @@ export function planEditRoutes(app: FastifyInstance, services: RoutesOptions["se
       let created: { id: number };
       try {
         const form = validForm(PAGES[kind].schema, body);
-        created = await PAGES[kind].create(db, request.actor, parentId, form as never);
+        created = await PAGES[kind].create(db, request.actor, parentId, form as never, services.planApproved);
       } catch (error) {
         if (error instanceof ValidationFailed)
           return renderAdd(reply, kind, request.query, body, error.errors);
@@ -581,7 +597,14 @@ export function planEditRoutes(app: FastifyInstance, services: RoutesOptions["se
       const body = request.body ?? {};
       try {
         const form = validForm(PAGES[kind].schema, body);
-        await PAGES[kind].edit(db, request.actor, id, requiredVersion(body), form as never);
+        await PAGES[kind].edit(
+          db,
+          request.actor,
+          id,
+          requiredVersion(body),
+          form as never,
+          services.planApproved,
+        );
       } catch (error) {
         if (error instanceof ValidationFailed) return renderEdit(reply, kind, id, body, error.errors);
         throw error;

@@ -171,10 +171,18 @@ async function freeSlug(taken: (slug: string) => Promise<unknown>, base: string)
   }
 }
 
+/**
+ * What happens when a plan becomes approved, inside the transaction that approves it: the reports
+ * module freezes the plan's document (handed in by the routes through the services, as the plan
+ * module does not build reports).
+ */
+export type PlanApproved = (tx: Database, actor: string, plan: Plan) => Promise<void>;
+
 export async function createPlan(
   db: Database,
   actor: string,
   input: { departmentId: number; form: PlanForm },
+  whenApproved?: PlanApproved,
 ): Promise<Plan> {
   const { form } = input;
   return db.transaction(async (tx) => {
@@ -199,6 +207,7 @@ export async function createPlan(
       foreword: form.foreword.length > 0 ? form.foreword : null,
     });
     await audit(tx, actor, "plan", "create", plan.id, `Created the plan "${plan.title}"`, null, plan);
+    if (plan.status === "approved") await whenApproved?.(tx, actor, plan);
     return plan;
   });
 }
@@ -207,6 +216,7 @@ export async function editPlan(
   db: Database,
   actor: string,
   input: { id: number; version: number; form: PlanForm },
+  whenApproved?: PlanApproved,
 ): Promise<Plan> {
   const { form } = input;
   return db.transaction(async (tx) => {
@@ -252,6 +262,11 @@ export async function editPlan(
       before,
       updated,
     );
+    // Approved now and not before: its document is frozen as it stands (approved again after a
+    // spell as a draft, frozen anew).
+    if (updated.status === "approved" && before.status !== "approved") {
+      await whenApproved?.(tx, actor, updated);
+    }
     return updated;
   });
 }

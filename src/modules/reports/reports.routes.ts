@@ -11,6 +11,7 @@ import { drawCharts } from "../../reports/render-html.ts";
 import { redirectWithBanner } from "../../web/banner.ts";
 import { validForm } from "../../web/forms.ts";
 import type { BaseplanModule, RoutesOptions } from "../../web/modules.ts";
+import { idParam } from "../../web/params.ts";
 import {
   COMMITTEE_FIELDS,
   EMPTY_NARRATIVE,
@@ -29,9 +30,9 @@ import {
   quarterlyReport,
   quarterlyReportFile,
   type ReportFormat,
-  renderReport,
   reportPeriod,
-  servicePlanReport,
+  servicePlanDocument,
+  servicePlanFile,
 } from "./reports.service.ts";
 
 type Params = Record<string, string | undefined>;
@@ -240,20 +241,64 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     return redirectWithBanner(reply, at.reportHref, "The report narrative was saved.");
   });
 
-  app.get("/reports/service-plan/:file", async (request, reply) => {
-    const match = /^([a-z0-9-]+?)(?:\.([a-z]+))?$/.exec((request.params as Params).file ?? "");
+  /** "place-plan.docx" as the plan's slug and the format asked for (null for the page). */
+  function servicePlanAddress(file: string | undefined): { slug: string; format: ReportFormat | null } {
+    const match = /^([a-z0-9-]+?)(?:\.([a-z]+))?$/.exec(file ?? "");
     if (!match?.[1]) throw new NotFound("Service plan");
-    const slug = match[1];
     const format = match[2] ?? null;
     if (format !== null && (!isReportFormat(format) || format === "html"))
       throw new NotFound(`Format ${format}`);
-    const report = await servicePlanReport(services.db, slug);
-    if (format) return sendFile(reply, await renderReport(report, format, services.chromium), format, slug);
+    return { slug: match[1], format };
+  }
+
+  /**
+   * A service plan's document: while the plan is approved, as frozen at its latest approval
+   * (labelled with the date); `approvalId` an earlier approval's kept copy.
+   */
+  async function servicePlan(
+    reply: FastifyReply,
+    slug: string,
+    format: ReportFormat | null,
+    approvalId: number | null,
+  ) {
+    const href =
+      approvalId === null
+        ? `/reports/service-plan/${slug}`
+        : `/reports/service-plan/${slug}/approvals/${approvalId}`;
+    const stem = approvalId === null ? slug : `${slug}-approval-${approvalId}`;
+    if (format && format !== "html") {
+      const file = await servicePlanFile(services.db, slug, format, services.chromium, approvalId);
+      return sendFile(reply, file, format, stem);
+    }
+    const document = await servicePlanDocument(services.db, slug, approvalId);
     return reply.view("reports/views/report.njk", {
-      pageTitle: report.title,
-      report: drawCharts(report),
-      downloads: downloads(`/reports/service-plan/${slug}`, slug, services.chromium),
+      pageTitle: document.report.title,
+      report: drawCharts(document.report),
+      downloads: downloads(href, stem, services.chromium),
+      approval: document.approval,
+      // An earlier approval's copy links back to the plan's current document.
+      currentHref: approvalId === null ? null : `/reports/service-plan/${slug}`,
+      planHref: `/plan/base-plan?plan=${encodeURIComponent(slug)}`,
+      otherApprovals: document.approvals
+        .filter((approval) => approval.id !== document.approval?.id)
+        .map((approval) => ({ ...approval, href: `/reports/service-plan/${slug}/approvals/${approval.id}` })),
     });
+  }
+
+  app.get("/reports/service-plan/:file", async (request, reply) => {
+    const { slug, format } = servicePlanAddress((request.params as Params).file);
+    return servicePlan(reply, slug, format, null);
+  });
+
+  app.get("/reports/service-plan/:slug/approvals/:file", async (request, reply) => {
+    const params = request.params as Params;
+    const { slug } = servicePlanAddress(params.slug);
+    const [idText, format = null, extra] = (params.file ?? "").split(".");
+    if (extra !== undefined) throw new NotFound("Approval");
+    const id = idParam(idText, "Approval");
+    if (format !== null && (!isReportFormat(format) || format === "html"))
+      throw new NotFound(`Format ${format}`);
+    return servicePlan(reply, slug, format, id);
   });
 };
 

@@ -15,20 +15,27 @@ import {
 import { NotFound } from "../../errors.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
 import type { Report } from "../../reports/model.ts";
-import { buildQuarterlyReport, yearCode } from "../../reports/quarterly-report.ts";
+import { yearCode } from "../../reports/quarterly-report.ts";
 import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
+import { recordAuditEvent } from "../audit/audit.service.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
-import { reportNarrative } from "../periods/periods.narrative.ts";
+import {
+  buildPeriodReport,
+  periodOfReport,
+  QUARTERLY_DOCUMENT,
+  reportBytes,
+  reportFromBytes,
+} from "../periods/periods.report.ts";
 import {
   frozenDocument,
   listPeriods,
   missingOf,
-  monitoredOrganisation,
   type PeriodState,
   periodSections,
-  quarterEndMonth,
 } from "../periods/periods.service.ts";
+import { findPlanBySlug, type Plan } from "../plan/plan.service.ts";
+import * as reportsRepository from "./reports.repository.ts";
 
 /** The formats a report downloads in, with what the browser and the file system need. */
 export const FORMATS = {
@@ -98,22 +105,6 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
   return entries;
 }
 
-/**
- * The opened period a quarter's report is made at: the quarter itself, or in a year monitored
- * monthly the month that ends it; undefined when neither is opened.
- */
-function periodOfReport(opened: readonly PeriodState[], quarter: MonitoringPeriod): PeriodState | undefined {
-  return (
-    opened.find((candidate) => sameMonitoringPeriod(candidate.period, quarter)) ??
-    opened.find(
-      (candidate) =>
-        candidate.period.kind === "month" &&
-        isQuarterEnd(candidate.period) &&
-        sameMonitoringPeriod(quarterOf(candidate.period), quarter),
-    )
-  );
-}
-
 /** The opened period a quarter's report is made at, for its narrative; undefined when none is opened. */
 export async function reportPeriod(
   db: Database,
@@ -152,23 +143,114 @@ export async function listServicePlanReports(db: Database): Promise<ReportEntry[
   }));
 }
 
-/** The service plan document for a plan, by its slug. */
+/** One approval of a service plan, whose document was frozen then. */
+export interface PlanApproval {
+  id: number;
+  approvedBy: string;
+  approvedAt: Date;
+}
+
+/** A service plan's document: the frozen one while the plan is approved, else the live one. */
+export interface ServicePlanDocument {
+  report: Report;
+  /** The approval it was frozen at, while the plan stays approved; null for the live document. */
+  approval: PlanApproval | null;
+  /** Every approval of the plan, newest first: their documents are kept. */
+  approvals: PlanApproval[];
+}
+
+const approvalOf = (row: reportsRepository.PlanApprovalRow): PlanApproval => ({
+  id: row.id,
+  approvedBy: row.approvedBy,
+  approvedAt: row.approvedAt instanceof Date ? row.approvedAt : new Date(row.approvedAt),
+});
+
+/**
+ * Freezes a service plan's document as the plan is approved, in the approving transaction: an
+ * approval (who, when) and the plan's report model as it stands now. Audited on the plan's
+ * history. The plan module calls this through the services when a plan becomes approved.
+ */
+export async function freezeApprovedPlan(tx: Database, actor: string, plan: Plan): Promise<void> {
+  const approval = await reportsRepository.insertPlanApproval(tx, { planId: plan.id, approvedBy: actor });
+  const report = await buildServicePlanReport(tx, { plan: plan.slug });
+  await reportsRepository.insertApprovedDocument(tx, {
+    approvalId: approval.id,
+    format: "model",
+    content: reportBytes(report),
+  });
+  await recordAuditEvent(tx, {
+    actor,
+    action: "create",
+    entityType: "approved-plan-document",
+    entityId: approval.id,
+    record: { kind: "plan", id: plan.id },
+    summary: `Kept the document of the plan "${plan.title}" as approved`,
+    after: { planId: plan.id, approvalId: approval.id },
+  });
+}
+
+/**
+ * The service plan document for a plan, by its slug: while the plan is approved and was approved
+ * in Baseplan, the document frozen at its latest approval, whatever was edited since; otherwise
+ * (a draft, or a plan loaded as approved) the plan as it stands. `approvalId` names an earlier
+ * approval's kept document.
+ */
+export async function servicePlanDocument(
+  db: Database,
+  slug: string,
+  approvalId: number | null = null,
+): Promise<ServicePlanDocument> {
+  const plan = await findPlanBySlug(db, slug);
+  if (!plan) throw new NotFound(`Plan ${slug}`);
+  const approvals = (await reportsRepository.listPlanApprovals(db, plan.id)).map(approvalOf);
+  const approval =
+    approvalId !== null
+      ? approvals.find((candidate) => candidate.id === approvalId)
+      : plan.status === "approved"
+        ? approvals[0]
+        : undefined;
+  if (approvalId !== null && !approval) throw new NotFound(`Approval ${approvalId} of plan ${slug}`);
+  if (!approval)
+    return { report: await buildServicePlanReport(db, { plan: slug }), approval: null, approvals };
+  const model = await reportsRepository.findApprovedDocument(db, approval.id, "model");
+  if (!model) throw new NotFound(`The approved document of plan ${slug}`);
+  return { report: reportFromBytes(model), approval, approvals };
+}
+
+/** The service plan document for a plan, by its slug (frozen while approved: `servicePlanDocument`). */
 export async function servicePlanReport(db: Database, slug: string): Promise<Report> {
-  return buildServicePlanReport(db, { plan: slug });
+  return (await servicePlanDocument(db, slug)).report;
+}
+
+/**
+ * A service plan's file: from an approval's frozen model, the bytes first produced from it, every
+ * time; for a plan not approved in Baseplan, rendered from the plan as it stands.
+ */
+export async function servicePlanFile(
+  db: Database,
+  slug: string,
+  format: Exclude<ReportFormat, "html">,
+  chromium: SharedChromium,
+  approvalId: number | null = null,
+): Promise<Buffer> {
+  const { report, approval } = await servicePlanDocument(db, slug, approvalId);
+  if (!approval) return renderReport(report, format, chromium);
+  const stored = await reportsRepository.findApprovedDocument(db, approval.id, format);
+  if (stored) return stored;
+  const content = await renderReport(report, format, chromium);
+  await reportsRepository.insertApprovedDocument(db, { approvalId: approval.id, format, content });
+  return (await reportsRepository.findApprovedDocument(db, approval.id, format)) ?? content;
 }
 
 export function quarterlyFileStem(year: string, quarter: number): string {
   return `quarterly-report-${yearCode(year)}-q${quarter}`;
 }
 
-/** The name a quarterly report's frozen copies are kept under. */
-const QUARTERLY_DOCUMENT = "quarterly-report";
-
 /**
- * The quarterly report for a quarter. Once the quarter is published, the report as it stood at
- * its first reading after publication is kept and shown from then on, whatever changes later.
+ * The quarter a report address names, when it has a report (budget monitoring, or its period
+ * opened); otherwise not found.
  */
-export async function quarterlyReport(db: Database, year: string, quarter: number): Promise<Report> {
+async function reportableQuarter(db: Database, year: string, quarter: number): Promise<MonitoringPeriod> {
   if (!Number.isInteger(quarter) || quarter < 1 || quarter > 4) throw new NotFound(`Quarter ${quarter}`);
   const code = yearCode(year);
   const startYear = parseFinancialYearCode(code);
@@ -177,24 +259,31 @@ export async function quarterlyReport(db: Database, year: string, quarter: numbe
   if (!(await reportableQuarters(db)).quarters.some((candidate) => sameMonitoringPeriod(candidate, period))) {
     throw new NotFound(`A quarterly report for quarter ${quarter} of ${code}`);
   }
-  const model = await frozenDocument(db, period, QUARTERLY_DOCUMENT, "model", async () => {
-    const organisation = await monitoredOrganisation(db);
-    const state = await reportPeriod(db, period);
-    const narrative = state ? await reportNarrative(db, state.period) : null;
-    return Buffer.from(
-      JSON.stringify(
-        await buildQuarterlyReport(db, {
-          year: code,
-          quarter,
-          organisation,
-          narrative,
-          budgetMonth: await quarterEndMonth(db, period),
-        }),
-      ),
-      "utf8",
-    );
-  });
-  return JSON.parse(model.toString("utf8")) as Report;
+  return period;
+}
+
+/**
+ * The period a quarter's frozen copies are kept under: the period its report is made at (the
+ * quarter, or the month that ends it in a year monitored monthly), else the quarter itself.
+ */
+async function frozenUnder(db: Database, quarter: MonitoringPeriod): Promise<MonitoringPeriod> {
+  return (await reportPeriod(db, quarter))?.period ?? quarter;
+}
+
+/**
+ * The quarterly report for a quarter. Once its period is published, the report as it stood when
+ * it was published (frozen then) is shown, whatever changes later; until then the live figures.
+ */
+export async function quarterlyReport(db: Database, year: string, quarter: number): Promise<Report> {
+  const period = await reportableQuarter(db, year, quarter);
+  const model = await frozenDocument(
+    db,
+    await frozenUnder(db, period),
+    QUARTERLY_DOCUMENT,
+    "model",
+    async () => reportBytes(await buildPeriodReport(db, period)),
+  );
+  return reportFromBytes(model);
 }
 
 /** A quarterly report's file: for a published quarter, the bytes first produced, every time. */
@@ -206,9 +295,8 @@ export async function quarterlyReportFile(
   chromium: SharedChromium,
 ): Promise<Buffer> {
   const report = await quarterlyReport(db, year, quarter);
-  const startYear = parseFinancialYearCode(yearCode(year));
-  if (startYear === null) throw new NotFound(`Financial year ${year}`);
-  return frozenDocument(db, monitoringPeriod(startYear, "quarter", quarter), QUARTERLY_DOCUMENT, format, () =>
+  const period = await reportableQuarter(db, year, quarter);
+  return frozenDocument(db, await frozenUnder(db, period), QUARTERLY_DOCUMENT, format, () =>
     renderReport(report, format, chromium),
   );
 }
