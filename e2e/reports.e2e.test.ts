@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
-import { journeyTest, setUpJourney, visit } from "./harness.ts";
+import { monitoringPeriod } from "../src/domain/periods.ts";
+import { closePeriod, findPeriod } from "../src/modules/periods/periods.service.ts";
+import { findPlanBySlug } from "../src/modules/plan/plan.repository.ts";
+import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
 
 describe("report journeys", () => {
   const journey = setUpJourney();
@@ -73,4 +76,68 @@ describe("report journeys", () => {
     ]);
     assert.equal(download.suggestedFilename(), "quarterly-report-2020-21-q3.docx");
   });
+
+  journeyTest(
+    "a closed period's page offers reopening, and refusing a reason-less reopen passes axe",
+    journey,
+    async () => {
+      const { page, database } = journey;
+      // Quarter 2 of the demo year is open for entry: closed here as an officer would close it.
+      const period = monitoringPeriod(2020, "quarter", 2);
+      const state = await findPeriod(database.db, period);
+      assert.equal(state?.status, "open");
+      await closePeriod(database.db, "e2e.closer@demo-council.example", {
+        period,
+        version: state.version,
+        confirmMissing: true,
+      });
+      await visit(page, "/periods/2020-21/q2");
+      const form = page.getByTestId("reopen-form");
+      await form.getByRole("button", { name: /^Reopen/ }).click();
+      await page.locator(".govuk-error-summary").waitFor();
+      assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /Enter why/);
+      await assertAccessible(page);
+      // On a phone the page is no wider than the screen.
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 390, height: 844 });
+      assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+      if (viewport) await page.setViewportSize(viewport);
+      await page.getByLabel("Why it is being reopened for entry").fill("A late correction to a forecast");
+      await page
+        .getByTestId("reopen-form")
+        .getByRole("button", { name: /^Reopen/ })
+        .click();
+      await page.getByTestId("period-reopened").waitFor();
+      await assertAccessible(page);
+      assert.equal((await findPeriod(database.db, period))?.status, "open");
+    },
+  );
+
+  journeyTest(
+    "a service plan approved in Baseplan: its report page says when and by whom, and passes axe",
+    journey,
+    async () => {
+      const { page, database } = journey;
+      await visit(page, "/reports");
+      const link = page.getByTestId("service-plan-reports").getByRole("link").first();
+      const slug = new URL((await link.getAttribute("href")) ?? "", journey.baseUrl).pathname
+        .split("/")
+        .at(-1);
+      const plan = await findPlanBySlug(database.db, slug ?? "");
+      assert.ok(plan, `no plan ${slug}`);
+      // Set back to draft, then approved again, through the plan's own form.
+      for (const status of ["Draft", "Approved"]) {
+        await visit(page, `/plan/edit/plan/${plan.id}`);
+        await page.getByRole("radio", { name: status, exact: true }).check();
+        await page.getByRole("button", { name: "Save changes" }).click();
+        await page.locator(".govuk-notification-banner--success, .govuk-error-summary").first().waitFor();
+        assert.equal(await page.locator(".govuk-error-summary").count(), 0, `the ${status} save was refused`);
+      }
+      await visit(page, `/reports/service-plan/${slug}`);
+      assert.match(
+        (await page.getByTestId("approved-document").textContent()) ?? "",
+        /The plan as approved on .* by e2e\.officer@demo-council\.example/,
+      );
+    },
+  );
 });
