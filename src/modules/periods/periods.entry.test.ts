@@ -92,6 +92,19 @@ describeOnBothDatabases("entry only for an open period", (fresh) => {
       const saved = await post("2031-32-q1", "1");
       assert.equal(saved.statusCode, 303);
       assert.equal((await plan.deliverableDetail(db, id)).progress.length, 1);
+      // Closed for entry: refused, saying an administrator can reopen it on the period's page.
+      const quarter1 = monitoringPeriod(2031, "quarter", 1);
+      const state = await findPeriod(db, quarter1);
+      assert.ok(state);
+      await closePeriod(db, TEST_ACTOR, { period: quarter1, version: state.version, confirmMissing: true });
+      const closed = await post("2031-32-q1", "2");
+      assert.match(
+        closed.body,
+        /Quarter 1 2031\/32 is closed for entry, not open for entry\. Nothing was saved\./,
+      );
+      assert.match(closed.body, /can be reopened by an administrator, giving a reason/);
+      assert.match(closed.body, /href="\/periods\/2031-32\/q1"/);
+      assert.equal((await plan.deliverableDetail(db, id)).progress.length, 1);
     } finally {
       await app.close();
     }
