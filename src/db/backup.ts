@@ -46,6 +46,12 @@ interface TableInfo {
   columns: string[];
   /** Columns that point at this same table (a plan's parent plan): parents are written first. */
   selfReferences: { column: string; referenced: string }[];
+  /**
+   * The bytea columns (frozen documents). They are written as text in PostgreSQL's hex form
+   * (`\x7b22...`) and read back through an explicit cast from text, which both databases take:
+   * PGlite refuses a text parameter for a bytea column.
+   */
+  binary: Set<string>;
 }
 
 /** The data tables, each after every table it refers to; the migration records are in the header. */
@@ -57,9 +63,9 @@ async function dataTables(db: Database): Promise<TableInfo[]> {
           and table_name <> 'baseplan_migrations'
         order by table_name`,
   );
-  const columns = await queryRows<{ table: string; column: string }>(
+  const columns = await queryRows<{ table: string; column: string; type: string }>(
     db,
-    sql`select table_name as "table", column_name as "column" from information_schema.columns
+    sql`select table_name as "table", column_name as "column", data_type as type from information_schema.columns
         where table_schema = current_schema() and is_generated = 'NEVER'
         order by table_name, ordinal_position`,
   );
@@ -73,9 +79,13 @@ async function dataTables(db: Database): Promise<TableInfo[]> {
         where c.contype = 'f' and c.connamespace = current_schema()::regnamespace`,
   );
   const byName = new Map<string, TableInfo>(
-    tables.map(({ name }) => [name, { name, columns: [], selfReferences: [] }]),
+    tables.map(({ name }) => [name, { name, columns: [], selfReferences: [], binary: new Set<string>() }]),
   );
-  for (const row of columns) byName.get(row.table)?.columns.push(row.column);
+  for (const row of columns) {
+    const table = byName.get(row.table);
+    table?.columns.push(row.column);
+    if (row.type === "bytea") table?.binary.add(row.column);
+  }
   const dependsOn = new Map<string, Set<string>>(tables.map(({ name }) => [name, new Set()]));
   for (const reference of references) {
     if (reference.table === reference.referenced) {
@@ -315,17 +325,20 @@ export async function restoreBackup(db: Database, file: string): Promise<Record<
   await db.transaction(async (tx) => {
     const tables = await dataTables(tx);
     const names = new Set(tables.map((table) => table.name));
+    const binaryOf = new Map(tables.map((table) => [table.name, table.binary]));
     await tx.execute(sql`truncate ${list([...names])}`);
     let current: TableLine | null = null;
     let batch: (string | null)[][] = [];
     let ended: EndLine | null = null;
     const flush = async () => {
       if (!current || batch.length === 0) return;
+      const binary = binaryOf.get(current.table) ?? new Set<string>();
+      const isBinary = current.columns.map((column) => binary.has(column));
       const rows = sql.join(
         batch.map(
           (row) =>
             sql`(${sql.join(
-              row.map((value) => sql`${value}`),
+              row.map((value, index) => (isBinary[index] ? sql`${value}::text::bytea` : sql`${value}`)),
               sql`, `,
             )})`,
         ),
