@@ -5,6 +5,7 @@
  * the words a council writes every quarter come from the report settings (report-settings.ts).
  */
 import type { Database } from "../db/client.ts";
+import { deliverableRatingMeta } from "../domain/deliverable-ratings.ts";
 import { formatMillions, type Pence } from "../domain/money.ts";
 import { type MonitoringPeriod, monitoringPeriod, monitoringPeriodLabel } from "../domain/periods.ts";
 import type { RatingKey } from "../domain/rating-key.ts";
@@ -340,22 +341,21 @@ async function enteredMeasuresBlocks(db: Database, context: Context): Promise<Bl
 async function performanceSection(db: Database, context: Context): Promise<ReportSection> {
   const { code, quarter, years, settings, own } = context;
   const { thread } = context;
+  // In the council's key for deliverable progress: its levels, in its words (decision 0042).
   const deliverableRatings = (thread?.quarterCounts ?? []).map((count) => ({
     rating: ratingOf(count.key),
+    label: count.label,
     count: count.count,
   }));
-  const deliverableCounts: [string, number][] = deliverableRatings.map(({ rating, count }) => [
-    RATING_WORDS[rating],
-    count,
-  ]);
+  const deliverableCounts: [string, number][] = deliverableRatings.map(({ label, count }) => [label, count]);
   const deliverableChart: ChartBlock = {
     kind: "chart",
     id: "deliverable-progress",
     title: "Deliverable Progress",
     description: `Council Plan deliverables by progress rating in Quarter ${quarter} ${years.short}. ${describeCounts(deliverableCounts, "deliverables")}`,
     unit: "Deliverables",
-    bars: deliverableRatings.map(({ rating, count }) => ({
-      category: RATING_WORDS[rating],
+    bars: deliverableRatings.map(({ rating, label, count }) => ({
+      category: label,
       series: "Deliverables",
       value: count,
       label: String(count),
@@ -1156,6 +1156,9 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
     });
   }
   updates.sort((a, b) => a.id - b.id);
+  // Each rating in the council's key's words (decision 0042), on its stored rating's colour.
+  const words = (rating: DomainRatingKey) =>
+    thread ? deliverableRatingMeta(thread.ratingKey, rating).label : RATING_WORDS[ratingOf(rating)];
   const blocks: Block[] = [
     paragraph(
       own?.appendixTitle ?? `${settings.portfolio} Quarter ${quarter} Performance Report ${years.long}`,
@@ -1171,7 +1174,7 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       ],
       rows: updates.map((update) => {
         const rating = ratingOf(update.rating);
-        const word = `${RATING_WORDS[rating]}${update.inferred ? " (inferred)" : ""}`;
+        const word = `${words(update.rating)}${update.inferred ? " (inferred)" : ""}`;
         return { cells: [text(update.title), { text: word, rating }] };
       }),
       ...(updates.some((update) => update.inferred)
@@ -1195,7 +1198,7 @@ async function appendixSection(db: Database, context: Context): Promise<ReportSe
       text: update.title,
       ...(headings.length > 0 ? { level: 4 as const } : {}),
     });
-    const label = `Rating: ${RATING_WORDS[rating]}${update.inferred ? ` (inferred: ${update.inferred})` : ""}`;
+    const label = `Rating: ${words(update.rating)}${update.inferred ? ` (inferred: ${update.inferred})` : ""}`;
     blocks.push({ kind: "key", items: [{ rating, label }] });
     for (const text of update.paragraphs) blocks.push(paragraph(text));
   }

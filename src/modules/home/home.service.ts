@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.ts";
+import { deliverableRatingMeta, levelOf } from "../../domain/deliverable-ratings.ts";
 import {
   financialYearLabel,
   monitoringPeriod,
@@ -13,7 +14,6 @@ import {
   type RatingBadge,
   type RatingKey,
   type RatingMeta,
-  ratingMeta,
 } from "../../domain/ratings.ts";
 
 /** Listed first among the items needing attention: those on the red of any scheme. */
@@ -167,6 +167,9 @@ async function measuresSection(db: Database) {
   };
 }
 
+/** The stored ratings a deliverable needs attention at, worst first. */
+const ATTENTION_RATINGS: readonly RatingKey[] = ["action", "review"];
+
 async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
   const thread = await goldenThread(db, quarter, { deliverablesOnly: true });
   if (!thread) return null;
@@ -193,7 +196,15 @@ async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
     });
   }
   items.sort((a, b) => (a.rating.className === URGENT ? 0 : 1) - (b.rating.className === URGENT ? 0 : 1));
+  // The levels needing attention in the council's key's words (decision 0042): those kept as
+  // Action or Review that the key uses, or that an older entry shown here holds.
+  const shown = new Set(thread.quarterCounts.filter((count) => count.count > 0).map((count) => count.key));
+  const attentionWords = ATTENTION_RATINGS.filter(
+    (rating) => levelOf(thread.ratingKey, rating) !== undefined || shown.has(rating),
+  ).map((rating) => deliverableRatingMeta(thread.ratingKey, rating).label);
   return {
+    /** "Action or Review", in the council's key's words. */
+    attentionWords: attentionWords.join(" or "),
     updateCount: thread.updateCount,
     deliverableCount: thread.deliverableCount,
     planHref,
@@ -201,7 +212,7 @@ async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
       (count): RatingCount => ({
         key: count.key,
         label: count.label,
-        badge: badgeOf(ratingMeta(count.key)),
+        badge: colourBadge(count.colour, count.label),
         count: count.count,
         href: planHref,
       }),
@@ -330,7 +341,7 @@ export async function departmentDashboard(db: Database, requested?: string) {
     ["measures", "Measures rated Action or Review", "measure", "measures", measures.attention],
     [
       "deliverables",
-      "Deliverables rated Action or Review",
+      `Deliverables rated ${deliverables?.attentionWords || "Action or Review"}`,
       "deliverable",
       "deliverables",
       deliverables?.attention ?? [],

@@ -13,7 +13,7 @@ import {
   type PlanDates,
   parsePlanDates,
 } from "../../domain/plan-dates.ts";
-import { RATINGS, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
+import { RATINGS, type RatingColour, type RatingKey, ratingMeta } from "../../domain/ratings.ts";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { quarterPeriodKey, recordAuditEvent } from "../audit/audit.service.ts";
 import { measureFigures, measureIdTitled } from "../measures/measures.service.ts";
@@ -33,14 +33,27 @@ import {
   type RiskForm,
 } from "./plan.schemas.ts";
 
-export type RatingCounts = { key: RatingKey; label: string; count: number }[];
+/** Counts by a level of the rating key: the level's words on its stored rating's colour. */
+export type RatingCounts = { key: RatingKey; label: string; colour: RatingColour; count: number }[];
 
-export function countByRating(ratings: readonly string[]): RatingCounts {
-  return RATINGS.map((meta) => ({
-    key: meta.key,
-    label: meta.label,
-    count: ratings.filter((rating) => rating === meta.key).length,
-  }));
+/**
+ * Counts by rating in the key's levels, best first, each in the key's words (the five levels
+ * until a council writes its own key, decision 0042); a stored rating the key does not use is
+ * listed after them, in the five-level words, only where an older entry holds it.
+ */
+export function countByRating(
+  ratings: readonly string[],
+  key: DeliverableKey = DEFAULT_DELIVERABLE_KEY,
+): RatingCounts {
+  const count = (rating: RatingKey) => ratings.filter((one) => one === rating).length;
+  const used = key.levels.map((level) => level.rating);
+  const older = RATINGS.filter((meta) => !used.includes(meta.key) && count(meta.key) > 0).map(
+    (meta) => meta.key,
+  );
+  return [...used, ...older].map((rating) => {
+    const meta = deliverableRatingMeta(key, rating);
+    return { key: rating, label: meta.label, colour: meta.colour, count: count(rating) };
+  });
 }
 
 /** Counts by rating that also say how many of each were inferred rather than stated. */
@@ -48,8 +61,12 @@ export type SourcedRatingCounts = (RatingCounts[number] & { inferred: number })[
 
 export function countUpdatesByRating(
   updates: readonly Pick<DeliverableProgress, "rating" | "ratingSource">[],
+  key: DeliverableKey = DEFAULT_DELIVERABLE_KEY,
 ): SourcedRatingCounts {
-  return countByRating(updates.map((update) => update.rating)).map((count) => ({
+  return countByRating(
+    updates.map((update) => update.rating),
+    key,
+  ).map((count) => ({
     ...count,
     inferred: updates.filter((update) => update.rating === count.key && update.ratingSource === "inferred")
       .length,
@@ -103,16 +120,27 @@ export async function goldenThread(
   const council = await repository.findCouncil(db);
   if (!council) return null;
   const outline = options.deliverablesOnly !== true;
-  const [outcomes, planList, priorities, objectives, activities, deliverableList, measuresByOutcome] =
-    await Promise.all([
-      outline ? repository.listOutcomes(db, council.id) : [],
-      repository.listPlans(db),
-      outline ? repository.listPriorities(db) : [],
-      outline ? repository.listObjectives(db) : [],
-      outline ? repository.listActivities(db) : [],
-      repository.listDeliverables(db),
-      outline ? outcomeMeasures(db) : [],
-    ]);
+  const [
+    outcomes,
+    planList,
+    priorities,
+    objectives,
+    activities,
+    deliverableList,
+    measuresByOutcome,
+    ratingKey,
+  ] = await Promise.all([
+    outline ? repository.listOutcomes(db, council.id) : [],
+    repository.listPlans(db),
+    outline ? repository.listPriorities(db) : [],
+    outline ? repository.listObjectives(db) : [],
+    outline ? repository.listActivities(db) : [],
+    repository.listDeliverables(db),
+    outline ? outcomeMeasures(db) : [],
+    deliverableRatingKey(db),
+  ]);
+  // Every rating shown in the council's key's words (decision 0042), on its stored colour.
+  const metaOf = (rating: string) => deliverableRatingMeta(ratingKey, rating as RatingKey);
   // Updates on archived deliverables are left out with them.
   const current = new Set(deliverableList.map((deliverable) => deliverable.id));
   const updates = quarter
@@ -140,7 +168,7 @@ export async function goldenThread(
       id: deliverable.id,
       title: deliverable.title,
       inCouncilPlan: deliverable.inCouncilPlan,
-      rating: update ? ratingMeta(update.rating as RatingKey) : null,
+      rating: update ? metaOf(update.rating) : null,
       ratingInferred: update?.ratingSource === "inferred",
     });
   }
@@ -150,6 +178,7 @@ export async function goldenThread(
       group.deliverables.flatMap((d) =>
         d.rating ? [{ rating: d.rating.key, ratingSource: d.ratingInferred ? "inferred" : "stated" }] : [],
       ),
+      ratingKey,
     ),
     notReported: group.deliverables.filter((d) => d.rating === null).length,
   }));
@@ -181,7 +210,9 @@ export async function goldenThread(
     planTitles: Object.fromEntries(planList.map((plan) => [plan.slug, plan.title])),
     planSlugs: Object.fromEntries(planList.map((plan) => [plan.id, plan.slug])),
     groups: threadGroups,
-    quarterCounts: countUpdatesByRating(updates),
+    /** The council's key for deliverable progress the ratings and counts are in. */
+    ratingKey,
+    quarterCounts: countUpdatesByRating(updates, ratingKey),
     updateCount: updates.length,
     inferredCount: updates.filter((update) => update.ratingSource === "inferred").length,
     inferenceBases: inferenceBases(updates),
@@ -189,7 +220,7 @@ export async function goldenThread(
       .filter((update) => update.deliverableId === null)
       .map((update) => ({
         ...update,
-        ratingMeta: ratingMeta(update.rating as RatingKey),
+        ratingMeta: metaOf(update.rating),
         inferredFrom: inferenceBasis(update),
       })),
     deliverableCount: deliverableList.length,
