@@ -90,4 +90,19 @@ describe("the plan overview and the dashboard in the council's key for deliverab
     assert.deepEqual(badges(attention).sort(), ["action:Sinking", "review:Wobbling"]);
     assert.doesNotMatch(text(table), /Good|Review|Action/);
   });
+
+  test("each key's page says what it is for and links to the other", async () => {
+    const measures = await app.inject("/settings/ratings");
+    assert.equal(measures.statusCode, 200);
+    const toDeliverables =
+      /data-testid="other-key">([^<]*(?:<(?!\/p>)[^<]*)*)<\/p>/.exec(measures.body)?.[1] ?? "";
+    assert.match(toDeliverables, /href="\/settings\/deliverable-ratings"/);
+    assert.match(text(toDeliverables), /for measures.*deliverable's progress is rated by its officer/);
+    const deliverables = await app.inject("/settings/deliverable-ratings");
+    assert.equal(deliverables.statusCode, 200);
+    const toMeasures =
+      /data-testid="other-key">([^<]*(?:<(?!\/p>)[^<]*)*)<\/p>/.exec(deliverables.body)?.[1] ?? "";
+    assert.match(toMeasures, /href="\/settings\/ratings"/);
+    assert.match(text(toMeasures), /for deliverables.*Measures are rated by Baseplan/);
+  });
 });
