@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+import { assertAccessibleAndFits, missingBySection, save, submitForStatus } from "./cycle-steps.ts";
 import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
 
 describe("measures journeys", () => {
@@ -125,4 +126,37 @@ describe("measures journeys", () => {
     await deliverables.first().click();
     assert.match(page.url(), /\/plan\/deliverables\/\d+$/);
   });
+
+  journeyTest(
+    "a quarter's value refused empty, then restated, passes axe and fits a phone at every step",
+    journey,
+    async () => {
+      const page = journey.page;
+      // A measure due in the demo's open quarter 4, from the period page's list of what is missing.
+      const [href] = (await missingBySection(page, "2020-21/q4")).get("measures") ?? [];
+      assert.ok(href, "the period page links a measure's quarter 4 value");
+      await visit(page, href);
+      assert.match((await page.locator("h1").textContent()) ?? "", /Add the Quarter 4 2020\/21 value/);
+      // Submitted empty: the form again, with the error on the field, JavaScript on.
+      assert.equal(await submitForStatus(page, "period-value-form", "Save the value"), 400);
+      assert.match(await page.title(), /^Error: /);
+      await page.locator(".govuk-error-summary").waitFor();
+      await assertAccessibleAndFits(page);
+      await page.locator("#value").fill("41.5%");
+      await save(page, "Save the value");
+      await assertAccessibleAndFits(page);
+      // The same quarter again is a correction: the form says it restates the value recorded.
+      await visit(page, href);
+      assert.match((await page.locator("h1").textContent()) ?? "", /Restate the Quarter 4 2020\/21 value/);
+      assert.match((await page.getByTestId("current-value").textContent()) ?? "", /"41\.5%"/);
+      await assertAccessibleAndFits(page);
+      await page.locator("#value").fill("");
+      assert.equal(await submitForStatus(page, "period-value-form", "Save the value"), 400);
+      await page.locator(".govuk-error-summary").waitFor();
+      await assertAccessibleAndFits(page);
+      await page.locator("#value").fill("42.5%");
+      await save(page, "Save the value");
+      assert.match((await page.locator("main").textContent()) ?? "", /42\.5%/);
+    },
+  );
 });
