@@ -31,6 +31,13 @@ describe("tables on pages", () => {
     assert.equal(wrapTables(wrapped, "/spend?team=north"), wrapped, "a kept page is left as it is");
   });
 
+  test("with no address to download from (a form's answer), each table is boxed with no links", () => {
+    const wrapped = wrapTables(PAGE, null);
+    assert.equal((wrapped.match(/class="bp-table-scroll"/g) ?? []).length, 2);
+    assert.match(wrapped, /<div class="bp-table-scroll"[^>]*><table class="govuk-table" data-bp-table="1">/);
+    assert.doesNotMatch(wrapped, /download=|Download this table/);
+  });
+
   test("a table reads back as shown, figures as numbers and spans kept in place", () => {
     const table = readTable(PAGE, 1);
     assert.ok(table);

@@ -53,9 +53,11 @@ function downloadHref(path: string, format: TableFormat, index: number): string 
 
 /**
  * Wraps each table of a page in a focusable region that scrolls sideways, followed by links to
- * download it. A table already wrapped (a page kept by the page cache) is left as it is.
+ * download it. A table already wrapped (a page kept by the page cache) is left as it is. With no
+ * path (a form's answer to a POST, such as its page of errors, which no address gives again) the
+ * tables are boxed the same way but offered for download only on the page's own address.
  */
-export function wrapTables(html: string, path: string): string {
+export function wrapTables(html: string, path: string | null): string {
   if (WRAPPED.test(html)) return html;
   let index = 0;
   let out = "";
@@ -67,10 +69,12 @@ export function wrapTables(html: string, path: string): string {
     const caption = textOf(/<caption\b[^>]*>([\s\S]*?)<\/caption>/.exec(inner)?.[1] ?? "");
     const name = caption || `Table ${index}`;
     const links =
-      `<p class="govuk-body-s bp-table-downloads bp-no-print">Download this table` +
-      `<span class="govuk-visually-hidden"> (${name})</span>: ` +
-      `<a class="govuk-link" href="${downloadHref(path, "csv", index)}" download>CSV</a> or ` +
-      `<a class="govuk-link" href="${downloadHref(path, "xlsx", index)}" download>Excel</a></p>`;
+      path === null
+        ? ""
+        : `<p class="govuk-body-s bp-table-downloads bp-no-print">Download this table` +
+          `<span class="govuk-visually-hidden"> (${name})</span>: ` +
+          `<a class="govuk-link" href="${downloadHref(path, "csv", index)}" download>CSV</a> or ` +
+          `<a class="govuk-link" href="${downloadHref(path, "xlsx", index)}" download>Excel</a></p>`;
     const marked = `<table${attributes} data-bp-table="${index}">${inner}</table>`;
     const before = html.slice(from, start);
     // A table its template already put in a scroll box keeps it; the links go after the box.
@@ -155,9 +159,9 @@ function fileName(path: string, table: TableCells, index: number, format: TableF
 export function setUpTables(app: FastifyInstance): void {
   app.addHook("onSend", async (request, reply, payload) => {
     const contentType = String(reply.getHeader("content-type") ?? "");
-    if (request.method !== "GET" || typeof payload !== "string" || !contentType.startsWith("text/html")) {
-      return payload;
-    }
+    if (typeof payload !== "string" || !contentType.startsWith("text/html")) return payload;
+    // A form's answer (its errors, a conflict) fits a phone too; its tables have no address to download from.
+    if (request.method !== "GET") return request.method === "HEAD" ? payload : wrapTables(payload, null);
     const download = (request.raw as RequestWithDownload)[DOWNLOAD];
     if (!download || reply.statusCode !== 200) return wrapTables(payload, request.url);
     const table = readTable(payload, download.index);

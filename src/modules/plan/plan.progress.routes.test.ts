@@ -141,6 +141,15 @@ describe("the deliverable page's progress form, on a made-up council", () => {
     );
     assert.match(wrongLevel.body, /Lane 1 done\./);
     assert.equal(selectedQuarter(wrongLevel.body), "2041-42-q2");
+    // The page of errors fits a phone as the page does: its tables scroll sideways in their own
+    // boxes, with no download links (the answer to a POST has no address to download from).
+    const tables = (wrongLevel.body.match(/<table\b/g) ?? []).length;
+    assert.ok(tables > 0);
+    assert.equal(
+      (wrongLevel.body.match(/<div class="bp-table-scroll"[^>]*>\s*<table\b/g) ?? []).length,
+      tables,
+    );
+    assert.doesNotMatch(wrongLevel.body, /download=csv/);
     assert.deepEqual(
       await repository.listProgressFor(database.db, idOf(built.deliverableIds, "Resurface the ring road")),
       [],
