@@ -3,6 +3,7 @@ import { describe } from "node:test";
 import { monitoringPeriod } from "../src/domain/periods.ts";
 import { closePeriod, findPeriod } from "../src/modules/periods/periods.service.ts";
 import { findPlanBySlug } from "../src/modules/plan/plan.repository.ts";
+import { assertAccessibleAndFits, missingBySection, submitForStatus } from "./cycle-steps.ts";
 import { assertAccessible, journeyTest, setUpJourney, visit } from "./harness.ts";
 
 describe("report journeys", () => {
@@ -125,8 +126,9 @@ describe("report journeys", () => {
         .at(-1);
       const plan = await findPlanBySlug(database.db, slug ?? "");
       assert.ok(plan, `no plan ${slug}`);
-      // Set back to draft, then approved again, through the plan's own form.
-      for (const status of ["Draft", "Approved"]) {
+      // Set back to draft, then approved again, twice, through the plan's own form: the first
+      // approval's copy is then an earlier one.
+      for (const status of ["Draft", "Approved", "Draft", "Approved"]) {
         await visit(page, `/plan/edit/plan/${plan.id}`);
         await page.getByRole("radio", { name: status, exact: true }).check();
         await page.getByRole("button", { name: "Save changes" }).click();
@@ -138,6 +140,44 @@ describe("report journeys", () => {
         (await page.getByTestId("approved-document").textContent()) ?? "",
         /The plan as approved on .* by e2e\.officer@demo-council\.example/,
       );
+      await assertAccessibleAndFits(page);
+      // An earlier approved copy: its own page, linking back to the plan's current document.
+      const earlier = page.getByTestId("approvals").getByRole("link");
+      assert.ok((await earlier.count()) >= 1, "the earlier approved copies are listed");
+      const copy = (await earlier.last().getAttribute("href")) ?? "";
+      assert.match(copy, new RegExp(`^/reports/service-plan/${slug}/approvals/\\d+$`));
+      await visit(page, copy);
+      await assertAccessibleAndFits(page);
+      assert.ok((await page.getByTestId("report-section").count()) > 0);
+      assert.match(
+        (await page.locator("main").textContent()) ?? "",
+        /An earlier approved copy: the plan as approved on/,
+      );
+      await page.getByRole("link", { name: "The plan's current document" }).waitFor();
+    },
+  );
+
+  journeyTest(
+    "a budget line's forecast refused empty, then unreadable, passes axe and fits a phone",
+    journey,
+    async () => {
+      const { page } = journey;
+      // A line with no forecast yet for the demo's open quarter 4, from the period page.
+      const [href] = (await missingBySection(page, "2020-21/q4")).get("budget-lines") ?? [];
+      assert.ok(href, "the period page links a budget line's quarter 4 forecast");
+      await visit(page, href);
+      const form = page.locator("form[data-testid^=forecast]");
+      const testId = (await form.first().getAttribute("data-testid")) ?? "";
+      await page.getByLabel("Full year forecast").fill("");
+      assert.equal(await submitForStatus(page, testId, "Save forecast"), 400);
+      await page.locator(".govuk-error-summary").waitFor();
+      assert.match(await page.title(), /^Error: /);
+      await assertAccessibleAndFits(page);
+      await page.getByLabel("Full year forecast").fill("about five million");
+      assert.equal(await submitForStatus(page, testId, "Save forecast"), 400);
+      await page.locator(".govuk-error-summary").waitFor();
+      assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /forecast/i);
+      await assertAccessibleAndFits(page);
     },
   );
 });
