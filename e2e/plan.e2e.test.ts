@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe } from "node:test";
+import { assertAccessibleAndFits, missingBySection, save, submitForStatus } from "./cycle-steps.ts";
 import { journeyTest, setUpJourney, visit } from "./harness.ts";
 
 describe("plan journeys", () => {
@@ -86,8 +87,7 @@ describe("plan journeys", () => {
     await journey.page.getByTestId("progress-form").getByLabel("Quarter").selectOption("2020-21-q4");
     await journey.page.getByRole("button", { name: "Save progress" }).click();
     await journey.page.locator(".govuk-error-summary").waitFor();
-    const { assertAccessible } = await import("./harness.ts");
-    await assertAccessible(journey.page);
+    await assertAccessibleAndFits(journey.page);
     // Now correctly, without JavaScript.
     await page.getByLabel("Good", { exact: true }).check();
     await page.getByLabel("Narrative").fill("Two more families supported this quarter.");
@@ -170,6 +170,49 @@ describe("plan journeys", () => {
       );
       const { assertAccessible } = await import("./harness.ts");
       await assertAccessible(page);
+    },
+  );
+
+  journeyTest(
+    "a second entry for the same quarter corrects the first; each form and refusal passes axe and fits a phone",
+    journey,
+    async () => {
+      const page = journey.page;
+      // A deliverable with no progress yet for the demo's open quarter 4, from its period page.
+      const [href] = (await missingBySection(page, "2020-21/q4")).get("deliverables") ?? [];
+      assert.ok(href, "the period page links a deliverable's quarter 4 progress");
+      await visit(page, href);
+      const form = page.getByTestId("progress-form");
+      // The form opens at the demo's open quarter 4, with nothing yet recorded for it.
+      assert.equal(await form.getByLabel("Quarter").inputValue(), "2020-21-q4");
+      assert.equal(await page.getByTestId("current-entry").count(), 0);
+      await assertAccessibleAndFits(page);
+      await form.locator('input[name="rating"]').first().check();
+      await form.getByLabel("Narrative").fill("Six schools joined the programme this quarter.");
+      await save(page, "Save progress");
+      // Opened again, the form holds the quarter's entry: saving corrects it.
+      await visit(page, href);
+      assert.match(
+        (await page.getByTestId("current-entry").textContent()) ?? "",
+        /Progress for Quarter 4 2020\/21 was recorded/,
+      );
+      await assertAccessibleAndFits(page);
+      // The correction refused without its narrative: the error page, JavaScript on.
+      await page.getByTestId("progress-form").getByLabel("Narrative").fill("");
+      assert.equal(await submitForStatus(page, "progress-form", "Save progress"), 400);
+      await page.locator(".govuk-error-summary").waitFor();
+      assert.match((await page.locator(".govuk-error-summary").textContent()) ?? "", /narrative/i);
+      await assertAccessibleAndFits(page);
+      await page
+        .getByTestId("progress-form")
+        .getByLabel("Narrative")
+        .fill("Seven schools joined the programme this quarter.");
+      await save(page, "Save progress");
+      await assertAccessibleAndFits(page);
+      const history = (await page.getByTestId("progress-history").textContent()) ?? "";
+      assert.match(history, /Seven schools joined/);
+      assert.match(history, /Six schools joined/);
+      assert.equal(await page.getByTestId("progress-replaced").count(), 1);
     },
   );
 });
