@@ -302,7 +302,7 @@ async function savingsSection(
   };
 }
 
-/** The period choices in a year monitored monthly are its months with a forecast; else quarters. */
+/** The periods offered, newest first: each quarter with monitoring, and each month with a forecast. */
 function periodChoices(
   quarters: readonly ReportingQuarter[],
   months: readonly MonitoringPeriod[],
