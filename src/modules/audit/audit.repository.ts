@@ -33,7 +33,11 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 
 /** Called inside the transaction of the write it describes, so both land or neither does. */
 export async function recordAuditEvent(tx: Database, event: AuditEventInput): Promise<void> {
-  await tx.insert(auditEvents).values({
+  await tx.insert(auditEvents).values(auditEventRow(event));
+}
+
+function auditEventRow(event: AuditEventInput): typeof auditEvents.$inferInsert {
+  return {
     actor: event.actor,
     action: event.action,
     entityType: event.entityType,
@@ -44,7 +48,19 @@ export async function recordAuditEvent(tx: Database, event: AuditEventInput): Pr
     recordKind: event.record?.kind ?? event.entityType,
     recordId: String(event.record?.id ?? event.entityId),
     period: event.period ?? null,
-  });
+  };
+}
+
+/** Events recorded in one statement a thousand (a large import's), in the order given. */
+const AUDIT_EVENTS_A_STATEMENT = 1_000;
+
+/** Records several events at once, in the order given, inside the transaction of the writes they describe. */
+export async function recordAuditEvents(tx: Database, events: readonly AuditEventInput[]): Promise<void> {
+  for (let start = 0; start < events.length; start += AUDIT_EVENTS_A_STATEMENT) {
+    await tx
+      .insert(auditEvents)
+      .values(events.slice(start, start + AUDIT_EVENTS_A_STATEMENT).map(auditEventRow));
+  }
 }
 
 export async function listAuditEvents(db: Database, entityType: string, entityId: string | number) {

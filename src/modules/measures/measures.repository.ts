@@ -325,8 +325,9 @@ export function listGroups(db: Database): Promise<MeasureGroup[]> {
     .orderBy(asc(measureGroups.position), asc(measureGroups.id));
 }
 
+/** Adds a table's rows, IMPORT_CHUNK a statement (a table of 10,000 rows is more parameters than one takes). */
 export async function insertRows(db: Database, rows: (typeof measureRows.$inferInsert)[]): Promise<void> {
-  if (rows.length > 0) await db.insert(measureRows).values(rows);
+  for (const chunk of chunksOf(rows)) await db.insert(measureRows).values(chunk);
 }
 
 export function listRows(db: Database): Promise<MeasureRow[]> {
@@ -564,13 +565,15 @@ export async function insertBenchmark(
   return row;
 }
 
-/** Benchmarks read from value cells that have been replaced are no longer current. */
+/** Benchmarks read from value cells that have been replaced are no longer current (the ids as one array parameter). */
 export async function retireBenchmarksOfValues(db: Database, valueIds: number[]): Promise<void> {
   if (valueIds.length === 0) return;
   await db
     .update(measureBenchmarks)
     .set({ current: false })
-    .where(and(inArray(measureBenchmarks.valueId, valueIds), eq(measureBenchmarks.current, true)));
+    .where(
+      and(sql`${measureBenchmarks.valueId} = any(${idArray(valueIds)})`, eq(measureBenchmarks.current, true)),
+    );
 }
 
 export function benchmarksOf(db: Database, measureIds: number[]): Promise<MeasureBenchmark[]> {
@@ -849,3 +852,223 @@ export async function listedPrintedRatings(
   );
   return parsedJson(row?.ratings, []);
 }
+
+// ---------------------------------------------------------------------------------------------
+// An import's writes, many rows a statement (measures.import.ts): a few statements for a whole
+// table, however many rows it has, each statement at most IMPORT_CHUNK rows so its parameters
+// stay well under PostgreSQL's 65,535 (a value row has 16).
+
+const IMPORT_CHUNK = 1_000;
+
+function chunksOf<T>(rows: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < rows.length; start += IMPORT_CHUNK) {
+    chunks.push(rows.slice(start, start + IMPORT_CHUNK));
+  }
+  return chunks;
+}
+
+/**
+ * Inserts rows into a table with an identity id, IMPORT_CHUNK a statement, and gives the ids in
+ * the order the rows were given. Within one statement the identity is drawn row after row in
+ * the order of its VALUES, so the ids returned, in ascending order, are the rows' in order.
+ */
+async function insertReturningIds(
+  write: (chunk: never[]) => Promise<{ id: number }[]>,
+  rows: readonly unknown[],
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const chunk of chunksOf(rows)) {
+    const returned = (await write(chunk as never[])).map((row) => Number(row.id)).sort((a, b) => a - b);
+    if (returned.length !== chunk.length) throw new Error("an import insert returned too few rows");
+    ids.push(...returned);
+  }
+  return ids;
+}
+
+/** Adds measures, in the order given, and gives them back in that order. */
+export async function insertMeasures(
+  db: Database,
+  rows: readonly (typeof measures.$inferInsert)[],
+): Promise<Measure[]> {
+  const added: Measure[] = [];
+  for (const chunk of chunksOf(rows)) {
+    const returned = await db.insert(measures).values(chunk).returning();
+    if (returned.length !== chunk.length) throw new Error("a measures insert returned too few rows");
+    added.push(...returned.sort((a, b) => a.id - b.id));
+  }
+  return added;
+}
+
+/** A measure's new title from an import, to be saved only if the measure is still at `version`. */
+export interface MeasureRetitle {
+  id: number;
+  version: number;
+  title: string;
+  otherTitles: string[];
+  /** How many times the import retitled it (a table repeating the code), each a new version. */
+  steps: number;
+}
+
+/**
+ * Saves the titles an import gave measures, each only where the measure is still at the version
+ * the import read; gives the ids saved (an id missing: someone else changed that measure first).
+ */
+export async function retitleMeasuresIfVersion(
+  db: Database,
+  retitles: readonly MeasureRetitle[],
+  updatedAt: Date,
+): Promise<Set<number>> {
+  const saved = new Set<number>();
+  for (const chunk of chunksOf(retitles)) {
+    const rows = await queryRows<{ id: string | number }>(
+      db,
+      sql`update measures m set title = w.title, other_titles = w.other_titles::jsonb,
+            updated_at = ${updatedAt.toISOString()}::timestamptz, version = m.version + w.steps
+          from unnest(${idArray(chunk.map((r) => r.id))}, ${intArray(chunk.map((r) => r.version))},
+            ${textArray(chunk.map((r) => r.title))},
+            ${textArray(chunk.map((r) => JSON.stringify(r.otherTitles)))},
+            ${intArray(chunk.map((r) => r.steps))}) as w(id, version, title, other_titles, steps)
+          where m.id = w.id and m.version = w.version
+          returning m.id`,
+    );
+    for (const row of rows) saved.add(Number(row.id));
+  }
+  return saved;
+}
+
+function intArray(values: readonly number[]) {
+  return sql`${sql.param([...values])}::int[]`;
+}
+
+/** What an import restates: the current records of the measures it matched, each in the order recorded. */
+export interface ImportedRecords {
+  /** Current targets of the measures, from every document (a target notes another document's). */
+  targets: MeasureTarget[];
+  /** Current values of the measures from the import's document. */
+  values: MeasureValue[];
+  /** Current printed ratings of the measures in the import's table. */
+  printedRatings: PrintedRating[];
+}
+
+/** The current records an import of `document` into the table `groupId` may restate, read once for all its rows. */
+export async function currentRecordsForImport(
+  db: Database,
+  measureIds: readonly number[],
+  document: string,
+  groupId: number | null,
+): Promise<ImportedRecords> {
+  if (measureIds.length === 0) return { targets: [], values: [], printedRatings: [] };
+  const ids = idArray(measureIds);
+  const targets = await db
+    .select()
+    .from(measureTargets)
+    .where(and(eq(measureTargets.current, true), sql`${measureTargets.measureId} = any(${ids})`))
+    .orderBy(asc(measureTargets.id));
+  const values = await db
+    .select()
+    .from(measureValues)
+    .where(
+      and(
+        eq(measureValues.current, true),
+        eq(measureValues.document, document),
+        sql`${measureValues.measureId} = any(${ids})`,
+      ),
+    )
+    .orderBy(asc(measureValues.id));
+  const printedRatings =
+    groupId === null
+      ? []
+      : await db
+          .select()
+          .from(measurePrintedRatings)
+          .where(
+            and(
+              eq(measurePrintedRatings.current, true),
+              eq(measurePrintedRatings.groupId, groupId),
+              sql`${measurePrintedRatings.measureId} = any(${ids})`,
+            ),
+          )
+          .orderBy(asc(measurePrintedRatings.id));
+  return { targets, values, printedRatings };
+}
+
+/** Adds values, IMPORT_CHUNK a statement; their ids in the order given. */
+export function insertValues(db: Database, rows: readonly (typeof measureValues.$inferInsert)[]) {
+  return insertReturningIds(
+    (chunk) =>
+      db
+        .insert(measureValues)
+        .values(chunk as (typeof measureValues.$inferInsert)[])
+        .returning({ id: measureValues.id }),
+    rows,
+  );
+}
+
+/** Adds targets, IMPORT_CHUNK a statement; their ids in the order given. */
+export function insertTargets(db: Database, rows: readonly (typeof measureTargets.$inferInsert)[]) {
+  return insertReturningIds(
+    (chunk) =>
+      db
+        .insert(measureTargets)
+        .values(chunk as (typeof measureTargets.$inferInsert)[])
+        .returning({ id: measureTargets.id }),
+    rows,
+  );
+}
+
+/** Adds printed ratings, IMPORT_CHUNK a statement; their ids in the order given. */
+export function insertPrintedRatings(
+  db: Database,
+  rows: readonly (typeof measurePrintedRatings.$inferInsert)[],
+) {
+  return insertReturningIds(
+    (chunk) =>
+      db
+        .insert(measurePrintedRatings)
+        .values(chunk as (typeof measurePrintedRatings.$inferInsert)[])
+        .returning({ id: measurePrintedRatings.id }),
+    rows,
+  );
+}
+
+/** Adds benchmark figures, IMPORT_CHUNK a statement. */
+export async function insertBenchmarks(
+  db: Database,
+  rows: readonly (typeof measureBenchmarks.$inferInsert)[],
+): Promise<void> {
+  for (const chunk of chunksOf(rows)) await db.insert(measureBenchmarks).values(chunk);
+}
+
+/** A record restated: no longer current, and which record replaced it. */
+export interface Supersession {
+  id: number;
+  by: number;
+}
+
+async function supersede(
+  db: Database,
+  table: "measure_values" | "measure_targets" | "measure_printed_ratings",
+  pairs: readonly Supersession[],
+): Promise<void> {
+  for (const chunk of chunksOf(pairs)) {
+    await db.execute(
+      sql`update ${sql.identifier(table)} t set current = false, superseded_by = w.by
+          from unnest(${idArray(chunk.map((pair) => pair.id))}, ${idArray(chunk.map((pair) => pair.by))})
+            as w(id, by)
+          where t.id = w.id`,
+    );
+  }
+}
+
+/** Values restated by an import: no longer current, each pointing to the value that replaced it. */
+export const supersedeValues = (db: Database, pairs: readonly Supersession[]) =>
+  supersede(db, "measure_values", pairs);
+
+/** Targets restated by an import: no longer current, each pointing to the target that replaced it. */
+export const supersedeTargets = (db: Database, pairs: readonly Supersession[]) =>
+  supersede(db, "measure_targets", pairs);
+
+/** Printed ratings superseded by an import's, kept, each pointing to the one that replaced it. */
+export const supersedePrintedRatingPairs = (db: Database, pairs: readonly Supersession[]) =>
+  supersede(db, "measure_printed_ratings", pairs);
