@@ -719,6 +719,7 @@ export async function buildRecordedQuarter(
 
 /** A made-up update round (see `buildOpenRound`); `P` names the people the test acts as. */
 export interface OpenRoundSpec<P extends string> {
+  councilName?: string;
   departmentName?: string;
   /** The year opened for monitoring; the plan runs from it to two years after unless `plan` is given. */
   startYear: number;
@@ -730,7 +731,7 @@ export interface OpenRoundSpec<P extends string> {
   /** The one quarterly measure (a count), and the officer who owns it, by name. */
   measure: { title: string; owner: string };
   /** The council's people, by the names the test calls them, built in this order. */
-  people: Record<P, { roles: Role[]; name?: string }>;
+  people: Record<P, { roles: Role[]; name?: string; email?: string }>;
 }
 
 /**
@@ -743,6 +744,7 @@ export async function buildOpenRound<P extends string>(
   spec: OpenRoundSpec<P>,
 ): Promise<BuiltCouncil & { measure: Measure; people: Record<P, BuiltPerson> }> {
   const built = await buildCouncil(db, {
+    councilName: spec.councilName,
     departmentName: spec.departmentName,
     plan: spec.plan ?? { fromYear: spec.startYear, toYear: spec.startYear + 2 },
     deliverables: spec.deliverables,
@@ -756,12 +758,8 @@ export async function buildOpenRound<P extends string>(
     owner: spec.measure.owner,
   });
   const people = {} as Record<P, BuiltPerson>;
-  for (const [key, person] of Object.entries(spec.people) as [P, { roles: Role[]; name?: string }][]) {
-    people[key] = await buildPerson(db, {
-      councilId: built.councilId,
-      roles: person.roles,
-      name: person.name,
-    });
+  for (const [key, person] of Object.entries(spec.people) as [P, OpenRoundSpec<P>["people"][P]][]) {
+    people[key] = await buildPerson(db, { councilId: built.councilId, ...person });
   }
   return { ...built, measure, people };
 }
