@@ -130,6 +130,18 @@ describeOnBothDatabases("budget lines that must explain their variance", (fresh)
         edit("Lighthouse upkeep"),
       ],
     ]);
+    // The period page lists it with its budget holder, linking to the line's forecast form.
+    await withApp(db, async (app) => {
+      const page = await app.inject(`/periods/${CODE}/q2`);
+      assert.equal(page.statusCode, 200);
+      const link = `href="${edit("Lighthouse upkeep")}"[^>]*>Lighthouse upkeep: explanation of its variance \\(rated Amber\\)`;
+      assert.match(
+        page.body,
+        new RegExp(
+          `${link}<span class="govuk-visually-hidden">: enter it</span></a> <span[^>]*>Owner: Tom Keeper`,
+        ),
+      );
+    });
   });
 
   test("a month: the month's own forecasts are rated and asked", async () => {
