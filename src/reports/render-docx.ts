@@ -168,7 +168,9 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
           text: block.text,
           // One level below its section's heading: none skipped in the navigation pane.
           heading: wordHeading(headingDepth(section, block)),
+          // Kept whole, and on the page of what follows it.
           keepNext: true,
+          keepLines: true,
         }),
       ];
     case "paragraph":
@@ -329,6 +331,7 @@ export async function renderDocx(report: Report): Promise<Buffer> {
           children: [new Bookmark({ id: bookmarkOf(section), children: [new TextRun(section.title)] })],
           heading: wordHeading(headingDepth(section)),
           keepNext: true,
+          keepLines: true,
           // A new Word section already starts a new page.
           ...(section.newPage && (position > 0 || index === 0) ? { pageBreakBefore: true } : {}),
         }),
