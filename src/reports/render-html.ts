@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
-import { chartSvg, timelinePieces } from "../charts/charts.ts";
+import { chartSvg, linePieces, timelinePieces } from "../charts/charts.ts";
 import { badgeFor } from "../domain/rating-key.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
-import { type Block, CONTENTS_NOTE, headingDepth, type Report } from "./model.ts";
+import { type Block, type ChartBlock, CONTENTS_NOTE, headingDepth, type Report } from "./model.ts";
 
 export type DrawnBlock =
   | Exclude<Block, { kind: "chart" | "subheading" }>
@@ -23,11 +23,16 @@ const PRINTED_CHART_HEIGHT = 560;
 
 /**
  * A chart's SVG; a timeline (a long Base Plan) as page-high pieces, each kept whole when
- * printed, each with the months across its top.
+ * printed, each with the months across its top; a grid of trend panels a row of panels a piece,
+ * so a page break falls between rows, not through a panel.
  */
 function drawnChart(block: Extract<Block, { kind: "chart" }>): string {
-  if (block.chart !== "timeline") return chartSvg(block);
-  const pieces = timelinePieces(block, PRINTED_CHART_HEIGHT);
+  const pieces: ChartBlock[] =
+    block.chart === "line"
+      ? linePieces(block, 0)
+      : block.chart === "timeline"
+        ? timelinePieces(block, PRINTED_CHART_HEIGHT)
+        : [block];
   if (pieces.length === 1) return chartSvg(block);
   return pieces.map((piece) => `<div class="bp-chart-piece">${chartSvg(piece)}</div>`).join("");
 }
