@@ -483,9 +483,18 @@ function lineSvg(chart: LineChartBlock): string {
     for (const point of ordered) {
       const x = xOf(point.period);
       const y = yOf(point.value);
+      // A label too long to centre on its point ("79.1% (31/08/19)") is set from the plot's left
+      // edge, or ended at its right, so it never runs over the value axis or out of the panel.
+      const half = point.label.length * 3.6;
+      const [labelX, anchor] =
+        x - half < plot.left + 2
+          ? [plot.left + 2, "start"]
+          : x + half > plot.right
+            ? [plot.right, "end"]
+            : [x, "middle"];
       parts.push(
         `<circle cx="${x}" cy="${y}" r="3.5" fill="#1d70b8"/>`,
-        `<text x="${x}" y="${y - 8}" text-anchor="middle" fill="${INK}" font-weight="bold">${escapeXml(point.label)}</text>`,
+        `<text x="${labelX}" y="${y - 8}" text-anchor="${anchor}" fill="${INK}" font-weight="bold">${escapeXml(point.label)}</text>`,
       );
     }
   }
