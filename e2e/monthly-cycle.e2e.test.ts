@@ -18,7 +18,8 @@ import { journeyTest, setUpJourney, visit } from "./harness.ts";
  * monthly, 2021/22 opened with the budget lines carried forward from 2020/21, months 1, 2 and 3
  * opened and each entered from its period page's lists of what is missing (every budget line's
  * forecast each month; month 1's financial risks entered, month 2's copied from month 1's; at
- * month 3, the quarter's last, everything else the page lists), then the quarter 1 report made
+ * month 3, the quarter's last, everything else the page lists; months 1 and 2 seen on the
+ * dashboard with their own totals), then the quarter 1 report made
  * from month 3 as a page, Word, Excel and PDF. Each month's figures differ, so the report is seen
  * to take month 3's while months 1 and 2 keep theirs on their own budget pages. Forms are filled
  * without JavaScript; axe runs on each kind of page the journey visits, the pages each saved form
@@ -136,6 +137,33 @@ describe("a year monitored monthly, entered month by month and reported at its q
           if (index === 0) await page.getByLabel("Explanation of the variance").fill(explanationOf(month));
           await saved("Save forecast");
           if (index === 0) assert.match(page.url(), new RegExp(`/budget/${YEAR}/m${month}#line-\\d+$`));
+        }
+
+        // The dashboard at this month (chosen: the demo's published quarter stays the default):
+        // the month's own position, as its budget page totals it, not its quarter's.
+        if (month < 3) {
+          await page.goto(`/budget/${YEAR}/m${month}`);
+          const afterFunding = page.getByTestId("outturn-after-funding");
+          const totalRow =
+            (await afterFunding.count()) > 0 ? afterFunding : page.getByTestId("outturn-total");
+          const [budgetTotal, forecastTotal] = (await totalRow.locator("td").allTextContents()).map((cell) =>
+            flat(cell).trim(),
+          );
+          await page.goto("/");
+          await page.getByLabel("Show another period").selectOption(`${YEAR}-m${month}`);
+          await page.getByRole("button", { name: "Show", exact: true }).click();
+          await page.waitForURL(new RegExp(`/\\?quarter=${YEAR}-m${month}$`));
+          assert.match(
+            flat((await page.getByTestId("quarter-shown").textContent()) ?? ""),
+            new RegExp(`Month ${month} 2021/22, the month you chose`),
+          );
+          assert.equal(flat((await page.getByTestId("budget").textContent()) ?? "").trim(), budgetTotal);
+          assert.equal(flat((await page.getByTestId("forecast").textContent()) ?? "").trim(), forecastTotal);
+          assert.ok(
+            (await page.locator(`a[href="/budget/${YEAR}/m${month}"]`).count()) > 0,
+            `the dashboard links month ${month}'s budget page`,
+          );
+          if (month === 1) await check(`/?quarter=${YEAR}-m1`);
         }
 
         // The measures reported monthly: a value each month (at month 3 the quarterly ones are due

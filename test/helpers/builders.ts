@@ -11,6 +11,7 @@ import {
 } from "../../src/db/schema/index.ts";
 import { type MonitoringPeriod, monitoringPeriod } from "../../src/domain/periods.ts";
 import type { RatingKey } from "../../src/domain/ratings.ts";
+import type { Role } from "../../src/domain/roles.ts";
 import type { UploadedFile } from "../../src/modules/benchmarks/benchmarks.files.ts";
 import { importBenchmarks } from "../../src/modules/benchmarks/benchmarks.import.ts";
 import {
@@ -27,6 +28,7 @@ import {
 import { type CarryForward, NOTHING_CARRIED } from "../../src/modules/finance/finance.years.ts";
 import {
   createMeasure,
+  type Measure,
   type NewMeasure,
   recordPeriodValue,
   saveImport,
@@ -53,6 +55,7 @@ import { setUpCouncil } from "../../src/modules/setup/setup.service.ts";
 import { parseForm } from "../../src/web/forms.ts";
 import { everything as benchmarkFiles } from "./benchmark-files.ts";
 import { TEST_ACTOR } from "./database.ts";
+import { type BuiltPerson, buildPerson } from "./people.ts";
 
 /**
  * Test-data builders: the few rows a rule needs, made up for the test, written through the
@@ -712,6 +715,53 @@ export async function buildRecordedQuarter(
     narrative: recorded.narrative,
   });
   return recorded;
+}
+
+/** A made-up update round (see `buildOpenRound`); `P` names the people the test acts as. */
+export interface OpenRoundSpec<P extends string> {
+  councilName?: string;
+  departmentName?: string;
+  /** The year opened for monitoring; the plan runs from it to two years after unless `plan` is given. */
+  startYear: number;
+  /** The quarter of that year opened for entry. */
+  quarter: number;
+  plan?: { fromYear: number; toYear: number };
+  /** The plan's deliverables, with the officers who lead them. */
+  deliverables: DeliverableSpec[];
+  /** The one quarterly measure (a count), and the officer who owns it, by name. */
+  measure: { title: string; owner: string };
+  /** The council's people, by the names the test calls them, built in this order. */
+  people: Record<P, { roles: Role[]; name?: string; email?: string }>;
+}
+
+/**
+ * A council with a quarter open for its update round: a plan's deliverables led by named
+ * officers, one quarterly measure owned by one of them, and the people asked for with their
+ * roles, who can sign in. Nothing is recorded for the quarter yet.
+ */
+export async function buildOpenRound<P extends string>(
+  db: Database,
+  spec: OpenRoundSpec<P>,
+): Promise<BuiltCouncil & { measure: Measure; people: Record<P, BuiltPerson> }> {
+  const built = await buildCouncil(db, {
+    councilName: spec.councilName,
+    departmentName: spec.departmentName,
+    plan: spec.plan ?? { fromYear: spec.startYear, toYear: spec.startYear + 2 },
+    deliverables: spec.deliverables,
+  });
+  await buildMonitoringYear(db, spec.startYear);
+  await buildOpenQuarter(db, spec.startYear, spec.quarter);
+  const measure = await buildMeasure(db, {
+    title: spec.measure.title,
+    unit: "count",
+    frequency: "quarterly",
+    owner: spec.measure.owner,
+  });
+  const people = {} as Record<P, BuiltPerson>;
+  for (const [key, person] of Object.entries(spec.people) as [P, OpenRoundSpec<P>["people"][P]][]) {
+    people[key] = await buildPerson(db, { councilId: built.councilId, ...person });
+  }
+  return { ...built, measure, people };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,18 +6,10 @@
 import type { Database } from "../../src/db/client.ts";
 import type { MeasureUnit, Polarity } from "../../src/domain/measure-types.ts";
 import { createMeasure, type ImportInput, saveImport } from "../../src/modules/measures/measures.service.ts";
+import { KPI_HEADINGS } from "./council-kpi-headings.ts";
 import { TEST_ACTOR } from "./database.ts";
 
-export const KPI_HEADINGS = [
-  "Indicator",
-  "Description",
-  "Directorate",
-  "Last quarter",
-  "This quarter",
-  "Target",
-  "Status",
-  "Trend",
-] as const;
+export { KPI_HEADINGS };
 
 export interface KpiRowSpec {
   code: string;

@@ -24,6 +24,7 @@ export {
   latestAuditEvent,
   listAuditEvents,
   recordAuditEvent,
+  recordAuditEvents,
 } from "./audit.repository.ts";
 
 /** Events on one page of /audit. */

@@ -15,9 +15,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
         deliverables: dashboard.deliverables
           ? ratingCountsChart(
               "deliverable-chart",
-              dashboard.quarter
-                ? `Progress updates by rating, ${dashboard.quarter.label}`
-                : "Progress updates by rating",
+              `Progress updates by rating, ${dashboard.deliverables.label}`,
               "updates",
               dashboard.deliverables.counts,
             )

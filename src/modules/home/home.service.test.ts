@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildBudgetMonitoring, buildCouncil } from "../../../test/helpers/builders.ts";
+import {
+  buildBudgetMonitoring,
+  buildCouncil,
+  buildForecastEntry,
+  buildMonthlyCouncil,
+} from "../../../test/helpers/builders.ts";
 import {
   describeOnBothDatabases,
   type FreshOptions,
@@ -279,3 +284,93 @@ async function aQuarterOfMonitoring(fresh: (options?: FreshOptions) => Promise<T
   });
   return database;
 }
+
+// Made-up figures for a year monitored monthly (2037/38, starting in October): two budget lines
+// carried from the year before, forecast at month 1 and again at month 2, with no month 3 yet.
+const MONTHLY_YEAR = 2037;
+
+async function twoMonthsOfForecasts(fresh: (options?: FreshOptions) => Promise<TestDatabase>) {
+  const { db } = await fresh();
+  await buildMonthlyCouncil(db, {
+    startYear: MONTHLY_YEAR,
+    yearStartMonth: 10,
+    linesBefore: [
+      { name: "Coastal paths", budget: 2_000_000_00, forecast: 2_000_000_00 },
+      { name: "Town archives", budget: 1_000_000_00, forecast: 1_000_000_00 },
+    ],
+    openMonths: [1, 2],
+  });
+  const forecast = (month: number, line: string, budget: number, forecastOutturn: number) =>
+    buildForecastEntry(db, {
+      startYear: MONTHLY_YEAR,
+      quarter: 1,
+      month,
+      line,
+      budget,
+      forecast: forecastOutturn,
+    });
+  await forecast(1, "Coastal paths", 2_000_000_00, 2_400_000_00);
+  await forecast(1, "Town archives", 1_000_000_00, 1_000_000_00);
+  return { db, forecast };
+}
+
+describeOnBothDatabases("the dashboard in a year monitored monthly", (fresh) => {
+  test("part-way through a quarter it shows the latest month with a forecast, with that month's figures", async () => {
+    const { db } = await twoMonthsOfForecasts(fresh);
+    const dashboard = await departmentDashboard(db);
+    assert.equal(dashboard.quarter?.label, "Month 1 2037/38");
+    assert.equal(dashboard.quarter?.value, "2037-38-m1");
+    assert.equal(dashboard.quarter?.month, 1);
+    assert.equal(dashboard.quarterReason, "the latest month with a budget forecast");
+    assert.ok(dashboard.budget, "month 1's budget position, not quarter 1's empty one");
+    assert.equal(dashboard.budget.afterFunding.controllableBudget.pence, 3_000_000_00);
+    assert.equal(dashboard.budget.afterFunding.forecastOutturn.pence, 3_400_000_00);
+    assert.equal(dashboard.budget.afterFunding.variance.pence, 400_000_00);
+    assert.equal(dashboard.budget.href, "/budget/2037-38/m1");
+    const red = dashboard.attention.find((group) => group.key === "budget-lines");
+    assert.deepEqual(
+      red?.items.map((item) => [item.title, item.detail]),
+      [["Coastal paths", "Forecast over spend £0.400m (20.0%)"]],
+    );
+    // Deliverable progress is recorded by quarter: the month's quarter.
+    assert.equal(dashboard.deliverables?.label, "Quarter 1 2037/38");
+    assert.equal(dashboard.offersMonths, true);
+    assert.ok(dashboard.quarterItems.some((item) => item.value === "2037-38-m1" && item.selected));
+  });
+
+  test("moves to month 2 once it has forecasts; month 1 can still be chosen; the quarter waits for month 3", async () => {
+    const { db, forecast } = await twoMonthsOfForecasts(fresh);
+    await forecast(2, "Coastal paths", 2_000_000_00, 2_000_000_00);
+    await forecast(2, "Town archives", 1_000_000_00, 950_000_00);
+
+    const latest = await departmentDashboard(db);
+    assert.equal(latest.quarter?.label, "Month 2 2037/38");
+    assert.equal(latest.budget?.afterFunding.forecastOutturn.pence, 2_950_000_00);
+    assert.equal(latest.budget?.href, "/budget/2037-38/m2");
+    assert.equal(
+      latest.attention.find((group) => group.key === "budget-lines"),
+      undefined,
+    );
+
+    const chosen = await departmentDashboard(db, "2037-38-m1");
+    assert.equal(chosen.quarter?.label, "Month 1 2037/38");
+    assert.equal(chosen.quarterReason, "the month you chose");
+    assert.equal(chosen.budget?.afterFunding.forecastOutturn.pence, 3_400_000_00);
+
+    // Quarter 1 stands at month 3's forecasts, as its report does: none yet, so no position
+    // (rather than a zero budget).
+    const quarter = await departmentDashboard(db, "2037-38-q1");
+    assert.equal(quarter.quarter?.label, "Quarter 1 2037/38");
+    assert.equal(quarter.quarterReason, "the quarter you chose");
+    assert.equal(quarter.budget, null);
+
+    // Every month with a forecast is offered, newest first within the year.
+    const values = latest.quarterItems.map((item) => item.value);
+    assert.ok(values.indexOf("2037-38-m2") < values.indexOf("2037-38-m1"));
+    assert.ok(values.includes("2037-38-q1"));
+    assert.equal(latest.unknownQuarter, false);
+    const unknown = await departmentDashboard(db, "2037-38-m3");
+    assert.equal(unknown.unknownQuarter, true);
+    assert.equal(unknown.quarter?.label, "Month 2 2037/38");
+  });
+});

@@ -1,8 +1,13 @@
 import type { Database } from "../../db/client.ts";
 import {
+  compareMonitoringPeriods,
   financialYearLabel,
+  type MonitoringPeriod,
   monitoringPeriod,
+  monitoringPeriodKey,
+  monitoringPeriodLabel,
   parseFinancialYearCode,
+  parseMonitoringPeriodKey,
   quarterOf,
 } from "../../domain/periods.ts";
 import { schemeKey, schemeMeta } from "../../domain/rating-schemes.ts";
@@ -21,8 +26,8 @@ const URGENT = RATING_COLOURS.red.className;
 
 import * as finance from "../finance/finance.service.ts";
 import { listMeasureGroups, ratingScheme } from "../measures/measures.service.ts";
-import { defaultPeriod, quarterEndMonth } from "../periods/periods.service.ts";
-import { parseQuarter, quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
+import { defaultMonitoredPeriod, listPeriods, quarterEndMonth } from "../periods/periods.service.ts";
+import { quarterLabel, quarterValue, type ReportingQuarter } from "../plan/plan.schemas.ts";
 import { findCouncil, findDepartment, goldenThread, reportedQuarters } from "../plan/plan.service.ts";
 import { nextSteps } from "../setup/setup.service.ts";
 
@@ -194,6 +199,8 @@ async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
   }
   items.sort((a, b) => (a.rating.className === URGENT ? 0 : 1) - (b.rating.className === URGENT ? 0 : 1));
   return {
+    /** Progress is recorded by quarter: the quarter's words, even when a month is shown. */
+    label: quarterLabel(quarter),
     updateCount: thread.updateCount,
     deliverableCount: thread.deliverableCount,
     planHref,
@@ -210,17 +217,35 @@ async function deliverablesSection(db: Database, quarter: ReportingQuarter) {
   };
 }
 
-async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport: boolean) {
+/**
+ * The month whose forecasts stand for the period shown: a month its own; a quarter of a year
+ * monitored monthly its quarter-end month, as its report does; null for a quarter's own figures.
+ */
+async function figuresMonth(db: Database, quarter: ReportingQuarter, month: number | null) {
+  if (month !== null) return month;
+  const startYear = parseFinancialYearCode(financeYearCode(quarter));
+  return startYear === null
+    ? null
+    : await quarterEndMonth(db, monitoringPeriod(startYear, "quarter", quarter.quarter));
+}
+
+/** "q3" or "m7": the period shown, in a budget page's address. */
+function budgetPath(quarter: ReportingQuarter, month: number | null): string {
+  return month === null ? `q${quarter.quarter}` : `m${month}`;
+}
+
+async function budgetSection(
+  db: Database,
+  quarter: ReportingQuarter,
+  month: number | null,
+  hasReport: boolean,
+) {
   if (!hasReport) return null;
   const yearCode = financeYearCode(quarter);
-  // A year monitored monthly stands at its quarter-end month's forecasts, as its report does.
-  const startYear = parseFinancialYearCode(yearCode);
-  const month =
-    startYear === null
-      ? null
-      : await quarterEndMonth(db, monitoringPeriod(startYear, "quarter", quarter.quarter));
-  const report = await finance.forecastOutturnReport(db, yearCode, quarter.quarter, month);
-  if (report.report === null) return null;
+  const at = await figuresMonth(db, quarter, month);
+  const report = await finance.forecastOutturnReport(db, yearCode, quarter.quarter, at);
+  // A month with no forecast entered has no position to show (not a zero budget).
+  if (report.report === null || (at !== null && report.lines.length === 0)) return null;
   const items: AttentionItem[] = report.lines
     .filter((line) => line.rating.rag === "red")
     .map((line) => ({
@@ -230,7 +255,7 @@ async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport:
       detail: `Forecast over spend £${line.variance.table}m (${line.percentage})`,
     }));
   return {
-    href: `/budget/${yearCode}/q${quarter.quarter}`,
+    href: `/budget/${yearCode}/${budgetPath(quarter, month)}`,
     hasFunding: report.funding.length > 0,
     fundingTotal: report.fundingTotal,
     afterFunding: report.afterFunding,
@@ -238,18 +263,22 @@ async function budgetSection(db: Database, quarter: ReportingQuarter, hasReport:
   };
 }
 
-async function savingsSection(db: Database, quarter: ReportingQuarter, yearKnown: boolean) {
+async function savingsSection(
+  db: Database,
+  quarter: ReportingQuarter,
+  month: number | null,
+  yearKnown: boolean,
+) {
   if (!yearKnown) return null;
   const yearCode = financeYearCode(quarter);
-  // A year monitored monthly stands at its quarter-end month's savings forecasts, as its report does.
-  const startYear = parseFinancialYearCode(yearCode);
-  const month =
-    startYear === null
-      ? null
-      : await quarterEndMonth(db, monitoringPeriod(startYear, "quarter", quarter.quarter));
-  const report = await finance.savingsReport(db, yearCode, quarter.quarter, month);
+  const report = await finance.savingsReport(
+    db,
+    yearCode,
+    quarter.quarter,
+    await figuresMonth(db, quarter, month),
+  );
   if (report.target === null) return null;
-  const href = `/budget/${yearCode}/q${quarter.quarter}/savings`;
+  const href = `/budget/${yearCode}/${budgetPath(quarter, month)}/savings`;
   const items: AttentionItem[] = report.initiatives
     .filter((initiative) => !initiative.onTrack)
     .map((initiative) => ({
@@ -273,47 +302,72 @@ async function savingsSection(db: Database, quarter: ReportingQuarter, yearKnown
   };
 }
 
+/** The periods offered, newest first: each quarter with monitoring, and each month with a forecast. */
+function periodChoices(
+  quarters: readonly ReportingQuarter[],
+  months: readonly MonitoringPeriod[],
+): MonitoringPeriod[] {
+  const byKey = new Map<string, MonitoringPeriod>();
+  for (const quarter of quarters) {
+    const startYear = parseFinancialYearCode(quarter.financialYear);
+    if (startYear === null) continue;
+    const period = monitoringPeriod(startYear, "quarter", quarter.quarter);
+    byKey.set(monitoringPeriodKey(period), period);
+  }
+  for (const month of months) byKey.set(monitoringPeriodKey(month), month);
+  return [...byKey.values()].sort((a, b) => compareMonitoringPeriods(b, a));
+}
+
 export async function departmentDashboard(db: Database, requested?: string) {
-  const [planQuarters, financeQuarters, council, department] = await Promise.all([
+  const [planQuarters, financeQuarters, forecastMonths, opened, council, department] = await Promise.all([
     reportedQuarters(db),
     finance.listReportQuarters(db),
+    finance.listForecastMonths(db),
+    listPeriods(db),
     findCouncil(db),
     findDepartment(db),
   ]);
-  const quarters = mergeQuarters(planQuarters, financeQuarters);
-  const asked = requested === undefined || requested === "" ? null : parseQuarter(requested);
-  const known = asked !== null && quarters.some((quarter) => quarterValue(quarter) === quarterValue(asked));
-  // Unless one is asked for: the latest published period, else the latest with budget monitoring,
-  // else the latest with any monitoring. One deliverable update never moves the page on its own.
-  const fallback = await defaultPeriod(
-    db,
-    financeQuarters.flatMap((row) => {
-      const startYear = parseFinancialYearCode(row.code);
-      return startYear === null ? [] : [monitoringPeriod(startYear, "quarter", row.quarter)];
-    }),
+  const monthlyYears = new Set(
+    opened.filter((state) => state.frequency === "monthly").map((state) => state.period.startYear),
   );
-  const fallbackQuarter: ReportingQuarter | null = fallback
-    ? {
-        financialYear: financialYearLabel(fallback.period.startYear),
-        quarter: quarterOf(fallback.period).number,
-      }
-    : null;
+  // A year monitored monthly offers each month with a forecast as well as its quarters.
+  const months = forecastMonths.flatMap((row) => {
+    const startYear = parseFinancialYearCode(row.code);
+    return startYear !== null && monthlyYears.has(startYear)
+      ? [monitoringPeriod(startYear, "month", row.month)]
+      : [];
+  });
+  const choices = periodChoices(mergeQuarters(planQuarters, financeQuarters), months);
+  const asked = requested === undefined || requested === "" ? null : parseMonitoringPeriodKey(requested);
+  const known =
+    asked !== null && choices.some((choice) => monitoringPeriodKey(choice) === monitoringPeriodKey(asked));
+  // Unless one is asked for: the latest published period, else the latest with budget monitoring
+  // (in a year monitored monthly, the latest month with a forecast, shown as that month), else
+  // the latest with any monitoring. One deliverable update never moves the page on its own.
+  const fallback = await defaultMonitoredPeriod(db);
   if (
-    fallbackQuarter &&
-    !quarters.some((candidate) => quarterValue(candidate) === quarterValue(fallbackQuarter))
+    fallback &&
+    !choices.some((choice) => monitoringPeriodKey(choice) === monitoringPeriodKey(fallback.period))
   ) {
-    quarters.push(fallbackQuarter);
-    quarters.sort((a, b) => (quarterValue(a) < quarterValue(b) ? 1 : -1));
+    choices.push(fallback.period);
+    choices.sort((a, b) => compareMonitoringPeriods(b, a));
   }
-  const quarter = known ? asked : (fallbackQuarter ?? quarters[0] ?? null);
+  const shown = known ? asked : (fallback?.period ?? choices[0] ?? null);
+  const kind = shown?.kind === "month" ? "month" : "quarter";
   const quarterReason = known
-    ? "the quarter you chose"
+    ? `the ${kind} you chose`
     : fallback?.reason === "published"
-      ? "the latest published quarter"
+      ? `the latest published ${kind}`
       : fallback?.reason === "budget-monitoring"
-        ? "the latest quarter with budget monitoring"
+        ? kind === "month"
+          ? "the latest month with a budget forecast"
+          : "the latest quarter with budget monitoring"
         : "the latest quarter with monitoring recorded";
   const unknownQuarter = requested !== undefined && requested !== "" && !known;
+  const quarter: ReportingQuarter | null = shown
+    ? { financialYear: financialYearLabel(shown.startYear), quarter: quarterOf(shown).number }
+    : null;
+  const month = shown?.kind === "month" ? shown.number : null;
 
   const yearCode = quarter ? financeYearCode(quarter) : "";
   const hasReport = financeQuarters.some((row) => row.code === yearCode && row.quarter === quarter?.quarter);
@@ -321,8 +375,8 @@ export async function departmentDashboard(db: Database, requested?: string) {
   const [deliverables, measures, budget, savings, steps] = await Promise.all([
     quarter ? deliverablesSection(db, quarter) : null,
     measuresSection(db),
-    quarter ? budgetSection(db, quarter, hasReport) : null,
-    quarter ? savingsSection(db, quarter, yearKnown) : null,
+    quarter ? budgetSection(db, quarter, month, hasReport) : null,
+    quarter ? savingsSection(db, quarter, month, yearKnown) : null,
     nextSteps(db),
   ]);
 
@@ -358,14 +412,25 @@ export async function departmentDashboard(db: Database, requested?: string) {
     departmentName: department?.name ?? null,
     /** What to set up next, in order, while the department has not started everything. */
     nextSteps: steps,
-    quarter: quarter ? { ...quarter, value: quarterValue(quarter), label: quarterLabel(quarter) } : null,
+    /** The period shown: a quarter, or in a year monitored monthly a month (`month` its number). */
+    quarter:
+      quarter && shown
+        ? {
+            ...quarter,
+            month,
+            value: monitoringPeriodKey(shown),
+            label: monitoringPeriodLabel(shown),
+          }
+        : null,
     unknownQuarter,
     quarterReason,
-    quarterItems: quarters.map(
+    /** Whether months are among the choices (a year monitored monthly): the picker says "period". */
+    offersMonths: choices.some((choice) => choice.kind === "month"),
+    quarterItems: choices.map(
       (candidate): QuarterChoice => ({
-        value: quarterValue(candidate),
-        text: quarterLabel(candidate),
-        selected: quarter !== null && quarterValue(candidate) === quarterValue(quarter),
+        value: monitoringPeriodKey(candidate),
+        text: monitoringPeriodLabel(candidate),
+        selected: shown !== null && monitoringPeriodKey(candidate) === monitoringPeriodKey(shown),
       }),
     ),
     attention,

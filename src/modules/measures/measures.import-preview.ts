@@ -89,6 +89,17 @@ async function closedPeriodProblems(
   const group = (await repository.listGroups(db)).find(
     (existing) => existing.document === input.document && existing.title === input.groupTitle,
   );
+  // What is saved for the measures matched, read once for every row (decision 0044).
+  let saved: SavedTexts | null = null;
+  const savedTexts = async (): Promise<SavedTexts> => {
+    if (saved !== null) return saved;
+    const ids = [...new Set(rows.flatMap((row) => (row.measure === null ? [] : [row.measure.id])))];
+    saved = savedTextsOf(
+      await repository.currentRecordsForImport(db, ids, input.document, group?.id ?? null),
+      input.document,
+    );
+    return saved;
+  };
   const problems: FieldError[] = [];
   for (const row of rows) {
     if (row.kind !== "measure") continue;
@@ -101,27 +112,20 @@ async function closedPeriodProblems(
       const period = closed.get(key);
       if (!period) continue;
       if (row.measure !== null) {
+        const held = await savedTexts();
         const measureId = row.measure.id;
         if (role === "rating") {
           const printed = cell.rating ?? cell.text.trim();
-          const kept =
-            group === undefined ? [] : await repository.currentPrintedRatings(db, measureId, group.id, key);
-          if (kept.length === 1 && kept[0]?.ratingText === printed) continue;
+          const kept = held.ratings.get(textsKey(measureId, key, "")) ?? [];
+          if (kept.length === 1 && kept[0] === printed) continue;
         }
-        const saved =
+        const texts =
           role === "rating"
             ? []
             : role === "target"
-              ? (await repository.targetsOf(db, [measureId]))
-                  .filter(
-                    (target) =>
-                      target.current && target.periodKey === key && target.document === input.document,
-                  )
-                  .map((target) => target.targetText)
-              : (await repository.currentValuesFor(db, measureId, input.document, key, role)).map(
-                  (value) => value.cellText,
-                );
-        if (saved.length === 1 && saved[0] === cell.text) continue;
+              ? (held.targets.get(textsKey(measureId, key, "")) ?? [])
+              : (held.values.get(textsKey(measureId, key, role)) ?? []);
+        if (texts.length === 1 && texts[0] === cell.text) continue;
       }
       problems.push({
         field: "table",
@@ -130,6 +134,41 @@ async function closedPeriodProblems(
     }
   }
   return problems;
+}
+
+/** The texts saved for the measures an import matched, by measure, period key and role. */
+interface SavedTexts {
+  /** The import's document's current values. */
+  values: Map<string, string[]>;
+  /** The import's document's current targets. */
+  targets: Map<string, string[]>;
+  /** The table's current printed ratings. */
+  ratings: Map<string, string[]>;
+}
+
+function textsKey(measureId: number, key: string, role: string): string {
+  return `${measureId}\u0000${key}\u0000${role}`;
+}
+
+function savedTextsOf(records: repository.ImportedRecords, document: string): SavedTexts {
+  const add = (map: Map<string, string[]>, key: string, text: string) => {
+    const list = map.get(key);
+    if (list) list.push(text);
+    else map.set(key, [text]);
+  };
+  const texts: SavedTexts = { values: new Map(), targets: new Map(), ratings: new Map() };
+  for (const value of records.values) {
+    add(texts.values, textsKey(value.measureId, value.periodKey, value.columnRole), value.cellText);
+  }
+  for (const target of records.targets) {
+    if (target.document === document) {
+      add(texts.targets, textsKey(target.measureId, target.periodKey, ""), target.targetText);
+    }
+  }
+  for (const rating of records.printedRatings) {
+    add(texts.ratings, textsKey(rating.measureId, rating.periodKey, ""), rating.ratingText);
+  }
+  return texts;
 }
 
 export interface PreviewCell {

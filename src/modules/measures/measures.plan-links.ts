@@ -12,6 +12,14 @@ export interface PlanLinks {
   evidenceOf(db: Database, measureId: number): Promise<MeasureEvidence>;
   /** Links that wait for a measure under one of its titles take its id (in the caller's transaction). */
   linkWaiting(tx: Database, measure: Pick<Measure, "id" | "title" | "otherTitles">): Promise<void>;
+  /**
+   * The same for several new measures at once (an import's), in a few statements: a link waiting
+   * for a title two of them have takes the one added first, as one call each in that order would.
+   */
+  linkWaitingAll(
+    tx: Database,
+    measures: readonly Pick<Measure, "id" | "title" | "otherTitles">[],
+  ): Promise<void>;
   /** The links to one measure move to another, when the two are combined (in the caller's transaction). */
   moveLinks(tx: Database, fromId: number, toId: number): Promise<void>;
 }

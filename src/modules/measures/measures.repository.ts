@@ -325,8 +325,21 @@ export function listGroups(db: Database): Promise<MeasureGroup[]> {
     .orderBy(asc(measureGroups.position), asc(measureGroups.id));
 }
 
+/** Adds a table's rows, IMPORT_CHUNK a statement (a table of 10,000 rows in one VALUES is more parameters than a statement takes). */
 export async function insertRows(db: Database, rows: (typeof measureRows.$inferInsert)[]): Promise<void> {
-  if (rows.length > 0) await db.insert(measureRows).values(rows);
+  await insertByUnnest<typeof measureRows.$inferInsert>(
+    db,
+    "measure_rows",
+    [
+      { column: "group_id", type: "bigint", of: (row) => row.groupId },
+      { column: "measure_id", type: "bigint", of: (row) => row.measureId },
+      { column: "position", type: "int", of: (row) => row.position },
+      { column: "kind", type: "text", of: (row) => row.kind ?? "measure" },
+      { column: "title_as_written", type: "text", of: (row) => row.titleAsWritten },
+      { column: "printed_rating", type: "text", of: (row) => row.printedRating },
+    ],
+    rows,
+  );
 }
 
 export function listRows(db: Database): Promise<MeasureRow[]> {
@@ -564,13 +577,15 @@ export async function insertBenchmark(
   return row;
 }
 
-/** Benchmarks read from value cells that have been replaced are no longer current. */
+/** Benchmarks read from value cells that have been replaced are no longer current (the ids as one array parameter). */
 export async function retireBenchmarksOfValues(db: Database, valueIds: number[]): Promise<void> {
   if (valueIds.length === 0) return;
   await db
     .update(measureBenchmarks)
     .set({ current: false })
-    .where(and(inArray(measureBenchmarks.valueId, valueIds), eq(measureBenchmarks.current, true)));
+    .where(
+      and(sql`${measureBenchmarks.valueId} = any(${idArray(valueIds)})`, eq(measureBenchmarks.current, true)),
+    );
 }
 
 export function benchmarksOf(db: Database, measureIds: number[]): Promise<MeasureBenchmark[]> {
@@ -849,3 +864,310 @@ export async function listedPrintedRatings(
   );
   return parsedJson(row?.ratings, []);
 }
+
+// ---------------------------------------------------------------------------------------------
+// An import's writes, many rows a statement (measures.import.ts): a few statements for a whole
+// table, however many rows it has, each statement at most IMPORT_CHUNK rows so its parameters
+// stay well under PostgreSQL's 65,535 (a value row has 16).
+
+const IMPORT_CHUNK = 1_000;
+
+function chunksOf<T>(rows: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < rows.length; start += IMPORT_CHUNK) {
+    chunks.push(rows.slice(start, start + IMPORT_CHUNK));
+  }
+  return chunks;
+}
+
+/** A column an import writes: its name, its type, and its value in a row. */
+interface Written<T> {
+  column: string;
+  type: "text" | "bigint" | "int" | "numeric" | "jsonb";
+  of: (row: T) => unknown;
+}
+
+/**
+ * Inserts rows with one statement of unnest() arrays each IMPORT_CHUNK rows, a parameter a
+ * column (Drizzle's multi-row VALUES took longer to build, 0.8 s for a thousand rows of three
+ * columns, than PGlite took to run it), and gives the new ids in the order the rows were given:
+ * within one statement the identity is drawn row after row in unnest's order, so the ids
+ * returned, ascending, are the rows' in order. A JSON column travels as text and is cast.
+ */
+async function insertByUnnest<T>(
+  db: Database,
+  table: string,
+  columns: readonly Written<T>[],
+  rows: readonly T[],
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const chunk of chunksOf(rows)) {
+    const arrays = columns.map((column) => {
+      const values = chunk.map((row) => {
+        const value = column.of(row) ?? null;
+        return column.type === "jsonb" && value !== null ? JSON.stringify(value) : value;
+      });
+      return sql`${sql.param(values)}::${sql.raw(column.type === "jsonb" ? "text" : column.type)}[]`;
+    });
+    const names = sql.raw(columns.map((column) => column.column).join(", "));
+    const read = sql.raw(
+      columns.map((column, index) => (column.type === "jsonb" ? `c${index}::jsonb` : `c${index}`)).join(", "),
+    );
+    const aliases = sql.raw(columns.map((_, index) => `c${index}`).join(", "));
+    const returned = await queryRows<{ id: string | number }>(
+      db,
+      sql`insert into ${sql.identifier(table)} (${names})
+          select ${read} from unnest(${sql.join(arrays, sql`, `)}) as w(${aliases}) returning id`,
+    );
+    if (returned.length !== chunk.length) throw new Error(`an insert into ${table} returned too few rows`);
+    ids.push(...returned.map((row) => Number(row.id)).sort((x, y) => x - y));
+  }
+  return ids;
+}
+
+/** Adds measures, in the order given, and gives them back in that order. */
+export async function insertMeasures(
+  db: Database,
+  rows: readonly Pick<typeof measures.$inferInsert, "slug" | "title" | "code">[],
+): Promise<Measure[]> {
+  const ids = await insertByUnnest(
+    db,
+    "measures",
+    [
+      { column: "slug", type: "text", of: (row) => row.slug },
+      { column: "title", type: "text", of: (row) => row.title },
+      { column: "code", type: "text", of: (row) => row.code },
+    ],
+    rows,
+  );
+  const added = new Map<number, Measure>();
+  for (const chunk of chunksOf(ids)) {
+    const found = await db
+      .select()
+      .from(measures)
+      .where(sql`${measures.id} = any(${idArray(chunk)})`);
+    for (const measure of found) added.set(measure.id, measure);
+  }
+  return ids.map((id) => added.get(id) as Measure);
+}
+
+/** A measure's new title from an import, to be saved only if the measure is still at `version`. */
+export interface MeasureRetitle {
+  id: number;
+  version: number;
+  title: string;
+  otherTitles: string[];
+  /** How many times the import retitled it (a table repeating the code), each a new version. */
+  steps: number;
+}
+
+/**
+ * Saves the titles an import gave measures, each only where the measure is still at the version
+ * the import read; gives the ids saved (an id missing: someone else changed that measure first).
+ */
+export async function retitleMeasuresIfVersion(
+  db: Database,
+  retitles: readonly MeasureRetitle[],
+  updatedAt: Date,
+): Promise<Set<number>> {
+  const saved = new Set<number>();
+  for (const chunk of chunksOf(retitles)) {
+    const rows = await queryRows<{ id: string | number }>(
+      db,
+      sql`update measures m set title = w.title, other_titles = w.other_titles::jsonb,
+            updated_at = ${updatedAt.toISOString()}::timestamptz, version = m.version + w.steps
+          from unnest(${idArray(chunk.map((r) => r.id))}, ${intArray(chunk.map((r) => r.version))},
+            ${textArray(chunk.map((r) => r.title))},
+            ${textArray(chunk.map((r) => JSON.stringify(r.otherTitles)))},
+            ${intArray(chunk.map((r) => r.steps))}) as w(id, version, title, other_titles, steps)
+          where m.id = w.id and m.version = w.version
+          returning m.id`,
+    );
+    for (const row of rows) saved.add(Number(row.id));
+  }
+  return saved;
+}
+
+function intArray(values: readonly number[]) {
+  return sql`${sql.param([...values])}::int[]`;
+}
+
+/** What an import restates: the current records of the measures it matched, each in the order recorded. */
+export interface ImportedRecords {
+  /** Current targets of the measures, from every document (a target notes another document's). */
+  targets: MeasureTarget[];
+  /** Current values of the measures from the import's document. */
+  values: MeasureValue[];
+  /** Current printed ratings of the measures in the import's table. */
+  printedRatings: PrintedRating[];
+}
+
+/** The current records an import of `document` into the table `groupId` may restate, read once for all its rows. */
+export async function currentRecordsForImport(
+  db: Database,
+  measureIds: readonly number[],
+  document: string,
+  groupId: number | null,
+): Promise<ImportedRecords> {
+  if (measureIds.length === 0) return { targets: [], values: [], printedRatings: [] };
+  const ids = idArray(measureIds);
+  const targets = await db
+    .select()
+    .from(measureTargets)
+    .where(and(eq(measureTargets.current, true), sql`${measureTargets.measureId} = any(${ids})`))
+    .orderBy(asc(measureTargets.id));
+  const values = await db
+    .select()
+    .from(measureValues)
+    .where(
+      and(
+        eq(measureValues.current, true),
+        eq(measureValues.document, document),
+        sql`${measureValues.measureId} = any(${ids})`,
+      ),
+    )
+    .orderBy(asc(measureValues.id));
+  const printedRatings =
+    groupId === null
+      ? []
+      : await db
+          .select()
+          .from(measurePrintedRatings)
+          .where(
+            and(
+              eq(measurePrintedRatings.current, true),
+              eq(measurePrintedRatings.groupId, groupId),
+              sql`${measurePrintedRatings.measureId} = any(${ids})`,
+            ),
+          )
+          .orderBy(asc(measurePrintedRatings.id));
+  return { targets, values, printedRatings };
+}
+
+type ValueRecord = typeof measureValues.$inferInsert;
+type TargetRecord = typeof measureTargets.$inferInsert;
+type PrintedRatingRecord = typeof measurePrintedRatings.$inferInsert;
+type BenchmarkRecord = typeof measureBenchmarks.$inferInsert;
+
+/** Adds values, IMPORT_CHUNK a statement; their ids in the order given. */
+export function insertValues(db: Database, rows: readonly ValueRecord[]): Promise<number[]> {
+  return insertByUnnest<ValueRecord>(
+    db,
+    "measure_values",
+    [
+      { column: "measure_id", type: "bigint", of: (row) => row.measureId },
+      { column: "group_id", type: "bigint", of: (row) => row.groupId },
+      { column: "document", type: "text", of: (row) => row.document },
+      { column: "column_heading", type: "text", of: (row) => row.columnHeading },
+      { column: "column_role", type: "text", of: (row) => row.columnRole },
+      { column: "period_label", type: "text", of: (row) => row.periodLabel },
+      { column: "period_key", type: "text", of: (row) => row.periodKey },
+      { column: "cell_text", type: "text", of: (row) => row.cellText },
+      { column: "amount", type: "numeric", of: (row) => row.amount },
+      { column: "decimals", type: "int", of: (row) => row.decimals },
+      { column: "status", type: "text", of: (row) => row.status },
+      { column: "own_period", type: "text", of: (row) => row.ownPeriod },
+      { column: "own_period_span", type: "text", of: (row) => row.ownPeriodSpan },
+      { column: "notes", type: "text", of: (row) => row.notes },
+      { column: "annotations", type: "jsonb", of: (row) => row.annotations ?? [] },
+      { column: "warnings", type: "jsonb", of: (row) => row.warnings ?? [] },
+      { column: "recorded_by", type: "text", of: (row) => row.recordedBy },
+    ],
+    rows,
+  );
+}
+
+/** Adds targets, IMPORT_CHUNK a statement; their ids in the order given. */
+export function insertTargets(db: Database, rows: readonly TargetRecord[]): Promise<number[]> {
+  return insertByUnnest<TargetRecord>(
+    db,
+    "measure_targets",
+    [
+      { column: "measure_id", type: "bigint", of: (row) => row.measureId },
+      { column: "group_id", type: "bigint", of: (row) => row.groupId },
+      { column: "document", type: "text", of: (row) => row.document },
+      { column: "period_label", type: "text", of: (row) => row.periodLabel },
+      { column: "period_key", type: "text", of: (row) => row.periodKey },
+      { column: "target_text", type: "text", of: (row) => row.targetText },
+      { column: "kind", type: "text", of: (row) => row.kind },
+      { column: "warnings", type: "jsonb", of: (row) => row.warnings ?? [] },
+      { column: "changed_from", type: "text", of: (row) => row.changedFrom },
+      { column: "recorded_by", type: "text", of: (row) => row.recordedBy },
+    ],
+    rows,
+  );
+}
+
+/** Adds printed ratings, IMPORT_CHUNK a statement; their ids in the order given. */
+export function insertPrintedRatings(db: Database, rows: readonly PrintedRatingRecord[]): Promise<number[]> {
+  return insertByUnnest<PrintedRatingRecord>(
+    db,
+    "measure_printed_ratings",
+    [
+      { column: "measure_id", type: "bigint", of: (row) => row.measureId },
+      { column: "group_id", type: "bigint", of: (row) => row.groupId },
+      { column: "document", type: "text", of: (row) => row.document },
+      { column: "period_label", type: "text", of: (row) => row.periodLabel },
+      { column: "period_key", type: "text", of: (row) => row.periodKey },
+      { column: "rating_text", type: "text", of: (row) => row.ratingText },
+      { column: "cell_text", type: "text", of: (row) => row.cellText },
+      { column: "recorded_by", type: "text", of: (row) => row.recordedBy },
+    ],
+    rows,
+  );
+}
+
+/** Adds benchmark figures, IMPORT_CHUNK a statement. */
+export async function insertBenchmarks(db: Database, rows: readonly BenchmarkRecord[]): Promise<void> {
+  await insertByUnnest<BenchmarkRecord>(
+    db,
+    "measure_benchmarks",
+    [
+      { column: "measure_id", type: "bigint", of: (row) => row.measureId },
+      { column: "value_id", type: "bigint", of: (row) => row.valueId },
+      { column: "document", type: "text", of: (row) => row.document },
+      { column: "period_label", type: "text", of: (row) => row.periodLabel },
+      { column: "period_key", type: "text", of: (row) => row.periodKey },
+      { column: "benchmark_group", type: "text", of: (row) => row.benchmarkGroup },
+      { column: "label", type: "text", of: (row) => row.label },
+      { column: "amount", type: "numeric", of: (row) => row.amount },
+      { column: "decimals", type: "int", of: (row) => row.decimals },
+      { column: "source", type: "text", of: (row) => row.source ?? "inline" },
+      { column: "recorded_by", type: "text", of: (row) => row.recordedBy },
+    ],
+    rows,
+  );
+}
+
+/** A record restated: no longer current, and which record replaced it. */
+export interface Supersession {
+  id: number;
+  by: number;
+}
+
+async function supersede(
+  db: Database,
+  table: "measure_values" | "measure_targets" | "measure_printed_ratings",
+  pairs: readonly Supersession[],
+): Promise<void> {
+  for (const chunk of chunksOf(pairs)) {
+    await db.execute(
+      sql`update ${sql.identifier(table)} t set current = false, superseded_by = w.by
+          from unnest(${idArray(chunk.map((pair) => pair.id))}, ${idArray(chunk.map((pair) => pair.by))})
+            as w(id, by)
+          where t.id = w.id`,
+    );
+  }
+}
+
+/** Values restated by an import: no longer current, each pointing to the value that replaced it. */
+export const supersedeValues = (db: Database, pairs: readonly Supersession[]) =>
+  supersede(db, "measure_values", pairs);
+
+/** Targets restated by an import: no longer current, each pointing to the target that replaced it. */
+export const supersedeTargets = (db: Database, pairs: readonly Supersession[]) =>
+  supersede(db, "measure_targets", pairs);
+
+/** Printed ratings superseded by an import's, kept, each pointing to the one that replaced it. */
+export const supersedePrintedRatingPairs = (db: Database, pairs: readonly Supersession[]) =>
+  supersede(db, "measure_printed_ratings", pairs);

@@ -5,8 +5,10 @@ import { buildMeasureGroup, MADE_UP_SOURCE } from "../../../test/helpers/builder
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { type Database, queryRows } from "../../db/client.ts";
 import { Conflict, ValidationFailed } from "../../errors.ts";
+import { listAuditEvents } from "../audit/audit.service.ts";
 import { listGroups } from "./measures.repository.ts";
 import {
+  editTarget,
   editValue,
   listMeasureGroups,
   measurePage,
@@ -169,6 +171,83 @@ describeOnBothDatabases("measures imported and edited", (fresh) => {
         `select count(*) as n from audit_events where entity_type = 'measure-value' and action = 'restate'`,
       ),
       1,
+    );
+  });
+
+  test("a value or target edit is audited with what it replaced; a stale or misplaced one is refused", async () => {
+    const { db } = await fresh();
+    await buildMeasureGroup(db, {
+      rows: [
+        { code: "E1", title: "Made-up potholes filled", last: "70", current: "80", target: "90" },
+        { code: "E2", title: "Made-up streets swept", last: "5", current: "6", target: "7" },
+      ],
+    });
+    const filled = await rowFor(db, "Made-up potholes filled", MADE_UP_SOURCE.document);
+    const swept = await rowFor(db, "Made-up streets swept", MADE_UP_SOURCE.document);
+    const value = filled.latest;
+    const target = (await measurePage(db, filled.measure.id)).targets[0]?.target;
+    assert.ok(value && target);
+
+    const newValue = await editValue(db, TEST_ACTOR, {
+      measureId: filled.measure.id,
+      recordId: value.id,
+      version: value.version,
+      text: "85",
+    });
+    const newTarget = await editTarget(db, TEST_ACTOR, {
+      measureId: filled.measure.id,
+      recordId: target.id,
+      version: target.version,
+      text: "95",
+    });
+    assert.equal(newTarget.changedFrom, "90 (edited)");
+    const [valueEvent] = await listAuditEvents(db, "measure-value", newValue.id);
+    assert.equal(valueEvent?.action, "restate");
+    assert.equal(
+      valueEvent?.summary,
+      `Changed the ${value.columnHeading} value of "Made-up potholes filled" from "80" to "85"`,
+    );
+    const [targetEvent] = await listAuditEvents(db, "measure-target", newTarget.id);
+    assert.equal(targetEvent?.action, "update");
+    assert.equal(
+      targetEvent?.summary,
+      `Changed the ${target.periodLabel} target of "Made-up potholes filled" from "90" to "95"`,
+    );
+
+    const stale = await editTarget(db, TEST_ACTOR, {
+      measureId: filled.measure.id,
+      recordId: target.id,
+      version: target.version,
+      text: "99",
+    }).catch((error: unknown) => error);
+    assert.ok(stale instanceof Conflict);
+    assert.equal(stale.entity, `The ${target.periodLabel} target of "Made-up potholes filled"`);
+    assert.deepEqual(stale.fields, [
+      { label: "Target as written", saved: "(replaced by a later target)", submitted: "99" },
+    ]);
+    await assert.rejects(
+      editValue(db, TEST_ACTOR, {
+        measureId: swept.measure.id,
+        recordId: newValue.id,
+        version: newValue.version,
+        text: "1",
+      }),
+      { message: `Value ${newValue.id} could not be found.` },
+    );
+    await assert.rejects(
+      editTarget(db, TEST_ACTOR, {
+        measureId: swept.measure.id,
+        recordId: newTarget.id,
+        version: newTarget.version,
+        text: "1",
+      }),
+      { message: `Target ${newTarget.id} could not be found.` },
+    );
+    const page = await measurePage(db, filled.measure.id);
+    assert.deepEqual(
+      page.targets.map((verdict) => verdict.target.targetText),
+      ["95"],
+      "nothing refused was saved",
     );
   });
 

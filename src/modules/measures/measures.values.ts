@@ -159,31 +159,103 @@ export interface EditInput {
   text: string;
 }
 
+/** The edits of a value and of a target differ only in these: the record, its words and its audit. */
+interface EditedRecord<T extends MeasureValue | MeasureTarget> {
+  /** "value" or "target": the conflict's and the audit summary's noun. */
+  noun: "value" | "target";
+  find(db: Database, id: number): Promise<T | undefined>;
+  retireIfVersion(db: Database, id: number, version: number): Promise<unknown>;
+  /** What names the record beside its measure: a value's column heading, a target's period. */
+  heading(record: T): string;
+  /** The record as the council wrote it. */
+  written(record: T): string;
+  action: "restate" | "update";
+  entityType: "measure-value" | "measure-target";
+}
+
+const EDITED_VALUE: EditedRecord<MeasureValue> = {
+  noun: "value",
+  find: repository.findValue,
+  retireIfVersion: repository.retireValueIfVersion,
+  heading: (value) => value.columnHeading,
+  written: (value) => value.cellText,
+  action: "restate",
+  entityType: "measure-value",
+};
+
+const EDITED_TARGET: EditedRecord<MeasureTarget> = {
+  noun: "target",
+  find: repository.findTarget,
+  retireIfVersion: repository.retireTargetIfVersion,
+  heading: (target) => target.periodLabel,
+  written: (target) => target.targetText,
+  action: "update",
+  entityType: "measure-target",
+};
+
+/**
+ * The measure and the current record an edit replaces, retired if it is still at the form's
+ * version, with the columns its replacement keeps: NotFound when either is missing or the record
+ * is not the measure's; Conflict (what is saved beside what was submitted) when it has been
+ * replaced or changed since the form was opened.
+ */
+async function retireForEdit<T extends MeasureValue | MeasureTarget>(
+  tx: Database,
+  input: EditInput,
+  edited: EditedRecord<T>,
+) {
+  const noun = edited.noun;
+  const measure = await repository.findMeasure(tx, input.measureId);
+  const old = await edited.find(tx, input.recordId);
+  if (!measure || !old || old.measureId !== measure.id) {
+    throw new NotFound(`${noun === "value" ? "Value" : "Target"} ${input.recordId}`);
+  }
+  const retired = await edited.retireIfVersion(tx, old.id, input.version);
+  if (!retired || !old.current) {
+    throw new Conflict(
+      `The ${edited.heading(old)} ${noun} of "${measure.title}"`,
+      [
+        {
+          label: `${noun === "value" ? "Value" : "Target"} as written`,
+          saved: old.current ? edited.written(old) : `(replaced by a later ${noun})`,
+          submitted: input.text,
+        },
+      ],
+      `/measures/${measure.id}`,
+    );
+  }
+  const { id: _id, version: _version, recordedAt: _at, supersededBy: _by, ...kept } = old;
+  return { measure, old, kept };
+}
+
+/** The audit of an edit: the replacement, shown on its measure's page, with what it replaced. */
+async function auditEdit<T extends MeasureValue | MeasureTarget>(
+  tx: Database,
+  actor: string,
+  edited: EditedRecord<T>,
+  change: { measure: Measure; old: T; replacement: T; text: string },
+) {
+  const { measure, old, replacement, text } = change;
+  await recordAuditEvent(tx, {
+    actor,
+    action: edited.action,
+    entityType: edited.entityType,
+    entityId: replacement.id,
+    record: { kind: "measure", id: measure.id },
+    summary: `Changed the ${edited.heading(old)} ${edited.noun} of "${measure.title}" from "${edited.written(old)}" to "${text}"`,
+    before: old,
+    after: replacement,
+  });
+}
+
 export async function editValue(db: Database, actor: string, input: EditInput): Promise<MeasureValue> {
   return db.transaction(async (tx) => {
-    const measure = await repository.findMeasure(tx, input.measureId);
-    const old = await repository.findValue(tx, input.recordId);
-    if (!measure || !old || old.measureId !== measure.id) throw new NotFound(`Value ${input.recordId}`);
-    const retired = await repository.retireValueIfVersion(tx, old.id, input.version);
-    if (!retired || !old.current) {
-      throw new Conflict(
-        `The ${old.columnHeading} value of "${measure.title}"`,
-        [
-          {
-            label: "Value as written",
-            saved: old.current ? old.cellText : "(replaced by a later value)",
-            submitted: input.text,
-          },
-        ],
-        `/measures/${measure.id}`,
-      );
-    }
+    const { measure, old, kept } = await retireForEdit(tx, input, EDITED_VALUE);
     const understood = understandCell(input.text, {
       unit: measure.unit,
       columnPeriod: old.periodLabel,
       columnHeading: old.columnHeading,
     });
-    const { id: _id, version: _version, recordedAt: _at, supersededBy: _by, ...kept } = old;
     const replacement = await repository.insertValue(tx, {
       ...kept,
       cellText: input.text,
@@ -199,41 +271,15 @@ export async function editValue(db: Database, actor: string, input: EditInput): 
     await repository.markValueSuperseded(tx, old.id, replacement.id);
     await repository.retireBenchmarksOfValues(tx, [old.id]);
     await saveInlineBenchmark(tx, actor, replacement, understood.benchmark);
-    await recordAuditEvent(tx, {
-      actor,
-      action: "restate",
-      entityType: "measure-value",
-      entityId: replacement.id,
-      record: { kind: "measure", id: measure.id },
-      summary: `Changed the ${old.columnHeading} value of "${measure.title}" from "${old.cellText}" to "${input.text}"`,
-      before: old,
-      after: replacement,
-    });
+    await auditEdit(tx, actor, EDITED_VALUE, { measure, old, replacement, text: input.text });
     return replacement;
   });
 }
 
 export async function editTarget(db: Database, actor: string, input: EditInput): Promise<MeasureTarget> {
   return db.transaction(async (tx) => {
-    const measure = await repository.findMeasure(tx, input.measureId);
-    const old = await repository.findTarget(tx, input.recordId);
-    if (!measure || !old || old.measureId !== measure.id) throw new NotFound(`Target ${input.recordId}`);
-    const retired = await repository.retireTargetIfVersion(tx, old.id, input.version);
-    if (!retired || !old.current) {
-      throw new Conflict(
-        `The ${old.periodLabel} target of "${measure.title}"`,
-        [
-          {
-            label: "Target as written",
-            saved: old.current ? old.targetText : "(replaced by a later target)",
-            submitted: input.text,
-          },
-        ],
-        `/measures/${measure.id}`,
-      );
-    }
+    const { measure, old, kept } = await retireForEdit(tx, input, EDITED_TARGET);
     const target = parseTarget(input.text);
-    const { id: _id, version: _version, recordedAt: _at, supersededBy: _by, ...kept } = old;
     const replacement = await repository.insertTarget(tx, {
       ...kept,
       targetText: input.text,
@@ -244,16 +290,7 @@ export async function editTarget(db: Database, actor: string, input: EditInput):
       recordedBy: actor,
     });
     await repository.markTargetSuperseded(tx, old.id, replacement.id);
-    await recordAuditEvent(tx, {
-      actor,
-      action: "update",
-      entityType: "measure-target",
-      entityId: replacement.id,
-      record: { kind: "measure", id: measure.id },
-      summary: `Changed the ${old.periodLabel} target of "${measure.title}" from "${old.targetText}" to "${input.text}"`,
-      before: old,
-      after: replacement,
-    });
+    await auditEdit(tx, actor, EDITED_TARGET, { measure, old, replacement, text: input.text });
     return replacement;
   });
 }

@@ -2,13 +2,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   buildCouncil,
-  buildMeasure,
   buildMonitoringYear,
   buildOpenQuarter,
+  buildOpenRound,
   idOf,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
-import { buildPerson } from "../../../test/helpers/people.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
 import { recordProgress } from "../plan/plan.service.ts";
@@ -22,9 +21,11 @@ const Q1 = monitoringPeriod(2039, "quarter", 1);
 describeOnBothDatabases("closing a period with updates in flight", (fresh) => {
   test("drafts and submitted updates are listed with who holds them; closing needs the confirmation", async () => {
     const { db } = await fresh();
-    const built = await buildCouncil(db, {
+    const built = await buildOpenRound(db, {
       departmentName: "Waste",
       plan: { fromYear: 2038, toYear: 2041 },
+      startYear: 2039,
+      quarter: 1,
       deliverables: [
         {
           title: "New recycling depot",
@@ -37,17 +38,11 @@ describeOnBothDatabases("closing a period with updates in flight", (fresh) => {
           leadOfficers: [{ name: "Cy Caddy", qualifier: null }],
         },
       ],
+      // A measure with nothing recorded is missing, not in flight.
+      measure: { title: "Tonnes recycled", owner: "Cy Caddy" },
+      people: { bo: { roles: ["owner"], name: "Bo Binman" } },
     });
-    await buildMonitoringYear(db, 2039);
-    await buildOpenQuarter(db, 2039, 1);
-    // A measure with nothing recorded is missing, not in flight.
-    await buildMeasure(db, {
-      title: "Tonnes recycled",
-      unit: "count",
-      frequency: "quarterly",
-      owner: "Cy Caddy",
-    });
-    const bo = await buildPerson(db, { councilId: built.councilId, roles: ["owner"], name: "Bo Binman" });
+    const { bo } = built.people;
     const depot = idOf(built.deliverableIds, "New recycling depot");
     const food = idOf(built.deliverableIds, "Food waste collections");
     const progress = (id: number) =>

@@ -4,13 +4,11 @@ import {
   buildBudgetMonitoring,
   buildCouncil,
   buildForecastEntry,
-  buildMeasure,
   buildMonitoringYear,
-  buildOpenQuarter,
+  buildOpenRound,
   idOf,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
-import { buildPerson } from "../../../test/helpers/people.ts";
 import type { Database } from "../../db/client.ts";
 import { monitoringPeriod, monitoringPeriodKey } from "../../domain/periods.ts";
 import { Conflict, PeriodLockedError, RoleRequired, ValidationFailed } from "../../errors.ts";
@@ -34,38 +32,22 @@ const Q2 = monitoringPeriod(2033, "quarter", 2);
 
 /** A made-up council with quarter 2 of 2033/34 open, an owner with a deliverable and a measure, and the roles that sign off. */
 async function setUp(db: Database) {
-  const built = await buildCouncil(db, {
+  const built = await buildOpenRound(db, {
     departmentName: "Leisure",
-    plan: { fromYear: 2033, toYear: 2035 },
+    startYear: 2033,
+    quarter: 2,
     deliverables: [{ title: "Reopen the pool", leadOfficers: [{ name: "Sol Mbeki", qualifier: null }] }],
+    measure: { title: "Pool visits", owner: "Sol Mbeki" },
+    people: {
+      owner: { roles: ["owner"], name: "Sol Mbeki" },
+      approver: { roles: ["approver"], name: "Ida Approver" },
+      officer: { roles: ["performance-officer"], name: "Ola Officer" },
+      admin: { roles: ["administrator"], name: "Ari Admin" },
+    },
   });
-  await buildMonitoringYear(db, 2033);
-  await buildOpenQuarter(db, 2033, 2);
-  const measure = await buildMeasure(db, {
-    title: "Pool visits",
-    unit: "count",
-    frequency: "quarterly",
-    owner: "Sol Mbeki",
-  });
-  const owner = await buildPerson(db, { councilId: built.councilId, roles: ["owner"], name: "Sol Mbeki" });
-  const approver = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["approver"],
-    name: "Ida Approver",
-  });
-  const officer = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["performance-officer"],
-    name: "Ola Officer",
-  });
-  const admin = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["administrator"],
-    name: "Ari Admin",
-  });
+  const { owner, approver, officer, admin } = built.people;
   return {
     ...built,
-    measure,
     owner,
     approver,
     officer,

@@ -1,5 +1,6 @@
 import type { Database } from "../../db/client.ts";
 import {
+  compareMonitoringPeriods,
   financialYearCode,
   isQuarterEnd,
   type MonitoringPeriod,
@@ -40,6 +41,25 @@ export function periodOfReport(
         sameMonitoringPeriod(quarterOf(candidate.period), quarter),
     )
   );
+}
+
+/**
+ * In a year monitored monthly, the latest opened month of a quarter whose report month (the one
+ * ending it) is not opened yet: the quarter is in progress. Undefined when the report's period is
+ * opened, or no month of the quarter is.
+ */
+export function monthInProgress(
+  opened: readonly PeriodState[],
+  quarter: MonitoringPeriod,
+): PeriodState | undefined {
+  if (quarter.kind !== "quarter" || periodOfReport(opened, quarter)) return undefined;
+  return opened
+    .filter(
+      (candidate) =>
+        candidate.period.kind === "month" && sameMonitoringPeriod(quarterOf(candidate.period), quarter),
+    )
+    .sort((a, b) => compareMonitoringPeriods(a.period, b.period))
+    .at(-1);
 }
 
 /**

@@ -252,59 +252,44 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     );
   });
 
-  app.post("/periods/:year/:period/unlock", async (request, reply) => {
-    const period = periodParams(request.params);
-    const body = (request.body ?? {}) as Body;
-    const form = parseForm(signOffForm, body);
-    const values = { reason: typeof body.reason === "string" ? body.reason : "" };
-    if (!form.ok) return renderPeriod(reply, period, { errors: [missingVersion("reason")], values }, 400);
-    try {
-      await periods.unlockPeriod(services.db, request.actor, {
-        period,
-        version: form.value.version,
-        reason: form.value.reason ?? "",
-      });
-    } catch (error) {
-      if (error instanceof ValidationFailed)
-        return renderPeriod(reply, period, { errors: error.errors, values }, 400);
-      if (!(error instanceof periods.PeriodRefused)) throw error;
-      return renderPeriod(
-        reply,
-        period,
-        { errors: [{ field: "reason", message: error.message }], values },
-        400,
-      );
-    }
-    return redirectWithBanner(reply, `/periods/${periods.periodPath(period)}`, DONE_MESSAGES.unlocked ?? "");
-  });
+  /**
+   * A form that gives a reason for a period action (unlock, reopen): it checks the form's version,
+   * calls the period service with the reason, and shows the period page again with the reason kept
+   * when the form is incomplete or the action is refused, or redirects with the done banner.
+   * `field` is the reason's field on the page (errors name it); `valueKey` where the page keeps
+   * what was typed.
+   */
+  function reasonForm(
+    action: "unlock" | "reopen",
+    field: string,
+    valueKey: string,
+    act: (db: typeof services.db, actor: string, input: periods.UnlockInput) => Promise<unknown>,
+    done: string,
+  ) {
+    app.post(`/periods/:year/:period/${action}`, async (request, reply) => {
+      const period = periodParams(request.params);
+      const body = (request.body ?? {}) as Body;
+      const form = parseForm(signOffForm, body);
+      const values = { [valueKey]: typeof body.reason === "string" ? body.reason : "" };
+      if (!form.ok) return renderPeriod(reply, period, { errors: [missingVersion(field)], values }, 400);
+      try {
+        await act(services.db, request.actor, {
+          period,
+          version: form.value.version,
+          reason: form.value.reason ?? "",
+        });
+      } catch (error) {
+        if (error instanceof ValidationFailed)
+          return renderPeriod(reply, period, { errors: error.errors, values }, 400);
+        if (!(error instanceof periods.PeriodRefused)) throw error;
+        return renderPeriod(reply, period, { errors: [{ field, message: error.message }], values }, 400);
+      }
+      return redirectWithBanner(reply, `/periods/${periods.periodPath(period)}`, done);
+    });
+  }
 
-  app.post("/periods/:year/:period/reopen", async (request, reply) => {
-    const period = periodParams(request.params);
-    const body = (request.body ?? {}) as Body;
-    const form = parseForm(signOffForm, body);
-    const values = { reopenReason: typeof body.reason === "string" ? body.reason : "" };
-    if (!form.ok) {
-      return renderPeriod(reply, period, { errors: [missingVersion("reopen-reason")], values }, 400);
-    }
-    try {
-      await periods.reopenPeriod(services.db, request.actor, {
-        period,
-        version: form.value.version,
-        reason: form.value.reason ?? "",
-      });
-    } catch (error) {
-      if (error instanceof ValidationFailed)
-        return renderPeriod(reply, period, { errors: error.errors, values }, 400);
-      if (!(error instanceof periods.PeriodRefused)) throw error;
-      return renderPeriod(
-        reply,
-        period,
-        { errors: [{ field: "reopen-reason", message: error.message }], values },
-        400,
-      );
-    }
-    return redirectWithBanner(reply, `/periods/${periods.periodPath(period)}`, DONE_MESSAGES.reopened ?? "");
-  });
+  reasonForm("unlock", "reason", "reason", periods.unlockPeriod, DONE_MESSAGES.unlocked ?? "");
+  reasonForm("reopen", "reopen-reason", "reopenReason", periods.reopenPeriod, DONE_MESSAGES.reopened ?? "");
 };
 
 export const periodsModule: BaseplanModule = {

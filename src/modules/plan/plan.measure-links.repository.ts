@@ -113,6 +113,28 @@ export async function linkWaiting(db: Database, measureId: number, titles: reado
   );
 }
 
+/**
+ * linkWaiting for many measures at once, a few statements for all of them: each waiting link
+ * takes the earliest measure (lowest id) with its title, as calls in the order added would give.
+ */
+export async function linkAllWaiting(
+  db: Database,
+  titles: readonly { measureId: number; title: string }[],
+): Promise<void> {
+  for (let start = 0; start < titles.length; start += 10_000) {
+    const chunk = titles.slice(start, start + 10_000);
+    const ids = sql`${sql.param(chunk.map((entry) => entry.measureId))}::bigint[]`;
+    const written = sql`${sql.param(chunk.map((entry) => entry.title))}::text[]`;
+    for (const table of ["deliverable_measure_links", "outcome_measure_links"]) {
+      await db.execute(
+        sql`update ${sql.identifier(table)} l set measure_id = w.id
+            from (select title, min(id) as id from unnest(${ids}, ${written}) as t(id, title) group by title) w
+            where l.measure_id is null and l.measure_title = w.title`,
+      );
+    }
+  }
+}
+
 /** Moves every link to one measure to another. */
 export async function moveLinks(db: Database, fromId: number, toId: number): Promise<void> {
   for (const table of ["deliverable_measure_links", "outcome_measure_links"]) {

@@ -10,5 +10,12 @@ export const measurePlanLinks: PlanLinks = {
   evidenceOf: (db, measureId) => repository.measureEvidence(db, measureId),
   linkWaiting: (tx, measure) =>
     repository.linkWaiting(tx, measure.id, [measure.title, ...measure.otherTitles]),
+  linkWaitingAll: (tx, measures) =>
+    repository.linkAllWaiting(
+      tx,
+      measures.flatMap((measure) =>
+        [measure.title, ...measure.otherTitles].map((title) => ({ measureId: measure.id, title })),
+      ),
+    ),
   moveLinks: (tx, fromId, toId) => repository.moveLinks(tx, fromId, toId),
 };

@@ -113,4 +113,59 @@ describeOnBothDatabases("a department monitored monthly, through the pages", (fr
       await app.close();
     }
   });
+  test("/reports shows a quarter in progress at its latest opened month, and says its report is made at month 3", async () => {
+    const { db } = await fresh();
+    await buildMonthlyCouncil(db, {
+      startYear: YEAR,
+      linesBefore: [{ name: "Community hubs", budget: 1_000_000_00, forecast: 1_000_000_00 }],
+      openMonths: [1],
+    });
+    const app = await testApp(db);
+    try {
+      /** The quarter 1 2043/44 entry of the /reports list, as text. */
+      const quarterOne = async () => {
+        const page = await app.inject("/reports");
+        assert.equal(page.statusCode, 200);
+        const item = page.body
+          .split(/<li class="govuk-!-margin-bottom-6"/)
+          .find((part) => part.includes("quarter 1 2043/44"));
+        assert.ok(item, "quarter 1 2043/44 is listed");
+        return item;
+      };
+      // Only month 1 opened, nothing entered: the quarter is listed, in progress at month 1.
+      let item = await quarterOne();
+      assert.match(item, /In progress: Month 1 2043\/44 is open for entry, with \d+ items still to record/);
+      assert.match(item, /href="\/periods\/2043-44\/m1"/);
+      assert.match(item, /made at Month 3 2043\/44, which is not opened yet/);
+      assert.doesNotMatch(item, /data-testid="report-period-status"/);
+
+      // Month 2 opened and month 1's forecast entered: in progress at month 2, its own count.
+      assert.equal((await postForm(app, "/periods", "/periods/2043-44/m2/open", {})).statusCode, 303);
+      const periodPage = await app.inject("/periods/2043-44/m2");
+      const form = /href="(\/budget\/lines\/\d+\/forecasts\/m2\/new)"/.exec(periodPage.body)?.[1];
+      assert.ok(form, "month 2's page links its forecast form");
+      const missingBefore = Number(
+        /In progress: Month 2 2043\/44 is open for entry, with (\d+) items/.exec(await quarterOne())?.[1],
+      );
+      assert.ok(missingBefore > 0);
+      const saved = await postForm(app, form, form, { controllableBudget: "£1m", forecastOutturn: "£1.2m" });
+      assert.equal(saved.statusCode, 303);
+      item = await quarterOne();
+      assert.match(
+        item,
+        new RegExp(`Month 2 2043/44 is open for entry, with ${missingBefore - 1} items still to record`),
+      );
+      assert.match(item, /href="\/periods\/2043-44\/m2"/);
+      assert.doesNotMatch(item, /Month 1 2043\/44 is open/);
+
+      // Month 3 opened: the quarter's report period is there, so its state is month 3's, final wording.
+      assert.equal((await postForm(app, "/periods", "/periods/2043-44/m3/open", {})).statusCode, 303);
+      item = await quarterOne();
+      assert.match(item, /data-testid="report-period-status">Open for entry: \d+ items still to record/);
+      assert.match(item, /href="\/periods\/2043-44\/m3"/);
+      assert.doesNotMatch(item, /In progress|not opened yet/);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -3,10 +3,10 @@ import {
   compareMonitoringPeriods,
   financialYearCode,
   financialYearLabel,
-  isQuarterEnd,
   type MonitoringPeriod,
   monitoringPeriod,
   monitoringPeriodKey,
+  monitoringPeriodLabel,
   monitoringPeriodPath,
   parseFinancialYearCode,
   quarterOf,
@@ -22,6 +22,7 @@ import { recordAuditEvent } from "../audit/audit.service.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
 import {
   buildPeriodReport,
+  monthInProgress,
   periodOfReport,
   QUARTERLY_DOCUMENT,
   reportBytes,
@@ -75,6 +76,17 @@ export interface QuarterlyReportEntry extends ReportEntry {
   /** Items still to record, for a period not yet published. */
   missing: number | null;
   periodHref: string | null;
+  /**
+   * A quarter of a year monitored monthly whose report month is not opened yet: its latest opened
+   * month, with that month's status and missing count, and the month the report is made at.
+   */
+  inProgress: {
+    label: string;
+    status: string;
+    missing: number | null;
+    periodHref: string;
+    reportMonthLabel: string;
+  } | null;
 }
 
 /**
@@ -90,6 +102,7 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
     const state = periodOfReport(opened, period);
     const missing =
       state && state.status !== "published" ? missingOf(await periodSections(db, state.period)).length : null;
+    const month = monthInProgress(opened, period);
     const code = financialYearCode(period.startYear);
     entries.push({
       kind: "quarterly",
@@ -100,6 +113,18 @@ export async function listQuarterlyReports(db: Database): Promise<QuarterlyRepor
       status: state?.statusWords ?? null,
       missing,
       periodHref: state ? `/periods/${monitoringPeriodPath(state.period)}` : null,
+      inProgress: month
+        ? {
+            label: month.label,
+            status: month.statusWords,
+            missing:
+              month.status === "published" ? null : missingOf(await periodSections(db, month.period)).length,
+            periodHref: `/periods/${monitoringPeriodPath(month.period)}`,
+            reportMonthLabel: monitoringPeriodLabel(
+              monitoringPeriod(period.startYear, "month", period.number * 3),
+            ),
+          }
+        : null,
     });
   }
   return entries;
@@ -115,7 +140,7 @@ export async function reportPeriod(
 
 /**
  * The quarters with a report, newest first: each with budget monitoring, and each opened (or
- * whose closing month is opened, in a year monitored monthly); with the opened periods' states.
+ * any of whose months is opened, in a year monitored monthly); with the opened periods' states.
  */
 async function reportableQuarters(db: Database) {
   const [reported, opened] = await Promise.all([listReportQuarters(db), listPeriods(db)]);
@@ -126,8 +151,9 @@ async function reportableQuarters(db: Database) {
     const period = monitoringPeriod(startYear, "quarter", row.quarter);
     byKey.set(monitoringPeriodKey(period), period);
   }
+  // A month opened in a year monitored monthly puts its quarter on the list, in progress until
+  // the month that ends the quarter is opened.
   for (const state of opened) {
-    if (!isQuarterEnd(state.period)) continue;
     const quarter = quarterOf(state.period);
     byKey.set(monitoringPeriodKey(quarter), quarter);
   }

@@ -1,12 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import {
-  buildCouncil,
-  buildMeasure,
-  buildMonitoringYear,
-  buildOpenQuarter,
-  idOf,
-} from "../../../test/helpers/builders.ts";
+import { buildCouncil, buildOpenRound, idOf } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
 import { buildPerson } from "../../../test/helpers/people.ts";
 import { startSmtpServer, type TestSmtpServer } from "../../../test/helpers/smtp.ts";
@@ -36,34 +30,22 @@ after(async () => {
 async function setUp(db: Database) {
   smtp.received.length = 0;
   smtp.refuse.clear();
-  const built = await buildCouncil(db, {
+  const built = await buildOpenRound(db, {
     councilName: "Borough of Riverside",
     departmentName: "Housing",
-    plan: { fromYear: 2031, toYear: 2033 },
+    startYear: 2031,
+    quarter: 3,
     deliverables: [
       { title: "Retrofit council homes", leadOfficers: [{ name: "Ellis Varga", qualifier: null }] },
       { title: "Build a new depot", leadAsWritten: "Director of Housing" },
     ],
+    measure: { title: "Homes retrofitted", owner: "Ellis Varga" },
+    people: {
+      owner: { roles: ["owner"], name: "Ellis Varga", email: "ellis.varga@riverside.example" },
+      reviewer: { roles: ["performance-officer"], name: "Rue Reviewer" },
+    },
   });
-  await buildMonitoringYear(db, 2031);
-  await buildOpenQuarter(db, 2031, 3);
-  const measure = await buildMeasure(db, {
-    title: "Homes retrofitted",
-    unit: "count",
-    frequency: "quarterly",
-    owner: "Ellis Varga",
-  });
-  const owner = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["owner"],
-    name: "Ellis Varga",
-    email: "ellis.varga@riverside.example",
-  });
-  const reviewer = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["performance-officer"],
-    name: "Rue Reviewer",
-  });
+  const { owner, reviewer } = built.people;
   const state = await findPeriod(db, Q3);
   assert.equal(state?.roundDueOn, DUE, "the made-up period's round is due a fortnight after it ends");
   const mailer = smtpMailer({
@@ -73,7 +55,6 @@ async function setUp(db: Database) {
   });
   return {
     ...built,
-    measure,
     owner,
     reviewer,
     mailer,

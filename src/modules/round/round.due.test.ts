@@ -6,11 +6,11 @@ import {
   buildMeasure,
   buildMonitoringYear,
   buildOpenQuarter,
+  buildOpenRound,
   idOf,
 } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases, TEST_ACTOR } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
-import { buildPerson } from "../../../test/helpers/people.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
 import { Conflict, PeriodLockedError, RoleRequired } from "../../errors.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
@@ -23,24 +23,21 @@ const Q1 = monitoringPeriod(2036, "quarter", 1);
 describeOnBothDatabases("the update round's due dates", (fresh) => {
   test("items are due a fortnight after the period unless changed; overdue while with their owner", async () => {
     const { db } = await fresh();
-    const built = await buildCouncil(db, {
+    const built = await buildOpenRound(db, {
       departmentName: "Libraries",
-      plan: { fromYear: 2036, toYear: 2038 },
+      startYear: 2036,
+      quarter: 1,
       deliverables: [
         { title: "Open a mobile library", leadOfficers: [{ name: "Nia Reade", qualifier: null }] },
         { title: "Digitise the archive", leadOfficers: [{ name: "Nia Reade", qualifier: null }] },
       ],
+      measure: { title: "Books lent", owner: "Nia Reade" },
+      people: {
+        owner: { roles: ["owner"], name: "Nia Reade" },
+        officer: { roles: ["performance-officer"] },
+      },
     });
-    await buildMonitoringYear(db, 2036);
-    await buildOpenQuarter(db, 2036, 1);
-    await buildMeasure(db, {
-      title: "Books lent",
-      unit: "count",
-      frequency: "quarterly",
-      owner: "Nia Reade",
-    });
-    const owner = await buildPerson(db, { councilId: built.councilId, roles: ["owner"], name: "Nia Reade" });
-    const officer = await buildPerson(db, { councilId: built.councilId, roles: ["performance-officer"] });
+    const { owner, officer } = built.people;
     const mobile = idOf(built.deliverableIds, "Open a mobile library");
     const archive = idOf(built.deliverableIds, "Digitise the archive");
 

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  buildCouncil,
-  buildMeasure,
-  buildMonitoringYear,
-  buildOpenQuarter,
-  idOf,
-} from "../../../test/helpers/builders.ts";
+import { buildOpenRound, idOf } from "../../../test/helpers/builders.ts";
 import { describeOnBothDatabases } from "../../../test/helpers/database.ts";
-import { buildPerson } from "../../../test/helpers/people.ts";
 import type { Database } from "../../db/client.ts";
 import { monitoringPeriod } from "../../domain/periods.ts";
 import { Conflict, NotTheOwner, RoleRequired, ValidationFailed } from "../../errors.ts";
@@ -22,36 +15,24 @@ const Q3 = monitoringPeriod(2031, "quarter", 3);
 
 /** A made-up council with quarter 3 of 2031/32 open: Ellis Varga leads one deliverable and owns one measure. */
 async function setUp(db: Database) {
-  const built = await buildCouncil(db, {
+  const built = await buildOpenRound(db, {
     departmentName: "Housing",
-    plan: { fromYear: 2031, toYear: 2033 },
+    startYear: 2031,
+    quarter: 3,
     deliverables: [
       { title: "Retrofit council homes", leadOfficers: [{ name: "Ellis Varga", qualifier: null }] },
       { title: "Build a new depot", leadAsWritten: "Director of Housing" },
     ],
+    measure: { title: "Homes retrofitted", owner: "Ellis Varga" },
+    people: {
+      owner: { roles: ["owner"], name: "Ellis Varga" },
+      reviewer: { roles: ["performance-officer"], name: "Rue Reviewer" },
+      approver: { roles: ["approver"], name: "Dana Director" },
+    },
   });
-  await buildMonitoringYear(db, 2031);
-  await buildOpenQuarter(db, 2031, 3);
-  const measure = await buildMeasure(db, {
-    title: "Homes retrofitted",
-    unit: "count",
-    frequency: "quarterly",
-    owner: "Ellis Varga",
-  });
-  const owner = await buildPerson(db, { councilId: built.councilId, roles: ["owner"], name: "Ellis Varga" });
-  const reviewer = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["performance-officer"],
-    name: "Rue Reviewer",
-  });
-  const approver = await buildPerson(db, {
-    councilId: built.councilId,
-    roles: ["approver"],
-    name: "Dana Director",
-  });
+  const { owner, reviewer, approver } = built.people;
   return {
     ...built,
-    measure,
     owner,
     reviewer,
     approver,
