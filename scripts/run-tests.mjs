@@ -127,8 +127,13 @@ function plan(files, durationOf, directory) {
     if (unit.files.length === 1) return unit.files[0];
     const name = `${String(index + 1).padStart(3, "0")}-${unit.folder.replaceAll(/[\\/]/g, "-")}${BUNDLE_SUFFIX}`;
     const path = join(directory, name);
-    const imports = unit.files.map((file) => `await import(${JSON.stringify(pathToFileURL(resolve(file)).href)});`);
-    writeFileSync(path, `// ${unit.files.length} test files run in one process by scripts/run-tests.mjs\n${imports.join("\n")}\n`);
+    const imports = unit.files.map(
+      (file) => `await import(${JSON.stringify(pathToFileURL(resolve(file)).href)});`,
+    );
+    writeFileSync(
+      path,
+      `// ${unit.files.length} test files run in one process by scripts/run-tests.mjs\n${imports.join("\n")}\n`,
+    );
     return path;
   });
 }
