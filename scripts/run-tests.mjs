@@ -17,9 +17,14 @@
 // At the end it lists the reasons any tests were skipped (a missing or hidden program, no
 // PostgreSQL server) and closes with one line: `tests: N passed, N failed, N skipped`.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** Seconds of tests (scripts/test-durations.json) packed into one process; see plan(). */
+const BUNDLE_SECONDS = Number(process.env.BASEPLAN_TEST_BUNDLE_SECONDS ?? "60");
+const BUNDLE_SUFFIX = ".bundle.test.mjs";
 
 if (process.argv[2] === "--run-files") {
   await runFiles(process.argv.slice(3));
@@ -40,7 +45,7 @@ async function runFiles(files) {
   // together, in order, whatever the concurrency, and the tests declared inside such a suite name
   // their own file: so a top-level test that names a file not being run counts for the test file
   // whose tests were reported last.
-  const running = new Set(files.map((file) => resolve(file)));
+  const running = new Set(files.flatMap((file) => membersOf(resolve(file))));
   let reporting;
   const seconds = new Map();
   const note = (data) => {
@@ -69,6 +74,70 @@ async function runFiles(files) {
   for (const [file, value] of seconds) process.stdout.write(`# file ${value.toFixed(1)} ${file}\n`);
 }
 
+/**
+ * Each test process first spends about 6 s of CPU loading the application's modules through tsx
+ * and compiling PGlite's WebAssembly (Node 20 has no compile cache), which for a file of a few
+ * seconds' tests is most of its cost. So the files under src/ that run under the same folder are
+ * run together, several to a process: a bundle file imports them one after another, and their
+ * tests report under their own files as before. A file stays in its own process when it is not
+ * under src/ (the e2e journeys and the whole-application tests start servers and browsers, set
+ * the environment, or time start-up), when its duration is not known yet, or when it declares a
+ * root-level before/beforeEach/afterEach hook (a hook registered once other files' tests have
+ * started would not run where it was meant to). See docs/decisions/0047.
+ */
+
+function runsAlone(file, seconds) {
+  if (!file.replaceAll("\\", "/").startsWith("src/")) return true;
+  if (!Number.isFinite(seconds)) return true;
+  return /^(before|beforeEach|afterEach)\(/m.test(readFileSync(file, "utf8"));
+}
+
+/** The test files a bundle imports (or the file itself). */
+function membersOf(file) {
+  if (!file.endsWith(BUNDLE_SUFFIX)) return [file];
+  return [...readFileSync(file, "utf8").matchAll(/^await import\("(.*)"\);$/gm)].map((match) =>
+    fileURLToPath(match[1]),
+  );
+}
+
+/**
+ * The processes to run, longest first: each lone file, and per folder under src/ its files
+ * packed into bundles of about BUNDLE_SECONDS (a file longer than that is a bundle of one).
+ */
+function plan(files, durationOf, directory) {
+  const units = [];
+  const folders = new Map();
+  for (const file of files) {
+    if (runsAlone(file, durationOf(file))) units.push({ files: [file], seconds: durationOf(file) });
+    else folders.set(dirname(file), [...(folders.get(dirname(file)) ?? []), file]);
+  }
+  for (const [folder, members] of folders) {
+    const bundles = [];
+    for (const file of members.sort((a, b) => durationOf(b) - durationOf(a))) {
+      const bundle = bundles.find((candidate) => candidate.seconds + durationOf(file) <= BUNDLE_SECONDS);
+      if (bundle) {
+        bundle.files.push(file);
+        bundle.seconds += durationOf(file);
+      } else bundles.push({ files: [file], seconds: durationOf(file), folder });
+    }
+    units.push(...bundles);
+  }
+  units.sort((a, b) => b.seconds - a.seconds);
+  return units.map((unit, index) => {
+    if (unit.files.length === 1) return unit.files[0];
+    const name = `${String(index + 1).padStart(3, "0")}-${unit.folder.replaceAll(/[\\/]/g, "-")}${BUNDLE_SUFFIX}`;
+    const path = join(directory, name);
+    const imports = unit.files.map(
+      (file) => `await import(${JSON.stringify(pathToFileURL(resolve(file)).href)});`,
+    );
+    writeFileSync(
+      path,
+      `// ${unit.files.length} test files run in one process by scripts/run-tests.mjs\n${imports.join("\n")}\n`,
+    );
+    return path;
+  });
+}
+
 function main() {
   const roots = process.argv.slice(2).length ? process.argv.slice(2) : ["src", "test", "e2e"];
   const files = roots
@@ -92,14 +161,19 @@ function main() {
     process.exit(1);
   }
 
+  const directory = mkdtempSync(join(tmpdir(), "baseplan-test-bundles-"));
+  const units = plan(files, durationOf, directory);
+
   const concurrency = process.env.BASEPLAN_TEST_CONCURRENCY ?? "2";
   const reporter = process.stdout.isTTY ? "spec" : "tap";
   const hidden = process.env.BASEPLAN_TEST_HIDE ? `, hiding ${process.env.BASEPLAN_TEST_HIDE}` : "";
-  console.log(`# Node.js ${process.version} (${process.execPath}): ${files.length} test files${hidden}`);
+  console.log(
+    `# Node.js ${process.version} (${process.execPath}): ${files.length} test files in ${units.length} processes${hidden}`,
+  );
 
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", fileURLToPath(import.meta.url), "--run-files", ...files],
+    ["--import", "tsx", fileURLToPath(import.meta.url), "--run-files", ...units],
     {
       stdio: ["inherit", "pipe", "inherit"],
       env: { ...process.env, BASEPLAN_TEST_CONCURRENCY: concurrency, BASEPLAN_TEST_REPORTER: reporter },
@@ -127,6 +201,7 @@ function main() {
   });
 
   child.on("close", (code, signal) => {
+    rmSync(directory, { recursive: true, force: true });
     if (partial) read(partial);
     if (skipped.size > 0) {
       console.log("\n# Skipped, with the reason (tests or suites):");

@@ -111,6 +111,36 @@ test("a line chart labels each point with its value as written", () => {
   assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]);
 });
 
+test("a line chart's long point labels stay clear of the value axis and inside the panel", () => {
+  const long: ChartBlock = {
+    ...trend,
+    series: [
+      {
+        name: "Made-up inspections",
+        points: [
+          { period: "2019-20", value: 79.1, label: "79.1% (31/08/19)" },
+          { period: "2020-21", value: 80.7, label: "80.7% (31/08/20)" },
+        ],
+      },
+    ],
+  };
+  const svg = chartSvg(long);
+  // The axis's tick labels end 4 units left of the plot; the labels start or end inside it.
+  const axisEnd = Math.max(
+    ...[...svg.matchAll(/<text x="([\d.]+)"[^>]*text-anchor="end"[^>]*font-size="10"/g)].map((m) =>
+      Number(m[1]),
+    ),
+  );
+  const first = /<text x="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>79\.1% \(31\/08\/19\)</.exec(svg);
+  assert.ok(first, svg);
+  assert.equal(first[2], "start", "the first label is set from the plot's edge, not centred over the axis");
+  assert.ok(Number(first[1]) > axisEnd, `label at ${first[1]}, axis labels end at ${axisEnd}`);
+  const last = /<text x="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>80\.7% \(31\/08\/20\)</.exec(svg);
+  assert.equal(last?.[2], "end", "the last label ends inside the panel");
+  // A short label is still centred on its point.
+  assert.match(chartSvg(trend), /text-anchor="middle"[^>]*>24\.1%</);
+});
+
 test("a line chart's panel widens with its periods, so a run of years keeps its labels apart", () => {
   const years = ["2016-17", "2017-18", "2018-19", "2019-20", "2020-21", "2021-22"];
   const long: ChartBlock = {

@@ -253,6 +253,27 @@ export function timelinePieces(chart: TimelineChartBlock, maxHeight: number): Ti
   );
 }
 
+/**
+ * A grid of trend panels cut into pieces of whole rows of panels, each at most `maxHeight` high
+ * (in the chart's own units; at least one row), so a page break falls between rows, never
+ * through a panel. One piece where the whole fits. Pieces after the first have their own id and
+ * a title that says the chart continues, as timeline pieces do.
+ */
+export function linePieces(chart: LineChartBlock, maxHeight: number): LineChartBlock[] {
+  const rows = Math.max(1, Math.floor((maxHeight + LINE.gap) / (LINE.panelHeight + LINE.gap)));
+  const perPiece = rows * LINE.columns;
+  if (chart.series.length <= perPiece) return [chart];
+  const pieces: LineChartBlock["series"][] = [];
+  for (let start = 0; start < chart.series.length; start += perPiece) {
+    pieces.push(chart.series.slice(start, start + perPiece));
+  }
+  return pieces.map((series, index) =>
+    index === 0
+      ? { ...chart, series }
+      : { ...chart, series, id: `${chart.id}-part-${index + 1}`, title: `${chart.title} (continued)` },
+  );
+}
+
 function timelineSvg(chart: TimelineChartBlock): string {
   const { width, height } = timelineLayout(chart);
   const x0 = TIMELINE.labelWidth;
@@ -462,9 +483,18 @@ function lineSvg(chart: LineChartBlock): string {
     for (const point of ordered) {
       const x = xOf(point.period);
       const y = yOf(point.value);
+      // A label too long to centre on its point ("79.1% (31/08/19)") is set from the plot's left
+      // edge, or ended at its right, so it never runs over the value axis or out of the panel.
+      const half = point.label.length * 3.6;
+      const [labelX, anchor] =
+        x - half < plot.left + 2
+          ? [plot.left + 2, "start"]
+          : x + half > plot.right
+            ? [plot.right, "end"]
+            : [x, "middle"];
       parts.push(
         `<circle cx="${x}" cy="${y}" r="3.5" fill="#1d70b8"/>`,
-        `<text x="${x}" y="${y - 8}" text-anchor="middle" fill="${INK}" font-weight="bold">${escapeXml(point.label)}</text>`,
+        `<text x="${labelX}" y="${y - 8}" text-anchor="${anchor}" fill="${INK}" font-weight="bold">${escapeXml(point.label)}</text>`,
       );
     }
   }

@@ -17,6 +17,7 @@ import {
   initiativeOnTrack,
   initiativeShortfall,
   largestRemainder,
+  mustExplain,
   netBudget,
   parseTrendSymbol,
   percentageShares,
@@ -533,5 +534,15 @@ describe("budget RAG", () => {
     assert.equal(flagged.rag, "amber");
     assert.match(flagged.explanation, /underspend of £1,000,000 \(-10\.0%\) reaches the underspend limit/);
     assert.match(budgetRag(m("10"), m("10.1"), strict).explanation, /below the amber limit/);
+  });
+});
+
+describe("which lines must explain their variance", () => {
+  it("none asks nothing; red asks Red lines; red-amber asks Red and Amber lines, never Green", () => {
+    const asked = (requirement: "none" | "red" | "red-amber") =>
+      (["red", "amber", "green"] as const).filter((rag) => mustExplain(requirement, rag));
+    assert.deepEqual(asked("none"), []);
+    assert.deepEqual(asked("red"), ["red"]);
+    assert.deepEqual(asked("red-amber"), ["red", "amber"]);
   });
 });

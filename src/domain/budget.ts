@@ -583,3 +583,18 @@ export function budgetRag(
   }
   return { rag: "green", explanation: "The forecast equals the budget." };
 }
+
+/**
+ * Which budget lines must explain their variance in a period, a council setting (decision 0040):
+ * none (explanations optional), lines rated Red, or lines rated Red or Amber.
+ */
+export const EXPLANATION_REQUIREMENTS = ["none", "red", "red-amber"] as const;
+
+export type ExplanationRequirement = (typeof EXPLANATION_REQUIREMENTS)[number];
+
+/** Whether a line rated `rag` must explain its variance under the council's requirement. */
+export function mustExplain(requirement: ExplanationRequirement, rag: BudgetRag): boolean {
+  if (requirement === "red") return rag === "red";
+  if (requirement === "red-amber") return rag === "red" || rag === "amber";
+  return false;
+}

@@ -19,11 +19,12 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import { chartPng, chartSize, timelinePieces } from "../charts/charts.ts";
+import { chartPng, chartSize, linePieces, timelinePieces } from "../charts/charts.ts";
 import { RATING_FILLS } from "../domain/rating-key.ts";
 import { columnWidths } from "./column-widths.ts";
 import {
   type Block,
+  type ChartBlock,
   CONTENTS_NOTE,
   headingDepth,
   type Report,
@@ -168,7 +169,9 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
           text: block.text,
           // One level below its section's heading: none skipped in the navigation pane.
           heading: wordHeading(headingDepth(section, block)),
+          // Kept whole, and on the page of what follows it.
           keepNext: true,
+          keepLines: true,
         }),
       ];
     case "paragraph":
@@ -211,8 +214,20 @@ function wordBlocks(block: Block, section: ReportSection, landscape: boolean): (
       const across = Math.round((textWidth(landscape) / 1440) * 96) - 22;
       const down = Math.round((((landscape ? A4.width : A4.height) - 2 * A4.margin) / 1440) * 96) - 90;
       const fitted = Math.min(across / size.width, down / size.height);
-      const scale = block.chart === "timeline" ? Math.min(across / size.width, 1) : fitted;
-      const pieces = block.chart === "timeline" ? timelinePieces(block, down / scale) : [block];
+      // A grid of trend panels likewise keeps its width across the page, cut between rows of
+      // panels, so no panel is shrunk to fit the grid on one page.
+      const scale =
+        block.chart === "timeline"
+          ? Math.min(across / size.width, 1)
+          : block.chart === "line"
+            ? across / size.width
+            : fitted;
+      const pieces: ChartBlock[] =
+        block.chart === "timeline"
+          ? timelinePieces(block, down / scale)
+          : block.chart === "line"
+            ? linePieces(block, down / scale)
+            : [block];
       // A chart across the page is drawn 1,440 pixels wide; one kept within a page's height (a
       // budget of many lines) is narrower on the page, so it is drawn at the same density, not
       // drawn full width for Word to shrink (most of a long report's time went on those pixels).
@@ -329,6 +344,7 @@ export async function renderDocx(report: Report): Promise<Buffer> {
           children: [new Bookmark({ id: bookmarkOf(section), children: [new TextRun(section.title)] })],
           heading: wordHeading(headingDepth(section)),
           keepNext: true,
+          keepLines: true,
           // A new Word section already starts a new page.
           ...(section.newPage && (position > 0 || index === 0) ? { pageBreakBefore: true } : {}),
         }),

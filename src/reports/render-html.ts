@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
-import { chartSvg, timelinePieces } from "../charts/charts.ts";
+import { chartSvg, linePieces, timelinePieces } from "../charts/charts.ts";
 import { badgeFor } from "../domain/rating-key.ts";
 import { TEMPLATE_PATHS } from "../web/views.ts";
-import { type Block, CONTENTS_NOTE, headingDepth, type Report } from "./model.ts";
+import { type Block, type ChartBlock, CONTENTS_NOTE, headingDepth, type Report } from "./model.ts";
 
 export type DrawnBlock =
   | Exclude<Block, { kind: "chart" | "subheading" }>
@@ -23,11 +23,16 @@ const PRINTED_CHART_HEIGHT = 560;
 
 /**
  * A chart's SVG; a timeline (a long Base Plan) as page-high pieces, each kept whole when
- * printed, each with the months across its top.
+ * printed, each with the months across its top; a grid of trend panels a row of panels a piece,
+ * so a page break falls between rows, not through a panel.
  */
 function drawnChart(block: Extract<Block, { kind: "chart" }>): string {
-  if (block.chart !== "timeline") return chartSvg(block);
-  const pieces = timelinePieces(block, PRINTED_CHART_HEIGHT);
+  const pieces: ChartBlock[] =
+    block.chart === "line"
+      ? linePieces(block, 0)
+      : block.chart === "timeline"
+        ? timelinePieces(block, PRINTED_CHART_HEIGHT)
+        : [block];
   if (pieces.length === 1) return chartSvg(block);
   return pieces.map((piece) => `<div class="bp-chart-piece">${chartSvg(piece)}</div>`).join("");
 }
@@ -80,13 +85,14 @@ function styles(): string {
     // Paper does not scroll: a table prints whole, and a landscape section's (the approved budget's
     // thirteen columns) in 8 point with narrow cells so every column fits the page.
     "@media print { .bp-table-scroll { overflow: visible !important; }",
-    // A heading stays with what follows it; a chart is never split across pages.
-    ".bp-report-section h2, .bp-report-section h3, .bp-report-section h4 { break-after: avoid; } .bp-chart, .bp-chart-piece { break-inside: avoid; } .govuk-table__caption, .govuk-table__head { break-after: avoid; } .govuk-table__caption { break-inside: avoid; }",
+    // A heading is never split across pages and stays with what follows it; nor is a chart.
+    ".bp-report-section :is(h2, h3, h4, h5, h6) { break-inside: avoid; break-after: avoid; } .bp-chart, .bp-chart-piece { break-inside: avoid; } .govuk-table__caption, .govuk-table__head { break-after: avoid; } .govuk-table__caption { break-inside: avoid; }",
     ".bp-report-section--landscape .govuk-table { font-size: 8pt !important; }",
     ".bp-report-section--landscape .govuk-table__header, .bp-report-section--landscape .govuk-table__cell { padding: 4px 6px 4px 0 !important; } }",
     // A committee paper's type sizes: GOV.UK's print sizes are set for single pages, not 15.
     "@media print { .govuk-body, .govuk-body-s, .govuk-list, .govuk-table, .govuk-table__caption, .govuk-warning-text__text { font-size: 10pt !important; }",
-    ".govuk-heading-xl { font-size: 20pt !important; } .govuk-heading-l { font-size: 15pt !important; } .govuk-heading-m { font-size: 12pt !important; } .govuk-body-l { font-size: 12pt !important; }",
+    // Each heading level smaller than the one above it (GOV.UK prints "s" at 14 point, above "m").
+    ".govuk-heading-xl { font-size: 20pt !important; } .govuk-heading-l { font-size: 15pt !important; } .govuk-heading-m { font-size: 12pt !important; } .govuk-heading-s { font-size: 11pt !important; } .govuk-body-l { font-size: 12pt !important; }",
     ".govuk-body, .govuk-list, .govuk-table { margin-bottom: 8pt !important; } .bp-chart svg { max-width: 100%; height: auto; } }",
   ].join("\n");
   return printStyles;

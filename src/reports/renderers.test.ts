@@ -316,6 +316,15 @@ test("Word headings: a section is Heading 1 and its sub-headings Heading 2; the 
     [...xml.matchAll(new RegExp(`<w:pStyle w:val="(\\w+)"/>(?:(?!</w:p>).)*?${text}`, "g"))].at(-1)?.[1];
   assert.equal(styleOf("Budget forecast summary"), "Heading1");
   assert.equal(styleOf("Key variances"), "Heading2");
+  // Every heading is kept whole (keepLines) and on the page of what follows it (keepNext).
+  const headings = [
+    ...xml.matchAll(/<w:p>(?:(?!<\/w:p>).)*?<w:pStyle w:val="Heading\d"\/>(?:(?!<\/w:p>).)*?<\/w:pPr>/g),
+  ];
+  assert.ok(headings.length >= 2, "the headings are found");
+  for (const [heading] of headings) {
+    assert.match(heading, /<w:keepNext\/>/, heading);
+    assert.match(heading, /<w:keepLines\/>/, heading);
+  }
   // The contents is written out as links, not a field Word must update (and asks to, on opening).
   assert.doesNotMatch(xml, /TOC \\|w:fldChar|w:instrText[^>]*>\s*TOC/);
   const settings = await zipEntryText(file, "word/settings.xml");

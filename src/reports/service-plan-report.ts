@@ -22,8 +22,10 @@ import { keyLineText } from "../domain/rating-key.ts";
 import { NotFound } from "../errors.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
 import * as storedMeasures from "../modules/measures/measures.service.ts";
+import { findPeopleByEmail } from "../modules/people/people.repository.ts";
 import * as plans from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
+import { listPlanApprovals } from "../modules/reports/reports.repository.ts";
 import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
 import { benchmarkJudgementBlocks } from "./benchmark-judgements.ts";
 import {
@@ -1061,6 +1063,34 @@ function ukDate(iso: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
+const approvalDate = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+
+/**
+ * The plan's status as its document prints it, from the plan's status in Baseplan, not the
+ * status its source document gave (a plan loaded as "DRAFT" and approved since is approved):
+ * approved in Baseplan, who approved it and when (its latest approval); approved as loaded, with
+ * no approval in Baseplan, "Approved"; a draft, the source's own word where it says draft, else
+ * "Draft"; a plan with no status, none.
+ */
+async function statusLine(db: Database, plan: Plan): Promise<string | null> {
+  if (plan.status === "approved") {
+    const [approval] = await listPlanApprovals(db, plan.id);
+    if (!approval) return "Approved";
+    const [person] = await findPeopleByEmail(db, approval.approvedBy);
+    const when = approvalDate.format(new Date(approval.approvedAt));
+    return `Approved by ${person?.displayName || approval.approvedBy} on ${when}`;
+  }
+  if (plan.status === "draft") {
+    return plan.statusAsWritten && /\bdraft\b/i.test(plan.statusAsWritten) ? plan.statusAsWritten : "Draft";
+  }
+  return null;
+}
+
 /** The plans a service plan document can be built for, for the reports page and the command line. */
 export async function servicePlans(
   db: Database,
@@ -1119,7 +1149,7 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     directors.find((entry) => entry.name === plan.executiveDirector && entry.document === plan.slug) ??
     directors.find((entry) => entry.name === plan.executiveDirector);
   const directorLine = director ? `${director.name}, ${director.titleAsWritten}` : plan.executiveDirector;
-  const meta = [council?.name, department?.name, directorLine, plan.statusAsWritten].filter(
+  const meta = [council?.name, department?.name, directorLine, await statusLine(db, plan)].filter(
     (line): line is string => typeof line === "string" && line !== "",
   );
   return {

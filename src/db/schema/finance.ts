@@ -314,6 +314,8 @@ export const financeSettings = pgTable("finance_settings", {
   negativeBaseSign: text("negative_base_sign").notNull().default("against-size"),
   percentageDecimals: integer("percentage_decimals").notNull().default(1),
   zeroBaseText: text("zero_base_text").notNull().default("100%"),
+  /** Which lines must explain their variance in a period: none, red or red-amber (migration 0048). */
+  explanationsRequired: text("explanations_required").notNull().default("none"),
   version: integer("version").notNull().default(1),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });

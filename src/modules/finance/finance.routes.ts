@@ -22,7 +22,11 @@ import {
 } from "./finance.pages.ts";
 import { financialRiskRoutes } from "./finance.risks.routes.ts";
 import { savingsRoutes } from "./finance.savings.routes.ts";
-import { moneyConventionsSchema, ratingSettingsSchema } from "./finance.schemas.ts";
+import {
+  explanationRequirementSchema,
+  moneyConventionsSchema,
+  ratingSettingsSchema,
+} from "./finance.schemas.ts";
 import * as finance from "./finance.service.ts";
 import { forecastPeriodPath, forecastPeriodWords, monthForecastPeriod } from "./finance.shared.ts";
 import { budgetStructureRoutes } from "./finance.structure.routes.ts";
@@ -70,12 +74,14 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
   /** The settings page: the rating thresholds form and the money conventions form, either with errors. */
   async function settingsPage(
     reply: FastifyReply,
-    entered: { thresholds?: Params; conventions?: Params; errors?: unknown } = {},
+    entered: { thresholds?: Params; conventions?: Params; explanations?: Params; errors?: unknown } = {},
   ) {
     const settings = await finance.ratingSettings(services.db);
     const money = await finance.moneyConventions(services.db);
+    const required = await finance.explanationRequirement(services.db);
     const thresholds = entered.thresholds;
     const conventions = entered.conventions;
+    const explanations = entered.explanations;
     return reply.code(entered.errors ? 400 : 200).view("finance/views/settings.njk", {
       pageTitle: "Budget settings",
       rule: settings.rule,
@@ -87,7 +93,7 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
             fundAmount: thresholds.fundAmount ?? "",
           }
         : settings.values,
-      version: thresholds?.version ?? conventions?.version ?? settings.row.version,
+      version: thresholds?.version ?? conventions?.version ?? explanations?.version ?? settings.row.version,
       money: conventions
         ? {
             defaultUnit: conventions.defaultUnit ?? "",
@@ -98,6 +104,9 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
           }
         : { ...money.conventions, percentageDecimals: String(money.conventions.percentageDecimals) },
       moneyWords: Object.values(money.words),
+      explanationsRequired: explanations ? (explanations.explanationsRequired ?? "") : required.requirement,
+      explanationWords: required.words,
+      explanationLabel: finance.EXPLANATION_REQUIREMENT_LABEL,
       labels: finance.MONEY_CONVENTION_LABELS,
       errors: entered.errors,
     });
@@ -128,6 +137,25 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
     } catch (error) {
       if (!(error instanceof ValidationFailed)) throw error;
       return settingsPage(reply, { conventions: body, errors: error.errors });
+    }
+  });
+
+  app.post("/budget/settings/explanations", async (request, reply) => {
+    const body = (request.body ?? {}) as Params;
+    try {
+      await finance.updateExplanationRequirement(
+        services.db,
+        request.actor,
+        validForm(explanationRequirementSchema, body),
+      );
+      return redirectWithBanner(
+        reply,
+        "/budget/settings",
+        "The budget lines that must explain their variance were saved.",
+      );
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      return settingsPage(reply, { explanations: body, errors: error.errors });
     }
   });
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXPLANATION_REQUIREMENTS } from "../../domain/budget.ts";
 import { parseMoney } from "../../domain/money.ts";
 import { parseFinancialYearCode, parseQuarterNumber } from "../../domain/periods.ts";
 import { MISSING_VERSION_MESSAGE } from "../../web/forms.ts";
@@ -157,6 +158,17 @@ export const moneyConventionsSchema = z.object({
 });
 
 export type MoneyConventionsEdit = z.infer<typeof moneyConventionsSchema>;
+
+/** Which budget lines must explain their variance in a period (decision 0040): a council setting. */
+export const explanationRequirementSchema = z.object({
+  explanationsRequired: choice(
+    EXPLANATION_REQUIREMENTS,
+    "Choose which budget lines must explain their variance: none, those rated Red, or those rated Red or Amber",
+  ),
+  version,
+});
+
+export type ExplanationRequirementEdit = z.infer<typeof explanationRequirementSchema>;
 
 function requiredText(what: string, most: number) {
   return z

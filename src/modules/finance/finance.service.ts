@@ -5,7 +5,7 @@
  * - finance.savings.ts: savings initiatives and their forecasts, growth and pressure funding;
  * - finance.balances.ts: earmarked reserves, the aged debt profile and financial risks;
  * - finance.entry.ts: a period's reserves, debt and growth spend entered on the pages, row by row;
- * - finance.settings.ts: the council's budget rating thresholds and money conventions;
+ * - finance.settings.ts: the council's budget rating thresholds, money conventions and which lines must explain their variance;
  * - finance.upload.ts: budget monitoring for a quarter from an uploaded spreadsheet;
  * - finance.demo-records.ts: recording a whole document's figures (the demo loader writes through it);
  * - finance.shared.ts: what they share (a figure as printed, a position with its rating).

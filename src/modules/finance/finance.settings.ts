@@ -1,4 +1,5 @@
 import type { Database } from "../../db/client.ts";
+import type { ExplanationRequirement } from "../../domain/budget.ts";
 import { formatPounds, type Pence } from "../../domain/money.ts";
 import {
   type BracketsMean,
@@ -12,7 +13,7 @@ import {
 import { Conflict, NotFound, ValidationFailed } from "../../errors.ts";
 import { latestAuditEvent, recordAuditEvent } from "../audit/audit.service.ts";
 import * as repository from "./finance.repository.ts";
-import type { MoneyConventionsEdit, RatingSettings } from "./finance.schemas.ts";
+import type { ExplanationRequirementEdit, MoneyConventionsEdit, RatingSettings } from "./finance.schemas.ts";
 
 import type { Thresholds } from "./finance.shared.ts";
 
@@ -213,3 +214,64 @@ export const MONEY_CONVENTION_LABELS = {
   percentageDecimals: "Decimal places of a variance percentage",
   zeroBase: "Percentage on a zero budget",
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Which budget lines must explain their variance (decision 0040)
+// ---------------------------------------------------------------------------------------------
+
+/** The setting in words, as the settings page, a conflict, the audit trail and the period page say it. */
+export const EXPLANATION_REQUIREMENT_WORDS: Readonly<Record<ExplanationRequirement, string>> = {
+  none: "No budget line has to explain its variance: explanations are optional",
+  red: "A budget line rated Red must explain its variance",
+  "red-amber": "A budget line rated Red or Amber must explain its variance",
+};
+
+/** The settings page's name for the setting. */
+export const EXPLANATION_REQUIREMENT_LABEL = "Budget lines that must explain their variance";
+
+/** Which budget lines must explain their variance in a period, as the settings row holds it. */
+export async function explanationRequirement(db: Database) {
+  const row = await repository.findFinanceSettings(db);
+  if (!row) throw new NotFound("The budget settings");
+  const requirement = row.explanationsRequired as ExplanationRequirement;
+  return { requirement, version: row.version, words: EXPLANATION_REQUIREMENT_WORDS[requirement] };
+}
+
+/**
+ * Changes which budget lines must explain their variance, as read by
+ * `explanationRequirementSchema`; a form opened at an older version of the settings is refused
+ * with Conflict and nothing changes.
+ */
+export async function updateExplanationRequirement(
+  db: Database,
+  actor: string,
+  edit: ExplanationRequirementEdit,
+) {
+  return db.transaction(async (tx) => {
+    const before = await explanationRequirement(tx);
+    const updated = await repository.updateRatingSettingsIfVersion(tx, 1, edit.version, {
+      explanationsRequired: edit.explanationsRequired,
+      updatedAt: new Date(),
+    });
+    const submitted = EXPLANATION_REQUIREMENT_WORDS[edit.explanationsRequired];
+    if (!updated) {
+      const saved = await latestAuditEvent(tx, "finance-settings", 1);
+      throw new Conflict(
+        "Which budget lines must explain their variance",
+        [{ label: EXPLANATION_REQUIREMENT_LABEL, saved: before.words, submitted }],
+        "/budget/settings",
+        saved ? { actor: saved.actor, at: saved.occurredAt } : undefined,
+      );
+    }
+    await recordAuditEvent(tx, {
+      actor,
+      action: "update",
+      entityType: "finance-settings",
+      entityId: 1,
+      summary: `Changed which budget lines must explain their variance: ${submitted}.`,
+      before: { explanationsRequired: before.requirement, version: before.version },
+      after: { explanationsRequired: edit.explanationsRequired, version: updated.version },
+    });
+    return explanationRequirement(tx);
+  });
+}

@@ -1,8 +1,10 @@
 import type { Database } from "../../db/client.ts";
+import { budgetRag, type ExplanationRequirement, mustExplain } from "../../domain/budget.ts";
 import { financialYearCode, financialYearLabel } from "../../domain/periods.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import * as entryRepository from "./finance.entry.repository.ts";
 import * as repository from "./finance.repository.ts";
+import { explanationRequirement, ratingSettings } from "./finance.settings.ts";
 import { forecastPeriod, forecastPeriodPath, forecastPeriodSlug, isAt } from "./finance.shared.ts";
 
 /**
@@ -127,16 +129,53 @@ export async function openFinancialYear(
 }
 
 /**
- * How many of the period's forecasts carry an explanation of their variance. Explanations are
- * optional (the council sets no threshold above which one is required), so they are counted
- * beside the section, never as missing (decision 0034).
+ * How many of the period's forecasts carry an explanation of their variance. Unless the council's
+ * setting requires them (decision 0040), explanations are optional, so they are counted beside the
+ * section, never as missing (decision 0034); where it does, the lines it asks are listed as items.
  */
-export function explanationsNote(forecasts: readonly ({ explanation: string } | null)[]): string | undefined {
+export function explanationsNote(
+  forecasts: readonly ({ explanation: string } | null)[],
+  requirement: ExplanationRequirement = "none",
+): string | undefined {
   const entered = forecasts.filter((forecast) => forecast !== null);
   if (entered.length === 0) return undefined;
   const explained = entered.filter((forecast) => forecast.explanation.trim() !== "").length;
   const counted = entered.length === 1 ? "forecast entered has" : "forecasts entered have";
-  return `${explained} of ${entered.length} ${counted} an explanation of the variance. Explanations are optional, so a forecast without one is not counted as missing.`;
+  const rule =
+    requirement === "none"
+      ? "Explanations are optional, so a forecast without one is not counted as missing."
+      : `The council requires an explanation from each line rated ${requirement === "red" ? "Red" : "Red or Amber"}, listed below; for other lines it is optional.`;
+  return `${explained} of ${entered.length} ${counted} an explanation of the variance. ${rule}`;
+}
+
+/**
+ * The explanations the council's setting requires (decision 0040): one item per line with a
+ * forecast whose rating, by the council's thresholds, must be explained; done when it is.
+ */
+function requiredExplanations(
+  lines: Awaited<ReturnType<typeof repository.listYearLinesWithForecast>>,
+  requirement: ExplanationRequirement,
+  thresholds: Awaited<ReturnType<typeof ratingSettings>>["thresholds"],
+  forecastSlug: string,
+): FinanceItem[] {
+  if (requirement === "none") return [];
+  return lines.flatMap(({ line, forecast }) => {
+    if (forecast === null) return [];
+    const { rag } = budgetRag(
+      forecast.controllableBudgetPence,
+      forecast.forecastOutturnPence,
+      thresholds["service-area"],
+    );
+    if (!mustExplain(requirement, rag)) return [];
+    return [
+      {
+        name: `${line.name}: explanation of its variance (rated ${rag === "red" ? "Red" : "Amber"})`,
+        done: forecast.explanation.trim() !== "",
+        owner: line.owner,
+        href: `/budget/lines/${line.id}/forecasts/${forecastSlug}/edit`,
+      },
+    ];
+  });
 }
 
 export interface FinanceItem {
@@ -193,6 +232,11 @@ export async function quarterCompleteness(
   }
   const lines = await repository.listYearLinesWithForecast(db, year.id, quarter, month);
   const forecastSlug = forecastPeriodSlug(forecastPeriod(quarter, month));
+  const { requirement } = await explanationRequirement(db);
+  const explanations =
+    requirement === "none"
+      ? []
+      : requiredExplanations(lines, requirement, (await ratingSettings(db)).thresholds, forecastSlug);
   const target = await repository.findSavingsTarget(db, year.id);
   // Savings, reserves and debt (decision 0021), growth spend and financial risks (decision 0024)
   // are a month's own in a year monitored monthly.
@@ -214,15 +258,21 @@ export async function quarterCompleteness(
     {
       key: "budget-lines",
       title: "Budget lines and their forecasts",
-      items: lines.map(({ line, forecast }) => ({
-        name: line.name,
-        done: forecast !== null,
-        owner: line.owner,
-        href: forecast
-          ? `/budget/lines/${line.id}/forecasts/${forecastSlug}/edit`
-          : `/budget/lines/${line.id}/forecasts/${forecastSlug}/new`,
-      })),
-      note: explanationsNote(lines.map(({ forecast }) => forecast)),
+      items: [
+        ...lines.map(({ line, forecast }) => ({
+          name: line.name,
+          done: forecast !== null,
+          owner: line.owner,
+          href: forecast
+            ? `/budget/lines/${line.id}/forecasts/${forecastSlug}/edit`
+            : `/budget/lines/${line.id}/forecasts/${forecastSlug}/new`,
+        })),
+        ...explanations,
+      ],
+      note: explanationsNote(
+        lines.map(({ forecast }) => forecast),
+        requirement,
+      ),
     },
     {
       key: "savings",

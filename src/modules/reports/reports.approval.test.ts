@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { eq } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import JSZip from "jszip";
 import { testApp } from "../../../test/helpers/app.ts";
@@ -12,6 +13,7 @@ import {
 } from "../../../test/helpers/database.ts";
 import { formSession } from "../../../test/helpers/forms.ts";
 import type { Database } from "../../db/client.ts";
+import { people, plans } from "../../db/schema/index.ts";
 import type { SharedChromium } from "../../reports/chromium.ts";
 import { validForm } from "../../web/forms.ts";
 import { listAuditEvents } from "../audit/audit.service.ts";
@@ -51,6 +53,85 @@ async function savePlan(db: Database, slug: string, change: { title?: string; st
     freezeApprovedPlan,
   );
 }
+
+describeOnBothDatabases("a service plan's document prints its status in Baseplan", (fresh) => {
+  test("a plan loaded as its source's DRAFT prints it while draft, and who approved it and when once approved", async () => {
+    const { db } = await fresh();
+    const built = await buildCouncil(db, {
+      plan: { title: "Moorland Parishes Plan", slug: "moorland-plan", fromYear: 2044, toYear: 2047 },
+      deliverables: [{ title: "Reopen the moor road" }],
+    });
+    const slug = built.planSlug;
+    // The source document called itself a draft; the approver is a person of the council.
+    await db.update(plans).set({ statusAsWritten: "CONSULTATION DRAFT" }).where(eq(plans.id, built.planId));
+    await db.insert(people).values({
+      councilId: built.councilId,
+      email: TEST_ACTOR,
+      displayName: "Priya Okonkwo-Hale",
+      status: "active",
+      createdBy: TEST_ACTOR,
+    });
+    await savePlan(db, slug, { status: "draft" });
+    const draft = await servicePlanDocument(db, slug);
+    assert.ok(draft.report.meta.includes("CONSULTATION DRAFT"), draft.report.meta.join(" | "));
+    assert.doesNotMatch(draft.report.meta.join(" | "), /Approved/);
+
+    const before = new Date();
+    await savePlan(db, slug, { status: "approved" });
+    const approved = await servicePlanDocument(db, slug);
+    assert.ok(approved.approval, "approving kept the document");
+    const meta = approved.report.meta.join(" | ");
+    assert.doesNotMatch(meta, /draft/i, "an approved plan no longer prints its source's status");
+    const day = (at: Date) =>
+      new Intl.DateTimeFormat("en-GB", {
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: "Europe/London",
+      }).format(at);
+    // Approved today (or, run across midnight, the day before or after it began).
+    const days = new Set([day(before), day(approved.approval.approvedAt)]);
+    assert.ok(
+      [...days].some((when) => approved.report.meta.includes(`Approved by Priya Okonkwo-Hale on ${when}`)),
+      meta,
+    );
+    assert.match(
+      await wordText(await servicePlanFile(db, slug, "docx", NO_BROWSER)),
+      /Approved by Priya Okonkwo-Hale on /,
+    );
+
+    // Back to draft: the source gave no draft wording now, so Baseplan's own word.
+    await db.update(plans).set({ statusAsWritten: "FINAL" }).where(eq(plans.id, built.planId));
+    await savePlan(db, slug, { status: "draft" });
+    const redrafted = await servicePlanDocument(db, slug);
+    assert.ok(redrafted.report.meta.includes("Draft"), redrafted.report.meta.join(" | "));
+    assert.doesNotMatch(redrafted.report.meta.join(" | "), /FINAL|Approved/);
+  });
+
+  test("a plan loaded as approved, never approved in Baseplan, prints Approved; an approver not among the council's people by address", async () => {
+    const { db } = await fresh();
+    const built = await buildCouncil(db, {
+      plan: { title: "Estuary Towns Plan", slug: "estuary-plan", fromYear: 2051, toYear: 2054 },
+      deliverables: [{ title: "Dredge the channel" }],
+    });
+    await db
+      .update(plans)
+      .set({ status: "approved", statusAsWritten: "DRAFT" })
+      .where(eq(plans.id, built.planId));
+    const loaded = await servicePlanDocument(db, built.planSlug);
+    assert.equal(loaded.approval, null);
+    assert.ok(loaded.report.meta.includes("Approved"), loaded.report.meta.join(" | "));
+    assert.doesNotMatch(loaded.report.meta.join(" | "), /DRAFT/);
+
+    await savePlan(db, built.planSlug, { status: "draft" });
+    await savePlan(db, built.planSlug, { status: "approved" });
+    const approved = await servicePlanDocument(db, built.planSlug);
+    assert.match(
+      approved.report.meta.join(" | "),
+      new RegExp(`Approved by ${TEST_ACTOR.replace(/\./g, "\\.")} on \\d`),
+    );
+  });
+});
 
 describeOnBothDatabases("a service plan's document is frozen when the plan is approved", (fresh) => {
   test("edits after approval change the plan, not its approved document; approving again freezes anew", async () => {
