@@ -102,7 +102,7 @@ describe("a year monitored monthly, entered month by month and reported at its q
       assert.match((await page.locator("#periods").textContent()) ?? "", /2021\/22\s*Monitored monthly/);
       for (const { month } of MONTHS) {
         await page.goto("/periods");
-        await page.getByRole("button", { name: `Open Month ${month} 2021/22 for entry` }).click();
+        await page.getByRole("button", { name: `Open for entry Month ${month} 2021/22` }).click();
         await page.waitForURL(new RegExp(`/periods/${YEAR}/m${month}\\?done=opened$`));
       }
 

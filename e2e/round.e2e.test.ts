@@ -66,7 +66,7 @@ describe("the update round from opening to sign-off and unlocking", () => {
       // The administrator opens the quarter for entry: its round is due a fortnight after it ends.
       await signInAs(admin.email);
       await page.goto("/periods");
-      await page.getByRole("button", { name: `Open ${label} for entry` }).click();
+      await page.getByRole("button", { name: `Open for entry ${label}` }).click();
       await page.waitForURL(/\/periods\/2037-38\/q2\?done=opened/);
       await page.goto("/periods/2037-38/q2/round");
       assert.match(
