@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe } from "node:test";
+import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { formatPounds, parseMoney } from "../src/domain/money.ts";
 import { libreOffice } from "../test/helpers/libreoffice.ts";
@@ -25,7 +26,7 @@ import { journeyTest, setUpJourney, visit } from "./harness.ts";
 
 /**
  * The monitoring cycle run forward through the pages only. Quarter 4 2020/21, after the published
- * quarter 3, is entered whole by following its period page's lists of what is missing (every
+ * quarter 3, is opened from the periods page and entered whole by following its period page's lists of what is missing (every
  * deliverable's progress, a value for every measure due, every budget line's forecast with its
  * variance explained, savings, growth, reserves, debt, a financial risk and the report narrative)
  * until the page says it is complete; it is published, the dashboard, /budget and /reports move to
@@ -97,6 +98,18 @@ describe("the next quarter entered and reported", () => {
     async () => {
       const { page: withJavaScript, pageWithoutJavaScript: page } = journey;
       const quarter3Before = await reportFiles(withJavaScript, "/reports/quarterly/2020-21/q3");
+
+      // The demo opens quarter 4 with the rest of its year. Set back to not opened (nothing is
+      // recorded for it yet), it is opened here from the periods page, as at a quarter's start.
+      await journey.database.db.execute(sql`delete from monitoring_periods where period = '2020-21-q4'`);
+      await visit(withJavaScript, "/periods");
+      await page.goto("/periods");
+      const notOpened = page.getByTestId("period-row").filter({ hasText: "Quarter 4 2020/21" });
+      assert.match((await notOpened.textContent()) ?? "", /Not opened/);
+      await page.getByRole("button", { name: "Open for entry Quarter 4 2020/21", exact: true }).click();
+      await page.waitForLoadState();
+      assert.equal(new URL(page.url()).pathname, `/periods/${Q4}`);
+      assert.match((await page.locator("main").textContent()) ?? "", /The period was opened for entry\./);
 
       await visit(withJavaScript, `/periods/${Q4}`);
       assert.match((await withJavaScript.getByTestId("period-status").textContent()) ?? "", /Open for entry/);
@@ -271,7 +284,10 @@ describe("the next quarter entered and reported", () => {
 
       // The dashboard, the budget and the reports now show quarter 4.
       await visit(withJavaScript, "/");
-      assert.match((await withJavaScript.locator("main").textContent()) ?? "", /Quarter 4 2020\/21/);
+      assert.match(
+        flat((await withJavaScript.getByTestId("quarter-shown").textContent()) ?? ""),
+        /stands in Quarter 4 2020\/21, the latest published quarter\./,
+      );
       await visit(withJavaScript, "/budget");
       const budget = (await withJavaScript.locator("main").textContent()) ?? "";
       assert.match(budget, /2020\/21 quarter 4, the latest published quarter/);
