@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { Database } from "../../db/client.ts";
 import { parseFinancialYearCode } from "../../domain/periods.ts";
 import { formatPlanMonth } from "../../domain/plan-dates.ts";
 import { COLOUR_WORDS } from "../../domain/rating-schemes.ts";
@@ -175,14 +176,13 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
 
   /**
    * Progress is recorded only for a quarter open for entry: else the page that says how to open
-   * it. A quarter outside the plan's period is left to the service, which names it on the form.
+   * it. The service runs the check inside its transaction, after refusing on the form a quarter
+   * outside the plan's period.
    */
-  async function requireOpenForProgress(deliverableId: number, quarter: ReportingQuarter) {
-    const { plan } = await deliverableDetail(db, deliverableId);
-    if (plan && !isQuarterInPlan(quarter, plan)) return;
+  function openForProgress(quarter: ReportingQuarter) {
     const startYear = parseFinancialYearCode(quarter.financialYear);
     if (startYear === null) throw new NotFound(`Financial year ${quarter.financialYear}`);
-    await services.requireOpenQuarter(db, startYear, quarter.quarter);
+    return (tx: Database) => services.requireOpenQuarter(tx, startYear, quarter.quarter);
   }
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
@@ -192,11 +192,11 @@ const routes: FastifyPluginAsync<RoutesOptions> = async (app, { services }) => {
       const body = request.body ?? {};
       try {
         const progress = validForm(progressForm, body);
-        await requireOpenForProgress(id, progress.quarter);
         await recordProgress(db, request.actor, {
           deliverableId: id,
           version: requiredVersion(body),
           progress,
+          requireOpen: openForProgress(progress.quarter),
         });
       } catch (error) {
         if (error instanceof ValidationFailed) return renderDeliverable(reply, id, body, error.errors);

@@ -408,6 +408,12 @@ export interface RecordProgressInput {
   version: number;
   /** The quarter, a rating from the key and the narrative, as read by `progressForm`. */
   progress: ProgressForm;
+  /**
+   * Refuses a quarter not open for entry, run inside the transaction that writes, so a period
+   * closed or published meanwhile is refused rather than written to (decision 0039). Routes pass
+   * one; a test's builder or an import only writes.
+   */
+  requireOpen?: (tx: Database) => Promise<void>;
 }
 
 /**
@@ -442,6 +448,7 @@ export async function recordProgress(
         },
       ]);
     }
+    await input.requireOpen?.(tx);
     const updated = await repository.updateDeliverableIfVersion(tx, before.id, version, {
       updatedAt: new Date(),
     });
