@@ -181,6 +181,21 @@ describeOnBothDatabases("monitoring periods", (fresh) => {
       refused.missing.some((item) => item.item === "Parks" && item.section.startsWith("Budget lines")),
     );
     assert.equal((await findPeriod(db, Q1))?.status, "open");
+    // Publishing with items missing and unconfirmed is refused the same way, nothing frozen.
+    const unpublished = await publishPeriod(db, TEST_ACTOR, {
+      period: Q1,
+      version: state.version,
+      confirmMissing: false,
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    assert.ok(unpublished instanceof MissingItems);
+    assert.ok(unpublished.missing.some((item) => item.item === "Parks"));
+    const stillOpen = await findPeriod(db, Q1);
+    assert.equal(stillOpen?.status, "open");
+    assert.equal(stillOpen?.version, state.version);
+    assert.equal(stillOpen?.publishedAt, null);
 
     await closePeriod(db, TEST_ACTOR, { period: Q1, version: state.version, confirmMissing: true });
     const closed = await findPeriod(db, Q1);
