@@ -22,10 +22,8 @@ import { keyLineText } from "../domain/rating-key.ts";
 import { NotFound } from "../errors.ts";
 import { approvedBudgetReport, growthReport } from "../modules/finance/finance.service.ts";
 import * as storedMeasures from "../modules/measures/measures.service.ts";
-import { findPeopleByEmail } from "../modules/people/people.repository.ts";
 import * as plans from "../modules/plan/plan.service.ts";
 import { forwardPlan } from "../modules/procurement/procurement.service.ts";
-import { listPlanApprovals } from "../modules/reports/reports.repository.ts";
 import { readSetting, saveSetting } from "../modules/settings/settings.service.ts";
 import { benchmarkJudgementBlocks } from "./benchmark-judgements.ts";
 import {
@@ -48,6 +46,12 @@ import {
 export interface ServicePlanOptions {
   /** The plan's slug, e.g. "service-plan-2021-2025" or "service-plan-2024-25". */
   plan: string;
+  /**
+   * The approval the document is kept for, when it is built as the plan is approved in Baseplan:
+   * who approved it (the name they are shown by) and when. Absent, an approved plan prints
+   * "Approved".
+   */
+  approval?: { by: string; at: Date };
 }
 
 type Plan = plans.Plan;
@@ -1073,17 +1077,14 @@ const approvalDate = new Intl.DateTimeFormat("en-GB", {
 /**
  * The plan's status as its document prints it, from the plan's status in Baseplan, not the
  * status its source document gave (a plan loaded as "DRAFT" and approved since is approved):
- * approved in Baseplan, who approved it and when (its latest approval); approved as loaded, with
- * no approval in Baseplan, "Approved"; a draft, the source's own word where it says draft, else
+ * built as it is approved in Baseplan, who approved it and when; otherwise approved (as loaded,
+ * or read outside its kept copy), "Approved"; a draft, the source's own word where it says draft, else
  * "Draft"; a plan with no status, none.
  */
-async function statusLine(db: Database, plan: Plan): Promise<string | null> {
+function statusLine(plan: Plan, approval: ServicePlanOptions["approval"]): string | null {
   if (plan.status === "approved") {
-    const [approval] = await listPlanApprovals(db, plan.id);
     if (!approval) return "Approved";
-    const [person] = await findPeopleByEmail(db, approval.approvedBy);
-    const when = approvalDate.format(new Date(approval.approvedAt));
-    return `Approved by ${person?.displayName || approval.approvedBy} on ${when}`;
+    return `Approved by ${approval.by} on ${approvalDate.format(approval.at)}`;
   }
   if (plan.status === "draft") {
     return plan.statusAsWritten && /\bdraft\b/i.test(plan.statusAsWritten) ? plan.statusAsWritten : "Draft";
@@ -1149,7 +1150,7 @@ export async function buildServicePlanReport(db: Database, options: ServicePlanO
     directors.find((entry) => entry.name === plan.executiveDirector && entry.document === plan.slug) ??
     directors.find((entry) => entry.name === plan.executiveDirector);
   const directorLine = director ? `${director.name}, ${director.titleAsWritten}` : plan.executiveDirector;
-  const meta = [council?.name, department?.name, directorLine, await statusLine(db, plan)].filter(
+  const meta = [council?.name, department?.name, directorLine, statusLine(plan, options.approval)].filter(
     (line): line is string => typeof line === "string" && line !== "",
   );
   return {

@@ -100,6 +100,15 @@ export async function findPerson(db: Database, id: number): Promise<Person | und
   return row ? toPerson(row, await membershipsOf(db, [row.id])) : undefined;
 }
 
+/**
+ * The name a person is shown by, for the email address Baseplan records their actions under; the
+ * address itself where no person has it (a configured user, or someone since removed).
+ */
+export async function displayNameOf(db: Database, email: string): Promise<string> {
+  const [person] = await findPeopleByEmail(db, email);
+  return person?.displayName || email;
+}
+
 /** The councils and departments a role may be given for, for the forms. */
 export async function rolePlaces(db: Database) {
   const [councils, departments] = await Promise.all([listCouncilChoices(db), listDepartmentChoices(db)]);

@@ -20,6 +20,7 @@ import { renderStandaloneHtml } from "../../reports/render-html.ts";
 import { buildServicePlanReport, servicePlans } from "../../reports/service-plan-report.ts";
 import { recordAuditEvent } from "../audit/audit.service.ts";
 import { listReportQuarters } from "../finance/finance.service.ts";
+import { displayNameOf } from "../people/people.service.ts";
 import {
   buildPeriodReport,
   monthInProgress,
@@ -198,7 +199,10 @@ const approvalOf = (row: reportsRepository.PlanApprovalRow): PlanApproval => ({
  */
 export async function freezeApprovedPlan(tx: Database, actor: string, plan: Plan): Promise<void> {
   const approval = await reportsRepository.insertPlanApproval(tx, { planId: plan.id, approvedBy: actor });
-  const report = await buildServicePlanReport(tx, { plan: plan.slug });
+  const report = await buildServicePlanReport(tx, {
+    plan: plan.slug,
+    approval: { by: await displayNameOf(tx, actor), at: approvalOf(approval).approvedAt },
+  });
   await reportsRepository.insertApprovedDocument(tx, {
     approvalId: approval.id,
     format: "model",
