@@ -168,13 +168,14 @@ describeOnBothDatabases("monitoring periods", (fresh) => {
 
     const state = await findPeriod(db, Q1);
     assert.ok(state);
-    const refused = await closePeriod(db, TEST_ACTOR, {
-      period: Q1,
-      version: state.version,
-      confirmMissing: false,
-    }).then(
-      () => null,
-      (error: unknown) => error,
+    /** The error an attempt was refused with; null if it was not refused. */
+    const refusal = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => null,
+        (error: unknown) => error,
+      );
+    const refused = await refusal(
+      closePeriod(db, TEST_ACTOR, { period: Q1, version: state.version, confirmMissing: false }),
     );
     assert.ok(refused instanceof MissingItems);
     assert.ok(
@@ -182,13 +183,8 @@ describeOnBothDatabases("monitoring periods", (fresh) => {
     );
     assert.equal((await findPeriod(db, Q1))?.status, "open");
     // Publishing with items missing and unconfirmed is refused the same way, nothing frozen.
-    const unpublished = await publishPeriod(db, TEST_ACTOR, {
-      period: Q1,
-      version: state.version,
-      confirmMissing: false,
-    }).then(
-      () => null,
-      (error: unknown) => error,
+    const unpublished = await refusal(
+      publishPeriod(db, TEST_ACTOR, { period: Q1, version: state.version, confirmMissing: false }),
     );
     assert.ok(unpublished instanceof MissingItems);
     assert.ok(unpublished.missing.some((item) => item.item === "Parks"));
